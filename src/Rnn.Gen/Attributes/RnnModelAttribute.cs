@@ -1,0 +1,29 @@
+using System;
+
+namespace Rnn.Gen;
+
+/// <summary>
+/// Declares a fixed-size recurrent model on a <c>partial class</c>. The source generator emits the model's forward pass,
+/// backward pass through time, streaming step and parameter table, specialized for exactly these sizes.
+/// </summary>
+/// <remarks>
+/// Layers are declared with further attributes on the same declaration, in order (<see cref="LstmAttribute"/>,
+/// <see cref="GruAttribute"/>, <see cref="SimpleRnnAttribute"/>, <see cref="DenseAttribute"/>).
+/// One sample's input is <c>[steps, inputSize]</c>, time-major and row-major.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class RnnModelAttribute : Attribute
+{
+    /// <summary>Declares a model whose samples are <paramref name="steps"/> time steps of <paramref name="inputSize"/> features.</summary>
+    public RnnModelAttribute(int inputSize, int steps)
+    {
+        InputSize = inputSize;
+        Steps = steps;
+    }
+
+    /// <summary>Features per time step.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Time steps per sample.</summary>
+    public int Steps { get; }
+}

@@ -1,0 +1,197 @@
+using System;
+using System.ComponentModel;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Rnn.Gen.Kernels;
+
+/// <summary>
+/// The dense linear-algebra kernels that generated models call with literal sizes. Vectorized with
+/// <see cref="Vector256"/> where the hardware has it, <see cref="Vector128"/> otherwise, scalar for the tails.
+/// </summary>
+/// <remarks>Matrices are row-major, as PyTorch's. The kernels check that the spans agree, then never check again.</remarks>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public static class VectorKernels
+{
+    /// <summary><c>y[r] += Σ_c w[r, c] · x[c]</c> for a <c>[y.Length, x.Length]</c> matrix <paramref name="w"/>.</summary>
+    public static void MultiplyAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int rows = y.Length, cols = x.Length;
+        CheckMatrix(w.Length, rows, cols);
+        ref float w0 = ref MemoryMarshal.GetReference(w);
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        ref float y0 = ref MemoryMarshal.GetReference(y);
+        for (int r = 0; r < rows; r++)
+        {
+            Unsafe.Add(ref y0, r) += Dot(ref Unsafe.Add(ref w0, r * cols), ref x0, cols);
+        }
+    }
+
+    /// <summary><c>dx[c] += Σ_r w[r, c] · dy[r]</c>: the transpose product used to send gradients back.</summary>
+    public static void TransposeMultiplyAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        int rows = dy.Length, cols = dx.Length;
+        CheckMatrix(w.Length, rows, cols);
+        ref float w0 = ref MemoryMarshal.GetReference(w);
+        ref float dx0 = ref MemoryMarshal.GetReference(dx);
+        for (int r = 0; r < rows; r++)
+        {
+            float scale = dy[r];
+            if (scale != 0f)
+            {
+                Axpy(scale, ref Unsafe.Add(ref w0, r * cols), ref dx0, cols);
+            }
+        }
+    }
+
+    /// <summary><c>dw[r, c] += dy[r] · x[c]</c>: the outer product that accumulates a weight gradient.</summary>
+    public static void OuterAdd(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw)
+    {
+        int rows = dy.Length, cols = x.Length;
+        CheckMatrix(dw.Length, rows, cols);
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        ref float dw0 = ref MemoryMarshal.GetReference(dw);
+        for (int r = 0; r < rows; r++)
+        {
+            float scale = dy[r];
+            if (scale != 0f)
+            {
+                Axpy(scale, ref x0, ref Unsafe.Add(ref dw0, r * cols), cols);
+            }
+        }
+    }
+
+    /// <summary><c>y[i] += x[i]</c>.</summary>
+    public static void Add(ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckSame(x.Length, y.Length);
+        TensorPrimitives.Add(x, y, y);
+    }
+
+    /// <summary>In place logistic sigmoid.</summary>
+    public static void Sigmoid(Span<float> values) => TensorPrimitives.Sigmoid(values, values);
+
+    /// <summary>In place hyperbolic tangent.</summary>
+    public static void Tanh(Span<float> values) => TensorPrimitives.Tanh(values, values);
+
+    /// <summary>In place max(0, x).</summary>
+    public static void Relu(Span<float> values) => TensorPrimitives.Max(values, 0f, values);
+
+    /// <summary>In place softmax over all of <paramref name="values"/>, shifted by the maximum for stability.</summary>
+    public static void Softmax(Span<float> values)
+    {
+        float max = TensorPrimitives.Max(values);
+        double sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            float e = MathF.Exp(values[i] - max);
+            values[i] = e;
+            sum += e;
+        }
+
+        TensorPrimitives.Multiply(values, (float)(1.0 / sum), values);
+    }
+
+    /// <summary>
+    /// The softmax backward product, in place: <c>g[i] = y[i] · (g[i] − Σ_j g[j] y[j])</c>, where <paramref name="y"/>
+    /// is the softmax output and <paramref name="gradient"/> holds dL/dy on entry and dL/dz on return.
+    /// </summary>
+    public static void SoftmaxBackward(ReadOnlySpan<float> y, Span<float> gradient)
+    {
+        CheckSame(y.Length, gradient.Length);
+        float dot = TensorPrimitives.Dot(y, gradient);
+        for (int i = 0; i < y.Length; i++)
+        {
+            gradient[i] = y[i] * (gradient[i] - dot);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot(ref float a, ref float b, int length)
+    {
+        int i = 0;
+        float sum = 0f;
+        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        {
+            Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
+            for (; i <= length - 2 * Vector256<float>.Count; i += 2 * Vector256<float>.Count)
+            {
+                acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), acc0);
+                acc1 = Vector256.FusedMultiplyAdd(
+                    Vector256.LoadUnsafe(ref a, (nuint)(i + Vector256<float>.Count)),
+                    Vector256.LoadUnsafe(ref b, (nuint)(i + Vector256<float>.Count)),
+                    acc1);
+            }
+
+            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), acc0);
+            }
+
+            sum = Vector256.Sum(acc0 + acc1);
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
+        {
+            Vector128<float> acc = Vector128<float>.Zero;
+            for (; i <= length - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                acc += Vector128.LoadUnsafe(ref a, (nuint)i) * Vector128.LoadUnsafe(ref b, (nuint)i);
+            }
+
+            sum = Vector128.Sum(acc);
+        }
+
+        for (; i < length; i++)
+        {
+            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, i), Unsafe.Add(ref b, i), sum);
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy(float scale, ref float x, ref float y, int length)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        {
+            Vector256<float> s = Vector256.Create(scale);
+            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256.FusedMultiplyAdd(s, Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i))
+                    .StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
+        {
+            Vector128<float> s = Vector128.Create(scale);
+            for (; i <= length - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                (s * Vector128.LoadUnsafe(ref x, (nuint)i) + Vector128.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref y, i) = MathF.FusedMultiplyAdd(scale, Unsafe.Add(ref x, i), Unsafe.Add(ref y, i));
+        }
+    }
+
+    private static void CheckMatrix(int length, int rows, int cols)
+    {
+        if (length != rows * cols)
+        {
+            throw new ArgumentException($"Expected a [{rows}, {cols}] matrix of {rows * cols} elements, got {length} elements.");
+        }
+    }
+
+    private static void CheckSame(int a, int b)
+    {
+        if (a != b)
+        {
+            throw new ArgumentException($"Expected spans of equal length, got {a} and {b}.");
+        }
+    }
+}

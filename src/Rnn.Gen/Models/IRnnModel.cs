@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+
+namespace Rnn.Gen;
+
+/// <summary>
+/// What every generated model offers, for code that works with any model (trainers, weight files, tests).
+/// A generated class implements it explicitly; its own members (constants included) are the same, specialized.
+/// </summary>
+public interface IRnnModel
+{
+    /// <summary>Features per input time step.</summary>
+    int InputSize { get; }
+
+    /// <summary>Time steps per input sample.</summary>
+    int Steps { get; }
+
+    /// <summary>Features per output step.</summary>
+    int OutputSize { get; }
+
+    /// <summary>Output steps per sample: <see cref="Steps"/> for a many-to-many model, 1 for a many-to-one model.</summary>
+    int OutputSteps { get; }
+
+    /// <summary>Number of trainable parameters (the length of <see cref="Parameters"/>).</summary>
+    int ParameterCount { get; }
+
+    /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's layout).</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>The gradients of the parameters, same layout as <see cref="Parameters"/>.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>Name, offset, length and shape of every parameter tensor, named as PyTorch's <c>state_dict</c>.</summary>
+    IReadOnlyList<ParameterInfo> ParameterLayout { get; }
+
+    /// <summary>Sets every parameter from a seeded generator with PyTorch's default initialization.</summary>
+    void Initialize(int seed);
+
+    /// <summary>Inference on one sample from a zero state; keeps nothing for <see cref="Backward(ReadOnlySpan{float})"/>.</summary>
+    void Predict(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>Training forward pass on one sample; keeps what the next backward pass needs.</summary>
+    void Forward(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>Backpropagation through time for the last <see cref="Forward"/>; adds into <see cref="Gradients"/>.</summary>
+    void Backward(ReadOnlySpan<float> outputGradient);
+
+    /// <summary>As <see cref="Backward(ReadOnlySpan{float})"/>, and writes the gradient with respect to the input.</summary>
+    void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient);
+
+    /// <summary>Sets every gradient to zero.</summary>
+    void ZeroGradients();
+
+    /// <summary>Zeroes the streaming state used by <see cref="Step"/>.</summary>
+    void ResetState();
+
+    /// <summary>Runs one time step on the streaming state and writes this step's output.</summary>
+    void Step(ReadOnlySpan<float> inputStep, Span<float> outputStep);
+}
