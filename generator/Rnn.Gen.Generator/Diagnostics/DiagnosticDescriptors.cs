@@ -1,0 +1,90 @@
+using Microsoft.CodeAnalysis;
+
+namespace Rnn.Gen.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic Rnn.Gen reports. IDs are never reused; each has a test that triggers it at its location and an
+/// entry in AnalyzerReleases.Unshipped.md. Messages say what is wrong and how to fix it.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Rnn.Gen";
+
+    public static readonly DiagnosticDescriptor ModelNotPartial = new(
+        "RNNGEN001",
+        "Model class must be partial",
+        "The model class '{0}' must be declared 'partial' so that Rnn.Gen can add the generated members; add the 'partial' modifier",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor SizeNotPositive = new(
+        "RNNGEN002",
+        "Size must be positive",
+        "{0} must be a positive integer, but is {1}; give a size of at least 1",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NoLayers = new(
+        "RNNGEN003",
+        "Model declares no layers",
+        "The model '{0}' declares no layers; add layer attributes after [RnnModel], for example [Lstm(32)] and [Dense(1)]",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor RecurrentAfterDense = new(
+        "RNNGEN004",
+        "Recurrent layer after a Dense layer",
+        "[{0}] comes after a Dense layer, but Dense layers must follow every recurrent layer; move [{0}] before the Dense layers",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor RecurrentAfterLastStep = new(
+        "RNNGEN005",
+        "Recurrent layer after a layer that returns only its last step",
+        "[{0}] needs a sequence, but the recurrent layer before it returns only its last step; set ReturnSequences = true on that layer",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LayersSplitAcrossDeclarations = new(
+        "RNNGEN006",
+        "Layers split across partial declarations",
+        "The layers of model '{0}' are spread over several partial declarations, so their order is undefined; put [RnnModel] and every layer attribute on one declaration",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor GenericModel = new(
+        "RNNGEN007",
+        "Model must not be generic",
+        "The model '{0}' is generic or nested in a generic type; Rnn.Gen emits fixed-size code for one concrete class, so remove the type parameters",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = new(
+        "RNNGEN008",
+        "Containing type must be partial",
+        "The model '{0}' is nested in '{1}', which is not partial; add the 'partial' modifier to every type that contains the model",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ModelTooLarge = new(
+        "RNNGEN009",
+        "Model is too large",
+        "The model '{0}' needs {1} floats for its {2}, more than one .NET array can hold ({3}); reduce the sizes or the number of steps",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedActivation = new(
+        "RNNGEN010",
+        "Unsupported activation",
+        "[{0}] does not support Activation value '{1}'; use one of: {2}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LayerWithoutModel = new(
+        "RNNGEN011",
+        "Layer attribute without [RnnModel]",
+        "[{0}] is on '{1}', which has no [RnnModel] attribute, so no model is generated; add [RnnModel(inputSize, steps)] to the class or remove the layer attribute",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedTypeKind = new(
+        "RNNGEN012",
+        "Unsupported kind of model type",
+        "The model '{0}' is {1}; declare the model as a non-static, non-file-local 'partial class'",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor SoftmaxOnOneUnit = new(
+        "RNNGEN013",
+        "Softmax over one unit",
+        "[{0}] applies Softmax to a single unit, which always outputs 1 and passes no gradient back; use Activation.Sigmoid for one output, or more units",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+}

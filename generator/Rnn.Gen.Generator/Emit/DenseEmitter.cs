@@ -1,0 +1,76 @@
+using Rnn.Gen.Generator.Model;
+using Rnn.Gen.Generator.Planning;
+
+namespace Rnn.Gen.Generator.Emit;
+
+/// <summary>Dense as PyTorch's nn.Linear followed by the activation: y = act(W x + b), W [out, in]; time-distributed after a sequence.</summary>
+internal sealed class DenseEmitter : LayerEmitter
+{
+    public DenseEmitter(LayerPlan layer)
+        : base(layer)
+    {
+    }
+
+    private ActivationKind Activation => Layer.Spec.Activation;
+
+    public override string Description =>
+        $"layer {Layer.Index}, Dense {In} -> {H}{(Activation == ActivationKind.Identity ? string.Empty : " " + Activation.ToString().ToLowerInvariant())}{(Layer.Positions > 1 ? $" at each of {Layer.Positions} steps" : string.Empty)}";
+
+    public override void EmitMethods(CodeWriter w)
+    {
+        w.Summary($"{Description}: y = {(Activation == ActivationKind.Identity ? "W x + b" : Activation.ToString().ToLowerInvariant() + "(W x + b)")} for one position.");
+        using (w.Block($"private void {StepMethod}({ReadOnlySpan} x, {Span} y)"))
+        {
+            w.Line($"{ReadOnlySpan} p = _parameters;");
+            w.Line($"{Param("bias")}.CopyTo(y);");
+            w.Line($"{Kernels}.MultiplyAdd({Param("weight")}, x, y); // {ParamComment("weight")}");
+            string activation = ApplyActivation(Activation, "y");
+            if (activation.Length > 0)
+            {
+                w.Line(activation);
+            }
+        }
+
+        w.Line();
+        w.Summary($"Backward for {Description}: adds the parameter gradients and, when <paramref name=\"dx\"/> is not empty, writes dL/dx.");
+        using (w.Block($"private void {BackwardMethod}({ReadOnlySpan} xs, {Span} dx)"))
+        {
+            w.Line($"{ReadOnlySpan} p = _parameters;");
+            w.Line($"{Span} g = _gradients;");
+            w.Line($"{ReadOnlySpan} cache = _cache;");
+            w.Line($"{Span} work = _work;");
+            using (w.Block($"for (int t = 0; t < {Layer.Positions}; t++)"))
+            {
+                w.Line($"{Span} dz = {CodeWriter.SliceAt("work", Layer.OutputGradient, H, "t")}; // dL/dy on entry, dL/d(W x + b) after the activation's derivative");
+                if (Activation != ActivationKind.Identity)
+                {
+                    w.Line($"{ReadOnlySpan} y = {CodeWriter.SliceAt("cache", Layer.Output, H, "t")};");
+                    foreach (string line in ActivationBackward(Activation, "y", "dz", H))
+                    {
+                        w.Line(line);
+                    }
+                }
+
+                w.Line($"{Kernels}.Add(dz, {Param("bias", "g")});");
+                w.Line($"{Kernels}.OuterAdd(dz, xs.Slice(t * {In}, {In}), {Param("weight", "g")});");
+                w.Line($"if (!dx.IsEmpty) {Kernels}.TransposeMultiplyAdd({Param("weight")}, dz, dx.Slice(t * {In}, {In}));");
+            }
+        }
+    }
+
+    public override void EmitTrainingForward(CodeWriter w, string inputs)
+    {
+        w.Line($"// {Description}.");
+        using (w.Block($"for (int t = 0; t < {Layer.Positions}; t++)"))
+        {
+            w.Line($"{StepMethod}({inputs}.Slice(t * {In}, {In}), {CodeWriter.SliceAt("cache", Layer.Output, H, "t")});");
+        }
+    }
+
+    public override void EmitInferenceStep(CodeWriter w, string input, string state)
+    {
+        w.Line($"{StepMethod}({input}, {InferenceOutput(state)}); // {Description}");
+    }
+
+    public override string InferenceOutput(string state) => CodeWriter.Slice("scratch", Layer.Scratch["out"]);
+}

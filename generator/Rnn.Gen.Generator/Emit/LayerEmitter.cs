@@ -1,0 +1,107 @@
+using System.Collections.Generic;
+using Rnn.Gen.Generator.Model;
+using Rnn.Gen.Generator.Planning;
+
+namespace Rnn.Gen.Generator.Emit;
+
+/// <summary>
+/// Emits the code of one layer: its one-step method, its backward pass, its initialization, and the calls the model's
+/// drivers (<c>Forward</c>, <c>Predict</c>, <c>Step</c>, <c>Backward</c>) make to it. One subclass per layer kind.
+/// </summary>
+internal abstract class LayerEmitter
+{
+    protected const string Kernels = "global::Rnn.Gen.Kernels.VectorKernels";
+    protected const string Span = "global::System.Span<float>";
+    protected const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+
+    protected LayerEmitter(LayerPlan layer) => Layer = layer;
+
+    public LayerPlan Layer { get; }
+
+    protected int H => Layer.OutputSize;
+    protected int In => Layer.InputSize;
+    protected int T => Layer.Steps;
+    protected long G => Layer.GateSize;
+
+    /// <summary>A short description used in comments, e.g. <c>layer 0, LSTM 3 → 64</c>.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>The name of the emitted one-step method, e.g. <c>Lstm0Step</c>.</summary>
+    public string StepMethod => $"{Layer.Kind}{Layer.Index}Step";
+
+    /// <summary>The name of the emitted backward method, e.g. <c>Lstm0Backward</c>.</summary>
+    public string BackwardMethod => $"{Layer.Kind}{Layer.Index}Backward";
+
+    public static LayerEmitter Create(LayerPlan layer) => layer.Kind switch
+    {
+        LayerKind.Lstm => new LstmEmitter(layer),
+        LayerKind.Gru => new GruEmitter(layer),
+        LayerKind.SimpleRnn => new SimpleRnnEmitter(layer),
+        _ => new DenseEmitter(layer),
+    };
+
+    /// <summary>The private methods of the layer: one step forward, and backward through every step.</summary>
+    public abstract void EmitMethods(CodeWriter w);
+
+    /// <summary>Training forward over the whole sample; <paramref name="inputs"/> names a span over the layer's inputs in <c>cache</c>.</summary>
+    public abstract void EmitTrainingForward(CodeWriter w, string inputs);
+
+    /// <summary>One inference step on state slab <paramref name="state"/>, reading <paramref name="input"/>.</summary>
+    public abstract void EmitInferenceStep(CodeWriter w, string input, string state);
+
+    /// <summary>The expression of this layer's inference output after <see cref="EmitInferenceStep"/>.</summary>
+    public abstract string InferenceOutput(string state);
+
+    /// <summary>PyTorch's default initialization: U(−1/√H, 1/√H) for recurrent layers, U(−1/√in, 1/√in) for nn.Linear.</summary>
+    public void EmitInitialize(CodeWriter w)
+    {
+        int fan = Layer.Spec.IsRecurrent ? H : In;
+        w.Line($"// {Description}: U(-1/sqrt({fan}), 1/sqrt({fan})), PyTorch's default for {(Layer.Spec.IsRecurrent ? "recurrent layers" : "nn.Linear")}.");
+        w.Line($"bound = (float)(1.0 / global::System.Math.Sqrt({fan}));");
+        foreach (ParameterPlan parameter in Layer.Parameters)
+        {
+            w.Line($"global::Rnn.Gen.Initialization.Initializers.Uniform({CodeWriter.Slice("p", parameter.Region)}, bound, random); // {parameter.Name}");
+        }
+    }
+
+    protected string Param(string role, string span = "p") => CodeWriter.Slice(span, Layer.Parameter(role).Region);
+
+    protected string ParamComment(string role)
+    {
+        ParameterPlan parameter = Layer.Parameter(role);
+        return $"{parameter.Name} [{string.Join(", ", parameter.Shape)}]";
+    }
+
+    /// <summary>Code that applies <paramref name="activation"/> in place to <paramref name="span"/>.</summary>
+    protected static string ApplyActivation(ActivationKind activation, string span) => activation switch
+    {
+        ActivationKind.Tanh => $"{Kernels}.Tanh({span});",
+        ActivationKind.Sigmoid => $"{Kernels}.Sigmoid({span});",
+        ActivationKind.Relu => $"{Kernels}.Relu({span});",
+        ActivationKind.Softmax => $"{Kernels}.Softmax({span});",
+        _ => string.Empty,
+    };
+
+    /// <summary>
+    /// Lines that turn dL/dy in <paramref name="gradient"/> into dL/dz in place, given the activation's output
+    /// <paramref name="output"/> (every derivative used here is a function of the output).
+    /// </summary>
+    protected static IEnumerable<string> ActivationBackward(ActivationKind activation, string output, string gradient, int length)
+    {
+        switch (activation)
+        {
+            case ActivationKind.Tanh:
+                yield return $"for (int j = 0; j < {length}; j++) {gradient}[j] *= 1f - {output}[j] * {output}[j]; // tanh' = 1 - y^2";
+                break;
+            case ActivationKind.Sigmoid:
+                yield return $"for (int j = 0; j < {length}; j++) {gradient}[j] *= {output}[j] * (1f - {output}[j]); // sigmoid' = y (1 - y)";
+                break;
+            case ActivationKind.Relu:
+                yield return $"for (int j = 0; j < {length}; j++) if ({output}[j] <= 0f) {gradient}[j] = 0f; // relu' = [y > 0]";
+                break;
+            case ActivationKind.Softmax:
+                yield return $"{Kernels}.SoftmaxBackward({output}, {gradient}); // dz = y (dy - <dy, y>)";
+                break;
+        }
+    }
+}

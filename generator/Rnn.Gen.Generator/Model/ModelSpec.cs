@@ -1,0 +1,52 @@
+namespace Rnn.Gen.Generator.Model;
+
+/// <summary>The kinds of layer a model can declare; one emitter each.</summary>
+internal enum LayerKind
+{
+    Lstm,
+    Gru,
+    SimpleRnn,
+    Dense,
+}
+
+/// <summary>Mirror of <c>Rnn.Gen.Activation</c> (same numeric values; the generator never loads the runtime).</summary>
+internal enum ActivationKind
+{
+    Identity = 0,
+    Tanh = 1,
+    Sigmoid = 2,
+    Relu = 3,
+    Softmax = 4,
+}
+
+/// <summary>One declared layer, as written by the user and validated by the parser.</summary>
+/// <param name="Kind">The layer kind.</param>
+/// <param name="Size">Hidden size of a recurrent layer, units of a dense layer.</param>
+/// <param name="ReturnSequences">Recurrent layers: return every step (true) or the last (false).</param>
+/// <param name="Activation">The candidate activation (Elman) or output activation (Dense).</param>
+internal sealed record LayerSpec(LayerKind Kind, int Size, bool ReturnSequences, ActivationKind Activation)
+{
+    public bool IsRecurrent => Kind != LayerKind.Dense;
+}
+
+/// <summary>A type that contains the model class, outermost first, e.g. <c>partial class Outer</c>.</summary>
+/// <param name="Keyword">The declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>, <c>interface</c>.</param>
+/// <param name="Name">The type's name.</param>
+internal sealed record ContainingType(string Keyword, string Name);
+
+/// <summary>Everything the generator needs to emit one model: plain values only, no Roslyn symbols or syntax.</summary>
+/// <param name="Namespace">The namespace, or empty for the global namespace.</param>
+/// <param name="ContainingTypes">Enclosing types, outermost first.</param>
+/// <param name="ClassName">The model class's name.</param>
+/// <param name="FullyQualifiedName">Used for the hint name, e.g. <c>MyApp.Forecaster</c>.</param>
+/// <param name="InputSize">Features per step.</param>
+/// <param name="Steps">Steps per sample.</param>
+/// <param name="Layers">Layers in declaration order.</param>
+internal sealed record ModelSpec(
+    string Namespace,
+    EquatableArray<ContainingType> ContainingTypes,
+    string ClassName,
+    string FullyQualifiedName,
+    int InputSize,
+    int Steps,
+    EquatableArray<LayerSpec> Layers);

@@ -1,0 +1,17 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Rnn.Gen;
+
+/// <summary>Argument checks shared by generated models; the throw lives here so the generated hot paths stay small.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ModelGuard
+{
+    /// <summary>Throws an <see cref="ArgumentException"/> saying which length <paramref name="parameterName"/> must have.</summary>
+    [DoesNotReturn]
+    public static void ThrowLengthMismatch(string parameterName, int expected, string shape, int actual) =>
+        throw new ArgumentException(
+            $"{parameterName} must have {expected} elements ({shape}), but has {actual}.",
+            parameterName);
+}

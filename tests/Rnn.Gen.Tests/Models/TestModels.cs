@@ -1,0 +1,96 @@
+using Rnn.Gen;
+
+// Models declared for the compile-and-run tests. Sizes are small so finite differences stay cheap, and several are
+// chosen to be above and not a multiple of the vector width (8 floats), so vector bodies and scalar tails both run.
+namespace Rnn.Gen.Tests.Models;
+
+/// <summary>The model of the foundation issue: stacked LSTM (sequence) -> GRU (last step) -> Dense.</summary>
+[RnnModel(inputSize: 3, steps: 50)]
+[Lstm(64, ReturnSequences = true)]
+[Gru(32)]
+[Dense(1)]
+public partial class Forecaster;
+
+[RnnModel(inputSize: 3, steps: 7)]
+[Lstm(5)]
+[Dense(2)]
+public partial class LstmToDense;
+
+[RnnModel(inputSize: 11, steps: 4)]
+[Lstm(19, ReturnSequences = true)]
+[Dense(9, Activation = Activation.Tanh)]
+public partial class WideLstmSequence;
+
+[RnnModel(inputSize: 2, steps: 6)]
+[Gru(6)]
+[Dense(2, Activation = Activation.Tanh)]
+public partial class GruToDense;
+
+[RnnModel(inputSize: 10, steps: 3)]
+[Gru(17, ReturnSequences = true)]
+[Dense(4, Activation = Activation.Sigmoid)]
+[Dense(3)]
+public partial class WideGruSequenceTwoDense;
+
+[RnnModel(inputSize: 3, steps: 5)]
+[SimpleRnn(4)]
+[Dense(3, Activation = Activation.Sigmoid)]
+public partial class ElmanTanhToDense;
+
+[RnnModel(inputSize: 3, steps: 5)]
+[SimpleRnn(9, Activation = Activation.Relu, ReturnSequences = true)]
+[Dense(2, Activation = Activation.Relu)]
+public partial class ElmanReluSequence;
+
+[RnnModel(inputSize: 2, steps: 5)]
+[Lstm(5, ReturnSequences = true)]
+[Gru(4, ReturnSequences = true)]
+[SimpleRnn(3)]
+[Dense(4, Activation = Activation.Softmax)]
+public partial class StackedThreeCells;
+
+[RnnModel(inputSize: 2, steps: 4)]
+[Lstm(3, ReturnSequences = true)]
+public partial class LstmSequenceOnly;
+
+[RnnModel(inputSize: 3, steps: 2)]
+[Gru(2)]
+public partial class GruLastStepOnly;
+
+[RnnModel(inputSize: 3, steps: 4)]
+[Dense(5, Activation = Activation.Relu)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class DenseOnly;
+
+public static class AllModels
+{
+    /// <summary>One fresh instance of every test model, by name, for theories.</summary>
+    public static IRnnModel Create(string name) => name switch
+    {
+        nameof(Forecaster) => new Forecaster(),
+        nameof(LstmToDense) => new LstmToDense(),
+        nameof(WideLstmSequence) => new WideLstmSequence(),
+        nameof(GruToDense) => new GruToDense(),
+        nameof(WideGruSequenceTwoDense) => new WideGruSequenceTwoDense(),
+        nameof(ElmanTanhToDense) => new ElmanTanhToDense(),
+        nameof(ElmanReluSequence) => new ElmanReluSequence(),
+        nameof(StackedThreeCells) => new StackedThreeCells(),
+        nameof(LstmSequenceOnly) => new LstmSequenceOnly(),
+        nameof(GruLastStepOnly) => new GruLastStepOnly(),
+        nameof(DenseOnly) => new DenseOnly(),
+        _ => throw new System.ArgumentException("Unknown test model " + name, nameof(name)),
+    };
+
+    public static readonly string[] Small =
+    {
+        nameof(LstmToDense), nameof(WideLstmSequence), nameof(GruToDense), nameof(WideGruSequenceTwoDense),
+        nameof(ElmanTanhToDense), nameof(ElmanReluSequence), nameof(StackedThreeCells), nameof(LstmSequenceOnly),
+        nameof(GruLastStepOnly), nameof(DenseOnly),
+    };
+
+    public static readonly string[] All = [nameof(Forecaster), .. Small];
+
+    public static Xunit.TheoryData<string> SmallData() => new(Small);
+
+    public static Xunit.TheoryData<string> AllData() => new(All);
+}
