@@ -1,0 +1,215 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Rnn.Gen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace Rnn.Gen.Generator.Tests;
+
+/// <summary>
+/// Every diagnostic, triggered at the location it must point to. In each source, <c>[|…|]</c> marks the expected
+/// location; the markers are removed before compiling.
+/// </summary>
+public class DiagnosticTests
+{
+    [Fact]
+    public void RNNGEN001_model_class_not_partial() => Expect("RNNGEN001", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public class [|Model|] { }
+        """, "'partial'");
+
+    [Fact]
+    public void RNNGEN002_model_size_not_positive() => Expect("RNNGEN002", """
+        [RnnModel([|inputSize: 0|], steps: 5)]
+        [Lstm(4)]
+        public partial class Model;
+        """, "input size");
+
+    [Fact]
+    public void RNNGEN002_step_count_not_positive() => Expect("RNNGEN002", """
+        [RnnModel(3, [|-1|])]
+        [Lstm(4)]
+        public partial class Model;
+        """, "step count");
+
+    [Fact]
+    public void RNNGEN002_hidden_size_not_positive() => Expect("RNNGEN002", """
+        [RnnModel(3, 5)]
+        [Gru([|0|], ReturnSequences = true)]
+        public partial class Model;
+        """, "hidden size of [Gru(0, ReturnSequences = true)]");
+
+    [Fact]
+    public void RNNGEN002_dense_units_not_positive() => Expect("RNNGEN002", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        [Dense([|units: -2|])]
+        public partial class Model;
+        """, "unit count");
+
+    [Fact]
+    public void RNNGEN003_no_layers() => Expect("RNNGEN003", """
+        [[|RnnModel(3, 5)|]]
+        public partial class Model;
+        """, "declares no layers");
+
+    [Fact]
+    public void RNNGEN004_recurrent_after_dense() => Expect("RNNGEN004", """
+        [RnnModel(3, 5)]
+        [Dense(4)]
+        [[|Lstm(3)|]]
+        public partial class Model;
+        """, "[Lstm(3)]");
+
+    [Fact]
+    public void RNNGEN005_recurrent_after_last_step_only() => Expect("RNNGEN005", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        [[|SimpleRnn(3)|]]
+        [Dense(1)]
+        public partial class Model;
+        """, "ReturnSequences = true");
+
+    [Fact]
+    public void RNNGEN006_layers_split_across_partial_declarations() => Expect("RNNGEN006", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial class Model;
+
+        [[|Dense(1)|]]
+        public partial class Model;
+        """, "one declaration");
+
+    [Fact]
+    public void RNNGEN007_generic_model() => Expect("RNNGEN007", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial class [|Model|]<T>;
+        """, "generic");
+
+    [Fact]
+    public void RNNGEN007_model_nested_in_generic_type() => Expect("RNNGEN007", """
+        public partial class Outer<T>
+        {
+            [RnnModel(3, 5)]
+            [Lstm(4)]
+            public partial class [|Model|];
+        }
+        """, "generic");
+
+    [Fact]
+    public void RNNGEN008_containing_type_not_partial() => Expect("RNNGEN008", """
+        public class Outer
+        {
+            [RnnModel(3, 5)]
+            [Lstm(4)]
+            public partial class [|Model|];
+        }
+        """, "'Outer'");
+
+    [Fact]
+    public void RNNGEN009_model_too_large() => Expect("RNNGEN009", """
+        [[|RnnModel(1000, 1000000)|]]
+        [Lstm(1000)]
+        public partial class Model;
+        """, "training cache");
+
+    [Fact]
+    public void RNNGEN009_sizes_whose_product_overflows() => Expect("RNNGEN009", """
+        [[|RnnModel(int.MaxValue, int.MaxValue)|]]
+        [Lstm(int.MaxValue, ReturnSequences = true)]
+        [Dense(int.MaxValue)]
+        public partial class Model;
+        """, "more than");
+
+    [Fact]
+    public void RNNGEN010_elman_with_sigmoid() => Expect("RNNGEN010", """
+        [RnnModel(3, 5)]
+        [SimpleRnn(4, [|Activation = Activation.Sigmoid|])]
+        public partial class Model;
+        """, "Activation.Tanh, Activation.Relu");
+
+    [Fact]
+    public void RNNGEN010_undefined_activation_value() => Expect("RNNGEN010", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        [Dense(2, [|Activation = (Activation)42|])]
+        public partial class Model;
+        """, "'42'");
+
+    [Fact]
+    public void RNNGEN011_layer_without_model() => Expect("RNNGEN011", """
+        [[|Lstm(4)|]]
+        public partial class NotAModel;
+        """, "no [RnnModel]");
+
+    [Fact]
+    public void RNNGEN012_record() => Expect("RNNGEN012", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial record [|Model|];
+        """, "a record");
+
+    [Fact]
+    public void RNNGEN012_static_class() => Expect("RNNGEN012", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public static partial class [|Model|];
+        """, "a static class");
+
+    [Fact]
+    public void RNNGEN012_file_local_class() => Expect("RNNGEN012", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        file partial class [|Model|];
+        """, "a file-local class");
+
+    [Fact]
+    public void RNNGEN013_softmax_on_one_unit_is_a_warning_and_the_model_is_still_generated()
+    {
+        GeneratorRun run = Expect("RNNGEN013", """
+            [RnnModel(3, 5)]
+            [Lstm(4)]
+            [[|Dense(1, Activation = Activation.Softmax)|]]
+            public partial class Model;
+            """, "Sigmoid", DiagnosticSeverity.Warning);
+        Assert.Single(run.Sources);
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_test()
+    {
+        string[] ids = typeof(Rnn.Gen.Generator.RnnModelGenerator).Assembly
+            .GetType("Rnn.Gen.Generator.Diagnostics.DiagnosticDescriptors")!
+            .GetFields()
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
+            .ToArray();
+        string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
+        Assert.Equal(13, ids.Length);
+        Assert.All(ids, id => Assert.Contains(id, tested));
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+    }
+
+    private static GeneratorRun Expect(string id, string markedSource, string messagePart, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+    {
+        int start = markedSource.IndexOf("[|", System.StringComparison.Ordinal);
+        int end = markedSource.IndexOf("|]", System.StringComparison.Ordinal) - 2;
+        Assert.True(start >= 0 && end >= start, "the test source must mark the expected location with [|...|]");
+        string body = markedSource.Replace("[|", string.Empty, System.StringComparison.Ordinal).Replace("|]", string.Empty, System.StringComparison.Ordinal);
+        const string header = "using Rnn.Gen;\n";
+        GeneratorRun run = GeneratorHarness.Run(header + body);
+
+        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Equal(new TextSpan(header.Length + start, end - start), diagnostic.Location.SourceSpan);
+        Assert.Contains(messagePart, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        if (severity == DiagnosticSeverity.Error)
+        {
+            Assert.Empty(run.Sources);
+        }
+
+        return run;
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Rnn.Gen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace Rnn.Gen.Generator.Tests;
+
+/// <summary>
+/// Feeds the generator many random and malformed declarations: wrong argument types, missing arguments, huge and
+/// negative sizes, unknown attributes mixed in, syntax errors. The generator must never throw, every declaration it
+/// does not generate must carry an error (its own or the compiler's), and what it generates must compile.
+/// </summary>
+public class RobustnessTests
+{
+    private static readonly string[] ModelAttributes =
+    {
+        "[RnnModel(3, 5)]", "[RnnModel(inputSize: 2, steps: 1)]", "[RnnModel(steps: 4, inputSize: 1)]", "[RnnModel(0, 5)]",
+        "[RnnModel(-1, 2)]", "[RnnModel(\"3\", 5)]", "[RnnModel(3)]", "[RnnModel()]", "[RnnModel(int.MaxValue, int.MaxValue)]",
+        "[RnnModel(3, 5), Serializable]", "[RnnModel(3, 5)] [RnnModel(4, 5)]", "[RnnModel(1.5, 2)]", "[RnnModel(3, 5", "",
+    };
+
+    private static readonly string[] Sizes = { "-1", "0", "1", "3", "9", "17", "100000", "int.MaxValue", "\"x\"", "" };
+
+    private static readonly string[] LayerTemplates =
+    {
+        "[Lstm({0})]", "[Lstm({0}, ReturnSequences = true)]", "[Gru({0})]", "[Gru({0}, ReturnSequences = true)]",
+        "[SimpleRnn({0})]", "[SimpleRnn({0}, Activation = Activation.Relu, ReturnSequences = true)]",
+        "[SimpleRnn({0}, Activation = Activation.Softmax)]", "[Dense({0})]", "[Dense({0}, Activation = Activation.Softmax)]",
+        "[Dense({0}, Activation = (Activation)7)]", "[Lstm({0}, ReturnSequences = 1)]", "[Obsolete]", "[Unknown({0})]",
+        "[Dense({0}, Activation = Activation.Sigmoid)]", "[Gru({0}", "[Lstm(hiddenSize: {0})]",
+    };
+
+    private static readonly string[] Declarations =
+    {
+        "public partial class M{0};", "public partial class M{0} {{ }}", "public class M{0} {{ }}", "internal sealed partial class M{0};",
+        "public partial record M{0};", "public static partial class M{0} {{ }}", "public partial class M{0}<T> {{ }}",
+        "public partial struct M{0} {{ }}", "public partial class M{0} {{", "abstract partial class M{0};",
+        "public partial class Outer{0} {{ [RnnModel(2, 2)] [Gru(2)] public partial class Inner; }}",
+    };
+
+    [Fact]
+    public void Random_and_malformed_declarations_never_make_the_generator_throw()
+    {
+        var random = new Random(20261125);
+        int generated = 0, rejected = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            var source = new StringBuilder("using System;\nusing Rnn.Gen;\nnamespace Fuzz;\n");
+            string model = ModelAttributes[random.Next(ModelAttributes.Length)];
+            source.AppendLine(model);
+            int layers = random.Next(0, 5);
+            for (int l = 0; l < layers; l++)
+            {
+                string template = LayerTemplates[random.Next(LayerTemplates.Length)];
+                source.AppendLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, Sizes[random.Next(Sizes.Length)]));
+            }
+
+            source.AppendLine(string.Format(System.Globalization.CultureInfo.InvariantCulture, Declarations[random.Next(Declarations.Length)], i));
+            string text = source.ToString();
+
+            GeneratorRun run = GeneratorHarness.Run(text); // throws if the generator threw
+            bool flagged = run.GeneratorDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error)
+                || run.Input.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
+            bool declaresModel = text.Contains("[RnnModel(", StringComparison.Ordinal);
+            if (declaresModel && run.Sources.Length == 0)
+            {
+                Assert.True(flagged, $"No source and no error for:\n{text}");
+                rejected++;
+            }
+
+            if (run.Sources.Length > 0)
+            {
+                generated++;
+                IEnumerable<Diagnostic> generatedErrors = run.Output.GetDiagnostics()
+                    .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
+                Assert.False(generatedErrors.Any(), $"Generated code does not compile for:\n{text}\n{string.Join("\n", generatedErrors)}");
+            }
+        }
+
+        // The mix must exercise both outcomes, or the test proves little.
+        Assert.True(generated >= 20, $"only {generated} generated");
+        Assert.True(rejected >= 100, $"only {rejected} rejected");
+    }
+}

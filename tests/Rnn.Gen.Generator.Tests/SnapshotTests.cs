@@ -1,0 +1,83 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Rnn.Gen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace Rnn.Gen.Generator.Tests;
+
+/// <summary>The generated source of representative models, compared with reviewed snapshots; each also compiles cleanly.</summary>
+public class SnapshotTests
+{
+    [Fact]
+    public void Stacked_lstm_gru_dense_forecaster()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Weather;
+
+            [RnnModel(inputSize: 3, steps: 50)]
+            [Lstm(64, ReturnSequences = true)]
+            [Gru(32)]
+            [Dense(1)]
+            public partial class Forecaster;
+            """, "Weather.Forecaster.g.cs");
+    }
+
+    [Fact]
+    public void Elman_relu_sequence_with_time_distributed_softmax()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Tagging;
+
+            [RnnModel(inputSize: 12, steps: 20)]
+            [SimpleRnn(13, Activation = Activation.Relu, ReturnSequences = true)]
+            [Dense(16, Activation = Activation.Tanh)]
+            [Dense(5, Activation = Activation.Softmax)]
+            internal sealed partial class Tagger;
+            """, "Tagging.Tagger.g.cs");
+    }
+
+    [Fact]
+    public void Nested_model_in_the_global_namespace()
+    {
+        Check("""
+            using Rnn.Gen;
+
+            public static partial class Models
+            {
+                public partial struct Holder
+                {
+                    [RnnModel(inputSize: 1, steps: 8)]
+                    [Gru(4)]
+                    internal partial class Tiny { }
+                }
+            }
+            """, "Models.Holder.Tiny.g.cs");
+    }
+
+    [Fact]
+    public void Dense_only_model_applies_at_every_step()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Features;
+
+            [RnnModel(inputSize: 4, steps: 3)]
+            [Dense(2, Activation = Activation.Sigmoid)]
+            public partial class PerStep;
+            """, "Features.PerStep.g.cs");
+    }
+
+    private static void Check(string source, string hintName, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        Assert.Equal(new[] { hintName }, run.Sources.Select(s => s.HintName));
+        Snapshot.Verify(run.Source(hintName), hintName, test);
+
+        // The same input gives the same text, byte for byte.
+        Assert.Equal(run.Source(hintName), GeneratorHarness.Run(source).Source(hintName));
+    }
+}
