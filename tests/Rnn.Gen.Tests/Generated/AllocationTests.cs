@@ -1,0 +1,49 @@
+using System;
+using Rnn.Gen.Tests.Models;
+using Xunit;
+
+namespace Rnn.Gen.Tests.Generated;
+
+/// <summary>After construction, the hot members allocate nothing.</summary>
+public class AllocationTests
+{
+    public static TheoryData<string> Models => AllModels.AllData();
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Predict_Forward_Backward_ZeroGradients_and_Step_allocate_zero_bytes(string name)
+    {
+        IRnnModel model = AllModels.Create(name);
+        model.Initialize(5);
+        float[] input = new float[model.Steps * model.InputSize];
+        float[] output = new float[model.OutputSteps * model.OutputSize];
+        float[] inputGradient = new float[input.Length];
+        float[] step = new float[model.OutputSize];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = MathF.Sin(i);
+        }
+
+        void RunAll()
+        {
+            model.Predict(input, output);
+            model.ZeroGradients();
+            model.Forward(input, output);
+            model.Backward(output);
+            model.Backward(output, inputGradient);
+            model.ResetState();
+            model.Step(input.AsSpan(0, model.InputSize), step);
+        }
+
+        RunAll(); // first calls: JIT and static initialization may allocate
+        RunAll();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            RunAll();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+}
