@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace Rnn.Gen.Serialization;
+
+/// <summary>
+/// Saves and loads a model's parameters as a safetensors file whose tensor names are the model's
+/// <see cref="IRnnModel.ParameterLayout"/> names, the same as the equivalent PyTorch model's <c>state_dict</c>.
+/// A file written by PyTorch (<c>safetensors.torch.save_file(model.state_dict(), path)</c>) loads directly, and a file
+/// saved here loads into PyTorch with <c>model.load_state_dict(safetensors.torch.load_file(path))</c>.
+/// </summary>
+public static class WeightFile
+{
+    /// <summary>The metadata written when the caller gives none: PyTorch's tools read <c>format = pt</c> as "a state_dict".</summary>
+    public static IReadOnlyDictionary<string, string> DefaultMetadata { get; } =
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt" };
+
+    /// <summary>Writes every parameter of <paramref name="model"/> as an F32 tensor (bit-exact) to <paramref name="stream"/>.</summary>
+    public static void Save(IRnnModel model, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        SafeTensorsFile.Write(stream, Entries(model), metadata ?? DefaultMetadata);
+    }
+
+    /// <summary>
+    /// Writes every parameter of <paramref name="model"/> as an F32 tensor at <paramref name="path"/>, atomically: a
+    /// crash or an error never leaves a partial file under that name.
+    /// </summary>
+    public static void Save(IRnnModel model, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        SafeTensorsFile.Write(path, Entries(model), metadata ?? DefaultMetadata);
+    }
+
+    /// <summary>Loads the parameters of <paramref name="model"/> from a safetensors stream; see <see cref="Load(IRnnModel, SafeTensorsFile)"/>.</summary>
+    public static void Load(IRnnModel model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Load(model, SafeTensorsFile.Read(stream));
+    }
+
+    /// <summary>Loads the parameters of <paramref name="model"/> from a safetensors file; see <see cref="Load(IRnnModel, SafeTensorsFile)"/>.</summary>
+    public static void Load(IRnnModel model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        SafeTensorsFile file = SafeTensorsFile.Read(path);
+        try
+        {
+            Load(model, file);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Copies the file's tensors into <paramref name="model"/>'s parameters, strictly, as PyTorch's
+    /// <c>load_state_dict(strict=True)</c>: every parameter of the layout must be in the file with the same shape, and
+    /// the file may hold no other tensor (its <c>__metadata__</c> is ignored). F32, F64, F16 and BF16 are accepted and
+    /// converted to float. Either every parameter is loaded or none is: the tensors are converted into a staging
+    /// buffer and copied into the model only once all of them have passed.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file does not match the model; the message lists the problems, first one first.</exception>
+    public static void Load(IRnnModel model, SafeTensorsFile file)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(file);
+        IReadOnlyList<ParameterInfo> layout = CheckedLayout(model);
+
+        var staged = new float[model.ParameterCount];
+        var problems = new List<string>();
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ParameterInfo parameter in layout)
+        {
+            expected.Add(parameter.Name);
+            if (!file.TryGetTensor(parameter.Name, out SafeTensor? tensor))
+            {
+                problems.Add($"missing tensor '{parameter.Name}' [{string.Join(", ", parameter.Shape)}]");
+            }
+            else if (!tensor.HasShape(parameter.Shape))
+            {
+                problems.Add($"tensor '{parameter.Name}' has shape [{string.Join(", ", tensor.Shape)}], the model's is [{string.Join(", ", parameter.Shape)}]");
+            }
+            else if (!SafeTensorsDTypes.IsConvertibleFloat(tensor.DType))
+            {
+                problems.Add($"tensor '{parameter.Name}' has dtype {tensor.DType}; parameters load from F32, F64, F16 or BF16");
+            }
+            else
+            {
+                tensor.CopyTo(staged.AsSpan(parameter.Offset, parameter.Length));
+            }
+        }
+
+        foreach (SafeTensor tensor in file.Tensors)
+        {
+            if (!expected.Contains(tensor.Name))
+            {
+                problems.Add($"unexpected tensor '{tensor.Name}' (the model has no such parameter)");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            const int Shown = 8;
+            string more = problems.Count > Shown ? $"; and {problems.Count - Shown} more" : "";
+            throw new InvalidDataException(
+                $"The weights do not match {model.GetType().Name}: {string.Join("; ", problems.Take(Shown))}{more}. Nothing was loaded.");
+        }
+
+        Span<float> parameters = model.Parameters;
+        foreach (ParameterInfo parameter in layout)
+        {
+            staged.AsSpan(parameter.Offset, parameter.Length).CopyTo(parameters.Slice(parameter.Offset, parameter.Length));
+        }
+    }
+
+    private static List<SafeTensorsEntry> Entries(IRnnModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        IReadOnlyList<ParameterInfo> layout = CheckedLayout(model);
+        float[] snapshot = model.Parameters.ToArray();
+        var entries = new List<SafeTensorsEntry>(layout.Count);
+        foreach (ParameterInfo parameter in layout)
+        {
+            entries.Add(SafeTensorsEntry.F32(parameter.Name, parameter.Shape.ToArray(),
+                new ReadOnlyMemory<float>(snapshot, parameter.Offset, parameter.Length)));
+        }
+
+        return entries;
+    }
+
+    // A model's own description must be consistent before any file is trusted against it.
+    private static IReadOnlyList<ParameterInfo> CheckedLayout(IRnnModel model)
+    {
+        IReadOnlyList<ParameterInfo> layout = model.ParameterLayout;
+        int count = model.ParameterCount;
+        if (model.Parameters.Length != count)
+        {
+            throw new ArgumentException($"{model.GetType().Name}: Parameters has {model.Parameters.Length} elements, ParameterCount says {count}.", nameof(model));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ParameterInfo parameter in layout)
+        {
+            if (!names.Add(parameter.Name))
+            {
+                throw new ArgumentException($"{model.GetType().Name}: the parameter layout names '{parameter.Name}' twice.", nameof(model));
+            }
+
+            if ((long)parameter.Offset + parameter.Length > count)
+            {
+                throw new ArgumentException($"{model.GetType().Name}: parameter {parameter} runs past the {count} parameters.", nameof(model));
+            }
+        }
+
+        return layout;
+    }
+}
