@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Rnn.Gen.Serialization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Rnn.Gen.ReferenceVectors;
+
+/// <summary>
+/// Writes the libtorch reference vectors of tests/Rnn.Gen.Tests/Reference: one safetensors file of float64 tensors per
+/// case (parameters, input, output, output gradient, and the gradients of sum(output * doutput)), the model
+/// declarations the generator compiles for them (ReferenceModels.cs), and the weight files of the weights round-trip.
+/// See tests/Rnn.Gen.Tests/Reference/README.md for how to run it.
+/// </summary>
+internal static class Program
+{
+    private const string ReferenceFolder = "tests/Rnn.Gen.Tests/Reference";
+
+    private static int Main(string[] args)
+    {
+        string root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRepositoryRoot();
+        string reference = Path.Combine(root, ReferenceFolder);
+        string casesFolder = Path.Combine(reference, "Cases");
+        string weightsFolder = Path.Combine(reference, "Weights");
+        Directory.CreateDirectory(casesFolder);
+        Directory.CreateDirectory(weightsFolder);
+
+        torch.set_default_dtype(ScalarType.Float64);
+        torch.set_num_threads(1);
+        Console.WriteLine($"libtorch {torch.__version__}, writing under {ReferenceFolder}");
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (CaseSpec spec in Cases.All)
+        {
+            spec.Validate();
+            if (!names.Add(spec.Name))
+            {
+                throw new InvalidOperationException($"Two cases are named {spec.Name}.");
+            }
+        }
+
+        // Stale cases would be tested against models that no longer exist: start from an empty folder.
+        foreach (string stale in Directory.GetFiles(casesFolder, "*.safetensors"))
+        {
+            File.Delete(stale);
+        }
+
+        long totalBytes = 0;
+        foreach (CaseSpec spec in Cases.All)
+        {
+            string path = Path.Combine(casesFolder, spec.Name + ".safetensors");
+            CaseSummary summary = WriteCase(spec, path);
+            long size = new FileInfo(path).Length;
+            totalBytes += size;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{spec.Name,-52} {size,9:N0} B  |out|max {summary.MaxOutput,9:G4}  |grad|max {summary.MaxGradient,9:G4}  |dx|max {summary.MaxInputGradient,9:G4}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Cases.All.Count} cases, {totalBytes:N0} bytes"));
+
+        WeightFiles.Write(weightsFolder);
+        File.WriteAllText(Path.Combine(reference, "ReferenceModels.cs"), ReferenceModelsSource(), new UTF8Encoding(false));
+        Console.WriteLine("Wrote ReferenceModels.cs and the weight files.");
+        return 0;
+    }
+
+    private sealed record CaseSummary(double MaxOutput, double MaxGradient, double MaxInputGradient);
+
+    private static CaseSummary WriteCase(CaseSpec spec, string path)
+    {
+        long seed = Seed(spec.Name);
+        torch.manual_seed(seed);
+        using DisposeScope scope = torch.NewDisposeScope();
+        var model = new TorchModel(spec, ScalarType.Float64);
+
+        // Non-default parameters: U(-a, a) with a = min(0.5, 2 / sqrt(fan_in)), wide enough that every gate works away
+        // from its resting point, narrow enough that the wide layers do not saturate.
+        using (torch.no_grad())
+        {
+            foreach ((int layer, string _, Parameter parameter) in model.ParametersByLayer())
+            {
+                double bound = Math.Min(0.5, 2.0 / Math.Sqrt(model.FanIn(layer)));
+                parameter.uniform_(-bound, bound);
+            }
+        }
+
+        Tensor input = (torch.rand(new long[] { 1, spec.Steps, spec.InputSize }, ScalarType.Float64) * 2 - 1)
+            .detach().requires_grad_(true);
+        Tensor output = model.Forward(input).squeeze(0);
+        Tensor doutput = torch.rand(output.shape, ScalarType.Float64) * 2 - 1;
+        Tensor loss = (output * doutput).sum();
+        loss.backward();
+
+        int[] outputShape = spec.OutputShape;
+        if (!output.shape.Select(d => (int)d).SequenceEqual(outputShape))
+        {
+            throw new InvalidOperationException($"{spec.Name}: output shape [{string.Join(", ", output.shape)}], expected [{string.Join(", ", outputShape)}].");
+        }
+
+        var parameters = new List<SafeTensorsEntry>();
+        var gradients = new List<SafeTensorsEntry>();
+        double maxGradient = 0;
+        foreach ((string name, Parameter parameter) in model.NamedParameters())
+        {
+            Tensor grad = parameter.grad ?? throw new InvalidOperationException($"{spec.Name}: {name} has no gradient.");
+            parameters.Add(Entry("param/" + name, parameter));
+            gradients.Add(Entry("grad/" + name, grad));
+            maxGradient = Math.Max(maxGradient, grad.abs().max().item<double>());
+        }
+
+        Tensor inputGradient = input.grad ?? throw new InvalidOperationException($"{spec.Name}: the input has no gradient.");
+        var entries = new List<SafeTensorsEntry>
+        {
+            Entry("input", input.squeeze(0)),
+            Entry("output", output),
+            Entry("doutput", doutput),
+            Entry("grad/input", inputGradient.squeeze(0)),
+        };
+        entries.AddRange(parameters);
+        entries.AddRange(gradients);
+
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["case"] = spec.Name,
+            ["input_size"] = spec.InputSize.ToString(CultureInfo.InvariantCulture),
+            ["steps"] = spec.Steps.ToString(CultureInfo.InvariantCulture),
+            ["output_shape"] = $"[{string.Join(", ", outputShape)}]",
+            ["layers"] = spec.LayersText,
+            ["declaration"] = spec.Declaration(),
+            ["loss"] = "sum(output * doutput); grad/* are its gradients",
+            ["init"] = "parameters U(-a, a), a = min(0.5, 2/sqrt(fan_in)) per layer; input and doutput U(-1, 1)",
+            ["dtype"] = "float64",
+            ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+            ["libtorch"] = torch.__version__,
+            ["writer"] = "tests/Rnn.Gen.ReferenceVectors",
+        };
+        SafeTensorsFile.Write(path, entries, metadata);
+
+        return new CaseSummary(
+            output.abs().max().item<double>(), maxGradient, inputGradient.abs().max().item<double>());
+    }
+
+    internal static SafeTensorsEntry Entry(string name, Tensor tensor)
+    {
+        Tensor values = tensor.detach().contiguous();
+        if (values.dtype != ScalarType.Float64)
+        {
+            throw new InvalidOperationException($"{name} is {values.dtype}, expected Float64.");
+        }
+
+        return SafeTensorsEntry.F64(name, values.shape.Select(d => (int)d).ToArray(), values.data<double>().ToArray());
+    }
+
+    // FNV-1a of the case name: each case's random numbers depend on nothing but its name.
+    private static long Seed(string name)
+    {
+        uint hash = 2166136261;
+        foreach (char c in name)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return hash;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (DirectoryInfo? folder = new(start); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "Rnn.Gen.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the repository (no Rnn.Gen.sln above the current folder), or pass its root.");
+    }
+
+    private static string ReferenceModelsSource()
+    {
+        var text = new StringBuilder();
+        text.Append("""
+            // <auto-generated>
+            // Written by tests/Rnn.Gen.ReferenceVectors; do not edit. To regenerate, see tests/Rnn.Gen.Tests/Reference/README.md.
+            // One model per reference case in Cases/; the source generator implements each of them.
+            // </auto-generated>
+            #nullable enable
+
+            using System;
+            using System.Collections.Generic;
+
+            namespace Rnn.Gen.Tests.Reference;
+
+            """);
+        text.Append('\n');
+        foreach (CaseSpec spec in Cases.All)
+        {
+            text.Append(spec.Declaration()).Append('\n');
+        }
+
+        text.Append("// The model of the weight files in Weights/ (").Append(WeightFiles.BaseName).Append(".*.safetensors).\n");
+        text.Append(WeightFiles.Spec.Declaration().Replace("class " + WeightFiles.Spec.Name + ";", "class " + WeightFiles.ClassName + ";", StringComparison.Ordinal));
+        text.Append('\n');
+
+        text.Append("""
+            /// <summary>The reference cases by name (the file names in Cases/ without extension).</summary>
+            internal static class ReferenceModels
+            {
+                /// <summary>Every case, in the order the reference program lists them.</summary>
+                public static IReadOnlyList<string> CaseNames { get; } = new[]
+                {
+
+            """);
+        foreach (CaseSpec spec in Cases.All)
+        {
+            text.Append("        \"").Append(spec.Name).Append("\",\n");
+        }
+
+        text.Append("""
+                };
+
+                /// <summary>A new, uninitialized model of the case named <paramref name="caseName"/>.</summary>
+                public static global::Rnn.Gen.IRnnModel Create(string caseName) => caseName switch
+                {
+
+            """);
+        foreach (CaseSpec spec in Cases.All)
+        {
+            text.Append("        \"").Append(spec.Name).Append("\" => new ").Append(spec.Name).Append("(),\n");
+        }
+
+        text.Append("""
+                    _ => throw new ArgumentException($"No reference case is named '{caseName}'.", nameof(caseName)),
+                };
+            }
+
+            """);
+        return text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Rnn.Gen.Serialization;
+using Xunit.Sdk;
+
+namespace Rnn.Gen.Tests.Reference;
+
+/// <summary>Loading reference files and comparing float results with float64 references on a relative measure.</summary>
+internal static class ReferenceAssert
+{
+    public static string CasePath(string caseName) =>
+        Path.Combine(AppContext.BaseDirectory, "Reference", "Cases", caseName + ".safetensors");
+
+    public static string WeightsPath(string fileName) =>
+        Path.Combine(AppContext.BaseDirectory, "Reference", "Weights", fileName);
+
+    /// <summary>
+    /// Fails unless max |actual - expected| / max |expected| is within <paramref name="tolerance"/> (an all-zero
+    /// reference is compared absolutely). The message names the case, the tensor, the worst element and both values.
+    /// </summary>
+    public static void Close(string caseName, string tensor, IReadOnlyList<int> shape, ReadOnlySpan<double> expected,
+        ReadOnlySpan<float> actual, double tolerance)
+    {
+        if (expected.Length != actual.Length)
+        {
+            throw new XunitException($"{caseName}: {tensor} has {actual.Length} elements, the reference has {expected.Length}.");
+        }
+
+        double scale = 0;
+        foreach (double value in expected)
+        {
+            scale = Math.Max(scale, Math.Abs(value));
+        }
+
+        double worst = -1;
+        int worstIndex = -1;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double error = Math.Abs(actual[i] - expected[i]);
+            if (double.IsNaN(error))
+            {
+                error = double.PositiveInfinity;
+            }
+
+            if (error > worst)
+            {
+                worst = error;
+                worstIndex = i;
+            }
+        }
+
+        double relative = worst / (scale > 0 ? scale : 1);
+        if (worstIndex >= 0 && !(relative <= tolerance))
+        {
+            throw new XunitException(string.Create(CultureInfo.InvariantCulture,
+                $"{caseName}: {tensor} differs from libtorch: max |error| / max |reference| = {relative:G3} > {tolerance:G2}; "
+                + $"worst element {worstIndex} {Index(shape, worstIndex)}: expected {expected[worstIndex]:R}, actual {actual[worstIndex]:R} "
+                + $"(max |reference| {scale:G4})."));
+        }
+    }
+
+    public static void Close(string caseName, string tensor, SafeTensor expected, ReadOnlySpan<float> actual, double tolerance) =>
+        Close(caseName, tensor, expected.Shape, expected.ToDoubleArray(), actual, tolerance);
+
+    /// <summary>Copies every <c>{prefix}{name}</c> tensor of the file into the model's parameters, checking the names both ways.</summary>
+    public static void LoadParameters(string caseName, IRnnModel model, SafeTensorsFile file, string prefix)
+    {
+        var layoutNames = new HashSet<string>(StringComparer.Ordinal);
+        Span<float> parameters = model.Parameters;
+        int covered = 0;
+        foreach (ParameterInfo parameter in model.ParameterLayout)
+        {
+            layoutNames.Add(parameter.Name);
+            if (!file.TryGetTensor(prefix + parameter.Name, out SafeTensor? tensor))
+            {
+                throw new XunitException($"{caseName}: the model has parameter {parameter.Name}, the reference has no {prefix}{parameter.Name}.");
+            }
+
+            if (!tensor.HasShape(parameter.Shape))
+            {
+                throw new XunitException(
+                    $"{caseName}: {parameter.Name} is [{string.Join(", ", parameter.Shape)}] in the model, [{string.Join(", ", tensor.Shape)}] in the reference.");
+            }
+
+            tensor.CopyTo(parameter.Slice(parameters));
+            covered += parameter.Length;
+        }
+
+        foreach (SafeTensor tensor in file.Tensors.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            if (!layoutNames.Contains(tensor.Name[prefix.Length..]))
+            {
+                throw new XunitException($"{caseName}: the reference has {tensor.Name}, the model has no parameter {tensor.Name[prefix.Length..]}.");
+            }
+        }
+
+        if (covered != model.ParameterCount)
+        {
+            throw new XunitException($"{caseName}: the layout covers {covered} parameters, ParameterCount is {model.ParameterCount}.");
+        }
+    }
+
+    private static string Index(IReadOnlyList<int> shape, int flat)
+    {
+        var index = new int[shape.Count];
+        for (int d = shape.Count - 1; d >= 0; d--)
+        {
+            index[d] = shape[d] == 0 ? 0 : flat % shape[d];
+            flat = shape[d] == 0 ? 0 : flat / shape[d];
+        }
+
+        return "[" + string.Join(", ", index) + "]";
+    }
+}
