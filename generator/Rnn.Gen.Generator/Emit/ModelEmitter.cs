@@ -144,6 +144,33 @@ internal static class ModelEmitter
         }
 
         w.Line();
+        w.Summary("The parameter tensor named <paramref name=\"name\"/> (a PyTorch state_dict name such as <c>0.weight_ih_l0</c>), as a span over <see cref=\"Parameters\"/>.");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">No parameter has that name; the message lists the names.</exception>");
+        using (w.Block($"public {Span} GetParameter(string name)"))
+        {
+            using (w.Block("foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)"))
+            {
+                w.Line("if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);");
+            }
+
+            string names = string.Join(", ", plan.Layers.SelectMany(l => l.Parameters).Select(p => p.Name));
+            w.Line($"throw new global::System.ArgumentException(\"No parameter is named '\" + name + \"'; the parameters are: {names}.\", nameof(name));");
+        }
+
+        w.Line();
+        w.Summary("Writes the parameters to a safetensors file (F32, PyTorch's state_dict names), atomically: a temporary file, then a rename.");
+        w.Line("public void SaveWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Save(this, path);");
+        w.Line();
+        w.Summary("Writes the parameters to <paramref name=\"stream\"/> in the safetensors format (F32, PyTorch's state_dict names).");
+        w.Line("public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);");
+        w.Line();
+        w.Summary("Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.");
+        w.Line("public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);");
+        w.Line();
+        w.Summary("Loads every parameter from a safetensors stream; see <see cref=\"LoadWeights(string)\"/>.");
+        w.Line("public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);");
+
+        w.Line();
         w.Summary("Sets every gradient to zero.");
         w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
     }

@@ -82,6 +82,29 @@ namespace Tagging
             global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(655, 5), bound, random); // 2.bias
         }
 
+        /// <summary>The parameter tensor named <paramref name="name"/> (a PyTorch state_dict name such as <c>0.weight_ih_l0</c>), as a span over <see cref="Parameters"/>.</summary>
+        /// <exception cref="global::System.ArgumentException">No parameter has that name; the message lists the names.</exception>
+        public global::System.Span<float> GetParameter(string name)
+        {
+            foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
+            {
+                if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+            }
+            throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0, 1.weight, 1.bias, 2.weight, 2.bias.", nameof(name));
+        }
+
+        /// <summary>Writes the parameters to a safetensors file (F32, PyTorch's state_dict names), atomically: a temporary file, then a rename.</summary>
+        public void SaveWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Save(this, path);
+
+        /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
+        public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
+
+        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
+        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+
+        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
