@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -56,6 +57,17 @@ public sealed class Adam : Optimizer
 
     /// <summary>The L2 penalty factor added to the gradient (PyTorch's <c>weight_decay</c>).</summary>
     public float WeightDecay { get; }
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<string> StateBufferNames { get; } = ["exp_avg", "exp_avg_sq"];
+
+    /// <inheritdoc/>
+    protected override float[] GetStateBuffer(string name) => name switch
+    {
+        "exp_avg" => _firstMoment,
+        "exp_avg_sq" => _secondMoment,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such buffer."),
+    };
 
     /// <inheritdoc/>
     protected override void AllocateState(int parameterCount)

@@ -21,4 +21,22 @@ public interface IOptimizer
     /// The spans differ in length, or their length differs from the one the optimizer was first used with.
     /// </exception>
     void Step(Span<float> parameters, ReadOnlySpan<float> gradients);
+
+    /// <summary>
+    /// Named state for checkpoints: PyTorch-like buffer names (<c>momentum_buffer</c>, <c>exp_avg</c>,
+    /// <c>exp_avg_sq</c>, <c>max_exp_avg_sq</c>, <c>square_avg</c>, <c>grad_avg</c>, <c>sum</c>), the step count and
+    /// the hyper-parameters that change (the learning rate). The buffers are copies.
+    /// </summary>
+    OptimizerState GetState();
+
+    /// <summary>
+    /// Restores a state from <see cref="GetState"/> of an optimizer of the same kind, options and parameter count, so
+    /// that the next <see cref="Step"/> continues bit for bit as the saved optimizer would have. The buffers are
+    /// copied. An optimizer that has not stepped yet binds to the state's parameter count.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The kind differs, the buffer names are not those this optimizer keeps with its options at that step, the buffers'
+    /// length differs from the bound parameter count, or the learning rate is invalid. Nothing is changed then.
+    /// </exception>
+    void SetState(OptimizerState state);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Rnn.Gen.Optimizers;
 
@@ -8,8 +9,9 @@ namespace Rnn.Gen.Optimizers;
 /// rule (<see cref="Update"/>).
 /// </summary>
 /// <remarks>
-/// State is allocated on the first <see cref="Step"/>, when the parameter count becomes known; later steps
-/// allocate nothing.
+/// State is allocated on the first <see cref="Step"/> (or <see cref="SetState"/>), when the parameter count becomes
+/// known; later steps allocate nothing. <see cref="GetState"/> and <see cref="SetState"/> save and restore it through
+/// the buffers a derived class names in <see cref="StateBufferNames"/>.
 /// </remarks>
 public abstract class Optimizer : IOptimizer
 {
@@ -82,6 +84,97 @@ public abstract class Optimizer : IOptimizer
         StepCount = 0;
         ClearState();
     }
+
+    /// <inheritdoc/>
+    public OptimizerState GetState()
+    {
+        var buffers = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        if (StepCount > 0)
+        {
+            foreach (string name in StateBufferNames)
+            {
+                buffers.Add(name, GetStateBuffer(name)); // OptimizerState copies it
+            }
+        }
+
+        return new OptimizerState(Kind, StepCount, LearningRate, buffers);
+    }
+
+    /// <inheritdoc/>
+    public void SetState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!string.Equals(state.Kind, Kind, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Expected the state of a {Kind} optimizer, got one of a {state.Kind}.", nameof(state));
+        }
+
+        if (!(state.LearningRate >= 0f))
+        {
+            throw new ArgumentException($"Invalid learning rate in the state: {state.LearningRate}; expected a value >= 0.", nameof(state));
+        }
+
+        IReadOnlyList<string> expected = state.StepCount > 0 ? StateBufferNames : [];
+        if (state.BufferCount != expected.Count)
+        {
+            throw new ArgumentException(
+                $"Expected the buffers [{string.Join(", ", expected)}] for a {Kind} at step {state.StepCount} with these options, got [{string.Join(", ", state.BufferNames)}].",
+                nameof(state));
+        }
+
+        foreach (string name in expected)
+        {
+            if (!state.TryGetBufferSpan(name, out _))
+            {
+                throw new ArgumentException(
+                    $"Expected the buffers [{string.Join(", ", expected)}] for a {Kind} at step {state.StepCount} with these options, got [{string.Join(", ", state.BufferNames)}].",
+                    nameof(state));
+            }
+        }
+
+        if (expected.Count > 0 && ParameterCount != 0 && state.ParameterCount != ParameterCount)
+        {
+            throw new ArgumentException(
+                $"Expected buffers of length {ParameterCount} (the length this optimizer is bound to), got {state.ParameterCount}.",
+                nameof(state));
+        }
+
+        // Everything is valid: from here on nothing throws.
+        if (state.StepCount == 0)
+        {
+            Reset();
+        }
+        else
+        {
+            if (expected.Count > 0 && ParameterCount == 0)
+            {
+                AllocateState(state.ParameterCount);
+                ParameterCount = state.ParameterCount;
+            }
+
+            foreach (string name in expected)
+            {
+                state.TryGetBufferSpan(name, out ReadOnlySpan<float> values);
+                values.CopyTo(GetStateBuffer(name));
+            }
+
+            StepCount = state.StepCount;
+        }
+
+        _learningRate = state.LearningRate;
+    }
+
+    /// <summary>The kind recorded in <see cref="OptimizerState.Kind"/>: the class name.</summary>
+    protected virtual string Kind => GetType().Name;
+
+    /// <summary>
+    /// The PyTorch names of the per-parameter buffers this optimizer keeps with its options (empty for plain SGD), in
+    /// a fixed order; each is allocated by <see cref="AllocateState"/> and returned by <see cref="GetStateBuffer"/>.
+    /// </summary>
+    protected abstract IReadOnlyList<string> StateBufferNames { get; }
+
+    /// <summary>The array of the buffer named <paramref name="name"/> (one of <see cref="StateBufferNames"/>), once allocated.</summary>
+    protected abstract float[] GetStateBuffer(string name);
 
     /// <summary>Allocates the per-parameter state for a buffer of <paramref name="parameterCount"/> elements.</summary>
     protected abstract void AllocateState(int parameterCount);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -22,8 +23,9 @@ namespace Rnn.Gen.Optimizers;
 /// </remarks>
 public sealed class Sgd : Optimizer
 {
+    private static readonly string[] MomentumBufferNames = ["momentum_buffer"];
+
     private float[] _momentumBuffer = [];
-    private bool _hasMomentumBuffer;
 
     /// <summary>An SGD optimizer; the arguments are PyTorch's (<c>lr</c>, <c>momentum</c>, <c>dampening</c>, <c>nesterov</c>, <c>weight_decay</c>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">
@@ -65,6 +67,14 @@ public sealed class Sgd : Optimizer
     public float WeightDecay { get; }
 
     /// <inheritdoc/>
+    protected override IReadOnlyList<string> StateBufferNames => Momentum != 0f ? MomentumBufferNames : [];
+
+    /// <inheritdoc/>
+    protected override float[] GetStateBuffer(string name) => name == "momentum_buffer" && Momentum != 0f
+        ? _momentumBuffer
+        : throw new ArgumentOutOfRangeException(nameof(name), name, "No such buffer.");
+
+    /// <inheritdoc/>
     protected override void AllocateState(int parameterCount)
     {
         if (Momentum != 0f)
@@ -77,7 +87,6 @@ public sealed class Sgd : Optimizer
     protected override void ClearState()
     {
         Array.Clear(_momentumBuffer);
-        _hasMomentumBuffer = false;
     }
 
     /// <inheritdoc/>
@@ -93,8 +102,8 @@ public sealed class Sgd : Optimizer
 
         // PyTorch computes 1 - dampening in double and applies it as a float scalar.
         float keep = (float)(1.0 - Dampening);
-        UpdateWithMomentum(parameters, gradients, _momentumBuffer, lr, weightDecay, Momentum, keep, Nesterov, first: !_hasMomentumBuffer);
-        _hasMomentumBuffer = true;
+        // PyTorch's momentum_buffer is None until the first step (StepCount 1 here), which stores the gradient itself.
+        UpdateWithMomentum(parameters, gradients, _momentumBuffer, lr, weightDecay, Momentum, keep, Nesterov, first: StepCount == 1);
     }
 
     private static void UpdatePlain(Span<float> parameters, ReadOnlySpan<float> gradients, float lr, float weightDecay)

@@ -7,17 +7,9 @@ namespace Rnn.Gen.Tests.Runtime;
 /// <summary>What every optimizer promises: length binding, length errors that name the expected length, no allocation.</summary>
 public sealed class OptimizerContractTests
 {
-    public static TheoryData<string> Optimizers => new() { "sgd", "sgd-momentum", "sgd-nesterov-decay", "adam", "adam-decay" };
+    public static TheoryData<string> Optimizers => new(OptimizerCatalog.Names);
 
-    private static IOptimizer Create(string name) => name switch
-    {
-        "sgd" => new Sgd(0.1f),
-        "sgd-momentum" => new Sgd(0.1f, momentum: 0.9f, dampening: 0.1f),
-        "sgd-nesterov-decay" => new Sgd(0.1f, momentum: 0.9f, nesterov: true, weightDecay: 1e-2f),
-        "adam" => new Adam(),
-        "adam-decay" => new Adam(1e-2f, weightDecay: 1e-2f),
-        _ => throw new ArgumentOutOfRangeException(nameof(name)),
-    };
+    private static IOptimizer Create(string name) => OptimizerCatalog.Create(name);
 
     [Theory]
     [MemberData(nameof(Optimizers))]
