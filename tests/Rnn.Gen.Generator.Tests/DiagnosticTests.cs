@@ -178,6 +178,43 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void RNNGEN014_dropout_rate_of_one() => Expect("RNNGEN014", """
+        [RnnModel(3, 5)]
+        [Lstm(4, [|Dropout = 1.0|])]
+        public partial class Model;
+        """, "below 1");
+
+    [Fact]
+    public void RNNGEN014_negative_recurrent_dropout() => Expect("RNNGEN014", """
+        [RnnModel(3, 5)]
+        [Gru(4, [|RecurrentDropout = -0.1|])]
+        public partial class Model;
+        """, "RecurrentDropout");
+
+    [Fact]
+    public void RNNGEN015_negative_penalty() => Expect("RNNGEN015", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        [Dense(1, [|KernelL2 = -1e-4|])]
+        public partial class Model;
+        """, "KernelL2");
+
+    [Fact]
+    public void RNNGEN015_infinite_noise() => Expect("RNNGEN015", """
+        [RnnModel(3, 5)]
+        [GaussianNoise([|double.PositiveInfinity|])]
+        [Lstm(4)]
+        public partial class Model;
+        """, "standard deviation");
+
+    [Fact]
+    public void RNNGEN003_noise_alone_is_no_layer() => Expect("RNNGEN003", """
+        [[|RnnModel(3, 5)|]]
+        [GaussianNoise(0.1)]
+        public partial class Model;
+        """, "declares no layers");
+
+    [Fact]
     public void Every_descriptor_has_a_test()
     {
         string[] ids = typeof(Rnn.Gen.Generator.RnnModelGenerator).Assembly
@@ -186,7 +223,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(13, ids.Length);
+        Assert.Equal(15, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

@@ -57,6 +57,22 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Dropout_noise_and_penalties()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Robust;
+
+            [RnnModel(inputSize: 6, steps: 12)]
+            [GaussianNoise(0.1)]
+            [Gru(10, ReturnSequences = true, Dropout = 0.2, RecurrentDropout = 0.3, KernelL2 = 1e-4, RecurrentL2 = 1e-4)]
+            [Lstm(8, RecurrentDropout = 0.25)]
+            [Dense(3, Activation = Activation.Softmax, Dropout = 0.5, BiasL1 = 1e-3)]
+            public partial class Classifier;
+            """, "Robust.Classifier.g.cs");
+    }
+
+    [Fact]
     public void Dense_only_model_applies_at_every_step()
     {
         Check("""

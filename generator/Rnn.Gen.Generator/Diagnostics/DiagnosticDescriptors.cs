@@ -87,4 +87,16 @@ internal static class DiagnosticDescriptors
         "Softmax over one unit",
         "[{0}] applies Softmax to a single unit, which always outputs 1 and passes no gradient back; use Activation.Sigmoid for one output, or more units",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DropoutOutOfRange = new(
+        "RNNGEN014",
+        "Dropout rate out of range",
+        "{0} of [{1}] is {2}, but a dropout rate must be at least 0 and below 1; use 0 to turn it off",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NegativeFactor = new(
+        "RNNGEN015",
+        "Penalty or noise must be finite and not negative",
+        "{0} of [{1}] is {2}, but it must be a finite number of at least 0; use 0 to turn it off",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

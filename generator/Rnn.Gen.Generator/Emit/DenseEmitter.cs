@@ -14,7 +14,7 @@ internal sealed class DenseEmitter : LayerEmitter
     private ActivationKind Activation => Layer.Spec.Activation;
 
     public override string Description =>
-        $"layer {Layer.Index}, Dense {In} -> {H}{(Activation == ActivationKind.Identity ? string.Empty : " " + Activation.ToString().ToLowerInvariant())}{(Layer.Positions > 1 ? $" at each of {Layer.Positions} steps" : string.Empty)}";
+        $"layer {Layer.Index}, Dense {In} -> {H}{(Activation == ActivationKind.Identity ? string.Empty : " " + Activation.ToString().ToLowerInvariant())}{(Layer.Positions > 1 ? $" at each of {Layer.Positions} steps" : string.Empty)}{TrainingOptions}";
 
     public override void EmitMethods(CodeWriter w)
     {
@@ -39,6 +39,7 @@ internal sealed class DenseEmitter : LayerEmitter
             w.Line($"{Span} g = _gradients;");
             w.Line($"{ReadOnlySpan} cache = _cache;");
             w.Line($"{Span} work = _work;");
+            EmitInputDropoutBackwardStart(w);
             using (w.Block($"for (int t = 0; t < {Layer.Positions}; t++)"))
             {
                 w.Line($"{Span} dz = {CodeWriter.SliceAt("work", Layer.OutputGradient, H, "t")}; // dL/dy on entry, dL/d(W x + b) after the activation's derivative");
@@ -55,12 +56,15 @@ internal sealed class DenseEmitter : LayerEmitter
                 w.Line($"{Kernels}.OuterAdd(dz, xs.Slice(t * {In}, {In}), {Param("weight", "g")});");
                 w.Line($"if (!dx.IsEmpty) {Kernels}.TransposeMultiplyAdd({Param("weight")}, dz, dx.Slice(t * {In}, {In}));");
             }
+
+            EmitInputDropoutBackwardEnd(w);
         }
     }
 
     public override void EmitTrainingForward(CodeWriter w, string inputs)
     {
         w.Line($"// {Description}.");
+        inputs = EmitInputDropout(w, inputs);
         using (w.Block($"for (int t = 0; t < {Layer.Positions}; t++)"))
         {
             w.Line($"{StepMethod}({inputs}.Slice(t * {In}, {In}), {CodeWriter.SliceAt("cache", Layer.Output, H, "t")});");

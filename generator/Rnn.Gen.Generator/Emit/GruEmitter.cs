@@ -13,19 +13,19 @@ internal sealed class GruEmitter : LayerEmitter
     {
     }
 
-    public override string Description => $"layer {Layer.Index}, GRU {In} -> {H}";
+    public override string Description => $"layer {Layer.Index}, GRU {In} -> {H}{TrainingOptions}";
 
     public override void EmitMethods(CodeWriter w)
     {
-        w.Summary($"One step of {Description}. <paramref name=\"gates\"/> receives r, z, n after their activations and <paramref name=\"hn\"/> W_hn h_prev + b_hn; <paramref name=\"h\"/> may alias <paramref name=\"hPrev\"/>.");
-        using (w.Block($"private void {StepMethod}({ReadOnlySpan} x, {ReadOnlySpan} hPrev, {Span} gates, {Span} hn, {Span} gatesHidden, {Span} h)"))
+        w.Summary($"One step of {Description}. <paramref name=\"gates\"/> receives r, z, n after their activations and <paramref name=\"hn\"/> W_hn h_prev + b_hn; <paramref name=\"hRecurrent\"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name=\"h\"/> may alias <paramref name=\"hPrev\"/>.");
+        using (w.Block($"private void {StepMethod}({ReadOnlySpan} x, {ReadOnlySpan} hPrev, {ReadOnlySpan} hRecurrent, {Span} gates, {Span} hn, {Span} gatesHidden, {Span} h)"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
             w.Line("// Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.");
             w.Line($"{Param("bias_ih")}.CopyTo(gates);");
             w.Line($"{Kernels}.MultiplyAdd({Param("weight_ih")}, x, gates); // {ParamComment("weight_ih")}");
             w.Line($"{Param("bias_hh")}.CopyTo(gatesHidden);");
-            w.Line($"{Kernels}.MultiplyAdd({Param("weight_hh")}, hPrev, gatesHidden); // {ParamComment("weight_hh")}");
+            w.Line($"{Kernels}.MultiplyAdd({Param("weight_hh")}, hRecurrent, gatesHidden); // {ParamComment("weight_hh")}");
             w.Line("// r and z: sigmoid of the sum of both contributions.");
             w.Line($"{Kernels}.Add(gatesHidden.Slice(0, {2 * H}), gates.Slice(0, {2 * H}));");
             w.Line($"{Kernels}.Sigmoid(gates.Slice(0, {2 * H}));");
@@ -59,6 +59,7 @@ internal sealed class GruEmitter : LayerEmitter
             w.Line($"{Span} dGi = {CodeWriter.Slice("work", Layer.Work["dGatesInput"])}; // dL/d(W_ih x + b_ih), rows r, z, n");
             w.Line($"{Span} dGh = {CodeWriter.Slice("work", Layer.Work["dGatesHidden"])}; // dL/d(W_hh h + b_hh), rows r, z, n");
             w.Line("dh.Clear();");
+            EmitInputDropoutBackwardStart(w);
             using (w.Block($"for (int t = {T - 1}; t >= 0; t--)"))
             {
                 w.Line($"{Kernels}.Add(dOut.Slice(t * {H}, {H}), dh);");
@@ -84,29 +85,30 @@ internal sealed class GruEmitter : LayerEmitter
                 w.Line($"{Kernels}.Add(dGh, {Param("bias_hh", "g")});");
                 w.Line($"{Kernels}.OuterAdd(dGi, xs.Slice(t * {In}, {In}), {Param("weight_ih", "g")});");
                 w.Line($"if (!dx.IsEmpty) {Kernels}.TransposeMultiplyAdd({Param("weight_ih")}, dGi, dx.Slice(t * {In}, {In}));");
-                using (w.Block("if (t > 0)"))
-                {
-                    w.Line($"{Kernels}.OuterAdd(dGh, hPrev, {Param("weight_hh", "g")});");
-                    w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, dGh, dh); // to h_(t-1)");
-                }
+                EmitRecurrentBackward(w, "dGh", "hPrev");
             }
+
+            EmitInputDropoutBackwardEnd(w);
         }
     }
 
     public override void EmitTrainingForward(CodeWriter w, string inputs)
     {
         w.Line($"// {Description}, every step, keeping r, z, n and W_hn h + b_hn for backward.");
+        inputs = EmitInputDropout(w, inputs);
+        EmitRecurrentDropoutMask(w);
         using (w.Block($"for (int t = 0; t < {T}; t++)"))
         {
             w.Line($"{ReadOnlySpan} hPrev = t == 0 ? new {ReadOnlySpan}(s_zeros, 0, {H}) : {CodeWriter.SliceAt("cache", Layer.Output, H, "t - 1")};");
-            w.Line($"{StepMethod}({inputs}.Slice(t * {In}, {In}), hPrev, {CodeWriter.SliceAt("cache", Layer.Cache["gates"], G, "t")}, {CodeWriter.SliceAt("cache", Layer.Cache["hn"], H, "t")}, {CodeWriter.Slice("scratch", Layer.Scratch["gatesHidden"])}, {CodeWriter.SliceAt("cache", Layer.Output, H, "t")});");
+            string hRecurrent = EmitRecurrentInput(w, "hPrev");
+            w.Line($"{StepMethod}({inputs}.Slice(t * {In}, {In}), hPrev, {hRecurrent}, {CodeWriter.SliceAt("cache", Layer.Cache["gates"], G, "t")}, {CodeWriter.SliceAt("cache", Layer.Cache["hn"], H, "t")}, {CodeWriter.Slice("scratch", Layer.Scratch["gatesHidden"])}, {CodeWriter.SliceAt("cache", Layer.Output, H, "t")});");
         }
     }
 
     public override void EmitInferenceStep(CodeWriter w, string input, string state)
     {
         string h = CodeWriter.Slice(state, Layer.State["h"]);
-        w.Line($"{StepMethod}({input}, {h}, {CodeWriter.Slice("scratch", Layer.Scratch["gates"])}, {CodeWriter.Slice("scratch", Layer.Scratch["hn"])}, {CodeWriter.Slice("scratch", Layer.Scratch["gatesHidden"])}, {h}); // {Description}");
+        w.Line($"{StepMethod}({input}, {h}, {h}, {CodeWriter.Slice("scratch", Layer.Scratch["gates"])}, {CodeWriter.Slice("scratch", Layer.Scratch["hn"])}, {CodeWriter.Slice("scratch", Layer.Scratch["gatesHidden"])}, {h}); // {Description}");
     }
 
     public override string InferenceOutput(string state) => CodeWriter.Slice(state, Layer.State["h"]);

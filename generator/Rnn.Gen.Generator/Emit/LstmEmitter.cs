@@ -10,7 +10,7 @@ internal sealed class LstmEmitter : LayerEmitter
     {
     }
 
-    public override string Description => $"layer {Layer.Index}, LSTM {In} -> {H}";
+    public override string Description => $"layer {Layer.Index}, LSTM {In} -> {H}{TrainingOptions}";
 
     public override void EmitMethods(CodeWriter w)
     {
@@ -56,6 +56,7 @@ internal sealed class LstmEmitter : LayerEmitter
             w.Line($"{Span} dGates = {CodeWriter.Slice("work", Layer.Work["dGates"])}; // dL/d(pre-activation), rows i, f, g, o");
             w.Line("dh.Clear();");
             w.Line("dc.Clear();");
+            EmitInputDropoutBackwardStart(w);
             using (w.Block($"for (int t = {T - 1}; t >= 0; t--)"))
             {
                 w.Line($"{Kernels}.Add({CodeWriter.SliceAt("dOut", new Region(0, 0), H, "t")}, dh);");
@@ -79,23 +80,24 @@ internal sealed class LstmEmitter : LayerEmitter
                 w.Line($"{Kernels}.OuterAdd(dGates, xs.Slice(t * {In}, {In}), {Param("weight_ih", "g")});");
                 w.Line($"if (!dx.IsEmpty) {Kernels}.TransposeMultiplyAdd({Param("weight_ih")}, dGates, dx.Slice(t * {In}, {In}));");
                 w.Line("dh.Clear();");
-                using (w.Block("if (t > 0)"))
-                {
-                    w.Line($"{Kernels}.OuterAdd(dGates, {CodeWriter.SliceAt("cache", output, H, "t - 1")}, {Param("weight_hh", "g")});");
-                    w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, dGates, dh); // to h_(t-1)");
-                }
+                EmitRecurrentBackward(w, "dGates", CodeWriter.SliceAt("cache", output, H, "t - 1"));
             }
+
+            EmitInputDropoutBackwardEnd(w);
         }
     }
 
     public override void EmitTrainingForward(CodeWriter w, string inputs)
     {
         w.Line($"// {Description}, every step, keeping gates, cell states and tanh(c) for backward.");
+        inputs = EmitInputDropout(w, inputs);
+        EmitRecurrentDropoutMask(w);
         using (w.Block($"for (int t = 0; t < {T}; t++)"))
         {
             w.Line($"{ReadOnlySpan} hPrev = t == 0 ? new {ReadOnlySpan}(s_zeros, 0, {H}) : {CodeWriter.SliceAt("cache", Layer.Output, H, "t - 1")};");
             w.Line($"{ReadOnlySpan} cPrev = t == 0 ? new {ReadOnlySpan}(s_zeros, 0, {H}) : {CodeWriter.SliceAt("cache", Layer.Cache["c"], H, "t - 1")};");
-            w.Line($"{StepMethod}({inputs}.Slice(t * {In}, {In}), hPrev, cPrev, {CodeWriter.SliceAt("cache", Layer.Cache["gates"], G, "t")}, {CodeWriter.SliceAt("cache", Layer.Cache["c"], H, "t")}, {CodeWriter.SliceAt("cache", Layer.Cache["tanhC"], H, "t")}, {CodeWriter.SliceAt("cache", Layer.Output, H, "t")});");
+            string hRecurrent = EmitRecurrentInput(w, "hPrev");
+            w.Line($"{StepMethod}({inputs}.Slice(t * {In}, {In}), {hRecurrent}, cPrev, {CodeWriter.SliceAt("cache", Layer.Cache["gates"], G, "t")}, {CodeWriter.SliceAt("cache", Layer.Cache["c"], H, "t")}, {CodeWriter.SliceAt("cache", Layer.Cache["tanhC"], H, "t")}, {CodeWriter.SliceAt("cache", Layer.Output, H, "t")});");
         }
     }
 

@@ -22,7 +22,7 @@ internal static class ModelEmitter
         ModelSpec spec = plan.Spec;
         List<LayerEmitter> layers = plan.Layers.Select(LayerEmitter.Create).ToList();
         List<LayerEmitter> recurrent = layers.Where(l => l.Layer.Spec.IsRecurrent).ToList();
-        List<LayerEmitter> dense = layers.Where(l => !l.Layer.Spec.IsRecurrent).ToList();
+        List<LayerEmitter> dense = layers.Where(l => l.Layer.Kind == LayerKind.Dense).ToList(); // noise layers act in training only
         bool manyToMany = plan.OutputSteps > 1 || plan.Head.SequenceOut;
         int maxHidden = recurrent.Count == 0 ? 0 : recurrent.Max(l => l.Layer.OutputSize);
 
@@ -104,6 +104,7 @@ internal static class ModelEmitter
             w.Line($"private static readonly float[] s_zeros = new float[{maxHidden}]; // the zero initial state");
         }
 
+        w.Line("private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only");
         w.Line("private bool _hasForward;");
         w.Line();
         w.Summary("Creates the model with every buffer allocated and all parameters zero; call <see cref=\"Initialize\"/> or load weights.");
@@ -137,11 +138,19 @@ internal static class ModelEmitter
             w.Line("var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);");
             w.Line($"{Span} p = _parameters;");
             w.Line("float bound;");
-            foreach (LayerEmitter layer in layers)
+            foreach (LayerEmitter layer in layers.Where(l => l.Layer.Spec.HasWeights))
             {
                 layer.EmitInitialize(w);
             }
+
+            w.Line("// The training randomness (dropout, noise) follows from the same seed, on a stream of its own.");
+            w.Line("_trainingRandom.Reseed(~(long)seed);");
         }
+
+        w.Line();
+        w.Summary("The generator of the training-only randomness of <see cref=\"Forward\"/> (dropout masks, noise); seeded by <see cref=\"Initialize\"/>. Save its state with a checkpoint to resume exactly.");
+        w.Line("public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;");
+        EmitRegularization(w, plan);
 
         w.Line();
         w.Summary("The parameter tensor named <paramref name=\"name\"/> (a PyTorch state_dict name such as <c>0.weight_ih_l0</c>), as a span over <see cref=\"Parameters\"/>.");
@@ -173,6 +182,49 @@ internal static class ModelEmitter
         w.Line();
         w.Summary("Sets every gradient to zero.");
         w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
+    }
+
+    private static void EmitRegularization(CodeWriter w, ModelPlan plan)
+    {
+        w.Line();
+        w.Summary("Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref=\"Gradients\"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.");
+        var terms = new List<(ParameterPlan Parameter, double L1, double L2)>();
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            Penalties penalties = layer.Spec.Penalties;
+            foreach (ParameterPlan parameter in layer.Parameters)
+            {
+                (double l1, double l2) = parameter.Role switch
+                {
+                    "weight_ih" or "weight" => (penalties.KernelL1, penalties.KernelL2),
+                    "weight_hh" => (penalties.RecurrentL1, penalties.RecurrentL2),
+                    _ => (penalties.BiasL1, penalties.BiasL2),
+                };
+                if (l1 > 0 || l2 > 0)
+                {
+                    terms.Add((parameter, l1, l2));
+                }
+            }
+        }
+
+        if (terms.Count == 0)
+        {
+            w.Line("public float ApplyRegularization() => 0f; // no penalties are declared");
+            return;
+        }
+
+        using (w.Block("public float ApplyRegularization()"))
+        {
+            w.Line($"{ReadOnlySpan} p = _parameters;");
+            w.Line($"{Span} g = _gradients;");
+            w.Line("double penalty = 0;");
+            foreach ((ParameterPlan parameter, double l1, double l2) in terms)
+            {
+                w.Line($"penalty += global::Rnn.Gen.Regularization.Penalties.Apply({CodeWriter.Slice("p", parameter.Region)}, {CodeWriter.Slice("g", parameter.Region)}, {LayerEmitter.Literal(l1)}, {LayerEmitter.Literal(l2)}); // {parameter.Name}");
+            }
+
+            w.Line("return (float)penalty;");
+        }
     }
 
     private static void EmitPredict(CodeWriter w, ModelPlan plan, List<LayerEmitter> recurrent, List<LayerEmitter> dense, bool manyToMany)

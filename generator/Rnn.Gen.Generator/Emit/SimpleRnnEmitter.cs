@@ -13,7 +13,7 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
 
     private ActivationKind Activation => Layer.Spec.Activation;
 
-    public override string Description => $"layer {Layer.Index}, Elman RNN ({Activation.ToString().ToLowerInvariant()}) {In} -> {H}";
+    public override string Description => $"layer {Layer.Index}, Elman RNN ({Activation.ToString().ToLowerInvariant()}) {In} -> {H}{TrainingOptions}";
 
     public override void EmitMethods(CodeWriter w)
     {
@@ -41,6 +41,7 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
             w.Line($"{Span} dh = {CodeWriter.Slice("work", Layer.Work["dh"])}; // dL/dh_t, carried back through time");
             w.Line($"{Span} dPre = {CodeWriter.Slice("work", Layer.Work["dPre"])}; // dL/d(pre-activation)");
             w.Line("dh.Clear();");
+            EmitInputDropoutBackwardStart(w);
             using (w.Block($"for (int t = {T - 1}; t >= 0; t--)"))
             {
                 w.Line($"{Kernels}.Add(dOut.Slice(t * {H}, {H}), dh);");
@@ -56,23 +57,24 @@ internal sealed class SimpleRnnEmitter : LayerEmitter
                 w.Line($"{Kernels}.OuterAdd(dPre, xs.Slice(t * {In}, {In}), {Param("weight_ih", "g")});");
                 w.Line($"if (!dx.IsEmpty) {Kernels}.TransposeMultiplyAdd({Param("weight_ih")}, dPre, dx.Slice(t * {In}, {In}));");
                 w.Line("dh.Clear();");
-                using (w.Block("if (t > 0)"))
-                {
-                    w.Line($"{Kernels}.OuterAdd(dPre, {CodeWriter.SliceAt("cache", Layer.Output, H, "t - 1")}, {Param("weight_hh", "g")});");
-                    w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, dPre, dh); // to h_(t-1)");
-                }
+                EmitRecurrentBackward(w, "dPre", CodeWriter.SliceAt("cache", Layer.Output, H, "t - 1"));
             }
+
+            EmitInputDropoutBackwardEnd(w);
         }
     }
 
     public override void EmitTrainingForward(CodeWriter w, string inputs)
     {
         w.Line($"// {Description}, every step; backward needs only the hidden states.");
+        inputs = EmitInputDropout(w, inputs);
+        EmitRecurrentDropoutMask(w);
         using (w.Block($"for (int t = 0; t < {T}; t++)"))
         {
             w.Line($"{ReadOnlySpan} hPrev = t == 0 ? new {ReadOnlySpan}(s_zeros, 0, {H}) : {CodeWriter.SliceAt("cache", Layer.Output, H, "t - 1")};");
+            string hRecurrent = EmitRecurrentInput(w, "hPrev");
             w.Line($"{Span} h = {CodeWriter.SliceAt("cache", Layer.Output, H, "t")};");
-            w.Line($"{StepMethod}({inputs}.Slice(t * {In}, {In}), hPrev, h, h);");
+            w.Line($"{StepMethod}({inputs}.Slice(t * {In}, {In}), {hRecurrent}, h, h);");
         }
     }
 

@@ -7,6 +7,7 @@ internal enum LayerKind
     Gru,
     SimpleRnn,
     Dense,
+    GaussianNoise,
 }
 
 /// <summary>Mirror of <c>Rnn.Gen.Activation</c> (same numeric values; the generator never loads the runtime).</summary>
@@ -26,7 +27,30 @@ internal enum ActivationKind
 /// <param name="Activation">The candidate activation (Elman) or output activation (Dense).</param>
 internal sealed record LayerSpec(LayerKind Kind, int Size, bool ReturnSequences, ActivationKind Activation)
 {
-    public bool IsRecurrent => Kind != LayerKind.Dense;
+    /// <summary>Input dropout rate in [0, 1), training only.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Recurrent (variational) dropout rate in [0, 1) on h_(t-1) in W_hh h_(t-1), training only.</summary>
+    public double RecurrentDropout { get; init; }
+
+    /// <summary>Standard deviation of a Gaussian noise layer.</summary>
+    public double NoiseStandardDeviation { get; init; }
+
+    /// <summary>Keras-style L1/L2 penalties per tensor kind.</summary>
+    public Penalties Penalties { get; init; } = Penalties.None;
+
+    public bool IsRecurrent => Kind is LayerKind.Lstm or LayerKind.Gru or LayerKind.SimpleRnn;
+
+    /// <summary>Layers that compute something at inference (noise only acts in training).</summary>
+    public bool HasWeights => Kind != LayerKind.GaussianNoise;
+}
+
+/// <summary>L1 and L2 penalty factors on the kernel (weight_ih / weight), the recurrent kernel (weight_hh) and the biases.</summary>
+internal sealed record Penalties(double KernelL1, double KernelL2, double RecurrentL1, double RecurrentL2, double BiasL1, double BiasL2)
+{
+    public static Penalties None { get; } = new(0, 0, 0, 0, 0, 0);
+
+    public bool Any => this != None;
 }
 
 /// <summary>A type that contains the model class, outermost first, e.g. <c>partial class Outer</c>.</summary>

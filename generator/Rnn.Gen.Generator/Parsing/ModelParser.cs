@@ -26,9 +26,10 @@ internal static class ModelParser
     public const string GruAttributeName = "Rnn.Gen.GruAttribute";
     public const string SimpleRnnAttributeName = "Rnn.Gen.SimpleRnnAttribute";
     public const string DenseAttributeName = "Rnn.Gen.DenseAttribute";
+    public const string GaussianNoiseAttributeName = "Rnn.Gen.GaussianNoiseAttribute";
 
     public static readonly ImmutableArray<string> LayerAttributeNames =
-        ImmutableArray.Create(LstmAttributeName, GruAttributeName, SimpleRnnAttributeName, DenseAttributeName);
+        ImmutableArray.Create(LstmAttributeName, GruAttributeName, SimpleRnnAttributeName, DenseAttributeName, GaussianNoiseAttributeName);
 
     /// <summary>Only type declarations can carry the attributes (their usage is Class).</summary>
     public static bool IsCandidate(SyntaxNode node, CancellationToken _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax;
@@ -128,10 +129,6 @@ internal static class ModelParser
         }
 
         layerAttributes.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
-        if (layerAttributes.Count == 0 && !split)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, modelLocation, typeName));
-        }
 
         var layers = new List<LayerSpec>();
         bool sequence = true, afterDense = false, layersValid = true;
@@ -159,7 +156,7 @@ internal static class ModelParser
             {
                 sequence = layer.ReturnSequences;
             }
-            else
+            else if (layer.Kind == LayerKind.Dense)
             {
                 afterDense = true;
                 if (layer.Activation == ActivationKind.Softmax && layer.Size == 1)
@@ -169,6 +166,12 @@ internal static class ModelParser
             }
 
             layers.Add(layer);
+        }
+
+        // Noise alone computes nothing at inference: a model needs at least one layer with weights.
+        if (layersValid && !split && !layers.Any(l => l.HasWeights))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, modelLocation, typeName));
         }
 
         if (!layersValid || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
@@ -244,6 +247,19 @@ internal static class ModelParser
 
     private static LayerSpec? ParseLayer(AttributeData data, AttributeSyntax syntax, List<DiagnosticInfo> diagnostics)
     {
+        string display = Display(syntax);
+        if (data.AttributeClass!.ToDisplayString() == GaussianNoiseAttributeName)
+        {
+            if (!TryGetDouble(data, 0, out double deviation))
+            {
+                return null; // the compiler reports the malformed attribute
+            }
+
+            return CheckFactor(diagnostics, "The standard deviation", display, deviation, ArgumentLocation(syntax, 0, "standardDeviation"))
+                ? new LayerSpec(LayerKind.GaussianNoise, 0, false, ActivationKind.Identity) { NoiseStandardDeviation = deviation }
+                : null;
+        }
+
         if (!TryGetInt(data, 0, out int size))
         {
             return null; // the compiler reports the malformed attribute
@@ -257,7 +273,6 @@ internal static class ModelParser
             _ => LayerKind.Dense,
         };
 
-        string display = Display(syntax);
         bool valid = CheckPositive(
             diagnostics,
             kind == LayerKind.Dense ? $"The unit count of [{display}]" : $"The hidden size of [{display}]",
@@ -266,6 +281,7 @@ internal static class ModelParser
 
         bool returnSequences = false;
         ActivationKind activation = kind == LayerKind.SimpleRnn ? ActivationKind.Tanh : ActivationKind.Identity;
+        var factors = new Dictionary<string, double>();
         foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
         {
             if (argument.Value.Kind == TypedConstantKind.Error || argument.Value.Value is null)
@@ -281,7 +297,26 @@ internal static class ModelParser
                 case "Activation" when argument.Value.Value is int value:
                     activation = (ActivationKind)value;
                     break;
+                case var name when argument.Value.Value is double factor:
+                    factors[name] = factor;
+                    break;
             }
+        }
+
+        double Factor(string name) => factors.TryGetValue(name, out double value) ? value : 0;
+        foreach (string name in new[] { "Dropout", "RecurrentDropout" })
+        {
+            double rate = Factor(name);
+            if (!(rate >= 0 && rate < 1))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutOutOfRange, NamedArgumentLocation(syntax, name), name, display, Format(rate)));
+                valid = false;
+            }
+        }
+
+        foreach (string name in new[] { "KernelL1", "KernelL2", "RecurrentL1", "RecurrentL2", "BiasL1", "BiasL2" })
+        {
+            valid &= CheckFactor(diagnostics, name, display, Factor(name), NamedArgumentLocation(syntax, name));
         }
 
         ActivationKind[] allowed = kind switch
@@ -302,8 +337,31 @@ internal static class ModelParser
             valid = false;
         }
 
-        return valid ? new LayerSpec(kind, size, returnSequences, activation) : null;
+        if (!valid)
+        {
+            return null;
+        }
+
+        return new LayerSpec(kind, size, returnSequences, activation)
+        {
+            Dropout = Factor("Dropout"),
+            RecurrentDropout = Factor("RecurrentDropout"),
+            Penalties = new Penalties(Factor("KernelL1"), Factor("KernelL2"), Factor("RecurrentL1"), Factor("RecurrentL2"), Factor("BiasL1"), Factor("BiasL2")),
+        };
     }
+
+    private static bool CheckFactor(List<DiagnosticInfo> diagnostics, string what, string display, double value, Location location)
+    {
+        if (value >= 0 && !double.IsInfinity(value))
+        {
+            return true;
+        }
+
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NegativeFactor, location, what, display, Format(value)));
+        return false;
+    }
+
+    private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool CheckSize(ModelSpec spec, string typeName, Location location, List<DiagnosticInfo> diagnostics)
     {
@@ -337,6 +395,24 @@ internal static class ModelParser
 
         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeNotPositive, location, what, value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return false;
+    }
+
+    private static bool TryGetDouble(AttributeData attribute, int index, out double value)
+    {
+        value = 0;
+        if (attribute.AttributeClass is null or IErrorTypeSymbol || attribute.ConstructorArguments.Length <= index)
+        {
+            return false;
+        }
+
+        TypedConstant argument = attribute.ConstructorArguments[index];
+        if (argument.Kind == TypedConstantKind.Error || argument.Value is not double number)
+        {
+            return false;
+        }
+
+        value = number;
+        return true;
     }
 
     private static bool TryGetInt(AttributeData attribute, int index, out int value)

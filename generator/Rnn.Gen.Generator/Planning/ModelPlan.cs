@@ -49,7 +49,8 @@ internal sealed class LayerPlan
     public LayerSpec Spec { get; }
     public LayerKind Kind => Spec.Kind;
     public int InputSize { get; }
-    public int OutputSize => Spec.Size;
+    /// <summary>Hidden size, units, or (for a noise layer) the features passing through.</summary>
+    public int OutputSize => Spec.HasWeights ? Spec.Size : InputSize;
     public int Steps { get; }
     public bool SequenceIn { get; }
     public bool SequenceOut { get; }
@@ -62,7 +63,7 @@ internal sealed class LayerPlan
     {
         LayerKind.Lstm => 4L * Spec.Size,
         LayerKind.Gru => 3L * Spec.Size,
-        _ => Spec.Size,
+        _ => OutputSize,
     };
 
     public List<ParameterPlan> Parameters { get; } = new();
@@ -168,6 +169,11 @@ internal sealed class ModelPlan
             layer.Parameters.Add(new ParameterPlan($"{layer.Index}.{name}", parameters.Add(length), shape, role));
         }
 
+        if (!layer.Spec.HasWeights)
+        {
+            return;
+        }
+
         if (layer.Spec.IsRecurrent)
         {
             // nn.LSTM / nn.GRU / nn.RNN with num_layers=1: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0.
@@ -226,11 +232,31 @@ internal sealed class ModelPlan
                 layer.State["h"] = state.Add(h);
                 layer.Scratch["pre"] = scratch.Add(h);
                 break;
-            default:
+            case LayerKind.Dense:
                 layer.Cache["out"] = cache.Add(layer.Positions * h);
                 layer.Work["dOut"] = work.Add(layer.Positions * h);
                 layer.Scratch["out"] = scratch.Add(h);
                 break;
+            default: // Gaussian noise: the noisy values, in training only
+                layer.Cache["out"] = cache.Add(layer.Positions * h);
+                layer.Work["dOut"] = work.Add(layer.Positions * h);
+                break;
+        }
+
+        // Input dropout: one mask per sequence (recurrent) or per position (Dense), and the masked inputs.
+        if (layer.Spec.Dropout > 0)
+        {
+            long positions = layer.Spec.IsRecurrent ? t : layer.Positions;
+            layer.Cache["inputMask"] = cache.Add(layer.Spec.IsRecurrent ? layer.InputSize : positions * layer.InputSize);
+            layer.Cache["maskedInput"] = cache.Add(positions * layer.InputSize);
+        }
+
+        // Recurrent dropout: one mask per sequence on h_(t-1), and the masked h_(t-1) of every step.
+        if (layer.Spec.RecurrentDropout > 0)
+        {
+            layer.Cache["recurrentMask"] = cache.Add(h);
+            layer.Cache["maskedHidden"] = cache.Add(t * h);
+            layer.Work["dMaskedHidden"] = work.Add(h);
         }
     }
 }

@@ -10,8 +10,46 @@ public abstract class LayerAttribute : Attribute
     }
 }
 
+/// <summary>
+/// Base class of the layers with weights. Penalties follow Keras's regularizers: the kernel is <c>weight_ih</c> of a
+/// recurrent layer or <c>weight</c> of a Dense layer, the bias is both biases. A generated model's
+/// <c>ApplyRegularization()</c> adds their gradients and returns their sum; all are 0 (off) by default.
+/// </summary>
+public abstract class WeightedLayerAttribute : LayerAttribute
+{
+    private protected WeightedLayerAttribute()
+    {
+    }
+
+    /// <summary>L1 penalty on the kernel (Keras's <c>kernel_regularizer</c>): adds KernelL1 · Σ|w|.</summary>
+    public double KernelL1 { get; set; }
+
+    /// <summary>L2 penalty on the kernel (Keras's <c>kernel_regularizer</c>): adds KernelL2 · Σw².</summary>
+    public double KernelL2 { get; set; }
+
+    /// <summary>L1 penalty on the bias (Keras's <c>bias_regularizer</c>): adds BiasL1 · Σ|b|.</summary>
+    public double BiasL1 { get; set; }
+
+    /// <summary>L2 penalty on the bias (Keras's <c>bias_regularizer</c>): adds BiasL2 · Σb².</summary>
+    public double BiasL2 { get; set; }
+}
+
+/// <summary>
+/// Adds zero-mean Gaussian noise with standard deviation <see cref="StandardDeviation"/> to what flows through it, in
+/// training only (Keras's <c>GaussianNoise</c>); at inference it passes its input unchanged. Usually the first layer.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GaussianNoiseAttribute : LayerAttribute
+{
+    /// <summary>Noise with standard deviation <paramref name="standardDeviation"/> (at least 0).</summary>
+    public GaussianNoiseAttribute(double standardDeviation) => StandardDeviation = standardDeviation;
+
+    /// <summary>The noise's standard deviation.</summary>
+    public double StandardDeviation { get; }
+}
+
 /// <summary>Base class of the recurrent layer attributes.</summary>
-public abstract class RecurrentLayerAttribute : LayerAttribute
+public abstract class RecurrentLayerAttribute : WeightedLayerAttribute
 {
     private protected RecurrentLayerAttribute(int hiddenSize) => HiddenSize = hiddenSize;
 
@@ -23,6 +61,25 @@ public abstract class RecurrentLayerAttribute : LayerAttribute
     /// <see langword="false"/> (default) to return only the last step's (many-to-one). Keras's <c>return_sequences</c>.
     /// </summary>
     public bool ReturnSequences { get; set; }
+
+    /// <summary>
+    /// Fraction of the layer's input features dropped in training (Keras's <c>dropout</c>): one mask per sequence,
+    /// the same at every step, kept features scaled by 1/(1 − rate). In [0, 1); 0 (default) turns it off.
+    /// </summary>
+    public double Dropout { get; set; }
+
+    /// <summary>
+    /// Fraction of the hidden state dropped in the recurrent transformation in training (Keras's
+    /// <c>recurrent_dropout</c>; variational dropout, Gal &amp; Ghahramani 2016): one mask per sequence for h_(t−1) in
+    /// W_hh h_(t−1). In [0, 1); 0 (default) turns it off.
+    /// </summary>
+    public double RecurrentDropout { get; set; }
+
+    /// <summary>L1 penalty on <c>weight_hh</c> (Keras's <c>recurrent_regularizer</c>): adds RecurrentL1 · Σ|w|.</summary>
+    public double RecurrentL1 { get; set; }
+
+    /// <summary>L2 penalty on <c>weight_hh</c> (Keras's <c>recurrent_regularizer</c>): adds RecurrentL2 · Σw².</summary>
+    public double RecurrentL2 { get; set; }
 }
 
 /// <summary>A long short-term memory layer with PyTorch's <c>nn.LSTM</c> numerics (gates i, f, g, o; two biases).</summary>
@@ -63,7 +120,7 @@ public sealed class SimpleRnnAttribute : RecurrentLayerAttribute
 /// After a layer that returns sequences it applies at every step (time-distributed).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class DenseAttribute : LayerAttribute
+public sealed class DenseAttribute : WeightedLayerAttribute
 {
     /// <summary>A dense layer with <paramref name="units"/> outputs.</summary>
     public DenseAttribute(int units) => Units = units;
@@ -73,4 +130,10 @@ public sealed class DenseAttribute : LayerAttribute
 
     /// <summary>The activation applied to <c>W x + b</c>; <see cref="Activation.Identity"/> by default.</summary>
     public Activation Activation { get; set; } = Activation.Identity;
+
+    /// <summary>
+    /// Fraction of the layer's inputs dropped in training (as a Keras <c>Dropout</c> layer before it): a new mask at
+    /// every position, kept inputs scaled by 1/(1 − rate). In [0, 1); 0 (default) turns it off.
+    /// </summary>
+    public double Dropout { get; set; }
 }

@@ -11,7 +11,10 @@ public sealed class SeededRandom
     private uint _s0, _s1, _s2, _s3;
 
     /// <summary>A generator whose whole sequence is determined by <paramref name="seed"/>.</summary>
-    public SeededRandom(long seed)
+    public SeededRandom(long seed) => Reseed(seed);
+
+    /// <summary>Restarts the sequence as a new generator with <paramref name="seed"/> would.</summary>
+    public void Reseed(long seed)
     {
         ulong x = unchecked((ulong)seed);
         ulong a = SplitMix64(ref x), b = SplitMix64(ref x);
@@ -28,14 +31,20 @@ public sealed class SeededRandom
     /// <summary>Recreates a generator at a state read from <see cref="State"/>.</summary>
     public static SeededRandom FromState((uint, uint, uint, uint) state)
     {
+        var random = new SeededRandom(0);
+        random.SetState(state);
+        return random;
+    }
+
+    /// <summary>Moves this generator to a state read from <see cref="State"/>, for example from a checkpoint.</summary>
+    public void SetState((uint, uint, uint, uint) state)
+    {
         if ((state.Item1 | state.Item2 | state.Item3 | state.Item4) == 0)
         {
             throw new ArgumentException("The all-zero state is not a valid xoshiro128** state.", nameof(state));
         }
 
-        var random = new SeededRandom(0);
-        (random._s0, random._s1, random._s2, random._s3) = state;
-        return random;
+        (_s0, _s1, _s2, _s3) = state;
     }
 
     /// <summary>The next 32 random bits.</summary>

@@ -70,6 +70,14 @@ public static class VectorKernels
         TensorPrimitives.Add(x, y, y);
     }
 
+    /// <summary><c>result[i] = x[i] · y[i]</c>; <paramref name="result"/> may be <paramref name="x"/> or <paramref name="y"/>.</summary>
+    public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> result)
+    {
+        CheckSame(x.Length, y.Length);
+        CheckSame(x.Length, result.Length);
+        TensorPrimitives.Multiply(x, y, result);
+    }
+
     /// <summary>In place logistic sigmoid.</summary>
     public static void Sigmoid(Span<float> values) => TensorPrimitives.Sigmoid(values, values);
 

@@ -56,4 +56,17 @@ public interface IRnnModel
 
     /// <summary>Runs one time step on the streaming state and writes this step's output.</summary>
     void Step(ReadOnlySpan<float> inputStep, Span<float> outputStep);
+
+    /// <summary>
+    /// Adds the gradients of the declared L1/L2 penalties into <see cref="Gradients"/> and returns the penalty
+    /// (call it once per optimizer step, after the batch's gradients are averaged). 0 when none is declared.
+    /// </summary>
+    float ApplyRegularization() => 0f;
+
+    /// <summary>
+    /// The generator behind the training-only randomness of <see cref="Forward"/> (dropout masks, Gaussian noise);
+    /// seeded by <see cref="Initialize"/>; save its state with a checkpoint to resume exactly. Every generated model
+    /// has one; <see langword="null"/> only for implementations that draw no training randomness.
+    /// </summary>
+    Initialization.SeededRandom? TrainingRandom => null;
 }

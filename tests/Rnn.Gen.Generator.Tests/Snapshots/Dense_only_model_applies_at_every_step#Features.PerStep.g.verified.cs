@@ -31,6 +31,7 @@ namespace Features
         private readonly float[] _state = global::System.Array.Empty<float>(); // Step: the recurrent state kept between calls
         private readonly float[] _predictState = global::System.Array.Empty<float>(); // Predict: its own recurrent state, so Step's is untouched
         private readonly float[] _scratch = new float[2]; // temporaries of one step
+        private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
 
         /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
@@ -61,7 +62,15 @@ namespace Features
             bound = (float)(1.0 / global::System.Math.Sqrt(4));
             global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(0, 8), bound, random); // 0.weight
             global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(8, 2), bound, random); // 0.bias
+            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+            _trainingRandom.Reseed(~(long)seed);
         }
+
+        /// <summary>The generator of the training-only randomness of <see cref="Forward"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
+        public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;
+
+        /// <summary>Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref="Gradients"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.</summary>
+        public float ApplyRegularization() => 0f; // no penalties are declared
 
         /// <summary>The parameter tensor named <paramref name="name"/> (a PyTorch state_dict name such as <c>0.weight_ih_l0</c>), as a span over <see cref="Parameters"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No parameter has that name; the message lists the names.</exception>

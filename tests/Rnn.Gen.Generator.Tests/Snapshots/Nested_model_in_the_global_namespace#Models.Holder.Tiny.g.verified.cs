@@ -34,6 +34,7 @@ partial class Models
             private readonly float[] _predictState = new float[4]; // Predict: its own recurrent state, so Step's is untouched
             private readonly float[] _scratch = new float[28]; // temporaries of one step
             private static readonly float[] s_zeros = new float[4]; // the zero initial state
+            private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
             private bool _hasForward;
 
             /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
@@ -68,7 +69,15 @@ partial class Models
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(12, 48), bound, random); // 0.weight_hh_l0
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(60, 12), bound, random); // 0.bias_ih_l0
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(72, 12), bound, random); // 0.bias_hh_l0
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
             }
+
+            /// <summary>The generator of the training-only randomness of <see cref="Forward"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
+            public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;
+
+            /// <summary>Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref="Gradients"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.</summary>
+            public float ApplyRegularization() => 0f; // no penalties are declared
 
             /// <summary>The parameter tensor named <paramref name="name"/> (a PyTorch state_dict name such as <c>0.weight_ih_l0</c>), as a span over <see cref="Parameters"/>.</summary>
             /// <exception cref="global::System.ArgumentException">No parameter has that name; the message lists the names.</exception>
@@ -106,7 +115,7 @@ partial class Models
                 state.Clear();
                 for (int t = 0; t < 8; t++)
                 {
-                    Gru0Step(input.Slice(t * 1, 1), state.Slice(0, 4), scratch.Slice(0, 12), scratch.Slice(12, 4), scratch.Slice(16, 12), state.Slice(0, 4)); // layer 0, GRU 1 -> 4
+                    Gru0Step(input.Slice(t * 1, 1), state.Slice(0, 4), state.Slice(0, 4), scratch.Slice(0, 12), scratch.Slice(12, 4), scratch.Slice(16, 12), state.Slice(0, 4)); // layer 0, GRU 1 -> 4
                 }
                 // Many-to-one: the head sees the last step only.
                 state.Slice(0, 4).CopyTo(output);
@@ -126,7 +135,7 @@ partial class Models
                 for (int t = 0; t < 8; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(136 + (t - 1) * 4, 4);
-                    Gru0Step(x0.Slice(t * 1, 1), hPrev, cache.Slice(8 + t * 12, 12), cache.Slice(104 + t * 4, 4), scratch.Slice(16, 12), cache.Slice(136 + t * 4, 4));
+                    Gru0Step(x0.Slice(t * 1, 1), hPrev, hPrev, cache.Slice(8 + t * 12, 12), cache.Slice(104 + t * 4, 4), scratch.Slice(16, 12), cache.Slice(136 + t * 4, 4));
                 }
 
                 cache.Slice(164, 4).CopyTo(output);
@@ -173,7 +182,7 @@ partial class Models
                 if (outputStep.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 4, "[OutputSize = 4]", outputStep.Length);
                 global::System.Span<float> state = _state;
                 global::System.Span<float> scratch = _scratch;
-                Gru0Step(inputStep, state.Slice(0, 4), scratch.Slice(0, 12), scratch.Slice(12, 4), scratch.Slice(16, 12), state.Slice(0, 4)); // layer 0, GRU 1 -> 4
+                Gru0Step(inputStep, state.Slice(0, 4), state.Slice(0, 4), scratch.Slice(0, 12), scratch.Slice(12, 4), scratch.Slice(16, 12), state.Slice(0, 4)); // layer 0, GRU 1 -> 4
                 state.Slice(0, 4).CopyTo(outputStep);
             }
 
@@ -185,15 +194,15 @@ partial class Models
             int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
             global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-            /// <summary>One step of layer 0, GRU 1 -> 4. <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn; <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-            private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+            /// <summary>One step of layer 0, GRU 1 -> 4. <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn; <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+            private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
             {
                 global::System.ReadOnlySpan<float> p = _parameters;
                 // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
                 p.Slice(60, 12).CopyTo(gates);
                 global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 12), x, gates); // 0.weight_ih_l0 [12, 1]
                 p.Slice(72, 12).CopyTo(gatesHidden);
-                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(12, 48), hPrev, gatesHidden); // 0.weight_hh_l0 [12, 4]
+                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(12, 48), hRecurrent, gatesHidden); // 0.weight_hh_l0 [12, 4]
                 // r and z: sigmoid of the sum of both contributions.
                 global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 8), gates.Slice(0, 8));
                 global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 8));

@@ -34,6 +34,7 @@ namespace Weather
         private readonly float[] _predictState = new float[160]; // Predict: its own recurrent state, so Step's is untouched
         private readonly float[] _scratch = new float[545]; // temporaries of one step
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
+        private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
 
         /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
@@ -84,7 +85,15 @@ namespace Weather
             bound = (float)(1.0 / global::System.Math.Sqrt(32));
             global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(27072, 32), bound, random); // 2.weight
             global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(27104, 1), bound, random); // 2.bias
+            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+            _trainingRandom.Reseed(~(long)seed);
         }
+
+        /// <summary>The generator of the training-only randomness of <see cref="Forward"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
+        public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;
+
+        /// <summary>Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref="Gradients"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.</summary>
+        public float ApplyRegularization() => 0f; // no penalties are declared
 
         /// <summary>The parameter tensor named <paramref name="name"/> (a PyTorch state_dict name such as <c>0.weight_ih_l0</c>), as a span over <see cref="Parameters"/>.</summary>
         /// <exception cref="global::System.ArgumentException">No parameter has that name; the message lists the names.</exception>
@@ -123,7 +132,7 @@ namespace Weather
             for (int t = 0; t < 50; t++)
             {
                 Lstm0Step(input.Slice(t * 3, 3), state.Slice(0, 64), state.Slice(64, 64), scratch.Slice(0, 256), state.Slice(64, 64), scratch.Slice(256, 64), state.Slice(0, 64)); // layer 0, LSTM 3 -> 64
-                Gru1Step(state.Slice(0, 64), state.Slice(128, 32), scratch.Slice(320, 96), scratch.Slice(416, 32), scratch.Slice(448, 96), state.Slice(128, 32)); // layer 1, GRU 64 -> 32
+                Gru1Step(state.Slice(0, 64), state.Slice(128, 32), state.Slice(128, 32), scratch.Slice(320, 96), scratch.Slice(416, 32), scratch.Slice(448, 96), state.Slice(128, 32)); // layer 1, GRU 64 -> 32
             }
             // Many-to-one: the head sees the last step only.
             Dense2Step(state.Slice(128, 32), output); // layer 2, Dense 32 -> 1
@@ -152,7 +161,7 @@ namespace Weather
             for (int t = 0; t < 50; t++)
             {
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(28950 + (t - 1) * 32, 32);
-                Gru1Step(x1.Slice(t * 64, 64), hPrev, cache.Slice(22550 + t * 96, 96), cache.Slice(27350 + t * 32, 32), scratch.Slice(448, 96), cache.Slice(28950 + t * 32, 32));
+                Gru1Step(x1.Slice(t * 64, 64), hPrev, hPrev, cache.Slice(22550 + t * 96, 96), cache.Slice(27350 + t * 32, 32), scratch.Slice(448, 96), cache.Slice(28950 + t * 32, 32));
             }
 
             global::System.ReadOnlySpan<float> x2 = cache.Slice(30518, 32);
@@ -212,7 +221,7 @@ namespace Weather
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
             Lstm0Step(inputStep, state.Slice(0, 64), state.Slice(64, 64), scratch.Slice(0, 256), state.Slice(64, 64), scratch.Slice(256, 64), state.Slice(0, 64)); // layer 0, LSTM 3 -> 64
-            Gru1Step(state.Slice(0, 64), state.Slice(128, 32), scratch.Slice(320, 96), scratch.Slice(416, 32), scratch.Slice(448, 96), state.Slice(128, 32)); // layer 1, GRU 64 -> 32
+            Gru1Step(state.Slice(0, 64), state.Slice(128, 32), state.Slice(128, 32), scratch.Slice(320, 96), scratch.Slice(416, 32), scratch.Slice(448, 96), state.Slice(128, 32)); // layer 1, GRU 64 -> 32
             Dense2Step(state.Slice(128, 32), outputStep); // layer 2, Dense 32 -> 1
         }
 
@@ -293,15 +302,15 @@ namespace Weather
             }
         }
 
-        /// <summary>One step of layer 1, GRU 64 -> 32. <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn; <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+        /// <summary>One step of layer 1, GRU 64 -> 32. <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn; <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
             p.Slice(26880, 96).CopyTo(gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(17664, 6144), x, gates); // 1.weight_ih_l0 [96, 64]
             p.Slice(26976, 96).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(23808, 3072), hPrev, gatesHidden); // 1.weight_hh_l0 [96, 32]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(23808, 3072), hRecurrent, gatesHidden); // 1.weight_hh_l0 [96, 32]
             // r and z: sigmoid of the sum of both contributions.
             global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 64), gates.Slice(0, 64));
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 64));

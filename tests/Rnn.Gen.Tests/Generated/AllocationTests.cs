@@ -7,7 +7,7 @@ namespace Rnn.Gen.Tests.Generated;
 /// <summary>After construction, the hot members allocate nothing.</summary>
 public class AllocationTests
 {
-    public static TheoryData<string> Models => AllModels.AllData();
+    public static TheoryData<string> Models => AllModels.EveryModelData();
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -11,7 +11,7 @@ namespace Rnn.Gen.Tests.Generated;
 /// </summary>
 public class GradientCheckTests
 {
-    public static TheoryData<string> Models => AllModels.SmallData();
+    public static TheoryData<string> Models => AllModels.GradientCheckData();
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -33,6 +33,10 @@ public class GradientCheckTests
         float[] output = new float[dOutput.Length];
         float[] inputGradient = new float[input.Length];
         model.ZeroGradients();
+
+        // Dropout masks and noise come from TrainingRandom: every Forward below starts from the same state, so the
+        // finite differences see the masks that Backward saw.
+        (uint, uint, uint, uint)? masks = model.TrainingRandom?.State;
         model.Forward(input, output);
         model.Backward(dOutput, inputGradient);
         float[] analytic = model.Gradients.ToArray();
@@ -47,7 +51,7 @@ public class GradientCheckTests
             for (int k = 0; k < tensor.Length; k += stride)
             {
                 int index = tensor.Offset + k;
-                double numeric = Difference(model, input, dOutput, ref model.Parameters[index], epsilon);
+                double numeric = Difference(model, masks, input, dOutput, ref model.Parameters[index], epsilon);
                 AssertClose(numeric, analytic[index], $"{name}: d/d {tensor.Name}[{k}]");
                 checkedCount++;
             }
@@ -55,7 +59,7 @@ public class GradientCheckTests
 
         for (int i = 0; i < input.Length; i++)
         {
-            double numeric = Difference(model, input, dOutput, ref input[i], epsilon);
+            double numeric = Difference(model, masks, input, dOutput, ref input[i], epsilon);
             AssertClose(numeric, inputGradient[i], $"{name}: d/d input[{i}]");
         }
 
@@ -87,21 +91,26 @@ public class GradientCheckTests
         Assert.All(model.Gradients.ToArray(), g => Assert.Equal(0f, g));
     }
 
-    private static double Difference(IRnnModel model, float[] input, float[] dOutput, ref float variable, float epsilon)
+    private static double Difference(IRnnModel model, (uint, uint, uint, uint)? masks, float[] input, float[] dOutput, ref float variable, float epsilon)
     {
         float saved = variable;
         variable = saved + epsilon;
-        double plus = Loss(model, input, dOutput);
+        double plus = Loss(model, masks, input, dOutput);
         variable = saved - epsilon;
-        double minus = Loss(model, input, dOutput);
+        double minus = Loss(model, masks, input, dOutput);
         variable = saved;
         return (plus - minus) / (2.0 * epsilon);
     }
 
-    private static double Loss(IRnnModel model, float[] input, float[] dOutput)
+    private static double Loss(IRnnModel model, (uint, uint, uint, uint)? masks, float[] input, float[] dOutput)
     {
         float[] output = new float[dOutput.Length];
-        model.Predict(input, output);
+        if (masks is { } state)
+        {
+            model.TrainingRandom!.SetState(state);
+        }
+
+        model.Forward(input, output);
         double loss = 0;
         for (int i = 0; i < output.Length; i++)
         {

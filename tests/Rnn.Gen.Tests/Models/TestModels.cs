@@ -62,6 +62,20 @@ public partial class GruLastStepOnly;
 [Dense(2, Activation = Activation.Softmax)]
 public partial class DenseOnly;
 
+// Training-only randomness and penalties: dropout, recurrent dropout, Gaussian noise, L1/L2 on every tensor kind.
+[RnnModel(inputSize: 4, steps: 6)]
+[GaussianNoise(0.3)]
+[Lstm(7, ReturnSequences = true, Dropout = 0.3, RecurrentDropout = 0.4, KernelL2 = 1e-2, RecurrentL1 = 1e-3)]
+[Gru(5, Dropout = 0.2, RecurrentDropout = 0.25, BiasL1 = 1e-2)]
+[Dense(3, Activation = Activation.Tanh, Dropout = 0.5, KernelL1 = 1e-3, BiasL2 = 1e-2)]
+public partial class RegularizedStack;
+
+[RnnModel(inputSize: 3, steps: 5)]
+[SimpleRnn(6, ReturnSequences = true, Dropout = 0.25, RecurrentDropout = 0.3, RecurrentL2 = 0.05)]
+[GaussianNoise(0.2)]
+[Dense(2, Dropout = 0.3, KernelL2 = 0.1)]
+public partial class RegularizedElmanSequence;
+
 public static class AllModels
 {
     /// <summary>One fresh instance of every test model, by name, for theories.</summary>
@@ -78,6 +92,8 @@ public static class AllModels
         nameof(LstmSequenceOnly) => new LstmSequenceOnly(),
         nameof(GruLastStepOnly) => new GruLastStepOnly(),
         nameof(DenseOnly) => new DenseOnly(),
+        nameof(RegularizedStack) => new RegularizedStack(),
+        nameof(RegularizedElmanSequence) => new RegularizedElmanSequence(),
         _ => throw new System.ArgumentException("Unknown test model " + name, nameof(name)),
     };
 
@@ -88,7 +104,15 @@ public static class AllModels
         nameof(GruLastStepOnly), nameof(DenseOnly),
     };
 
+    /// <summary>Models whose Forward draws dropout masks or noise (so Forward differs from Predict).</summary>
+    public static readonly string[] Stochastic = { nameof(RegularizedStack), nameof(RegularizedElmanSequence) };
+
+    /// <summary>Deterministic models: Forward equals Predict.</summary>
     public static readonly string[] All = [nameof(Forecaster), .. Small];
+
+    public static Xunit.TheoryData<string> GradientCheckData() => new([.. Small, .. Stochastic]);
+
+    public static Xunit.TheoryData<string> EveryModelData() => new([.. All, .. Stochastic]);
 
     public static Xunit.TheoryData<string> SmallData() => new(Small);
 
