@@ -21,7 +21,7 @@ internal static class ReferenceAssert
     /// Fails unless max |actual - expected| / max |expected| is within <paramref name="tolerance"/> (an all-zero
     /// reference is compared absolutely). The message names the case, the tensor, the worst element and both values.
     /// </summary>
-    public static void Close(string caseName, string tensor, IReadOnlyList<int> shape, ReadOnlySpan<double> expected,
+    public static double Close(string caseName, string tensor, IReadOnlyList<int> shape, ReadOnlySpan<double> expected,
         ReadOnlySpan<float> actual, double tolerance)
     {
         if (expected.Length != actual.Length)
@@ -60,9 +60,12 @@ internal static class ReferenceAssert
                 + $"worst element {worstIndex} {Index(shape, worstIndex)}: expected {expected[worstIndex]:R}, actual {actual[worstIndex]:R} "
                 + $"(max |reference| {scale:G4})."));
         }
+
+        return relative;
     }
 
-    public static void Close(string caseName, string tensor, SafeTensor expected, ReadOnlySpan<float> actual, double tolerance) =>
+    /// <summary>As the other overload; returns the relative error measured.</summary>
+    public static double Close(string caseName, string tensor, SafeTensor expected, ReadOnlySpan<float> actual, double tolerance) =>
         Close(caseName, tensor, expected.Shape, expected.ToDoubleArray(), actual, tolerance);
 
     /// <summary>Copies every <c>{prefix}{name}</c> tensor of the file into the model's parameters, checking the names both ways.</summary>

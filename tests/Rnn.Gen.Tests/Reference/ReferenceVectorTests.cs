@@ -39,9 +39,33 @@ public class ReferenceVectorTests
         Assert.True(files.Length >= 30, $"only {files.Length} reference cases");
     }
 
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public ReferenceVectorTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
+
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_and_backward_match_libtorch(string caseName)
+    public void Forward_and_backward_match_libtorch(string caseName) => Compare(caseName);
+
+    [Fact]
+    public void Worst_errors_over_all_cases()
+    {
+        // The figures quoted in the notes: the worst relative error of any output and of any gradient, over all cases.
+        (double Error, string Case) forward = (0, ""), gradient = (0, "");
+        foreach (string caseName in ReferenceModels.CaseNames)
+        {
+            (double f, double g) = Compare(caseName);
+            forward = f > forward.Error ? (f, caseName) : forward;
+            gradient = g > gradient.Error ? (g, caseName) : gradient;
+        }
+
+        _output.WriteLine($"{ReferenceModels.CaseNames.Count} cases; worst output error {forward.Error:G3} ({forward.Case}); worst gradient error {gradient.Error:G3} ({gradient.Case})");
+        Assert.InRange(forward.Error, 0, OutputTolerance);
+        Assert.InRange(gradient.Error, 0, GradientTolerance);
+    }
+
+    /// <summary>Runs one case; returns the worst relative error of its outputs and of its gradients.</summary>
+    private static (double Output, double Gradient) Compare(string caseName)
     {
         SafeTensorsFile file = SafeTensorsFile.Read(ReferenceAssert.CasePath(caseName));
         IRnnModel model = ReferenceModels.Create(caseName);
@@ -51,22 +75,24 @@ public class ReferenceVectorTests
         float[] input = file["input"].ToSingleArray();
         float[] output = new float[file["output"].ElementCount];
         model.Forward(input, output);
-        ReferenceAssert.Close(caseName, "output (Forward)", file["output"], output, OutputTolerance);
+        double worstOutput = ReferenceAssert.Close(caseName, "output (Forward)", file["output"], output, OutputTolerance);
+        double worstGradient = 0;
 
         model.ZeroGradients();
         float[] inputGradient = new float[input.Length];
         model.Backward(file["doutput"].ToSingleArray(), inputGradient);
         foreach (ParameterInfo parameter in model.ParameterLayout)
         {
-            ReferenceAssert.Close(caseName, "grad/" + parameter.Name, file["grad/" + parameter.Name],
-                parameter.Slice(model.Gradients), GradientTolerance);
+            worstGradient = Math.Max(worstGradient, ReferenceAssert.Close(caseName, "grad/" + parameter.Name, file["grad/" + parameter.Name],
+                parameter.Slice(model.Gradients), GradientTolerance));
         }
 
-        ReferenceAssert.Close(caseName, "grad/input", file["grad/input"], inputGradient, GradientTolerance);
+        worstGradient = Math.Max(worstGradient, ReferenceAssert.Close(caseName, "grad/input", file["grad/input"], inputGradient, GradientTolerance));
 
         float[] predicted = new float[output.Length];
         model.Predict(input, predicted);
-        ReferenceAssert.Close(caseName, "output (Predict)", file["output"], predicted, OutputTolerance);
+        worstOutput = Math.Max(worstOutput, ReferenceAssert.Close(caseName, "output (Predict)", file["output"], predicted, OutputTolerance));
+        return (worstOutput, worstGradient);
     }
 
     [Theory]
