@@ -1,0 +1,558 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Numerics.Tensors;
+using System.Threading;
+using Rnn.Gen.Data;
+using Rnn.Gen.Optimizers;
+
+namespace Rnn.Gen.Training;
+
+/// <summary>
+/// Trains a generated model on in-memory datasets: epochs of mini-batches in a seeded order, gradients averaged over
+/// each batch, optional clipping, validation and early stopping, progress reports, cancellation between batches, and
+/// checkpoints from which a run resumes exactly as if it had never stopped.
+/// </summary>
+/// <remarks>
+/// <para>
+/// One step, for a batch of <c>B</c> samples: <c>ZeroGradients</c>; for each sample <c>Forward</c>, the loss and its
+/// gradient, the gradient scaled by <c>1/B</c>, <c>Backward</c>; then the check for non-finite values, clipping
+/// (<see cref="TrainerOptions.ClipValue"/>, then <see cref="TrainerOptions.ClipNorm"/>) and the optimizer's step.
+/// That is PyTorch's step for a loss with a mean reduction over the batch.
+/// </para>
+/// <para>
+/// A trainer keeps the position of its run (epochs and batches done, the shuffling generator, the metrics so far).
+/// <see cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> trains from that position
+/// until <see cref="TrainerOptions.Epochs"/> epochs are done, so a call after a cancellation, or after
+/// <see cref="LoadCheckpoint(string)"/> on a new trainer, continues the run. After setup, training allocates nothing
+/// per batch. A trainer is not thread-safe.
+/// </para>
+/// </remarks>
+public sealed partial class Trainer
+{
+    private readonly IRnnModel _model;
+    private readonly IOptimizer _optimizer;
+    private readonly ILoss _loss;
+    private readonly TrainerOptions _options;
+    private readonly float[] _output;
+    private readonly float[] _outputGradient;
+    private readonly List<EpochMetrics> _history = new();
+
+    // The position of the run: everything a checkpoint saves besides the model and the optimizer.
+    private int _epochsCompleted;
+    private int _batchesDone;
+    private long _steps;
+    private long _skippedSteps;
+    private EpochTotals _epoch;
+    private float _lastGradientNorm = float.NaN;
+    private double _lastLossSum;
+    private MiniBatchSampler? _sampler;
+    private SamplerState? _pendingSampler;
+    private EarlyStoppingState? _earlyStopping;
+    private DataFingerprint? _fingerprint;
+    private StopReason? _finished;
+
+    /// <summary>A trainer of <paramref name="model"/> with <paramref name="optimizer"/> and <paramref name="loss"/>.</summary>
+    /// <param name="model">The model; its parameters are trained in place (initialize it first).</param>
+    /// <param name="optimizer">The optimizer, serving this model's parameters only.</param>
+    /// <param name="loss">The loss, for example <see cref="MseLoss.Instance"/>.</param>
+    /// <param name="options">Epochs, batch size and the rest; the defaults of <see cref="TrainerOptions"/> when null.</param>
+    /// <exception cref="ArgumentException">The model's parameter buffers do not match its <see cref="IRnnModel.ParameterCount"/>.</exception>
+    public Trainer(IRnnModel model, IOptimizer optimizer, ILoss loss, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        if (model.Parameters.Length != model.ParameterCount || model.Gradients.Length != model.ParameterCount)
+        {
+            throw new ArgumentException(
+                $"{model.GetType().Name}: Parameters has {model.Parameters.Length} elements and Gradients {model.Gradients.Length}; ParameterCount says {model.ParameterCount}.",
+                nameof(model));
+        }
+
+        _model = model;
+        _optimizer = optimizer;
+        _loss = loss;
+        _options = options ?? new TrainerOptions();
+        _output = new float[model.OutputSteps * model.OutputSize];
+        _outputGradient = new float[_output.Length];
+    }
+
+    /// <summary>The model being trained.</summary>
+    public IRnnModel Model => _model;
+
+    /// <summary>The optimizer.</summary>
+    public IOptimizer Optimizer => _optimizer;
+
+    /// <summary>The loss.</summary>
+    public ILoss Loss => _loss;
+
+    /// <summary>The settings.</summary>
+    public TrainerOptions Options => _options;
+
+    /// <summary>Epochs finished in the run so far.</summary>
+    public int EpochsCompleted => _epochsCompleted;
+
+    /// <summary>Batches done in the run so far, skipped ones included.</summary>
+    public long Steps => _steps;
+
+    /// <summary>Steps skipped so far because of non-finite values.</summary>
+    public long SkippedSteps => _skippedSteps;
+
+    /// <summary>The metrics of every finished epoch so far.</summary>
+    public IReadOnlyList<EpochMetrics> History => _history;
+
+    /// <summary>Trains on <paramref name="training"/>, with <see cref="TrainerOptions.ValidationSplit"/> as validation when set.</summary>
+    /// <inheritdoc cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/>
+    public TrainingResult Fit(Dataset training, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(training, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Trains from the run's current position until <see cref="TrainerOptions.Epochs"/> epochs are done, early
+    /// stopping ends the run, or <paramref name="cancellationToken"/> is signalled.
+    /// </summary>
+    /// <param name="training">The training samples.</param>
+    /// <param name="validation">Samples to evaluate after each epoch; null for none (or for <see cref="TrainerOptions.ValidationSplit"/>).</param>
+    /// <param name="progress">Receives a report after every batch and at the end of every epoch.</param>
+    /// <param name="cancellationToken">
+    /// Checked before each batch. When it is signalled the run stops there, with the model and the optimizer after a
+    /// whole batch, writes its checkpoint (when <see cref="TrainerOptions.CheckpointPath"/> is set) and returns
+    /// <see cref="StopReason.Cancelled"/>; another call continues from there.
+    /// </param>
+    /// <returns>Why the run stopped, and the metrics of every epoch.</returns>
+    /// <exception cref="ArgumentException">
+    /// A dataset's shapes or target kind do not fit the model and the loss (the message names the expected sizes), or
+    /// both a validation set and <see cref="TrainerOptions.ValidationSplit"/> are given.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// Early stopping watches a validation metric without a validation set, or an accuracy with a loss that does not
+    /// take class indices; or the run's state (from a checkpoint or an earlier call) belongs to other data or settings.
+    /// </exception>
+    public TrainingResult Fit(Dataset training, Dataset? validation, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        ArgumentNullException.ThrowIfNull(training);
+        CheckDataset(training, nameof(training));
+        if (validation is not null)
+        {
+            CheckDataset(validation, nameof(validation));
+        }
+
+        if (_options.ValidationSplit > 0)
+        {
+            if (validation is not null)
+            {
+                throw new ArgumentException("Give either a validation set or TrainerOptions.ValidationSplit, not both.", nameof(validation));
+            }
+
+            (training, validation) = training.Split(_options.ValidationSplit, _options.Seed);
+        }
+
+        EarlyStopping? rule = _options.EarlyStopping;
+        if (rule is not null)
+        {
+            if (rule.NeedsValidation && validation is null)
+            {
+                throw new InvalidOperationException(
+                    $"Early stopping watches {rule.Monitor}, but there is no validation set (pass one, or set ValidationSplit).");
+            }
+
+            if (rule.NeedsAccuracy && _loss.Targets != TargetKind.ClassIndices)
+            {
+                throw new InvalidOperationException(
+                    $"Early stopping watches {rule.Monitor}, but the loss '{_loss.Name}' does not take class indices, so there is no accuracy.");
+            }
+        }
+
+        var fingerprint = new DataFingerprint(training.Count, training.ContentHash, validation?.Count ?? 0, validation?.ContentHash ?? 0);
+        if (_fingerprint is DataFingerprint known && known != fingerprint)
+        {
+            throw new InvalidOperationException(
+                $"This run's state (from a checkpoint or an earlier Fit) was made on other data: {known.Describe()}; now {fingerprint.Describe()}. " +
+                "Resume with the same datasets and ValidationSplit/Seed, or start a new Trainer.");
+        }
+
+        if (_sampler is null)
+        {
+            var sampler = new MiniBatchSampler(training.Count, _options.BatchSize, _options.Shuffle, _options.Seed);
+            if (_pendingSampler is SamplerState pending)
+            {
+                sampler.Restore(pending.Order, pending.RandomState);
+            }
+
+            _sampler = sampler;
+            _pendingSampler = null;
+        }
+
+        _fingerprint = fingerprint;
+        if (rule is not null)
+        {
+            _earlyStopping ??= new EarlyStoppingState(rule);
+        }
+
+        if (_finished is StopReason finished)
+        {
+            // A run that ended stays ended, except one that completed its epochs and is now asked for more.
+            if (finished != StopReason.Completed || _epochsCompleted >= _options.Epochs)
+            {
+                return Result(finished, restored: false, clock);
+            }
+
+            _finished = null;
+        }
+
+        MiniBatchSampler batches = _sampler;
+        StopReason reason = StopReason.Completed;
+        while (_epochsCompleted < _options.Epochs)
+        {
+            while (_batchesDone < batches.BatchCount)
+            {
+                // Only between whole batches, and before a new epoch draws its order: the state stays resumable.
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    WriteCheckpointIfConfigured();
+                    return Result(StopReason.Cancelled, restored: false, clock);
+                }
+
+                if (_batchesDone == 0)
+                {
+                    batches.NextEpoch();
+                    _epoch = default;
+                }
+
+                BatchResult batch = TrainBatch(training, batches.Batch(_batchesDone));
+                if (batch.Skipped && _options.NonFiniteGradients == NonFiniteGradientPolicy.Stop)
+                {
+                    reason = StopReason.NonFiniteGradients;
+                    goto Finish;
+                }
+
+                _batchesDone++;
+                _steps++;
+                if (batch.Skipped)
+                {
+                    _skippedSteps++;
+                    _epoch.Skipped++;
+                }
+                else
+                {
+                    int samples = batches.Batch(_batchesDone - 1).Length;
+                    _epoch.LossSum += _lastLossSum;
+                    _epoch.Samples += samples;
+                    _epoch.Correct += batch.Correct;
+                    _epoch.Positions += (long)samples * _model.OutputSteps;
+                }
+
+                progress?.Report(new TrainingProgress(
+                    TrainingPhase.Batch, _epochsCompleted + 1, _options.Epochs, _batchesDone, batches.BatchCount, _steps, _skippedSteps,
+                    _epoch.MeanLoss, TrainingAccuracy(), null, null, _optimizer.LearningRate, _lastGradientNorm));
+
+                if (_options.CheckpointEveryBatches > 0 && _steps % _options.CheckpointEveryBatches == 0 && _batchesDone < batches.BatchCount)
+                {
+                    WriteCheckpointIfConfigured();
+                }
+            }
+
+            EpochMetrics metrics = EndEpoch(validation);
+            bool stop = rule is not null && _earlyStopping!.Update(rule, metrics.Epoch, Monitored(rule, metrics), _model.Parameters);
+            progress?.Report(new TrainingProgress(
+                TrainingPhase.Epoch, metrics.Epoch, _options.Epochs, batches.BatchCount, batches.BatchCount, _steps, _skippedSteps,
+                metrics.TrainingLoss, metrics.TrainingAccuracy, metrics.ValidationLoss, metrics.ValidationAccuracy,
+                _optimizer.LearningRate, _lastGradientNorm));
+            if (stop)
+            {
+                reason = StopReason.EarlyStopped;
+                break;
+            }
+
+            if (_options.CheckpointEveryEpochs > 0 && _epochsCompleted % _options.CheckpointEveryEpochs == 0 && _epochsCompleted < _options.Epochs)
+            {
+                WriteCheckpointIfConfigured();
+            }
+        }
+
+    Finish:
+        bool restored = false;
+        if (rule is { RestoreBestWeights: true } && _earlyStopping!.BestWeights is float[] best)
+        {
+            best.CopyTo(_model.Parameters);
+            restored = true;
+        }
+
+        _finished = reason;
+        WriteCheckpointIfConfigured();
+        return Result(reason, restored, clock);
+    }
+
+    /// <summary>
+    /// One optimizer step on the samples <paramref name="sampleIndices"/> of <paramref name="data"/>, gradients averaged
+    /// over them, with the options' clipping and non-finite check. Independent of the run's position (it is not
+    /// counted as a step of <see cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/>);
+    /// allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The dataset does not fit the model and the loss, or <paramref name="sampleIndices"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the dataset.</exception>
+    public BatchResult TrainOnBatch(Dataset data, ReadOnlySpan<int> sampleIndices)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckDataset(data, nameof(data), checkClassIndices: false);
+        if (sampleIndices.IsEmpty)
+        {
+            throw new ArgumentException("A batch needs at least one sample index.", nameof(sampleIndices));
+        }
+
+        return TrainBatch(data, sampleIndices);
+    }
+
+    /// <summary>The mean sample loss (and accuracy, for class indices) of the model's inference (<see cref="IRnnModel.Predict"/>) on <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentException">The dataset does not fit the model and the loss.</exception>
+    public Evaluation Evaluate(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckDataset(data, nameof(data));
+        return EvaluateCore(data);
+    }
+
+    private BatchResult TrainBatch(Dataset data, ReadOnlySpan<int> indices)
+    {
+        IRnnModel model = _model;
+        bool classes = data.TargetKind == TargetKind.ClassIndices;
+        float scale = (float)(1.0 / indices.Length);
+        double lossSum = 0;
+        int correct = 0;
+        model.ZeroGradients();
+        foreach (int index in indices)
+        {
+            model.Forward(data.Input(index), _output);
+            float loss;
+            if (classes)
+            {
+                ReadOnlySpan<int> target = data.ClassIndices(index);
+                loss = _loss.Compute(_output, target, _outputGradient);
+                correct += CountCorrect(_output, target, model.OutputSize);
+            }
+            else
+            {
+                loss = _loss.Compute(_output, data.Target(index), _outputGradient);
+            }
+
+            lossSum += loss;
+
+            // The batch loss is the mean of the sample losses: each sample contributes 1/B of its gradient.
+            TensorPrimitives.Multiply(_outputGradient, scale, _outputGradient);
+            model.Backward(_outputGradient);
+        }
+
+        // The layers' declared L1/L2 penalties, once per step on the averaged gradients (0 when none is declared).
+        float penalty = model.ApplyRegularization();
+        lossSum += (double)penalty * indices.Length;
+
+        Span<float> gradients = model.Gradients;
+        float norm;
+        bool finite;
+        if (_options.ClipValue is float limit)
+        {
+            norm = GradientClipping.ClipByGlobalNorm(gradients, float.PositiveInfinity);
+            finite = IsFinite(norm, gradients);
+            if (finite)
+            {
+                GradientClipping.ClipByValue(gradients, limit);
+                if (_options.ClipNorm is float maxNorm)
+                {
+                    GradientClipping.ClipByGlobalNorm(gradients, maxNorm);
+                }
+            }
+        }
+        else
+        {
+            // Leaves non-finite gradients untouched and returns a non-finite norm for them.
+            norm = GradientClipping.ClipByGlobalNorm(gradients, _options.ClipNorm ?? float.PositiveInfinity);
+            finite = IsFinite(norm, gradients);
+        }
+
+        _lastGradientNorm = norm;
+        _lastLossSum = lossSum;
+        double meanLoss = lossSum / indices.Length;
+        bool skipped = !finite || !double.IsFinite(lossSum);
+        if (!skipped)
+        {
+            _optimizer.Step(model.Parameters, gradients);
+        }
+
+        return new BatchResult(meanLoss, norm, skipped, correct);
+    }
+
+    // ClipByGlobalNorm returns +∞ both for an infinite gradient and for finite gradients whose norm exceeds float's
+    // range (it clips those normally); only the first is a reason to skip. Rare, so the gradients are scanned only then.
+    private static bool IsFinite(float norm, ReadOnlySpan<float> gradients)
+    {
+        if (float.IsFinite(norm))
+        {
+            return true;
+        }
+
+        if (float.IsNaN(norm))
+        {
+            return false;
+        }
+
+        foreach (float g in gradients)
+        {
+            if (!float.IsFinite(g))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private Evaluation EvaluateCore(Dataset data)
+    {
+        bool classes = data.TargetKind == TargetKind.ClassIndices;
+        double lossSum = 0;
+        long correct = 0;
+        for (int i = 0; i < data.Count; i++)
+        {
+            _model.Predict(data.Input(i), _output);
+            if (classes)
+            {
+                ReadOnlySpan<int> target = data.ClassIndices(i);
+                lossSum += _loss.Compute(_output, target, _outputGradient);
+                correct += CountCorrect(_output, target, _model.OutputSize);
+            }
+            else
+            {
+                lossSum += _loss.Compute(_output, data.Target(i), _outputGradient);
+            }
+        }
+
+        double? accuracy = classes ? (double)correct / ((long)data.Count * data.OutputSteps) : null;
+        return new Evaluation(lossSum / data.Count, accuracy);
+    }
+
+    /// <summary>Output steps whose largest output (the first on ties, as <c>torch.argmax</c>) is the target class.</summary>
+    private static int CountCorrect(ReadOnlySpan<float> output, ReadOnlySpan<int> classes, int outputSize)
+    {
+        int correct = 0;
+        for (int step = 0; step < classes.Length; step++)
+        {
+            ReadOnlySpan<float> row = output.Slice(step * outputSize, outputSize);
+            int best = 0;
+            for (int k = 1; k < row.Length; k++)
+            {
+                if (row[k] > row[best])
+                {
+                    best = k;
+                }
+            }
+
+            if (best == classes[step])
+            {
+                correct++;
+            }
+        }
+
+        return correct;
+    }
+
+    private EpochMetrics EndEpoch(Dataset? validation)
+    {
+        Evaluation? validated = validation is null ? null : EvaluateCore(validation);
+        var metrics = new EpochMetrics(
+            _epochsCompleted + 1, _epoch.MeanLoss, TrainingAccuracy(), validated?.Loss, validated?.Accuracy,
+            _optimizer.LearningRate, _epoch.Skipped);
+        _history.Add(metrics);
+        _epochsCompleted++;
+        _batchesDone = 0;
+        _epoch = default;
+        return metrics;
+    }
+
+    private double? TrainingAccuracy() =>
+        _loss.Targets == TargetKind.ClassIndices ? (_epoch.Positions == 0 ? double.NaN : (double)_epoch.Correct / _epoch.Positions) : null;
+
+    private static double Monitored(EarlyStopping rule, EpochMetrics metrics) => rule.Monitor switch
+    {
+        MonitoredMetric.ValidationLoss => metrics.ValidationLoss!.Value,
+        MonitoredMetric.TrainingLoss => metrics.TrainingLoss,
+        MonitoredMetric.ValidationAccuracy => metrics.ValidationAccuracy!.Value,
+        _ => metrics.TrainingAccuracy!.Value,
+    };
+
+    private TrainingResult Result(StopReason reason, bool restored, Stopwatch clock)
+    {
+        EarlyStoppingState? early = _earlyStopping;
+        return new TrainingResult(
+            reason, _epochsCompleted, _steps, _skippedSteps, _history.ToArray(),
+            early is { BestEpoch: > 0 } ? early.BestEpoch : null,
+            early is not null && double.IsFinite(early.Best) ? early.Best : null,
+            restored, clock.Elapsed);
+    }
+
+    private void WriteCheckpointIfConfigured()
+    {
+        if (_options.CheckpointPath is string path)
+        {
+            SaveCheckpoint(path);
+        }
+    }
+
+    private void CheckDataset(Dataset data, string parameterName, bool checkClassIndices = true)
+    {
+        IRnnModel model = _model;
+        if (data.Steps != model.Steps || data.InputSize != model.InputSize)
+        {
+            throw new ArgumentException(
+                $"The {parameterName} samples' inputs are [{data.Steps}, {data.InputSize}] ({data.InputLength} floats); the model expects [{model.Steps}, {model.InputSize}] ({model.Steps * model.InputSize} floats).",
+                parameterName);
+        }
+
+        if (data.TargetKind != _loss.Targets)
+        {
+            throw new ArgumentException(
+                $"The loss '{_loss.Name}' compares with {Describe(_loss.Targets)}, but the {parameterName} samples hold {Describe(data.TargetKind)}.",
+                parameterName);
+        }
+
+        if (data.OutputSteps != model.OutputSteps || (data.TargetKind == TargetKind.Values && data.OutputSize != model.OutputSize))
+        {
+            string expected = data.TargetKind == TargetKind.Values
+                ? $"[{model.OutputSteps}, {model.OutputSize}] ({model.OutputSteps * model.OutputSize} floats)"
+                : $"[{model.OutputSteps}] (one class index per output step)";
+            string actual = data.TargetKind == TargetKind.Values ? $"[{data.OutputSteps}, {data.OutputSize}]" : $"[{data.OutputSteps}]";
+            throw new ArgumentException($"The {parameterName} samples' targets are {actual}; the model's outputs need {expected}.", parameterName);
+        }
+
+        if (checkClassIndices && data.TargetKind == TargetKind.ClassIndices)
+        {
+            data.CheckClassIndices(model.OutputSize);
+        }
+
+        static string Describe(TargetKind kind) => kind == TargetKind.Values ? "values" : "class indices";
+    }
+
+    /// <summary>The running totals of the current epoch.</summary>
+    private struct EpochTotals
+    {
+        public double LossSum;
+        public long Samples;
+        public long Correct;
+        public long Positions;
+        public int Skipped;
+
+        public readonly double MeanLoss => Samples == 0 ? double.NaN : LossSum / Samples;
+    }
+
+    /// <summary>A sampler's order and generator state waiting for the sampler to be built.</summary>
+    private readonly record struct SamplerState(int[] Order, (uint, uint, uint, uint) RandomState);
+
+    /// <summary>What identifies the data of a run: sample counts and content hashes of the training and validation sets.</summary>
+    private readonly record struct DataFingerprint(int TrainingCount, ulong TrainingHash, int ValidationCount, ulong ValidationHash)
+    {
+        public string Describe() =>
+            $"{TrainingCount} training samples (hash {TrainingHash:x16}), " +
+            (ValidationCount == 0 ? "no validation set" : $"{ValidationCount} validation samples (hash {ValidationHash:x16})");
+    }
+}

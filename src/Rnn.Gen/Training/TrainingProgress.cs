@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+
+namespace Rnn.Gen.Training;
+
+/// <summary>Which moment a <see cref="TrainingProgress"/> report describes.</summary>
+public enum TrainingPhase
+{
+    /// <summary>A batch has been trained (or skipped).</summary>
+    Batch,
+
+    /// <summary>An epoch has ended; the validation metrics are set when there is a validation set.</summary>
+    Epoch,
+}
+
+/// <summary>Why <see cref="Trainer.Fit(Data.Dataset, IProgress{TrainingProgress}?, System.Threading.CancellationToken)"/> returned.</summary>
+public enum StopReason
+{
+    /// <summary>Every epoch was trained.</summary>
+    Completed,
+
+    /// <summary><see cref="EarlyStopping"/> ended the run.</summary>
+    EarlyStopped,
+
+    /// <summary>The cancellation token was signalled; the run stopped between two batches and can resume.</summary>
+    Cancelled,
+
+    /// <summary>A batch had a non-finite loss or gradient and <see cref="NonFiniteGradientPolicy.Stop"/> was set.</summary>
+    NonFiniteGradients,
+}
+
+/// <summary>
+/// A progress report of the <see cref="Trainer"/>, after each batch and at the end of each epoch. A value type, so
+/// reporting allocates nothing on the trainer's side.
+/// </summary>
+/// <param name="Phase">Whether a batch or an epoch has just ended.</param>
+/// <param name="Epoch">The current epoch, 1-based.</param>
+/// <param name="Epochs">The run's total number of epochs.</param>
+/// <param name="Batch">Batches done in this epoch (equal to <paramref name="Batches"/> at the end of an epoch).</param>
+/// <param name="Batches">Batches per epoch.</param>
+/// <param name="Step">Batches done in the whole run, skipped ones included.</param>
+/// <param name="SkippedSteps">Steps skipped in the whole run because of non-finite values.</param>
+/// <param name="TrainingLoss">The mean sample loss of this epoch so far (skipped batches excluded).</param>
+/// <param name="TrainingAccuracy">The training accuracy of this epoch so far, for classifiers.</param>
+/// <param name="ValidationLoss">The validation loss, at the end of an epoch with a validation set.</param>
+/// <param name="ValidationAccuracy">The validation accuracy, at the end of an epoch with a validation set, for classifiers.</param>
+/// <param name="LearningRate">The learning rate of the last step.</param>
+/// <param name="GradientNorm">The global L2 norm of the last batch's averaged gradients before clipping.</param>
+public readonly record struct TrainingProgress(
+    TrainingPhase Phase,
+    int Epoch,
+    int Epochs,
+    int Batch,
+    int Batches,
+    long Step,
+    long SkippedSteps,
+    double TrainingLoss,
+    double? TrainingAccuracy,
+    double? ValidationLoss,
+    double? ValidationAccuracy,
+    float LearningRate,
+    float GradientNorm);
+
+/// <summary>The metrics of one finished epoch.</summary>
+/// <param name="Epoch">The epoch, 1-based.</param>
+/// <param name="TrainingLoss">
+/// The mean sample loss over the epoch's trained batches, each batch's regularization penalty included (as Keras
+/// reports it); the validation loss has no penalty.
+/// </param>
+/// <param name="TrainingAccuracy">The fraction of output steps whose largest logit was the target class, for classifiers.</param>
+/// <param name="ValidationLoss">The mean sample loss on the validation set after the epoch, when there is one.</param>
+/// <param name="ValidationAccuracy">The validation accuracy, for classifiers with a validation set.</param>
+/// <param name="LearningRate">The learning rate of the epoch's last step.</param>
+/// <param name="SkippedSteps">Steps of the epoch skipped because of non-finite values.</param>
+public sealed record EpochMetrics(
+    int Epoch,
+    double TrainingLoss,
+    double? TrainingAccuracy,
+    double? ValidationLoss,
+    double? ValidationAccuracy,
+    float LearningRate,
+    int SkippedSteps);
+
+/// <summary>The loss (and accuracy, for classifiers) of a model on a dataset.</summary>
+/// <param name="Loss">The mean sample loss.</param>
+/// <param name="Accuracy">The fraction of output steps whose largest output was the target class, for class-index datasets.</param>
+public readonly record struct Evaluation(double Loss, double? Accuracy);
+
+/// <summary>What one <see cref="Trainer.TrainOnBatch"/> did.</summary>
+/// <param name="Loss">The mean sample loss of the batch before the step, plus the model's regularization penalty.</param>
+/// <param name="GradientNorm">The global L2 norm of the averaged gradients before clipping (not finite when the step was skipped).</param>
+/// <param name="Skipped">Whether the step was not taken because the loss or a gradient was not finite.</param>
+/// <param name="Correct">Output steps whose largest logit was the target class (classifiers; 0 otherwise).</param>
+public readonly record struct BatchResult(double Loss, float GradientNorm, bool Skipped, int Correct);
+
+/// <summary>The outcome of a training run.</summary>
+public sealed class TrainingResult
+{
+    internal TrainingResult(StopReason reason, int epochsCompleted, long steps, long skippedSteps,
+        IReadOnlyList<EpochMetrics> history, int? bestEpoch, double? bestValue, bool restoredBestWeights, TimeSpan elapsed)
+    {
+        StopReason = reason;
+        EpochsCompleted = epochsCompleted;
+        Steps = steps;
+        SkippedSteps = skippedSteps;
+        History = history;
+        BestEpoch = bestEpoch;
+        BestValue = bestValue;
+        RestoredBestWeights = restoredBestWeights;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>Why training stopped.</summary>
+    public StopReason StopReason { get; }
+
+    /// <summary>Epochs finished in the whole run (a resumed run counts the epochs before the checkpoint).</summary>
+    public int EpochsCompleted { get; }
+
+    /// <summary>Batches done in the whole run, skipped ones included.</summary>
+    public long Steps { get; }
+
+    /// <summary>Steps skipped in the whole run because of non-finite values.</summary>
+    public long SkippedSteps { get; }
+
+    /// <summary>The metrics of every finished epoch of the run, first epoch first.</summary>
+    public IReadOnlyList<EpochMetrics> History { get; }
+
+    /// <summary>The best epoch by the early-stopping metric, when early stopping is on and an epoch was watched.</summary>
+    public int? BestEpoch { get; }
+
+    /// <summary>The early-stopping metric at <see cref="BestEpoch"/>.</summary>
+    public double? BestValue { get; }
+
+    /// <summary>Whether the model now holds the parameters of <see cref="BestEpoch"/> rather than of the last step.</summary>
+    public bool RestoredBestWeights { get; }
+
+    /// <summary>Wall time of this call (not of the epochs before a checkpoint).</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>The metrics of the last finished epoch, or null when none finished.</summary>
+    public EpochMetrics? Last => History.Count > 0 ? History[^1] : null;
+}

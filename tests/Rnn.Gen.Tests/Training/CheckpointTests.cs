@@ -1,0 +1,406 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Rnn.Gen.Data;
+using Rnn.Gen.Optimizers;
+using Rnn.Gen.Serialization;
+using Rnn.Gen.Training;
+using Xunit;
+
+namespace Rnn.Gen.Tests.Training;
+
+/// <summary>Checkpoints: exact resume, round trip, atomic writes, and refusing files that do not fit.</summary>
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("rnngen-training-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string PathOf(string name) => Path.Combine(_folder, name);
+
+    private static readonly Dataset Training = TrainingData.Regression(new TinyRegressor(), 26, seed: 21);
+    private static readonly Dataset Validation = TrainingData.Regression(new TinyRegressor(), 9, seed: 22);
+
+    private static TrainerOptions Options(string? checkpoint = null, bool earlyStopping = true) => new()
+    {
+        Epochs = 6,
+        BatchSize = 5, // 26 samples: batches of 5, 5, 5, 5, 5, 1
+        Seed = 4,
+        ClipNorm = 0.5f,
+        CheckpointPath = checkpoint,
+        EarlyStopping = earlyStopping ? new EarlyStopping { Patience = 10, RestoreBestWeights = true, MinDelta = 1e-4f } : null,
+    };
+
+    private static (TinyRegressor Model, Trainer Trainer) NewRun(TrainerOptions options, int initSeed = 3)
+    {
+        var model = new TinyRegressor();
+        model.Initialize(initSeed);
+        return (model, new Trainer(model, new Adam(0.02f), MseLoss.Instance, options));
+    }
+
+    private static TrainingResult Straight(out float[] parameters, bool earlyStopping = true)
+    {
+        (TinyRegressor model, Trainer trainer) = NewRun(Options(earlyStopping: earlyStopping));
+        TrainingResult result = trainer.Fit(Training, Validation);
+        parameters = model.Parameters.ToArray();
+        return result;
+    }
+
+    [Theory]
+    [InlineData(1, TrainingPhase.Batch)]
+    [InlineData(4, TrainingPhase.Batch)]
+    [InlineData(6, TrainingPhase.Epoch)] // at the boundary: the next epoch has not drawn its order yet
+    [InlineData(6, TrainingPhase.Batch)] // after the epoch's last batch: its end (validation, early stopping) runs before the stop
+    [InlineData(17, TrainingPhase.Batch)]
+    [InlineData(35, TrainingPhase.Batch)]
+    public void A_run_resumed_from_a_checkpoint_ends_bit_identical_to_an_uninterrupted_run(int stopAfterStep, TrainingPhase phase)
+    {
+        TrainingResult straight = Straight(out float[] expected);
+
+        string path = PathOf("run.ckpt");
+        using var cancellation = new CancellationTokenSource();
+        (_, Trainer first) = NewRun(Options(path));
+        var recorder = new ProgressRecorder(r =>
+        {
+            if (r.Step == stopAfterStep && r.Phase == phase)
+            {
+                cancellation.Cancel();
+            }
+        });
+        TrainingResult interrupted = first.Fit(Training, Validation, recorder, cancellation.Token);
+        Assert.Equal(StopReason.Cancelled, interrupted.StopReason);
+        Assert.Equal(stopAfterStep, interrupted.Steps);
+
+        // A new model (initialized differently), a new optimizer and a new trainer: everything comes from the file.
+        (TinyRegressor model, Trainer second) = NewRun(Options(path), initSeed: 99);
+        second.LoadCheckpoint(path);
+        Assert.Equal(interrupted.Steps, second.Steps);
+        Assert.Equal(interrupted.History, second.History);
+        TrainingResult resumed = second.Fit(Training, Validation);
+
+        Assert.Equal(expected, model.Parameters.ToArray());
+        Assert.Equal(straight.StopReason, resumed.StopReason);
+        Assert.Equal(straight.Steps, resumed.Steps);
+        Assert.Equal(straight.History, resumed.History);
+        Assert.Equal(straight.BestEpoch, resumed.BestEpoch);
+        Assert.Equal(straight.BestValue, resumed.BestValue);
+    }
+
+    [Fact]
+    public void Dropout_masks_and_penalties_resume_exactly_too()
+    {
+        float[] Run(string? path, int cancelAt, out TrainingResult result)
+        {
+            var model = new TinyRegularized();
+            model.Initialize(5);
+            var options = new TrainerOptions { Epochs = 4, BatchSize = 4, Seed = 2, CheckpointPath = path };
+            var trainer = new Trainer(model, new Adam(0.02f), MseLoss.Instance, options);
+            using var cancellation = new CancellationTokenSource();
+            result = trainer.Fit(Training, Validation, new ProgressRecorder(r => { if (r.Step == cancelAt) cancellation.Cancel(); }), cancellation.Token);
+            if (path is not null)
+            {
+                var resumedModel = new TinyRegularized();
+                resumedModel.Initialize(6);
+                var resumed = new Trainer(resumedModel, new Adam(0.02f), MseLoss.Instance, options);
+                resumed.LoadCheckpoint(path);
+                result = resumed.Fit(Training, Validation);
+                return resumedModel.Parameters.ToArray();
+            }
+
+            return model.Parameters.ToArray();
+        }
+
+        float[] straight = Run(null, -1, out TrainingResult expected);
+        float[] resumed = Run(PathOf("dropout.ckpt"), 10, out TrainingResult actual);
+        Assert.Equal(straight, resumed);
+        Assert.Equal(expected.History, actual.History);
+
+        // The generator of the masks travels with the checkpoint.
+        Assert.True(SafeTensorsFile.Read(PathOf("dropout.ckpt")).Metadata.ContainsKey("model.training_random"));
+    }
+
+    [Fact]
+    public void A_finished_run_continues_when_more_epochs_are_asked_for()
+    {
+        TrainingResult straight = Straight(out float[] expected, earlyStopping: false);
+
+        (_, Trainer first) = NewRun(new TrainerOptions { Epochs = 2, BatchSize = 5, Seed = 4, ClipNorm = 0.5f });
+        Assert.Equal(StopReason.Completed, first.Fit(Training, Validation).StopReason);
+        var stream = new MemoryStream();
+        first.SaveCheckpoint(stream);
+
+        (TinyRegressor model, Trainer second) = NewRun(Options(earlyStopping: false), initSeed: 5);
+        second.LoadCheckpoint(new MemoryStream(stream.ToArray()));
+        TrainingResult resumed = second.Fit(Training, Validation);
+        Assert.Equal(expected, model.Parameters.ToArray());
+        Assert.Equal(straight.History, resumed.History);
+
+        // Once done, another call trains nothing.
+        TrainingResult again = second.Fit(Training, Validation);
+        Assert.Equal(resumed.Steps, again.Steps);
+        Assert.Equal(expected, model.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Periodic_checkpoints_are_written_and_the_last_one_is_the_final_state()
+    {
+        string path = PathOf("periodic.ckpt");
+        var options = new TrainerOptions { Epochs = 3, BatchSize = 5, Seed = 4, CheckpointPath = path, CheckpointEveryBatches = 4 };
+        (TinyRegressor model, Trainer trainer) = NewRun(options);
+        int writes = 0;
+        trainer.CheckpointEntriesWriting = _ => writes++;
+        trainer.Fit(Training);
+        // 6 batches per epoch, 18 in all: after steps 4, 8 and 16 (step 12 ends epoch 2, which the epoch rule covers),
+        // after epochs 1 and 2, and at the end of the run.
+        Assert.Equal(6, writes);
+        Assert.Equal(new[] { path }, Directory.GetFiles(_folder));
+
+        (TinyRegressor loaded, Trainer reader) = NewRun(options, initSeed: 8);
+        reader.LoadCheckpoint(path);
+        Assert.Equal(model.Parameters.ToArray(), loaded.Parameters.ToArray());
+        Assert.Equal(3, reader.EpochsCompleted);
+        Assert.Equal(trainer.History, reader.History);
+    }
+
+    [Fact]
+    public void A_checkpoint_round_trips_byte_for_byte()
+    {
+        (_, Trainer trainer) = NewRun(Options());
+        using var cancellation = new CancellationTokenSource();
+        trainer.Fit(Training, Validation, new ProgressRecorder(r => { if (r.Step == 9) cancellation.Cancel(); }), cancellation.Token);
+        var first = new MemoryStream();
+        trainer.SaveCheckpoint(first);
+
+        (_, Trainer copy) = NewRun(Options(), initSeed: 42);
+        copy.LoadCheckpoint(new MemoryStream(first.ToArray()));
+        var second = new MemoryStream();
+        copy.SaveCheckpoint(second);
+        Assert.Equal(first.ToArray(), second.ToArray());
+
+        SafeTensorsFile file = SafeTensorsFile.Read(new MemoryStream(first.ToArray()));
+        Assert.Equal("rnn.gen.training-checkpoint", file.Metadata["format"]);
+        Assert.Equal("9", file.Metadata["run.steps"]);
+        Assert.Equal("3", file.Metadata["run.batches_done"]);
+        Assert.Equal("1", file.Metadata["run.epochs_completed"]);
+        Assert.True(file.Contains("model.0.weight_ih_l0"));
+        Assert.True(file.Contains("optimizer.exp_avg"));
+        Assert.True(file.Contains("optimizer.exp_avg_sq"));
+        Assert.True(file.Contains("early_stopping.best_weights"));
+        Assert.Equal(26, file["sampler.order"].ElementCount);
+    }
+
+    [Fact]
+    public void A_checkpoint_of_an_untrained_run_loads_and_trains_like_a_fresh_one()
+    {
+        (_, Trainer fresh) = NewRun(Options());
+        var stream = new MemoryStream();
+        fresh.SaveCheckpoint(stream);
+        (TinyRegressor model, Trainer loaded) = NewRun(Options(), initSeed: 77);
+        loaded.LoadCheckpoint(new MemoryStream(stream.ToArray()));
+        loaded.Fit(Training, Validation);
+        Straight(out float[] expected);
+        Assert.Equal(expected, model.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void A_failing_checkpoint_write_leaves_the_previous_checkpoint_intact()
+    {
+        string path = PathOf("atomic.ckpt");
+        (_, Trainer trainer) = NewRun(Options());
+        trainer.Fit(Training, Validation, null, new CancellationToken(canceled: true));
+        trainer.SaveCheckpoint(path);
+        byte[] before = File.ReadAllBytes(path);
+
+        trainer.Fit(Training, Validation, new ProgressRecorder(), CancellationToken.None);
+        var failing = new ThrowingMemory(8);
+        trainer.CheckpointEntriesWriting = entries => entries.Add(SafeTensorsEntry.F32("zz.fails", [8], failing.Data));
+        Assert.Throws<IOException>(() => trainer.SaveCheckpoint(path));
+
+        Assert.True(failing.Touched, "the write had started when it failed");
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(new[] { path }, Directory.GetFiles(_folder)); // no temporary file left behind
+    }
+
+    // ----- refusing checkpoints -----
+
+    private static void AssertUnchanged(IRnnModel model, IOptimizer optimizer, float[] parameters, OptimizerState state)
+    {
+        Assert.Equal(parameters, model.Parameters.ToArray());
+        OptimizerState now = optimizer.GetState();
+        Assert.Equal(state.StepCount, now.StepCount);
+        Assert.Equal(state.Buffers.Keys, now.Buffers.Keys);
+        foreach (string key in state.Buffers.Keys)
+        {
+            Assert.Equal(state.Buffers[key], now.Buffers[key]);
+        }
+    }
+
+    private (TinyRegressor, Trainer, float[], OptimizerState) TrainedABit()
+    {
+        (TinyRegressor model, Trainer trainer) = NewRun(new TrainerOptions { Epochs = 1, BatchSize = 5, Seed = 1 });
+        trainer.Fit(Training);
+        return (model, trainer, model.Parameters.ToArray(), trainer.Optimizer.GetState());
+    }
+
+    private byte[] CheckpointBytes(TrainerOptions? options = null)
+    {
+        (_, Trainer trainer) = NewRun(options ?? Options());
+        using var cancellation = new CancellationTokenSource();
+        trainer.Fit(Training, Validation, new ProgressRecorder(r => { if (r.Step == 8) cancellation.Cancel(); }), cancellation.Token);
+        var stream = new MemoryStream();
+        trainer.SaveCheckpoint(stream);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void A_corrupt_file_is_refused_and_nothing_changes()
+    {
+        (TinyRegressor model, Trainer trainer, float[] parameters, OptimizerState state) = TrainedABit();
+        byte[] good = CheckpointBytes(new TrainerOptions { Epochs = 1, BatchSize = 5, Seed = 1 });
+
+        string truncated = PathOf("truncated.ckpt");
+        File.WriteAllBytes(truncated, good[..(good.Length / 2)]);
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(truncated));
+        Assert.Contains(truncated, e.Message);
+        AssertUnchanged(model, trainer.Optimizer, parameters, state);
+
+        string garbage = PathOf("garbage.ckpt");
+        File.WriteAllBytes(garbage, Enumerable.Range(0, 300).Select(i => (byte)(i * 7)).ToArray());
+        Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(garbage));
+        AssertUnchanged(model, trainer.Optimizer, parameters, state);
+
+        string weights = PathOf("weights.safetensors");
+        WeightFile.Save(model, weights);
+        e = Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(weights));
+        Assert.Contains("Not a training checkpoint", e.Message);
+        AssertUnchanged(model, trainer.Optimizer, parameters, state);
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_model_is_refused_naming_the_tensors()
+    {
+        var gru = new TinyGruRegressor();
+        gru.Initialize(1);
+        var trainer = new Trainer(gru, new Adam(0.02f), MseLoss.Instance, Options());
+        float[] parameters = gru.Parameters.ToArray();
+        OptimizerState state = trainer.Optimizer.GetState();
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(new MemoryStream(CheckpointBytes())));
+        Assert.Contains("does not match TinyGruRegressor", e.Message);
+        Assert.Contains("'model.0.weight_ih_l0'", e.Message);
+        AssertUnchanged(gru, trainer.Optimizer, parameters, state);
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_optimizer_is_refused_and_nothing_changes()
+    {
+        var model = new TinyRegressor();
+        model.Initialize(1);
+        var trainer = new Trainer(model, new Sgd(0.1f, momentum: 0.9f), MseLoss.Instance, Options());
+        float[] parameters = model.Parameters.ToArray();
+        OptimizerState state = trainer.Optimizer.GetState();
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(new MemoryStream(CheckpointBytes())));
+        Assert.Contains("optimizer", e.Message);
+        AssertUnchanged(model, trainer.Optimizer, parameters, state);
+        Assert.Equal(0, trainer.Steps);
+    }
+
+    [Fact]
+    public void A_checkpoint_with_other_settings_is_refused()
+    {
+        byte[] bytes = CheckpointBytes();
+        (_, Trainer otherBatch) = NewRun(new TrainerOptions { BatchSize = 6, EarlyStopping = Options().EarlyStopping });
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => otherBatch.LoadCheckpoint(new MemoryStream(bytes)));
+        Assert.Contains("batch size 5", e.Message);
+
+        (_, Trainer noEarlyStopping) = NewRun(Options(earlyStopping: false));
+        e = Assert.Throws<InvalidDataException>(() => noEarlyStopping.LoadCheckpoint(new MemoryStream(bytes)));
+        Assert.Contains("early stopping", e.Message);
+    }
+
+    [Fact]
+    public void Resuming_on_other_data_is_refused_before_training()
+    {
+        (TinyRegressor model, Trainer trainer) = NewRun(Options());
+        trainer.LoadCheckpoint(new MemoryStream(CheckpointBytes()));
+        float[] loaded = model.Parameters.ToArray();
+        InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(Validation, Training));
+        Assert.Contains("other data", e.Message);
+        Assert.Equal(loaded, model.Parameters.ToArray());
+    }
+
+    [Theory]
+    [InlineData("run.batches_done", "99")]
+    [InlineData("run.batches_done", "-1")]
+    [InlineData("run.steps", "three")]
+    [InlineData("sampler.random_state", "0 0 0 0")]
+    [InlineData("run.finished", "Cancelled")]
+    [InlineData("version", "2")]
+    [InlineData("optimizer.learning_rate", "-1")]
+    [InlineData("history.validation", "maybe")]
+    [InlineData("epoch.samples", null)]
+    public void A_checkpoint_with_bad_metadata_is_refused_and_nothing_changes(string key, string? value)
+    {
+        SafeTensorsFile file = SafeTensorsFile.Read(new MemoryStream(CheckpointBytes()));
+        var metadata = file.Metadata.ToDictionary(p => p.Key, p => p.Value);
+        if (value is null)
+        {
+            metadata.Remove(key);
+        }
+        else
+        {
+            metadata[key] = value;
+        }
+
+        var stream = new MemoryStream();
+        SafeTensorsFile.Write(stream, file.Tensors.Select(t => SafeTensorsEntry.Raw(t.Name, t.DType, t.Shape.ToArray(), t.Data)).ToList(), metadata);
+
+        (TinyRegressor model, Trainer trainer, float[] parameters, OptimizerState state) = TrainedABit();
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(new MemoryStream(stream.ToArray())));
+        Assert.NotEmpty(e.Message);
+        AssertUnchanged(model, trainer.Optimizer, parameters, state);
+    }
+
+    [Theory]
+    [InlineData("sampler.order")]
+    [InlineData("history.training_loss")]
+    [InlineData("optimizer.exp_avg")]
+    [InlineData("early_stopping.best_weights")]
+    [InlineData("model.1.bias")]
+    public void A_checkpoint_missing_a_tensor_is_refused_and_nothing_changes(string tensor)
+    {
+        SafeTensorsFile file = SafeTensorsFile.Read(new MemoryStream(CheckpointBytes()));
+        var stream = new MemoryStream();
+        SafeTensorsFile.Write(stream, file.Tensors.Where(t => t.Name != tensor)
+            .Select(t => SafeTensorsEntry.Raw(t.Name, t.DType, t.Shape.ToArray(), t.Data)).ToList(), file.Metadata);
+
+        (TinyRegressor model, Trainer trainer, float[] parameters, OptimizerState state) = TrainedABit();
+        Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(new MemoryStream(stream.ToArray())));
+        AssertUnchanged(model, trainer.Optimizer, parameters, state);
+    }
+
+    /// <summary>Memory whose span throws once read: a write that fails halfway through a file.</summary>
+    private sealed class ThrowingMemory(int length) : System.Buffers.MemoryManager<float>
+    {
+        public bool Touched { get; private set; }
+
+        public override Span<float> GetSpan()
+        {
+            Touched = true;
+            throw new IOException("disk full (simulated)");
+        }
+
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException();
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+
+        public ReadOnlyMemory<float> Data => CreateMemory(length);
+    }
+}
