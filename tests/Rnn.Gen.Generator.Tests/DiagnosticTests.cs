@@ -215,6 +215,24 @@ public class DiagnosticTests
         """, "declares no layers");
 
     [Fact]
+    public void RNNGEN016_undefined_merge_mode() => Expect("RNNGEN016", """
+        [RnnModel(3, 5)]
+        [Lstm(4, Bidirectional = true, [|MergeMode = (MergeMode)9|])]
+        public partial class Model;
+        """, "'9'");
+
+    [Fact]
+    public void RNNGEN017_merge_mode_without_bidirectional_is_a_warning()
+    {
+        GeneratorRun run = Expect("RNNGEN017", """
+            [RnnModel(3, 5)]
+            [Gru(4, [|MergeMode = MergeMode.Sum|])]
+            public partial class Model;
+            """, "Bidirectional = true", DiagnosticSeverity.Warning);
+        Assert.Single(run.Sources);
+    }
+
+    [Fact]
     public void Every_descriptor_has_a_test()
     {
         string[] ids = typeof(Rnn.Gen.Generator.RnnModelGenerator).Assembly
@@ -223,7 +241,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(15, ids.Length);
+        Assert.Equal(17, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

@@ -73,6 +73,21 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Stacked_bidirectional_layers()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Reading;
+
+            [RnnModel(inputSize: 5, steps: 9)]
+            [Lstm(6, Bidirectional = true, ReturnSequences = true)]
+            [Gru(4, Bidirectional = true, MergeMode = MergeMode.Average, Dropout = 0.1)]
+            [Dense(2, Activation = Activation.Softmax)]
+            public partial class Sentiment;
+            """, "Reading.Sentiment.g.cs");
+    }
+
+    [Fact]
     public void Dense_only_model_applies_at_every_step()
     {
         Check("""

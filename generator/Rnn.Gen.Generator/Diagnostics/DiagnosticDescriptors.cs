@@ -99,4 +99,16 @@ internal static class DiagnosticDescriptors
         "Penalty or noise must be finite and not negative",
         "{0} of [{1}] is {2}, but it must be a finite number of at least 0; use 0 to turn it off",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedMergeMode = new(
+        "RNNGEN016",
+        "Unsupported merge mode",
+        "[{0}] has MergeMode value '{1}', which is not a MergeMode; use MergeMode.Concat, Sum, Multiply or Average",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MergeModeWithoutBidirectional = new(
+        "RNNGEN017",
+        "MergeMode without Bidirectional",
+        "[{0}] sets MergeMode but is not bidirectional, so the merge mode has no effect; add Bidirectional = true or remove MergeMode",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 }

@@ -25,10 +25,14 @@ internal sealed class CodeWriter
         }
     }
 
-    /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope is disposed.</summary>
-    public IDisposable Block(string header)
+    /// <summary>Writes <paramref name="header"/> (if any), an opening brace, and indents until the returned scope is disposed.</summary>
+    public IDisposable Block(string? header = null)
     {
-        Line(header);
+        if (header is not null)
+        {
+            Line(header);
+        }
+
         Line("{");
         _writer.Indent++;
         return new Scope(this);

@@ -27,7 +27,8 @@ internal sealed class GaussianNoiseEmitter : LayerEmitter
     public override void EmitTrainingForward(CodeWriter w, string inputs)
     {
         w.Line($"// {Description}.");
-        w.Line($"global::Rnn.Gen.Regularization.Noise.AddGaussian({inputs}, {CodeWriter.Slice("cache", Layer.Output)}, {Deviation}, _trainingRandom);");
+        w.Line($"if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian({inputs}, {CodeWriter.Slice("cache", Layer.Output)}, {Deviation}, _trainingRandom);");
+        w.Line($"else {inputs}.CopyTo({CodeWriter.Slice("cache", Layer.Output)});");
     }
 
     public override void EmitInferenceStep(CodeWriter w, string input, string state)

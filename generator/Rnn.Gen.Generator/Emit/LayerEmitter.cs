@@ -18,7 +18,8 @@ internal abstract class LayerEmitter
 
     public LayerPlan Layer { get; }
 
-    protected int H => Layer.OutputSize;
+    /// <summary>Hidden size (per direction) of a recurrent layer, units of a Dense layer, features through a noise layer.</summary>
+    protected int H => Layer.Spec.IsRecurrent ? Layer.HiddenSize : Layer.OutputSize;
     protected int In => Layer.InputSize;
     protected int T => Layer.Steps;
     protected long G => Layer.GateSize;
@@ -29,7 +30,7 @@ internal abstract class LayerEmitter
     /// <summary>The name of the emitted one-step method, e.g. <c>Lstm0Step</c>.</summary>
     public string StepMethod => $"{Layer.Kind}{Layer.Index}Step";
 
-    /// <summary>The name of the emitted backward method, e.g. <c>Lstm0Backward</c>.</summary>
+    /// <summary>The name of the emitted backward method the model's Backward calls, e.g. <c>Lstm0Backward</c>.</summary>
     public string BackwardMethod => $"{Layer.Kind}{Layer.Index}Backward";
 
     public static LayerEmitter Create(LayerPlan layer) => layer.Kind switch
@@ -43,17 +44,15 @@ internal abstract class LayerEmitter
 
     protected bool HasInputDropout => Layer.Spec.Dropout > 0;
 
-    protected bool HasRecurrentDropout => Layer.Spec.RecurrentDropout > 0;
-
     /// <summary>What training adds to the layer, for descriptions: <c>, dropout 0.2, recurrent dropout 0.1</c>.</summary>
     protected string TrainingOptions =>
         (HasInputDropout ? $", dropout {Format(Layer.Spec.Dropout)}" : string.Empty)
-        + (HasRecurrentDropout ? $", recurrent dropout {Format(Layer.Spec.RecurrentDropout)}" : string.Empty);
+        + (Layer.Spec.RecurrentDropout > 0 ? $", recurrent dropout {Format(Layer.Spec.RecurrentDropout)}" : string.Empty);
 
     /// <summary>A float literal for a factor from an attribute: <c>0.2f</c>.</summary>
     public static string Literal(double value) => Format((float)value) + "f";
 
-    private static string Format(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    protected static string Format(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Training forward, input dropout: draws the mask and writes the masked inputs into the cache. Returns the name of
@@ -68,22 +67,27 @@ internal abstract class LayerEmitter
 
         Region mask = Layer.Cache["inputMask"], masked = Layer.Cache["maskedInput"];
         bool recurrent = Layer.Spec.IsRecurrent;
-        w.Line($"// Dropout on the inputs (rate {Format(Layer.Spec.Dropout)}): {(recurrent ? "one mask for the whole sequence" : "a new mask at every position")}, kept inputs scaled by 1/(1 - rate).");
-        w.Line($"global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", mask)}, {Literal(Layer.Spec.Dropout)}, _trainingRandom);");
-        if (recurrent)
+        string name = $"{inputs}Dropped";
+        w.Line($"// Dropout on the inputs (rate {Format(Layer.Spec.Dropout)}), in training only: {(recurrent ? "one mask for the whole sequence" : "a new mask at every position")}, kept inputs scaled by 1/(1 - rate).");
+        w.Line($"{ReadOnlySpan} {name} = {inputs};");
+        using (w.Block("if (training)"))
         {
-            using (w.Block($"for (int t = 0; t < {T}; t++)"))
+            w.Line($"global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", mask)}, {Literal(Layer.Spec.Dropout)}, _trainingRandom);");
+            if (recurrent)
             {
-                w.Line($"{Kernels}.Multiply({inputs}.Slice(t * {In}, {In}), {CodeWriter.Slice("cache", mask)}, {CodeWriter.SliceAt("cache", masked, In, "t")});");
+                using (w.Block($"for (int t = 0; t < {T}; t++)"))
+                {
+                    w.Line($"{Kernels}.Multiply({inputs}.Slice(t * {In}, {In}), {CodeWriter.Slice("cache", mask)}, {CodeWriter.SliceAt("cache", masked, In, "t")});");
+                }
             }
-        }
-        else
-        {
-            w.Line($"{Kernels}.Multiply({inputs}, {CodeWriter.Slice("cache", mask)}, {CodeWriter.Slice("cache", masked)});");
+            else
+            {
+                w.Line($"{Kernels}.Multiply({inputs}, {CodeWriter.Slice("cache", mask)}, {CodeWriter.Slice("cache", masked)});");
+            }
+
+            w.Line($"{name} = {CodeWriter.Slice("cache", masked)};");
         }
 
-        string name = $"{inputs}Dropped";
-        w.Line($"{ReadOnlySpan} {name} = {CodeWriter.Slice("cache", masked)};");
         return name;
     }
 
@@ -119,54 +123,6 @@ internal abstract class LayerEmitter
         }
     }
 
-    /// <summary>Training forward, before the loop over steps: draws the recurrent dropout mask.</summary>
-    protected void EmitRecurrentDropoutMask(CodeWriter w)
-    {
-        if (HasRecurrentDropout)
-        {
-            w.Line($"// Recurrent dropout (rate {Format(Layer.Spec.RecurrentDropout)}): one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.");
-            w.Line($"global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", Layer.Cache["recurrentMask"])}, {Literal(Layer.Spec.RecurrentDropout)}, _trainingRandom);");
-        }
-    }
-
-    /// <summary>Training forward, inside the loop: the h_(t-1) that W_hh multiplies (masked with recurrent dropout).</summary>
-    protected string EmitRecurrentInput(CodeWriter w, string hPrev)
-    {
-        if (!HasRecurrentDropout)
-        {
-            return hPrev;
-        }
-
-        w.Line($"{Span} hMasked = {CodeWriter.SliceAt("cache", Layer.Cache["maskedHidden"], H, "t")};");
-        w.Line($"{Kernels}.Multiply({hPrev}, {CodeWriter.Slice("cache", Layer.Cache["recurrentMask"])}, hMasked);");
-        return "hMasked";
-    }
-
-    /// <summary>
-    /// Backward, inside the loop over steps: the recurrent weight's gradient from <paramref name="gradient"/> and the
-    /// h_(t-1) that W_hh saw, and dL/dh_(t-1) through W_hh added into <c>dh</c>.
-    /// </summary>
-    protected void EmitRecurrentBackward(CodeWriter w, string gradient, string hPrev)
-    {
-        using (w.Block("if (t > 0)"))
-        {
-            string seen = HasRecurrentDropout ? CodeWriter.SliceAt("cache", Layer.Cache["maskedHidden"], H, "t") : hPrev;
-            w.Line($"{Kernels}.OuterAdd({gradient}, {seen}, {Param("weight_hh", "g")});");
-            if (HasRecurrentDropout)
-            {
-                w.Line($"{Span} dMasked = {CodeWriter.Slice("work", Layer.Work["dMaskedHidden"])};");
-                w.Line("dMasked.Clear();");
-                w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dMasked);");
-                w.Line($"{Kernels}.Multiply(dMasked, {CodeWriter.Slice("cache", Layer.Cache["recurrentMask"])}, dMasked); // through the recurrent dropout mask");
-                w.Line($"{Kernels}.Add(dMasked, dh); // to h_(t-1)");
-            }
-            else
-            {
-                w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dh); // to h_(t-1)");
-            }
-        }
-    }
-
     /// <summary>The private methods of the layer: one step forward, and backward through every step.</summary>
     public abstract void EmitMethods(CodeWriter w);
 
@@ -191,11 +147,14 @@ internal abstract class LayerEmitter
         }
     }
 
-    protected string Param(string role, string span = "p") => CodeWriter.Slice(span, Layer.Parameter(role).Region);
+    /// <summary>The parameter tensors the code being emitted uses: the layer's, or the current direction's.</summary>
+    protected virtual ParameterPlan Parameter(string role) => Layer.Parameter(role);
+
+    protected string Param(string role, string span = "p") => CodeWriter.Slice(span, Parameter(role).Region);
 
     protected string ParamComment(string role)
     {
-        ParameterPlan parameter = Layer.Parameter(role);
+        ParameterPlan parameter = Parameter(role);
         return $"{parameter.Name} [{string.Join(", ", parameter.Shape)}]";
     }
 

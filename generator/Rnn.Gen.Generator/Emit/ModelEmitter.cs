@@ -99,6 +99,11 @@ internal static class ModelEmitter
         w.Line($"private readonly float[] _state = {NewArray(plan.StateSize)}; // Step: the recurrent state kept between calls");
         w.Line($"private readonly float[] _predictState = {NewArray(plan.StateSize)}; // Predict: its own recurrent state, so Step's is untouched");
         w.Line($"private readonly float[] _scratch = {NewArray(plan.ScratchSize)}; // temporaries of one step");
+        if (plan.Layers.Any(l => l.Bidirectional))
+        {
+            w.Line($"private readonly float[] _predictCache = {NewArray(plan.CacheSize)}; // Predict: layer after layer, as Forward, without touching Forward's cache");
+        }
+
         if (maxHidden > 0)
         {
             w.Line($"private static readonly float[] s_zeros = new float[{maxHidden}]; // the zero initial state");
@@ -236,6 +241,14 @@ internal static class ModelEmitter
         {
             EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
             EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
+            if (plan.Layers.Any(l => l.Bidirectional))
+            {
+                w.Line("// A bidirectional layer needs the whole sequence: run layer after layer, in a cache of Predict's own.");
+                w.Line("ForwardCore(input, _predictCache, training: false);");
+                w.Line($"{CodeWriter.Slice("new " + Span + "(_predictCache)", plan.Head.OutputView)}.CopyTo(output);");
+                return; // disposing the block closes the method
+            }
+
             w.Line($"{Span} state = _predictState;");
             w.Line($"{Span} scratch = _scratch;");
             w.Line("state.Clear();");
@@ -266,7 +279,15 @@ internal static class ModelEmitter
         {
             EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
             EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
-            w.Line($"{Span} cache = _cache;");
+            w.Line("ForwardCore(input, _cache, training: true);");
+            w.Line($"{CodeWriter.Slice("new " + Span + "(_cache)", plan.Head.OutputView)}.CopyTo(output);");
+            w.Line("_hasForward = true;");
+        }
+
+        w.Line();
+        w.Summary("Runs every layer over the whole sample, layer after layer, into <paramref name=\"cache\"/>; dropout and noise only when <paramref name=\"training\"/>.");
+        using (w.Block($"private void ForwardCore({ReadOnlySpan} input, {Span} cache, bool training)"))
+        {
             w.Line($"{Span} scratch = _scratch;");
             w.Line($"input.CopyTo({CodeWriter.Slice("cache", plan.InputCache)});");
             for (int i = 0; i < layers.Count; i++)
@@ -277,10 +298,6 @@ internal static class ModelEmitter
                 w.Line($"{ReadOnlySpan} {name} = {CodeWriter.Slice("cache", inputs)};");
                 layers[i].EmitTrainingForward(w, name);
             }
-
-            w.Line();
-            w.Line($"{CodeWriter.Slice("cache", plan.Head.OutputView)}.CopyTo(output);");
-            w.Line("_hasForward = true;");
         }
     }
 
@@ -352,6 +369,12 @@ internal static class ModelEmitter
         {
             EmitLengthCheck(w, "inputStep", spec.InputSize, $"[InputSize = {spec.InputSize}]");
             EmitLengthCheck(w, "outputStep", plan.OutputSize, $"[OutputSize = {plan.OutputSize}]");
+            if (plan.Layers.Any(l => l.Bidirectional))
+            {
+                w.Line("throw new global::System.InvalidOperationException(\"This model has a bidirectional layer, whose reverse direction needs the whole sequence: use Predict.\");");
+                return;
+            }
+
             w.Line($"{Span} state = _state;");
             w.Line($"{Span} scratch = _scratch;");
             string x = EmitRecurrentStep(w, recurrent, "inputStep", "state");

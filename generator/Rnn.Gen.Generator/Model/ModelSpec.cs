@@ -20,6 +20,15 @@ internal enum ActivationKind
     Softmax = 4,
 }
 
+/// <summary>Mirror of <c>Rnn.Gen.MergeMode</c>: how a bidirectional layer combines its two directions.</summary>
+internal enum MergeModeKind
+{
+    Concat = 0,
+    Sum = 1,
+    Multiply = 2,
+    Average = 3,
+}
+
 /// <summary>One declared layer, as written by the user and validated by the parser.</summary>
 /// <param name="Kind">The layer kind.</param>
 /// <param name="Size">Hidden size of a recurrent layer, units of a dense layer.</param>
@@ -35,6 +44,12 @@ internal sealed record LayerSpec(LayerKind Kind, int Size, bool ReturnSequences,
 
     /// <summary>Standard deviation of a Gaussian noise layer.</summary>
     public double NoiseStandardDeviation { get; init; }
+
+    /// <summary>Recurrent layers: run a second direction from the last step to the first.</summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>How a bidirectional layer merges its directions.</summary>
+    public MergeModeKind MergeMode { get; init; }
 
     /// <summary>Keras-style L1/L2 penalties per tensor kind.</summary>
     public Penalties Penalties { get; init; } = Penalties.None;

@@ -279,7 +279,8 @@ internal static class ModelParser
             size,
             ArgumentLocation(syntax, 0, kind == LayerKind.Dense ? "units" : "hiddenSize"));
 
-        bool returnSequences = false;
+        bool returnSequences = false, bidirectional = false;
+        MergeModeKind? mergeMode = null;
         ActivationKind activation = kind == LayerKind.SimpleRnn ? ActivationKind.Tanh : ActivationKind.Identity;
         var factors = new Dictionary<string, double>();
         foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
@@ -296,6 +297,12 @@ internal static class ModelParser
                     break;
                 case "Activation" when argument.Value.Value is int value:
                     activation = (ActivationKind)value;
+                    break;
+                case "Bidirectional" when argument.Value.Value is bool flag:
+                    bidirectional = flag;
+                    break;
+                case "MergeMode" when argument.Value.Value is int mode:
+                    mergeMode = (MergeModeKind)mode;
                     break;
                 case var name when argument.Value.Value is double factor:
                     factors[name] = factor;
@@ -337,6 +344,17 @@ internal static class ModelParser
             valid = false;
         }
 
+        if (mergeMode is { } merge && !Enum.IsDefined(typeof(MergeModeKind), merge))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMergeMode, NamedArgumentLocation(syntax, "MergeMode"), display,
+                ((int)merge).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            valid = false;
+        }
+        else if (mergeMode is not null && !bidirectional)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MergeModeWithoutBidirectional, NamedArgumentLocation(syntax, "MergeMode"), display));
+        }
+
         if (!valid)
         {
             return null;
@@ -344,6 +362,8 @@ internal static class ModelParser
 
         return new LayerSpec(kind, size, returnSequences, activation)
         {
+            Bidirectional = bidirectional,
+            MergeMode = mergeMode ?? MergeModeKind.Concat,
             Dropout = Factor("Dropout"),
             RecurrentDropout = Factor("RecurrentDropout"),
             Penalties = new Penalties(Factor("KernelL1"), Factor("KernelL2"), Factor("RecurrentL1"), Factor("RecurrentL2"), Factor("BiasL1"), Factor("BiasL2")),

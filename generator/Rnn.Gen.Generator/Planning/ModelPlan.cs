@@ -26,7 +26,31 @@ internal sealed class SlabBuilder
 }
 
 /// <summary>One parameter tensor: its PyTorch <c>state_dict</c> name, its place in the flat buffer and its shape.</summary>
-internal sealed record ParameterPlan(string Name, Region Region, long[] Shape, string Role);
+/// <param name="Role">What the tensor is: <c>weight_ih</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c>, <c>weight</c>, <c>bias</c>.</param>
+/// <param name="Direction">0 for the forward direction (and Dense), 1 for the reverse direction of a bidirectional layer.</param>
+internal sealed record ParameterPlan(string Name, Region Region, long[] Shape, string Role, int Direction = 0);
+
+/// <summary>
+/// One direction of a recurrent layer: its parameters and its regions. A unidirectional layer has one, whose hidden
+/// sequence is the layer's output; a bidirectional layer has two, merged into the layer's output.
+/// </summary>
+internal sealed class DirectionPlan
+{
+    public DirectionPlan(int index) => Index = index;
+
+    public int Index { get; }
+
+    /// <summary>The reverse direction runs from the last step to the first.</summary>
+    public bool Reverse => Index == 1;
+
+    public List<ParameterPlan> Parameters { get; } = new();
+    public Dictionary<string, Region> Cache { get; } = new();
+    public Dictionary<string, Region> Work { get; } = new();
+    public Dictionary<string, Region> State { get; } = new();
+    public Dictionary<string, Region> Scratch { get; } = new();
+
+    public ParameterPlan Parameter(string role) => Parameters.Find(p => p.Role == role)!;
+}
 
 /// <summary>
 /// Shapes and memory of one layer: its parameters and the regions it uses in each of the model's slabs
@@ -50,7 +74,15 @@ internal sealed class LayerPlan
     public LayerKind Kind => Spec.Kind;
     public int InputSize { get; }
     /// <summary>Hidden size, units, or (for a noise layer) the features passing through.</summary>
-    public int OutputSize => Spec.HasWeights ? Spec.Size : InputSize;
+    public int OutputSize => !Spec.HasWeights ? InputSize : Bidirectional && Spec.MergeMode == MergeModeKind.Concat ? 2 * Spec.Size : Spec.Size;
+
+    /// <summary>Size of a recurrent layer's hidden state (per direction).</summary>
+    public int HiddenSize => Spec.Size;
+
+    public bool Bidirectional => Spec.IsRecurrent && Spec.Bidirectional;
+
+    /// <summary>The directions of a recurrent layer (one or two); empty for other layers.</summary>
+    public List<DirectionPlan> Directions { get; } = new();
     public int Steps { get; }
     public bool SequenceIn { get; }
     public bool SequenceOut { get; }
@@ -63,6 +95,7 @@ internal sealed class LayerPlan
     {
         LayerKind.Lstm => 4L * Spec.Size,
         LayerKind.Gru => 3L * Spec.Size,
+        LayerKind.SimpleRnn => Spec.Size,
         _ => OutputSize,
     };
 
@@ -79,10 +112,10 @@ internal sealed class LayerPlan
     public Region OutputGradient => Work["dOut"];
 
     /// <summary>What the next layer reads: the whole output, or only its last step for a many-to-one recurrent layer.</summary>
-    public Region OutputView => Spec.IsRecurrent && !SequenceOut ? Output.Block(Steps - 1, OutputSize) : Output;
+    public Region OutputView => Spec.IsRecurrent && !SequenceOut && !Bidirectional ? Output.Block(Steps - 1, OutputSize) : Output;
 
     /// <summary>The part of <see cref="OutputGradient"/> that the next layer writes; see <see cref="OutputView"/>.</summary>
-    public Region OutputGradientView => Spec.IsRecurrent && !SequenceOut ? OutputGradient.Block(Steps - 1, OutputSize) : OutputGradient;
+    public Region OutputGradientView => Spec.IsRecurrent && !SequenceOut && !Bidirectional ? OutputGradient.Block(Steps - 1, OutputSize) : OutputGradient;
 
     public ParameterPlan Parameter(string role) => Parameters.Find(p => p.Role == role)!;
 }
@@ -157,8 +190,7 @@ internal sealed class ModelPlan
 
     private static void AddParameters(LayerPlan layer, SlabBuilder parameters)
     {
-        long rows = layer.GateSize;
-        void Add(string name, string role, params long[] shape)
+        ParameterPlan Add(string name, string role, int direction, params long[] shape)
         {
             long length = 1;
             foreach (long dimension in shape)
@@ -166,7 +198,9 @@ internal sealed class ModelPlan
                 length *= dimension;
             }
 
-            layer.Parameters.Add(new ParameterPlan($"{layer.Index}.{name}", parameters.Add(length), shape, role));
+            var parameter = new ParameterPlan($"{layer.Index}.{name}", parameters.Add(length), shape, role, direction);
+            layer.Parameters.Add(parameter);
+            return parameter;
         }
 
         if (!layer.Spec.HasWeights)
@@ -174,89 +208,119 @@ internal sealed class ModelPlan
             return;
         }
 
-        if (layer.Spec.IsRecurrent)
-        {
-            // nn.LSTM / nn.GRU / nn.RNN with num_layers=1: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0.
-            Add("weight_ih_l0", "weight_ih", rows, layer.InputSize);
-            Add("weight_hh_l0", "weight_hh", rows, layer.OutputSize);
-            Add("bias_ih_l0", "bias_ih", rows);
-            Add("bias_hh_l0", "bias_hh", rows);
-        }
-        else
+        if (!layer.Spec.IsRecurrent)
         {
             // nn.Linear: weight [out, in], bias [out].
-            Add("weight", "weight", layer.OutputSize, layer.InputSize);
-            Add("bias", "bias", layer.OutputSize);
+            Add("weight", "weight", 0, layer.OutputSize, layer.InputSize);
+            Add("bias", "bias", 0, layer.OutputSize);
+            return;
+        }
+
+        // nn.LSTM / nn.GRU / nn.RNN with num_layers=1: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, then the
+        // same four with the suffix _reverse when bidirectional.
+        long rows = layer.GateSize;
+        for (int d = 0; d < (layer.Bidirectional ? 2 : 1); d++)
+        {
+            var direction = new DirectionPlan(d);
+            string suffix = d == 1 ? "_reverse" : string.Empty;
+            direction.Parameters.Add(Add("weight_ih_l0" + suffix, "weight_ih", d, rows, layer.InputSize));
+            direction.Parameters.Add(Add("weight_hh_l0" + suffix, "weight_hh", d, rows, layer.HiddenSize));
+            direction.Parameters.Add(Add("bias_ih_l0" + suffix, "bias_ih", d, rows));
+            direction.Parameters.Add(Add("bias_hh_l0" + suffix, "bias_hh", d, rows));
+            layer.Directions.Add(direction);
         }
     }
 
     private static void AddBuffers(LayerPlan layer, SlabBuilder cache, SlabBuilder work, SlabBuilder state, SlabBuilder scratch)
     {
-        long h = layer.OutputSize;
         long t = layer.Steps;
-        long g = layer.GateSize;
-        switch (layer.Kind)
+        if (!layer.Spec.IsRecurrent)
         {
-            case LayerKind.Lstm:
-                layer.Cache["gates"] = cache.Add(t * g);   // i, f, g, o after their activations
-                layer.Cache["c"] = cache.Add(t * h);       // cell state
-                layer.Cache["tanhC"] = cache.Add(t * h);   // tanh(c), reused by backward
-                layer.Cache["out"] = cache.Add(t * h);     // hidden state
-                layer.Work["dOut"] = work.Add(t * h);
-                layer.Work["dh"] = work.Add(h);
-                layer.Work["dc"] = work.Add(h);
-                layer.Work["dGates"] = work.Add(g);
-                layer.State["h"] = state.Add(h);
-                layer.State["c"] = state.Add(h);
-                layer.Scratch["gates"] = scratch.Add(g);
-                layer.Scratch["tanhC"] = scratch.Add(h);
-                break;
-            case LayerKind.Gru:
-                layer.Cache["gates"] = cache.Add(t * g);   // r, z, n after their activations
-                layer.Cache["hn"] = cache.Add(t * h);      // W_hn h + b_hn, before the reset gate
-                layer.Cache["out"] = cache.Add(t * h);
-                layer.Work["dOut"] = work.Add(t * h);
-                layer.Work["dh"] = work.Add(h);
-                layer.Work["dGatesInput"] = work.Add(g);
-                layer.Work["dGatesHidden"] = work.Add(g);
-                layer.State["h"] = state.Add(h);
-                layer.Scratch["gates"] = scratch.Add(g);
-                layer.Scratch["hn"] = scratch.Add(h);
-                layer.Scratch["gatesHidden"] = scratch.Add(g);
-                break;
-            case LayerKind.SimpleRnn:
-                layer.Cache["out"] = cache.Add(t * h);
-                layer.Work["dOut"] = work.Add(t * h);
-                layer.Work["dh"] = work.Add(h);
-                layer.Work["dPre"] = work.Add(h);
-                layer.State["h"] = state.Add(h);
-                layer.Scratch["pre"] = scratch.Add(h);
-                break;
-            case LayerKind.Dense:
-                layer.Cache["out"] = cache.Add(layer.Positions * h);
-                layer.Work["dOut"] = work.Add(layer.Positions * h);
-                layer.Scratch["out"] = scratch.Add(h);
-                break;
-            default: // Gaussian noise: the noisy values, in training only
-                layer.Cache["out"] = cache.Add(layer.Positions * h);
-                layer.Work["dOut"] = work.Add(layer.Positions * h);
-                break;
+            // Dense: its outputs; Gaussian noise: the noisy values (training only).
+            long units = layer.OutputSize;
+            layer.Cache["out"] = cache.Add(layer.Positions * units);
+            layer.Work["dOut"] = work.Add(layer.Positions * units);
+            if (layer.Kind == LayerKind.Dense)
+            {
+                layer.Scratch["out"] = scratch.Add(units);
+            }
+
+            AddInputDropout(layer, cache, layer.Positions, layer.Positions * layer.InputSize);
+            return;
         }
 
-        // Input dropout: one mask per sequence (recurrent) or per position (Dense), and the masked inputs.
+        // A bidirectional layer merges its directions into an output of its own: every step, or (many-to-one) the
+        // forward direction's last step with the reverse direction's first, as PyTorch's h_n.
+        if (layer.Bidirectional)
+        {
+            long merged = layer.SequenceOut ? t * layer.OutputSize : layer.OutputSize;
+            layer.Cache["out"] = cache.Add(merged);
+            layer.Work["dOut"] = work.Add(merged);
+        }
+
+        // One mask for the layer's inputs, shared by both directions.
+        AddInputDropout(layer, cache, t, layer.InputSize);
+
+        long h = layer.HiddenSize;
+        long g = layer.GateSize;
+        foreach (DirectionPlan direction in layer.Directions)
+        {
+            Region hidden = cache.Add(t * h);       // the hidden state of every step
+            Region dHidden = work.Add(t * h);       // dL/dh_t from above (through the merge when bidirectional)
+            if (!layer.Bidirectional)
+            {
+                layer.Cache["out"] = hidden;
+                layer.Work["dOut"] = dHidden;
+            }
+
+            direction.Cache["h"] = hidden;
+            direction.Work["dH"] = dHidden;
+            direction.Work["dh"] = work.Add(h);
+            direction.State["h"] = state.Add(h);
+            switch (layer.Kind)
+            {
+                case LayerKind.Lstm:
+                    direction.Cache["gates"] = cache.Add(t * g);   // i, f, g, o after their activations
+                    direction.Cache["c"] = cache.Add(t * h);       // cell state
+                    direction.Cache["tanhC"] = cache.Add(t * h);   // tanh(c), reused by backward
+                    direction.Work["dc"] = work.Add(h);
+                    direction.Work["dGates"] = work.Add(g);
+                    direction.State["c"] = state.Add(h);
+                    direction.Scratch["gates"] = scratch.Add(g);
+                    direction.Scratch["tanhC"] = scratch.Add(h);
+                    break;
+                case LayerKind.Gru:
+                    direction.Cache["gates"] = cache.Add(t * g);   // r, z, n after their activations
+                    direction.Cache["hn"] = cache.Add(t * h);      // W_hn h + b_hn, before the reset gate
+                    direction.Work["dGatesInput"] = work.Add(g);
+                    direction.Work["dGatesHidden"] = work.Add(g);
+                    direction.Scratch["gates"] = scratch.Add(g);
+                    direction.Scratch["hn"] = scratch.Add(h);
+                    direction.Scratch["gatesHidden"] = scratch.Add(g);
+                    break;
+                default:
+                    direction.Work["dPre"] = work.Add(h);
+                    direction.Scratch["pre"] = scratch.Add(h);
+                    break;
+            }
+
+            // Recurrent dropout: one mask per sequence on h_(t-1), and the masked h_(t-1) of every step.
+            if (layer.Spec.RecurrentDropout > 0)
+            {
+                direction.Cache["recurrentMask"] = cache.Add(h);
+                direction.Cache["maskedHidden"] = cache.Add(t * h);
+                direction.Work["dMaskedHidden"] = work.Add(h);
+            }
+        }
+    }
+
+    /// <summary>Input dropout: the mask (one per sequence for recurrent layers, per position for Dense) and the masked inputs.</summary>
+    private static void AddInputDropout(LayerPlan layer, SlabBuilder cache, long positions, long maskLength)
+    {
         if (layer.Spec.Dropout > 0)
         {
-            long positions = layer.Spec.IsRecurrent ? t : layer.Positions;
-            layer.Cache["inputMask"] = cache.Add(layer.Spec.IsRecurrent ? layer.InputSize : positions * layer.InputSize);
+            layer.Cache["inputMask"] = cache.Add(maskLength);
             layer.Cache["maskedInput"] = cache.Add(positions * layer.InputSize);
-        }
-
-        // Recurrent dropout: one mask per sequence on h_(t-1), and the masked h_(t-1) of every step.
-        if (layer.Spec.RecurrentDropout > 0)
-        {
-            layer.Cache["recurrentMask"] = cache.Add(h);
-            layer.Cache["maskedHidden"] = cache.Add(t * h);
-            layer.Work["dMaskedHidden"] = work.Add(h);
         }
     }
 }

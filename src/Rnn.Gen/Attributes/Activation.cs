@@ -19,3 +19,16 @@ public enum Activation
     /// <summary>y_i = e^x_i / Σ_j e^x_j over the layer's units (Dense only).</summary>
     Softmax = 4,
 }
+
+/// <summary>How a bidirectional layer combines its forward and reverse directions (Keras's <c>merge_mode</c>).</summary>
+public enum MergeMode
+{
+    /// <summary>Forward features, then reverse features: 2·hidden outputs, as PyTorch's bidirectional layers.</summary>
+    Concat = 0,
+    /// <summary>Element-wise sum.</summary>
+    Sum = 1,
+    /// <summary>Element-wise product.</summary>
+    Multiply = 2,
+    /// <summary>Element-wise mean.</summary>
+    Average = 3,
+}

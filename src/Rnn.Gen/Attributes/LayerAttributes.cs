@@ -63,6 +63,17 @@ public abstract class RecurrentLayerAttribute : WeightedLayerAttribute
     public bool ReturnSequences { get; set; }
 
     /// <summary>
+    /// Runs a second copy of the layer from the last step to the first and merges both directions (PyTorch's
+    /// <c>bidirectional=True</c>; parameters of the reverse direction carry the suffix <c>_reverse</c>). A many-to-one
+    /// bidirectional layer returns the forward direction's last step with the reverse direction's first, as PyTorch's
+    /// <c>h_n</c>. Such a model predicts whole sequences; it cannot stream with <c>Step</c>.
+    /// </summary>
+    public bool Bidirectional { get; set; }
+
+    /// <summary>How the directions of a bidirectional layer merge; <see cref="MergeMode.Concat"/> by default.</summary>
+    public MergeMode MergeMode { get; set; } = MergeMode.Concat;
+
+    /// <summary>
     /// Fraction of the layer's input features dropped in training (Keras's <c>dropout</c>): one mask per sequence,
     /// the same at every step, kept features scaled by 1/(1 − rate). In [0, 1); 0 (default) turns it off.
     /// </summary>

@@ -117,7 +117,14 @@ namespace Features
         {
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 3, InputSize = 4]", input.Length);
             if (output.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 6, "[OutputSteps = 3, OutputSize = 2]", output.Length);
-            global::System.Span<float> cache = _cache;
+            ForwardCore(input, _cache, training: true);
+            new global::System.Span<float>(_cache).Slice(12, 6).CopyTo(output);
+            _hasForward = true;
+        }
+
+        /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+        {
             global::System.Span<float> scratch = _scratch;
             input.CopyTo(cache.Slice(0, 12));
 
@@ -127,9 +134,6 @@ namespace Features
             {
                 Dense0Step(x0.Slice(t * 4, 4), cache.Slice(12 + t * 2, 2));
             }
-
-            cache.Slice(12, 6).CopyTo(output);
-            _hasForward = true;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>

@@ -153,59 +153,82 @@ namespace Robust
         {
             if (input.Length != 72) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 72, "[Steps = 12, InputSize = 6]", input.Length);
             if (output.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 3, "[OutputSteps = 1, OutputSize = 3]", output.Length);
-            global::System.Span<float> cache = _cache;
+            ForwardCore(input, _cache, training: true);
+            new global::System.Span<float>(_cache).Slice(1728, 3).CopyTo(output);
+            _hasForward = true;
+        }
+
+        /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+        {
             global::System.Span<float> scratch = _scratch;
             input.CopyTo(cache.Slice(0, 72));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 72);
             // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only.
-            global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(72, 72), 0.1f, _trainingRandom);
+            if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(72, 72), 0.1f, _trainingRandom);
+            else x0.CopyTo(cache.Slice(72, 72));
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(72, 72);
-            // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3, every step, keeping r, z, n and W_hn h + b_hn for backward.
-            // Dropout on the inputs (rate 0.2): one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
-            global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(744, 6), 0.2f, _trainingRandom);
-            for (int t = 0; t < 12; t++)
+            // Dropout on the inputs (rate 0.2), in training only: one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
+            global::System.ReadOnlySpan<float> x1Dropped = x1;
+            if (training)
             {
-                global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(744, 6), cache.Slice(750 + t * 6, 6));
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(144, 6), 0.2f, _trainingRandom);
+                for (int t = 0; t < 12; t++)
+                {
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(144, 6), cache.Slice(150 + t * 6, 6));
+                }
+                x1Dropped = cache.Slice(150, 72);
             }
-            global::System.ReadOnlySpan<float> x1Dropped = cache.Slice(750, 72);
-            // Recurrent dropout (rate 0.3): one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
-            global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(822, 10), 0.3f, _trainingRandom);
+            // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3, every step, keeping what backward needs.
+            // Recurrent dropout (rate 0.3), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
+            if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(822, 10), 0.3f, _trainingRandom);
             for (int t = 0; t < 12; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(624 + (t - 1) * 10, 10);
-                global::System.Span<float> hMasked = cache.Slice(832 + t * 10, 10);
-                global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(822, 10), hMasked);
-                Gru1Step(x1Dropped.Slice(t * 6, 6), hPrev, hMasked, cache.Slice(144 + t * 30, 30), cache.Slice(504 + t * 10, 10), scratch.Slice(40, 30), cache.Slice(624 + t * 10, 10));
-            }
-
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(624, 120);
-            // layer 2, LSTM 10 -> 8, recurrent dropout 0.25, every step, keeping gates, cell states and tanh(c) for backward.
-            // Recurrent dropout (rate 0.25): one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
-            global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom);
-            for (int t = 0; t < 12; t++)
-            {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1528 + (t - 1) * 8, 8);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1336 + (t - 1) * 8, 8);
-                global::System.Span<float> hMasked = cache.Slice(1632 + t * 8, 8);
-                global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(1624, 8), hMasked);
-                Lstm2Step(x2.Slice(t * 10, 10), hMasked, cPrev, cache.Slice(952 + t * 32, 32), cache.Slice(1336 + t * 8, 8), cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8));
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
+                global::System.ReadOnlySpan<float> hRecurrent = hPrev;
+                if (training)
+                {
+                    global::System.Span<float> hMasked = cache.Slice(832 + t * 10, 10);
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(822, 10), hMasked);
+                    hRecurrent = hMasked;
+                }
+                Gru1Step(x1Dropped.Slice(t * 6, 6), hPrev, hRecurrent, cache.Slice(342 + t * 30, 30), cache.Slice(702 + t * 10, 10), scratch.Slice(40, 30), cache.Slice(222 + t * 10, 10));
             }
 
-            global::System.ReadOnlySpan<float> x3 = cache.Slice(1616, 8);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(222, 120);
+            // layer 2, LSTM 10 -> 8, recurrent dropout 0.25, every step, keeping what backward needs.
+            // Recurrent dropout (rate 0.25), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
+            if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom);
+            for (int t = 0; t < 12; t++)
+            {
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(952 + (t - 1) * 8, 8);
+                global::System.ReadOnlySpan<float> hRecurrent = hPrev;
+                if (training)
+                {
+                    global::System.Span<float> hMasked = cache.Slice(1632 + t * 8, 8);
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(1624, 8), hMasked);
+                    hRecurrent = hMasked;
+                }
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
+                Lstm2Step(x2.Slice(t * 10, 10), hRecurrent, cPrev, cache.Slice(1048 + t * 32, 32), cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8), cache.Slice(952 + t * 8, 8));
+            }
+
+            global::System.ReadOnlySpan<float> x3 = cache.Slice(1040, 8);
             // layer 3, Dense 8 -> 3 softmax, dropout 0.5.
-            // Dropout on the inputs (rate 0.5): a new mask at every position, kept inputs scaled by 1/(1 - rate).
-            global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1731, 8), 0.5f, _trainingRandom);
-            global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(1731, 8), cache.Slice(1739, 8));
-            global::System.ReadOnlySpan<float> x3Dropped = cache.Slice(1739, 8);
+            // Dropout on the inputs (rate 0.5), in training only: a new mask at every position, kept inputs scaled by 1/(1 - rate).
+            global::System.ReadOnlySpan<float> x3Dropped = x3;
+            if (training)
+            {
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1731, 8), 0.5f, _trainingRandom);
+                global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(1731, 8), cache.Slice(1739, 8));
+                x3Dropped = cache.Slice(1739, 8);
+            }
             for (int t = 0; t < 1; t++)
             {
                 Dense3Step(x3Dropped.Slice(t * 8, 8), cache.Slice(1728 + t * 3, 3));
             }
-
-            cache.Slice(1728, 3).CopyTo(output);
-            _hasForward = true;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -234,10 +257,10 @@ namespace Robust
             outputGradient.CopyTo(work.Slice(424, 3));
 
             work.Slice(272, 96).Clear();
-            Dense3Backward(cache.Slice(1616, 8), work.Slice(360, 8));
+            Dense3Backward(cache.Slice(1040, 8), work.Slice(360, 8));
 
             work.Slice(72, 120).Clear();
-            Lstm2Backward(cache.Slice(624, 120), work.Slice(72, 120));
+            Lstm2Backward(cache.Slice(222, 120), work.Slice(72, 120));
 
             work.Slice(0, 72).Clear();
             Gru1Backward(cache.Slice(72, 72), work.Slice(0, 72));
@@ -303,7 +326,7 @@ namespace Robust
             }
         }
 
-        /// <summary>Backward through time for layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx for every step.</summary>
+        /// <summary>Backward through time for layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Gru1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -315,13 +338,13 @@ namespace Robust
             global::System.Span<float> dGi = work.Slice(202, 30); // dL/d(W_ih x + b_ih), rows r, z, n
             global::System.Span<float> dGh = work.Slice(232, 30); // dL/d(W_hh h + b_hh), rows r, z, n
             dh.Clear();
-            xs = cache.Slice(750, 72); // the inputs as the layer saw them, after dropout
+            xs = cache.Slice(150, 72); // the inputs as the layer saw them, after dropout
             for (int t = 11; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 10, 10), dh);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(144 + t * 30, 30);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(504 + t * 10, 10);
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(624 + (t - 1) * 10, 10);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(342 + t * 30, 30);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(702 + t * 10, 10);
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
                 for (int j = 0; j < 10; j++)
                 {
                     float r = gate[j], z = gate[10 + j], n = gate[20 + j];
@@ -334,7 +357,7 @@ namespace Robust
                     dGh[j] = dr;
                     dGh[10 + j] = dz;
                     dGh[20 + j] = dn * r;
-                    dh[j] *= z; // the direct path to h_(t-1)
+                    dh[j] *= z; // the direct path to h_(t - 1)
                 }
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dGi, g.Slice(480, 30));
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dGh, g.Slice(510, 30));
@@ -347,13 +370,13 @@ namespace Robust
                     dMasked.Clear();
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 300), dGh, dMasked);
                     global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(822, 10), dMasked); // through the recurrent dropout mask
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t-1)
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
             // Through the dropout mask.
             if (!dx.IsEmpty) for (int t = 0; t < 12; t++)
             {
-                global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx.Slice(t * 6, 6), cache.Slice(744, 6), dx.Slice(t * 6, 6));
+                global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx.Slice(t * 6, 6), cache.Slice(144, 6), dx.Slice(t * 6, 6));
             }
         }
 
@@ -383,7 +406,7 @@ namespace Robust
             }
         }
 
-        /// <summary>Backward through time for layer 2, LSTM 10 -> 8, recurrent dropout 0.25: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx for every step.</summary>
+        /// <summary>Backward through time for layer 2, LSTM 10 -> 8, recurrent dropout 0.25: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Lstm2Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -394,14 +417,14 @@ namespace Robust
             global::System.Span<float> dh = work.Slice(368, 8); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(376, 8); // dL/dc_t, carried back through time
             global::System.Span<float> dGates = work.Slice(384, 32); // dL/d(pre-activation), rows i, f, g, o
-            dh.Clear();
             dc.Clear();
+            dh.Clear();
             for (int t = 11; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 8, 8), dh);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(952 + t * 32, 32);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(1432 + t * 8, 8);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1336 + (t - 1) * 8, 8);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(1048 + t * 32, 32);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(1528 + t * 8, 8);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
                 for (int j = 0; j < 8; j++)
                 {
                     float i = gate[j], f = gate[8 + j], n = gate[16 + j], o = gate[24 + j], tc = tanhC[j];
@@ -410,9 +433,9 @@ namespace Robust
                     dGates[8 + j] = dcj * cPrev[j] * f * (1f - f);
                     dGates[16 + j] = dcj * i * (1f - n * n);
                     dGates[24 + j] = dh[j] * tc * o * (1f - o);
-                    dc[j] = dcj * f; // to c_{t-1}
+                    dc[j] = dcj * f; // to c_(t - 1)
                 }
-                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_{t-1}.
+                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_(t-1).
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(1116, 32));
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(1148, 32));
                 global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, xs.Slice(t * 10, 10), g.Slice(540, 320));
@@ -425,7 +448,7 @@ namespace Robust
                     dMasked.Clear();
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(860, 256), dGates, dMasked);
                     global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(1624, 8), dMasked); // through the recurrent dropout mask
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t-1)
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
         }

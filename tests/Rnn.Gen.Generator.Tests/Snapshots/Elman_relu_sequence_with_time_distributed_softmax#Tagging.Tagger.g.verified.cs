@@ -138,7 +138,14 @@ namespace Tagging
         {
             if (input.Length != 240) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 240, "[Steps = 20, InputSize = 12]", input.Length);
             if (output.Length != 100) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 100, "[OutputSteps = 20, OutputSize = 5]", output.Length);
-            global::System.Span<float> cache = _cache;
+            ForwardCore(input, _cache, training: true);
+            new global::System.Span<float>(_cache).Slice(820, 100).CopyTo(output);
+            _hasForward = true;
+        }
+
+        /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+        {
             global::System.Span<float> scratch = _scratch;
             input.CopyTo(cache.Slice(0, 240));
 
@@ -164,9 +171,6 @@ namespace Tagging
             {
                 Dense2Step(x2.Slice(t * 16, 16), cache.Slice(820 + t * 5, 5));
             }
-
-            cache.Slice(820, 100).CopyTo(output);
-            _hasForward = true;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -239,7 +243,7 @@ namespace Tagging
             pre.CopyTo(h);
         }
 
-        /// <summary>Backward through time for layer 0, Elman RNN (relu) 12 -> 13: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx for every step.</summary>
+        /// <summary>Backward through time for layer 0, Elman RNN (relu) 12 -> 13: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void SimpleRnn0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -264,7 +268,7 @@ namespace Tagging
                 if (t > 0)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dPre, cache.Slice(240 + (t - 1) * 13, 13), g.Slice(156, 169));
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(156, 169), dPre, dh); // to h_(t-1)
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(156, 169), dPre, dh); // to h_(t - 1)
                 }
             }
         }

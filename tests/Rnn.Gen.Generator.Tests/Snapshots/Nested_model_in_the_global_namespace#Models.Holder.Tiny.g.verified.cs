@@ -126,20 +126,24 @@ partial class Models
             {
                 if (input.Length != 8) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 8, "[Steps = 8, InputSize = 1]", input.Length);
                 if (output.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 4, "[OutputSteps = 1, OutputSize = 4]", output.Length);
-                global::System.Span<float> cache = _cache;
+                ForwardCore(input, _cache, training: true);
+                new global::System.Span<float>(_cache).Slice(36, 4).CopyTo(output);
+                _hasForward = true;
+            }
+
+            /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+            private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+            {
                 global::System.Span<float> scratch = _scratch;
                 input.CopyTo(cache.Slice(0, 8));
 
                 global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 8);
-                // layer 0, GRU 1 -> 4, every step, keeping r, z, n and W_hn h + b_hn for backward.
+                // layer 0, GRU 1 -> 4, every step, keeping what backward needs.
                 for (int t = 0; t < 8; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(136 + (t - 1) * 4, 4);
-                    Gru0Step(x0.Slice(t * 1, 1), hPrev, hPrev, cache.Slice(8 + t * 12, 12), cache.Slice(104 + t * 4, 4), scratch.Slice(16, 12), cache.Slice(136 + t * 4, 4));
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
+                    Gru0Step(x0.Slice(t * 1, 1), hPrev, hPrev, cache.Slice(40 + t * 12, 12), cache.Slice(136 + t * 4, 4), scratch.Slice(16, 12), cache.Slice(8 + t * 4, 4));
                 }
-
-                cache.Slice(164, 4).CopyTo(output);
-                _hasForward = true;
             }
 
             /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -221,7 +225,7 @@ partial class Models
                 }
             }
 
-            /// <summary>Backward through time for layer 0, GRU 1 -> 4: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx for every step.</summary>
+            /// <summary>Backward through time for layer 0, GRU 1 -> 4: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
             private void Gru0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
             {
                 global::System.ReadOnlySpan<float> p = _parameters;
@@ -236,9 +240,9 @@ partial class Models
                 for (int t = 7; t >= 0; t--)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(8 + t * 12, 12);
-                    global::System.ReadOnlySpan<float> hnT = cache.Slice(104 + t * 4, 4);
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(136 + (t - 1) * 4, 4);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(40 + t * 12, 12);
+                    global::System.ReadOnlySpan<float> hnT = cache.Slice(136 + t * 4, 4);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
                     for (int j = 0; j < 4; j++)
                     {
                         float r = gate[j], z = gate[4 + j], n = gate[8 + j];
@@ -251,7 +255,7 @@ partial class Models
                         dGh[j] = dr;
                         dGh[4 + j] = dz;
                         dGh[8 + j] = dn * r;
-                        dh[j] *= z; // the direct path to h_(t-1)
+                        dh[j] *= z; // the direct path to h_(t - 1)
                     }
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dGi, g.Slice(60, 12));
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dGh, g.Slice(72, 12));
@@ -259,8 +263,8 @@ partial class Models
                     if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 12), dGi, dx.Slice(t * 1, 1));
                     if (t > 0)
                     {
-                        global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, hPrev, g.Slice(12, 48));
-                        global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(12, 48), dGh, dh); // to h_(t-1)
+                        global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, cache.Slice(8 + (t - 1) * 4, 4), g.Slice(12, 48));
+                        global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(12, 48), dGh, dh); // to h_(t - 1)
                     }
                 }
             }

@@ -143,36 +143,40 @@ namespace Weather
         {
             if (input.Length != 150) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 150, "[Steps = 50, InputSize = 3]", input.Length);
             if (output.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 1, "[OutputSteps = 1, OutputSize = 1]", output.Length);
-            global::System.Span<float> cache = _cache;
+            ForwardCore(input, _cache, training: true);
+            new global::System.Span<float>(_cache).Slice(30550, 1).CopyTo(output);
+            _hasForward = true;
+        }
+
+        /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+        {
             global::System.Span<float> scratch = _scratch;
             input.CopyTo(cache.Slice(0, 150));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 150);
-            // layer 0, LSTM 3 -> 64, every step, keeping gates, cell states and tanh(c) for backward.
+            // layer 0, LSTM 3 -> 64, every step, keeping what backward needs.
             for (int t = 0; t < 50; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(19350 + (t - 1) * 64, 64);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(12950 + (t - 1) * 64, 64);
-                Lstm0Step(x0.Slice(t * 3, 3), hPrev, cPrev, cache.Slice(150 + t * 256, 256), cache.Slice(12950 + t * 64, 64), cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64));
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(150 + (t - 1) * 64, 64);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
+                Lstm0Step(x0.Slice(t * 3, 3), hPrev, cPrev, cache.Slice(3350 + t * 256, 256), cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64), cache.Slice(150 + t * 64, 64));
             }
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(19350, 3200);
-            // layer 1, GRU 64 -> 32, every step, keeping r, z, n and W_hn h + b_hn for backward.
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(150, 3200);
+            // layer 1, GRU 64 -> 32, every step, keeping what backward needs.
             for (int t = 0; t < 50; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(28950 + (t - 1) * 32, 32);
-                Gru1Step(x1.Slice(t * 64, 64), hPrev, hPrev, cache.Slice(22550 + t * 96, 96), cache.Slice(27350 + t * 32, 32), scratch.Slice(448, 96), cache.Slice(28950 + t * 32, 32));
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
+                Gru1Step(x1.Slice(t * 64, 64), hPrev, hPrev, cache.Slice(24150 + t * 96, 96), cache.Slice(28950 + t * 32, 32), scratch.Slice(448, 96), cache.Slice(22550 + t * 32, 32));
             }
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(30518, 32);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(24118, 32);
             // layer 2, Dense 32 -> 1.
             for (int t = 0; t < 1; t++)
             {
                 Dense2Step(x2.Slice(t * 32, 32), cache.Slice(30550 + t * 1, 1));
             }
-
-            cache.Slice(30550, 1).CopyTo(output);
-            _hasForward = true;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -201,10 +205,10 @@ namespace Weather
             outputGradient.CopyTo(work.Slice(5408, 1));
 
             work.Slice(3584, 1600).Clear();
-            Dense2Backward(cache.Slice(30518, 32), work.Slice(5152, 32));
+            Dense2Backward(cache.Slice(24118, 32), work.Slice(5152, 32));
 
             work.Slice(0, 3200).Clear();
-            Gru1Backward(cache.Slice(19350, 3200), work.Slice(0, 3200));
+            Gru1Backward(cache.Slice(150, 3200), work.Slice(0, 3200));
 
             inputGradient.Clear();
             Lstm0Backward(cache.Slice(0, 150), inputGradient);
@@ -259,7 +263,7 @@ namespace Weather
             }
         }
 
-        /// <summary>Backward through time for layer 0, LSTM 3 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx for every step.</summary>
+        /// <summary>Backward through time for layer 0, LSTM 3 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Lstm0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -270,14 +274,14 @@ namespace Weather
             global::System.Span<float> dh = work.Slice(3200, 64); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
             global::System.Span<float> dGates = work.Slice(3328, 256); // dL/d(pre-activation), rows i, f, g, o
-            dh.Clear();
             dc.Clear();
+            dh.Clear();
             for (int t = 49; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 64, 64), dh);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(150 + t * 256, 256);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(16150 + t * 64, 64);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(12950 + (t - 1) * 64, 64);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(3350 + t * 256, 256);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(19350 + t * 64, 64);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
                 for (int j = 0; j < 64; j++)
                 {
                     float i = gate[j], f = gate[64 + j], n = gate[128 + j], o = gate[192 + j], tc = tanhC[j];
@@ -286,9 +290,9 @@ namespace Weather
                     dGates[64 + j] = dcj * cPrev[j] * f * (1f - f);
                     dGates[128 + j] = dcj * i * (1f - n * n);
                     dGates[192 + j] = dh[j] * tc * o * (1f - o);
-                    dc[j] = dcj * f; // to c_{t-1}
+                    dc[j] = dcj * f; // to c_(t - 1)
                 }
-                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_{t-1}.
+                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_(t-1).
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(17152, 256));
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(17408, 256));
                 global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, xs.Slice(t * 3, 3), g.Slice(0, 768));
@@ -296,8 +300,8 @@ namespace Weather
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, cache.Slice(19350 + (t - 1) * 64, 64), g.Slice(768, 16384));
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(768, 16384), dGates, dh); // to h_(t-1)
+                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, cache.Slice(150 + (t - 1) * 64, 64), g.Slice(768, 16384));
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(768, 16384), dGates, dh); // to h_(t - 1)
                 }
             }
         }
@@ -329,7 +333,7 @@ namespace Weather
             }
         }
 
-        /// <summary>Backward through time for layer 1, GRU 64 -> 32: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx for every step.</summary>
+        /// <summary>Backward through time for layer 1, GRU 64 -> 32: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Gru1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -344,9 +348,9 @@ namespace Weather
             for (int t = 49; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 32, 32), dh);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(22550 + t * 96, 96);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(27350 + t * 32, 32);
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(28950 + (t - 1) * 32, 32);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(24150 + t * 96, 96);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(28950 + t * 32, 32);
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
                 for (int j = 0; j < 32; j++)
                 {
                     float r = gate[j], z = gate[32 + j], n = gate[64 + j];
@@ -359,7 +363,7 @@ namespace Weather
                     dGh[j] = dr;
                     dGh[32 + j] = dz;
                     dGh[64 + j] = dn * r;
-                    dh[j] *= z; // the direct path to h_(t-1)
+                    dh[j] *= z; // the direct path to h_(t - 1)
                 }
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dGi, g.Slice(26880, 96));
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dGh, g.Slice(26976, 96));
@@ -367,8 +371,8 @@ namespace Weather
                 if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(17664, 6144), dGi, dx.Slice(t * 64, 64));
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, hPrev, g.Slice(23808, 3072));
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(23808, 3072), dGh, dh); // to h_(t-1)
+                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, cache.Slice(22550 + (t - 1) * 32, 32), g.Slice(23808, 3072));
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(23808, 3072), dGh, dh); // to h_(t - 1)
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Rnn.Gen.Tests.Models;
 using Xunit;
 
@@ -19,6 +20,7 @@ public class AllocationTests
         float[] output = new float[model.OutputSteps * model.OutputSize];
         float[] inputGradient = new float[input.Length];
         float[] step = new float[model.OutputSize];
+        bool streams = !AllModels.Bidirectional.Contains(name) && name != nameof(BiGruWithDropout);
         for (int i = 0; i < input.Length; i++)
         {
             input[i] = MathF.Sin(i);
@@ -32,7 +34,10 @@ public class AllocationTests
             model.Backward(output);
             model.Backward(output, inputGradient);
             model.ResetState();
-            model.Step(input.AsSpan(0, model.InputSize), step);
+            if (streams)
+            {
+                model.Step(input.AsSpan(0, model.InputSize), step);
+            }
         }
 
         RunAll(); // first calls: JIT and static initialization may allocate

@@ -28,8 +28,55 @@ public class ModelBehaviourTests
         Assert.Equal((256 * 3) + (256 * 64) + 512 + (96 * 64) + (96 * 32) + 192 + 32 + 1, Forecaster.ParameterCount);
     }
 
+    public static TheoryData<string> EveryModel => AllModels.EveryModelData();
+
+    public static TheoryData<string> BidirectionalModels => new(AllModels.Bidirectional);
+
+    [Fact]
+    public void Bidirectional_layers_add_pytorch_reverse_parameters_and_merge_widths()
+    {
+        string[] expected =
+        {
+            "0.weight_ih_l0 [20, 3]", "0.weight_hh_l0 [20, 5]", "0.bias_ih_l0 [20]", "0.bias_hh_l0 [20]",
+            "0.weight_ih_l0_reverse [20, 3]", "0.weight_hh_l0_reverse [20, 5]", "0.bias_ih_l0_reverse [20]", "0.bias_hh_l0_reverse [20]",
+            "1.weight [2, 10]", "1.bias [2]",
+        };
+        Assert.Equal(expected, BiLstmConcatToDense.ParameterLayout.Select(p => $"{p.Name} [{string.Join(", ", p.Shape)}]"));
+
+        // Sum and multiply keep the hidden size; concat doubles it.
+        Assert.Equal(new[] { 4, 9 }, StackedBiGruSumElmanMultiply.ParameterLayout.Single(p => p.Name == "1.weight_ih_l0_reverse").Shape);
+        Assert.Equal(new[] { 3, 4 }, StackedBiGruSumElmanMultiply.ParameterLayout.Single(p => p.Name == "2.weight").Shape);
+        Assert.Equal(20, BiElmanAverageBiLstmSequence.OutputSize);
+        Assert.Equal(4, BiElmanAverageBiLstmSequence.OutputSteps);
+    }
+
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(BidirectionalModels))]
+    public void Bidirectional_models_predict_whole_sequences_and_refuse_to_stream(string name)
+    {
+        IRnnModel model = AllModels.Create(name);
+        model.Initialize(6);
+        float[] input = GradientCheckTests.RandomVector(new SeededRandom(3), model.Steps * model.InputSize, 1f);
+        float[] predicted = new float[model.OutputSteps * model.OutputSize], forward = new float[predicted.Length];
+        model.Predict(input, predicted);
+        model.Forward(input, forward);
+        Assert.Equal(predicted, forward);
+
+        // Predict has its own cache: Backward after a Predict still sees the Forward's activations.
+        model.ZeroGradients();
+        model.Backward(forward);
+        float[] gradients = model.Gradients.ToArray();
+        model.Predict(GradientCheckTests.RandomVector(new SeededRandom(4), input.Length, 1f), new float[predicted.Length]);
+        model.ZeroGradients();
+        model.Backward(forward);
+        Assert.True(model.Gradients.SequenceEqual(gradients));
+
+        var error = Assert.Throws<InvalidOperationException>(() => model.Step(new float[model.InputSize], new float[model.OutputSize]));
+        Assert.Contains("bidirectional", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryModel))]
     public void Parameter_layout_tiles_the_flat_buffer(string name)
     {
         IRnnModel model = AllModels.Create(name);
@@ -47,7 +94,7 @@ public class ModelBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(EveryModel))]
     public void Initialize_is_deterministic_and_uses_pytorch_default_bounds(string name)
     {
         IRnnModel a = AllModels.Create(name), b = AllModels.Create(name), c = AllModels.Create(name);

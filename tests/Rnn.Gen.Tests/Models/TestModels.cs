@@ -76,6 +76,28 @@ public partial class RegularizedStack;
 [Dense(2, Dropout = 0.3, KernelL2 = 0.1)]
 public partial class RegularizedElmanSequence;
 
+// Bidirectional layers: every merge mode, stacked, many-to-one and many-to-many, sizes across the vector width.
+[RnnModel(inputSize: 3, steps: 6)]
+[Lstm(5, Bidirectional = true)]
+[Dense(2)]
+public partial class BiLstmConcatToDense;
+
+[RnnModel(inputSize: 2, steps: 5)]
+[Gru(9, Bidirectional = true, ReturnSequences = true, MergeMode = MergeMode.Sum)]
+[SimpleRnn(4, Bidirectional = true, MergeMode = MergeMode.Multiply)]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class StackedBiGruSumElmanMultiply;
+
+[RnnModel(inputSize: 4, steps: 4)]
+[SimpleRnn(3, Activation = Activation.Relu, Bidirectional = true, ReturnSequences = true, MergeMode = MergeMode.Average)]
+[Lstm(10, Bidirectional = true, ReturnSequences = true)]
+public partial class BiElmanAverageBiLstmSequence;
+
+[RnnModel(inputSize: 3, steps: 5)]
+[Gru(4, Bidirectional = true, ReturnSequences = true, Dropout = 0.3, RecurrentDropout = 0.2)]
+[Dense(2, Activation = Activation.Tanh)]
+public partial class BiGruWithDropout;
+
 public static class AllModels
 {
     /// <summary>One fresh instance of every test model, by name, for theories.</summary>
@@ -94,6 +116,10 @@ public static class AllModels
         nameof(DenseOnly) => new DenseOnly(),
         nameof(RegularizedStack) => new RegularizedStack(),
         nameof(RegularizedElmanSequence) => new RegularizedElmanSequence(),
+        nameof(BiLstmConcatToDense) => new BiLstmConcatToDense(),
+        nameof(StackedBiGruSumElmanMultiply) => new StackedBiGruSumElmanMultiply(),
+        nameof(BiElmanAverageBiLstmSequence) => new BiElmanAverageBiLstmSequence(),
+        nameof(BiGruWithDropout) => new BiGruWithDropout(),
         _ => throw new System.ArgumentException("Unknown test model " + name, nameof(name)),
     };
 
@@ -105,14 +131,17 @@ public static class AllModels
     };
 
     /// <summary>Models whose Forward draws dropout masks or noise (so Forward differs from Predict).</summary>
-    public static readonly string[] Stochastic = { nameof(RegularizedStack), nameof(RegularizedElmanSequence) };
+    public static readonly string[] Stochastic = { nameof(RegularizedStack), nameof(RegularizedElmanSequence), nameof(BiGruWithDropout) };
+
+    /// <summary>Deterministic models with a bidirectional layer: no streaming Step.</summary>
+    public static readonly string[] Bidirectional = { nameof(BiLstmConcatToDense), nameof(StackedBiGruSumElmanMultiply), nameof(BiElmanAverageBiLstmSequence) };
 
     /// <summary>Deterministic models: Forward equals Predict.</summary>
     public static readonly string[] All = [nameof(Forecaster), .. Small];
 
-    public static Xunit.TheoryData<string> GradientCheckData() => new([.. Small, .. Stochastic]);
+    public static Xunit.TheoryData<string> GradientCheckData() => new([.. Small, .. Stochastic, .. Bidirectional]);
 
-    public static Xunit.TheoryData<string> EveryModelData() => new([.. All, .. Stochastic]);
+    public static Xunit.TheoryData<string> EveryModelData() => new([.. All, .. Stochastic, .. Bidirectional]);
 
     public static Xunit.TheoryData<string> SmallData() => new(Small);
 

@@ -1,0 +1,311 @@
+using System.Collections.Generic;
+using Rnn.Gen.Generator.Model;
+using Rnn.Gen.Generator.Planning;
+
+namespace Rnn.Gen.Generator.Emit;
+
+/// <summary>
+/// What the recurrent layers share: one or two directions, each with a step method and a backward-through-time
+/// method; the merge of a bidirectional layer; recurrent dropout. A subclass writes its cell's step and the cell's
+/// part of one backward step.
+/// </summary>
+internal abstract class RecurrentEmitter : LayerEmitter
+{
+    protected RecurrentEmitter(LayerPlan layer)
+        : base(layer)
+    {
+        Dir = layer.Directions[0];
+    }
+
+    /// <summary>The direction whose code is being emitted.</summary>
+    protected DirectionPlan Dir { get; private set; }
+
+    protected abstract string CellName { get; }
+
+    public override string Description =>
+        $"layer {Layer.Index}, {(Layer.Bidirectional ? "bidirectional " : string.Empty)}{CellName} {In} -> {H}"
+        + (Layer.Bidirectional ? $" per direction, merged by {Layer.Spec.MergeMode.ToString().ToLowerInvariant()} into {Layer.OutputSize}" : string.Empty)
+        + TrainingOptions;
+
+    protected override ParameterPlan Parameter(string role) => Dir.Parameter(role);
+
+    protected bool HasRecurrentDropout => Layer.Spec.RecurrentDropout > 0;
+
+    /// <summary>The one-step method of the current direction, e.g. <c>Lstm0Step</c> or <c>Lstm0StepReverse</c>.</summary>
+    protected string DirectionStep => StepMethod + (Dir.Reverse ? "Reverse" : string.Empty);
+
+    /// <summary>The backward method of the current direction; for a unidirectional layer it is the layer's.</summary>
+    protected string DirectionBackward => !Layer.Bidirectional ? BackwardMethod : BackwardMethod + (Dir.Reverse ? "Reverse" : "Forward");
+
+    /// <summary>Which direction, in comments.</summary>
+    protected string DirectionName => !Layer.Bidirectional ? Description : $"{Description}, {(Dir.Reverse ? "reverse" : "forward")} direction";
+
+    /// <summary>The loop over steps in the order the direction runs.</summary>
+    protected string ForwardLoop => Dir.Reverse ? $"for (int t = {T - 1}; t >= 0; t--)" : $"for (int t = 0; t < {T}; t++)";
+
+    /// <summary>The loop over steps backward through time: the opposite order.</summary>
+    protected string BackwardLoop => Dir.Reverse ? $"for (int t = 0; t < {T}; t++)" : $"for (int t = {T - 1}; t >= 0; t--)";
+
+    /// <summary>The step the direction starts from the zero state.</summary>
+    protected string IsFirst => Dir.Reverse ? $"t == {T - 1}" : "t == 0";
+
+    protected string NotFirst => Dir.Reverse ? $"t < {T - 1}" : "t > 0";
+
+    /// <summary>The index of the previous step in the direction's order.</summary>
+    protected string Previous => Dir.Reverse ? "t + 1" : "t - 1";
+
+    /// <summary>The previous hidden state in the cache, or the zero state at the direction's first step.</summary>
+    protected string PreviousHidden(string cache = "cache") =>
+        $"{IsFirst} ? new {ReadOnlySpan}(s_zeros, 0, {H}) : {CodeWriter.SliceAt(cache, Dir.Cache["h"], H, Previous)}";
+
+    public override void EmitMethods(CodeWriter w)
+    {
+        for (int i = 0; i < Layer.Directions.Count; i++)
+        {
+            Dir = Layer.Directions[i];
+            if (i > 0)
+            {
+                w.Line();
+            }
+
+            EmitStepMethod(w);
+            w.Line();
+            EmitBackwardMethod(w);
+        }
+
+        Dir = Layer.Directions[0];
+        if (Layer.Bidirectional)
+        {
+            w.Line();
+            EmitBidirectionalBackward(w);
+        }
+    }
+
+    /// <summary>The cell's one-step method for the current direction.</summary>
+    protected abstract void EmitStepMethod(CodeWriter w);
+
+    /// <summary>The local spans the cell's backward step uses, declared before the loop.</summary>
+    protected abstract void EmitBackwardLocals(CodeWriter w);
+
+    /// <summary>
+    /// Inside the backward loop, after <c>dh</c> holds dL/dh_t: the cell's local gradients and its input-side parameter
+    /// gradients; returns the span that holds dL/d(W_hh h_(t-1) + b_hh) for the recurrent part.
+    /// </summary>
+    protected abstract string EmitBackwardStep(CodeWriter w);
+
+    /// <summary>Inside the training loop: the call of the step method for step t.</summary>
+    protected abstract void EmitTrainingStep(CodeWriter w, string inputs, string hRecurrent);
+
+    /// <summary>Whether dh is cleared before the recurrent part adds dL/dh_(t-1) (false when the cell sends some directly, as GRU).</summary>
+    protected virtual bool ClearsHiddenGradient => true;
+
+    private void EmitBackwardMethod(CodeWriter w)
+    {
+        w.Summary($"Backward through time for {DirectionName}: adds the parameter gradients and, when <paramref name=\"dx\"/> is not empty, adds dL/dx for every step.");
+        using (w.Block($"private void {DirectionBackward}({ReadOnlySpan} xs, {Span} dx)"))
+        {
+            w.Line($"{ReadOnlySpan} p = _parameters;");
+            w.Line($"{Span} g = _gradients;");
+            w.Line($"{ReadOnlySpan} cache = _cache;");
+            w.Line($"{Span} work = _work;");
+            w.Line($"{Span} dOut = {CodeWriter.Slice("work", Dir.Work["dH"])}; // dL/dh_t from {(Layer.Bidirectional ? "the merge" : "the layer above")}");
+            w.Line($"{Span} dh = {CodeWriter.Slice("work", Dir.Work["dh"])}; // dL/dh_t, carried back through time");
+            EmitBackwardLocals(w);
+            w.Line("dh.Clear();");
+            EmitInputDropoutBackwardStart(w);
+            using (w.Block(BackwardLoop))
+            {
+                w.Line($"{Kernels}.Add(dOut.Slice(t * {H}, {H}), dh);");
+                string gradient = EmitBackwardStep(w);
+                w.Line($"{Kernels}.OuterAdd({InputGradientName(gradient)}, xs.Slice(t * {In}, {In}), {Param("weight_ih", "g")});");
+                w.Line($"if (!dx.IsEmpty) {Kernels}.TransposeMultiplyAdd({Param("weight_ih")}, {InputGradientName(gradient)}, dx.Slice(t * {In}, {In}));");
+                if (ClearsHiddenGradient)
+                {
+                    w.Line("dh.Clear();");
+                }
+
+                EmitRecurrentBackward(w, gradient);
+            }
+
+            if (!Layer.Bidirectional)
+            {
+                EmitInputDropoutBackwardEnd(w);
+            }
+        }
+    }
+
+    /// <summary>The span holding dL/d(W_ih x + b_ih); the same as the hidden-side one except for GRU.</summary>
+    protected virtual string InputGradientName(string hiddenGradient) => hiddenGradient;
+
+    /// <summary>Backward: the recurrent weight's gradient, and dL/dh_(t-1) through W_hh added into <c>dh</c>.</summary>
+    private void EmitRecurrentBackward(CodeWriter w, string gradient)
+    {
+        using (w.Block($"if ({NotFirst})"))
+        {
+            string seen = HasRecurrentDropout ? CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t") : CodeWriter.SliceAt("cache", Dir.Cache["h"], H, Previous);
+            w.Line($"{Kernels}.OuterAdd({gradient}, {seen}, {Param("weight_hh", "g")});");
+            if (HasRecurrentDropout)
+            {
+                w.Line($"{Span} dMasked = {CodeWriter.Slice("work", Dir.Work["dMaskedHidden"])};");
+                w.Line("dMasked.Clear();");
+                w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dMasked);");
+                w.Line($"{Kernels}.Multiply(dMasked, {CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, dMasked); // through the recurrent dropout mask");
+                w.Line($"{Kernels}.Add(dMasked, dh); // to h_({Previous})");
+            }
+            else
+            {
+                w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dh); // to h_({Previous})");
+            }
+        }
+    }
+
+    public override void EmitTrainingForward(CodeWriter w, string inputs)
+    {
+        inputs = EmitInputDropout(w, inputs);
+        foreach (DirectionPlan direction in Layer.Directions)
+        {
+            Dir = direction;
+            w.Line($"// {DirectionName}, every step{(Layer.Kind == LayerKind.SimpleRnn ? "; backward needs only the hidden states" : ", keeping what backward needs")}.");
+            if (HasRecurrentDropout)
+            {
+                w.Line($"// Recurrent dropout (rate {Format(Layer.Spec.RecurrentDropout)}), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.");
+                w.Line($"if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, {Literal(Layer.Spec.RecurrentDropout)}, _trainingRandom);");
+            }
+
+            using (w.Block(ForwardLoop))
+            {
+                w.Line($"{ReadOnlySpan} hPrev = {PreviousHidden()};");
+                string hRecurrent = "hPrev";
+                if (HasRecurrentDropout)
+                {
+                    hRecurrent = "hRecurrent";
+                    w.Line($"{ReadOnlySpan} hRecurrent = hPrev;");
+                    using (w.Block("if (training)"))
+                    {
+                        w.Line($"{Span} hMasked = {CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t")};");
+                        w.Line($"{Kernels}.Multiply(hPrev, {CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, hMasked);");
+                        w.Line("hRecurrent = hMasked;");
+                    }
+                }
+
+                EmitTrainingStep(w, inputs, hRecurrent);
+            }
+        }
+
+        Dir = Layer.Directions[0];
+        if (Layer.Bidirectional)
+        {
+            EmitMerge(w);
+        }
+    }
+
+    public override void EmitInferenceStep(CodeWriter w, string input, string state) => EmitInferenceCall(w, input, state);
+
+    /// <summary>One streaming step of the (forward, only) direction on state slab <paramref name="state"/>.</summary>
+    protected abstract void EmitInferenceCall(CodeWriter w, string input, string state);
+
+    public override string InferenceOutput(string state) => CodeWriter.Slice(state, Dir.State["h"]);
+
+    /// <summary>Training forward: the merged output of a bidirectional layer.</summary>
+    private void EmitMerge(CodeWriter w)
+    {
+        Region forward = Layer.Directions[0].Cache["h"], reverse = Layer.Directions[1].Cache["h"];
+        w.Line(Layer.SequenceOut
+            ? $"// Merge the directions at every step ({Layer.Spec.MergeMode.ToString().ToLowerInvariant()}; concat puts the forward features first, as PyTorch)."
+            : $"// Merge the forward direction's last step with the reverse direction's first (its last), as PyTorch's h_n ({Layer.Spec.MergeMode.ToString().ToLowerInvariant()}).");
+        if (Layer.SequenceOut)
+        {
+            using (w.Block($"for (int t = 0; t < {T}; t++)"))
+            {
+                EmitMergeAt(w, CodeWriter.SliceAt("cache", forward, H, "t"), CodeWriter.SliceAt("cache", reverse, H, "t"), CodeWriter.SliceAt("cache", Layer.Output, Layer.OutputSize, "t"));
+            }
+        }
+        else
+        {
+            using (w.Block())
+            {
+                EmitMergeAt(w, CodeWriter.SliceAt("cache", forward, H, (T - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), CodeWriter.SliceAt("cache", reverse, H, "0"), CodeWriter.Slice("cache", Layer.Output));
+            }
+        }
+    }
+
+    private void EmitMergeAt(CodeWriter w, string forward, string reverse, string output)
+    {
+        w.Line($"{ReadOnlySpan} hf = {forward}, hr = {reverse};");
+        w.Line($"{Span} merged = {output};");
+        switch (Layer.Spec.MergeMode)
+        {
+            case MergeModeKind.Concat:
+                w.Line($"hf.CopyTo(merged.Slice(0, {H}));");
+                w.Line($"hr.CopyTo(merged.Slice({H}, {H}));");
+                break;
+            case MergeModeKind.Sum:
+                w.Line($"for (int j = 0; j < {H}; j++) merged[j] = hf[j] + hr[j];");
+                break;
+            case MergeModeKind.Multiply:
+                w.Line($"for (int j = 0; j < {H}; j++) merged[j] = hf[j] * hr[j];");
+                break;
+            default:
+                w.Line($"for (int j = 0; j < {H}; j++) merged[j] = 0.5f * (hf[j] + hr[j]);");
+                break;
+        }
+    }
+
+    /// <summary>Backward of a bidirectional layer: through the merge into each direction, then each direction.</summary>
+    private void EmitBidirectionalBackward(CodeWriter w)
+    {
+        DirectionPlan forward = Layer.Directions[0], reverse = Layer.Directions[1];
+        w.Summary($"Backward for {Description}: through the merge, then backward through time in each direction.");
+        using (w.Block($"private void {BackwardMethod}({ReadOnlySpan} xs, {Span} dx)"))
+        {
+            w.Line($"{ReadOnlySpan} cache = _cache;");
+            w.Line($"{Span} work = _work;");
+            w.Line($"{Span} dForward = {CodeWriter.Slice("work", forward.Work["dH"])};");
+            w.Line($"{Span} dReverse = {CodeWriter.Slice("work", reverse.Work["dH"])};");
+            if (!Layer.SequenceOut)
+            {
+                w.Line("dForward.Clear();");
+                w.Line("dReverse.Clear();");
+                EmitMergeBackwardAt(w, CodeWriter.Slice("work", Layer.OutputGradient), (T - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "0", forward, reverse);
+            }
+            else
+            {
+                using (w.Block($"for (int t = 0; t < {T}; t++)"))
+                {
+                    EmitMergeBackwardAt(w, CodeWriter.SliceAt("work", Layer.OutputGradient, Layer.OutputSize, "t"), "t", "t", forward, reverse);
+                }
+            }
+
+            Dir = forward;
+            w.Line($"{DirectionBackward}(xs, dx);");
+            Dir = reverse;
+            w.Line($"{DirectionBackward}(xs, dx);");
+            Dir = forward;
+            EmitInputDropoutBackwardEnd(w);
+        }
+    }
+
+    private void EmitMergeBackwardAt(CodeWriter w, string dMerged, string forwardStep, string reverseStep, DirectionPlan forward, DirectionPlan reverse)
+    {
+        w.Line($"{ReadOnlySpan} dm = {dMerged};");
+        w.Line($"{Span} df = dForward.Slice({forwardStep} * {H}, {H}), dr = dReverse.Slice({reverseStep} * {H}, {H});");
+        switch (Layer.Spec.MergeMode)
+        {
+            case MergeModeKind.Concat:
+                w.Line($"dm.Slice(0, {H}).CopyTo(df);");
+                w.Line($"dm.Slice({H}, {H}).CopyTo(dr);");
+                break;
+            case MergeModeKind.Sum:
+                w.Line("dm.CopyTo(df);");
+                w.Line("dm.CopyTo(dr);");
+                break;
+            case MergeModeKind.Multiply:
+                w.Line($"{ReadOnlySpan} hf = {CodeWriter.SliceAt("cache", forward.Cache["h"], H, forwardStep)}, hr = {CodeWriter.SliceAt("cache", reverse.Cache["h"], H, reverseStep)};");
+                w.Line($"for (int j = 0; j < {H}; j++) {{ df[j] = dm[j] * hr[j]; dr[j] = dm[j] * hf[j]; }}");
+                break;
+            default:
+                w.Line($"for (int j = 0; j < {H}; j++) {{ df[j] = 0.5f * dm[j]; dr[j] = 0.5f * dm[j]; }}");
+                break;
+        }
+    }
+}
