@@ -7,19 +7,22 @@ using System.Runtime.Intrinsics;
 namespace Rnn.Gen.Optimizers;
 
 /// <summary>
-/// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and L2 weight decay:
-/// the update rule of PyTorch's <c>torch.optim.SGD</c>.
+/// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum, L2 weight decay and
+/// maximization: the update rule of PyTorch's <c>torch.optim.SGD</c> (its <c>_single_tensor_sgd</c>).
 /// </summary>
 /// <remarks>
 /// For each parameter <c>p</c> with gradient <c>g</c>, at step <c>t</c>:
 /// <code>
+/// g = −g                                                   (when maximize)
 /// g = g + weightDecay · p                                  (when weightDecay ≠ 0)
 /// b = g                                  at t = 1,        (when momentum ≠ 0)
 /// b = momentum · b + (1 − dampening) · g  after
 /// g = g + momentum · b  if nesterov, else g = b           (when momentum ≠ 0)
 /// p = p − lr · g
 /// </code>
-/// The momentum buffer is allocated on the first step, only when momentum is not zero.
+/// The momentum buffer (<c>momentum_buffer</c> in <see cref="Optimizer.GetState"/>) is allocated on the first step,
+/// only when momentum is not zero. <c>1 − dampening</c> is computed in double and applied as a float, as PyTorch
+/// applies its Python floats to float tensors.
 /// </remarks>
 public sealed class Sgd : Optimizer
 {
@@ -27,13 +30,16 @@ public sealed class Sgd : Optimizer
 
     private float[] _momentumBuffer = [];
 
-    /// <summary>An SGD optimizer; the arguments are PyTorch's (<c>lr</c>, <c>momentum</c>, <c>dampening</c>, <c>nesterov</c>, <c>weight_decay</c>).</summary>
+    /// <summary>
+    /// An SGD optimizer; the arguments are PyTorch's (<c>lr</c>, <c>momentum</c>, <c>dampening</c>, <c>nesterov</c>,
+    /// <c>weight_decay</c>, <c>maximize</c>), with its defaults.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">
     /// <paramref name="learningRate"/>, <paramref name="momentum"/> or <paramref name="weightDecay"/> is negative or NaN,
     /// or <paramref name="dampening"/> is NaN.
     /// </exception>
     /// <exception cref="ArgumentException"><paramref name="nesterov"/> is set without a positive momentum and zero dampening.</exception>
-    public Sgd(float learningRate, float momentum = 0f, float dampening = 0f, bool nesterov = false, float weightDecay = 0f)
+    public Sgd(float learningRate = 1e-3f, float momentum = 0f, float dampening = 0f, bool nesterov = false, float weightDecay = 0f, bool maximize = false)
         : base(learningRate)
     {
         ThrowIfNegativeOrNaN(momentum, nameof(momentum));
@@ -52,6 +58,7 @@ public sealed class Sgd : Optimizer
         Dampening = dampening;
         Nesterov = nesterov;
         WeightDecay = weightDecay;
+        Maximize = maximize;
     }
 
     /// <summary>The momentum factor (0 for plain SGD).</summary>
@@ -65,6 +72,9 @@ public sealed class Sgd : Optimizer
 
     /// <summary>The L2 penalty factor added to the gradient (PyTorch's <c>weight_decay</c>).</summary>
     public float WeightDecay { get; }
+
+    /// <summary>Whether the parameters climb the gradient instead of descending it (PyTorch's <c>maximize</c>).</summary>
+    public bool Maximize { get; }
 
     /// <inheritdoc/>
     protected override IReadOnlyList<string> StateBufferNames => Momentum != 0f ? MomentumBufferNames : [];
@@ -96,17 +106,17 @@ public sealed class Sgd : Optimizer
         float weightDecay = WeightDecay;
         if (Momentum == 0f)
         {
-            UpdatePlain(parameters, gradients, lr, weightDecay);
+            UpdatePlain(parameters, gradients, lr, weightDecay, Maximize);
             return;
         }
 
         // PyTorch computes 1 - dampening in double and applies it as a float scalar.
         float keep = (float)(1.0 - Dampening);
         // PyTorch's momentum_buffer is None until the first step (StepCount 1 here), which stores the gradient itself.
-        UpdateWithMomentum(parameters, gradients, _momentumBuffer, lr, weightDecay, Momentum, keep, Nesterov, first: StepCount == 1);
+        UpdateWithMomentum(parameters, gradients, _momentumBuffer, lr, weightDecay, Momentum, keep, Nesterov, Maximize, first: StepCount == 1);
     }
 
-    private static void UpdatePlain(Span<float> parameters, ReadOnlySpan<float> gradients, float lr, float weightDecay)
+    private static void UpdatePlain(Span<float> parameters, ReadOnlySpan<float> gradients, float lr, float weightDecay, bool maximize)
     {
         int n = parameters.Length;
         ref float p0 = ref MemoryMarshal.GetReference(parameters);
@@ -120,6 +130,11 @@ public sealed class Sgd : Optimizer
             {
                 Vector256<float> p = Vector256.LoadUnsafe(ref p0, (nuint)i);
                 Vector256<float> g = Vector256.LoadUnsafe(ref g0, (nuint)i);
+                if (maximize)
+                {
+                    g = -g;
+                }
+
                 if (decay)
                 {
                     g += vDecay * p;
@@ -133,6 +148,11 @@ public sealed class Sgd : Optimizer
         {
             float p = Unsafe.Add(ref p0, i);
             float g = Unsafe.Add(ref g0, i);
+            if (maximize)
+            {
+                g = -g;
+            }
+
             if (decay)
             {
                 g += weightDecay * p;
@@ -144,7 +164,7 @@ public sealed class Sgd : Optimizer
 
     private static void UpdateWithMomentum(
         Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> buffer,
-        float lr, float weightDecay, float momentum, float keep, bool nesterov, bool first)
+        float lr, float weightDecay, float momentum, float keep, bool nesterov, bool maximize, bool first)
     {
         int n = parameters.Length;
         ref float p0 = ref MemoryMarshal.GetReference(parameters);
@@ -160,6 +180,11 @@ public sealed class Sgd : Optimizer
             {
                 Vector256<float> p = Vector256.LoadUnsafe(ref p0, (nuint)i);
                 Vector256<float> g = Vector256.LoadUnsafe(ref g0, (nuint)i);
+                if (maximize)
+                {
+                    g = -g;
+                }
+
                 if (decay)
                 {
                     g += vDecay * p;
@@ -176,6 +201,11 @@ public sealed class Sgd : Optimizer
         {
             float p = Unsafe.Add(ref p0, i);
             float g = Unsafe.Add(ref g0, i);
+            if (maximize)
+            {
+                g = -g;
+            }
+
             if (decay)
             {
                 g += weightDecay * p;

@@ -13,8 +13,18 @@ internal static class OptimizerCatalog
         ("sgd-decay", () => new Sgd(0.1f, weightDecay: 1e-2f), []),
         ("sgd-momentum", () => new Sgd(0.1f, momentum: 0.9f, dampening: 0.1f), ["momentum_buffer"]),
         ("sgd-nesterov-decay", () => new Sgd(0.1f, momentum: 0.9f, nesterov: true, weightDecay: 1e-2f), ["momentum_buffer"]),
+        ("sgd-maximize", () => new Sgd(0.1f, momentum: 0.5f, weightDecay: 1e-2f, maximize: true), ["momentum_buffer"]),
         ("adam", () => new Adam(), ["exp_avg", "exp_avg_sq"]),
         ("adam-decay", () => new Adam(1e-2f, weightDecay: 1e-2f), ["exp_avg", "exp_avg_sq"]),
+        ("adam-amsgrad", () => new Adam(1e-2f, beta1: 0.3f, amsgrad: true, maximize: true), ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
+        ("adamw", () => new AdamW(), ["exp_avg", "exp_avg_sq"]),
+        ("adamw-amsgrad", () => new AdamW(1e-2f, weightDecay: 0.1f, amsgrad: true), ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
+        ("rmsprop", () => new RmsProp(), ["square_avg"]),
+        ("rmsprop-momentum-decay", () => new RmsProp(1e-3f, momentum: 0.9f, weightDecay: 1e-2f), ["square_avg", "momentum_buffer"]),
+        ("rmsprop-centered", () => new RmsProp(1e-3f, alpha: 0.4f, centered: true), ["square_avg", "grad_avg"]),
+        ("rmsprop-centered-momentum", () => new RmsProp(1e-3f, centered: true, momentum: 0.5f, maximize: true), ["square_avg", "momentum_buffer", "grad_avg"]),
+        ("adagrad", () => new Adagrad(), ["sum"]),
+        ("adagrad-all", () => new Adagrad(0.1f, lrDecay: 0.05f, weightDecay: 1e-2f, initialAccumulatorValue: 0.1f), ["sum"]),
     ];
 
     public static IEnumerable<string> Names
