@@ -6,7 +6,16 @@ using System.Runtime.Intrinsics;
 
 namespace Rnn.Gen.Training;
 
-/// <summary>Gradient clipping as PyTorch's <c>torch.nn.utils.clip_grad_norm_</c> and <c>clip_grad_value_</c>.</summary>
+/// <summary>
+/// Gradient clipping as PyTorch's <c>torch.nn.utils.clip_grad_norm_</c> and <c>clip_grad_value_</c>, and the check
+/// for non-finite gradients that lets a trainer skip a step.
+/// </summary>
+/// <remarks>
+/// Non-finite gradients (NaN or ±∞, from an exploding step or bad data) are detected two ways:
+/// <see cref="ClipByGlobalNorm"/> returns a non-finite norm and leaves the gradients untouched, and
+/// <see cref="AllFinite"/> checks a buffer without clipping (use it with <see cref="ClipByValue"/>, which lets NaN
+/// through). Either way the caller should skip the optimizer step and zero the gradients.
+/// </remarks>
 public static class GradientClipping
 {
     /// <summary>
@@ -51,6 +60,46 @@ public static class GradientClipping
         }
 
         return (float)totalNorm;
+    }
+
+    /// <summary>The global L2 norm of <paramref name="gradients"/> (accumulated in double), without changing them.</summary>
+    /// <returns>The norm; <see cref="float.PositiveInfinity"/> or <see cref="float.NaN"/> when a gradient is not finite.</returns>
+    public static float GlobalNorm(ReadOnlySpan<float> gradients) => (float)Math.Sqrt(SumOfSquares(gradients));
+
+    /// <summary>
+    /// Whether every value is finite (no NaN, no ±∞). A trainer calls it on the gradients before the optimizer step
+    /// and skips the step when it returns false. Allocation-free, vectorized.
+    /// </summary>
+    public static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        int n = values.Length;
+        ref float x0 = ref MemoryMarshal.GetReference(values);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // x − x is 0 for a finite x and NaN for NaN and ±∞; accumulate so the loop has no branch per vector.
+            Vector256<float> accumulator = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> x = Vector256.LoadUnsafe(ref x0, (nuint)i);
+                accumulator += x - x;
+            }
+
+            if (!Vector256.EqualsAll(accumulator, Vector256<float>.Zero))
+            {
+                return false;
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            if (!float.IsFinite(Unsafe.Add(ref x0, i)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -139,6 +139,36 @@ public sealed class GradientClippingTests
         }
     }
 
+    [Theory]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    [InlineData(float.NaN)]
+    public void AllFinite_finds_a_non_finite_value_anywhere(float bad)
+    {
+        float[] values = Values(37, 1e30);
+        Assert.True(GradientClipping.AllFinite(values));
+        foreach (int position in new[] { 0, 7, 8, 31, 32, 36 }) // vector body, vector edges, tail
+        {
+            float[] copy = (float[])values.Clone();
+            copy[position] = bad;
+            Assert.False(GradientClipping.AllFinite(copy), $"position {position}");
+        }
+
+        Assert.True(GradientClipping.AllFinite([]));
+        Assert.True(GradientClipping.AllFinite([float.MaxValue, -float.MaxValue, float.Epsilon]));
+    }
+
+    [Fact]
+    public void GlobalNorm_is_the_norm_ClipByGlobalNorm_returns_and_changes_nothing()
+    {
+        float[] gradients = Values(1000, 3.0);
+        float[] copy = (float[])gradients.Clone();
+        float norm = GradientClipping.GlobalNorm(gradients);
+        Assert.Equal(copy, gradients);
+        Assert.Equal(norm, GradientClipping.ClipByGlobalNorm(copy, 1f));
+        Assert.Equal(float.PositiveInfinity, GradientClipping.GlobalNorm([1f, float.PositiveInfinity]));
+    }
+
     [Fact]
     public void Clipping_allocates_nothing()
     {
@@ -150,6 +180,8 @@ public sealed class GradientClippingTests
         {
             GradientClipping.ClipByGlobalNorm(gradients, 1f);
             GradientClipping.ClipByValue(gradients, 0.01f);
+            GradientClipping.AllFinite(gradients);
+            GradientClipping.GlobalNorm(gradients);
         }
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
