@@ -23,8 +23,19 @@ internal static class Program
 
     private static int Main(string[] args)
     {
+        // --training-only: write only the training runtime's references (optimizers, losses, clipping, schedules).
+        bool trainingOnly = args.Contains("--training-only");
+        args = args.Where(a => a != "--training-only").ToArray();
         string root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRepositoryRoot();
         string reference = Path.Combine(root, ReferenceFolder);
+        if (trainingOnly)
+        {
+            torch.set_num_threads(1);
+            Console.WriteLine($"libtorch {torch.__version__}, writing the training references under {ReferenceFolder}");
+            TrainingReferences.Write(reference);
+            return 0;
+        }
+
         string casesFolder = Path.Combine(reference, "Cases");
         string weightsFolder = Path.Combine(reference, "Weights");
         Directory.CreateDirectory(casesFolder);
@@ -66,6 +77,7 @@ internal static class Program
         WeightFiles.Write(weightsFolder);
         File.WriteAllText(Path.Combine(reference, "ReferenceModels.cs"), ReferenceModelsSource(), new UTF8Encoding(false));
         Console.WriteLine("Wrote ReferenceModels.cs and the weight files.");
+        TrainingReferences.Write(reference);
         return 0;
     }
 
