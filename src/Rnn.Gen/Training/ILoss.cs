@@ -9,9 +9,10 @@ namespace Rnn.Gen.Training;
 /// a loss with a mean reduction over a sample's elements gives PyTorch's mean over the whole batch.
 /// </summary>
 /// <remarks>
-/// Implementations wrap the functions of <see cref="Losses"/>: <see cref="MseLoss"/>, or any function with
-/// <see cref="Losses.MeanSquaredError(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>'s signature through
-/// <see cref="ValueLoss"/>. A loss must not allocate.
+/// Implementations wrap the functions of <see cref="Losses"/> with PyTorch's mean reduction: <see cref="MseLoss"/>,
+/// <see cref="MaeLoss"/>, <see cref="HuberLoss"/>, <see cref="BceWithLogitsLoss"/> on values and
+/// <see cref="CrossEntropyLoss"/> on class indices; any other function with the same signature fits through
+/// <see cref="ValueLoss"/> or <see cref="ClassIndexLoss"/>. A loss must not allocate.
 /// </remarks>
 public interface ILoss
 {
@@ -120,4 +121,119 @@ public sealed class ClassIndexLoss : ILoss
 
     /// <inheritdoc/>
     public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<int> classIndices, Span<float> gradient) => _function(output, classIndices, gradient);
+}
+
+/// <summary>The mean absolute error over a sample's outputs (<see cref="Losses.MeanAbsoluteError(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>, PyTorch's <c>nn.L1Loss()</c>).</summary>
+public sealed class MaeLoss : ILoss
+{
+    /// <summary>The shared instance (the loss has no settings).</summary>
+    public static MaeLoss Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public string Name => "mae";
+
+    /// <inheritdoc/>
+    public TargetKind Targets => TargetKind.Values;
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> gradient) =>
+        Losses.MeanAbsoluteError(output, target, gradient);
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<int> classIndices, Span<float> gradient) =>
+        throw new NotSupportedException("The mean absolute error compares with values, not class indices.");
+}
+
+/// <summary>The Huber loss over a sample's outputs (<see cref="Losses.Huber(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, float, LossReduction)"/>, PyTorch's <c>nn.HuberLoss(delta)</c>).</summary>
+public sealed class HuberLoss : ILoss
+{
+    /// <summary>A Huber loss that turns from quadratic to linear at <paramref name="delta"/> (PyTorch's default 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is not positive.</exception>
+    public HuberLoss(float delta = 1f)
+    {
+        if (!(delta > 0f) || !float.IsFinite(delta))
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, "Expected a positive, finite delta.");
+        }
+
+        Delta = delta;
+    }
+
+    /// <summary>Where the loss turns from quadratic to linear.</summary>
+    public float Delta { get; }
+
+    /// <inheritdoc/>
+    public string Name => "huber";
+
+    /// <inheritdoc/>
+    public TargetKind Targets => TargetKind.Values;
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> gradient) =>
+        Losses.Huber(output, target, gradient, Delta);
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<int> classIndices, Span<float> gradient) =>
+        throw new NotSupportedException("The Huber loss compares with values, not class indices.");
+}
+
+/// <summary>
+/// Binary cross-entropy on logits over a sample's outputs, targets in [0, 1]
+/// (<see cref="Losses.BinaryCrossEntropyWithLogits(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>, PyTorch's <c>nn.BCEWithLogitsLoss()</c>).
+/// </summary>
+public sealed class BceWithLogitsLoss : ILoss
+{
+    /// <summary>The shared instance (the loss has no settings).</summary>
+    public static BceWithLogitsLoss Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public string Name => "bce_with_logits";
+
+    /// <inheritdoc/>
+    public TargetKind Targets => TargetKind.Values;
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> gradient) =>
+        Losses.BinaryCrossEntropyWithLogits(output, target, gradient);
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<int> classIndices, Span<float> gradient) =>
+        throw new NotSupportedException("Binary cross-entropy compares with values in [0, 1], not class indices.");
+}
+
+/// <summary>
+/// Softmax cross-entropy on class indices, one per output step, averaged over the steps
+/// (<see cref="Losses.SoftmaxCrossEntropy(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, float, LossReduction)"/>,
+/// PyTorch's <c>nn.CrossEntropyLoss(label_smoothing)</c>). The model's outputs are the logits (no softmax layer).
+/// </summary>
+public sealed class CrossEntropyLoss : ILoss
+{
+    /// <summary>A cross-entropy with optional label smoothing in [0, 1] (PyTorch's <c>label_smoothing</c>, default 0).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    public CrossEntropyLoss(float labelSmoothing = 0f)
+    {
+        if (!(labelSmoothing >= 0f && labelSmoothing <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Expected a label smoothing in [0, 1].");
+        }
+
+        LabelSmoothing = labelSmoothing;
+    }
+
+    /// <summary>The label smoothing.</summary>
+    public float LabelSmoothing { get; }
+
+    /// <inheritdoc/>
+    public string Name => "cross_entropy";
+
+    /// <inheritdoc/>
+    public TargetKind Targets => TargetKind.ClassIndices;
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> gradient) =>
+        throw new NotSupportedException("Cross-entropy compares with class indices, not values.");
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<int> classIndices, Span<float> gradient) =>
+        Losses.SoftmaxCrossEntropy(output, classIndices, gradient, LabelSmoothing);
 }

@@ -6,6 +6,7 @@ using System.Numerics.Tensors;
 using System.Threading;
 using Rnn.Gen.Data;
 using Rnn.Gen.Optimizers;
+using Rnn.Gen.Training.Schedules;
 
 namespace Rnn.Gen.Training;
 
@@ -47,6 +48,7 @@ public sealed partial class Trainer
     private EpochTotals _epoch;
     private float _lastGradientNorm = float.NaN;
     private double _lastLossSum;
+    private float _lastLearningRate;
     private MiniBatchSampler? _sampler;
     private SamplerState? _pendingSampler;
     private EarlyStoppingState? _earlyStopping;
@@ -69,6 +71,11 @@ public sealed partial class Trainer
             throw new ArgumentException(
                 $"{model.GetType().Name}: Parameters has {model.Parameters.Length} elements and Gradients {model.Gradients.Length}; ParameterCount says {model.ParameterCount}.",
                 nameof(model));
+        }
+
+        if (options?.Schedule is ILearningRateSchedule schedule && !ReferenceEquals(schedule.Optimizer, optimizer))
+        {
+            throw new ArgumentException("The learning-rate schedule is bound to another optimizer than the trainer's.", nameof(options));
         }
 
         _model = model;
@@ -150,19 +157,10 @@ public sealed partial class Trainer
         }
 
         EarlyStopping? rule = _options.EarlyStopping;
+        CheckMetricAvailable(_options.ScheduleMetric, validation, "The learning-rate schedule");
         if (rule is not null)
         {
-            if (rule.NeedsValidation && validation is null)
-            {
-                throw new InvalidOperationException(
-                    $"Early stopping watches {rule.Monitor}, but there is no validation set (pass one, or set ValidationSplit).");
-            }
-
-            if (rule.NeedsAccuracy && _loss.Targets != TargetKind.ClassIndices)
-            {
-                throw new InvalidOperationException(
-                    $"Early stopping watches {rule.Monitor}, but the loss '{_loss.Name}' does not take class indices, so there is no accuracy.");
-            }
+            CheckMetricAvailable(rule.Monitor, validation, "Early stopping");
         }
 
         var fingerprint = new DataFingerprint(training.Count, training.ContentHash, validation?.Count ?? 0, validation?.ContentHash ?? 0);
@@ -237,6 +235,11 @@ public sealed partial class Trainer
                 }
                 else
                 {
+                    if (_options.Schedule is ILearningRateSchedule perStep && _options.ScheduleInterval == ScheduleInterval.Batch)
+                    {
+                        perStep.Step(batch.Loss);
+                    }
+
                     int samples = batches.Batch(_batchesDone - 1).Length;
                     _epoch.LossSum += _lastLossSum;
                     _epoch.Samples += samples;
@@ -246,7 +249,7 @@ public sealed partial class Trainer
 
                 progress?.Report(new TrainingProgress(
                     TrainingPhase.Batch, _epochsCompleted + 1, _options.Epochs, _batchesDone, batches.BatchCount, _steps, _skippedSteps,
-                    _epoch.MeanLoss, TrainingAccuracy(), null, null, _optimizer.LearningRate, _lastGradientNorm));
+                    _epoch.MeanLoss, TrainingAccuracy(), null, null, _lastLearningRate, _lastGradientNorm));
 
                 if (_options.CheckpointEveryBatches > 0 && _steps % _options.CheckpointEveryBatches == 0 && _batchesDone < batches.BatchCount)
                 {
@@ -255,11 +258,18 @@ public sealed partial class Trainer
             }
 
             EpochMetrics metrics = EndEpoch(validation);
-            bool stop = rule is not null && _earlyStopping!.Update(rule, metrics.Epoch, Monitored(rule, metrics), _model.Parameters);
+            bool stop = rule is not null && _earlyStopping!.Update(rule, metrics.Epoch, Monitored(rule.Monitor, metrics), _model.Parameters);
+            if (_options.Schedule is ILearningRateSchedule perEpoch && _options.ScheduleInterval == ScheduleInterval.Epoch)
+            {
+                MonitoredMetric watched = _options.ScheduleMetric
+                    ?? (validation is null ? MonitoredMetric.TrainingLoss : MonitoredMetric.ValidationLoss);
+                perEpoch.Step(Monitored(watched, metrics));
+            }
+
             progress?.Report(new TrainingProgress(
                 TrainingPhase.Epoch, metrics.Epoch, _options.Epochs, batches.BatchCount, batches.BatchCount, _steps, _skippedSteps,
                 metrics.TrainingLoss, metrics.TrainingAccuracy, metrics.ValidationLoss, metrics.ValidationAccuracy,
-                _optimizer.LearningRate, _lastGradientNorm));
+                metrics.LearningRate, _lastGradientNorm));
             if (stop)
             {
                 reason = StopReason.EarlyStopped;
@@ -373,6 +383,7 @@ public sealed partial class Trainer
 
         _lastGradientNorm = norm;
         _lastLossSum = lossSum;
+        _lastLearningRate = _optimizer.LearningRate;
         double meanLoss = lossSum / indices.Length;
         bool skipped = !finite || !double.IsFinite(lossSum);
         if (!skipped)
@@ -462,7 +473,7 @@ public sealed partial class Trainer
         Evaluation? validated = validation is null ? null : EvaluateCore(validation);
         var metrics = new EpochMetrics(
             _epochsCompleted + 1, _epoch.MeanLoss, TrainingAccuracy(), validated?.Loss, validated?.Accuracy,
-            _optimizer.LearningRate, _epoch.Skipped);
+            _lastLearningRate, _epoch.Skipped);
         _history.Add(metrics);
         _epochsCompleted++;
         _batchesDone = 0;
@@ -473,7 +484,7 @@ public sealed partial class Trainer
     private double? TrainingAccuracy() =>
         _loss.Targets == TargetKind.ClassIndices ? (_epoch.Positions == 0 ? double.NaN : (double)_epoch.Correct / _epoch.Positions) : null;
 
-    private static double Monitored(EarlyStopping rule, EpochMetrics metrics) => rule.Monitor switch
+    private static double Monitored(MonitoredMetric metric, EpochMetrics metrics) => metric switch
     {
         MonitoredMetric.ValidationLoss => metrics.ValidationLoss!.Value,
         MonitoredMetric.TrainingLoss => metrics.TrainingLoss,
@@ -489,6 +500,21 @@ public sealed partial class Trainer
             early is { BestEpoch: > 0 } ? early.BestEpoch : null,
             early is not null && double.IsFinite(early.Best) ? early.Best : null,
             restored, clock.Elapsed);
+    }
+
+    private void CheckMetricAvailable(MonitoredMetric? metric, Dataset? validation, string who)
+    {
+        if (metric is MonitoredMetric.ValidationLoss or MonitoredMetric.ValidationAccuracy && validation is null)
+        {
+            throw new InvalidOperationException(
+                $"{who} watches {metric}, but there is no validation set (pass one, or set ValidationSplit).");
+        }
+
+        if (metric is MonitoredMetric.ValidationAccuracy or MonitoredMetric.TrainingAccuracy && _loss.Targets != TargetKind.ClassIndices)
+        {
+            throw new InvalidOperationException(
+                $"{who} watches {metric}, but the loss '{_loss.Name}' does not take class indices, so there is no accuracy.");
+        }
     }
 
     private void WriteCheckpointIfConfigured()

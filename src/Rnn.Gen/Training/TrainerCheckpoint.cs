@@ -7,6 +7,7 @@ using System.Linq;
 using Rnn.Gen.Data;
 using Rnn.Gen.Optimizers;
 using Rnn.Gen.Serialization;
+using Rnn.Gen.Training.Schedules;
 
 namespace Rnn.Gen.Training;
 
@@ -15,6 +16,7 @@ namespace Rnn.Gen.Training;
 // Tensors                                   Metadata (strings; numbers round-trip exactly)
 //   model.<parameter name>  F32 (layout)      format, version, model.type, loss, model.training_random
 //   optimizer.<buffer>      F32 [P]           optimizer.kind, .step_count, .learning_rate
+//                                             schedule.kind, .step_count, .base_learning_rate, .learning_rate, .value.<name>
 //   early_stopping.best_weights F32 [P]       early_stopping.best, .best_epoch, .wait
 //   sampler.order           I32 [N]           sampler.random_state
 //   history.*               F64/F32/I32 [E]   run.* (position, counters, settings), epoch.* (running totals),
@@ -120,6 +122,19 @@ public sealed partial class Trainer
             entries.Add(SafeTensorsEntry.F32("optimizer." + name, [buffer.Length], buffer));
         }
 
+        if (_options.Schedule is ILearningRateSchedule schedule)
+        {
+            LearningRateScheduleState state = schedule.GetState();
+            metadata["schedule.kind"] = state.Kind;
+            metadata["schedule.step_count"] = Format(state.StepCount);
+            metadata["schedule.base_learning_rate"] = Format(state.BaseLearningRate);
+            metadata["schedule.learning_rate"] = Format(state.LearningRate);
+            foreach ((string name, double value) in state.Values)
+            {
+                metadata["schedule.value." + name] = Format(value);
+            }
+        }
+
         metadata["run.epochs_completed"] = Format(_epochsCompleted);
         metadata["run.batches_done"] = Format(_batchesDone);
         metadata["run.steps"] = Format(_steps);
@@ -190,6 +205,7 @@ public sealed partial class Trainer
         float[] Parameters,
         (uint, uint, uint, uint)? TrainingRandom,
         OptimizerState Optimizer,
+        LearningRateScheduleState? Schedule,
         int EpochsCompleted,
         int BatchesDone,
         long Steps,
@@ -291,6 +307,36 @@ public sealed partial class Trainer
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"The checkpoint's optimizer state is invalid: {e.Message}", e);
+        }
+
+        // The learning-rate schedule: checked by its SetState, when the trainer has one.
+        LearningRateScheduleState? schedule = null;
+        bool hasSchedule = reader.Has("schedule.kind");
+        if (hasSchedule && _options.Schedule is null)
+        {
+            throw new InvalidDataException($"The checkpoint was written with a {reader.String("schedule.kind")} learning-rate schedule; this trainer has none.");
+        }
+
+        if (hasSchedule)
+        {
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (string key in file.Metadata.Keys)
+            {
+                if (key.StartsWith("schedule.value.", StringComparison.Ordinal))
+                {
+                    values.Add(key["schedule.value.".Length..], reader.Double(key));
+                }
+            }
+
+            try
+            {
+                schedule = new LearningRateScheduleState(reader.String("schedule.kind"), reader.Int64("schedule.step_count"),
+                    reader.Double("schedule.base_learning_rate"), reader.Double("schedule.learning_rate"), values);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"The checkpoint's schedule state is invalid: {e.Message}", e);
+            }
         }
 
         // The run's settings must be those of this trainer: a batch position means nothing with another batch size.
@@ -410,8 +456,13 @@ public sealed partial class Trainer
             }
         }
 
+        if (!hasSchedule && _options.Schedule is not null && data is not null)
+        {
+            throw new InvalidDataException("The checkpoint was written without a learning-rate schedule; this trainer has one.");
+        }
+
         List<EpochMetrics> history = ParseHistory(file, reader, epochsCompleted);
-        return new Checkpoint(parameters, trainingRandom, optimizer, epochsCompleted, batchesDone, steps, skippedSteps, finished, epoch,
+        return new Checkpoint(parameters, trainingRandom, optimizer, schedule, epochsCompleted, batchesDone, steps, skippedSteps, finished, epoch,
             sampler, data, early, history);
     }
 
@@ -451,9 +502,13 @@ public sealed partial class Trainer
         return tensor;
     }
 
-    /// <summary>Applies a parsed checkpoint; the optimizer (the only part that can still refuse) goes first.</summary>
+    /// <summary>
+    /// Applies a parsed checkpoint. The optimizer and the schedule check their states themselves, so they go first; when
+    /// the schedule refuses, the optimizer gets its previous state back.
+    /// </summary>
     private void Restore(Checkpoint checkpoint)
     {
+        OptimizerState previous = _optimizer.GetState();
         try
         {
             _optimizer.SetState(checkpoint.Optimizer);
@@ -461,6 +516,19 @@ public sealed partial class Trainer
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"The checkpoint's optimizer state does not fit this optimizer: {e.Message}", e);
+        }
+
+        if (checkpoint.Schedule is LearningRateScheduleState schedule)
+        {
+            try
+            {
+                _options.Schedule!.SetState(schedule);
+            }
+            catch (ArgumentException e)
+            {
+                _optimizer.SetState(previous);
+                throw new InvalidDataException($"The checkpoint's schedule state does not fit this schedule: {e.Message}", e);
+            }
         }
 
         checkpoint.Parameters.CopyTo(_model.Parameters);

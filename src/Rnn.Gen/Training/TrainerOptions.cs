@@ -1,6 +1,17 @@
 using System;
+using Rnn.Gen.Training.Schedules;
 
 namespace Rnn.Gen.Training;
+
+/// <summary>When the <see cref="Trainer"/> advances its learning-rate schedule.</summary>
+public enum ScheduleInterval
+{
+    /// <summary>After each epoch, with the epoch's metric (PyTorch's usual <c>scheduler.step()</c> per epoch).</summary>
+    Epoch,
+
+    /// <summary>After each optimizer step (warm-up and cosine schedules counted in steps); skipped steps do not count.</summary>
+    Batch,
+}
 
 /// <summary>What the <see cref="Trainer"/> does when a batch's loss or gradients are not finite (NaN or ±∞).</summary>
 public enum NonFiniteGradientPolicy
@@ -82,6 +93,22 @@ public sealed class TrainerOptions
 
     /// <summary>What to do with a batch whose loss or gradients are NaN or infinite; skip it by default.</summary>
     public NonFiniteGradientPolicy NonFiniteGradients { get; init; } = NonFiniteGradientPolicy.Skip;
+
+    /// <summary>
+    /// A learning-rate schedule bound to the trainer's optimizer (for example <see cref="StepDecay"/> or
+    /// <see cref="ReduceOnPlateau"/>); none by default. Its state is saved with checkpoints.
+    /// </summary>
+    public ILearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>When <see cref="Schedule"/> steps: after each epoch (the default) or after each optimizer step.</summary>
+    public ScheduleInterval ScheduleInterval { get; init; } = ScheduleInterval.Epoch;
+
+    /// <summary>
+    /// The metric handed to <see cref="Schedule"/> after each epoch (what <see cref="ReduceOnPlateau"/> watches): by
+    /// default the validation loss when there is a validation set, otherwise the training loss. With
+    /// <see cref="ScheduleInterval.Batch"/> the schedule gets the batch's loss instead.
+    /// </summary>
+    public MonitoredMetric? ScheduleMetric { get; init; }
 
     /// <summary>Early stopping; none by default.</summary>
     public EarlyStopping? EarlyStopping { get; init; }

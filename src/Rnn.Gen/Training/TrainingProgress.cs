@@ -44,7 +44,7 @@ public enum StopReason
 /// <param name="TrainingAccuracy">The training accuracy of this epoch so far, for classifiers.</param>
 /// <param name="ValidationLoss">The validation loss, at the end of an epoch with a validation set.</param>
 /// <param name="ValidationAccuracy">The validation accuracy, at the end of an epoch with a validation set, for classifiers.</param>
-/// <param name="LearningRate">The learning rate of the last step.</param>
+/// <param name="LearningRate">The learning rate of the last step (before a schedule changed it for the next one).</param>
 /// <param name="GradientNorm">The global L2 norm of the last batch's averaged gradients before clipping.</param>
 public readonly record struct TrainingProgress(
     TrainingPhase Phase,

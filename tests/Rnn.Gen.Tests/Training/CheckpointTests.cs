@@ -7,6 +7,7 @@ using Rnn.Gen.Data;
 using Rnn.Gen.Optimizers;
 using Rnn.Gen.Serialization;
 using Rnn.Gen.Training;
+using Rnn.Gen.Training.Schedules;
 using Xunit;
 
 namespace Rnn.Gen.Tests.Training;
@@ -23,26 +24,29 @@ public sealed class CheckpointTests : IDisposable
     private static readonly Dataset Training = TrainingData.Regression(new TinyRegressor(), 26, seed: 21);
     private static readonly Dataset Validation = TrainingData.Regression(new TinyRegressor(), 9, seed: 22);
 
-    private static TrainerOptions Options(string? checkpoint = null, bool earlyStopping = true) => new()
-    {
-        Epochs = 6,
-        BatchSize = 5, // 26 samples: batches of 5, 5, 5, 5, 5, 1
-        Seed = 4,
-        ClipNorm = 0.5f,
-        CheckpointPath = checkpoint,
-        EarlyStopping = earlyStopping ? new EarlyStopping { Patience = 10, RestoreBestWeights = true, MinDelta = 1e-4f } : null,
-    };
+    private static Func<IOptimizer, TrainerOptions> Options(string? checkpoint = null, bool earlyStopping = true, bool schedule = true) =>
+        optimizer => new()
+        {
+            Epochs = 6,
+            BatchSize = 5, // 26 samples: batches of 5, 5, 5, 5, 5, 1
+            Seed = 4,
+            ClipNorm = 0.5f,
+            CheckpointPath = checkpoint,
+            EarlyStopping = earlyStopping ? new EarlyStopping { Patience = 10, RestoreBestWeights = true, MinDelta = 1e-4f } : null,
+            Schedule = schedule ? new ReduceOnPlateau(optimizer, factor: 0.5, patience: 1) : null,
+        };
 
-    private static (TinyRegressor Model, Trainer Trainer) NewRun(TrainerOptions options, int initSeed = 3)
+    private static (TinyRegressor Model, Trainer Trainer) NewRun(Func<IOptimizer, TrainerOptions> options, int initSeed = 3)
     {
         var model = new TinyRegressor();
         model.Initialize(initSeed);
-        return (model, new Trainer(model, new Adam(0.02f), MseLoss.Instance, options));
+        var optimizer = new Adam(0.02f);
+        return (model, new Trainer(model, optimizer, MseLoss.Instance, options(optimizer)));
     }
 
-    private static TrainingResult Straight(out float[] parameters, bool earlyStopping = true)
+    private static TrainingResult Straight(out float[] parameters, bool earlyStopping = true, bool schedule = true)
     {
-        (TinyRegressor model, Trainer trainer) = NewRun(Options(earlyStopping: earlyStopping));
+        (TinyRegressor model, Trainer trainer) = NewRun(Options(earlyStopping: earlyStopping, schedule: schedule));
         TrainingResult result = trainer.Fit(Training, Validation);
         parameters = model.Parameters.ToArray();
         return result;
@@ -95,15 +99,25 @@ public sealed class CheckpointTests : IDisposable
         {
             var model = new TinyRegularized();
             model.Initialize(5);
-            var options = new TrainerOptions { Epochs = 4, BatchSize = 4, Seed = 2, CheckpointPath = path };
-            var trainer = new Trainer(model, new Adam(0.02f), MseLoss.Instance, options);
+            var adam = new Adam(0.02f);
+            var options = new TrainerOptions
+            {
+                Epochs = 4, BatchSize = 4, Seed = 2, CheckpointPath = path,
+                Schedule = new WarmupCosine(adam, warmupSteps: 5, totalSteps: 28), ScheduleInterval = ScheduleInterval.Batch,
+            };
+            var trainer = new Trainer(model, adam, MseLoss.Instance, options);
             using var cancellation = new CancellationTokenSource();
             result = trainer.Fit(Training, Validation, new ProgressRecorder(r => { if (r.Step == cancelAt) cancellation.Cancel(); }), cancellation.Token);
             if (path is not null)
             {
                 var resumedModel = new TinyRegularized();
                 resumedModel.Initialize(6);
-                var resumed = new Trainer(resumedModel, new Adam(0.02f), MseLoss.Instance, options);
+                var resumedAdam = new Adam(0.02f);
+                var resumed = new Trainer(resumedModel, resumedAdam, MseLoss.Instance, new TrainerOptions
+                {
+                    Epochs = 4, BatchSize = 4, Seed = 2, CheckpointPath = path,
+                    Schedule = new WarmupCosine(resumedAdam, warmupSteps: 5, totalSteps: 28), ScheduleInterval = ScheduleInterval.Batch,
+                });
                 resumed.LoadCheckpoint(path);
                 result = resumed.Fit(Training, Validation);
                 return resumedModel.Parameters.ToArray();
@@ -124,14 +138,14 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void A_finished_run_continues_when_more_epochs_are_asked_for()
     {
-        TrainingResult straight = Straight(out float[] expected, earlyStopping: false);
+        TrainingResult straight = Straight(out float[] expected, earlyStopping: false, schedule: false);
 
-        (_, Trainer first) = NewRun(new TrainerOptions { Epochs = 2, BatchSize = 5, Seed = 4, ClipNorm = 0.5f });
+        (_, Trainer first) = NewRun(_ => new TrainerOptions { Epochs = 2, BatchSize = 5, Seed = 4, ClipNorm = 0.5f });
         Assert.Equal(StopReason.Completed, first.Fit(Training, Validation).StopReason);
         var stream = new MemoryStream();
         first.SaveCheckpoint(stream);
 
-        (TinyRegressor model, Trainer second) = NewRun(Options(earlyStopping: false), initSeed: 5);
+        (TinyRegressor model, Trainer second) = NewRun(Options(earlyStopping: false, schedule: false), initSeed: 5);
         second.LoadCheckpoint(new MemoryStream(stream.ToArray()));
         TrainingResult resumed = second.Fit(Training, Validation);
         Assert.Equal(expected, model.Parameters.ToArray());
@@ -147,7 +161,7 @@ public sealed class CheckpointTests : IDisposable
     public void Periodic_checkpoints_are_written_and_the_last_one_is_the_final_state()
     {
         string path = PathOf("periodic.ckpt");
-        var options = new TrainerOptions { Epochs = 3, BatchSize = 5, Seed = 4, CheckpointPath = path, CheckpointEveryBatches = 4 };
+        Func<IOptimizer, TrainerOptions> options = _ => new TrainerOptions { Epochs = 3, BatchSize = 5, Seed = 4, CheckpointPath = path, CheckpointEveryBatches = 4 };
         (TinyRegressor model, Trainer trainer) = NewRun(options);
         int writes = 0;
         trainer.CheckpointEntriesWriting = _ => writes++;
@@ -239,12 +253,12 @@ public sealed class CheckpointTests : IDisposable
 
     private (TinyRegressor, Trainer, float[], OptimizerState) TrainedABit()
     {
-        (TinyRegressor model, Trainer trainer) = NewRun(new TrainerOptions { Epochs = 1, BatchSize = 5, Seed = 1 });
+        (TinyRegressor model, Trainer trainer) = NewRun(_ => new TrainerOptions { Epochs = 1, BatchSize = 5, Seed = 1 });
         trainer.Fit(Training);
         return (model, trainer, model.Parameters.ToArray(), trainer.Optimizer.GetState());
     }
 
-    private byte[] CheckpointBytes(TrainerOptions? options = null)
+    private byte[] CheckpointBytes(Func<IOptimizer, TrainerOptions>? options = null)
     {
         (_, Trainer trainer) = NewRun(options ?? Options());
         using var cancellation = new CancellationTokenSource();
@@ -258,7 +272,7 @@ public sealed class CheckpointTests : IDisposable
     public void A_corrupt_file_is_refused_and_nothing_changes()
     {
         (TinyRegressor model, Trainer trainer, float[] parameters, OptimizerState state) = TrainedABit();
-        byte[] good = CheckpointBytes(new TrainerOptions { Epochs = 1, BatchSize = 5, Seed = 1 });
+        byte[] good = CheckpointBytes(_ => new TrainerOptions { Epochs = 1, BatchSize = 5, Seed = 1 });
 
         string truncated = PathOf("truncated.ckpt");
         File.WriteAllBytes(truncated, good[..(good.Length / 2)]);
@@ -283,7 +297,8 @@ public sealed class CheckpointTests : IDisposable
     {
         var gru = new TinyGruRegressor();
         gru.Initialize(1);
-        var trainer = new Trainer(gru, new Adam(0.02f), MseLoss.Instance, Options());
+        var adam = new Adam(0.02f);
+        var trainer = new Trainer(gru, adam, MseLoss.Instance, Options()(adam));
         float[] parameters = gru.Parameters.ToArray();
         OptimizerState state = trainer.Optimizer.GetState();
         InvalidDataException e = Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(new MemoryStream(CheckpointBytes())));
@@ -297,7 +312,8 @@ public sealed class CheckpointTests : IDisposable
     {
         var model = new TinyRegressor();
         model.Initialize(1);
-        var trainer = new Trainer(model, new Sgd(0.1f, momentum: 0.9f), MseLoss.Instance, Options());
+        var sgd = new Sgd(0.1f, momentum: 0.9f);
+        var trainer = new Trainer(model, sgd, MseLoss.Instance, Options()(sgd));
         float[] parameters = model.Parameters.ToArray();
         OptimizerState state = trainer.Optimizer.GetState();
         InvalidDataException e = Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(new MemoryStream(CheckpointBytes())));
@@ -310,13 +326,28 @@ public sealed class CheckpointTests : IDisposable
     public void A_checkpoint_with_other_settings_is_refused()
     {
         byte[] bytes = CheckpointBytes();
-        (_, Trainer otherBatch) = NewRun(new TrainerOptions { BatchSize = 6, EarlyStopping = Options().EarlyStopping });
+        (_, Trainer otherBatch) = NewRun(o => new TrainerOptions { BatchSize = 6, EarlyStopping = Options()(o).EarlyStopping, Schedule = Options()(o).Schedule });
         InvalidDataException e = Assert.Throws<InvalidDataException>(() => otherBatch.LoadCheckpoint(new MemoryStream(bytes)));
         Assert.Contains("batch size 5", e.Message);
 
         (_, Trainer noEarlyStopping) = NewRun(Options(earlyStopping: false));
         e = Assert.Throws<InvalidDataException>(() => noEarlyStopping.LoadCheckpoint(new MemoryStream(bytes)));
         Assert.Contains("early stopping", e.Message);
+
+        (_, Trainer noSchedule) = NewRun(Options(schedule: false));
+        e = Assert.Throws<InvalidDataException>(() => noSchedule.LoadCheckpoint(new MemoryStream(bytes)));
+        Assert.Contains("ReduceOnPlateau learning-rate schedule; this trainer has none", e.Message);
+
+        (TinyRegressor model, Trainer otherSchedule) = NewRun(o => new TrainerOptions
+        {
+            BatchSize = 5, EarlyStopping = Options()(o).EarlyStopping, Schedule = new StepDecay(o, stepSize: 2),
+        });
+        float[] parameters = model.Parameters.ToArray();
+        OptimizerState state = otherSchedule.Optimizer.GetState();
+        e = Assert.Throws<InvalidDataException>(() => otherSchedule.LoadCheckpoint(new MemoryStream(bytes)));
+        Assert.Contains("schedule", e.Message);
+        AssertUnchanged(model, otherSchedule.Optimizer, parameters, state); // the optimizer got its state back
+        Assert.Equal(0.02f, otherSchedule.Optimizer.LearningRate);
     }
 
     [Fact]

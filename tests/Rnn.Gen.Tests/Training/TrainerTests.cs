@@ -5,6 +5,7 @@ using System.Threading;
 using Rnn.Gen.Data;
 using Rnn.Gen.Optimizers;
 using Rnn.Gen.Training;
+using Rnn.Gen.Training.Schedules;
 using Xunit;
 
 namespace Rnn.Gen.Tests.Training;
@@ -189,8 +190,7 @@ public class TrainerTests
         model.Initialize(2);
         Dataset training = TrainingData.Classification(model, 120, seed: 1);
         Dataset validation = TrainingData.Classification(model, 40, seed: 2);
-        var loss = new ClassIndexLoss("cross_entropy", TrainingData.SoftmaxCrossEntropy);
-        var trainer = new Trainer(model, new Adam(0.02f), loss, new TrainerOptions { Epochs = 15, BatchSize = 16, Seed = 1 });
+        var trainer = new Trainer(model, new Adam(0.02f), new CrossEntropyLoss(), new TrainerOptions { Epochs = 15, BatchSize = 16, Seed = 1 });
         TrainingResult result = trainer.Fit(training, validation);
 
         Assert.All(result.History, m => Assert.NotNull(m.TrainingAccuracy));
@@ -221,6 +221,86 @@ public class TrainerTests
         trainer.Fit(training);
         double after = trainer.Evaluate(test).Loss;
         Assert.True(after < before * 0.3, $"test MSE {before} → {after}");
+    }
+
+    [Fact]
+    public void The_losses_wrap_the_runtime_functions()
+    {
+        float[] output = { 0.5f, -1f, 2f }, target = { 0f, -1f, 4f }, gradient = new float[3], expected = new float[3];
+        Assert.Equal(Losses.MeanSquaredError(output, target, expected), MseLoss.Instance.Compute(output, target, gradient));
+        Assert.Equal(expected, gradient);
+        Assert.Equal(Losses.MeanAbsoluteError(output, target, expected), MaeLoss.Instance.Compute(output, target, gradient));
+        Assert.Equal(expected, gradient);
+        Assert.Equal(Losses.Huber(output, target, expected, 0.5f), new HuberLoss(0.5f).Compute(output, target, gradient));
+        Assert.Equal(expected, gradient);
+        float[] probabilities = { 0f, 1f, 0.25f };
+        Assert.Equal(Losses.BinaryCrossEntropyWithLogits(output, probabilities, expected), BceWithLogitsLoss.Instance.Compute(output, probabilities, gradient));
+        Assert.Equal(expected, gradient);
+        int[] classes = { 2 };
+        Assert.Equal(Losses.SoftmaxCrossEntropy(output, classes, expected, 0.1f), new CrossEntropyLoss(0.1f).Compute(output, classes, gradient));
+        Assert.Equal(expected, gradient);
+        Assert.Equal(Losses.MeanSquaredError(output, target, expected), new ValueLoss("mse", Losses.MeanSquaredError).Compute(output, target, gradient));
+        Assert.Throws<NotSupportedException>(() => MseLoss.Instance.Compute(output, classes, gradient));
+        Assert.Throws<NotSupportedException>(() => new CrossEntropyLoss().Compute(output, target, gradient));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HuberLoss(0f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CrossEntropyLoss(1.5f));
+    }
+
+    // ----- learning-rate schedules -----
+
+    [Fact]
+    public void An_epoch_schedule_steps_after_each_epoch()
+    {
+        var model = NewRegressor();
+        var adam = new Adam(0.04f);
+        var trainer = new Trainer(model, adam, MseLoss.Instance,
+            new TrainerOptions { Epochs = 5, BatchSize = 4, Schedule = new StepDecay(adam, stepSize: 2, gamma: 0.5) });
+        var recorder = new ProgressRecorder();
+        TrainingResult result = trainer.Fit(TrainingData.Regression(model, 8, 1), recorder);
+        Assert.Equal(new[] { 0.04f, 0.04f, 0.02f, 0.02f, 0.01f }, result.History.Select(m => m.LearningRate));
+        Assert.Equal(0.01f, adam.LearningRate); // for a sixth epoch: 0.04 · 0.5^floor(5 / 2)
+        Assert.Equal(new[] { 0.04f, 0.04f, 0.04f, 0.04f, 0.02f }, recorder.Reports.Where(r => r.Phase == TrainingPhase.Batch).Take(5).Select(r => r.LearningRate));
+    }
+
+    [Fact]
+    public void Reduce_on_plateau_watches_the_validation_loss_by_default()
+    {
+        var model = NewRegressor();
+        var sgd = new Sgd(0f); // nothing changes, so every epoch after the first is a plateau
+        var plateau = new ReduceOnPlateau(sgd, factor: 0.5, patience: 0);
+        var trainer = new Trainer(model, sgd, MseLoss.Instance, new TrainerOptions { Epochs = 3, BatchSize = 4, Schedule = plateau });
+        Dataset validation = TrainingData.Regression(model, 4, 2);
+        TrainingResult result = trainer.Fit(TrainingData.Regression(model, 8, 1), validation);
+        Assert.Equal(result.History[0].ValidationLoss!.Value, plateau.Best, 12);
+        Assert.Equal(3, plateau.StepCount);
+
+        var accuracy = new Trainer(model, sgd, MseLoss.Instance,
+            new TrainerOptions { Schedule = plateau, ScheduleMetric = MonitoredMetric.ValidationAccuracy });
+        Assert.Throws<InvalidOperationException>(() => accuracy.Fit(TrainingData.Regression(model, 8, 1), validation));
+    }
+
+    [Fact]
+    public void A_batch_schedule_steps_after_each_step_that_was_taken()
+    {
+        var model = NewRegressor();
+        var adam = new Adam(0.1f);
+        var warmup = new WarmupCosine(adam, warmupSteps: 4, totalSteps: 10);
+        var trainer = new Trainer(model, adam, MseLoss.Instance,
+            new TrainerOptions { Epochs = 2, BatchSize = 4, Schedule = warmup, ScheduleInterval = ScheduleInterval.Batch });
+        var recorder = new ProgressRecorder();
+        trainer.Fit(TrainingData.Regression(model, 12, 1), recorder);
+        Assert.Equal(6, warmup.StepCount);
+        float[] rates = recorder.Reports.Where(r => r.Phase == TrainingPhase.Batch).Select(r => r.LearningRate).ToArray();
+        Assert.Equal(Enumerable.Range(0, 6).Select(t => (float)warmup.RateAt(t)), rates);
+    }
+
+    [Fact]
+    public void A_schedule_of_another_optimizer_is_refused()
+    {
+        var model = NewRegressor();
+        ArgumentException e = Assert.Throws<ArgumentException>(() => new Trainer(model, new Adam(), MseLoss.Instance,
+            new TrainerOptions { Schedule = new StepDecay(new Adam(), 1) }));
+        Assert.Contains("another optimizer", e.Message);
     }
 
     // ----- early stopping -----
@@ -474,7 +554,7 @@ public class TrainerTests
     public void Class_indices_beyond_the_model_outputs_are_refused()
     {
         var model = new TinyClassifier();
-        var trainer = new Trainer(model, new Adam(), new ClassIndexLoss("ce", TrainingData.SoftmaxCrossEntropy));
+        var trainer = new Trainer(model, new Adam(), new CrossEntropyLoss());
         var data = new Dataset(new float[12], new[] { 5 }, 4, 3, 1);
         ArgumentException e = Assert.Throws<ArgumentException>(() => trainer.Fit(data));
         Assert.Contains("outside [0, 3)", e.Message);

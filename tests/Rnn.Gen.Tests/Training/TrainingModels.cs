@@ -124,35 +124,4 @@ internal static class TrainingData
 
         return Dataset.ForModel(model, inputs, targets);
     }
-
-    /// <summary>Softmax cross-entropy on class indices, mean over the output steps (a test stand-in for the runtime's).</summary>
-    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> classes, Span<float> gradient)
-    {
-        int k = logits.Length / classes.Length;
-        double total = 0;
-        for (int step = 0; step < classes.Length; step++)
-        {
-            ReadOnlySpan<float> row = logits.Slice(step * k, k);
-            Span<float> g = gradient.Slice(step * k, k);
-            float max = float.NegativeInfinity;
-            foreach (float x in row)
-            {
-                max = MathF.Max(max, x);
-            }
-
-            double sum = 0;
-            for (int j = 0; j < k; j++)
-            {
-                sum += Math.Exp(row[j] - max);
-            }
-
-            total += Math.Log(sum) + max - row[classes[step]];
-            for (int j = 0; j < k; j++)
-            {
-                g[j] = (float)((Math.Exp(row[j] - max) / sum - (j == classes[step] ? 1 : 0)) / classes.Length);
-            }
-        }
-
-        return (float)(total / classes.Length);
-    }
 }
