@@ -13,6 +13,9 @@ internal sealed class DenseEmitter : LayerEmitter
 
     private ActivationKind Activation => Layer.Spec.Activation;
 
+    /// <summary>The positions the layer runs at: every valid step after a sequence, else one.</summary>
+    private string Positions => Layer.SequenceIn ? "length" : "1";
+
     public override string Description =>
         $"layer {Layer.Index}, Dense {In} -> {H}{(Activation == ActivationKind.Identity ? string.Empty : " " + Activation.ToString().ToLowerInvariant())}{(Layer.Positions > 1 ? $" at each of {Layer.Positions} steps" : string.Empty)}{TrainingOptions}";
 
@@ -39,8 +42,13 @@ internal sealed class DenseEmitter : LayerEmitter
             w.Line($"{Span} g = _gradients;");
             w.Line($"{ReadOnlySpan} cache = _cache;");
             w.Line($"{Span} work = _work;");
+            if (Layer.SequenceIn)
+            {
+                w.Line("int length = _length; // the valid steps of the last Forward");
+            }
+
             EmitInputDropoutBackwardStart(w);
-            using (w.Block($"for (int t = 0; t < {Layer.Positions}; t++)"))
+            using (w.Block($"for (int t = 0; t < {Positions}; t++)"))
             {
                 w.Line($"{Span} dz = {CodeWriter.SliceAt("work", Layer.OutputGradient, H, "t")}; // dL/dy on entry, dL/d(W x + b) after the activation's derivative");
                 if (Activation != ActivationKind.Identity)
@@ -65,9 +73,14 @@ internal sealed class DenseEmitter : LayerEmitter
     {
         w.Line($"// {Description}.");
         inputs = EmitInputDropout(w, inputs);
-        using (w.Block($"for (int t = 0; t < {Layer.Positions}; t++)"))
+        using (w.Block($"for (int t = 0; t < {Positions}; t++)"))
         {
             w.Line($"{StepMethod}({inputs}.Slice(t * {In}, {In}), {CodeWriter.SliceAt("cache", Layer.Output, H, "t")});");
+        }
+
+        if (Layer.SequenceIn)
+        {
+            w.Line($"{CodeWriter.Slice("cache", Layer.Output)}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");
         }
     }
 

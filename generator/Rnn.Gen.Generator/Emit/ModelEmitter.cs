@@ -111,6 +111,7 @@ internal static class ModelEmitter
 
         w.Line("private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only");
         w.Line("private bool _hasForward;");
+        w.Line("private int _length; // the valid steps of the last Forward, for Backward");
         w.Line();
         w.Summary("Creates the model with every buffer allocated and all parameters zero; call <see cref=\"Initialize\"/> or load weights.");
         using (w.Block($"public {spec.ClassName}()"))
@@ -153,7 +154,7 @@ internal static class ModelEmitter
         }
 
         w.Line();
-        w.Summary("The generator of the training-only randomness of <see cref=\"Forward\"/> (dropout masks, noise); seeded by <see cref=\"Initialize\"/>. Save its state with a checkpoint to resume exactly.");
+        w.Summary("The generator of the training-only randomness of <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> (dropout masks, noise); seeded by <see cref=\"Initialize\"/>. Save its state with a checkpoint to resume exactly.");
         w.Line("public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;");
         EmitRegularization(w, plan);
 
@@ -237,22 +238,32 @@ internal static class ModelEmitter
         ModelSpec spec = plan.Spec;
         w.Line();
         w.Summary($"Inference on one sample from a zero state: <paramref name=\"input\"/> is [{spec.Steps}, {spec.InputSize}], <paramref name=\"output\"/> [{plan.OutputSteps}, {plan.OutputSize}]. Keeps nothing for Backward and leaves Step's state alone.");
-        using (w.Block($"public void Predict({ReadOnlySpan} input, {Span} output)"))
+        w.Line($"public void Predict({ReadOnlySpan} input, {Span} output) => Predict(input, output, Steps);");
+        w.Line();
+        w.Summary($"As <see cref=\"Predict(global::System.ReadOnlySpan{{float}}, global::System.Span{{float}})\"/> for a sample whose first <paramref name=\"length\"/> steps are valid and the rest padding: the padding does not touch the state, {(manyToMany ? "the output rows of padded steps are zero" : "the output is the one at the last valid step")}.");
+        using (w.Block($"public void Predict({ReadOnlySpan} input, {Span} output, int length)"))
         {
             EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
             EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
+            EmitStepCountCheck(w, spec.Steps);
             if (plan.Layers.Any(l => l.Bidirectional))
             {
                 w.Line("// A bidirectional layer needs the whole sequence: run layer after layer, in a cache of Predict's own.");
-                w.Line("ForwardCore(input, _predictCache, training: false);");
-                w.Line($"{CodeWriter.Slice("new " + Span + "(_predictCache)", plan.Head.OutputView)}.CopyTo(output);");
+                w.Line($"{Span} cache = _predictCache;");
+                w.Line("ForwardCore(input, cache, training: false, length);");
+                w.Line($"{OutputView(plan.Head, "cache")}.CopyTo(output);");
                 return; // disposing the block closes the method
             }
 
             w.Line($"{Span} state = _predictState;");
             w.Line($"{Span} scratch = _scratch;");
             w.Line("state.Clear();");
-            using (w.Block($"for (int t = 0; t < {spec.Steps}; t++)"))
+            if (manyToMany)
+            {
+                w.Line($"output.Slice(length * {plan.OutputSize}).Clear(); // padded steps output zeros");
+            }
+
+            using (w.Block("for (int t = 0; t < length; t++)"))
             {
                 string x = $"input.Slice(t * {spec.InputSize}, {spec.InputSize})";
                 x = EmitRecurrentStep(w, recurrent, x, "state");
@@ -274,28 +285,33 @@ internal static class ModelEmitter
     {
         ModelSpec spec = plan.Spec;
         w.Line();
-        w.Summary($"Training forward pass on one sample (same shapes as <see cref=\"Predict\"/>); keeps every activation Backward needs.");
-        using (w.Block($"public void Forward({ReadOnlySpan} input, {Span} output)"))
+        w.Summary("Training forward pass on one sample (same shapes as <see cref=\"Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>); keeps every activation Backward needs.");
+        w.Line($"public void Forward({ReadOnlySpan} input, {Span} output) => Forward(input, output, Steps);");
+        w.Line();
+        w.Summary("As <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> for a sample whose first <paramref name=\"length\"/> steps are valid and the rest padding (Keras's masking: padding carries the state and outputs zeros; Backward ignores it).");
+        using (w.Block($"public void Forward({ReadOnlySpan} input, {Span} output, int length)"))
         {
             EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
             EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
-            w.Line("ForwardCore(input, _cache, training: true);");
-            w.Line($"{CodeWriter.Slice("new " + Span + "(_cache)", plan.Head.OutputView)}.CopyTo(output);");
+            EmitStepCountCheck(w, spec.Steps);
+            w.Line($"{Span} cache = _cache;");
+            w.Line("ForwardCore(input, cache, training: true, length);");
+            w.Line($"{OutputView(plan.Head, "cache")}.CopyTo(output);");
+            w.Line("_length = length;");
             w.Line("_hasForward = true;");
         }
 
         w.Line();
-        w.Summary("Runs every layer over the whole sample, layer after layer, into <paramref name=\"cache\"/>; dropout and noise only when <paramref name=\"training\"/>.");
-        using (w.Block($"private void ForwardCore({ReadOnlySpan} input, {Span} cache, bool training)"))
+        w.Summary("Runs every layer over the first <paramref name=\"length\"/> steps, layer after layer, into <paramref name=\"cache\"/>; dropout and noise only when <paramref name=\"training\"/>.");
+        using (w.Block($"private void ForwardCore({ReadOnlySpan} input, {Span} cache, bool training, int length)"))
         {
             w.Line($"{Span} scratch = _scratch;");
             w.Line($"input.CopyTo({CodeWriter.Slice("cache", plan.InputCache)});");
             for (int i = 0; i < layers.Count; i++)
             {
-                Region inputs = i == 0 ? plan.InputCache : layers[i - 1].Layer.OutputView;
                 string name = $"x{i}";
                 w.Line();
-                w.Line($"{ReadOnlySpan} {name} = {CodeWriter.Slice("cache", inputs)};");
+                w.Line($"{ReadOnlySpan} {name} = {(i == 0 ? CodeWriter.Slice("cache", plan.InputCache) : OutputView(layers[i - 1].Layer, "cache"))};");
                 layers[i].EmitTrainingForward(w, name);
             }
         }
@@ -306,7 +322,7 @@ internal static class ModelEmitter
         ModelSpec spec = plan.Spec;
         string outputShape = $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]";
         w.Line();
-        w.Summary("Backpropagation through time for the last <see cref=\"Forward\"/>: adds dLoss/dParameters into <see cref=\"Gradients\"/>.");
+        w.Summary("Backpropagation through time for the last <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>: adds dLoss/dParameters into <see cref=\"Gradients\"/>.");
         using (w.Block($"public void Backward({ReadOnlySpan} outputGradient)"))
         {
             EmitLengthCheck(w, "outputGradient", plan.OutputLength, outputShape);
@@ -332,12 +348,13 @@ internal static class ModelEmitter
 
             w.Line($"{ReadOnlySpan} cache = _cache;");
             w.Line($"{Span} work = _work;");
+            w.Line("int length = _length;");
             if (plan.Head.OutputGradientView != plan.Head.OutputGradient)
             {
                 w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Clear(); // only the last step receives a gradient");
             }
 
-            w.Line($"outputGradient.CopyTo({CodeWriter.Slice("work", plan.Head.OutputGradientView)});");
+            w.Line($"outputGradient.CopyTo({OutputGradientView(plan.Head, "work")});");
             for (int i = layers.Count - 1; i >= 0; i--)
             {
                 w.Line();
@@ -351,7 +368,7 @@ internal static class ModelEmitter
                 {
                     LayerPlan below = layers[i - 1].Layer;
                     w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
-                    w.Line($"{layer.BackwardMethod}({CodeWriter.Slice("cache", below.OutputView)}, {CodeWriter.Slice("work", below.OutputGradientView)});");
+                    w.Line($"{layer.BackwardMethod}({OutputView(below, "cache")}, {OutputGradientView(below, "work")});");
                 }
             }
         }
@@ -427,6 +444,23 @@ internal static class ModelEmitter
                 input = dense[i].InferenceOutput("scratch");
             }
         }
+    }
+
+    /// <summary>
+    /// What the next layer reads of <paramref name="layer"/>'s output: all of it, or for a unidirectional many-to-one
+    /// recurrent layer the hidden state at the last valid step (<c>length - 1</c>).
+    /// </summary>
+    private static string OutputView(LayerPlan layer, string span) => DynamicView(layer, layer.Output, layer.OutputView, span);
+
+    /// <summary>The part of the layer's output gradient that the next layer writes; see <see cref="OutputView"/>.</summary>
+    private static string OutputGradientView(LayerPlan layer, string span) => DynamicView(layer, layer.OutputGradient, layer.OutputGradientView, span);
+
+    private static string DynamicView(LayerPlan layer, Region whole, Region view, string span) =>
+        view == whole ? CodeWriter.Slice(span, whole) : CodeWriter.SliceAt(span, whole, layer.OutputSize, "length - 1");
+
+    private static void EmitStepCountCheck(CodeWriter w, int steps)
+    {
+        w.Line($"if ((uint)(length - 1) >= {steps}) {Guard}.ThrowStepCountOutOfRange(nameof(length), {steps}, length);");
     }
 
     private static void EmitLengthCheck(CodeWriter w, string name, long expected, string shape)

@@ -41,15 +41,15 @@ internal abstract class RecurrentEmitter : LayerEmitter
     protected string DirectionName => !Layer.Bidirectional ? Description : $"{Description}, {(Dir.Reverse ? "reverse" : "forward")} direction";
 
     /// <summary>The loop over steps in the order the direction runs.</summary>
-    protected string ForwardLoop => Dir.Reverse ? $"for (int t = {T - 1}; t >= 0; t--)" : $"for (int t = 0; t < {T}; t++)";
+    protected string ForwardLoop => Dir.Reverse ? "for (int t = length - 1; t >= 0; t--)" : "for (int t = 0; t < length; t++)";
 
     /// <summary>The loop over steps backward through time: the opposite order.</summary>
-    protected string BackwardLoop => Dir.Reverse ? $"for (int t = 0; t < {T}; t++)" : $"for (int t = {T - 1}; t >= 0; t--)";
+    protected string BackwardLoop => Dir.Reverse ? "for (int t = 0; t < length; t++)" : "for (int t = length - 1; t >= 0; t--)";
 
-    /// <summary>The step the direction starts from the zero state.</summary>
-    protected string IsFirst => Dir.Reverse ? $"t == {T - 1}" : "t == 0";
+    /// <summary>The step the direction starts from the zero state: the first, or for the reverse direction the sample's last valid step.</summary>
+    protected string IsFirst => Dir.Reverse ? "t == length - 1" : "t == 0";
 
-    protected string NotFirst => Dir.Reverse ? $"t < {T - 1}" : "t > 0";
+    protected string NotFirst => Dir.Reverse ? "t < length - 1" : "t > 0";
 
     /// <summary>The index of the previous step in the direction's order.</summary>
     protected string Previous => Dir.Reverse ? "t + 1" : "t - 1";
@@ -108,6 +108,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
             w.Line($"{Span} g = _gradients;");
             w.Line($"{ReadOnlySpan} cache = _cache;");
             w.Line($"{Span} work = _work;");
+            w.Line("int length = _length; // the valid steps of the last Forward");
             w.Line($"{Span} dOut = {CodeWriter.Slice("work", Dir.Work["dH"])}; // dL/dh_t from {(Layer.Bidirectional ? "the merge" : "the layer above")}");
             w.Line($"{Span} dh = {CodeWriter.Slice("work", Dir.Work["dh"])}; // dL/dh_t, carried back through time");
             EmitBackwardLocals(w);
@@ -190,6 +191,8 @@ internal abstract class RecurrentEmitter : LayerEmitter
 
                 EmitTrainingStep(w, inputs, hRecurrent);
             }
+
+            w.Line($"{CodeWriter.Slice("cache", Dir.Cache["h"])}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");
         }
 
         Dir = Layer.Directions[0];
@@ -215,16 +218,18 @@ internal abstract class RecurrentEmitter : LayerEmitter
             : $"// Merge the forward direction's last step with the reverse direction's first (its last), as PyTorch's h_n ({Layer.Spec.MergeMode.ToString().ToLowerInvariant()}).");
         if (Layer.SequenceOut)
         {
-            using (w.Block($"for (int t = 0; t < {T}; t++)"))
+            using (w.Block("for (int t = 0; t < length; t++)"))
             {
                 EmitMergeAt(w, CodeWriter.SliceAt("cache", forward, H, "t"), CodeWriter.SliceAt("cache", reverse, H, "t"), CodeWriter.SliceAt("cache", Layer.Output, Layer.OutputSize, "t"));
             }
+
+            w.Line($"{CodeWriter.Slice("cache", Layer.Output)}.Slice(length * {Layer.OutputSize}).Clear();");
         }
         else
         {
             using (w.Block())
             {
-                EmitMergeAt(w, CodeWriter.SliceAt("cache", forward, H, (T - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), CodeWriter.SliceAt("cache", reverse, H, "0"), CodeWriter.Slice("cache", Layer.Output));
+                EmitMergeAt(w, CodeWriter.SliceAt("cache", forward, H, "length - 1"), CodeWriter.SliceAt("cache", reverse, H, "0"), CodeWriter.Slice("cache", Layer.Output));
             }
         }
     }
@@ -260,17 +265,20 @@ internal abstract class RecurrentEmitter : LayerEmitter
         {
             w.Line($"{ReadOnlySpan} cache = _cache;");
             w.Line($"{Span} work = _work;");
+            w.Line("int length = _length;");
             w.Line($"{Span} dForward = {CodeWriter.Slice("work", forward.Work["dH"])};");
             w.Line($"{Span} dReverse = {CodeWriter.Slice("work", reverse.Work["dH"])};");
             if (!Layer.SequenceOut)
             {
                 w.Line("dForward.Clear();");
                 w.Line("dReverse.Clear();");
-                EmitMergeBackwardAt(w, CodeWriter.Slice("work", Layer.OutputGradient), (T - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "0", forward, reverse);
+                EmitMergeBackwardAt(w, CodeWriter.Slice("work", Layer.OutputGradient), "(length - 1)", "0", forward, reverse);
             }
             else
             {
-                using (w.Block($"for (int t = 0; t < {T}; t++)"))
+                w.Line("dForward.Clear();");
+                w.Line("dReverse.Clear();");
+                using (w.Block("for (int t = 0; t < length; t++)"))
                 {
                     EmitMergeBackwardAt(w, CodeWriter.SliceAt("work", Layer.OutputGradient, Layer.OutputSize, "t"), "t", "t", forward, reverse);
                 }

@@ -42,7 +42,34 @@ public interface IRnnModel
     /// <summary>Training forward pass on one sample; keeps what the next backward pass needs.</summary>
     void Forward(ReadOnlySpan<float> input, Span<float> output);
 
-    /// <summary>Backpropagation through time for the last <see cref="Forward"/>; adds into <see cref="Gradients"/>.</summary>
+    /// <summary>
+    /// Inference on a padded sample whose first <paramref name="length"/> steps are valid: padding leaves the state alone,
+    /// outputs zeros at padded steps (many-to-many) or the output at the last valid step (many-to-one).
+    /// </summary>
+    /// <remarks>Generated models implement it; the default serves implementations without padding support.</remarks>
+    void Predict(ReadOnlySpan<float> input, Span<float> output, int length)
+    {
+        if (length != Steps)
+        {
+            throw new NotSupportedException($"{GetType().Name} does not support padded samples; pass length = Steps ({Steps}).");
+        }
+
+        Predict(input, output);
+    }
+
+    /// <summary>Training forward pass on a padded sample whose first <paramref name="length"/> steps are valid; Backward ignores the padding.</summary>
+    /// <remarks>Generated models implement it; the default serves implementations without padding support.</remarks>
+    void Forward(ReadOnlySpan<float> input, Span<float> output, int length)
+    {
+        if (length != Steps)
+        {
+            throw new NotSupportedException($"{GetType().Name} does not support padded samples; pass length = Steps ({Steps}).");
+        }
+
+        Forward(input, output);
+    }
+
+    /// <summary>Backpropagation through time for the last <see cref="Forward(ReadOnlySpan{float}, Span{float})"/>; adds into <see cref="Gradients"/>.</summary>
     void Backward(ReadOnlySpan<float> outputGradient);
 
     /// <summary>As <see cref="Backward(ReadOnlySpan{float})"/>, and writes the gradient with respect to the input.</summary>
@@ -64,7 +91,7 @@ public interface IRnnModel
     float ApplyRegularization() => 0f;
 
     /// <summary>
-    /// The generator behind the training-only randomness of <see cref="Forward"/> (dropout masks, Gaussian noise);
+    /// The generator behind the training-only randomness of <see cref="Forward(ReadOnlySpan{float}, Span{float})"/> (dropout masks, Gaussian noise);
     /// seeded by <see cref="Initialize"/>; save its state with a checkpoint to resume exactly. Every generated model
     /// has one; <see langword="null"/> only for implementations that draw no training randomness.
     /// </summary>

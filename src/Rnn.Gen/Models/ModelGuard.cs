@@ -14,4 +14,12 @@ public static class ModelGuard
         throw new ArgumentException(
             $"{parameterName} must have {expected} elements ({shape}), but has {actual}.",
             parameterName);
+
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> saying that a valid length is between 1 and the step count.</summary>
+    [DoesNotReturn]
+    public static void ThrowStepCountOutOfRange(string parameterName, int steps, int actual) =>
+        throw new ArgumentOutOfRangeException(
+            parameterName,
+            actual,
+            $"{parameterName} must be between 1 and {steps} (Steps), the number of valid steps at the start of the sample, but is {actual}.");
 }

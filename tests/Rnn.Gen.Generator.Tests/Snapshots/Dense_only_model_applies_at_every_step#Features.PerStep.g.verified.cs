@@ -33,6 +33,7 @@ namespace Features
         private readonly float[] _scratch = new float[2]; // temporaries of one step
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
+        private int _length; // the valid steps of the last Forward, for Backward
 
         /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
         public PerStep()
@@ -66,7 +67,7 @@ namespace Features
             _trainingRandom.Reseed(~(long)seed);
         }
 
-        /// <summary>The generator of the training-only randomness of <see cref="Forward"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
+        /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
         public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;
 
         /// <summary>Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref="Gradients"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.</summary>
@@ -99,44 +100,56 @@ namespace Features
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [3, 4], <paramref name="output"/> [3, 2]. Keeps nothing for Backward and leaves Step's state alone.</summary>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
+
+        /// <summary>As <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding: the padding does not touch the state, the output rows of padded steps are zero.</summary>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
         {
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 3, InputSize = 4]", input.Length);
             if (output.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 6, "[OutputSteps = 3, OutputSize = 2]", output.Length);
+            if ((uint)(length - 1) >= 3) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 3, length);
             global::System.Span<float> state = _predictState;
             global::System.Span<float> scratch = _scratch;
             state.Clear();
-            for (int t = 0; t < 3; t++)
+            output.Slice(length * 2).Clear(); // padded steps output zeros
+            for (int t = 0; t < length; t++)
             {
                 Dense0Step(input.Slice(t * 4, 4), output.Slice(t * 2, 2)); // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps
             }
         }
 
-        /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict"/>); keeps every activation Backward needs.</summary>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Forward(input, output, Steps);
+
+        /// <summary>As <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding (Keras's masking: padding carries the state and outputs zeros; Backward ignores it).</summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
         {
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 3, InputSize = 4]", input.Length);
             if (output.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 6, "[OutputSteps = 3, OutputSize = 2]", output.Length);
-            ForwardCore(input, _cache, training: true);
-            new global::System.Span<float>(_cache).Slice(12, 6).CopyTo(output);
+            if ((uint)(length - 1) >= 3) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 3, length);
+            global::System.Span<float> cache = _cache;
+            ForwardCore(input, cache, training: true, length);
+            cache.Slice(12, 6).CopyTo(output);
+            _length = length;
             _hasForward = true;
         }
 
-        /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
-        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+        /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
             input.CopyTo(cache.Slice(0, 12));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 12);
             // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps.
-            for (int t = 0; t < 3; t++)
+            for (int t = 0; t < length; t++)
             {
                 Dense0Step(x0.Slice(t * 4, 4), cache.Slice(12 + t * 2, 2));
             }
+            cache.Slice(12, 6).Slice(length * 2).Clear(); // steps past the sample's length output zeros
         }
 
-        /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
+        /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 6, "[OutputSteps = 3, OutputSize = 2]", outputGradient.Length);
@@ -159,6 +172,7 @@ namespace Features
             }
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length;
             outputGradient.CopyTo(work.Slice(0, 6));
 
             inputGradient.Clear();
@@ -202,7 +216,8 @@ namespace Features
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
-            for (int t = 0; t < 3; t++)
+            int length = _length; // the valid steps of the last Forward
+            for (int t = 0; t < length; t++)
             {
                 global::System.Span<float> dz = work.Slice(t * 2, 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
                 global::System.ReadOnlySpan<float> y = cache.Slice(12 + t * 2, 2);

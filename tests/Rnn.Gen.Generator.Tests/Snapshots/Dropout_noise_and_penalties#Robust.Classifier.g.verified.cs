@@ -37,6 +37,7 @@ namespace Robust
         private static readonly float[] s_zeros = new float[10]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
+        private int _length; // the valid steps of the last Forward, for Backward
 
         /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
         public Classifier()
@@ -90,7 +91,7 @@ namespace Robust
             _trainingRandom.Reseed(~(long)seed);
         }
 
-        /// <summary>The generator of the training-only randomness of <see cref="Forward"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
+        /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
         public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;
 
         /// <summary>Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref="Gradients"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.</summary>
@@ -132,14 +133,18 @@ namespace Robust
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [12, 6], <paramref name="output"/> [1, 3]. Keeps nothing for Backward and leaves Step's state alone.</summary>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
+
+        /// <summary>As <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding: the padding does not touch the state, the output is the one at the last valid step.</summary>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
         {
             if (input.Length != 72) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 72, "[Steps = 12, InputSize = 6]", input.Length);
             if (output.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 3, "[OutputSteps = 1, OutputSize = 3]", output.Length);
+            if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
             global::System.Span<float> state = _predictState;
             global::System.Span<float> scratch = _scratch;
             state.Clear();
-            for (int t = 0; t < 12; t++)
+            for (int t = 0; t < length; t++)
             {
                 Gru1Step(input.Slice(t * 6, 6), state.Slice(0, 10), state.Slice(0, 10), scratch.Slice(0, 30), scratch.Slice(30, 10), scratch.Slice(40, 30), state.Slice(0, 10)); // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3
                 Lstm2Step(state.Slice(0, 10), state.Slice(10, 8), state.Slice(18, 8), scratch.Slice(70, 32), state.Slice(18, 8), scratch.Slice(102, 8), state.Slice(10, 8)); // layer 2, LSTM 10 -> 8, recurrent dropout 0.25
@@ -148,18 +153,24 @@ namespace Robust
             Dense3Step(state.Slice(10, 8), output); // layer 3, Dense 8 -> 3 softmax, dropout 0.5
         }
 
-        /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict"/>); keeps every activation Backward needs.</summary>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Forward(input, output, Steps);
+
+        /// <summary>As <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding (Keras's masking: padding carries the state and outputs zeros; Backward ignores it).</summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
         {
             if (input.Length != 72) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 72, "[Steps = 12, InputSize = 6]", input.Length);
             if (output.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 3, "[OutputSteps = 1, OutputSize = 3]", output.Length);
-            ForwardCore(input, _cache, training: true);
-            new global::System.Span<float>(_cache).Slice(1728, 3).CopyTo(output);
+            if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
+            global::System.Span<float> cache = _cache;
+            ForwardCore(input, cache, training: true, length);
+            cache.Slice(1728, 3).CopyTo(output);
+            _length = length;
             _hasForward = true;
         }
 
-        /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
-        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+        /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
             input.CopyTo(cache.Slice(0, 72));
@@ -168,6 +179,7 @@ namespace Robust
             // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only.
             if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(72, 72), 0.1f, _trainingRandom);
             else x0.CopyTo(cache.Slice(72, 72));
+            cache.Slice(72, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(72, 72);
             // Dropout on the inputs (rate 0.2), in training only: one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
@@ -184,7 +196,7 @@ namespace Robust
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3, every step, keeping what backward needs.
             // Recurrent dropout (rate 0.3), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
             if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(822, 10), 0.3f, _trainingRandom);
-            for (int t = 0; t < 12; t++)
+            for (int t = 0; t < length; t++)
             {
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
                 global::System.ReadOnlySpan<float> hRecurrent = hPrev;
@@ -196,12 +208,13 @@ namespace Robust
                 }
                 Gru1Step(x1Dropped.Slice(t * 6, 6), hPrev, hRecurrent, cache.Slice(342 + t * 30, 30), cache.Slice(702 + t * 10, 10), scratch.Slice(40, 30), cache.Slice(222 + t * 10, 10));
             }
+            cache.Slice(222, 120).Slice(length * 10).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x2 = cache.Slice(222, 120);
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25, every step, keeping what backward needs.
             // Recurrent dropout (rate 0.25), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
             if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom);
-            for (int t = 0; t < 12; t++)
+            for (int t = 0; t < length; t++)
             {
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(952 + (t - 1) * 8, 8);
                 global::System.ReadOnlySpan<float> hRecurrent = hPrev;
@@ -214,8 +227,9 @@ namespace Robust
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
                 Lstm2Step(x2.Slice(t * 10, 10), hRecurrent, cPrev, cache.Slice(1048 + t * 32, 32), cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8), cache.Slice(952 + t * 8, 8));
             }
+            cache.Slice(952, 96).Slice(length * 8).Clear(); // steps past the sample's length output zeros
 
-            global::System.ReadOnlySpan<float> x3 = cache.Slice(1040, 8);
+            global::System.ReadOnlySpan<float> x3 = cache.Slice(952 + (length - 1) * 8, 8);
             // layer 3, Dense 8 -> 3 softmax, dropout 0.5.
             // Dropout on the inputs (rate 0.5), in training only: a new mask at every position, kept inputs scaled by 1/(1 - rate).
             global::System.ReadOnlySpan<float> x3Dropped = x3;
@@ -231,7 +245,7 @@ namespace Robust
             }
         }
 
-        /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
+        /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 3, "[OutputSteps = 1, OutputSize = 3]", outputGradient.Length);
@@ -254,10 +268,11 @@ namespace Robust
             }
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length;
             outputGradient.CopyTo(work.Slice(424, 3));
 
             work.Slice(272, 96).Clear();
-            Dense3Backward(cache.Slice(1040, 8), work.Slice(360, 8));
+            Dense3Backward(cache.Slice(952 + (length - 1) * 8, 8), work.Slice(272 + (length - 1) * 8, 8));
 
             work.Slice(72, 120).Clear();
             Lstm2Backward(cache.Slice(222, 120), work.Slice(72, 120));
@@ -333,13 +348,14 @@ namespace Robust
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(72, 120); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(192, 10); // dL/dh_t, carried back through time
             global::System.Span<float> dGi = work.Slice(202, 30); // dL/d(W_ih x + b_ih), rows r, z, n
             global::System.Span<float> dGh = work.Slice(232, 30); // dL/d(W_hh h + b_hh), rows r, z, n
             dh.Clear();
             xs = cache.Slice(150, 72); // the inputs as the layer saw them, after dropout
-            for (int t = 11; t >= 0; t--)
+            for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 10, 10), dh);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(342 + t * 30, 30);
@@ -413,13 +429,14 @@ namespace Robust
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(272, 96); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(368, 8); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(376, 8); // dL/dc_t, carried back through time
             global::System.Span<float> dGates = work.Slice(384, 32); // dL/d(pre-activation), rows i, f, g, o
             dc.Clear();
             dh.Clear();
-            for (int t = 11; t >= 0; t--)
+            for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 8, 8), dh);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(1048 + t * 32, 32);

@@ -36,6 +36,7 @@ namespace Tagging
         private static readonly float[] s_zeros = new float[13]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
+        private int _length; // the valid steps of the last Forward, for Backward
 
         /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
         public Tagger()
@@ -85,7 +86,7 @@ namespace Tagging
             _trainingRandom.Reseed(~(long)seed);
         }
 
-        /// <summary>The generator of the training-only randomness of <see cref="Forward"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
+        /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
         public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;
 
         /// <summary>Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref="Gradients"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.</summary>
@@ -118,14 +119,19 @@ namespace Tagging
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [20, 12], <paramref name="output"/> [20, 5]. Keeps nothing for Backward and leaves Step's state alone.</summary>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
+
+        /// <summary>As <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding: the padding does not touch the state, the output rows of padded steps are zero.</summary>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
         {
             if (input.Length != 240) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 240, "[Steps = 20, InputSize = 12]", input.Length);
             if (output.Length != 100) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 100, "[OutputSteps = 20, OutputSize = 5]", output.Length);
+            if ((uint)(length - 1) >= 20) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 20, length);
             global::System.Span<float> state = _predictState;
             global::System.Span<float> scratch = _scratch;
             state.Clear();
-            for (int t = 0; t < 20; t++)
+            output.Slice(length * 5).Clear(); // padded steps output zeros
+            for (int t = 0; t < length; t++)
             {
                 SimpleRnn0Step(input.Slice(t * 12, 12), state.Slice(0, 13), scratch.Slice(0, 13), state.Slice(0, 13)); // layer 0, Elman RNN (relu) 12 -> 13
                 Dense1Step(state.Slice(0, 13), scratch.Slice(13, 16)); // layer 1, Dense 13 -> 16 tanh at each of 20 steps
@@ -133,47 +139,56 @@ namespace Tagging
             }
         }
 
-        /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict"/>); keeps every activation Backward needs.</summary>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Forward(input, output, Steps);
+
+        /// <summary>As <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding (Keras's masking: padding carries the state and outputs zeros; Backward ignores it).</summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
         {
             if (input.Length != 240) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 240, "[Steps = 20, InputSize = 12]", input.Length);
             if (output.Length != 100) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 100, "[OutputSteps = 20, OutputSize = 5]", output.Length);
-            ForwardCore(input, _cache, training: true);
-            new global::System.Span<float>(_cache).Slice(820, 100).CopyTo(output);
+            if ((uint)(length - 1) >= 20) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 20, length);
+            global::System.Span<float> cache = _cache;
+            ForwardCore(input, cache, training: true, length);
+            cache.Slice(820, 100).CopyTo(output);
+            _length = length;
             _hasForward = true;
         }
 
-        /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
-        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+        /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
             input.CopyTo(cache.Slice(0, 240));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 240);
             // layer 0, Elman RNN (relu) 12 -> 13, every step; backward needs only the hidden states.
-            for (int t = 0; t < 20; t++)
+            for (int t = 0; t < length; t++)
             {
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(240 + (t - 1) * 13, 13);
                 global::System.Span<float> h = cache.Slice(240 + t * 13, 13);
                 SimpleRnn0Step(x0.Slice(t * 12, 12), hPrev, h, h);
             }
+            cache.Slice(240, 260).Slice(length * 13).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(240, 260);
             // layer 1, Dense 13 -> 16 tanh at each of 20 steps.
-            for (int t = 0; t < 20; t++)
+            for (int t = 0; t < length; t++)
             {
                 Dense1Step(x1.Slice(t * 13, 13), cache.Slice(500 + t * 16, 16));
             }
+            cache.Slice(500, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x2 = cache.Slice(500, 320);
             // layer 2, Dense 16 -> 5 softmax at each of 20 steps.
-            for (int t = 0; t < 20; t++)
+            for (int t = 0; t < length; t++)
             {
                 Dense2Step(x2.Slice(t * 16, 16), cache.Slice(820 + t * 5, 5));
             }
+            cache.Slice(820, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
         }
 
-        /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
+        /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 100) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 100, "[OutputSteps = 20, OutputSize = 5]", outputGradient.Length);
@@ -196,6 +211,7 @@ namespace Tagging
             }
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length;
             outputGradient.CopyTo(work.Slice(606, 100));
 
             work.Slice(286, 320).Clear();
@@ -250,11 +266,12 @@ namespace Tagging
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(0, 260); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(260, 13); // dL/dh_t, carried back through time
             global::System.Span<float> dPre = work.Slice(273, 13); // dL/d(pre-activation)
             dh.Clear();
-            for (int t = 19; t >= 0; t--)
+            for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 13, 13), dh);
                 global::System.ReadOnlySpan<float> h = cache.Slice(240 + t * 13, 13);
@@ -289,7 +306,8 @@ namespace Tagging
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
-            for (int t = 0; t < 20; t++)
+            int length = _length; // the valid steps of the last Forward
+            for (int t = 0; t < length; t++)
             {
                 global::System.Span<float> dz = work.Slice(286 + t * 16, 16); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
                 global::System.ReadOnlySpan<float> y = cache.Slice(500 + t * 16, 16);
@@ -316,7 +334,8 @@ namespace Tagging
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
-            for (int t = 0; t < 20; t++)
+            int length = _length; // the valid steps of the last Forward
+            for (int t = 0; t < length; t++)
             {
                 global::System.Span<float> dz = work.Slice(606 + t * 5, 5); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
                 global::System.ReadOnlySpan<float> y = cache.Slice(820 + t * 5, 5);

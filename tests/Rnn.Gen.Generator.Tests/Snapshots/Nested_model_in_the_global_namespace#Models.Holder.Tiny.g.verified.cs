@@ -36,6 +36,7 @@ partial class Models
             private static readonly float[] s_zeros = new float[4]; // the zero initial state
             private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
             private bool _hasForward;
+            private int _length; // the valid steps of the last Forward, for Backward
 
             /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
             public Tiny()
@@ -73,7 +74,7 @@ partial class Models
                 _trainingRandom.Reseed(~(long)seed);
             }
 
-            /// <summary>The generator of the training-only randomness of <see cref="Forward"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
+            /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
             public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;
 
             /// <summary>Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref="Gradients"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.</summary>
@@ -106,14 +107,18 @@ partial class Models
             public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
             /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [8, 1], <paramref name="output"/> [1, 4]. Keeps nothing for Backward and leaves Step's state alone.</summary>
-            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
+
+            /// <summary>As <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding: the padding does not touch the state, the output is the one at the last valid step.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
             {
                 if (input.Length != 8) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 8, "[Steps = 8, InputSize = 1]", input.Length);
                 if (output.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 4, "[OutputSteps = 1, OutputSize = 4]", output.Length);
+                if ((uint)(length - 1) >= 8) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 8, length);
                 global::System.Span<float> state = _predictState;
                 global::System.Span<float> scratch = _scratch;
                 state.Clear();
-                for (int t = 0; t < 8; t++)
+                for (int t = 0; t < length; t++)
                 {
                     Gru0Step(input.Slice(t * 1, 1), state.Slice(0, 4), state.Slice(0, 4), scratch.Slice(0, 12), scratch.Slice(12, 4), scratch.Slice(16, 12), state.Slice(0, 4)); // layer 0, GRU 1 -> 4
                 }
@@ -121,32 +126,39 @@ partial class Models
                 state.Slice(0, 4).CopyTo(output);
             }
 
-            /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict"/>); keeps every activation Backward needs.</summary>
-            public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
+            public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Forward(input, output, Steps);
+
+            /// <summary>As <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding (Keras's masking: padding carries the state and outputs zeros; Backward ignores it).</summary>
+            public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
             {
                 if (input.Length != 8) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 8, "[Steps = 8, InputSize = 1]", input.Length);
                 if (output.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 4, "[OutputSteps = 1, OutputSize = 4]", output.Length);
-                ForwardCore(input, _cache, training: true);
-                new global::System.Span<float>(_cache).Slice(36, 4).CopyTo(output);
+                if ((uint)(length - 1) >= 8) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 8, length);
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length);
+                cache.Slice(8 + (length - 1) * 4, 4).CopyTo(output);
+                _length = length;
                 _hasForward = true;
             }
 
-            /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
-            private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+            /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+            private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
             {
                 global::System.Span<float> scratch = _scratch;
                 input.CopyTo(cache.Slice(0, 8));
 
                 global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 8);
                 // layer 0, GRU 1 -> 4, every step, keeping what backward needs.
-                for (int t = 0; t < 8; t++)
+                for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
                     Gru0Step(x0.Slice(t * 1, 1), hPrev, hPrev, cache.Slice(40 + t * 12, 12), cache.Slice(136 + t * 4, 4), scratch.Slice(16, 12), cache.Slice(8 + t * 4, 4));
                 }
+                cache.Slice(8, 32).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             }
 
-            /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
+            /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
             public void Backward(global::System.ReadOnlySpan<float> outputGradient)
             {
                 if (outputGradient.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 4, "[OutputSteps = 1, OutputSize = 4]", outputGradient.Length);
@@ -169,8 +181,9 @@ partial class Models
                 }
                 global::System.ReadOnlySpan<float> cache = _cache;
                 global::System.Span<float> work = _work;
+                int length = _length;
                 work.Slice(0, 32).Clear(); // only the last step receives a gradient
-                outputGradient.CopyTo(work.Slice(28, 4));
+                outputGradient.CopyTo(work.Slice((length - 1) * 4, 4));
 
                 inputGradient.Clear();
                 Gru0Backward(cache.Slice(0, 8), inputGradient);
@@ -232,12 +245,13 @@ partial class Models
                 global::System.Span<float> g = _gradients;
                 global::System.ReadOnlySpan<float> cache = _cache;
                 global::System.Span<float> work = _work;
+                int length = _length; // the valid steps of the last Forward
                 global::System.Span<float> dOut = work.Slice(0, 32); // dL/dh_t from the layer above
                 global::System.Span<float> dh = work.Slice(32, 4); // dL/dh_t, carried back through time
                 global::System.Span<float> dGi = work.Slice(36, 12); // dL/d(W_ih x + b_ih), rows r, z, n
                 global::System.Span<float> dGh = work.Slice(48, 12); // dL/d(W_hh h + b_hh), rows r, z, n
                 dh.Clear();
-                for (int t = 7; t >= 0; t--)
+                for (int t = length - 1; t >= 0; t--)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
                     global::System.ReadOnlySpan<float> gate = cache.Slice(40 + t * 12, 12);

@@ -37,6 +37,7 @@ namespace Reading
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
+        private int _length; // the valid steps of the last Forward, for Backward
 
         /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
         public Sentiment()
@@ -106,7 +107,7 @@ namespace Reading
             _trainingRandom.Reseed(~(long)seed);
         }
 
-        /// <summary>The generator of the training-only randomness of <see cref="Forward"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
+        /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
         public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;
 
         /// <summary>Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref="Gradients"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.</summary>
@@ -139,54 +140,68 @@ namespace Reading
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [9, 5], <paramref name="output"/> [1, 2]. Keeps nothing for Backward and leaves Step's state alone.</summary>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
+
+        /// <summary>As <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding: the padding does not touch the state, the output is the one at the last valid step.</summary>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
         {
             if (input.Length != 45) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 45, "[Steps = 9, InputSize = 5]", input.Length);
             if (output.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 2, "[OutputSteps = 1, OutputSize = 2]", output.Length);
+            if ((uint)(length - 1) >= 9) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 9, length);
             // A bidirectional layer needs the whole sequence: run layer after layer, in a cache of Predict's own.
-            ForwardCore(input, _predictCache, training: false);
-            new global::System.Span<float>(_predictCache).Slice(1393, 2).CopyTo(output);
+            global::System.Span<float> cache = _predictCache;
+            ForwardCore(input, cache, training: false, length);
+            cache.Slice(1393, 2).CopyTo(output);
         }
 
-        /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict"/>); keeps every activation Backward needs.</summary>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Forward(input, output, Steps);
+
+        /// <summary>As <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding (Keras's masking: padding carries the state and outputs zeros; Backward ignores it).</summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
         {
             if (input.Length != 45) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 45, "[Steps = 9, InputSize = 5]", input.Length);
             if (output.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 2, "[OutputSteps = 1, OutputSize = 2]", output.Length);
-            ForwardCore(input, _cache, training: true);
-            new global::System.Span<float>(_cache).Slice(1393, 2).CopyTo(output);
+            if ((uint)(length - 1) >= 9) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 9, length);
+            global::System.Span<float> cache = _cache;
+            ForwardCore(input, cache, training: true, length);
+            cache.Slice(1393, 2).CopyTo(output);
+            _length = length;
             _hasForward = true;
         }
 
-        /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
-        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+        /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
             input.CopyTo(cache.Slice(0, 45));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 45);
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction, every step, keeping what backward needs.
-            for (int t = 0; t < 9; t++)
+            for (int t = 0; t < length; t++)
             {
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(153 + (t - 1) * 6, 6);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(423 + (t - 1) * 6, 6);
                 Lstm0Step(x0.Slice(t * 5, 5), hPrev, cPrev, cache.Slice(207 + t * 24, 24), cache.Slice(423 + t * 6, 6), cache.Slice(477 + t * 6, 6), cache.Slice(153 + t * 6, 6));
             }
+            cache.Slice(153, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction, every step, keeping what backward needs.
-            for (int t = 8; t >= 0; t--)
+            for (int t = length - 1; t >= 0; t--)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 8 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(531 + (t + 1) * 6, 6);
-                global::System.ReadOnlySpan<float> cPrev = t == 8 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
+                global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(531 + (t + 1) * 6, 6);
+                global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
                 Lstm0StepReverse(x0.Slice(t * 5, 5), hPrev, cPrev, cache.Slice(585 + t * 24, 24), cache.Slice(801 + t * 6, 6), cache.Slice(855 + t * 6, 6), cache.Slice(531 + t * 6, 6));
             }
+            cache.Slice(531, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             // Merge the directions at every step (concat; concat puts the forward features first, as PyTorch).
-            for (int t = 0; t < 9; t++)
+            for (int t = 0; t < length; t++)
             {
                 global::System.ReadOnlySpan<float> hf = cache.Slice(153 + t * 6, 6), hr = cache.Slice(531 + t * 6, 6);
                 global::System.Span<float> merged = cache.Slice(45 + t * 12, 12);
                 hf.CopyTo(merged.Slice(0, 6));
                 hr.CopyTo(merged.Slice(6, 6));
             }
+            cache.Slice(45, 108).Slice(length * 12).Clear();
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(45, 108);
             // Dropout on the inputs (rate 0.1), in training only: one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
@@ -201,20 +216,22 @@ namespace Reading
                 x1Dropped = cache.Slice(925, 108);
             }
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction, every step, keeping what backward needs.
-            for (int t = 0; t < 9; t++)
+            for (int t = 0; t < length; t++)
             {
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1033 + (t - 1) * 4, 4);
                 Gru1Step(x1Dropped.Slice(t * 12, 12), hPrev, hPrev, cache.Slice(1069 + t * 12, 12), cache.Slice(1177 + t * 4, 4), scratch.Slice(76, 12), cache.Slice(1033 + t * 4, 4));
             }
+            cache.Slice(1033, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction, every step, keeping what backward needs.
-            for (int t = 8; t >= 0; t--)
+            for (int t = length - 1; t >= 0; t--)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 8 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
+                global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
                 Gru1StepReverse(x1Dropped.Slice(t * 12, 12), hPrev, hPrev, cache.Slice(1249 + t * 12, 12), cache.Slice(1357 + t * 4, 4), scratch.Slice(104, 12), cache.Slice(1213 + t * 4, 4));
             }
+            cache.Slice(1213, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             // Merge the forward direction's last step with the reverse direction's first (its last), as PyTorch's h_n (average).
             {
-                global::System.ReadOnlySpan<float> hf = cache.Slice(1033 + 8 * 4, 4), hr = cache.Slice(1213 + 0 * 4, 4);
+                global::System.ReadOnlySpan<float> hf = cache.Slice(1033 + (length - 1) * 4, 4), hr = cache.Slice(1213 + 0 * 4, 4);
                 global::System.Span<float> merged = cache.Slice(909, 4);
                 for (int j = 0; j < 4; j++) merged[j] = 0.5f * (hf[j] + hr[j]);
             }
@@ -227,7 +244,7 @@ namespace Reading
             }
         }
 
-        /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
+        /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 2, "[OutputSteps = 1, OutputSize = 2]", outputGradient.Length);
@@ -250,6 +267,7 @@ namespace Reading
             }
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length;
             outputGradient.CopyTo(work.Slice(420, 2));
 
             work.Slice(288, 4).Clear();
@@ -314,13 +332,14 @@ namespace Reading
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(108, 54); // dL/dh_t from the merge
             global::System.Span<float> dh = work.Slice(162, 6); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(168, 6); // dL/dc_t, carried back through time
             global::System.Span<float> dGates = work.Slice(174, 24); // dL/d(pre-activation), rows i, f, g, o
             dc.Clear();
             dh.Clear();
-            for (int t = 8; t >= 0; t--)
+            for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 6, 6), dh);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(207 + t * 24, 24);
@@ -383,18 +402,19 @@ namespace Reading
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(198, 54); // dL/dh_t from the merge
             global::System.Span<float> dh = work.Slice(252, 6); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(258, 6); // dL/dc_t, carried back through time
             global::System.Span<float> dGates = work.Slice(264, 24); // dL/d(pre-activation), rows i, f, g, o
             dc.Clear();
             dh.Clear();
-            for (int t = 0; t < 9; t++)
+            for (int t = 0; t < length; t++)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 6, 6), dh);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(585 + t * 24, 24);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(855 + t * 6, 6);
-                global::System.ReadOnlySpan<float> cPrev = t == 8 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
+                global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
                 for (int j = 0; j < 6; j++)
                 {
                     float i = gate[j], f = gate[6 + j], n = gate[12 + j], o = gate[18 + j], tc = tanhC[j];
@@ -411,7 +431,7 @@ namespace Reading
                 global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, xs.Slice(t * 5, 5), g.Slice(312, 120));
                 if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(312, 120), dGates, dx.Slice(t * 5, 5));
                 dh.Clear();
-                if (t < 8)
+                if (t < length - 1)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, cache.Slice(531 + (t + 1) * 6, 6), g.Slice(432, 144));
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(432, 144), dGates, dh); // to h_(t + 1)
@@ -424,9 +444,12 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length;
             global::System.Span<float> dForward = work.Slice(108, 54);
             global::System.Span<float> dReverse = work.Slice(198, 54);
-            for (int t = 0; t < 9; t++)
+            dForward.Clear();
+            dReverse.Clear();
+            for (int t = 0; t < length; t++)
             {
                 global::System.ReadOnlySpan<float> dm = work.Slice(t * 12, 12);
                 global::System.Span<float> df = dForward.Slice(t * 6, 6), dr = dReverse.Slice(t * 6, 6);
@@ -471,13 +494,14 @@ namespace Reading
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(292, 36); // dL/dh_t from the merge
             global::System.Span<float> dh = work.Slice(328, 4); // dL/dh_t, carried back through time
             global::System.Span<float> dGi = work.Slice(332, 12); // dL/d(W_ih x + b_ih), rows r, z, n
             global::System.Span<float> dGh = work.Slice(344, 12); // dL/d(W_hh h + b_hh), rows r, z, n
             dh.Clear();
             xs = cache.Slice(925, 108); // the inputs as the layer saw them, after dropout
-            for (int t = 8; t >= 0; t--)
+            for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(1069 + t * 12, 12);
@@ -543,18 +567,19 @@ namespace Reading
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(356, 36); // dL/dh_t from the merge
             global::System.Span<float> dh = work.Slice(392, 4); // dL/dh_t, carried back through time
             global::System.Span<float> dGi = work.Slice(396, 12); // dL/d(W_ih x + b_ih), rows r, z, n
             global::System.Span<float> dGh = work.Slice(408, 12); // dL/d(W_hh h + b_hh), rows r, z, n
             dh.Clear();
             xs = cache.Slice(925, 108); // the inputs as the layer saw them, after dropout
-            for (int t = 0; t < 9; t++)
+            for (int t = 0; t < length; t++)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(1249 + t * 12, 12);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(1357 + t * 4, 4);
-                global::System.ReadOnlySpan<float> hPrev = t == 8 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
+                global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
                 for (int j = 0; j < 4; j++)
                 {
                     float r = gate[j], z = gate[4 + j], n = gate[8 + j];
@@ -573,7 +598,7 @@ namespace Reading
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dGh, g.Slice(1044, 12));
                 global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGi, xs.Slice(t * 12, 12), g.Slice(840, 144));
                 if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(840, 144), dGi, dx.Slice(t * 12, 12));
-                if (t < 8)
+                if (t < length - 1)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, cache.Slice(1213 + (t + 1) * 4, 4), g.Slice(984, 48));
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(984, 48), dGh, dh); // to h_(t + 1)
@@ -586,12 +611,13 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length;
             global::System.Span<float> dForward = work.Slice(292, 36);
             global::System.Span<float> dReverse = work.Slice(356, 36);
             dForward.Clear();
             dReverse.Clear();
             global::System.ReadOnlySpan<float> dm = work.Slice(288, 4);
-            global::System.Span<float> df = dForward.Slice(8 * 4, 4), dr = dReverse.Slice(0 * 4, 4);
+            global::System.Span<float> df = dForward.Slice((length - 1) * 4, 4), dr = dReverse.Slice(0 * 4, 4);
             for (int j = 0; j < 4; j++) { df[j] = 0.5f * dm[j]; dr[j] = 0.5f * dm[j]; }
             Gru1BackwardForward(xs, dx);
             Gru1BackwardReverse(xs, dx);

@@ -36,6 +36,7 @@ namespace Weather
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
+        private int _length; // the valid steps of the last Forward, for Backward
 
         /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
         public Forecaster()
@@ -89,7 +90,7 @@ namespace Weather
             _trainingRandom.Reseed(~(long)seed);
         }
 
-        /// <summary>The generator of the training-only randomness of <see cref="Forward"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
+        /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
         public global::Rnn.Gen.Initialization.SeededRandom TrainingRandom => _trainingRandom;
 
         /// <summary>Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref="Gradients"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.</summary>
@@ -122,14 +123,18 @@ namespace Weather
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [50, 3], <paramref name="output"/> [1, 1]. Keeps nothing for Backward and leaves Step's state alone.</summary>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
+
+        /// <summary>As <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding: the padding does not touch the state, the output is the one at the last valid step.</summary>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
         {
             if (input.Length != 150) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 150, "[Steps = 50, InputSize = 3]", input.Length);
             if (output.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 1, "[OutputSteps = 1, OutputSize = 1]", output.Length);
+            if ((uint)(length - 1) >= 50) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 50, length);
             global::System.Span<float> state = _predictState;
             global::System.Span<float> scratch = _scratch;
             state.Clear();
-            for (int t = 0; t < 50; t++)
+            for (int t = 0; t < length; t++)
             {
                 Lstm0Step(input.Slice(t * 3, 3), state.Slice(0, 64), state.Slice(64, 64), scratch.Slice(0, 256), state.Slice(64, 64), scratch.Slice(256, 64), state.Slice(0, 64)); // layer 0, LSTM 3 -> 64
                 Gru1Step(state.Slice(0, 64), state.Slice(128, 32), state.Slice(128, 32), scratch.Slice(320, 96), scratch.Slice(416, 32), scratch.Slice(448, 96), state.Slice(128, 32)); // layer 1, GRU 64 -> 32
@@ -138,40 +143,48 @@ namespace Weather
             Dense2Step(state.Slice(128, 32), output); // layer 2, Dense 32 -> 1
         }
 
-        /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict"/>); keeps every activation Backward needs.</summary>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Forward(input, output, Steps);
+
+        /// <summary>As <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for a sample whose first <paramref name="length"/> steps are valid and the rest padding (Keras's masking: padding carries the state and outputs zeros; Backward ignores it).</summary>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
         {
             if (input.Length != 150) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 150, "[Steps = 50, InputSize = 3]", input.Length);
             if (output.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 1, "[OutputSteps = 1, OutputSize = 1]", output.Length);
-            ForwardCore(input, _cache, training: true);
-            new global::System.Span<float>(_cache).Slice(30550, 1).CopyTo(output);
+            if ((uint)(length - 1) >= 50) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 50, length);
+            global::System.Span<float> cache = _cache;
+            ForwardCore(input, cache, training: true, length);
+            cache.Slice(30550, 1).CopyTo(output);
+            _length = length;
             _hasForward = true;
         }
 
-        /// <summary>Runs every layer over the whole sample, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
-        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training)
+        /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
             input.CopyTo(cache.Slice(0, 150));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 150);
             // layer 0, LSTM 3 -> 64, every step, keeping what backward needs.
-            for (int t = 0; t < 50; t++)
+            for (int t = 0; t < length; t++)
             {
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(150 + (t - 1) * 64, 64);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
                 Lstm0Step(x0.Slice(t * 3, 3), hPrev, cPrev, cache.Slice(3350 + t * 256, 256), cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64), cache.Slice(150 + t * 64, 64));
             }
+            cache.Slice(150, 3200).Slice(length * 64).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(150, 3200);
             // layer 1, GRU 64 -> 32, every step, keeping what backward needs.
-            for (int t = 0; t < 50; t++)
+            for (int t = 0; t < length; t++)
             {
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
                 Gru1Step(x1.Slice(t * 64, 64), hPrev, hPrev, cache.Slice(24150 + t * 96, 96), cache.Slice(28950 + t * 32, 32), scratch.Slice(448, 96), cache.Slice(22550 + t * 32, 32));
             }
+            cache.Slice(22550, 1600).Slice(length * 32).Clear(); // steps past the sample's length output zeros
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(24118, 32);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(22550 + (length - 1) * 32, 32);
             // layer 2, Dense 32 -> 1.
             for (int t = 0; t < 1; t++)
             {
@@ -179,7 +192,7 @@ namespace Weather
             }
         }
 
-        /// <summary>Backpropagation through time for the last <see cref="Forward"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
+        /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 1, "[OutputSteps = 1, OutputSize = 1]", outputGradient.Length);
@@ -202,10 +215,11 @@ namespace Weather
             }
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length;
             outputGradient.CopyTo(work.Slice(5408, 1));
 
             work.Slice(3584, 1600).Clear();
-            Dense2Backward(cache.Slice(24118, 32), work.Slice(5152, 32));
+            Dense2Backward(cache.Slice(22550 + (length - 1) * 32, 32), work.Slice(3584 + (length - 1) * 32, 32));
 
             work.Slice(0, 3200).Clear();
             Gru1Backward(cache.Slice(150, 3200), work.Slice(0, 3200));
@@ -270,13 +284,14 @@ namespace Weather
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(0, 3200); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(3200, 64); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
             global::System.Span<float> dGates = work.Slice(3328, 256); // dL/d(pre-activation), rows i, f, g, o
             dc.Clear();
             dh.Clear();
-            for (int t = 49; t >= 0; t--)
+            for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 64, 64), dh);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(3350 + t * 256, 256);
@@ -340,12 +355,13 @@ namespace Weather
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(3584, 1600); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(5184, 32); // dL/dh_t, carried back through time
             global::System.Span<float> dGi = work.Slice(5216, 96); // dL/d(W_ih x + b_ih), rows r, z, n
             global::System.Span<float> dGh = work.Slice(5312, 96); // dL/d(W_hh h + b_hh), rows r, z, n
             dh.Clear();
-            for (int t = 49; t >= 0; t--)
+            for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 32, 32), dh);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(24150 + t * 96, 96);

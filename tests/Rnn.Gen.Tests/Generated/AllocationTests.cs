@@ -40,15 +40,25 @@ public class AllocationTests
             }
         }
 
-        RunAll(); // first calls: JIT and static initialization may allocate
-        RunAll();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        // The first calls JIT-compile and tier up the code, which may allocate on this thread: warm up past the
+        // tiering threshold, then measure a few rounds. A real allocation per call shows in every round.
+        for (int i = 0; i < 100; i++)
         {
             RunAll();
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+            {
+                RunAll();
+            }
+
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.Equal(0, fewest);
     }
 }
