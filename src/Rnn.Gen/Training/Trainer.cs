@@ -315,7 +315,7 @@ public sealed partial class Trainer
         return TrainBatch(data, sampleIndices);
     }
 
-    /// <summary>The mean sample loss (and accuracy, for class indices) of the model's inference (<see cref="IRnnModel.Predict"/>) on <paramref name="data"/>.</summary>
+    /// <summary>The mean sample loss (and accuracy, for class indices) of the model's inference (<see cref="IRnnModel.Predict(ReadOnlySpan{float}, Span{float})"/>) on <paramref name="data"/>.</summary>
     /// <exception cref="ArgumentException">The dataset does not fit the model and the loss.</exception>
     public Evaluation Evaluate(Dataset data)
     {
