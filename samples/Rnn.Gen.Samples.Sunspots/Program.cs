@@ -1,20 +1,24 @@
 // Forecasts next year's sunspot number from the previous 24 years with an LSTM that the Rnn.Gen source generator
-// specializes for exactly these sizes, trained in-process with the Rnn.Gen runtime (Adam, gradient clipping, MSE).
+// specializes for exactly these sizes, trained in-process with the Rnn.Gen trainer (Adam, gradient clipping, MSE,
+// early stopping that keeps the epoch with the lowest validation loss).
 //
 // Data: yearly sunspot numbers 1700–2008 (public domain, see README.md), embedded in the assembly.
 // Split by target year: training up to 1950, validation 1951–1988 (picks the epoch to keep), test 1989–2008.
-// Everything is seeded: the same build prints the same numbers on the same machine.
+// Everything is seeded: the same build prints the same numbers on the same machine (apart from the timings).
+// Plots go to the out/ folder beside this file (git-ignored).
 
 using System;
 using System.Diagnostics;
-using Rnn.Gen;
-using Rnn.Gen.Initialization;
+using System.IO;
+using Rnn.Gen.Data;
 using Rnn.Gen.Optimizers;
 using Rnn.Gen.Samples.Sunspots;
 using Rnn.Gen.Training;
+using Spectre.Console;
 
 const int Seed = 7;
 const int Epochs = 150;
+const int Patience = 30;
 const int BatchSize = 16;
 const float LearningRate = 5e-3f;
 const float MaxGradientNorm = 1.0f;
@@ -49,76 +53,64 @@ Console.WriteLine($"Windows of {steps} years → next year: {training.Count} tra
 
 var model = new SunspotForecaster();
 model.Initialize(Seed);
+var trainer = new Trainer(model, new Adam(LearningRate), MseLoss.Instance, new TrainerOptions
+{
+    Epochs = Epochs,
+    BatchSize = BatchSize,
+    Seed = Seed,
+    ClipNorm = MaxGradientNorm,
+    EarlyStopping = new EarlyStopping { Monitor = MonitoredMetric.ValidationLoss, Patience = Patience, RestoreBestWeights = true },
+});
 Console.WriteLine($"Model: {steps} steps × {SunspotForecaster.InputSize} feature → LSTM(32) → Dense(1), {SunspotForecaster.ParameterCount} parameters");
-Console.WriteLine($"Training: {Epochs} epochs, batch {BatchSize}, Adam lr {LearningRate}, gradient norm clipped at {MaxGradientNorm}");
+Console.WriteLine($"Training: up to {Epochs} epochs, batch {BatchSize}, Adam lr {LearningRate}, gradient norm clipped at {MaxGradientNorm}, " +
+    $"early stopping after {Patience} epochs without a better validation MSE (the best epoch's weights are kept)");
 Console.WriteLine();
-Console.WriteLine(" epoch   train MSE   valid MSE");
 
-var optimizer = new Adam(LearningRate);
-var random = new SeededRandom(Seed);
-int[] order = new int[training.Count];
-for (int i = 0; i < order.Length; i++)
+// Train under a progress bar (the trainer reports after every batch, on this thread). When the output is not a
+// terminal, the bar is left out, so that the printed text stays the same from run to run.
+TrainingResult result;
+if (AnsiConsole.Profile.Capabilities.Interactive)
 {
-    order[i] = i;
-}
-
-Span<float> output = stackalloc float[1];
-Span<float> outputGradient = stackalloc float[1];
-float[] bestParameters = model.Parameters.ToArray();
-double bestValidation = double.PositiveInfinity;
-int bestEpoch = 0;
-var trainingClock = Stopwatch.StartNew();
-for (int epoch = 1; epoch <= Epochs; epoch++)
-{
-    random.Shuffle(order.AsSpan());
-    double trainingLoss = 0;
-    for (int start = 0; start < order.Length; start += BatchSize)
-    {
-        int batch = Math.Min(BatchSize, order.Length - start);
-        model.ZeroGradients();
-        for (int k = start; k < start + batch; k++)
+    result = AnsiConsole.Progress()
+        .AutoClear(false)
+        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+        .Start(context =>
         {
-            int sample = order[k];
-            model.Forward(training.Input(sample), output);
-            trainingLoss += Losses.MeanSquaredError(output, training.Target(sample), outputGradient);
+            ProgressTask task = context.AddTask("training", maxValue: Epochs);
+            TrainingResult fit = trainer.Fit(training.ToDataset(), validation.ToDataset(), new ProgressBarReporter(task));
+            task.Description = $"trained {fit.EpochsCompleted} epochs ({fit.StopReason})";
+            task.Value = task.MaxValue;
+            return fit;
+        });
+    Console.WriteLine();
+}
+else
+{
+    result = trainer.Fit(training.ToDataset(), validation.ToDataset());
+}
 
-            // The batch loss is the mean of the sample losses: each sample contributes 1/batch of its gradient.
-            outputGradient[0] /= batch;
-            model.Backward(outputGradient);
-        }
-
-        GradientClipping.ClipByGlobalNorm(model.Gradients, MaxGradientNorm);
-        optimizer.Step(model.Parameters, model.Gradients);
-    }
-
-    trainingLoss /= order.Length;
-    double validationLoss = MeanSquaredError(model, validation);
-    if (validationLoss < bestValidation)
+Console.WriteLine(" epoch   train MSE   valid MSE");
+foreach (EpochMetrics epoch in result.History)
+{
+    if (epoch.Epoch == 1 || epoch.Epoch % ReportEvery == 0 || epoch.Epoch == result.EpochsCompleted)
     {
-        bestValidation = validationLoss;
-        bestEpoch = epoch;
-        model.Parameters.CopyTo(bestParameters);
-    }
-
-    if (epoch == 1 || epoch % ReportEvery == 0)
-    {
-        Console.WriteLine($"{epoch,6}   {trainingLoss,9:F4}   {validationLoss,9:F4}");
+        Console.WriteLine($"{epoch.Epoch,6}   {epoch.TrainingLoss,9:F4}   {epoch.ValidationLoss,9:F4}");
     }
 }
 
-trainingClock.Stop();
-bestParameters.CopyTo(model.Parameters);
-Console.WriteLine($"Trained in {trainingClock.Elapsed.TotalSeconds:F1} s; keeping epoch {bestEpoch} (lowest validation MSE, {bestValidation:F4})");
+Console.WriteLine($"{(result.StopReason == StopReason.EarlyStopped ? "Stopped early" : "Finished")} after {result.EpochsCompleted} epochs " +
+    $"({result.Steps} steps); keeping epoch {result.BestEpoch} (lowest validation MSE, {result.BestValue:F4})");
 Console.WriteLine();
 
 // One-step-ahead forecasts on the held-out years: each uses the true values of the 24 years before it.
 Console.WriteLine("  year   actual    model    naive");
 double modelSquared = 0, modelAbsolute = 0, naiveSquared = 0, naiveAbsolute = 0;
+var testForecasts = new double[test.Count];
 for (int s = 0; s < test.Count; s++)
 {
     int year = test.FirstTargetYear + s;
-    model.Predict(test.Input(s), output);
-    double predicted = output[0] * std + mean;
+    double predicted = Forecast(model, test, s, mean, std);
+    testForecasts[s] = predicted;
     double actual = series[year];
     double naive = series[year - 1];
     modelSquared += (predicted - actual) * (predicted - actual);
@@ -136,18 +128,40 @@ Console.WriteLine($"  LSTM model       {modelRmse,8:F2} {modelMae,8:F2}");
 Console.WriteLine($"  naive (last year){naiveRmse,8:F2} {naiveMae,8:F2}");
 Console.WriteLine($"  model / naive    {modelRmse / naiveRmse,8:P0} {modelMae / naiveMae,8:P0}");
 Console.WriteLine();
+
+var validationForecasts = new double[validation.Count];
+for (int s = 0; s < validation.Count; s++)
+{
+    validationForecasts[s] = Forecast(model, validation, s, mean, std);
+}
+
+string outFolder = SamplePaths.OutputFolder();
+Directory.CreateDirectory(outFolder);
+string lossPlot = Path.Combine(outFolder, "loss.png");
+string forecastPlot = Path.Combine(outFolder, "forecast.png");
+Plots.Losses(result, lossPlot);
+Plots.Forecasts(series, validation, validationForecasts, test, testForecasts, forecastPlot);
+Console.WriteLine($"Plots: {Path.GetRelativePath(Environment.CurrentDirectory, lossPlot)} (training and validation loss per epoch), " +
+    $"{Path.GetRelativePath(Environment.CurrentDirectory, forecastPlot)} (forecasts against the truth, {LastTrainingYear + 1}–{series.LastYear})");
 Console.WriteLine($"Total run time {clock.Elapsed.TotalSeconds:F1} s");
 
-// Mean squared error of the model's inference over a window set, in normalized units.
-static double MeanSquaredError(SunspotForecaster model, WindowSet windows)
+// The model's one-step forecast for a window, in sunspot numbers.
+static double Forecast(SunspotForecaster model, WindowSet windows, int sample, float mean, float std)
 {
-    Span<float> prediction = stackalloc float[1];
-    double total = 0;
-    for (int s = 0; s < windows.Count; s++)
-    {
-        model.Predict(windows.Input(s), prediction);
-        total += Losses.MeanSquaredError(prediction, windows.Target(s));
-    }
+    Span<float> output = stackalloc float[1];
+    model.Predict(windows.Input(sample), output);
+    return output[0] * std + mean;
+}
 
-    return total / windows.Count;
+/// <summary>Moves the progress bar once per epoch and shows the latest losses in its description.</summary>
+internal sealed class ProgressBarReporter(ProgressTask task) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress value)
+    {
+        if (value.Phase == TrainingPhase.Epoch)
+        {
+            task.Value = value.Epoch;
+            task.Description = $"epoch {value.Epoch,3}/{value.Epochs}  train MSE {value.TrainingLoss:F4}  valid MSE {value.ValidationLoss:F4}";
+        }
+    }
 }

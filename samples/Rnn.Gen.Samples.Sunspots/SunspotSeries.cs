@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using Rnn.Gen.Data;
 
 namespace Rnn.Gen.Samples.Sunspots;
 
@@ -92,4 +93,7 @@ internal sealed class WindowSet
     public ReadOnlySpan<float> Input(int sample) => Inputs.AsSpan(sample * Steps, Steps);
 
     public ReadOnlySpan<float> Target(int sample) => Targets.AsSpan(sample, 1);
+
+    /// <summary>The windows as a trainer's dataset: inputs <c>[Count, Steps, 1]</c>, targets <c>[Count, 1, 1]</c>.</summary>
+    public Dataset ToDataset() => new(Inputs, Targets, Steps, inputSize: 1, outputSteps: 1, outputSize: 1);
 }
