@@ -233,6 +233,13 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void RNNGEN018_stateful_bidirectional() => Expect("RNNGEN018", """
+        [RnnModel(3, 5, Stateful = true)]
+        [[|Gru(4, Bidirectional = true)|]]
+        public partial class Model;
+        """, "Stateful");
+
+    [Fact]
     public void Every_descriptor_has_a_test()
     {
         string[] ids = typeof(Rnn.Gen.Generator.RnnModelGenerator).Assembly
@@ -241,7 +248,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(17, ids.Length);
+        Assert.Equal(18, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

@@ -88,6 +88,20 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Stateful_model_for_truncated_bptt()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Streams;
+
+            [RnnModel(inputSize: 1, steps: 32, Stateful = true)]
+            [Lstm(16, ReturnSequences = true)]
+            [Dense(1)]
+            public partial class NextValue;
+            """, "Streams.NextValue.g.cs");
+    }
+
+    [Fact]
     public void Dense_only_model_applies_at_every_step()
     {
         Check("""

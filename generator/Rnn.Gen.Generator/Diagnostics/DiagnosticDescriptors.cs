@@ -111,4 +111,10 @@ internal static class DiagnosticDescriptors
         "MergeMode without Bidirectional",
         "[{0}] sets MergeMode but is not bidirectional, so the merge mode has no effect; add Bidirectional = true or remove MergeMode",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor StatefulBidirectional = new(
+        "RNNGEN018",
+        "Stateful model with a bidirectional layer",
+        "[{0}] is bidirectional, but the model is Stateful: a reverse direction cannot carry its state into the next window; remove Bidirectional or Stateful",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -53,7 +53,7 @@ internal sealed class LstmEmitter : RecurrentEmitter
     {
         w.Line($"{ReadOnlySpan} gate = {CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")};");
         w.Line($"{ReadOnlySpan} tanhC = {CodeWriter.SliceAt("cache", Dir.Cache["tanhC"], H, "t")};");
-        w.Line($"{ReadOnlySpan} cPrev = {IsFirst} ? new {ReadOnlySpan}(s_zeros, 0, {H}) : {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, Previous)};");
+        w.Line($"{ReadOnlySpan} cPrev = {IsFirst} ? {Initial("initialC")} : {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, Previous)};");
         using (w.Block($"for (int j = 0; j < {H}; j++)"))
         {
             w.Line($"float i = gate[j], f = gate[{H} + j], n = gate[{2 * H} + j], o = gate[{3 * H} + j], tc = tanhC[j];");
@@ -73,7 +73,7 @@ internal sealed class LstmEmitter : RecurrentEmitter
 
     protected override void EmitTrainingStep(CodeWriter w, string inputs, string hRecurrent)
     {
-        w.Line($"{ReadOnlySpan} cPrev = {IsFirst} ? new {ReadOnlySpan}(s_zeros, 0, {H}) : {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, Previous)};");
+        w.Line($"{ReadOnlySpan} cPrev = {IsFirst} ? {Initial("initialC")} : {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, Previous)};");
         w.Line($"{DirectionStep}({inputs}.Slice(t * {In}, {In}), {hRecurrent}, cPrev, {CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["tanhC"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")});");
     }
 

@@ -99,6 +99,11 @@ internal static class ModelEmitter
         w.Line($"private readonly float[] _state = {NewArray(plan.StateSize)}; // Step: the recurrent state kept between calls");
         w.Line($"private readonly float[] _predictState = {NewArray(plan.StateSize)}; // Predict: its own recurrent state, so Step's is untouched");
         w.Line($"private readonly float[] _scratch = {NewArray(plan.ScratchSize)}; // temporaries of one step");
+        if (spec.Stateful)
+        {
+            w.Line($"private readonly float[] _carry = {NewArray(plan.StateSize)}; // Stateful: where the last Forward ended, where the next starts");
+        }
+
         if (plan.Layers.Any(l => l.Bidirectional))
         {
             w.Line($"private readonly float[] _predictCache = {NewArray(plan.CacheSize)}; // Predict: layer after layer, as Forward, without touching Forward's cache");
@@ -378,8 +383,20 @@ internal static class ModelEmitter
     {
         ModelSpec spec = plan.Spec;
         w.Line();
-        w.Summary("Zeroes the recurrent state that <see cref=\"Step\"/> keeps between calls.");
-        w.Line("public void ResetState() => global::System.Array.Clear(_state);");
+        if (spec.Stateful)
+        {
+            w.Summary("Zeroes the recurrent state that <see cref=\"Step\"/> keeps between calls, and the state the next Forward starts from (this model is stateful): call it at the start of each series.");
+            using (w.Block("public void ResetState()"))
+            {
+                w.Line("global::System.Array.Clear(_state);");
+                w.Line("global::System.Array.Clear(_carry);");
+            }
+        }
+        else
+        {
+            w.Summary("Zeroes the recurrent state that <see cref=\"Step\"/> keeps between calls.");
+            w.Line("public void ResetState() => global::System.Array.Clear(_state);");
+        }
         w.Line();
         w.Summary($"Streaming inference: runs one time step ([{spec.InputSize}] features) on the kept state and writes this step's output [{plan.OutputSize}] (for a many-to-one model, the head's output for the sequence so far).");
         using (w.Block($"public void Step({ReadOnlySpan} inputStep, {Span} outputStep)"))

@@ -55,8 +55,11 @@ internal abstract class RecurrentEmitter : LayerEmitter
     protected string Previous => Dir.Reverse ? "t + 1" : "t - 1";
 
     /// <summary>The previous hidden state in the cache, or the zero state at the direction's first step.</summary>
-    protected string PreviousHidden(string cache = "cache") =>
-        $"{IsFirst} ? new {ReadOnlySpan}(s_zeros, 0, {H}) : {CodeWriter.SliceAt(cache, Dir.Cache["h"], H, Previous)}";
+    protected string PreviousHidden(string cache = "cache") => $"{IsFirst} ? {Initial("initialH", cache)} : {CodeWriter.SliceAt(cache, Dir.Cache["h"], H, Previous)}";
+
+    /// <summary>The state a direction starts from: zero, or for a stateful model where the previous Forward ended (kept in the cache).</summary>
+    protected string Initial(string region, string cache = "cache") =>
+        Layer.Stateful ? CodeWriter.Slice(cache, Dir.Cache[region]) : $"new {ReadOnlySpan}(s_zeros, 0, {H})";
 
     public override void EmitMethods(CodeWriter w)
     {
@@ -141,10 +144,26 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>Backward: the recurrent weight's gradient, and dL/dh_(t-1) through W_hh added into <c>dh</c>.</summary>
     private void EmitRecurrentBackward(CodeWriter w, string gradient)
     {
+        if (Layer.Stateful)
+        {
+            // The window's initial state is not zero: W_hh saw it, though the gradient stops there (truncated BPTT).
+            string seen = HasRecurrentDropout ? CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t") : "hPrevious";
+            if (!HasRecurrentDropout)
+            {
+                w.Line($"{ReadOnlySpan} hPrevious = {PreviousHidden()};");
+            }
+
+            w.Line($"{Kernels}.OuterAdd({gradient}, {seen}, {Param("weight_hh", "g")});");
+        }
+
         using (w.Block($"if ({NotFirst})"))
         {
             string seen = HasRecurrentDropout ? CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t") : CodeWriter.SliceAt("cache", Dir.Cache["h"], H, Previous);
-            w.Line($"{Kernels}.OuterAdd({gradient}, {seen}, {Param("weight_hh", "g")});");
+            if (!Layer.Stateful)
+            {
+                w.Line($"{Kernels}.OuterAdd({gradient}, {seen}, {Param("weight_hh", "g")});");
+            }
+
             if (HasRecurrentDropout)
             {
                 w.Line($"{Span} dMasked = {CodeWriter.Slice("work", Dir.Work["dMaskedHidden"])};");
@@ -167,6 +186,16 @@ internal abstract class RecurrentEmitter : LayerEmitter
         {
             Dir = direction;
             w.Line($"// {DirectionName}, every step{(Layer.Kind == LayerKind.SimpleRnn ? "; backward needs only the hidden states" : ", keeping what backward needs")}.");
+            if (Layer.Stateful)
+            {
+                w.Line("// Stateful: start where the previous Forward ended, and keep that start for Backward.");
+                w.Line($"new {ReadOnlySpan}(_carry, {Dir.State["h"].Offset}, {H}).CopyTo({CodeWriter.Slice("cache", Dir.Cache["initialH"])});");
+                if (Dir.Cache.ContainsKey("initialC"))
+                {
+                    w.Line($"new {ReadOnlySpan}(_carry, {Dir.State["c"].Offset}, {H}).CopyTo({CodeWriter.Slice("cache", Dir.Cache["initialC"])});");
+                }
+            }
+
             if (HasRecurrentDropout)
             {
                 w.Line($"// Recurrent dropout (rate {Format(Layer.Spec.RecurrentDropout)}), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.");
@@ -190,6 +219,16 @@ internal abstract class RecurrentEmitter : LayerEmitter
                 }
 
                 EmitTrainingStep(w, inputs, hRecurrent);
+            }
+
+            if (Layer.Stateful)
+            {
+                w.Line("// The state at the last valid step is where the next Forward starts.");
+                w.Line($"{CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "length - 1")}.CopyTo(new {Span}(_carry, {Dir.State["h"].Offset}, {H}));");
+                if (Dir.Cache.ContainsKey("initialC"))
+                {
+                    w.Line($"{CodeWriter.SliceAt("cache", Dir.Cache["c"], H, "length - 1")}.CopyTo(new {Span}(_carry, {Dir.State["c"].Offset}, {H}));");
+                }
             }
 
             w.Line($"{CodeWriter.Slice("cache", Dir.Cache["h"])}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");

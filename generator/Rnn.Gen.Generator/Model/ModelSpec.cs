@@ -88,4 +88,11 @@ internal sealed record ModelSpec(
     string FullyQualifiedName,
     int InputSize,
     int Steps,
-    EquatableArray<LayerSpec> Layers);
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>
+    /// Forward continues from the state the previous Forward ended in (training over consecutive windows of a long
+    /// series), and Backward stops at the window's start: truncated backpropagation through time.
+    /// </summary>
+    public bool Stateful { get; init; }
+}

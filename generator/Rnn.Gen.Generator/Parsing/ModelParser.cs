@@ -98,6 +98,7 @@ internal static class ModelParser
             return Fail();
         }
 
+        bool stateful = modelAttribute.NamedArguments.Any(a => a.Key == "Stateful" && a.Value.Value is true);
         var modelSyntax = (AttributeSyntax)modelReference.GetSyntax(cancellationToken);
         CheckPositive(diagnostics, "The input size of [RnnModel]", inputSize, ArgumentLocation(modelSyntax, 0, "inputSize"));
         CheckPositive(diagnostics, "The step count of [RnnModel]", steps, ArgumentLocation(modelSyntax, 1, "steps"));
@@ -152,6 +153,11 @@ internal static class ModelParser
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RecurrentAfterLastStep, syntax.GetLocation(), display));
             }
 
+            if (layer.IsRecurrent && layer.Bidirectional && stateful)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StatefulBidirectional, syntax.GetLocation(), display));
+            }
+
             if (layer.IsRecurrent)
             {
                 sequence = layer.ReturnSequences;
@@ -186,7 +192,10 @@ internal static class ModelParser
             type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)),
             inputSize,
             steps,
-            layers.ToEquatableArray());
+            layers.ToEquatableArray())
+        {
+            Stateful = stateful,
+        };
 
         if (!CheckSize(spec, typeName, modelLocation, diagnostics))
         {

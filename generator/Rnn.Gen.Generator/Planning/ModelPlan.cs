@@ -85,6 +85,9 @@ internal sealed class LayerPlan
     public List<DirectionPlan> Directions { get; } = new();
     public int Steps { get; }
     public bool SequenceIn { get; }
+
+    /// <summary>The model is stateful: the layer starts each Forward from the state the previous one ended in.</summary>
+    public bool Stateful { get; init; }
     public bool SequenceOut { get; }
 
     /// <summary>How many positions a dense layer runs at: every step after a sequence, else one.</summary>
@@ -172,7 +175,7 @@ internal sealed class ModelPlan
         bool sequence = true;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
-            var layer = new LayerPlan(i, spec.Layers[i], inputSize, spec.Steps, sequence);
+            var layer = new LayerPlan(i, spec.Layers[i], inputSize, spec.Steps, sequence) { Stateful = spec.Stateful };
             AddParameters(layer, parameters);
             AddBuffers(layer, cache, work, state, scratch);
             plan.Layers.Add(layer);
@@ -302,6 +305,16 @@ internal sealed class ModelPlan
                     direction.Work["dPre"] = work.Add(h);
                     direction.Scratch["pre"] = scratch.Add(h);
                     break;
+            }
+
+            // Stateful: the state this Forward started from (the previous Forward's last), which Backward reads.
+            if (layer.Stateful)
+            {
+                direction.Cache["initialH"] = cache.Add(h);
+                if (layer.Kind == LayerKind.Lstm)
+                {
+                    direction.Cache["initialC"] = cache.Add(h);
+                }
             }
 
             // Recurrent dropout: one mask per sequence on h_(t-1), and the masked h_(t-1) of every step.

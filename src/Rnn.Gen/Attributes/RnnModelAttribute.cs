@@ -26,4 +26,11 @@ public sealed class RnnModelAttribute : Attribute
 
     /// <summary>Time steps per sample.</summary>
     public int Steps { get; }
+
+    /// <summary>
+    /// Train over consecutive windows of a long series (Keras's <c>stateful=True</c>): each <c>Forward</c> starts from
+    /// the state the previous one ended in, and <c>Backward</c> stops at the window's start (truncated backpropagation
+    /// through time). <c>ResetState()</c> starts a new series; <c>Predict</c> still starts from zero.
+    /// </summary>
+    public bool Stateful { get; set; }
 }
