@@ -29,6 +29,12 @@ namespace Rnn.Gen.Training;
 /// <see cref="LoadCheckpoint(string)"/> on a new trainer, continues the run. After setup, training allocates nothing
 /// per batch. A trainer is not thread-safe.
 /// </para>
+/// <para>
+/// A stateful model (<c>[RnnModel(..., Stateful = true)]</c>, Keras's <c>stateful=True</c>) sees the samples as
+/// consecutive windows of one series: train it with <see cref="TrainerOptions.Shuffle"/> off, so that the windows come
+/// in order; each epoch starts with <see cref="IRnnModel.ResetState"/>. Its carried state is not in checkpoints, so
+/// resume such a run from a checkpoint written at the end of an epoch.
+/// </para>
 /// </remarks>
 public sealed partial class Trainer
 {
@@ -217,6 +223,10 @@ public sealed partial class Trainer
                 {
                     batches.NextEpoch();
                     _epoch = default;
+
+                    // A stateful model (truncated BPTT over consecutive windows) starts its series again each epoch;
+                    // for any other model this only clears the streaming state, which training does not use.
+                    _model.ResetState();
                 }
 
                 BatchResult batch = TrainBatch(training, batches.Batch(_batchesDone));

@@ -114,6 +114,42 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_stateful_model_trains_on_windows_in_order_and_starts_again_each_epoch()
+    {
+        var model = new TinyStateful();
+        model.Initialize(2);
+        Dataset data = TrainingData.Regression(model, 7, seed: 3);
+        var trainer = new Trainer(model, new Sgd(0.1f), MseLoss.Instance, new TrainerOptions { Epochs = 2, BatchSize = 3, Shuffle = false });
+        trainer.Fit(data);
+
+        // By hand: the same windows in order, the state reset at each epoch, one SGD step per batch of 3, 3, 1.
+        var manual = new TinyStateful();
+        manual.Initialize(2);
+        var sgd = new Sgd(0.1f);
+        float[] output = new float[1], gradient = new float[1];
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            manual.ResetState();
+            for (int start = 0; start < 7; start += 3)
+            {
+                int count = Math.Min(3, 7 - start);
+                manual.ZeroGradients();
+                for (int i = start; i < start + count; i++)
+                {
+                    manual.Forward(data.Input(i), output);
+                    Losses.MeanSquaredError(output, data.Target(i), gradient);
+                    gradient[0] *= (float)(1.0 / count);
+                    manual.Backward(gradient);
+                }
+
+                sgd.Step(manual.Parameters, manual.Gradients);
+            }
+        }
+
+        Assert.Equal(manual.Parameters.ToArray(), model.Parameters.ToArray());
+    }
+
+    [Fact]
     public void The_same_seed_trains_bit_identical_models_and_another_seed_does_not()
     {
         float[] Train(long seed)

@@ -36,6 +36,12 @@ public partial class TinySequence;
 [Dense(1, Dropout = 0.1, BiasL1 = 1e-3)]
 public partial class TinyRegularized;
 
+/// <summary>Windows of one long series, each Forward continuing from the previous one (truncated BPTT).</summary>
+[RnnModel(inputSize: 2, steps: 5, Stateful = true)]
+[Lstm(3)]
+[Dense(1)]
+public partial class TinyStateful;
+
 /// <summary>The adding problem with 30 steps (the sample uses 100).</summary>
 [RnnModel(inputSize: 2, steps: 30)]
 [Lstm(16)]
