@@ -7,6 +7,7 @@ namespace Rnn.Gen.ReferenceVectors;
 /// The reference cases. Together they cover every recurrent kind (LSTM, GRU, Elman tanh and relu), input sizes 1 to 16,
 /// hidden sizes 1 to 128 (most of them not multiples of 8, so vector tails are exercised), 1 to 100 steps, 1 to 3
 /// stacked recurrent layers, many-to-one and many-to-many, and Dense heads with every activation, stacked two deep.
+/// Bidirectional layers and padded batches (variable-length samples) follow, each covering every kind.
 /// Keep the hidden-128 cases few and short: the committed vectors should stay a few MB.
 /// Appending a case leaves every other case's vectors unchanged (each case seeds from its own name).
 /// </summary>
@@ -22,7 +23,22 @@ internal static class Cases
 
     private static LayerSpec D(int units, Activation activation = Activation.Identity) => new(Dense, units, false, activation);
 
+    private static LayerSpec BiL(int hidden, bool seq = false, MergeMode merge = MergeMode.Concat) =>
+        new(Lstm, hidden, seq, Bidirectional: true, MergeMode: merge);
+
+    private static LayerSpec BiG(int hidden, bool seq = false, MergeMode merge = MergeMode.Concat) =>
+        new(Gru, hidden, seq, Bidirectional: true, MergeMode: merge);
+
+    private static LayerSpec BiRnnTanh(int hidden, bool seq = false, MergeMode merge = MergeMode.Concat) =>
+        new(SimpleRnn, hidden, seq, Activation.Tanh, Bidirectional: true, MergeMode: merge);
+
+    private static LayerSpec BiRnnRelu(int hidden, bool seq = false, MergeMode merge = MergeMode.Concat) =>
+        new(SimpleRnn, hidden, seq, Activation.Relu, Bidirectional: true, MergeMode: merge);
+
     private static CaseSpec C(int inputSize, int steps, params LayerSpec[] layers) => new(inputSize, steps, layers);
+
+    /// <summary>A padded case: a batch with one sample per length, each padded at the end to <paramref name="steps"/>.</summary>
+    private static CaseSpec P(int inputSize, int steps, int[] lengths, params LayerSpec[] layers) => new(inputSize, steps, layers, lengths);
 
     public static IReadOnlyList<CaseSpec> All { get; } = new[]
     {
@@ -70,5 +86,42 @@ internal static class Cases
         C(3, 6, L(8, seq: true), D(4, Activation.Relu), D(3, Activation.Softmax)),
         C(16, 3, G(5), D(3), D(2, Activation.Tanh)),
         C(7, 11, RnnRelu(9, seq: true), RnnTanh(3, seq: true)),
+
+        // Bidirectional (PyTorch's bidirectional=True; many-to-one merges h_n): every kind, every merge mode many-to-one
+        // and many-to-many, stacks with and without unidirectional layers, hidden sizes off multiples of 8.
+        C(3, 6, BiL(5, seq: true)),
+        C(4, 7, BiL(6), D(2)),
+        C(3, 5, BiG(7, seq: true), D(2, Activation.Tanh)),
+        C(2, 8, BiG(4)),
+        C(3, 6, BiRnnTanh(5, seq: true, MergeMode.Sum)),
+        C(2, 7, BiRnnRelu(6, merge: MergeMode.Average), D(1)),
+        C(3, 5, BiRnnTanh(4), D(2, Activation.Softmax)),
+        C(2, 6, BiRnnRelu(3, seq: true), D(2)),
+        C(4, 6, BiL(4, seq: true, MergeMode.Sum), D(3, Activation.Sigmoid)),
+        C(3, 7, BiL(5, merge: MergeMode.Multiply), D(2)),
+        C(2, 5, BiL(3, seq: true, MergeMode.Average)),
+        C(3, 6, BiG(6, merge: MergeMode.Sum), D(1)),
+        C(2, 6, BiG(4, seq: true, MergeMode.Multiply), L(5, seq: true), D(2)),
+        C(3, 8, BiL(6, seq: true), BiG(5), D(3, Activation.Softmax)),
+        C(3, 5, RnnTanh(4, seq: true), BiL(3, seq: true, MergeMode.Average), D(2, Activation.Relu)),
+        C(2, 6, BiG(5, seq: true, MergeMode.Average), BiRnnTanh(4, merge: MergeMode.Multiply)),
+        C(8, 10, BiL(19, seq: true), D(2)),
+        C(1, 40, BiG(4), D(1)),
+
+        // Padded batches (pack_padded_sequence): samples of different lengths, padding at the end, lengths unsorted.
+        P(3, 7, new[] { 7, 4, 1 }, L(5, seq: true), D(2)),
+        P(2, 8, new[] { 5, 8, 2 }, G(6), D(1)),
+        P(3, 6, new[] { 6, 3, 1 }, RnnTanh(4, seq: true)),
+        P(2, 6, new[] { 2, 6, 4 }, RnnRelu(5), D(2, Activation.Tanh)),
+        P(2, 7, new[] { 7, 3, 1 }, L(4, seq: true), G(3), D(1)),
+        P(3, 6, new[] { 4, 6, 2 }, G(5, seq: true), D(3, Activation.Softmax)),
+        P(3, 7, new[] { 7, 4, 1 }, BiL(4, seq: true), D(2, Activation.Tanh)),
+        P(2, 8, new[] { 8, 5, 1 }, BiG(5), D(2)),
+        P(3, 6, new[] { 3, 6, 2 }, BiRnnTanh(3, seq: true, MergeMode.Sum)),
+        P(2, 7, new[] { 2, 7, 5 }, BiRnnRelu(4, merge: MergeMode.Average), D(1)),
+        P(3, 8, new[] { 8, 5, 2 }, BiL(5, seq: true), BiG(4, merge: MergeMode.Average), D(3, Activation.Softmax)),
+        P(3, 6, new[] { 5, 2, 6 }, G(5, seq: true), BiRnnRelu(4, seq: true, MergeMode.Multiply), D(2)),
+        P(2, 9, new[] { 6, 2, 4 }, BiL(3)),
+        P(4, 10, new[] { 10, 7, 3, 1 }, BiL(9, seq: true, MergeMode.Sum), D(2)),
     };
 }

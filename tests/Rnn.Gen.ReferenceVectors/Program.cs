@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -101,9 +102,13 @@ internal static class Program
             }
         }
 
-        Tensor input = (torch.rand(new long[] { 1, spec.Steps, spec.InputSize }, ScalarType.Float64) * 2 - 1)
+        // A padded case is a batch, one sample per length; its input past each length is random too (it must not matter).
+        int batch = spec.Lengths?.Count ?? 1;
+        Tensor? lengths = spec.Lengths is null ? null : torch.tensor(spec.Lengths.Select(l => (long)l).ToArray(), ScalarType.Int64);
+        Tensor input = (torch.rand(new long[] { batch, spec.Steps, spec.InputSize }, ScalarType.Float64) * 2 - 1)
             .detach().requires_grad_(true);
-        Tensor output = model.Forward(input).squeeze(0);
+        Tensor output = model.Forward(input, lengths);
+        output = spec.Padded ? output : output.squeeze(0);
         Tensor doutput = torch.rand(output.shape, ScalarType.Float64) * 2 - 1;
         Tensor loss = (output * doutput).sum();
         loss.backward();
@@ -126,13 +131,26 @@ internal static class Program
         }
 
         Tensor inputGradient = input.grad ?? throw new InvalidOperationException($"{spec.Name}: the input has no gradient.");
-        var entries = new List<SafeTensorsEntry>
+        var entries = new List<SafeTensorsEntry>();
+        if (lengths is not null)
         {
-            Entry("input", input.squeeze(0)),
+            CheckPadded(spec, model, input, lengths, output, inputGradient);
+            byte[] bytes = new byte[batch * sizeof(long)];
+            for (int b = 0; b < batch; b++)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(b * sizeof(long)), spec.Lengths![b]);
+            }
+
+            entries.Add(SafeTensorsEntry.Raw("lengths", SafeTensorsDType.I64, new[] { batch }, bytes));
+        }
+
+        entries.AddRange(new[]
+        {
+            Entry("input", spec.Padded ? input : input.squeeze(0)),
             Entry("output", output),
             Entry("doutput", doutput),
-            Entry("grad/input", inputGradient.squeeze(0)),
-        };
+            Entry("grad/input", spec.Padded ? inputGradient : inputGradient.squeeze(0)),
+        });
         entries.AddRange(parameters);
         entries.AddRange(gradients);
 
@@ -151,10 +169,43 @@ internal static class Program
             ["libtorch"] = torch.__version__,
             ["writer"] = "tests/Rnn.Gen.ReferenceVectors",
         };
+        if (spec.Lengths is not null)
+        {
+            metadata["lengths"] = $"[{string.Join(", ", spec.Lengths)}]";
+            metadata["padding"] = "a batch of samples padded at the end to steps, run through pack_padded_sequence / pad_packed_sequence; "
+                + "padded steps output zeros (Linear outputs masked); input, output, doutput and grad/input have the batch first; "
+                + "parameter gradients are summed over the batch";
+        }
+
         SafeTensorsFile.Write(path, entries, metadata);
 
         return new CaseSummary(
             output.abs().max().item<double>(), maxGradient, inputGradient.abs().max().item<double>());
+    }
+
+    /// <summary>
+    /// Checks a padded batch against the same model run on each sample's valid prefix alone (no packing): equal outputs
+    /// over the valid steps, zeros past them, and no input gradient for the padding. Guards the packing, the batch
+    /// order of <c>h_n</c> and the masks.
+    /// </summary>
+    private static void CheckPadded(CaseSpec spec, TorchModel model, Tensor input, Tensor lengths, Tensor output, Tensor inputGradient)
+    {
+        using var _ = torch.no_grad();
+        for (int b = 0; b < spec.Lengths!.Count; b++)
+        {
+            int length = spec.Lengths[b];
+            Tensor prefix = model.Forward(input.narrow(0, b, 1).narrow(1, 0, length)).squeeze(0);
+            Tensor padded = output[b];
+            Tensor valid = spec.ManyToMany ? padded.narrow(0, 0, length) : padded;
+            double difference = (valid - prefix).abs().max().item<double>();
+            double past = spec.ManyToMany && length < spec.Steps ? padded.narrow(0, length, spec.Steps - length).abs().max().item<double>() : 0;
+            double padGradient = length < spec.Steps ? inputGradient[b].narrow(0, length, spec.Steps - length).abs().max().item<double>() : 0;
+            if (!(difference < 1e-12) || past != 0 || padGradient != 0)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"{spec.Name}: sample {b} (length {length}): packed vs prefix {difference:G3}, output past the length {past:G3}, input gradient past it {padGradient:G3}."));
+            }
+        }
     }
 
     internal static SafeTensorsEntry Entry(string name, Tensor tensor)

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -104,6 +105,34 @@ internal static class ReferenceAssert
         {
             throw new XunitException($"{caseName}: the layout covers {covered} parameters, ParameterCount is {model.ParameterCount}.");
         }
+    }
+
+    /// <summary>The per-sample lengths of a padded case (<c>lengths</c>: I64 as PyTorch's, or a float tensor of whole numbers).</summary>
+    public static int[] Lengths(string caseName, SafeTensor tensor)
+    {
+        if (tensor.Shape.Count != 1)
+        {
+            throw new XunitException($"{caseName}: lengths is [{string.Join(", ", tensor.Shape)}], expected one dimension.");
+        }
+
+        var lengths = new int[tensor.ElementCount];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            double value = tensor.DType switch
+            {
+                SafeTensorsDType.I64 => BinaryPrimitives.ReadInt64LittleEndian(tensor.Data.Span[(i * sizeof(long))..]),
+                SafeTensorsDType.I32 => BinaryPrimitives.ReadInt32LittleEndian(tensor.Data.Span[(i * sizeof(int))..]),
+                _ => tensor.ToDoubleArray()[i],
+            };
+            if (value != Math.Floor(value) || value < 1 || value > int.MaxValue)
+            {
+                throw new XunitException($"{caseName}: lengths[{i}] = {value} is not a positive whole number.");
+            }
+
+            lengths[i] = (int)value;
+        }
+
+        return lengths;
     }
 
     private static string Index(IReadOnlyList<int> shape, int flat)

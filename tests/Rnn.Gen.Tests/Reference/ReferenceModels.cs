@@ -205,6 +205,165 @@ internal partial class Gru5_Dense3_Dense2Tanh_I16_T3;
 [SimpleRnn(3, ReturnSequences = true, Activation = Activation.Tanh)]
 internal partial class RnnRelu9Seq_RnnTanh3Seq_I7_T11;
 
+[RnnModel(inputSize: 3, steps: 6)]
+[Lstm(5, ReturnSequences = true, Bidirectional = true)]
+internal partial class BiLstm5Seq_I3_T6;
+
+[RnnModel(inputSize: 4, steps: 7)]
+[Lstm(6, Bidirectional = true)]
+[Dense(2)]
+internal partial class BiLstm6_Dense2_I4_T7;
+
+[RnnModel(inputSize: 3, steps: 5)]
+[Gru(7, ReturnSequences = true, Bidirectional = true)]
+[Dense(2, Activation = Activation.Tanh)]
+internal partial class BiGru7Seq_Dense2Tanh_I3_T5;
+
+[RnnModel(inputSize: 2, steps: 8)]
+[Gru(4, Bidirectional = true)]
+internal partial class BiGru4_I2_T8;
+
+[RnnModel(inputSize: 3, steps: 6)]
+[SimpleRnn(5, ReturnSequences = true, Bidirectional = true, MergeMode = MergeMode.Sum, Activation = Activation.Tanh)]
+internal partial class BiRnnTanh5SumSeq_I3_T6;
+
+[RnnModel(inputSize: 2, steps: 7)]
+[SimpleRnn(6, Bidirectional = true, MergeMode = MergeMode.Average, Activation = Activation.Relu)]
+[Dense(1)]
+internal partial class BiRnnRelu6Average_Dense1_I2_T7;
+
+[RnnModel(inputSize: 3, steps: 5)]
+[SimpleRnn(4, Bidirectional = true, Activation = Activation.Tanh)]
+[Dense(2, Activation = Activation.Softmax)]
+internal partial class BiRnnTanh4_Dense2Softmax_I3_T5;
+
+[RnnModel(inputSize: 2, steps: 6)]
+[SimpleRnn(3, ReturnSequences = true, Bidirectional = true, Activation = Activation.Relu)]
+[Dense(2)]
+internal partial class BiRnnRelu3Seq_Dense2_I2_T6;
+
+[RnnModel(inputSize: 4, steps: 6)]
+[Lstm(4, ReturnSequences = true, Bidirectional = true, MergeMode = MergeMode.Sum)]
+[Dense(3, Activation = Activation.Sigmoid)]
+internal partial class BiLstm4SumSeq_Dense3Sigmoid_I4_T6;
+
+[RnnModel(inputSize: 3, steps: 7)]
+[Lstm(5, Bidirectional = true, MergeMode = MergeMode.Multiply)]
+[Dense(2)]
+internal partial class BiLstm5Multiply_Dense2_I3_T7;
+
+[RnnModel(inputSize: 2, steps: 5)]
+[Lstm(3, ReturnSequences = true, Bidirectional = true, MergeMode = MergeMode.Average)]
+internal partial class BiLstm3AverageSeq_I2_T5;
+
+[RnnModel(inputSize: 3, steps: 6)]
+[Gru(6, Bidirectional = true, MergeMode = MergeMode.Sum)]
+[Dense(1)]
+internal partial class BiGru6Sum_Dense1_I3_T6;
+
+[RnnModel(inputSize: 2, steps: 6)]
+[Gru(4, ReturnSequences = true, Bidirectional = true, MergeMode = MergeMode.Multiply)]
+[Lstm(5, ReturnSequences = true)]
+[Dense(2)]
+internal partial class BiGru4MultiplySeq_Lstm5Seq_Dense2_I2_T6;
+
+[RnnModel(inputSize: 3, steps: 8)]
+[Lstm(6, ReturnSequences = true, Bidirectional = true)]
+[Gru(5, Bidirectional = true)]
+[Dense(3, Activation = Activation.Softmax)]
+internal partial class BiLstm6Seq_BiGru5_Dense3Softmax_I3_T8;
+
+[RnnModel(inputSize: 3, steps: 5)]
+[SimpleRnn(4, ReturnSequences = true, Activation = Activation.Tanh)]
+[Lstm(3, ReturnSequences = true, Bidirectional = true, MergeMode = MergeMode.Average)]
+[Dense(2, Activation = Activation.Relu)]
+internal partial class RnnTanh4Seq_BiLstm3AverageSeq_Dense2Relu_I3_T5;
+
+[RnnModel(inputSize: 2, steps: 6)]
+[Gru(5, ReturnSequences = true, Bidirectional = true, MergeMode = MergeMode.Average)]
+[SimpleRnn(4, Bidirectional = true, MergeMode = MergeMode.Multiply, Activation = Activation.Tanh)]
+internal partial class BiGru5AverageSeq_BiRnnTanh4Multiply_I2_T6;
+
+[RnnModel(inputSize: 8, steps: 10)]
+[Lstm(19, ReturnSequences = true, Bidirectional = true)]
+[Dense(2)]
+internal partial class BiLstm19Seq_Dense2_I8_T10;
+
+[RnnModel(inputSize: 1, steps: 40)]
+[Gru(4, Bidirectional = true)]
+[Dense(1)]
+internal partial class BiGru4_Dense1_I1_T40;
+
+[RnnModel(inputSize: 3, steps: 7)]
+[Lstm(5, ReturnSequences = true)]
+[Dense(2)]
+internal partial class Lstm5Seq_Dense2_I3_T7_Len7_4_1;
+
+[RnnModel(inputSize: 2, steps: 8)]
+[Gru(6)]
+[Dense(1)]
+internal partial class Gru6_Dense1_I2_T8_Len5_8_2;
+
+[RnnModel(inputSize: 3, steps: 6)]
+[SimpleRnn(4, ReturnSequences = true, Activation = Activation.Tanh)]
+internal partial class RnnTanh4Seq_I3_T6_Len6_3_1;
+
+[RnnModel(inputSize: 2, steps: 6)]
+[SimpleRnn(5, Activation = Activation.Relu)]
+[Dense(2, Activation = Activation.Tanh)]
+internal partial class RnnRelu5_Dense2Tanh_I2_T6_Len2_6_4;
+
+[RnnModel(inputSize: 2, steps: 7)]
+[Lstm(4, ReturnSequences = true)]
+[Gru(3)]
+[Dense(1)]
+internal partial class Lstm4Seq_Gru3_Dense1_I2_T7_Len7_3_1;
+
+[RnnModel(inputSize: 3, steps: 6)]
+[Gru(5, ReturnSequences = true)]
+[Dense(3, Activation = Activation.Softmax)]
+internal partial class Gru5Seq_Dense3Softmax_I3_T6_Len4_6_2;
+
+[RnnModel(inputSize: 3, steps: 7)]
+[Lstm(4, ReturnSequences = true, Bidirectional = true)]
+[Dense(2, Activation = Activation.Tanh)]
+internal partial class BiLstm4Seq_Dense2Tanh_I3_T7_Len7_4_1;
+
+[RnnModel(inputSize: 2, steps: 8)]
+[Gru(5, Bidirectional = true)]
+[Dense(2)]
+internal partial class BiGru5_Dense2_I2_T8_Len8_5_1;
+
+[RnnModel(inputSize: 3, steps: 6)]
+[SimpleRnn(3, ReturnSequences = true, Bidirectional = true, MergeMode = MergeMode.Sum, Activation = Activation.Tanh)]
+internal partial class BiRnnTanh3SumSeq_I3_T6_Len3_6_2;
+
+[RnnModel(inputSize: 2, steps: 7)]
+[SimpleRnn(4, Bidirectional = true, MergeMode = MergeMode.Average, Activation = Activation.Relu)]
+[Dense(1)]
+internal partial class BiRnnRelu4Average_Dense1_I2_T7_Len2_7_5;
+
+[RnnModel(inputSize: 3, steps: 8)]
+[Lstm(5, ReturnSequences = true, Bidirectional = true)]
+[Gru(4, Bidirectional = true, MergeMode = MergeMode.Average)]
+[Dense(3, Activation = Activation.Softmax)]
+internal partial class BiLstm5Seq_BiGru4Average_Dense3Softmax_I3_T8_Len8_5_2;
+
+[RnnModel(inputSize: 3, steps: 6)]
+[Gru(5, ReturnSequences = true)]
+[SimpleRnn(4, ReturnSequences = true, Bidirectional = true, MergeMode = MergeMode.Multiply, Activation = Activation.Relu)]
+[Dense(2)]
+internal partial class Gru5Seq_BiRnnRelu4MultiplySeq_Dense2_I3_T6_Len5_2_6;
+
+[RnnModel(inputSize: 2, steps: 9)]
+[Lstm(3, Bidirectional = true)]
+internal partial class BiLstm3_I2_T9_Len6_2_4;
+
+[RnnModel(inputSize: 4, steps: 10)]
+[Lstm(9, ReturnSequences = true, Bidirectional = true, MergeMode = MergeMode.Sum)]
+[Dense(2)]
+internal partial class BiLstm9SumSeq_Dense2_I4_T10_Len10_7_3_1;
+
 // The model of the weight files in Weights/ (lstm_forecaster.*.safetensors).
 [RnnModel(inputSize: 3, steps: 20)]
 [Lstm(16)]
@@ -254,6 +413,38 @@ internal static class ReferenceModels
         "Lstm8Seq_Dense4Relu_Dense3Softmax_I3_T6",
         "Gru5_Dense3_Dense2Tanh_I16_T3",
         "RnnRelu9Seq_RnnTanh3Seq_I7_T11",
+        "BiLstm5Seq_I3_T6",
+        "BiLstm6_Dense2_I4_T7",
+        "BiGru7Seq_Dense2Tanh_I3_T5",
+        "BiGru4_I2_T8",
+        "BiRnnTanh5SumSeq_I3_T6",
+        "BiRnnRelu6Average_Dense1_I2_T7",
+        "BiRnnTanh4_Dense2Softmax_I3_T5",
+        "BiRnnRelu3Seq_Dense2_I2_T6",
+        "BiLstm4SumSeq_Dense3Sigmoid_I4_T6",
+        "BiLstm5Multiply_Dense2_I3_T7",
+        "BiLstm3AverageSeq_I2_T5",
+        "BiGru6Sum_Dense1_I3_T6",
+        "BiGru4MultiplySeq_Lstm5Seq_Dense2_I2_T6",
+        "BiLstm6Seq_BiGru5_Dense3Softmax_I3_T8",
+        "RnnTanh4Seq_BiLstm3AverageSeq_Dense2Relu_I3_T5",
+        "BiGru5AverageSeq_BiRnnTanh4Multiply_I2_T6",
+        "BiLstm19Seq_Dense2_I8_T10",
+        "BiGru4_Dense1_I1_T40",
+        "Lstm5Seq_Dense2_I3_T7_Len7_4_1",
+        "Gru6_Dense1_I2_T8_Len5_8_2",
+        "RnnTanh4Seq_I3_T6_Len6_3_1",
+        "RnnRelu5_Dense2Tanh_I2_T6_Len2_6_4",
+        "Lstm4Seq_Gru3_Dense1_I2_T7_Len7_3_1",
+        "Gru5Seq_Dense3Softmax_I3_T6_Len4_6_2",
+        "BiLstm4Seq_Dense2Tanh_I3_T7_Len7_4_1",
+        "BiGru5_Dense2_I2_T8_Len8_5_1",
+        "BiRnnTanh3SumSeq_I3_T6_Len3_6_2",
+        "BiRnnRelu4Average_Dense1_I2_T7_Len2_7_5",
+        "BiLstm5Seq_BiGru4Average_Dense3Softmax_I3_T8_Len8_5_2",
+        "Gru5Seq_BiRnnRelu4MultiplySeq_Dense2_I3_T6_Len5_2_6",
+        "BiLstm3_I2_T9_Len6_2_4",
+        "BiLstm9SumSeq_Dense2_I4_T10_Len10_7_3_1",
     };
 
     /// <summary>A new, uninitialized model of the case named <paramref name="caseName"/>.</summary>
@@ -296,6 +487,38 @@ internal static class ReferenceModels
         "Lstm8Seq_Dense4Relu_Dense3Softmax_I3_T6" => new Lstm8Seq_Dense4Relu_Dense3Softmax_I3_T6(),
         "Gru5_Dense3_Dense2Tanh_I16_T3" => new Gru5_Dense3_Dense2Tanh_I16_T3(),
         "RnnRelu9Seq_RnnTanh3Seq_I7_T11" => new RnnRelu9Seq_RnnTanh3Seq_I7_T11(),
+        "BiLstm5Seq_I3_T6" => new BiLstm5Seq_I3_T6(),
+        "BiLstm6_Dense2_I4_T7" => new BiLstm6_Dense2_I4_T7(),
+        "BiGru7Seq_Dense2Tanh_I3_T5" => new BiGru7Seq_Dense2Tanh_I3_T5(),
+        "BiGru4_I2_T8" => new BiGru4_I2_T8(),
+        "BiRnnTanh5SumSeq_I3_T6" => new BiRnnTanh5SumSeq_I3_T6(),
+        "BiRnnRelu6Average_Dense1_I2_T7" => new BiRnnRelu6Average_Dense1_I2_T7(),
+        "BiRnnTanh4_Dense2Softmax_I3_T5" => new BiRnnTanh4_Dense2Softmax_I3_T5(),
+        "BiRnnRelu3Seq_Dense2_I2_T6" => new BiRnnRelu3Seq_Dense2_I2_T6(),
+        "BiLstm4SumSeq_Dense3Sigmoid_I4_T6" => new BiLstm4SumSeq_Dense3Sigmoid_I4_T6(),
+        "BiLstm5Multiply_Dense2_I3_T7" => new BiLstm5Multiply_Dense2_I3_T7(),
+        "BiLstm3AverageSeq_I2_T5" => new BiLstm3AverageSeq_I2_T5(),
+        "BiGru6Sum_Dense1_I3_T6" => new BiGru6Sum_Dense1_I3_T6(),
+        "BiGru4MultiplySeq_Lstm5Seq_Dense2_I2_T6" => new BiGru4MultiplySeq_Lstm5Seq_Dense2_I2_T6(),
+        "BiLstm6Seq_BiGru5_Dense3Softmax_I3_T8" => new BiLstm6Seq_BiGru5_Dense3Softmax_I3_T8(),
+        "RnnTanh4Seq_BiLstm3AverageSeq_Dense2Relu_I3_T5" => new RnnTanh4Seq_BiLstm3AverageSeq_Dense2Relu_I3_T5(),
+        "BiGru5AverageSeq_BiRnnTanh4Multiply_I2_T6" => new BiGru5AverageSeq_BiRnnTanh4Multiply_I2_T6(),
+        "BiLstm19Seq_Dense2_I8_T10" => new BiLstm19Seq_Dense2_I8_T10(),
+        "BiGru4_Dense1_I1_T40" => new BiGru4_Dense1_I1_T40(),
+        "Lstm5Seq_Dense2_I3_T7_Len7_4_1" => new Lstm5Seq_Dense2_I3_T7_Len7_4_1(),
+        "Gru6_Dense1_I2_T8_Len5_8_2" => new Gru6_Dense1_I2_T8_Len5_8_2(),
+        "RnnTanh4Seq_I3_T6_Len6_3_1" => new RnnTanh4Seq_I3_T6_Len6_3_1(),
+        "RnnRelu5_Dense2Tanh_I2_T6_Len2_6_4" => new RnnRelu5_Dense2Tanh_I2_T6_Len2_6_4(),
+        "Lstm4Seq_Gru3_Dense1_I2_T7_Len7_3_1" => new Lstm4Seq_Gru3_Dense1_I2_T7_Len7_3_1(),
+        "Gru5Seq_Dense3Softmax_I3_T6_Len4_6_2" => new Gru5Seq_Dense3Softmax_I3_T6_Len4_6_2(),
+        "BiLstm4Seq_Dense2Tanh_I3_T7_Len7_4_1" => new BiLstm4Seq_Dense2Tanh_I3_T7_Len7_4_1(),
+        "BiGru5_Dense2_I2_T8_Len8_5_1" => new BiGru5_Dense2_I2_T8_Len8_5_1(),
+        "BiRnnTanh3SumSeq_I3_T6_Len3_6_2" => new BiRnnTanh3SumSeq_I3_T6_Len3_6_2(),
+        "BiRnnRelu4Average_Dense1_I2_T7_Len2_7_5" => new BiRnnRelu4Average_Dense1_I2_T7_Len2_7_5(),
+        "BiLstm5Seq_BiGru4Average_Dense3Softmax_I3_T8_Len8_5_2" => new BiLstm5Seq_BiGru4Average_Dense3Softmax_I3_T8_Len8_5_2(),
+        "Gru5Seq_BiRnnRelu4MultiplySeq_Dense2_I3_T6_Len5_2_6" => new Gru5Seq_BiRnnRelu4MultiplySeq_Dense2_I3_T6_Len5_2_6(),
+        "BiLstm3_I2_T9_Len6_2_4" => new BiLstm3_I2_T9_Len6_2_4(),
+        "BiLstm9SumSeq_Dense2_I4_T10_Len10_7_3_1" => new BiLstm9SumSeq_Dense2_I4_T10_Len10_7_3_1(),
         _ => throw new ArgumentException($"No reference case is named '{caseName}'.", nameof(caseName)),
     };
 }
