@@ -240,6 +240,63 @@ public class DiagnosticTests
         """, "Stateful");
 
     [Fact]
+    public void RNNGEN019_decoder_without_recurrent_layer() => Expect("RNNGEN019", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        [[|Decoder(3)|]]
+        [Dense(2)]
+        public partial class Model;
+        """, "no recurrent layer");
+
+    [Fact]
+    public void RNNGEN020_decoder_does_not_match_encoder() => Expect("RNNGEN020", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        [[|Decoder(3)|]]
+        [Gru(4)]
+        [Dense(2)]
+        public partial class Model;
+        """, "Lstm(4)");
+
+    [Fact]
+    public void RNNGEN021_one_to_many_with_several_steps() => Expect("RNNGEN021", """
+        [RnnModel(3, 5)]
+        [[|Decoder(3)|]]
+        [Gru(4)]
+        [Dense(2)]
+        public partial class Model;
+        """, "steps: 1");
+
+    [Fact]
+    public void RNNGEN022_stateful_decoder() => Expect("RNNGEN022", """
+        [RnnModel(3, 5, [|Stateful = true|])]
+        [Gru(4)]
+        [Decoder(3)]
+        [Gru(4)]
+        [Dense(2)]
+        public partial class Model;
+        """, "Stateful");
+
+    [Fact]
+    public void RNNGEN022_bidirectional_in_a_decoder_model() => Expect("RNNGEN022", """
+        [RnnModel(3, 5)]
+        [Gru(4, Bidirectional = true)]
+        [[|Decoder(3)|]]
+        [Gru(4)]
+        [Dense(2)]
+        public partial class Model;
+        """, "Bidirectional");
+
+    [Fact]
+    public void RNNGEN023_token_feedback_without_softmax() => Expect("RNNGEN023", """
+        [RnnModel(3, 1)]
+        [[|Decoder(3, Feedback = DecoderFeedback.Token)|]]
+        [Gru(4)]
+        [Dense(2)]
+        public partial class Model;
+        """, "Softmax");
+
+    [Fact]
     public void Every_descriptor_has_a_test()
     {
         string[] ids = typeof(Rnn.Gen.Generator.RnnModelGenerator).Assembly
@@ -248,7 +305,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(18, ids.Length);
+        Assert.Equal(23, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

@@ -102,6 +102,37 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Encoder_decoder_with_token_feedback()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Dates;
+
+            [RnnModel(inputSize: 40, steps: 30)]
+            [Lstm(64)]
+            [Decoder(10)]
+            [Lstm(64)]
+            [Dense(13, Activation = Activation.Softmax)]
+            public partial class DateTranslator;
+            """, "Dates.DateTranslator.g.cs");
+    }
+
+    [Fact]
+    public void One_to_many_with_output_feedback()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Curves;
+
+            [RnnModel(inputSize: 3, steps: 1)]
+            [Decoder(16)]
+            [Gru(12)]
+            [Dense(2)]
+            public partial class CurveFromParameters;
+            """, "Curves.CurveFromParameters.g.cs");
+    }
+
+    [Fact]
     public void Dense_only_model_applies_at_every_step()
     {
         Check("""

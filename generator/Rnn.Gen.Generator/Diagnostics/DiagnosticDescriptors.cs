@@ -117,4 +117,34 @@ internal static class DiagnosticDescriptors
         "Stateful model with a bidirectional layer",
         "[{0}] is bidirectional, but the model is Stateful: a reverse direction cannot carry its state into the next window; remove Bidirectional or Stateful",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DecoderWithoutRecurrentLayer = new(
+        "RNNGEN019",
+        "Decoder without a recurrent layer",
+        "[{0}] is followed by no recurrent layer; a decoder needs at least one, for example [Decoder(10)] [Lstm(64)] [Dense(12, Activation = Activation.Softmax)]",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DecoderDoesNotMatchEncoder = new(
+        "RNNGEN020",
+        "Decoder does not match the encoder",
+        "The decoder's recurrent layers must match the encoder's, whose final states they start from: the encoder has {0}, the decoder {1}; declare the same kinds and hidden sizes in the same order",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor OneToManyNeedsOneStep = new(
+        "RNNGEN021",
+        "One-to-many model with more than one input step",
+        "A decoder with no encoder layer above it takes one input vector, but [RnnModel] declares {0} steps; use steps: 1, or add encoder layers above [Decoder]",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DecoderUnsupportedOption = new(
+        "RNNGEN022",
+        "Option not supported with a decoder",
+        "{0} cannot be combined with [Decoder]: {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TokenFeedbackNeedsSoftmax = new(
+        "RNNGEN023",
+        "Token feedback needs a Softmax head",
+        "[{0}] feeds back tokens, which needs a last layer [Dense(n, Activation = Activation.Softmax)] to choose them from; add one or use Feedback = DecoderFeedback.Output",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -14,7 +14,7 @@ internal sealed class DenseEmitter : LayerEmitter
     private ActivationKind Activation => Layer.Spec.Activation;
 
     /// <summary>The positions the layer runs at: every valid step after a sequence, else one.</summary>
-    private string Positions => Layer.SequenceIn ? "length" : "1";
+    private string Positions => Layer.SequenceIn ? Len : "1";
 
     public override string Description =>
         $"layer {Layer.Index}, Dense {In} -> {H}{(Activation == ActivationKind.Identity ? string.Empty : " " + Activation.ToString().ToLowerInvariant())}{(Layer.Positions > 1 ? $" at each of {Layer.Positions} steps" : string.Empty)}{TrainingOptions}";
@@ -42,7 +42,7 @@ internal sealed class DenseEmitter : LayerEmitter
             w.Line($"{Span} g = _gradients;");
             w.Line($"{ReadOnlySpan} cache = _cache;");
             w.Line($"{Span} work = _work;");
-            if (Layer.SequenceIn)
+            if (Layer.SequenceIn && !Layer.InDecoder)
             {
                 w.Line("int length = _length; // the valid steps of the last Forward");
             }
@@ -78,7 +78,7 @@ internal sealed class DenseEmitter : LayerEmitter
             w.Line($"{StepMethod}({inputs}.Slice(t * {In}, {In}), {CodeWriter.SliceAt("cache", Layer.Output, H, "t")});");
         }
 
-        if (Layer.SequenceIn)
+        if (Layer.SequenceIn && !Layer.InDecoder)
         {
             w.Line($"{CodeWriter.Slice("cache", Layer.Output)}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");
         }

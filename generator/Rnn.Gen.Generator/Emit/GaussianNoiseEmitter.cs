@@ -29,7 +29,7 @@ internal sealed class GaussianNoiseEmitter : LayerEmitter
         w.Line($"// {Description}.");
         w.Line($"if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian({inputs}, {CodeWriter.Slice("cache", Layer.Output)}, {Deviation}, _trainingRandom);");
         w.Line($"else {inputs}.CopyTo({CodeWriter.Slice("cache", Layer.Output)});");
-        if (Layer.SequenceIn)
+        if (Layer.SequenceIn && !Layer.InDecoder)
         {
             w.Line($"{CodeWriter.Slice("cache", Layer.Output)}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");
         }

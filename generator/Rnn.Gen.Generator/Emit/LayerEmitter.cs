@@ -44,6 +44,9 @@ internal abstract class LayerEmitter
 
     protected bool HasInputDropout => Layer.Spec.Dropout > 0;
 
+    /// <summary>The steps the layer runs: the sample's valid <c>length</c>, or all of a decoder's steps.</summary>
+    protected string Len => Layer.InDecoder ? Layer.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture) : "length";
+
     /// <summary>What training adds to the layer, for descriptions: <c>, dropout 0.2, recurrent dropout 0.1</c>.</summary>
     protected string TrainingOptions =>
         (HasInputDropout ? $", dropout {Format(Layer.Spec.Dropout)}" : string.Empty)

@@ -46,7 +46,14 @@ internal sealed class LstmEmitter : RecurrentEmitter
     {
         w.Line($"{Span} dc = {CodeWriter.Slice("work", Dir.Work["dc"])}; // dL/dc_t, carried back through time");
         w.Line($"{Span} dGates = {CodeWriter.Slice("work", Dir.Work["dGates"])}; // dL/d(pre-activation), rows i, f, g, o");
-        w.Line("dc.Clear();");
+        if (Layer.Partner is { } decoder && !Layer.InDecoder)
+        {
+            w.Line($"{CodeWriter.Slice("work", decoder.Directions[0].Work["dc"])}.CopyTo(dc); // the final cell state's gradient, from the decoder's start");
+        }
+        else
+        {
+            w.Line("dc.Clear();");
+        }
     }
 
     protected override string EmitBackwardStep(CodeWriter w)

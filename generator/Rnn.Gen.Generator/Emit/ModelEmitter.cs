@@ -61,6 +61,12 @@ internal static class ModelEmitter
             EmitForward(w, plan, layers);
             EmitBackward(w, plan, layers);
             EmitStreaming(w, plan, recurrent, dense);
+            if (spec.Decoder is { } decoder)
+            {
+                DecoderEmitter.EmitMembers(w, plan, decoder);
+                DecoderEmitter.EmitDecode(w, plan, decoder, recurrent, dense);
+            }
+
             EmitInterface(w);
             foreach (LayerEmitter layer in layers)
             {
@@ -99,6 +105,11 @@ internal static class ModelEmitter
         w.Line($"private readonly float[] _state = {NewArray(plan.StateSize)}; // Step: the recurrent state kept between calls");
         w.Line($"private readonly float[] _predictState = {NewArray(plan.StateSize)}; // Predict: its own recurrent state, so Step's is untouched");
         w.Line($"private readonly float[] _scratch = {NewArray(plan.ScratchSize)}; // temporaries of one step");
+        if (spec.Decoder is not null)
+        {
+            w.Line($"private readonly float[] _feedback = {NewArray(plan.OutputLength)}; // Forward: what free-running decoding fed back, step by step");
+        }
+
         if (spec.Stateful)
         {
             w.Line($"private readonly float[] _carry = {NewArray(plan.StateSize)}; // Stateful: where the last Forward ended, where the next starts");
@@ -251,6 +262,12 @@ internal static class ModelEmitter
             EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
             EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
             EmitStepCountCheck(w, spec.Steps);
+            if (spec.Decoder is not null)
+            {
+                w.Line("Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding");
+                return; // disposing the block closes the method
+            }
+
             if (plan.Layers.Any(l => l.Bidirectional))
             {
                 w.Line("// A bidirectional layer needs the whole sequence: run layer after layer, in a cache of Predict's own.");
@@ -300,7 +317,17 @@ internal static class ModelEmitter
             EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
             EmitStepCountCheck(w, spec.Steps);
             w.Line($"{Span} cache = _cache;");
-            w.Line("ForwardCore(input, cache, training: true, length);");
+            if (spec.Decoder is not null)
+            {
+                w.Line("// Free-running: decode greedily, then run the training pass on what was fed back (as constants).");
+                w.Line("Decode(input, output, length, _feedback, default, 0f, 0, null);");
+                w.Line("ForwardCore(input, cache, training: true, length, _feedback);");
+            }
+            else
+            {
+                w.Line("ForwardCore(input, cache, training: true, length);");
+            }
+
             w.Line($"{OutputView(plan.Head, "cache")}.CopyTo(output);");
             w.Line("_length = length;");
             w.Line("_hasForward = true;");
@@ -308,15 +335,23 @@ internal static class ModelEmitter
 
         w.Line();
         w.Summary("Runs every layer over the first <paramref name=\"length\"/> steps, layer after layer, into <paramref name=\"cache\"/>; dropout and noise only when <paramref name=\"training\"/>.");
-        using (w.Block($"private void ForwardCore({ReadOnlySpan} input, {Span} cache, bool training, int length)"))
+        string feedbackParameter = spec.Decoder is null ? string.Empty : $", {ReadOnlySpan} feedback";
+        using (w.Block($"private void ForwardCore({ReadOnlySpan} input, {Span} cache, bool training, int length{feedbackParameter})"))
         {
             w.Line($"{Span} scratch = _scratch;");
             w.Line($"input.CopyTo({CodeWriter.Slice("cache", plan.InputCache)});");
             for (int i = 0; i < layers.Count; i++)
             {
                 string name = $"x{i}";
+                string source = i == 0 ? CodeWriter.Slice("cache", plan.InputCache) : OutputView(layers[i - 1].Layer, "cache");
+                if (spec.Decoder is { } decoder && i == decoder.FirstLayer)
+                {
+                    DecoderEmitter.EmitDecoderStart(w, plan, decoder);
+                    source = CodeWriter.Slice("cache", plan.DecoderInput);
+                }
+
                 w.Line();
-                w.Line($"{ReadOnlySpan} {name} = {(i == 0 ? CodeWriter.Slice("cache", plan.InputCache) : OutputView(layers[i - 1].Layer, "cache"))};");
+                w.Line($"{ReadOnlySpan} {name} = {source};");
                 layers[i].EmitTrainingForward(w, name);
             }
         }
@@ -360,6 +395,12 @@ internal static class ModelEmitter
             }
 
             w.Line($"outputGradient.CopyTo({OutputGradientView(plan.Head, "work")});");
+            if (spec.Decoder is { } decoder)
+            {
+                DecoderEmitter.EmitBackward(w, plan, decoder, layers);
+                return; // disposing the block closes the method
+            }
+
             for (int i = layers.Count - 1; i >= 0; i--)
             {
                 w.Line();
@@ -409,6 +450,12 @@ internal static class ModelEmitter
                 return;
             }
 
+            if (spec.Decoder is not null)
+            {
+                w.Line("throw new global::System.InvalidOperationException(\"This model decodes a whole output sequence from its input: use Predict, or Generate to sample.\");");
+                return;
+            }
+
             w.Line($"{Span} state = _state;");
             w.Line($"{Span} scratch = _scratch;");
             string x = EmitRecurrentStep(w, recurrent, "inputStep", "state");
@@ -441,7 +488,7 @@ internal static class ModelEmitter
     }
 
     /// <summary>The dense layers on one position, the last one writing straight into <paramref name="output"/>.</summary>
-    private static void EmitHead(CodeWriter w, List<LayerEmitter> dense, string input, string output)
+    internal static void EmitHead(CodeWriter w, List<LayerEmitter> dense, string input, string output)
     {
         if (dense.Count == 0)
         {

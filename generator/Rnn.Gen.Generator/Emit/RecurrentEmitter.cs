@@ -41,15 +41,15 @@ internal abstract class RecurrentEmitter : LayerEmitter
     protected string DirectionName => !Layer.Bidirectional ? Description : $"{Description}, {(Dir.Reverse ? "reverse" : "forward")} direction";
 
     /// <summary>The loop over steps in the order the direction runs.</summary>
-    protected string ForwardLoop => Dir.Reverse ? "for (int t = length - 1; t >= 0; t--)" : "for (int t = 0; t < length; t++)";
+    protected string ForwardLoop => Dir.Reverse ? $"for (int t = {Len} - 1; t >= 0; t--)" : $"for (int t = 0; t < {Len}; t++)";
 
     /// <summary>The loop over steps backward through time: the opposite order.</summary>
-    protected string BackwardLoop => Dir.Reverse ? "for (int t = 0; t < length; t++)" : "for (int t = length - 1; t >= 0; t--)";
+    protected string BackwardLoop => Dir.Reverse ? $"for (int t = 0; t < {Len}; t++)" : $"for (int t = {Len} - 1; t >= 0; t--)";
 
     /// <summary>The step the direction starts from the zero state: the first, or for the reverse direction the sample's last valid step.</summary>
-    protected string IsFirst => Dir.Reverse ? "t == length - 1" : "t == 0";
+    protected string IsFirst => Dir.Reverse ? $"t == {Len} - 1" : "t == 0";
 
-    protected string NotFirst => Dir.Reverse ? "t < length - 1" : "t > 0";
+    protected string NotFirst => Dir.Reverse ? $"t < {Len} - 1" : "t > 0";
 
     /// <summary>The index of the previous step in the direction's order.</summary>
     protected string Previous => Dir.Reverse ? "t + 1" : "t - 1";
@@ -59,7 +59,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
 
     /// <summary>The state a direction starts from: zero, or for a stateful model where the previous Forward ended (kept in the cache).</summary>
     protected string Initial(string region, string cache = "cache") =>
-        Layer.Stateful ? CodeWriter.Slice(cache, Dir.Cache[region]) : $"new {ReadOnlySpan}(s_zeros, 0, {H})";
+        Layer.HasInitialState ? CodeWriter.Slice(cache, Dir.Cache[region]) : $"new {ReadOnlySpan}(s_zeros, 0, {H})";
 
     public override void EmitMethods(CodeWriter w)
     {
@@ -111,7 +111,11 @@ internal abstract class RecurrentEmitter : LayerEmitter
             w.Line($"{Span} g = _gradients;");
             w.Line($"{ReadOnlySpan} cache = _cache;");
             w.Line($"{Span} work = _work;");
-            w.Line("int length = _length; // the valid steps of the last Forward");
+            if (!Layer.InDecoder)
+            {
+                w.Line("int length = _length; // the valid steps of the last Forward");
+            }
+
             w.Line($"{Span} dOut = {CodeWriter.Slice("work", Dir.Work["dH"])}; // dL/dh_t from {(Layer.Bidirectional ? "the merge" : "the layer above")}");
             w.Line($"{Span} dh = {CodeWriter.Slice("work", Dir.Work["dh"])}; // dL/dh_t, carried back through time");
             EmitBackwardLocals(w);
@@ -144,6 +148,32 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>Backward: the recurrent weight's gradient, and dL/dh_(t-1) through W_hh added into <c>dh</c>.</summary>
     private void EmitRecurrentBackward(CodeWriter w, string gradient)
     {
+        if (Layer.StartsFromEncoder)
+        {
+            // The decoder's start state is the encoder's final state: W_hh saw it, and the gradient goes on to the encoder.
+            string seenFirst = HasRecurrentDropout ? CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t") : "hPrevious";
+            if (!HasRecurrentDropout)
+            {
+                w.Line($"{ReadOnlySpan} hPrevious = {PreviousHidden()};");
+            }
+
+            w.Line($"{Kernels}.OuterAdd({gradient}, {seenFirst}, {Param("weight_hh", "g")});");
+            if (HasRecurrentDropout)
+            {
+                w.Line($"{Span} dMasked = {CodeWriter.Slice("work", Dir.Work["dMaskedHidden"])};");
+                w.Line("dMasked.Clear();");
+                w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dMasked);");
+                w.Line($"{Kernels}.Multiply(dMasked, {CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, dMasked); // through the recurrent dropout mask");
+                w.Line($"{Kernels}.Add(dMasked, dh); // to h_({Previous}), or at the first step to the start state");
+            }
+            else
+            {
+                w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dh); // to h_({Previous}), or at the first step to the start state");
+            }
+
+            return;
+        }
+
         if (Layer.Stateful)
         {
             // The window's initial state is not zero: W_hh saw it, though the gradient stops there (truncated BPTT).
@@ -231,7 +261,10 @@ internal abstract class RecurrentEmitter : LayerEmitter
                 }
             }
 
-            w.Line($"{CodeWriter.Slice("cache", Dir.Cache["h"])}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");
+            if (!Layer.InDecoder)
+            {
+                w.Line($"{CodeWriter.Slice("cache", Dir.Cache["h"])}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");
+            }
         }
 
         Dir = Layer.Directions[0];

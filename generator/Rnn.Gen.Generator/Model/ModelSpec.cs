@@ -29,6 +29,23 @@ internal enum MergeModeKind
     Average = 3,
 }
 
+/// <summary>What a decoder feeds back (resolved: never Auto).</summary>
+internal enum FeedbackKind
+{
+    Output = 1,
+    Token = 2,
+}
+
+/// <summary>A decoder: the layers from <paramref name="FirstLayer"/> on run for <paramref name="OutputSteps"/> steps.</summary>
+/// <param name="FirstLayer">Index in <see cref="ModelSpec.Layers"/> of the first decoder layer.</param>
+/// <param name="OutputSteps">Steps the decoder produces.</param>
+/// <param name="Feedback">What is fed back.</param>
+internal sealed record DecoderSpec(int FirstLayer, int OutputSteps, FeedbackKind Feedback)
+{
+    /// <summary>With no encoder layer the model is one-to-many: its input is given at every decoder step.</summary>
+    public bool OneToMany => FirstLayer == 0;
+}
+
 /// <summary>One declared layer, as written by the user and validated by the parser.</summary>
 /// <param name="Kind">The layer kind.</param>
 /// <param name="Size">Hidden size of a recurrent layer, units of a dense layer.</param>
@@ -95,4 +112,7 @@ internal sealed record ModelSpec(
     /// series), and Backward stops at the window's start: truncated backpropagation through time.
     /// </summary>
     public bool Stateful { get; init; }
+
+    /// <summary>The decoder of an encoder–decoder or one-to-many model; null for other models.</summary>
+    public DecoderSpec? Decoder { get; init; }
 }

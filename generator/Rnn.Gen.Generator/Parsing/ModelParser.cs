@@ -27,9 +27,10 @@ internal static class ModelParser
     public const string SimpleRnnAttributeName = "Rnn.Gen.SimpleRnnAttribute";
     public const string DenseAttributeName = "Rnn.Gen.DenseAttribute";
     public const string GaussianNoiseAttributeName = "Rnn.Gen.GaussianNoiseAttribute";
+    public const string DecoderAttributeName = "Rnn.Gen.DecoderAttribute";
 
     public static readonly ImmutableArray<string> LayerAttributeNames =
-        ImmutableArray.Create(LstmAttributeName, GruAttributeName, SimpleRnnAttributeName, DenseAttributeName, GaussianNoiseAttributeName);
+        ImmutableArray.Create(LstmAttributeName, GruAttributeName, SimpleRnnAttributeName, DenseAttributeName, GaussianNoiseAttributeName, DecoderAttributeName);
 
     /// <summary>Only type declarations can carry the attributes (their usage is Class).</summary>
     public static bool IsCandidate(SyntaxNode node, CancellationToken _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax;
@@ -133,9 +134,26 @@ internal static class ModelParser
 
         var layers = new List<LayerSpec>();
         bool sequence = true, afterDense = false, layersValid = true;
+        (int Index, int OutputSteps, int Feedback, AttributeSyntax Syntax)? decoder = null;
         foreach ((AttributeData data, AttributeSyntax syntax) in layerAttributes)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (data.AttributeClass!.ToDisplayString() == DecoderAttributeName)
+            {
+                // Not a layer: the marker where the decoder starts. Its layers run over a sequence of their own.
+                if (!TryGetInt(data, 0, out int outputSteps))
+                {
+                    layersValid = false;
+                    continue;
+                }
+
+                layersValid &= CheckPositive(diagnostics, $"The output step count of [{Display(syntax)}]", outputSteps, ArgumentLocation(syntax, 0, "outputSteps"));
+                int feedback = data.NamedArguments.FirstOrDefault(a => a.Key == "Feedback").Value.Value is int f ? f : 0;
+                decoder = (layers.Count, outputSteps, feedback, syntax);
+                sequence = true;
+                continue;
+            }
+
             LayerSpec? layer = ParseLayer(data, syntax, diagnostics);
             if (layer is null)
             {
@@ -160,7 +178,7 @@ internal static class ModelParser
 
             if (layer.IsRecurrent)
             {
-                sequence = layer.ReturnSequences;
+                sequence = layer.ReturnSequences || decoder is not null; // decoder layers return every step
             }
             else if (layer.Kind == LayerKind.Dense)
             {
@@ -180,6 +198,12 @@ internal static class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, modelLocation, typeName));
         }
 
+        DecoderSpec? decoderSpec = null;
+        if (decoder is { } marker && layersValid)
+        {
+            decoderSpec = ValidateDecoder(marker.Index, marker.OutputSteps, marker.Feedback, marker.Syntax, layers, steps, stateful, modelSyntax, diagnostics);
+        }
+
         if (!layersValid || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
         {
             return Fail();
@@ -195,6 +219,7 @@ internal static class ModelParser
             layers.ToEquatableArray())
         {
             Stateful = stateful,
+            Decoder = decoderSpec,
         };
 
         if (!CheckSize(spec, typeName, modelLocation, diagnostics))
@@ -377,6 +402,57 @@ internal static class ModelParser
             RecurrentDropout = Factor("RecurrentDropout"),
             Penalties = new Penalties(Factor("KernelL1"), Factor("KernelL2"), Factor("RecurrentL1"), Factor("RecurrentL2"), Factor("BiasL1"), Factor("BiasL2")),
         };
+    }
+
+    /// <summary>The rules of a decoder; returns its spec (null when it is invalid, with diagnostics added).</summary>
+    private static DecoderSpec? ValidateDecoder(int first, int outputSteps, int feedback, AttributeSyntax syntax, List<LayerSpec> layers, int steps,
+        bool stateful, AttributeSyntax modelSyntax, List<DiagnosticInfo> diagnostics)
+    {
+        string display = Display(syntax);
+        int errors = diagnostics.Count;
+        List<LayerSpec> encoder = layers.Take(first).Where(l => l.IsRecurrent).ToList();
+        List<LayerSpec> decoder = layers.Skip(first).Where(l => l.IsRecurrent).ToList();
+        if (decoder.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DecoderWithoutRecurrentLayer, syntax.GetLocation(), display));
+        }
+        else if (encoder.Count > 0 && !encoder.Select(l => (l.Kind, l.Size)).SequenceEqual(decoder.Select(l => (l.Kind, l.Size))))
+        {
+            static string Describe(IEnumerable<LayerSpec> recurrent) => string.Join(", ", recurrent.Select(l => $"{l.Kind}({l.Size})"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DecoderDoesNotMatchEncoder, syntax.GetLocation(), Describe(encoder), Describe(decoder)));
+        }
+
+        if (encoder.Count == 0 && steps != 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OneToManyNeedsOneStep, syntax.GetLocation(), steps.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (stateful)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DecoderUnsupportedOption, NamedArgumentLocation(modelSyntax, "Stateful"), "Stateful",
+                "a decoder's states come from its encoder, not from the previous Forward"));
+        }
+
+        if (layers.Any(l => l.Bidirectional))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DecoderUnsupportedOption, syntax.GetLocation(), "Bidirectional",
+                "a decoder runs forward only, and its states match the encoder's one direction"));
+        }
+
+        LayerSpec last = layers[layers.Count - 1];
+        bool softmaxHead = last.Kind == LayerKind.Dense && last.Activation == ActivationKind.Softmax;
+        FeedbackKind kind = feedback switch
+        {
+            1 => FeedbackKind.Output,
+            2 => FeedbackKind.Token,
+            _ => softmaxHead ? FeedbackKind.Token : FeedbackKind.Output,
+        };
+        if (kind == FeedbackKind.Token && !softmaxHead)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TokenFeedbackNeedsSoftmax, syntax.GetLocation(), display));
+        }
+
+        return diagnostics.Count == errors ? new DecoderSpec(first, outputSteps, kind) : null;
     }
 
     private static bool CheckFactor(List<DiagnosticInfo> diagnostics, string what, string display, double value, Location location)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Rnn.Gen.Generator.Model;
 
 namespace Rnn.Gen.Generator.Planning;
@@ -69,6 +70,9 @@ internal sealed class LayerPlan
         SequenceOut = spec.IsRecurrent ? spec.ReturnSequences : sequenceIn;
     }
 
+    /// <summary>Decoder recurrent layers return every step, whatever ReturnSequences says.</summary>
+    public void ReturnEveryStep() => SequenceOut = true;
+
     public int Index { get; }
     public LayerSpec Spec { get; }
     public LayerKind Kind => Spec.Kind;
@@ -88,7 +92,19 @@ internal sealed class LayerPlan
 
     /// <summary>The model is stateful: the layer starts each Forward from the state the previous one ended in.</summary>
     public bool Stateful { get; init; }
-    public bool SequenceOut { get; }
+
+    /// <summary>The layer belongs to a decoder: it runs for the decoder's output steps.</summary>
+    public bool InDecoder { get; init; }
+
+    /// <summary>A decoder's recurrent layer: its start state is its encoder layer's final state (zero for one-to-many).</summary>
+    public bool StartsFromEncoder => InDecoder && Spec.IsRecurrent;
+
+    /// <summary>The layer starts from a state kept in the cache (stateful models, decoders) rather than zero.</summary>
+    public bool HasInitialState => Stateful || StartsFromEncoder;
+
+    /// <summary>For an encoder's recurrent layer, the decoder layer that starts from its final state; for that decoder layer, the encoder layer.</summary>
+    public LayerPlan? Partner { get; set; }
+    public bool SequenceOut { get; private set; }
 
     /// <summary>How many positions a dense layer runs at: every step after a sequence, else one.</summary>
     public int Positions => SequenceIn ? Steps : 1;
@@ -143,7 +159,19 @@ internal sealed class ModelPlan
     public Region InputCache { get; private set; }
 
     public int OutputSize => Layers[Layers.Count - 1].OutputSize;
-    public int OutputSteps => Layers[Layers.Count - 1].SequenceOut ? Spec.Steps : 1;
+    public int OutputSteps => Head.SequenceOut ? Head.Steps : 1;
+
+    /// <summary>Decoder models: the decoder's input at every step, <c>[OutputSteps, DecoderInputSize]</c>, in the cache.</summary>
+    public Region DecoderInput { get; private set; }
+
+    /// <summary>Decoder models: dL/d(decoder input), for a one-to-many model's input gradient.</summary>
+    public Region DecoderInputGradient { get; private set; }
+
+    /// <summary>Decoder models: one step's decoder input in the scratch slab, for Predict and Generate.</summary>
+    public Region DecoderStepInput { get; private set; }
+
+    /// <summary>Features of the decoder's input: the fed-back output, after the model input for one-to-many models.</summary>
+    public int DecoderInputSize { get; private set; }
     public long InputLength => (long)Spec.Steps * Spec.InputSize;
     public long OutputLength => (long)OutputSteps * OutputSize;
     public LayerPlan Head => Layers[Layers.Count - 1];
@@ -173,14 +201,46 @@ internal sealed class ModelPlan
 
         int inputSize = spec.InputSize;
         bool sequence = true;
+        int steps = spec.Steps;
+        DecoderSpec? decoder = spec.Decoder;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
-            var layer = new LayerPlan(i, spec.Layers[i], inputSize, spec.Steps, sequence) { Stateful = spec.Stateful };
+            if (decoder is not null && i == decoder.FirstLayer)
+            {
+                // The decoder runs over its own steps; its input is the fed-back output (after the model input, one-to-many).
+                steps = decoder.OutputSteps;
+                sequence = true;
+                int feedback = spec.Layers.Last(l => l.HasWeights).Size;
+                plan.DecoderInputSize = inputSize = (decoder.OneToMany ? spec.InputSize : 0) + feedback;
+                plan.DecoderInput = cache.Add((long)steps * inputSize);
+                plan.DecoderInputGradient = work.Add((long)steps * inputSize);
+                plan.DecoderStepInput = scratch.Add(inputSize);
+            }
+
+            bool inDecoder = decoder is not null && i >= decoder.FirstLayer;
+            var layer = new LayerPlan(i, spec.Layers[i], inputSize, steps, sequence) { Stateful = spec.Stateful, InDecoder = inDecoder };
+            if (layer.StartsFromEncoder)
+            {
+                layer.ReturnEveryStep();
+            }
+
             AddParameters(layer, parameters);
             AddBuffers(layer, cache, work, state, scratch);
             plan.Layers.Add(layer);
             inputSize = layer.OutputSize;
             sequence = layer.SequenceOut;
+        }
+
+        // Pair each encoder recurrent layer with the decoder recurrent layer that starts from its final state.
+        if (decoder is { OneToMany: false })
+        {
+            var encoder = plan.Layers.Where(l => l.Spec.IsRecurrent && !l.InDecoder).ToList();
+            var decoding = plan.Layers.Where(l => l.StartsFromEncoder).ToList();
+            for (int k = 0; k < encoder.Count && k < decoding.Count; k++)
+            {
+                encoder[k].Partner = decoding[k];
+                decoding[k].Partner = encoder[k];
+            }
         }
 
         plan.ParameterCount = parameters.Size;
@@ -307,8 +367,8 @@ internal sealed class ModelPlan
                     break;
             }
 
-            // Stateful: the state this Forward started from (the previous Forward's last), which Backward reads.
-            if (layer.Stateful)
+            // The state this Forward started from (stateful: the previous Forward's last; decoder: the encoder's last), which Backward reads.
+            if (layer.HasInitialState)
             {
                 direction.Cache["initialH"] = cache.Add(h);
                 if (layer.Kind == LayerKind.Lstm)

@@ -148,3 +148,41 @@ public sealed class DenseAttribute : WeightedLayerAttribute
     /// </summary>
     public double Dropout { get; set; }
 }
+
+/// <summary>What a decoder feeds back as the next step's input.</summary>
+public enum DecoderFeedback
+{
+    /// <summary><see cref="Token"/> when the last layer is a Softmax Dense layer, <see cref="Output"/> otherwise.</summary>
+    Auto = 0,
+    /// <summary>The output vector itself (regression, continuous sequences).</summary>
+    Output = 1,
+    /// <summary>The one-hot vector of the chosen token: the most probable one, or one sampled by <c>Generate</c>.</summary>
+    Token = 2,
+}
+
+/// <summary>
+/// Splits the layers into an encoder (the recurrent layers above it) and a decoder (the layers below it) that runs for
+/// <see cref="OutputSteps"/> steps, feeding each output back as the next step's input (zeros at the first step).
+/// </summary>
+/// <remarks>
+/// <para>Encoder–decoder: the decoder's recurrent layers match the encoder's (kind and hidden size, in order), and
+/// each starts from the final state of its encoder layer (Sutskever et al. 2014).</para>
+/// <para>One-to-many: with no recurrent layer above it, the model takes one input vector (<c>steps: 1</c>), given to
+/// the decoder at every step beside the fed-back output; the decoder starts from zero.</para>
+/// <para>Training uses teacher forcing (<c>ForwardTeacherForced</c>: the target of step t − 1 is the input of step t);
+/// <c>Forward</c> feeds back the model's own greedy outputs. Fed-back values are treated as constants by Backward.
+/// <c>Predict</c> decodes greedily; token models also get <c>Generate</c> (temperature and top-k sampling, seeded).
+/// Decoder recurrent layers return every step.</para>
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class DecoderAttribute : LayerAttribute
+{
+    /// <summary>A decoder that produces <paramref name="outputSteps"/> steps.</summary>
+    public DecoderAttribute(int outputSteps) => OutputSteps = outputSteps;
+
+    /// <summary>Steps the decoder produces.</summary>
+    public int OutputSteps { get; }
+
+    /// <summary>What is fed back; <see cref="DecoderFeedback.Auto"/> by default.</summary>
+    public DecoderFeedback Feedback { get; set; }
+}

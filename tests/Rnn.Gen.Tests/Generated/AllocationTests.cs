@@ -20,7 +20,7 @@ public class AllocationTests
         float[] output = new float[model.OutputSteps * model.OutputSize];
         float[] inputGradient = new float[input.Length];
         float[] step = new float[model.OutputSize];
-        bool streams = !AllModels.Bidirectional.Contains(name) && name != nameof(BiGruWithDropout);
+        bool streams = AllModels.Streams(name);
         for (int i = 0; i < input.Length; i++)
         {
             input[i] = MathF.Sin(i);

@@ -1,3 +1,4 @@
+using System.Linq;
 using Rnn.Gen;
 
 // Models declared for the compile-and-run tests. Sizes are small so finite differences stay cheap, and several are
@@ -120,6 +121,9 @@ public static class AllModels
         nameof(StackedBiGruSumElmanMultiply) => new StackedBiGruSumElmanMultiply(),
         nameof(BiElmanAverageBiLstmSequence) => new BiElmanAverageBiLstmSequence(),
         nameof(BiGruWithDropout) => new BiGruWithDropout(),
+        nameof(Seq2SeqTokens) => new Seq2SeqTokens(),
+        nameof(Seq2SeqValues) => new Seq2SeqValues(),
+        nameof(OneToManyTokens) => new OneToManyTokens(),
         _ => throw new System.ArgumentException("Unknown test model " + name, nameof(name)),
     };
 
@@ -141,7 +145,13 @@ public static class AllModels
 
     public static Xunit.TheoryData<string> GradientCheckData() => new([.. Small, .. Stochastic, .. Bidirectional]);
 
-    public static Xunit.TheoryData<string> EveryModelData() => new([.. All, .. Stochastic, .. Bidirectional]);
+    /// <summary>Encoder–decoder and one-to-many models: they decode whole sequences, no streaming Step.</summary>
+    public static readonly string[] Decoders = { nameof(Seq2SeqTokens), nameof(Seq2SeqValues), nameof(OneToManyTokens) };
+
+    /// <summary>Models whose Step refuses (bidirectional layers, decoders).</summary>
+    public static bool Streams(string name) => !Bidirectional.Contains(name) && !Decoders.Contains(name) && name != nameof(BiGruWithDropout);
+
+    public static Xunit.TheoryData<string> EveryModelData() => new([.. All, .. Stochastic, .. Bidirectional, .. Decoders]);
 
     public static Xunit.TheoryData<string> SmallData() => new(Small);
 
