@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Rnn.Gen.Kernels;
 
@@ -20,13 +21,71 @@ public static class VectorKernels
     {
         int rows = y.Length, cols = x.Length;
         CheckMatrix(w.Length, rows, cols);
+        if (cols == 1)
+        {
+            // A single column is contiguous: y += w * x0, vectorized down the rows.
+            TensorPrimitives.MultiplyAdd(w, x[0], y, y);
+            return;
+        }
+
         ref float w0 = ref MemoryMarshal.GetReference(w);
         ref float x0 = ref MemoryMarshal.GetReference(x);
         ref float y0 = ref MemoryMarshal.GetReference(y);
-        for (int r = 0; r < rows; r++)
+        int r = 0;
+        if (Avx.IsSupported && Fma.IsSupported && cols >= Vector256<float>.Count)
+        {
+            // Four rows at a time: each chunk of x is loaded once for the four rows, and the four sums are reduced
+            // together by horizontal adds into one Vector128 instead of four separate reductions.
+            for (; r <= rows - 4; r += 4)
+            {
+                Vector128<float> sums = Dot4(ref Unsafe.Add(ref w0, r * cols), cols, ref x0);
+                (Vector128.LoadUnsafe(ref y0, (nuint)r) + sums).StoreUnsafe(ref y0, (nuint)r);
+            }
+        }
+
+        for (; r < rows; r++)
         {
             Unsafe.Add(ref y0, r) += Dot(ref Unsafe.Add(ref w0, r * cols), ref x0, cols);
         }
+    }
+
+    /// <summary>The dot products of four consecutive rows (row stride <paramref name="cols"/>) with <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Dot4(ref float w, int cols, ref float x)
+    {
+        ref float w1 = ref Unsafe.Add(ref w, cols);
+        ref float w2 = ref Unsafe.Add(ref w, 2 * cols);
+        ref float w3 = ref Unsafe.Add(ref w, 3 * cols);
+        Vector256<float> a0 = Vector256<float>.Zero, a1 = Vector256<float>.Zero, a2 = Vector256<float>.Zero, a3 = Vector256<float>.Zero;
+        int c = 0;
+        for (; c <= cols - Vector256<float>.Count; c += Vector256<float>.Count)
+        {
+            Vector256<float> xc = Vector256.LoadUnsafe(ref x, (nuint)c);
+            a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)c), xc, a0);
+            a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w1, (nuint)c), xc, a1);
+            a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w2, (nuint)c), xc, a2);
+            a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w3, (nuint)c), xc, a3);
+        }
+
+        // [a0, a1, a2, a3] -> per-row sums: three horizontal adds, then the two 128-bit halves.
+        Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
+        Vector128<float> sums = h.GetLower() + h.GetUpper();
+        if (c < cols)
+        {
+            float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+            for (; c < cols; c++)
+            {
+                float xc = Unsafe.Add(ref x, c);
+                t0 = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, c), xc, t0);
+                t1 = MathF.FusedMultiplyAdd(Unsafe.Add(ref w1, c), xc, t1);
+                t2 = MathF.FusedMultiplyAdd(Unsafe.Add(ref w2, c), xc, t2);
+                t3 = MathF.FusedMultiplyAdd(Unsafe.Add(ref w3, c), xc, t3);
+            }
+
+            sums += Vector128.Create(t0, t1, t2, t3);
+        }
+
+        return sums;
     }
 
     /// <summary><c>dx[c] += Σ_r w[r, c] · dy[r]</c>: the transpose product used to send gradients back.</summary>
