@@ -201,9 +201,7 @@ internal static class DecoderEmitter
             }
             else
             {
-                LayerPlan below = layers[i - 1].Layer;
-                w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
-                w.Line($"{layer.BackwardMethod}({CodeWriter.Slice("cache", below.Output)}, {CodeWriter.Slice("work", below.OutputGradient)});");
+                ModelEmitter.EmitLayerBackward(w, plan, layer, layers[i - 1].Layer);
             }
         }
 
@@ -227,20 +225,9 @@ internal static class DecoderEmitter
                 w.Line($"global::Rnn.Gen.Kernels.VectorKernels.Add({CodeWriter.Slice("work", partner.Directions[0].Work["dh"])}, {CodeWriter.SliceAt("work", layer.Layer.OutputGradient, layer.Layer.HiddenSize, "length - 1")}); // from the decoder's start state");
             }
 
-            if (i == 0)
-            {
-                w.Line("inputGradient.Clear();");
-                w.Line($"{layer.BackwardMethod}({CodeWriter.Slice("cache", plan.InputCache)}, inputGradient);");
-            }
-            else
-            {
-                LayerPlan below = layers[i - 1].Layer;
-                w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
-                w.Line($"{layer.BackwardMethod}({CodeWriter.Slice("cache", below.Output)}, {CodeWriter.Slice("work", below.OutputGradient)});");
-            }
+            ModelEmitter.EmitLayerBackward(w, plan, layer, i == 0 ? null : layers[i - 1].Layer);
         }
     }
 
-    private static void EmitCheck(CodeWriter w, string name, long expected, string shape) =>
-        w.Line($"if ({name}.Length != {expected}) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof({name}), {expected}, \"{shape}\", {name}.Length);");
+    private static void EmitCheck(CodeWriter w, string name, long expected, string shape) => ModelEmitter.EmitLengthCheck(w, name, expected, shape);
 }

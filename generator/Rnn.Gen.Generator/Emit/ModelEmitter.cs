@@ -404,18 +404,7 @@ internal static class ModelEmitter
             for (int i = layers.Count - 1; i >= 0; i--)
             {
                 w.Line();
-                LayerEmitter layer = layers[i];
-                if (i == 0)
-                {
-                    w.Line("inputGradient.Clear();");
-                    w.Line($"{layer.BackwardMethod}({CodeWriter.Slice("cache", plan.InputCache)}, inputGradient);");
-                }
-                else
-                {
-                    LayerPlan below = layers[i - 1].Layer;
-                    w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
-                    w.Line($"{layer.BackwardMethod}({OutputView(below, "cache")}, {OutputGradientView(below, "work")});");
-                }
+                EmitLayerBackward(w, plan, layers[i], i == 0 ? null : layers[i - 1].Layer);
             }
         }
     }
@@ -522,12 +511,30 @@ internal static class ModelEmitter
     private static string DynamicView(LayerPlan layer, Region whole, Region view, string span) =>
         view == whole ? CodeWriter.Slice(span, whole) : CodeWriter.SliceAt(span, whole, layer.OutputSize, "length - 1");
 
+    /// <summary>
+    /// The backward call of <paramref name="layer"/>: from the layer below's output into the layer below's (cleared) output
+    /// gradient, or for the first layer from the input into <c>inputGradient</c>.
+    /// </summary>
+    internal static void EmitLayerBackward(CodeWriter w, ModelPlan plan, LayerEmitter layer, LayerPlan? below)
+    {
+        if (below is null)
+        {
+            w.Line("inputGradient.Clear();");
+            w.Line($"{layer.BackwardMethod}({CodeWriter.Slice("cache", plan.InputCache)}, inputGradient);");
+        }
+        else
+        {
+            w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
+            w.Line($"{layer.BackwardMethod}({OutputView(below, "cache")}, {OutputGradientView(below, "work")});");
+        }
+    }
+
     private static void EmitStepCountCheck(CodeWriter w, int steps)
     {
         w.Line($"if ((uint)(length - 1) >= {steps}) {Guard}.ThrowStepCountOutOfRange(nameof(length), {steps}, length);");
     }
 
-    private static void EmitLengthCheck(CodeWriter w, string name, long expected, string shape)
+    internal static void EmitLengthCheck(CodeWriter w, string name, long expected, string shape)
     {
         w.Line($"if ({name}.Length != {expected}) {Guard}.ThrowLengthMismatch(nameof({name}), {expected}, \"{shape}\", {name}.Length);");
     }

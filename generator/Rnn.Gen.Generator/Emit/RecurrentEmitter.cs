@@ -148,36 +148,13 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>Backward: the recurrent weight's gradient, and dL/dh_(t-1) through W_hh added into <c>dh</c>.</summary>
     private void EmitRecurrentBackward(CodeWriter w, string gradient)
     {
-        if (Layer.StartsFromEncoder)
+        // The outer product with the h_(t-1) that W_hh saw. A start state that is not zero (stateful, decoder) counts too,
+        // so then the first step adds one as well.
+        string seen = HasRecurrentDropout ? CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t")
+            : Layer.HasInitialState ? "hPrevious"
+            : CodeWriter.SliceAt("cache", Dir.Cache["h"], H, Previous);
+        if (Layer.HasInitialState)
         {
-            // The decoder's start state is the encoder's final state: W_hh saw it, and the gradient goes on to the encoder.
-            string seenFirst = HasRecurrentDropout ? CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t") : "hPrevious";
-            if (!HasRecurrentDropout)
-            {
-                w.Line($"{ReadOnlySpan} hPrevious = {PreviousHidden()};");
-            }
-
-            w.Line($"{Kernels}.OuterAdd({gradient}, {seenFirst}, {Param("weight_hh", "g")});");
-            if (HasRecurrentDropout)
-            {
-                w.Line($"{Span} dMasked = {CodeWriter.Slice("work", Dir.Work["dMaskedHidden"])};");
-                w.Line("dMasked.Clear();");
-                w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dMasked);");
-                w.Line($"{Kernels}.Multiply(dMasked, {CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, dMasked); // through the recurrent dropout mask");
-                w.Line($"{Kernels}.Add(dMasked, dh); // to h_({Previous}), or at the first step to the start state");
-            }
-            else
-            {
-                w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dh); // to h_({Previous}), or at the first step to the start state");
-            }
-
-            return;
-        }
-
-        if (Layer.Stateful)
-        {
-            // The window's initial state is not zero: W_hh saw it, though the gradient stops there (truncated BPTT).
-            string seen = HasRecurrentDropout ? CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t") : "hPrevious";
             if (!HasRecurrentDropout)
             {
                 w.Line($"{ReadOnlySpan} hPrevious = {PreviousHidden()};");
@@ -186,26 +163,39 @@ internal abstract class RecurrentEmitter : LayerEmitter
             w.Line($"{Kernels}.OuterAdd({gradient}, {seen}, {Param("weight_hh", "g")});");
         }
 
+        if (Layer.StartsFromEncoder)
+        {
+            // At the first step dL/dh goes on to the decoder's start state, which the encoder's final state receives.
+            EmitHiddenGradient(w, gradient);
+            return;
+        }
+
+        // Past the first step nothing: the start state is zero, or (stateful) where truncated BPTT stops.
         using (w.Block($"if ({NotFirst})"))
         {
-            string seen = HasRecurrentDropout ? CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t") : CodeWriter.SliceAt("cache", Dir.Cache["h"], H, Previous);
-            if (!Layer.Stateful)
+            if (!Layer.HasInitialState)
             {
                 w.Line($"{Kernels}.OuterAdd({gradient}, {seen}, {Param("weight_hh", "g")});");
             }
 
-            if (HasRecurrentDropout)
-            {
-                w.Line($"{Span} dMasked = {CodeWriter.Slice("work", Dir.Work["dMaskedHidden"])};");
-                w.Line("dMasked.Clear();");
-                w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dMasked);");
-                w.Line($"{Kernels}.Multiply(dMasked, {CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, dMasked); // through the recurrent dropout mask");
-                w.Line($"{Kernels}.Add(dMasked, dh); // to h_({Previous})");
-            }
-            else
-            {
-                w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dh); // to h_({Previous})");
-            }
+            EmitHiddenGradient(w, gradient);
+        }
+    }
+
+    /// <summary>dL/dh_(t-1) through W_hh (and the recurrent dropout mask), added into <c>dh</c>.</summary>
+    private void EmitHiddenGradient(CodeWriter w, string gradient)
+    {
+        if (HasRecurrentDropout)
+        {
+            w.Line($"{Span} dMasked = {CodeWriter.Slice("work", Dir.Work["dMaskedHidden"])};");
+            w.Line("dMasked.Clear();");
+            w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dMasked);");
+            w.Line($"{Kernels}.Multiply(dMasked, {CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, dMasked); // through the recurrent dropout mask");
+            w.Line($"{Kernels}.Add(dMasked, dh); // to h_({Previous})");
+        }
+        else
+        {
+            w.Line($"{Kernels}.TransposeMultiplyAdd({Param("weight_hh")}, {gradient}, dh); // to h_({Previous})");
         }
     }
 

@@ -502,39 +502,27 @@ internal static class ModelParser
         return false;
     }
 
-    private static bool TryGetDouble(AttributeData attribute, int index, out double value)
+    private static bool TryGetDouble(AttributeData attribute, int index, out double value) => TryGet(attribute, index, out value);
+
+    private static bool TryGetInt(AttributeData attribute, int index, out int value) => TryGet(attribute, index, out value);
+
+    /// <summary>Constructor argument <paramref name="index"/> when it bound to a <typeparamref name="T"/>; false for a malformed attribute.</summary>
+    private static bool TryGet<T>(AttributeData attribute, int index, out T value)
+        where T : struct
     {
-        value = 0;
+        value = default;
         if (attribute.AttributeClass is null or IErrorTypeSymbol || attribute.ConstructorArguments.Length <= index)
         {
             return false;
         }
 
         TypedConstant argument = attribute.ConstructorArguments[index];
-        if (argument.Kind == TypedConstantKind.Error || argument.Value is not double number)
+        if (argument.Kind == TypedConstantKind.Error || argument.Value is not T typed)
         {
             return false;
         }
 
-        value = number;
-        return true;
-    }
-
-    private static bool TryGetInt(AttributeData attribute, int index, out int value)
-    {
-        value = 0;
-        if (attribute.AttributeClass is null or IErrorTypeSymbol || attribute.ConstructorArguments.Length <= index)
-        {
-            return false;
-        }
-
-        TypedConstant argument = attribute.ConstructorArguments[index];
-        if (argument.Kind == TypedConstantKind.Error || argument.Value is not int number)
-        {
-            return false;
-        }
-
-        value = number;
+        value = typed;
         return true;
     }
 

@@ -441,7 +441,7 @@ namespace Dates
                 dh.Clear();
                 global::System.ReadOnlySpan<float> hPrevious = t == 0 ? cache.Slice(19250, 64) : cache.Slice(14770 + (t - 1) * 64, 64);
                 global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, hPrevious, g.Slice(30464, 16384));
-                global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(30464, 16384), dGates, dh); // to h_(t - 1), or at the first step to the start state
+                global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(30464, 16384), dGates, dh); // to h_(t - 1)
             }
         }
 

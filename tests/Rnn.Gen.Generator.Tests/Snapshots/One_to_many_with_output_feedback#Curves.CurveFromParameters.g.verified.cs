@@ -334,7 +334,7 @@ namespace Curves
                 if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 180), dGi, dx.Slice(t * 5, 5));
                 global::System.ReadOnlySpan<float> hPrevious = t == 0 ? cache.Slice(1043, 12) : cache.Slice(83 + (t - 1) * 12, 12);
                 global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, hPrevious, g.Slice(180, 432));
-                global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 432), dGh, dh); // to h_(t - 1), or at the first step to the start state
+                global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 432), dGh, dh); // to h_(t - 1)
             }
         }
 
