@@ -28,6 +28,7 @@ public sealed class Dataset
     private readonly float[] _inputs;
     private readonly float[]? _targets;
     private readonly int[]? _classIndices;
+    private readonly int[]? _lengths;
     private ulong _hash;
     private bool _hashed;
 
@@ -123,6 +124,55 @@ public sealed class Dataset
         return dataset;
     }
 
+    /// <summary>A copy of <paramref name="source"/> whose samples have the valid lengths <paramref name="lengths"/>.</summary>
+    private Dataset(Dataset source, int[]? lengths)
+    {
+        Count = source.Count;
+        Steps = source.Steps;
+        InputSize = source.InputSize;
+        OutputSteps = source.OutputSteps;
+        OutputSize = source.OutputSize;
+        TargetKind = source.TargetKind;
+        _inputs = source._inputs;
+        _targets = source._targets;
+        _classIndices = source._classIndices;
+        _lengths = lengths;
+    }
+
+    /// <summary>
+    /// The same samples, padded at the end: sample i's first <c>lengths[i]</c> steps are valid (see
+    /// <see cref="SequencePadding"/>). The trainer then runs the models' <c>length</c> overloads and, when the targets
+    /// follow the input steps (many-to-many), counts only the valid steps in the loss and the accuracy.
+    /// </summary>
+    /// <exception cref="ArgumentException">There is not one length per sample, or a length is outside 1 to <see cref="Steps"/>.</exception>
+    public Dataset WithLengths(ReadOnlySpan<int> lengths)
+    {
+        if (lengths.Length != Count)
+        {
+            throw new ArgumentException($"Expected {Count} lengths (one per sample), got {lengths.Length}.", nameof(lengths));
+        }
+
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            if (lengths[i] < 1 || lengths[i] > Steps)
+            {
+                throw new ArgumentException($"The length of sample {i} is {lengths[i]}; it must be between 1 and {Steps} (Steps).", nameof(lengths));
+            }
+        }
+
+        return new Dataset(this, lengths.ToArray());
+    }
+
+    /// <summary>Whether the samples are padded, with lengths of their own (<see cref="WithLengths"/>).</summary>
+    public bool HasLengths => _lengths is not null;
+
+    /// <summary>The valid steps of sample <paramref name="index"/>: its length, or <see cref="Steps"/> when the samples are not padded.</summary>
+    public int Length(int index)
+    {
+        int checkedIndex = CheckIndex(index);
+        return _lengths is null ? Steps : _lengths[checkedIndex];
+    }
+
     /// <summary>Number of samples, at least one.</summary>
     public int Count { get; }
 
@@ -198,7 +248,7 @@ public sealed class Dataset
                 Target(indices[i]).CopyTo(targets.AsSpan(i * TargetLength, TargetLength));
             }
 
-            return new Dataset(inputs, targets, Steps, InputSize, OutputSteps, OutputSize);
+            return WithLengthsOf(new Dataset(inputs, targets, Steps, InputSize, OutputSteps, OutputSize), indices);
         }
 
         var classes = new int[indices.Length * OutputSteps];
@@ -207,7 +257,24 @@ public sealed class Dataset
             ClassIndices(indices[i]).CopyTo(classes.AsSpan(i * OutputSteps, OutputSteps));
         }
 
-        return new Dataset(inputs, classes, Steps, InputSize, OutputSteps);
+        return WithLengthsOf(new Dataset(inputs, classes, Steps, InputSize, OutputSteps), indices);
+    }
+
+    /// <summary>A subset keeps the lengths of its samples.</summary>
+    private Dataset WithLengthsOf(Dataset subset, ReadOnlySpan<int> indices)
+    {
+        if (_lengths is null)
+        {
+            return subset;
+        }
+
+        int[] lengths = new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            lengths[i] = Length(indices[i]);
+        }
+
+        return new Dataset(subset, lengths);
     }
 
     /// <summary>
@@ -283,6 +350,11 @@ public sealed class Dataset
                 hash = _targets is not null
                     ? MixAll(hash, MemoryMarshal.Cast<float, uint>(_targets.AsSpan()))
                     : MixAll(hash, MemoryMarshal.Cast<int, uint>(_classIndices.AsSpan()));
+                if (_lengths is not null)
+                {
+                    hash = MixAll(hash, MemoryMarshal.Cast<int, uint>(_lengths.AsSpan()));
+                }
+
                 _hash = hash;
                 _hashed = true;
             }

@@ -54,6 +54,7 @@ public sealed partial class Trainer
     private EpochTotals _epoch;
     private float _lastGradientNorm = float.NaN;
     private double _lastLossSum;
+    private long _lastPositions;
     private float _lastLearningRate;
     private MiniBatchSampler? _sampler;
     private SamplerState? _pendingSampler;
@@ -254,7 +255,7 @@ public sealed partial class Trainer
                     _epoch.LossSum += _lastLossSum;
                     _epoch.Samples += samples;
                     _epoch.Correct += batch.Correct;
-                    _epoch.Positions += (long)samples * _model.OutputSteps;
+                    _epoch.Positions += _lastPositions;
                 }
 
                 progress?.Report(new TrainingProgress(
@@ -342,20 +343,12 @@ public sealed partial class Trainer
         double lossSum = 0;
         int correct = 0;
         model.ZeroGradients();
+        long positions = 0;
         foreach (int index in indices)
         {
-            model.Forward(data.Input(index), _output);
-            float loss;
-            if (classes)
-            {
-                ReadOnlySpan<int> target = data.ClassIndices(index);
-                loss = _loss.Compute(_output, target, _outputGradient);
-                correct += CountCorrect(_output, target, model.OutputSize);
-            }
-            else
-            {
-                loss = _loss.Compute(_output, data.Target(index), _outputGradient);
-            }
+            int length = data.Length(index);
+            model.Forward(data.Input(index), _output, length);
+            float loss = SampleLoss(data, index, length, classes, ref correct, ref positions);
 
             lossSum += loss;
 
@@ -401,7 +394,30 @@ public sealed partial class Trainer
             _optimizer.Step(model.Parameters, gradients);
         }
 
+        _lastPositions = positions;
         return new BatchResult(meanLoss, norm, skipped, correct);
+    }
+
+    /// <summary>
+    /// The loss of sample <paramref name="index"/> on the model's output (in <c>_output</c>), its gradient in
+    /// <c>_outputGradient</c>. For a padded sample whose targets follow the input steps, only the valid steps count: the
+    /// loss sees them alone (so its mean is over them) and the padded steps get no gradient.
+    /// </summary>
+    private float SampleLoss(Dataset data, int index, int length, bool classes, ref int correct, ref long positions)
+    {
+        int outputSize = _model.OutputSize;
+        int steps = _model.OutputSteps > 1 && _model.OutputSteps == data.Steps ? length : _model.OutputSteps;
+        int valid = steps * outputSize;
+        _outputGradient.AsSpan(valid).Clear();
+        positions += steps;
+        if (classes)
+        {
+            ReadOnlySpan<int> target = data.ClassIndices(index)[..steps];
+            correct += CountCorrect(_output.AsSpan(0, valid), target, outputSize);
+            return _loss.Compute(_output.AsSpan(0, valid), target, _outputGradient.AsSpan(0, valid));
+        }
+
+        return _loss.Compute(_output.AsSpan(0, valid), data.Target(index)[..valid], _outputGradient.AsSpan(0, valid));
     }
 
     // ClipByGlobalNorm returns +∞ both for an infinite gradient and for finite gradients whose norm exceeds float's
@@ -434,22 +450,18 @@ public sealed partial class Trainer
         bool classes = data.TargetKind == TargetKind.ClassIndices;
         double lossSum = 0;
         long correct = 0;
+        long positions = 0;
+        int sampleCorrect = 0;
         for (int i = 0; i < data.Count; i++)
         {
-            _model.Predict(data.Input(i), _output);
-            if (classes)
-            {
-                ReadOnlySpan<int> target = data.ClassIndices(i);
-                lossSum += _loss.Compute(_output, target, _outputGradient);
-                correct += CountCorrect(_output, target, _model.OutputSize);
-            }
-            else
-            {
-                lossSum += _loss.Compute(_output, data.Target(i), _outputGradient);
-            }
+            int length = data.Length(i);
+            _model.Predict(data.Input(i), _output, length);
+            sampleCorrect = 0;
+            lossSum += SampleLoss(data, i, length, classes, ref sampleCorrect, ref positions);
+            correct += sampleCorrect;
         }
 
-        double? accuracy = classes ? (double)correct / ((long)data.Count * data.OutputSteps) : null;
+        double? accuracy = classes ? (double)correct / positions : null;
         return new Evaluation(lossSum / data.Count, accuracy);
     }
 
