@@ -34,6 +34,9 @@ internal static class DecoderEmitter
             w.Line("_hasForward = true;");
         }
 
+        w.Line();
+        w.Line($"void global::Rnn.Gen.IRnnModel.ForwardTeacherForced({ReadOnlySpan} input, {ReadOnlySpan} targets, {Span} output, int length) => ForwardTeacherForced(input, targets, output, length);");
+
         if (decoder.Feedback == FeedbackKind.Token)
         {
             w.Line();

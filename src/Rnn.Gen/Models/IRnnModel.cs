@@ -69,6 +69,14 @@ public interface IRnnModel
         Forward(input, output);
     }
 
+    /// <summary>
+    /// Training forward pass of a model with a decoder, with teacher forcing: the decoder's input at step t is row t − 1
+    /// of <paramref name="targets"/> (<c>[OutputSteps, OutputSize]</c>; one-hot rows for token models).
+    /// </summary>
+    /// <remarks>Generated models with a <c>[Decoder]</c> implement it; the default refuses.</remarks>
+    void ForwardTeacherForced(ReadOnlySpan<float> input, ReadOnlySpan<float> targets, Span<float> output, int length) =>
+        throw new NotSupportedException($"{GetType().Name} has no decoder, so there is nothing to teacher-force; use Forward.");
+
     /// <summary>Backpropagation through time for the last <see cref="Forward(ReadOnlySpan{float}, Span{float})"/>; adds into <see cref="Gradients"/>.</summary>
     void Backward(ReadOnlySpan<float> outputGradient);
 

@@ -237,3 +237,27 @@ public sealed class CrossEntropyLoss : ILoss
     public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<int> classIndices, Span<float> gradient) =>
         Losses.SoftmaxCrossEntropy(output, classIndices, gradient, LabelSmoothing);
 }
+
+/// <summary>
+/// Cross-entropy on class indices for a model whose last layer is a Softmax Dense layer (its outputs are probabilities):
+/// <see cref="Losses.CrossEntropyOfProbabilities"/>, averaged over the output steps. Use it for token decoders.
+/// </summary>
+public sealed class ProbabilityCrossEntropyLoss : ILoss
+{
+    /// <summary>The one instance (the loss has no options).</summary>
+    public static ProbabilityCrossEntropyLoss Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public string Name => "probability_cross_entropy";
+
+    /// <inheritdoc/>
+    public TargetKind Targets => TargetKind.ClassIndices;
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> gradient) =>
+        throw new NotSupportedException("Cross-entropy compares with class indices, not values.");
+
+    /// <inheritdoc/>
+    public float Compute(ReadOnlySpan<float> output, ReadOnlySpan<int> classIndices, Span<float> gradient) =>
+        Losses.CrossEntropyOfProbabilities(output, classIndices, gradient);
+}

@@ -44,6 +44,7 @@ public sealed partial class Trainer
     private readonly TrainerOptions _options;
     private readonly float[] _output;
     private readonly float[] _outputGradient;
+    private readonly float[] _teacher; // teacher forcing: the targets as the decoder's inputs
     private readonly List<EpochMetrics> _history = new();
 
     // The position of the run: everything a checkpoint saves besides the model and the optimizer.
@@ -91,6 +92,7 @@ public sealed partial class Trainer
         _options = options ?? new TrainerOptions();
         _output = new float[model.OutputSteps * model.OutputSize];
         _outputGradient = new float[_output.Length];
+        _teacher = new float[_output.Length];
     }
 
     /// <summary>The model being trained.</summary>
@@ -347,7 +349,15 @@ public sealed partial class Trainer
         foreach (int index in indices)
         {
             int length = data.Length(index);
-            model.Forward(data.Input(index), _output, length);
+            if (_options.TeacherForcing)
+            {
+                model.ForwardTeacherForced(data.Input(index), TeacherRows(data, index), _output, length);
+            }
+            else
+            {
+                model.Forward(data.Input(index), _output, length);
+            }
+
             float loss = SampleLoss(data, index, length, classes, ref correct, ref positions);
 
             lossSum += loss;
@@ -396,6 +406,25 @@ public sealed partial class Trainer
 
         _lastPositions = positions;
         return new BatchResult(meanLoss, norm, skipped, correct);
+    }
+
+    /// <summary>The targets of sample <paramref name="index"/> as decoder inputs: the values, or one-hot rows of the classes.</summary>
+    private ReadOnlySpan<float> TeacherRows(Dataset data, int index)
+    {
+        if (data.TargetKind == TargetKind.Values)
+        {
+            return data.Target(index);
+        }
+
+        int outputSize = _model.OutputSize;
+        ReadOnlySpan<int> classes = data.ClassIndices(index);
+        Array.Clear(_teacher);
+        for (int step = 0; step < classes.Length; step++)
+        {
+            _teacher[(step * outputSize) + classes[step]] = 1f;
+        }
+
+        return _teacher;
     }
 
     /// <summary>

@@ -53,6 +53,13 @@ public sealed class TrainerOptions
     /// <summary>Whether each epoch visits the training samples in a new seeded random order (default true).</summary>
     public bool Shuffle { get; init; } = true;
 
+    /// <summary>
+    /// Trains a model with a <c>[Decoder]</c> by teacher forcing (<see cref="IRnnModel.ForwardTeacherForced"/>): each
+    /// decoder step gets the previous target (one-hot of the target class for class-index data). Off: <c>Forward</c>,
+    /// which feeds back the model's own greedy outputs.
+    /// </summary>
+    public bool TeacherForcing { get; init; }
+
     /// <summary>Seed of the shuffling and of the validation split.</summary>
     public long Seed { get; init; }
 

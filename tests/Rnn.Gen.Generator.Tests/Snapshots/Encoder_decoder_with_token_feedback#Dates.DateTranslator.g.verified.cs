@@ -261,6 +261,8 @@ namespace Dates
             _hasForward = true;
         }
 
+        void global::Rnn.Gen.IRnnModel.ForwardTeacherForced(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, int length) => ForwardTeacherForced(input, targets, output, length);
+
         /// <summary>Generates a sequence of tokens, each sampled from the softmax output with <paramref name="temperature"/> (at or below 0: the most probable) among the <paramref name="topK"/> most probable (0: all), fed back as the next input. Writes the probabilities to <paramref name="output"/> and the chosen tokens to <paramref name="tokens"/>.</summary>
         public void Generate(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom random)
         {

@@ -241,6 +241,8 @@ namespace Curves
             _hasForward = true;
         }
 
+        void global::Rnn.Gen.IRnnModel.ForwardTeacherForced(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, int length) => ForwardTeacherForced(input, targets, output, length);
+
         /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step.</summary>
         private void Decode(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length, global::System.Span<float> feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)
         {
