@@ -15,7 +15,8 @@ namespace Rnn.Gen.ReferenceVectors;
 /// <summary>
 /// Writes the libtorch reference vectors of tests/Rnn.Gen.Tests/Reference: one safetensors file of float64 tensors per
 /// case (parameters, input, output, output gradient, and the gradients of sum(output * doutput)), the model
-/// declarations the generator compiles for them (ReferenceModels.cs), and the weight files of the weights round-trip.
+/// declarations the generator compiles for them (ReferenceModels.cs), and the weight files of the weights round-trip;
+/// then the training references, the same-start training parity (Parity/) and the encoder–decoder cases (Decoder/).
 /// See tests/Rnn.Gen.Tests/Reference/README.md for how to run it.
 /// </summary>
 internal static class Program
@@ -25,15 +26,32 @@ internal static class Program
     private static int Main(string[] args)
     {
         // --training-only: write only the training runtime's references (optimizers, losses, clipping, schedules).
+        // --parity-only: only the same-start training parity (Parity/); --decoder-only: only the decoder cases (Decoder/).
         bool trainingOnly = args.Contains("--training-only");
-        args = args.Where(a => a != "--training-only").ToArray();
+        bool parityOnly = args.Contains("--parity-only");
+        bool decoderOnly = args.Contains("--decoder-only");
+        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only")).ToArray();
         string root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRepositoryRoot();
         string reference = Path.Combine(root, ReferenceFolder);
-        if (trainingOnly)
+        if (trainingOnly || parityOnly || decoderOnly)
         {
             torch.set_num_threads(1);
-            Console.WriteLine($"libtorch {torch.__version__}, writing the training references under {ReferenceFolder}");
-            TrainingReferences.Write(reference);
+            Console.WriteLine($"libtorch {torch.__version__}, writing under {ReferenceFolder}");
+            if (trainingOnly)
+            {
+                TrainingReferences.Write(reference);
+            }
+
+            if (parityOnly)
+            {
+                ParityReferences.Write(Path.Combine(reference, "Parity"));
+            }
+
+            if (decoderOnly)
+            {
+                DecoderReferences.Write(reference);
+            }
+
             return 0;
         }
 
@@ -79,6 +97,8 @@ internal static class Program
         File.WriteAllText(Path.Combine(reference, "ReferenceModels.cs"), ReferenceModelsSource(), new UTF8Encoding(false));
         Console.WriteLine("Wrote ReferenceModels.cs and the weight files.");
         TrainingReferences.Write(reference);
+        ParityReferences.Write(Path.Combine(reference, "Parity"));
+        DecoderReferences.Write(reference);
         return 0;
     }
 
@@ -220,7 +240,7 @@ internal static class Program
     }
 
     // FNV-1a of the case name: each case's random numbers depend on nothing but its name.
-    private static long Seed(string name)
+    internal static long Seed(string name)
     {
         uint hash = 2166136261;
         foreach (char c in name)
