@@ -415,6 +415,9 @@ internal static class ModelEmitter
         w.Line();
         if (spec.Stateful)
         {
+            w.Summary("Where the next Forward starts: the recurrent state the previous Forward ended in (this model is stateful). Checkpoints save it.");
+            w.Line($"public {Span} CarriedState => _carry;");
+            w.Line();
             w.Summary("Zeroes the recurrent state that <see cref=\"Step\"/> keeps between calls, and the state the next Forward starts from (this model is stateful): call it at the start of each series.");
             using (w.Block("public void ResetState()"))
             {

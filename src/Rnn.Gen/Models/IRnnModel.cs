@@ -99,6 +99,13 @@ public interface IRnnModel
     float ApplyRegularization() => 0f;
 
     /// <summary>
+    /// A stateful model's carried state: where the next <see cref="Forward(ReadOnlySpan{float}, Span{float})"/> starts
+    /// (the state the previous one ended in). Checkpoints save it so a run resumes exactly mid-series. Empty for models
+    /// that are not stateful.
+    /// </summary>
+    Span<float> CarriedState => Span<float>.Empty;
+
+    /// <summary>
     /// The generator behind the training-only randomness of <see cref="Forward(ReadOnlySpan{float}, Span{float})"/> (dropout masks, Gaussian noise);
     /// seeded by <see cref="Initialize"/>; save its state with a checkpoint to resume exactly. Every generated model
     /// has one; <see langword="null"/> only for implementations that draw no training randomness.

@@ -32,8 +32,8 @@ namespace Rnn.Gen.Training;
 /// <para>
 /// A stateful model (<c>[RnnModel(..., Stateful = true)]</c>, Keras's <c>stateful=True</c>) sees the samples as
 /// consecutive windows of one series: train it with <see cref="TrainerOptions.Shuffle"/> off, so that the windows come
-/// in order; each epoch starts with <see cref="IRnnModel.ResetState"/>. Its carried state is not in checkpoints, so
-/// resume such a run from a checkpoint written at the end of an epoch.
+/// in order; each epoch starts with <see cref="IRnnModel.ResetState"/>. Its carried state
+/// (<see cref="IRnnModel.CarriedState"/>) goes into checkpoints, so a run resumes exactly mid-series.
 /// </para>
 /// </remarks>
 public sealed partial class Trainer

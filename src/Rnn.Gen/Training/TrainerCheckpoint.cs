@@ -113,6 +113,12 @@ public sealed partial class Trainer
             metadata["model.training_random"] = FormatState(trainingRandom.State);
         }
 
+        // A stateful model's carried state: where its next Forward starts, mid-series.
+        if (!_model.CarriedState.IsEmpty)
+        {
+            entries.Add(SafeTensorsEntry.F32("stateful.carried_state", [_model.CarriedState.Length], _model.CarriedState.ToArray()));
+        }
+
         OptimizerState optimizer = _optimizer.GetState();
         metadata["optimizer.kind"] = optimizer.Kind;
         metadata["optimizer.step_count"] = Format(optimizer.StepCount);
@@ -215,7 +221,11 @@ public sealed partial class Trainer
         SamplerState? Sampler,
         DataFingerprint? Data,
         EarlyStoppingState? EarlyStopping,
-        List<EpochMetrics> History);
+        List<EpochMetrics> History)
+    {
+        /// <summary>A stateful model's carried state; null for other models.</summary>
+        public float[]? CarriedState { get; init; }
+    }
 
     private Checkpoint Parse(SafeTensorsFile file)
     {
@@ -281,6 +291,23 @@ public sealed partial class Trainer
         if (_model.TrainingRandom is not null)
         {
             trainingRandom = reader.RandomState("model.training_random");
+        }
+
+        float[]? carriedState = null;
+        int carriedLength = _model.CarriedState.Length;
+        if (file.TryGetTensor("stateful.carried_state", out SafeTensor? carried))
+        {
+            if (carried.ElementCount != carriedLength)
+            {
+                throw new InvalidDataException(
+                    $"The checkpoint's carried state has {carried.ElementCount} values, but {_model.GetType().Name} carries {carriedLength}.");
+            }
+
+            carriedState = carried.ToSingleArray();
+        }
+        else if (carriedLength > 0)
+        {
+            throw new InvalidDataException($"The checkpoint has no 'stateful.carried_state', which the stateful {_model.GetType().Name} needs to resume its series.");
         }
 
         // The optimizer: its buffers are checked by SetState; here only that they fit the model.
@@ -463,7 +490,7 @@ public sealed partial class Trainer
 
         List<EpochMetrics> history = ParseHistory(file, reader, epochsCompleted);
         return new Checkpoint(parameters, trainingRandom, optimizer, schedule, epochsCompleted, batchesDone, steps, skippedSteps, finished, epoch,
-            sampler, data, early, history);
+            sampler, data, early, history) { CarriedState = carriedState };
     }
 
     private static List<EpochMetrics> ParseHistory(SafeTensorsFile file, MetadataReader reader, int epochs)
@@ -536,6 +563,8 @@ public sealed partial class Trainer
         {
             _model.TrainingRandom!.SetState(trainingRandom);
         }
+
+        checkpoint.CarriedState?.CopyTo(_model.CarriedState);
 
         _epochsCompleted = checkpoint.EpochsCompleted;
         _batchesDone = checkpoint.BatchesDone;

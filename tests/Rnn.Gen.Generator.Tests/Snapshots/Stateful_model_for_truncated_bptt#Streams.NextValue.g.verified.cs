@@ -212,6 +212,9 @@ namespace Streams
             Lstm0Backward(cache.Slice(0, 32), inputGradient);
         }
 
+        /// <summary>Where the next Forward starts: the recurrent state the previous Forward ended in (this model is stateful). Checkpoints save it.</summary>
+        public global::System.Span<float> CarriedState => _carry;
+
         /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls, and the state the next Forward starts from (this model is stateful): call it at the start of each series.</summary>
         public void ResetState()
         {

@@ -68,3 +68,35 @@ public class PaddedTrainingTests
         Assert.Equal(5, data.Length(1));
     }
 }
+
+/// <summary>A stateful model's carried state goes into checkpoints, so a run resumes exactly in the middle of a series.</summary>
+public class StatefulCheckpointTests
+{
+    [Fact]
+    public void A_checkpoint_taken_mid_series_resumes_exactly()
+    {
+        var random = new SeededRandom(2);
+        const int windows = 4;
+        float[] inputs = GradientCheckTests.RandomVector(random, windows * StatefulWindow.Steps * StatefulWindow.InputSize, 1f);
+        float[] targets = GradientCheckTests.RandomVector(random, windows * StatefulWindow.OutputSteps * StatefulWindow.OutputSize, 1f);
+        var straight = new StatefulWindow();
+        straight.Initialize(7);
+        Dataset data = Dataset.ForModel(straight, inputs, targets);
+        var options = new TrainerOptions { Epochs = 1, BatchSize = 1, Shuffle = false };
+        var a = new Trainer(straight, new Adam(0.01f), MseLoss.Instance, options);
+        a.TrainOnBatch(data, new[] { 0 });
+        a.TrainOnBatch(data, new[] { 1 });
+        using var checkpoint = new System.IO.MemoryStream();
+        a.SaveCheckpoint(checkpoint);
+        a.TrainOnBatch(data, new[] { 2 });
+
+        var resumed = new StatefulWindow();
+        var b = new Trainer(resumed, new Adam(0.01f), MseLoss.Instance, options);
+        checkpoint.Position = 0;
+        b.LoadCheckpoint(checkpoint);
+        b.TrainOnBatch(data, new[] { 2 });
+        Assert.True(straight.Parameters.SequenceEqual(resumed.Parameters));
+        Assert.True(straight.CarriedState.SequenceEqual(resumed.CarriedState));
+        Assert.Contains(straight.CarriedState.ToArray(), v => v != 0f);
+    }
+}
