@@ -1,0 +1,108 @@
+using System;
+using Rnn.Gen;
+
+// The models of issue 6, declared as a user would. Streaming models use steps: 1 (Step ignores Steps); each exists
+// with and without a Dense(1) head. The classes are sealed, and each adds StepBlock: a loop of Step calls written
+// inside the class, so the JIT sees direct calls on the concrete type (one interface call per block, not per step).
+// The streaming declarations were written by a loop; keep the pattern when adding sizes.
+namespace Rnn.Gen.Benchmarks.Models;
+
+/// <summary>A generated model that streams a block of <see cref="StreamingBenchmarks.StepsPerInvoke"/> steps.</summary>
+public interface IStreamingModel : IRnnModel
+{
+    /// <summary>Calls Step once per step of <paramref name="inputs"/> [StepsPerInvoke, InputSize].</summary>
+    void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs);
+}
+
+[RnnModel(inputSize: 1, steps: 1)] [Lstm(8)]
+public sealed partial class LstmStream_I1_H8 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Lstm(8)] [Dense(1)]
+public sealed partial class LstmStream_I1_H8_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Lstm(16)]
+public sealed partial class LstmStream_I1_H16 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Lstm(16)] [Dense(1)]
+public sealed partial class LstmStream_I1_H16_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Lstm(32)]
+public sealed partial class LstmStream_I1_H32 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Lstm(32)] [Dense(1)]
+public sealed partial class LstmStream_I1_H32_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Lstm(64)]
+public sealed partial class LstmStream_I1_H64 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Lstm(64)] [Dense(1)]
+public sealed partial class LstmStream_I1_H64_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Lstm(128)]
+public sealed partial class LstmStream_I1_H128 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Lstm(128)] [Dense(1)]
+public sealed partial class LstmStream_I1_H128_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+
+[RnnModel(inputSize: 8, steps: 1)] [Lstm(8)]
+public sealed partial class LstmStream_IH_H8 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 8, steps: 1)] [Lstm(8)] [Dense(1)]
+public sealed partial class LstmStream_IH_H8_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 16, steps: 1)] [Lstm(16)]
+public sealed partial class LstmStream_IH_H16 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 16, steps: 1)] [Lstm(16)] [Dense(1)]
+public sealed partial class LstmStream_IH_H16_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 32, steps: 1)] [Lstm(32)]
+public sealed partial class LstmStream_IH_H32 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 32, steps: 1)] [Lstm(32)] [Dense(1)]
+public sealed partial class LstmStream_IH_H32_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 64, steps: 1)] [Lstm(64)]
+public sealed partial class LstmStream_IH_H64 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 64, steps: 1)] [Lstm(64)] [Dense(1)]
+public sealed partial class LstmStream_IH_H64_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 128, steps: 1)] [Lstm(128)]
+public sealed partial class LstmStream_IH_H128 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 128, steps: 1)] [Lstm(128)] [Dense(1)]
+public sealed partial class LstmStream_IH_H128_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+
+[RnnModel(inputSize: 1, steps: 1)] [Gru(8)]
+public sealed partial class GruStream_I1_H8 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Gru(8)] [Dense(1)]
+public sealed partial class GruStream_I1_H8_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Gru(16)]
+public sealed partial class GruStream_I1_H16 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Gru(16)] [Dense(1)]
+public sealed partial class GruStream_I1_H16_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Gru(32)]
+public sealed partial class GruStream_I1_H32 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Gru(32)] [Dense(1)]
+public sealed partial class GruStream_I1_H32_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Gru(64)]
+public sealed partial class GruStream_I1_H64 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Gru(64)] [Dense(1)]
+public sealed partial class GruStream_I1_H64_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Gru(128)]
+public sealed partial class GruStream_I1_H128 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 1, steps: 1)] [Gru(128)] [Dense(1)]
+public sealed partial class GruStream_I1_H128_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+
+[RnnModel(inputSize: 8, steps: 1)] [Gru(8)]
+public sealed partial class GruStream_IH_H8 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 8, steps: 1)] [Gru(8)] [Dense(1)]
+public sealed partial class GruStream_IH_H8_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 16, steps: 1)] [Gru(16)]
+public sealed partial class GruStream_IH_H16 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 16, steps: 1)] [Gru(16)] [Dense(1)]
+public sealed partial class GruStream_IH_H16_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 32, steps: 1)] [Gru(32)]
+public sealed partial class GruStream_IH_H32 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 32, steps: 1)] [Gru(32)] [Dense(1)]
+public sealed partial class GruStream_IH_H32_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 64, steps: 1)] [Gru(64)]
+public sealed partial class GruStream_IH_H64 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 64, steps: 1)] [Gru(64)] [Dense(1)]
+public sealed partial class GruStream_IH_H64_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 128, steps: 1)] [Gru(128)]
+public sealed partial class GruStream_IH_H128 : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+[RnnModel(inputSize: 128, steps: 1)] [Gru(128)] [Dense(1)]
+public sealed partial class GruStream_IH_H128_Dense : IStreamingModel { public void StepBlock(ReadOnlySpan<float> inputs, Span<float> outputs) { for (int k = 0; k < StreamingBenchmarks.StepsPerInvoke; k++) Step(inputs.Slice(k * InputSize, InputSize), outputs.Slice(k * OutputSize, OutputSize)); } }
+
+// (b) whole-sequence Predict: input 16, 100 steps, many-to-one with a Dense(1) head.
+[RnnModel(inputSize: 16, steps: 100)] [Lstm(32)] [Dense(1)] public sealed partial class LstmSequence_I16_H32;
+[RnnModel(inputSize: 16, steps: 100)] [Lstm(128)] [Dense(1)] public sealed partial class LstmSequence_I16_H128;
+[RnnModel(inputSize: 16, steps: 100)] [Gru(32)] [Dense(1)] public sealed partial class GruSequence_I16_H32;
+[RnnModel(inputSize: 16, steps: 100)] [Gru(128)] [Dense(1)] public sealed partial class GruSequence_I16_H128;
+
+// (c) and (d) the training step: LSTM input 8, hidden 64, 50 steps, Dense(1).
+[RnnModel(inputSize: 8, steps: 50)] [Lstm(64)] [Dense(1)] public sealed partial class LstmTrain_I8_H64;

@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Filters;
+using Perfolizer.Horology;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Rnn.Gen.Benchmarks;
+
+/// <summary>
+/// Runs the benchmarks of issue 6 in-process and, with <c>--results FILE</c>, writes the markdown results file.
+/// </summary>
+/// <remarks>
+/// Options (the rest goes to BenchmarkDotNet, e.g. <c>--filter *Streaming*</c>):
+/// <list type="bullet">
+/// <item><c>--job dry|short|medium|default</c>: BenchmarkDotNet's job (default: short).</item>
+/// <item><c>--torch</c>: include the libtorch peers (category <c>libtorch</c>); needs the process to run under
+/// shared/tools/with-debian13-glibc on Debian 12.</item>
+/// <item><c>--no-onnx</c>: leave out the ONNX Runtime peers (category <c>onnx</c>).</item>
+/// <item><c>--results FILE</c>: write the markdown results; <c>--commit TEXT</c>: the revision it names.</item>
+/// <item><c>--check</c>: only run the determinism check of workload (d) and exit.</item>
+/// </list>
+/// Everything runs in this process (InProcessEmitToolchain): a child process would not get the newer C runtime that
+/// libtorch needs.
+/// </remarks>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        string jobName = "short";
+        bool torch = false, onnx = true, checkOnly = false;
+        string? results = null, commit = null;
+        var rest = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--job": jobName = args[++i].ToLowerInvariant(); break;
+                case "--torch": torch = true; break;
+                case "--no-onnx": onnx = false; break;
+                case "--results": results = args[++i]; break;
+                case "--commit": commit = args[++i]; break;
+                case "--check": checkOnly = true; break;
+                default: rest.Add(args[i]); break;
+            }
+        }
+
+        // Under shared/tools/with-debian13-glibc, LD_LIBRARY_PATH points at Debian 13's C runtime: this process's loader
+        // has already read it, but the helper processes BenchmarkDotNet starts (dotnet --version, shells) run with the
+        // system loader and fail with it. Children get the managed environment, so clear it there.
+        if (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") is { } libraryPath && libraryPath.Contains("debian13", StringComparison.Ordinal))
+        {
+            Environment.SetEnvironmentVariable("LD_LIBRARY_PATH", null);
+        }
+
+        if (checkOnly)
+        {
+            Console.WriteLine(TrainingBenchmarks.VerifyDeterminism());
+            return 0;
+        }
+
+        if (!rest.Contains("--filter"))
+        {
+            rest.AddRange(["--filter", "*"]); // never the interactive menu
+        }
+
+        Machine machine = Machine.Describe();
+        IReadOnlyDictionary<string, double> allocations = AllocationProbe.Run();
+        Console.WriteLine($"Allocation probe: {allocations.Count(a => a.Value == 0)} of {allocations.Count} Rnn.Gen workloads allocate nothing per call on the calling thread");
+        foreach ((string name, double bytes) in allocations.Where(a => a.Value != 0))
+        {
+            Console.WriteLine($"  {name}: {bytes:F1} B per call");
+        }
+        Console.WriteLine($"FMA peak on one core: AVX2 {machine.Avx2FmaGflops:F1} GFLOP/s, AVX-512 {machine.Avx512FmaGflops:F1} GFLOP/s; load {machine.LoadBefore}");
+
+        Job job = (jobName switch
+        {
+            "dry" => Job.Dry,
+            "short" => Job.ShortRun.WithIterationTime(TimeInterval.FromMilliseconds(250)), // 3 + 3 iterations of 250 ms
+            "medium" => Job.MediumRun,
+            "default" => Job.Default,
+            _ => throw new ArgumentException($"Unknown job '{jobName}': dry, short, medium or default."),
+        }).WithToolchain(InProcessEmitToolchain.Instance).WithId(jobName);
+
+        var loadMonitor = new LoadMonitor();
+        IConfig config = DefaultConfig.Instance
+            .AddEventProcessor(loadMonitor)
+            .AddJob(job)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddFilter(new SimpleFilter(c => (torch || !c.Descriptor.HasCategory(Categories.LibTorch))
+                && (onnx || !c.Descriptor.HasCategory(Categories.Onnx))))
+            .WithOptions(ConfigOptions.DisableLogFile);
+
+        Summary[] summaries = BenchmarkSwitcher
+            .FromTypes([typeof(StreamingBenchmarks), typeof(SequenceBenchmarks), typeof(TrainingBenchmarks)])
+            .Run([.. rest], config)
+            .ToArray();
+        machine.LoadAfter = Machine.LoadAverage();
+
+        bool failed = summaries.Length == 0 || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+        if (results is not null)
+        {
+            ResultsWriter.Write(results, summaries, machine, allocations, loadMonitor.Cases, jobName, torch, onnx, commit);
+            Console.WriteLine($"Wrote {results}");
+        }
+
+        return failed ? 1 : 0;
+    }
+}

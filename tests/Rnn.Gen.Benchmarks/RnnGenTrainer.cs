@@ -1,0 +1,175 @@
+using System;
+using System.Numerics.Tensors;
+using System.Threading;
+using Rnn.Gen.Benchmarks.Models;
+using Rnn.Gen.Optimizers;
+using Rnn.Gen.Training;
+
+namespace Rnn.Gen.Benchmarks;
+
+/// <summary>One seeded batch of workload (c): inputs [B, T, I] uniform in [-1, 1], targets [B] a smooth function of them.</summary>
+public sealed class TrainingBatch
+{
+    public TrainingBatch(int seed)
+    {
+        var random = new Random(seed);
+        Inputs = new float[Workloads.TrainBatch * Workloads.TrainSteps * Workloads.TrainInput];
+        Targets = new float[Workloads.TrainBatch];
+        for (int i = 0; i < Inputs.Length; i++)
+        {
+            Inputs[i] = (float)(random.NextDouble() * 2 - 1);
+        }
+
+        int sample = Workloads.TrainSteps * Workloads.TrainInput;
+        for (int b = 0; b < Workloads.TrainBatch; b++)
+        {
+            // the mean of the last step's features: learnable, bounded
+            Targets[b] = TensorPrimitives.Sum(Inputs.AsSpan(b * sample + sample - Workloads.TrainInput, Workloads.TrainInput)) / Workloads.TrainInput;
+        }
+    }
+
+    public float[] Inputs { get; }
+    public float[] Targets { get; }
+
+    public ReadOnlySpan<float> Sample(int b) =>
+        Inputs.AsSpan(b * Workloads.TrainSteps * Workloads.TrainInput, Workloads.TrainSteps * Workloads.TrainInput);
+}
+
+/// <summary>
+/// Workloads (c) and (d) with the generated model: per sample Forward, MSE, the loss gradient scaled by 1/B, Backward;
+/// then global-norm clipping (1.0) and an Adam step (lr 1e-3).
+/// </summary>
+/// <remarks>
+/// The batch is reduced in two fixed halves, whatever the number of cores: half 0 accumulates into model A's
+/// Gradients, half 1 into model B's, then A.Gradients += B.Gradients (element-wise, one rounding per element), clip and
+/// Adam on A, and A's parameters are copied to B. <see cref="StepOneCore"/> runs both halves on the calling thread,
+/// <see cref="StepTwoCores"/> runs half 1 on a worker thread at the same time: the same operations in the same order
+/// on the same values, hence bit-identical parameters. <see cref="StepSequentialLoop"/> is the plain loop over all B
+/// samples into one Gradients buffer (what README's example does): the same arithmetic with another summation order.
+/// </remarks>
+public sealed class RnnGenTrainer : IDisposable
+{
+    private const int Half = Workloads.TrainBatch / 2;
+    private const float GradientScale = 1f / Workloads.TrainBatch;
+
+    private readonly TrainingBatch _data;
+    private readonly LstmTrain_I8_H64 _a = new(), _b = new();
+    private readonly Adam _adam = new(learningRate: 1e-3f);
+    private readonly float[] _outA = new float[1], _dOutA = new float[1], _outB = new float[1], _dOutB = new float[1];
+    private readonly Thread? _worker;
+    private readonly ManualResetEventSlim _go = new(false), _done = new(false);
+    private volatile bool _stop;
+    private double _workerLoss;
+
+    public RnnGenTrainer(int seed, TrainingBatch data, bool twoCores)
+    {
+        _data = data;
+        _a.Initialize(seed);
+        _a.Parameters.CopyTo(_b.Parameters);
+        if (twoCores)
+        {
+            _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "Rnn.Gen training half 1" };
+            _worker.Start();
+        }
+    }
+
+    public LstmTrain_I8_H64 Model => _a;
+
+    /// <summary>Both halves on this thread; returns the batch loss (mean over the samples).</summary>
+    public float StepOneCore()
+    {
+        double loss = RunHalf(_a, 0, _outA, _dOutA) + RunHalf(_b, Half, _outB, _dOutB);
+        return Reduce(loss);
+    }
+
+    /// <summary>Half 1 on the worker thread while this thread runs half 0.</summary>
+    public float StepTwoCores()
+    {
+        if (_worker is null)
+        {
+            throw new InvalidOperationException("Created without the worker thread.");
+        }
+
+        _done.Reset();
+        _go.Set();
+        double loss = RunHalf(_a, 0, _outA, _dOutA);
+        _done.Wait();
+        return Reduce(loss + _workerLoss);
+    }
+
+    /// <summary>All samples into A's Gradients in one loop, then clip and Adam.</summary>
+    public float StepSequentialLoop()
+    {
+        LstmTrain_I8_H64 m = _a;
+        m.ZeroGradients();
+        double loss = 0;
+        for (int s = 0; s < Workloads.TrainBatch; s++)
+        {
+            loss += Sample(m, s, _outA, _dOutA);
+        }
+
+        GradientClipping.ClipByGlobalNorm(m.Gradients, maxNorm: 1f);
+        _adam.Step(m.Parameters, m.Gradients);
+        m.Parameters.CopyTo(_b.Parameters);
+        return (float)(loss / Workloads.TrainBatch);
+    }
+
+    private float Reduce(double loss)
+    {
+        TensorPrimitives.Add(_a.Gradients, _b.Gradients, _a.Gradients);
+        GradientClipping.ClipByGlobalNorm(_a.Gradients, maxNorm: 1f);
+        _adam.Step(_a.Parameters, _a.Gradients);
+        _a.Parameters.CopyTo(_b.Parameters);
+        return (float)(loss / Workloads.TrainBatch);
+    }
+
+    private double RunHalf(LstmTrain_I8_H64 m, int first, float[] output, float[] dOutput)
+    {
+        m.ZeroGradients();
+        double loss = 0;
+        for (int s = first; s < first + Half; s++)
+        {
+            loss += Sample(m, s, output, dOutput);
+        }
+
+        return loss;
+    }
+
+    private float Sample(LstmTrain_I8_H64 m, int s, float[] output, float[] dOutput)
+    {
+        m.Forward(_data.Sample(s), output);
+        float loss = Losses.MeanSquaredError(output, _data.Targets.AsSpan(s, 1), dOutput);
+        dOutput[0] *= GradientScale;
+        m.Backward(dOutput);
+        return loss;
+    }
+
+    private void WorkerLoop()
+    {
+        while (true)
+        {
+            _go.Wait();
+            _go.Reset();
+            if (_stop)
+            {
+                return;
+            }
+
+            _workerLoss = RunHalf(_b, Half, _outB, _dOutB);
+            _done.Set();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_worker is not null)
+        {
+            _stop = true;
+            _go.Set();
+            _worker.Join();
+        }
+
+        _go.Dispose();
+        _done.Dispose();
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using BenchmarkDotNet.Attributes;
+using Rnn.Gen.Benchmarks.Models;
+using Rnn.Gen.Benchmarks.Peers;
+
+namespace Rnn.Gen.Benchmarks;
+
+/// <summary>Workload (b): whole-sequence Predict, input 16, 100 steps, batch 1, many-to-one + Dense(1).</summary>
+[MemoryDiagnoser]
+[BenchmarkCategory(Categories.Sequence)]
+public class SequenceBenchmarks
+{
+    [Params(CellKind.Lstm, CellKind.Gru)]
+    public CellKind Cell { get; set; }
+
+    [Params(32, 128)]
+    public int Hidden { get; set; }
+
+    private IRnnModel _model = null!;
+    private PlainModel _plain = null!;
+    private TorchSequencePeer? _torch;
+    private OnnxPeer? _onnx;
+    private float[] _input = [];
+    private readonly float[] _output = new float[1];
+
+    private float CreateModel()
+    {
+        _model = (Cell, Hidden) switch
+        {
+            (CellKind.Lstm, 32) => new LstmSequence_I16_H32(),
+            (CellKind.Lstm, 128) => new LstmSequence_I16_H128(),
+            (CellKind.Gru, 32) => new GruSequence_I16_H32(),
+            (CellKind.Gru, 128) => new GruSequence_I16_H128(),
+            _ => throw new ArgumentOutOfRangeException(nameof(Hidden)),
+        };
+        _model.Initialize(seed: 1);
+        _input = Check.Random(Workloads.SequenceSteps * Workloads.SequenceInput, seed: 3);
+        _model.Predict(_input, _output);
+        return _output[0];
+    }
+
+    [GlobalSetup(Targets = [nameof(RnnGen), nameof(PlainCSharp)])]
+    public void Setup()
+    {
+        float expected = CreateModel();
+        _plain = PlainModel.Create(Cell == CellKind.Gru, Workloads.SequenceInput, Hidden, dense: true, _model.Parameters);
+        PlainCSharp();
+        Check.Close([expected], _output, 1e-4f, $"plain C# sequence {Cell} H={Hidden}");
+    }
+
+    [GlobalSetup(Target = nameof(LibTorch))]
+    public void SetupLibTorch()
+    {
+        float expected = CreateModel();
+        TorchPeer.SetThreads(1);
+        _torch = new TorchSequencePeer(Cell, Workloads.SequenceInput, Hidden, Workloads.SequenceSteps);
+        _torch.LoadFrom(_model);
+        LibTorch();
+        Check.Close([expected], _output, 1e-4f, $"libtorch sequence {Cell} H={Hidden}");
+    }
+
+    [GlobalCleanup(Target = nameof(LibTorch))]
+    public void CleanupLibTorch() => _torch?.Dispose();
+
+    [GlobalSetup(Target = nameof(OnnxRuntime))]
+    public void SetupOnnx()
+    {
+        float expected = CreateModel();
+        _onnx = new OnnxPeer(_model, Cell, Workloads.SequenceInput, Hidden, dense: true, Workloads.SequenceSteps, streaming: false);
+        OnnxRuntime();
+        Check.Close([expected], _output, 1e-4f, $"ONNX Runtime sequence {Cell} H={Hidden}");
+    }
+
+    [GlobalCleanup(Target = nameof(OnnxRuntime))]
+    public void CleanupOnnx() => _onnx?.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public void RnnGen() => _model.Predict(_input, _output);
+
+    [Benchmark]
+    public void PlainCSharp() => _plain.Predict(_input, _output);
+
+    [Benchmark]
+    [BenchmarkCategory(Categories.LibTorch)]
+    public void LibTorch() => _torch!.Predict(_input, _output);
+
+    [Benchmark]
+    [BenchmarkCategory(Categories.Onnx)]
+    public void OnnxRuntime() => _onnx!.Predict(_input, _output);
+}

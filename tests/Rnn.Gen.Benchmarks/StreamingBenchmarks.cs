@@ -1,0 +1,130 @@
+using System;
+using BenchmarkDotNet.Attributes;
+using Rnn.Gen.Benchmarks.Models;
+using Rnn.Gen.Benchmarks.Peers;
+
+namespace Rnn.Gen.Benchmarks;
+
+/// <summary>
+/// Workload (a): streaming Step, one sample at a time, state kept between calls. Each invocation streams
+/// <see cref="StepsPerInvoke"/> consecutive samples, so the figures are ns per sample (OperationsPerInvoke).
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory(Categories.Streaming)]
+public class StreamingBenchmarks
+{
+    public const int StepsPerInvoke = 16;
+
+    [Params(CellKind.Lstm, CellKind.Gru)]
+    public CellKind Cell { get; set; }
+
+    [Params(InputKind.One, InputKind.Hidden)]
+    public InputKind Input { get; set; }
+
+    [Params(8, 16, 32, 64, 128)]
+    public int Hidden { get; set; }
+
+    /// <summary>Whether the cell is followed by Dense(1) (RTNeural's figures are with it).</summary>
+    [Params(false, true)]
+    public bool Dense { get; set; }
+
+    private IStreamingModel _model = null!;
+    private PlainModel _plain = null!;
+    private TorchStreamingPeer? _torch;
+    private OnnxPeer? _onnx;
+    private float[] _inputs = [];
+    private float[] _outputs = [];
+
+    private int InputSize => Input == InputKind.One ? 1 : Hidden;
+
+    private void CreateModel()
+    {
+        string name = $"Rnn.Gen.Benchmarks.Models.{Cell}Stream_I{(Input == InputKind.One ? "1" : "H")}_H{Hidden}{(Dense ? "_Dense" : "")}";
+        Type type = Type.GetType(name, throwOnError: true)!;
+        _model = (IStreamingModel)Activator.CreateInstance(type)!;
+        _model.Initialize(seed: 1);
+        _inputs = Check.Random(StepsPerInvoke * InputSize, seed: 2);
+        _outputs = new float[StepsPerInvoke * _model.OutputSize];
+    }
+
+    /// <summary>The generated model's outputs for one block from a zero state, the reference the peers must match.</summary>
+    private float[] ReferenceBlock()
+    {
+        _model.ResetState();
+        _model.StepBlock(_inputs, _outputs);
+        _model.ResetState();
+        return (float[])_outputs.Clone();
+    }
+
+    [GlobalSetup(Targets = [nameof(RnnGen), nameof(PlainCSharp)])]
+    public void Setup()
+    {
+        CreateModel();
+        float[] expected = ReferenceBlock();
+        _plain = PlainModel.Create(Cell == CellKind.Gru, InputSize, Hidden, Dense, _model.Parameters);
+        _plain.ResetState();
+        PlainCSharp();
+        Check.Close(expected, _outputs, 1e-4f, $"plain C# {Cell} I={InputSize} H={Hidden} dense={Dense}");
+        _plain.ResetState();
+    }
+
+    [GlobalSetup(Target = nameof(LibTorch))]
+    public void SetupLibTorch()
+    {
+        CreateModel();
+        float[] expected = ReferenceBlock();
+        TorchPeer.SetThreads(1);
+        _torch = new TorchStreamingPeer(Cell, InputSize, Hidden, Dense);
+        _torch.LoadFrom(_model);
+        LibTorch();
+        Check.Close(expected, _outputs, 1e-4f, $"libtorch {Cell} I={InputSize} H={Hidden} dense={Dense}");
+        _torch.ResetState();
+    }
+
+    [GlobalCleanup(Target = nameof(LibTorch))]
+    public void CleanupLibTorch() => _torch?.Dispose();
+
+    [GlobalSetup(Target = nameof(OnnxRuntime))]
+    public void SetupOnnx()
+    {
+        CreateModel();
+        float[] expected = ReferenceBlock();
+        _onnx = new OnnxPeer(_model, Cell, InputSize, Hidden, Dense, steps: 1, streaming: true);
+        OnnxRuntime();
+        Check.Close(expected, _outputs, 1e-4f, $"ONNX Runtime {Cell} I={InputSize} H={Hidden} dense={Dense}");
+        _onnx.ResetState();
+    }
+
+    [GlobalCleanup(Target = nameof(OnnxRuntime))]
+    public void CleanupOnnx() => _onnx?.Dispose();
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = StepsPerInvoke)]
+    public void RnnGen() => _model.StepBlock(_inputs, _outputs);
+
+    [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
+    public void PlainCSharp()
+    {
+        int i = _plain.InputSize, o = _plain.OutputSize;
+        for (int k = 0; k < StepsPerInvoke; k++)
+        {
+            _plain.Step(_inputs.AsSpan(k * i, i), _outputs.AsSpan(k * o, o));
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
+    [BenchmarkCategory(Categories.LibTorch)]
+    public void LibTorch() => _torch!.StepBlock(_inputs, _outputs, StepsPerInvoke);
+
+    [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
+    [BenchmarkCategory(Categories.Onnx)]
+    public void OnnxRuntime() => _onnx!.StepBlock(_inputs, _outputs, StepsPerInvoke);
+}
+
+public static class Categories
+{
+    public const string Streaming = "streaming";
+    public const string Sequence = "sequence";
+    public const string Training = "training";
+    public const string LibTorch = "libtorch";
+    public const string Onnx = "onnx";
+}
