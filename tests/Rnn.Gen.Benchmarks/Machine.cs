@@ -66,16 +66,17 @@ public sealed class Machine
     {
         measure(1_000_000); // JIT and warm up
         double best = 0;
-        for (int i = 0; i < 7; i++)
+        for (int i = 0; i < 25; i++) // many short tries: on a shared machine the best one ran alone
         {
-            best = Math.Max(best, measure(20_000_000));
+            best = Math.Max(best, measure(4_000_000));
         }
 
         return best;
     }
 
     /// <summary>GFLOP/s of 10 independent chains of 256-bit FMAs (8 lanes × 2 flops) on this thread.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // Fully optimized from the first call: tier-0 and on-stack-replacement code would keep the chains in memory.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double MeasureFma256(long iterations)
     {
         Vector256<float> m = Vector256.Create(0.9999999f), c = Vector256.Create(1e-7f);
@@ -95,7 +96,7 @@ public sealed class Machine
     }
 
     /// <summary>As <see cref="MeasureFma256"/> with 512-bit vectors (16 lanes).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double MeasureFma512(long iterations)
     {
         Vector512<float> m = Vector512.Create(0.9999999f), c = Vector512.Create(1e-7f);

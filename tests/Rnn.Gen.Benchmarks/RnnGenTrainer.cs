@@ -70,6 +70,8 @@ public sealed class RnnGenTrainer : IDisposable
         {
             _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "Rnn.Gen training half 1" };
             _worker.Start();
+            // A first blocking wait allocates the event's lock object; do it here, not in the first measured step.
+            _done.Wait(millisecondsTimeout: 1);
         }
     }
 
