@@ -77,41 +77,17 @@ public sealed class SafeTensor
     {
         CheckDestination(destination.Length);
         ReadOnlySpan<byte> source = Data.Span;
-        switch (DType)
+        if (DType == SafeTensorsDType.F32 && BitConverter.IsLittleEndian)
         {
-            case SafeTensorsDType.F32 when BitConverter.IsLittleEndian:
-                MemoryMarshal.Cast<byte, float>(source).CopyTo(destination);
-                break;
-            case SafeTensorsDType.F32:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = BinaryPrimitives.ReadSingleLittleEndian(source.Slice(i * 4));
-                }
+            MemoryMarshal.Cast<byte, float>(source).CopyTo(destination);
+            return;
+        }
 
-                break;
-            case SafeTensorsDType.F64:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(source.Slice(i * 8));
-                }
-
-                break;
-            case SafeTensorsDType.F16:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(source.Slice(i * 2));
-                }
-
-                break;
-            case SafeTensorsDType.BF16:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = BFloat16ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(i * 2)));
-                }
-
-                break;
-            default:
-                throw NotConvertible();
+        // Every convertible dtype is exact in double, so rounding the double to float rounds the stored value once.
+        CheckConvertible();
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = (float)ReadElement(source, i);
         }
     }
 
@@ -120,43 +96,35 @@ public sealed class SafeTensor
     {
         CheckDestination(destination.Length);
         ReadOnlySpan<byte> source = Data.Span;
-        switch (DType)
+        if (DType == SafeTensorsDType.F64 && BitConverter.IsLittleEndian)
         {
-            case SafeTensorsDType.F64 when BitConverter.IsLittleEndian:
-                MemoryMarshal.Cast<byte, double>(source).CopyTo(destination);
-                break;
-            case SafeTensorsDType.F64:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = BinaryPrimitives.ReadDoubleLittleEndian(source.Slice(i * 8));
-                }
+            MemoryMarshal.Cast<byte, double>(source).CopyTo(destination);
+            return;
+        }
 
-                break;
-            case SafeTensorsDType.F32:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = BinaryPrimitives.ReadSingleLittleEndian(source.Slice(i * 4));
-                }
-
-                break;
-            case SafeTensorsDType.F16:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = (double)BinaryPrimitives.ReadHalfLittleEndian(source.Slice(i * 2));
-                }
-
-                break;
-            case SafeTensorsDType.BF16:
-                for (int i = 0; i < destination.Length; i++)
-                {
-                    destination[i] = BFloat16ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(i * 2)));
-                }
-
-                break;
-            default:
-                throw NotConvertible();
+        CheckConvertible();
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = ReadElement(source, i);
         }
     }
+
+    private void CheckConvertible()
+    {
+        if (DType is not (SafeTensorsDType.F32 or SafeTensorsDType.F64 or SafeTensorsDType.F16 or SafeTensorsDType.BF16))
+        {
+            throw NotConvertible();
+        }
+    }
+
+    /// <summary>Element <paramref name="index"/> of a floating-point tensor, exactly, as a double.</summary>
+    private double ReadElement(ReadOnlySpan<byte> source, int index) => DType switch
+    {
+        SafeTensorsDType.F64 => BinaryPrimitives.ReadDoubleLittleEndian(source.Slice(index * 8)),
+        SafeTensorsDType.F32 => BinaryPrimitives.ReadSingleLittleEndian(source.Slice(index * 4)),
+        SafeTensorsDType.F16 => (double)BinaryPrimitives.ReadHalfLittleEndian(source.Slice(index * 2)),
+        _ => BFloat16ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(index * 2))),
+    };
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} {DType} [{string.Join(", ", _shape)}]";
