@@ -48,22 +48,24 @@ internal sealed class DenseEmitter : LayerEmitter
             }
 
             EmitInputDropoutBackwardStart(w);
-            using (w.Block($"for (int t = 0; t < {Positions}; t++)"))
+            w.Line($"{Span} dz = {CodeWriter.Slice("work", Layer.OutputGradient)}.Slice(0, {Positions} * {H}); // dL/dy on entry, dL/d(W x + b) after the activation's derivative");
+            if (Activation != ActivationKind.Identity)
             {
-                w.Line($"{Span} dz = {CodeWriter.SliceAt("work", Layer.OutputGradient, H, "t")}; // dL/dy on entry, dL/d(W x + b) after the activation's derivative");
-                if (Activation != ActivationKind.Identity)
+                using (w.Block($"for (int t = 0; t < {Positions}; t++)"))
                 {
+                    w.Line($"{Span} dzt = dz.Slice(t * {H}, {H});");
                     w.Line($"{ReadOnlySpan} y = {CodeWriter.SliceAt("cache", Layer.Output, H, "t")};");
-                    foreach (string line in ActivationBackward(Activation, "y", "dz", H))
+                    foreach (string line in ActivationBackward(Activation, "y", "dzt", H))
                     {
                         w.Line(line);
                     }
                 }
-
-                w.Line($"{Kernels}.Add(dz, {Param("bias", "g")});");
-                w.Line($"{Kernels}.OuterAdd(dz, xs.Slice(t * {In}, {In}), {Param("weight", "g")});");
-                w.Line($"if (!dx.IsEmpty) {Kernels}.TransposeMultiplyAdd({Param("weight")}, dz, dx.Slice(t * {In}, {In}));");
             }
+
+            w.Line("// Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.");
+            w.Line($"{Matrix}.AddRowSums(dz, {Positions}, {Param("bias", "g")});");
+            w.Line($"{Matrix}.TransposeMultiplyAdd(dz, xs.Slice(0, {Positions} * {In}), {Param("weight", "g")}, {H}, {Positions}, {In});");
+            w.Line($"if (!dx.IsEmpty) {Matrix}.MultiplyAdd(dz, {Param("weight")}, dx.Slice(0, {Positions} * {In}), {Positions}, {H}, {In});");
 
             EmitInputDropoutBackwardEnd(w);
         }

@@ -18,11 +18,17 @@ internal sealed class GruEmitter : RecurrentEmitter
     /// <summary>dL/dh_(t-1) starts with the direct path z * dh, so dh is not cleared before W_hh adds to it.</summary>
     protected override bool ClearsHiddenGradient => false;
 
-    protected override string InputGradientName(string hiddenGradient) => "dGi";
+    protected override string PreActivationRegion => "gates";
+
+    protected override string PreActivationBias => Param("bias_ih");
+
+    protected override string InputGradientRows => "dGiAll";
+
+    protected override string HiddenGradientRows => "dGhAll";
 
     protected override void EmitStepMethod(CodeWriter w)
     {
-        w.Summary($"One step of {DirectionName}. <paramref name=\"gates\"/> receives r, z, n after their activations and <paramref name=\"hn\"/> W_hn h_prev + b_hn; <paramref name=\"hRecurrent\"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name=\"h\"/> may alias <paramref name=\"hPrev\"/>.");
+        w.Summary($"One streaming step of {DirectionName}: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name=\"hn\"/> receives W_hn h_prev + b_hn. <paramref name=\"hRecurrent\"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name=\"h\"/> may alias <paramref name=\"hPrev\"/>.");
         using (w.Block($"private void {DirectionStep}({ReadOnlySpan} x, {ReadOnlySpan} hPrev, {ReadOnlySpan} hRecurrent, {Span} gates, {Span} hn, {Span} gatesHidden, {Span} h)"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
@@ -31,34 +37,19 @@ internal sealed class GruEmitter : RecurrentEmitter
             w.Line($"{Kernels}.MultiplyAdd({Param("weight_ih")}, x, gates); // {ParamComment("weight_ih")}");
             w.Line($"{Param("bias_hh")}.CopyTo(gatesHidden);");
             w.Line($"{Kernels}.MultiplyAdd({Param("weight_hh")}, hRecurrent, gatesHidden); // {ParamComment("weight_hh")}");
-            w.Line("// r and z: sigmoid of the sum of both contributions.");
-            w.Line($"{Kernels}.Add(gatesHidden.Slice(0, {2 * H}), gates.Slice(0, {2 * H}));");
-            w.Line($"{Kernels}.Sigmoid(gates.Slice(0, {2 * H}));");
-            w.Line("// n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)); hn keeps W_hn h_prev + b_hn for backward.");
-            w.Line($"gatesHidden.Slice({2 * H}, {H}).CopyTo(hn);");
-            using (w.Block($"for (int j = 0; j < {H}; j++)"))
-            {
-                w.Line($"gates[{2 * H} + j] += gates[j] * hn[j];");
-            }
-
-            w.Line($"{Kernels}.Tanh(gates.Slice({2 * H}, {H}));");
-            w.Line("// h = (1 - z) * n + z * h_prev.");
-            using (w.Block($"for (int j = 0; j < {H}; j++)"))
-            {
-                w.Line($"float z = gates[{H} + j];");
-                w.Line($"h[j] = (1f - z) * gates[{2 * H} + j] + z * hPrev[j];");
-            }
+            w.Line($"{Cells}.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev");
         }
     }
 
     protected override void EmitBackwardLocals(CodeWriter w)
     {
-        w.Line($"{Span} dGi = {CodeWriter.Slice("work", Dir.Work["dGatesInput"])}; // dL/d(W_ih x + b_ih), rows r, z, n");
-        w.Line($"{Span} dGh = {CodeWriter.Slice("work", Dir.Work["dGatesHidden"])}; // dL/d(W_hh h + b_hh), rows r, z, n");
+        w.Line($"{Span} dGiAll = {CodeWriter.Slice("work", Dir.Work["dGatesInput"])}; // dL/d(W_ih x + b_ih) of every step, rows r, z, n");
+        w.Line($"{Span} dGhAll = {CodeWriter.Slice("work", Dir.Work["dGatesHidden"])}; // dL/d(W_hh h + b_hh) of every step, rows r, z, n");
     }
 
     protected override string EmitBackwardStep(CodeWriter w)
     {
+        w.Line($"{Span} dGi = dGiAll.Slice(t * {G}, {G}), dGh = dGhAll.Slice(t * {G}, {G});");
         w.Line($"{ReadOnlySpan} gate = {CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")};");
         w.Line($"{ReadOnlySpan} hnT = {CodeWriter.SliceAt("cache", Dir.Cache["hn"], H, "t")};");
         w.Line($"{ReadOnlySpan} hPrev = {PreviousHidden()};");
@@ -77,14 +68,15 @@ internal sealed class GruEmitter : RecurrentEmitter
             w.Line($"dh[j] *= z; // the direct path to h_({Previous})");
         }
 
-        w.Line($"{Kernels}.Add(dGi, {Param("bias_ih", "g")});");
-        w.Line($"{Kernels}.Add(dGh, {Param("bias_hh", "g")});");
         return "dGh";
     }
 
-    protected override void EmitTrainingStep(CodeWriter w, string inputs, string hRecurrent)
+    protected override void EmitSequenceStep(CodeWriter w, string hRecurrent)
     {
-        w.Line($"{DirectionStep}({inputs}.Slice(t * {In}, {In}), hPrev, {hRecurrent}, {CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["hn"], H, "t")}, {CodeWriter.Slice("scratch", Dir.Scratch["gatesHidden"])}, {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")});");
+        w.Line($"{Span} gatesHidden = {CodeWriter.Slice("scratch", Dir.Scratch["gatesHidden"])};");
+        w.Line($"{Param("bias_hh")}.CopyTo(gatesHidden);");
+        w.Line($"{Kernels}.MultiplyAddPacked(whhT, {hRecurrent}, gatesHidden); // W_hh h_({Previous}) + b_hh");
+        w.Line($"{Cells}.GruCell({CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")}, gatesHidden, hPrev, {CodeWriter.SliceAt("cache", Dir.Cache["hn"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")});");
     }
 
     protected override void EmitInferenceCall(CodeWriter w, string input, string state)

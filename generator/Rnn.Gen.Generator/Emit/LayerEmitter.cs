@@ -11,6 +11,8 @@ namespace Rnn.Gen.Generator.Emit;
 internal abstract class LayerEmitter
 {
     protected const string Kernels = "global::Rnn.Gen.Kernels.VectorKernels";
+    protected const string Matrix = "global::Rnn.Gen.Kernels.MatrixKernels";
+    protected const string Cells = "global::Rnn.Gen.Kernels.CellKernels";
     protected const string Span = "global::System.Span<float>";
     protected const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
 

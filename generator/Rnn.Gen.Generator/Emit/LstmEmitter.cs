@@ -12,9 +12,13 @@ internal sealed class LstmEmitter : RecurrentEmitter
 
     protected override string CellName => "LSTM";
 
+    protected override string PreActivationRegion => "gates";
+
+    protected override string InputGradientRows => "dGatesAll";
+
     protected override void EmitStepMethod(CodeWriter w)
     {
-        w.Summary($"One step of {DirectionName}: gates from x and h_prev, then c = f*c_prev + i*g and h = o*tanh(c). <paramref name=\"c\"/> may alias <paramref name=\"cPrev\"/> and <paramref name=\"h\"/> may alias <paramref name=\"hPrev\"/>.");
+        w.Summary($"One streaming step of {DirectionName}: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name=\"c\"/> may alias <paramref name=\"cPrev\"/> and <paramref name=\"h\"/> may alias <paramref name=\"hPrev\"/>.");
         using (w.Block($"private void {DirectionStep}({ReadOnlySpan} x, {ReadOnlySpan} hPrev, {ReadOnlySpan} cPrev, {Span} gates, {Span} c, {Span} tanhC, {Span} h)"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
@@ -23,29 +27,14 @@ internal sealed class LstmEmitter : RecurrentEmitter
             w.Line($"{Kernels}.Add({Param("bias_hh")}, gates);");
             w.Line($"{Kernels}.MultiplyAdd({Param("weight_ih")}, x, gates); // {ParamComment("weight_ih")}");
             w.Line($"{Kernels}.MultiplyAdd({Param("weight_hh")}, hPrev, gates); // {ParamComment("weight_hh")}");
-            w.Line("// i and f are sigmoids, g is a tanh, o is a sigmoid.");
-            w.Line($"{Kernels}.Sigmoid(gates.Slice(0, {2 * H}));");
-            w.Line($"{Kernels}.Tanh(gates.Slice({2 * H}, {H}));");
-            w.Line($"{Kernels}.Sigmoid(gates.Slice({3 * H}, {H}));");
-            w.Line("// The cell and hidden state.");
-            using (w.Block($"for (int j = 0; j < {H}; j++)"))
-            {
-                w.Line($"c[j] = gates[{H} + j] * cPrev[j] + gates[j] * gates[{2 * H} + j];");
-            }
-
-            w.Line("c.CopyTo(tanhC);");
-            w.Line($"{Kernels}.Tanh(tanhC);");
-            using (w.Block($"for (int j = 0; j < {H}; j++)"))
-            {
-                w.Line($"h[j] = gates[{3 * H} + j] * tanhC[j];");
-            }
+            w.Line($"{Cells}.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)");
         }
     }
 
     protected override void EmitBackwardLocals(CodeWriter w)
     {
         w.Line($"{Span} dc = {CodeWriter.Slice("work", Dir.Work["dc"])}; // dL/dc_t, carried back through time");
-        w.Line($"{Span} dGates = {CodeWriter.Slice("work", Dir.Work["dGates"])}; // dL/d(pre-activation), rows i, f, g, o");
+        w.Line($"{Span} dGatesAll = {CodeWriter.Slice("work", Dir.Work["dGates"])}; // dL/d(pre-activation) of every step, rows i, f, g, o");
         if (Layer.Partner is { } decoder && !Layer.InDecoder)
         {
             w.Line($"{CodeWriter.Slice("work", decoder.Directions[0].Work["dc"])}.CopyTo(dc); // the final cell state's gradient, from the decoder's start");
@@ -58,6 +47,7 @@ internal sealed class LstmEmitter : RecurrentEmitter
 
     protected override string EmitBackwardStep(CodeWriter w)
     {
+        w.Line($"{Span} dGates = dGatesAll.Slice(t * {G}, {G});");
         w.Line($"{ReadOnlySpan} gate = {CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")};");
         w.Line($"{ReadOnlySpan} tanhC = {CodeWriter.SliceAt("cache", Dir.Cache["tanhC"], H, "t")};");
         w.Line($"{ReadOnlySpan} cPrev = {IsFirst} ? {Initial("initialC")} : {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, Previous)};");
@@ -72,16 +62,15 @@ internal sealed class LstmEmitter : RecurrentEmitter
             w.Line($"dc[j] = dcj * f; // to c_({Previous})");
         }
 
-        w.Line("// Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_(t-1).");
-        w.Line($"{Kernels}.Add(dGates, {Param("bias_ih", "g")});");
-        w.Line($"{Kernels}.Add(dGates, {Param("bias_hh", "g")});");
         return "dGates";
     }
 
-    protected override void EmitTrainingStep(CodeWriter w, string inputs, string hRecurrent)
+    protected override void EmitSequenceStep(CodeWriter w, string hRecurrent)
     {
         w.Line($"{ReadOnlySpan} cPrev = {IsFirst} ? {Initial("initialC")} : {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, Previous)};");
-        w.Line($"{DirectionStep}({inputs}.Slice(t * {In}, {In}), {hRecurrent}, cPrev, {CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["tanhC"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")});");
+        w.Line($"{Span} gates = {CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")};");
+        w.Line($"{Kernels}.MultiplyAddPacked(whhT, {hRecurrent}, gates); // + W_hh h_({Previous})");
+        w.Line($"{Cells}.LstmCell(gates, cPrev, {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["tanhC"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")});");
     }
 
     protected override void EmitInferenceCall(CodeWriter w, string input, string state)

@@ -57,7 +57,7 @@ internal static class ModelEmitter
         {
             EmitConstantsAndFields(w, plan, maxHidden);
             EmitParameterMembers(w, plan, layers);
-            EmitPredict(w, plan, recurrent, dense, manyToMany);
+            EmitPredict(w, plan, manyToMany);
             EmitForward(w, plan, layers);
             EmitBackward(w, plan, layers);
             EmitStreaming(w, plan, recurrent, dense);
@@ -103,10 +103,10 @@ internal static class ModelEmitter
         w.Line($"private readonly float[] _cache = {NewArray(plan.CacheSize)}; // Forward: the input and every layer's activations, for Backward");
         w.Line($"private readonly float[] _work = {NewArray(plan.WorkSize)}; // Backward: gradients flowing between layers and through time");
         w.Line($"private readonly float[] _state = {NewArray(plan.StateSize)}; // Step: the recurrent state kept between calls");
-        w.Line($"private readonly float[] _predictState = {NewArray(plan.StateSize)}; // Predict: its own recurrent state, so Step's is untouched");
         w.Line($"private readonly float[] _scratch = {NewArray(plan.ScratchSize)}; // temporaries of one step");
         if (spec.Decoder is not null)
         {
+            w.Line($"private readonly float[] _predictState = {NewArray(plan.StateSize)}; // Decode: its own recurrent state, so Step's is untouched");
             w.Line($"private readonly float[] _feedback = {NewArray(plan.OutputLength)}; // Forward: what free-running decoding fed back, step by step");
         }
 
@@ -115,9 +115,14 @@ internal static class ModelEmitter
             w.Line($"private readonly float[] _carry = {NewArray(plan.StateSize)}; // Stateful: where the last Forward ended, where the next starts");
         }
 
-        if (plan.Layers.Any(l => l.Bidirectional))
+        if (spec.Decoder is null)
         {
             w.Line($"private readonly float[] _predictCache = {NewArray(plan.CacheSize)}; // Predict: layer after layer, as Forward, without touching Forward's cache");
+        }
+
+        if (plan.PackedSize > 0)
+        {
+            w.Line($"private readonly float[] _packed = {NewArray(plan.PackedSize)}; // the recurrent weights transposed, repacked at the start of every sequence");
         }
 
         if (maxHidden > 0)
@@ -249,7 +254,7 @@ internal static class ModelEmitter
         }
     }
 
-    private static void EmitPredict(CodeWriter w, ModelPlan plan, List<LayerEmitter> recurrent, List<LayerEmitter> dense, bool manyToMany)
+    private static void EmitPredict(CodeWriter w, ModelPlan plan, bool manyToMany)
     {
         ModelSpec spec = plan.Spec;
         w.Line();
@@ -268,38 +273,10 @@ internal static class ModelEmitter
                 return; // disposing the block closes the method
             }
 
-            if (plan.Layers.Any(l => l.Bidirectional))
-            {
-                w.Line("// A bidirectional layer needs the whole sequence: run layer after layer, in a cache of Predict's own.");
-                w.Line($"{Span} cache = _predictCache;");
-                w.Line("ForwardCore(input, cache, training: false, length);");
-                w.Line($"{OutputView(plan.Head, "cache")}.CopyTo(output);");
-                return; // disposing the block closes the method
-            }
-
-            w.Line($"{Span} state = _predictState;");
-            w.Line($"{Span} scratch = _scratch;");
-            w.Line("state.Clear();");
-            if (manyToMany)
-            {
-                w.Line($"output.Slice(length * {plan.OutputSize}).Clear(); // padded steps output zeros");
-            }
-
-            using (w.Block("for (int t = 0; t < length; t++)"))
-            {
-                string x = $"input.Slice(t * {spec.InputSize}, {spec.InputSize})";
-                x = EmitRecurrentStep(w, recurrent, x, "state");
-                if (manyToMany)
-                {
-                    EmitHead(w, dense, x, $"output.Slice(t * {plan.OutputSize}, {plan.OutputSize})");
-                }
-            }
-
-            if (!manyToMany)
-            {
-                w.Line("// Many-to-one: the head sees the last step only.");
-                EmitHead(w, dense, recurrent[recurrent.Count - 1].InferenceOutput("state"), "output");
-            }
+            w.Line("// Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).");
+            w.Line($"{Span} cache = _predictCache;");
+            w.Line("ForwardCore(input, cache, training: false, length);");
+            w.Line($"{OutputView(plan.Head, "cache")}.CopyTo(output);");
         }
     }
 
@@ -339,6 +316,12 @@ internal static class ModelEmitter
         using (w.Block($"private void ForwardCore({ReadOnlySpan} input, {Span} cache, bool training, int length{feedbackParameter})"))
         {
             w.Line($"{Span} scratch = _scratch;");
+            if (plan.PackedSize > 0)
+            {
+                w.Line($"{ReadOnlySpan} p = _parameters;");
+                w.Line($"{Span} packed = _packed;");
+            }
+
             w.Line($"input.CopyTo({CodeWriter.Slice("cache", plan.InputCache)});");
             for (int i = 0; i < layers.Count; i++)
             {

@@ -84,8 +84,24 @@ internal abstract class RecurrentEmitter : LayerEmitter
         }
     }
 
-    /// <summary>The cell's one-step method for the current direction.</summary>
+    /// <summary>The cell's one-step method for the current direction (streaming: W_ih x and W_hh h_prev by the dot-product kernel on the PyTorch layout).</summary>
     protected abstract void EmitStepMethod(CodeWriter w);
+
+    /// <summary>The cache region whose row t receives the input side of step t before the loop (<c>gates</c>, or <c>h</c> for Elman).</summary>
+    protected abstract string PreActivationRegion { get; }
+
+    /// <summary>What each pre-activation row starts from: both biases summed (packed), or for GRU b_ih alone.</summary>
+    protected virtual string PreActivationBias => Packed("bias");
+
+    /// <summary>The backward local holding dL/d(W_ih x + b_ih) of every step, <c>[steps, G]</c>.</summary>
+    protected abstract string InputGradientRows { get; }
+
+    /// <summary>The backward local holding dL/d(W_hh h + b_hh) of every step, <c>[steps, G]</c>.</summary>
+    protected virtual string HiddenGradientRows => InputGradientRows;
+
+    /// <summary>A region of the current direction's packed weights.</summary>
+    protected string Packed(string region) => CodeWriter.Slice("packed", Dir.Packed[region]);
+
 
     /// <summary>The local spans the cell's backward step uses, declared before the loop.</summary>
     protected abstract void EmitBackwardLocals(CodeWriter w);
@@ -96,8 +112,11 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// </summary>
     protected abstract string EmitBackwardStep(CodeWriter w);
 
-    /// <summary>Inside the training loop: the call of the step method for step t.</summary>
-    protected abstract void EmitTrainingStep(CodeWriter w, string inputs, string hRecurrent);
+    /// <summary>
+    /// Inside the sequence loop, after the input side of step t is in its pre-activation row: W_hh h_(t-1) from the
+    /// packed <c>whhT</c>, then the cell's update into the cache.
+    /// </summary>
+    protected abstract void EmitSequenceStep(CodeWriter w, string hRecurrent);
 
     /// <summary>Whether dh is cleared before the recurrent part adds dL/dh_(t-1) (false when the cell sends some directly, as GRU).</summary>
     protected virtual bool ClearsHiddenGradient => true;
@@ -121,12 +140,11 @@ internal abstract class RecurrentEmitter : LayerEmitter
             EmitBackwardLocals(w);
             w.Line("dh.Clear();");
             EmitInputDropoutBackwardStart(w);
+            w.Line("// Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.");
             using (w.Block(BackwardLoop))
             {
                 w.Line($"{Kernels}.Add(dOut.Slice(t * {H}, {H}), dh);");
                 string gradient = EmitBackwardStep(w);
-                w.Line($"{Kernels}.OuterAdd({InputGradientName(gradient)}, xs.Slice(t * {In}, {In}), {Param("weight_ih", "g")});");
-                w.Line($"if (!dx.IsEmpty) {Kernels}.TransposeMultiplyAdd({Param("weight_ih")}, {InputGradientName(gradient)}, dx.Slice(t * {In}, {In}));");
                 if (ClearsHiddenGradient)
                 {
                     w.Line("dh.Clear();");
@@ -135,6 +153,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
                 EmitRecurrentBackward(w, gradient);
             }
 
+            EmitParameterGradients(w);
             if (!Layer.Bidirectional)
             {
                 EmitInputDropoutBackwardEnd(w);
@@ -142,27 +161,9 @@ internal abstract class RecurrentEmitter : LayerEmitter
         }
     }
 
-    /// <summary>The span holding dL/d(W_ih x + b_ih); the same as the hidden-side one except for GRU.</summary>
-    protected virtual string InputGradientName(string hiddenGradient) => hiddenGradient;
-
-    /// <summary>Backward: the recurrent weight's gradient, and dL/dh_(t-1) through W_hh added into <c>dh</c>.</summary>
+    /// <summary>Backward, inside the loop: dL/dh_(t-1) through W_hh, except at the direction's first step (where truncated BPTT stops, or the zero state is).</summary>
     private void EmitRecurrentBackward(CodeWriter w, string gradient)
     {
-        // The outer product with the h_(t-1) that W_hh saw. A start state that is not zero (stateful, decoder) counts too,
-        // so then the first step adds one as well.
-        string seen = HasRecurrentDropout ? CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t")
-            : Layer.HasInitialState ? "hPrevious"
-            : CodeWriter.SliceAt("cache", Dir.Cache["h"], H, Previous);
-        if (Layer.HasInitialState)
-        {
-            if (!HasRecurrentDropout)
-            {
-                w.Line($"{ReadOnlySpan} hPrevious = {PreviousHidden()};");
-            }
-
-            w.Line($"{Kernels}.OuterAdd({gradient}, {seen}, {Param("weight_hh", "g")});");
-        }
-
         if (Layer.StartsFromEncoder)
         {
             // At the first step dL/dh goes on to the decoder's start state, which the encoder's final state receives.
@@ -170,16 +171,46 @@ internal abstract class RecurrentEmitter : LayerEmitter
             return;
         }
 
-        // Past the first step nothing: the start state is zero, or (stateful) where truncated BPTT stops.
         using (w.Block($"if ({NotFirst})"))
         {
-            if (!Layer.HasInitialState)
-            {
-                w.Line($"{Kernels}.OuterAdd({gradient}, {seen}, {Param("weight_hh", "g")});");
-            }
-
             EmitHiddenGradient(w, gradient);
         }
+    }
+
+    /// <summary>
+    /// Backward, after the loop: the parameter gradients summed over the steps as matrix products, which reuse each
+    /// weight row across all steps instead of one outer product per step; and dL/dx of every step.
+    /// </summary>
+    private void EmitParameterGradients(CodeWriter w)
+    {
+        string input = InputGradientRows, hidden = HiddenGradientRows;
+        string all = $"{Len} * {G}";
+        w.Line("// The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).");
+        w.Line($"{Matrix}.AddRowSums({input}.Slice(0, {all}), {Len}, {Param("bias_ih", "g")});");
+        w.Line($"{Matrix}.AddRowSums({hidden}.Slice(0, {all}), {Len}, {Param("bias_hh", "g")});");
+        w.Line($"{Matrix}.TransposeMultiplyAdd({input}.Slice(0, {all}), xs.Slice(0, {Len} * {In}), {Param("weight_ih", "g")}, {G}, {Len}, {In}); // Σ_t dG_t x_t^T");
+        if (HasRecurrentDropout)
+        {
+            // Every step's W_hh saw the masked h_(t-1) kept in the cache (zero, or the start state, at the first step).
+            w.Line($"{Matrix}.TransposeMultiplyAdd({hidden}.Slice(0, {all}), {CodeWriter.Slice("cache", Dir.Cache["maskedHidden"])}.Slice(0, {Len} * {H}), {Param("weight_hh", "g")}, {G}, {Len}, {H}); // Σ_t dG_t (mask h_(t-1))^T");
+        }
+        else
+        {
+            // Step t's W_hh saw h_(t-1) (h_(t+1) in the reverse direction): the rows of h shifted by one step.
+            string rest = $"({Len} - 1)";
+            string h = CodeWriter.Slice("cache", Dir.Cache["h"]);
+            (string gradientRows, string hiddenRows) = Dir.Reverse
+                ? ($"{hidden}.Slice(0, {rest} * {G})", $"{h}.Slice({H}, {rest} * {H})")
+                : ($"{hidden}.Slice({G}, {rest} * {G})", $"{h}.Slice(0, {rest} * {H})");
+            w.Line($"{Matrix}.TransposeMultiplyAdd({gradientRows}, {hiddenRows}, {Param("weight_hh", "g")}, {G}, {rest}, {H}); // Σ_t dG_t h_({Previous})^T past the first step");
+            if (Layer.HasInitialState)
+            {
+                string first = Dir.Reverse ? $"({Len} - 1)" : "0";
+                w.Line($"{Kernels}.OuterAdd({hidden}.Slice({first} * {G}, {G}), {Initial("initialH")}, {Param("weight_hh", "g")}); // the first step saw the start state");
+            }
+        }
+
+        w.Line($"if (!dx.IsEmpty) {Matrix}.MultiplyAdd({input}.Slice(0, {all}), {Param("weight_ih")}, dx.Slice(0, {Len} * {In}), {Len}, {G}, {In}); // dL/dx_t = W_ih^T dG_t");
     }
 
     /// <summary>dL/dh_(t-1) through W_hh (and the recurrent dropout mask), added into <c>dh</c>.</summary>
@@ -206,54 +237,9 @@ internal abstract class RecurrentEmitter : LayerEmitter
         {
             Dir = direction;
             w.Line($"// {DirectionName}, every step{(Layer.Kind == LayerKind.SimpleRnn ? "; backward needs only the hidden states" : ", keeping what backward needs")}.");
-            if (Layer.Stateful)
+            using (w.Block())
             {
-                w.Line("// Stateful: start where the previous Forward ended, and keep that start for Backward.");
-                w.Line($"new {ReadOnlySpan}(_carry, {Dir.State["h"].Offset}, {H}).CopyTo({CodeWriter.Slice("cache", Dir.Cache["initialH"])});");
-                if (Dir.Cache.ContainsKey("initialC"))
-                {
-                    w.Line($"new {ReadOnlySpan}(_carry, {Dir.State["c"].Offset}, {H}).CopyTo({CodeWriter.Slice("cache", Dir.Cache["initialC"])});");
-                }
-            }
-
-            if (HasRecurrentDropout)
-            {
-                w.Line($"// Recurrent dropout (rate {Format(Layer.Spec.RecurrentDropout)}), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.");
-                w.Line($"if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, {Literal(Layer.Spec.RecurrentDropout)}, _trainingRandom);");
-            }
-
-            using (w.Block(ForwardLoop))
-            {
-                w.Line($"{ReadOnlySpan} hPrev = {PreviousHidden()};");
-                string hRecurrent = "hPrev";
-                if (HasRecurrentDropout)
-                {
-                    hRecurrent = "hRecurrent";
-                    w.Line($"{ReadOnlySpan} hRecurrent = hPrev;");
-                    using (w.Block("if (training)"))
-                    {
-                        w.Line($"{Span} hMasked = {CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t")};");
-                        w.Line($"{Kernels}.Multiply(hPrev, {CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, hMasked);");
-                        w.Line("hRecurrent = hMasked;");
-                    }
-                }
-
-                EmitTrainingStep(w, inputs, hRecurrent);
-            }
-
-            if (Layer.Stateful)
-            {
-                w.Line("// The state at the last valid step is where the next Forward starts.");
-                w.Line($"{CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "length - 1")}.CopyTo(new {Span}(_carry, {Dir.State["h"].Offset}, {H}));");
-                if (Dir.Cache.ContainsKey("initialC"))
-                {
-                    w.Line($"{CodeWriter.SliceAt("cache", Dir.Cache["c"], H, "length - 1")}.CopyTo(new {Span}(_carry, {Dir.State["c"].Offset}, {H}));");
-                }
-            }
-
-            if (!Layer.InDecoder)
-            {
-                w.Line($"{CodeWriter.Slice("cache", Dir.Cache["h"])}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");
+                EmitDirectionForward(w, inputs);
             }
         }
 
@@ -262,6 +248,85 @@ internal abstract class RecurrentEmitter : LayerEmitter
         {
             EmitMerge(w);
         }
+    }
+
+    /// <summary>One direction over the sequence: pack the weights, the input side of every step at once, then the recurrence.</summary>
+    private void EmitDirectionForward(CodeWriter w, string inputs)
+    {
+        if (Layer.Stateful)
+        {
+            w.Line("// Stateful: training starts where the previous Forward ended, and keeps that start for Backward; Predict starts from zero.");
+            EmitStartState(w, "initialH", "h");
+            if (Dir.Cache.ContainsKey("initialC"))
+            {
+                EmitStartState(w, "initialC", "c");
+            }
+        }
+
+        if (HasRecurrentDropout)
+        {
+            w.Line($"// Recurrent dropout (rate {Format(Layer.Spec.RecurrentDropout)}), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.");
+            w.Line($"if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, {Literal(Layer.Spec.RecurrentDropout)}, _trainingRandom);");
+        }
+
+        w.Line($"// Pack W_ih and W_hh transposed ([{In}, {G}] and [{H}, {G}], once per sequence): the products below run along");
+        w.Line("// contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.");
+        w.Line($"{Matrix}.Transpose({Param("weight_ih")}, {G}, {In}, {Packed("wihT")});");
+        w.Line($"{Matrix}.Transpose({Param("weight_hh")}, {G}, {H}, {Packed("whhT")});");
+        if (Dir.Packed.ContainsKey("bias"))
+        {
+            w.Line($"{Param("bias_ih")}.CopyTo({Packed("bias")});");
+            w.Line($"{Kernels}.Add({Param("bias_hh")}, {Packed("bias")}); // b_ih + b_hh");
+        }
+
+        w.Line($"// The input side of every step at once, one matrix product: row t = {(Dir.Packed.ContainsKey("bias") ? "b_ih + b_hh" : "b_ih")} + W_ih x_t.");
+        w.Line($"{Span} pre = {CodeWriter.Slice("cache", Dir.Cache[PreActivationRegion])};");
+        w.Line($"for (int t = 0; t < {Len}; t++) {PreActivationBias}.CopyTo(pre.Slice(t * {G}, {G}));");
+        w.Line($"{Matrix}.MultiplyAdd({inputs}.Slice(0, {Len} * {In}), {Packed("wihT")}, pre.Slice(0, {Len} * {G}), {Len}, {In}, {G});");
+        w.Line($"{ReadOnlySpan} whhT = {Packed("whhT")};");
+        using (w.Block(ForwardLoop))
+        {
+            w.Line($"{ReadOnlySpan} hPrev = {PreviousHidden()};");
+            string hRecurrent = "hPrev";
+            if (HasRecurrentDropout)
+            {
+                hRecurrent = "hRecurrent";
+                w.Line($"{ReadOnlySpan} hRecurrent = hPrev;");
+                using (w.Block("if (training)"))
+                {
+                    w.Line($"{Span} hMasked = {CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t")};");
+                    w.Line($"{Kernels}.Multiply(hPrev, {CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, hMasked);");
+                    w.Line("hRecurrent = hMasked;");
+                }
+            }
+
+            EmitSequenceStep(w, hRecurrent);
+        }
+
+        if (Layer.Stateful)
+        {
+            w.Line("// Training: the state at the last valid step is where the next Forward starts.");
+            using (w.Block("if (training)"))
+            {
+                w.Line($"{CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "length - 1")}.CopyTo(new {Span}(_carry, {Dir.State["h"].Offset}, {H}));");
+                if (Dir.Cache.ContainsKey("initialC"))
+                {
+                    w.Line($"{CodeWriter.SliceAt("cache", Dir.Cache["c"], H, "length - 1")}.CopyTo(new {Span}(_carry, {Dir.State["c"].Offset}, {H}));");
+                }
+            }
+        }
+
+        if (!Layer.InDecoder)
+        {
+            w.Line($"{CodeWriter.Slice("cache", Dir.Cache["h"])}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");
+        }
+    }
+
+    /// <summary>Stateful: the start state in the cache, from the carried state in training, zero for Predict.</summary>
+    private void EmitStartState(CodeWriter w, string region, string state)
+    {
+        string start = CodeWriter.Slice("cache", Dir.Cache[region]);
+        w.Line($"if (training) new {ReadOnlySpan}(_carry, {Dir.State[state].Offset}, {H}).CopyTo({start}); else {start}.Clear();");
     }
 
     public override void EmitInferenceStep(CodeWriter w, string input, string state) => EmitInferenceCall(w, input, state);

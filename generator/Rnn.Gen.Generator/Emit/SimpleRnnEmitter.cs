@@ -15,6 +15,10 @@ internal sealed class SimpleRnnEmitter : RecurrentEmitter
 
     protected override string CellName => $"Elman RNN ({Activation.ToString().ToLowerInvariant()})";
 
+    protected override string PreActivationRegion => "h";
+
+    protected override string InputGradientRows => "dPreAll";
+
     protected override void EmitStepMethod(CodeWriter w)
     {
         w.Summary($"One step of {DirectionName}. <paramref name=\"pre\"/> must not alias <paramref name=\"hPrev\"/>; <paramref name=\"h\"/> may.");
@@ -32,11 +36,12 @@ internal sealed class SimpleRnnEmitter : RecurrentEmitter
 
     protected override void EmitBackwardLocals(CodeWriter w)
     {
-        w.Line($"{Span} dPre = {CodeWriter.Slice("work", Dir.Work["dPre"])}; // dL/d(pre-activation)");
+        w.Line($"{Span} dPreAll = {CodeWriter.Slice("work", Dir.Work["dPre"])}; // dL/d(pre-activation) of every step");
     }
 
     protected override string EmitBackwardStep(CodeWriter w)
     {
+        w.Line($"{Span} dPre = dPreAll.Slice(t * {H}, {H});");
         w.Line($"{ReadOnlySpan} h = {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")};");
         w.Line("dh.CopyTo(dPre);");
         foreach (string line in ActivationBackward(Activation, "h", "dPre", H))
@@ -44,15 +49,14 @@ internal sealed class SimpleRnnEmitter : RecurrentEmitter
             w.Line(line);
         }
 
-        w.Line($"{Kernels}.Add(dPre, {Param("bias_ih", "g")});");
-        w.Line($"{Kernels}.Add(dPre, {Param("bias_hh", "g")});");
         return "dPre";
     }
 
-    protected override void EmitTrainingStep(CodeWriter w, string inputs, string hRecurrent)
+    protected override void EmitSequenceStep(CodeWriter w, string hRecurrent)
     {
-        w.Line($"{Span} h = {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")};");
-        w.Line($"{DirectionStep}({inputs}.Slice(t * {In}, {In}), {hRecurrent}, h, h);");
+        w.Line($"{Span} h = {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")}; // holds b_ih + b_hh + W_ih x_t");
+        w.Line($"{Kernels}.MultiplyAddPacked(whhT, {hRecurrent}, h); // + W_hh h_({Previous})");
+        w.Line(ApplyActivation(Activation, "h"));
     }
 
     protected override void EmitInferenceCall(CodeWriter w, string input, string state)

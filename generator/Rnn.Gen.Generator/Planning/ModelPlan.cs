@@ -50,6 +50,12 @@ internal sealed class DirectionPlan
     public Dictionary<string, Region> State { get; } = new();
     public Dictionary<string, Region> Scratch { get; } = new();
 
+    /// <summary>
+    /// Regions of <c>_packed</c>: the weights transposed (<c>wihT</c> [I, G], <c>whhT</c> [H, G]) and, where both biases
+    /// add up, their sum (<c>bias</c> [G]); repacked from the parameters at the start of every sequence pass.
+    /// </summary>
+    public Dictionary<string, Region> Packed { get; } = new();
+
     public ParameterPlan Parameter(string role) => Parameters.Find(p => p.Role == role)!;
 }
 
@@ -154,6 +160,7 @@ internal sealed class ModelPlan
     public long WorkSize { get; private set; }
     public long StateSize { get; private set; }
     public long ScratchSize { get; private set; }
+    public long PackedSize { get; private set; }
 
     /// <summary>The training copy of the input, <c>[Steps, InputSize]</c>, at the start of <c>_cache</c>.</summary>
     public Region InputCache { get; private set; }
@@ -184,6 +191,7 @@ internal sealed class ModelPlan
         yield return ("backward workspace", WorkSize);
         yield return ("recurrent state", StateSize);
         yield return ("inference scratch", ScratchSize);
+        yield return ("packed weights", PackedSize);
         yield return ("input", InputLength);
         yield return ("output", OutputLength);
     }
@@ -197,6 +205,7 @@ internal sealed class ModelPlan
         var work = new SlabBuilder();
         var state = new SlabBuilder();
         var scratch = new SlabBuilder();
+        var packed = new SlabBuilder();
         plan.InputCache = cache.Add((long)spec.Steps * spec.InputSize);
 
         int inputSize = spec.InputSize;
@@ -225,7 +234,7 @@ internal sealed class ModelPlan
             }
 
             AddParameters(layer, parameters);
-            AddBuffers(layer, cache, work, state, scratch);
+            AddBuffers(layer, cache, work, state, scratch, packed);
             plan.Layers.Add(layer);
             inputSize = layer.OutputSize;
             sequence = layer.SequenceOut;
@@ -248,6 +257,7 @@ internal sealed class ModelPlan
         plan.WorkSize = work.Size;
         plan.StateSize = state.Size;
         plan.ScratchSize = scratch.Size;
+        plan.PackedSize = packed.Size;
         return plan;
     }
 
@@ -294,7 +304,7 @@ internal sealed class ModelPlan
         }
     }
 
-    private static void AddBuffers(LayerPlan layer, SlabBuilder cache, SlabBuilder work, SlabBuilder state, SlabBuilder scratch)
+    private static void AddBuffers(LayerPlan layer, SlabBuilder cache, SlabBuilder work, SlabBuilder state, SlabBuilder scratch, SlabBuilder packed)
     {
         long t = layer.Steps;
         if (!layer.Spec.IsRecurrent)
@@ -340,6 +350,15 @@ internal sealed class ModelPlan
             direction.Work["dH"] = dHidden;
             direction.Work["dh"] = work.Add(h);
             direction.State["h"] = state.Add(h);
+            direction.Packed["wihT"] = packed.Add(layer.InputSize * g);
+            direction.Packed["whhT"] = packed.Add(h * g);
+            if (layer.Kind != LayerKind.Gru)
+            {
+                direction.Packed["bias"] = packed.Add(g); // b_ih + b_hh (GRU keeps them apart: b_hn sits inside the reset gate)
+            }
+
+            // Backward keeps the pre-activation gradient of every step, so that the weight gradients are summed over
+            // time as matrix products after the loop instead of one outer product per step.
             switch (layer.Kind)
             {
                 case LayerKind.Lstm:
@@ -347,7 +366,7 @@ internal sealed class ModelPlan
                     direction.Cache["c"] = cache.Add(t * h);       // cell state
                     direction.Cache["tanhC"] = cache.Add(t * h);   // tanh(c), reused by backward
                     direction.Work["dc"] = work.Add(h);
-                    direction.Work["dGates"] = work.Add(g);
+                    direction.Work["dGates"] = work.Add(t * g);
                     direction.State["c"] = state.Add(h);
                     direction.Scratch["gates"] = scratch.Add(g);
                     direction.Scratch["tanhC"] = scratch.Add(h);
@@ -355,14 +374,14 @@ internal sealed class ModelPlan
                 case LayerKind.Gru:
                     direction.Cache["gates"] = cache.Add(t * g);   // r, z, n after their activations
                     direction.Cache["hn"] = cache.Add(t * h);      // W_hn h + b_hn, before the reset gate
-                    direction.Work["dGatesInput"] = work.Add(g);
-                    direction.Work["dGatesHidden"] = work.Add(g);
+                    direction.Work["dGatesInput"] = work.Add(t * g);
+                    direction.Work["dGatesHidden"] = work.Add(t * g);
                     direction.Scratch["gates"] = scratch.Add(g);
                     direction.Scratch["hn"] = scratch.Add(h);
                     direction.Scratch["gatesHidden"] = scratch.Add(g);
                     break;
                 default:
-                    direction.Work["dPre"] = work.Add(h);
+                    direction.Work["dPre"] = work.Add(t * h);
                     direction.Scratch["pre"] = scratch.Add(h);
                     break;
             }

@@ -49,6 +49,16 @@ public static class VectorKernels
         }
     }
 
+    /// <summary>PLACEHOLDER: <c>y[r] += Σ_c wt[c, r] · x[c]</c>.</summary>
+    public static void MultiplyAddPacked(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int rows = y.Length;
+        for (int c = 0; c < x.Length; c++)
+        {
+            TensorPrimitives.MultiplyAdd(wt.Slice(c * rows, rows), x[c], y, y);
+        }
+    }
+
     /// <summary>The dot products of four consecutive rows (row stride <paramref name="cols"/>) with <paramref name="x"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Dot4(ref float w, int cols, ref float x)

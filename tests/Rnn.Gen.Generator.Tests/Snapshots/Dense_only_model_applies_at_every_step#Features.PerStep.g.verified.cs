@@ -29,8 +29,8 @@ namespace Features
         private readonly float[] _cache = new float[18]; // Forward: the input and every layer's activations, for Backward
         private readonly float[] _work = new float[6]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = global::System.Array.Empty<float>(); // Step: the recurrent state kept between calls
-        private readonly float[] _predictState = global::System.Array.Empty<float>(); // Predict: its own recurrent state, so Step's is untouched
         private readonly float[] _scratch = new float[2]; // temporaries of one step
+        private readonly float[] _predictCache = new float[18]; // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
@@ -108,14 +108,10 @@ namespace Features
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 3, InputSize = 4]", input.Length);
             if (output.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 6, "[OutputSteps = 3, OutputSize = 2]", output.Length);
             if ((uint)(length - 1) >= 3) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 3, length);
-            global::System.Span<float> state = _predictState;
-            global::System.Span<float> scratch = _scratch;
-            state.Clear();
-            output.Slice(length * 2).Clear(); // padded steps output zeros
-            for (int t = 0; t < length; t++)
-            {
-                Dense0Step(input.Slice(t * 4, 4), output.Slice(t * 2, 2)); // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps
-            }
+            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+            global::System.Span<float> cache = _predictCache;
+            ForwardCore(input, cache, training: false, length);
+            cache.Slice(12, 6).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -217,15 +213,17 @@ namespace Features
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length; // the valid steps of the last Forward
+            global::System.Span<float> dz = work.Slice(0, 6).Slice(0, length * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {
-                global::System.Span<float> dz = work.Slice(t * 2, 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+                global::System.Span<float> dzt = dz.Slice(t * 2, 2);
                 global::System.ReadOnlySpan<float> y = cache.Slice(12 + t * 2, 2);
-                for (int j = 0; j < 2; j++) dz[j] *= y[j] * (1f - y[j]); // sigmoid' = y (1 - y)
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dz, g.Slice(8, 2));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dz, xs.Slice(t * 4, 4), g.Slice(0, 8));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 8), dz, dx.Slice(t * 4, 4));
+                for (int j = 0; j < 2; j++) dzt[j] *= y[j] * (1f - y[j]); // sigmoid' = y (1 - y)
             }
+            // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(8, 2));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 4), g.Slice(0, 8), 2, length, 4);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(0, 8), dx.Slice(0, length * 4), length, 2, 4);
         }
     }
 }

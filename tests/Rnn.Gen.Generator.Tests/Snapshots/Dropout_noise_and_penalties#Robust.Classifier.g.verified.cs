@@ -30,10 +30,11 @@ namespace Robust
         private readonly float[] _parameters = new float[1207];
         private readonly float[] _gradients = new float[1207];
         private readonly float[] _cache = new float[1747]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[427]; // Backward: gradients flowing between layers and through time
+        private readonly float[] _work = new float[1439]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[26]; // Step: the recurrent state kept between calls
-        private readonly float[] _predictState = new float[26]; // Predict: its own recurrent state, so Step's is untouched
         private readonly float[] _scratch = new float[113]; // temporaries of one step
+        private readonly float[] _predictCache = new float[1747]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly float[] _packed = new float[1088]; // the recurrent weights transposed, repacked at the start of every sequence
         private static readonly float[] s_zeros = new float[10]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -141,16 +142,10 @@ namespace Robust
             if (input.Length != 72) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 72, "[Steps = 12, InputSize = 6]", input.Length);
             if (output.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 3, "[OutputSteps = 1, OutputSize = 3]", output.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
-            global::System.Span<float> state = _predictState;
-            global::System.Span<float> scratch = _scratch;
-            state.Clear();
-            for (int t = 0; t < length; t++)
-            {
-                Gru1Step(input.Slice(t * 6, 6), state.Slice(0, 10), state.Slice(0, 10), scratch.Slice(0, 30), scratch.Slice(30, 10), scratch.Slice(40, 30), state.Slice(0, 10)); // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3
-                Lstm2Step(state.Slice(0, 10), state.Slice(10, 8), state.Slice(18, 8), scratch.Slice(70, 32), state.Slice(18, 8), scratch.Slice(102, 8), state.Slice(10, 8)); // layer 2, LSTM 10 -> 8, recurrent dropout 0.25
-            }
-            // Many-to-one: the head sees the last step only.
-            Dense3Step(state.Slice(10, 8), output); // layer 3, Dense 8 -> 3 softmax, dropout 0.5
+            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+            global::System.Span<float> cache = _predictCache;
+            ForwardCore(input, cache, training: false, length);
+            cache.Slice(1728, 3).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -173,6 +168,8 @@ namespace Robust
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 72));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 72);
@@ -194,40 +191,69 @@ namespace Robust
                 x1Dropped = cache.Slice(150, 72);
             }
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3, every step, keeping what backward needs.
-            // Recurrent dropout (rate 0.3), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
-            if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(822, 10), 0.3f, _trainingRandom);
-            for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
-                global::System.ReadOnlySpan<float> hRecurrent = hPrev;
-                if (training)
+                // Recurrent dropout (rate 0.3), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
+                if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(822, 10), 0.3f, _trainingRandom);
+                // Pack W_ih and W_hh transposed ([6, 30] and [10, 30], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 180), 30, 6, packed.Slice(0, 180));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 300), 30, 10, packed.Slice(180, 300));
+                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(342, 360);
+                for (int t = 0; t < length; t++) p.Slice(480, 30).CopyTo(pre.Slice(t * 30, 30));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 6), packed.Slice(0, 180), pre.Slice(0, length * 30), length, 6, 30);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(180, 300);
+                for (int t = 0; t < length; t++)
                 {
-                    global::System.Span<float> hMasked = cache.Slice(832 + t * 10, 10);
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(822, 10), hMasked);
-                    hRecurrent = hMasked;
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
+                    global::System.ReadOnlySpan<float> hRecurrent = hPrev;
+                    if (training)
+                    {
+                        global::System.Span<float> hMasked = cache.Slice(832 + t * 10, 10);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(822, 10), hMasked);
+                        hRecurrent = hMasked;
+                    }
+                    global::System.Span<float> gatesHidden = scratch.Slice(40, 30);
+                    p.Slice(510, 30).CopyTo(gatesHidden);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gatesHidden); // W_hh h_(t - 1) + b_hh
+                    Gru1Cell(cache.Slice(342 + t * 30, 30), gatesHidden, hPrev, cache.Slice(702 + t * 10, 10), cache.Slice(222 + t * 10, 10));
                 }
-                Gru1Step(x1Dropped.Slice(t * 6, 6), hPrev, hRecurrent, cache.Slice(342 + t * 30, 30), cache.Slice(702 + t * 10, 10), scratch.Slice(40, 30), cache.Slice(222 + t * 10, 10));
+                cache.Slice(222, 120).Slice(length * 10).Clear(); // steps past the sample's length output zeros
             }
-            cache.Slice(222, 120).Slice(length * 10).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x2 = cache.Slice(222, 120);
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25, every step, keeping what backward needs.
-            // Recurrent dropout (rate 0.25), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
-            if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom);
-            for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(952 + (t - 1) * 8, 8);
-                global::System.ReadOnlySpan<float> hRecurrent = hPrev;
-                if (training)
+                // Recurrent dropout (rate 0.25), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
+                if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom);
+                // Pack W_ih and W_hh transposed ([10, 32] and [8, 32], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(540, 320), 32, 10, packed.Slice(480, 320));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(860, 256), 32, 8, packed.Slice(800, 256));
+                p.Slice(1116, 32).CopyTo(packed.Slice(1056, 32));
+                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1148, 32), packed.Slice(1056, 32)); // b_ih + b_hh
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(1048, 384);
+                for (int t = 0; t < length; t++) packed.Slice(1056, 32).CopyTo(pre.Slice(t * 32, 32));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(480, 320), pre.Slice(0, length * 32), length, 10, 32);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(800, 256);
+                for (int t = 0; t < length; t++)
                 {
-                    global::System.Span<float> hMasked = cache.Slice(1632 + t * 8, 8);
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(1624, 8), hMasked);
-                    hRecurrent = hMasked;
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(952 + (t - 1) * 8, 8);
+                    global::System.ReadOnlySpan<float> hRecurrent = hPrev;
+                    if (training)
+                    {
+                        global::System.Span<float> hMasked = cache.Slice(1632 + t * 8, 8);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(1624, 8), hMasked);
+                        hRecurrent = hMasked;
+                    }
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
+                    global::System.Span<float> gates = cache.Slice(1048 + t * 32, 32);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gates); // + W_hh h_(t - 1)
+                    Lstm2Cell(gates, cPrev, cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8), cache.Slice(952 + t * 8, 8));
                 }
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
-                Lstm2Step(x2.Slice(t * 10, 10), hRecurrent, cPrev, cache.Slice(1048 + t * 32, 32), cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8), cache.Slice(952 + t * 8, 8));
+                cache.Slice(952, 96).Slice(length * 8).Clear(); // steps past the sample's length output zeros
             }
-            cache.Slice(952, 96).Slice(length * 8).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x3 = cache.Slice(952 + (length - 1) * 8, 8);
             // layer 3, Dense 8 -> 3 softmax, dropout 0.5.
@@ -269,10 +295,10 @@ namespace Robust
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(424, 3));
+            outputGradient.CopyTo(work.Slice(1436, 3));
 
-            work.Slice(272, 96).Clear();
-            Dense3Backward(cache.Slice(952 + (length - 1) * 8, 8), work.Slice(272 + (length - 1) * 8, 8));
+            work.Slice(932, 96).Clear();
+            Dense3Backward(cache.Slice(952 + (length - 1) * 8, 8), work.Slice(932 + (length - 1) * 8, 8));
 
             work.Slice(72, 120).Clear();
             Lstm2Backward(cache.Slice(222, 120), work.Slice(72, 120));
@@ -314,15 +340,9 @@ namespace Robust
             if (!dx.IsEmpty) work.Slice(0, 72).CopyTo(dx);
         }
 
-        /// <summary>One step of layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3. <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn; <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+        /// <summary>The GRU cell of layer 1: from the input contribution W_ih x + b_ih in <paramref name="gates"/> and the hidden one W_hh h_prev + b_hh in <paramref name="gatesHidden"/> (rows r, z, n) to h; <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn. <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private static void Gru1Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> gatesHidden, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> hn, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
-            p.Slice(480, 30).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 180), x, gates); // 1.weight_ih_l0 [30, 6]
-            p.Slice(510, 30).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(180, 300), hRecurrent, gatesHidden); // 1.weight_hh_l0 [30, 10]
             // r and z: sigmoid of the sum of both contributions.
             global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 20), gates.Slice(0, 20));
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 20));
@@ -341,6 +361,18 @@ namespace Robust
             }
         }
 
+        /// <summary>One streaming step of layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+            p.Slice(480, 30).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 180), x, gates); // 1.weight_ih_l0 [30, 6]
+            p.Slice(510, 30).CopyTo(gatesHidden);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(180, 300), hRecurrent, gatesHidden); // 1.weight_hh_l0 [30, 10]
+            Gru1Cell(gates, gatesHidden, hPrev, hn, h);
+        }
+
         /// <summary>Backward through time for layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Gru1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
@@ -351,13 +383,15 @@ namespace Robust
             int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(72, 120); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(192, 10); // dL/dh_t, carried back through time
-            global::System.Span<float> dGi = work.Slice(202, 30); // dL/d(W_ih x + b_ih), rows r, z, n
-            global::System.Span<float> dGh = work.Slice(232, 30); // dL/d(W_hh h + b_hh), rows r, z, n
+            global::System.Span<float> dGiAll = work.Slice(202, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(562, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             xs = cache.Slice(150, 72); // the inputs as the layer saw them, after dropout
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 10, 10), dh);
+                global::System.Span<float> dGi = dGiAll.Slice(t * 30, 30), dGh = dGhAll.Slice(t * 30, 30);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(342 + t * 30, 30);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(702 + t * 10, 10);
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
@@ -375,20 +409,21 @@ namespace Robust
                     dGh[20 + j] = dn * r;
                     dh[j] *= z; // the direct path to h_(t - 1)
                 }
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGi, g.Slice(480, 30));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGh, g.Slice(510, 30));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGi, xs.Slice(t * 6, 6), g.Slice(0, 180));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 180), dGi, dx.Slice(t * 6, 6));
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, cache.Slice(832 + t * 10, 10), g.Slice(180, 300));
-                    global::System.Span<float> dMasked = work.Slice(262, 10);
+                    global::System.Span<float> dMasked = work.Slice(922, 10);
                     dMasked.Clear();
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 300), dGh, dMasked);
                     global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(822, 10), dMasked); // through the recurrent dropout mask
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 30), length, g.Slice(480, 30));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 30), length, g.Slice(510, 30));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 30), xs.Slice(0, length * 6), g.Slice(0, 180), 30, length, 6); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, length * 30), cache.Slice(832, 120).Slice(0, length * 10), g.Slice(180, 300), 30, length, 10); // Σ_t dG_t (mask h_(t-1))^T
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 30), p.Slice(0, 180), dx.Slice(0, length * 6), length, 30, 6); // dL/dx_t = W_ih^T dG_t
             // Through the dropout mask.
             if (!dx.IsEmpty) for (int t = 0; t < 12; t++)
             {
@@ -396,15 +431,9 @@ namespace Robust
             }
         }
 
-        /// <summary>One step of layer 2, LSTM 10 -> 8, recurrent dropout 0.25: gates from x and h_prev, then c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Lstm2Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        /// <summary>The LSTM cell of layer 2: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
+        private static void Lstm2Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(1116, 32).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1148, 32), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(540, 320), x, gates); // 2.weight_ih_l0 [32, 10]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(860, 256), hPrev, gates); // 2.weight_hh_l0 [32, 8]
             // i and f are sigmoids, g is a tanh, o is a sigmoid.
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 16));
             global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(16, 8));
@@ -422,6 +451,18 @@ namespace Robust
             }
         }
 
+        /// <summary>One streaming step of layer 2, LSTM 10 -> 8, recurrent dropout 0.25: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Lstm2Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
+            p.Slice(1116, 32).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1148, 32), gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(540, 320), x, gates); // 2.weight_ih_l0 [32, 10]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(860, 256), hPrev, gates); // 2.weight_hh_l0 [32, 8]
+            Lstm2Cell(gates, cPrev, c, tanhC, h);
+        }
+
         /// <summary>Backward through time for layer 2, LSTM 10 -> 8, recurrent dropout 0.25: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Lstm2Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
@@ -430,15 +471,17 @@ namespace Robust
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length; // the valid steps of the last Forward
-            global::System.Span<float> dOut = work.Slice(272, 96); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(368, 8); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(376, 8); // dL/dc_t, carried back through time
-            global::System.Span<float> dGates = work.Slice(384, 32); // dL/d(pre-activation), rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(932, 96); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(1028, 8); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(1036, 8); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(1044, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 8, 8), dh);
+                global::System.Span<float> dGates = dGatesAll.Slice(t * 32, 32);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(1048 + t * 32, 32);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(1528 + t * 8, 8);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
@@ -452,22 +495,22 @@ namespace Robust
                     dGates[24 + j] = dh[j] * tc * o * (1f - o);
                     dc[j] = dcj * f; // to c_(t - 1)
                 }
-                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_(t-1).
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(1116, 32));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(1148, 32));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, xs.Slice(t * 10, 10), g.Slice(540, 320));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(540, 320), dGates, dx.Slice(t * 10, 10));
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, cache.Slice(1632 + t * 8, 8), g.Slice(860, 256));
-                    global::System.Span<float> dMasked = work.Slice(416, 8);
+                    global::System.Span<float> dMasked = work.Slice(1428, 8);
                     dMasked.Clear();
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(860, 256), dGates, dMasked);
                     global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(1624, 8), dMasked); // through the recurrent dropout mask
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(1116, 32));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(1148, 32));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), xs.Slice(0, length * 10), g.Slice(540, 320), 32, length, 10); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), cache.Slice(1632, 96).Slice(0, length * 8), g.Slice(860, 256), 32, length, 8); // Σ_t dG_t (mask h_(t-1))^T
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 32), p.Slice(540, 320), dx.Slice(0, length * 10), length, 32, 10); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 3, Dense 8 -> 3 softmax, dropout 0.5: y = softmax(W x + b) for one position.</summary>
@@ -487,15 +530,17 @@ namespace Robust
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             xs = cache.Slice(1739, 8); // the inputs as the layer saw them, after dropout
+            global::System.Span<float> dz = work.Slice(1436, 3).Slice(0, 1 * 3); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < 1; t++)
             {
-                global::System.Span<float> dz = work.Slice(424 + t * 3, 3); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+                global::System.Span<float> dzt = dz.Slice(t * 3, 3);
                 global::System.ReadOnlySpan<float> y = cache.Slice(1728 + t * 3, 3);
-                global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dz); // dz = y (dy - <dy, y>)
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dz, g.Slice(1204, 3));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dz, xs.Slice(t * 8, 8), g.Slice(1180, 24));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(1180, 24), dz, dx.Slice(t * 8, 8));
+                global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             }
+            // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(1204, 3));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 1 * 8), g.Slice(1180, 24), 3, 1, 8);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(1180, 24), dx.Slice(0, 1 * 8), 1, 3, 8);
             // Through the dropout mask.
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx, cache.Slice(1731, 8), dx);
         }

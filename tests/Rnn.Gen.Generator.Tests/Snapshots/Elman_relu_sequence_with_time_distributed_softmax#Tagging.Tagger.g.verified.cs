@@ -29,10 +29,11 @@ namespace Tagging
         private readonly float[] _parameters = new float[660];
         private readonly float[] _gradients = new float[660];
         private readonly float[] _cache = new float[920]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[706]; // Backward: gradients flowing between layers and through time
+        private readonly float[] _work = new float[953]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[13]; // Step: the recurrent state kept between calls
-        private readonly float[] _predictState = new float[13]; // Predict: its own recurrent state, so Step's is untouched
         private readonly float[] _scratch = new float[34]; // temporaries of one step
+        private readonly float[] _predictCache = new float[920]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly float[] _packed = new float[338]; // the recurrent weights transposed, repacked at the start of every sequence
         private static readonly float[] s_zeros = new float[13]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -127,16 +128,10 @@ namespace Tagging
             if (input.Length != 240) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 240, "[Steps = 20, InputSize = 12]", input.Length);
             if (output.Length != 100) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 100, "[OutputSteps = 20, OutputSize = 5]", output.Length);
             if ((uint)(length - 1) >= 20) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 20, length);
-            global::System.Span<float> state = _predictState;
-            global::System.Span<float> scratch = _scratch;
-            state.Clear();
-            output.Slice(length * 5).Clear(); // padded steps output zeros
-            for (int t = 0; t < length; t++)
-            {
-                SimpleRnn0Step(input.Slice(t * 12, 12), state.Slice(0, 13), scratch.Slice(0, 13), state.Slice(0, 13)); // layer 0, Elman RNN (relu) 12 -> 13
-                Dense1Step(state.Slice(0, 13), scratch.Slice(13, 16)); // layer 1, Dense 13 -> 16 tanh at each of 20 steps
-                Dense2Step(scratch.Slice(13, 16), output.Slice(t * 5, 5)); // layer 2, Dense 16 -> 5 softmax at each of 20 steps
-            }
+            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+            global::System.Span<float> cache = _predictCache;
+            ForwardCore(input, cache, training: false, length);
+            cache.Slice(820, 100).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -159,17 +154,33 @@ namespace Tagging
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 240));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 240);
             // layer 0, Elman RNN (relu) 12 -> 13, every step; backward needs only the hidden states.
-            for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(240 + (t - 1) * 13, 13);
-                global::System.Span<float> h = cache.Slice(240 + t * 13, 13);
-                SimpleRnn0Step(x0.Slice(t * 12, 12), hPrev, h, h);
+                // Pack W_ih and W_hh transposed ([12, 13] and [13, 13], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 156), 13, 12, packed.Slice(0, 156));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(156, 169), 13, 13, packed.Slice(156, 169));
+                p.Slice(325, 13).CopyTo(packed.Slice(325, 13));
+                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(338, 13), packed.Slice(325, 13)); // b_ih + b_hh
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(240, 260);
+                for (int t = 0; t < length; t++) packed.Slice(325, 13).CopyTo(pre.Slice(t * 13, 13));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 12), packed.Slice(0, 156), pre.Slice(0, length * 13), length, 12, 13);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(156, 169);
+                for (int t = 0; t < length; t++)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(240 + (t - 1) * 13, 13);
+                    global::System.Span<float> h = cache.Slice(240 + t * 13, 13); // holds b_ih + b_hh + W_ih x_t
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, h); // + W_hh h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.Relu(h);
+                }
+                cache.Slice(240, 260).Slice(length * 13).Clear(); // steps past the sample's length output zeros
             }
-            cache.Slice(240, 260).Slice(length * 13).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(240, 260);
             // layer 1, Dense 13 -> 16 tanh at each of 20 steps.
@@ -212,10 +223,10 @@ namespace Tagging
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(606, 100));
+            outputGradient.CopyTo(work.Slice(853, 100));
 
-            work.Slice(286, 320).Clear();
-            Dense2Backward(cache.Slice(500, 320), work.Slice(286, 320));
+            work.Slice(533, 320).Clear();
+            Dense2Backward(cache.Slice(500, 320), work.Slice(533, 320));
 
             work.Slice(0, 260).Clear();
             Dense1Backward(cache.Slice(240, 260), work.Slice(0, 260));
@@ -269,25 +280,28 @@ namespace Tagging
             int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(0, 260); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(260, 13); // dL/dh_t, carried back through time
-            global::System.Span<float> dPre = work.Slice(273, 13); // dL/d(pre-activation)
+            global::System.Span<float> dPreAll = work.Slice(273, 260); // dL/d(pre-activation) of every step
             dh.Clear();
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 13, 13), dh);
+                global::System.Span<float> dPre = dPreAll.Slice(t * 13, 13);
                 global::System.ReadOnlySpan<float> h = cache.Slice(240 + t * 13, 13);
                 dh.CopyTo(dPre);
                 for (int j = 0; j < 13; j++) if (h[j] <= 0f) dPre[j] = 0f; // relu' = [y > 0]
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dPre, g.Slice(325, 13));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dPre, g.Slice(338, 13));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dPre, xs.Slice(t * 12, 12), g.Slice(0, 156));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 156), dPre, dx.Slice(t * 12, 12));
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dPre, cache.Slice(240 + (t - 1) * 13, 13), g.Slice(156, 169));
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(156, 169), dPre, dh); // to h_(t - 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(325, 13));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(338, 13));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(0, length * 13), xs.Slice(0, length * 12), g.Slice(0, 156), 13, length, 12); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(13, (length - 1) * 13), cache.Slice(240, 260).Slice(0, (length - 1) * 13), g.Slice(156, 169), 13, (length - 1), 13); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dPreAll.Slice(0, length * 13), p.Slice(0, 156), dx.Slice(0, length * 12), length, 13, 12); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 1, Dense 13 -> 16 tanh at each of 20 steps: y = tanh(W x + b) for one position.</summary>
@@ -307,15 +321,17 @@ namespace Tagging
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length; // the valid steps of the last Forward
+            global::System.Span<float> dz = work.Slice(533, 320).Slice(0, length * 16); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {
-                global::System.Span<float> dz = work.Slice(286 + t * 16, 16); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+                global::System.Span<float> dzt = dz.Slice(t * 16, 16);
                 global::System.ReadOnlySpan<float> y = cache.Slice(500 + t * 16, 16);
-                for (int j = 0; j < 16; j++) dz[j] *= 1f - y[j] * y[j]; // tanh' = 1 - y^2
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dz, g.Slice(559, 16));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dz, xs.Slice(t * 13, 13), g.Slice(351, 208));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(351, 208), dz, dx.Slice(t * 13, 13));
+                for (int j = 0; j < 16; j++) dzt[j] *= 1f - y[j] * y[j]; // tanh' = 1 - y^2
             }
+            // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(559, 16));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 13), g.Slice(351, 208), 16, length, 13);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(351, 208), dx.Slice(0, length * 13), length, 16, 13);
         }
 
         /// <summary>layer 2, Dense 16 -> 5 softmax at each of 20 steps: y = softmax(W x + b) for one position.</summary>
@@ -335,15 +351,17 @@ namespace Tagging
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length; // the valid steps of the last Forward
+            global::System.Span<float> dz = work.Slice(853, 100).Slice(0, length * 5); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {
-                global::System.Span<float> dz = work.Slice(606 + t * 5, 5); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+                global::System.Span<float> dzt = dz.Slice(t * 5, 5);
                 global::System.ReadOnlySpan<float> y = cache.Slice(820 + t * 5, 5);
-                global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dz); // dz = y (dy - <dy, y>)
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dz, g.Slice(655, 5));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dz, xs.Slice(t * 16, 16), g.Slice(575, 80));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(575, 80), dz, dx.Slice(t * 16, 16));
+                global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             }
+            // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(655, 5));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 16), g.Slice(575, 80), 5, length, 16);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(575, 80), dx.Slice(0, length * 16), length, 5, 16);
         }
     }
 }

@@ -29,11 +29,12 @@ namespace Dates
         private readonly float[] _parameters = new float[48205];
         private readonly float[] _gradients = new float[48205];
         private readonly float[] _cache = new float[19508]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[3588]; // Backward: gradients flowing between layers and through time
+        private readonly float[] _work = new float[13316]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[256]; // Step: the recurrent state kept between calls
-        private readonly float[] _predictState = new float[256]; // Predict: its own recurrent state, so Step's is untouched
         private readonly float[] _scratch = new float[666]; // temporaries of one step
+        private readonly float[] _predictState = new float[256]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[130]; // Forward: what free-running decoding fed back, step by step
+        private readonly float[] _packed = new float[46848]; // the recurrent weights transposed, repacked at the start of every sequence
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -157,17 +158,34 @@ namespace Dates
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
         {
             global::System.Span<float> scratch = _scratch;
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 1200));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 1200);
             // layer 0, LSTM 40 -> 64, every step, keeping what backward needs.
-            for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(1200 + (t - 1) * 64, 64);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(10800 + (t - 1) * 64, 64);
-                Lstm0Step(x0.Slice(t * 40, 40), hPrev, cPrev, cache.Slice(3120 + t * 256, 256), cache.Slice(10800 + t * 64, 64), cache.Slice(12720 + t * 64, 64), cache.Slice(1200 + t * 64, 64));
+                // Pack W_ih and W_hh transposed ([40, 256] and [64, 256], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 10240), 256, 40, packed.Slice(0, 10240));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(10240, 16384), 256, 64, packed.Slice(10240, 16384));
+                p.Slice(26624, 256).CopyTo(packed.Slice(26624, 256));
+                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(26880, 256), packed.Slice(26624, 256)); // b_ih + b_hh
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(3120, 7680);
+                for (int t = 0; t < length; t++) packed.Slice(26624, 256).CopyTo(pre.Slice(t * 256, 256));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 40), packed.Slice(0, 10240), pre.Slice(0, length * 256), length, 40, 256);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(10240, 16384);
+                for (int t = 0; t < length; t++)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(1200 + (t - 1) * 64, 64);
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(10800 + (t - 1) * 64, 64);
+                    global::System.Span<float> gates = cache.Slice(3120 + t * 256, 256);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    Lstm0Cell(gates, cPrev, cache.Slice(10800 + t * 64, 64), cache.Slice(12720 + t * 64, 64), cache.Slice(1200 + t * 64, 64));
+                }
+                cache.Slice(1200, 1920).Slice(length * 64).Clear(); // steps past the sample's length output zeros
             }
-            cache.Slice(1200, 1920).Slice(length * 64).Clear(); // steps past the sample's length output zeros
 
             // The decoder starts from the encoder's final states (at the last valid step).
             cache.Slice(1200 + (length - 1) * 64, 64).CopyTo(cache.Slice(19250, 64));
@@ -183,11 +201,26 @@ namespace Dates
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(14640, 130);
             // layer 1, LSTM 13 -> 64, every step, keeping what backward needs.
-            for (int t = 0; t < 10; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(19250, 64) : cache.Slice(14770 + (t - 1) * 64, 64);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19314, 64) : cache.Slice(17970 + (t - 1) * 64, 64);
-                Lstm1Step(x1.Slice(t * 13, 13), hPrev, cPrev, cache.Slice(15410 + t * 256, 256), cache.Slice(17970 + t * 64, 64), cache.Slice(18610 + t * 64, 64), cache.Slice(14770 + t * 64, 64));
+                // Pack W_ih and W_hh transposed ([13, 256] and [64, 256], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(27136, 3328), 256, 13, packed.Slice(26880, 3328));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(30464, 16384), 256, 64, packed.Slice(30208, 16384));
+                p.Slice(46848, 256).CopyTo(packed.Slice(46592, 256));
+                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(47104, 256), packed.Slice(46592, 256)); // b_ih + b_hh
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(15410, 2560);
+                for (int t = 0; t < 10; t++) packed.Slice(46592, 256).CopyTo(pre.Slice(t * 256, 256));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, 10 * 13), packed.Slice(26880, 3328), pre.Slice(0, 10 * 256), 10, 13, 256);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(30208, 16384);
+                for (int t = 0; t < 10; t++)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(19250, 64) : cache.Slice(14770 + (t - 1) * 64, 64);
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19314, 64) : cache.Slice(17970 + (t - 1) * 64, 64);
+                    global::System.Span<float> gates = cache.Slice(15410 + t * 256, 256);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    Lstm1Cell(gates, cPrev, cache.Slice(17970 + t * 64, 64), cache.Slice(18610 + t * 64, 64), cache.Slice(14770 + t * 64, 64));
+                }
             }
 
             global::System.ReadOnlySpan<float> x2 = cache.Slice(14770, 640);
@@ -222,16 +255,16 @@ namespace Dates
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(3458, 130));
+            outputGradient.CopyTo(work.Slice(13186, 130));
 
-            work.Slice(2434, 640).Clear();
-            Dense2Backward(cache.Slice(14770, 640), work.Slice(2434, 640));
+            work.Slice(9858, 640).Clear();
+            Dense2Backward(cache.Slice(14770, 640), work.Slice(9858, 640));
 
             // Fed-back values are constants: no gradient goes to the decoder's input.
             Lstm1Backward(cache.Slice(14640, 130), default);
 
             work.Slice(0, 1920).Clear(); // no layer reads the encoder's top output but the decoder's start state
-            global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(3074, 64), work.Slice((length - 1) * 64, 64)); // from the decoder's start state
+            global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(10498, 64), work.Slice((length - 1) * 64, 64)); // from the decoder's start state
             inputGradient.Clear();
             Lstm0Backward(cache.Slice(0, 1200), inputGradient);
         }
@@ -310,15 +343,9 @@ namespace Dates
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-        /// <summary>One step of layer 0, LSTM 40 -> 64: gates from x and h_prev, then c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        /// <summary>The LSTM cell of layer 0: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
+        private static void Lstm0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(26624, 256).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(26880, 256), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 10240), x, gates); // 0.weight_ih_l0 [256, 40]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(10240, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64]
             // i and f are sigmoids, g is a tanh, o is a sigmoid.
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 128));
             global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(128, 64));
@@ -334,6 +361,18 @@ namespace Dates
             {
                 h[j] = gates[192 + j] * tanhC[j];
             }
+        }
+
+        /// <summary>One streaming step of layer 0, LSTM 40 -> 64: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
+            p.Slice(26624, 256).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(26880, 256), gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 10240), x, gates); // 0.weight_ih_l0 [256, 40]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(10240, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64]
+            Lstm0Cell(gates, cPrev, c, tanhC, h);
         }
 
         /// <summary>Backward through time for layer 0, LSTM 40 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -347,12 +386,14 @@ namespace Dates
             global::System.Span<float> dOut = work.Slice(0, 1920); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(1920, 64); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(1984, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGates = work.Slice(2048, 256); // dL/d(pre-activation), rows i, f, g, o
-            work.Slice(3138, 64).CopyTo(dc); // the final cell state's gradient, from the decoder's start
+            global::System.Span<float> dGatesAll = work.Slice(2048, 7680); // dL/d(pre-activation) of every step, rows i, f, g, o
+            work.Slice(10562, 64).CopyTo(dc); // the final cell state's gradient, from the decoder's start
             dh.Clear();
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 64, 64), dh);
+                global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(3120 + t * 256, 256);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(12720 + t * 64, 64);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(10800 + (t - 1) * 64, 64);
@@ -366,29 +407,23 @@ namespace Dates
                     dGates[192 + j] = dh[j] * tc * o * (1f - o);
                     dc[j] = dcj * f; // to c_(t - 1)
                 }
-                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_(t-1).
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(26624, 256));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(26880, 256));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, xs.Slice(t * 40, 40), g.Slice(0, 10240));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 10240), dGates, dx.Slice(t * 40, 40));
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, cache.Slice(1200 + (t - 1) * 64, 64), g.Slice(10240, 16384));
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(10240, 16384), dGates, dh); // to h_(t - 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(26624, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(26880, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 256), xs.Slice(0, length * 40), g.Slice(0, 10240), 256, length, 40); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (length - 1) * 256), cache.Slice(1200, 1920).Slice(0, (length - 1) * 64), g.Slice(10240, 16384), 256, (length - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(0, 10240), dx.Slice(0, length * 40), length, 256, 40); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>One step of layer 1, LSTM 13 -> 64: gates from x and h_prev, then c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Lstm1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        /// <summary>The LSTM cell of layer 1: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
+        private static void Lstm1Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(46848, 256).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(47104, 256), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(27136, 3328), x, gates); // 1.weight_ih_l0 [256, 13]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(30464, 16384), hPrev, gates); // 1.weight_hh_l0 [256, 64]
             // i and f are sigmoids, g is a tanh, o is a sigmoid.
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 128));
             global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(128, 64));
@@ -406,6 +441,18 @@ namespace Dates
             }
         }
 
+        /// <summary>One streaming step of layer 1, LSTM 13 -> 64: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Lstm1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
+            p.Slice(46848, 256).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(47104, 256), gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(27136, 3328), x, gates); // 1.weight_ih_l0 [256, 13]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(30464, 16384), hPrev, gates); // 1.weight_hh_l0 [256, 64]
+            Lstm1Cell(gates, cPrev, c, tanhC, h);
+        }
+
         /// <summary>Backward through time for layer 1, LSTM 13 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Lstm1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
@@ -413,15 +460,17 @@ namespace Dates
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
-            global::System.Span<float> dOut = work.Slice(2434, 640); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(3074, 64); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(3138, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGates = work.Slice(3202, 256); // dL/d(pre-activation), rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(9858, 640); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(10498, 64); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(10562, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(10626, 2560); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = 10 - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 64, 64), dh);
+                global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(15410 + t * 256, 256);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(18610 + t * 64, 64);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19314, 64) : cache.Slice(17970 + (t - 1) * 64, 64);
@@ -435,16 +484,16 @@ namespace Dates
                     dGates[192 + j] = dh[j] * tc * o * (1f - o);
                     dc[j] = dcj * f; // to c_(t - 1)
                 }
-                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_(t-1).
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(46848, 256));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(47104, 256));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, xs.Slice(t * 13, 13), g.Slice(27136, 3328));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(27136, 3328), dGates, dx.Slice(t * 13, 13));
                 dh.Clear();
-                global::System.ReadOnlySpan<float> hPrevious = t == 0 ? cache.Slice(19250, 64) : cache.Slice(14770 + (t - 1) * 64, 64);
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, hPrevious, g.Slice(30464, 16384));
                 global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(30464, 16384), dGates, dh); // to h_(t - 1)
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, 10 * 256), 10, g.Slice(46848, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, 10 * 256), 10, g.Slice(47104, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, 10 * 256), xs.Slice(0, 10 * 13), g.Slice(27136, 3328), 256, 10, 13); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (10 - 1) * 256), cache.Slice(14770, 640).Slice(0, (10 - 1) * 64), g.Slice(30464, 16384), 256, (10 - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGatesAll.Slice(0 * 256, 256), cache.Slice(19250, 64), g.Slice(30464, 16384)); // the first step saw the start state
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, 10 * 256), p.Slice(27136, 3328), dx.Slice(0, 10 * 13), 10, 256, 13); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 2, Dense 64 -> 13 softmax at each of 10 steps: y = softmax(W x + b) for one position.</summary>
@@ -463,15 +512,17 @@ namespace Dates
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            global::System.Span<float> dz = work.Slice(13186, 130).Slice(0, 10 * 13); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < 10; t++)
             {
-                global::System.Span<float> dz = work.Slice(3458 + t * 13, 13); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+                global::System.Span<float> dzt = dz.Slice(t * 13, 13);
                 global::System.ReadOnlySpan<float> y = cache.Slice(19378 + t * 13, 13);
-                global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dz); // dz = y (dy - <dy, y>)
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dz, g.Slice(48192, 13));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dz, xs.Slice(t * 64, 64), g.Slice(47360, 832));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(47360, 832), dz, dx.Slice(t * 64, 64));
+                global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             }
+            // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 10, g.Slice(48192, 13));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 10 * 64), g.Slice(47360, 832), 13, 10, 64);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(47360, 832), dx.Slice(0, 10 * 64), 10, 13, 64);
         }
     }
 }

@@ -29,10 +29,11 @@ partial class Models
             private readonly float[] _parameters = new float[84];
             private readonly float[] _gradients = new float[84];
             private readonly float[] _cache = new float[168]; // Forward: the input and every layer's activations, for Backward
-            private readonly float[] _work = new float[60]; // Backward: gradients flowing between layers and through time
+            private readonly float[] _work = new float[228]; // Backward: gradients flowing between layers and through time
             private readonly float[] _state = new float[4]; // Step: the recurrent state kept between calls
-            private readonly float[] _predictState = new float[4]; // Predict: its own recurrent state, so Step's is untouched
             private readonly float[] _scratch = new float[28]; // temporaries of one step
+            private readonly float[] _predictCache = new float[168]; // Predict: layer after layer, as Forward, without touching Forward's cache
+            private readonly float[] _packed = new float[60]; // the recurrent weights transposed, repacked at the start of every sequence
             private static readonly float[] s_zeros = new float[4]; // the zero initial state
             private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
             private bool _hasForward;
@@ -115,15 +116,10 @@ partial class Models
                 if (input.Length != 8) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 8, "[Steps = 8, InputSize = 1]", input.Length);
                 if (output.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 4, "[OutputSteps = 1, OutputSize = 4]", output.Length);
                 if ((uint)(length - 1) >= 8) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 8, length);
-                global::System.Span<float> state = _predictState;
-                global::System.Span<float> scratch = _scratch;
-                state.Clear();
-                for (int t = 0; t < length; t++)
-                {
-                    Gru0Step(input.Slice(t * 1, 1), state.Slice(0, 4), state.Slice(0, 4), scratch.Slice(0, 12), scratch.Slice(12, 4), scratch.Slice(16, 12), state.Slice(0, 4)); // layer 0, GRU 1 -> 4
-                }
-                // Many-to-one: the head sees the last step only.
-                state.Slice(0, 4).CopyTo(output);
+                // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+                global::System.Span<float> cache = _predictCache;
+                ForwardCore(input, cache, training: false, length);
+                cache.Slice(8 + (length - 1) * 4, 4).CopyTo(output);
             }
 
             /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -146,16 +142,32 @@ partial class Models
             private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
             {
                 global::System.Span<float> scratch = _scratch;
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> packed = _packed;
                 input.CopyTo(cache.Slice(0, 8));
 
                 global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 8);
                 // layer 0, GRU 1 -> 4, every step, keeping what backward needs.
-                for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
-                    Gru0Step(x0.Slice(t * 1, 1), hPrev, hPrev, cache.Slice(40 + t * 12, 12), cache.Slice(136 + t * 4, 4), scratch.Slice(16, 12), cache.Slice(8 + t * 4, 4));
+                    // Pack W_ih and W_hh transposed ([1, 12] and [4, 12], once per sequence): the products below run along
+                    // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 12), 12, 1, packed.Slice(0, 12));
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(12, 48), 12, 4, packed.Slice(12, 48));
+                    // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                    global::System.Span<float> pre = cache.Slice(40, 96);
+                    for (int t = 0; t < length; t++) p.Slice(60, 12).CopyTo(pre.Slice(t * 12, 12));
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 1), packed.Slice(0, 12), pre.Slice(0, length * 12), length, 1, 12);
+                    global::System.ReadOnlySpan<float> whhT = packed.Slice(12, 48);
+                    for (int t = 0; t < length; t++)
+                    {
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
+                        global::System.Span<float> gatesHidden = scratch.Slice(16, 12);
+                        p.Slice(72, 12).CopyTo(gatesHidden);
+                        global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
+                        Gru0Cell(cache.Slice(40 + t * 12, 12), gatesHidden, hPrev, cache.Slice(136 + t * 4, 4), cache.Slice(8 + t * 4, 4));
+                    }
+                    cache.Slice(8, 32).Slice(length * 4).Clear(); // steps past the sample's length output zeros
                 }
-                cache.Slice(8, 32).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             }
 
             /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -211,15 +223,9 @@ partial class Models
             int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
             global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-            /// <summary>One step of layer 0, GRU 1 -> 4. <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn; <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-            private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+            /// <summary>The GRU cell of layer 0: from the input contribution W_ih x + b_ih in <paramref name="gates"/> and the hidden one W_hh h_prev + b_hh in <paramref name="gatesHidden"/> (rows r, z, n) to h; <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn. <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+            private static void Gru0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> gatesHidden, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> hn, global::System.Span<float> h)
             {
-                global::System.ReadOnlySpan<float> p = _parameters;
-                // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
-                p.Slice(60, 12).CopyTo(gates);
-                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 12), x, gates); // 0.weight_ih_l0 [12, 1]
-                p.Slice(72, 12).CopyTo(gatesHidden);
-                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(12, 48), hRecurrent, gatesHidden); // 0.weight_hh_l0 [12, 4]
                 // r and z: sigmoid of the sum of both contributions.
                 global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 8), gates.Slice(0, 8));
                 global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 8));
@@ -238,6 +244,18 @@ partial class Models
                 }
             }
 
+            /// <summary>One streaming step of layer 0, GRU 1 -> 4: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+            private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+                p.Slice(60, 12).CopyTo(gates);
+                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 12), x, gates); // 0.weight_ih_l0 [12, 1]
+                p.Slice(72, 12).CopyTo(gatesHidden);
+                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(12, 48), hRecurrent, gatesHidden); // 0.weight_hh_l0 [12, 4]
+                Gru0Cell(gates, gatesHidden, hPrev, hn, h);
+            }
+
             /// <summary>Backward through time for layer 0, GRU 1 -> 4: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
             private void Gru0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
             {
@@ -248,12 +266,14 @@ partial class Models
                 int length = _length; // the valid steps of the last Forward
                 global::System.Span<float> dOut = work.Slice(0, 32); // dL/dh_t from the layer above
                 global::System.Span<float> dh = work.Slice(32, 4); // dL/dh_t, carried back through time
-                global::System.Span<float> dGi = work.Slice(36, 12); // dL/d(W_ih x + b_ih), rows r, z, n
-                global::System.Span<float> dGh = work.Slice(48, 12); // dL/d(W_hh h + b_hh), rows r, z, n
+                global::System.Span<float> dGiAll = work.Slice(36, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                global::System.Span<float> dGhAll = work.Slice(132, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                 dh.Clear();
+                // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
                 for (int t = length - 1; t >= 0; t--)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
+                    global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
                     global::System.ReadOnlySpan<float> gate = cache.Slice(40 + t * 12, 12);
                     global::System.ReadOnlySpan<float> hnT = cache.Slice(136 + t * 4, 4);
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
@@ -271,16 +291,17 @@ partial class Models
                         dGh[8 + j] = dn * r;
                         dh[j] *= z; // the direct path to h_(t - 1)
                     }
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(dGi, g.Slice(60, 12));
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(dGh, g.Slice(72, 12));
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGi, xs.Slice(t * 1, 1), g.Slice(0, 12));
-                    if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 12), dGi, dx.Slice(t * 1, 1));
                     if (t > 0)
                     {
-                        global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, cache.Slice(8 + (t - 1) * 4, 4), g.Slice(12, 48));
                         global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(12, 48), dGh, dh); // to h_(t - 1)
                     }
                 }
+                // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+                global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(60, 12));
+                global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(72, 12));
+                global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 1), g.Slice(0, 12), 12, length, 1); // Σ_t dG_t x_t^T
+                global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(8, 32).Slice(0, (length - 1) * 4), g.Slice(12, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
+                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(0, 12), dx.Slice(0, length * 1), length, 12, 1); // dL/dx_t = W_ih^T dG_t
             }
         }
     }

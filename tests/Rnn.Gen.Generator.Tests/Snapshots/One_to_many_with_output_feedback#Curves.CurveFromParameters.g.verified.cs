@@ -28,11 +28,12 @@ namespace Curves
         private readonly float[] _parameters = new float[710];
         private readonly float[] _gradients = new float[710];
         private readonly float[] _cache = new float[1087]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[388]; // Backward: gradients flowing between layers and through time
+        private readonly float[] _work = new float[1468]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[12]; // Step: the recurrent state kept between calls
-        private readonly float[] _predictState = new float[12]; // Predict: its own recurrent state, so Step's is untouched
         private readonly float[] _scratch = new float[91]; // temporaries of one step
+        private readonly float[] _predictState = new float[12]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[32]; // Forward: what free-running decoding fed back, step by step
+        private readonly float[] _packed = new float[612]; // the recurrent weights transposed, repacked at the start of every sequence
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -146,6 +147,8 @@ namespace Curves
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
         {
             global::System.Span<float> scratch = _scratch;
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 3));
 
             // The decoder starts from zero.
@@ -162,10 +165,24 @@ namespace Curves
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(3, 80);
             // layer 0, GRU 5 -> 12, every step, keeping what backward needs.
-            for (int t = 0; t < 16; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1043, 12) : cache.Slice(83 + (t - 1) * 12, 12);
-                Gru0Step(x0.Slice(t * 5, 5), hPrev, hPrev, cache.Slice(275 + t * 36, 36), cache.Slice(851 + t * 12, 12), scratch.Slice(53, 36), cache.Slice(83 + t * 12, 12));
+                // Pack W_ih and W_hh transposed ([5, 36] and [12, 36], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 180), 36, 5, packed.Slice(0, 180));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 432), 36, 12, packed.Slice(180, 432));
+                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(275, 576);
+                for (int t = 0; t < 16; t++) p.Slice(612, 36).CopyTo(pre.Slice(t * 36, 36));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, 16 * 5), packed.Slice(0, 180), pre.Slice(0, 16 * 36), 16, 5, 36);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(180, 432);
+                for (int t = 0; t < 16; t++)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1043, 12) : cache.Slice(83 + (t - 1) * 12, 12);
+                    global::System.Span<float> gatesHidden = scratch.Slice(53, 36);
+                    p.Slice(648, 36).CopyTo(gatesHidden);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
+                    Gru0Cell(cache.Slice(275 + t * 36, 36), gatesHidden, hPrev, cache.Slice(851 + t * 12, 12), cache.Slice(83 + t * 12, 12));
+                }
             }
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(83, 192);
@@ -200,7 +217,7 @@ namespace Curves
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(356, 32));
+            outputGradient.CopyTo(work.Slice(1436, 32));
 
             work.Slice(80, 192).Clear();
             Dense1Backward(cache.Slice(83, 192), work.Slice(80, 192));
@@ -271,15 +288,9 @@ namespace Curves
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-        /// <summary>One step of layer 0, GRU 5 -> 12. <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn; <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+        /// <summary>The GRU cell of layer 0: from the input contribution W_ih x + b_ih in <paramref name="gates"/> and the hidden one W_hh h_prev + b_hh in <paramref name="gatesHidden"/> (rows r, z, n) to h; <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn. <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private static void Gru0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> gatesHidden, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> hn, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
-            p.Slice(612, 36).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 180), x, gates); // 0.weight_ih_l0 [36, 5]
-            p.Slice(648, 36).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(180, 432), hRecurrent, gatesHidden); // 0.weight_hh_l0 [36, 12]
             // r and z: sigmoid of the sum of both contributions.
             global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 24), gates.Slice(0, 24));
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 24));
@@ -298,6 +309,18 @@ namespace Curves
             }
         }
 
+        /// <summary>One streaming step of layer 0, GRU 5 -> 12: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+            p.Slice(612, 36).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 180), x, gates); // 0.weight_ih_l0 [36, 5]
+            p.Slice(648, 36).CopyTo(gatesHidden);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(180, 432), hRecurrent, gatesHidden); // 0.weight_hh_l0 [36, 12]
+            Gru0Cell(gates, gatesHidden, hPrev, hn, h);
+        }
+
         /// <summary>Backward through time for layer 0, GRU 5 -> 12: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Gru0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
@@ -307,12 +330,14 @@ namespace Curves
             global::System.Span<float> work = _work;
             global::System.Span<float> dOut = work.Slice(80, 192); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(272, 12); // dL/dh_t, carried back through time
-            global::System.Span<float> dGi = work.Slice(284, 36); // dL/d(W_ih x + b_ih), rows r, z, n
-            global::System.Span<float> dGh = work.Slice(320, 36); // dL/d(W_hh h + b_hh), rows r, z, n
+            global::System.Span<float> dGiAll = work.Slice(284, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(860, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = 16 - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 12, 12), dh);
+                global::System.Span<float> dGi = dGiAll.Slice(t * 36, 36), dGh = dGhAll.Slice(t * 36, 36);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(275 + t * 36, 36);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(851 + t * 12, 12);
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1043, 12) : cache.Slice(83 + (t - 1) * 12, 12);
@@ -330,14 +355,15 @@ namespace Curves
                     dGh[24 + j] = dn * r;
                     dh[j] *= z; // the direct path to h_(t - 1)
                 }
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGi, g.Slice(612, 36));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGh, g.Slice(648, 36));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGi, xs.Slice(t * 5, 5), g.Slice(0, 180));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 180), dGi, dx.Slice(t * 5, 5));
-                global::System.ReadOnlySpan<float> hPrevious = t == 0 ? cache.Slice(1043, 12) : cache.Slice(83 + (t - 1) * 12, 12);
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, hPrevious, g.Slice(180, 432));
                 global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 432), dGh, dh); // to h_(t - 1)
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, 16 * 36), 16, g.Slice(612, 36));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, 16 * 36), 16, g.Slice(648, 36));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, 16 * 36), xs.Slice(0, 16 * 5), g.Slice(0, 180), 36, 16, 5); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(36, (16 - 1) * 36), cache.Slice(83, 192).Slice(0, (16 - 1) * 12), g.Slice(180, 432), 36, (16 - 1), 12); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGhAll.Slice(0 * 36, 36), cache.Slice(1043, 12), g.Slice(180, 432)); // the first step saw the start state
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, 16 * 36), p.Slice(0, 180), dx.Slice(0, 16 * 5), 16, 36, 5); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 1, Dense 12 -> 2 at each of 16 steps: y = W x + b for one position.</summary>
@@ -355,13 +381,11 @@ namespace Curves
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
-            for (int t = 0; t < 16; t++)
-            {
-                global::System.Span<float> dz = work.Slice(356 + t * 2, 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dz, g.Slice(708, 2));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dz, xs.Slice(t * 12, 12), g.Slice(684, 24));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(684, 24), dz, dx.Slice(t * 12, 12));
-            }
+            global::System.Span<float> dz = work.Slice(1436, 32).Slice(0, 16 * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 16, g.Slice(708, 2));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 16 * 12), g.Slice(684, 24), 2, 16, 12);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(684, 24), dx.Slice(0, 16 * 12), 16, 2, 12);
         }
     }
 }

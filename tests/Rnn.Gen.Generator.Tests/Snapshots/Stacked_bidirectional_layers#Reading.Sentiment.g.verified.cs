@@ -29,11 +29,11 @@ namespace Reading
         private readonly float[] _parameters = new float[1066];
         private readonly float[] _gradients = new float[1066];
         private readonly float[] _cache = new float[1395]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[422]; // Backward: gradients flowing between layers and through time
+        private readonly float[] _work = new float[1190]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[32]; // Step: the recurrent state kept between calls
-        private readonly float[] _predictState = new float[32]; // Predict: its own recurrent state, so Step's is untouched
         private readonly float[] _scratch = new float[118]; // temporaries of one step
         private readonly float[] _predictCache = new float[1395]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly float[] _packed = new float[960]; // the recurrent weights transposed, repacked at the start of every sequence
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -148,7 +148,7 @@ namespace Reading
             if (input.Length != 45) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 45, "[Steps = 9, InputSize = 5]", input.Length);
             if (output.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 2, "[OutputSteps = 1, OutputSize = 2]", output.Length);
             if ((uint)(length - 1) >= 9) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 9, length);
-            // A bidirectional layer needs the whole sequence: run layer after layer, in a cache of Predict's own.
+            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
             cache.Slice(1393, 2).CopyTo(output);
@@ -174,25 +174,57 @@ namespace Reading
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 45));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 45);
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction, every step, keeping what backward needs.
-            for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(153 + (t - 1) * 6, 6);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(423 + (t - 1) * 6, 6);
-                Lstm0Step(x0.Slice(t * 5, 5), hPrev, cPrev, cache.Slice(207 + t * 24, 24), cache.Slice(423 + t * 6, 6), cache.Slice(477 + t * 6, 6), cache.Slice(153 + t * 6, 6));
+                // Pack W_ih and W_hh transposed ([5, 24] and [6, 24], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 120), 24, 5, packed.Slice(0, 120));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(120, 144), 24, 6, packed.Slice(120, 144));
+                p.Slice(264, 24).CopyTo(packed.Slice(264, 24));
+                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(288, 24), packed.Slice(264, 24)); // b_ih + b_hh
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(207, 216);
+                for (int t = 0; t < length; t++) packed.Slice(264, 24).CopyTo(pre.Slice(t * 24, 24));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(0, 120), pre.Slice(0, length * 24), length, 5, 24);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(120, 144);
+                for (int t = 0; t < length; t++)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(153 + (t - 1) * 6, 6);
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(423 + (t - 1) * 6, 6);
+                    global::System.Span<float> gates = cache.Slice(207 + t * 24, 24);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    Lstm0Cell(gates, cPrev, cache.Slice(423 + t * 6, 6), cache.Slice(477 + t * 6, 6), cache.Slice(153 + t * 6, 6));
+                }
+                cache.Slice(153, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
-            cache.Slice(153, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction, every step, keeping what backward needs.
-            for (int t = length - 1; t >= 0; t--)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(531 + (t + 1) * 6, 6);
-                global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
-                Lstm0StepReverse(x0.Slice(t * 5, 5), hPrev, cPrev, cache.Slice(585 + t * 24, 24), cache.Slice(801 + t * 6, 6), cache.Slice(855 + t * 6, 6), cache.Slice(531 + t * 6, 6));
+                // Pack W_ih and W_hh transposed ([5, 24] and [6, 24], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(312, 120), 24, 5, packed.Slice(288, 120));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(432, 144), 24, 6, packed.Slice(408, 144));
+                p.Slice(576, 24).CopyTo(packed.Slice(552, 24));
+                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(600, 24), packed.Slice(552, 24)); // b_ih + b_hh
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(585, 216);
+                for (int t = 0; t < length; t++) packed.Slice(552, 24).CopyTo(pre.Slice(t * 24, 24));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(288, 120), pre.Slice(0, length * 24), length, 5, 24);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(408, 144);
+                for (int t = length - 1; t >= 0; t--)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(531 + (t + 1) * 6, 6);
+                    global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
+                    global::System.Span<float> gates = cache.Slice(585 + t * 24, 24);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t + 1)
+                    Lstm0Cell(gates, cPrev, cache.Slice(801 + t * 6, 6), cache.Slice(855 + t * 6, 6), cache.Slice(531 + t * 6, 6));
+                }
+                cache.Slice(531, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
-            cache.Slice(531, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             // Merge the directions at every step (concat; concat puts the forward features first, as PyTorch).
             for (int t = 0; t < length; t++)
             {
@@ -216,19 +248,47 @@ namespace Reading
                 x1Dropped = cache.Slice(925, 108);
             }
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction, every step, keeping what backward needs.
-            for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1033 + (t - 1) * 4, 4);
-                Gru1Step(x1Dropped.Slice(t * 12, 12), hPrev, hPrev, cache.Slice(1069 + t * 12, 12), cache.Slice(1177 + t * 4, 4), scratch.Slice(76, 12), cache.Slice(1033 + t * 4, 4));
+                // Pack W_ih and W_hh transposed ([12, 12] and [4, 12], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(624, 144), 12, 12, packed.Slice(576, 144));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(768, 48), 12, 4, packed.Slice(720, 48));
+                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(1069, 108);
+                for (int t = 0; t < length; t++) p.Slice(816, 12).CopyTo(pre.Slice(t * 12, 12));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(576, 144), pre.Slice(0, length * 12), length, 12, 12);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(720, 48);
+                for (int t = 0; t < length; t++)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1033 + (t - 1) * 4, 4);
+                    global::System.Span<float> gatesHidden = scratch.Slice(76, 12);
+                    p.Slice(828, 12).CopyTo(gatesHidden);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
+                    Gru1Cell(cache.Slice(1069 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1177 + t * 4, 4), cache.Slice(1033 + t * 4, 4));
+                }
+                cache.Slice(1033, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             }
-            cache.Slice(1033, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction, every step, keeping what backward needs.
-            for (int t = length - 1; t >= 0; t--)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
-                Gru1StepReverse(x1Dropped.Slice(t * 12, 12), hPrev, hPrev, cache.Slice(1249 + t * 12, 12), cache.Slice(1357 + t * 4, 4), scratch.Slice(104, 12), cache.Slice(1213 + t * 4, 4));
+                // Pack W_ih and W_hh transposed ([12, 12] and [4, 12], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(840, 144), 12, 12, packed.Slice(768, 144));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(984, 48), 12, 4, packed.Slice(912, 48));
+                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(1249, 108);
+                for (int t = 0; t < length; t++) p.Slice(1032, 12).CopyTo(pre.Slice(t * 12, 12));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(768, 144), pre.Slice(0, length * 12), length, 12, 12);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(912, 48);
+                for (int t = length - 1; t >= 0; t--)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
+                    global::System.Span<float> gatesHidden = scratch.Slice(104, 12);
+                    p.Slice(1044, 12).CopyTo(gatesHidden);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t + 1) + b_hh
+                    Gru1Cell(cache.Slice(1249 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1357 + t * 4, 4), cache.Slice(1213 + t * 4, 4));
+                }
+                cache.Slice(1213, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             }
-            cache.Slice(1213, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             // Merge the forward direction's last step with the reverse direction's first (its last), as PyTorch's h_n (average).
             {
                 global::System.ReadOnlySpan<float> hf = cache.Slice(1033 + (length - 1) * 4, 4), hr = cache.Slice(1213 + 0 * 4, 4);
@@ -268,10 +328,10 @@ namespace Reading
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(420, 2));
+            outputGradient.CopyTo(work.Slice(1188, 2));
 
-            work.Slice(288, 4).Clear();
-            Dense2Backward(cache.Slice(909, 4), work.Slice(288, 4));
+            work.Slice(672, 4).Clear();
+            Dense2Backward(cache.Slice(909, 4), work.Slice(672, 4));
 
             work.Slice(0, 108).Clear();
             Gru1Backward(cache.Slice(45, 108), work.Slice(0, 108));
@@ -299,15 +359,9 @@ namespace Reading
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-        /// <summary>One step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: gates from x and h_prev, then c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        /// <summary>The LSTM cell of layer 0: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
+        private static void Lstm0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(264, 24).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(288, 24), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 120), x, gates); // 0.weight_ih_l0 [24, 5]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(120, 144), hPrev, gates); // 0.weight_hh_l0 [24, 6]
             // i and f are sigmoids, g is a tanh, o is a sigmoid.
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 12));
             global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(12, 6));
@@ -323,6 +377,18 @@ namespace Reading
             {
                 h[j] = gates[18 + j] * tanhC[j];
             }
+        }
+
+        /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
+            p.Slice(264, 24).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(288, 24), gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 120), x, gates); // 0.weight_ih_l0 [24, 5]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(120, 144), hPrev, gates); // 0.weight_hh_l0 [24, 6]
+            Lstm0Cell(gates, cPrev, c, tanhC, h);
         }
 
         /// <summary>Backward through time for layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -336,12 +402,14 @@ namespace Reading
             global::System.Span<float> dOut = work.Slice(108, 54); // dL/dh_t from the merge
             global::System.Span<float> dh = work.Slice(162, 6); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(168, 6); // dL/dc_t, carried back through time
-            global::System.Span<float> dGates = work.Slice(174, 24); // dL/d(pre-activation), rows i, f, g, o
+            global::System.Span<float> dGatesAll = work.Slice(174, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 6, 6), dh);
+                global::System.Span<float> dGates = dGatesAll.Slice(t * 24, 24);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(207 + t * 24, 24);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(477 + t * 6, 6);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(423 + (t - 1) * 6, 6);
@@ -355,21 +423,21 @@ namespace Reading
                     dGates[18 + j] = dh[j] * tc * o * (1f - o);
                     dc[j] = dcj * f; // to c_(t - 1)
                 }
-                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_(t-1).
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(264, 24));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(288, 24));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, xs.Slice(t * 5, 5), g.Slice(0, 120));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 120), dGates, dx.Slice(t * 5, 5));
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, cache.Slice(153 + (t - 1) * 6, 6), g.Slice(120, 144));
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(120, 144), dGates, dh); // to h_(t - 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(264, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(288, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 24), xs.Slice(0, length * 5), g.Slice(0, 120), 24, length, 5); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(24, (length - 1) * 24), cache.Slice(153, 54).Slice(0, (length - 1) * 6), g.Slice(120, 144), 24, (length - 1), 6); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 24), p.Slice(0, 120), dx.Slice(0, length * 5), length, 24, 5); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>One step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: gates from x and h_prev, then c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0StepReverse(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -378,21 +446,7 @@ namespace Reading
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(600, 24), gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(312, 120), x, gates); // 0.weight_ih_l0_reverse [24, 5]
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(432, 144), hPrev, gates); // 0.weight_hh_l0_reverse [24, 6]
-            // i and f are sigmoids, g is a tanh, o is a sigmoid.
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 12));
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(12, 6));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(18, 6));
-            // The cell and hidden state.
-            for (int j = 0; j < 6; j++)
-            {
-                c[j] = gates[6 + j] * cPrev[j] + gates[j] * gates[12 + j];
-            }
-            c.CopyTo(tanhC);
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(tanhC);
-            for (int j = 0; j < 6; j++)
-            {
-                h[j] = gates[18 + j] * tanhC[j];
-            }
+            Lstm0Cell(gates, cPrev, c, tanhC, h);
         }
 
         /// <summary>Backward through time for layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -403,15 +457,17 @@ namespace Reading
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length; // the valid steps of the last Forward
-            global::System.Span<float> dOut = work.Slice(198, 54); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(252, 6); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(258, 6); // dL/dc_t, carried back through time
-            global::System.Span<float> dGates = work.Slice(264, 24); // dL/d(pre-activation), rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(390, 54); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(444, 6); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(450, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(456, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = 0; t < length; t++)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 6, 6), dh);
+                global::System.Span<float> dGates = dGatesAll.Slice(t * 24, 24);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(585 + t * 24, 24);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(855 + t * 6, 6);
                 global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
@@ -425,18 +481,18 @@ namespace Reading
                     dGates[18 + j] = dh[j] * tc * o * (1f - o);
                     dc[j] = dcj * f; // to c_(t + 1)
                 }
-                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_(t-1).
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(576, 24));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(600, 24));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, xs.Slice(t * 5, 5), g.Slice(312, 120));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(312, 120), dGates, dx.Slice(t * 5, 5));
                 dh.Clear();
                 if (t < length - 1)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, cache.Slice(531 + (t + 1) * 6, 6), g.Slice(432, 144));
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(432, 144), dGates, dh); // to h_(t + 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(576, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(600, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 24), xs.Slice(0, length * 5), g.Slice(312, 120), 24, length, 5); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, (length - 1) * 24), cache.Slice(531, 54).Slice(6, (length - 1) * 6), g.Slice(432, 144), 24, (length - 1), 6); // Σ_t dG_t h_(t + 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 24), p.Slice(312, 120), dx.Slice(0, length * 5), length, 24, 5); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>Backward for layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12: through the merge, then backward through time in each direction.</summary>
@@ -446,7 +502,7 @@ namespace Reading
             global::System.Span<float> work = _work;
             int length = _length;
             global::System.Span<float> dForward = work.Slice(108, 54);
-            global::System.Span<float> dReverse = work.Slice(198, 54);
+            global::System.Span<float> dReverse = work.Slice(390, 54);
             dForward.Clear();
             dReverse.Clear();
             for (int t = 0; t < length; t++)
@@ -460,15 +516,9 @@ namespace Reading
             Lstm0BackwardReverse(xs, dx);
         }
 
-        /// <summary>One step of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction. <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn; <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+        /// <summary>The GRU cell of layer 1: from the input contribution W_ih x + b_ih in <paramref name="gates"/> and the hidden one W_hh h_prev + b_hh in <paramref name="gatesHidden"/> (rows r, z, n) to h; <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn. <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private static void Gru1Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> gatesHidden, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> hn, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
-            p.Slice(816, 12).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(624, 144), x, gates); // 1.weight_ih_l0 [12, 12]
-            p.Slice(828, 12).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(768, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0 [12, 4]
             // r and z: sigmoid of the sum of both contributions.
             global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 8), gates.Slice(0, 8));
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 8));
@@ -487,6 +537,18 @@ namespace Reading
             }
         }
 
+        /// <summary>One streaming step of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+            p.Slice(816, 12).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(624, 144), x, gates); // 1.weight_ih_l0 [12, 12]
+            p.Slice(828, 12).CopyTo(gatesHidden);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(768, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0 [12, 4]
+            Gru1Cell(gates, gatesHidden, hPrev, hn, h);
+        }
+
         /// <summary>Backward through time for layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Gru1BackwardForward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
@@ -495,15 +557,17 @@ namespace Reading
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length; // the valid steps of the last Forward
-            global::System.Span<float> dOut = work.Slice(292, 36); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(328, 4); // dL/dh_t, carried back through time
-            global::System.Span<float> dGi = work.Slice(332, 12); // dL/d(W_ih x + b_ih), rows r, z, n
-            global::System.Span<float> dGh = work.Slice(344, 12); // dL/d(W_hh h + b_hh), rows r, z, n
+            global::System.Span<float> dOut = work.Slice(676, 36); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(712, 4); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(716, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(824, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             xs = cache.Slice(925, 108); // the inputs as the layer saw them, after dropout
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
+                global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(1069 + t * 12, 12);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(1177 + t * 4, 4);
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1033 + (t - 1) * 4, 4);
@@ -521,19 +585,20 @@ namespace Reading
                     dGh[8 + j] = dn * r;
                     dh[j] *= z; // the direct path to h_(t - 1)
                 }
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGi, g.Slice(816, 12));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGh, g.Slice(828, 12));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGi, xs.Slice(t * 12, 12), g.Slice(624, 144));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(624, 144), dGi, dx.Slice(t * 12, 12));
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, cache.Slice(1033 + (t - 1) * 4, 4), g.Slice(768, 48));
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(768, 48), dGh, dh); // to h_(t - 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(816, 12));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(828, 12));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 12), g.Slice(624, 144), 12, length, 12); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(1033, 36).Slice(0, (length - 1) * 4), g.Slice(768, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(624, 144), dx.Slice(0, length * 12), length, 12, 12); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>One step of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction. <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn; <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Gru1StepReverse(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -542,22 +607,7 @@ namespace Reading
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(840, 144), x, gates); // 1.weight_ih_l0_reverse [12, 12]
             p.Slice(1044, 12).CopyTo(gatesHidden);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(984, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0_reverse [12, 4]
-            // r and z: sigmoid of the sum of both contributions.
-            global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 8), gates.Slice(0, 8));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 8));
-            // n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)); hn keeps W_hn h_prev + b_hn for backward.
-            gatesHidden.Slice(8, 4).CopyTo(hn);
-            for (int j = 0; j < 4; j++)
-            {
-                gates[8 + j] += gates[j] * hn[j];
-            }
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(8, 4));
-            // h = (1 - z) * n + z * h_prev.
-            for (int j = 0; j < 4; j++)
-            {
-                float z = gates[4 + j];
-                h[j] = (1f - z) * gates[8 + j] + z * hPrev[j];
-            }
+            Gru1Cell(gates, gatesHidden, hPrev, hn, h);
         }
 
         /// <summary>Backward through time for layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -568,15 +618,17 @@ namespace Reading
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length; // the valid steps of the last Forward
-            global::System.Span<float> dOut = work.Slice(356, 36); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(392, 4); // dL/dh_t, carried back through time
-            global::System.Span<float> dGi = work.Slice(396, 12); // dL/d(W_ih x + b_ih), rows r, z, n
-            global::System.Span<float> dGh = work.Slice(408, 12); // dL/d(W_hh h + b_hh), rows r, z, n
+            global::System.Span<float> dOut = work.Slice(932, 36); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(968, 4); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(972, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(1080, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             xs = cache.Slice(925, 108); // the inputs as the layer saw them, after dropout
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = 0; t < length; t++)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
+                global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(1249 + t * 12, 12);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(1357 + t * 4, 4);
                 global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
@@ -594,16 +646,17 @@ namespace Reading
                     dGh[8 + j] = dn * r;
                     dh[j] *= z; // the direct path to h_(t + 1)
                 }
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGi, g.Slice(1032, 12));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGh, g.Slice(1044, 12));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGi, xs.Slice(t * 12, 12), g.Slice(840, 144));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(840, 144), dGi, dx.Slice(t * 12, 12));
                 if (t < length - 1)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, cache.Slice(1213 + (t + 1) * 4, 4), g.Slice(984, 48));
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(984, 48), dGh, dh); // to h_(t + 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(1032, 12));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(1044, 12));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 12), g.Slice(840, 144), 12, length, 12); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, (length - 1) * 12), cache.Slice(1213, 36).Slice(4, (length - 1) * 4), g.Slice(984, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t + 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(840, 144), dx.Slice(0, length * 12), length, 12, 12); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>Backward for layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1: through the merge, then backward through time in each direction.</summary>
@@ -612,11 +665,11 @@ namespace Reading
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            global::System.Span<float> dForward = work.Slice(292, 36);
-            global::System.Span<float> dReverse = work.Slice(356, 36);
+            global::System.Span<float> dForward = work.Slice(676, 36);
+            global::System.Span<float> dReverse = work.Slice(932, 36);
             dForward.Clear();
             dReverse.Clear();
-            global::System.ReadOnlySpan<float> dm = work.Slice(288, 4);
+            global::System.ReadOnlySpan<float> dm = work.Slice(672, 4);
             global::System.Span<float> df = dForward.Slice((length - 1) * 4, 4), dr = dReverse.Slice(0 * 4, 4);
             for (int j = 0; j < 4; j++) { df[j] = 0.5f * dm[j]; dr[j] = 0.5f * dm[j]; }
             Gru1BackwardForward(xs, dx);
@@ -644,15 +697,17 @@ namespace Reading
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
+            global::System.Span<float> dz = work.Slice(1188, 2).Slice(0, 1 * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < 1; t++)
             {
-                global::System.Span<float> dz = work.Slice(420 + t * 2, 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+                global::System.Span<float> dzt = dz.Slice(t * 2, 2);
                 global::System.ReadOnlySpan<float> y = cache.Slice(1393 + t * 2, 2);
-                global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dz); // dz = y (dy - <dy, y>)
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dz, g.Slice(1064, 2));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dz, xs.Slice(t * 4, 4), g.Slice(1056, 8));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(1056, 8), dz, dx.Slice(t * 4, 4));
+                global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             }
+            // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(1064, 2));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 1 * 4), g.Slice(1056, 8), 2, 1, 4);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(1056, 8), dx.Slice(0, 1 * 4), 1, 2, 4);
         }
     }
 }

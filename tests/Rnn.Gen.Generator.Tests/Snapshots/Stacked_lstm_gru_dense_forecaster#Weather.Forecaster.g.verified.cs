@@ -29,10 +29,11 @@ namespace Weather
         private readonly float[] _parameters = new float[27105];
         private readonly float[] _gradients = new float[27105];
         private readonly float[] _cache = new float[30551]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[5409]; // Backward: gradients flowing between layers and through time
+        private readonly float[] _work = new float[27361]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[160]; // Step: the recurrent state kept between calls
-        private readonly float[] _predictState = new float[160]; // Predict: its own recurrent state, so Step's is untouched
         private readonly float[] _scratch = new float[545]; // temporaries of one step
+        private readonly float[] _predictCache = new float[30551]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly float[] _packed = new float[26624]; // the recurrent weights transposed, repacked at the start of every sequence
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -131,16 +132,10 @@ namespace Weather
             if (input.Length != 150) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 150, "[Steps = 50, InputSize = 3]", input.Length);
             if (output.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 1, "[OutputSteps = 1, OutputSize = 1]", output.Length);
             if ((uint)(length - 1) >= 50) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 50, length);
-            global::System.Span<float> state = _predictState;
-            global::System.Span<float> scratch = _scratch;
-            state.Clear();
-            for (int t = 0; t < length; t++)
-            {
-                Lstm0Step(input.Slice(t * 3, 3), state.Slice(0, 64), state.Slice(64, 64), scratch.Slice(0, 256), state.Slice(64, 64), scratch.Slice(256, 64), state.Slice(0, 64)); // layer 0, LSTM 3 -> 64
-                Gru1Step(state.Slice(0, 64), state.Slice(128, 32), state.Slice(128, 32), scratch.Slice(320, 96), scratch.Slice(416, 32), scratch.Slice(448, 96), state.Slice(128, 32)); // layer 1, GRU 64 -> 32
-            }
-            // Many-to-one: the head sees the last step only.
-            Dense2Step(state.Slice(128, 32), output); // layer 2, Dense 32 -> 1
+            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+            global::System.Span<float> cache = _predictCache;
+            ForwardCore(input, cache, training: false, length);
+            cache.Slice(30550, 1).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -163,26 +158,57 @@ namespace Weather
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 150));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 150);
             // layer 0, LSTM 3 -> 64, every step, keeping what backward needs.
-            for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(150 + (t - 1) * 64, 64);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
-                Lstm0Step(x0.Slice(t * 3, 3), hPrev, cPrev, cache.Slice(3350 + t * 256, 256), cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64), cache.Slice(150 + t * 64, 64));
+                // Pack W_ih and W_hh transposed ([3, 256] and [64, 256], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 768), 256, 3, packed.Slice(0, 768));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(768, 16384), 256, 64, packed.Slice(768, 16384));
+                p.Slice(17152, 256).CopyTo(packed.Slice(17152, 256));
+                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(17408, 256), packed.Slice(17152, 256)); // b_ih + b_hh
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(3350, 12800);
+                for (int t = 0; t < length; t++) packed.Slice(17152, 256).CopyTo(pre.Slice(t * 256, 256));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 3), packed.Slice(0, 768), pre.Slice(0, length * 256), length, 3, 256);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(768, 16384);
+                for (int t = 0; t < length; t++)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(150 + (t - 1) * 64, 64);
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
+                    global::System.Span<float> gates = cache.Slice(3350 + t * 256, 256);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    Lstm0Cell(gates, cPrev, cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64), cache.Slice(150 + t * 64, 64));
+                }
+                cache.Slice(150, 3200).Slice(length * 64).Clear(); // steps past the sample's length output zeros
             }
-            cache.Slice(150, 3200).Slice(length * 64).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(150, 3200);
             // layer 1, GRU 64 -> 32, every step, keeping what backward needs.
-            for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
-                Gru1Step(x1.Slice(t * 64, 64), hPrev, hPrev, cache.Slice(24150 + t * 96, 96), cache.Slice(28950 + t * 32, 32), scratch.Slice(448, 96), cache.Slice(22550 + t * 32, 32));
+                // Pack W_ih and W_hh transposed ([64, 96] and [32, 96], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(17664, 6144), 96, 64, packed.Slice(17408, 6144));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(23808, 3072), 96, 32, packed.Slice(23552, 3072));
+                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(24150, 4800);
+                for (int t = 0; t < length; t++) p.Slice(26880, 96).CopyTo(pre.Slice(t * 96, 96));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 64), packed.Slice(17408, 6144), pre.Slice(0, length * 96), length, 64, 96);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(23552, 3072);
+                for (int t = 0; t < length; t++)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
+                    global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
+                    p.Slice(26976, 96).CopyTo(gatesHidden);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
+                    Gru1Cell(cache.Slice(24150 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28950 + t * 32, 32), cache.Slice(22550 + t * 32, 32));
+                }
+                cache.Slice(22550, 1600).Slice(length * 32).Clear(); // steps past the sample's length output zeros
             }
-            cache.Slice(22550, 1600).Slice(length * 32).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x2 = cache.Slice(22550 + (length - 1) * 32, 32);
             // layer 2, Dense 32 -> 1.
@@ -216,10 +242,10 @@ namespace Weather
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(5408, 1));
+            outputGradient.CopyTo(work.Slice(27360, 1));
 
-            work.Slice(3584, 1600).Clear();
-            Dense2Backward(cache.Slice(22550 + (length - 1) * 32, 32), work.Slice(3584 + (length - 1) * 32, 32));
+            work.Slice(16128, 1600).Clear();
+            Dense2Backward(cache.Slice(22550 + (length - 1) * 32, 32), work.Slice(16128 + (length - 1) * 32, 32));
 
             work.Slice(0, 3200).Clear();
             Gru1Backward(cache.Slice(150, 3200), work.Slice(0, 3200));
@@ -251,15 +277,9 @@ namespace Weather
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-        /// <summary>One step of layer 0, LSTM 3 -> 64: gates from x and h_prev, then c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        /// <summary>The LSTM cell of layer 0: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
+        private static void Lstm0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(17152, 256).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(17408, 256), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 768), x, gates); // 0.weight_ih_l0 [256, 3]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(768, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64]
             // i and f are sigmoids, g is a tanh, o is a sigmoid.
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 128));
             global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(128, 64));
@@ -277,6 +297,18 @@ namespace Weather
             }
         }
 
+        /// <summary>One streaming step of layer 0, LSTM 3 -> 64: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
+            p.Slice(17152, 256).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(17408, 256), gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 768), x, gates); // 0.weight_ih_l0 [256, 3]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(768, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64]
+            Lstm0Cell(gates, cPrev, c, tanhC, h);
+        }
+
         /// <summary>Backward through time for layer 0, LSTM 3 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Lstm0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
@@ -288,12 +320,14 @@ namespace Weather
             global::System.Span<float> dOut = work.Slice(0, 3200); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(3200, 64); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGates = work.Slice(3328, 256); // dL/d(pre-activation), rows i, f, g, o
+            global::System.Span<float> dGatesAll = work.Slice(3328, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 64, 64), dh);
+                global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(3350 + t * 256, 256);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(19350 + t * 64, 64);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
@@ -307,29 +341,23 @@ namespace Weather
                     dGates[192 + j] = dh[j] * tc * o * (1f - o);
                     dc[j] = dcj * f; // to c_(t - 1)
                 }
-                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_(t-1).
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(17152, 256));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(17408, 256));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, xs.Slice(t * 3, 3), g.Slice(0, 768));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 768), dGates, dx.Slice(t * 3, 3));
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, cache.Slice(150 + (t - 1) * 64, 64), g.Slice(768, 16384));
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(768, 16384), dGates, dh); // to h_(t - 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(17152, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(17408, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 256), xs.Slice(0, length * 3), g.Slice(0, 768), 256, length, 3); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (length - 1) * 256), cache.Slice(150, 3200).Slice(0, (length - 1) * 64), g.Slice(768, 16384), 256, (length - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(0, 768), dx.Slice(0, length * 3), length, 256, 3); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>One step of layer 1, GRU 64 -> 32. <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn; <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+        /// <summary>The GRU cell of layer 1: from the input contribution W_ih x + b_ih in <paramref name="gates"/> and the hidden one W_hh h_prev + b_hh in <paramref name="gatesHidden"/> (rows r, z, n) to h; <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn. <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private static void Gru1Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> gatesHidden, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> hn, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
-            p.Slice(26880, 96).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(17664, 6144), x, gates); // 1.weight_ih_l0 [96, 64]
-            p.Slice(26976, 96).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(23808, 3072), hRecurrent, gatesHidden); // 1.weight_hh_l0 [96, 32]
             // r and z: sigmoid of the sum of both contributions.
             global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 64), gates.Slice(0, 64));
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 64));
@@ -348,6 +376,18 @@ namespace Weather
             }
         }
 
+        /// <summary>One streaming step of layer 1, GRU 64 -> 32: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+            p.Slice(26880, 96).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(17664, 6144), x, gates); // 1.weight_ih_l0 [96, 64]
+            p.Slice(26976, 96).CopyTo(gatesHidden);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(23808, 3072), hRecurrent, gatesHidden); // 1.weight_hh_l0 [96, 32]
+            Gru1Cell(gates, gatesHidden, hPrev, hn, h);
+        }
+
         /// <summary>Backward through time for layer 1, GRU 64 -> 32: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Gru1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
@@ -356,14 +396,16 @@ namespace Weather
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length; // the valid steps of the last Forward
-            global::System.Span<float> dOut = work.Slice(3584, 1600); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(5184, 32); // dL/dh_t, carried back through time
-            global::System.Span<float> dGi = work.Slice(5216, 96); // dL/d(W_ih x + b_ih), rows r, z, n
-            global::System.Span<float> dGh = work.Slice(5312, 96); // dL/d(W_hh h + b_hh), rows r, z, n
+            global::System.Span<float> dOut = work.Slice(16128, 1600); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(17728, 32); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(22560, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 32, 32), dh);
+                global::System.Span<float> dGi = dGiAll.Slice(t * 96, 96), dGh = dGhAll.Slice(t * 96, 96);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(24150 + t * 96, 96);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(28950 + t * 32, 32);
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
@@ -381,16 +423,17 @@ namespace Weather
                     dGh[64 + j] = dn * r;
                     dh[j] *= z; // the direct path to h_(t - 1)
                 }
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGi, g.Slice(26880, 96));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGh, g.Slice(26976, 96));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGi, xs.Slice(t * 64, 64), g.Slice(17664, 6144));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(17664, 6144), dGi, dx.Slice(t * 64, 64));
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGh, cache.Slice(22550 + (t - 1) * 32, 32), g.Slice(23808, 3072));
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(23808, 3072), dGh, dh); // to h_(t - 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 96), length, g.Slice(26880, 96));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 96), length, g.Slice(26976, 96));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 96), xs.Slice(0, length * 64), g.Slice(17664, 6144), 96, length, 64); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(96, (length - 1) * 96), cache.Slice(22550, 1600).Slice(0, (length - 1) * 32), g.Slice(23808, 3072), 96, (length - 1), 32); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 96), p.Slice(17664, 6144), dx.Slice(0, length * 64), length, 96, 64); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 2, Dense 32 -> 1: y = W x + b for one position.</summary>
@@ -408,13 +451,11 @@ namespace Weather
             global::System.Span<float> g = _gradients;
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
-            for (int t = 0; t < 1; t++)
-            {
-                global::System.Span<float> dz = work.Slice(5408 + t * 1, 1); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dz, g.Slice(27104, 1));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dz, xs.Slice(t * 32, 32), g.Slice(27072, 32));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(27072, 32), dz, dx.Slice(t * 32, 32));
-            }
+            global::System.Span<float> dz = work.Slice(27360, 1).Slice(0, 1 * 1); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(27104, 1));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 1 * 32), g.Slice(27072, 32), 1, 1, 32);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(27072, 32), dx.Slice(0, 1 * 32), 1, 1, 32);
         }
     }
 }

@@ -28,11 +28,12 @@ namespace Streams
         private readonly float[] _parameters = new float[1233];
         private readonly float[] _gradients = new float[1233];
         private readonly float[] _cache = new float[3680]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[640]; // Backward: gradients flowing between layers and through time
+        private readonly float[] _work = new float[2624]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[32]; // Step: the recurrent state kept between calls
-        private readonly float[] _predictState = new float[32]; // Predict: its own recurrent state, so Step's is untouched
         private readonly float[] _scratch = new float[81]; // temporaries of one step
         private readonly float[] _carry = new float[32]; // Stateful: where the last Forward ended, where the next starts
+        private readonly float[] _predictCache = new float[3680]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly float[] _packed = new float[1152]; // the recurrent weights transposed, repacked at the start of every sequence
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -121,15 +122,10 @@ namespace Streams
             if (input.Length != 32) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 32, "[Steps = 32, InputSize = 1]", input.Length);
             if (output.Length != 32) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 32, "[OutputSteps = 32, OutputSize = 1]", output.Length);
             if ((uint)(length - 1) >= 32) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 32, length);
-            global::System.Span<float> state = _predictState;
-            global::System.Span<float> scratch = _scratch;
-            state.Clear();
-            output.Slice(length * 1).Clear(); // padded steps output zeros
-            for (int t = 0; t < length; t++)
-            {
-                Lstm0Step(input.Slice(t * 1, 1), state.Slice(0, 16), state.Slice(16, 16), scratch.Slice(0, 64), state.Slice(16, 16), scratch.Slice(64, 16), state.Slice(0, 16)); // layer 0, LSTM 1 -> 16
-                Dense1Step(state.Slice(0, 16), output.Slice(t * 1, 1)); // layer 1, Dense 16 -> 1 at each of 32 steps
-            }
+            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+            global::System.Span<float> cache = _predictCache;
+            ForwardCore(input, cache, training: false, length);
+            cache.Slice(3648, 32).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -152,23 +148,43 @@ namespace Streams
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 32));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 32);
             // layer 0, LSTM 1 -> 16, every step, keeping what backward needs.
-            // Stateful: start where the previous Forward ended, and keep that start for Backward.
-            new global::System.ReadOnlySpan<float>(_carry, 0, 16).CopyTo(cache.Slice(3616, 16));
-            new global::System.ReadOnlySpan<float>(_carry, 16, 16).CopyTo(cache.Slice(3632, 16));
-            for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(3616, 16) : cache.Slice(32 + (t - 1) * 16, 16);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(3632, 16) : cache.Slice(2592 + (t - 1) * 16, 16);
-                Lstm0Step(x0.Slice(t * 1, 1), hPrev, cPrev, cache.Slice(544 + t * 64, 64), cache.Slice(2592 + t * 16, 16), cache.Slice(3104 + t * 16, 16), cache.Slice(32 + t * 16, 16));
+                // Stateful: training starts where the previous Forward ended, and keeps that start for Backward; Predict starts from zero.
+                if (training) new global::System.ReadOnlySpan<float>(_carry, 0, 16).CopyTo(cache.Slice(3616, 16)); else cache.Slice(3616, 16).Clear();
+                if (training) new global::System.ReadOnlySpan<float>(_carry, 16, 16).CopyTo(cache.Slice(3632, 16)); else cache.Slice(3632, 16).Clear();
+                // Pack W_ih and W_hh transposed ([1, 64] and [16, 64], once per sequence): the products below run along
+                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 64), 64, 1, packed.Slice(0, 64));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(64, 1024), 64, 16, packed.Slice(64, 1024));
+                p.Slice(1088, 64).CopyTo(packed.Slice(1088, 64));
+                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1152, 64), packed.Slice(1088, 64)); // b_ih + b_hh
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(544, 2048);
+                for (int t = 0; t < length; t++) packed.Slice(1088, 64).CopyTo(pre.Slice(t * 64, 64));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 1), packed.Slice(0, 64), pre.Slice(0, length * 64), length, 1, 64);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(64, 1024);
+                for (int t = 0; t < length; t++)
+                {
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(3616, 16) : cache.Slice(32 + (t - 1) * 16, 16);
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(3632, 16) : cache.Slice(2592 + (t - 1) * 16, 16);
+                    global::System.Span<float> gates = cache.Slice(544 + t * 64, 64);
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    Lstm0Cell(gates, cPrev, cache.Slice(2592 + t * 16, 16), cache.Slice(3104 + t * 16, 16), cache.Slice(32 + t * 16, 16));
+                }
+                // Training: the state at the last valid step is where the next Forward starts.
+                if (training)
+                {
+                    cache.Slice(32 + (length - 1) * 16, 16).CopyTo(new global::System.Span<float>(_carry, 0, 16));
+                    cache.Slice(2592 + (length - 1) * 16, 16).CopyTo(new global::System.Span<float>(_carry, 16, 16));
+                }
+                cache.Slice(32, 512).Slice(length * 16).Clear(); // steps past the sample's length output zeros
             }
-            // The state at the last valid step is where the next Forward starts.
-            cache.Slice(32 + (length - 1) * 16, 16).CopyTo(new global::System.Span<float>(_carry, 0, 16));
-            cache.Slice(2592 + (length - 1) * 16, 16).CopyTo(new global::System.Span<float>(_carry, 16, 16));
-            cache.Slice(32, 512).Slice(length * 16).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(32, 512);
             // layer 1, Dense 16 -> 1 at each of 32 steps.
@@ -203,7 +219,7 @@ namespace Streams
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(608, 32));
+            outputGradient.CopyTo(work.Slice(2592, 32));
 
             work.Slice(0, 512).Clear();
             Dense1Backward(cache.Slice(32, 512), work.Slice(0, 512));
@@ -241,15 +257,9 @@ namespace Streams
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-        /// <summary>One step of layer 0, LSTM 1 -> 16: gates from x and h_prev, then c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        /// <summary>The LSTM cell of layer 0: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
+        private static void Lstm0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(1088, 64).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1152, 64), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 64), x, gates); // 0.weight_ih_l0 [64, 1]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(64, 1024), hPrev, gates); // 0.weight_hh_l0 [64, 16]
             // i and f are sigmoids, g is a tanh, o is a sigmoid.
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 32));
             global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(32, 16));
@@ -267,6 +277,18 @@ namespace Streams
             }
         }
 
+        /// <summary>One streaming step of layer 0, LSTM 1 -> 16: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
+            p.Slice(1088, 64).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1152, 64), gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 64), x, gates); // 0.weight_ih_l0 [64, 1]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(64, 1024), hPrev, gates); // 0.weight_hh_l0 [64, 16]
+            Lstm0Cell(gates, cPrev, c, tanhC, h);
+        }
+
         /// <summary>Backward through time for layer 0, LSTM 1 -> 16: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
         private void Lstm0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
@@ -278,12 +300,14 @@ namespace Streams
             global::System.Span<float> dOut = work.Slice(0, 512); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(512, 16); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(528, 16); // dL/dc_t, carried back through time
-            global::System.Span<float> dGates = work.Slice(544, 64); // dL/d(pre-activation), rows i, f, g, o
+            global::System.Span<float> dGatesAll = work.Slice(544, 2048); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
+            // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 16, 16), dh);
+                global::System.Span<float> dGates = dGatesAll.Slice(t * 64, 64);
                 global::System.ReadOnlySpan<float> gate = cache.Slice(544 + t * 64, 64);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(3104 + t * 16, 16);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(3632, 16) : cache.Slice(2592 + (t - 1) * 16, 16);
@@ -297,19 +321,19 @@ namespace Streams
                     dGates[48 + j] = dh[j] * tc * o * (1f - o);
                     dc[j] = dcj * f; // to c_(t - 1)
                 }
-                // Both biases receive the pre-activation gradient; the weights its outer products with x_t and h_(t-1).
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(1088, 64));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dGates, g.Slice(1152, 64));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, xs.Slice(t * 1, 1), g.Slice(0, 64));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(0, 64), dGates, dx.Slice(t * 1, 1));
                 dh.Clear();
-                global::System.ReadOnlySpan<float> hPrevious = t == 0 ? cache.Slice(3616, 16) : cache.Slice(32 + (t - 1) * 16, 16);
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGates, hPrevious, g.Slice(64, 1024));
                 if (t > 0)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(64, 1024), dGates, dh); // to h_(t - 1)
                 }
             }
+            // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 64), length, g.Slice(1088, 64));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 64), length, g.Slice(1152, 64));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 64), xs.Slice(0, length * 1), g.Slice(0, 64), 64, length, 1); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(64, (length - 1) * 64), cache.Slice(32, 512).Slice(0, (length - 1) * 16), g.Slice(64, 1024), 64, (length - 1), 16); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGatesAll.Slice(0 * 64, 64), cache.Slice(3616, 16), g.Slice(64, 1024)); // the first step saw the start state
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 64), p.Slice(0, 64), dx.Slice(0, length * 1), length, 64, 1); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 1, Dense 16 -> 1 at each of 32 steps: y = W x + b for one position.</summary>
@@ -328,13 +352,11 @@ namespace Streams
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length; // the valid steps of the last Forward
-            for (int t = 0; t < length; t++)
-            {
-                global::System.Span<float> dz = work.Slice(608 + t * 1, 1); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
-                global::Rnn.Gen.Kernels.VectorKernels.Add(dz, g.Slice(1232, 1));
-                global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dz, xs.Slice(t * 16, 16), g.Slice(1216, 16));
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(1216, 16), dz, dx.Slice(t * 16, 16));
-            }
+            global::System.Span<float> dz = work.Slice(2592, 32).Slice(0, length * 1); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(1232, 1));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 16), g.Slice(1216, 16), 1, length, 16);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(1216, 16), dx.Slice(0, length * 16), length, 1, 16);
         }
     }
 }

@@ -151,11 +151,25 @@ public class ModelBehaviourTests
 
                 if (model.OutputSteps == model.Steps && model.OutputSteps > 1)
                 {
-                    Assert.Equal(predicted.AsSpan(t * model.OutputSize, model.OutputSize).ToArray(), step);
+                    AssertClose(predicted.AsSpan(t * model.OutputSize, model.OutputSize), step, $"step {t}");
                 }
             }
 
-            Assert.Equal(predicted.AsSpan(predicted.Length - model.OutputSize).ToArray(), step);
+            AssertClose(predicted.AsSpan(predicted.Length - model.OutputSize), step, "last step");
+        }
+    }
+
+    /// <summary>
+    /// Step and Predict compute the same function with different kernels (one step at a time on PyTorch's layout; the
+    /// whole sequence on packed weights), so they agree to float rounding, not bit for bit.
+    /// </summary>
+    private static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string where)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            float tolerance = 1e-5f * Math.Max(1f, Math.Abs(expected[i]));
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"{where}, element {i}: Predict {expected[i]}, Step {actual[i]}");
         }
     }
 

@@ -1,0 +1,126 @@
+using System;
+using System.Runtime.Intrinsics;
+using Rnn.Gen.Initialization;
+using Rnn.Gen.Kernels;
+using Xunit;
+
+namespace Rnn.Gen.Tests.Kernels;
+
+/// <summary>The fused LSTM and GRU cells against PyTorch's formulas in double precision.</summary>
+public sealed class CellKernelTests
+{
+    public static TheoryData<int> HiddenSizes => new() { 1, 3, 7, 8, 9, 16, 17, 31, 64, 70 };
+
+    [Theory]
+    [MemberData(nameof(HiddenSizes))]
+    public void Lstm_cell_matches_the_formulas_in_double_precision(int hidden)
+    {
+        var random = new SeededRandom(hidden);
+        float[] gates = Values(random, 4 * hidden, 6f), cPrev = Values(random, hidden, 2f);
+        float[] expectedGates = new float[4 * hidden], expectedC = new float[hidden], expectedTanhC = new float[hidden], expectedH = new float[hidden];
+        for (int j = 0; j < hidden; j++)
+        {
+            double i = Sigmoid(gates[j]), f = Sigmoid(gates[hidden + j]), g = Math.Tanh(gates[2 * hidden + j]), o = Sigmoid(gates[3 * hidden + j]);
+            double c = (f * cPrev[j]) + (i * g);
+            (expectedGates[j], expectedGates[hidden + j], expectedGates[2 * hidden + j], expectedGates[3 * hidden + j]) = ((float)i, (float)f, (float)g, (float)o);
+            expectedC[j] = (float)c;
+            expectedTanhC[j] = (float)Math.Tanh(c);
+            expectedH[j] = (float)(o * Math.Tanh(c));
+        }
+
+        float[] c0 = new float[hidden], tanhC = new float[hidden], h = new float[hidden];
+        CellKernels.LstmCell(gates, cPrev, c0, tanhC, h);
+        AssertClose(expectedGates, gates, "gates");
+        AssertClose(expectedC, c0, "c");
+        AssertClose(expectedTanhC, tanhC, "tanh(c)");
+        AssertClose(expectedH, h, "h");
+    }
+
+    [Theory]
+    [MemberData(nameof(HiddenSizes))]
+    public void Gru_cell_matches_the_formulas_in_double_precision_and_h_may_alias_h_prev(int hidden)
+    {
+        var random = new SeededRandom(100 + hidden);
+        float[] gates = Values(random, 3 * hidden, 6f), gatesHidden = Values(random, 3 * hidden, 6f), hPrev = Values(random, hidden, 1f);
+        float[] expectedGates = new float[3 * hidden], expectedHn = new float[hidden], expectedH = new float[hidden];
+        for (int j = 0; j < hidden; j++)
+        {
+            double r = Sigmoid(gates[j] + (double)gatesHidden[j]), z = Sigmoid(gates[hidden + j] + (double)gatesHidden[hidden + j]);
+            double n = Math.Tanh(gates[2 * hidden + j] + (r * gatesHidden[2 * hidden + j]));
+            (expectedGates[j], expectedGates[hidden + j], expectedGates[2 * hidden + j]) = ((float)r, (float)z, (float)n);
+            expectedHn[j] = gatesHidden[2 * hidden + j];
+            expectedH[j] = (float)(((1 - z) * n) + (z * hPrev[j]));
+        }
+
+        float[] hn = new float[hidden];
+        CellKernels.GruCell(gates, gatesHidden, hPrev, hn, hPrev); // h written over h_prev, as streaming does
+        AssertClose(expectedGates, gates, "gates");
+        AssertClose(expectedHn, hn, "hn");
+        AssertClose(expectedH, hPrev, "h");
+    }
+
+    [Fact]
+    public void Lstm_cell_may_write_c_over_c_prev()
+    {
+        var random = new SeededRandom(5);
+        float[] gates = Values(random, 4 * 19, 4f), c = Values(random, 19, 2f);
+        float[] gatesCopy = (float[])gates.Clone(), separate = new float[19], tanhC = new float[19], h = new float[19], h2 = new float[19];
+        CellKernels.LstmCell(gatesCopy, c, separate, tanhC, h);
+        CellKernels.LstmCell(gates, c, c, tanhC, h2);
+        Assert.Equal(separate, c);
+        Assert.Equal(h, h2);
+    }
+
+    [Fact]
+    public void Vector_activations_are_within_a_few_ulps_from_tiny_to_saturated_inputs()
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            return; // the scalar path is MathF's own
+        }
+
+        double worstTanh = 0, worstSigmoid = 0;
+        for (int k = -4000; k <= 4000; k++)
+        {
+            // a sweep of ±20 plus values down to 1e-30, where only the polynomial keeps the relative error small
+            float x = k == 0 ? 0f : Math.Abs(k) < 40 ? MathF.Sign(k) * MathF.Pow(10f, -Math.Abs(k) * 0.75f) : k / 200f;
+            float tanh = CellKernels.Tanh(Vector256.Create(x)).GetElement(0);
+            float sigmoid = CellKernels.Sigmoid(Vector256.Create(x)).GetElement(0);
+            double exactTanh = Math.Tanh(x), exactSigmoid = Sigmoid(x);
+            worstTanh = Math.Max(worstTanh, Math.Abs(tanh - exactTanh) / Math.Max(Math.Abs(exactTanh), 1e-38));
+            worstSigmoid = Math.Max(worstSigmoid, Math.Abs(sigmoid - exactSigmoid) / Math.Max(exactSigmoid, 1e-38));
+        }
+
+        Assert.True(worstTanh < 5e-7, $"tanh: worst relative error {worstTanh:E2}");
+        Assert.True(worstSigmoid < 5e-7, $"sigmoid: worst relative error {worstSigmoid:E2}");
+    }
+
+    [Fact]
+    public void Spans_that_do_not_match_h_throw_naming_the_expected_length()
+    {
+        var exception = Assert.Throws<ArgumentException>(() => CellKernels.LstmCell(new float[31], new float[8], new float[8], new float[8], new float[8]));
+        Assert.Contains("32", exception.Message);
+        Assert.Throws<ArgumentException>(() => CellKernels.GruCell(new float[24], new float[24], new float[8], new float[7], new float[8]));
+    }
+
+    private static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+    private static float[] Values(SeededRandom random, int length, float scale)
+    {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = scale * ((2f * random.NextSingle()) - 1f);
+        }
+
+        return values;
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-6f * Math.Max(1f, Math.Abs(expected[i])), $"{what}[{i}]: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+}
