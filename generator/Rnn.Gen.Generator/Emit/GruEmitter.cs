@@ -53,21 +53,7 @@ internal sealed class GruEmitter : RecurrentEmitter
         w.Line($"{ReadOnlySpan} gate = {CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")};");
         w.Line($"{ReadOnlySpan} hnT = {CodeWriter.SliceAt("cache", Dir.Cache["hn"], H, "t")};");
         w.Line($"{ReadOnlySpan} hPrev = {PreviousHidden()};");
-        using (w.Block($"for (int j = 0; j < {H}; j++)"))
-        {
-            w.Line($"float r = gate[j], z = gate[{H} + j], n = gate[{2 * H} + j];");
-            w.Line("float dn = dh[j] * (1f - z) * (1f - n * n);");
-            w.Line("float dr = dn * hnT[j] * r * (1f - r);");
-            w.Line("float dz = dh[j] * (hPrev[j] - n) * z * (1f - z);");
-            w.Line("dGi[j] = dr;");
-            w.Line($"dGi[{H} + j] = dz;");
-            w.Line($"dGi[{2 * H} + j] = dn;");
-            w.Line("dGh[j] = dr;");
-            w.Line($"dGh[{H} + j] = dz;");
-            w.Line($"dGh[{2 * H} + j] = dn * r;");
-            w.Line($"dh[j] *= z; // the direct path to h_({Previous})");
-        }
-
+        w.Line($"{Cells}.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_({Previous})");
         return "dGh";
     }
 

@@ -51,17 +51,7 @@ internal sealed class LstmEmitter : RecurrentEmitter
         w.Line($"{ReadOnlySpan} gate = {CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")};");
         w.Line($"{ReadOnlySpan} tanhC = {CodeWriter.SliceAt("cache", Dir.Cache["tanhC"], H, "t")};");
         w.Line($"{ReadOnlySpan} cPrev = {IsFirst} ? {Initial("initialC")} : {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, Previous)};");
-        using (w.Block($"for (int j = 0; j < {H}; j++)"))
-        {
-            w.Line($"float i = gate[j], f = gate[{H} + j], n = gate[{2 * H} + j], o = gate[{3 * H} + j], tc = tanhC[j];");
-            w.Line("float dcj = dc[j] + dh[j] * o * (1f - tc * tc);");
-            w.Line("dGates[j] = dcj * n * i * (1f - i);");
-            w.Line($"dGates[{H} + j] = dcj * cPrev[j] * f * (1f - f);");
-            w.Line($"dGates[{2 * H} + j] = dcj * i * (1f - n * n);");
-            w.Line($"dGates[{3 * H} + j] = dh[j] * tc * o * (1f - o);");
-            w.Line($"dc[j] = dcj * f; // to c_({Previous})");
-        }
-
+        w.Line($"{Cells}.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_({Previous})");
         return "dGates";
     }
 

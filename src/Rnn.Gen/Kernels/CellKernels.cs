@@ -137,6 +137,122 @@ public static class CellKernels
         }
     }
 
+    /// <summary>
+    /// One LSTM step backward, element-wise: from the activated <paramref name="gates"/> (i, f, g, o),
+    /// <paramref name="tanhC"/> and <paramref name="cPrev"/> of the step, dL/dh_t in <paramref name="dh"/> and dL/dc_t
+    /// (from the next step) in <paramref name="dc"/>, writes dL/d(pre-activation) into <paramref name="dGates"/> (rows
+    /// i, f, g, o) and replaces <paramref name="dc"/> by dL/dc_(t-1) = dL/dc_t · f.
+    /// </summary>
+    public static void LstmCellBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> tanhC, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> dh, Span<float> dc, Span<float> dGates)
+    {
+        int hidden = dh.Length;
+        Check(gates.Length, 4 * hidden, "gates", "[4 * H]");
+        Check(tanhC.Length, hidden, "tanhC", "[H]");
+        Check(cPrev.Length, hidden, "cPrev", "[H]");
+        Check(dc.Length, hidden, "dc", "[H]");
+        Check(dGates.Length, 4 * hidden, "dGates", "[4 * H]");
+        ref float gi = ref MemoryMarshal.GetReference(gates);
+        ref float tc = ref MemoryMarshal.GetReference(tanhC);
+        ref float cp = ref MemoryMarshal.GetReference(cPrev);
+        ref float dh0 = ref MemoryMarshal.GetReference(dh);
+        ref float dc0 = ref MemoryMarshal.GetReference(dc);
+        ref float di = ref MemoryMarshal.GetReference(dGates);
+        nuint f = (nuint)hidden, g = 2 * (nuint)hidden, o = 3 * (nuint)hidden;
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> one = Vector256<float>.One;
+            for (; j <= hidden - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                nuint at = (nuint)j;
+                Vector256<float> vi = Vector256.LoadUnsafe(ref gi, at), vf = Vector256.LoadUnsafe(ref gi, f + at);
+                Vector256<float> vg = Vector256.LoadUnsafe(ref gi, g + at), vo = Vector256.LoadUnsafe(ref gi, o + at);
+                Vector256<float> vtc = Vector256.LoadUnsafe(ref tc, at), vdh = Vector256.LoadUnsafe(ref dh0, at);
+                Vector256<float> dcj = Vector256.LoadUnsafe(ref dc0, at) + (vdh * vo * (one - (vtc * vtc)));
+                (dcj * vg * vi * (one - vi)).StoreUnsafe(ref di, at);
+                (dcj * Vector256.LoadUnsafe(ref cp, at) * vf * (one - vf)).StoreUnsafe(ref di, f + at);
+                (dcj * vi * (one - (vg * vg))).StoreUnsafe(ref di, g + at);
+                (vdh * vtc * vo * (one - vo)).StoreUnsafe(ref di, o + at);
+                (dcj * vf).StoreUnsafe(ref dc0, at);
+            }
+        }
+
+        for (; j < hidden; j++)
+        {
+            nuint at = (nuint)j;
+            float vi = Unsafe.Add(ref gi, at), vf = Unsafe.Add(ref gi, f + at), vg = Unsafe.Add(ref gi, g + at), vo = Unsafe.Add(ref gi, o + at);
+            float vtc = Unsafe.Add(ref tc, at), vdh = Unsafe.Add(ref dh0, at);
+            float dcj = Unsafe.Add(ref dc0, at) + (vdh * vo * (1f - (vtc * vtc)));
+            Unsafe.Add(ref di, at) = dcj * vg * vi * (1f - vi);
+            Unsafe.Add(ref di, f + at) = dcj * Unsafe.Add(ref cp, at) * vf * (1f - vf);
+            Unsafe.Add(ref di, g + at) = dcj * vi * (1f - (vg * vg));
+            Unsafe.Add(ref di, o + at) = vdh * vtc * vo * (1f - vo);
+            Unsafe.Add(ref dc0, at) = dcj * vf;
+        }
+    }
+
+    /// <summary>
+    /// One GRU step backward, element-wise: from the activated <paramref name="gates"/> (r, z, n), <paramref name="hn"/>
+    /// (W_hn h_prev + b_hn) and <paramref name="hPrev"/> of the step, and dL/dh_t in <paramref name="dh"/>, writes
+    /// dL/d(W_ih x + b_ih) into <paramref name="dGatesInput"/> and dL/d(W_hh h_prev + b_hh) into
+    /// <paramref name="dGatesHidden"/> (rows r, z, n), and replaces <paramref name="dh"/> by its direct path to h_(t-1),
+    /// dL/dh_t · z (the path through W_hh is added by the caller).
+    /// </summary>
+    public static void GruCellBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev, Span<float> dh, Span<float> dGatesInput, Span<float> dGatesHidden)
+    {
+        int hidden = dh.Length;
+        Check(gates.Length, 3 * hidden, "gates", "[3 * H]");
+        Check(hn.Length, hidden, "hn", "[H]");
+        Check(hPrev.Length, hidden, "hPrev", "[H]");
+        Check(dGatesInput.Length, 3 * hidden, "dGatesInput", "[3 * H]");
+        Check(dGatesHidden.Length, 3 * hidden, "dGatesHidden", "[3 * H]");
+        ref float gr = ref MemoryMarshal.GetReference(gates);
+        ref float hn0 = ref MemoryMarshal.GetReference(hn);
+        ref float hp = ref MemoryMarshal.GetReference(hPrev);
+        ref float dh0 = ref MemoryMarshal.GetReference(dh);
+        ref float dx = ref MemoryMarshal.GetReference(dGatesInput);
+        ref float dhh = ref MemoryMarshal.GetReference(dGatesHidden);
+        nuint z = (nuint)hidden, n = 2 * (nuint)hidden;
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> one = Vector256<float>.One;
+            for (; j <= hidden - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                nuint at = (nuint)j;
+                Vector256<float> vr = Vector256.LoadUnsafe(ref gr, at), vz = Vector256.LoadUnsafe(ref gr, z + at), vn = Vector256.LoadUnsafe(ref gr, n + at);
+                Vector256<float> vdh = Vector256.LoadUnsafe(ref dh0, at);
+                Vector256<float> dn = vdh * (one - vz) * (one - (vn * vn));
+                Vector256<float> dr = dn * Vector256.LoadUnsafe(ref hn0, at) * vr * (one - vr);
+                Vector256<float> dz = vdh * (Vector256.LoadUnsafe(ref hp, at) - vn) * vz * (one - vz);
+                dr.StoreUnsafe(ref dx, at);
+                dz.StoreUnsafe(ref dx, z + at);
+                dn.StoreUnsafe(ref dx, n + at);
+                dr.StoreUnsafe(ref dhh, at);
+                dz.StoreUnsafe(ref dhh, z + at);
+                (dn * vr).StoreUnsafe(ref dhh, n + at);
+                (vdh * vz).StoreUnsafe(ref dh0, at);
+            }
+        }
+
+        for (; j < hidden; j++)
+        {
+            nuint at = (nuint)j;
+            float vr = Unsafe.Add(ref gr, at), vz = Unsafe.Add(ref gr, z + at), vn = Unsafe.Add(ref gr, n + at);
+            float vdh = Unsafe.Add(ref dh0, at);
+            float dn = vdh * (1f - vz) * (1f - (vn * vn));
+            float dr = dn * Unsafe.Add(ref hn0, at) * vr * (1f - vr);
+            float dz = vdh * (Unsafe.Add(ref hp, at) - vn) * vz * (1f - vz);
+            Unsafe.Add(ref dx, at) = dr;
+            Unsafe.Add(ref dx, z + at) = dz;
+            Unsafe.Add(ref dx, n + at) = dn;
+            Unsafe.Add(ref dhh, at) = dr;
+            Unsafe.Add(ref dhh, z + at) = dz;
+            Unsafe.Add(ref dhh, n + at) = dn * vr;
+            Unsafe.Add(ref dh0, at) = vdh * vz;
+        }
+    }
+
     /// <summary>Below this magnitude tanh is the odd polynomial (the exponential form would cancel).</summary>
     private const float TanhSmall = 0.3f;
 

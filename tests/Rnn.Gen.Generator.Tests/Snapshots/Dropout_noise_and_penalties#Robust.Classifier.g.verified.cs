@@ -216,7 +216,7 @@ namespace Robust
                     global::System.Span<float> gatesHidden = scratch.Slice(40, 30);
                     p.Slice(510, 30).CopyTo(gatesHidden);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gatesHidden); // W_hh h_(t - 1) + b_hh
-                    Gru1Cell(cache.Slice(342 + t * 30, 30), gatesHidden, hPrev, cache.Slice(702 + t * 10, 10), cache.Slice(222 + t * 10, 10));
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(342 + t * 30, 30), gatesHidden, hPrev, cache.Slice(702 + t * 10, 10), cache.Slice(222 + t * 10, 10));
                 }
                 cache.Slice(222, 120).Slice(length * 10).Clear(); // steps past the sample's length output zeros
             }
@@ -250,7 +250,7 @@ namespace Robust
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
                     global::System.Span<float> gates = cache.Slice(1048 + t * 32, 32);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gates); // + W_hh h_(t - 1)
-                    Lstm2Cell(gates, cPrev, cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8), cache.Slice(952 + t * 8, 8));
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8), cache.Slice(952 + t * 8, 8));
                 }
                 cache.Slice(952, 96).Slice(length * 8).Clear(); // steps past the sample's length output zeros
             }
@@ -340,28 +340,7 @@ namespace Robust
             if (!dx.IsEmpty) work.Slice(0, 72).CopyTo(dx);
         }
 
-        /// <summary>The GRU cell of layer 1: from the input contribution W_ih x + b_ih in <paramref name="gates"/> and the hidden one W_hh h_prev + b_hh in <paramref name="gatesHidden"/> (rows r, z, n) to h; <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn. <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private static void Gru1Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> gatesHidden, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> hn, global::System.Span<float> h)
-        {
-            // r and z: sigmoid of the sum of both contributions.
-            global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 20), gates.Slice(0, 20));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 20));
-            // n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)); hn keeps W_hn h_prev + b_hn for backward.
-            gatesHidden.Slice(20, 10).CopyTo(hn);
-            for (int j = 0; j < 10; j++)
-            {
-                gates[20 + j] += gates[j] * hn[j];
-            }
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(20, 10));
-            // h = (1 - z) * n + z * h_prev.
-            for (int j = 0; j < 10; j++)
-            {
-                float z = gates[10 + j];
-                h[j] = (1f - z) * gates[20 + j] + z * hPrev[j];
-            }
-        }
-
-        /// <summary>One streaming step of layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -370,7 +349,7 @@ namespace Robust
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 180), x, gates); // 1.weight_ih_l0 [30, 6]
             p.Slice(510, 30).CopyTo(gatesHidden);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(180, 300), hRecurrent, gatesHidden); // 1.weight_hh_l0 [30, 10]
-            Gru1Cell(gates, gatesHidden, hPrev, hn, h);
+            global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
         /// <summary>Backward through time for layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -395,20 +374,7 @@ namespace Robust
                 global::System.ReadOnlySpan<float> gate = cache.Slice(342 + t * 30, 30);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(702 + t * 10, 10);
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
-                for (int j = 0; j < 10; j++)
-                {
-                    float r = gate[j], z = gate[10 + j], n = gate[20 + j];
-                    float dn = dh[j] * (1f - z) * (1f - n * n);
-                    float dr = dn * hnT[j] * r * (1f - r);
-                    float dz = dh[j] * (hPrev[j] - n) * z * (1f - z);
-                    dGi[j] = dr;
-                    dGi[10 + j] = dz;
-                    dGi[20 + j] = dn;
-                    dGh[j] = dr;
-                    dGh[10 + j] = dz;
-                    dGh[20 + j] = dn * r;
-                    dh[j] *= z; // the direct path to h_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 if (t > 0)
                 {
                     global::System.Span<float> dMasked = work.Slice(922, 10);
@@ -431,27 +397,7 @@ namespace Robust
             }
         }
 
-        /// <summary>The LSTM cell of layer 2: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
-        private static void Lstm2Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
-        {
-            // i and f are sigmoids, g is a tanh, o is a sigmoid.
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 16));
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(16, 8));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(24, 8));
-            // The cell and hidden state.
-            for (int j = 0; j < 8; j++)
-            {
-                c[j] = gates[8 + j] * cPrev[j] + gates[j] * gates[16 + j];
-            }
-            c.CopyTo(tanhC);
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(tanhC);
-            for (int j = 0; j < 8; j++)
-            {
-                h[j] = gates[24 + j] * tanhC[j];
-            }
-        }
-
-        /// <summary>One streaming step of layer 2, LSTM 10 -> 8, recurrent dropout 0.25: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 2, LSTM 10 -> 8, recurrent dropout 0.25: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm2Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -460,7 +406,7 @@ namespace Robust
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1148, 32), gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(540, 320), x, gates); // 2.weight_ih_l0 [32, 10]
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(860, 256), hPrev, gates); // 2.weight_hh_l0 [32, 8]
-            Lstm2Cell(gates, cPrev, c, tanhC, h);
+            global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
         /// <summary>Backward through time for layer 2, LSTM 10 -> 8, recurrent dropout 0.25: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -485,16 +431,7 @@ namespace Robust
                 global::System.ReadOnlySpan<float> gate = cache.Slice(1048 + t * 32, 32);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(1528 + t * 8, 8);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
-                for (int j = 0; j < 8; j++)
-                {
-                    float i = gate[j], f = gate[8 + j], n = gate[16 + j], o = gate[24 + j], tc = tanhC[j];
-                    float dcj = dc[j] + dh[j] * o * (1f - tc * tc);
-                    dGates[j] = dcj * n * i * (1f - i);
-                    dGates[8 + j] = dcj * cPrev[j] * f * (1f - f);
-                    dGates[16 + j] = dcj * i * (1f - n * n);
-                    dGates[24 + j] = dh[j] * tc * o * (1f - o);
-                    dc[j] = dcj * f; // to c_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {

@@ -182,7 +182,7 @@ namespace Dates
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(10800 + (t - 1) * 64, 64);
                     global::System.Span<float> gates = cache.Slice(3120 + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
-                    Lstm0Cell(gates, cPrev, cache.Slice(10800 + t * 64, 64), cache.Slice(12720 + t * 64, 64), cache.Slice(1200 + t * 64, 64));
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(10800 + t * 64, 64), cache.Slice(12720 + t * 64, 64), cache.Slice(1200 + t * 64, 64));
                 }
                 cache.Slice(1200, 1920).Slice(length * 64).Clear(); // steps past the sample's length output zeros
             }
@@ -219,7 +219,7 @@ namespace Dates
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19314, 64) : cache.Slice(17970 + (t - 1) * 64, 64);
                     global::System.Span<float> gates = cache.Slice(15410 + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
-                    Lstm1Cell(gates, cPrev, cache.Slice(17970 + t * 64, 64), cache.Slice(18610 + t * 64, 64), cache.Slice(14770 + t * 64, 64));
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(17970 + t * 64, 64), cache.Slice(18610 + t * 64, 64), cache.Slice(14770 + t * 64, 64));
                 }
             }
 
@@ -343,27 +343,7 @@ namespace Dates
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-        /// <summary>The LSTM cell of layer 0: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
-        private static void Lstm0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
-        {
-            // i and f are sigmoids, g is a tanh, o is a sigmoid.
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 128));
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(128, 64));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(192, 64));
-            // The cell and hidden state.
-            for (int j = 0; j < 64; j++)
-            {
-                c[j] = gates[64 + j] * cPrev[j] + gates[j] * gates[128 + j];
-            }
-            c.CopyTo(tanhC);
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(tanhC);
-            for (int j = 0; j < 64; j++)
-            {
-                h[j] = gates[192 + j] * tanhC[j];
-            }
-        }
-
-        /// <summary>One streaming step of layer 0, LSTM 40 -> 64: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 0, LSTM 40 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -372,7 +352,7 @@ namespace Dates
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(26880, 256), gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 10240), x, gates); // 0.weight_ih_l0 [256, 40]
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(10240, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64]
-            Lstm0Cell(gates, cPrev, c, tanhC, h);
+            global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
         /// <summary>Backward through time for layer 0, LSTM 40 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -397,16 +377,7 @@ namespace Dates
                 global::System.ReadOnlySpan<float> gate = cache.Slice(3120 + t * 256, 256);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(12720 + t * 64, 64);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(10800 + (t - 1) * 64, 64);
-                for (int j = 0; j < 64; j++)
-                {
-                    float i = gate[j], f = gate[64 + j], n = gate[128 + j], o = gate[192 + j], tc = tanhC[j];
-                    float dcj = dc[j] + dh[j] * o * (1f - tc * tc);
-                    dGates[j] = dcj * n * i * (1f - i);
-                    dGates[64 + j] = dcj * cPrev[j] * f * (1f - f);
-                    dGates[128 + j] = dcj * i * (1f - n * n);
-                    dGates[192 + j] = dh[j] * tc * o * (1f - o);
-                    dc[j] = dcj * f; // to c_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {
@@ -421,27 +392,7 @@ namespace Dates
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(0, 10240), dx.Slice(0, length * 40), length, 256, 40); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>The LSTM cell of layer 1: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
-        private static void Lstm1Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
-        {
-            // i and f are sigmoids, g is a tanh, o is a sigmoid.
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 128));
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(128, 64));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(192, 64));
-            // The cell and hidden state.
-            for (int j = 0; j < 64; j++)
-            {
-                c[j] = gates[64 + j] * cPrev[j] + gates[j] * gates[128 + j];
-            }
-            c.CopyTo(tanhC);
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(tanhC);
-            for (int j = 0; j < 64; j++)
-            {
-                h[j] = gates[192 + j] * tanhC[j];
-            }
-        }
-
-        /// <summary>One streaming step of layer 1, LSTM 13 -> 64: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 1, LSTM 13 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -450,7 +401,7 @@ namespace Dates
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(47104, 256), gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(27136, 3328), x, gates); // 1.weight_ih_l0 [256, 13]
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(30464, 16384), hPrev, gates); // 1.weight_hh_l0 [256, 64]
-            Lstm1Cell(gates, cPrev, c, tanhC, h);
+            global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
         /// <summary>Backward through time for layer 1, LSTM 13 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -474,16 +425,7 @@ namespace Dates
                 global::System.ReadOnlySpan<float> gate = cache.Slice(15410 + t * 256, 256);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(18610 + t * 64, 64);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19314, 64) : cache.Slice(17970 + (t - 1) * 64, 64);
-                for (int j = 0; j < 64; j++)
-                {
-                    float i = gate[j], f = gate[64 + j], n = gate[128 + j], o = gate[192 + j], tc = tanhC[j];
-                    float dcj = dc[j] + dh[j] * o * (1f - tc * tc);
-                    dGates[j] = dcj * n * i * (1f - i);
-                    dGates[64 + j] = dcj * cPrev[j] * f * (1f - f);
-                    dGates[128 + j] = dcj * i * (1f - n * n);
-                    dGates[192 + j] = dh[j] * tc * o * (1f - o);
-                    dc[j] = dcj * f; // to c_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(30464, 16384), dGates, dh); // to h_(t - 1)
             }

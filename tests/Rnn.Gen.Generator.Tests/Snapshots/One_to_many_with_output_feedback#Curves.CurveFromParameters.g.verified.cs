@@ -181,7 +181,7 @@ namespace Curves
                     global::System.Span<float> gatesHidden = scratch.Slice(53, 36);
                     p.Slice(648, 36).CopyTo(gatesHidden);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
-                    Gru0Cell(cache.Slice(275 + t * 36, 36), gatesHidden, hPrev, cache.Slice(851 + t * 12, 12), cache.Slice(83 + t * 12, 12));
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(275 + t * 36, 36), gatesHidden, hPrev, cache.Slice(851 + t * 12, 12), cache.Slice(83 + t * 12, 12));
                 }
             }
 
@@ -288,28 +288,7 @@ namespace Curves
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-        /// <summary>The GRU cell of layer 0: from the input contribution W_ih x + b_ih in <paramref name="gates"/> and the hidden one W_hh h_prev + b_hh in <paramref name="gatesHidden"/> (rows r, z, n) to h; <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn. <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private static void Gru0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> gatesHidden, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> hn, global::System.Span<float> h)
-        {
-            // r and z: sigmoid of the sum of both contributions.
-            global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 24), gates.Slice(0, 24));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 24));
-            // n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)); hn keeps W_hn h_prev + b_hn for backward.
-            gatesHidden.Slice(24, 12).CopyTo(hn);
-            for (int j = 0; j < 12; j++)
-            {
-                gates[24 + j] += gates[j] * hn[j];
-            }
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(24, 12));
-            // h = (1 - z) * n + z * h_prev.
-            for (int j = 0; j < 12; j++)
-            {
-                float z = gates[12 + j];
-                h[j] = (1f - z) * gates[24 + j] + z * hPrev[j];
-            }
-        }
-
-        /// <summary>One streaming step of layer 0, GRU 5 -> 12: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 0, GRU 5 -> 12: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -318,7 +297,7 @@ namespace Curves
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 180), x, gates); // 0.weight_ih_l0 [36, 5]
             p.Slice(648, 36).CopyTo(gatesHidden);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(180, 432), hRecurrent, gatesHidden); // 0.weight_hh_l0 [36, 12]
-            Gru0Cell(gates, gatesHidden, hPrev, hn, h);
+            global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
         /// <summary>Backward through time for layer 0, GRU 5 -> 12: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -341,20 +320,7 @@ namespace Curves
                 global::System.ReadOnlySpan<float> gate = cache.Slice(275 + t * 36, 36);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(851 + t * 12, 12);
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1043, 12) : cache.Slice(83 + (t - 1) * 12, 12);
-                for (int j = 0; j < 12; j++)
-                {
-                    float r = gate[j], z = gate[12 + j], n = gate[24 + j];
-                    float dn = dh[j] * (1f - z) * (1f - n * n);
-                    float dr = dn * hnT[j] * r * (1f - r);
-                    float dz = dh[j] * (hPrev[j] - n) * z * (1f - z);
-                    dGi[j] = dr;
-                    dGi[12 + j] = dz;
-                    dGi[24 + j] = dn;
-                    dGh[j] = dr;
-                    dGh[12 + j] = dz;
-                    dGh[24 + j] = dn * r;
-                    dh[j] *= z; // the direct path to h_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 432), dGh, dh); // to h_(t - 1)
             }
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).

@@ -198,7 +198,7 @@ namespace Reading
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(423 + (t - 1) * 6, 6);
                     global::System.Span<float> gates = cache.Slice(207 + t * 24, 24);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
-                    Lstm0Cell(gates, cPrev, cache.Slice(423 + t * 6, 6), cache.Slice(477 + t * 6, 6), cache.Slice(153 + t * 6, 6));
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(423 + t * 6, 6), cache.Slice(477 + t * 6, 6), cache.Slice(153 + t * 6, 6));
                 }
                 cache.Slice(153, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
@@ -221,7 +221,7 @@ namespace Reading
                     global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
                     global::System.Span<float> gates = cache.Slice(585 + t * 24, 24);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t + 1)
-                    Lstm0Cell(gates, cPrev, cache.Slice(801 + t * 6, 6), cache.Slice(855 + t * 6, 6), cache.Slice(531 + t * 6, 6));
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(801 + t * 6, 6), cache.Slice(855 + t * 6, 6), cache.Slice(531 + t * 6, 6));
                 }
                 cache.Slice(531, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
@@ -264,7 +264,7 @@ namespace Reading
                     global::System.Span<float> gatesHidden = scratch.Slice(76, 12);
                     p.Slice(828, 12).CopyTo(gatesHidden);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
-                    Gru1Cell(cache.Slice(1069 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1177 + t * 4, 4), cache.Slice(1033 + t * 4, 4));
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(1069 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1177 + t * 4, 4), cache.Slice(1033 + t * 4, 4));
                 }
                 cache.Slice(1033, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             }
@@ -285,7 +285,7 @@ namespace Reading
                     global::System.Span<float> gatesHidden = scratch.Slice(104, 12);
                     p.Slice(1044, 12).CopyTo(gatesHidden);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t + 1) + b_hh
-                    Gru1Cell(cache.Slice(1249 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1357 + t * 4, 4), cache.Slice(1213 + t * 4, 4));
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(1249 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1357 + t * 4, 4), cache.Slice(1213 + t * 4, 4));
                 }
                 cache.Slice(1213, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             }
@@ -359,27 +359,7 @@ namespace Reading
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-        /// <summary>The LSTM cell of layer 0: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
-        private static void Lstm0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
-        {
-            // i and f are sigmoids, g is a tanh, o is a sigmoid.
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 12));
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(12, 6));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(18, 6));
-            // The cell and hidden state.
-            for (int j = 0; j < 6; j++)
-            {
-                c[j] = gates[6 + j] * cPrev[j] + gates[j] * gates[12 + j];
-            }
-            c.CopyTo(tanhC);
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(tanhC);
-            for (int j = 0; j < 6; j++)
-            {
-                h[j] = gates[18 + j] * tanhC[j];
-            }
-        }
-
-        /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -388,7 +368,7 @@ namespace Reading
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(288, 24), gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 120), x, gates); // 0.weight_ih_l0 [24, 5]
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(120, 144), hPrev, gates); // 0.weight_hh_l0 [24, 6]
-            Lstm0Cell(gates, cPrev, c, tanhC, h);
+            global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
         /// <summary>Backward through time for layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -413,16 +393,7 @@ namespace Reading
                 global::System.ReadOnlySpan<float> gate = cache.Slice(207 + t * 24, 24);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(477 + t * 6, 6);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(423 + (t - 1) * 6, 6);
-                for (int j = 0; j < 6; j++)
-                {
-                    float i = gate[j], f = gate[6 + j], n = gate[12 + j], o = gate[18 + j], tc = tanhC[j];
-                    float dcj = dc[j] + dh[j] * o * (1f - tc * tc);
-                    dGates[j] = dcj * n * i * (1f - i);
-                    dGates[6 + j] = dcj * cPrev[j] * f * (1f - f);
-                    dGates[12 + j] = dcj * i * (1f - n * n);
-                    dGates[18 + j] = dh[j] * tc * o * (1f - o);
-                    dc[j] = dcj * f; // to c_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {
@@ -437,7 +408,7 @@ namespace Reading
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 24), p.Slice(0, 120), dx.Slice(0, length * 5), length, 24, 5); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0StepReverse(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -446,7 +417,7 @@ namespace Reading
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(600, 24), gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(312, 120), x, gates); // 0.weight_ih_l0_reverse [24, 5]
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(432, 144), hPrev, gates); // 0.weight_hh_l0_reverse [24, 6]
-            Lstm0Cell(gates, cPrev, c, tanhC, h);
+            global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
         /// <summary>Backward through time for layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -471,16 +442,7 @@ namespace Reading
                 global::System.ReadOnlySpan<float> gate = cache.Slice(585 + t * 24, 24);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(855 + t * 6, 6);
                 global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
-                for (int j = 0; j < 6; j++)
-                {
-                    float i = gate[j], f = gate[6 + j], n = gate[12 + j], o = gate[18 + j], tc = tanhC[j];
-                    float dcj = dc[j] + dh[j] * o * (1f - tc * tc);
-                    dGates[j] = dcj * n * i * (1f - i);
-                    dGates[6 + j] = dcj * cPrev[j] * f * (1f - f);
-                    dGates[12 + j] = dcj * i * (1f - n * n);
-                    dGates[18 + j] = dh[j] * tc * o * (1f - o);
-                    dc[j] = dcj * f; // to c_(t + 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t + 1)
                 dh.Clear();
                 if (t < length - 1)
                 {
@@ -516,28 +478,7 @@ namespace Reading
             Lstm0BackwardReverse(xs, dx);
         }
 
-        /// <summary>The GRU cell of layer 1: from the input contribution W_ih x + b_ih in <paramref name="gates"/> and the hidden one W_hh h_prev + b_hh in <paramref name="gatesHidden"/> (rows r, z, n) to h; <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn. <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private static void Gru1Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> gatesHidden, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> hn, global::System.Span<float> h)
-        {
-            // r and z: sigmoid of the sum of both contributions.
-            global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 8), gates.Slice(0, 8));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 8));
-            // n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)); hn keeps W_hn h_prev + b_hn for backward.
-            gatesHidden.Slice(8, 4).CopyTo(hn);
-            for (int j = 0; j < 4; j++)
-            {
-                gates[8 + j] += gates[j] * hn[j];
-            }
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(8, 4));
-            // h = (1 - z) * n + z * h_prev.
-            for (int j = 0; j < 4; j++)
-            {
-                float z = gates[4 + j];
-                h[j] = (1f - z) * gates[8 + j] + z * hPrev[j];
-            }
-        }
-
-        /// <summary>One streaming step of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -546,7 +487,7 @@ namespace Reading
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(624, 144), x, gates); // 1.weight_ih_l0 [12, 12]
             p.Slice(828, 12).CopyTo(gatesHidden);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(768, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0 [12, 4]
-            Gru1Cell(gates, gatesHidden, hPrev, hn, h);
+            global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
         /// <summary>Backward through time for layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -571,20 +512,7 @@ namespace Reading
                 global::System.ReadOnlySpan<float> gate = cache.Slice(1069 + t * 12, 12);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(1177 + t * 4, 4);
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1033 + (t - 1) * 4, 4);
-                for (int j = 0; j < 4; j++)
-                {
-                    float r = gate[j], z = gate[4 + j], n = gate[8 + j];
-                    float dn = dh[j] * (1f - z) * (1f - n * n);
-                    float dr = dn * hnT[j] * r * (1f - r);
-                    float dz = dh[j] * (hPrev[j] - n) * z * (1f - z);
-                    dGi[j] = dr;
-                    dGi[4 + j] = dz;
-                    dGi[8 + j] = dn;
-                    dGh[j] = dr;
-                    dGh[4 + j] = dz;
-                    dGh[8 + j] = dn * r;
-                    dh[j] *= z; // the direct path to h_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 if (t > 0)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(768, 48), dGh, dh); // to h_(t - 1)
@@ -598,7 +526,7 @@ namespace Reading
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(624, 144), dx.Slice(0, length * 12), length, 12, 12); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>One streaming step of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Gru1StepReverse(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -607,7 +535,7 @@ namespace Reading
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(840, 144), x, gates); // 1.weight_ih_l0_reverse [12, 12]
             p.Slice(1044, 12).CopyTo(gatesHidden);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(984, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0_reverse [12, 4]
-            Gru1Cell(gates, gatesHidden, hPrev, hn, h);
+            global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
         /// <summary>Backward through time for layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -632,20 +560,7 @@ namespace Reading
                 global::System.ReadOnlySpan<float> gate = cache.Slice(1249 + t * 12, 12);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(1357 + t * 4, 4);
                 global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
-                for (int j = 0; j < 4; j++)
-                {
-                    float r = gate[j], z = gate[4 + j], n = gate[8 + j];
-                    float dn = dh[j] * (1f - z) * (1f - n * n);
-                    float dr = dn * hnT[j] * r * (1f - r);
-                    float dz = dh[j] * (hPrev[j] - n) * z * (1f - z);
-                    dGi[j] = dr;
-                    dGi[4 + j] = dz;
-                    dGi[8 + j] = dn;
-                    dGh[j] = dr;
-                    dGh[4 + j] = dz;
-                    dGh[8 + j] = dn * r;
-                    dh[j] *= z; // the direct path to h_(t + 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t + 1)
                 if (t < length - 1)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(984, 48), dGh, dh); // to h_(t + 1)

@@ -182,7 +182,7 @@ namespace Weather
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
                     global::System.Span<float> gates = cache.Slice(3350 + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
-                    Lstm0Cell(gates, cPrev, cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64), cache.Slice(150 + t * 64, 64));
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64), cache.Slice(150 + t * 64, 64));
                 }
                 cache.Slice(150, 3200).Slice(length * 64).Clear(); // steps past the sample's length output zeros
             }
@@ -205,7 +205,7 @@ namespace Weather
                     global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
                     p.Slice(26976, 96).CopyTo(gatesHidden);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
-                    Gru1Cell(cache.Slice(24150 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28950 + t * 32, 32), cache.Slice(22550 + t * 32, 32));
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(24150 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28950 + t * 32, 32), cache.Slice(22550 + t * 32, 32));
                 }
                 cache.Slice(22550, 1600).Slice(length * 32).Clear(); // steps past the sample's length output zeros
             }
@@ -277,27 +277,7 @@ namespace Weather
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-        /// <summary>The LSTM cell of layer 0: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
-        private static void Lstm0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
-        {
-            // i and f are sigmoids, g is a tanh, o is a sigmoid.
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 128));
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(128, 64));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(192, 64));
-            // The cell and hidden state.
-            for (int j = 0; j < 64; j++)
-            {
-                c[j] = gates[64 + j] * cPrev[j] + gates[j] * gates[128 + j];
-            }
-            c.CopyTo(tanhC);
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(tanhC);
-            for (int j = 0; j < 64; j++)
-            {
-                h[j] = gates[192 + j] * tanhC[j];
-            }
-        }
-
-        /// <summary>One streaming step of layer 0, LSTM 3 -> 64: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 0, LSTM 3 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -306,7 +286,7 @@ namespace Weather
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(17408, 256), gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 768), x, gates); // 0.weight_ih_l0 [256, 3]
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(768, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64]
-            Lstm0Cell(gates, cPrev, c, tanhC, h);
+            global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
         /// <summary>Backward through time for layer 0, LSTM 3 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -331,16 +311,7 @@ namespace Weather
                 global::System.ReadOnlySpan<float> gate = cache.Slice(3350 + t * 256, 256);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(19350 + t * 64, 64);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
-                for (int j = 0; j < 64; j++)
-                {
-                    float i = gate[j], f = gate[64 + j], n = gate[128 + j], o = gate[192 + j], tc = tanhC[j];
-                    float dcj = dc[j] + dh[j] * o * (1f - tc * tc);
-                    dGates[j] = dcj * n * i * (1f - i);
-                    dGates[64 + j] = dcj * cPrev[j] * f * (1f - f);
-                    dGates[128 + j] = dcj * i * (1f - n * n);
-                    dGates[192 + j] = dh[j] * tc * o * (1f - o);
-                    dc[j] = dcj * f; // to c_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {
@@ -355,28 +326,7 @@ namespace Weather
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(0, 768), dx.Slice(0, length * 3), length, 256, 3); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>The GRU cell of layer 1: from the input contribution W_ih x + b_ih in <paramref name="gates"/> and the hidden one W_hh h_prev + b_hh in <paramref name="gatesHidden"/> (rows r, z, n) to h; <paramref name="gates"/> receives r, z, n after their activations and <paramref name="hn"/> W_hn h_prev + b_hn. <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
-        private static void Gru1Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> gatesHidden, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> hn, global::System.Span<float> h)
-        {
-            // r and z: sigmoid of the sum of both contributions.
-            global::Rnn.Gen.Kernels.VectorKernels.Add(gatesHidden.Slice(0, 64), gates.Slice(0, 64));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 64));
-            // n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)); hn keeps W_hn h_prev + b_hn for backward.
-            gatesHidden.Slice(64, 32).CopyTo(hn);
-            for (int j = 0; j < 32; j++)
-            {
-                gates[64 + j] += gates[j] * hn[j];
-            }
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(64, 32));
-            // h = (1 - z) * n + z * h_prev.
-            for (int j = 0; j < 32; j++)
-            {
-                float z = gates[32 + j];
-                h[j] = (1f - z) * gates[64 + j] + z * hPrev[j];
-            }
-        }
-
-        /// <summary>One streaming step of layer 1, GRU 64 -> 32: both contributions from x and h_prev, then the cell. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 1, GRU 64 -> 32: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -385,7 +335,7 @@ namespace Weather
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(17664, 6144), x, gates); // 1.weight_ih_l0 [96, 64]
             p.Slice(26976, 96).CopyTo(gatesHidden);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(23808, 3072), hRecurrent, gatesHidden); // 1.weight_hh_l0 [96, 32]
-            Gru1Cell(gates, gatesHidden, hPrev, hn, h);
+            global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
         /// <summary>Backward through time for layer 1, GRU 64 -> 32: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -409,20 +359,7 @@ namespace Weather
                 global::System.ReadOnlySpan<float> gate = cache.Slice(24150 + t * 96, 96);
                 global::System.ReadOnlySpan<float> hnT = cache.Slice(28950 + t * 32, 32);
                 global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
-                for (int j = 0; j < 32; j++)
-                {
-                    float r = gate[j], z = gate[32 + j], n = gate[64 + j];
-                    float dn = dh[j] * (1f - z) * (1f - n * n);
-                    float dr = dn * hnT[j] * r * (1f - r);
-                    float dz = dh[j] * (hPrev[j] - n) * z * (1f - z);
-                    dGi[j] = dr;
-                    dGi[32 + j] = dz;
-                    dGi[64 + j] = dn;
-                    dGh[j] = dr;
-                    dGh[32 + j] = dz;
-                    dGh[64 + j] = dn * r;
-                    dh[j] *= z; // the direct path to h_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 if (t > 0)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(23808, 3072), dGh, dh); // to h_(t - 1)

@@ -175,7 +175,7 @@ namespace Streams
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(3632, 16) : cache.Slice(2592 + (t - 1) * 16, 16);
                     global::System.Span<float> gates = cache.Slice(544 + t * 64, 64);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
-                    Lstm0Cell(gates, cPrev, cache.Slice(2592 + t * 16, 16), cache.Slice(3104 + t * 16, 16), cache.Slice(32 + t * 16, 16));
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(2592 + t * 16, 16), cache.Slice(3104 + t * 16, 16), cache.Slice(32 + t * 16, 16));
                 }
                 // Training: the state at the last valid step is where the next Forward starts.
                 if (training)
@@ -257,27 +257,7 @@ namespace Streams
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
-        /// <summary>The LSTM cell of layer 0: from the gate pre-activations (rows i, f, g, o; activated in place) and c_prev to c = f*c_prev + i*g and h = o*tanh(c). <paramref name="c"/> may alias <paramref name="cPrev"/>.</summary>
-        private static void Lstm0Cell(global::System.Span<float> gates, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
-        {
-            // i and f are sigmoids, g is a tanh, o is a sigmoid.
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(0, 32));
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(gates.Slice(32, 16));
-            global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(gates.Slice(48, 16));
-            // The cell and hidden state.
-            for (int j = 0; j < 16; j++)
-            {
-                c[j] = gates[16 + j] * cPrev[j] + gates[j] * gates[32 + j];
-            }
-            c.CopyTo(tanhC);
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(tanhC);
-            for (int j = 0; j < 16; j++)
-            {
-                h[j] = gates[48 + j] * tanhC[j];
-            }
-        }
-
-        /// <summary>One streaming step of layer 0, LSTM 1 -> 16: the gates from x and h_prev, then the cell. <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
+        /// <summary>One streaming step of layer 0, LSTM 1 -> 16: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -286,7 +266,7 @@ namespace Streams
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1152, 64), gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 64), x, gates); // 0.weight_ih_l0 [64, 1]
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(64, 1024), hPrev, gates); // 0.weight_hh_l0 [64, 16]
-            Lstm0Cell(gates, cPrev, c, tanhC, h);
+            global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
         /// <summary>Backward through time for layer 0, LSTM 1 -> 16: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
@@ -311,16 +291,7 @@ namespace Streams
                 global::System.ReadOnlySpan<float> gate = cache.Slice(544 + t * 64, 64);
                 global::System.ReadOnlySpan<float> tanhC = cache.Slice(3104 + t * 16, 16);
                 global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(3632, 16) : cache.Slice(2592 + (t - 1) * 16, 16);
-                for (int j = 0; j < 16; j++)
-                {
-                    float i = gate[j], f = gate[16 + j], n = gate[32 + j], o = gate[48 + j], tc = tanhC[j];
-                    float dcj = dc[j] + dh[j] * o * (1f - tc * tc);
-                    dGates[j] = dcj * n * i * (1f - i);
-                    dGates[16 + j] = dcj * cPrev[j] * f * (1f - f);
-                    dGates[32 + j] = dcj * i * (1f - n * n);
-                    dGates[48 + j] = dh[j] * tc * o * (1f - o);
-                    dc[j] = dcj * f; // to c_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {

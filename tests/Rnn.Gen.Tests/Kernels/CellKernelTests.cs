@@ -59,6 +59,70 @@ public sealed class CellKernelTests
         AssertClose(expectedH, hPrev, "h");
     }
 
+    [Theory]
+    [MemberData(nameof(HiddenSizes))]
+    public void Lstm_cell_backward_matches_the_chain_rule_in_double_precision(int hidden)
+    {
+        var random = new SeededRandom(200 + hidden);
+        float[] gates = Activated(random, 4 * hidden, tanhFrom: 2 * hidden, tanhTo: 3 * hidden), tanhC = Values(random, hidden, 0.99f);
+        float[] cPrev = Values(random, hidden, 2f), dh = Values(random, hidden, 1f), dc = Values(random, hidden, 1f);
+        float[] expectedGates = new float[4 * hidden], expectedDc = new float[hidden];
+        for (int j = 0; j < hidden; j++)
+        {
+            double i = gates[j], f = gates[hidden + j], g = gates[2 * hidden + j], o = gates[3 * hidden + j], tc = tanhC[j];
+            double dcj = dc[j] + (dh[j] * o * (1 - (tc * tc)));
+            expectedGates[j] = (float)(dcj * g * i * (1 - i));
+            expectedGates[hidden + j] = (float)(dcj * cPrev[j] * f * (1 - f));
+            expectedGates[2 * hidden + j] = (float)(dcj * i * (1 - (g * g)));
+            expectedGates[3 * hidden + j] = (float)(dh[j] * tc * o * (1 - o));
+            expectedDc[j] = (float)(dcj * f);
+        }
+
+        float[] dGates = new float[4 * hidden];
+        CellKernels.LstmCellBackward(gates, tanhC, cPrev, dh, dc, dGates);
+        AssertClose(expectedGates, dGates, "dGates");
+        AssertClose(expectedDc, dc, "dc");
+    }
+
+    [Theory]
+    [MemberData(nameof(HiddenSizes))]
+    public void Gru_cell_backward_matches_the_chain_rule_in_double_precision(int hidden)
+    {
+        var random = new SeededRandom(300 + hidden);
+        float[] gates = Activated(random, 3 * hidden, tanhFrom: 2 * hidden, tanhTo: 3 * hidden);
+        float[] hn = Values(random, hidden, 2f), hPrev = Values(random, hidden, 1f), dh = Values(random, hidden, 1f);
+        float[] expectedInput = new float[3 * hidden], expectedHidden = new float[3 * hidden], expectedDh = new float[hidden];
+        for (int j = 0; j < hidden; j++)
+        {
+            double r = gates[j], z = gates[hidden + j], n = gates[2 * hidden + j];
+            double dn = dh[j] * (1 - z) * (1 - (n * n));
+            double dr = dn * hn[j] * r * (1 - r);
+            double dz = dh[j] * (hPrev[j] - n) * z * (1 - z);
+            (expectedInput[j], expectedInput[hidden + j], expectedInput[2 * hidden + j]) = ((float)dr, (float)dz, (float)dn);
+            (expectedHidden[j], expectedHidden[hidden + j], expectedHidden[2 * hidden + j]) = ((float)dr, (float)dz, (float)(dn * r));
+            expectedDh[j] = (float)(dh[j] * z);
+        }
+
+        float[] dInput = new float[3 * hidden], dHidden = new float[3 * hidden];
+        CellKernels.GruCellBackward(gates, hn, hPrev, dh, dInput, dHidden);
+        AssertClose(expectedInput, dInput, "dGatesInput");
+        AssertClose(expectedHidden, dHidden, "dGatesHidden");
+        AssertClose(expectedDh, dh, "dh");
+    }
+
+    /// <summary>Gate values as the forward pass leaves them: sigmoids in (0, 1), tanh rows in (-1, 1).</summary>
+    private static float[] Activated(SeededRandom random, int length, int tanhFrom, int tanhTo)
+    {
+        float[] values = new float[length];
+        for (int k = 0; k < length; k++)
+        {
+            float u = random.NextSingle();
+            values[k] = k >= tanhFrom && k < tanhTo ? (2f * u) - 1f : u;
+        }
+
+        return values;
+    }
+
     [Fact]
     public void Lstm_cell_may_write_c_over_c_prev()
     {
