@@ -9,53 +9,100 @@ using System.Runtime.Intrinsics.X86;
 namespace Rnn.Gen.Kernels;
 
 /// <summary>
-/// The dense linear-algebra kernels that generated models call with literal sizes. Vectorized with
-/// <see cref="Vector256"/> where the hardware has it, <see cref="Vector128"/> otherwise, scalar for the tails.
+/// The dense linear-algebra kernels that generated models call with literal sizes. Vectorized with the widest of
+/// <see cref="Vector512"/>, <see cref="Vector256"/> and <see cref="Vector128"/> that the hardware accelerates, scalar
+/// for the tails and where none is.
 /// </summary>
-/// <remarks>Matrices are row-major, as PyTorch's. The kernels check that the spans agree, then never check again.</remarks>
+/// <remarks>
+/// Matrices are row-major, as PyTorch's. The kernels check that the spans agree, then never check again; they do not
+/// allocate, and on a given machine their results depend on the sizes alone, not on where the spans start.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Advanced)]
 public static class VectorKernels
 {
     /// <summary><c>y[r] += Σ_c w[r, c] · x[c]</c> for a <c>[y.Length, x.Length]</c> matrix <paramref name="w"/>.</summary>
-    public static void MultiplyAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y)
+    /// <remarks>
+    /// The dot form, for a weight in PyTorch's layout: each row is summed in vector lanes, then reduced. Where the same
+    /// weight multiplies many vectors, packing it once with
+    /// <see cref="MatrixKernels.Transpose(ReadOnlySpan{float}, int, int, Span{float})"/> and calling
+    /// <see cref="MultiplyAddPacked(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> is faster.
+    /// </remarks>
+    public static void MultiplyAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y) => MultiplyAdd(w, x, y, Simd.Preferred);
+
+    /// <summary><see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a given vector width (tests run each).</summary>
+    internal static void MultiplyAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y, KernelWidth width)
     {
         int rows = y.Length, cols = x.Length;
         CheckMatrix(w.Length, rows, cols);
+        DotRows(ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), rows, cols, width);
+    }
+
+    /// <summary>
+    /// <c>y[r] += Σ_c wt[c, r] · x[c]</c> for <paramref name="wt"/> a <c>[x.Length, y.Length]</c> matrix: the
+    /// transpose of a PyTorch <c>[y.Length, x.Length]</c> weight, packed once with
+    /// <see cref="MatrixKernels.Transpose(ReadOnlySpan{float}, int, int, Span{float})"/>.
+    /// </summary>
+    /// <remarks>
+    /// The matrix–vector product of every recurrent step. In this layout y is summed lane by lane: a block of 8 vectors
+    /// of y (16 with AVX-512) stays in registers while each x[c] is broadcast and multiplied into row c of the block, so
+    /// there is no horizontal reduction, and y is loaded and stored once. Each y[r] is one chain of fused multiply-adds
+    /// over c in order, the same at every vector width.
+    /// </remarks>
+    public static void MultiplyAddPacked(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, Span<float> y) => MultiplyAddPacked(wt, x, y, Simd.Preferred);
+
+    /// <summary><see cref="MultiplyAddPacked(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a given vector width.</summary>
+    internal static void MultiplyAddPacked(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, Span<float> y, KernelWidth width)
+    {
+        int rows = y.Length, cols = x.Length;
+        CheckMatrix(wt.Length, cols, rows);
+        RegisterBlocks.MatrixVector(ref MemoryMarshal.GetReference(wt), rows, ref MemoryMarshal.GetReference(x), 1, ref MemoryMarshal.GetReference(y), cols, rows, width);
+    }
+
+    /// <summary><c>dx[c] += Σ_r w[r, c] · dy[r]</c>: the transpose product used to send gradients back.</summary>
+    /// <remarks>
+    /// <paramref name="w"/> is <c>[dy.Length, dx.Length]</c>, which is already the packed layout of
+    /// <see cref="MultiplyAddPacked(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> for this product: a block
+    /// of dx stays in registers while each dy[r] is broadcast and multiplied into row r, and dx is loaded and stored once.
+    /// </remarks>
+    public static void TransposeMultiplyAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx) => TransposeMultiplyAdd(w, dy, dx, Simd.Preferred);
+
+    /// <summary><see cref="TransposeMultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a given vector width.</summary>
+    internal static void TransposeMultiplyAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx, KernelWidth width)
+    {
+        int rows = dy.Length, cols = dx.Length;
+        CheckMatrix(w.Length, rows, cols);
+        RegisterBlocks.MatrixVector(ref MemoryMarshal.GetReference(w), cols, ref MemoryMarshal.GetReference(dy), 1, ref MemoryMarshal.GetReference(dx), rows, cols, width);
+    }
+
+    /// <summary>
+    /// <c>y[r] += Σ_c w[r·cols + c] · x[c]</c> for <c>r &lt; rows</c>, in dot form: four rows at a time where AVX and
+    /// FMA are there (Vector256; a Vector512 variant measured no faster: the rows stream from L2 either way), one row at
+    /// a time otherwise.
+    /// </summary>
+    internal static void DotRows(ref float w, ref float x, ref float y, int rows, int cols, KernelWidth width)
+    {
         if (cols == 1)
         {
-            // A single column is contiguous: y += w * x0, vectorized down the rows.
-            TensorPrimitives.MultiplyAdd(w, x[0], y, y);
+            // A single column is contiguous: y += w · x0, vectorized down the rows.
+            TensorPrimitives.MultiplyAdd(MemoryMarshal.CreateReadOnlySpan(ref w, rows), x, MemoryMarshal.CreateSpan(ref y, rows), MemoryMarshal.CreateSpan(ref y, rows));
             return;
         }
 
-        ref float w0 = ref MemoryMarshal.GetReference(w);
-        ref float x0 = ref MemoryMarshal.GetReference(x);
-        ref float y0 = ref MemoryMarshal.GetReference(y);
         int r = 0;
-        if (Avx.IsSupported && Fma.IsSupported && cols >= Vector256<float>.Count)
+        if (width >= KernelWidth.Vector256 && Avx.IsSupported && Fma.IsSupported && cols >= Vector256<float>.Count)
         {
             // Four rows at a time: each chunk of x is loaded once for the four rows, and the four sums are reduced
             // together by horizontal adds into one Vector128 instead of four separate reductions.
             for (; r <= rows - 4; r += 4)
             {
-                Vector128<float> sums = Dot4(ref Unsafe.Add(ref w0, r * cols), cols, ref x0);
-                (Vector128.LoadUnsafe(ref y0, (nuint)r) + sums).StoreUnsafe(ref y0, (nuint)r);
+                Vector128<float> sums = Dot4(ref Unsafe.Add(ref w, (nint)r * cols), cols, ref x);
+                (Vector128.LoadUnsafe(ref y, (nuint)r) + sums).StoreUnsafe(ref y, (nuint)r);
             }
         }
 
         for (; r < rows; r++)
         {
-            Unsafe.Add(ref y0, r) += Dot(ref Unsafe.Add(ref w0, r * cols), ref x0, cols);
-        }
-    }
-
-    /// <summary>PLACEHOLDER: <c>y[r] += Σ_c wt[c, r] · x[c]</c>.</summary>
-    public static void MultiplyAddPacked(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, Span<float> y)
-    {
-        int rows = y.Length;
-        for (int c = 0; c < x.Length; c++)
-        {
-            TensorPrimitives.MultiplyAdd(wt.Slice(c * rows, rows), x[c], y, y);
+            Unsafe.Add(ref y, r) += Dot(ref Unsafe.Add(ref w, (nint)r * cols), ref x, cols, width);
         }
     }
 
@@ -96,23 +143,6 @@ public static class VectorKernels
         }
 
         return sums;
-    }
-
-    /// <summary><c>dx[c] += Σ_r w[r, c] · dy[r]</c>: the transpose product used to send gradients back.</summary>
-    public static void TransposeMultiplyAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        int rows = dy.Length, cols = dx.Length;
-        CheckMatrix(w.Length, rows, cols);
-        ref float w0 = ref MemoryMarshal.GetReference(w);
-        ref float dx0 = ref MemoryMarshal.GetReference(dx);
-        for (int r = 0; r < rows; r++)
-        {
-            float scale = dy[r];
-            if (scale != 0f)
-            {
-                Axpy(scale, ref Unsafe.Add(ref w0, r * cols), ref dx0, cols);
-            }
-        }
     }
 
     /// <summary><c>dw[r, c] += dy[r] · x[c]</c>: the outer product that accumulates a weight gradient.</summary>
@@ -185,18 +215,19 @@ public static class VectorKernels
         }
     }
 
+    /// <summary>One dot product, in two Vector256 or one Vector128 accumulator as the width allows, the rest scalar.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(ref float a, ref float b, int length)
+    private static float Dot(ref float a, ref float b, int length, KernelWidth width)
     {
         int i = 0;
         float sum = 0f;
-        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        if (width >= KernelWidth.Vector256 && length >= Vector256<float>.Count)
         {
             Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
             for (; i <= length - 2 * Vector256<float>.Count; i += 2 * Vector256<float>.Count)
             {
-                acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), acc0);
-                acc1 = Vector256.FusedMultiplyAdd(
+                acc0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), acc0);
+                acc1 = Vector256.MultiplyAddEstimate(
                     Vector256.LoadUnsafe(ref a, (nuint)(i + Vector256<float>.Count)),
                     Vector256.LoadUnsafe(ref b, (nuint)(i + Vector256<float>.Count)),
                     acc1);
@@ -204,17 +235,17 @@ public static class VectorKernels
 
             for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), acc0);
+                acc0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), acc0);
             }
 
             sum = Vector256.Sum(acc0 + acc1);
         }
-        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
+        else if (width >= KernelWidth.Vector128 && length >= Vector128<float>.Count)
         {
             Vector128<float> acc = Vector128<float>.Zero;
             for (; i <= length - Vector128<float>.Count; i += Vector128<float>.Count)
             {
-                acc += Vector128.LoadUnsafe(ref a, (nuint)i) * Vector128.LoadUnsafe(ref b, (nuint)i);
+                acc = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref a, (nuint)i), Vector128.LoadUnsafe(ref b, (nuint)i), acc);
             }
 
             sum = Vector128.Sum(acc);
@@ -222,7 +253,7 @@ public static class VectorKernels
 
         for (; i < length; i++)
         {
-            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, i), Unsafe.Add(ref b, i), sum);
+            sum = float.MultiplyAddEstimate(Unsafe.Add(ref a, i), Unsafe.Add(ref b, i), sum);
         }
 
         return sum;
