@@ -67,6 +67,7 @@ internal static class DecoderEmitter
         w.Summary("Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name=\"random\"/> is null, else sampled. <paramref name=\"feedback\"/>, when not empty, receives what was fed back after each step.");
         using (w.Block($"private void Decode({ReadOnlySpan} input, {Span} output, int length, {Span} feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)"))
         {
+            w.Line("PackWeights(); // from the parameters as they are now");
             w.Line($"{Span} state = _predictState;");
             w.Line($"{Span} scratch = _scratch;");
             w.Line("state.Clear();");

@@ -32,11 +32,12 @@ internal sealed class GruEmitter : RecurrentEmitter
         using (w.Block($"private void {DirectionStep}({ReadOnlySpan} x, {ReadOnlySpan} hPrev, {ReadOnlySpan} hRecurrent, {Span} gates, {Span} hn, {Span} gatesHidden, {Span} h)"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
-            w.Line("// Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.");
+            w.Line($"{ReadOnlySpan} packed = _packed;");
+            w.Line("// Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.");
             w.Line($"{Param("bias_ih")}.CopyTo(gates);");
-            w.Line($"{Kernels}.MultiplyAdd({Param("weight_ih")}, x, gates); // {ParamComment("weight_ih")}");
+            w.Line($"{Kernels}.MultiplyAddPacked({Packed("wihT")}, x, gates); // {ParamComment("weight_ih")}, transposed");
             w.Line($"{Param("bias_hh")}.CopyTo(gatesHidden);");
-            w.Line($"{Kernels}.MultiplyAdd({Param("weight_hh")}, hRecurrent, gatesHidden); // {ParamComment("weight_hh")}");
+            w.Line($"{Kernels}.MultiplyAddPacked({Packed("whhT")}, hRecurrent, gatesHidden); // {ParamComment("weight_hh")}, transposed");
             w.Line($"{Cells}.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev");
         }
     }

@@ -128,6 +128,11 @@ internal abstract class LayerEmitter
         }
     }
 
+    /// <summary>Inside the model's <c>PackWeights</c>: the layer's weights in the layouts its kernels read (nothing for most layers).</summary>
+    public virtual void EmitPack(CodeWriter w)
+    {
+    }
+
     /// <summary>The private methods of the layer: one step forward, and backward through every step.</summary>
     public abstract void EmitMethods(CodeWriter w);
 

@@ -21,12 +21,11 @@ internal sealed class LstmEmitter : RecurrentEmitter
         w.Summary($"One streaming step of {DirectionName}: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name=\"c\"/> may alias <paramref name=\"cPrev\"/> and <paramref name=\"h\"/> may alias <paramref name=\"hPrev\"/>.");
         using (w.Block($"private void {DirectionStep}({ReadOnlySpan} x, {ReadOnlySpan} hPrev, {ReadOnlySpan} cPrev, {Span} gates, {Span} c, {Span} tanhC, {Span} h)"))
         {
-            w.Line($"{ReadOnlySpan} p = _parameters;");
-            w.Line("// Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.");
-            w.Line($"{Param("bias_ih")}.CopyTo(gates);");
-            w.Line($"{Kernels}.Add({Param("bias_hh")}, gates);");
-            w.Line($"{Kernels}.MultiplyAdd({Param("weight_ih")}, x, gates); // {ParamComment("weight_ih")}");
-            w.Line($"{Kernels}.MultiplyAdd({Param("weight_hh")}, hPrev, gates); // {ParamComment("weight_hh")}");
+            w.Line($"{ReadOnlySpan} packed = _packed;");
+            w.Line("// Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.");
+            w.Line($"{Packed("bias")}.CopyTo(gates);");
+            w.Line($"{Kernels}.MultiplyAddPacked({Packed("wihT")}, x, gates); // {ParamComment("weight_ih")}, transposed");
+            w.Line($"{Kernels}.MultiplyAddPacked({Packed("whhT")}, hPrev, gates); // {ParamComment("weight_hh")}, transposed");
             w.Line($"{Cells}.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)");
         }
     }

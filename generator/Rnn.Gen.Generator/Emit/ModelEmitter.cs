@@ -17,6 +17,14 @@ internal static class ModelEmitter
 
     public static string HintName(ModelSpec spec) => spec.FullyQualifiedName + ".g.cs";
 
+    /// <summary>
+    /// Whether Step streams on packed weights kept between calls, so that the members through which the parameters may
+    /// change mark them stale. Predict, Forward and decoding repack at every call; models without Step (bidirectional,
+    /// decoders) or without recurrent layers need no tracking.
+    /// </summary>
+    private static bool StreamsOnPackedWeights(ModelPlan plan) =>
+        plan.PackedSize > 0 && plan.Spec.Decoder is null && !plan.Layers.Any(l => l.Bidirectional);
+
     public static string Emit(ModelPlan plan)
     {
         ModelSpec spec = plan.Spec;
@@ -59,6 +67,7 @@ internal static class ModelEmitter
             EmitParameterMembers(w, plan, layers);
             EmitPredict(w, plan, manyToMany);
             EmitForward(w, plan, layers);
+            EmitPackWeights(w, plan, layers);
             EmitBackward(w, plan, layers);
             EmitStreaming(w, plan, recurrent, dense);
             if (spec.Decoder is { } decoder)
@@ -123,6 +132,10 @@ internal static class ModelEmitter
         if (plan.PackedSize > 0)
         {
             w.Line($"private readonly float[] _packed = {NewArray(plan.PackedSize)}; // the recurrent weights transposed, repacked at the start of every sequence");
+            if (StreamsOnPackedWeights(plan))
+            {
+                w.Line("private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)");
+            }
         }
 
         if (maxHidden > 0)
@@ -143,8 +156,28 @@ internal static class ModelEmitter
     private static void EmitParameterMembers(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
     {
         w.Line();
-        w.Summary("All parameters in one flat buffer, laid out as <see cref=\"ParameterLayout\"/> says (PyTorch's state_dict order and shapes).");
-        w.Line($"public {Span} Parameters => _parameters;");
+        if (StreamsOnPackedWeights(plan))
+        {
+            w.Summary("All parameters in one flat buffer, laid out as <see cref=\"ParameterLayout\"/> says (PyTorch's state_dict order and shapes).");
+            w.Line("/// <remarks>");
+            w.Line("/// Predict and Forward read the parameters at every call. <see cref=\"Step\"/> reads a packed copy of the recurrent weights,");
+            w.Line("/// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the");
+            w.Line("/// parameters through a span taken after your last Step, not through one kept from before it.");
+            w.Line("/// </remarks>");
+            using (w.Block($"public {Span} Parameters"))
+            {
+                using (w.Block("get"))
+                {
+                    w.Line("_packedStale = true;");
+                    w.Line("return _parameters;");
+                }
+            }
+        }
+        else
+        {
+            w.Summary("All parameters in one flat buffer, laid out as <see cref=\"ParameterLayout\"/> says (PyTorch's state_dict order and shapes).");
+            w.Line($"public {Span} Parameters => _parameters;");
+        }
         w.Line();
         w.Summary("Gradients of the parameters, same layout; Backward adds into them until <see cref=\"ZeroGradients\"/>.");
         w.Line($"public {Span} Gradients => _gradients;");
@@ -172,6 +205,10 @@ internal static class ModelEmitter
 
             w.Line("// The training randomness (dropout, noise) follows from the same seed, on a stream of its own.");
             w.Line("_trainingRandom.Reseed(~(long)seed);");
+            if (StreamsOnPackedWeights(plan))
+            {
+                w.Line("_packedStale = true;");
+            }
         }
 
         w.Line();
@@ -186,7 +223,18 @@ internal static class ModelEmitter
         {
             using (w.Block("foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)"))
             {
-                w.Line("if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);");
+                if (StreamsOnPackedWeights(plan))
+                {
+                    using (w.Block("if (parameter.Name == name)"))
+                    {
+                        w.Line("_packedStale = true; // the caller may write through the span");
+                        w.Line("return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);");
+                    }
+                }
+                else
+                {
+                    w.Line("if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);");
+                }
             }
 
             string names = string.Join(", ", plan.Layers.SelectMany(l => l.Parameters).Select(p => p.Name));
@@ -318,6 +366,7 @@ internal static class ModelEmitter
             w.Line($"{Span} scratch = _scratch;");
             if (plan.PackedSize > 0)
             {
+                w.Line("PackWeights(); // from the parameters as they are now");
                 w.Line($"{ReadOnlySpan} p = _parameters;");
                 w.Line($"{Span} packed = _packed;");
             }
@@ -336,6 +385,31 @@ internal static class ModelEmitter
                 w.Line();
                 w.Line($"{ReadOnlySpan} {name} = {source};");
                 layers[i].EmitTrainingForward(w, name);
+            }
+        }
+    }
+
+    private static void EmitPackWeights(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
+    {
+        if (plan.PackedSize == 0)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Summary("Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.");
+        using (w.Block("private void PackWeights()"))
+        {
+            w.Line($"{ReadOnlySpan} p = _parameters;");
+            w.Line($"{Span} packed = _packed;");
+            foreach (LayerEmitter layer in layers)
+            {
+                layer.EmitPack(w);
+            }
+
+            if (StreamsOnPackedWeights(plan))
+            {
+                w.Line("_packedStale = false;");
             }
         }
     }
@@ -429,6 +503,11 @@ internal static class ModelEmitter
             {
                 w.Line("throw new global::System.InvalidOperationException(\"This model decodes a whole output sequence from its input: use Predict, or Generate to sample.\");");
                 return;
+            }
+
+            if (StreamsOnPackedWeights(plan))
+            {
+                w.Line("if (_packedStale) PackWeights();");
             }
 
             w.Line($"{Span} state = _state;");

@@ -84,7 +84,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
         }
     }
 
-    /// <summary>The cell's one-step method for the current direction (streaming: W_ih x and W_hh h_prev by the dot-product kernel on the PyTorch layout).</summary>
+    /// <summary>The cell's one-step method for the current direction (streaming and decoding), on the packed weights.</summary>
     protected abstract void EmitStepMethod(CodeWriter w);
 
     /// <summary>The cache region whose row t receives the input side of step t before the loop (<c>gates</c>, or <c>h</c> for Elman).</summary>
@@ -269,16 +269,6 @@ internal abstract class RecurrentEmitter : LayerEmitter
             w.Line($"if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, {Literal(Layer.Spec.RecurrentDropout)}, _trainingRandom);");
         }
 
-        w.Line($"// Pack W_ih and W_hh transposed ([{In}, {G}] and [{H}, {G}], once per sequence): the products below run along");
-        w.Line("// contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.");
-        w.Line($"{Matrix}.Transpose({Param("weight_ih")}, {G}, {In}, {Packed("wihT")});");
-        w.Line($"{Matrix}.Transpose({Param("weight_hh")}, {G}, {H}, {Packed("whhT")});");
-        if (Dir.Packed.ContainsKey("bias"))
-        {
-            w.Line($"{Param("bias_ih")}.CopyTo({Packed("bias")});");
-            w.Line($"{Kernels}.Add({Param("bias_hh")}, {Packed("bias")}); // b_ih + b_hh");
-        }
-
         w.Line($"// The input side of every step at once, one matrix product: row t = {(Dir.Packed.ContainsKey("bias") ? "b_ih + b_hh" : "b_ih")} + W_ih x_t.");
         w.Line($"{Span} pre = {CodeWriter.Slice("cache", Dir.Cache[PreActivationRegion])};");
         w.Line($"for (int t = 0; t < {Len}; t++) {PreActivationBias}.CopyTo(pre.Slice(t * {G}, {G}));");
@@ -320,6 +310,25 @@ internal abstract class RecurrentEmitter : LayerEmitter
         {
             w.Line($"{CodeWriter.Slice("cache", Dir.Cache["h"])}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");
         }
+    }
+
+    /// <summary>Inside <c>PackWeights</c>: every direction's W_ih and W_hh transposed, and the summed biases.</summary>
+    public override void EmitPack(CodeWriter w)
+    {
+        foreach (DirectionPlan direction in Layer.Directions)
+        {
+            Dir = direction;
+            w.Line($"// {DirectionName}: W_ih^T [{In}, {G}], W_hh^T [{H}, {G}]{(Dir.Packed.ContainsKey("bias") ? ", b_ih + b_hh" : string.Empty)}.");
+            w.Line($"{Matrix}.Transpose({Param("weight_ih")}, {G}, {In}, {Packed("wihT")});");
+            w.Line($"{Matrix}.Transpose({Param("weight_hh")}, {G}, {H}, {Packed("whhT")});");
+            if (Dir.Packed.ContainsKey("bias"))
+            {
+                w.Line($"{Param("bias_ih")}.CopyTo({Packed("bias")});");
+                w.Line($"{Kernels}.Add({Param("bias_hh")}, {Packed("bias")});");
+            }
+        }
+
+        Dir = Layer.Directions[0];
     }
 
     /// <summary>Stateful: the start state in the cache, from the carried state in training, zero for Predict.</summary>

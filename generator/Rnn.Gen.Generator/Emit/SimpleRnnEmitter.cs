@@ -24,11 +24,11 @@ internal sealed class SimpleRnnEmitter : RecurrentEmitter
         w.Summary($"One step of {DirectionName}. <paramref name=\"pre\"/> must not alias <paramref name=\"hPrev\"/>; <paramref name=\"h\"/> may.");
         using (w.Block($"private void {DirectionStep}({ReadOnlySpan} x, {ReadOnlySpan} hPrev, {Span} pre, {Span} h)"))
         {
-            w.Line($"{ReadOnlySpan} p = _parameters;");
-            w.Line($"{Param("bias_ih")}.CopyTo(pre);");
-            w.Line($"{Kernels}.Add({Param("bias_hh")}, pre);");
-            w.Line($"{Kernels}.MultiplyAdd({Param("weight_ih")}, x, pre); // {ParamComment("weight_ih")}");
-            w.Line($"{Kernels}.MultiplyAdd({Param("weight_hh")}, hPrev, pre); // {ParamComment("weight_hh")}");
+            w.Line($"{ReadOnlySpan} packed = _packed;");
+            w.Line("// b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.");
+            w.Line($"{Packed("bias")}.CopyTo(pre);");
+            w.Line($"{Kernels}.MultiplyAddPacked({Packed("wihT")}, x, pre); // {ParamComment("weight_ih")}, transposed");
+            w.Line($"{Kernels}.MultiplyAddPacked({Packed("whhT")}, hPrev, pre); // {ParamComment("weight_hh")}, transposed");
             w.Line(ApplyActivation(Activation, "pre"));
             w.Line("pre.CopyTo(h);");
         }

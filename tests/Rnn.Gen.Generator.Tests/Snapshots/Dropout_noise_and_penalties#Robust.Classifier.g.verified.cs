@@ -35,6 +35,7 @@ namespace Robust
         private readonly float[] _scratch = new float[113]; // temporaries of one step
         private readonly float[] _predictCache = new float[1747]; // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly float[] _packed = new float[1088]; // the recurrent weights transposed, repacked at the start of every sequence
+        private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[10]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -46,7 +47,19 @@ namespace Robust
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <remarks>
+        /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
+        /// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the
+        /// parameters through a span taken after your last Step, not through one kept from before it.
+        /// </remarks>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _packedStale = true;
+                return _parameters;
+            }
+        }
 
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -90,6 +103,7 @@ namespace Robust
             global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1204, 3), bound, random); // 3.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
+            _packedStale = true;
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -113,7 +127,11 @@ namespace Robust
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                if (parameter.Name == name)
+                {
+                    _packedStale = true; // the caller may write through the span
+                    return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                }
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 1.weight_ih_l0, 1.weight_hh_l0, 1.bias_ih_l0, 1.bias_hh_l0, 2.weight_ih_l0, 2.weight_hh_l0, 2.bias_ih_l0, 2.bias_hh_l0, 3.weight, 3.bias.", nameof(name));
         }
@@ -168,6 +186,7 @@ namespace Robust
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
+            PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 72));
@@ -194,10 +213,6 @@ namespace Robust
             {
                 // Recurrent dropout (rate 0.3), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
                 if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(822, 10), 0.3f, _trainingRandom);
-                // Pack W_ih and W_hh transposed ([6, 30] and [10, 30], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 180), 30, 6, packed.Slice(0, 180));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 300), 30, 10, packed.Slice(180, 300));
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(342, 360);
                 for (int t = 0; t < length; t++) p.Slice(480, 30).CopyTo(pre.Slice(t * 30, 30));
@@ -226,12 +241,6 @@ namespace Robust
             {
                 // Recurrent dropout (rate 0.25), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
                 if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom);
-                // Pack W_ih and W_hh transposed ([10, 32] and [8, 32], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(540, 320), 32, 10, packed.Slice(480, 320));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(860, 256), 32, 8, packed.Slice(800, 256));
-                p.Slice(1116, 32).CopyTo(packed.Slice(1056, 32));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1148, 32), packed.Slice(1056, 32)); // b_ih + b_hh
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(1048, 384);
                 for (int t = 0; t < length; t++) packed.Slice(1056, 32).CopyTo(pre.Slice(t * 32, 32));
@@ -269,6 +278,22 @@ namespace Robust
             {
                 Dense3Step(x3Dropped.Slice(t * 8, 8), cache.Slice(1728 + t * 3, 3));
             }
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        private void PackWeights()
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: W_ih^T [6, 30], W_hh^T [10, 30].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 180), 30, 6, packed.Slice(0, 180));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 300), 30, 10, packed.Slice(180, 300));
+            // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: W_ih^T [10, 32], W_hh^T [8, 32], b_ih + b_hh.
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(540, 320), 32, 10, packed.Slice(480, 320));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(860, 256), 32, 8, packed.Slice(800, 256));
+            p.Slice(1116, 32).CopyTo(packed.Slice(1056, 32));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1148, 32), packed.Slice(1056, 32));
+            _packedStale = false;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -318,6 +343,7 @@ namespace Robust
         {
             if (inputStep.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 6, "[InputSize = 6]", inputStep.Length);
             if (outputStep.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 3, "[OutputSize = 3]", outputStep.Length);
+            if (_packedStale) PackWeights();
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
             Gru1Step(inputStep, state.Slice(0, 10), state.Slice(0, 10), scratch.Slice(0, 30), scratch.Slice(30, 10), scratch.Slice(40, 30), state.Slice(0, 10)); // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3
@@ -344,11 +370,12 @@ namespace Robust
         private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
             p.Slice(480, 30).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 180), x, gates); // 1.weight_ih_l0 [30, 6]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 180), x, gates); // 1.weight_ih_l0 [30, 6], transposed
             p.Slice(510, 30).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(180, 300), hRecurrent, gatesHidden); // 1.weight_hh_l0 [30, 10]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(180, 300), hRecurrent, gatesHidden); // 1.weight_hh_l0 [30, 10], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -400,12 +427,11 @@ namespace Robust
         /// <summary>One streaming step of layer 2, LSTM 10 -> 8, recurrent dropout 0.25: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm2Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(1116, 32).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1148, 32), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(540, 320), x, gates); // 2.weight_ih_l0 [32, 10]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(860, 256), hPrev, gates); // 2.weight_hh_l0 [32, 8]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
+            packed.Slice(1056, 32).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(480, 320), x, gates); // 2.weight_ih_l0 [32, 10], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(800, 256), hPrev, gates); // 2.weight_hh_l0 [32, 8], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 

@@ -34,6 +34,7 @@ namespace Tagging
         private readonly float[] _scratch = new float[34]; // temporaries of one step
         private readonly float[] _predictCache = new float[920]; // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly float[] _packed = new float[338]; // the recurrent weights transposed, repacked at the start of every sequence
+        private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[13]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -45,7 +46,19 @@ namespace Tagging
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <remarks>
+        /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
+        /// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the
+        /// parameters through a span taken after your last Step, not through one kept from before it.
+        /// </remarks>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _packedStale = true;
+                return _parameters;
+            }
+        }
 
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -85,6 +98,7 @@ namespace Tagging
             global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(655, 5), bound, random); // 2.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
+            _packedStale = true;
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -99,7 +113,11 @@ namespace Tagging
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                if (parameter.Name == name)
+                {
+                    _packedStale = true; // the caller may write through the span
+                    return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                }
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0, 1.weight, 1.bias, 2.weight, 2.bias.", nameof(name));
         }
@@ -154,6 +172,7 @@ namespace Tagging
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
+            PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 240));
@@ -161,12 +180,6 @@ namespace Tagging
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 240);
             // layer 0, Elman RNN (relu) 12 -> 13, every step; backward needs only the hidden states.
             {
-                // Pack W_ih and W_hh transposed ([12, 13] and [13, 13], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 156), 13, 12, packed.Slice(0, 156));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(156, 169), 13, 13, packed.Slice(156, 169));
-                p.Slice(325, 13).CopyTo(packed.Slice(325, 13));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(338, 13), packed.Slice(325, 13)); // b_ih + b_hh
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(240, 260);
                 for (int t = 0; t < length; t++) packed.Slice(325, 13).CopyTo(pre.Slice(t * 13, 13));
@@ -197,6 +210,19 @@ namespace Tagging
                 Dense2Step(x2.Slice(t * 16, 16), cache.Slice(820 + t * 5, 5));
             }
             cache.Slice(820, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        private void PackWeights()
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            // layer 0, Elman RNN (relu) 12 -> 13: W_ih^T [12, 13], W_hh^T [13, 13], b_ih + b_hh.
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 156), 13, 12, packed.Slice(0, 156));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(156, 169), 13, 13, packed.Slice(156, 169));
+            p.Slice(325, 13).CopyTo(packed.Slice(325, 13));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(338, 13), packed.Slice(325, 13));
+            _packedStale = false;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -243,6 +269,7 @@ namespace Tagging
         {
             if (inputStep.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 12, "[InputSize = 12]", inputStep.Length);
             if (outputStep.Length != 5) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 5, "[OutputSize = 5]", outputStep.Length);
+            if (_packedStale) PackWeights();
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
             SimpleRnn0Step(inputStep, state.Slice(0, 13), scratch.Slice(0, 13), state.Slice(0, 13)); // layer 0, Elman RNN (relu) 12 -> 13
@@ -261,11 +288,11 @@ namespace Tagging
         /// <summary>One step of layer 0, Elman RNN (relu) 12 -> 13. <paramref name="pre"/> must not alias <paramref name="hPrev"/>; <paramref name="h"/> may.</summary>
         private void SimpleRnn0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> pre, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(325, 13).CopyTo(pre);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(338, 13), pre);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 156), x, pre); // 0.weight_ih_l0 [13, 12]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(156, 169), hPrev, pre); // 0.weight_hh_l0 [13, 13]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
+            packed.Slice(325, 13).CopyTo(pre);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 156), x, pre); // 0.weight_ih_l0 [13, 12], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(156, 169), hPrev, pre); // 0.weight_hh_l0 [13, 13], transposed
             global::Rnn.Gen.Kernels.VectorKernels.Relu(pre);
             pre.CopyTo(h);
         }

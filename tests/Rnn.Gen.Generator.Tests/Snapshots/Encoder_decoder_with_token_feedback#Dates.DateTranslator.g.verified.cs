@@ -158,6 +158,7 @@ namespace Dates
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
         {
             global::System.Span<float> scratch = _scratch;
+            PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 1200));
@@ -165,12 +166,6 @@ namespace Dates
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 1200);
             // layer 0, LSTM 40 -> 64, every step, keeping what backward needs.
             {
-                // Pack W_ih and W_hh transposed ([40, 256] and [64, 256], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 10240), 256, 40, packed.Slice(0, 10240));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(10240, 16384), 256, 64, packed.Slice(10240, 16384));
-                p.Slice(26624, 256).CopyTo(packed.Slice(26624, 256));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(26880, 256), packed.Slice(26624, 256)); // b_ih + b_hh
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(3120, 7680);
                 for (int t = 0; t < length; t++) packed.Slice(26624, 256).CopyTo(pre.Slice(t * 256, 256));
@@ -202,12 +197,6 @@ namespace Dates
             global::System.ReadOnlySpan<float> x1 = cache.Slice(14640, 130);
             // layer 1, LSTM 13 -> 64, every step, keeping what backward needs.
             {
-                // Pack W_ih and W_hh transposed ([13, 256] and [64, 256], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(27136, 3328), 256, 13, packed.Slice(26880, 3328));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(30464, 16384), 256, 64, packed.Slice(30208, 16384));
-                p.Slice(46848, 256).CopyTo(packed.Slice(46592, 256));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(47104, 256), packed.Slice(46592, 256)); // b_ih + b_hh
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(15410, 2560);
                 for (int t = 0; t < 10; t++) packed.Slice(46592, 256).CopyTo(pre.Slice(t * 256, 256));
@@ -229,6 +218,23 @@ namespace Dates
             {
                 Dense2Step(x2.Slice(t * 64, 64), cache.Slice(19378 + t * 13, 13));
             }
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        private void PackWeights()
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            // layer 0, LSTM 40 -> 64: W_ih^T [40, 256], W_hh^T [64, 256], b_ih + b_hh.
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 10240), 256, 40, packed.Slice(0, 10240));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(10240, 16384), 256, 64, packed.Slice(10240, 16384));
+            p.Slice(26624, 256).CopyTo(packed.Slice(26624, 256));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(26880, 256), packed.Slice(26624, 256));
+            // layer 1, LSTM 13 -> 64: W_ih^T [13, 256], W_hh^T [64, 256], b_ih + b_hh.
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(27136, 3328), 256, 13, packed.Slice(26880, 3328));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(30464, 16384), 256, 64, packed.Slice(30208, 16384));
+            p.Slice(46848, 256).CopyTo(packed.Slice(46592, 256));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(47104, 256), packed.Slice(46592, 256));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -309,6 +315,7 @@ namespace Dates
         /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step.</summary>
         private void Decode(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length, global::System.Span<float> feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)
         {
+            PackWeights(); // from the parameters as they are now
             global::System.Span<float> state = _predictState;
             global::System.Span<float> scratch = _scratch;
             state.Clear();
@@ -346,12 +353,11 @@ namespace Dates
         /// <summary>One streaming step of layer 0, LSTM 40 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(26624, 256).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(26880, 256), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 10240), x, gates); // 0.weight_ih_l0 [256, 40]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(10240, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
+            packed.Slice(26624, 256).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 10240), x, gates); // 0.weight_ih_l0 [256, 40], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(10240, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -395,12 +401,11 @@ namespace Dates
         /// <summary>One streaming step of layer 1, LSTM 13 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(46848, 256).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(47104, 256), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(27136, 3328), x, gates); // 1.weight_ih_l0 [256, 13]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(30464, 16384), hPrev, gates); // 1.weight_hh_l0 [256, 64]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
+            packed.Slice(46592, 256).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(26880, 3328), x, gates); // 1.weight_ih_l0 [256, 13], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(30208, 16384), hPrev, gates); // 1.weight_hh_l0 [256, 64], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 

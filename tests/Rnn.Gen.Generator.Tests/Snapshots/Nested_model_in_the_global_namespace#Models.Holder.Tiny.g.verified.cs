@@ -34,6 +34,7 @@ partial class Models
             private readonly float[] _scratch = new float[28]; // temporaries of one step
             private readonly float[] _predictCache = new float[168]; // Predict: layer after layer, as Forward, without touching Forward's cache
             private readonly float[] _packed = new float[60]; // the recurrent weights transposed, repacked at the start of every sequence
+            private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
             private static readonly float[] s_zeros = new float[4]; // the zero initial state
             private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
             private bool _hasForward;
@@ -45,7 +46,19 @@ partial class Models
             }
 
             /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
-            public global::System.Span<float> Parameters => _parameters;
+            /// <remarks>
+            /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
+            /// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the
+            /// parameters through a span taken after your last Step, not through one kept from before it.
+            /// </remarks>
+            public global::System.Span<float> Parameters
+            {
+                get
+                {
+                    _packedStale = true;
+                    return _parameters;
+                }
+            }
 
             /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
             public global::System.Span<float> Gradients => _gradients;
@@ -73,6 +86,7 @@ partial class Models
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(72, 12), bound, random); // 0.bias_hh_l0
                 // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                 _trainingRandom.Reseed(~(long)seed);
+                _packedStale = true;
             }
 
             /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -87,7 +101,11 @@ partial class Models
             {
                 foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
                 {
-                    if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                    if (parameter.Name == name)
+                    {
+                        _packedStale = true; // the caller may write through the span
+                        return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                    }
                 }
                 throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0.", nameof(name));
             }
@@ -142,6 +160,7 @@ partial class Models
             private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
             {
                 global::System.Span<float> scratch = _scratch;
+                PackWeights(); // from the parameters as they are now
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> packed = _packed;
                 input.CopyTo(cache.Slice(0, 8));
@@ -149,10 +168,6 @@ partial class Models
                 global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 8);
                 // layer 0, GRU 1 -> 4, every step, keeping what backward needs.
                 {
-                    // Pack W_ih and W_hh transposed ([1, 12] and [4, 12], once per sequence): the products below run along
-                    // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 12), 12, 1, packed.Slice(0, 12));
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(12, 48), 12, 4, packed.Slice(12, 48));
                     // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
                     global::System.Span<float> pre = cache.Slice(40, 96);
                     for (int t = 0; t < length; t++) p.Slice(60, 12).CopyTo(pre.Slice(t * 12, 12));
@@ -168,6 +183,17 @@ partial class Models
                     }
                     cache.Slice(8, 32).Slice(length * 4).Clear(); // steps past the sample's length output zeros
                 }
+            }
+
+            /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+            private void PackWeights()
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> packed = _packed;
+                // layer 0, GRU 1 -> 4: W_ih^T [1, 12], W_hh^T [4, 12].
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 12), 12, 1, packed.Slice(0, 12));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(12, 48), 12, 4, packed.Slice(12, 48));
+                _packedStale = false;
             }
 
             /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -209,6 +235,7 @@ partial class Models
             {
                 if (inputStep.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 1, "[InputSize = 1]", inputStep.Length);
                 if (outputStep.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 4, "[OutputSize = 4]", outputStep.Length);
+                if (_packedStale) PackWeights();
                 global::System.Span<float> state = _state;
                 global::System.Span<float> scratch = _scratch;
                 Gru0Step(inputStep, state.Slice(0, 4), state.Slice(0, 4), scratch.Slice(0, 12), scratch.Slice(12, 4), scratch.Slice(16, 12), state.Slice(0, 4)); // layer 0, GRU 1 -> 4
@@ -227,11 +254,12 @@ partial class Models
             private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
             {
                 global::System.ReadOnlySpan<float> p = _parameters;
-                // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+                global::System.ReadOnlySpan<float> packed = _packed;
+                // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
                 p.Slice(60, 12).CopyTo(gates);
-                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 12), x, gates); // 0.weight_ih_l0 [12, 1]
+                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 12), x, gates); // 0.weight_ih_l0 [12, 1], transposed
                 p.Slice(72, 12).CopyTo(gatesHidden);
-                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(12, 48), hRecurrent, gatesHidden); // 0.weight_hh_l0 [12, 4]
+                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(12, 48), hRecurrent, gatesHidden); // 0.weight_hh_l0 [12, 4], transposed
                 global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
             }
 

@@ -147,6 +147,7 @@ namespace Curves
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
         {
             global::System.Span<float> scratch = _scratch;
+            PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 3));
@@ -166,10 +167,6 @@ namespace Curves
             global::System.ReadOnlySpan<float> x0 = cache.Slice(3, 80);
             // layer 0, GRU 5 -> 12, every step, keeping what backward needs.
             {
-                // Pack W_ih and W_hh transposed ([5, 36] and [12, 36], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 180), 36, 5, packed.Slice(0, 180));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 432), 36, 12, packed.Slice(180, 432));
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(275, 576);
                 for (int t = 0; t < 16; t++) p.Slice(612, 36).CopyTo(pre.Slice(t * 36, 36));
@@ -191,6 +188,16 @@ namespace Curves
             {
                 Dense1Step(x1.Slice(t * 12, 12), cache.Slice(1055 + t * 2, 2));
             }
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        private void PackWeights()
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            // layer 0, GRU 5 -> 12: W_ih^T [5, 36], W_hh^T [12, 36].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 180), 36, 5, packed.Slice(0, 180));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 432), 36, 12, packed.Slice(180, 432));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -263,6 +270,7 @@ namespace Curves
         /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step.</summary>
         private void Decode(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length, global::System.Span<float> feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)
         {
+            PackWeights(); // from the parameters as they are now
             global::System.Span<float> state = _predictState;
             global::System.Span<float> scratch = _scratch;
             state.Clear();
@@ -292,11 +300,12 @@ namespace Curves
         private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
             p.Slice(612, 36).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 180), x, gates); // 0.weight_ih_l0 [36, 5]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 180), x, gates); // 0.weight_ih_l0 [36, 5], transposed
             p.Slice(648, 36).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(180, 432), hRecurrent, gatesHidden); // 0.weight_hh_l0 [36, 12]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(180, 432), hRecurrent, gatesHidden); // 0.weight_hh_l0 [36, 12], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

@@ -174,6 +174,7 @@ namespace Reading
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
+            PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 45));
@@ -181,12 +182,6 @@ namespace Reading
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 45);
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction, every step, keeping what backward needs.
             {
-                // Pack W_ih and W_hh transposed ([5, 24] and [6, 24], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 120), 24, 5, packed.Slice(0, 120));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(120, 144), 24, 6, packed.Slice(120, 144));
-                p.Slice(264, 24).CopyTo(packed.Slice(264, 24));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(288, 24), packed.Slice(264, 24)); // b_ih + b_hh
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(207, 216);
                 for (int t = 0; t < length; t++) packed.Slice(264, 24).CopyTo(pre.Slice(t * 24, 24));
@@ -204,12 +199,6 @@ namespace Reading
             }
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction, every step, keeping what backward needs.
             {
-                // Pack W_ih and W_hh transposed ([5, 24] and [6, 24], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(312, 120), 24, 5, packed.Slice(288, 120));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(432, 144), 24, 6, packed.Slice(408, 144));
-                p.Slice(576, 24).CopyTo(packed.Slice(552, 24));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(600, 24), packed.Slice(552, 24)); // b_ih + b_hh
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(585, 216);
                 for (int t = 0; t < length; t++) packed.Slice(552, 24).CopyTo(pre.Slice(t * 24, 24));
@@ -249,10 +238,6 @@ namespace Reading
             }
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction, every step, keeping what backward needs.
             {
-                // Pack W_ih and W_hh transposed ([12, 12] and [4, 12], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(624, 144), 12, 12, packed.Slice(576, 144));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(768, 48), 12, 4, packed.Slice(720, 48));
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(1069, 108);
                 for (int t = 0; t < length; t++) p.Slice(816, 12).CopyTo(pre.Slice(t * 12, 12));
@@ -270,10 +255,6 @@ namespace Reading
             }
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction, every step, keeping what backward needs.
             {
-                // Pack W_ih and W_hh transposed ([12, 12] and [4, 12], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(840, 144), 12, 12, packed.Slice(768, 144));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(984, 48), 12, 4, packed.Slice(912, 48));
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(1249, 108);
                 for (int t = 0; t < length; t++) p.Slice(1032, 12).CopyTo(pre.Slice(t * 12, 12));
@@ -302,6 +283,29 @@ namespace Reading
             {
                 Dense2Step(x2.Slice(t * 4, 4), cache.Slice(1393 + t * 2, 2));
             }
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        private void PackWeights()
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: W_ih^T [5, 24], W_hh^T [6, 24], b_ih + b_hh.
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 120), 24, 5, packed.Slice(0, 120));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(120, 144), 24, 6, packed.Slice(120, 144));
+            p.Slice(264, 24).CopyTo(packed.Slice(264, 24));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(288, 24), packed.Slice(264, 24));
+            // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: W_ih^T [5, 24], W_hh^T [6, 24], b_ih + b_hh.
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(312, 120), 24, 5, packed.Slice(288, 120));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(432, 144), 24, 6, packed.Slice(408, 144));
+            p.Slice(576, 24).CopyTo(packed.Slice(552, 24));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(600, 24), packed.Slice(552, 24));
+            // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction: W_ih^T [12, 12], W_hh^T [4, 12].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(624, 144), 12, 12, packed.Slice(576, 144));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(768, 48), 12, 4, packed.Slice(720, 48));
+            // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction: W_ih^T [12, 12], W_hh^T [4, 12].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(840, 144), 12, 12, packed.Slice(768, 144));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(984, 48), 12, 4, packed.Slice(912, 48));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -362,12 +366,11 @@ namespace Reading
         /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(264, 24).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(288, 24), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 120), x, gates); // 0.weight_ih_l0 [24, 5]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(120, 144), hPrev, gates); // 0.weight_hh_l0 [24, 6]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
+            packed.Slice(264, 24).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 120), x, gates); // 0.weight_ih_l0 [24, 5], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(120, 144), hPrev, gates); // 0.weight_hh_l0 [24, 6], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -411,12 +414,11 @@ namespace Reading
         /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0StepReverse(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(576, 24).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(600, 24), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(312, 120), x, gates); // 0.weight_ih_l0_reverse [24, 5]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(432, 144), hPrev, gates); // 0.weight_hh_l0_reverse [24, 6]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
+            packed.Slice(552, 24).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(288, 120), x, gates); // 0.weight_ih_l0_reverse [24, 5], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(408, 144), hPrev, gates); // 0.weight_hh_l0_reverse [24, 6], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -482,11 +484,12 @@ namespace Reading
         private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
             p.Slice(816, 12).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(624, 144), x, gates); // 1.weight_ih_l0 [12, 12]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(576, 144), x, gates); // 1.weight_ih_l0 [12, 12], transposed
             p.Slice(828, 12).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(768, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0 [12, 4]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(720, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0 [12, 4], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -530,11 +533,12 @@ namespace Reading
         private void Gru1StepReverse(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
             p.Slice(1032, 12).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(840, 144), x, gates); // 1.weight_ih_l0_reverse [12, 12]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(768, 144), x, gates); // 1.weight_ih_l0_reverse [12, 12], transposed
             p.Slice(1044, 12).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(984, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0_reverse [12, 4]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(912, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0_reverse [12, 4], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

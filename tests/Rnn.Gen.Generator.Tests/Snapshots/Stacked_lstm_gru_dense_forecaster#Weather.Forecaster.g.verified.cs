@@ -34,6 +34,7 @@ namespace Weather
         private readonly float[] _scratch = new float[545]; // temporaries of one step
         private readonly float[] _predictCache = new float[30551]; // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly float[] _packed = new float[26624]; // the recurrent weights transposed, repacked at the start of every sequence
+        private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -45,7 +46,19 @@ namespace Weather
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <remarks>
+        /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
+        /// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the
+        /// parameters through a span taken after your last Step, not through one kept from before it.
+        /// </remarks>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _packedStale = true;
+                return _parameters;
+            }
+        }
 
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -89,6 +102,7 @@ namespace Weather
             global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(27104, 1), bound, random); // 2.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
+            _packedStale = true;
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -103,7 +117,11 @@ namespace Weather
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                if (parameter.Name == name)
+                {
+                    _packedStale = true; // the caller may write through the span
+                    return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                }
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0, 1.weight_ih_l0, 1.weight_hh_l0, 1.bias_ih_l0, 1.bias_hh_l0, 2.weight, 2.bias.", nameof(name));
         }
@@ -158,6 +176,7 @@ namespace Weather
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
+            PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 150));
@@ -165,12 +184,6 @@ namespace Weather
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 150);
             // layer 0, LSTM 3 -> 64, every step, keeping what backward needs.
             {
-                // Pack W_ih and W_hh transposed ([3, 256] and [64, 256], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 768), 256, 3, packed.Slice(0, 768));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(768, 16384), 256, 64, packed.Slice(768, 16384));
-                p.Slice(17152, 256).CopyTo(packed.Slice(17152, 256));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(17408, 256), packed.Slice(17152, 256)); // b_ih + b_hh
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(3350, 12800);
                 for (int t = 0; t < length; t++) packed.Slice(17152, 256).CopyTo(pre.Slice(t * 256, 256));
@@ -190,10 +203,6 @@ namespace Weather
             global::System.ReadOnlySpan<float> x1 = cache.Slice(150, 3200);
             // layer 1, GRU 64 -> 32, every step, keeping what backward needs.
             {
-                // Pack W_ih and W_hh transposed ([64, 96] and [32, 96], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(17664, 6144), 96, 64, packed.Slice(17408, 6144));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(23808, 3072), 96, 32, packed.Slice(23552, 3072));
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(24150, 4800);
                 for (int t = 0; t < length; t++) p.Slice(26880, 96).CopyTo(pre.Slice(t * 96, 96));
@@ -216,6 +225,22 @@ namespace Weather
             {
                 Dense2Step(x2.Slice(t * 32, 32), cache.Slice(30550 + t * 1, 1));
             }
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        private void PackWeights()
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            // layer 0, LSTM 3 -> 64: W_ih^T [3, 256], W_hh^T [64, 256], b_ih + b_hh.
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 768), 256, 3, packed.Slice(0, 768));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(768, 16384), 256, 64, packed.Slice(768, 16384));
+            p.Slice(17152, 256).CopyTo(packed.Slice(17152, 256));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(17408, 256), packed.Slice(17152, 256));
+            // layer 1, GRU 64 -> 32: W_ih^T [64, 96], W_hh^T [32, 96].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(17664, 6144), 96, 64, packed.Slice(17408, 6144));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(23808, 3072), 96, 32, packed.Slice(23552, 3072));
+            _packedStale = false;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -262,6 +287,7 @@ namespace Weather
         {
             if (inputStep.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 3, "[InputSize = 3]", inputStep.Length);
             if (outputStep.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 1, "[OutputSize = 1]", outputStep.Length);
+            if (_packedStale) PackWeights();
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
             Lstm0Step(inputStep, state.Slice(0, 64), state.Slice(64, 64), scratch.Slice(0, 256), state.Slice(64, 64), scratch.Slice(256, 64), state.Slice(0, 64)); // layer 0, LSTM 3 -> 64
@@ -280,12 +306,11 @@ namespace Weather
         /// <summary>One streaming step of layer 0, LSTM 3 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(17152, 256).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(17408, 256), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 768), x, gates); // 0.weight_ih_l0 [256, 3]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(768, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
+            packed.Slice(17152, 256).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 768), x, gates); // 0.weight_ih_l0 [256, 3], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(768, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -330,11 +355,12 @@ namespace Weather
         private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh.
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
             p.Slice(26880, 96).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(17664, 6144), x, gates); // 1.weight_ih_l0 [96, 64]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(17408, 6144), x, gates); // 1.weight_ih_l0 [96, 64], transposed
             p.Slice(26976, 96).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(23808, 3072), hRecurrent, gatesHidden); // 1.weight_hh_l0 [96, 32]
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(23552, 3072), hRecurrent, gatesHidden); // 1.weight_hh_l0 [96, 32], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

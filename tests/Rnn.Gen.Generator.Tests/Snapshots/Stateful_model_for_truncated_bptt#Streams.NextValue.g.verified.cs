@@ -34,6 +34,7 @@ namespace Streams
         private readonly float[] _carry = new float[32]; // Stateful: where the last Forward ended, where the next starts
         private readonly float[] _predictCache = new float[3680]; // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly float[] _packed = new float[1152]; // the recurrent weights transposed, repacked at the start of every sequence
+        private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -45,7 +46,19 @@ namespace Streams
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <remarks>
+        /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
+        /// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the
+        /// parameters through a span taken after your last Step, not through one kept from before it.
+        /// </remarks>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _packedStale = true;
+                return _parameters;
+            }
+        }
 
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -79,6 +92,7 @@ namespace Streams
             global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1232, 1), bound, random); // 1.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
+            _packedStale = true;
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -93,7 +107,11 @@ namespace Streams
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                if (parameter.Name == name)
+                {
+                    _packedStale = true; // the caller may write through the span
+                    return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                }
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0, 1.weight, 1.bias.", nameof(name));
         }
@@ -148,6 +166,7 @@ namespace Streams
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
+            PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(0, 32));
@@ -158,12 +177,6 @@ namespace Streams
                 // Stateful: training starts where the previous Forward ended, and keeps that start for Backward; Predict starts from zero.
                 if (training) new global::System.ReadOnlySpan<float>(_carry, 0, 16).CopyTo(cache.Slice(3616, 16)); else cache.Slice(3616, 16).Clear();
                 if (training) new global::System.ReadOnlySpan<float>(_carry, 16, 16).CopyTo(cache.Slice(3632, 16)); else cache.Slice(3632, 16).Clear();
-                // Pack W_ih and W_hh transposed ([1, 64] and [16, 64], once per sequence): the products below run along
-                // contiguous rows and need no horizontal sums. Parameters keeps PyTorch's layout.
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 64), 64, 1, packed.Slice(0, 64));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(64, 1024), 64, 16, packed.Slice(64, 1024));
-                p.Slice(1088, 64).CopyTo(packed.Slice(1088, 64));
-                global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1152, 64), packed.Slice(1088, 64)); // b_ih + b_hh
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(544, 2048);
                 for (int t = 0; t < length; t++) packed.Slice(1088, 64).CopyTo(pre.Slice(t * 64, 64));
@@ -193,6 +206,19 @@ namespace Streams
                 Dense1Step(x1.Slice(t * 16, 16), cache.Slice(3648 + t * 1, 1));
             }
             cache.Slice(3648, 32).Slice(length * 1).Clear(); // steps past the sample's length output zeros
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        private void PackWeights()
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            // layer 0, LSTM 1 -> 16: W_ih^T [1, 64], W_hh^T [16, 64], b_ih + b_hh.
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 64), 64, 1, packed.Slice(0, 64));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(64, 1024), 64, 16, packed.Slice(64, 1024));
+            p.Slice(1088, 64).CopyTo(packed.Slice(1088, 64));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1152, 64), packed.Slice(1088, 64));
+            _packedStale = false;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -243,6 +269,7 @@ namespace Streams
         {
             if (inputStep.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 1, "[InputSize = 1]", inputStep.Length);
             if (outputStep.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 1, "[OutputSize = 1]", outputStep.Length);
+            if (_packedStale) PackWeights();
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
             Lstm0Step(inputStep, state.Slice(0, 16), state.Slice(16, 16), scratch.Slice(0, 64), state.Slice(16, 16), scratch.Slice(64, 16), state.Slice(0, 16)); // layer 0, LSTM 1 -> 16
@@ -260,12 +287,11 @@ namespace Streams
         /// <summary>One streaming step of layer 0, LSTM 1 -> 16: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev.
-            p.Slice(1088, 64).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1152, 64), gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 64), x, gates); // 0.weight_ih_l0 [64, 1]
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(64, 1024), hPrev, gates); // 0.weight_hh_l0 [64, 16]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
+            packed.Slice(1088, 64).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 64), x, gates); // 0.weight_ih_l0 [64, 1], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(64, 1024), hPrev, gates); // 0.weight_hh_l0 [64, 16], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 

@@ -159,6 +159,70 @@ public class ModelBehaviourTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Step_follows_parameters_changed_between_steps_through_every_member_that_can_change_them(string name)
+    {
+        IRnnModel model = AllModels.Create(name);
+        IRnnModel reference = AllModels.Create(name);
+        float[] x = GradientCheckTests.RandomVector(new SeededRandom(3), model.InputSize, 1f);
+        float[] stepped = new float[model.OutputSize], expected = new float[model.OutputSize];
+
+        // Step streams on a packed copy of the recurrent weights: every way of changing the parameters must reach it.
+        for (int k = 0; k < 6; k++)
+        {
+            int seed = 10 + k;
+            switch (k % 3)
+            {
+                case 0:
+                    model.Initialize(seed);
+                    break;
+                case 1:
+                    GradientCheckTests.RandomVector(new SeededRandom(seed), model.ParameterCount, 0.5f).CopyTo(model.Parameters);
+                    break;
+                default:
+                    using (var weights = new System.IO.MemoryStream())
+                    {
+                        reference.Initialize(seed);
+                        Rnn.Gen.Serialization.WeightFile.Save(reference, weights);
+                        weights.Position = 0;
+                        Rnn.Gen.Serialization.WeightFile.Load(model, weights);
+                    }
+
+                    break;
+            }
+
+            model.Parameters.CopyTo(reference.Parameters);
+            model.ResetState();
+            model.Step(x, stepped);
+            float[] sequence = new float[model.Steps * model.InputSize];
+            x.CopyTo(sequence, 0);
+            float[] predicted = new float[model.OutputSteps * model.OutputSize];
+            reference.Predict(sequence, predicted, 1);
+            predicted.AsSpan(0, model.OutputSize).CopyTo(expected);
+            AssertClose(expected, stepped, $"after change {k % 3}");
+        }
+    }
+
+    [Fact]
+    public void Step_follows_a_parameter_written_through_GetParameter()
+    {
+        var model = new LstmToDense();
+        model.Initialize(1);
+        float[] x = GradientCheckTests.RandomVector(new SeededRandom(3), LstmToDense.InputSize, 1f);
+        float[] before = new float[LstmToDense.OutputSize], after = new float[LstmToDense.OutputSize];
+        model.Step(x, before);
+        model.GetParameter("0.weight_ih_l0").Fill(0.25f); // W_hh would not show: the first step multiplies it by the zero state
+        model.ResetState();
+        model.Step(x, after);
+
+        float[] sequence = new float[LstmToDense.Steps * LstmToDense.InputSize], predicted = new float[LstmToDense.OutputSteps * LstmToDense.OutputSize];
+        x.CopyTo(sequence, 0);
+        model.Predict(sequence, predicted, 1);
+        Assert.NotEqual(before, after);
+        AssertClose(predicted.AsSpan(0, LstmToDense.OutputSize), after, "after GetParameter");
+    }
+
     /// <summary>
     /// Step and Predict compute the same function with different kernels (one step at a time on PyTorch's layout; the
     /// whole sequence on packed weights), so they agree to float rounding, not bit for bit.
