@@ -1,10 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using Rnn.Gen.Benchmarks.Models;
 using Rnn.Gen.Kernels;
 
@@ -68,9 +64,9 @@ public static class Profile
     }
 
     /// <summary>
-    /// The dense kernels at the sizes models use, in ns per call and GFLOP/s (2 flops per multiply-add), beside the
-    /// kernels they replace where there is one: the dot form as of commit bac0f0e (<see cref="Baseline"/>), or a loop of
-    /// per-step calls for the matrix–matrix kernels (the loop a model runs when it does not batch over time).
+    /// The dense kernels at the sizes models use, in ns per call and GFLOP/s (2 flops per multiply-add), beside what
+    /// they replace where there is one: the dot form on PyTorch's layout for the packed product, or a loop of per-step
+    /// calls for the matrix–matrix kernels (what a model runs when it does not batch over time).
     /// </summary>
     private static void DenseKernels()
     {
@@ -82,14 +78,13 @@ public static class Profile
             float[] w = Values(rows * cols, 0.01f), wt = new float[cols * rows], x = Values(cols, 1f), y = Values(rows, 1f);
             MatrixKernels.Transpose(w, rows, cols, wt);
             double flops = 2.0 * rows * cols;
-            Row($"VectorKernels.MultiplyAdd (dot form) [{rows}, {cols}]", flops, () => Baseline.MultiplyAdd(w, x, y), () => VectorKernels.MultiplyAdd(w, x, y));
             Row($"VectorKernels.MultiplyAddPacked vs dot form [{rows}, {cols}]", flops, () => VectorKernels.MultiplyAdd(w, x, y), () => VectorKernels.MultiplyAddPacked(wt, x, y));
         }
 
         foreach ((int rows, int cols) in matrixVector)
         {
             float[] w = Values(rows * cols, 0.01f), dy = Values(rows, 1f), dx = Values(cols, 1f);
-            Row($"VectorKernels.TransposeMultiplyAdd [{rows}, {cols}]", 2.0 * rows * cols, () => Baseline.TransposeMultiplyAdd(w, dy, dx), () => VectorKernels.TransposeMultiplyAdd(w, dy, dx));
+            Row($"VectorKernels.TransposeMultiplyAdd [{rows}, {cols}]", 2.0 * rows * cols, null, () => VectorKernels.TransposeMultiplyAdd(w, dy, dx));
         }
 
         foreach ((int rows, int cols) in new[] { (256, 64), (512, 128), (256, 8), (1024, 512) })
@@ -106,8 +101,8 @@ public static class Profile
             MatrixKernels.Transpose(b, k, n, bt);
             bool projection = k < n;
             Action perStep = projection
-                ? () => { for (int t = 0; t < m; t++) Baseline.MultiplyAdd(bt, a.AsSpan(t * k, k), c.AsSpan(t * n, n)); }
-                : () => { for (int t = 0; t < m; t++) Baseline.TransposeMultiplyAdd(b, a.AsSpan(t * k, k), c.AsSpan(t * n, n)); };
+                ? () => { for (int t = 0; t < m; t++) VectorKernels.MultiplyAdd(bt, a.AsSpan(t * k, k), c.AsSpan(t * n, n)); }
+                : () => { for (int t = 0; t < m; t++) VectorKernels.TransposeMultiplyAdd(b, a.AsSpan(t * k, k), c.AsSpan(t * n, n)); };
             Row($"MatrixKernels.MultiplyAdd ({m}, {k}, {n}) {(projection ? "vs T dot" : "vs T transp.")}", 2.0 * m * k * n, perStep, () => MatrixKernels.MultiplyAdd(a, b, c, m, k, n));
         }
 
@@ -182,166 +177,6 @@ public static class Profile
         }
 
         return values;
-    }
-
-    /// <summary>The dense kernels as they were at commit bac0f0e (copied verbatim), for the old-versus-new columns of the profile.</summary>
-    private static class Baseline
-    {
-        public static void MultiplyAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> x, Span<float> y)
-        {
-            int rows = y.Length, cols = x.Length;
-            if (cols == 1)
-            {
-                // A single column is contiguous: y += w * x0, vectorized down the rows.
-                TensorPrimitives.MultiplyAdd(w, x[0], y, y);
-                return;
-            }
-
-            ref float w0 = ref MemoryMarshal.GetReference(w);
-            ref float x0 = ref MemoryMarshal.GetReference(x);
-            ref float y0 = ref MemoryMarshal.GetReference(y);
-            int r = 0;
-            if (Avx.IsSupported && Fma.IsSupported && cols >= Vector256<float>.Count)
-            {
-                // Four rows at a time: each chunk of x is loaded once for the four rows, and the four sums are reduced
-                // together by horizontal adds into one Vector128 instead of four separate reductions.
-                for (; r <= rows - 4; r += 4)
-                {
-                    Vector128<float> sums = Dot4(ref Unsafe.Add(ref w0, r * cols), cols, ref x0);
-                    (Vector128.LoadUnsafe(ref y0, (nuint)r) + sums).StoreUnsafe(ref y0, (nuint)r);
-                }
-            }
-
-            for (; r < rows; r++)
-            {
-                Unsafe.Add(ref y0, r) += Dot(ref Unsafe.Add(ref w0, r * cols), ref x0, cols);
-            }
-        }
-
-        /// <summary>The dot products of four consecutive rows (row stride <paramref name="cols"/>) with <paramref name="x"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> Dot4(ref float w, int cols, ref float x)
-        {
-            ref float w1 = ref Unsafe.Add(ref w, cols);
-            ref float w2 = ref Unsafe.Add(ref w, 2 * cols);
-            ref float w3 = ref Unsafe.Add(ref w, 3 * cols);
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = Vector256<float>.Zero, a2 = Vector256<float>.Zero, a3 = Vector256<float>.Zero;
-            int c = 0;
-            for (; c <= cols - Vector256<float>.Count; c += Vector256<float>.Count)
-            {
-                Vector256<float> xc = Vector256.LoadUnsafe(ref x, (nuint)c);
-                a0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w, (nuint)c), xc, a0);
-                a1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w1, (nuint)c), xc, a1);
-                a2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w2, (nuint)c), xc, a2);
-                a3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref w3, (nuint)c), xc, a3);
-            }
-
-            // [a0, a1, a2, a3] -> per-row sums: three horizontal adds, then the two 128-bit halves.
-            Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
-            Vector128<float> sums = h.GetLower() + h.GetUpper();
-            if (c < cols)
-            {
-                float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-                for (; c < cols; c++)
-                {
-                    float xc = Unsafe.Add(ref x, c);
-                    t0 = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, c), xc, t0);
-                    t1 = MathF.FusedMultiplyAdd(Unsafe.Add(ref w1, c), xc, t1);
-                    t2 = MathF.FusedMultiplyAdd(Unsafe.Add(ref w2, c), xc, t2);
-                    t3 = MathF.FusedMultiplyAdd(Unsafe.Add(ref w3, c), xc, t3);
-                }
-
-                sums += Vector128.Create(t0, t1, t2, t3);
-            }
-
-            return sums;
-        }
-
-        public static void TransposeMultiplyAdd(ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            int rows = dy.Length, cols = dx.Length;
-            ref float w0 = ref MemoryMarshal.GetReference(w);
-            ref float dx0 = ref MemoryMarshal.GetReference(dx);
-            for (int r = 0; r < rows; r++)
-            {
-                float scale = dy[r];
-                if (scale != 0f)
-                {
-                    Axpy(scale, ref Unsafe.Add(ref w0, r * cols), ref dx0, cols);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot(ref float a, ref float b, int length)
-        {
-            int i = 0;
-            float sum = 0f;
-            if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
-            {
-                Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
-                for (; i <= length - 2 * Vector256<float>.Count; i += 2 * Vector256<float>.Count)
-                {
-                    acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), acc0);
-                    acc1 = Vector256.FusedMultiplyAdd(
-                        Vector256.LoadUnsafe(ref a, (nuint)(i + Vector256<float>.Count)),
-                        Vector256.LoadUnsafe(ref b, (nuint)(i + Vector256<float>.Count)),
-                        acc1);
-                }
-
-                for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
-                {
-                    acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), acc0);
-                }
-
-                sum = Vector256.Sum(acc0 + acc1);
-            }
-            else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
-            {
-                Vector128<float> acc = Vector128<float>.Zero;
-                for (; i <= length - Vector128<float>.Count; i += Vector128<float>.Count)
-                {
-                    acc += Vector128.LoadUnsafe(ref a, (nuint)i) * Vector128.LoadUnsafe(ref b, (nuint)i);
-                }
-
-                sum = Vector128.Sum(acc);
-            }
-
-            for (; i < length; i++)
-            {
-                sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, i), Unsafe.Add(ref b, i), sum);
-            }
-
-            return sum;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Axpy(float scale, ref float x, ref float y, int length)
-        {
-            int i = 0;
-            if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
-            {
-                Vector256<float> s = Vector256.Create(scale);
-                for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
-                {
-                    Vector256.FusedMultiplyAdd(s, Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i))
-                        .StoreUnsafe(ref y, (nuint)i);
-                }
-            }
-            else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
-            {
-                Vector128<float> s = Vector128.Create(scale);
-                for (; i <= length - Vector128<float>.Count; i += Vector128<float>.Count)
-                {
-                    (s * Vector128.LoadUnsafe(ref x, (nuint)i) + Vector128.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-                }
-            }
-
-            for (; i < length; i++)
-            {
-                Unsafe.Add(ref y, i) = MathF.FusedMultiplyAdd(scale, Unsafe.Add(ref x, i), Unsafe.Add(ref y, i));
-            }
-        }
     }
 
     private static void Sequence<T>(string name)
