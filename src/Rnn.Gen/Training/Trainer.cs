@@ -26,8 +26,9 @@ namespace Rnn.Gen.Training;
 /// A trainer keeps the position of its run (epochs and batches done, the shuffling generator, the metrics so far).
 /// <see cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> trains from that position
 /// until <see cref="TrainerOptions.Epochs"/> epochs are done, so a call after a cancellation, or after
-/// <see cref="LoadCheckpoint(string)"/> on a new trainer, continues the run. After setup, training allocates nothing
-/// per batch. A trainer is not thread-safe.
+/// <see cref="LoadCheckpoint(string)"/> on a new trainer, continues the run. After setup (and, when training in
+/// parallel, after the first batch has started the worker threads), training allocates nothing per batch. A trainer is
+/// not thread-safe: call it from one thread at a time.
 /// </para>
 /// <para>
 /// A stateful model (<c>[RnnModel(..., Stateful = true)]</c>, Keras's <c>stateful=True</c>) sees the samples as
@@ -35,6 +36,27 @@ namespace Rnn.Gen.Training;
 /// in order; each epoch starts with <see cref="IRnnModel.ResetState"/>. Its carried state
 /// (<see cref="IRnnModel.CarriedState"/>) goes into checkpoints, so a run resumes exactly mid-series.
 /// </para>
+/// <para>
+/// Data-parallel training over the cores: set <see cref="TrainerOptions.Parallelism"/> to the number of shards to cut
+/// each batch into and <see cref="TrainerOptions.ReplicaFactory"/> to create the models that train them beside the
+/// trained one. The shards run on the calling thread and on worker threads that the trainer starts at its first
+/// parallel batch and keeps; the shard gradients are summed in a fixed order, so a run's result depends on the number
+/// of shards, never on the threads or the timing. Metrics, validation, early stopping, schedules, teacher forcing,
+/// padded samples, dropout and noise, checkpoints with exact resume, cancellation and progress all work the same;
+/// stateful models are refused. Dispose the trainer to end its worker threads (an undisposed one ends them when it is
+/// collected; with <c>Parallelism = 1</c> there are none).
+/// </para>
+/// <code>
+/// var model = new Forecaster();
+/// model.Initialize(seed: 1);
+/// using var trainer = new Trainer(model, new Adam(1e-3f), MseLoss.Instance, new TrainerOptions
+/// {
+///     Epochs = 50, BatchSize = 32, Seed = 1,
+///     Parallelism = 2,                          // two shards per batch: this model and one replica, on two cores
+///     ReplicaFactory = () => new Forecaster(),  // the replica: parameters copied from the model at every batch
+/// });
+/// trainer.Fit(training);
+/// </code>
 /// </remarks>
 public sealed partial class Trainer
 {
@@ -42,9 +64,7 @@ public sealed partial class Trainer
     private readonly IOptimizer _optimizer;
     private readonly ILoss _loss;
     private readonly TrainerOptions _options;
-    private readonly float[] _output;
-    private readonly float[] _outputGradient;
-    private readonly float[] _teacher; // teacher forcing: the targets as the decoder's inputs
+    private readonly Shard[] _shards; // [0]: the trained model; [k]: replica k (TrainerOptions.Parallelism)
     private readonly List<EpochMetrics> _history = new();
 
     // The position of the run: everything a checkpoint saves besides the model and the optimizer.
@@ -68,7 +88,11 @@ public sealed partial class Trainer
     /// <param name="optimizer">The optimizer, serving this model's parameters only.</param>
     /// <param name="loss">The loss, for example <see cref="MseLoss.Instance"/>.</param>
     /// <param name="options">Epochs, batch size and the rest; the defaults of <see cref="TrainerOptions"/> when null.</param>
-    /// <exception cref="ArgumentException">The model's parameter buffers do not match its <see cref="IRnnModel.ParameterCount"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// The model's parameter buffers do not match its <see cref="IRnnModel.ParameterCount"/>; the schedule belongs to
+    /// another optimizer; or <see cref="TrainerOptions.Parallelism"/> is above 1 and <see cref="TrainerOptions.ReplicaFactory"/>
+    /// is missing or returns something other than a new instance of the model's class, or the model is stateful.
+    /// </exception>
     public Trainer(IRnnModel model, IOptimizer optimizer, ILoss loss, TrainerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -90,9 +114,9 @@ public sealed partial class Trainer
         _optimizer = optimizer;
         _loss = loss;
         _options = options ?? new TrainerOptions();
-        _output = new float[model.OutputSteps * model.OutputSize];
-        _outputGradient = new float[_output.Length];
-        _teacher = new float[_output.Length];
+        _shards = CreateShards(model, _options);
+        _job = new ShardJob(this);
+        ShardThreads = Math.Min(_shards.Length, Environment.ProcessorCount);
     }
 
     /// <summary>The model being trained.</summary>
@@ -145,9 +169,11 @@ public sealed partial class Trainer
     /// Early stopping watches a validation metric without a validation set, or an accuracy with a loss that does not
     /// take class indices; or the run's state (from a checkpoint or an earlier call) belongs to other data or settings.
     /// </exception>
+    /// <exception cref="ObjectDisposedException">The trainer has been disposed.</exception>
     public TrainingResult Fit(Dataset training, Dataset? validation, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(training);
         CheckDataset(training, nameof(training));
         if (validation is not null)
@@ -312,12 +338,18 @@ public sealed partial class Trainer
     /// One optimizer step on the samples <paramref name="sampleIndices"/> of <paramref name="data"/>, gradients averaged
     /// over them, with the options' clipping and non-finite check. Independent of the run's position (it is not
     /// counted as a step of <see cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/>);
-    /// allocates nothing.
+    /// allocates nothing (with <see cref="TrainerOptions.Parallelism"/> above 1, after the first call, which starts the
+    /// worker threads, and apart from growing a buffer for a batch larger than any before). The batch is split into
+    /// shards as in <see cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/>; an exception
+    /// of a shard (a loss that throws, say) is rethrown here once every shard has stopped, and the parameters are then
+    /// unchanged.
     /// </summary>
     /// <exception cref="ArgumentException">The dataset does not fit the model and the loss, or <paramref name="sampleIndices"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside the dataset.</exception>
+    /// <exception cref="ObjectDisposedException">The trainer has been disposed.</exception>
     public BatchResult TrainOnBatch(Dataset data, ReadOnlySpan<int> sampleIndices)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(data);
         CheckDataset(data, nameof(data), checkClassIndices: false);
         if (sampleIndices.IsEmpty)
@@ -329,9 +361,15 @@ public sealed partial class Trainer
     }
 
     /// <summary>The mean sample loss (and accuracy, for class indices) of the model's inference (<see cref="IRnnModel.Predict(ReadOnlySpan{float}, Span{float})"/>) on <paramref name="data"/>.</summary>
+    /// <remarks>
+    /// With <see cref="TrainerOptions.Parallelism"/> above 1 the samples are split over the model and its replicas like a
+    /// batch; the per-sample losses are summed in sample order, so the result is the same as with one model.
+    /// </remarks>
     /// <exception cref="ArgumentException">The dataset does not fit the model and the loss.</exception>
+    /// <exception cref="ObjectDisposedException">The trainer has been disposed.</exception>
     public Evaluation Evaluate(Dataset data)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(data);
         CheckDataset(data, nameof(data));
         return EvaluateCore(data);
@@ -340,31 +378,23 @@ public sealed partial class Trainer
     private BatchResult TrainBatch(Dataset data, ReadOnlySpan<int> indices)
     {
         IRnnModel model = _model;
-        bool classes = data.TargetKind == TargetKind.ClassIndices;
         float scale = (float)(1.0 / indices.Length);
-        double lossSum = 0;
-        int correct = 0;
-        model.ZeroGradients();
-        long positions = 0;
-        foreach (int index in indices)
+        double lossSum;
+        int correct;
+        long positions;
+        if (_shards.Length == 1)
         {
-            int length = data.Length(index);
-            if (_options.TeacherForcing)
-            {
-                model.ForwardTeacherForced(data.Input(index), TeacherRows(data, index), _output, length);
-            }
-            else
-            {
-                model.Forward(data.Input(index), _output, length);
-            }
-
-            float loss = SampleLoss(data, index, length, classes, ref correct, ref positions);
-
-            lossSum += loss;
-
-            // The batch loss is the mean of the sample losses: each sample contributes 1/B of its gradient.
-            TensorPrimitives.Multiply(_outputGradient, scale, _outputGradient);
-            model.Backward(_outputGradient);
+            Shard shard = _shards[0];
+            shard.Clear();
+            model.ZeroGradients();
+            TrainSamples(shard, data, indices, scale, Span<float>.Empty);
+            lossSum = shard.LossSum;
+            correct = (int)shard.Correct;
+            positions = shard.Positions;
+        }
+        else
+        {
+            (lossSum, correct, positions) = TrainShards(data, indices, scale);
         }
 
         // The layers' declared L1/L2 penalties, once per step on the averaged gradients (0 when none is declared).
@@ -408,8 +438,44 @@ public sealed partial class Trainer
         return new BatchResult(meanLoss, norm, skipped, correct);
     }
 
+    /// <summary>
+    /// Forward, loss and Backward of the samples <paramref name="indices"/> in <paramref name="shard"/>'s model, in order:
+    /// the gradients add into its <see cref="IRnnModel.Gradients"/>, each sample's scaled by <paramref name="scale"/>;
+    /// the loss, correct outputs and positions add into the shard's totals, and each sample's loss is also written to
+    /// <paramref name="losses"/> when it is not empty.
+    /// </summary>
+    private void TrainSamples(Shard shard, Dataset data, ReadOnlySpan<int> indices, float scale, Span<float> losses)
+    {
+        IRnnModel model = shard.Model;
+        bool classes = data.TargetKind == TargetKind.ClassIndices;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int index = indices[i];
+            int length = data.Length(index);
+            if (_options.TeacherForcing)
+            {
+                model.ForwardTeacherForced(data.Input(index), TeacherRows(shard, data, index), shard.Output, length);
+            }
+            else
+            {
+                model.Forward(data.Input(index), shard.Output, length);
+            }
+
+            float loss = SampleLoss(shard, data, index, length, classes);
+            shard.LossSum += loss;
+            if (!losses.IsEmpty)
+            {
+                losses[i] = loss;
+            }
+
+            // The batch loss is the mean of the sample losses: each sample contributes 1/B of its gradient.
+            TensorPrimitives.Multiply(shard.OutputGradient, scale, shard.OutputGradient);
+            model.Backward(shard.OutputGradient);
+        }
+    }
+
     /// <summary>The targets of sample <paramref name="index"/> as decoder inputs: the values, or one-hot rows of the classes.</summary>
-    private ReadOnlySpan<float> TeacherRows(Dataset data, int index)
+    private ReadOnlySpan<float> TeacherRows(Shard shard, Dataset data, int index)
     {
         if (data.TargetKind == TargetKind.Values)
         {
@@ -418,35 +484,39 @@ public sealed partial class Trainer
 
         int outputSize = _model.OutputSize;
         ReadOnlySpan<int> classes = data.ClassIndices(index);
-        Array.Clear(_teacher);
+        float[] teacher = shard.Teacher;
+        Array.Clear(teacher);
         for (int step = 0; step < classes.Length; step++)
         {
-            _teacher[(step * outputSize) + classes[step]] = 1f;
+            teacher[(step * outputSize) + classes[step]] = 1f;
         }
 
-        return _teacher;
+        return teacher;
     }
 
     /// <summary>
-    /// The loss of sample <paramref name="index"/> on the model's output (in <c>_output</c>), its gradient in
-    /// <c>_outputGradient</c>. For a padded sample whose targets follow the input steps, only the valid steps count: the
-    /// loss sees them alone (so its mean is over them) and the padded steps get no gradient.
+    /// The loss of sample <paramref name="index"/> on the output of <paramref name="shard"/>'s model (in its
+    /// <see cref="Shard.Output"/>), its gradient in <see cref="Shard.OutputGradient"/>; the positions and correct
+    /// outputs add into the shard's totals. For a padded sample whose targets follow the input steps, only the valid
+    /// steps count: the loss sees them alone (so its mean is over them) and the padded steps get no gradient.
     /// </summary>
-    private float SampleLoss(Dataset data, int index, int length, bool classes, ref int correct, ref long positions)
+    private float SampleLoss(Shard shard, Dataset data, int index, int length, bool classes)
     {
         int outputSize = _model.OutputSize;
         int steps = _model.OutputSteps > 1 && _model.OutputSteps == data.Steps ? length : _model.OutputSteps;
         int valid = steps * outputSize;
-        _outputGradient.AsSpan(valid).Clear();
-        positions += steps;
+        Span<float> output = shard.Output.AsSpan(0, valid);
+        Span<float> gradient = shard.OutputGradient.AsSpan(0, valid);
+        shard.OutputGradient.AsSpan(valid).Clear();
+        shard.Positions += steps;
         if (classes)
         {
             ReadOnlySpan<int> target = data.ClassIndices(index)[..steps];
-            correct += CountCorrect(_output.AsSpan(0, valid), target, outputSize);
-            return _loss.Compute(_output.AsSpan(0, valid), target, _outputGradient.AsSpan(0, valid));
+            shard.Correct += CountCorrect(output, target, outputSize);
+            return _loss.Compute(output, target, gradient);
         }
 
-        return _loss.Compute(_output.AsSpan(0, valid), data.Target(index)[..valid], _outputGradient.AsSpan(0, valid));
+        return _loss.Compute(output, data.Target(index)[..valid], gradient);
     }
 
     // ClipByGlobalNorm returns +∞ both for an infinite gradient and for finite gradients whose norm exceeds float's
@@ -477,21 +547,44 @@ public sealed partial class Trainer
     private Evaluation EvaluateCore(Dataset data)
     {
         bool classes = data.TargetKind == TargetKind.ClassIndices;
-        double lossSum = 0;
-        long correct = 0;
-        long positions = 0;
-        int sampleCorrect = 0;
-        for (int i = 0; i < data.Count; i++)
+        double lossSum;
+        long correct;
+        long positions;
+        if (_shards.Length == 1)
         {
-            int length = data.Length(i);
-            _model.Predict(data.Input(i), _output, length);
-            sampleCorrect = 0;
-            lossSum += SampleLoss(data, i, length, classes, ref sampleCorrect, ref positions);
-            correct += sampleCorrect;
+            Shard shard = _shards[0];
+            shard.Clear();
+            EvaluateSamples(shard, data, 0, data.Count, Span<float>.Empty);
+            (lossSum, correct, positions) = (shard.LossSum, shard.Correct, shard.Positions);
+        }
+        else
+        {
+            (lossSum, correct, positions) = EvaluateShards(data);
         }
 
         double? accuracy = classes ? (double)correct / positions : null;
         return new Evaluation(lossSum / data.Count, accuracy);
+    }
+
+    /// <summary>
+    /// Inference and loss of samples <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> − 1
+    /// in <paramref name="shard"/>'s model, into the shard's totals (and each loss into <paramref name="losses"/>, indexed
+    /// from <paramref name="start"/>, when it is not empty).
+    /// </summary>
+    private void EvaluateSamples(Shard shard, Dataset data, int start, int count, Span<float> losses)
+    {
+        bool classes = data.TargetKind == TargetKind.ClassIndices;
+        for (int i = start; i < start + count; i++)
+        {
+            int length = data.Length(i);
+            shard.Model.Predict(data.Input(i), shard.Output, length);
+            float loss = SampleLoss(shard, data, i, length, classes);
+            shard.LossSum += loss;
+            if (!losses.IsEmpty)
+            {
+                losses[i - start] = loss;
+            }
+        }
     }
 
     /// <summary>Output steps whose largest output (the first on ties, as <c>torch.argmax</c>) is the target class.</summary>

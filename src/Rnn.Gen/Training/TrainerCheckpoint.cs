@@ -15,6 +15,7 @@ namespace Rnn.Gen.Training;
 //
 // Tensors                                   Metadata (strings; numbers round-trip exactly)
 //   model.<parameter name>  F32 (layout)      format, version, model.type, loss, model.training_random
+//                                             run.parallelism, replica.<k>.training_random (data-parallel runs only)
 //   optimizer.<buffer>      F32 [P]           optimizer.kind, .step_count, .learning_rate
 //                                             schedule.kind, .step_count, .base_learning_rate, .learning_rate, .value.<name>
 //   early_stopping.best_weights F32 [P]       early_stopping.best, .best_epoch, .wait
@@ -54,6 +55,9 @@ public sealed partial class Trainer
     /// optimizer's state and the run's position, so that the next
     /// <see cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, System.Threading.CancellationToken)"/>, given the
     /// same data, continues exactly as the saved run would have. Either everything is restored or nothing is.
+    /// A data-parallel run (<see cref="TrainerOptions.Parallelism"/>) continues exactly with the same parallelism (the
+    /// checkpoint holds its replicas' dropout and noise generators); another parallelism continues the run from the
+    /// same position, the same training up to float rounding.
     /// </summary>
     /// <exception cref="InvalidDataException">
     /// The file is not a valid checkpoint, or it does not match this trainer (the model's parameter layout, the
@@ -148,6 +152,24 @@ public sealed partial class Trainer
         metadata["run.finished"] = _finished?.ToString() ?? "";
         metadata["run.batch_size"] = Format(_options.BatchSize);
         metadata["run.shuffle"] = _options.Shuffle ? "true" : "false";
+
+        // Data-parallel runs: the replicas' dropout and noise generators, once seeded (absent keys keep single-model
+        // checkpoints as they were). Their parameters are the model's: every batch copies them.
+        if (_shards.Length > 1)
+        {
+            metadata["run.parallelism"] = Format(_shards.Length);
+            if (_replicaRandomsSeeded)
+            {
+                for (int k = 1; k < _shards.Length; k++)
+                {
+                    if (_shards[k].Model.TrainingRandom is { } replicaRandom)
+                    {
+                        metadata[$"replica.{k}.training_random"] = FormatState(replicaRandom.State);
+                    }
+                }
+            }
+        }
+
         metadata["epoch.loss_sum"] = Format(_epoch.LossSum);
         metadata["epoch.samples"] = Format(_epoch.Samples);
         metadata["epoch.correct"] = Format(_epoch.Correct);
@@ -225,6 +247,12 @@ public sealed partial class Trainer
     {
         /// <summary>A stateful model's carried state; null for other models.</summary>
         public float[]? CarriedState { get; init; }
+
+        /// <summary>
+        /// The training generators of replicas 1 … Parallelism − 1, when the checkpoint's run had this trainer's
+        /// parallelism and had seeded them; null otherwise (they are then seeded from the model's at the next batch).
+        /// </summary>
+        public (uint, uint, uint, uint)[]? ReplicaRandoms { get; init; }
     }
 
     private Checkpoint Parse(SafeTensorsFile file)
@@ -488,9 +516,27 @@ public sealed partial class Trainer
             throw new InvalidDataException("The checkpoint was written without a learning-rate schedule; this trainer has one.");
         }
 
+        // Data parallelism: another number of shards continues the run (the same training up to float rounding), but
+        // only the same number continues it exactly, with the replicas' generators where they were.
+        int parallelism = reader.Has("run.parallelism") ? reader.Int32("run.parallelism") : 1;
+        if (parallelism < 1)
+        {
+            throw new InvalidDataException($"The checkpoint's 'run.parallelism' is {parallelism}; expected 1 or more.");
+        }
+
+        (uint, uint, uint, uint)[]? replicaRandoms = null;
+        if (parallelism == _shards.Length && parallelism > 1 && _model.TrainingRandom is not null && reader.Has("replica.1.training_random"))
+        {
+            replicaRandoms = new (uint, uint, uint, uint)[parallelism - 1];
+            for (int k = 1; k < parallelism; k++)
+            {
+                replicaRandoms[k - 1] = reader.RandomState($"replica.{k}.training_random");
+            }
+        }
+
         List<EpochMetrics> history = ParseHistory(file, reader, epochsCompleted);
         return new Checkpoint(parameters, trainingRandom, optimizer, schedule, epochsCompleted, batchesDone, steps, skippedSteps, finished, epoch,
-            sampler, data, early, history) { CarriedState = carriedState };
+            sampler, data, early, history) { CarriedState = carriedState, ReplicaRandoms = replicaRandoms };
     }
 
     private static List<EpochMetrics> ParseHistory(SafeTensorsFile file, MetadataReader reader, int epochs)
@@ -565,6 +611,17 @@ public sealed partial class Trainer
         }
 
         checkpoint.CarriedState?.CopyTo(_model.CarriedState);
+
+        // The replicas' parameters follow the model's at the next batch; their generators come from the checkpoint,
+        // or are seeded from the model's restored one as in a run that had not trained in parallel yet.
+        _replicaRandomsSeeded = checkpoint.ReplicaRandoms is not null;
+        if (checkpoint.ReplicaRandoms is { } replicaRandoms)
+        {
+            for (int k = 1; k < _shards.Length; k++)
+            {
+                _shards[k].Model.TrainingRandom!.SetState(replicaRandoms[k - 1]);
+            }
+        }
 
         _epochsCompleted = checkpoint.EpochsCompleted;
         _batchesDone = checkpoint.BatchesDone;

@@ -23,7 +23,7 @@ public enum NonFiniteGradientPolicy
     Stop,
 }
 
-/// <summary>Settings of a <see cref="Trainer"/>. Defaults: 10 epochs, batches of 32, shuffled, seed 0, no validation.</summary>
+/// <summary>Settings of a <see cref="Trainer"/>. Defaults: 10 epochs, batches of 32, shuffled, seed 0, no validation, one thread (<see cref="Parallelism"/> 1).</summary>
 public sealed class TrainerOptions
 {
     private int _epochs = 10;
@@ -33,6 +33,7 @@ public sealed class TrainerOptions
     private float? _clipValue;
     private int _checkpointEveryEpochs = 1;
     private int _checkpointEveryBatches;
+    private int _parallelism = 1;
 
     /// <summary>Total number of epochs of the run, at least one; a resumed run trains until it has done this many.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
@@ -150,6 +151,59 @@ public sealed class TrainerOptions
             _checkpointEveryBatches = value;
         }
     }
+
+    /// <summary>
+    /// Data-parallel training: the number of shards each batch is split into, and of model instances that train them
+    /// at the same time (the trained model and <c>Parallelism − 1</c> replicas from <see cref="ReplicaFactory"/>). 1
+    /// (the default) trains every sample on the calling thread in the trained model, as without this setting.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A batch of <c>B</c> samples, in the sampler's order, is cut into <c>Parallelism</c> contiguous shards (the first
+    /// <c>B mod Parallelism</c> one sample longer). Shard 0 runs in the trained model, shard <c>k</c> in replica
+    /// <c>k</c>: each starts from the trained model's parameters, zeroes its gradients and accumulates its samples'
+    /// gradients (each scaled by <c>1/B</c>) in order. The shard gradients are then added into the trained model's
+    /// <see cref="IRnnModel.Gradients"/> in shard order (shard 0 + shard 1 + …), and the step goes on as before:
+    /// penalties, the non-finite check, clipping and the optimizer, on the trained model alone.
+    /// </para>
+    /// <para>
+    /// The result depends on this number and on nothing else: not on the number of cores or threads, nor on timing. The
+    /// same seed and settings give bit-identical parameters on any machine, and a resumed run continues exactly.
+    /// Another value sums the same gradients in another order, so it gives the same training up to float rounding, not
+    /// bit for bit; pick a constant (for example the cores of the machine you train on) rather than
+    /// <see cref="Environment.ProcessorCount"/> where runs must repeat exactly elsewhere. The shards run on the calling
+    /// thread and on up to <c>Parallelism − 1</c> worker threads, no more threads in all than
+    /// <see cref="Environment.ProcessorCount"/>; with fewer threads than shards a thread runs several, with the same
+    /// result. Values above the batch size leave shards empty. The losses and metrics are summed sample by sample in
+    /// batch order, so (without dropout or noise) they are exactly those a single model reports on the same
+    /// parameters; evaluation (validation included) is split the same way and gives identical results.
+    /// </para>
+    /// <para>
+    /// Training randomness (dropout masks, Gaussian noise) is drawn per shard: shard 0 from the trained model's
+    /// <see cref="IRnnModel.TrainingRandom"/>, shard <c>k</c> from replica <c>k</c>'s, which the trainer seeds from the
+    /// trained model's generator (its state when the trainer first trains in parallel, and shard number) and saves in
+    /// checkpoints. The masks are as random as a single model's, but not the same draws.
+    /// </para>
+    /// <para>
+    /// Not for stateful models (<c>[RnnModel(..., Stateful = true)]</c>): they carry their state from one window to the
+    /// next in one model, so the <see cref="Trainer"/> refuses them with a value above 1. The loss is called from
+    /// several threads at once; the library's losses are safe for that, a custom one must be too.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
+    public int Parallelism
+    {
+        get => _parallelism;
+        init => _parallelism = Positive(value, nameof(Parallelism));
+    }
+
+    /// <summary>
+    /// Creates the replicas that <see cref="Parallelism"/> above 1 needs: called <c>Parallelism − 1</c> times when the
+    /// <see cref="Trainer"/> is constructed, each call returning a new instance of the trained model's class (typically
+    /// <c>() =&gt; new MyModel()</c>). Their parameters need no initialization: every batch copies the trained model's
+    /// parameters into them. Unused when <see cref="Parallelism"/> is 1.
+    /// </summary>
+    public Func<IRnnModel>? ReplicaFactory { get; init; }
 
     private static int Positive(int value, string name)
     {
