@@ -47,6 +47,10 @@ public static class Profile
         Streaming(new LstmStream_IH_H64_Dense(), "(a) LSTM I=64 H=64 + Dense");
         Streaming(new LstmStream_IH_H128_Dense(), "(a) LSTM I=128 H=128 + Dense");
         Streaming(new GruStream_I1_H8_Dense(), "(a) GRU I=1 H=8 + Dense");
+        Streaming(new GruStream_IH_H8_Dense(), "(a) GRU I=8 H=8 + Dense");
+        Streaming(new GruStream_IH_H8(), "(a) GRU I=8 H=8");
+        Streaming(new LstmStream_IH_H8_Dense(), "(a) LSTM I=8 H=8 + Dense");
+        Streaming(new GruStream_I1_H16_Dense(), "(a) GRU I=1 H=16 + Dense");
         Streaming(new GruStream_IH_H32_Dense(), "(a) GRU I=32 H=32 + Dense");
     }
 
