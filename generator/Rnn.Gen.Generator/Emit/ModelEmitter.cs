@@ -156,9 +156,9 @@ internal static class ModelEmitter
     private static void EmitParameterMembers(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
     {
         w.Line();
+        w.Summary("All parameters in one flat buffer, laid out as <see cref=\"ParameterLayout\"/> says (PyTorch's state_dict order and shapes).");
         if (StreamsOnPackedWeights(plan))
         {
-            w.Summary("All parameters in one flat buffer, laid out as <see cref=\"ParameterLayout\"/> says (PyTorch's state_dict order and shapes).");
             w.Line("/// <remarks>");
             w.Line("/// Predict and Forward read the parameters at every call. <see cref=\"Step\"/> reads a packed copy of the recurrent weights,");
             w.Line("/// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the");
@@ -175,7 +175,6 @@ internal static class ModelEmitter
         }
         else
         {
-            w.Summary("All parameters in one flat buffer, laid out as <see cref=\"ParameterLayout\"/> says (PyTorch's state_dict order and shapes).");
             w.Line($"public {Span} Parameters => _parameters;");
         }
         w.Line();

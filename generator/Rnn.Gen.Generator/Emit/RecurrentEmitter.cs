@@ -102,7 +102,6 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>A region of the current direction's packed weights.</summary>
     protected string Packed(string region) => CodeWriter.Slice("packed", Dir.Packed[region]);
 
-
     /// <summary>The local spans the cell's backward step uses, declared before the loop.</summary>
     protected abstract void EmitBackwardLocals(CodeWriter w);
 
