@@ -78,7 +78,8 @@ public static class Program
         {
             Console.WriteLine($"  {name}: {bytes:F1} B per call");
         }
-        Console.WriteLine($"FMA peak on one core: AVX2 {machine.Avx2FmaGflops:F1} GFLOP/s, AVX-512 {machine.Avx512FmaGflops:F1} GFLOP/s; load {machine.LoadBefore}");
+        Console.WriteLine($"FMA peak on one core: AVX2 {machine.Avx2FmaGflops:F1} GFLOP/s, AVX-512 {machine.Avx512FmaGflops:F1} GFLOP/s "
+            + $"(fractions use the {machine.KernelPeakName} figure, the kernels' width); load {machine.LoadBefore}");
 
         Job job = (jobName switch
         {

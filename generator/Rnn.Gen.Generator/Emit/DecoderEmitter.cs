@@ -189,7 +189,7 @@ internal static class DecoderEmitter
                 {
                     w.Line($"{Span} dDecoderInput = {CodeWriter.Slice("work", plan.DecoderInputGradient)};");
                     w.Line("dDecoderInput.Clear();");
-                    w.Line($"{layer.BackwardMethod}({CodeWriter.Slice("cache", plan.DecoderInput)}, inputGradient.IsEmpty ? default : dDecoderInput);");
+                    w.Line($"{layer.BackwardMethod}(cache, work, length, {CodeWriter.Slice("cache", plan.DecoderInput)}, inputGradient.IsEmpty ? default : dDecoderInput);");
                     w.Line("// The input was given at every decoder step: its gradient is the sum over the steps (fed-back values are constants).");
                     using (w.Block("if (!inputGradient.IsEmpty)"))
                     {
@@ -200,7 +200,7 @@ internal static class DecoderEmitter
                 else
                 {
                     w.Line("// Fed-back values are constants: no gradient goes to the decoder's input.");
-                    w.Line($"{layer.BackwardMethod}({CodeWriter.Slice("cache", plan.DecoderInput)}, default);");
+                    w.Line($"{layer.BackwardMethod}(cache, work, length, {CodeWriter.Slice("cache", plan.DecoderInput)}, default);");
                 }
             }
             else

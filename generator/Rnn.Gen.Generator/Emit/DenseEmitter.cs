@@ -36,16 +36,10 @@ internal sealed class DenseEmitter : LayerEmitter
 
         w.Line();
         w.Summary($"Backward for {Description}: adds the parameter gradients and, when <paramref name=\"dx\"/> is not empty, writes dL/dx.");
-        using (w.Block($"private void {BackwardMethod}({ReadOnlySpan} xs, {Span} dx)"))
+        using (w.Block($"private void {BackwardMethod}({BackwardParameters})"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
             w.Line($"{Span} g = _gradients;");
-            w.Line($"{ReadOnlySpan} cache = _cache;");
-            w.Line($"{Span} work = _work;");
-            if (Layer.SequenceIn && !Layer.InDecoder)
-            {
-                w.Line("int length = _length; // the valid steps of the last Forward");
-            }
 
             EmitInputDropoutBackwardStart(w);
             w.Line($"{Span} dz = {CodeWriter.Slice("work", Layer.OutputGradient)}.Slice(0, {Positions} * {H}); // dL/dy on entry, dL/d(W x + b) after the activation's derivative");

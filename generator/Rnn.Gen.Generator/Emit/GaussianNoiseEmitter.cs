@@ -17,9 +17,8 @@ internal sealed class GaussianNoiseEmitter : LayerEmitter
     public override void EmitMethods(CodeWriter w)
     {
         w.Summary($"Backward for {Description}: the noise is added, so dL/dx = dL/dy.");
-        using (w.Block($"private void {BackwardMethod}({ReadOnlySpan} xs, {Span} dx)"))
+        using (w.Block($"private void {BackwardMethod}({BackwardParameters})"))
         {
-            w.Line($"{Span} work = _work;");
             w.Line($"if (!dx.IsEmpty) {CodeWriter.Slice("work", Layer.OutputGradient)}.CopyTo(dx);");
         }
     }

@@ -58,11 +58,19 @@ internal sealed class GruEmitter : RecurrentEmitter
         return "dGh";
     }
 
-    protected override void EmitSequenceStep(CodeWriter w, string hRecurrent)
+    protected override string ProductTarget => "gatesHidden";
+
+    protected override (string Buffer, Region Region, long RowStep) ProductRows => ("scratch", Dir.Scratch["gatesHidden"], 0);
+
+    protected override string HiddenGradientRegion => "dGatesHidden";
+
+    protected override void EmitBeforeProduct(CodeWriter w)
     {
-        w.Line($"{Span} gatesHidden = {CodeWriter.Slice("scratch", Dir.Scratch["gatesHidden"])};");
         w.Line($"{Param("bias_hh")}.CopyTo(gatesHidden);");
-        w.Line($"{Kernels}.MultiplyAddPacked(whhT, {hRecurrent}, gatesHidden); // W_hh h_({Previous}) + b_hh");
+    }
+
+    protected override void EmitCellUpdate(CodeWriter w)
+    {
         w.Line($"{Cells}.GruCell({CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")}, gatesHidden, hPrev, {CodeWriter.SliceAt("cache", Dir.Cache["hn"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")});");
     }
 

@@ -35,6 +35,9 @@ internal abstract class LayerEmitter
     /// <summary>The name of the emitted backward method the model's Backward calls, e.g. <c>Lstm0Backward</c>.</summary>
     public string BackwardMethod => $"{Layer.Kind}{Layer.Index}Backward";
 
+    /// <summary>The parameters of every layer's backward method: the sample's cache and work areas and valid length, the layer's inputs, and dL/dx (empty for none).</summary>
+    public static string BackwardParameters => $"{ReadOnlySpan} cache, {Span} work, int length, {ReadOnlySpan} xs, {Span} dx";
+
     public static LayerEmitter Create(LayerPlan layer) => layer.Kind switch
     {
         LayerKind.Lstm => new LstmEmitter(layer),
@@ -128,6 +131,22 @@ internal abstract class LayerEmitter
         }
     }
 
+    /// <summary>
+    /// The batch path's forward pass of the layer (<c>ForwardBatch</c>): by default sample after sample, each slot's
+    /// training forward on its own cache block; recurrent layers run the slots in lockstep instead.
+    /// <paramref name="name"/> and <paramref name="source"/> declare the layer's input inside a slot.
+    /// </summary>
+    public virtual void EmitBatchForward(CodeWriter w, BatchLayout batch, string name, string source)
+    {
+        using (w.Block("for (int s = 0; s < batch; s++)"))
+        {
+            w.Line(batch.SlotCache());
+            w.Line("int length = _batch.Length(s);");
+            w.Line($"{ReadOnlySpan} {name} = {source};");
+            EmitTrainingForward(w, name);
+        }
+    }
+
     /// <summary>Inside the model's <c>PackWeights</c>: the layer's weights in the layouts its kernels read (nothing for most layers).</summary>
     public virtual void EmitPack(CodeWriter w)
     {
@@ -200,4 +219,35 @@ internal abstract class LayerEmitter
                 break;
         }
     }
+}
+
+/// <summary>
+/// The per-sample block sizes of a model's batch path: slot <c>s</c> of the batch keeps its cache, work and scratch at
+/// <c>s</c> times these sizes in the batch workspace's buffers (<c>caches</c>, <c>works</c>, <c>scratches</c> in the
+/// generated code).
+/// </summary>
+internal readonly struct BatchLayout
+{
+    public BatchLayout(long cache, long work, long scratch)
+    {
+        Cache = cache;
+        Work = work;
+        Scratch = scratch;
+    }
+
+    public long Cache { get; }
+
+    public long Work { get; }
+
+    public long Scratch { get; }
+
+    /// <summary>Declares <c>cache</c>, slot <paramref name="slot"/>'s cache block.</summary>
+    public string SlotCache(string slot = "s", bool readOnly = false) =>
+        $"global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<float> cache = caches.Slice({slot} * {Cache}, {Cache});";
+
+    /// <summary>Declares <c>work</c>, slot <paramref name="slot"/>'s backward work block.</summary>
+    public string SlotWork(string slot = "s") => $"global::System.Span<float> work = works.Slice({slot} * {Work}, {Work});";
+
+    /// <summary>Declares <c>scratch</c>, slot <paramref name="slot"/>'s one-step temporaries.</summary>
+    public string SlotScratch(string slot = "s") => $"global::System.Span<float> scratch = scratches.Slice({slot} * {Scratch}, {Scratch});";
 }

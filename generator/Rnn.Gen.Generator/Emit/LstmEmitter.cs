@@ -34,6 +34,10 @@ internal sealed class LstmEmitter : RecurrentEmitter
     {
         w.Line($"{Span} dc = {CodeWriter.Slice("work", Dir.Work["dc"])}; // dL/dc_t, carried back through time");
         w.Line($"{Span} dGatesAll = {CodeWriter.Slice("work", Dir.Work["dGates"])}; // dL/d(pre-activation) of every step, rows i, f, g, o");
+    }
+
+    protected override void EmitBackwardStart(CodeWriter w)
+    {
         if (Layer.Partner is { } decoder && !Layer.InDecoder)
         {
             w.Line($"{CodeWriter.Slice("work", decoder.Directions[0].Work["dc"])}.CopyTo(dc); // the final cell state's gradient, from the decoder's start");
@@ -54,11 +58,15 @@ internal sealed class LstmEmitter : RecurrentEmitter
         return "dGates";
     }
 
-    protected override void EmitSequenceStep(CodeWriter w, string hRecurrent)
+    protected override string ProductTarget => "gates";
+
+    protected override (string Buffer, Region Region, long RowStep) ProductRows => ("cache", Dir.Cache["gates"], G);
+
+    protected override string HiddenGradientRegion => "dGates";
+
+    protected override void EmitCellUpdate(CodeWriter w)
     {
         w.Line($"{ReadOnlySpan} cPrev = {IsFirst} ? {Initial("initialC")} : {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, Previous)};");
-        w.Line($"{Span} gates = {CodeWriter.SliceAt("cache", Dir.Cache["gates"], G, "t")};");
-        w.Line($"{Kernels}.MultiplyAddPacked(whhT, {hRecurrent}, gates); // + W_hh h_({Previous})");
         w.Line($"{Cells}.LstmCell(gates, cPrev, {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["tanhC"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")});");
     }
 

@@ -61,7 +61,8 @@ internal static class ModelEmitter
         w.Line("/// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.");
         w.Line("/// </remarks>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rnn.Gen\", \"" + typeof(ModelEmitter).Assembly.GetName().Version!.ToString(3) + "\")]");
-        using (w.Block($"partial class {spec.ClassName} : global::Rnn.Gen.IRnnModel"))
+        bool batchPath = BatchEmitter.Applies(plan);
+        using (w.Block($"partial class {spec.ClassName} : global::Rnn.Gen.IRnnModel{(batchPath ? ", global::Rnn.Gen.IRnnBatchModel" : string.Empty)}"))
         {
             EmitConstantsAndFields(w, plan, maxHidden);
             EmitParameterMembers(w, plan, layers);
@@ -69,6 +70,11 @@ internal static class ModelEmitter
             EmitForward(w, plan, layers);
             EmitPackWeights(w, plan, layers);
             EmitBackward(w, plan, layers);
+            if (batchPath)
+            {
+                BatchEmitter.EmitMembers(w, plan, layers);
+            }
+
             EmitStreaming(w, plan, recurrent, dense);
             if (spec.Decoder is { } decoder)
             {
@@ -144,6 +150,11 @@ internal static class ModelEmitter
         }
 
         w.Line("private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only");
+        if (BatchEmitter.Applies(plan))
+        {
+            BatchEmitter.EmitField(w, plan);
+        }
+
         w.Line("private bool _hasForward;");
         w.Line("private int _length; // the valid steps of the last Forward, for Backward");
         w.Line();
@@ -567,10 +578,10 @@ internal static class ModelEmitter
     /// What the next layer reads of <paramref name="layer"/>'s output: all of it, or for a unidirectional many-to-one
     /// recurrent layer the hidden state at the last valid step (<c>length - 1</c>).
     /// </summary>
-    private static string OutputView(LayerPlan layer, string span) => DynamicView(layer, layer.Output, layer.OutputView, span);
+    internal static string OutputView(LayerPlan layer, string span) => DynamicView(layer, layer.Output, layer.OutputView, span);
 
     /// <summary>The part of the layer's output gradient that the next layer writes; see <see cref="OutputView"/>.</summary>
-    private static string OutputGradientView(LayerPlan layer, string span) => DynamicView(layer, layer.OutputGradient, layer.OutputGradientView, span);
+    internal static string OutputGradientView(LayerPlan layer, string span) => DynamicView(layer, layer.OutputGradient, layer.OutputGradientView, span);
 
     private static string DynamicView(LayerPlan layer, Region whole, Region view, string span) =>
         view == whole ? CodeWriter.Slice(span, whole) : CodeWriter.SliceAt(span, whole, layer.OutputSize, "length - 1");
@@ -584,12 +595,12 @@ internal static class ModelEmitter
         if (below is null)
         {
             w.Line("inputGradient.Clear();");
-            w.Line($"{layer.BackwardMethod}({CodeWriter.Slice("cache", plan.InputCache)}, inputGradient);");
+            w.Line($"{layer.BackwardMethod}(cache, work, length, {CodeWriter.Slice("cache", plan.InputCache)}, inputGradient);");
         }
         else
         {
             w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
-            w.Line($"{layer.BackwardMethod}({OutputView(below, "cache")}, {OutputGradientView(below, "work")});");
+            w.Line($"{layer.BackwardMethod}(cache, work, length, {OutputView(below, "cache")}, {OutputGradientView(below, "work")});");
         }
     }
 

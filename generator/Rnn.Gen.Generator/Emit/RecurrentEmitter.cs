@@ -105,40 +105,71 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>The local spans the cell's backward step uses, declared before the loop.</summary>
     protected abstract void EmitBackwardLocals(CodeWriter w);
 
+    /// <summary>Before the backward loop, after the locals: what the cell carries back through time starts (LSTM: dc = 0).</summary>
+    protected virtual void EmitBackwardStart(CodeWriter w)
+    {
+    }
+
     /// <summary>
     /// Inside the backward loop, after <c>dh</c> holds dL/dh_t: the cell's local gradients and its input-side parameter
     /// gradients; returns the span that holds dL/d(W_hh h_(t-1) + b_hh) for the recurrent part.
     /// </summary>
     protected abstract string EmitBackwardStep(CodeWriter w);
 
+    /// <summary>The local that W_hh h_(t-1) of step t adds into: <c>gates</c> (LSTM), <c>gatesHidden</c> (GRU), <c>h</c> (Elman).</summary>
+    protected abstract string ProductTarget { get; }
+
+    /// <summary>Where <see cref="ProductTarget"/>'s row of step t lives: the buffer (<c>cache</c> or <c>scratch</c>), the region, and the distance between steps' rows (0 for one row reused).</summary>
+    protected abstract (string Buffer, Region Region, long RowStep) ProductRows { get; }
+
+    /// <summary>Inside the sequence loop, before the product: what the target starts from when not the pre-activation row (GRU: b_hh).</summary>
+    protected virtual void EmitBeforeProduct(CodeWriter w)
+    {
+    }
+
+    /// <summary>Inside the sequence loop, after W_hh h_(t-1) is in <see cref="ProductTarget"/>: the cell's update of step t into the cache (<c>hPrev</c> is declared).</summary>
+    protected abstract void EmitCellUpdate(CodeWriter w);
+
+    /// <summary>The work region whose row t holds dL/d(W_hh h_(t-1) + b_hh), what W_hh sends back to h_(t-1).</summary>
+    protected abstract string HiddenGradientRegion { get; }
+
+    /// <summary>Declares <see cref="ProductTarget"/> as its row of step t in <paramref name="cache"/> or <paramref name="scratch"/>.</summary>
+    private void EmitProductTarget(CodeWriter w, string cache = "cache", string scratch = "scratch")
+    {
+        (string buffer, Region region, long rowStep) = ProductRows;
+        string span = buffer == "cache" ? cache : scratch;
+        w.Line($"{Span} {ProductTarget} = {(rowStep > 0 ? CodeWriter.SliceAt(span, region, rowStep, "t") : CodeWriter.Slice(span, region))};");
+    }
+
     /// <summary>
     /// Inside the sequence loop, after the input side of step t is in its pre-activation row: W_hh h_(t-1) from the
     /// packed <c>whhT</c>, then the cell's update into the cache.
     /// </summary>
-    protected abstract void EmitSequenceStep(CodeWriter w, string hRecurrent);
+    private void EmitSequenceStep(CodeWriter w, string hRecurrent)
+    {
+        EmitProductTarget(w);
+        EmitBeforeProduct(w);
+        w.Line($"{Kernels}.MultiplyAddPacked(whhT, {hRecurrent}, {ProductTarget}); // {(ProductTarget == "gatesHidden" ? $"W_hh h_({Previous}) + b_hh" : $"+ W_hh h_({Previous})")}");
+        EmitCellUpdate(w);
+    }
 
     /// <summary>Whether dh is cleared before the recurrent part adds dL/dh_(t-1) (false when the cell sends some directly, as GRU).</summary>
     protected virtual bool ClearsHiddenGradient => true;
 
+    /// <summary>The method that adds a direction's parameter gradients (and dL/dx) once its loop has the gate gradients of every step.</summary>
+    protected string DirectionGradients => DirectionBackward + "Gradients";
+
     private void EmitBackwardMethod(CodeWriter w)
     {
         w.Summary($"Backward through time for {DirectionName}: adds the parameter gradients and, when <paramref name=\"dx\"/> is not empty, adds dL/dx for every step.");
-        using (w.Block($"private void {DirectionBackward}({ReadOnlySpan} xs, {Span} dx)"))
+        using (w.Block($"private void {DirectionBackward}({BackwardParameters})"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
-            w.Line($"{Span} g = _gradients;");
-            w.Line($"{ReadOnlySpan} cache = _cache;");
-            w.Line($"{Span} work = _work;");
-            if (!Layer.InDecoder)
-            {
-                w.Line("int length = _length; // the valid steps of the last Forward");
-            }
-
             w.Line($"{Span} dOut = {CodeWriter.Slice("work", Dir.Work["dH"])}; // dL/dh_t from {(Layer.Bidirectional ? "the merge" : "the layer above")}");
             w.Line($"{Span} dh = {CodeWriter.Slice("work", Dir.Work["dh"])}; // dL/dh_t, carried back through time");
             EmitBackwardLocals(w);
+            EmitBackwardStart(w);
             w.Line("dh.Clear();");
-            EmitInputDropoutBackwardStart(w);
             w.Line("// Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.");
             using (w.Block(BackwardLoop))
             {
@@ -152,6 +183,17 @@ internal abstract class RecurrentEmitter : LayerEmitter
                 EmitRecurrentBackward(w, gradient);
             }
 
+            w.Line($"{DirectionGradients}(cache, work, length, xs, dx);");
+        }
+
+        w.Line();
+        w.Summary($"After the loop of {DirectionName} (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.");
+        using (w.Block($"private void {DirectionGradients}({BackwardParameters})"))
+        {
+            w.Line($"{ReadOnlySpan} p = _parameters;");
+            w.Line($"{Span} g = _gradients;");
+            EmitBackwardLocals(w);
+            EmitInputDropoutBackwardStart(w);
             EmitParameterGradients(w);
             if (!Layer.Bidirectional)
             {
@@ -268,10 +310,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
             w.Line($"if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, {Literal(Layer.Spec.RecurrentDropout)}, _trainingRandom);");
         }
 
-        w.Line($"// The input side of every step at once, one matrix product: row t = {(Dir.Packed.ContainsKey("bias") ? "b_ih + b_hh" : "b_ih")} + W_ih x_t.");
-        w.Line($"{Span} pre = {CodeWriter.Slice("cache", Dir.Cache[PreActivationRegion])};");
-        w.Line($"for (int t = 0; t < {Len}; t++) {PreActivationBias}.CopyTo(pre.Slice(t * {G}, {G}));");
-        w.Line($"{Matrix}.MultiplyAdd({inputs}.Slice(0, {Len} * {In}), {Packed("wihT")}, pre.Slice(0, {Len} * {G}), {Len}, {In}, {G});");
+        EmitInputSide(w, inputs);
         w.Line($"{ReadOnlySpan} whhT = {Packed("whhT")};");
         using (w.Block(ForwardLoop))
         {
@@ -309,6 +348,165 @@ internal abstract class RecurrentEmitter : LayerEmitter
         {
             w.Line($"{CodeWriter.Slice("cache", Dir.Cache["h"])}.Slice(length * {H}).Clear(); // steps past the sample's length output zeros");
         }
+    }
+
+    /// <summary>
+    /// The batch path's forward pass of a (unidirectional, not stateful) recurrent layer: each slot's input side of every
+    /// step at once, as in <see cref="EmitTrainingForward"/>; then the recurrence in lockstep, where one matrix product
+    /// per step adds W_hh h_(t-1) into the rows of every running slot (the weights loaded once for the batch), and each
+    /// slot's cell update follows.
+    /// </summary>
+    public override void EmitBatchForward(CodeWriter w, BatchLayout batch, string name, string source)
+    {
+        w.Line($"// {Description}: the input side of each sample, then every step in lockstep over the running samples.");
+        using (w.Block("for (int s = 0; s < batch; s++)"))
+        {
+            w.Line(batch.SlotCache());
+            w.Line("int length = _batch.Length(s);");
+            w.Line($"{ReadOnlySpan} {name} = {source};");
+            string inputs = EmitInputDropout(w, name);
+            if (HasRecurrentDropout)
+            {
+                w.Line($"global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, {Literal(Layer.Spec.RecurrentDropout)}, _trainingRandom); // recurrent dropout, one mask per sequence");
+            }
+
+            EmitInputSide(w, inputs);
+        }
+
+        (string buffer, Region target, long rowStep) = ProductRows;
+        bool targetInScratch = buffer == "scratch";
+        long targetStride = targetInScratch ? batch.Scratch : batch.Cache;
+        string targetRows = $"{(targetInScratch ? "scratches" : "caches")}.Slice({target.Offset}{(rowStep > 0 ? $" + t * {rowStep}" : string.Empty)})";
+        string sourceRows = HasRecurrentDropout
+            ? $"caches.Slice({Dir.Cache["maskedHidden"].Offset} + t * {H})"
+            : $"caches.Slice({Dir.Cache["h"].Offset} + (t - 1) * {H})";
+        using (w.Block())
+        {
+            w.Line($"{ReadOnlySpan} whhT = {Packed("whhT")};");
+            using (w.Block("for (int t = 0; t < maxLength; t++)"))
+            {
+                w.Line("int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)");
+                if (targetInScratch || HasRecurrentDropout)
+                {
+                    using (w.Block("for (int s = 0; s < rows; s++)"))
+                    {
+                        w.Line(batch.SlotCache());
+                        if (targetInScratch)
+                        {
+                            w.Line(batch.SlotScratch());
+                            EmitProductTarget(w);
+                            EmitBeforeProduct(w);
+                        }
+
+                        if (HasRecurrentDropout)
+                        {
+                            w.Line($"{Kernels}.Multiply({PreviousHidden()}, {CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, {CodeWriter.SliceAt("cache", Dir.Cache["maskedHidden"], H, "t")}); // the h_(t - 1) W_hh sees, through the recurrent dropout mask");
+                        }
+                    }
+                }
+
+                w.Line($"if (t > 0) {Matrix}.MultiplyAddRows({sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {H}, {G}); // + W_hh h_(t - 1) of every running sample (zero at the first step)");
+                using (w.Block("for (int s = 0; s < rows; s++)"))
+                {
+                    w.Line(batch.SlotCache());
+                    if (targetInScratch)
+                    {
+                        w.Line(batch.SlotScratch());
+                    }
+
+                    w.Line($"{ReadOnlySpan} hPrev = {PreviousHidden()};");
+                    EmitProductTarget(w);
+                    EmitCellUpdate(w);
+                }
+            }
+        }
+
+        using (w.Block("for (int s = 0; s < batch; s++)"))
+        {
+            w.Line($"caches.Slice(s * {batch.Cache} + {Dir.Cache["h"].Offset}, {Dir.Cache["h"].Length}).Slice(_batch.Length(s) * {H}).Clear(); // steps past the sample's length output zeros");
+        }
+    }
+
+    /// <summary>
+    /// The batch path's backward pass of the layer: backward through time in lockstep (each running slot's cell
+    /// gradients, then one matrix product per step sends dL/dh_(t-1) of every running slot back through W_hh), then
+    /// each sample's parameter gradients in batch order, so they add up as sample after sample would.
+    /// <paramref name="gradientsCall"/> writes the declarations and the call of one sample's
+    /// <see cref="DirectionGradients"/> (slot <c>s</c> of batch sample <c>b</c>).
+    /// </summary>
+    public void EmitBatchBackward(CodeWriter w, BatchLayout batch, System.Action<CodeWriter, string> gradientsCall)
+    {
+        string dRecurrent = HasRecurrentDropout ? "dMaskedHidden" : "dh";
+        w.Line($"// {Description}: backward through time in lockstep over the running samples.");
+        using (w.Block("for (int s = 0; s < batch; s++)"))
+        {
+            w.Line(batch.SlotWork());
+            w.Line($"{CodeWriter.Slice("work", Dir.Work["dh"])}.Clear();");
+            using (w.Block())
+            {
+                EmitBackwardLocals(w);
+                EmitBackwardStart(w);
+            }
+        }
+
+        using (w.Block("for (int t = maxLength - 1; t >= 0; t--)"))
+        {
+            w.Line("int rows = _batch.Running(t);");
+            using (w.Block("for (int s = 0; s < rows; s++)"))
+            {
+                w.Line(batch.SlotCache(readOnly: true));
+                w.Line(batch.SlotWork());
+                w.Line($"{Span} dh = {CodeWriter.Slice("work", Dir.Work["dh"])};");
+                EmitBackwardLocals(w);
+                w.Line($"{Kernels}.Add({CodeWriter.SliceAt("work", Dir.Work["dH"], H, "t")}, dh);");
+                EmitBackwardStep(w);
+                if (ClearsHiddenGradient)
+                {
+                    w.Line("dh.Clear();");
+                }
+
+                if (HasRecurrentDropout)
+                {
+                    w.Line($"{CodeWriter.Slice("work", Dir.Work["dMaskedHidden"])}.Clear();");
+                }
+            }
+
+            string gradientRows = $"works.Slice({Dir.Work[HiddenGradientRegion].Offset} + t * {G})";
+            using (w.Block("if (t > 0)"))
+            {
+                w.Line($"{Matrix}.MultiplyAddRows({gradientRows}, {batch.Work}, {Param("weight_hh")}, works.Slice({Dir.Work[dRecurrent].Offset}), {batch.Work}, rows, {G}, {H}); // dL/dh_(t - 1) of every running sample, through W_hh");
+                if (HasRecurrentDropout)
+                {
+                    using (w.Block("for (int s = 0; s < rows; s++)"))
+                    {
+                        w.Line(batch.SlotCache(readOnly: true));
+                        w.Line(batch.SlotWork());
+                        w.Line($"{Span} dMasked = {CodeWriter.Slice("work", Dir.Work["dMaskedHidden"])};");
+                        w.Line($"{Kernels}.Multiply(dMasked, {CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, dMasked); // through the recurrent dropout mask");
+                        w.Line($"{Kernels}.Add(dMasked, {CodeWriter.Slice("work", Dir.Work["dh"])});");
+                    }
+                }
+            }
+        }
+
+        w.Line("// The parameter gradients, sample by sample in batch order.");
+        using (w.Block("for (int b = 0; b < batch; b++)"))
+        {
+            w.Line("int s = _batch.SlotOf(b);");
+            w.Line(batch.SlotCache(readOnly: true));
+            w.Line(batch.SlotWork());
+            w.Line("int length = _batch.Length(s);");
+            gradientsCall(w, DirectionGradients);
+        }
+    }
+
+    /// <summary>One direction's input side of every step at once, into its pre-activation rows.</summary>
+    private void EmitInputSide(CodeWriter w, string inputs)
+    {
+        w.Line($"// The input side of every step at once, one matrix product: row t = {(Dir.Packed.ContainsKey("bias") ? "b_ih + b_hh" : "b_ih")} + W_ih x_t.");
+        w.Line($"{Span} pre = {CodeWriter.Slice("cache", Dir.Cache[PreActivationRegion])};");
+        w.Line($"for (int t = 0; t < {Len}; t++) {PreActivationBias}.CopyTo(pre.Slice(t * {G}, {G}));");
+        w.Line($"{Matrix}.MultiplyAdd({inputs}.Slice(0, {Len} * {In}), {Packed("wihT")}, pre.Slice(0, {Len} * {G}), {Len}, {In}, {G});");
     }
 
     /// <summary>Inside <c>PackWeights</c>: every direction's W_ih and W_hh transposed, and the summed biases.</summary>
@@ -396,11 +594,8 @@ internal abstract class RecurrentEmitter : LayerEmitter
     {
         DirectionPlan forward = Layer.Directions[0], reverse = Layer.Directions[1];
         w.Summary($"Backward for {Description}: through the merge, then backward through time in each direction.");
-        using (w.Block($"private void {BackwardMethod}({ReadOnlySpan} xs, {Span} dx)"))
+        using (w.Block($"private void {BackwardMethod}({BackwardParameters})"))
         {
-            w.Line($"{ReadOnlySpan} cache = _cache;");
-            w.Line($"{Span} work = _work;");
-            w.Line("int length = _length;");
             w.Line($"{Span} dForward = {CodeWriter.Slice("work", forward.Work["dH"])};");
             w.Line($"{Span} dReverse = {CodeWriter.Slice("work", reverse.Work["dH"])};");
             if (!Layer.SequenceOut)
@@ -420,9 +615,9 @@ internal abstract class RecurrentEmitter : LayerEmitter
             }
 
             Dir = forward;
-            w.Line($"{DirectionBackward}(xs, dx);");
+            w.Line($"{DirectionBackward}(cache, work, length, xs, dx);");
             Dir = reverse;
-            w.Line($"{DirectionBackward}(xs, dx);");
+            w.Line($"{DirectionBackward}(cache, work, length, xs, dx);");
             Dir = forward;
             EmitInputDropoutBackwardEnd(w);
         }

@@ -52,11 +52,15 @@ internal sealed class SimpleRnnEmitter : RecurrentEmitter
         return "dPre";
     }
 
-    protected override void EmitSequenceStep(CodeWriter w, string hRecurrent)
+    protected override string ProductTarget => "h";
+
+    protected override (string Buffer, Region Region, long RowStep) ProductRows => ("cache", Dir.Cache["h"], H);
+
+    protected override string HiddenGradientRegion => "dPre";
+
+    protected override void EmitCellUpdate(CodeWriter w)
     {
-        w.Line($"{Span} h = {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")}; // holds b_ih + b_hh + W_ih x_t");
-        w.Line($"{Kernels}.MultiplyAddPacked(whhT, {hRecurrent}, h); // + W_hh h_({Previous})");
-        w.Line(ApplyActivation(Activation, "h"));
+        w.Line(ApplyActivation(Activation, "h") + " // h held b_ih + b_hh + W_ih x_t + W_hh h_(t - 1)");
     }
 
     protected override void EmitInferenceCall(CodeWriter w, string input, string state)

@@ -119,6 +119,65 @@ public static class MatrixKernels
     }
 
     /// <summary>
+    /// <c>c(i) += a(i) · b</c> for <paramref name="m"/> rows spread through memory: row <c>i</c> of the left matrix is
+    /// <c>a[i·aStride .. i·aStride + k)</c>, row <c>i</c> of the result <c>c[i·cStride .. i·cStride + n)</c>, and
+    /// <c>b</c> is a contiguous <c>[k, n]</c> matrix. With the rows the samples of a batch, each in its own block of a
+    /// batch buffer, this is one recurrent step of the whole batch at once: <c>a</c> the hidden states h_(t-1),
+    /// <c>b</c> the packed W_hhᵀ, <c>c</c> the gate rows of step t; each weight row is loaded once for all the samples
+    /// instead of once per sample.
+    /// </summary>
+    /// <remarks>Each element is the same chain of fused multiply-adds as
+    /// <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> and
+    /// <see cref="VectorKernels.MultiplyAddPacked(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> compute for that
+    /// row: a batch gives bit for bit what its samples give one by one. The spans may interleave (rows of a and of c in
+    /// the same sample blocks), but no element written may be one that is read.</remarks>
+    /// <param name="a">The left rows: row <c>i</c> starts at <c>i · <paramref name="aStride"/></c> and has <paramref name="k"/> elements.</param>
+    /// <param name="aStride">Elements from one left row to the next (at least <paramref name="k"/>, or 0 to use one row for every i).</param>
+    /// <param name="b">The right matrix, <c>[k, n]</c>.</param>
+    /// <param name="c">The rows added into: row <c>i</c> starts at <c>i · <paramref name="cStride"/></c> and has <paramref name="n"/> elements.</param>
+    /// <param name="cStride">Elements from one result row to the next, at least <paramref name="n"/>.</param>
+    /// <param name="m">The number of rows.</param>
+    /// <param name="k">The summed index: the columns of a row of a, the rows of <paramref name="b"/>.</param>
+    /// <param name="n">The columns of <paramref name="b"/> and of a row of c.</param>
+    public static void MultiplyAddRows(ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> b, Span<float> c, int cStride, int m, int k, int n) =>
+        MultiplyAddRows(a, aStride, b, c, cStride, m, k, n, Simd.Preferred);
+
+    /// <summary><see cref="MultiplyAddRows(ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int, int, int, int)"/> at a given vector width.</summary>
+    internal static void MultiplyAddRows(ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> b, Span<float> c, int cStride, int m, int k, int n, KernelWidth width)
+    {
+        CheckSizes(m, k, n);
+        if (aStride != 0 && aStride < k)
+        {
+            throw new ArgumentOutOfRangeException(nameof(aStride), aStride, $"Rows of a are {k} elements: the stride must be at least {k}, or 0.");
+        }
+
+        if (cStride < n)
+        {
+            throw new ArgumentOutOfRangeException(nameof(cStride), cStride, $"Rows of c are {n} elements: the stride must be at least {n}.");
+        }
+
+        CheckMatrix(nameof(b), b.Length, k, n);
+        CheckRows(nameof(a), a.Length, m, aStride, k);
+        CheckRows(nameof(c), c.Length, m, cStride, n);
+        if (m == 0 || k == 0 || n == 0)
+        {
+            return;
+        }
+
+        ref float a0 = ref MemoryMarshal.GetReference(a);
+        ref float b0 = ref MemoryMarshal.GetReference(b);
+        ref float c0 = ref MemoryMarshal.GetReference(c);
+        if (m == 1)
+        {
+            RegisterBlocks.MatrixVector(ref b0, n, ref a0, 1, ref c0, k, n, width);
+        }
+        else
+        {
+            RegisterBlocks.MatrixMatrix(ref a0, aStride, 1, ref b0, ref c0, cStride, m, k, n, width, KernelWidth.Scalar);
+        }
+    }
+
+    /// <summary>
     /// <c>c[m, n] += aᵀ · b</c> for <c>a</c> <c>[k, m]</c> and <c>b</c> <c>[k, n]</c>:
     /// <c>c[i, j] += Σ_t a[t, i] · b[t, j]</c>. With <c>a</c> the gate gradients of every step <c>[T, G]</c> and
     /// <c>b</c> the layer's inputs <c>[T, C]</c>, the weight gradient <c>[G, C]</c> summed over time.
@@ -282,6 +341,15 @@ public static class MatrixKernels
         if (m < 0 || k < 0 || n < 0)
         {
             throw new ArgumentOutOfRangeException(m < 0 ? nameof(m) : k < 0 ? nameof(k) : nameof(n), "Matrix sizes must not be negative.");
+        }
+    }
+
+    private static void CheckRows(string name, int length, int rows, int stride, int cols)
+    {
+        long expected = rows == 0 ? 0 : (long)(rows - 1) * stride + cols;
+        if (length < expected)
+        {
+            throw new ArgumentException($"Expected {rows} rows of {cols} elements, {stride} apart: at least {expected} elements, got {length}.", name);
         }
     }
 
@@ -608,27 +676,31 @@ internal static class RegisterBlocks
     /// <c>[k, n]</c> and c is <c>[m, n]</c>. Returns the first column not done: <paramref name="n"/> when
     /// <paramref name="narrowest"/> is <see cref="KernelWidth.Scalar"/>.
     /// </summary>
-    internal static int MatrixMatrix(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, int m, int k, int n, KernelWidth widest, KernelWidth narrowest)
+    internal static int MatrixMatrix(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, int m, int k, int n, KernelWidth widest, KernelWidth narrowest) =>
+        MatrixMatrix(ref a, aRowStride, aStepStride, ref b, ref c, n, m, k, n, widest, narrowest);
+
+    /// <summary>As the overload above with the rows of c <paramref name="ldc"/> elements apart (c's own rows or rows spread over a batch).</summary>
+    internal static int MatrixMatrix(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, nint ldc, int m, int k, int n, KernelWidth widest, KernelWidth narrowest)
     {
         int j = 0;
         if (widest >= KernelWidth.Vector512)
         {
-            j = TilePanels<Simd.Wide512, Vector512<float>>(ref a, aRowStride, aStepStride, ref b, ref c, m, k, j, n);
+            j = TilePanels<Simd.Wide512, Vector512<float>>(ref a, aRowStride, aStepStride, ref b, ref c, ldc, m, k, j, n);
         }
 
         if (widest >= KernelWidth.Vector256 && narrowest <= KernelWidth.Vector256)
         {
-            j = TilePanels<Simd.Wide256, Vector256<float>>(ref a, aRowStride, aStepStride, ref b, ref c, m, k, j, n);
+            j = TilePanels<Simd.Wide256, Vector256<float>>(ref a, aRowStride, aStepStride, ref b, ref c, ldc, m, k, j, n);
         }
 
         if (widest >= KernelWidth.Vector128 && narrowest <= KernelWidth.Vector128)
         {
-            j = TilePanels<Simd.Wide128, Vector128<float>>(ref a, aRowStride, aStepStride, ref b, ref c, m, k, j, n);
+            j = TilePanels<Simd.Wide128, Vector128<float>>(ref a, aRowStride, aStepStride, ref b, ref c, ldc, m, k, j, n);
         }
 
         if (narrowest == KernelWidth.Scalar)
         {
-            j = TilePanels<Simd.Scalar, float>(ref a, aRowStride, aStepStride, ref b, ref c, m, k, j, n);
+            j = TilePanels<Simd.Scalar, float>(ref a, aRowStride, aStepStride, ref b, ref c, ldc, m, k, j, n);
         }
 
         return j;
@@ -638,19 +710,19 @@ internal static class RegisterBlocks
     /// Columns from <paramref name="j"/> on, in panels two vectors wide, then one vector wide if one is left; each panel
     /// walks down all the rows of c in tiles. Returns the first column left (less than one vector).
     /// </summary>
-    private static int TilePanels<TSimd, TVector>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, int m, int k, int j, int n)
+    private static int TilePanels<TSimd, TVector>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, nint ldc, int m, int k, int j, int n)
         where TSimd : struct, ISimd<TVector>
         where TVector : struct
     {
         int lanes = TSimd.Count;
         for (; n - j >= 2 * lanes; j += 2 * lanes)
         {
-            TileRows<TSimd, TVector, Block.Two>(ref a, aRowStride, aStepStride, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), n, m, k);
+            TileRows<TSimd, TVector, Block.Two>(ref a, aRowStride, aStepStride, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), n, ldc, m, k);
         }
 
         if (n - j >= lanes)
         {
-            TileRows<TSimd, TVector, Block.One>(ref a, aRowStride, aStepStride, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), n, m, k);
+            TileRows<TSimd, TVector, Block.One>(ref a, aRowStride, aStepStride, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), n, ldc, m, k);
             j += lanes;
         }
 
@@ -662,7 +734,7 @@ internal static class RegisterBlocks
     /// tiles of 12 accumulators (6 rows of a two-vector panel, 12 rows of a one-vector panel), then one tile of the rows
     /// left.
     /// </summary>
-    private static void TileRows<TSimd, TVector, TVectors>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, int n, int m, int k)
+    private static void TileRows<TSimd, TVector, TVectors>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, int n, nint ldc, int m, int k)
         where TSimd : struct, ISimd<TVector>
         where TVector : struct
         where TVectors : struct, IBlockSize
@@ -672,32 +744,32 @@ internal static class RegisterBlocks
         {
             for (; m - i >= 6; i += 6)
             {
-                Tile<TSimd, TVector, Block.Six, TVectors>(ref Unsafe.Add(ref a, i * aRowStride), aRowStride, aStepStride, ref b, ref Unsafe.Add(ref c, (nint)i * n), n, k);
+                Tile<TSimd, TVector, Block.Six, TVectors>(ref Unsafe.Add(ref a, i * aRowStride), aRowStride, aStepStride, ref b, ref Unsafe.Add(ref c, i * ldc), n, ldc, k);
             }
         }
         else
         {
             for (; m - i >= 12; i += 12)
             {
-                Tile<TSimd, TVector, Block.Twelve, TVectors>(ref Unsafe.Add(ref a, i * aRowStride), aRowStride, aStepStride, ref b, ref Unsafe.Add(ref c, (nint)i * n), n, k);
+                Tile<TSimd, TVector, Block.Twelve, TVectors>(ref Unsafe.Add(ref a, i * aRowStride), aRowStride, aStepStride, ref b, ref Unsafe.Add(ref c, i * ldc), n, ldc, k);
             }
         }
 
         ref float aRest = ref Unsafe.Add(ref a, i * aRowStride);
-        ref float cRest = ref Unsafe.Add(ref c, (nint)i * n);
+        ref float cRest = ref Unsafe.Add(ref c, i * ldc);
         switch (m - i)
         {
-            case 1: Tile<TSimd, TVector, Block.One, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
-            case 2: Tile<TSimd, TVector, Block.Two, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
-            case 3: Tile<TSimd, TVector, Block.Three, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
-            case 4: Tile<TSimd, TVector, Block.Four, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
-            case 5: Tile<TSimd, TVector, Block.Five, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
-            case 6: Tile<TSimd, TVector, Block.Six, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
-            case 7: Tile<TSimd, TVector, Block.Seven, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
-            case 8: Tile<TSimd, TVector, Block.Eight, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
-            case 9: Tile<TSimd, TVector, Block.Nine, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
-            case 10: Tile<TSimd, TVector, Block.Ten, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
-            case 11: Tile<TSimd, TVector, Block.Eleven, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, k); break;
+            case 1: Tile<TSimd, TVector, Block.One, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 2: Tile<TSimd, TVector, Block.Two, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 3: Tile<TSimd, TVector, Block.Three, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 4: Tile<TSimd, TVector, Block.Four, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 5: Tile<TSimd, TVector, Block.Five, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 6: Tile<TSimd, TVector, Block.Six, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 7: Tile<TSimd, TVector, Block.Seven, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 8: Tile<TSimd, TVector, Block.Eight, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 9: Tile<TSimd, TVector, Block.Nine, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 10: Tile<TSimd, TVector, Block.Ten, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 11: Tile<TSimd, TVector, Block.Eleven, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
         }
     }
 
@@ -707,7 +779,7 @@ internal static class RegisterBlocks
     /// rows of one. Each step t loads the tile's vectors of row t of b once and broadcasts a(i, t) once per row i:
     /// 12 independent chains of fused multiply-adds, enough to hide their latency, for at most 14 loads.
     /// </summary>
-    private static void Tile<TSimd, TVector, TRows, TVectors>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, nint n, int k)
+    private static void Tile<TSimd, TVector, TRows, TVectors>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, nint n, nint ldc, int k)
         where TSimd : struct, ISimd<TVector>
         where TVector : struct
         where TRows : struct, IBlockSize
@@ -715,18 +787,18 @@ internal static class RegisterBlocks
     {
         int count = TRows.Value * TVectors.Value;
         nuint s = (nuint)TSimd.Count;
-        TVector c0 = TSimd.Load(ref c, Offset<TVectors>(0, n, s));
-        TVector c1 = count > 1 ? TSimd.Load(ref c, Offset<TVectors>(1, n, s)) : default;
-        TVector c2 = count > 2 ? TSimd.Load(ref c, Offset<TVectors>(2, n, s)) : default;
-        TVector c3 = count > 3 ? TSimd.Load(ref c, Offset<TVectors>(3, n, s)) : default;
-        TVector c4 = count > 4 ? TSimd.Load(ref c, Offset<TVectors>(4, n, s)) : default;
-        TVector c5 = count > 5 ? TSimd.Load(ref c, Offset<TVectors>(5, n, s)) : default;
-        TVector c6 = count > 6 ? TSimd.Load(ref c, Offset<TVectors>(6, n, s)) : default;
-        TVector c7 = count > 7 ? TSimd.Load(ref c, Offset<TVectors>(7, n, s)) : default;
-        TVector c8 = count > 8 ? TSimd.Load(ref c, Offset<TVectors>(8, n, s)) : default;
-        TVector c9 = count > 9 ? TSimd.Load(ref c, Offset<TVectors>(9, n, s)) : default;
-        TVector c10 = count > 10 ? TSimd.Load(ref c, Offset<TVectors>(10, n, s)) : default;
-        TVector c11 = count > 11 ? TSimd.Load(ref c, Offset<TVectors>(11, n, s)) : default;
+        TVector c0 = TSimd.Load(ref c, Offset<TVectors>(0, ldc, s));
+        TVector c1 = count > 1 ? TSimd.Load(ref c, Offset<TVectors>(1, ldc, s)) : default;
+        TVector c2 = count > 2 ? TSimd.Load(ref c, Offset<TVectors>(2, ldc, s)) : default;
+        TVector c3 = count > 3 ? TSimd.Load(ref c, Offset<TVectors>(3, ldc, s)) : default;
+        TVector c4 = count > 4 ? TSimd.Load(ref c, Offset<TVectors>(4, ldc, s)) : default;
+        TVector c5 = count > 5 ? TSimd.Load(ref c, Offset<TVectors>(5, ldc, s)) : default;
+        TVector c6 = count > 6 ? TSimd.Load(ref c, Offset<TVectors>(6, ldc, s)) : default;
+        TVector c7 = count > 7 ? TSimd.Load(ref c, Offset<TVectors>(7, ldc, s)) : default;
+        TVector c8 = count > 8 ? TSimd.Load(ref c, Offset<TVectors>(8, ldc, s)) : default;
+        TVector c9 = count > 9 ? TSimd.Load(ref c, Offset<TVectors>(9, ldc, s)) : default;
+        TVector c10 = count > 10 ? TSimd.Load(ref c, Offset<TVectors>(10, ldc, s)) : default;
+        TVector c11 = count > 11 ? TSimd.Load(ref c, Offset<TVectors>(11, ldc, s)) : default;
         for (int t = 0; t < k; t++)
         {
             // Accumulators of vector 0 broadcast their row's a(i, t); those of vector 1 reuse it.
@@ -749,18 +821,18 @@ internal static class RegisterBlocks
             b = ref Unsafe.Add(ref b, n);
         }
 
-        TSimd.Store(c0, ref c, Offset<TVectors>(0, n, s));
-        if (count > 1) TSimd.Store(c1, ref c, Offset<TVectors>(1, n, s));
-        if (count > 2) TSimd.Store(c2, ref c, Offset<TVectors>(2, n, s));
-        if (count > 3) TSimd.Store(c3, ref c, Offset<TVectors>(3, n, s));
-        if (count > 4) TSimd.Store(c4, ref c, Offset<TVectors>(4, n, s));
-        if (count > 5) TSimd.Store(c5, ref c, Offset<TVectors>(5, n, s));
-        if (count > 6) TSimd.Store(c6, ref c, Offset<TVectors>(6, n, s));
-        if (count > 7) TSimd.Store(c7, ref c, Offset<TVectors>(7, n, s));
-        if (count > 8) TSimd.Store(c8, ref c, Offset<TVectors>(8, n, s));
-        if (count > 9) TSimd.Store(c9, ref c, Offset<TVectors>(9, n, s));
-        if (count > 10) TSimd.Store(c10, ref c, Offset<TVectors>(10, n, s));
-        if (count > 11) TSimd.Store(c11, ref c, Offset<TVectors>(11, n, s));
+        TSimd.Store(c0, ref c, Offset<TVectors>(0, ldc, s));
+        if (count > 1) TSimd.Store(c1, ref c, Offset<TVectors>(1, ldc, s));
+        if (count > 2) TSimd.Store(c2, ref c, Offset<TVectors>(2, ldc, s));
+        if (count > 3) TSimd.Store(c3, ref c, Offset<TVectors>(3, ldc, s));
+        if (count > 4) TSimd.Store(c4, ref c, Offset<TVectors>(4, ldc, s));
+        if (count > 5) TSimd.Store(c5, ref c, Offset<TVectors>(5, ldc, s));
+        if (count > 6) TSimd.Store(c6, ref c, Offset<TVectors>(6, ldc, s));
+        if (count > 7) TSimd.Store(c7, ref c, Offset<TVectors>(7, ldc, s));
+        if (count > 8) TSimd.Store(c8, ref c, Offset<TVectors>(8, ldc, s));
+        if (count > 9) TSimd.Store(c9, ref c, Offset<TVectors>(9, ldc, s));
+        if (count > 10) TSimd.Store(c10, ref c, Offset<TVectors>(10, ldc, s));
+        if (count > 11) TSimd.Store(c11, ref c, Offset<TVectors>(11, ldc, s));
     }
 
     /// <summary>Where accumulator <paramref name="q"/> of a tile lives in c: row q / V, vector q % V.</summary>

@@ -10,7 +10,7 @@ namespace Features
     /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-    partial class PerStep : global::Rnn.Gen.IRnnModel
+    partial class PerStep : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
     {
         /// <summary>Features per input time step.</summary>
         public const int InputSize = 4;
@@ -32,6 +32,7 @@ namespace Features
         private readonly float[] _scratch = new float[2]; // temporaries of one step
         private readonly float[] _predictCache = new float[18]; // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(18, 6, 2, 3); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -172,7 +173,75 @@ namespace Features
             outputGradient.CopyTo(work.Slice(0, 6));
 
             inputGradient.Clear();
-            Dense0Backward(cache.Slice(0, 12), inputGradient);
+            Dense0Backward(cache, work, length, cache.Slice(0, 12), inputGradient);
+        }
+
+        /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
+        public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+
+        /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 3, 4], <paramref name="outputs"/> [B, 3, 2].</summary>
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
+
+        /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = _batch.Begin(inputs.Length, 12, outputs.Length, 6, lengths); // checks the shapes and lengths, orders the samples longest first
+            int maxLength = _batch.MaxLength;
+            global::System.Span<float> caches = _batch.Cache;
+            global::System.Span<float> scratches = _batch.Scratch;
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 18 + 0, 12));
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 18, 18);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 12);
+                // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps.
+                for (int t = 0; t < length; t++)
+                {
+                    Dense0Step(x0.Slice(t * 4, 4), cache.Slice(12 + t * 2, 2));
+                }
+                cache.Slice(12, 6).Slice(length * 2).Clear(); // steps past the sample's length output zeros
+            }
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 18, 18);
+                int length = _batch.Length(s);
+                cache.Slice(12, 6).CopyTo(outputs.Slice(_batch.SampleOf(s) * 6, 6));
+            }
+            _batch.Complete();
+        }
+
+        /// <summary>Backpropagation through time for the last <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/>: <paramref name="outputGradients"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref="Gradients"/>, in sample order.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients) => BackwardBatch(outputGradients, default);
+
+        /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 3, 4] into <paramref name="inputGradients"/> unless it is empty.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            _batch.CheckBackward(outputGradients.Length, 6, inputGradients.Length, 12);
+            int batch = _batch.Count;
+            int maxLength = _batch.MaxLength;
+            global::System.ReadOnlySpan<float> caches = _batch.Cache;
+            global::System.Span<float> works = _batch.Work;
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> work = works.Slice(s * 6, 6);
+                int length = _batch.Length(s);
+                outputGradients.Slice(_batch.SampleOf(s) * 6, 6).CopyTo(work.Slice(0, 6));
+            }
+
+            // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps: sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 18, 18);
+                global::System.Span<float> work = works.Slice(s * 6, 6);
+                int length = _batch.Length(s);
+                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
+                inputGradient.Clear();
+                Dense0Backward(cache, work, length, cache.Slice(0, 12), inputGradient);
+            }
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
@@ -206,13 +275,10 @@ namespace Features
         }
 
         /// <summary>Backward for layer 0, Dense 4 -> 2 sigmoid at each of 3 steps: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
-        private void Dense0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Dense0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dz = work.Slice(0, 6).Slice(0, length * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {

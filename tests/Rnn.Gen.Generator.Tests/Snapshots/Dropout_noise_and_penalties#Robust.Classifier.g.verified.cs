@@ -13,7 +13,7 @@ namespace Robust
     /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-    partial class Classifier : global::Rnn.Gen.IRnnModel
+    partial class Classifier : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
     {
         /// <summary>Features per input time step.</summary>
         public const int InputSize = 6;
@@ -38,6 +38,7 @@ namespace Robust
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[10]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1747, 1439, 113, 12); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -256,9 +257,9 @@ namespace Robust
                         global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(1624, 8), hMasked);
                         hRecurrent = hMasked;
                     }
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
                     global::System.Span<float> gates = cache.Slice(1048 + t * 32, 32);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gates); // + W_hh h_(t - 1)
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8), cache.Slice(952 + t * 8, 8));
                 }
                 cache.Slice(952, 96).Slice(length * 8).Clear(); // steps past the sample's length output zeros
@@ -323,16 +324,314 @@ namespace Robust
             outputGradient.CopyTo(work.Slice(1436, 3));
 
             work.Slice(932, 96).Clear();
-            Dense3Backward(cache.Slice(952 + (length - 1) * 8, 8), work.Slice(932 + (length - 1) * 8, 8));
+            Dense3Backward(cache, work, length, cache.Slice(952 + (length - 1) * 8, 8), work.Slice(932 + (length - 1) * 8, 8));
 
             work.Slice(72, 120).Clear();
-            Lstm2Backward(cache.Slice(222, 120), work.Slice(72, 120));
+            Lstm2Backward(cache, work, length, cache.Slice(222, 120), work.Slice(72, 120));
 
             work.Slice(0, 72).Clear();
-            Gru1Backward(cache.Slice(72, 72), work.Slice(0, 72));
+            Gru1Backward(cache, work, length, cache.Slice(72, 72), work.Slice(0, 72));
 
             inputGradient.Clear();
-            GaussianNoise0Backward(cache.Slice(0, 72), inputGradient);
+            GaussianNoise0Backward(cache, work, length, cache.Slice(0, 72), inputGradient);
+        }
+
+        /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
+        public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+
+        /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 12, 6], <paramref name="outputs"/> [B, 1, 3].</summary>
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
+
+        /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = _batch.Begin(inputs.Length, 72, outputs.Length, 3, lengths); // checks the shapes and lengths, orders the samples longest first
+            int maxLength = _batch.MaxLength;
+            global::System.Span<float> caches = _batch.Cache;
+            global::System.Span<float> scratches = _batch.Scratch;
+            bool training = true; // dropout and noise apply
+            PackWeights(); // from the parameters as they are now
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 72, 72).CopyTo(caches.Slice(s * 1747 + 0, 72));
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 72);
+                // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only.
+                if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(72, 72), 0.1f, _trainingRandom);
+                else x0.CopyTo(cache.Slice(72, 72));
+                cache.Slice(72, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
+            }
+
+            // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: the input side of each sample, then every step in lockstep over the running samples.
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x1 = cache.Slice(72, 72);
+                // Dropout on the inputs (rate 0.2), in training only: one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
+                global::System.ReadOnlySpan<float> x1Dropped = x1;
+                if (training)
+                {
+                    global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(144, 6), 0.2f, _trainingRandom);
+                    for (int t = 0; t < 12; t++)
+                    {
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(144, 6), cache.Slice(150 + t * 6, 6));
+                    }
+                    x1Dropped = cache.Slice(150, 72);
+                }
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(822, 10), 0.3f, _trainingRandom); // recurrent dropout, one mask per sequence
+                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(342, 360);
+                for (int t = 0; t < length; t++) p.Slice(480, 30).CopyTo(pre.Slice(t * 30, 30));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 6), packed.Slice(0, 180), pre.Slice(0, length * 30), length, 6, 30);
+            }
+            {
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(180, 300);
+                for (int t = 0; t < maxLength; t++)
+                {
+                    int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                        global::System.Span<float> scratch = scratches.Slice(s * 113, 113);
+                        global::System.Span<float> gatesHidden = scratch.Slice(40, 30);
+                        p.Slice(510, 30).CopyTo(gatesHidden);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10), cache.Slice(822, 10), cache.Slice(832 + t * 10, 10)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
+                    }
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(832 + t * 10), 1747, whhT, scratches.Slice(40), 113, rows, 10, 30); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                        global::System.Span<float> scratch = scratches.Slice(s * 113, 113);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
+                        global::System.Span<float> gatesHidden = scratch.Slice(40, 30);
+                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(342 + t * 30, 30), gatesHidden, hPrev, cache.Slice(702 + t * 10, 10), cache.Slice(222 + t * 10, 10));
+                    }
+                }
+            }
+            for (int s = 0; s < batch; s++)
+            {
+                caches.Slice(s * 1747 + 222, 120).Slice(_batch.Length(s) * 10).Clear(); // steps past the sample's length output zeros
+            }
+
+            // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: the input side of each sample, then every step in lockstep over the running samples.
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x2 = cache.Slice(222, 120);
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom); // recurrent dropout, one mask per sequence
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(1048, 384);
+                for (int t = 0; t < length; t++) packed.Slice(1056, 32).CopyTo(pre.Slice(t * 32, 32));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(480, 320), pre.Slice(0, length * 32), length, 10, 32);
+            }
+            {
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(800, 256);
+                for (int t = 0; t < maxLength; t++)
+                {
+                    int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(952 + (t - 1) * 8, 8), cache.Slice(1624, 8), cache.Slice(1632 + t * 8, 8)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
+                    }
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(1632 + t * 8), 1747, whhT, caches.Slice(1048 + t * 32), 1747, rows, 8, 32); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(952 + (t - 1) * 8, 8);
+                        global::System.Span<float> gates = cache.Slice(1048 + t * 32, 32);
+                        global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
+                        global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8), cache.Slice(952 + t * 8, 8));
+                    }
+                }
+            }
+            for (int s = 0; s < batch; s++)
+            {
+                caches.Slice(s * 1747 + 952, 96).Slice(_batch.Length(s) * 8).Clear(); // steps past the sample's length output zeros
+            }
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x3 = cache.Slice(952 + (length - 1) * 8, 8);
+                // layer 3, Dense 8 -> 3 softmax, dropout 0.5.
+                // Dropout on the inputs (rate 0.5), in training only: a new mask at every position, kept inputs scaled by 1/(1 - rate).
+                global::System.ReadOnlySpan<float> x3Dropped = x3;
+                if (training)
+                {
+                    global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1731, 8), 0.5f, _trainingRandom);
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(1731, 8), cache.Slice(1739, 8));
+                    x3Dropped = cache.Slice(1739, 8);
+                }
+                for (int t = 0; t < 1; t++)
+                {
+                    Dense3Step(x3Dropped.Slice(t * 8, 8), cache.Slice(1728 + t * 3, 3));
+                }
+            }
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                int length = _batch.Length(s);
+                cache.Slice(1728, 3).CopyTo(outputs.Slice(_batch.SampleOf(s) * 3, 3));
+            }
+            _batch.Complete();
+        }
+
+        /// <summary>Backpropagation through time for the last <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/>: <paramref name="outputGradients"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref="Gradients"/>, in sample order.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients) => BackwardBatch(outputGradients, default);
+
+        /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 12, 6] into <paramref name="inputGradients"/> unless it is empty.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            _batch.CheckBackward(outputGradients.Length, 3, inputGradients.Length, 72);
+            int batch = _batch.Count;
+            int maxLength = _batch.MaxLength;
+            global::System.ReadOnlySpan<float> caches = _batch.Cache;
+            global::System.Span<float> works = _batch.Work;
+            global::System.ReadOnlySpan<float> p = _parameters;
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                int length = _batch.Length(s);
+                outputGradients.Slice(_batch.SampleOf(s) * 3, 3).CopyTo(work.Slice(1436, 3));
+            }
+
+            // layer 3, Dense 8 -> 3 softmax, dropout 0.5: sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
+                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                int length = _batch.Length(s);
+                work.Slice(932, 96).Clear();
+                Dense3Backward(cache, work, length, cache.Slice(952 + (length - 1) * 8, 8), work.Slice(932 + (length - 1) * 8, 8));
+            }
+
+            // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: backward through time in lockstep over the running samples.
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                work.Slice(1028, 8).Clear();
+                {
+                    global::System.Span<float> dc = work.Slice(1036, 8); // dL/dc_t, carried back through time
+                    global::System.Span<float> dGatesAll = work.Slice(1044, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+                    dc.Clear();
+                }
+            }
+            for (int t = maxLength - 1; t >= 0; t--)
+            {
+                int rows = _batch.Running(t);
+                for (int s = 0; s < rows; s++)
+                {
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
+                    global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                    global::System.Span<float> dh = work.Slice(1028, 8);
+                    global::System.Span<float> dc = work.Slice(1036, 8); // dL/dc_t, carried back through time
+                    global::System.Span<float> dGatesAll = work.Slice(1044, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(932 + t * 8, 8), dh);
+                    global::System.Span<float> dGates = dGatesAll.Slice(t * 32, 32);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(1048 + t * 32, 32);
+                    global::System.ReadOnlySpan<float> tanhC = cache.Slice(1528 + t * 8, 8);
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
+                    dh.Clear();
+                    work.Slice(1428, 8).Clear();
+                }
+                if (t > 0)
+                {
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(1044 + t * 32), 1439, p.Slice(860, 256), works.Slice(1428), 1439, rows, 32, 8); // dL/dh_(t - 1) of every running sample, through W_hh
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
+                        global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                        global::System.Span<float> dMasked = work.Slice(1428, 8);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(1624, 8), dMasked); // through the recurrent dropout mask
+                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(1028, 8));
+                    }
+                }
+            }
+            // The parameter gradients, sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
+                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                int length = _batch.Length(s);
+                work.Slice(72, 120).Clear();
+                Lstm2BackwardGradients(cache, work, length, cache.Slice(222, 120), work.Slice(72, 120));
+            }
+
+            // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: backward through time in lockstep over the running samples.
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                work.Slice(192, 10).Clear();
+                {
+                    global::System.Span<float> dGiAll = work.Slice(202, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                    global::System.Span<float> dGhAll = work.Slice(562, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                }
+            }
+            for (int t = maxLength - 1; t >= 0; t--)
+            {
+                int rows = _batch.Running(t);
+                for (int s = 0; s < rows; s++)
+                {
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
+                    global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                    global::System.Span<float> dh = work.Slice(192, 10);
+                    global::System.Span<float> dGiAll = work.Slice(202, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                    global::System.Span<float> dGhAll = work.Slice(562, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(72 + t * 10, 10), dh);
+                    global::System.Span<float> dGi = dGiAll.Slice(t * 30, 30), dGh = dGhAll.Slice(t * 30, 30);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(342 + t * 30, 30);
+                    global::System.ReadOnlySpan<float> hnT = cache.Slice(702 + t * 10, 10);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
+                    work.Slice(922, 10).Clear();
+                }
+                if (t > 0)
+                {
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(562 + t * 30), 1439, p.Slice(180, 300), works.Slice(922), 1439, rows, 30, 10); // dL/dh_(t - 1) of every running sample, through W_hh
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
+                        global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                        global::System.Span<float> dMasked = work.Slice(922, 10);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(822, 10), dMasked); // through the recurrent dropout mask
+                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(192, 10));
+                    }
+                }
+            }
+            // The parameter gradients, sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
+                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                int length = _batch.Length(s);
+                work.Slice(0, 72).Clear();
+                Gru1BackwardGradients(cache, work, length, cache.Slice(72, 72), work.Slice(0, 72));
+            }
+
+            // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only: sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
+                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                int length = _batch.Length(s);
+                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 72, 72);
+                inputGradient.Clear();
+                GaussianNoise0Backward(cache, work, length, cache.Slice(0, 72), inputGradient);
+            }
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
@@ -360,9 +659,8 @@ namespace Robust
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
 
         /// <summary>Backward for layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only: the noise is added, so dL/dx = dL/dy.</summary>
-        private void GaussianNoise0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void GaussianNoise0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
-            global::System.Span<float> work = _work;
             if (!dx.IsEmpty) work.Slice(0, 72).CopyTo(dx);
         }
 
@@ -380,19 +678,14 @@ namespace Robust
         }
 
         /// <summary>Backward through time for layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Gru1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Gru1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(72, 120); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(192, 10); // dL/dh_t, carried back through time
             global::System.Span<float> dGiAll = work.Slice(202, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
             global::System.Span<float> dGhAll = work.Slice(562, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
-            xs = cache.Slice(150, 72); // the inputs as the layer saw them, after dropout
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
@@ -411,6 +704,17 @@ namespace Robust
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
+            Gru1BackwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Gru1BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dGiAll = work.Slice(202, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(562, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            xs = cache.Slice(150, 72); // the inputs as the layer saw them, after dropout
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 30), length, g.Slice(480, 30));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 30), length, g.Slice(510, 30));
@@ -436,13 +740,9 @@ namespace Robust
         }
 
         /// <summary>Backward through time for layer 2, LSTM 10 -> 8, recurrent dropout 0.25: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Lstm2Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Lstm2Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(932, 96); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(1028, 8); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(1036, 8); // dL/dc_t, carried back through time
@@ -468,6 +768,16 @@ namespace Robust
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
+            Lstm2BackwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 2, LSTM 10 -> 8, recurrent dropout 0.25 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Lstm2BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dc = work.Slice(1036, 8); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(1044, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(1116, 32));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(1148, 32));
@@ -486,12 +796,10 @@ namespace Robust
         }
 
         /// <summary>Backward for layer 3, Dense 8 -> 3 softmax, dropout 0.5: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
-        private void Dense3Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Dense3Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
             xs = cache.Slice(1739, 8); // the inputs as the layer saw them, after dropout
             global::System.Span<float> dz = work.Slice(1436, 3).Slice(0, 1 * 3); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < 1; t++)

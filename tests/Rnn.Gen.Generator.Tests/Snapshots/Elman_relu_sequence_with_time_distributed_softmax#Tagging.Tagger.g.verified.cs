@@ -12,7 +12,7 @@ namespace Tagging
     /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-    partial class Tagger : global::Rnn.Gen.IRnnModel
+    partial class Tagger : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
     {
         /// <summary>Features per input time step.</summary>
         public const int InputSize = 12;
@@ -37,6 +37,7 @@ namespace Tagging
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[13]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(920, 953, 34, 20); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -188,9 +189,9 @@ namespace Tagging
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(240 + (t - 1) * 13, 13);
-                    global::System.Span<float> h = cache.Slice(240 + t * 13, 13); // holds b_ih + b_hh + W_ih x_t
+                    global::System.Span<float> h = cache.Slice(240 + t * 13, 13);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, h); // + W_hh h_(t - 1)
-                    global::Rnn.Gen.Kernels.VectorKernels.Relu(h);
+                    global::Rnn.Gen.Kernels.VectorKernels.Relu(h); // h held b_ih + b_hh + W_ih x_t + W_hh h_(t - 1)
                 }
                 cache.Slice(240, 260).Slice(length * 13).Clear(); // steps past the sample's length output zeros
             }
@@ -252,13 +253,181 @@ namespace Tagging
             outputGradient.CopyTo(work.Slice(853, 100));
 
             work.Slice(533, 320).Clear();
-            Dense2Backward(cache.Slice(500, 320), work.Slice(533, 320));
+            Dense2Backward(cache, work, length, cache.Slice(500, 320), work.Slice(533, 320));
 
             work.Slice(0, 260).Clear();
-            Dense1Backward(cache.Slice(240, 260), work.Slice(0, 260));
+            Dense1Backward(cache, work, length, cache.Slice(240, 260), work.Slice(0, 260));
 
             inputGradient.Clear();
-            SimpleRnn0Backward(cache.Slice(0, 240), inputGradient);
+            SimpleRnn0Backward(cache, work, length, cache.Slice(0, 240), inputGradient);
+        }
+
+        /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
+        public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+
+        /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 20, 12], <paramref name="outputs"/> [B, 20, 5].</summary>
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
+
+        /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = _batch.Begin(inputs.Length, 240, outputs.Length, 100, lengths); // checks the shapes and lengths, orders the samples longest first
+            int maxLength = _batch.MaxLength;
+            global::System.Span<float> caches = _batch.Cache;
+            global::System.Span<float> scratches = _batch.Scratch;
+            PackWeights(); // from the parameters as they are now
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 240, 240).CopyTo(caches.Slice(s * 920 + 0, 240));
+
+            // layer 0, Elman RNN (relu) 12 -> 13: the input side of each sample, then every step in lockstep over the running samples.
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 920, 920);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 240);
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(240, 260);
+                for (int t = 0; t < length; t++) packed.Slice(325, 13).CopyTo(pre.Slice(t * 13, 13));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 12), packed.Slice(0, 156), pre.Slice(0, length * 13), length, 12, 13);
+            }
+            {
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(156, 169);
+                for (int t = 0; t < maxLength; t++)
+                {
+                    int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(240 + (t - 1) * 13), 920, whhT, caches.Slice(240 + t * 13), 920, rows, 13, 13); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.Span<float> cache = caches.Slice(s * 920, 920);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(240 + (t - 1) * 13, 13);
+                        global::System.Span<float> h = cache.Slice(240 + t * 13, 13);
+                        global::Rnn.Gen.Kernels.VectorKernels.Relu(h); // h held b_ih + b_hh + W_ih x_t + W_hh h_(t - 1)
+                    }
+                }
+            }
+            for (int s = 0; s < batch; s++)
+            {
+                caches.Slice(s * 920 + 240, 260).Slice(_batch.Length(s) * 13).Clear(); // steps past the sample's length output zeros
+            }
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 920, 920);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x1 = cache.Slice(240, 260);
+                // layer 1, Dense 13 -> 16 tanh at each of 20 steps.
+                for (int t = 0; t < length; t++)
+                {
+                    Dense1Step(x1.Slice(t * 13, 13), cache.Slice(500 + t * 16, 16));
+                }
+                cache.Slice(500, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
+            }
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 920, 920);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x2 = cache.Slice(500, 320);
+                // layer 2, Dense 16 -> 5 softmax at each of 20 steps.
+                for (int t = 0; t < length; t++)
+                {
+                    Dense2Step(x2.Slice(t * 16, 16), cache.Slice(820 + t * 5, 5));
+                }
+                cache.Slice(820, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
+            }
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 920, 920);
+                int length = _batch.Length(s);
+                cache.Slice(820, 100).CopyTo(outputs.Slice(_batch.SampleOf(s) * 100, 100));
+            }
+            _batch.Complete();
+        }
+
+        /// <summary>Backpropagation through time for the last <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/>: <paramref name="outputGradients"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref="Gradients"/>, in sample order.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients) => BackwardBatch(outputGradients, default);
+
+        /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 20, 12] into <paramref name="inputGradients"/> unless it is empty.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            _batch.CheckBackward(outputGradients.Length, 100, inputGradients.Length, 240);
+            int batch = _batch.Count;
+            int maxLength = _batch.MaxLength;
+            global::System.ReadOnlySpan<float> caches = _batch.Cache;
+            global::System.Span<float> works = _batch.Work;
+            global::System.ReadOnlySpan<float> p = _parameters;
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> work = works.Slice(s * 953, 953);
+                int length = _batch.Length(s);
+                outputGradients.Slice(_batch.SampleOf(s) * 100, 100).CopyTo(work.Slice(853, 100));
+            }
+
+            // layer 2, Dense 16 -> 5 softmax at each of 20 steps: sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 920, 920);
+                global::System.Span<float> work = works.Slice(s * 953, 953);
+                int length = _batch.Length(s);
+                work.Slice(533, 320).Clear();
+                Dense2Backward(cache, work, length, cache.Slice(500, 320), work.Slice(533, 320));
+            }
+
+            // layer 1, Dense 13 -> 16 tanh at each of 20 steps: sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 920, 920);
+                global::System.Span<float> work = works.Slice(s * 953, 953);
+                int length = _batch.Length(s);
+                work.Slice(0, 260).Clear();
+                Dense1Backward(cache, work, length, cache.Slice(240, 260), work.Slice(0, 260));
+            }
+
+            // layer 0, Elman RNN (relu) 12 -> 13: backward through time in lockstep over the running samples.
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> work = works.Slice(s * 953, 953);
+                work.Slice(260, 13).Clear();
+                {
+                    global::System.Span<float> dPreAll = work.Slice(273, 260); // dL/d(pre-activation) of every step
+                }
+            }
+            for (int t = maxLength - 1; t >= 0; t--)
+            {
+                int rows = _batch.Running(t);
+                for (int s = 0; s < rows; s++)
+                {
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 920, 920);
+                    global::System.Span<float> work = works.Slice(s * 953, 953);
+                    global::System.Span<float> dh = work.Slice(260, 13);
+                    global::System.Span<float> dPreAll = work.Slice(273, 260); // dL/d(pre-activation) of every step
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(t * 13, 13), dh);
+                    global::System.Span<float> dPre = dPreAll.Slice(t * 13, 13);
+                    global::System.ReadOnlySpan<float> h = cache.Slice(240 + t * 13, 13);
+                    dh.CopyTo(dPre);
+                    for (int j = 0; j < 13; j++) if (h[j] <= 0f) dPre[j] = 0f; // relu' = [y > 0]
+                    dh.Clear();
+                }
+                if (t > 0)
+                {
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(273 + t * 13), 953, p.Slice(156, 169), works.Slice(260), 953, rows, 13, 13); // dL/dh_(t - 1) of every running sample, through W_hh
+                }
+            }
+            // The parameter gradients, sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 920, 920);
+                global::System.Span<float> work = works.Slice(s * 953, 953);
+                int length = _batch.Length(s);
+                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 240, 240);
+                inputGradient.Clear();
+                SimpleRnn0BackwardGradients(cache, work, length, cache.Slice(0, 240), inputGradient);
+            }
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
@@ -298,13 +467,9 @@ namespace Tagging
         }
 
         /// <summary>Backward through time for layer 0, Elman RNN (relu) 12 -> 13: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void SimpleRnn0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void SimpleRnn0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(0, 260); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(260, 13); // dL/dh_t, carried back through time
             global::System.Span<float> dPreAll = work.Slice(273, 260); // dL/d(pre-activation) of every step
@@ -323,6 +488,15 @@ namespace Tagging
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(156, 169), dPre, dh); // to h_(t - 1)
                 }
             }
+            SimpleRnn0BackwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 0, Elman RNN (relu) 12 -> 13 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void SimpleRnn0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dPreAll = work.Slice(273, 260); // dL/d(pre-activation) of every step
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(325, 13));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(338, 13));
@@ -341,13 +515,10 @@ namespace Tagging
         }
 
         /// <summary>Backward for layer 1, Dense 13 -> 16 tanh at each of 20 steps: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
-        private void Dense1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Dense1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dz = work.Slice(533, 320).Slice(0, length * 16); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {
@@ -371,13 +542,10 @@ namespace Tagging
         }
 
         /// <summary>Backward for layer 2, Dense 16 -> 5 softmax at each of 20 steps: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
-        private void Dense2Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Dense2Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dz = work.Slice(853, 100).Slice(0, length * 5); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {

@@ -174,9 +174,9 @@ namespace Dates
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(1200 + (t - 1) * 64, 64);
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(10800 + (t - 1) * 64, 64);
                     global::System.Span<float> gates = cache.Slice(3120 + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(10800 + (t - 1) * 64, 64);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(10800 + t * 64, 64), cache.Slice(12720 + t * 64, 64), cache.Slice(1200 + t * 64, 64));
                 }
                 cache.Slice(1200, 1920).Slice(length * 64).Clear(); // steps past the sample's length output zeros
@@ -205,9 +205,9 @@ namespace Dates
                 for (int t = 0; t < 10; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(19250, 64) : cache.Slice(14770 + (t - 1) * 64, 64);
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19314, 64) : cache.Slice(17970 + (t - 1) * 64, 64);
                     global::System.Span<float> gates = cache.Slice(15410 + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19314, 64) : cache.Slice(17970 + (t - 1) * 64, 64);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(17970 + t * 64, 64), cache.Slice(18610 + t * 64, 64), cache.Slice(14770 + t * 64, 64));
                 }
             }
@@ -264,15 +264,15 @@ namespace Dates
             outputGradient.CopyTo(work.Slice(13186, 130));
 
             work.Slice(9858, 640).Clear();
-            Dense2Backward(cache.Slice(14770, 640), work.Slice(9858, 640));
+            Dense2Backward(cache, work, length, cache.Slice(14770, 640), work.Slice(9858, 640));
 
             // Fed-back values are constants: no gradient goes to the decoder's input.
-            Lstm1Backward(cache.Slice(14640, 130), default);
+            Lstm1Backward(cache, work, length, cache.Slice(14640, 130), default);
 
             work.Slice(0, 1920).Clear(); // no layer reads the encoder's top output but the decoder's start state
             global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(10498, 64), work.Slice((length - 1) * 64, 64)); // from the decoder's start state
             inputGradient.Clear();
-            Lstm0Backward(cache.Slice(0, 1200), inputGradient);
+            Lstm0Backward(cache, work, length, cache.Slice(0, 1200), inputGradient);
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
@@ -362,13 +362,9 @@ namespace Dates
         }
 
         /// <summary>Backward through time for layer 0, LSTM 40 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Lstm0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Lstm0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(0, 1920); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(1920, 64); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(1984, 64); // dL/dc_t, carried back through time
@@ -390,6 +386,16 @@ namespace Dates
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(10240, 16384), dGates, dh); // to h_(t - 1)
                 }
             }
+            Lstm0BackwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 0, LSTM 40 -> 64 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Lstm0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dc = work.Slice(1984, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(2048, 7680); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(26624, 256));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(26880, 256));
@@ -410,12 +416,9 @@ namespace Dates
         }
 
         /// <summary>Backward through time for layer 1, LSTM 13 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Lstm1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Lstm1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
             global::System.Span<float> dOut = work.Slice(9858, 640); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(10498, 64); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(10562, 64); // dL/dc_t, carried back through time
@@ -434,6 +437,16 @@ namespace Dates
                 dh.Clear();
                 global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(30464, 16384), dGates, dh); // to h_(t - 1)
             }
+            Lstm1BackwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 1, LSTM 13 -> 64 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Lstm1BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dc = work.Slice(10562, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(10626, 2560); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, 10 * 256), 10, g.Slice(46848, 256));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, 10 * 256), 10, g.Slice(47104, 256));
@@ -453,12 +466,10 @@ namespace Dates
         }
 
         /// <summary>Backward for layer 2, Dense 64 -> 13 softmax at each of 10 steps: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
-        private void Dense2Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Dense2Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
             global::System.Span<float> dz = work.Slice(13186, 130).Slice(0, 10 * 13); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < 10; t++)
             {

@@ -12,7 +12,7 @@ partial class Models
         /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-        partial class Tiny : global::Rnn.Gen.IRnnModel
+        partial class Tiny : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
         {
             /// <summary>Features per input time step.</summary>
             public const int InputSize = 1;
@@ -37,6 +37,7 @@ partial class Models
             private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
             private static readonly float[] s_zeros = new float[4]; // the zero initial state
             private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
+            private readonly global::Rnn.Gen.BatchWorkspace _batch = new(168, 228, 28, 8); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
             private bool _hasForward;
             private int _length; // the valid steps of the last Forward, for Backward
 
@@ -224,7 +225,138 @@ partial class Models
                 outputGradient.CopyTo(work.Slice((length - 1) * 4, 4));
 
                 inputGradient.Clear();
-                Gru0Backward(cache.Slice(0, 8), inputGradient);
+                Gru0Backward(cache, work, length, cache.Slice(0, 8), inputGradient);
+            }
+
+            /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
+            public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+
+            /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 8, 1], <paramref name="outputs"/> [B, 1, 4].</summary>
+            public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
+
+            /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
+            public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
+            {
+                int batch = _batch.Begin(inputs.Length, 8, outputs.Length, 4, lengths); // checks the shapes and lengths, orders the samples longest first
+                int maxLength = _batch.MaxLength;
+                global::System.Span<float> caches = _batch.Cache;
+                global::System.Span<float> scratches = _batch.Scratch;
+                PackWeights(); // from the parameters as they are now
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> packed = _packed;
+                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 8, 8).CopyTo(caches.Slice(s * 168 + 0, 8));
+
+                // layer 0, GRU 1 -> 4: the input side of each sample, then every step in lockstep over the running samples.
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> cache = caches.Slice(s * 168, 168);
+                    int length = _batch.Length(s);
+                    global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 8);
+                    // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                    global::System.Span<float> pre = cache.Slice(40, 96);
+                    for (int t = 0; t < length; t++) p.Slice(60, 12).CopyTo(pre.Slice(t * 12, 12));
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 1), packed.Slice(0, 12), pre.Slice(0, length * 12), length, 1, 12);
+                }
+                {
+                    global::System.ReadOnlySpan<float> whhT = packed.Slice(12, 48);
+                    for (int t = 0; t < maxLength; t++)
+                    {
+                        int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
+                        for (int s = 0; s < rows; s++)
+                        {
+                            global::System.Span<float> cache = caches.Slice(s * 168, 168);
+                            global::System.Span<float> scratch = scratches.Slice(s * 28, 28);
+                            global::System.Span<float> gatesHidden = scratch.Slice(16, 12);
+                            p.Slice(72, 12).CopyTo(gatesHidden);
+                        }
+                        if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(8 + (t - 1) * 4), 168, whhT, scratches.Slice(16), 28, rows, 4, 12); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                        for (int s = 0; s < rows; s++)
+                        {
+                            global::System.Span<float> cache = caches.Slice(s * 168, 168);
+                            global::System.Span<float> scratch = scratches.Slice(s * 28, 28);
+                            global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
+                            global::System.Span<float> gatesHidden = scratch.Slice(16, 12);
+                            global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(40 + t * 12, 12), gatesHidden, hPrev, cache.Slice(136 + t * 4, 4), cache.Slice(8 + t * 4, 4));
+                        }
+                    }
+                }
+                for (int s = 0; s < batch; s++)
+                {
+                    caches.Slice(s * 168 + 8, 32).Slice(_batch.Length(s) * 4).Clear(); // steps past the sample's length output zeros
+                }
+
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> cache = caches.Slice(s * 168, 168);
+                    int length = _batch.Length(s);
+                    cache.Slice(8 + (length - 1) * 4, 4).CopyTo(outputs.Slice(_batch.SampleOf(s) * 4, 4));
+                }
+                _batch.Complete();
+            }
+
+            /// <summary>Backpropagation through time for the last <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/>: <paramref name="outputGradients"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref="Gradients"/>, in sample order.</summary>
+            public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients) => BackwardBatch(outputGradients, default);
+
+            /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 8, 1] into <paramref name="inputGradients"/> unless it is empty.</summary>
+            public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+            {
+                _batch.CheckBackward(outputGradients.Length, 4, inputGradients.Length, 8);
+                int batch = _batch.Count;
+                int maxLength = _batch.MaxLength;
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                global::System.ReadOnlySpan<float> p = _parameters;
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> work = works.Slice(s * 228, 228);
+                    int length = _batch.Length(s);
+                    work.Slice(0, 32).Clear(); // only the last step receives a gradient
+                    outputGradients.Slice(_batch.SampleOf(s) * 4, 4).CopyTo(work.Slice((length - 1) * 4, 4));
+                }
+
+                // layer 0, GRU 1 -> 4: backward through time in lockstep over the running samples.
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> work = works.Slice(s * 228, 228);
+                    work.Slice(32, 4).Clear();
+                    {
+                        global::System.Span<float> dGiAll = work.Slice(36, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                        global::System.Span<float> dGhAll = work.Slice(132, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    }
+                }
+                for (int t = maxLength - 1; t >= 0; t--)
+                {
+                    int rows = _batch.Running(t);
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 168, 168);
+                        global::System.Span<float> work = works.Slice(s * 228, 228);
+                        global::System.Span<float> dh = work.Slice(32, 4);
+                        global::System.Span<float> dGiAll = work.Slice(36, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                        global::System.Span<float> dGhAll = work.Slice(132, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                        global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(t * 4, 4), dh);
+                        global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
+                        global::System.ReadOnlySpan<float> gate = cache.Slice(40 + t * 12, 12);
+                        global::System.ReadOnlySpan<float> hnT = cache.Slice(136 + t * 4, 4);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
+                        global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
+                    }
+                    if (t > 0)
+                    {
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(132 + t * 12), 228, p.Slice(12, 48), works.Slice(32), 228, rows, 12, 4); // dL/dh_(t - 1) of every running sample, through W_hh
+                    }
+                }
+                // The parameter gradients, sample by sample in batch order.
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 168, 168);
+                    global::System.Span<float> work = works.Slice(s * 228, 228);
+                    int length = _batch.Length(s);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 8, 8);
+                    inputGradient.Clear();
+                    Gru0BackwardGradients(cache, work, length, cache.Slice(0, 8), inputGradient);
+                }
             }
 
             /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
@@ -264,13 +396,9 @@ partial class Models
             }
 
             /// <summary>Backward through time for layer 0, GRU 1 -> 4: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-            private void Gru0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+            private void Gru0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
             {
                 global::System.ReadOnlySpan<float> p = _parameters;
-                global::System.Span<float> g = _gradients;
-                global::System.ReadOnlySpan<float> cache = _cache;
-                global::System.Span<float> work = _work;
-                int length = _length; // the valid steps of the last Forward
                 global::System.Span<float> dOut = work.Slice(0, 32); // dL/dh_t from the layer above
                 global::System.Span<float> dh = work.Slice(32, 4); // dL/dh_t, carried back through time
                 global::System.Span<float> dGiAll = work.Slice(36, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
@@ -290,6 +418,16 @@ partial class Models
                         global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(12, 48), dGh, dh); // to h_(t - 1)
                     }
                 }
+                Gru0BackwardGradients(cache, work, length, xs, dx);
+            }
+
+            /// <summary>After the loop of layer 0, GRU 1 -> 4 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+            private void Gru0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _gradients;
+                global::System.Span<float> dGiAll = work.Slice(36, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                global::System.Span<float> dGhAll = work.Slice(132, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                 // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(60, 12));
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(72, 12));

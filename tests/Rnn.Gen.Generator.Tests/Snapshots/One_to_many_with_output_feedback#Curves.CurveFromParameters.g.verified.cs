@@ -227,11 +227,11 @@ namespace Curves
             outputGradient.CopyTo(work.Slice(1436, 32));
 
             work.Slice(80, 192).Clear();
-            Dense1Backward(cache.Slice(83, 192), work.Slice(80, 192));
+            Dense1Backward(cache, work, length, cache.Slice(83, 192), work.Slice(80, 192));
 
             global::System.Span<float> dDecoderInput = work.Slice(0, 80);
             dDecoderInput.Clear();
-            Gru0Backward(cache.Slice(3, 80), inputGradient.IsEmpty ? default : dDecoderInput);
+            Gru0Backward(cache, work, length, cache.Slice(3, 80), inputGradient.IsEmpty ? default : dDecoderInput);
             // The input was given at every decoder step: its gradient is the sum over the steps (fed-back values are constants).
             if (!inputGradient.IsEmpty)
             {
@@ -310,12 +310,9 @@ namespace Curves
         }
 
         /// <summary>Backward through time for layer 0, GRU 5 -> 12: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Gru0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Gru0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
             global::System.Span<float> dOut = work.Slice(80, 192); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(272, 12); // dL/dh_t, carried back through time
             global::System.Span<float> dGiAll = work.Slice(284, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
@@ -332,6 +329,16 @@ namespace Curves
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 432), dGh, dh); // to h_(t - 1)
             }
+            Gru0BackwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 0, GRU 5 -> 12 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Gru0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dGiAll = work.Slice(284, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(860, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, 16 * 36), 16, g.Slice(612, 36));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, 16 * 36), 16, g.Slice(648, 36));
@@ -350,12 +357,10 @@ namespace Curves
         }
 
         /// <summary>Backward for layer 1, Dense 12 -> 2 at each of 16 steps: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
-        private void Dense1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Dense1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
             global::System.Span<float> dz = work.Slice(1436, 32).Slice(0, 16 * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 16, g.Slice(708, 2));

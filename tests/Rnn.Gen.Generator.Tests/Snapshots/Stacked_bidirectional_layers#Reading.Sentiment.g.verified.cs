@@ -190,9 +190,9 @@ namespace Reading
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(153 + (t - 1) * 6, 6);
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(423 + (t - 1) * 6, 6);
                     global::System.Span<float> gates = cache.Slice(207 + t * 24, 24);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(423 + (t - 1) * 6, 6);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(423 + t * 6, 6), cache.Slice(477 + t * 6, 6), cache.Slice(153 + t * 6, 6));
                 }
                 cache.Slice(153, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
@@ -207,9 +207,9 @@ namespace Reading
                 for (int t = length - 1; t >= 0; t--)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(531 + (t + 1) * 6, 6);
-                    global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
                     global::System.Span<float> gates = cache.Slice(585 + t * 24, 24);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t + 1)
+                    global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(801 + t * 6, 6), cache.Slice(855 + t * 6, 6), cache.Slice(531 + t * 6, 6));
                 }
                 cache.Slice(531, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
@@ -335,13 +335,13 @@ namespace Reading
             outputGradient.CopyTo(work.Slice(1188, 2));
 
             work.Slice(672, 4).Clear();
-            Dense2Backward(cache.Slice(909, 4), work.Slice(672, 4));
+            Dense2Backward(cache, work, length, cache.Slice(909, 4), work.Slice(672, 4));
 
             work.Slice(0, 108).Clear();
-            Gru1Backward(cache.Slice(45, 108), work.Slice(0, 108));
+            Gru1Backward(cache, work, length, cache.Slice(45, 108), work.Slice(0, 108));
 
             inputGradient.Clear();
-            Lstm0Backward(cache.Slice(0, 45), inputGradient);
+            Lstm0Backward(cache, work, length, cache.Slice(0, 45), inputGradient);
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
@@ -375,13 +375,9 @@ namespace Reading
         }
 
         /// <summary>Backward through time for layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Lstm0BackwardForward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Lstm0BackwardForward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(108, 54); // dL/dh_t from the merge
             global::System.Span<float> dh = work.Slice(162, 6); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(168, 6); // dL/dc_t, carried back through time
@@ -403,6 +399,16 @@ namespace Reading
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(120, 144), dGates, dh); // to h_(t - 1)
                 }
             }
+            Lstm0BackwardForwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Lstm0BackwardForwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dc = work.Slice(168, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(174, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(264, 24));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(288, 24));
@@ -423,13 +429,9 @@ namespace Reading
         }
 
         /// <summary>Backward through time for layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Lstm0BackwardReverse(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Lstm0BackwardReverse(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(390, 54); // dL/dh_t from the merge
             global::System.Span<float> dh = work.Slice(444, 6); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(450, 6); // dL/dc_t, carried back through time
@@ -451,6 +453,16 @@ namespace Reading
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(432, 144), dGates, dh); // to h_(t + 1)
                 }
             }
+            Lstm0BackwardReverseGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Lstm0BackwardReverseGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dc = work.Slice(450, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(456, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(576, 24));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(600, 24));
@@ -460,11 +472,8 @@ namespace Reading
         }
 
         /// <summary>Backward for layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12: through the merge, then backward through time in each direction.</summary>
-        private void Lstm0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Lstm0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length;
             global::System.Span<float> dForward = work.Slice(108, 54);
             global::System.Span<float> dReverse = work.Slice(390, 54);
             dForward.Clear();
@@ -476,8 +485,8 @@ namespace Reading
                 dm.Slice(0, 6).CopyTo(df);
                 dm.Slice(6, 6).CopyTo(dr);
             }
-            Lstm0BackwardForward(xs, dx);
-            Lstm0BackwardReverse(xs, dx);
+            Lstm0BackwardForward(cache, work, length, xs, dx);
+            Lstm0BackwardReverse(cache, work, length, xs, dx);
         }
 
         /// <summary>One streaming step of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
@@ -494,19 +503,14 @@ namespace Reading
         }
 
         /// <summary>Backward through time for layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Gru1BackwardForward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Gru1BackwardForward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(676, 36); // dL/dh_t from the merge
             global::System.Span<float> dh = work.Slice(712, 4); // dL/dh_t, carried back through time
             global::System.Span<float> dGiAll = work.Slice(716, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
             global::System.Span<float> dGhAll = work.Slice(824, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
-            xs = cache.Slice(925, 108); // the inputs as the layer saw them, after dropout
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
@@ -521,6 +525,17 @@ namespace Reading
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(768, 48), dGh, dh); // to h_(t - 1)
                 }
             }
+            Gru1BackwardForwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Gru1BackwardForwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dGiAll = work.Slice(716, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(824, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            xs = cache.Slice(925, 108); // the inputs as the layer saw them, after dropout
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(816, 12));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(828, 12));
@@ -543,19 +558,14 @@ namespace Reading
         }
 
         /// <summary>Backward through time for layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Gru1BackwardReverse(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Gru1BackwardReverse(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(932, 36); // dL/dh_t from the merge
             global::System.Span<float> dh = work.Slice(968, 4); // dL/dh_t, carried back through time
             global::System.Span<float> dGiAll = work.Slice(972, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
             global::System.Span<float> dGhAll = work.Slice(1080, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
-            xs = cache.Slice(925, 108); // the inputs as the layer saw them, after dropout
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = 0; t < length; t++)
             {
@@ -570,6 +580,17 @@ namespace Reading
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(984, 48), dGh, dh); // to h_(t + 1)
                 }
             }
+            Gru1BackwardReverseGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Gru1BackwardReverseGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dGiAll = work.Slice(972, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(1080, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            xs = cache.Slice(925, 108); // the inputs as the layer saw them, after dropout
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(1032, 12));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(1044, 12));
@@ -579,11 +600,8 @@ namespace Reading
         }
 
         /// <summary>Backward for layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1: through the merge, then backward through time in each direction.</summary>
-        private void Gru1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Gru1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length;
             global::System.Span<float> dForward = work.Slice(676, 36);
             global::System.Span<float> dReverse = work.Slice(932, 36);
             dForward.Clear();
@@ -591,8 +609,8 @@ namespace Reading
             global::System.ReadOnlySpan<float> dm = work.Slice(672, 4);
             global::System.Span<float> df = dForward.Slice((length - 1) * 4, 4), dr = dReverse.Slice(0 * 4, 4);
             for (int j = 0; j < 4; j++) { df[j] = 0.5f * dm[j]; dr[j] = 0.5f * dm[j]; }
-            Gru1BackwardForward(xs, dx);
-            Gru1BackwardReverse(xs, dx);
+            Gru1BackwardForward(cache, work, length, xs, dx);
+            Gru1BackwardReverse(cache, work, length, xs, dx);
             // Through the dropout mask.
             if (!dx.IsEmpty) for (int t = 0; t < 9; t++)
             {
@@ -610,12 +628,10 @@ namespace Reading
         }
 
         /// <summary>Backward for layer 2, Dense 4 -> 2 softmax: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
-        private void Dense2Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Dense2Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
             global::System.Span<float> dz = work.Slice(1188, 2).Slice(0, 1 * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < 1; t++)
             {

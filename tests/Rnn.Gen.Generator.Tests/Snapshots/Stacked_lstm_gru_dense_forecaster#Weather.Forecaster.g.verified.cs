@@ -12,7 +12,7 @@ namespace Weather
     /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-    partial class Forecaster : global::Rnn.Gen.IRnnModel
+    partial class Forecaster : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
     {
         /// <summary>Features per input time step.</summary>
         public const int InputSize = 3;
@@ -37,6 +37,7 @@ namespace Weather
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(30551, 27361, 545, 50); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -192,9 +193,9 @@ namespace Weather
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(150 + (t - 1) * 64, 64);
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
                     global::System.Span<float> gates = cache.Slice(3350 + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64), cache.Slice(150 + t * 64, 64));
                 }
                 cache.Slice(150, 3200).Slice(length * 64).Clear(); // steps past the sample's length output zeros
@@ -270,13 +271,243 @@ namespace Weather
             outputGradient.CopyTo(work.Slice(27360, 1));
 
             work.Slice(16128, 1600).Clear();
-            Dense2Backward(cache.Slice(22550 + (length - 1) * 32, 32), work.Slice(16128 + (length - 1) * 32, 32));
+            Dense2Backward(cache, work, length, cache.Slice(22550 + (length - 1) * 32, 32), work.Slice(16128 + (length - 1) * 32, 32));
 
             work.Slice(0, 3200).Clear();
-            Gru1Backward(cache.Slice(150, 3200), work.Slice(0, 3200));
+            Gru1Backward(cache, work, length, cache.Slice(150, 3200), work.Slice(0, 3200));
 
             inputGradient.Clear();
-            Lstm0Backward(cache.Slice(0, 150), inputGradient);
+            Lstm0Backward(cache, work, length, cache.Slice(0, 150), inputGradient);
+        }
+
+        /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
+        public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+
+        /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 50, 3], <paramref name="outputs"/> [B, 1, 1].</summary>
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
+
+        /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = _batch.Begin(inputs.Length, 150, outputs.Length, 1, lengths); // checks the shapes and lengths, orders the samples longest first
+            int maxLength = _batch.MaxLength;
+            global::System.Span<float> caches = _batch.Cache;
+            global::System.Span<float> scratches = _batch.Scratch;
+            PackWeights(); // from the parameters as they are now
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 150, 150).CopyTo(caches.Slice(s * 30551 + 0, 150));
+
+            // layer 0, LSTM 3 -> 64: the input side of each sample, then every step in lockstep over the running samples.
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 150);
+                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(3350, 12800);
+                for (int t = 0; t < length; t++) packed.Slice(17152, 256).CopyTo(pre.Slice(t * 256, 256));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 3), packed.Slice(0, 768), pre.Slice(0, length * 256), length, 3, 256);
+            }
+            {
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(768, 16384);
+                for (int t = 0; t < maxLength; t++)
+                {
+                    int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(150 + (t - 1) * 64), 30551, whhT, caches.Slice(3350 + t * 256), 30551, rows, 64, 256); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(150 + (t - 1) * 64, 64);
+                        global::System.Span<float> gates = cache.Slice(3350 + t * 256, 256);
+                        global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
+                        global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64), cache.Slice(150 + t * 64, 64));
+                    }
+                }
+            }
+            for (int s = 0; s < batch; s++)
+            {
+                caches.Slice(s * 30551 + 150, 3200).Slice(_batch.Length(s) * 64).Clear(); // steps past the sample's length output zeros
+            }
+
+            // layer 1, GRU 64 -> 32: the input side of each sample, then every step in lockstep over the running samples.
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x1 = cache.Slice(150, 3200);
+                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                global::System.Span<float> pre = cache.Slice(24150, 4800);
+                for (int t = 0; t < length; t++) p.Slice(26880, 96).CopyTo(pre.Slice(t * 96, 96));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 64), packed.Slice(17408, 6144), pre.Slice(0, length * 96), length, 64, 96);
+            }
+            {
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(23552, 3072);
+                for (int t = 0; t < maxLength; t++)
+                {
+                    int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                        global::System.Span<float> scratch = scratches.Slice(s * 545, 545);
+                        global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
+                        p.Slice(26976, 96).CopyTo(gatesHidden);
+                    }
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(22550 + (t - 1) * 32), 30551, whhT, scratches.Slice(448), 545, rows, 32, 96); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                        global::System.Span<float> scratch = scratches.Slice(s * 545, 545);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
+                        global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
+                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(24150 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28950 + t * 32, 32), cache.Slice(22550 + t * 32, 32));
+                    }
+                }
+            }
+            for (int s = 0; s < batch; s++)
+            {
+                caches.Slice(s * 30551 + 22550, 1600).Slice(_batch.Length(s) * 32).Clear(); // steps past the sample's length output zeros
+            }
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                int length = _batch.Length(s);
+                global::System.ReadOnlySpan<float> x2 = cache.Slice(22550 + (length - 1) * 32, 32);
+                // layer 2, Dense 32 -> 1.
+                for (int t = 0; t < 1; t++)
+                {
+                    Dense2Step(x2.Slice(t * 32, 32), cache.Slice(30550 + t * 1, 1));
+                }
+            }
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                int length = _batch.Length(s);
+                cache.Slice(30550, 1).CopyTo(outputs.Slice(_batch.SampleOf(s) * 1, 1));
+            }
+            _batch.Complete();
+        }
+
+        /// <summary>Backpropagation through time for the last <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/>: <paramref name="outputGradients"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref="Gradients"/>, in sample order.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients) => BackwardBatch(outputGradients, default);
+
+        /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 50, 3] into <paramref name="inputGradients"/> unless it is empty.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            _batch.CheckBackward(outputGradients.Length, 1, inputGradients.Length, 150);
+            int batch = _batch.Count;
+            int maxLength = _batch.MaxLength;
+            global::System.ReadOnlySpan<float> caches = _batch.Cache;
+            global::System.Span<float> works = _batch.Work;
+            global::System.ReadOnlySpan<float> p = _parameters;
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                int length = _batch.Length(s);
+                outputGradients.Slice(_batch.SampleOf(s) * 1, 1).CopyTo(work.Slice(27360, 1));
+            }
+
+            // layer 2, Dense 32 -> 1: sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30551, 30551);
+                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                int length = _batch.Length(s);
+                work.Slice(16128, 1600).Clear();
+                Dense2Backward(cache, work, length, cache.Slice(22550 + (length - 1) * 32, 32), work.Slice(16128 + (length - 1) * 32, 32));
+            }
+
+            // layer 1, GRU 64 -> 32: backward through time in lockstep over the running samples.
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                work.Slice(17728, 32).Clear();
+                {
+                    global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                    global::System.Span<float> dGhAll = work.Slice(22560, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                }
+            }
+            for (int t = maxLength - 1; t >= 0; t--)
+            {
+                int rows = _batch.Running(t);
+                for (int s = 0; s < rows; s++)
+                {
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30551, 30551);
+                    global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                    global::System.Span<float> dh = work.Slice(17728, 32);
+                    global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                    global::System.Span<float> dGhAll = work.Slice(22560, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(16128 + t * 32, 32), dh);
+                    global::System.Span<float> dGi = dGiAll.Slice(t * 96, 96), dGh = dGhAll.Slice(t * 96, 96);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(24150 + t * 96, 96);
+                    global::System.ReadOnlySpan<float> hnT = cache.Slice(28950 + t * 32, 32);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
+                }
+                if (t > 0)
+                {
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(22560 + t * 96), 27361, p.Slice(23808, 3072), works.Slice(17728), 27361, rows, 96, 32); // dL/dh_(t - 1) of every running sample, through W_hh
+                }
+            }
+            // The parameter gradients, sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30551, 30551);
+                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                int length = _batch.Length(s);
+                work.Slice(0, 3200).Clear();
+                Gru1BackwardGradients(cache, work, length, cache.Slice(150, 3200), work.Slice(0, 3200));
+            }
+
+            // layer 0, LSTM 3 -> 64: backward through time in lockstep over the running samples.
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                work.Slice(3200, 64).Clear();
+                {
+                    global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
+                    global::System.Span<float> dGatesAll = work.Slice(3328, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
+                    dc.Clear();
+                }
+            }
+            for (int t = maxLength - 1; t >= 0; t--)
+            {
+                int rows = _batch.Running(t);
+                for (int s = 0; s < rows; s++)
+                {
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30551, 30551);
+                    global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                    global::System.Span<float> dh = work.Slice(3200, 64);
+                    global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
+                    global::System.Span<float> dGatesAll = work.Slice(3328, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(t * 64, 64), dh);
+                    global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(3350 + t * 256, 256);
+                    global::System.ReadOnlySpan<float> tanhC = cache.Slice(19350 + t * 64, 64);
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
+                    dh.Clear();
+                }
+                if (t > 0)
+                {
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(3328 + t * 256), 27361, p.Slice(768, 16384), works.Slice(3200), 27361, rows, 256, 64); // dL/dh_(t - 1) of every running sample, through W_hh
+                }
+            }
+            // The parameter gradients, sample by sample in batch order.
+            for (int b = 0; b < batch; b++)
+            {
+                int s = _batch.SlotOf(b);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30551, 30551);
+                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                int length = _batch.Length(s);
+                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 150, 150);
+                inputGradient.Clear();
+                Lstm0BackwardGradients(cache, work, length, cache.Slice(0, 150), inputGradient);
+            }
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
@@ -315,13 +546,9 @@ namespace Weather
         }
 
         /// <summary>Backward through time for layer 0, LSTM 3 -> 64: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Lstm0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Lstm0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(0, 3200); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(3200, 64); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
@@ -343,6 +570,16 @@ namespace Weather
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(768, 16384), dGates, dh); // to h_(t - 1)
                 }
             }
+            Lstm0BackwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 0, LSTM 3 -> 64 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Lstm0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(3328, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(17152, 256));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(17408, 256));
@@ -365,13 +602,9 @@ namespace Weather
         }
 
         /// <summary>Backward through time for layer 1, GRU 64 -> 32: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Gru1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Gru1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(16128, 1600); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(17728, 32); // dL/dh_t, carried back through time
             global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
@@ -391,6 +624,16 @@ namespace Weather
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(23808, 3072), dGh, dh); // to h_(t - 1)
                 }
             }
+            Gru1BackwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 1, GRU 64 -> 32 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Gru1BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(22560, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 96), length, g.Slice(26880, 96));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 96), length, g.Slice(26976, 96));
@@ -408,12 +651,10 @@ namespace Weather
         }
 
         /// <summary>Backward for layer 2, Dense 32 -> 1: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
-        private void Dense2Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Dense2Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
             global::System.Span<float> dz = work.Slice(27360, 1).Slice(0, 1 * 1); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(27104, 1));

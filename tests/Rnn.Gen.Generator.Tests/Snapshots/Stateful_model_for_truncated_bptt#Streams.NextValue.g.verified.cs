@@ -185,9 +185,9 @@ namespace Streams
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(3616, 16) : cache.Slice(32 + (t - 1) * 16, 16);
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(3632, 16) : cache.Slice(2592 + (t - 1) * 16, 16);
                     global::System.Span<float> gates = cache.Slice(544 + t * 64, 64);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(3632, 16) : cache.Slice(2592 + (t - 1) * 16, 16);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(2592 + t * 16, 16), cache.Slice(3104 + t * 16, 16), cache.Slice(32 + t * 16, 16));
                 }
                 // Training: the state at the last valid step is where the next Forward starts.
@@ -248,10 +248,10 @@ namespace Streams
             outputGradient.CopyTo(work.Slice(2592, 32));
 
             work.Slice(0, 512).Clear();
-            Dense1Backward(cache.Slice(32, 512), work.Slice(0, 512));
+            Dense1Backward(cache, work, length, cache.Slice(32, 512), work.Slice(0, 512));
 
             inputGradient.Clear();
-            Lstm0Backward(cache.Slice(0, 32), inputGradient);
+            Lstm0Backward(cache, work, length, cache.Slice(0, 32), inputGradient);
         }
 
         /// <summary>Where the next Forward starts: the recurrent state the previous Forward ended in (this model is stateful). Checkpoints save it.</summary>
@@ -296,13 +296,9 @@ namespace Streams
         }
 
         /// <summary>Backward through time for layer 0, LSTM 1 -> 16: adds the parameter gradients and, when <paramref name="dx"/> is not empty, adds dL/dx for every step.</summary>
-        private void Lstm0Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Lstm0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dOut = work.Slice(0, 512); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(512, 16); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(528, 16); // dL/dc_t, carried back through time
@@ -324,6 +320,16 @@ namespace Streams
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(64, 1024), dGates, dh); // to h_(t - 1)
                 }
             }
+            Lstm0BackwardGradients(cache, work, length, xs, dx);
+        }
+
+        /// <summary>After the loop of layer 0, LSTM 1 -> 16 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
+        private void Lstm0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dc = work.Slice(528, 16); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(544, 2048); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 64), length, g.Slice(1088, 64));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 64), length, g.Slice(1152, 64));
@@ -342,13 +348,10 @@ namespace Streams
         }
 
         /// <summary>Backward for layer 1, Dense 16 -> 1 at each of 32 steps: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
-        private void Dense1Backward(global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        private void Dense1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length; // the valid steps of the last Forward
             global::System.Span<float> dz = work.Slice(2592, 32).Slice(0, length * 1); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(1232, 1));

@@ -1,0 +1,156 @@
+using System.Collections.Generic;
+using System.Linq;
+using Rnn.Gen.Generator.Model;
+using Rnn.Gen.Generator.Planning;
+
+namespace Rnn.Gen.Generator.Emit;
+
+/// <summary>
+/// Emits a model's batch path (<c>IRnnBatchModel</c>): <c>ReserveBatch</c>, <c>ForwardBatch</c> and
+/// <c>BackwardBatch</c>. Every sample of the batch has its own cache, work and scratch block (a slot) in a
+/// <c>BatchWorkspace</c>, laid out as the one-sample buffers; layers run layer after layer over all the slots, and the
+/// recurrent layers step the slots in lockstep so that each step's W_hh product covers the whole batch.
+/// </summary>
+internal static class BatchEmitter
+{
+    private const string Span = "global::System.Span<float>";
+    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+
+    /// <summary>
+    /// Whether the model gets a batch path: not with a decoder (decoding feeds outputs back step by step), a
+    /// bidirectional layer, or a stateful model (those train one sample at a time).
+    /// </summary>
+    public static bool Applies(ModelPlan plan) =>
+        plan.Spec.Decoder is null && !plan.Spec.Stateful && !plan.Layers.Any(l => l.Bidirectional);
+
+    /// <summary>The field: the batch workspace with the model's block sizes (its buffers come with the first batch).</summary>
+    public static void EmitField(CodeWriter w, ModelPlan plan)
+    {
+        w.Line($"private readonly global::Rnn.Gen.BatchWorkspace _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
+    }
+
+    public static void EmitMembers(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
+    {
+        ModelSpec spec = plan.Spec;
+        var batch = new BatchLayout(plan.CacheSize, plan.WorkSize, plan.ScratchSize);
+        bool drawsRandom = plan.Layers.Any(l => l.Spec.Dropout > 0 || l.Spec.RecurrentDropout > 0 || l.Kind == LayerKind.GaussianNoise);
+
+        w.Line();
+        w.Summary("Allocates the batch buffers for up to <paramref name=\"capacity\"/> samples now, so that no later <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})\"/> allocates.");
+        w.Line("public void ReserveBatch(int capacity) => _batch.Reserve(capacity);");
+        w.Line();
+        w.Summary($"Training forward pass on a batch of whole samples: <paramref name=\"inputs\"/> is [B, {spec.Steps}, {spec.InputSize}], <paramref name=\"outputs\"/> [B, {plan.OutputSteps}, {plan.OutputSize}].");
+        w.Line($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs) => ForwardBatch(inputs, outputs, default);");
+        w.Line();
+        w.Summary("Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name=\"lengths\"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref=\"BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> needs; Forward's own cache is untouched.");
+        using (w.Block($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs, global::System.ReadOnlySpan<int> lengths)"))
+        {
+            w.Line($"int batch = _batch.Begin(inputs.Length, {plan.InputLength}, outputs.Length, {plan.OutputLength}, lengths); // checks the shapes and lengths, orders the samples longest first");
+            w.Line("int maxLength = _batch.MaxLength;");
+            w.Line($"{Span} caches = _batch.Cache;");
+            w.Line($"{Span} scratches = _batch.Scratch;");
+            if (drawsRandom)
+            {
+                w.Line("bool training = true; // dropout and noise apply");
+            }
+
+            if (plan.PackedSize > 0)
+            {
+                w.Line("PackWeights(); // from the parameters as they are now");
+                w.Line($"{ReadOnlySpan} p = _parameters;");
+                w.Line($"{Span} packed = _packed;");
+            }
+
+            w.Line($"for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * {plan.InputLength}, {plan.InputLength}).CopyTo(caches.Slice(s * {plan.CacheSize} + {plan.InputCache.Offset}, {plan.InputLength}));");
+            for (int i = 0; i < layers.Count; i++)
+            {
+                string source = i == 0 ? CodeWriter.Slice("cache", plan.InputCache) : ModelEmitter.OutputView(layers[i - 1].Layer, "cache");
+                w.Line();
+                layers[i].EmitBatchForward(w, batch, $"x{i}", source);
+            }
+
+            w.Line();
+            using (w.Block("for (int s = 0; s < batch; s++)"))
+            {
+                w.Line(batch.SlotCache());
+                w.Line("int length = _batch.Length(s);");
+                w.Line($"{ModelEmitter.OutputView(plan.Head, "cache")}.CopyTo(outputs.Slice(_batch.SampleOf(s) * {plan.OutputLength}, {plan.OutputLength}));");
+            }
+
+            w.Line("_batch.Complete();");
+        }
+
+        w.Line();
+        w.Summary("Backpropagation through time for the last <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})\"/>: <paramref name=\"outputGradients\"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref=\"Gradients\"/>, in sample order.");
+        w.Line($"public void BackwardBatch({ReadOnlySpan} outputGradients) => BackwardBatch(outputGradients, default);");
+        w.Line();
+        w.Summary($"As <see cref=\"BackwardBatch(global::System.ReadOnlySpan{{float}})\"/>, and writes dLoss/dInput [B, {spec.Steps}, {spec.InputSize}] into <paramref name=\"inputGradients\"/> unless it is empty.");
+        using (w.Block($"public void BackwardBatch({ReadOnlySpan} outputGradients, {Span} inputGradients)"))
+        {
+            w.Line($"_batch.CheckBackward(outputGradients.Length, {plan.OutputLength}, inputGradients.Length, {plan.InputLength});");
+            w.Line("int batch = _batch.Count;");
+            w.Line("int maxLength = _batch.MaxLength;");
+            w.Line($"{ReadOnlySpan} caches = _batch.Cache;");
+            w.Line($"{Span} works = _batch.Work;");
+            if (layers.Any(l => l.Layer.Spec.IsRecurrent))
+            {
+                w.Line($"{ReadOnlySpan} p = _parameters;");
+            }
+
+            using (w.Block("for (int s = 0; s < batch; s++)"))
+            {
+                w.Line(batch.SlotWork());
+                w.Line("int length = _batch.Length(s);");
+                if (plan.Head.OutputGradientView != plan.Head.OutputGradient)
+                {
+                    w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Clear(); // only the last step receives a gradient");
+                }
+
+                w.Line($"outputGradients.Slice(_batch.SampleOf(s) * {plan.OutputLength}, {plan.OutputLength}).CopyTo({ModelEmitter.OutputGradientView(plan.Head, "work")});");
+            }
+
+            for (int i = layers.Count - 1; i >= 0; i--)
+            {
+                w.Line();
+                LayerEmitter layer = layers[i];
+                LayerPlan? below = i == 0 ? null : layers[i - 1].Layer;
+                if (layer is RecurrentEmitter recurrent)
+                {
+                    recurrent.EmitBatchBackward(w, batch, (writer, method) => EmitGradientsCall(writer, plan, below, method));
+                }
+                else
+                {
+                    w.Line($"// {layer.Description}: sample by sample in batch order.");
+                    using (w.Block("for (int b = 0; b < batch; b++)"))
+                    {
+                        w.Line("int s = _batch.SlotOf(b);");
+                        w.Line(batch.SlotCache(readOnly: true));
+                        w.Line(batch.SlotWork());
+                        w.Line("int length = _batch.Length(s);");
+                        EmitGradientsCall(w, plan, below, layer.BackwardMethod);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One sample's call of a layer's backward <paramref name="method"/> (inside the batch-order loop): from the layer
+    /// below's output into its cleared output gradient, or for the first layer into the sample's rows of
+    /// <c>inputGradients</c>.
+    /// </summary>
+    private static void EmitGradientsCall(CodeWriter w, ModelPlan plan, LayerPlan? below, string method)
+    {
+        if (below is null)
+        {
+            w.Line($"{Span} inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * {plan.InputLength}, {plan.InputLength});");
+            w.Line("inputGradient.Clear();");
+            w.Line($"{method}(cache, work, length, {CodeWriter.Slice("cache", plan.InputCache)}, inputGradient);");
+        }
+        else
+        {
+            w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
+            w.Line($"{method}(cache, work, length, {ModelEmitter.OutputView(below, "cache")}, {ModelEmitter.OutputGradientView(below, "work")});");
+        }
+    }
+}

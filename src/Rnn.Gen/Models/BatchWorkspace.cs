@@ -1,0 +1,217 @@
+using System;
+using System.ComponentModel;
+
+namespace Rnn.Gen;
+
+/// <summary>
+/// The buffers and the bookkeeping of a generated model's batch path (<see cref="IRnnBatchModel"/>): one cache, work and
+/// scratch block per sample, and the order the samples run in.
+/// </summary>
+/// <remarks>
+/// Samples run in <em>slots</em> ordered by valid length, longest first (ties keep batch order), as PyTorch's packed
+/// sequences: at step t the samples still running are slots 0 to <see cref="Running"/>(t) − 1, so one matrix product
+/// with a fixed row stride covers exactly them. Slot s's blocks start at <c>s · CacheSize</c>, <c>s · WorkSize</c> and
+/// <c>s · ScratchSize</c>. Generated code uses this class; it is public only for that.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class BatchWorkspace
+{
+    private float[] _cache = [];
+    private float[] _work = [];
+    private float[] _scratch = [];
+    private int[] _sampleOfSlot = [];
+    private int[] _slotOfSample = [];
+    private int[] _lengths = [];
+    private readonly int[] _running;
+    private bool _hasForward;
+
+    /// <summary>Creates an empty workspace for samples of <paramref name="steps"/> steps with the given per-sample block sizes.</summary>
+    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps)
+    {
+        CacheSize = cacheSize;
+        WorkSize = workSize;
+        ScratchSize = scratchSize;
+        Steps = steps;
+        _running = new int[steps];
+    }
+
+    /// <summary>Floats per sample in <see cref="Cache"/>.</summary>
+    public int CacheSize { get; }
+
+    /// <summary>Floats per sample in <see cref="Work"/>.</summary>
+    public int WorkSize { get; }
+
+    /// <summary>Floats per sample in <see cref="Scratch"/>.</summary>
+    public int ScratchSize { get; }
+
+    /// <summary>Time steps per sample.</summary>
+    public int Steps { get; }
+
+    /// <summary>The samples the buffers hold now.</summary>
+    public int Capacity => _lengths.Length;
+
+    /// <summary>The samples of the current batch.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The longest valid length in the current batch: the steps the batch runs.</summary>
+    public int MaxLength { get; private set; }
+
+    /// <summary>The activations of every slot, <c>[Capacity, CacheSize]</c>.</summary>
+    public float[] Cache => _cache;
+
+    /// <summary>The backward work areas of every slot, <c>[Capacity, WorkSize]</c>.</summary>
+    public float[] Work => _work;
+
+    /// <summary>The one-step temporaries of every slot, <c>[Capacity, ScratchSize]</c>.</summary>
+    public float[] Scratch => _scratch;
+
+    /// <summary>Whether the current batch has completed its forward pass, so a backward pass may run.</summary>
+    public bool HasForward => _hasForward;
+
+    /// <summary>The batch index of the sample in slot <paramref name="slot"/>.</summary>
+    public int SampleOf(int slot) => _sampleOfSlot[slot];
+
+    /// <summary>The slot of batch sample <paramref name="sample"/>.</summary>
+    public int SlotOf(int sample) => _slotOfSample[sample];
+
+    /// <summary>The valid length of the sample in slot <paramref name="slot"/>.</summary>
+    public int Length(int slot) => _lengths[slot];
+
+    /// <summary>How many slots are still running at step <paramref name="step"/> (those whose length exceeds it).</summary>
+    public int Running(int step) => _running[step];
+
+    /// <summary>Grows the buffers to hold <paramref name="capacity"/> samples (allocates only when it is more than ever before).</summary>
+    public void Reserve(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        if (capacity <= Capacity)
+        {
+            return;
+        }
+
+        long cache = (long)capacity * CacheSize, work = (long)capacity * WorkSize, scratch = (long)capacity * ScratchSize;
+        if (cache > Array.MaxLength || work > Array.MaxLength || scratch > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"A batch of {capacity} samples needs {Math.Max(cache, work)} floats in one buffer, more than an array holds; use smaller batches.");
+        }
+
+        // All or nothing: the new buffers replace the old only once all are allocated.
+        var newCache = new float[cache];
+        var newWork = new float[work];
+        var newScratch = new float[scratch];
+        var sampleOfSlot = new int[capacity];
+        var slotOfSample = new int[capacity];
+        var lengths = new int[capacity];
+        _cache = newCache;
+        _work = newWork;
+        _scratch = newScratch;
+        _sampleOfSlot = sampleOfSlot;
+        _slotOfSample = slotOfSample;
+        _lengths = lengths;
+        Count = 0;
+        _hasForward = false;
+    }
+
+    /// <summary>
+    /// Checks the batch's shapes and lengths, grows the buffers if needed, and orders the samples into slots. Throws
+    /// before changing anything when a shape or a length is wrong.
+    /// </summary>
+    /// <param name="inputLength">The length of the inputs span, <c>B · sampleInput</c>.</param>
+    /// <param name="sampleInput">Floats per input sample.</param>
+    /// <param name="outputLength">The length of the outputs span.</param>
+    /// <param name="sampleOutput">Floats per output sample.</param>
+    /// <param name="lengths">Each sample's valid steps, or empty for all <see cref="Steps"/>.</param>
+    /// <returns>The batch size B.</returns>
+    public int Begin(int inputLength, int sampleInput, int outputLength, int sampleOutput, ReadOnlySpan<int> lengths)
+    {
+        if (inputLength == 0 || inputLength % sampleInput != 0)
+        {
+            throw new ArgumentException($"inputs must hold one or more samples of {sampleInput} elements ([B, Steps, InputSize]), but has {inputLength}.", "inputs");
+        }
+
+        int batch = inputLength / sampleInput;
+        if (outputLength != (long)batch * sampleOutput)
+        {
+            throw new ArgumentException($"outputs must have {(long)batch * sampleOutput} elements ([B = {batch}, OutputSteps, OutputSize]), but has {outputLength}.", "outputs");
+        }
+
+        if (!lengths.IsEmpty)
+        {
+            if (lengths.Length != batch)
+            {
+                throw new ArgumentException($"lengths must hold one length per sample ({batch}), or be empty, but has {lengths.Length}.", nameof(lengths));
+            }
+
+            for (int b = 0; b < batch; b++)
+            {
+                if ((uint)(lengths[b] - 1) >= (uint)Steps)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(lengths), lengths[b], $"lengths[{b}] must be between 1 and {Steps} (Steps), but is {lengths[b]}.");
+                }
+            }
+        }
+
+        Reserve(batch);
+        Count = batch;
+        _hasForward = false;
+
+        // Slots by length, longest first; a stable insertion sort keeps batch order among equal lengths.
+        for (int b = 0; b < batch; b++)
+        {
+            int length = lengths.IsEmpty ? Steps : lengths[b];
+            int s = b;
+            while (s > 0 && _lengths[s - 1] < length)
+            {
+                _lengths[s] = _lengths[s - 1];
+                _sampleOfSlot[s] = _sampleOfSlot[s - 1];
+                s--;
+            }
+
+            _lengths[s] = length;
+            _sampleOfSlot[s] = b;
+        }
+
+        for (int s = 0; s < batch; s++)
+        {
+            _slotOfSample[_sampleOfSlot[s]] = s;
+        }
+
+        MaxLength = _lengths[0];
+        int running = batch;
+        for (int t = 0; t < Steps; t++)
+        {
+            while (running > 0 && _lengths[running - 1] <= t)
+            {
+                running--;
+            }
+
+            _running[t] = running;
+        }
+
+        return batch;
+    }
+
+    /// <summary>Marks the forward pass of the current batch complete: <see cref="IRnnBatchModel.BackwardBatch"/> may run.</summary>
+    public void Complete() => _hasForward = true;
+
+    /// <summary>
+    /// Checks a backward call against the last forward pass: that there was one, and the gradient spans' lengths.
+    /// </summary>
+    public void CheckBackward(int outputGradientLength, int sampleOutput, int inputGradientLength, int sampleInput)
+    {
+        if (!_hasForward)
+        {
+            throw new InvalidOperationException("BackwardBatch needs the activations of a preceding ForwardBatch call on this instance; call ForwardBatch first.");
+        }
+
+        if (outputGradientLength != (long)Count * sampleOutput)
+        {
+            throw new ArgumentException($"outputGradients must have {(long)Count * sampleOutput} elements ([B = {Count}, OutputSteps, OutputSize], as the last ForwardBatch), but has {outputGradientLength}.", "outputGradients");
+        }
+
+        if (inputGradientLength != 0 && inputGradientLength != (long)Count * sampleInput)
+        {
+            throw new ArgumentException($"inputGradients must be empty or have {(long)Count * sampleInput} elements ([B = {Count}, Steps, InputSize]), but has {inputGradientLength}.", "inputGradients");
+        }
+    }
+}
