@@ -40,7 +40,7 @@ public static class AllocationProbe
         using (var trainer = new RnnGenTrainer(1, data, twoCores: false))
         {
             result["Training (c), two halves"] = PerCall(() => trainer.StepOneCore());
-            result["Training (c'), one loop"] = PerCall(() => trainer.StepSequentialLoop());
+            result["Training (c'), one sample at a time"] = PerCall(() => trainer.StepSequentialLoop());
         }
 
         using (var trainer = new RnnGenTrainer(1, data, twoCores: true))

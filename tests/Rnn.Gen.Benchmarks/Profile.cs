@@ -26,6 +26,19 @@ public static class Profile
         float[] output = new float[1], dOutput = [1f / Workloads.TrainBatch];
         Report("(c) Forward, one sample of 50 steps", () => train.Forward(batch.Sample(0), output), 1);
         Report("(c) Backward, one sample", () => train.Backward(dOutput), 1, before: () => train.Forward(batch.Sample(0), output));
+        const int Half = Workloads.TrainBatch / 2;
+        int sample = Workloads.TrainSteps * Workloads.TrainInput;
+        float[] halfOutput = new float[Half], halfGradient = new float[Half];
+        Array.Fill(halfGradient, 1f / Workloads.TrainBatch);
+        train.ReserveBatch(Workloads.TrainBatch);
+        Report("(c) ForwardBatch, 16 samples", () => train.ForwardBatch(batch.Inputs.AsSpan(0, Half * sample), halfOutput), 1);
+        Report("(c) BackwardBatch, 16 samples", () => train.BackwardBatch(halfGradient), 1, before: () => train.ForwardBatch(batch.Inputs.AsSpan(0, Half * sample), halfOutput));
+        float[] rowsA = Values(Half * 2000, 1f), whhT = Values(64 * 256, 0.1f), whh = Values(256 * 64, 0.1f), rowsC = Values(Half * 2000, 1f);
+        Report("  kernel MultiplyAddRows [16, 64] x [64, 256] (ns)", () => MatrixKernels.MultiplyAddRows(rowsA, 2000, whhT, rowsC, 2000, Half, 64, 256), 1000);
+        Report("  kernel MultiplyAddRows [16, 256] x [256, 64] (ns)", () => MatrixKernels.MultiplyAddRows(rowsA, 2000, whh, rowsC, 2000, Half, 256, 64), 1000);
+        float[] cellGates = Values(256, 1f), cellC = Values(64, 1f), cellC2 = new float[64], cellT = new float[64], cellH = new float[64], dc = new float[64], dg = new float[256];
+        Report("  kernel LstmCell H=64 (ns)", () => CellKernels.LstmCell(cellGates, cellC, cellC2, cellT, cellH), 1000);
+        Report("  kernel LstmCellBackward H=64 (ns)", () => CellKernels.LstmCellBackward(cellGates, cellT, cellC, cellH, dc, dg), 1000);
         using (var trainer = new RnnGenTrainer(seed: 1, batch, twoCores: false))
         {
             Report("(c) training step, one core (ms)", () => trainer.StepOneCore(), 1e-3);

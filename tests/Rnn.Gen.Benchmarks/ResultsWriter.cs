@@ -194,9 +194,9 @@ public static class ResultsWriter
         Figure? c1 = Get(nameof(TrainingBenchmarks), nameof(TrainingBenchmarks.RnnGenOneCore));
         var rows = new (string Name, string Method, int Cores, string? Probe)[]
         {
-            ("Rnn.Gen (c): two halves, one core", nameof(TrainingBenchmarks.RnnGenOneCore), 1, "Training (c), two halves"),
-            ("Rnn.Gen (c'): one loop over the batch", nameof(TrainingBenchmarks.RnnGenSequentialLoop), 1, "Training (c'), one loop"),
-            ("Rnn.Gen (d): two halves on two cores", nameof(TrainingBenchmarks.RnnGenTwoCores), 2, "Training (d), calling thread"),
+            ("Rnn.Gen (c): batch path, two halves, one core", nameof(TrainingBenchmarks.RnnGenOneCore), 1, "Training (c), two halves"),
+            ("Rnn.Gen (c'): one sample at a time", nameof(TrainingBenchmarks.RnnGenSequentialLoop), 1, "Training (c'), one sample at a time"),
+            ("Rnn.Gen (d): batch path, two halves on two cores", nameof(TrainingBenchmarks.RnnGenTwoCores), 2, "Training (d), calling thread"),
             ("plain C#", nameof(TrainingBenchmarks.PlainCSharp), 1, null),
             ("libtorch, 1 thread", nameof(TrainingBenchmarks.LibTorchOneThread), 1, null),
             ("libtorch, 2 threads", nameof(TrainingBenchmarks.LibTorchTwoThreads), 2, null),

@@ -36,16 +36,16 @@ public sealed class TrainingBatch
 }
 
 /// <summary>
-/// Workloads (c) and (d) with the generated model: per sample Forward, MSE, the loss gradient scaled by 1/B, Backward;
-/// then global-norm clipping (1.0) and an Adam step (lr 1e-3).
+/// Workloads (c) and (d) with the generated model: the batch path (ForwardBatch of a half batch in lockstep, MSE per
+/// sample, the loss gradients scaled by 1/B, BackwardBatch); then global-norm clipping (1.0) and an Adam step (lr 1e-3).
 /// </summary>
 /// <remarks>
 /// The batch is reduced in two fixed halves, whatever the number of cores: half 0 accumulates into model A's
 /// Gradients, half 1 into model B's, then A.Gradients += B.Gradients (element-wise, one rounding per element), clip and
 /// Adam on A, and A's parameters are copied to B. <see cref="StepOneCore"/> runs both halves on the calling thread,
 /// <see cref="StepTwoCores"/> runs half 1 on a worker thread at the same time: the same operations in the same order
-/// on the same values, hence bit-identical parameters. <see cref="StepSequentialLoop"/> is the plain loop over all B
-/// samples into one Gradients buffer (what README's example does): the same arithmetic with another summation order.
+/// on the same values, hence bit-identical parameters. <see cref="StepSequentialLoop"/> is the one-sample path, Forward and Backward for
+/// each of the B samples into one Gradients buffer: what the batch path saves, with another summation order.
 /// </remarks>
 public sealed class RnnGenTrainer : IDisposable
 {
@@ -55,7 +55,7 @@ public sealed class RnnGenTrainer : IDisposable
     private readonly TrainingBatch _data;
     private readonly LstmTrain_I8_H64 _a = new(), _b = new();
     private readonly Adam _adam = new(learningRate: 1e-3f);
-    private readonly float[] _outA = new float[1], _dOutA = new float[1], _outB = new float[1], _dOutB = new float[1];
+    private readonly float[] _outA = new float[Half], _dOutA = new float[Half], _outB = new float[Half], _dOutB = new float[Half];
     private readonly Thread? _worker;
     private readonly ManualResetEventSlim _go = new(false), _done = new(false);
     private volatile bool _stop;
@@ -66,6 +66,8 @@ public sealed class RnnGenTrainer : IDisposable
         _data = data;
         _a.Initialize(seed);
         _a.Parameters.CopyTo(_b.Parameters);
+        _a.ReserveBatch(Half);
+        _b.ReserveBatch(Half);
         if (twoCores)
         {
             _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "Rnn.Gen training half 1" };
@@ -99,7 +101,7 @@ public sealed class RnnGenTrainer : IDisposable
         return Reduce(loss + _workerLoss);
     }
 
-    /// <summary>All samples into A's Gradients in one loop, then clip and Adam.</summary>
+    /// <summary>All samples into A's Gradients one at a time (Forward, Backward per sample), then clip and Adam.</summary>
     public float StepSequentialLoop()
     {
         LstmTrain_I8_H64 m = _a;
@@ -127,22 +129,27 @@ public sealed class RnnGenTrainer : IDisposable
 
     private double RunHalf(LstmTrain_I8_H64 m, int first, float[] output, float[] dOutput)
     {
+        // The half's 16 samples through the batch path: one ForwardBatch, the MSE of each, one BackwardBatch.
         m.ZeroGradients();
+        int sample = Workloads.TrainSteps * Workloads.TrainInput;
+        m.ForwardBatch(_data.Inputs.AsSpan(first * sample, Half * sample), output);
         double loss = 0;
-        for (int s = first; s < first + Half; s++)
+        for (int s = 0; s < Half; s++)
         {
-            loss += Sample(m, s, output, dOutput);
+            loss += Losses.MeanSquaredError(output.AsSpan(s, 1), _data.Targets.AsSpan(first + s, 1), dOutput.AsSpan(s, 1));
         }
 
+        TensorPrimitives.Multiply(dOutput, GradientScale, dOutput);
+        m.BackwardBatch(dOutput);
         return loss;
     }
 
     private float Sample(LstmTrain_I8_H64 m, int s, float[] output, float[] dOutput)
     {
-        m.Forward(_data.Sample(s), output);
-        float loss = Losses.MeanSquaredError(output, _data.Targets.AsSpan(s, 1), dOutput);
+        m.Forward(_data.Sample(s), output.AsSpan(0, 1));
+        float loss = Losses.MeanSquaredError(output.AsSpan(0, 1), _data.Targets.AsSpan(s, 1), dOutput.AsSpan(0, 1));
         dOutput[0] *= GradientScale;
-        m.Backward(dOutput);
+        m.Backward(dOutput.AsSpan(0, 1));
         return loss;
     }
 

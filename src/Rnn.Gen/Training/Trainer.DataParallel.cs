@@ -295,9 +295,33 @@ public sealed partial class Trainer : IDisposable
         /// <summary>Teacher forcing on class indices: the one-hot targets as the decoder's inputs.</summary>
         public float[] Teacher { get; } = new float[outputLength];
 
+        /// <summary>The batch path's gathered inputs, outputs, output gradients and lengths (grown to the largest batch seen).</summary>
+        public float[] BatchInputs { get; private set; } = [];
+
+        public float[] BatchOutputs { get; private set; } = [];
+
+        public float[] BatchGradients { get; private set; } = [];
+
+        public int[] BatchLengths { get; private set; } = [];
+
         public double LossSum;
         public long Correct;
         public long Positions;
+
+        /// <summary>Grows the batch buffers (and the model's batch workspace) to <paramref name="count"/> samples; allocates only beyond the largest batch so far.</summary>
+        public void ReserveBatch(int count, int inputLength)
+        {
+            if (BatchLengths.Length >= count)
+            {
+                return;
+            }
+
+            ((IRnnBatchModel)Model).ReserveBatch(count);
+            BatchInputs = new float[(long)count * inputLength];
+            BatchOutputs = new float[(long)count * Output.Length];
+            BatchGradients = new float[(long)count * Output.Length];
+            BatchLengths = new int[count];
+        }
 
         public void Clear()
         {

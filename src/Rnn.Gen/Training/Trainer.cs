@@ -448,6 +448,12 @@ public sealed partial class Trainer
     {
         IRnnModel model = shard.Model;
         bool classes = data.TargetKind == TargetKind.ClassIndices;
+        if (!_options.TeacherForcing && model is IRnnBatchModel batchModel && indices.Length > 1)
+        {
+            TrainBatch(shard, batchModel, data, indices, scale, losses, classes);
+            return;
+        }
+
         for (int i = 0; i < indices.Length; i++)
         {
             int index = indices[i];
@@ -472,6 +478,42 @@ public sealed partial class Trainer
             TensorPrimitives.Multiply(shard.OutputGradient, scale, shard.OutputGradient);
             model.Backward(shard.OutputGradient);
         }
+    }
+
+    /// <summary>
+    /// <see cref="TrainSamples"/> through the model's batch path: the samples gathered into one batch, one
+    /// <see cref="IRnnBatchModel.ForwardBatch"/>, each sample's loss and scaled gradient in order, one
+    /// <see cref="IRnnBatchModel.BackwardBatch"/>. The gradients add up in sample order, as one sample at a time would.
+    /// </summary>
+    private void TrainBatch(Shard shard, IRnnBatchModel model, Dataset data, ReadOnlySpan<int> indices, float scale, Span<float> losses, bool classes)
+    {
+        int count = indices.Length, inputLength = data.InputLength, outputLength = shard.Output.Length;
+        shard.ReserveBatch(count, inputLength);
+        Span<float> inputs = shard.BatchInputs.AsSpan(0, count * inputLength);
+        Span<float> outputs = shard.BatchOutputs.AsSpan(0, count * outputLength);
+        Span<float> gradients = shard.BatchGradients.AsSpan(0, count * outputLength);
+        Span<int> lengths = shard.BatchLengths.AsSpan(0, count);
+        for (int i = 0; i < count; i++)
+        {
+            data.Input(indices[i]).CopyTo(inputs.Slice(i * inputLength, inputLength));
+            lengths[i] = data.Length(indices[i]);
+        }
+
+        model.ForwardBatch(inputs, outputs, lengths);
+        for (int i = 0; i < count; i++)
+        {
+            outputs.Slice(i * outputLength, outputLength).CopyTo(shard.Output);
+            float loss = SampleLoss(shard, data, indices[i], lengths[i], classes);
+            shard.LossSum += loss;
+            if (!losses.IsEmpty)
+            {
+                losses[i] = loss;
+            }
+
+            TensorPrimitives.Multiply(shard.OutputGradient, scale, gradients.Slice(i * outputLength, outputLength));
+        }
+
+        model.BackwardBatch(gradients, Span<float>.Empty);
     }
 
     /// <summary>The targets of sample <paramref name="index"/> as decoder inputs: the values, or one-hot rows of the classes.</summary>

@@ -63,22 +63,31 @@ public sealed class DataParallelTests : IDisposable
         Assert.Equal(0, factoryCalls);
         Assert.Equal(0, trainer.RunningWorkerThreads);
 
+        // The trainer's loop by hand: each mini-batch through the model's batch path (one ForwardBatch, the losses, one
+        // BackwardBatch), whose masks come layer by layer across the batch.
         var manual = NewModel<TinyRegularized>(5);
         var adam = new Adam(0.02f);
-        float[] output = new float[1], gradient = new float[1];
+        int inputLength = data.InputLength;
+        float[] inputs = new float[4 * inputLength], outputs = new float[4], gradients = new float[4];
         for (int epoch = 0; epoch < 3; epoch++)
         {
             for (int start = 0; start < 11; start += 4)
             {
                 int count = Math.Min(4, 11 - start);
                 manual.ZeroGradients();
-                for (int i = start; i < start + count; i++)
+                for (int i = 0; i < count; i++)
                 {
-                    manual.Forward(data.Input(i), output);
-                    Losses.MeanSquaredError(output, data.Target(i), gradient);
-                    TensorPrimitives.Multiply(gradient, (float)(1.0 / count), gradient);
-                    manual.Backward(gradient);
+                    data.Input(start + i).CopyTo(inputs.AsSpan(i * inputLength, inputLength));
                 }
+
+                manual.ForwardBatch(inputs.AsSpan(0, count * inputLength), outputs.AsSpan(0, count));
+                for (int i = 0; i < count; i++)
+                {
+                    Losses.MeanSquaredError(outputs.AsSpan(i, 1), data.Target(start + i), gradients.AsSpan(i, 1));
+                    TensorPrimitives.Multiply(gradients.AsSpan(i, 1), (float)(1.0 / count), gradients.AsSpan(i, 1));
+                }
+
+                manual.BackwardBatch(gradients.AsSpan(0, count));
 
                 manual.ApplyRegularization();
                 GradientClipping.ClipByGlobalNorm(manual.Gradients, 0.5f);
