@@ -12,8 +12,10 @@ namespace Rnn.Gen.Kernels;
 /// these after the matrix–vector products; the arithmetic is PyTorch's (see each method).
 /// </summary>
 /// <remarks>
-/// Vectorized with <see cref="Vector256"/> where the hardware has it (the hidden units in chunks of 8), scalar for the
-/// rest. The sigmoid is <c>1 / (1 + exp(-x))</c> with the vector <c>Exp</c> of .NET; the hyperbolic tangent is an odd
+/// Vectorized with <see cref="Vector512"/> and <see cref="Vector256"/> where the hardware has them (the hidden units in
+/// chunks of 16, then 8), scalar for the rest; every lane computes the same whatever the width. The sigmoid is
+/// <c>1 / (1 + exp(-x))</c> with a vector exponential of its own (range reduction to 2^n e^r and a degree-7
+/// polynomial, within 2 ulps); the hyperbolic tangent is an odd
 /// polynomial near zero (|x| &lt; 0.3, where the exponential form would lose relative accuracy) and
 /// <c>sign(x) (1 - e) / (1 + e)</c>, <c>e = exp(-2|x|)</c>, elsewhere; both within a few float ulps of the exact values
 /// (tested against double precision).
@@ -43,25 +45,14 @@ public static class CellKernels
         ref float tc = ref MemoryMarshal.GetReference(tanhC);
         ref float h0 = ref MemoryMarshal.GetReference(h);
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            j = LstmCellVectors<CellMath.Wide512, Vector512<float>>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; j <= hidden - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                nuint at = (nuint)j;
-                Vector256<float> i = Sigmoid(Vector256.LoadUnsafe(ref gi, at));
-                Vector256<float> f = Sigmoid(Vector256.LoadUnsafe(ref gf, at));
-                Vector256<float> g = Tanh(Vector256.LoadUnsafe(ref gg, at));
-                Vector256<float> o = Sigmoid(Vector256.LoadUnsafe(ref go, at));
-                Vector256<float> cell = Vector256.FusedMultiplyAdd(f, Vector256.LoadUnsafe(ref cp, at), i * g);
-                Vector256<float> tanhCell = Tanh(cell);
-                i.StoreUnsafe(ref gi, at);
-                f.StoreUnsafe(ref gf, at);
-                g.StoreUnsafe(ref gg, at);
-                o.StoreUnsafe(ref go, at);
-                cell.StoreUnsafe(ref c0, at);
-                tanhCell.StoreUnsafe(ref tc, at);
-                (o * tanhCell).StoreUnsafe(ref h0, at);
-            }
+            j = LstmCellVectors<CellMath.Wide256, Vector256<float>>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
         }
 
         for (; j < hidden; j++)
@@ -104,22 +95,14 @@ public static class CellKernels
         ref float hn0 = ref MemoryMarshal.GetReference(hn);
         ref float h0 = ref MemoryMarshal.GetReference(h);
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            j = GruCellVectors<CellMath.Wide512, Vector512<float>>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; j <= hidden - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                nuint at = (nuint)j;
-                Vector256<float> r = Sigmoid(Vector256.LoadUnsafe(ref xr, at) + Vector256.LoadUnsafe(ref hr, at));
-                Vector256<float> z = Sigmoid(Vector256.LoadUnsafe(ref xz, at) + Vector256.LoadUnsafe(ref hz, at));
-                Vector256<float> recurrentN = Vector256.LoadUnsafe(ref hh, at);
-                Vector256<float> n = Tanh(Vector256.FusedMultiplyAdd(r, recurrentN, Vector256.LoadUnsafe(ref xn, at)));
-                Vector256<float> previous = Vector256.LoadUnsafe(ref hp, at);
-                r.StoreUnsafe(ref xr, at);
-                z.StoreUnsafe(ref xz, at);
-                n.StoreUnsafe(ref xn, at);
-                recurrentN.StoreUnsafe(ref hn0, at);
-                ((Vector256<float>.One - z) * n + z * previous).StoreUnsafe(ref h0, at);
-            }
+            j = GruCellVectors<CellMath.Wide256, Vector256<float>>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
         }
 
         for (; j < hidden; j++)
@@ -260,23 +243,131 @@ public static class CellKernels
     // omitted term (x^13) is below 1e-9 relative.
     private const float C3 = -1f / 3f, C5 = 2f / 15f, C7 = -17f / 315f, C9 = 62f / 2835f, C11 = -1382f / 155925f;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+    /// <summary>Hidden units <paramref name="j"/> on of <see cref="LstmCell"/>, as many as fill whole vectors; returns where it stopped.</summary>
+    private static int LstmCellVectors<TMath, TVector>(ref float gi, int hidden, ref float cp, ref float c0, ref float tc, ref float h0, int j)
+        where TMath : struct, ICellMath<TVector>
+        where TVector : struct
+    {
+        ref float gf = ref Unsafe.Add(ref gi, hidden);
+        ref float gg = ref Unsafe.Add(ref gi, 2 * hidden);
+        ref float go = ref Unsafe.Add(ref gi, 3 * hidden);
+        for (; j <= hidden - TMath.Count; j += TMath.Count)
+        {
+            nuint at = (nuint)j;
+            TVector i = Sigmoid<TMath, TVector>(TMath.Load(ref gi, at));
+            TVector f = Sigmoid<TMath, TVector>(TMath.Load(ref gf, at));
+            TVector g = Tanh<TMath, TVector>(TMath.Load(ref gg, at));
+            TVector o = Sigmoid<TMath, TVector>(TMath.Load(ref go, at));
+            TVector cell = TMath.MultiplyAdd(f, TMath.Load(ref cp, at), TMath.Multiply(i, g));
+            TVector tanhCell = Tanh<TMath, TVector>(cell);
+            TMath.Store(i, ref gi, at);
+            TMath.Store(f, ref gf, at);
+            TMath.Store(g, ref gg, at);
+            TMath.Store(o, ref go, at);
+            TMath.Store(cell, ref c0, at);
+            TMath.Store(tanhCell, ref tc, at);
+            TMath.Store(TMath.Multiply(o, tanhCell), ref h0, at);
+        }
+
+        return j;
+    }
+
+    /// <summary>Hidden units <paramref name="j"/> on of <see cref="GruCell"/>, as many as fill whole vectors; returns where it stopped.</summary>
+    private static int GruCellVectors<TMath, TVector>(ref float xr, ref float hr, int hidden, ref float hp, ref float hn0, ref float h0, int j)
+        where TMath : struct, ICellMath<TVector>
+        where TVector : struct
+    {
+        ref float xz = ref Unsafe.Add(ref xr, hidden);
+        ref float xn = ref Unsafe.Add(ref xr, 2 * hidden);
+        ref float hz = ref Unsafe.Add(ref hr, hidden);
+        ref float hh = ref Unsafe.Add(ref hr, 2 * hidden);
+        TVector one = TMath.Create(1f);
+        for (; j <= hidden - TMath.Count; j += TMath.Count)
+        {
+            nuint at = (nuint)j;
+            TVector r = Sigmoid<TMath, TVector>(TMath.Add(TMath.Load(ref xr, at), TMath.Load(ref hr, at)));
+            TVector z = Sigmoid<TMath, TVector>(TMath.Add(TMath.Load(ref xz, at), TMath.Load(ref hz, at)));
+            TVector recurrentN = TMath.Load(ref hh, at);
+            TVector n = Tanh<TMath, TVector>(TMath.MultiplyAdd(r, recurrentN, TMath.Load(ref xn, at)));
+            TVector previous = TMath.Load(ref hp, at);
+            TMath.Store(r, ref xr, at);
+            TMath.Store(z, ref xz, at);
+            TMath.Store(n, ref xn, at);
+            TMath.Store(recurrentN, ref hn0, at);
+            TMath.Store(TMath.Add(TMath.Multiply(TMath.Subtract(one, z), n), TMath.Multiply(z, previous)), ref h0, at);
+        }
+
+        return j;
+    }
+
+    internal static Vector256<float> Sigmoid(Vector256<float> x) => Sigmoid<CellMath.Wide256, Vector256<float>>(x);
+
+    internal static Vector256<float> Tanh(Vector256<float> x) => Tanh<CellMath.Wide256, Vector256<float>>(x);
+
+    internal static Vector256<float> Exp(Vector256<float> x) => Exp<CellMath.Wide256, Vector256<float>>(x);
+
+    internal static Vector512<float> Sigmoid(Vector512<float> x) => Sigmoid<CellMath.Wide512, Vector512<float>>(x);
+
+    internal static Vector512<float> Tanh(Vector512<float> x) => Tanh<CellMath.Wide512, Vector512<float>>(x);
+
+    internal static Vector512<float> Exp(Vector512<float> x) => Exp<CellMath.Wide512, Vector512<float>>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> Tanh(Vector256<float> x)
+    private static TVector Sigmoid<TMath, TVector>(TVector x)
+        where TMath : struct, ICellMath<TVector>
+        where TVector : struct
     {
-        Vector256<float> a = Vector256.Abs(x);
-        Vector256<float> e = Vector256.Exp(a * -2f);
-        Vector256<float> large = (Vector256<float>.One - e) / (Vector256<float>.One + e);
-        Vector256<float> x2 = x * x;
-        Vector256<float> p = Vector256.FusedMultiplyAdd(x2, Vector256.Create(C11), Vector256.Create(C9));
-        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(C7));
-        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(C5));
-        p = Vector256.FusedMultiplyAdd(x2, p, Vector256.Create(C3));
-        Vector256<float> small = Vector256.FusedMultiplyAdd(x * x2, p, x);
-        Vector256<float> signedLarge = Vector256.CopySign(large, x);
-        return Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(TanhSmall)), small, signedLarge);
+        TVector one = TMath.Create(1f);
+        return TMath.Divide(one, TMath.Add(one, Exp<TMath, TVector>(TMath.Negate(x))));
+    }
+
+    // exp x = 2^n e^r with n = round(x / ln 2) and r = x - n ln 2 (|r| <= ln 2 / 2), ln 2 split in two so n ln 2 is
+    // exact to 2^-32; e^r by its Taylor polynomial to r^7 (the first omitted term is below 2e-8 relative), and 2^n put
+    // straight into the exponent bits. x is clamped to [-87, 88] first, where 2^n stays a normal float: exp(88) is
+    // 1.7e38, below float's largest, and below exp(-87) = 1.6e-38 the activations are 0 or 1 in float anyway.
+    private const float ExpLow = -87f, ExpHigh = 88f, Log2E = 1.44269504088896341f, Ln2High = 0.693359375f, Ln2Low = -2.12194440e-4f;
+    private const float E2 = 1f / 2f, E3 = 1f / 6f, E4 = 1f / 24f, E5 = 1f / 120f, E6 = 1f / 720f, E7 = 1f / 5040f;
+
+    /// <summary>
+    /// e^x within 2 float ulps for x in [-87, 88] (clamped outside, NaN stays NaN): about 15 vector instructions and no
+    /// table, several times faster than <see cref="Vector256.Exp(Vector256{float})"/>, which computes in double. Every
+    /// lane the same arithmetic whatever the vector width.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Exp<TMath, TVector>(TVector x)
+        where TMath : struct, ICellMath<TVector>
+        where TVector : struct
+    {
+        TVector clamped = TMath.Min(TMath.Max(x, TMath.Create(ExpLow)), TMath.Create(ExpHigh));
+        TVector n = TMath.Round(TMath.Multiply(clamped, TMath.Create(Log2E)));
+        TVector r = TMath.MultiplyAdd(n, TMath.Create(-Ln2High), clamped);
+        r = TMath.MultiplyAdd(n, TMath.Create(-Ln2Low), r);
+        TVector p = TMath.MultiplyAdd(TMath.Create(E7), r, TMath.Create(E6));
+        p = TMath.MultiplyAdd(p, r, TMath.Create(E5));
+        p = TMath.MultiplyAdd(p, r, TMath.Create(E4));
+        p = TMath.MultiplyAdd(p, r, TMath.Create(E3));
+        p = TMath.MultiplyAdd(p, r, TMath.Create(E2));
+        p = TMath.MultiplyAdd(p, r, TMath.Create(1f));
+        p = TMath.MultiplyAdd(p, r, TMath.Create(1f));
+        return TMath.KeepNaN(x, TMath.Multiply(p, TMath.PowerOfTwo(n)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Tanh<TMath, TVector>(TVector x)
+        where TMath : struct, ICellMath<TVector>
+        where TVector : struct
+    {
+        TVector one = TMath.Create(1f);
+        TVector a = TMath.Abs(x);
+        TVector e = Exp<TMath, TVector>(TMath.Multiply(a, TMath.Create(-2f)));
+        TVector large = TMath.Divide(TMath.Subtract(one, e), TMath.Add(one, e));
+        TVector x2 = TMath.Multiply(x, x);
+        TVector p = TMath.MultiplyAdd(x2, TMath.Create(C11), TMath.Create(C9));
+        p = TMath.MultiplyAdd(x2, p, TMath.Create(C7));
+        p = TMath.MultiplyAdd(x2, p, TMath.Create(C5));
+        p = TMath.MultiplyAdd(x2, p, TMath.Create(C3));
+        TVector small = TMath.MultiplyAdd(TMath.Multiply(x, x2), p, x);
+        return TMath.SelectWhereLess(a, TMath.Create(TanhSmall), small, TMath.CopySign(large, x));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -292,4 +383,99 @@ public static class CellKernels
             throw new ArgumentException($"Expected {name} of {expected} elements ({shape}, H = the length of h), got {actual}.", name);
         }
     }
+}
+
+/// <summary>The vector operations the cells' activations need, at one width (the width changes how many lanes, never what each lane computes).</summary>
+internal interface ICellMath<TVector>
+    where TVector : struct
+{
+    static abstract int Count { get; }
+
+    static abstract TVector Load(ref float source, nuint offset);
+
+    static abstract void Store(TVector value, ref float destination, nuint offset);
+
+    static abstract TVector Create(float value);
+
+    static abstract TVector Add(TVector a, TVector b);
+
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    static abstract TVector Multiply(TVector a, TVector b);
+
+    static abstract TVector Divide(TVector a, TVector b);
+
+    static abstract TVector Negate(TVector a);
+
+    /// <summary><c>a · b + c</c>, fused.</summary>
+    static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
+
+    static abstract TVector Min(TVector a, TVector b);
+
+    static abstract TVector Max(TVector a, TVector b);
+
+    static abstract TVector Abs(TVector a);
+
+    static abstract TVector Round(TVector a);
+
+    /// <summary>2^n for whole numbers n in [-126, 127], built in the exponent bits.</summary>
+    static abstract TVector PowerOfTwo(TVector n);
+
+    static abstract TVector CopySign(TVector value, TVector sign);
+
+    /// <summary>Lane by lane, <paramref name="ifLess"/> where <c>a &lt; limit</c>, else <paramref name="otherwise"/>.</summary>
+    static abstract TVector SelectWhereLess(TVector a, TVector limit, TVector ifLess, TVector otherwise);
+
+    /// <summary><paramref name="result"/>, except NaN where <paramref name="x"/> is NaN.</summary>
+    static abstract TVector KeepNaN(TVector x, TVector result);
+}
+
+/// <summary>The two widths of <see cref="ICellMath{TVector}"/>.</summary>
+internal static class CellMath
+{
+#pragma warning disable CS1591 // each member is the Vector256/Vector512 operation of the same name
+    internal readonly struct Wide256 : ICellMath<Vector256<float>>
+    {
+        public static int Count => Vector256<float>.Count;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Create(float value) => Vector256.Create(value);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Negate(Vector256<float> a) => -a;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Abs(Vector256<float> a) => Vector256.Abs(a);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Round(Vector256<float> a) => Vector256.Round(a);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> PowerOfTwo(Vector256<float> n) => ((Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23).AsSingle();
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> CopySign(Vector256<float> value, Vector256<float> sign) => Vector256.CopySign(value, sign);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> SelectWhereLess(Vector256<float> a, Vector256<float> limit, Vector256<float> ifLess, Vector256<float> otherwise) => Vector256.ConditionalSelect(Vector256.LessThan(a, limit), ifLess, otherwise);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> KeepNaN(Vector256<float> x, Vector256<float> result) => Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
+    }
+
+    internal readonly struct Wide512 : ICellMath<Vector512<float>>
+    {
+        public static int Count => Vector512<float>.Count;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(ref float source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Create(float value) => Vector512.Create(value);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Negate(Vector512<float> a) => -a;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Abs(Vector512<float> a) => Vector512.Abs(a);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Round(Vector512<float> a) => Vector512.Round(a);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> PowerOfTwo(Vector512<float> n) => ((Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23).AsSingle();
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> CopySign(Vector512<float> value, Vector512<float> sign) => Vector512.CopySign(value, sign);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> SelectWhereLess(Vector512<float> a, Vector512<float> limit, Vector512<float> ifLess, Vector512<float> otherwise) => Vector512.ConditionalSelect(Vector512.LessThan(a, limit), ifLess, otherwise);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> KeepNaN(Vector512<float> x, Vector512<float> result) => Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
+    }
+#pragma warning restore CS1591
 }

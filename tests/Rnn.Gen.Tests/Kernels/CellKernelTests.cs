@@ -157,6 +157,62 @@ public sealed class CellKernelTests
 
         Assert.True(worstTanh < 5e-7, $"tanh: worst relative error {worstTanh:E2}");
         Assert.True(worstSigmoid < 5e-7, $"sigmoid: worst relative error {worstSigmoid:E2}");
+
+        // Saturation far out (where the exponential is clamped), infinities, and NaN passing through.
+        foreach (float x in new[] { 30f, 60f, 86.5f, 87.5f, 88.5f, 100f, 1e6f, float.MaxValue, float.PositiveInfinity })
+        {
+            Assert.Equal(1f, CellKernels.Tanh(Vector256.Create(x)).GetElement(0));
+            Assert.Equal(-1f, CellKernels.Tanh(Vector256.Create(-x)).GetElement(0));
+            Assert.Equal(1f, CellKernels.Sigmoid(Vector256.Create(x)).GetElement(0));
+            float low = CellKernels.Sigmoid(Vector256.Create(-x)).GetElement(0);
+            Assert.True(low >= 0f && Math.Abs(low - Sigmoid(-x)) <= 1e-37 + 5e-7 * Sigmoid(-x), $"sigmoid({-x}) = {low}, exact {Sigmoid(-x)}");
+        }
+
+        Assert.True(float.IsNaN(CellKernels.Tanh(Vector256.Create(float.NaN)).GetElement(0)));
+        Assert.True(float.IsNaN(CellKernels.Sigmoid(Vector256.Create(float.NaN)).GetElement(0)));
+    }
+
+    [Fact]
+    public void Every_vector_width_computes_the_same_activations()
+    {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            return; // one width only: nothing to compare
+        }
+
+        for (int k = -2000; k <= 2000; k += 16)
+        {
+            var lanes = new float[16];
+            for (int l = 0; l < 16; l++)
+            {
+                lanes[l] = (k + l) / 37f;
+            }
+
+            Vector512<float> x = Vector512.Create(lanes);
+            Vector256<float> low = x.GetLower(), high = x.GetUpper();
+            Assert.Equal(Vector512.Create(CellKernels.Sigmoid(low), CellKernels.Sigmoid(high)), CellKernels.Sigmoid(x));
+            Assert.Equal(Vector512.Create(CellKernels.Tanh(low), CellKernels.Tanh(high)), CellKernels.Tanh(x));
+            Assert.Equal(Vector512.Create(CellKernels.Exp(low), CellKernels.Exp(high)), CellKernels.Exp(x));
+        }
+    }
+
+    [Fact]
+    public void The_vector_exponential_is_within_two_ulps_where_it_is_not_clamped()
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            return; // the scalar path is MathF's own
+        }
+
+        double worst = 0;
+        for (int k = -87000; k <= 88000; k += 7)
+        {
+            float x = k / 1000f;
+            double exact = Math.Exp(x);
+            worst = Math.Max(worst, Math.Abs(CellKernels.Exp(Vector256.Create(x)).GetElement(0) - exact) / exact);
+        }
+
+        Assert.True(worst < 2.4e-7, $"exp: worst relative error {worst:E2}");
     }
 
     [Fact]
