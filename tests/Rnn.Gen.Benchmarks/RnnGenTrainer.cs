@@ -51,7 +51,6 @@ public sealed class RnnGenTrainer : IDisposable
 {
     private const int Half = Workloads.TrainBatch / 2;
     private const float GradientScale = 1f / Workloads.TrainBatch;
-    private static readonly int Chunk = int.Parse(Environment.GetEnvironmentVariable("CHUNK") ?? "16");
 
     private readonly TrainingBatch _data;
     private readonly LstmTrain_I8_H64 _a = new(), _b = new();
@@ -133,19 +132,15 @@ public sealed class RnnGenTrainer : IDisposable
         // The half's 16 samples through the batch path: one ForwardBatch, the MSE of each, one BackwardBatch.
         m.ZeroGradients();
         int sample = Workloads.TrainSteps * Workloads.TrainInput;
+        m.ForwardBatch(_data.Inputs.AsSpan(first * sample, Half * sample), output);
         double loss = 0;
-        for (int start = 0; start < Half; start += Chunk)
+        for (int s = 0; s < Half; s++)
         {
-            m.ForwardBatch(_data.Inputs.AsSpan((first + start) * sample, Chunk * sample), output.AsSpan(start, Chunk));
-            for (int s = start; s < start + Chunk; s++)
-            {
-                loss += Losses.MeanSquaredError(output.AsSpan(s, 1), _data.Targets.AsSpan(first + s, 1), dOutput.AsSpan(s, 1));
-            }
-
-            TensorPrimitives.Multiply(dOutput.AsSpan(start, Chunk), GradientScale, dOutput.AsSpan(start, Chunk));
-            m.BackwardBatch(dOutput.AsSpan(start, Chunk));
+            loss += Losses.MeanSquaredError(output.AsSpan(s, 1), _data.Targets.AsSpan(first + s, 1), dOutput.AsSpan(s, 1));
         }
 
+        TensorPrimitives.Multiply(dOutput, GradientScale, dOutput);
+        m.BackwardBatch(dOutput);
         return loss;
     }
 
