@@ -2,6 +2,9 @@ using System;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using Rnn.Gen.Benchmarks.Models;
+using Rnn.Gen.Data;
+using Rnn.Gen.Optimizers;
+using Rnn.Gen.Training;
 using Rnn.Gen.Kernels;
 
 namespace Rnn.Gen.Benchmarks;
@@ -49,6 +52,7 @@ public static class Profile
             Report("(d) training step, two cores (ms)", () => trainer.StepTwoCores(), 1e-3);
         }
 
+        TrainerScaling(batch);
         Kernels();
         Sequence<LstmSequence_I16_H32>("(b) LSTM H=32 Predict");
         Sequence<LstmSequence_I16_H128>("(b) LSTM H=128 Predict");
@@ -65,6 +69,51 @@ public static class Profile
         Streaming(new LstmStream_IH_H8_Dense(), "(a) LSTM I=8 H=8 + Dense");
         Streaming(new GruStream_I1_H16_Dense(), "(a) GRU I=1 H=16 + Dense");
         Streaming(new GruStream_IH_H32_Dense(), "(a) GRU I=32 H=32 + Dense");
+    }
+
+    /// <summary>
+    /// The runtime's <see cref="Trainer"/> on workload (c)'s model: 8 batches of 32 per epoch (the batch of (c) and
+    /// seven shifted copies), clipping and Adam, with <c>Parallelism</c> 1 and 2; ms per batch over 3 epochs.
+    /// </summary>
+    private static void TrainerScaling(TrainingBatch batch)
+    {
+        const int Batches = 8;
+        int sample = Workloads.TrainSteps * Workloads.TrainInput;
+        float[] inputs = new float[Batches * Workloads.TrainBatch * sample], targets = new float[Batches * Workloads.TrainBatch];
+        for (int b = 0; b < Batches; b++)
+        {
+            for (int i = 0; i < batch.Inputs.Length; i++)
+            {
+                inputs[(b * batch.Inputs.Length) + i] = batch.Inputs[(i + (b * 37)) % batch.Inputs.Length];
+            }
+
+            batch.Targets.CopyTo(targets, b * Workloads.TrainBatch);
+        }
+
+        double oneCore = 0;
+        foreach (int parallelism in new[] { 1, 2 })
+        {
+            double best = double.MaxValue;
+            for (int round = 0; round < 4; round++) // the first warms up: JIT, replicas, batch buffers
+            {
+                var model = new LstmTrain_I8_H64();
+                model.Initialize(1);
+                Dataset data = Dataset.ForModel(model, inputs, targets);
+                var options = new TrainerOptions
+                {
+                    Epochs = 3, BatchSize = Workloads.TrainBatch, Shuffle = false, ClipNorm = 1f, Parallelism = parallelism,
+                    ReplicaFactory = () => new LstmTrain_I8_H64(),
+                };
+                using var trainer = new Trainer(model, new Adam(learningRate: 1e-3f), MseLoss.Instance, options);
+                long start = Stopwatch.GetTimestamp();
+                trainer.Fit(data);
+                double perBatch = Stopwatch.GetElapsedTime(start).TotalMilliseconds / (3 * Batches);
+                best = round == 0 ? best : Math.Min(best, perBatch);
+            }
+
+            oneCore = parallelism == 1 ? best : oneCore;
+            Console.WriteLine($"{$"Trainer.Fit, Parallelism = {parallelism} (ms per batch)",-44} {best,10:F2}{(parallelism > 1 ? $"   ({oneCore / best:F2}x)" : string.Empty)}");
+        }
     }
 
     /// <summary>The kernels one LSTM step of (c) calls (I=8, H=64, 4H=256 gate rows), each alone, in ns per call.</summary>
