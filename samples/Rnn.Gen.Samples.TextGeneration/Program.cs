@@ -28,7 +28,7 @@ const float MaxGradientNorm = 5f;
 const double HeldOutFraction = 0.1;
 
 bool fullBook = args.Contains("full");
-int epochs = fullBook ? 2 : 6; // the excerpt starts to overfit after 6 or 7 epochs; 2 epochs of the whole book take about 2.5 minutes
+int epochs = fullBook ? 2 : 6; // the excerpt starts to overfit after 6 or 7 epochs; 2 epochs of the whole book take about 70 s
 int vocabulary = Corpus.Alphabet.Length;
 int chunk = TextGenerator.OutputSteps;
 

@@ -47,12 +47,12 @@ public static class CellKernels
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            j = LstmCellVectors<CellMath.Wide512, Vector512<float>>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
+            j = LstmCellVectors<Simd.Wide512, Vector512<float>>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
         }
 
         if (Vector256.IsHardwareAccelerated)
         {
-            j = LstmCellVectors<CellMath.Wide256, Vector256<float>>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
+            j = LstmCellVectors<Simd.Wide256, Vector256<float>>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
         }
 
         for (; j < hidden; j++)
@@ -97,12 +97,12 @@ public static class CellKernels
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            j = GruCellVectors<CellMath.Wide512, Vector512<float>>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
+            j = GruCellVectors<Simd.Wide512, Vector512<float>>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
         }
 
         if (Vector256.IsHardwareAccelerated)
         {
-            j = GruCellVectors<CellMath.Wide256, Vector256<float>>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
+            j = GruCellVectors<Simd.Wide256, Vector256<float>>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
         }
 
         for (; j < hidden; j++)
@@ -281,7 +281,7 @@ public static class CellKernels
         ref float xn = ref Unsafe.Add(ref xr, 2 * hidden);
         ref float hz = ref Unsafe.Add(ref hr, hidden);
         ref float hh = ref Unsafe.Add(ref hr, 2 * hidden);
-        TVector one = TMath.Create(1f);
+        TVector one = TMath.Broadcast(1f);
         for (; j <= hidden - TMath.Count; j += TMath.Count)
         {
             nuint at = (nuint)j;
@@ -300,24 +300,24 @@ public static class CellKernels
         return j;
     }
 
-    internal static Vector256<float> Sigmoid(Vector256<float> x) => Sigmoid<CellMath.Wide256, Vector256<float>>(x);
+    internal static Vector256<float> Sigmoid(Vector256<float> x) => Sigmoid<Simd.Wide256, Vector256<float>>(x);
 
-    internal static Vector256<float> Tanh(Vector256<float> x) => Tanh<CellMath.Wide256, Vector256<float>>(x);
+    internal static Vector256<float> Tanh(Vector256<float> x) => Tanh<Simd.Wide256, Vector256<float>>(x);
 
-    internal static Vector256<float> Exp(Vector256<float> x) => Exp<CellMath.Wide256, Vector256<float>>(x);
+    internal static Vector256<float> Exp(Vector256<float> x) => Exp<Simd.Wide256, Vector256<float>>(x);
 
-    internal static Vector512<float> Sigmoid(Vector512<float> x) => Sigmoid<CellMath.Wide512, Vector512<float>>(x);
+    internal static Vector512<float> Sigmoid(Vector512<float> x) => Sigmoid<Simd.Wide512, Vector512<float>>(x);
 
-    internal static Vector512<float> Tanh(Vector512<float> x) => Tanh<CellMath.Wide512, Vector512<float>>(x);
+    internal static Vector512<float> Tanh(Vector512<float> x) => Tanh<Simd.Wide512, Vector512<float>>(x);
 
-    internal static Vector512<float> Exp(Vector512<float> x) => Exp<CellMath.Wide512, Vector512<float>>(x);
+    internal static Vector512<float> Exp(Vector512<float> x) => Exp<Simd.Wide512, Vector512<float>>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector Sigmoid<TMath, TVector>(TVector x)
         where TMath : struct, ICellMath<TVector>
         where TVector : struct
     {
-        TVector one = TMath.Create(1f);
+        TVector one = TMath.Broadcast(1f);
         return TMath.Divide(one, TMath.Add(one, Exp<TMath, TVector>(TMath.Negate(x))));
     }
 
@@ -343,15 +343,15 @@ public static class CellKernels
         where TMath : struct, ICellMath<TVector>
         where TVector : struct
     {
-        TVector clamped = TMath.Min(TMath.Create(ExpHigh), TMath.Max(TMath.Create(ExpLow), x));
-        TVector biased = TMath.MultiplyAdd(clamped, TMath.Create(Log2E), TMath.Create(RoundingBias));
-        TVector n = TMath.Subtract(biased, TMath.Create(RoundingBias));
-        TVector r = TMath.MultiplyAdd(n, TMath.Create(-Ln2High), clamped);
-        r = TMath.MultiplyAdd(n, TMath.Create(-Ln2Low), r);
+        TVector clamped = TMath.Min(TMath.Broadcast(ExpHigh), TMath.Max(TMath.Broadcast(ExpLow), x));
+        TVector biased = TMath.MultiplyAdd(clamped, TMath.Broadcast(Log2E), TMath.Broadcast(RoundingBias));
+        TVector n = TMath.Subtract(biased, TMath.Broadcast(RoundingBias));
+        TVector r = TMath.MultiplyAdd(n, TMath.Broadcast(-Ln2High), clamped);
+        r = TMath.MultiplyAdd(n, TMath.Broadcast(-Ln2Low), r);
         TVector r2 = TMath.Multiply(r, r);
         TVector r4 = TMath.Multiply(r2, r2);
-        TVector low = TMath.MultiplyAdd(r2, TMath.MultiplyAdd(r, TMath.Create(E3), TMath.Create(E2)), TMath.MultiplyAdd(r, TMath.Create(1f), TMath.Create(1f)));
-        TVector high = TMath.MultiplyAdd(r2, TMath.MultiplyAdd(r, TMath.Create(E7), TMath.Create(E6)), TMath.MultiplyAdd(r, TMath.Create(E5), TMath.Create(E4)));
+        TVector low = TMath.MultiplyAdd(r2, TMath.MultiplyAdd(r, TMath.Broadcast(E3), TMath.Broadcast(E2)), TMath.MultiplyAdd(r, TMath.Broadcast(1f), TMath.Broadcast(1f)));
+        TVector high = TMath.MultiplyAdd(r2, TMath.MultiplyAdd(r, TMath.Broadcast(E7), TMath.Broadcast(E6)), TMath.MultiplyAdd(r, TMath.Broadcast(E5), TMath.Broadcast(E4)));
         TVector p = TMath.MultiplyAdd(r4, high, low);
         return TMath.KeepNaN(x, TMath.Multiply(p, TMath.PowerOfTwo(biased)));
     }
@@ -361,17 +361,17 @@ public static class CellKernels
         where TMath : struct, ICellMath<TVector>
         where TVector : struct
     {
-        TVector one = TMath.Create(1f);
+        TVector one = TMath.Broadcast(1f);
         TVector a = TMath.Abs(x);
-        TVector e = Exp<TMath, TVector>(TMath.Multiply(a, TMath.Create(-2f)));
+        TVector e = Exp<TMath, TVector>(TMath.Multiply(a, TMath.Broadcast(-2f)));
         TVector large = TMath.Divide(TMath.Subtract(one, e), TMath.Add(one, e));
         TVector x2 = TMath.Multiply(x, x);
-        TVector p = TMath.MultiplyAdd(x2, TMath.Create(C11), TMath.Create(C9));
-        p = TMath.MultiplyAdd(x2, p, TMath.Create(C7));
-        p = TMath.MultiplyAdd(x2, p, TMath.Create(C5));
-        p = TMath.MultiplyAdd(x2, p, TMath.Create(C3));
+        TVector p = TMath.MultiplyAdd(x2, TMath.Broadcast(C11), TMath.Broadcast(C9));
+        p = TMath.MultiplyAdd(x2, p, TMath.Broadcast(C7));
+        p = TMath.MultiplyAdd(x2, p, TMath.Broadcast(C5));
+        p = TMath.MultiplyAdd(x2, p, TMath.Broadcast(C3));
         TVector small = TMath.MultiplyAdd(TMath.Multiply(x, x2), p, x);
-        return TMath.SelectWhereLess(a, TMath.Create(TanhSmall), small, TMath.CopySign(large, x));
+        return TMath.SelectWhereLess(a, TMath.Broadcast(TanhSmall), small, TMath.CopySign(large, x));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -389,18 +389,13 @@ public static class CellKernels
     }
 }
 
-/// <summary>The vector operations the cells' activations need, at one width (the width changes how many lanes, never what each lane computes).</summary>
-internal interface ICellMath<TVector>
+/// <summary>
+/// What the cells' activations need beyond <see cref="ISimd{TVector}"/> (loads, stores, broadcasts, fused multiply-adds),
+/// at one width: the width changes how many lanes, never what each lane computes.
+/// </summary>
+internal interface ICellMath<TVector> : ISimd<TVector>
     where TVector : struct
 {
-    static abstract int Count { get; }
-
-    static abstract TVector Load(ref float source, nuint offset);
-
-    static abstract void Store(TVector value, ref float destination, nuint offset);
-
-    static abstract TVector Create(float value);
-
     static abstract TVector Add(TVector a, TVector b);
 
     static abstract TVector Subtract(TVector a, TVector b);
@@ -410,9 +405,6 @@ internal interface ICellMath<TVector>
     static abstract TVector Divide(TVector a, TVector b);
 
     static abstract TVector Negate(TVector a);
-
-    /// <summary><c>a · b + c</c>, fused.</summary>
-    static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 
     /// <summary>The smaller of each pair, the hardware's instruction: with a NaN in <paramref name="b"/>, NaN on x86 and Arm64.</summary>
     static abstract TVector Min(TVector a, TVector b);
@@ -434,22 +426,17 @@ internal interface ICellMath<TVector>
     static abstract TVector KeepNaN(TVector x, TVector result);
 }
 
-/// <summary>The two widths of <see cref="ICellMath{TVector}"/>.</summary>
-internal static class CellMath
+/// <summary>The cell operations of the two widest <see cref="Simd"/> widths.</summary>
+internal static partial class Simd
 {
 #pragma warning disable CS1591 // each member is the Vector256/Vector512 operation of the same name
-    internal readonly struct Wide256 : ICellMath<Vector256<float>>
+    internal readonly partial struct Wide256 : ICellMath<Vector256<float>>
     {
-        public static int Count => Vector256<float>.Count;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Create(float value) => Vector256.Create(value);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Negate(Vector256<float> a) => -a;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.MinNative(a, b);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Abs(Vector256<float> a) => Vector256.Abs(a);
@@ -459,18 +446,13 @@ internal static class CellMath
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> KeepNaN(Vector256<float> x, Vector256<float> result) => Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
-    internal readonly struct Wide512 : ICellMath<Vector512<float>>
+    internal readonly partial struct Wide512 : ICellMath<Vector512<float>>
     {
-        public static int Count => Vector512<float>.Count;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(ref float source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Create(float value) => Vector512.Create(value);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Negate(Vector512<float> a) => -a;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.MinNative(a, b);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Abs(Vector512<float> a) => Vector512.Abs(a);

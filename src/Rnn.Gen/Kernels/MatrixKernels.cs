@@ -407,7 +407,7 @@ internal interface ISimd<TVector>
 }
 
 /// <summary>The widths the hardware accelerates, and the one the public kernels use.</summary>
-internal static class Simd
+internal static partial class Simd
 {
     /// <summary>The widest accelerated width: a JIT-time constant once this class is initialized.</summary>
     internal static readonly KernelWidth Preferred =
@@ -417,7 +417,7 @@ internal static class Simd
         : KernelWidth.Scalar;
 
     /// <summary><see cref="Vector512{T}"/> of float.</summary>
-    internal readonly struct Wide512 : ISimd<Vector512<float>>
+    internal readonly partial struct Wide512 : ISimd<Vector512<float>>
     {
         public static int Count => Vector512<float>.Count;
 
@@ -435,7 +435,7 @@ internal static class Simd
     }
 
     /// <summary><see cref="Vector256{T}"/> of float.</summary>
-    internal readonly struct Wide256 : ISimd<Vector256<float>>
+    internal readonly partial struct Wide256 : ISimd<Vector256<float>>
     {
         public static int Count => Vector256<float>.Count;
 
