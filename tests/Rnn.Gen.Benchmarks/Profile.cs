@@ -39,6 +39,8 @@ public static class Profile
         float[] rowsA = Values(Half * 2000, 1f), whhT = Values(64 * 256, 0.1f), whh = Values(256 * 64, 0.1f), rowsC = Values(Half * 2000, 1f);
         Report("  kernel MultiplyAddRows [16, 64] x [64, 256] (ns)", () => MatrixKernels.MultiplyAddRows(rowsA, 2000, whhT, rowsC, 2000, Half, 64, 256), 1000);
         Report("  kernel MultiplyAddRows [16, 256] x [256, 64] (ns)", () => MatrixKernels.MultiplyAddRows(rowsA, 2000, whh, rowsC, 2000, Half, 256, 64), 1000);
+        float[] denseA = Values(Half * 256, 1f), denseC = Values(Half * 256, 1f);
+        Report("  kernel MultiplyAdd (16, 64, 256), rows together (ns)", () => MatrixKernels.MultiplyAdd(denseA.AsSpan(0, Half * 64), whhT, denseC, Half, 64, 256), 1000);
         float[] cellGates = Values(256, 1f), cellC = Values(64, 1f), cellC2 = new float[64], cellT = new float[64], cellH = new float[64], dc = new float[64], dg = new float[256];
         Report("  kernel LstmCell H=64 (ns)", () => CellKernels.LstmCell(cellGates, cellC, cellC2, cellT, cellH), 1000);
         Report("  kernel LstmCellBackward H=64 (ns)", () => CellKernels.LstmCellBackward(cellGates, cellT, cellC, cellH, dc, dg), 1000);
