@@ -58,7 +58,9 @@ internal static class ModelEmitter
             w.Line($"/// <para>{layer.Description}.</para>");
         }
 
-        w.Line("/// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.");
+        w.Line(BatchEmitter.Applies(plan)
+            ? "/// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before)."
+            : "/// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.");
         w.Line("/// </remarks>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rnn.Gen\", \"" + typeof(ModelEmitter).Assembly.GetName().Version!.ToString(3) + "\")]");
         bool batchPath = BatchEmitter.Applies(plan);

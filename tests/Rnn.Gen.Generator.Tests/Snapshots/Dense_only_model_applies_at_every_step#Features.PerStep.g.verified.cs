@@ -7,7 +7,7 @@ namespace Features
     /// <remarks>
     /// Generated model: input [3, 4] (steps, features), output [3, 2], 10 parameters.
     /// <para>layer 0, Dense 4 -> 2 sigmoid at each of 3 steps.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class PerStep : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel

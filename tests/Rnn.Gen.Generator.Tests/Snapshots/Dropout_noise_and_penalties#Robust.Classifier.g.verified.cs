@@ -10,7 +10,7 @@ namespace Robust
     /// <para>layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3.</para>
     /// <para>layer 2, LSTM 10 -> 8, recurrent dropout 0.25.</para>
     /// <para>layer 3, Dense 8 -> 3 softmax, dropout 0.5.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class Classifier : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel

@@ -9,7 +9,7 @@ namespace Tagging
     /// <para>layer 0, Elman RNN (relu) 12 -> 13.</para>
     /// <para>layer 1, Dense 13 -> 16 tanh at each of 20 steps.</para>
     /// <para>layer 2, Dense 16 -> 5 softmax at each of 20 steps.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class Tagger : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel

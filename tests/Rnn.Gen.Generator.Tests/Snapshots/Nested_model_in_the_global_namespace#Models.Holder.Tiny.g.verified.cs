@@ -9,7 +9,7 @@ partial class Models
         /// <remarks>
         /// Generated model: input [8, 1] (steps, features), output [1, 4], 84 parameters.
         /// <para>layer 0, GRU 1 -> 4.</para>
-        /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+        /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
         partial class Tiny : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel

@@ -9,7 +9,7 @@ namespace Weather
     /// <para>layer 0, LSTM 3 -> 64.</para>
     /// <para>layer 1, GRU 64 -> 32.</para>
     /// <para>layer 2, Dense 32 -> 1.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class Forecaster : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
