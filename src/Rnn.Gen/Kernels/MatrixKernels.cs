@@ -106,15 +106,26 @@ public static class MatrixKernels
             // One column: c[i] += a[i, :] · b, a matrix–vector product in dot form (rows of a are contiguous).
             VectorKernels.DotRows(ref a0, ref b0, ref c0, m, k, width);
         }
-        else if (m == 1)
+        else
         {
-            // One row: c += a · b, a matrix–vector product with b as the packed matrix.
-            RegisterBlocks.MatrixVector(ref b0, n, ref a0, 1, ref c0, k, n, width);
+            RowsTimesMatrix(ref a0, k, ref b0, ref c0, n, m, k, n, width);
+        }
+    }
+
+    /// <summary>
+    /// Row i of c (<paramref name="cStride"/> apart) += row i of a (<paramref name="aStride"/> apart) · b <c>[k, n]</c>,
+    /// sizes checked and nonzero: one row is a matrix–vector product with b as the packed matrix; more go through
+    /// register tiles, where columns that no vector covers fall through to scalar tiles.
+    /// </summary>
+    private static void RowsTimesMatrix(ref float a, nint aStride, ref float b, ref float c, nint cStride, int m, int k, int n, KernelWidth width)
+    {
+        if (m == 1)
+        {
+            RegisterBlocks.MatrixVector(ref b, n, ref a, 1, ref c, k, n, width);
         }
         else
         {
-            // a(i, t) = a[i·k + t]. Columns that no vector covers fall through to scalar tiles.
-            RegisterBlocks.MatrixMatrix(ref a0, k, 1, ref b0, ref c0, m, k, n, width, KernelWidth.Scalar);
+            RegisterBlocks.MatrixMatrix(ref a, aStride, 1, ref b, ref c, cStride, m, k, n, width, KernelWidth.Scalar);
         }
     }
 
@@ -164,17 +175,7 @@ public static class MatrixKernels
             return;
         }
 
-        ref float a0 = ref MemoryMarshal.GetReference(a);
-        ref float b0 = ref MemoryMarshal.GetReference(b);
-        ref float c0 = ref MemoryMarshal.GetReference(c);
-        if (m == 1)
-        {
-            RegisterBlocks.MatrixVector(ref b0, n, ref a0, 1, ref c0, k, n, width);
-        }
-        else
-        {
-            RegisterBlocks.MatrixMatrix(ref a0, aStride, 1, ref b0, ref c0, cStride, m, k, n, width, KernelWidth.Scalar);
-        }
+        RowsTimesMatrix(ref MemoryMarshal.GetReference(a), aStride, ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), cStride, m, k, n, width);
     }
 
     /// <summary>

@@ -65,9 +65,6 @@ public sealed class BatchWorkspace
     /// <summary>The one-step temporaries of every slot, <c>[Capacity, ScratchSize]</c>.</summary>
     public float[] Scratch => _scratch;
 
-    /// <summary>Whether the current batch has completed its forward pass, so a backward pass may run.</summary>
-    public bool HasForward => _hasForward;
-
     /// <summary>The batch index of the sample in slot <paramref name="slot"/>.</summary>
     public int SampleOf(int slot) => _sampleOfSlot[slot];
 
