@@ -513,6 +513,9 @@ internal static class Block
     internal readonly struct Ten : IBlockSize { public static int Value => 10; }
     internal readonly struct Eleven : IBlockSize { public static int Value => 11; }
     internal readonly struct Twelve : IBlockSize { public static int Value => 12; }
+    internal readonly struct Thirteen : IBlockSize { public static int Value => 13; }
+    internal readonly struct Fourteen : IBlockSize { public static int Value => 14; }
+    internal readonly struct Fifteen : IBlockSize { public static int Value => 15; }
     internal readonly struct Sixteen : IBlockSize { public static int Value => 16; }
 #pragma warning restore CS1591
 }
@@ -537,6 +540,22 @@ internal static class RegisterBlocks
     /// </summary>
     internal static void MatrixVector(ref float w, nint ldw, ref float x, nint xStride, ref float y, int k, int n, KernelWidth width)
     {
+        // A short row in one panel: a streaming step of a small model waits on this product, and one panel is one chain
+        // of k fused multiply-adds in flight, where panels of several widths one after another are several chains in a
+        // row (a GRU with H = 8 has rows of 24: 16 + 8 lanes, or 3 vectors of 8 in one panel). Each element is the same
+        // chain either way.
+        if (width >= KernelWidth.Vector512 && n % 16 == 0 && n >= 16 && n <= 16 * 16)
+        {
+            SinglePanel<Simd.Wide512, Vector512<float>>(ref w, ldw, ref x, xStride, ref y, k, n / 16);
+            return;
+        }
+
+        if (width >= KernelWidth.Vector256 && n % 8 == 0 && n >= 8 && n <= 16 * 8)
+        {
+            SinglePanel<Simd.Wide256, Vector256<float>>(ref w, ldw, ref x, xStride, ref y, k, n / 8);
+            return;
+        }
+
         int j = 0;
         if (width >= KernelWidth.Vector512)
         {
@@ -554,6 +573,32 @@ internal static class RegisterBlocks
         }
 
         MatrixVectorPanels<Simd.Scalar, float>(ref w, ldw, ref x, xStride, ref y, k, j, n);
+    }
+
+    /// <summary>All <paramref name="vectors"/> vectors of a row (1 to 16) in one panel.</summary>
+    private static void SinglePanel<TSimd, TVector>(ref float w, nint ldw, ref float x, nint xStride, ref float y, int k, int vectors)
+        where TSimd : struct, ISimd<TVector>
+        where TVector : struct
+    {
+        switch (vectors)
+        {
+            case 1: MatrixVectorPanel<TSimd, TVector, Block.One>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 2: MatrixVectorPanel<TSimd, TVector, Block.Two>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 3: MatrixVectorPanel<TSimd, TVector, Block.Three>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 4: MatrixVectorPanel<TSimd, TVector, Block.Four>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 5: MatrixVectorPanel<TSimd, TVector, Block.Five>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 6: MatrixVectorPanel<TSimd, TVector, Block.Six>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 7: MatrixVectorPanel<TSimd, TVector, Block.Seven>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 8: MatrixVectorPanel<TSimd, TVector, Block.Eight>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 9: MatrixVectorPanel<TSimd, TVector, Block.Nine>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 10: MatrixVectorPanel<TSimd, TVector, Block.Ten>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 11: MatrixVectorPanel<TSimd, TVector, Block.Eleven>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 12: MatrixVectorPanel<TSimd, TVector, Block.Twelve>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 13: MatrixVectorPanel<TSimd, TVector, Block.Thirteen>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 14: MatrixVectorPanel<TSimd, TVector, Block.Fourteen>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 15: MatrixVectorPanel<TSimd, TVector, Block.Fifteen>(ref w, ldw, ref x, xStride, ref y, k); break;
+            default: MatrixVectorPanel<TSimd, TVector, Block.Sixteen>(ref w, ldw, ref x, xStride, ref y, k); break;
+        }
     }
 
     /// <summary>
