@@ -139,7 +139,7 @@ internal static class ModelEmitter
 
         if (plan.PackedSize > 0)
         {
-            w.Line($"private readonly float[] _packed = {NewArray(plan.PackedSize)}; // the recurrent weights transposed, repacked at the start of every sequence");
+            w.Line($"private readonly global::Rnn.Gen.AlignedBuffer _packed = new({plan.PackedSize}); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned");
             if (StreamsOnPackedWeights(plan))
             {
                 w.Line("private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)");

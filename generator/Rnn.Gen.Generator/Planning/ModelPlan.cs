@@ -24,6 +24,13 @@ internal sealed class SlabBuilder
         Size += length;
         return region;
     }
+
+    /// <summary>As <see cref="Add"/>, starting on a multiple of 16 floats: 64 bytes, a cache line, in a 64-byte-aligned slab.</summary>
+    public Region AddAligned(long length)
+    {
+        Size = (Size + 15) / 16 * 16;
+        return Add(length);
+    }
 }
 
 /// <summary>One parameter tensor: its PyTorch <c>state_dict</c> name, its place in the flat buffer and its shape.</summary>
@@ -350,11 +357,13 @@ internal sealed class ModelPlan
             direction.Work["dH"] = dHidden;
             direction.Work["dh"] = work.Add(h);
             direction.State["h"] = state.Add(h);
-            direction.Packed["wihT"] = packed.Add(layer.InputSize * g);
-            direction.Packed["whhT"] = packed.Add(h * g);
+            // Each packed matrix starts on a cache line of the aligned slab, so its rows (of G floats) stay aligned
+            // whenever G is a multiple of 16: split 64-byte loads are far slower on a matrix streamed from L2.
+            direction.Packed["wihT"] = packed.AddAligned(layer.InputSize * g);
+            direction.Packed["whhT"] = packed.AddAligned(h * g);
             if (layer.Kind != LayerKind.Gru)
             {
-                direction.Packed["bias"] = packed.Add(g); // b_ih + b_hh (GRU keeps them apart: b_hn sits inside the reset gate)
+                direction.Packed["bias"] = packed.AddAligned(g); // b_ih + b_hh (GRU keeps them apart: b_hn sits inside the reset gate)
             }
 
             // Backward keeps the pre-activation gradient of every step, so that the weight gradients are summed over

@@ -34,7 +34,7 @@ namespace Robust
         private readonly float[] _state = new float[26]; // Step: the recurrent state kept between calls
         private readonly float[] _scratch = new float[113]; // temporaries of one step
         private readonly float[] _predictCache = new float[1747]; // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly float[] _packed = new float[1088]; // the recurrent weights transposed, repacked at the start of every sequence
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1104); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[10]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
@@ -218,7 +218,7 @@ namespace Robust
                 global::System.Span<float> pre = cache.Slice(342, 360);
                 for (int t = 0; t < length; t++) p.Slice(480, 30).CopyTo(pre.Slice(t * 30, 30));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 6), packed.Slice(0, 180), pre.Slice(0, length * 30), length, 6, 30);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(180, 300);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(192, 300);
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
@@ -244,9 +244,9 @@ namespace Robust
                 if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom);
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(1048, 384);
-                for (int t = 0; t < length; t++) packed.Slice(1056, 32).CopyTo(pre.Slice(t * 32, 32));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(480, 320), pre.Slice(0, length * 32), length, 10, 32);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(800, 256);
+                for (int t = 0; t < length; t++) packed.Slice(1072, 32).CopyTo(pre.Slice(t * 32, 32));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(496, 320), pre.Slice(0, length * 32), length, 10, 32);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(816, 256);
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(952 + (t - 1) * 8, 8);
@@ -288,12 +288,12 @@ namespace Robust
             global::System.Span<float> packed = _packed;
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: W_ih^T [6, 30], W_hh^T [10, 30].
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 180), 30, 6, packed.Slice(0, 180));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 300), 30, 10, packed.Slice(180, 300));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 300), 30, 10, packed.Slice(192, 300));
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: W_ih^T [10, 32], W_hh^T [8, 32], b_ih + b_hh.
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(540, 320), 32, 10, packed.Slice(480, 320));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(860, 256), 32, 8, packed.Slice(800, 256));
-            p.Slice(1116, 32).CopyTo(packed.Slice(1056, 32));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1148, 32), packed.Slice(1056, 32));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(540, 320), 32, 10, packed.Slice(496, 320));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(860, 256), 32, 8, packed.Slice(816, 256));
+            p.Slice(1116, 32).CopyTo(packed.Slice(1072, 32));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1148, 32), packed.Slice(1072, 32));
             _packedStale = false;
         }
 
@@ -390,7 +390,7 @@ namespace Robust
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 6), packed.Slice(0, 180), pre.Slice(0, length * 30), length, 6, 30);
             }
             {
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(180, 300);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(192, 300);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
@@ -427,11 +427,11 @@ namespace Robust
                 global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom); // recurrent dropout, one mask per sequence
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(1048, 384);
-                for (int t = 0; t < length; t++) packed.Slice(1056, 32).CopyTo(pre.Slice(t * 32, 32));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(480, 320), pre.Slice(0, length * 32), length, 10, 32);
+                for (int t = 0; t < length; t++) packed.Slice(1072, 32).CopyTo(pre.Slice(t * 32, 32));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(496, 320), pre.Slice(0, length * 32), length, 10, 32);
             }
             {
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(800, 256);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(816, 256);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
@@ -673,7 +673,7 @@ namespace Robust
             p.Slice(480, 30).CopyTo(gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 180), x, gates); // 1.weight_ih_l0 [30, 6], transposed
             p.Slice(510, 30).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(180, 300), hRecurrent, gatesHidden); // 1.weight_hh_l0 [30, 10], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(192, 300), hRecurrent, gatesHidden); // 1.weight_hh_l0 [30, 10], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -733,9 +733,9 @@ namespace Robust
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(1056, 32).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(480, 320), x, gates); // 2.weight_ih_l0 [32, 10], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(800, 256), hPrev, gates); // 2.weight_hh_l0 [32, 8], transposed
+            packed.Slice(1072, 32).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(496, 320), x, gates); // 2.weight_ih_l0 [32, 10], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(816, 256), hPrev, gates); // 2.weight_hh_l0 [32, 8], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 

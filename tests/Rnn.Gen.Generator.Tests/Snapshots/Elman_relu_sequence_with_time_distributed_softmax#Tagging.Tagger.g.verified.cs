@@ -33,7 +33,7 @@ namespace Tagging
         private readonly float[] _state = new float[13]; // Step: the recurrent state kept between calls
         private readonly float[] _scratch = new float[34]; // temporaries of one step
         private readonly float[] _predictCache = new float[920]; // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly float[] _packed = new float[338]; // the recurrent weights transposed, repacked at the start of every sequence
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(349); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[13]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
@@ -183,9 +183,9 @@ namespace Tagging
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(240, 260);
-                for (int t = 0; t < length; t++) packed.Slice(325, 13).CopyTo(pre.Slice(t * 13, 13));
+                for (int t = 0; t < length; t++) packed.Slice(336, 13).CopyTo(pre.Slice(t * 13, 13));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 12), packed.Slice(0, 156), pre.Slice(0, length * 13), length, 12, 13);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(156, 169);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(160, 169);
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(240 + (t - 1) * 13, 13);
@@ -220,9 +220,9 @@ namespace Tagging
             global::System.Span<float> packed = _packed;
             // layer 0, Elman RNN (relu) 12 -> 13: W_ih^T [12, 13], W_hh^T [13, 13], b_ih + b_hh.
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 156), 13, 12, packed.Slice(0, 156));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(156, 169), 13, 13, packed.Slice(156, 169));
-            p.Slice(325, 13).CopyTo(packed.Slice(325, 13));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(338, 13), packed.Slice(325, 13));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(156, 169), 13, 13, packed.Slice(160, 169));
+            p.Slice(325, 13).CopyTo(packed.Slice(336, 13));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(338, 13), packed.Slice(336, 13));
             _packedStale = false;
         }
 
@@ -288,11 +288,11 @@ namespace Tagging
                 global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 240);
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(240, 260);
-                for (int t = 0; t < length; t++) packed.Slice(325, 13).CopyTo(pre.Slice(t * 13, 13));
+                for (int t = 0; t < length; t++) packed.Slice(336, 13).CopyTo(pre.Slice(t * 13, 13));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 12), packed.Slice(0, 156), pre.Slice(0, length * 13), length, 12, 13);
             }
             {
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(156, 169);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(160, 169);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
@@ -459,9 +459,9 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(325, 13).CopyTo(pre);
+            packed.Slice(336, 13).CopyTo(pre);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 156), x, pre); // 0.weight_ih_l0 [13, 12], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(156, 169), hPrev, pre); // 0.weight_hh_l0 [13, 13], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(160, 169), hPrev, pre); // 0.weight_hh_l0 [13, 13], transposed
             global::Rnn.Gen.Kernels.VectorKernels.Relu(pre);
             pre.CopyTo(h);
         }

@@ -33,7 +33,7 @@ partial class Models
             private readonly float[] _state = new float[4]; // Step: the recurrent state kept between calls
             private readonly float[] _scratch = new float[28]; // temporaries of one step
             private readonly float[] _predictCache = new float[168]; // Predict: layer after layer, as Forward, without touching Forward's cache
-            private readonly float[] _packed = new float[60]; // the recurrent weights transposed, repacked at the start of every sequence
+            private readonly global::Rnn.Gen.AlignedBuffer _packed = new(64); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
             private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
             private static readonly float[] s_zeros = new float[4]; // the zero initial state
             private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
@@ -173,7 +173,7 @@ partial class Models
                     global::System.Span<float> pre = cache.Slice(40, 96);
                     for (int t = 0; t < length; t++) p.Slice(60, 12).CopyTo(pre.Slice(t * 12, 12));
                     global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 1), packed.Slice(0, 12), pre.Slice(0, length * 12), length, 1, 12);
-                    global::System.ReadOnlySpan<float> whhT = packed.Slice(12, 48);
+                    global::System.ReadOnlySpan<float> whhT = packed.Slice(16, 48);
                     for (int t = 0; t < length; t++)
                     {
                         global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
@@ -193,7 +193,7 @@ partial class Models
                 global::System.Span<float> packed = _packed;
                 // layer 0, GRU 1 -> 4: W_ih^T [1, 12], W_hh^T [4, 12].
                 global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 12), 12, 1, packed.Slice(0, 12));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(12, 48), 12, 4, packed.Slice(12, 48));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(12, 48), 12, 4, packed.Slice(16, 48));
                 _packedStale = false;
             }
 
@@ -258,7 +258,7 @@ partial class Models
                     global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 1), packed.Slice(0, 12), pre.Slice(0, length * 12), length, 1, 12);
                 }
                 {
-                    global::System.ReadOnlySpan<float> whhT = packed.Slice(12, 48);
+                    global::System.ReadOnlySpan<float> whhT = packed.Slice(16, 48);
                     for (int t = 0; t < maxLength; t++)
                     {
                         int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
@@ -391,7 +391,7 @@ partial class Models
                 p.Slice(60, 12).CopyTo(gates);
                 global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 12), x, gates); // 0.weight_ih_l0 [12, 1], transposed
                 p.Slice(72, 12).CopyTo(gatesHidden);
-                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(12, 48), hRecurrent, gatesHidden); // 0.weight_hh_l0 [12, 4], transposed
+                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(16, 48), hRecurrent, gatesHidden); // 0.weight_hh_l0 [12, 4], transposed
                 global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
             }
 

@@ -33,7 +33,7 @@ namespace Curves
         private readonly float[] _scratch = new float[91]; // temporaries of one step
         private readonly float[] _predictState = new float[12]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[32]; // Forward: what free-running decoding fed back, step by step
-        private readonly float[] _packed = new float[612]; // the recurrent weights transposed, repacked at the start of every sequence
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(624); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -171,7 +171,7 @@ namespace Curves
                 global::System.Span<float> pre = cache.Slice(275, 576);
                 for (int t = 0; t < 16; t++) p.Slice(612, 36).CopyTo(pre.Slice(t * 36, 36));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, 16 * 5), packed.Slice(0, 180), pre.Slice(0, 16 * 36), 16, 5, 36);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(180, 432);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(192, 432);
                 for (int t = 0; t < 16; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1043, 12) : cache.Slice(83 + (t - 1) * 12, 12);
@@ -197,7 +197,7 @@ namespace Curves
             global::System.Span<float> packed = _packed;
             // layer 0, GRU 5 -> 12: W_ih^T [5, 36], W_hh^T [12, 36].
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 180), 36, 5, packed.Slice(0, 180));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 432), 36, 12, packed.Slice(180, 432));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 432), 36, 12, packed.Slice(192, 432));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -305,7 +305,7 @@ namespace Curves
             p.Slice(612, 36).CopyTo(gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 180), x, gates); // 0.weight_ih_l0 [36, 5], transposed
             p.Slice(648, 36).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(180, 432), hRecurrent, gatesHidden); // 0.weight_hh_l0 [36, 12], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(192, 432), hRecurrent, gatesHidden); // 0.weight_hh_l0 [36, 12], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

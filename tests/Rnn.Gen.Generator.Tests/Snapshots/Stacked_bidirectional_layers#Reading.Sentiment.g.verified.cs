@@ -33,7 +33,7 @@ namespace Reading
         private readonly float[] _state = new float[32]; // Step: the recurrent state kept between calls
         private readonly float[] _scratch = new float[118]; // temporaries of one step
         private readonly float[] _predictCache = new float[1395]; // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly float[] _packed = new float[960]; // the recurrent weights transposed, repacked at the start of every sequence
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(992); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -184,9 +184,9 @@ namespace Reading
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(207, 216);
-                for (int t = 0; t < length; t++) packed.Slice(264, 24).CopyTo(pre.Slice(t * 24, 24));
+                for (int t = 0; t < length; t++) packed.Slice(272, 24).CopyTo(pre.Slice(t * 24, 24));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(0, 120), pre.Slice(0, length * 24), length, 5, 24);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(120, 144);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(128, 144);
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(153 + (t - 1) * 6, 6);
@@ -201,9 +201,9 @@ namespace Reading
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(585, 216);
-                for (int t = 0; t < length; t++) packed.Slice(552, 24).CopyTo(pre.Slice(t * 24, 24));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(288, 120), pre.Slice(0, length * 24), length, 5, 24);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(408, 144);
+                for (int t = 0; t < length; t++) packed.Slice(576, 24).CopyTo(pre.Slice(t * 24, 24));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(304, 120), pre.Slice(0, length * 24), length, 5, 24);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(432, 144);
                 for (int t = length - 1; t >= 0; t--)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(531 + (t + 1) * 6, 6);
@@ -241,8 +241,8 @@ namespace Reading
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(1069, 108);
                 for (int t = 0; t < length; t++) p.Slice(816, 12).CopyTo(pre.Slice(t * 12, 12));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(576, 144), pre.Slice(0, length * 12), length, 12, 12);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(720, 48);
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(608, 144), pre.Slice(0, length * 12), length, 12, 12);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(752, 48);
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1033 + (t - 1) * 4, 4);
@@ -258,8 +258,8 @@ namespace Reading
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
                 global::System.Span<float> pre = cache.Slice(1249, 108);
                 for (int t = 0; t < length; t++) p.Slice(1032, 12).CopyTo(pre.Slice(t * 12, 12));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(768, 144), pre.Slice(0, length * 12), length, 12, 12);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(912, 48);
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(800, 144), pre.Slice(0, length * 12), length, 12, 12);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(944, 48);
                 for (int t = length - 1; t >= 0; t--)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
@@ -292,20 +292,20 @@ namespace Reading
             global::System.Span<float> packed = _packed;
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: W_ih^T [5, 24], W_hh^T [6, 24], b_ih + b_hh.
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 120), 24, 5, packed.Slice(0, 120));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(120, 144), 24, 6, packed.Slice(120, 144));
-            p.Slice(264, 24).CopyTo(packed.Slice(264, 24));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(288, 24), packed.Slice(264, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(120, 144), 24, 6, packed.Slice(128, 144));
+            p.Slice(264, 24).CopyTo(packed.Slice(272, 24));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(288, 24), packed.Slice(272, 24));
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: W_ih^T [5, 24], W_hh^T [6, 24], b_ih + b_hh.
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(312, 120), 24, 5, packed.Slice(288, 120));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(432, 144), 24, 6, packed.Slice(408, 144));
-            p.Slice(576, 24).CopyTo(packed.Slice(552, 24));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(600, 24), packed.Slice(552, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(312, 120), 24, 5, packed.Slice(304, 120));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(432, 144), 24, 6, packed.Slice(432, 144));
+            p.Slice(576, 24).CopyTo(packed.Slice(576, 24));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(600, 24), packed.Slice(576, 24));
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction: W_ih^T [12, 12], W_hh^T [4, 12].
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(624, 144), 12, 12, packed.Slice(576, 144));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(768, 48), 12, 4, packed.Slice(720, 48));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(624, 144), 12, 12, packed.Slice(608, 144));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(768, 48), 12, 4, packed.Slice(752, 48));
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction: W_ih^T [12, 12], W_hh^T [4, 12].
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(840, 144), 12, 12, packed.Slice(768, 144));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(984, 48), 12, 4, packed.Slice(912, 48));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(840, 144), 12, 12, packed.Slice(800, 144));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(984, 48), 12, 4, packed.Slice(944, 48));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -368,9 +368,9 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(264, 24).CopyTo(gates);
+            packed.Slice(272, 24).CopyTo(gates);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 120), x, gates); // 0.weight_ih_l0 [24, 5], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(120, 144), hPrev, gates); // 0.weight_hh_l0 [24, 6], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(128, 144), hPrev, gates); // 0.weight_hh_l0 [24, 6], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -422,9 +422,9 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(552, 24).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(288, 120), x, gates); // 0.weight_ih_l0_reverse [24, 5], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(408, 144), hPrev, gates); // 0.weight_hh_l0_reverse [24, 6], transposed
+            packed.Slice(576, 24).CopyTo(gates);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(304, 120), x, gates); // 0.weight_ih_l0_reverse [24, 5], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(432, 144), hPrev, gates); // 0.weight_hh_l0_reverse [24, 6], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -496,9 +496,9 @@ namespace Reading
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
             p.Slice(816, 12).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(576, 144), x, gates); // 1.weight_ih_l0 [12, 12], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(608, 144), x, gates); // 1.weight_ih_l0 [12, 12], transposed
             p.Slice(828, 12).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(720, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0 [12, 4], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(752, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0 [12, 4], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -551,9 +551,9 @@ namespace Reading
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
             p.Slice(1032, 12).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(768, 144), x, gates); // 1.weight_ih_l0_reverse [12, 12], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(800, 144), x, gates); // 1.weight_ih_l0_reverse [12, 12], transposed
             p.Slice(1044, 12).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(912, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0_reverse [12, 4], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(944, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0_reverse [12, 4], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

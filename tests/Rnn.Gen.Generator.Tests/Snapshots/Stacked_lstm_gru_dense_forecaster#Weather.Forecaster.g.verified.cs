@@ -33,7 +33,7 @@ namespace Weather
         private readonly float[] _state = new float[160]; // Step: the recurrent state kept between calls
         private readonly float[] _scratch = new float[545]; // temporaries of one step
         private readonly float[] _predictCache = new float[30551]; // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly float[] _packed = new float[26624]; // the recurrent weights transposed, repacked at the start of every sequence
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(26624); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
