@@ -115,8 +115,8 @@ internal static class ModelEmitter
         w.Line($"public const int ParameterCount = {plan.ParameterCount};");
         w.Line();
         w.Line("// All memory the model will ever use, allocated once; every region is addressed by constant offsets.");
-        w.Line($"private readonly float[] _parameters = {NewArray(plan.ParameterCount)};");
-        w.Line($"private readonly float[] _gradients = {NewArray(plan.ParameterCount)};");
+        w.Line($"private readonly global::Rnn.Gen.AlignedBuffer _parameters = new({plan.ParameterCount}); // 64-byte aligned, as the kernels read the weights");
+        w.Line($"private readonly global::Rnn.Gen.AlignedBuffer _gradients = new({plan.ParameterCount});");
         w.Line($"private readonly float[] _cache = {NewArray(plan.CacheSize)}; // Forward: the input and every layer's activations, for Backward");
         w.Line($"private readonly float[] _work = {NewArray(plan.WorkSize)}; // Backward: gradients flowing between layers and through time");
         w.Line($"private readonly float[] _state = {NewArray(plan.StateSize)}; // Step: the recurrent state kept between calls");
@@ -240,12 +240,12 @@ internal static class ModelEmitter
                     using (w.Block("if (parameter.Name == name)"))
                     {
                         w.Line("_packedStale = true; // the caller may write through the span");
-                        w.Line("return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);");
+                        w.Line("return _parameters.Span.Slice(parameter.Offset, parameter.Length);");
                     }
                 }
                 else
                 {
-                    w.Line("if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);");
+                    w.Line("if (parameter.Name == name) return _parameters.Span.Slice(parameter.Offset, parameter.Length);");
                 }
             }
 
@@ -268,7 +268,7 @@ internal static class ModelEmitter
 
         w.Line();
         w.Summary("Sets every gradient to zero.");
-        w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
+        w.Line("public void ZeroGradients() => _gradients.Span.Clear();");
     }
 
     private static void EmitRegularization(CodeWriter w, ModelPlan plan)

@@ -24,8 +24,8 @@ namespace Features
         public const int ParameterCount = 10;
 
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
-        private readonly float[] _parameters = new float[10];
-        private readonly float[] _gradients = new float[10];
+        private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(10); // 64-byte aligned, as the kernels read the weights
+        private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(10);
         private readonly float[] _cache = new float[18]; // Forward: the input and every layer's activations, for Backward
         private readonly float[] _work = new float[6]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = global::System.Array.Empty<float>(); // Step: the recurrent state kept between calls
@@ -80,7 +80,7 @@ namespace Features
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                if (parameter.Name == name) return _parameters.Span.Slice(parameter.Offset, parameter.Length);
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight, 0.bias.", nameof(name));
         }
@@ -98,7 +98,7 @@ namespace Features
         public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
+        public void ZeroGradients() => _gradients.Span.Clear();
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [3, 4], <paramref name="output"/> [3, 2]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);

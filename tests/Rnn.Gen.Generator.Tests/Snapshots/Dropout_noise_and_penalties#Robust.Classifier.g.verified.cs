@@ -27,8 +27,8 @@ namespace Robust
         public const int ParameterCount = 1207;
 
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
-        private readonly float[] _parameters = new float[1207];
-        private readonly float[] _gradients = new float[1207];
+        private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(1207); // 64-byte aligned, as the kernels read the weights
+        private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(1207);
         private readonly float[] _cache = new float[1747]; // Forward: the input and every layer's activations, for Backward
         private readonly float[] _work = new float[1439]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[26]; // Step: the recurrent state kept between calls
@@ -131,7 +131,7 @@ namespace Robust
                 if (parameter.Name == name)
                 {
                     _packedStale = true; // the caller may write through the span
-                    return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                    return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                 }
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 1.weight_ih_l0, 1.weight_hh_l0, 1.bias_ih_l0, 1.bias_hh_l0, 2.weight_ih_l0, 2.weight_hh_l0, 2.bias_ih_l0, 2.bias_hh_l0, 3.weight, 3.bias.", nameof(name));
@@ -150,7 +150,7 @@ namespace Robust
         public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
+        public void ZeroGradients() => _gradients.Span.Clear();
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [12, 6], <paramref name="output"/> [1, 3]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);

@@ -26,8 +26,8 @@ namespace Dates
         public const int ParameterCount = 48205;
 
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
-        private readonly float[] _parameters = new float[48205];
-        private readonly float[] _gradients = new float[48205];
+        private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(48205); // 64-byte aligned, as the kernels read the weights
+        private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(48205);
         private readonly float[] _cache = new float[19508]; // Forward: the input and every layer's activations, for Backward
         private readonly float[] _work = new float[13316]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[256]; // Step: the recurrent state kept between calls
@@ -104,7 +104,7 @@ namespace Dates
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                if (parameter.Name == name) return _parameters.Span.Slice(parameter.Offset, parameter.Length);
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0, 1.weight_ih_l0, 1.weight_hh_l0, 1.bias_ih_l0, 1.bias_hh_l0, 2.weight, 2.bias.", nameof(name));
         }
@@ -122,7 +122,7 @@ namespace Dates
         public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
+        public void ZeroGradients() => _gradients.Span.Clear();
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [30, 40], <paramref name="output"/> [10, 13]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);

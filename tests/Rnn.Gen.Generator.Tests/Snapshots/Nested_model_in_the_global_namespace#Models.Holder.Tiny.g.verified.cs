@@ -26,8 +26,8 @@ partial class Models
             public const int ParameterCount = 84;
 
             // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
-            private readonly float[] _parameters = new float[84];
-            private readonly float[] _gradients = new float[84];
+            private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(84); // 64-byte aligned, as the kernels read the weights
+            private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(84);
             private readonly float[] _cache = new float[168]; // Forward: the input and every layer's activations, for Backward
             private readonly float[] _work = new float[228]; // Backward: gradients flowing between layers and through time
             private readonly float[] _state = new float[4]; // Step: the recurrent state kept between calls
@@ -105,7 +105,7 @@ partial class Models
                     if (parameter.Name == name)
                     {
                         _packedStale = true; // the caller may write through the span
-                        return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                        return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                     }
                 }
                 throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0.", nameof(name));
@@ -124,7 +124,7 @@ partial class Models
             public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
 
             /// <summary>Sets every gradient to zero.</summary>
-            public void ZeroGradients() => global::System.Array.Clear(_gradients);
+            public void ZeroGradients() => _gradients.Span.Clear();
 
             /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [8, 1], <paramref name="output"/> [1, 4]. Keeps nothing for Backward and leaves Step's state alone.</summary>
             public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);

@@ -26,8 +26,8 @@ namespace Reading
         public const int ParameterCount = 1066;
 
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
-        private readonly float[] _parameters = new float[1066];
-        private readonly float[] _gradients = new float[1066];
+        private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(1066); // 64-byte aligned, as the kernels read the weights
+        private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(1066);
         private readonly float[] _cache = new float[1395]; // Forward: the input and every layer's activations, for Backward
         private readonly float[] _work = new float[1190]; // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[32]; // Step: the recurrent state kept between calls
@@ -119,7 +119,7 @@ namespace Reading
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return new global::System.Span<float>(_parameters, parameter.Offset, parameter.Length);
+                if (parameter.Name == name) return _parameters.Span.Slice(parameter.Offset, parameter.Length);
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0, 0.weight_ih_l0_reverse, 0.weight_hh_l0_reverse, 0.bias_ih_l0_reverse, 0.bias_hh_l0_reverse, 1.weight_ih_l0, 1.weight_hh_l0, 1.bias_ih_l0, 1.bias_hh_l0, 1.weight_ih_l0_reverse, 1.weight_hh_l0_reverse, 1.bias_ih_l0_reverse, 1.bias_hh_l0_reverse, 2.weight, 2.bias.", nameof(name));
         }
@@ -137,7 +137,7 @@ namespace Reading
         public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
+        public void ZeroGradients() => _gradients.Span.Clear();
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [9, 5], <paramref name="output"/> [1, 2]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
