@@ -72,8 +72,7 @@ internal static class BatchEmitter
             w.Line();
             using (w.Block("for (int s = 0; s < batch; s++)"))
             {
-                w.Line(batch.SlotCache());
-                w.Line("int length = _batch.Length(s);");
+                batch.DeclareSlot(w);
                 w.Line($"{ModelEmitter.OutputView(plan.Head, "cache")}.CopyTo(outputs.Slice(_batch.SampleOf(s) * {plan.OutputLength}, {plan.OutputLength}));");
             }
 
@@ -123,10 +122,7 @@ internal static class BatchEmitter
                     w.Line($"// {layer.Description}: sample by sample in batch order.");
                     using (w.Block("for (int b = 0; b < batch; b++)"))
                     {
-                        w.Line("int s = _batch.SlotOf(b);");
-                        w.Line(batch.SlotCache(readOnly: true));
-                        w.Line(batch.SlotWork());
-                        w.Line("int length = _batch.Length(s);");
+                        batch.DeclareSampleInBatchOrder(w);
                         EmitGradientsCall(w, plan, below, layer.BackwardMethod);
                     }
                 }

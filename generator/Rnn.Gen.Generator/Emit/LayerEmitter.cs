@@ -140,8 +140,7 @@ internal abstract class LayerEmitter
     {
         using (w.Block("for (int s = 0; s < batch; s++)"))
         {
-            w.Line(batch.SlotCache());
-            w.Line("int length = _batch.Length(s);");
+            batch.DeclareSlot(w);
             w.Line($"{ReadOnlySpan} {name} = {source};");
             EmitTrainingForward(w, name);
         }
@@ -244,6 +243,22 @@ internal readonly struct BatchLayout
     /// <summary>Declares <c>cache</c>, slot <paramref name="slot"/>'s cache block.</summary>
     public string SlotCache(string slot = "s", bool readOnly = false) =>
         $"global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<float> cache = caches.Slice({slot} * {Cache}, {Cache});";
+
+    /// <summary>Inside a loop over slots <c>s</c>: the slot's <c>cache</c> block and valid <c>length</c>.</summary>
+    public void DeclareSlot(CodeWriter w)
+    {
+        w.Line(SlotCache());
+        w.Line("int length = _batch.Length(s);");
+    }
+
+    /// <summary>Inside a loop over batch samples <c>b</c> (batch order): the sample's slot <c>s</c>, its <c>cache</c> (read-only) and <c>work</c> blocks and valid <c>length</c>.</summary>
+    public void DeclareSampleInBatchOrder(CodeWriter w)
+    {
+        w.Line("int s = _batch.SlotOf(b);");
+        w.Line(SlotCache(readOnly: true));
+        w.Line(SlotWork());
+        w.Line("int length = _batch.Length(s);");
+    }
 
     /// <summary>Declares <c>work</c>, slot <paramref name="slot"/>'s backward work block.</summary>
     public string SlotWork(string slot = "s") => $"global::System.Span<float> work = works.Slice({slot} * {Work}, {Work});";

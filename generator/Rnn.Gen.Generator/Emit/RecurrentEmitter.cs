@@ -31,6 +31,10 @@ internal abstract class RecurrentEmitter : LayerEmitter
 
     protected bool HasRecurrentDropout => Layer.Spec.RecurrentDropout > 0;
 
+    /// <summary>The call that draws the current direction's recurrent dropout mask into the cache, one per sequence.</summary>
+    private string RecurrentMaskDraw =>
+        $"global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, {Literal(Layer.Spec.RecurrentDropout)}, _trainingRandom)";
+
     /// <summary>The one-step method of the current direction, e.g. <c>Lstm0Step</c> or <c>Lstm0StepReverse</c>.</summary>
     protected string DirectionStep => StepMethod + (Dir.Reverse ? "Reverse" : string.Empty);
 
@@ -307,7 +311,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
         if (HasRecurrentDropout)
         {
             w.Line($"// Recurrent dropout (rate {Format(Layer.Spec.RecurrentDropout)}), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.");
-            w.Line($"if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, {Literal(Layer.Spec.RecurrentDropout)}, _trainingRandom);");
+            w.Line($"if (training) {RecurrentMaskDraw};");
         }
 
         EmitInputSide(w, inputs);
@@ -361,13 +365,12 @@ internal abstract class RecurrentEmitter : LayerEmitter
         w.Line($"// {Description}: the input side of each sample, then every step in lockstep over the running samples.");
         using (w.Block("for (int s = 0; s < batch; s++)"))
         {
-            w.Line(batch.SlotCache());
-            w.Line("int length = _batch.Length(s);");
+            batch.DeclareSlot(w);
             w.Line($"{ReadOnlySpan} {name} = {source};");
             string inputs = EmitInputDropout(w, name);
             if (HasRecurrentDropout)
             {
-                w.Line($"global::Rnn.Gen.Regularization.Noise.FillDropoutMask({CodeWriter.Slice("cache", Dir.Cache["recurrentMask"])}, {Literal(Layer.Spec.RecurrentDropout)}, _trainingRandom); // recurrent dropout, one mask per sequence");
+                w.Line($"{RecurrentMaskDraw}; // recurrent dropout, one mask per sequence");
             }
 
             EmitInputSide(w, inputs);
@@ -492,10 +495,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
         w.Line("// The parameter gradients, sample by sample in batch order.");
         using (w.Block("for (int b = 0; b < batch; b++)"))
         {
-            w.Line("int s = _batch.SlotOf(b);");
-            w.Line(batch.SlotCache(readOnly: true));
-            w.Line(batch.SlotWork());
-            w.Line("int length = _batch.Length(s);");
+            batch.DeclareSampleInBatchOrder(w);
             gradientsCall(w, DirectionGradients);
         }
     }
