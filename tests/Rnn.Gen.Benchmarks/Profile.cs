@@ -21,6 +21,61 @@ namespace Rnn.Gen.Benchmarks;
 /// </remarks>
 public static class Profile
 {
+    /// <summary>
+    /// <c>--profile training</c>: workloads (c) and (d) a few times in turn, and one half batch (ForwardBatch and
+    /// BackwardBatch of 16 samples) alone against the same on both cores at once with no synchronization between them:
+    /// if the latter is slower per half, the two cores contend for something they share (caches, memory, the host).
+    /// </summary>
+    public static void RunTraining()
+    {
+        var batch = new TrainingBatch(seed: 1);
+        using var one = new RnnGenTrainer(seed: 1, batch, twoCores: false);
+        using var two = new RnnGenTrainer(seed: 1, batch, twoCores: true);
+        for (int round = 0; round < 3; round++)
+        {
+            Report("(c) training step, one core (ms)", () => one.StepOneCore(), 1e-3);
+            Report("(d) training step, two cores (ms)", () => two.StepTwoCores(), 1e-3);
+            HalfAloneAndTogether(batch);
+        }
+    }
+
+    private static void HalfAloneAndTogether(TrainingBatch batch)
+    {
+        const int Half = Workloads.TrainBatch / 2, Calls = 400;
+        int sample = Workloads.TrainSteps * Workloads.TrainInput;
+        double RunHalves(int half)
+        {
+            var model = new LstmTrain_I8_H64();
+            model.Initialize(1);
+            model.ReserveBatch(Half);
+            float[] output = new float[Half], gradient = new float[Half];
+            Array.Fill(gradient, 1f / Workloads.TrainBatch);
+            ReadOnlySpan<float> inputs = batch.Inputs.AsSpan(half * Half * sample, Half * sample);
+            for (int i = 0; i < 50; i++)
+            {
+                model.ForwardBatch(inputs, output);
+                model.BackwardBatch(gradient);
+            }
+
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < Calls; i++)
+            {
+                model.ForwardBatch(inputs, output);
+                model.BackwardBatch(gradient);
+            }
+
+            return Stopwatch.GetElapsedTime(start).TotalMilliseconds / Calls;
+        }
+
+        double alone = RunHalves(0);
+        double other = 0;
+        var thread = new System.Threading.Thread(() => other = RunHalves(1));
+        thread.Start();
+        double together = RunHalves(0);
+        thread.Join();
+        Console.WriteLine($"{"  half batch alone / both cores at once (ms)",-44} {alone,10:F3} {together,8:F3} {other,8:F3}");
+    }
+
     public static void Run()
     {
         var batch = new TrainingBatch(seed: 1);

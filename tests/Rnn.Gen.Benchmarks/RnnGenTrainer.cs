@@ -1,6 +1,5 @@
 using System;
 using System.Numerics.Tensors;
-using System.Threading;
 using Rnn.Gen.Benchmarks.Models;
 using Rnn.Gen.Optimizers;
 using Rnn.Gen.Training;
@@ -43,11 +42,12 @@ public sealed class TrainingBatch
 /// The batch is reduced in two fixed halves, whatever the number of cores: half 0 accumulates into model A's
 /// Gradients, half 1 into model B's, then A.Gradients += B.Gradients (element-wise, one rounding per element), clip and
 /// Adam on A, and A's parameters are copied to B. <see cref="StepOneCore"/> runs both halves on the calling thread,
-/// <see cref="StepTwoCores"/> runs half 1 on a worker thread at the same time: the same operations in the same order
+/// <see cref="StepTwoCores"/> runs them as two shards on the runtime's <see cref="ShardWorkers"/> (half 1 on its worker
+/// thread, the one <c>Trainer.Fit</c> uses with <c>Parallelism = 2</c>): the same operations in the same order
 /// on the same values, hence bit-identical parameters. <see cref="StepSequentialLoop"/> is the one-sample path, Forward and Backward for
 /// each of the B samples into one Gradients buffer: what the batch path saves, with another summation order.
 /// </remarks>
-public sealed class RnnGenTrainer : IDisposable
+public sealed class RnnGenTrainer : IShardWork, IDisposable
 {
     private const int Half = Workloads.TrainBatch / 2;
     private const float GradientScale = 1f / Workloads.TrainBatch;
@@ -56,10 +56,8 @@ public sealed class RnnGenTrainer : IDisposable
     private readonly LstmTrain_I8_H64 _a = new(), _b = new();
     private readonly Adam _adam = new(learningRate: 1e-3f);
     private readonly float[] _outA = new float[Half], _dOutA = new float[Half], _outB = new float[Half], _dOutB = new float[Half];
-    private readonly Thread? _worker;
-    private readonly ManualResetEventSlim _go = new(false), _done = new(false);
-    private volatile bool _stop;
-    private double _workerLoss;
+    private readonly ShardWorkers? _workers;
+    private double _lossA, _lossB;
 
     public RnnGenTrainer(int seed, TrainingBatch data, bool twoCores)
     {
@@ -68,13 +66,7 @@ public sealed class RnnGenTrainer : IDisposable
         _a.Parameters.CopyTo(_b.Parameters);
         _a.ReserveBatch(Half);
         _b.ReserveBatch(Half);
-        if (twoCores)
-        {
-            _worker = new Thread(WorkerLoop) { IsBackground = true, Name = "Rnn.Gen training half 1" };
-            _worker.Start();
-            // A first blocking wait allocates the event's lock object; do it here, not in the first measured step.
-            _done.Wait(millisecondsTimeout: 1);
-        }
+        _workers = twoCores ? new ShardWorkers(threads: 2) : null;
     }
 
     public LstmTrain_I8_H64 Model => _a;
@@ -82,23 +74,34 @@ public sealed class RnnGenTrainer : IDisposable
     /// <summary>Both halves on this thread; returns the batch loss (mean over the samples).</summary>
     public float StepOneCore()
     {
-        double loss = RunHalf(_a, 0, _outA, _dOutA) + RunHalf(_b, Half, _outB, _dOutB);
-        return Reduce(loss);
+        RunShard(0);
+        RunShard(1);
+        return Reduce();
     }
 
     /// <summary>Half 1 on the worker thread while this thread runs half 0.</summary>
     public float StepTwoCores()
     {
-        if (_worker is null)
+        if (_workers is null)
         {
             throw new InvalidOperationException("Created without the worker thread.");
         }
 
-        _done.Reset();
-        _go.Set();
-        double loss = RunHalf(_a, 0, _outA, _dOutA);
-        _done.Wait();
-        return Reduce(loss + _workerLoss);
+        _workers.Run(this, shards: 2);
+        return Reduce();
+    }
+
+    /// <summary>Half <paramref name="shard"/> of the batch into model A's (0) or B's (1) gradients.</summary>
+    public void RunShard(int shard)
+    {
+        if (shard == 0)
+        {
+            _lossA = RunHalf(_a, 0, _outA, _dOutA);
+        }
+        else
+        {
+            _lossB = RunHalf(_b, Half, _outB, _dOutB);
+        }
     }
 
     /// <summary>All samples into A's Gradients one at a time (Forward, Backward per sample), then clip and Adam.</summary>
@@ -118,15 +121,14 @@ public sealed class RnnGenTrainer : IDisposable
         return (float)(loss / Workloads.TrainBatch);
     }
 
-    private float Reduce(double loss)
+    private float Reduce()
     {
         TensorPrimitives.Add(_a.Gradients, _b.Gradients, _a.Gradients);
         GradientClipping.ClipByGlobalNorm(_a.Gradients, maxNorm: 1f);
         _adam.Step(_a.Parameters, _a.Gradients);
         _a.Parameters.CopyTo(_b.Parameters);
-        return (float)(loss / Workloads.TrainBatch);
+        return (float)((_lossA + _lossB) / Workloads.TrainBatch);
     }
-
     private double RunHalf(LstmTrain_I8_H64 m, int first, float[] output, float[] dOutput)
     {
         // The half's 16 samples through the batch path: one ForwardBatch, the MSE of each, one BackwardBatch.
@@ -153,32 +155,5 @@ public sealed class RnnGenTrainer : IDisposable
         return loss;
     }
 
-    private void WorkerLoop()
-    {
-        while (true)
-        {
-            _go.Wait();
-            _go.Reset();
-            if (_stop)
-            {
-                return;
-            }
-
-            _workerLoss = RunHalf(_b, Half, _outB, _dOutB);
-            _done.Set();
-        }
-    }
-
-    public void Dispose()
-    {
-        if (_worker is not null)
-        {
-            _stop = true;
-            _go.Set();
-            _worker.Join();
-        }
-
-        _go.Dispose();
-        _done.Dispose();
-    }
+    public void Dispose() => _workers?.Dispose();
 }
