@@ -37,6 +37,33 @@ public static class Profile
             Report("(d) training step, two cores (ms)", () => two.StepTwoCores(), 1e-3);
             HalfAloneAndTogether(batch);
         }
+
+        Chunks(batch);
+    }
+
+    /// <summary>The 32 samples of (c) through ForwardBatch/BackwardBatch in chunks of 32, 16, 8 and 4 samples (one core).</summary>
+    private static void Chunks(TrainingBatch batch)
+    {
+        int sample = Workloads.TrainSteps * Workloads.TrainInput;
+        var model = new LstmTrain_I8_H64();
+        model.Initialize(1);
+        model.ReserveBatch(Workloads.TrainBatch);
+        float[] output = new float[Workloads.TrainBatch], gradient = new float[Workloads.TrainBatch];
+        Array.Fill(gradient, 1f / Workloads.TrainBatch);
+        for (int round = 0; round < 2; round++)
+        {
+            foreach (int chunk in new[] { 32, 16, 8, 4 })
+            {
+                Report($"  32 samples in chunks of {chunk} (ms)", () =>
+                {
+                    for (int first = 0; first < Workloads.TrainBatch; first += chunk)
+                    {
+                        model.ForwardBatch(batch.Inputs.AsSpan(first * sample, chunk * sample), output.AsSpan(0, chunk));
+                        model.BackwardBatch(gradient.AsSpan(0, chunk));
+                    }
+                }, 1e-3);
+            }
+        }
     }
 
     private static void HalfAloneAndTogether(TrainingBatch batch)

@@ -117,10 +117,10 @@ internal static class ModelEmitter
         w.Line("// All memory the model will ever use, allocated once; every region is addressed by constant offsets.");
         w.Line($"private readonly global::Rnn.Gen.AlignedBuffer _parameters = new({plan.ParameterCount}); // 64-byte aligned, as the kernels read the weights");
         w.Line($"private readonly global::Rnn.Gen.AlignedBuffer _gradients = new({plan.ParameterCount});");
-        w.Line($"private readonly float[] _cache = {NewArray(plan.CacheSize)}; // Forward: the input and every layer's activations, for Backward");
-        w.Line($"private readonly float[] _work = {NewArray(plan.WorkSize)}; // Backward: gradients flowing between layers and through time");
+        w.Line($"private readonly global::Rnn.Gen.AlignedBuffer _cache = new({plan.CacheSize}); // Forward: the input and every layer's activations, for Backward; every region on a cache line");
+        w.Line($"private readonly global::Rnn.Gen.AlignedBuffer _work = new({plan.WorkSize}); // Backward: gradients flowing between layers and through time");
         w.Line($"private readonly float[] _state = {NewArray(plan.StateSize)}; // Step: the recurrent state kept between calls");
-        w.Line($"private readonly float[] _scratch = {NewArray(plan.ScratchSize)}; // temporaries of one step");
+        w.Line($"private readonly global::Rnn.Gen.AlignedBuffer _scratch = new({plan.ScratchSize}); // temporaries of one step");
         if (spec.Decoder is not null)
         {
             w.Line($"private readonly float[] _predictState = {NewArray(plan.StateSize)}; // Decode: its own recurrent state, so Step's is untouched");
@@ -134,7 +134,7 @@ internal static class ModelEmitter
 
         if (spec.Decoder is null)
         {
-            w.Line($"private readonly float[] _predictCache = {NewArray(plan.CacheSize)}; // Predict: layer after layer, as Forward, without touching Forward's cache");
+            w.Line($"private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new({plan.CacheSize}); // Predict: layer after layer, as Forward, without touching Forward's cache");
         }
 
         if (plan.PackedSize > 0)

@@ -14,23 +14,37 @@ internal readonly record struct Region(long Offset, long Length)
 }
 
 /// <summary>Hands out consecutive regions of one slab; sizes are counted in <see cref="long"/> so overflow is detectable.</summary>
-internal sealed class SlabBuilder
+/// <param name="alignEveryRegion">
+/// Start every region on a multiple of 16 floats and round the size up to one: 64 bytes, a cache line and an AVX-512
+/// vector, in a 64-byte-aligned buffer. The activation slabs are laid out so (a vector load that straddles two cache
+/// lines costs two), and a batch's per-sample blocks, this size apart, then start on cache lines too.
+/// </param>
+internal sealed class SlabBuilder(bool alignEveryRegion = false)
 {
-    public long Size { get; private set; }
+    private long _size;
+
+    public long Size => alignEveryRegion ? RoundUp(_size) : _size;
 
     public Region Add(long length)
     {
-        var region = new Region(Size, length);
-        Size += length;
+        if (alignEveryRegion)
+        {
+            _size = RoundUp(_size);
+        }
+
+        var region = new Region(_size, length);
+        _size += length;
         return region;
     }
 
     /// <summary>As <see cref="Add"/>, starting on a multiple of 16 floats: 64 bytes, a cache line, in a 64-byte-aligned slab.</summary>
     public Region AddAligned(long length)
     {
-        Size = (Size + 15) / 16 * 16;
+        _size = RoundUp(_size);
         return Add(length);
     }
+
+    private static long RoundUp(long size) => (size + 15) / 16 * 16;
 }
 
 /// <summary>One parameter tensor: its PyTorch <c>state_dict</c> name, its place in the flat buffer and its shape.</summary>
@@ -155,8 +169,8 @@ internal sealed class LayerPlan
 /// <summary>The whole model: layer shapes, the flat parameter layout and the size of every slab.</summary>
 internal sealed class ModelPlan
 {
-    /// <summary>The largest array .NET allows (<c>Array.MaxLength</c>).</summary>
-    public const long MaxArrayLength = 0x7FFFFFC7;
+    /// <summary>The largest buffer a model may have: .NET's <c>Array.MaxLength</c> less the 15 floats of slack of an <c>AlignedBuffer</c>.</summary>
+    public const long MaxArrayLength = 0x7FFFFFC7 - 15;
 
     private ModelPlan(ModelSpec spec) => Spec = spec;
 
@@ -208,10 +222,10 @@ internal sealed class ModelPlan
     {
         var plan = new ModelPlan(spec);
         var parameters = new SlabBuilder();
-        var cache = new SlabBuilder();
-        var work = new SlabBuilder();
+        var cache = new SlabBuilder(alignEveryRegion: true);
+        var work = new SlabBuilder(alignEveryRegion: true);
         var state = new SlabBuilder();
-        var scratch = new SlabBuilder();
+        var scratch = new SlabBuilder(alignEveryRegion: true);
         var packed = new SlabBuilder();
         plan.InputCache = cache.Add((long)spec.Steps * spec.InputSize);
 

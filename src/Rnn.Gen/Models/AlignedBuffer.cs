@@ -15,6 +15,9 @@ namespace Rnn.Gen;
 public sealed class AlignedBuffer
 {
     private const int AlignmentFloats = 16;
+
+    /// <summary>The most floats a buffer can hold: an array's limit less the slack.</summary>
+    public const int MaxLength = 0x7FFFFFC7 - (AlignmentFloats - 1);
     private readonly float[] _array;
     private readonly int _start;
 
@@ -22,6 +25,7 @@ public sealed class AlignedBuffer
     public AlignedBuffer(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxLength);
         _array = GC.AllocateArray<float>(length + AlignmentFloats - 1, pinned: true);
         long address = Address(_array);
         _start = (int)((AlignmentFloats - (address / sizeof(float) % AlignmentFloats)) % AlignmentFloats);

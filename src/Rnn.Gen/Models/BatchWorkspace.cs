@@ -11,19 +11,23 @@ namespace Rnn.Gen;
 /// Samples run in <em>slots</em> ordered by valid length, longest first (ties keep batch order), as PyTorch's packed
 /// sequences: at step t the samples still running are slots 0 to <see cref="Running"/>(t) − 1, so one matrix product
 /// with a fixed row stride covers exactly them. Slot s's blocks start at <c>s · CacheSize</c>, <c>s · WorkSize</c> and
-/// <c>s · ScratchSize</c>. Generated code uses this class; it is public only for that.
+/// <c>s · ScratchSize</c>; the buffers start on 64-byte boundaries (<see cref="AlignedBuffer"/>), so with sizes that are
+/// multiples of 16 floats, as the generator lays them out, every block starts on a cache line. Generated code uses this
+/// class; it is public only for that.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class BatchWorkspace
 {
-    private float[] _cache = [];
-    private float[] _work = [];
-    private float[] _scratch = [];
+    private AlignedBuffer _cache = Empty;
+    private AlignedBuffer _work = Empty;
+    private AlignedBuffer _scratch = Empty;
     private int[] _sampleOfSlot = [];
     private int[] _slotOfSample = [];
     private int[] _lengths = [];
     private readonly int[] _running;
     private bool _hasForward;
+
+    private static readonly AlignedBuffer Empty = new(0);
 
     /// <summary>Creates an empty workspace for samples of <paramref name="steps"/> steps with the given per-sample block sizes.</summary>
     public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps)
@@ -57,13 +61,13 @@ public sealed class BatchWorkspace
     public int MaxLength { get; private set; }
 
     /// <summary>The activations of every slot, <c>[Capacity, CacheSize]</c>.</summary>
-    public float[] Cache => _cache;
+    public Span<float> Cache => _cache.Span;
 
     /// <summary>The backward work areas of every slot, <c>[Capacity, WorkSize]</c>.</summary>
-    public float[] Work => _work;
+    public Span<float> Work => _work.Span;
 
     /// <summary>The one-step temporaries of every slot, <c>[Capacity, ScratchSize]</c>.</summary>
-    public float[] Scratch => _scratch;
+    public Span<float> Scratch => _scratch.Span;
 
     /// <summary>The batch index of the sample in slot <paramref name="slot"/>.</summary>
     public int SampleOf(int slot) => _sampleOfSlot[slot];
@@ -87,15 +91,15 @@ public sealed class BatchWorkspace
         }
 
         long cache = (long)capacity * CacheSize, work = (long)capacity * WorkSize, scratch = (long)capacity * ScratchSize;
-        if (cache > Array.MaxLength || work > Array.MaxLength || scratch > Array.MaxLength)
+        if (Math.Max(cache, Math.Max(work, scratch)) > AlignedBuffer.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"A batch of {capacity} samples needs {Math.Max(cache, work)} floats in one buffer, more than an array holds; use smaller batches.");
         }
 
         // All or nothing: the new buffers replace the old only once all are allocated.
-        var newCache = new float[cache];
-        var newWork = new float[work];
-        var newScratch = new float[scratch];
+        var newCache = new AlignedBuffer((int)cache);
+        var newWork = new AlignedBuffer((int)work);
+        var newScratch = new AlignedBuffer((int)scratch);
         var sampleOfSlot = new int[capacity];
         var slotOfSample = new int[capacity];
         var lengths = new int[capacity];

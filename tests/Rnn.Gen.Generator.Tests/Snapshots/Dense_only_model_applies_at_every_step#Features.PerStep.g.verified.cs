@@ -26,13 +26,13 @@ namespace Features
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
         private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(10); // 64-byte aligned, as the kernels read the weights
         private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(10);
-        private readonly float[] _cache = new float[18]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[6]; // Backward: gradients flowing between layers and through time
+        private readonly global::Rnn.Gen.AlignedBuffer _cache = new(32); // Forward: the input and every layer's activations, for Backward; every region on a cache line
+        private readonly global::Rnn.Gen.AlignedBuffer _work = new(16); // Backward: gradients flowing between layers and through time
         private readonly float[] _state = global::System.Array.Empty<float>(); // Step: the recurrent state kept between calls
-        private readonly float[] _scratch = new float[2]; // temporaries of one step
-        private readonly float[] _predictCache = new float[18]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(16); // temporaries of one step
+        private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(32); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(18, 6, 2, 3); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(32, 16, 16, 3); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -112,7 +112,7 @@ namespace Features
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(12, 6).CopyTo(output);
+            cache.Slice(16, 6).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -126,7 +126,7 @@ namespace Features
             if ((uint)(length - 1) >= 3) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 3, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(12, 6).CopyTo(output);
+            cache.Slice(16, 6).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -141,9 +141,9 @@ namespace Features
             // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps.
             for (int t = 0; t < length; t++)
             {
-                Dense0Step(x0.Slice(t * 4, 4), cache.Slice(12 + t * 2, 2));
+                Dense0Step(x0.Slice(t * 4, 4), cache.Slice(16 + t * 2, 2));
             }
-            cache.Slice(12, 6).Slice(length * 2).Clear(); // steps past the sample's length output zeros
+            cache.Slice(16, 6).Slice(length * 2).Clear(); // steps past the sample's length output zeros
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -189,26 +189,26 @@ namespace Features
             int maxLength = _batch.MaxLength;
             global::System.Span<float> caches = _batch.Cache;
             global::System.Span<float> scratches = _batch.Scratch;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 18 + 0, 12));
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 32 + 0, 12));
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 18, 18);
+                global::System.Span<float> cache = caches.Slice(s * 32, 32);
                 int length = _batch.Length(s);
                 global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 12);
                 // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps.
                 for (int t = 0; t < length; t++)
                 {
-                    Dense0Step(x0.Slice(t * 4, 4), cache.Slice(12 + t * 2, 2));
+                    Dense0Step(x0.Slice(t * 4, 4), cache.Slice(16 + t * 2, 2));
                 }
-                cache.Slice(12, 6).Slice(length * 2).Clear(); // steps past the sample's length output zeros
+                cache.Slice(16, 6).Slice(length * 2).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 18, 18);
+                global::System.Span<float> cache = caches.Slice(s * 32, 32);
                 int length = _batch.Length(s);
-                cache.Slice(12, 6).CopyTo(outputs.Slice(_batch.SampleOf(s) * 6, 6));
+                cache.Slice(16, 6).CopyTo(outputs.Slice(_batch.SampleOf(s) * 6, 6));
             }
             _batch.Complete();
         }
@@ -226,7 +226,7 @@ namespace Features
             global::System.Span<float> works = _batch.Work;
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> work = works.Slice(s * 6, 6);
+                global::System.Span<float> work = works.Slice(s * 16, 16);
                 int length = _batch.Length(s);
                 outputGradients.Slice(_batch.SampleOf(s) * 6, 6).CopyTo(work.Slice(0, 6));
             }
@@ -235,8 +235,8 @@ namespace Features
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 18, 18);
-                global::System.Span<float> work = works.Slice(s * 6, 6);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 32, 32);
+                global::System.Span<float> work = works.Slice(s * 16, 16);
                 int length = _batch.Length(s);
                 global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
                 inputGradient.Clear();
@@ -283,7 +283,7 @@ namespace Features
             for (int t = 0; t < length; t++)
             {
                 global::System.Span<float> dzt = dz.Slice(t * 2, 2);
-                global::System.ReadOnlySpan<float> y = cache.Slice(12 + t * 2, 2);
+                global::System.ReadOnlySpan<float> y = cache.Slice(16 + t * 2, 2);
                 for (int j = 0; j < 2; j++) dzt[j] *= y[j] * (1f - y[j]); // sigmoid' = y (1 - y)
             }
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.

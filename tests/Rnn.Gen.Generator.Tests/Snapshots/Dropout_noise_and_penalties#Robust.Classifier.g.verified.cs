@@ -29,16 +29,16 @@ namespace Robust
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
         private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(1207); // 64-byte aligned, as the kernels read the weights
         private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(1207);
-        private readonly float[] _cache = new float[1747]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[1439]; // Backward: gradients flowing between layers and through time
+        private readonly global::Rnn.Gen.AlignedBuffer _cache = new(1856); // Forward: the input and every layer's activations, for Backward; every region on a cache line
+        private readonly global::Rnn.Gen.AlignedBuffer _work = new(1520); // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[26]; // Step: the recurrent state kept between calls
-        private readonly float[] _scratch = new float[113]; // temporaries of one step
-        private readonly float[] _predictCache = new float[1747]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(144); // temporaries of one step
+        private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(1856); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1104); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[10]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1747, 1439, 113, 12); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1856, 1520, 144, 12); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -164,7 +164,7 @@ namespace Robust
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(1728, 3).CopyTo(output);
+            cache.Slice(1808, 3).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -178,7 +178,7 @@ namespace Robust
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(1728, 3).CopyTo(output);
+            cache.Slice(1808, 3).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -194,90 +194,90 @@ namespace Robust
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 72);
             // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only.
-            if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(72, 72), 0.1f, _trainingRandom);
-            else x0.CopyTo(cache.Slice(72, 72));
-            cache.Slice(72, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
+            if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(80, 72), 0.1f, _trainingRandom);
+            else x0.CopyTo(cache.Slice(80, 72));
+            cache.Slice(80, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(72, 72);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(80, 72);
             // Dropout on the inputs (rate 0.2), in training only: one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
             global::System.ReadOnlySpan<float> x1Dropped = x1;
             if (training)
             {
-                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(144, 6), 0.2f, _trainingRandom);
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(160, 6), 0.2f, _trainingRandom);
                 for (int t = 0; t < 12; t++)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(144, 6), cache.Slice(150 + t * 6, 6));
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(160, 6), cache.Slice(176 + t * 6, 6));
                 }
-                x1Dropped = cache.Slice(150, 72);
+                x1Dropped = cache.Slice(176, 72);
             }
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3, every step, keeping what backward needs.
             {
                 // Recurrent dropout (rate 0.3), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
-                if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(822, 10), 0.3f, _trainingRandom);
+                if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(880, 10), 0.3f, _trainingRandom);
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(342, 360);
+                global::System.Span<float> pre = cache.Slice(384, 360);
                 for (int t = 0; t < length; t++) p.Slice(480, 30).CopyTo(pre.Slice(t * 30, 30));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 6), packed.Slice(0, 180), pre.Slice(0, length * 30), length, 6, 30);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(192, 300);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10);
                     global::System.ReadOnlySpan<float> hRecurrent = hPrev;
                     if (training)
                     {
-                        global::System.Span<float> hMasked = cache.Slice(832 + t * 10, 10);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(822, 10), hMasked);
+                        global::System.Span<float> hMasked = cache.Slice(896 + t * 10, 10);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(880, 10), hMasked);
                         hRecurrent = hMasked;
                     }
-                    global::System.Span<float> gatesHidden = scratch.Slice(40, 30);
+                    global::System.Span<float> gatesHidden = scratch.Slice(48, 30);
                     p.Slice(510, 30).CopyTo(gatesHidden);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gatesHidden); // W_hh h_(t - 1) + b_hh
-                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(342 + t * 30, 30), gatesHidden, hPrev, cache.Slice(702 + t * 10, 10), cache.Slice(222 + t * 10, 10));
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(384 + t * 30, 30), gatesHidden, hPrev, cache.Slice(752 + t * 10, 10), cache.Slice(256 + t * 10, 10));
                 }
-                cache.Slice(222, 120).Slice(length * 10).Clear(); // steps past the sample's length output zeros
+                cache.Slice(256, 120).Slice(length * 10).Clear(); // steps past the sample's length output zeros
             }
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(222, 120);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(256, 120);
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25, every step, keeping what backward needs.
             {
                 // Recurrent dropout (rate 0.25), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
-                if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom);
+                if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1696, 8), 0.25f, _trainingRandom);
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(1048, 384);
+                global::System.Span<float> pre = cache.Slice(1120, 384);
                 for (int t = 0; t < length; t++) packed.Slice(1072, 32).CopyTo(pre.Slice(t * 32, 32));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(496, 320), pre.Slice(0, length * 32), length, 10, 32);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(816, 256);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(952 + (t - 1) * 8, 8);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1024 + (t - 1) * 8, 8);
                     global::System.ReadOnlySpan<float> hRecurrent = hPrev;
                     if (training)
                     {
-                        global::System.Span<float> hMasked = cache.Slice(1632 + t * 8, 8);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(1624, 8), hMasked);
+                        global::System.Span<float> hMasked = cache.Slice(1712 + t * 8, 8);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(1696, 8), hMasked);
                         hRecurrent = hMasked;
                     }
-                    global::System.Span<float> gates = cache.Slice(1048 + t * 32, 32);
+                    global::System.Span<float> gates = cache.Slice(1120 + t * 32, 32);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gates); // + W_hh h_(t - 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8), cache.Slice(952 + t * 8, 8));
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1504 + (t - 1) * 8, 8);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(1504 + t * 8, 8), cache.Slice(1600 + t * 8, 8), cache.Slice(1024 + t * 8, 8));
                 }
-                cache.Slice(952, 96).Slice(length * 8).Clear(); // steps past the sample's length output zeros
+                cache.Slice(1024, 96).Slice(length * 8).Clear(); // steps past the sample's length output zeros
             }
 
-            global::System.ReadOnlySpan<float> x3 = cache.Slice(952 + (length - 1) * 8, 8);
+            global::System.ReadOnlySpan<float> x3 = cache.Slice(1024 + (length - 1) * 8, 8);
             // layer 3, Dense 8 -> 3 softmax, dropout 0.5.
             // Dropout on the inputs (rate 0.5), in training only: a new mask at every position, kept inputs scaled by 1/(1 - rate).
             global::System.ReadOnlySpan<float> x3Dropped = x3;
             if (training)
             {
-                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1731, 8), 0.5f, _trainingRandom);
-                global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(1731, 8), cache.Slice(1739, 8));
-                x3Dropped = cache.Slice(1739, 8);
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1824, 8), 0.5f, _trainingRandom);
+                global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(1824, 8), cache.Slice(1840, 8));
+                x3Dropped = cache.Slice(1840, 8);
             }
             for (int t = 0; t < 1; t++)
             {
-                Dense3Step(x3Dropped.Slice(t * 8, 8), cache.Slice(1728 + t * 3, 3));
+                Dense3Step(x3Dropped.Slice(t * 8, 8), cache.Slice(1808 + t * 3, 3));
             }
         }
 
@@ -321,16 +321,16 @@ namespace Robust
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(1436, 3));
+            outputGradient.CopyTo(work.Slice(1504, 3));
 
-            work.Slice(932, 96).Clear();
-            Dense3Backward(cache, work, length, cache.Slice(952 + (length - 1) * 8, 8), work.Slice(932 + (length - 1) * 8, 8));
+            work.Slice(976, 96).Clear();
+            Dense3Backward(cache, work, length, cache.Slice(1024 + (length - 1) * 8, 8), work.Slice(976 + (length - 1) * 8, 8));
 
-            work.Slice(72, 120).Clear();
-            Lstm2Backward(cache, work, length, cache.Slice(222, 120), work.Slice(72, 120));
+            work.Slice(80, 120).Clear();
+            Lstm2Backward(cache, work, length, cache.Slice(256, 120), work.Slice(80, 120));
 
             work.Slice(0, 72).Clear();
-            Gru1Backward(cache, work, length, cache.Slice(72, 72), work.Slice(0, 72));
+            Gru1Backward(cache, work, length, cache.Slice(80, 72), work.Slice(0, 72));
 
             inputGradient.Clear();
             GaussianNoise0Backward(cache, work, length, cache.Slice(0, 72), inputGradient);
@@ -353,39 +353,39 @@ namespace Robust
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 72, 72).CopyTo(caches.Slice(s * 1747 + 0, 72));
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 72, 72).CopyTo(caches.Slice(s * 1856 + 0, 72));
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
                 global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 72);
                 // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only.
-                if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(72, 72), 0.1f, _trainingRandom);
-                else x0.CopyTo(cache.Slice(72, 72));
-                cache.Slice(72, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
+                if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(80, 72), 0.1f, _trainingRandom);
+                else x0.CopyTo(cache.Slice(80, 72));
+                cache.Slice(80, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
 
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: the input side of each sample, then every step in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x1 = cache.Slice(72, 72);
+                global::System.ReadOnlySpan<float> x1 = cache.Slice(80, 72);
                 // Dropout on the inputs (rate 0.2), in training only: one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
                 global::System.ReadOnlySpan<float> x1Dropped = x1;
                 if (training)
                 {
-                    global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(144, 6), 0.2f, _trainingRandom);
+                    global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(160, 6), 0.2f, _trainingRandom);
                     for (int t = 0; t < 12; t++)
                     {
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(144, 6), cache.Slice(150 + t * 6, 6));
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(160, 6), cache.Slice(176 + t * 6, 6));
                     }
-                    x1Dropped = cache.Slice(150, 72);
+                    x1Dropped = cache.Slice(176, 72);
                 }
-                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(822, 10), 0.3f, _trainingRandom); // recurrent dropout, one mask per sequence
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(880, 10), 0.3f, _trainingRandom); // recurrent dropout, one mask per sequence
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(342, 360);
+                global::System.Span<float> pre = cache.Slice(384, 360);
                 for (int t = 0; t < length; t++) p.Slice(480, 30).CopyTo(pre.Slice(t * 30, 30));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 6), packed.Slice(0, 180), pre.Slice(0, length * 30), length, 6, 30);
             }
@@ -396,37 +396,37 @@ namespace Robust
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
-                        global::System.Span<float> scratch = scratches.Slice(s * 113, 113);
-                        global::System.Span<float> gatesHidden = scratch.Slice(40, 30);
+                        global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
+                        global::System.Span<float> scratch = scratches.Slice(s * 144, 144);
+                        global::System.Span<float> gatesHidden = scratch.Slice(48, 30);
                         p.Slice(510, 30).CopyTo(gatesHidden);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10), cache.Slice(822, 10), cache.Slice(832 + t * 10, 10)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10), cache.Slice(880, 10), cache.Slice(896 + t * 10, 10)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
                     }
-                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(832 + t * 10), 1747, whhT, scratches.Slice(40), 113, rows, 10, 30); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(896 + t * 10), 1856, whhT, scratches.Slice(48), 144, rows, 10, 30); // + W_hh h_(t - 1) of every running sample (zero at the first step)
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
-                        global::System.Span<float> scratch = scratches.Slice(s * 113, 113);
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
-                        global::System.Span<float> gatesHidden = scratch.Slice(40, 30);
-                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(342 + t * 30, 30), gatesHidden, hPrev, cache.Slice(702 + t * 10, 10), cache.Slice(222 + t * 10, 10));
+                        global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
+                        global::System.Span<float> scratch = scratches.Slice(s * 144, 144);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10);
+                        global::System.Span<float> gatesHidden = scratch.Slice(48, 30);
+                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(384 + t * 30, 30), gatesHidden, hPrev, cache.Slice(752 + t * 10, 10), cache.Slice(256 + t * 10, 10));
                     }
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 1747 + 222, 120).Slice(_batch.Length(s) * 10).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 1856 + 256, 120).Slice(_batch.Length(s) * 10).Clear(); // steps past the sample's length output zeros
             }
 
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: the input side of each sample, then every step in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x2 = cache.Slice(222, 120);
-                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1624, 8), 0.25f, _trainingRandom); // recurrent dropout, one mask per sequence
+                global::System.ReadOnlySpan<float> x2 = cache.Slice(256, 120);
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1696, 8), 0.25f, _trainingRandom); // recurrent dropout, one mask per sequence
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(1048, 384);
+                global::System.Span<float> pre = cache.Slice(1120, 384);
                 for (int t = 0; t < length; t++) packed.Slice(1072, 32).CopyTo(pre.Slice(t * 32, 32));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(496, 320), pre.Slice(0, length * 32), length, 10, 32);
             }
@@ -437,50 +437,50 @@ namespace Robust
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(952 + (t - 1) * 8, 8), cache.Slice(1624, 8), cache.Slice(1632 + t * 8, 8)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
+                        global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1024 + (t - 1) * 8, 8), cache.Slice(1696, 8), cache.Slice(1712 + t * 8, 8)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
                     }
-                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(1632 + t * 8), 1747, whhT, caches.Slice(1048 + t * 32), 1747, rows, 8, 32); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(1712 + t * 8), 1856, whhT, caches.Slice(1120 + t * 32), 1856, rows, 8, 32); // + W_hh h_(t - 1) of every running sample (zero at the first step)
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(952 + (t - 1) * 8, 8);
-                        global::System.Span<float> gates = cache.Slice(1048 + t * 32, 32);
-                        global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
-                        global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(1432 + t * 8, 8), cache.Slice(1528 + t * 8, 8), cache.Slice(952 + t * 8, 8));
+                        global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1024 + (t - 1) * 8, 8);
+                        global::System.Span<float> gates = cache.Slice(1120 + t * 32, 32);
+                        global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1504 + (t - 1) * 8, 8);
+                        global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(1504 + t * 8, 8), cache.Slice(1600 + t * 8, 8), cache.Slice(1024 + t * 8, 8));
                     }
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 1747 + 952, 96).Slice(_batch.Length(s) * 8).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 1856 + 1024, 96).Slice(_batch.Length(s) * 8).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x3 = cache.Slice(952 + (length - 1) * 8, 8);
+                global::System.ReadOnlySpan<float> x3 = cache.Slice(1024 + (length - 1) * 8, 8);
                 // layer 3, Dense 8 -> 3 softmax, dropout 0.5.
                 // Dropout on the inputs (rate 0.5), in training only: a new mask at every position, kept inputs scaled by 1/(1 - rate).
                 global::System.ReadOnlySpan<float> x3Dropped = x3;
                 if (training)
                 {
-                    global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1731, 8), 0.5f, _trainingRandom);
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(1731, 8), cache.Slice(1739, 8));
-                    x3Dropped = cache.Slice(1739, 8);
+                    global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1824, 8), 0.5f, _trainingRandom);
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(1824, 8), cache.Slice(1840, 8));
+                    x3Dropped = cache.Slice(1840, 8);
                 }
                 for (int t = 0; t < 1; t++)
                 {
-                    Dense3Step(x3Dropped.Slice(t * 8, 8), cache.Slice(1728 + t * 3, 3));
+                    Dense3Step(x3Dropped.Slice(t * 8, 8), cache.Slice(1808 + t * 3, 3));
                 }
             }
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 1747, 1747);
+                global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
-                cache.Slice(1728, 3).CopyTo(outputs.Slice(_batch.SampleOf(s) * 3, 3));
+                cache.Slice(1808, 3).CopyTo(outputs.Slice(_batch.SampleOf(s) * 3, 3));
             }
             _batch.Complete();
         }
@@ -499,30 +499,30 @@ namespace Robust
             global::System.ReadOnlySpan<float> p = _parameters;
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                global::System.Span<float> work = works.Slice(s * 1520, 1520);
                 int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 3, 3).CopyTo(work.Slice(1436, 3));
+                outputGradients.Slice(_batch.SampleOf(s) * 3, 3).CopyTo(work.Slice(1504, 3));
             }
 
             // layer 3, Dense 8 -> 3 softmax, dropout 0.5: sample by sample in batch order.
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
-                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                global::System.Span<float> work = works.Slice(s * 1520, 1520);
                 int length = _batch.Length(s);
-                work.Slice(932, 96).Clear();
-                Dense3Backward(cache, work, length, cache.Slice(952 + (length - 1) * 8, 8), work.Slice(932 + (length - 1) * 8, 8));
+                work.Slice(976, 96).Clear();
+                Dense3Backward(cache, work, length, cache.Slice(1024 + (length - 1) * 8, 8), work.Slice(976 + (length - 1) * 8, 8));
             }
 
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: backward through time in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> work = works.Slice(s * 1439, 1439);
-                work.Slice(1028, 8).Clear();
+                global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                work.Slice(1072, 8).Clear();
                 {
-                    global::System.Span<float> dc = work.Slice(1036, 8); // dL/dc_t, carried back through time
-                    global::System.Span<float> dGatesAll = work.Slice(1044, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+                    global::System.Span<float> dc = work.Slice(1088, 8); // dL/dc_t, carried back through time
+                    global::System.Span<float> dGatesAll = work.Slice(1104, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
                     dc.Clear();
                 }
             }
@@ -531,30 +531,30 @@ namespace Robust
                 int rows = _batch.Running(t);
                 for (int s = 0; s < rows; s++)
                 {
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
-                    global::System.Span<float> work = works.Slice(s * 1439, 1439);
-                    global::System.Span<float> dh = work.Slice(1028, 8);
-                    global::System.Span<float> dc = work.Slice(1036, 8); // dL/dc_t, carried back through time
-                    global::System.Span<float> dGatesAll = work.Slice(1044, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(932 + t * 8, 8), dh);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                    global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                    global::System.Span<float> dh = work.Slice(1072, 8);
+                    global::System.Span<float> dc = work.Slice(1088, 8); // dL/dc_t, carried back through time
+                    global::System.Span<float> dGatesAll = work.Slice(1104, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(976 + t * 8, 8), dh);
                     global::System.Span<float> dGates = dGatesAll.Slice(t * 32, 32);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(1048 + t * 32, 32);
-                    global::System.ReadOnlySpan<float> tanhC = cache.Slice(1528 + t * 8, 8);
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(1120 + t * 32, 32);
+                    global::System.ReadOnlySpan<float> tanhC = cache.Slice(1600 + t * 8, 8);
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1504 + (t - 1) * 8, 8);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                     dh.Clear();
-                    work.Slice(1428, 8).Clear();
+                    work.Slice(1488, 8).Clear();
                 }
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(1044 + t * 32), 1439, p.Slice(860, 256), works.Slice(1428), 1439, rows, 32, 8); // dL/dh_(t - 1) of every running sample, through W_hh
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(1104 + t * 32), 1520, p.Slice(860, 256), works.Slice(1488), 1520, rows, 32, 8); // dL/dh_(t - 1) of every running sample, through W_hh
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
-                        global::System.Span<float> work = works.Slice(s * 1439, 1439);
-                        global::System.Span<float> dMasked = work.Slice(1428, 8);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(1624, 8), dMasked); // through the recurrent dropout mask
-                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(1028, 8));
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                        global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                        global::System.Span<float> dMasked = work.Slice(1488, 8);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(1696, 8), dMasked); // through the recurrent dropout mask
+                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(1072, 8));
                     }
                 }
             }
@@ -562,21 +562,21 @@ namespace Robust
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
-                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                global::System.Span<float> work = works.Slice(s * 1520, 1520);
                 int length = _batch.Length(s);
-                work.Slice(72, 120).Clear();
-                Lstm2BackwardGradients(cache, work, length, cache.Slice(222, 120), work.Slice(72, 120));
+                work.Slice(80, 120).Clear();
+                Lstm2BackwardGradients(cache, work, length, cache.Slice(256, 120), work.Slice(80, 120));
             }
 
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: backward through time in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> work = works.Slice(s * 1439, 1439);
-                work.Slice(192, 10).Clear();
+                global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                work.Slice(208, 10).Clear();
                 {
-                    global::System.Span<float> dGiAll = work.Slice(202, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(562, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    global::System.Span<float> dGiAll = work.Slice(224, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                    global::System.Span<float> dGhAll = work.Slice(592, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                 }
             }
             for (int t = maxLength - 1; t >= 0; t--)
@@ -584,29 +584,29 @@ namespace Robust
                 int rows = _batch.Running(t);
                 for (int s = 0; s < rows; s++)
                 {
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
-                    global::System.Span<float> work = works.Slice(s * 1439, 1439);
-                    global::System.Span<float> dh = work.Slice(192, 10);
-                    global::System.Span<float> dGiAll = work.Slice(202, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(562, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(72 + t * 10, 10), dh);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                    global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                    global::System.Span<float> dh = work.Slice(208, 10);
+                    global::System.Span<float> dGiAll = work.Slice(224, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                    global::System.Span<float> dGhAll = work.Slice(592, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(80 + t * 10, 10), dh);
                     global::System.Span<float> dGi = dGiAll.Slice(t * 30, 30), dGh = dGhAll.Slice(t * 30, 30);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(342 + t * 30, 30);
-                    global::System.ReadOnlySpan<float> hnT = cache.Slice(702 + t * 10, 10);
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(384 + t * 30, 30);
+                    global::System.ReadOnlySpan<float> hnT = cache.Slice(752 + t * 10, 10);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10);
                     global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
-                    work.Slice(922, 10).Clear();
+                    work.Slice(960, 10).Clear();
                 }
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(562 + t * 30), 1439, p.Slice(180, 300), works.Slice(922), 1439, rows, 30, 10); // dL/dh_(t - 1) of every running sample, through W_hh
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(592 + t * 30), 1520, p.Slice(180, 300), works.Slice(960), 1520, rows, 30, 10); // dL/dh_(t - 1) of every running sample, through W_hh
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
-                        global::System.Span<float> work = works.Slice(s * 1439, 1439);
-                        global::System.Span<float> dMasked = work.Slice(922, 10);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(822, 10), dMasked); // through the recurrent dropout mask
-                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(192, 10));
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                        global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                        global::System.Span<float> dMasked = work.Slice(960, 10);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(880, 10), dMasked); // through the recurrent dropout mask
+                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(208, 10));
                     }
                 }
             }
@@ -614,19 +614,19 @@ namespace Robust
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
-                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                global::System.Span<float> work = works.Slice(s * 1520, 1520);
                 int length = _batch.Length(s);
                 work.Slice(0, 72).Clear();
-                Gru1BackwardGradients(cache, work, length, cache.Slice(72, 72), work.Slice(0, 72));
+                Gru1BackwardGradients(cache, work, length, cache.Slice(80, 72), work.Slice(0, 72));
             }
 
             // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only: sample by sample in batch order.
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1747, 1747);
-                global::System.Span<float> work = works.Slice(s * 1439, 1439);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                global::System.Span<float> work = works.Slice(s * 1520, 1520);
                 int length = _batch.Length(s);
                 global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 72, 72);
                 inputGradient.Clear();
@@ -645,8 +645,8 @@ namespace Robust
             if (_packedStale) PackWeights();
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
-            Gru1Step(inputStep, state.Slice(0, 10), state.Slice(0, 10), scratch.Slice(0, 30), scratch.Slice(30, 10), scratch.Slice(40, 30), state.Slice(0, 10)); // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3
-            Lstm2Step(state.Slice(0, 10), state.Slice(10, 8), state.Slice(18, 8), scratch.Slice(70, 32), state.Slice(18, 8), scratch.Slice(102, 8), state.Slice(10, 8)); // layer 2, LSTM 10 -> 8, recurrent dropout 0.25
+            Gru1Step(inputStep, state.Slice(0, 10), state.Slice(0, 10), scratch.Slice(0, 30), scratch.Slice(32, 10), scratch.Slice(48, 30), state.Slice(0, 10)); // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3
+            Lstm2Step(state.Slice(0, 10), state.Slice(10, 8), state.Slice(18, 8), scratch.Slice(80, 32), state.Slice(18, 8), scratch.Slice(112, 8), state.Slice(10, 8)); // layer 2, LSTM 10 -> 8, recurrent dropout 0.25
             Dense3Step(state.Slice(10, 8), outputStep); // layer 3, Dense 8 -> 3 softmax, dropout 0.5
         }
 
@@ -681,26 +681,26 @@ namespace Robust
         private void Gru1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(72, 120); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(192, 10); // dL/dh_t, carried back through time
-            global::System.Span<float> dGiAll = work.Slice(202, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(562, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dOut = work.Slice(80, 120); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(208, 10); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(224, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(592, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 10, 10), dh);
                 global::System.Span<float> dGi = dGiAll.Slice(t * 30, 30), dGh = dGhAll.Slice(t * 30, 30);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(342 + t * 30, 30);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(702 + t * 10, 10);
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(222 + (t - 1) * 10, 10);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(384 + t * 30, 30);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(752 + t * 10, 10);
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10);
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 if (t > 0)
                 {
-                    global::System.Span<float> dMasked = work.Slice(922, 10);
+                    global::System.Span<float> dMasked = work.Slice(960, 10);
                     dMasked.Clear();
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 300), dGh, dMasked);
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(822, 10), dMasked); // through the recurrent dropout mask
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(880, 10), dMasked); // through the recurrent dropout mask
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
@@ -712,19 +712,19 @@ namespace Robust
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dGiAll = work.Slice(202, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(562, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-            xs = cache.Slice(150, 72); // the inputs as the layer saw them, after dropout
+            global::System.Span<float> dGiAll = work.Slice(224, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(592, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            xs = cache.Slice(176, 72); // the inputs as the layer saw them, after dropout
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 30), length, g.Slice(480, 30));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 30), length, g.Slice(510, 30));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 30), xs.Slice(0, length * 6), g.Slice(0, 180), 30, length, 6); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, length * 30), cache.Slice(832, 120).Slice(0, length * 10), g.Slice(180, 300), 30, length, 10); // Σ_t dG_t (mask h_(t-1))^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, length * 30), cache.Slice(896, 120).Slice(0, length * 10), g.Slice(180, 300), 30, length, 10); // Σ_t dG_t (mask h_(t-1))^T
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 30), p.Slice(0, 180), dx.Slice(0, length * 6), length, 30, 6); // dL/dx_t = W_ih^T dG_t
             // Through the dropout mask.
             if (!dx.IsEmpty) for (int t = 0; t < 12; t++)
             {
-                global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx.Slice(t * 6, 6), cache.Slice(144, 6), dx.Slice(t * 6, 6));
+                global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx.Slice(t * 6, 6), cache.Slice(160, 6), dx.Slice(t * 6, 6));
             }
         }
 
@@ -743,10 +743,10 @@ namespace Robust
         private void Lstm2Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(932, 96); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(1028, 8); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(1036, 8); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(1044, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(976, 96); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(1072, 8); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(1088, 8); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(1104, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
@@ -754,17 +754,17 @@ namespace Robust
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 8, 8), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 32, 32);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(1048 + t * 32, 32);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(1528 + t * 8, 8);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1432 + (t - 1) * 8, 8);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(1120 + t * 32, 32);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(1600 + t * 8, 8);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1504 + (t - 1) * 8, 8);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::System.Span<float> dMasked = work.Slice(1428, 8);
+                    global::System.Span<float> dMasked = work.Slice(1488, 8);
                     dMasked.Clear();
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(860, 256), dGates, dMasked);
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(1624, 8), dMasked); // through the recurrent dropout mask
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(1696, 8), dMasked); // through the recurrent dropout mask
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
@@ -776,13 +776,13 @@ namespace Robust
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(1036, 8); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(1044, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(1088, 8); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(1104, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(1116, 32));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(1148, 32));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), xs.Slice(0, length * 10), g.Slice(540, 320), 32, length, 10); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), cache.Slice(1632, 96).Slice(0, length * 8), g.Slice(860, 256), 32, length, 8); // Σ_t dG_t (mask h_(t-1))^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), cache.Slice(1712, 96).Slice(0, length * 8), g.Slice(860, 256), 32, length, 8); // Σ_t dG_t (mask h_(t-1))^T
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 32), p.Slice(540, 320), dx.Slice(0, length * 10), length, 32, 10); // dL/dx_t = W_ih^T dG_t
         }
 
@@ -800,12 +800,12 @@ namespace Robust
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            xs = cache.Slice(1739, 8); // the inputs as the layer saw them, after dropout
-            global::System.Span<float> dz = work.Slice(1436, 3).Slice(0, 1 * 3); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            xs = cache.Slice(1840, 8); // the inputs as the layer saw them, after dropout
+            global::System.Span<float> dz = work.Slice(1504, 3).Slice(0, 1 * 3); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < 1; t++)
             {
                 global::System.Span<float> dzt = dz.Slice(t * 3, 3);
-                global::System.ReadOnlySpan<float> y = cache.Slice(1728 + t * 3, 3);
+                global::System.ReadOnlySpan<float> y = cache.Slice(1808 + t * 3, 3);
                 global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             }
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
@@ -813,7 +813,7 @@ namespace Robust
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 1 * 8), g.Slice(1180, 24), 3, 1, 8);
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(1180, 24), dx.Slice(0, 1 * 8), 1, 3, 8);
             // Through the dropout mask.
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx, cache.Slice(1731, 8), dx);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx, cache.Slice(1824, 8), dx);
         }
     }
 }

@@ -28,16 +28,16 @@ namespace Tagging
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
         private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(660); // 64-byte aligned, as the kernels read the weights
         private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(660);
-        private readonly float[] _cache = new float[920]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[953]; // Backward: gradients flowing between layers and through time
+        private readonly global::Rnn.Gen.AlignedBuffer _cache = new(944); // Forward: the input and every layer's activations, for Backward; every region on a cache line
+        private readonly global::Rnn.Gen.AlignedBuffer _work = new(992); // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[13]; // Step: the recurrent state kept between calls
-        private readonly float[] _scratch = new float[34]; // temporaries of one step
-        private readonly float[] _predictCache = new float[920]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(48); // temporaries of one step
+        private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(944); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(349); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[13]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(920, 953, 34, 20); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(944, 992, 48, 20); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -150,7 +150,7 @@ namespace Tagging
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(820, 100).CopyTo(output);
+            cache.Slice(832, 100).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -164,7 +164,7 @@ namespace Tagging
             if ((uint)(length - 1) >= 20) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 20, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(820, 100).CopyTo(output);
+            cache.Slice(832, 100).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -200,17 +200,17 @@ namespace Tagging
             // layer 1, Dense 13 -> 16 tanh at each of 20 steps.
             for (int t = 0; t < length; t++)
             {
-                Dense1Step(x1.Slice(t * 13, 13), cache.Slice(500 + t * 16, 16));
+                Dense1Step(x1.Slice(t * 13, 13), cache.Slice(512 + t * 16, 16));
             }
-            cache.Slice(500, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
+            cache.Slice(512, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(500, 320);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(512, 320);
             // layer 2, Dense 16 -> 5 softmax at each of 20 steps.
             for (int t = 0; t < length; t++)
             {
-                Dense2Step(x2.Slice(t * 16, 16), cache.Slice(820 + t * 5, 5));
+                Dense2Step(x2.Slice(t * 16, 16), cache.Slice(832 + t * 5, 5));
             }
-            cache.Slice(820, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
+            cache.Slice(832, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
         }
 
         /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
@@ -250,10 +250,10 @@ namespace Tagging
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(853, 100));
+            outputGradient.CopyTo(work.Slice(880, 100));
 
-            work.Slice(533, 320).Clear();
-            Dense2Backward(cache, work, length, cache.Slice(500, 320), work.Slice(533, 320));
+            work.Slice(560, 320).Clear();
+            Dense2Backward(cache, work, length, cache.Slice(512, 320), work.Slice(560, 320));
 
             work.Slice(0, 260).Clear();
             Dense1Backward(cache, work, length, cache.Slice(240, 260), work.Slice(0, 260));
@@ -278,12 +278,12 @@ namespace Tagging
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 240, 240).CopyTo(caches.Slice(s * 920 + 0, 240));
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 240, 240).CopyTo(caches.Slice(s * 944 + 0, 240));
 
             // layer 0, Elman RNN (relu) 12 -> 13: the input side of each sample, then every step in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 920, 920);
+                global::System.Span<float> cache = caches.Slice(s * 944, 944);
                 int length = _batch.Length(s);
                 global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 240);
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
@@ -296,10 +296,10 @@ namespace Tagging
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(240 + (t - 1) * 13), 920, whhT, caches.Slice(240 + t * 13), 920, rows, 13, 13); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(240 + (t - 1) * 13), 944, whhT, caches.Slice(240 + t * 13), 944, rows, 13, 13); // + W_hh h_(t - 1) of every running sample (zero at the first step)
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.Span<float> cache = caches.Slice(s * 920, 920);
+                        global::System.Span<float> cache = caches.Slice(s * 944, 944);
                         global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(240 + (t - 1) * 13, 13);
                         global::System.Span<float> h = cache.Slice(240 + t * 13, 13);
                         global::Rnn.Gen.Kernels.VectorKernels.Relu(h); // h held b_ih + b_hh + W_ih x_t + W_hh h_(t - 1)
@@ -308,40 +308,40 @@ namespace Tagging
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 920 + 240, 260).Slice(_batch.Length(s) * 13).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 944 + 240, 260).Slice(_batch.Length(s) * 13).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 920, 920);
+                global::System.Span<float> cache = caches.Slice(s * 944, 944);
                 int length = _batch.Length(s);
                 global::System.ReadOnlySpan<float> x1 = cache.Slice(240, 260);
                 // layer 1, Dense 13 -> 16 tanh at each of 20 steps.
                 for (int t = 0; t < length; t++)
                 {
-                    Dense1Step(x1.Slice(t * 13, 13), cache.Slice(500 + t * 16, 16));
+                    Dense1Step(x1.Slice(t * 13, 13), cache.Slice(512 + t * 16, 16));
                 }
-                cache.Slice(500, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
+                cache.Slice(512, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 920, 920);
+                global::System.Span<float> cache = caches.Slice(s * 944, 944);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x2 = cache.Slice(500, 320);
+                global::System.ReadOnlySpan<float> x2 = cache.Slice(512, 320);
                 // layer 2, Dense 16 -> 5 softmax at each of 20 steps.
                 for (int t = 0; t < length; t++)
                 {
-                    Dense2Step(x2.Slice(t * 16, 16), cache.Slice(820 + t * 5, 5));
+                    Dense2Step(x2.Slice(t * 16, 16), cache.Slice(832 + t * 5, 5));
                 }
-                cache.Slice(820, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
+                cache.Slice(832, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 920, 920);
+                global::System.Span<float> cache = caches.Slice(s * 944, 944);
                 int length = _batch.Length(s);
-                cache.Slice(820, 100).CopyTo(outputs.Slice(_batch.SampleOf(s) * 100, 100));
+                cache.Slice(832, 100).CopyTo(outputs.Slice(_batch.SampleOf(s) * 100, 100));
             }
             _batch.Complete();
         }
@@ -360,28 +360,28 @@ namespace Tagging
             global::System.ReadOnlySpan<float> p = _parameters;
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> work = works.Slice(s * 953, 953);
+                global::System.Span<float> work = works.Slice(s * 992, 992);
                 int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 100, 100).CopyTo(work.Slice(853, 100));
+                outputGradients.Slice(_batch.SampleOf(s) * 100, 100).CopyTo(work.Slice(880, 100));
             }
 
             // layer 2, Dense 16 -> 5 softmax at each of 20 steps: sample by sample in batch order.
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 920, 920);
-                global::System.Span<float> work = works.Slice(s * 953, 953);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
+                global::System.Span<float> work = works.Slice(s * 992, 992);
                 int length = _batch.Length(s);
-                work.Slice(533, 320).Clear();
-                Dense2Backward(cache, work, length, cache.Slice(500, 320), work.Slice(533, 320));
+                work.Slice(560, 320).Clear();
+                Dense2Backward(cache, work, length, cache.Slice(512, 320), work.Slice(560, 320));
             }
 
             // layer 1, Dense 13 -> 16 tanh at each of 20 steps: sample by sample in batch order.
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 920, 920);
-                global::System.Span<float> work = works.Slice(s * 953, 953);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
+                global::System.Span<float> work = works.Slice(s * 992, 992);
                 int length = _batch.Length(s);
                 work.Slice(0, 260).Clear();
                 Dense1Backward(cache, work, length, cache.Slice(240, 260), work.Slice(0, 260));
@@ -390,10 +390,10 @@ namespace Tagging
             // layer 0, Elman RNN (relu) 12 -> 13: backward through time in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> work = works.Slice(s * 953, 953);
-                work.Slice(260, 13).Clear();
+                global::System.Span<float> work = works.Slice(s * 992, 992);
+                work.Slice(272, 13).Clear();
                 {
-                    global::System.Span<float> dPreAll = work.Slice(273, 260); // dL/d(pre-activation) of every step
+                    global::System.Span<float> dPreAll = work.Slice(288, 260); // dL/d(pre-activation) of every step
                 }
             }
             for (int t = maxLength - 1; t >= 0; t--)
@@ -401,10 +401,10 @@ namespace Tagging
                 int rows = _batch.Running(t);
                 for (int s = 0; s < rows; s++)
                 {
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 920, 920);
-                    global::System.Span<float> work = works.Slice(s * 953, 953);
-                    global::System.Span<float> dh = work.Slice(260, 13);
-                    global::System.Span<float> dPreAll = work.Slice(273, 260); // dL/d(pre-activation) of every step
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
+                    global::System.Span<float> work = works.Slice(s * 992, 992);
+                    global::System.Span<float> dh = work.Slice(272, 13);
+                    global::System.Span<float> dPreAll = work.Slice(288, 260); // dL/d(pre-activation) of every step
                     global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(t * 13, 13), dh);
                     global::System.Span<float> dPre = dPreAll.Slice(t * 13, 13);
                     global::System.ReadOnlySpan<float> h = cache.Slice(240 + t * 13, 13);
@@ -414,15 +414,15 @@ namespace Tagging
                 }
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(273 + t * 13), 953, p.Slice(156, 169), works.Slice(260), 953, rows, 13, 13); // dL/dh_(t - 1) of every running sample, through W_hh
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(288 + t * 13), 992, p.Slice(156, 169), works.Slice(272), 992, rows, 13, 13); // dL/dh_(t - 1) of every running sample, through W_hh
                 }
             }
             // The parameter gradients, sample by sample in batch order.
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 920, 920);
-                global::System.Span<float> work = works.Slice(s * 953, 953);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
+                global::System.Span<float> work = works.Slice(s * 992, 992);
                 int length = _batch.Length(s);
                 global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 240, 240);
                 inputGradient.Clear();
@@ -442,8 +442,8 @@ namespace Tagging
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
             SimpleRnn0Step(inputStep, state.Slice(0, 13), scratch.Slice(0, 13), state.Slice(0, 13)); // layer 0, Elman RNN (relu) 12 -> 13
-            Dense1Step(state.Slice(0, 13), scratch.Slice(13, 16)); // layer 1, Dense 13 -> 16 tanh at each of 20 steps
-            Dense2Step(scratch.Slice(13, 16), outputStep); // layer 2, Dense 16 -> 5 softmax at each of 20 steps
+            Dense1Step(state.Slice(0, 13), scratch.Slice(16, 16)); // layer 1, Dense 13 -> 16 tanh at each of 20 steps
+            Dense2Step(scratch.Slice(16, 16), outputStep); // layer 2, Dense 16 -> 5 softmax at each of 20 steps
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -471,8 +471,8 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> dOut = work.Slice(0, 260); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(260, 13); // dL/dh_t, carried back through time
-            global::System.Span<float> dPreAll = work.Slice(273, 260); // dL/d(pre-activation) of every step
+            global::System.Span<float> dh = work.Slice(272, 13); // dL/dh_t, carried back through time
+            global::System.Span<float> dPreAll = work.Slice(288, 260); // dL/d(pre-activation) of every step
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
@@ -496,7 +496,7 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dPreAll = work.Slice(273, 260); // dL/d(pre-activation) of every step
+            global::System.Span<float> dPreAll = work.Slice(288, 260); // dL/d(pre-activation) of every step
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(325, 13));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(338, 13));
@@ -519,11 +519,11 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(533, 320).Slice(0, length * 16); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(560, 320).Slice(0, length * 16); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {
                 global::System.Span<float> dzt = dz.Slice(t * 16, 16);
-                global::System.ReadOnlySpan<float> y = cache.Slice(500 + t * 16, 16);
+                global::System.ReadOnlySpan<float> y = cache.Slice(512 + t * 16, 16);
                 for (int j = 0; j < 16; j++) dzt[j] *= 1f - y[j] * y[j]; // tanh' = 1 - y^2
             }
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
@@ -546,11 +546,11 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(853, 100).Slice(0, length * 5); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(880, 100).Slice(0, length * 5); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {
                 global::System.Span<float> dzt = dz.Slice(t * 5, 5);
-                global::System.ReadOnlySpan<float> y = cache.Slice(820 + t * 5, 5);
+                global::System.ReadOnlySpan<float> y = cache.Slice(832 + t * 5, 5);
                 global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             }
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.

@@ -28,10 +28,10 @@ namespace Dates
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
         private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(48205); // 64-byte aligned, as the kernels read the weights
         private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(48205);
-        private readonly float[] _cache = new float[19508]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[13316]; // Backward: gradients flowing between layers and through time
+        private readonly global::Rnn.Gen.AlignedBuffer _cache = new(19536); // Forward: the input and every layer's activations, for Backward; every region on a cache line
+        private readonly global::Rnn.Gen.AlignedBuffer _work = new(13344); // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[256]; // Step: the recurrent state kept between calls
-        private readonly float[] _scratch = new float[666]; // temporaries of one step
+        private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(672); // temporaries of one step
         private readonly float[] _predictState = new float[256]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[130]; // Forward: what free-running decoding fed back, step by step
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(46848); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
@@ -149,7 +149,7 @@ namespace Dates
             // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
             Decode(input, output, length, _feedback, default, 0f, 0, null);
             ForwardCore(input, cache, training: true, length, _feedback);
-            cache.Slice(19378, 130).CopyTo(output);
+            cache.Slice(19392, 130).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -183,8 +183,8 @@ namespace Dates
             }
 
             // The decoder starts from the encoder's final states (at the last valid step).
-            cache.Slice(1200 + (length - 1) * 64, 64).CopyTo(cache.Slice(19250, 64));
-            cache.Slice(10800 + (length - 1) * 64, 64).CopyTo(cache.Slice(19314, 64));
+            cache.Slice(1200 + (length - 1) * 64, 64).CopyTo(cache.Slice(19264, 64));
+            cache.Slice(10800 + (length - 1) * 64, 64).CopyTo(cache.Slice(19328, 64));
             // The decoder's input at step t: feedback row t - 1 (zeros at step 0).
             global::System.Span<float> decoderInput = cache.Slice(14640, 130);
             for (int t = 0; t < 10; t++)
@@ -198,25 +198,25 @@ namespace Dates
             // layer 1, LSTM 13 -> 64, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(15410, 2560);
+                global::System.Span<float> pre = cache.Slice(15424, 2560);
                 for (int t = 0; t < 10; t++) packed.Slice(46592, 256).CopyTo(pre.Slice(t * 256, 256));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, 10 * 13), packed.Slice(26880, 3328), pre.Slice(0, 10 * 256), 10, 13, 256);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(30208, 16384);
                 for (int t = 0; t < 10; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(19250, 64) : cache.Slice(14770 + (t - 1) * 64, 64);
-                    global::System.Span<float> gates = cache.Slice(15410 + t * 256, 256);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(19264, 64) : cache.Slice(14784 + (t - 1) * 64, 64);
+                    global::System.Span<float> gates = cache.Slice(15424 + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19314, 64) : cache.Slice(17970 + (t - 1) * 64, 64);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(17970 + t * 64, 64), cache.Slice(18610 + t * 64, 64), cache.Slice(14770 + t * 64, 64));
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19328, 64) : cache.Slice(17984 + (t - 1) * 64, 64);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(17984 + t * 64, 64), cache.Slice(18624 + t * 64, 64), cache.Slice(14784 + t * 64, 64));
                 }
             }
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(14770, 640);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(14784, 640);
             // layer 2, Dense 64 -> 13 softmax at each of 10 steps.
             for (int t = 0; t < 10; t++)
             {
-                Dense2Step(x2.Slice(t * 64, 64), cache.Slice(19378 + t * 13, 13));
+                Dense2Step(x2.Slice(t * 64, 64), cache.Slice(19392 + t * 13, 13));
             }
         }
 
@@ -261,16 +261,16 @@ namespace Dates
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(13186, 130));
+            outputGradient.CopyTo(work.Slice(13200, 130));
 
-            work.Slice(9858, 640).Clear();
-            Dense2Backward(cache, work, length, cache.Slice(14770, 640), work.Slice(9858, 640));
+            work.Slice(9872, 640).Clear();
+            Dense2Backward(cache, work, length, cache.Slice(14784, 640), work.Slice(9872, 640));
 
             // Fed-back values are constants: no gradient goes to the decoder's input.
             Lstm1Backward(cache, work, length, cache.Slice(14640, 130), default);
 
             work.Slice(0, 1920).Clear(); // no layer reads the encoder's top output but the decoder's start state
-            global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(10498, 64), work.Slice((length - 1) * 64, 64)); // from the decoder's start state
+            global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(10512, 64), work.Slice((length - 1) * 64, 64)); // from the decoder's start state
             inputGradient.Clear();
             Lstm0Backward(cache, work, length, cache.Slice(0, 1200), inputGradient);
         }
@@ -295,7 +295,7 @@ namespace Dates
             if ((uint)(length - 1) >= 30) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 30, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length, targets);
-            cache.Slice(19378, 130).CopyTo(output);
+            cache.Slice(19392, 130).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -331,7 +331,7 @@ namespace Dates
             global::System.Span<float> fed = x.Slice(0, 13);
             for (int t = 0; t < 10; t++)
             {
-                Lstm1Step(x, state.Slice(128, 64), state.Slice(192, 64), scratch.Slice(333, 256), state.Slice(192, 64), scratch.Slice(589, 64), state.Slice(128, 64)); // layer 1, LSTM 13 -> 64
+                Lstm1Step(x, state.Slice(128, 64), state.Slice(192, 64), scratch.Slice(336, 256), state.Slice(192, 64), scratch.Slice(592, 64), state.Slice(128, 64)); // layer 1, LSTM 13 -> 64
                 global::System.Span<float> y = output.Slice(t * 13, 13);
                 Dense2Step(state.Slice(128, 64), y); // layer 2, Dense 64 -> 13 softmax at each of 10 steps
                 int token = random is null || temperature <= 0f ? global::Rnn.Gen.Decoding.TokenSampler.MostProbable(y) : global::Rnn.Gen.Decoding.TokenSampler.Sample(y, temperature, topK, random);
@@ -369,7 +369,7 @@ namespace Dates
             global::System.Span<float> dh = work.Slice(1920, 64); // dL/dh_t, carried back through time
             global::System.Span<float> dc = work.Slice(1984, 64); // dL/dc_t, carried back through time
             global::System.Span<float> dGatesAll = work.Slice(2048, 7680); // dL/d(pre-activation) of every step, rows i, f, g, o
-            work.Slice(10562, 64).CopyTo(dc); // the final cell state's gradient, from the decoder's start
+            work.Slice(10576, 64).CopyTo(dc); // the final cell state's gradient, from the decoder's start
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
@@ -419,10 +419,10 @@ namespace Dates
         private void Lstm1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(9858, 640); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(10498, 64); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(10562, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(10626, 2560); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(9872, 640); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(10512, 64); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(10576, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(10640, 2560); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
@@ -430,9 +430,9 @@ namespace Dates
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 64, 64), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(15410 + t * 256, 256);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(18610 + t * 64, 64);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19314, 64) : cache.Slice(17970 + (t - 1) * 64, 64);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(15424 + t * 256, 256);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(18624 + t * 64, 64);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19328, 64) : cache.Slice(17984 + (t - 1) * 64, 64);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(30464, 16384), dGates, dh); // to h_(t - 1)
@@ -445,14 +445,14 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(10562, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(10626, 2560); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(10576, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(10640, 2560); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, 10 * 256), 10, g.Slice(46848, 256));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, 10 * 256), 10, g.Slice(47104, 256));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, 10 * 256), xs.Slice(0, 10 * 13), g.Slice(27136, 3328), 256, 10, 13); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (10 - 1) * 256), cache.Slice(14770, 640).Slice(0, (10 - 1) * 64), g.Slice(30464, 16384), 256, (10 - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
-            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGatesAll.Slice(0 * 256, 256), cache.Slice(19250, 64), g.Slice(30464, 16384)); // the first step saw the start state
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (10 - 1) * 256), cache.Slice(14784, 640).Slice(0, (10 - 1) * 64), g.Slice(30464, 16384), 256, (10 - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGatesAll.Slice(0 * 256, 256), cache.Slice(19264, 64), g.Slice(30464, 16384)); // the first step saw the start state
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, 10 * 256), p.Slice(27136, 3328), dx.Slice(0, 10 * 13), 10, 256, 13); // dL/dx_t = W_ih^T dG_t
         }
 
@@ -470,11 +470,11 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(13186, 130).Slice(0, 10 * 13); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(13200, 130).Slice(0, 10 * 13); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < 10; t++)
             {
                 global::System.Span<float> dzt = dz.Slice(t * 13, 13);
-                global::System.ReadOnlySpan<float> y = cache.Slice(19378 + t * 13, 13);
+                global::System.ReadOnlySpan<float> y = cache.Slice(19392 + t * 13, 13);
                 global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             }
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.

@@ -28,16 +28,16 @@ partial class Models
             // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
             private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(84); // 64-byte aligned, as the kernels read the weights
             private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(84);
-            private readonly float[] _cache = new float[168]; // Forward: the input and every layer's activations, for Backward
-            private readonly float[] _work = new float[228]; // Backward: gradients flowing between layers and through time
+            private readonly global::Rnn.Gen.AlignedBuffer _cache = new(176); // Forward: the input and every layer's activations, for Backward; every region on a cache line
+            private readonly global::Rnn.Gen.AlignedBuffer _work = new(240); // Backward: gradients flowing between layers and through time
             private readonly float[] _state = new float[4]; // Step: the recurrent state kept between calls
-            private readonly float[] _scratch = new float[28]; // temporaries of one step
-            private readonly float[] _predictCache = new float[168]; // Predict: layer after layer, as Forward, without touching Forward's cache
+            private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(48); // temporaries of one step
+            private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(176); // Predict: layer after layer, as Forward, without touching Forward's cache
             private readonly global::Rnn.Gen.AlignedBuffer _packed = new(64); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
             private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
             private static readonly float[] s_zeros = new float[4]; // the zero initial state
             private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-            private readonly global::Rnn.Gen.BatchWorkspace _batch = new(168, 228, 28, 8); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+            private readonly global::Rnn.Gen.BatchWorkspace _batch = new(176, 240, 48, 8); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
             private bool _hasForward;
             private int _length; // the valid steps of the last Forward, for Backward
 
@@ -138,7 +138,7 @@ partial class Models
                 // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
                 global::System.Span<float> cache = _predictCache;
                 ForwardCore(input, cache, training: false, length);
-                cache.Slice(8 + (length - 1) * 4, 4).CopyTo(output);
+                cache.Slice(16 + (length - 1) * 4, 4).CopyTo(output);
             }
 
             /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -152,7 +152,7 @@ partial class Models
                 if ((uint)(length - 1) >= 8) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 8, length);
                 global::System.Span<float> cache = _cache;
                 ForwardCore(input, cache, training: true, length);
-                cache.Slice(8 + (length - 1) * 4, 4).CopyTo(output);
+                cache.Slice(16 + (length - 1) * 4, 4).CopyTo(output);
                 _length = length;
                 _hasForward = true;
             }
@@ -170,19 +170,19 @@ partial class Models
                 // layer 0, GRU 1 -> 4, every step, keeping what backward needs.
                 {
                     // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                    global::System.Span<float> pre = cache.Slice(40, 96);
+                    global::System.Span<float> pre = cache.Slice(48, 96);
                     for (int t = 0; t < length; t++) p.Slice(60, 12).CopyTo(pre.Slice(t * 12, 12));
                     global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 1), packed.Slice(0, 12), pre.Slice(0, length * 12), length, 1, 12);
                     global::System.ReadOnlySpan<float> whhT = packed.Slice(16, 48);
                     for (int t = 0; t < length; t++)
                     {
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
-                        global::System.Span<float> gatesHidden = scratch.Slice(16, 12);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(16 + (t - 1) * 4, 4);
+                        global::System.Span<float> gatesHidden = scratch.Slice(32, 12);
                         p.Slice(72, 12).CopyTo(gatesHidden);
                         global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
-                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(40 + t * 12, 12), gatesHidden, hPrev, cache.Slice(136 + t * 4, 4), cache.Slice(8 + t * 4, 4));
+                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(48 + t * 12, 12), gatesHidden, hPrev, cache.Slice(144 + t * 4, 4), cache.Slice(16 + t * 4, 4));
                     }
-                    cache.Slice(8, 32).Slice(length * 4).Clear(); // steps past the sample's length output zeros
+                    cache.Slice(16, 32).Slice(length * 4).Clear(); // steps past the sample's length output zeros
                 }
             }
 
@@ -244,16 +244,16 @@ partial class Models
                 PackWeights(); // from the parameters as they are now
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> packed = _packed;
-                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 8, 8).CopyTo(caches.Slice(s * 168 + 0, 8));
+                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 8, 8).CopyTo(caches.Slice(s * 176 + 0, 8));
 
                 // layer 0, GRU 1 -> 4: the input side of each sample, then every step in lockstep over the running samples.
                 for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> cache = caches.Slice(s * 168, 168);
+                    global::System.Span<float> cache = caches.Slice(s * 176, 176);
                     int length = _batch.Length(s);
                     global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 8);
                     // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                    global::System.Span<float> pre = cache.Slice(40, 96);
+                    global::System.Span<float> pre = cache.Slice(48, 96);
                     for (int t = 0; t < length; t++) p.Slice(60, 12).CopyTo(pre.Slice(t * 12, 12));
                     global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 1), packed.Slice(0, 12), pre.Slice(0, length * 12), length, 1, 12);
                 }
@@ -264,32 +264,32 @@ partial class Models
                         int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
                         for (int s = 0; s < rows; s++)
                         {
-                            global::System.Span<float> cache = caches.Slice(s * 168, 168);
-                            global::System.Span<float> scratch = scratches.Slice(s * 28, 28);
-                            global::System.Span<float> gatesHidden = scratch.Slice(16, 12);
+                            global::System.Span<float> cache = caches.Slice(s * 176, 176);
+                            global::System.Span<float> scratch = scratches.Slice(s * 48, 48);
+                            global::System.Span<float> gatesHidden = scratch.Slice(32, 12);
                             p.Slice(72, 12).CopyTo(gatesHidden);
                         }
-                        if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(8 + (t - 1) * 4), 168, whhT, scratches.Slice(16), 28, rows, 4, 12); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                        if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(16 + (t - 1) * 4), 176, whhT, scratches.Slice(32), 48, rows, 4, 12); // + W_hh h_(t - 1) of every running sample (zero at the first step)
                         for (int s = 0; s < rows; s++)
                         {
-                            global::System.Span<float> cache = caches.Slice(s * 168, 168);
-                            global::System.Span<float> scratch = scratches.Slice(s * 28, 28);
-                            global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
-                            global::System.Span<float> gatesHidden = scratch.Slice(16, 12);
-                            global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(40 + t * 12, 12), gatesHidden, hPrev, cache.Slice(136 + t * 4, 4), cache.Slice(8 + t * 4, 4));
+                            global::System.Span<float> cache = caches.Slice(s * 176, 176);
+                            global::System.Span<float> scratch = scratches.Slice(s * 48, 48);
+                            global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(16 + (t - 1) * 4, 4);
+                            global::System.Span<float> gatesHidden = scratch.Slice(32, 12);
+                            global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(48 + t * 12, 12), gatesHidden, hPrev, cache.Slice(144 + t * 4, 4), cache.Slice(16 + t * 4, 4));
                         }
                     }
                 }
                 for (int s = 0; s < batch; s++)
                 {
-                    caches.Slice(s * 168 + 8, 32).Slice(_batch.Length(s) * 4).Clear(); // steps past the sample's length output zeros
+                    caches.Slice(s * 176 + 16, 32).Slice(_batch.Length(s) * 4).Clear(); // steps past the sample's length output zeros
                 }
 
                 for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> cache = caches.Slice(s * 168, 168);
+                    global::System.Span<float> cache = caches.Slice(s * 176, 176);
                     int length = _batch.Length(s);
-                    cache.Slice(8 + (length - 1) * 4, 4).CopyTo(outputs.Slice(_batch.SampleOf(s) * 4, 4));
+                    cache.Slice(16 + (length - 1) * 4, 4).CopyTo(outputs.Slice(_batch.SampleOf(s) * 4, 4));
                 }
                 _batch.Complete();
             }
@@ -308,7 +308,7 @@ partial class Models
                 global::System.ReadOnlySpan<float> p = _parameters;
                 for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> work = works.Slice(s * 228, 228);
+                    global::System.Span<float> work = works.Slice(s * 240, 240);
                     int length = _batch.Length(s);
                     work.Slice(0, 32).Clear(); // only the last step receives a gradient
                     outputGradients.Slice(_batch.SampleOf(s) * 4, 4).CopyTo(work.Slice((length - 1) * 4, 4));
@@ -317,11 +317,11 @@ partial class Models
                 // layer 0, GRU 1 -> 4: backward through time in lockstep over the running samples.
                 for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> work = works.Slice(s * 228, 228);
+                    global::System.Span<float> work = works.Slice(s * 240, 240);
                     work.Slice(32, 4).Clear();
                     {
-                        global::System.Span<float> dGiAll = work.Slice(36, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                        global::System.Span<float> dGhAll = work.Slice(132, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                        global::System.Span<float> dGiAll = work.Slice(48, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                        global::System.Span<float> dGhAll = work.Slice(144, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                     }
                 }
                 for (int t = maxLength - 1; t >= 0; t--)
@@ -329,29 +329,29 @@ partial class Models
                     int rows = _batch.Running(t);
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 168, 168);
-                        global::System.Span<float> work = works.Slice(s * 228, 228);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 176, 176);
+                        global::System.Span<float> work = works.Slice(s * 240, 240);
                         global::System.Span<float> dh = work.Slice(32, 4);
-                        global::System.Span<float> dGiAll = work.Slice(36, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                        global::System.Span<float> dGhAll = work.Slice(132, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                        global::System.Span<float> dGiAll = work.Slice(48, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                        global::System.Span<float> dGhAll = work.Slice(144, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                         global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(t * 4, 4), dh);
                         global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
-                        global::System.ReadOnlySpan<float> gate = cache.Slice(40 + t * 12, 12);
-                        global::System.ReadOnlySpan<float> hnT = cache.Slice(136 + t * 4, 4);
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
+                        global::System.ReadOnlySpan<float> gate = cache.Slice(48 + t * 12, 12);
+                        global::System.ReadOnlySpan<float> hnT = cache.Slice(144 + t * 4, 4);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(16 + (t - 1) * 4, 4);
                         global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                     }
                     if (t > 0)
                     {
-                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(132 + t * 12), 228, p.Slice(12, 48), works.Slice(32), 228, rows, 12, 4); // dL/dh_(t - 1) of every running sample, through W_hh
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(144 + t * 12), 240, p.Slice(12, 48), works.Slice(32), 240, rows, 12, 4); // dL/dh_(t - 1) of every running sample, through W_hh
                     }
                 }
                 // The parameter gradients, sample by sample in batch order.
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 168, 168);
-                    global::System.Span<float> work = works.Slice(s * 228, 228);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 176, 176);
+                    global::System.Span<float> work = works.Slice(s * 240, 240);
                     int length = _batch.Length(s);
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 8, 8);
                     inputGradient.Clear();
@@ -370,7 +370,7 @@ partial class Models
                 if (_packedStale) PackWeights();
                 global::System.Span<float> state = _state;
                 global::System.Span<float> scratch = _scratch;
-                Gru0Step(inputStep, state.Slice(0, 4), state.Slice(0, 4), scratch.Slice(0, 12), scratch.Slice(12, 4), scratch.Slice(16, 12), state.Slice(0, 4)); // layer 0, GRU 1 -> 4
+                Gru0Step(inputStep, state.Slice(0, 4), state.Slice(0, 4), scratch.Slice(0, 12), scratch.Slice(16, 4), scratch.Slice(32, 12), state.Slice(0, 4)); // layer 0, GRU 1 -> 4
                 state.Slice(0, 4).CopyTo(outputStep);
             }
 
@@ -401,17 +401,17 @@ partial class Models
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> dOut = work.Slice(0, 32); // dL/dh_t from the layer above
                 global::System.Span<float> dh = work.Slice(32, 4); // dL/dh_t, carried back through time
-                global::System.Span<float> dGiAll = work.Slice(36, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                global::System.Span<float> dGhAll = work.Slice(132, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                global::System.Span<float> dGiAll = work.Slice(48, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                global::System.Span<float> dGhAll = work.Slice(144, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                 dh.Clear();
                 // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
                 for (int t = length - 1; t >= 0; t--)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
                     global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(40 + t * 12, 12);
-                    global::System.ReadOnlySpan<float> hnT = cache.Slice(136 + t * 4, 4);
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(8 + (t - 1) * 4, 4);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(48 + t * 12, 12);
+                    global::System.ReadOnlySpan<float> hnT = cache.Slice(144 + t * 4, 4);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(16 + (t - 1) * 4, 4);
                     global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                     if (t > 0)
                     {
@@ -426,13 +426,13 @@ partial class Models
             {
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> g = _gradients;
-                global::System.Span<float> dGiAll = work.Slice(36, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                global::System.Span<float> dGhAll = work.Slice(132, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                global::System.Span<float> dGiAll = work.Slice(48, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                global::System.Span<float> dGhAll = work.Slice(144, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                 // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(60, 12));
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(72, 12));
                 global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 1), g.Slice(0, 12), 12, length, 1); // Σ_t dG_t x_t^T
-                global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(8, 32).Slice(0, (length - 1) * 4), g.Slice(12, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
+                global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(16, 32).Slice(0, (length - 1) * 4), g.Slice(12, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
                 if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(0, 12), dx.Slice(0, length * 1), length, 12, 1); // dL/dx_t = W_ih^T dG_t
             }
         }

@@ -27,10 +27,10 @@ namespace Curves
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
         private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(710); // 64-byte aligned, as the kernels read the weights
         private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(710);
-        private readonly float[] _cache = new float[1087]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[1468]; // Backward: gradients flowing between layers and through time
+        private readonly global::Rnn.Gen.AlignedBuffer _cache = new(1104); // Forward: the input and every layer's activations, for Backward; every region on a cache line
+        private readonly global::Rnn.Gen.AlignedBuffer _work = new(1472); // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[12]; // Step: the recurrent state kept between calls
-        private readonly float[] _scratch = new float[91]; // temporaries of one step
+        private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(144); // temporaries of one step
         private readonly float[] _predictState = new float[12]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[32]; // Forward: what free-running decoding fed back, step by step
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(624); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
@@ -138,7 +138,7 @@ namespace Curves
             // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
             Decode(input, output, length, _feedback, default, 0f, 0, null);
             ForwardCore(input, cache, training: true, length, _feedback);
-            cache.Slice(1055, 32).CopyTo(output);
+            cache.Slice(1072, 32).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -153,9 +153,9 @@ namespace Curves
             input.CopyTo(cache.Slice(0, 3));
 
             // The decoder starts from zero.
-            cache.Slice(1043, 12).Clear();
+            cache.Slice(1056, 12).Clear();
             // The decoder's input at step t: the model input, then feedback row t - 1 (zeros at step 0).
-            global::System.Span<float> decoderInput = cache.Slice(3, 80);
+            global::System.Span<float> decoderInput = cache.Slice(16, 80);
             for (int t = 0; t < 16; t++)
             {
                 global::System.Span<float> row = decoderInput.Slice(t * 5, 5);
@@ -164,29 +164,29 @@ namespace Curves
                 if (t == 0) fed.Clear(); else feedback.Slice((t - 1) * 2, 2).CopyTo(fed);
             }
 
-            global::System.ReadOnlySpan<float> x0 = cache.Slice(3, 80);
+            global::System.ReadOnlySpan<float> x0 = cache.Slice(16, 80);
             // layer 0, GRU 5 -> 12, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(275, 576);
+                global::System.Span<float> pre = cache.Slice(288, 576);
                 for (int t = 0; t < 16; t++) p.Slice(612, 36).CopyTo(pre.Slice(t * 36, 36));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, 16 * 5), packed.Slice(0, 180), pre.Slice(0, 16 * 36), 16, 5, 36);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(192, 432);
                 for (int t = 0; t < 16; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1043, 12) : cache.Slice(83 + (t - 1) * 12, 12);
-                    global::System.Span<float> gatesHidden = scratch.Slice(53, 36);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1056, 12) : cache.Slice(96 + (t - 1) * 12, 12);
+                    global::System.Span<float> gatesHidden = scratch.Slice(80, 36);
                     p.Slice(648, 36).CopyTo(gatesHidden);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
-                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(275 + t * 36, 36), gatesHidden, hPrev, cache.Slice(851 + t * 12, 12), cache.Slice(83 + t * 12, 12));
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(288 + t * 36, 36), gatesHidden, hPrev, cache.Slice(864 + t * 12, 12), cache.Slice(96 + t * 12, 12));
                 }
             }
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(83, 192);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(96, 192);
             // layer 1, Dense 12 -> 2 at each of 16 steps.
             for (int t = 0; t < 16; t++)
             {
-                Dense1Step(x1.Slice(t * 12, 12), cache.Slice(1055 + t * 2, 2));
+                Dense1Step(x1.Slice(t * 12, 12), cache.Slice(1072 + t * 2, 2));
             }
         }
 
@@ -224,14 +224,14 @@ namespace Curves
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(1436, 32));
+            outputGradient.CopyTo(work.Slice(1440, 32));
 
             work.Slice(80, 192).Clear();
-            Dense1Backward(cache, work, length, cache.Slice(83, 192), work.Slice(80, 192));
+            Dense1Backward(cache, work, length, cache.Slice(96, 192), work.Slice(80, 192));
 
             global::System.Span<float> dDecoderInput = work.Slice(0, 80);
             dDecoderInput.Clear();
-            Gru0Backward(cache, work, length, cache.Slice(3, 80), inputGradient.IsEmpty ? default : dDecoderInput);
+            Gru0Backward(cache, work, length, cache.Slice(16, 80), inputGradient.IsEmpty ? default : dDecoderInput);
             // The input was given at every decoder step: its gradient is the sum over the steps (fed-back values are constants).
             if (!inputGradient.IsEmpty)
             {
@@ -260,7 +260,7 @@ namespace Curves
             if ((uint)(length - 1) >= 1) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 1, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length, targets);
-            cache.Slice(1055, 32).CopyTo(output);
+            cache.Slice(1072, 32).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -280,7 +280,7 @@ namespace Curves
             global::System.Span<float> fed = x.Slice(3, 2);
             for (int t = 0; t < 16; t++)
             {
-                Gru0Step(x, state.Slice(0, 12), state.Slice(0, 12), scratch.Slice(5, 36), scratch.Slice(41, 12), scratch.Slice(53, 36), state.Slice(0, 12)); // layer 0, GRU 5 -> 12
+                Gru0Step(x, state.Slice(0, 12), state.Slice(0, 12), scratch.Slice(16, 36), scratch.Slice(64, 12), scratch.Slice(80, 36), state.Slice(0, 12)); // layer 0, GRU 5 -> 12
                 global::System.Span<float> y = output.Slice(t * 2, 2);
                 Dense1Step(state.Slice(0, 12), y); // layer 1, Dense 12 -> 2 at each of 16 steps
                 y.CopyTo(fed);
@@ -315,17 +315,17 @@ namespace Curves
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> dOut = work.Slice(80, 192); // dL/dh_t from the layer above
             global::System.Span<float> dh = work.Slice(272, 12); // dL/dh_t, carried back through time
-            global::System.Span<float> dGiAll = work.Slice(284, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(860, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dGiAll = work.Slice(288, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(864, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = 16 - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 12, 12), dh);
                 global::System.Span<float> dGi = dGiAll.Slice(t * 36, 36), dGh = dGhAll.Slice(t * 36, 36);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(275 + t * 36, 36);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(851 + t * 12, 12);
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1043, 12) : cache.Slice(83 + (t - 1) * 12, 12);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(288 + t * 36, 36);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(864 + t * 12, 12);
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1056, 12) : cache.Slice(96 + (t - 1) * 12, 12);
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 432), dGh, dh); // to h_(t - 1)
             }
@@ -337,14 +337,14 @@ namespace Curves
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dGiAll = work.Slice(284, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(860, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dGiAll = work.Slice(288, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(864, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, 16 * 36), 16, g.Slice(612, 36));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, 16 * 36), 16, g.Slice(648, 36));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, 16 * 36), xs.Slice(0, 16 * 5), g.Slice(0, 180), 36, 16, 5); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(36, (16 - 1) * 36), cache.Slice(83, 192).Slice(0, (16 - 1) * 12), g.Slice(180, 432), 36, (16 - 1), 12); // Σ_t dG_t h_(t - 1)^T past the first step
-            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGhAll.Slice(0 * 36, 36), cache.Slice(1043, 12), g.Slice(180, 432)); // the first step saw the start state
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(36, (16 - 1) * 36), cache.Slice(96, 192).Slice(0, (16 - 1) * 12), g.Slice(180, 432), 36, (16 - 1), 12); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGhAll.Slice(0 * 36, 36), cache.Slice(1056, 12), g.Slice(180, 432)); // the first step saw the start state
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, 16 * 36), p.Slice(0, 180), dx.Slice(0, 16 * 5), 16, 36, 5); // dL/dx_t = W_ih^T dG_t
         }
 
@@ -361,7 +361,7 @@ namespace Curves
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(1436, 32).Slice(0, 16 * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(1440, 32).Slice(0, 16 * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 16, g.Slice(708, 2));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 16 * 12), g.Slice(684, 24), 2, 16, 12);

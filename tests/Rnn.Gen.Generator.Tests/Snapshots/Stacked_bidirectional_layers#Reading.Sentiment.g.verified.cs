@@ -28,11 +28,11 @@ namespace Reading
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
         private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(1066); // 64-byte aligned, as the kernels read the weights
         private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(1066);
-        private readonly float[] _cache = new float[1395]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[1190]; // Backward: gradients flowing between layers and through time
+        private readonly global::Rnn.Gen.AlignedBuffer _cache = new(1568); // Forward: the input and every layer's activations, for Backward; every region on a cache line
+        private readonly global::Rnn.Gen.AlignedBuffer _work = new(1360); // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[32]; // Step: the recurrent state kept between calls
-        private readonly float[] _scratch = new float[118]; // temporaries of one step
-        private readonly float[] _predictCache = new float[1395]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(208); // temporaries of one step
+        private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(1568); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(992); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
@@ -151,7 +151,7 @@ namespace Reading
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(1393, 2).CopyTo(output);
+            cache.Slice(1552, 2).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -165,7 +165,7 @@ namespace Reading
             if ((uint)(length - 1) >= 9) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 9, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(1393, 2).CopyTo(output);
+            cache.Slice(1552, 2).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -183,105 +183,105 @@ namespace Reading
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(207, 216);
+                global::System.Span<float> pre = cache.Slice(224, 216);
                 for (int t = 0; t < length; t++) packed.Slice(272, 24).CopyTo(pre.Slice(t * 24, 24));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(0, 120), pre.Slice(0, length * 24), length, 5, 24);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(128, 144);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(153 + (t - 1) * 6, 6);
-                    global::System.Span<float> gates = cache.Slice(207 + t * 24, 24);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(160 + (t - 1) * 6, 6);
+                    global::System.Span<float> gates = cache.Slice(224 + t * 24, 24);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(423 + (t - 1) * 6, 6);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(423 + t * 6, 6), cache.Slice(477 + t * 6, 6), cache.Slice(153 + t * 6, 6));
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(448 + (t - 1) * 6, 6);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(448 + t * 6, 6), cache.Slice(512 + t * 6, 6), cache.Slice(160 + t * 6, 6));
                 }
-                cache.Slice(153, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
+                cache.Slice(160, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(585, 216);
+                global::System.Span<float> pre = cache.Slice(640, 216);
                 for (int t = 0; t < length; t++) packed.Slice(576, 24).CopyTo(pre.Slice(t * 24, 24));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(304, 120), pre.Slice(0, length * 24), length, 5, 24);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(432, 144);
                 for (int t = length - 1; t >= 0; t--)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(531 + (t + 1) * 6, 6);
-                    global::System.Span<float> gates = cache.Slice(585 + t * 24, 24);
+                    global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(576 + (t + 1) * 6, 6);
+                    global::System.Span<float> gates = cache.Slice(640 + t * 24, 24);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t + 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(801 + t * 6, 6), cache.Slice(855 + t * 6, 6), cache.Slice(531 + t * 6, 6));
+                    global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(864 + (t + 1) * 6, 6);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(864 + t * 6, 6), cache.Slice(928 + t * 6, 6), cache.Slice(576 + t * 6, 6));
                 }
-                cache.Slice(531, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
+                cache.Slice(576, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
             // Merge the directions at every step (concat; concat puts the forward features first, as PyTorch).
             for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hf = cache.Slice(153 + t * 6, 6), hr = cache.Slice(531 + t * 6, 6);
-                global::System.Span<float> merged = cache.Slice(45 + t * 12, 12);
+                global::System.ReadOnlySpan<float> hf = cache.Slice(160 + t * 6, 6), hr = cache.Slice(576 + t * 6, 6);
+                global::System.Span<float> merged = cache.Slice(48 + t * 12, 12);
                 hf.CopyTo(merged.Slice(0, 6));
                 hr.CopyTo(merged.Slice(6, 6));
             }
-            cache.Slice(45, 108).Slice(length * 12).Clear();
+            cache.Slice(48, 108).Slice(length * 12).Clear();
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(45, 108);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(48, 108);
             // Dropout on the inputs (rate 0.1), in training only: one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
             global::System.ReadOnlySpan<float> x1Dropped = x1;
             if (training)
             {
-                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(913, 12), 0.1f, _trainingRandom);
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1008, 12), 0.1f, _trainingRandom);
                 for (int t = 0; t < 9; t++)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 12, 12), cache.Slice(913, 12), cache.Slice(925 + t * 12, 12));
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 12, 12), cache.Slice(1008, 12), cache.Slice(1024 + t * 12, 12));
                 }
-                x1Dropped = cache.Slice(925, 108);
+                x1Dropped = cache.Slice(1024, 108);
             }
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(1069, 108);
+                global::System.Span<float> pre = cache.Slice(1184, 108);
                 for (int t = 0; t < length; t++) p.Slice(816, 12).CopyTo(pre.Slice(t * 12, 12));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(608, 144), pre.Slice(0, length * 12), length, 12, 12);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(752, 48);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1033 + (t - 1) * 4, 4);
-                    global::System.Span<float> gatesHidden = scratch.Slice(76, 12);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1136 + (t - 1) * 4, 4);
+                    global::System.Span<float> gatesHidden = scratch.Slice(128, 12);
                     p.Slice(828, 12).CopyTo(gatesHidden);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
-                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(1069 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1177 + t * 4, 4), cache.Slice(1033 + t * 4, 4));
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(1184 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1296 + t * 4, 4), cache.Slice(1136 + t * 4, 4));
                 }
-                cache.Slice(1033, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
+                cache.Slice(1136, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             }
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(1249, 108);
+                global::System.Span<float> pre = cache.Slice(1392, 108);
                 for (int t = 0; t < length; t++) p.Slice(1032, 12).CopyTo(pre.Slice(t * 12, 12));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(800, 144), pre.Slice(0, length * 12), length, 12, 12);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(944, 48);
                 for (int t = length - 1; t >= 0; t--)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
-                    global::System.Span<float> gatesHidden = scratch.Slice(104, 12);
+                    global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1344 + (t + 1) * 4, 4);
+                    global::System.Span<float> gatesHidden = scratch.Slice(176, 12);
                     p.Slice(1044, 12).CopyTo(gatesHidden);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t + 1) + b_hh
-                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(1249 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1357 + t * 4, 4), cache.Slice(1213 + t * 4, 4));
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(1392 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1504 + t * 4, 4), cache.Slice(1344 + t * 4, 4));
                 }
-                cache.Slice(1213, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
+                cache.Slice(1344, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             }
             // Merge the forward direction's last step with the reverse direction's first (its last), as PyTorch's h_n (average).
             {
-                global::System.ReadOnlySpan<float> hf = cache.Slice(1033 + (length - 1) * 4, 4), hr = cache.Slice(1213 + 0 * 4, 4);
-                global::System.Span<float> merged = cache.Slice(909, 4);
+                global::System.ReadOnlySpan<float> hf = cache.Slice(1136 + (length - 1) * 4, 4), hr = cache.Slice(1344 + 0 * 4, 4);
+                global::System.Span<float> merged = cache.Slice(992, 4);
                 for (int j = 0; j < 4; j++) merged[j] = 0.5f * (hf[j] + hr[j]);
             }
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(909, 4);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(992, 4);
             // layer 2, Dense 4 -> 2 softmax.
             for (int t = 0; t < 1; t++)
             {
-                Dense2Step(x2.Slice(t * 4, 4), cache.Slice(1393 + t * 2, 2));
+                Dense2Step(x2.Slice(t * 4, 4), cache.Slice(1552 + t * 2, 2));
             }
         }
 
@@ -332,13 +332,13 @@ namespace Reading
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(1188, 2));
+            outputGradient.CopyTo(work.Slice(1344, 2));
 
-            work.Slice(672, 4).Clear();
-            Dense2Backward(cache, work, length, cache.Slice(909, 4), work.Slice(672, 4));
+            work.Slice(752, 4).Clear();
+            Dense2Backward(cache, work, length, cache.Slice(992, 4), work.Slice(752, 4));
 
             work.Slice(0, 108).Clear();
-            Gru1Backward(cache, work, length, cache.Slice(45, 108), work.Slice(0, 108));
+            Gru1Backward(cache, work, length, cache.Slice(48, 108), work.Slice(0, 108));
 
             inputGradient.Clear();
             Lstm0Backward(cache, work, length, cache.Slice(0, 45), inputGradient);
@@ -378,10 +378,10 @@ namespace Reading
         private void Lstm0BackwardForward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(108, 54); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(162, 6); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(168, 6); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(174, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(112, 54); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(176, 6); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(192, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(208, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
@@ -389,9 +389,9 @@ namespace Reading
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 6, 6), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 24, 24);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(207 + t * 24, 24);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(477 + t * 6, 6);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(423 + (t - 1) * 6, 6);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(224 + t * 24, 24);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(512 + t * 6, 6);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(448 + (t - 1) * 6, 6);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
@@ -407,13 +407,13 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(168, 6); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(174, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(192, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(208, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(264, 24));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(288, 24));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 24), xs.Slice(0, length * 5), g.Slice(0, 120), 24, length, 5); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(24, (length - 1) * 24), cache.Slice(153, 54).Slice(0, (length - 1) * 6), g.Slice(120, 144), 24, (length - 1), 6); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(24, (length - 1) * 24), cache.Slice(160, 54).Slice(0, (length - 1) * 6), g.Slice(120, 144), 24, (length - 1), 6); // Σ_t dG_t h_(t - 1)^T past the first step
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 24), p.Slice(0, 120), dx.Slice(0, length * 5), length, 24, 5); // dL/dx_t = W_ih^T dG_t
         }
 
@@ -432,10 +432,10 @@ namespace Reading
         private void Lstm0BackwardReverse(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(390, 54); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(444, 6); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(450, 6); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(456, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(432, 54); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(496, 6); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(512, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(528, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
@@ -443,9 +443,9 @@ namespace Reading
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 6, 6), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 24, 24);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(585 + t * 24, 24);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(855 + t * 6, 6);
-                global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(801 + (t + 1) * 6, 6);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(640 + t * 24, 24);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(928 + t * 6, 6);
+                global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(864 + (t + 1) * 6, 6);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t + 1)
                 dh.Clear();
                 if (t < length - 1)
@@ -461,21 +461,21 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(450, 6); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(456, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(512, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(528, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(576, 24));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(600, 24));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 24), xs.Slice(0, length * 5), g.Slice(312, 120), 24, length, 5); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, (length - 1) * 24), cache.Slice(531, 54).Slice(6, (length - 1) * 6), g.Slice(432, 144), 24, (length - 1), 6); // Σ_t dG_t h_(t + 1)^T past the first step
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, (length - 1) * 24), cache.Slice(576, 54).Slice(6, (length - 1) * 6), g.Slice(432, 144), 24, (length - 1), 6); // Σ_t dG_t h_(t + 1)^T past the first step
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 24), p.Slice(312, 120), dx.Slice(0, length * 5), length, 24, 5); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>Backward for layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12: through the merge, then backward through time in each direction.</summary>
         private void Lstm0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
-            global::System.Span<float> dForward = work.Slice(108, 54);
-            global::System.Span<float> dReverse = work.Slice(390, 54);
+            global::System.Span<float> dForward = work.Slice(112, 54);
+            global::System.Span<float> dReverse = work.Slice(432, 54);
             dForward.Clear();
             dReverse.Clear();
             for (int t = 0; t < length; t++)
@@ -506,19 +506,19 @@ namespace Reading
         private void Gru1BackwardForward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(676, 36); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(712, 4); // dL/dh_t, carried back through time
-            global::System.Span<float> dGiAll = work.Slice(716, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(824, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dOut = work.Slice(768, 36); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(816, 4); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(832, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(944, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
                 global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(1069 + t * 12, 12);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(1177 + t * 4, 4);
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1033 + (t - 1) * 4, 4);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(1184 + t * 12, 12);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(1296 + t * 4, 4);
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1136 + (t - 1) * 4, 4);
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 if (t > 0)
                 {
@@ -533,14 +533,14 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dGiAll = work.Slice(716, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(824, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-            xs = cache.Slice(925, 108); // the inputs as the layer saw them, after dropout
+            global::System.Span<float> dGiAll = work.Slice(832, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(944, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            xs = cache.Slice(1024, 108); // the inputs as the layer saw them, after dropout
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(816, 12));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(828, 12));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 12), g.Slice(624, 144), 12, length, 12); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(1033, 36).Slice(0, (length - 1) * 4), g.Slice(768, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(1136, 36).Slice(0, (length - 1) * 4), g.Slice(768, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(624, 144), dx.Slice(0, length * 12), length, 12, 12); // dL/dx_t = W_ih^T dG_t
         }
 
@@ -561,19 +561,19 @@ namespace Reading
         private void Gru1BackwardReverse(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(932, 36); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(968, 4); // dL/dh_t, carried back through time
-            global::System.Span<float> dGiAll = work.Slice(972, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(1080, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dOut = work.Slice(1056, 36); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(1104, 4); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(1120, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(1232, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = 0; t < length; t++)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
                 global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(1249 + t * 12, 12);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(1357 + t * 4, 4);
-                global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1213 + (t + 1) * 4, 4);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(1392 + t * 12, 12);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(1504 + t * 4, 4);
+                global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1344 + (t + 1) * 4, 4);
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t + 1)
                 if (t < length - 1)
                 {
@@ -588,25 +588,25 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dGiAll = work.Slice(972, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(1080, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-            xs = cache.Slice(925, 108); // the inputs as the layer saw them, after dropout
+            global::System.Span<float> dGiAll = work.Slice(1120, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(1232, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            xs = cache.Slice(1024, 108); // the inputs as the layer saw them, after dropout
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(1032, 12));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(1044, 12));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 12), g.Slice(840, 144), 12, length, 12); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, (length - 1) * 12), cache.Slice(1213, 36).Slice(4, (length - 1) * 4), g.Slice(984, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t + 1)^T past the first step
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, (length - 1) * 12), cache.Slice(1344, 36).Slice(4, (length - 1) * 4), g.Slice(984, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t + 1)^T past the first step
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(840, 144), dx.Slice(0, length * 12), length, 12, 12); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>Backward for layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1: through the merge, then backward through time in each direction.</summary>
         private void Gru1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
-            global::System.Span<float> dForward = work.Slice(676, 36);
-            global::System.Span<float> dReverse = work.Slice(932, 36);
+            global::System.Span<float> dForward = work.Slice(768, 36);
+            global::System.Span<float> dReverse = work.Slice(1056, 36);
             dForward.Clear();
             dReverse.Clear();
-            global::System.ReadOnlySpan<float> dm = work.Slice(672, 4);
+            global::System.ReadOnlySpan<float> dm = work.Slice(752, 4);
             global::System.Span<float> df = dForward.Slice((length - 1) * 4, 4), dr = dReverse.Slice(0 * 4, 4);
             for (int j = 0; j < 4; j++) { df[j] = 0.5f * dm[j]; dr[j] = 0.5f * dm[j]; }
             Gru1BackwardForward(cache, work, length, xs, dx);
@@ -614,7 +614,7 @@ namespace Reading
             // Through the dropout mask.
             if (!dx.IsEmpty) for (int t = 0; t < 9; t++)
             {
-                global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx.Slice(t * 12, 12), cache.Slice(913, 12), dx.Slice(t * 12, 12));
+                global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx.Slice(t * 12, 12), cache.Slice(1008, 12), dx.Slice(t * 12, 12));
             }
         }
 
@@ -632,11 +632,11 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(1188, 2).Slice(0, 1 * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(1344, 2).Slice(0, 1 * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < 1; t++)
             {
                 global::System.Span<float> dzt = dz.Slice(t * 2, 2);
-                global::System.ReadOnlySpan<float> y = cache.Slice(1393 + t * 2, 2);
+                global::System.ReadOnlySpan<float> y = cache.Slice(1552 + t * 2, 2);
                 global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             }
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.

@@ -28,16 +28,16 @@ namespace Weather
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
         private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(27105); // 64-byte aligned, as the kernels read the weights
         private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(27105);
-        private readonly float[] _cache = new float[30551]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[27361]; // Backward: gradients flowing between layers and through time
+        private readonly global::Rnn.Gen.AlignedBuffer _cache = new(30576); // Forward: the input and every layer's activations, for Backward; every region on a cache line
+        private readonly global::Rnn.Gen.AlignedBuffer _work = new(27376); // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[160]; // Step: the recurrent state kept between calls
-        private readonly float[] _scratch = new float[545]; // temporaries of one step
-        private readonly float[] _predictCache = new float[30551]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(560); // temporaries of one step
+        private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(30576); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(26624); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(30551, 27361, 545, 50); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(30576, 27376, 560, 50); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -154,7 +154,7 @@ namespace Weather
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(30550, 1).CopyTo(output);
+            cache.Slice(30560, 1).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -168,7 +168,7 @@ namespace Weather
             if ((uint)(length - 1) >= 50) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 50, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(30550, 1).CopyTo(output);
+            cache.Slice(30560, 1).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -186,45 +186,45 @@ namespace Weather
             // layer 0, LSTM 3 -> 64, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(3350, 12800);
+                global::System.Span<float> pre = cache.Slice(3360, 12800);
                 for (int t = 0; t < length; t++) packed.Slice(17152, 256).CopyTo(pre.Slice(t * 256, 256));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 3), packed.Slice(0, 768), pre.Slice(0, length * 256), length, 3, 256);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(768, 16384);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(150 + (t - 1) * 64, 64);
-                    global::System.Span<float> gates = cache.Slice(3350 + t * 256, 256);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(160 + (t - 1) * 64, 64);
+                    global::System.Span<float> gates = cache.Slice(3360 + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64), cache.Slice(150 + t * 64, 64));
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16160 + (t - 1) * 64, 64);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(16160 + t * 64, 64), cache.Slice(19360 + t * 64, 64), cache.Slice(160 + t * 64, 64));
                 }
-                cache.Slice(150, 3200).Slice(length * 64).Clear(); // steps past the sample's length output zeros
+                cache.Slice(160, 3200).Slice(length * 64).Clear(); // steps past the sample's length output zeros
             }
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(150, 3200);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(160, 3200);
             // layer 1, GRU 64 -> 32, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(24150, 4800);
+                global::System.Span<float> pre = cache.Slice(24160, 4800);
                 for (int t = 0; t < length; t++) p.Slice(26880, 96).CopyTo(pre.Slice(t * 96, 96));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 64), packed.Slice(17408, 6144), pre.Slice(0, length * 96), length, 64, 96);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(23552, 3072);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22560 + (t - 1) * 32, 32);
                     global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
                     p.Slice(26976, 96).CopyTo(gatesHidden);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
-                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(24150 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28950 + t * 32, 32), cache.Slice(22550 + t * 32, 32));
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(24160 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28960 + t * 32, 32), cache.Slice(22560 + t * 32, 32));
                 }
-                cache.Slice(22550, 1600).Slice(length * 32).Clear(); // steps past the sample's length output zeros
+                cache.Slice(22560, 1600).Slice(length * 32).Clear(); // steps past the sample's length output zeros
             }
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(22550 + (length - 1) * 32, 32);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(22560 + (length - 1) * 32, 32);
             // layer 2, Dense 32 -> 1.
             for (int t = 0; t < 1; t++)
             {
-                Dense2Step(x2.Slice(t * 32, 32), cache.Slice(30550 + t * 1, 1));
+                Dense2Step(x2.Slice(t * 32, 32), cache.Slice(30560 + t * 1, 1));
             }
         }
 
@@ -271,10 +271,10 @@ namespace Weather
             outputGradient.CopyTo(work.Slice(27360, 1));
 
             work.Slice(16128, 1600).Clear();
-            Dense2Backward(cache, work, length, cache.Slice(22550 + (length - 1) * 32, 32), work.Slice(16128 + (length - 1) * 32, 32));
+            Dense2Backward(cache, work, length, cache.Slice(22560 + (length - 1) * 32, 32), work.Slice(16128 + (length - 1) * 32, 32));
 
             work.Slice(0, 3200).Clear();
-            Gru1Backward(cache, work, length, cache.Slice(150, 3200), work.Slice(0, 3200));
+            Gru1Backward(cache, work, length, cache.Slice(160, 3200), work.Slice(0, 3200));
 
             inputGradient.Clear();
             Lstm0Backward(cache, work, length, cache.Slice(0, 150), inputGradient);
@@ -296,16 +296,16 @@ namespace Weather
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 150, 150).CopyTo(caches.Slice(s * 30551 + 0, 150));
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 150, 150).CopyTo(caches.Slice(s * 30576 + 0, 150));
 
             // layer 0, LSTM 3 -> 64: the input side of each sample, then every step in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
                 int length = _batch.Length(s);
                 global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 150);
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(3350, 12800);
+                global::System.Span<float> pre = cache.Slice(3360, 12800);
                 for (int t = 0; t < length; t++) packed.Slice(17152, 256).CopyTo(pre.Slice(t * 256, 256));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 3), packed.Slice(0, 768), pre.Slice(0, length * 256), length, 3, 256);
             }
@@ -314,30 +314,30 @@ namespace Weather
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(150 + (t - 1) * 64), 30551, whhT, caches.Slice(3350 + t * 256), 30551, rows, 64, 256); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(160 + (t - 1) * 64), 30576, whhT, caches.Slice(3360 + t * 256), 30576, rows, 64, 256); // + W_hh h_(t - 1) of every running sample (zero at the first step)
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(150 + (t - 1) * 64, 64);
-                        global::System.Span<float> gates = cache.Slice(3350 + t * 256, 256);
-                        global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
-                        global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(16150 + t * 64, 64), cache.Slice(19350 + t * 64, 64), cache.Slice(150 + t * 64, 64));
+                        global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(160 + (t - 1) * 64, 64);
+                        global::System.Span<float> gates = cache.Slice(3360 + t * 256, 256);
+                        global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16160 + (t - 1) * 64, 64);
+                        global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(16160 + t * 64, 64), cache.Slice(19360 + t * 64, 64), cache.Slice(160 + t * 64, 64));
                     }
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 30551 + 150, 3200).Slice(_batch.Length(s) * 64).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 30576 + 160, 3200).Slice(_batch.Length(s) * 64).Clear(); // steps past the sample's length output zeros
             }
 
             // layer 1, GRU 64 -> 32: the input side of each sample, then every step in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x1 = cache.Slice(150, 3200);
+                global::System.ReadOnlySpan<float> x1 = cache.Slice(160, 3200);
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(24150, 4800);
+                global::System.Span<float> pre = cache.Slice(24160, 4800);
                 for (int t = 0; t < length; t++) p.Slice(26880, 96).CopyTo(pre.Slice(t * 96, 96));
                 global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 64), packed.Slice(17408, 6144), pre.Slice(0, length * 96), length, 64, 96);
             }
@@ -348,44 +348,44 @@ namespace Weather
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
-                        global::System.Span<float> scratch = scratches.Slice(s * 545, 545);
+                        global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
+                        global::System.Span<float> scratch = scratches.Slice(s * 560, 560);
                         global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
                         p.Slice(26976, 96).CopyTo(gatesHidden);
                     }
-                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(22550 + (t - 1) * 32), 30551, whhT, scratches.Slice(448), 545, rows, 32, 96); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(22560 + (t - 1) * 32), 30576, whhT, scratches.Slice(448), 560, rows, 32, 96); // + W_hh h_(t - 1) of every running sample (zero at the first step)
                     for (int s = 0; s < rows; s++)
                     {
-                        global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
-                        global::System.Span<float> scratch = scratches.Slice(s * 545, 545);
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
+                        global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
+                        global::System.Span<float> scratch = scratches.Slice(s * 560, 560);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22560 + (t - 1) * 32, 32);
                         global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
-                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(24150 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28950 + t * 32, 32), cache.Slice(22550 + t * 32, 32));
+                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(24160 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28960 + t * 32, 32), cache.Slice(22560 + t * 32, 32));
                     }
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 30551 + 22550, 1600).Slice(_batch.Length(s) * 32).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 30576 + 22560, 1600).Slice(_batch.Length(s) * 32).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x2 = cache.Slice(22550 + (length - 1) * 32, 32);
+                global::System.ReadOnlySpan<float> x2 = cache.Slice(22560 + (length - 1) * 32, 32);
                 // layer 2, Dense 32 -> 1.
                 for (int t = 0; t < 1; t++)
                 {
-                    Dense2Step(x2.Slice(t * 32, 32), cache.Slice(30550 + t * 1, 1));
+                    Dense2Step(x2.Slice(t * 32, 32), cache.Slice(30560 + t * 1, 1));
                 }
             }
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 30551, 30551);
+                global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
                 int length = _batch.Length(s);
-                cache.Slice(30550, 1).CopyTo(outputs.Slice(_batch.SampleOf(s) * 1, 1));
+                cache.Slice(30560, 1).CopyTo(outputs.Slice(_batch.SampleOf(s) * 1, 1));
             }
             _batch.Complete();
         }
@@ -404,7 +404,7 @@ namespace Weather
             global::System.ReadOnlySpan<float> p = _parameters;
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                global::System.Span<float> work = works.Slice(s * 27376, 27376);
                 int length = _batch.Length(s);
                 outputGradients.Slice(_batch.SampleOf(s) * 1, 1).CopyTo(work.Slice(27360, 1));
             }
@@ -413,17 +413,17 @@ namespace Weather
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30551, 30551);
-                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
+                global::System.Span<float> work = works.Slice(s * 27376, 27376);
                 int length = _batch.Length(s);
                 work.Slice(16128, 1600).Clear();
-                Dense2Backward(cache, work, length, cache.Slice(22550 + (length - 1) * 32, 32), work.Slice(16128 + (length - 1) * 32, 32));
+                Dense2Backward(cache, work, length, cache.Slice(22560 + (length - 1) * 32, 32), work.Slice(16128 + (length - 1) * 32, 32));
             }
 
             // layer 1, GRU 64 -> 32: backward through time in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                global::System.Span<float> work = works.Slice(s * 27376, 27376);
                 work.Slice(17728, 32).Clear();
                 {
                     global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
@@ -435,38 +435,38 @@ namespace Weather
                 int rows = _batch.Running(t);
                 for (int s = 0; s < rows; s++)
                 {
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30551, 30551);
-                    global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
+                    global::System.Span<float> work = works.Slice(s * 27376, 27376);
                     global::System.Span<float> dh = work.Slice(17728, 32);
                     global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
                     global::System.Span<float> dGhAll = work.Slice(22560, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                     global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(16128 + t * 32, 32), dh);
                     global::System.Span<float> dGi = dGiAll.Slice(t * 96, 96), dGh = dGhAll.Slice(t * 96, 96);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(24150 + t * 96, 96);
-                    global::System.ReadOnlySpan<float> hnT = cache.Slice(28950 + t * 32, 32);
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(24160 + t * 96, 96);
+                    global::System.ReadOnlySpan<float> hnT = cache.Slice(28960 + t * 32, 32);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22560 + (t - 1) * 32, 32);
                     global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 }
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(22560 + t * 96), 27361, p.Slice(23808, 3072), works.Slice(17728), 27361, rows, 96, 32); // dL/dh_(t - 1) of every running sample, through W_hh
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(22560 + t * 96), 27376, p.Slice(23808, 3072), works.Slice(17728), 27376, rows, 96, 32); // dL/dh_(t - 1) of every running sample, through W_hh
                 }
             }
             // The parameter gradients, sample by sample in batch order.
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30551, 30551);
-                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
+                global::System.Span<float> work = works.Slice(s * 27376, 27376);
                 int length = _batch.Length(s);
                 work.Slice(0, 3200).Clear();
-                Gru1BackwardGradients(cache, work, length, cache.Slice(150, 3200), work.Slice(0, 3200));
+                Gru1BackwardGradients(cache, work, length, cache.Slice(160, 3200), work.Slice(0, 3200));
             }
 
             // layer 0, LSTM 3 -> 64: backward through time in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                global::System.Span<float> work = works.Slice(s * 27376, 27376);
                 work.Slice(3200, 64).Clear();
                 {
                     global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
@@ -479,30 +479,30 @@ namespace Weather
                 int rows = _batch.Running(t);
                 for (int s = 0; s < rows; s++)
                 {
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30551, 30551);
-                    global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
+                    global::System.Span<float> work = works.Slice(s * 27376, 27376);
                     global::System.Span<float> dh = work.Slice(3200, 64);
                     global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
                     global::System.Span<float> dGatesAll = work.Slice(3328, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
                     global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(t * 64, 64), dh);
                     global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(3350 + t * 256, 256);
-                    global::System.ReadOnlySpan<float> tanhC = cache.Slice(19350 + t * 64, 64);
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(3360 + t * 256, 256);
+                    global::System.ReadOnlySpan<float> tanhC = cache.Slice(19360 + t * 64, 64);
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16160 + (t - 1) * 64, 64);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                     dh.Clear();
                 }
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(3328 + t * 256), 27361, p.Slice(768, 16384), works.Slice(3200), 27361, rows, 256, 64); // dL/dh_(t - 1) of every running sample, through W_hh
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(3328 + t * 256), 27376, p.Slice(768, 16384), works.Slice(3200), 27376, rows, 256, 64); // dL/dh_(t - 1) of every running sample, through W_hh
                 }
             }
             // The parameter gradients, sample by sample in batch order.
             for (int b = 0; b < batch; b++)
             {
                 int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30551, 30551);
-                global::System.Span<float> work = works.Slice(s * 27361, 27361);
+                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
+                global::System.Span<float> work = works.Slice(s * 27376, 27376);
                 int length = _batch.Length(s);
                 global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 150, 150);
                 inputGradient.Clear();
@@ -560,9 +560,9 @@ namespace Weather
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 64, 64), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(3350 + t * 256, 256);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(19350 + t * 64, 64);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16150 + (t - 1) * 64, 64);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(3360 + t * 256, 256);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(19360 + t * 64, 64);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16160 + (t - 1) * 64, 64);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
@@ -584,7 +584,7 @@ namespace Weather
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(17152, 256));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(17408, 256));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 256), xs.Slice(0, length * 3), g.Slice(0, 768), 256, length, 3); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (length - 1) * 256), cache.Slice(150, 3200).Slice(0, (length - 1) * 64), g.Slice(768, 16384), 256, (length - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (length - 1) * 256), cache.Slice(160, 3200).Slice(0, (length - 1) * 64), g.Slice(768, 16384), 256, (length - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(0, 768), dx.Slice(0, length * 3), length, 256, 3); // dL/dx_t = W_ih^T dG_t
         }
 
@@ -615,9 +615,9 @@ namespace Weather
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 32, 32), dh);
                 global::System.Span<float> dGi = dGiAll.Slice(t * 96, 96), dGh = dGhAll.Slice(t * 96, 96);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(24150 + t * 96, 96);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(28950 + t * 32, 32);
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22550 + (t - 1) * 32, 32);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(24160 + t * 96, 96);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(28960 + t * 32, 32);
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22560 + (t - 1) * 32, 32);
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 if (t > 0)
                 {
@@ -638,7 +638,7 @@ namespace Weather
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 96), length, g.Slice(26880, 96));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 96), length, g.Slice(26976, 96));
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 96), xs.Slice(0, length * 64), g.Slice(17664, 6144), 96, length, 64); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(96, (length - 1) * 96), cache.Slice(22550, 1600).Slice(0, (length - 1) * 32), g.Slice(23808, 3072), 96, (length - 1), 32); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(96, (length - 1) * 96), cache.Slice(22560, 1600).Slice(0, (length - 1) * 32), g.Slice(23808, 3072), 96, (length - 1), 32); // Σ_t dG_t h_(t - 1)^T past the first step
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 96), p.Slice(17664, 6144), dx.Slice(0, length * 64), length, 96, 64); // dL/dx_t = W_ih^T dG_t
         }
 

@@ -27,12 +27,12 @@ namespace Streams
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
         private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(1233); // 64-byte aligned, as the kernels read the weights
         private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(1233);
-        private readonly float[] _cache = new float[3680]; // Forward: the input and every layer's activations, for Backward
-        private readonly float[] _work = new float[2624]; // Backward: gradients flowing between layers and through time
+        private readonly global::Rnn.Gen.AlignedBuffer _cache = new(3680); // Forward: the input and every layer's activations, for Backward; every region on a cache line
+        private readonly global::Rnn.Gen.AlignedBuffer _work = new(2624); // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[32]; // Step: the recurrent state kept between calls
-        private readonly float[] _scratch = new float[81]; // temporaries of one step
+        private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(96); // temporaries of one step
         private readonly float[] _carry = new float[32]; // Stateful: where the last Forward ended, where the next starts
-        private readonly float[] _predictCache = new float[3680]; // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(3680); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1152); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
