@@ -753,14 +753,22 @@ internal static class RegisterBlocks
     }
 
     /// <summary>
-    /// Columns from <paramref name="j"/> on, in panels two vectors wide, then one vector wide if one is left; each panel
-    /// walks down all the rows of c in tiles. Returns the first column left (less than one vector).
+    /// Columns from <paramref name="j"/> on, in panels of whole vectors (four wide where the registers allow, then two,
+    /// then one); each panel walks down all the rows of c in tiles. Returns the first column left (less than one vector).
     /// </summary>
     private static int TilePanels<TSimd, TVector>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, nint ldc, int m, int k, int j, int n)
         where TSimd : struct, ISimd<TVector>
         where TVector : struct
     {
         int lanes = TSimd.Count;
+        if (WideRegisters<TSimd, TVector>())
+        {
+            for (; n - j >= 4 * lanes; j += 4 * lanes)
+            {
+                TileRows<TSimd, TVector, Block.Four>(ref a, aRowStride, aStepStride, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), n, ldc, m, k);
+            }
+        }
+
         for (; n - j >= 2 * lanes; j += 2 * lanes)
         {
             TileRows<TSimd, TVector, Block.Two>(ref a, aRowStride, aStepStride, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), n, ldc, m, k);
@@ -776,9 +784,19 @@ internal static class RegisterBlocks
     }
 
     /// <summary>
+    /// Whether a tile may keep 24 accumulators: at 512 bits, where the hardware has 32 vector registers (AVX-512); AVX2
+    /// has 16, and a tile of 24 would spill.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool WideRegisters<TSimd, TVector>()
+        where TSimd : struct, ISimd<TVector>
+        where TVector : struct =>
+        TSimd.Count == 16;
+
+    /// <summary>
     /// One panel of columns (b and c start at its first column, row stride <paramref name="n"/>) down all the rows:
-    /// tiles of 12 accumulators (6 rows of a two-vector panel, 12 rows of a one-vector panel), then one tile of the rows
-    /// left.
+    /// tiles of 24 accumulators with 32 vector registers (6 rows of a four-vector panel, 12 rows of a two-vector one),
+    /// else of 12 (6 rows of a two-vector panel); 12 rows of a one-vector panel; then one tile of the rows left.
     /// </summary>
     private static void TileRows<TSimd, TVector, TVectors>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, int n, nint ldc, int m, int k)
         where TSimd : struct, ISimd<TVector>
@@ -786,7 +804,14 @@ internal static class RegisterBlocks
         where TVectors : struct, IBlockSize
     {
         int i = 0;
-        if (TVectors.Value == 2)
+        if (TVectors.Value == 4)
+        {
+            for (; m - i >= 6; i += 6)
+            {
+                Tile<TSimd, TVector, Block.Six, TVectors>(ref Unsafe.Add(ref a, i * aRowStride), aRowStride, aStepStride, ref b, ref Unsafe.Add(ref c, i * ldc), n, ldc, k);
+            }
+        }
+        else if (TVectors.Value == 2 && !WideRegisters<TSimd, TVector>())
         {
             for (; m - i >= 6; i += 6)
             {
@@ -820,10 +845,10 @@ internal static class RegisterBlocks
     }
 
     /// <summary>
-    /// One tile of c, <typeparamref name="TRows"/> rows by <typeparamref name="TVectors"/> vectors (1 or 2), in up to 12
-    /// accumulators: accumulator q holds row q / V, vector q % V of the tile (V vectors), so 6 rows of two vectors or 12
-    /// rows of one. Each step t loads the tile's vectors of row t of b once and broadcasts a(i, t) once per row i:
-    /// 12 independent chains of fused multiply-adds, enough to hide their latency, for at most 14 loads.
+    /// One tile of c, <typeparamref name="TRows"/> rows by <typeparamref name="TVectors"/> vectors (1, 2 or 4), in up to
+    /// 24 accumulators: accumulator q holds row q / V, vector q % V of the tile (V vectors). Each step t loads the tile's
+    /// vectors of row t of b once and broadcasts a(i, t) once per row i: as many independent chains of fused
+    /// multiply-adds as accumulators, enough to hide their latency, for rows + V loads.
     /// </summary>
     private static void Tile<TSimd, TVector, TRows, TVectors>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, nint n, nint ldc, int k)
         where TSimd : struct, ISimd<TVector>
@@ -845,24 +870,50 @@ internal static class RegisterBlocks
         TVector c9 = count > 9 ? TSimd.Load(ref c, Offset<TVectors>(9, ldc, s)) : default;
         TVector c10 = count > 10 ? TSimd.Load(ref c, Offset<TVectors>(10, ldc, s)) : default;
         TVector c11 = count > 11 ? TSimd.Load(ref c, Offset<TVectors>(11, ldc, s)) : default;
+        TVector c12 = count > 12 ? TSimd.Load(ref c, Offset<TVectors>(12, ldc, s)) : default;
+        TVector c13 = count > 13 ? TSimd.Load(ref c, Offset<TVectors>(13, ldc, s)) : default;
+        TVector c14 = count > 14 ? TSimd.Load(ref c, Offset<TVectors>(14, ldc, s)) : default;
+        TVector c15 = count > 15 ? TSimd.Load(ref c, Offset<TVectors>(15, ldc, s)) : default;
+        TVector c16 = count > 16 ? TSimd.Load(ref c, Offset<TVectors>(16, ldc, s)) : default;
+        TVector c17 = count > 17 ? TSimd.Load(ref c, Offset<TVectors>(17, ldc, s)) : default;
+        TVector c18 = count > 18 ? TSimd.Load(ref c, Offset<TVectors>(18, ldc, s)) : default;
+        TVector c19 = count > 19 ? TSimd.Load(ref c, Offset<TVectors>(19, ldc, s)) : default;
+        TVector c20 = count > 20 ? TSimd.Load(ref c, Offset<TVectors>(20, ldc, s)) : default;
+        TVector c21 = count > 21 ? TSimd.Load(ref c, Offset<TVectors>(21, ldc, s)) : default;
+        TVector c22 = count > 22 ? TSimd.Load(ref c, Offset<TVectors>(22, ldc, s)) : default;
+        TVector c23 = count > 23 ? TSimd.Load(ref c, Offset<TVectors>(23, ldc, s)) : default;
         for (int t = 0; t < k; t++)
         {
-            // Accumulators of vector 0 broadcast their row's a(i, t); those of vector 1 reuse it.
+            // Accumulators of vector 0 broadcast their row's a(i, t); those of the other vectors reuse it.
             TVector b0 = TSimd.Load(ref b, 0);
             TVector b1 = TVectors.Value > 1 ? TSimd.Load(ref b, s) : default;
+            TVector b2 = TVectors.Value > 2 ? TSimd.Load(ref b, 2 * s) : default;
+            TVector b3 = TVectors.Value > 3 ? TSimd.Load(ref b, 3 * s) : default;
             TVector ai = TSimd.Broadcast(a);
             c0 = TSimd.MultiplyAdd(ai, b0, c0);
-            if (count > 1) c1 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(1, ai, ref a, aRowStride), Vector<TVector, TVectors>(1, b0, b1), c1);
-            if (count > 2) c2 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(2, ai, ref a, aRowStride), Vector<TVector, TVectors>(2, b0, b1), c2);
-            if (count > 3) c3 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(3, ai, ref a, aRowStride), Vector<TVector, TVectors>(3, b0, b1), c3);
-            if (count > 4) c4 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(4, ai, ref a, aRowStride), Vector<TVector, TVectors>(4, b0, b1), c4);
-            if (count > 5) c5 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(5, ai, ref a, aRowStride), Vector<TVector, TVectors>(5, b0, b1), c5);
-            if (count > 6) c6 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(6, ai, ref a, aRowStride), Vector<TVector, TVectors>(6, b0, b1), c6);
-            if (count > 7) c7 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(7, ai, ref a, aRowStride), Vector<TVector, TVectors>(7, b0, b1), c7);
-            if (count > 8) c8 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(8, ai, ref a, aRowStride), Vector<TVector, TVectors>(8, b0, b1), c8);
-            if (count > 9) c9 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(9, ai, ref a, aRowStride), Vector<TVector, TVectors>(9, b0, b1), c9);
-            if (count > 10) c10 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(10, ai, ref a, aRowStride), Vector<TVector, TVectors>(10, b0, b1), c10);
-            if (count > 11) c11 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(11, ai, ref a, aRowStride), Vector<TVector, TVectors>(11, b0, b1), c11);
+            if (count > 1) c1 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(1, ai, ref a, aRowStride), Vector<TVector, TVectors>(1, b0, b1, b2, b3), c1);
+            if (count > 2) c2 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(2, ai, ref a, aRowStride), Vector<TVector, TVectors>(2, b0, b1, b2, b3), c2);
+            if (count > 3) c3 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(3, ai, ref a, aRowStride), Vector<TVector, TVectors>(3, b0, b1, b2, b3), c3);
+            if (count > 4) c4 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(4, ai, ref a, aRowStride), Vector<TVector, TVectors>(4, b0, b1, b2, b3), c4);
+            if (count > 5) c5 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(5, ai, ref a, aRowStride), Vector<TVector, TVectors>(5, b0, b1, b2, b3), c5);
+            if (count > 6) c6 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(6, ai, ref a, aRowStride), Vector<TVector, TVectors>(6, b0, b1, b2, b3), c6);
+            if (count > 7) c7 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(7, ai, ref a, aRowStride), Vector<TVector, TVectors>(7, b0, b1, b2, b3), c7);
+            if (count > 8) c8 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(8, ai, ref a, aRowStride), Vector<TVector, TVectors>(8, b0, b1, b2, b3), c8);
+            if (count > 9) c9 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(9, ai, ref a, aRowStride), Vector<TVector, TVectors>(9, b0, b1, b2, b3), c9);
+            if (count > 10) c10 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(10, ai, ref a, aRowStride), Vector<TVector, TVectors>(10, b0, b1, b2, b3), c10);
+            if (count > 11) c11 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(11, ai, ref a, aRowStride), Vector<TVector, TVectors>(11, b0, b1, b2, b3), c11);
+            if (count > 12) c12 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(12, ai, ref a, aRowStride), Vector<TVector, TVectors>(12, b0, b1, b2, b3), c12);
+            if (count > 13) c13 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(13, ai, ref a, aRowStride), Vector<TVector, TVectors>(13, b0, b1, b2, b3), c13);
+            if (count > 14) c14 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(14, ai, ref a, aRowStride), Vector<TVector, TVectors>(14, b0, b1, b2, b3), c14);
+            if (count > 15) c15 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(15, ai, ref a, aRowStride), Vector<TVector, TVectors>(15, b0, b1, b2, b3), c15);
+            if (count > 16) c16 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(16, ai, ref a, aRowStride), Vector<TVector, TVectors>(16, b0, b1, b2, b3), c16);
+            if (count > 17) c17 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(17, ai, ref a, aRowStride), Vector<TVector, TVectors>(17, b0, b1, b2, b3), c17);
+            if (count > 18) c18 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(18, ai, ref a, aRowStride), Vector<TVector, TVectors>(18, b0, b1, b2, b3), c18);
+            if (count > 19) c19 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(19, ai, ref a, aRowStride), Vector<TVector, TVectors>(19, b0, b1, b2, b3), c19);
+            if (count > 20) c20 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(20, ai, ref a, aRowStride), Vector<TVector, TVectors>(20, b0, b1, b2, b3), c20);
+            if (count > 21) c21 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(21, ai, ref a, aRowStride), Vector<TVector, TVectors>(21, b0, b1, b2, b3), c21);
+            if (count > 22) c22 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(22, ai, ref a, aRowStride), Vector<TVector, TVectors>(22, b0, b1, b2, b3), c22);
+            if (count > 23) c23 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(23, ai, ref a, aRowStride), Vector<TVector, TVectors>(23, b0, b1, b2, b3), c23);
             a = ref Unsafe.Add(ref a, aStepStride);
             b = ref Unsafe.Add(ref b, n);
         }
@@ -879,6 +930,18 @@ internal static class RegisterBlocks
         if (count > 9) TSimd.Store(c9, ref c, Offset<TVectors>(9, ldc, s));
         if (count > 10) TSimd.Store(c10, ref c, Offset<TVectors>(10, ldc, s));
         if (count > 11) TSimd.Store(c11, ref c, Offset<TVectors>(11, ldc, s));
+        if (count > 12) TSimd.Store(c12, ref c, Offset<TVectors>(12, ldc, s));
+        if (count > 13) TSimd.Store(c13, ref c, Offset<TVectors>(13, ldc, s));
+        if (count > 14) TSimd.Store(c14, ref c, Offset<TVectors>(14, ldc, s));
+        if (count > 15) TSimd.Store(c15, ref c, Offset<TVectors>(15, ldc, s));
+        if (count > 16) TSimd.Store(c16, ref c, Offset<TVectors>(16, ldc, s));
+        if (count > 17) TSimd.Store(c17, ref c, Offset<TVectors>(17, ldc, s));
+        if (count > 18) TSimd.Store(c18, ref c, Offset<TVectors>(18, ldc, s));
+        if (count > 19) TSimd.Store(c19, ref c, Offset<TVectors>(19, ldc, s));
+        if (count > 20) TSimd.Store(c20, ref c, Offset<TVectors>(20, ldc, s));
+        if (count > 21) TSimd.Store(c21, ref c, Offset<TVectors>(21, ldc, s));
+        if (count > 22) TSimd.Store(c22, ref c, Offset<TVectors>(22, ldc, s));
+        if (count > 23) TSimd.Store(c23, ref c, Offset<TVectors>(23, ldc, s));
     }
 
     /// <summary>Where accumulator <paramref name="q"/> of a tile lives in c: row q / V, vector q % V.</summary>
@@ -897,8 +960,8 @@ internal static class RegisterBlocks
 
     /// <summary>The vector of b's row that accumulator <paramref name="q"/> multiplies.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Vector<TVector, TVectors>(int q, TVector b0, TVector b1)
+    private static TVector Vector<TVector, TVectors>(int q, TVector b0, TVector b1, TVector b2, TVector b3)
         where TVector : struct
         where TVectors : struct, IBlockSize =>
-        q % TVectors.Value == 0 ? b0 : b1;
+        (q % TVectors.Value) switch { 0 => b0, 1 => b1, 2 => b2, _ => b3 };
 }
