@@ -65,8 +65,9 @@ internal static class BatchEmitter
             for (int i = 0; i < layers.Count; i++)
             {
                 string source = i == 0 ? CodeWriter.Slice("cache", plan.InputCache) : ModelEmitter.OutputView(layers[i - 1].Layer, "cache");
+                Region sourceRegion = i == 0 ? plan.InputCache : layers[i - 1].Layer.OutputView;
                 w.Line();
-                layers[i].EmitBatchForward(w, batch, $"x{i}", source);
+                layers[i].EmitBatchForward(w, batch, $"x{i}", source, sourceRegion);
             }
 
             w.Line();

@@ -22,6 +22,8 @@ internal sealed class GruEmitter : RecurrentEmitter
 
     protected override string PreActivationBias => Param("bias_ih");
 
+    protected override string PreActivationBiasName => "b_ih";
+
     protected override string InputGradientRows => "dGiAll";
 
     protected override string HiddenGradientRows => "dGhAll";

@@ -134,9 +134,10 @@ internal abstract class LayerEmitter
     /// <summary>
     /// The batch path's forward pass of the layer (<c>ForwardBatch</c>): by default sample after sample, each slot's
     /// training forward on its own cache block; recurrent layers run the slots in lockstep instead.
-    /// <paramref name="name"/> and <paramref name="source"/> declare the layer's input inside a slot.
+    /// <paramref name="name"/> and <paramref name="source"/> declare the layer's input inside a slot;
+    /// <paramref name="sourceRegion"/> is where that input lies in each slot's cache block.
     /// </summary>
-    public virtual void EmitBatchForward(CodeWriter w, BatchLayout batch, string name, string source)
+    public virtual void EmitBatchForward(CodeWriter w, BatchLayout batch, string name, string source, Region sourceRegion)
     {
         using (w.Block("for (int s = 0; s < batch; s++)"))
         {

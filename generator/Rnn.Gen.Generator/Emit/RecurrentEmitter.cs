@@ -97,6 +97,9 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>What each pre-activation row starts from: both biases summed (packed), or for GRU b_ih alone.</summary>
     protected virtual string PreActivationBias => Packed("bias");
 
+    /// <summary><see cref="PreActivationBias"/> in words, for the generated comments.</summary>
+    protected virtual string PreActivationBiasName => "b_ih + b_hh";
+
     /// <summary>The backward local holding dL/d(W_ih x + b_ih) of every step, <c>[steps, G]</c>.</summary>
     protected abstract string InputGradientRows { get; }
 
@@ -355,25 +358,31 @@ internal abstract class RecurrentEmitter : LayerEmitter
     }
 
     /// <summary>
-    /// The batch path's forward pass of a (unidirectional, not stateful) recurrent layer: each slot's input side of every
-    /// step at once, as in <see cref="EmitTrainingForward"/>; then the recurrence in lockstep, where one matrix product
-    /// per step adds W_hh h_(t-1) into the rows of every running slot (the weights loaded once for the batch), and each
-    /// slot's cell update follows.
+    /// The batch path's forward pass of a (unidirectional, not stateful) recurrent layer, in lockstep: at each step one
+    /// product over the rows of every running slot writes the pre-activations, bias + W_ih x_t + W_hh h_(t-1) (one pass
+    /// over the rows, both weight matrices loaded once for the batch; GRU's hidden side, which the reset gate scales, is a
+    /// product of its own), and each slot's cell update follows. Each element is the chain the one-sample path computes.
     /// </summary>
-    public override void EmitBatchForward(CodeWriter w, BatchLayout batch, string name, string source)
+    public override void EmitBatchForward(CodeWriter w, BatchLayout batch, string name, string source, Region sourceRegion)
     {
-        w.Line($"// {Description}: the input side of each sample, then every step in lockstep over the running samples.");
-        using (w.Block("for (int s = 0; s < batch; s++)"))
+        Region inputs = HasInputDropout ? Layer.Cache["maskedInput"] : sourceRegion;
+        if (HasInputDropout || HasRecurrentDropout)
         {
-            batch.DeclareSlot(w);
-            w.Line($"{ReadOnlySpan} {name} = {source};");
-            string inputs = EmitInputDropout(w, name);
-            if (HasRecurrentDropout)
+            w.Line($"// {Description}: each sample's dropout masks, then every step in lockstep over the running samples.");
+            using (w.Block("for (int s = 0; s < batch; s++)"))
             {
-                w.Line($"{RecurrentMaskDraw}; // recurrent dropout, one mask per sequence");
+                batch.DeclareSlot(w);
+                w.Line($"{ReadOnlySpan} {name} = {source};");
+                EmitInputDropout(w, name);
+                if (HasRecurrentDropout)
+                {
+                    w.Line($"{RecurrentMaskDraw}; // recurrent dropout, one mask per sequence");
+                }
             }
-
-            EmitInputSide(w, inputs);
+        }
+        else
+        {
+            w.Line($"// {Description}: every step in lockstep over the running samples.");
         }
 
         (string buffer, Region target, long rowStep) = ProductRows;
@@ -383,12 +392,21 @@ internal abstract class RecurrentEmitter : LayerEmitter
         string sourceRows = HasRecurrentDropout
             ? $"caches.Slice({Dir.Cache["maskedHidden"].Offset} + t * {H})"
             : $"caches.Slice({Dir.Cache["h"].Offset} + (t - 1) * {H})";
+        string inputRows = $"caches.Slice({(inputs.Offset == 0 ? string.Empty : $"{inputs.Offset} + ")}t * {In})";
+        Region pre = Dir.Cache[PreActivationRegion];
+        bool fused = buffer == "cache" && pre == target && rowStep == G; // LSTM, Elman: the product target is the pre-activation row
         using (w.Block())
         {
+            w.Line($"{ReadOnlySpan} wihT = {Packed("wihT")};");
             w.Line($"{ReadOnlySpan} whhT = {Packed("whhT")};");
             using (w.Block("for (int t = 0; t < maxLength; t++)"))
             {
                 w.Line("int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)");
+                if (!fused)
+                {
+                    w.Line($"{Matrix}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, caches.Slice({pre.Offset} + t * {G}), {batch.Cache}, rows, {In}, {G}); // {PreActivationBiasName} + W_ih x_t of every running sample");
+                }
+
                 if (targetInScratch || HasRecurrentDropout)
                 {
                     using (w.Block("for (int s = 0; s < rows; s++)"))
@@ -408,7 +426,16 @@ internal abstract class RecurrentEmitter : LayerEmitter
                     }
                 }
 
-                w.Line($"if (t > 0) {Matrix}.MultiplyAddRows({sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {H}, {G}); // + W_hh h_(t - 1) of every running sample (zero at the first step)");
+                if (fused)
+                {
+                    w.Line($"if (t == 0) {Matrix}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {targetRows}, {targetStride}, rows, {In}, {G}); // {PreActivationBiasName} + W_ih x_0 of every sample (h_(-1) = 0)");
+                    w.Line($"else {Matrix}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {In}, {H}, {G}); // {PreActivationBiasName} + W_ih x_t + W_hh h_(t - 1) of every running sample");
+                }
+                else
+                {
+                    w.Line($"if (t > 0) {Matrix}.MultiplyAddRows({sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {H}, {G}); // + W_hh h_(t - 1) of every running sample (zero at the first step)");
+                }
+
                 using (w.Block("for (int s = 0; s < rows; s++)"))
                 {
                     w.Line(batch.SlotCache());
@@ -503,7 +530,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>One direction's input side of every step at once, into its pre-activation rows.</summary>
     private void EmitInputSide(CodeWriter w, string inputs)
     {
-        w.Line($"// The input side of every step at once, one matrix product: row t = {(Dir.Packed.ContainsKey("bias") ? "b_ih + b_hh" : "b_ih")} + W_ih x_t.");
+        w.Line($"// The input side of every step at once, one matrix product: row t = {PreActivationBiasName} + W_ih x_t.");
         w.Line($"{Span} pre = {CodeWriter.Slice("cache", Dir.Cache[PreActivationRegion])};");
         w.Line($"for (int t = 0; t < {Len}; t++) {PreActivationBias}.CopyTo(pre.Slice(t * {G}, {G}));");
         w.Line($"{Matrix}.MultiplyAdd({inputs}.Slice(0, {Len} * {In}), {Packed("wihT")}, pre.Slice(0, {Len} * {G}), {Len}, {In}, {G});");

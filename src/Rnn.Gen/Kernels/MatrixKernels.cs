@@ -157,15 +157,8 @@ public static class MatrixKernels
     internal static void MultiplyAddRows(ReadOnlySpan<float> a, int aStride, ReadOnlySpan<float> b, Span<float> c, int cStride, int m, int k, int n, KernelWidth width)
     {
         CheckSizes(m, k, n);
-        if (aStride != 0 && aStride < k)
-        {
-            throw new ArgumentOutOfRangeException(nameof(aStride), aStride, $"Rows of a are {k} elements: the stride must be at least {k}, or 0.");
-        }
-
-        if (cStride < n)
-        {
-            throw new ArgumentOutOfRangeException(nameof(cStride), cStride, $"Rows of c are {n} elements: the stride must be at least {n}.");
-        }
+        CheckStride(nameof(aStride), aStride, k, allowZero: true);
+        CheckStride(nameof(cStride), cStride, n, allowZero: false);
 
         CheckMatrix(nameof(b), b.Length, k, n);
         CheckRows(nameof(a), a.Length, m, aStride, k);
@@ -176,6 +169,80 @@ public static class MatrixKernels
         }
 
         RowsTimesMatrix(ref MemoryMarshal.GetReference(a), aStride, ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), cStride, m, k, n, width);
+    }
+
+    /// <summary>
+    /// <c>c(i) = bias + x(i) · wx</c> for <paramref name="m"/> rows spread through memory, as
+    /// <see cref="MultiplyAddRows(ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int, int, int, int)"/>
+    /// lays them out: the input side of one recurrent step for every sample of a batch, the bias and W_ih x_t together
+    /// (GRU's gates, whose hidden side is a product of its own; the first step of an LSTM, where h_(-1) = 0).
+    /// </summary>
+    /// <remarks>Each element is the chain of fused multiply-adds that copying the bias into c and then
+    /// <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> computes, bit for bit.
+    /// With <paramref name="k"/> = 0 every row is the bias.</remarks>
+    /// <param name="bias">The row each result row starts from, <c>[n]</c>.</param>
+    /// <param name="x">The left rows: row <c>i</c> starts at <c>i · <paramref name="xStride"/></c> and has <paramref name="k"/> elements.</param>
+    /// <param name="xStride">Elements from one left row to the next (at least <paramref name="k"/>, or 0 to use one row for every i).</param>
+    /// <param name="wx">The right matrix, <c>[k, n]</c> (a packed W_ihᵀ).</param>
+    /// <param name="c">The rows written: row <c>i</c> starts at <c>i · <paramref name="cStride"/></c> and has <paramref name="n"/> elements.</param>
+    /// <param name="cStride">Elements from one result row to the next, at least <paramref name="n"/>.</param>
+    /// <param name="m">The number of rows.</param>
+    /// <param name="k">The columns of a row of x, the rows of <paramref name="wx"/>.</param>
+    /// <param name="n">The columns of <paramref name="wx"/>, the bias and a row of c.</param>
+    public static void AffineRows(ReadOnlySpan<float> bias, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> wx, Span<float> c, int cStride, int m, int k, int n) =>
+        AffineRows(bias, x, xStride, wx, default, 0, default, c, cStride, m, k, 0, n, Simd.Preferred);
+
+    /// <summary>
+    /// <c>c(i) = bias + x(i) · wx + h(i) · wh</c> for <paramref name="m"/> rows spread through memory: one recurrent step's
+    /// pre-activations for every running sample of a batch, bias, W_ih x_t and W_hh h_(t-1) in one pass over the rows,
+    /// each row of c loaded into registers once and stored once, with both weight matrices loaded once for the batch.
+    /// </summary>
+    /// <remarks>Each element is one chain of fused multiply-adds from the bias, over x's columns, then over h's: the chain
+    /// that copying the bias, <see cref="MultiplyAdd(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>
+    /// with x and then <see cref="VectorKernels.MultiplyAddPacked(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    /// with h compute for that row, bit for bit. The spans may interleave (all rows in the same sample blocks), but no
+    /// element written may be one that is read.</remarks>
+    /// <param name="bias">The row each result row starts from, <c>[n]</c>.</param>
+    /// <param name="x">The first left rows, <paramref name="kx"/> elements each, <paramref name="xStride"/> apart (or 0: one row for all).</param>
+    /// <param name="xStride">Elements from one row of x to the next.</param>
+    /// <param name="wx">The first right matrix, <c>[kx, n]</c> (a packed W_ihᵀ).</param>
+    /// <param name="h">The second left rows, <paramref name="kh"/> elements each, <paramref name="hStride"/> apart (or 0: one row for all).</param>
+    /// <param name="hStride">Elements from one row of h to the next.</param>
+    /// <param name="wh">The second right matrix, <c>[kh, n]</c> (a packed W_hhᵀ).</param>
+    /// <param name="c">The rows written, <paramref name="n"/> elements each, <paramref name="cStride"/> apart.</param>
+    /// <param name="cStride">Elements from one result row to the next, at least <paramref name="n"/>.</param>
+    /// <param name="m">The number of rows.</param>
+    /// <param name="kx">The columns of a row of x.</param>
+    /// <param name="kh">The columns of a row of h.</param>
+    /// <param name="n">The columns of the result.</param>
+    public static void AffineRows(ReadOnlySpan<float> bias, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> wx, ReadOnlySpan<float> h, int hStride, ReadOnlySpan<float> wh, Span<float> c, int cStride, int m, int kx, int kh, int n) =>
+        AffineRows(bias, x, xStride, wx, h, hStride, wh, c, cStride, m, kx, kh, n, Simd.Preferred);
+
+    /// <summary>The two-source <c>AffineRows</c> at a given vector width (<paramref name="kh"/> = 0 for one source).</summary>
+    internal static void AffineRows(ReadOnlySpan<float> bias, ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> wx, ReadOnlySpan<float> h, int hStride, ReadOnlySpan<float> wh, Span<float> c, int cStride, int m, int kx, int kh, int n, KernelWidth width)
+    {
+        CheckSizes(m, kx, n);
+        CheckSizes(m, kh, n);
+        CheckStride(nameof(xStride), xStride, kx, allowZero: true);
+        CheckStride(nameof(hStride), hStride, kh, allowZero: true);
+        CheckStride(nameof(cStride), cStride, n, allowZero: false);
+        CheckMatrix(nameof(bias), bias.Length, 1, n);
+        CheckMatrix(nameof(wx), wx.Length, kx, n);
+        CheckMatrix(nameof(wh), wh.Length, kh, n);
+        CheckRows(nameof(x), x.Length, m, xStride, kx);
+        CheckRows(nameof(h), h.Length, m, hStride, kh);
+        CheckRows(nameof(c), c.Length, m, cStride, n);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        ref float b = ref MemoryMarshal.GetReference(bias);
+        var sources = new TileSources(
+            ref MemoryMarshal.GetReference(x), xStride, 1, ref MemoryMarshal.GetReference(wx), kx,
+            ref MemoryMarshal.GetReference(h), hStride, ref MemoryMarshal.GetReference(wh), kh,
+            ref b, 0);
+        RegisterBlocks.MatrixMatrix(sources, ref MemoryMarshal.GetReference(c), cStride, m, n, width, KernelWidth.Scalar);
     }
 
     /// <summary>
@@ -342,6 +409,14 @@ public static class MatrixKernels
         if (m < 0 || k < 0 || n < 0)
         {
             throw new ArgumentOutOfRangeException(m < 0 ? nameof(m) : k < 0 ? nameof(k) : nameof(n), "Matrix sizes must not be negative.");
+        }
+    }
+
+    private static void CheckStride(string name, int stride, int cols, bool allowZero)
+    {
+        if (stride < cols && !(allowZero && stride == 0))
+        {
+            throw new ArgumentOutOfRangeException(name, stride, $"Rows are {cols} elements: the stride must be at least {cols}{(allowZero ? ", or 0" : string.Empty)}.");
         }
     }
 
@@ -518,6 +593,58 @@ internal static class Block
     internal readonly struct Fifteen : IBlockSize { public static int Value => 15; }
     internal readonly struct Sixteen : IBlockSize { public static int Value => 16; }
 #pragma warning restore CS1591
+}
+
+/// <summary>
+/// The operands of a register-tiled product <c>c(i, j) = init(i, j) + Σ_t a(i, t) · b[t, j] + Σ_u a2(i, u) · b2[u, j]</c>:
+/// <c>a(i, t) = A[i·ARowStride + t·AStepStride]</c>, <c>a2(i, u) = A2[i·A2RowStride + u]</c>, b and b2 with rows of the
+/// product's n columns, init rows <see cref="LdInit"/> apart (0: one row for all). With init = c it is <c>c +=</c>; with
+/// <see cref="K2"/> = 0 the second source is not read. Each element is one chain of fused multiply-adds from init, over
+/// t, then over u.
+/// </summary>
+internal readonly ref struct TileSources
+{
+    public readonly ref float A;
+    public readonly nint ARowStride;
+    public readonly nint AStepStride;
+    public readonly ref float B;
+    public readonly int K;
+    public readonly ref float A2;
+    public readonly nint A2RowStride;
+    public readonly ref float B2;
+    public readonly int K2;
+    public readonly ref float Init;
+    public readonly nint LdInit;
+
+    /// <summary>One source, added to <paramref name="init"/>.</summary>
+    public TileSources(ref float a, nint aRowStride, nint aStepStride, ref float b, int k, ref float init, nint ldInit)
+        : this(ref a, aRowStride, aStepStride, ref b, k, ref a, 0, ref b, 0, ref init, ldInit)
+    {
+    }
+
+    /// <summary>Two sources, the second row-major.</summary>
+    public TileSources(ref float a, nint aRowStride, nint aStepStride, ref float b, int k, ref float a2, nint a2RowStride, ref float b2, int k2, ref float init, nint ldInit)
+    {
+        A = ref a;
+        ARowStride = aRowStride;
+        AStepStride = aStepStride;
+        B = ref b;
+        K = k;
+        A2 = ref a2;
+        A2RowStride = a2RowStride;
+        B2 = ref b2;
+        K2 = k2;
+        Init = ref init;
+        LdInit = ldInit;
+    }
+
+    /// <summary>The operands of the product's columns from <paramref name="j"/> on.</summary>
+    public TileSources Columns(int j) =>
+        new(ref A, ARowStride, AStepStride, ref Unsafe.Add(ref B, j), K, ref A2, A2RowStride, ref Unsafe.Add(ref B2, j), K2, ref Unsafe.Add(ref Init, j), LdInit);
+
+    /// <summary>The operands of the product's rows from <paramref name="i"/> on.</summary>
+    public TileSources Rows(int i) =>
+        new(ref Unsafe.Add(ref A, i * ARowStride), ARowStride, AStepStride, ref B, K, ref Unsafe.Add(ref A2, i * A2RowStride), A2RowStride, ref B2, K2, ref Unsafe.Add(ref Init, i * LdInit), LdInit);
 }
 
 /// <summary>
@@ -726,27 +853,35 @@ internal static class RegisterBlocks
         MatrixMatrix(ref a, aRowStride, aStepStride, ref b, ref c, n, m, k, n, widest, narrowest);
 
     /// <summary>As the overload above with the rows of c <paramref name="ldc"/> elements apart (c's own rows or rows spread over a batch).</summary>
-    internal static int MatrixMatrix(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, nint ldc, int m, int k, int n, KernelWidth widest, KernelWidth narrowest)
+    internal static int MatrixMatrix(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, nint ldc, int m, int k, int n, KernelWidth widest, KernelWidth narrowest) =>
+        MatrixMatrix(new TileSources(ref a, aRowStride, aStepStride, ref b, k, ref c, ldc), ref c, ldc, m, n, widest, narrowest);
+
+    /// <summary>
+    /// <c>c(i, j) = init(i, j) + Σ_t a(i, t) · b[t, j] + Σ_u a2(i, u) · b2[u, j]</c> over the tiles of the given widths,
+    /// as <see cref="TileSources"/> describes the operands (c itself as init for <c>c +=</c>). Returns the first column
+    /// not done.
+    /// </summary>
+    internal static int MatrixMatrix(in TileSources sources, ref float c, nint ldc, int m, int n, KernelWidth widest, KernelWidth narrowest)
     {
         int j = 0;
         if (widest >= KernelWidth.Vector512)
         {
-            j = TilePanels<Simd.Wide512, Vector512<float>>(ref a, aRowStride, aStepStride, ref b, ref c, ldc, m, k, j, n);
+            j = TilePanels<Simd.Wide512, Vector512<float>>(sources, ref c, ldc, m, j, n);
         }
 
         if (widest >= KernelWidth.Vector256 && narrowest <= KernelWidth.Vector256)
         {
-            j = TilePanels<Simd.Wide256, Vector256<float>>(ref a, aRowStride, aStepStride, ref b, ref c, ldc, m, k, j, n);
+            j = TilePanels<Simd.Wide256, Vector256<float>>(sources, ref c, ldc, m, j, n);
         }
 
         if (widest >= KernelWidth.Vector128 && narrowest <= KernelWidth.Vector128)
         {
-            j = TilePanels<Simd.Wide128, Vector128<float>>(ref a, aRowStride, aStepStride, ref b, ref c, ldc, m, k, j, n);
+            j = TilePanels<Simd.Wide128, Vector128<float>>(sources, ref c, ldc, m, j, n);
         }
 
         if (narrowest == KernelWidth.Scalar)
         {
-            j = TilePanels<Simd.Scalar, float>(ref a, aRowStride, aStepStride, ref b, ref c, ldc, m, k, j, n);
+            j = TilePanels<Simd.Scalar, float>(sources, ref c, ldc, m, j, n);
         }
 
         return j;
@@ -756,7 +891,7 @@ internal static class RegisterBlocks
     /// Columns from <paramref name="j"/> on, in panels of whole vectors (four wide where the registers allow, then two,
     /// then one); each panel walks down all the rows of c in tiles. Returns the first column left (less than one vector).
     /// </summary>
-    private static int TilePanels<TSimd, TVector>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, nint ldc, int m, int k, int j, int n)
+    private static int TilePanels<TSimd, TVector>(in TileSources sources, ref float c, nint ldc, int m, int j, int n)
         where TSimd : struct, ISimd<TVector>
         where TVector : struct
     {
@@ -765,18 +900,18 @@ internal static class RegisterBlocks
         {
             for (; n - j >= 4 * lanes; j += 4 * lanes)
             {
-                TileRows<TSimd, TVector, Block.Four>(ref a, aRowStride, aStepStride, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), n, ldc, m, k);
+                TileRows<TSimd, TVector, Block.Four>(sources.Columns(j), ref Unsafe.Add(ref c, j), n, ldc, m);
             }
         }
 
         for (; n - j >= 2 * lanes; j += 2 * lanes)
         {
-            TileRows<TSimd, TVector, Block.Two>(ref a, aRowStride, aStepStride, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), n, ldc, m, k);
+            TileRows<TSimd, TVector, Block.Two>(sources.Columns(j), ref Unsafe.Add(ref c, j), n, ldc, m);
         }
 
         if (n - j >= lanes)
         {
-            TileRows<TSimd, TVector, Block.One>(ref a, aRowStride, aStepStride, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), n, ldc, m, k);
+            TileRows<TSimd, TVector, Block.One>(sources.Columns(j), ref Unsafe.Add(ref c, j), n, ldc, m);
             j += lanes;
         }
 
@@ -798,7 +933,7 @@ internal static class RegisterBlocks
     /// tiles of 24 accumulators with 32 vector registers (6 rows of a four-vector panel, 12 rows of a two-vector one),
     /// else of 12 (6 rows of a two-vector panel); 12 rows of a one-vector panel; then one tile of the rows left.
     /// </summary>
-    private static void TileRows<TSimd, TVector, TVectors>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, int n, nint ldc, int m, int k)
+    private static void TileRows<TSimd, TVector, TVectors>(in TileSources sources, ref float c, int n, nint ldc, int m)
         where TSimd : struct, ISimd<TVector>
         where TVector : struct
         where TVectors : struct, IBlockSize
@@ -808,39 +943,39 @@ internal static class RegisterBlocks
         {
             for (; m - i >= 6; i += 6)
             {
-                Tile<TSimd, TVector, Block.Six, TVectors>(ref Unsafe.Add(ref a, i * aRowStride), aRowStride, aStepStride, ref b, ref Unsafe.Add(ref c, i * ldc), n, ldc, k);
+                Tile<TSimd, TVector, Block.Six, TVectors>(sources.Rows(i), ref Unsafe.Add(ref c, i * ldc), n, ldc);
             }
         }
         else if (TVectors.Value == 2 && !WideRegisters<TSimd, TVector>())
         {
             for (; m - i >= 6; i += 6)
             {
-                Tile<TSimd, TVector, Block.Six, TVectors>(ref Unsafe.Add(ref a, i * aRowStride), aRowStride, aStepStride, ref b, ref Unsafe.Add(ref c, i * ldc), n, ldc, k);
+                Tile<TSimd, TVector, Block.Six, TVectors>(sources.Rows(i), ref Unsafe.Add(ref c, i * ldc), n, ldc);
             }
         }
         else
         {
             for (; m - i >= 12; i += 12)
             {
-                Tile<TSimd, TVector, Block.Twelve, TVectors>(ref Unsafe.Add(ref a, i * aRowStride), aRowStride, aStepStride, ref b, ref Unsafe.Add(ref c, i * ldc), n, ldc, k);
+                Tile<TSimd, TVector, Block.Twelve, TVectors>(sources.Rows(i), ref Unsafe.Add(ref c, i * ldc), n, ldc);
             }
         }
 
-        ref float aRest = ref Unsafe.Add(ref a, i * aRowStride);
+        TileSources rest = sources.Rows(i);
         ref float cRest = ref Unsafe.Add(ref c, i * ldc);
         switch (m - i)
         {
-            case 1: Tile<TSimd, TVector, Block.One, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
-            case 2: Tile<TSimd, TVector, Block.Two, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
-            case 3: Tile<TSimd, TVector, Block.Three, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
-            case 4: Tile<TSimd, TVector, Block.Four, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
-            case 5: Tile<TSimd, TVector, Block.Five, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
-            case 6: Tile<TSimd, TVector, Block.Six, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
-            case 7: Tile<TSimd, TVector, Block.Seven, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
-            case 8: Tile<TSimd, TVector, Block.Eight, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
-            case 9: Tile<TSimd, TVector, Block.Nine, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
-            case 10: Tile<TSimd, TVector, Block.Ten, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
-            case 11: Tile<TSimd, TVector, Block.Eleven, TVectors>(ref aRest, aRowStride, aStepStride, ref b, ref cRest, n, ldc, k); break;
+            case 1: Tile<TSimd, TVector, Block.One, TVectors>(rest, ref cRest, n, ldc); break;
+            case 2: Tile<TSimd, TVector, Block.Two, TVectors>(rest, ref cRest, n, ldc); break;
+            case 3: Tile<TSimd, TVector, Block.Three, TVectors>(rest, ref cRest, n, ldc); break;
+            case 4: Tile<TSimd, TVector, Block.Four, TVectors>(rest, ref cRest, n, ldc); break;
+            case 5: Tile<TSimd, TVector, Block.Five, TVectors>(rest, ref cRest, n, ldc); break;
+            case 6: Tile<TSimd, TVector, Block.Six, TVectors>(rest, ref cRest, n, ldc); break;
+            case 7: Tile<TSimd, TVector, Block.Seven, TVectors>(rest, ref cRest, n, ldc); break;
+            case 8: Tile<TSimd, TVector, Block.Eight, TVectors>(rest, ref cRest, n, ldc); break;
+            case 9: Tile<TSimd, TVector, Block.Nine, TVectors>(rest, ref cRest, n, ldc); break;
+            case 10: Tile<TSimd, TVector, Block.Ten, TVectors>(rest, ref cRest, n, ldc); break;
+            case 11: Tile<TSimd, TVector, Block.Eleven, TVectors>(rest, ref cRest, n, ldc); break;
         }
     }
 
@@ -850,7 +985,7 @@ internal static class RegisterBlocks
     /// vectors of row t of b once and broadcasts a(i, t) once per row i: as many independent chains of fused
     /// multiply-adds as accumulators, enough to hide their latency, for rows + V loads.
     /// </summary>
-    private static void Tile<TSimd, TVector, TRows, TVectors>(ref float a, nint aRowStride, nint aStepStride, ref float b, ref float c, nint n, nint ldc, int k)
+    private static void Tile<TSimd, TVector, TRows, TVectors>(in TileSources sources, ref float c, nint n, nint ldc)
         where TSimd : struct, ISimd<TVector>
         where TVector : struct
         where TRows : struct, IBlockSize
@@ -858,64 +993,80 @@ internal static class RegisterBlocks
     {
         int count = TRows.Value * TVectors.Value;
         nuint s = (nuint)TSimd.Count;
-        TVector c0 = TSimd.Load(ref c, Offset<TVectors>(0, ldc, s));
-        TVector c1 = count > 1 ? TSimd.Load(ref c, Offset<TVectors>(1, ldc, s)) : default;
-        TVector c2 = count > 2 ? TSimd.Load(ref c, Offset<TVectors>(2, ldc, s)) : default;
-        TVector c3 = count > 3 ? TSimd.Load(ref c, Offset<TVectors>(3, ldc, s)) : default;
-        TVector c4 = count > 4 ? TSimd.Load(ref c, Offset<TVectors>(4, ldc, s)) : default;
-        TVector c5 = count > 5 ? TSimd.Load(ref c, Offset<TVectors>(5, ldc, s)) : default;
-        TVector c6 = count > 6 ? TSimd.Load(ref c, Offset<TVectors>(6, ldc, s)) : default;
-        TVector c7 = count > 7 ? TSimd.Load(ref c, Offset<TVectors>(7, ldc, s)) : default;
-        TVector c8 = count > 8 ? TSimd.Load(ref c, Offset<TVectors>(8, ldc, s)) : default;
-        TVector c9 = count > 9 ? TSimd.Load(ref c, Offset<TVectors>(9, ldc, s)) : default;
-        TVector c10 = count > 10 ? TSimd.Load(ref c, Offset<TVectors>(10, ldc, s)) : default;
-        TVector c11 = count > 11 ? TSimd.Load(ref c, Offset<TVectors>(11, ldc, s)) : default;
-        TVector c12 = count > 12 ? TSimd.Load(ref c, Offset<TVectors>(12, ldc, s)) : default;
-        TVector c13 = count > 13 ? TSimd.Load(ref c, Offset<TVectors>(13, ldc, s)) : default;
-        TVector c14 = count > 14 ? TSimd.Load(ref c, Offset<TVectors>(14, ldc, s)) : default;
-        TVector c15 = count > 15 ? TSimd.Load(ref c, Offset<TVectors>(15, ldc, s)) : default;
-        TVector c16 = count > 16 ? TSimd.Load(ref c, Offset<TVectors>(16, ldc, s)) : default;
-        TVector c17 = count > 17 ? TSimd.Load(ref c, Offset<TVectors>(17, ldc, s)) : default;
-        TVector c18 = count > 18 ? TSimd.Load(ref c, Offset<TVectors>(18, ldc, s)) : default;
-        TVector c19 = count > 19 ? TSimd.Load(ref c, Offset<TVectors>(19, ldc, s)) : default;
-        TVector c20 = count > 20 ? TSimd.Load(ref c, Offset<TVectors>(20, ldc, s)) : default;
-        TVector c21 = count > 21 ? TSimd.Load(ref c, Offset<TVectors>(21, ldc, s)) : default;
-        TVector c22 = count > 22 ? TSimd.Load(ref c, Offset<TVectors>(22, ldc, s)) : default;
-        TVector c23 = count > 23 ? TSimd.Load(ref c, Offset<TVectors>(23, ldc, s)) : default;
-        for (int t = 0; t < k; t++)
+        ref float a = ref sources.A;
+        ref float b = ref sources.B;
+        nint aRowStride = sources.ARowStride, aStepStride = sources.AStepStride;
+        int k = sources.K;
+        ref float init = ref sources.Init;
+        nint ldInit = sources.LdInit;
+        TVector c0 = TSimd.Load(ref init, Offset<TVectors>(0, ldInit, s));
+        TVector c1 = count > 1 ? TSimd.Load(ref init, Offset<TVectors>(1, ldInit, s)) : default;
+        TVector c2 = count > 2 ? TSimd.Load(ref init, Offset<TVectors>(2, ldInit, s)) : default;
+        TVector c3 = count > 3 ? TSimd.Load(ref init, Offset<TVectors>(3, ldInit, s)) : default;
+        TVector c4 = count > 4 ? TSimd.Load(ref init, Offset<TVectors>(4, ldInit, s)) : default;
+        TVector c5 = count > 5 ? TSimd.Load(ref init, Offset<TVectors>(5, ldInit, s)) : default;
+        TVector c6 = count > 6 ? TSimd.Load(ref init, Offset<TVectors>(6, ldInit, s)) : default;
+        TVector c7 = count > 7 ? TSimd.Load(ref init, Offset<TVectors>(7, ldInit, s)) : default;
+        TVector c8 = count > 8 ? TSimd.Load(ref init, Offset<TVectors>(8, ldInit, s)) : default;
+        TVector c9 = count > 9 ? TSimd.Load(ref init, Offset<TVectors>(9, ldInit, s)) : default;
+        TVector c10 = count > 10 ? TSimd.Load(ref init, Offset<TVectors>(10, ldInit, s)) : default;
+        TVector c11 = count > 11 ? TSimd.Load(ref init, Offset<TVectors>(11, ldInit, s)) : default;
+        TVector c12 = count > 12 ? TSimd.Load(ref init, Offset<TVectors>(12, ldInit, s)) : default;
+        TVector c13 = count > 13 ? TSimd.Load(ref init, Offset<TVectors>(13, ldInit, s)) : default;
+        TVector c14 = count > 14 ? TSimd.Load(ref init, Offset<TVectors>(14, ldInit, s)) : default;
+        TVector c15 = count > 15 ? TSimd.Load(ref init, Offset<TVectors>(15, ldInit, s)) : default;
+        TVector c16 = count > 16 ? TSimd.Load(ref init, Offset<TVectors>(16, ldInit, s)) : default;
+        TVector c17 = count > 17 ? TSimd.Load(ref init, Offset<TVectors>(17, ldInit, s)) : default;
+        TVector c18 = count > 18 ? TSimd.Load(ref init, Offset<TVectors>(18, ldInit, s)) : default;
+        TVector c19 = count > 19 ? TSimd.Load(ref init, Offset<TVectors>(19, ldInit, s)) : default;
+        TVector c20 = count > 20 ? TSimd.Load(ref init, Offset<TVectors>(20, ldInit, s)) : default;
+        TVector c21 = count > 21 ? TSimd.Load(ref init, Offset<TVectors>(21, ldInit, s)) : default;
+        TVector c22 = count > 22 ? TSimd.Load(ref init, Offset<TVectors>(22, ldInit, s)) : default;
+        TVector c23 = count > 23 ? TSimd.Load(ref init, Offset<TVectors>(23, ldInit, s)) : default;
+        for (int part = 0; part < 2; part++)
         {
-            // Accumulators of vector 0 broadcast their row's a(i, t); those of the other vectors reuse it.
-            TVector b0 = TSimd.Load(ref b, 0);
-            TVector b1 = TVectors.Value > 1 ? TSimd.Load(ref b, s) : default;
-            TVector b2 = TVectors.Value > 2 ? TSimd.Load(ref b, 2 * s) : default;
-            TVector b3 = TVectors.Value > 3 ? TSimd.Load(ref b, 3 * s) : default;
-            TVector ai = TSimd.Broadcast(a);
-            c0 = TSimd.MultiplyAdd(ai, b0, c0);
-            if (count > 1) c1 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(1, ai, ref a, aRowStride), Vector<TVector, TVectors>(1, b0, b1, b2, b3), c1);
-            if (count > 2) c2 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(2, ai, ref a, aRowStride), Vector<TVector, TVectors>(2, b0, b1, b2, b3), c2);
-            if (count > 3) c3 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(3, ai, ref a, aRowStride), Vector<TVector, TVectors>(3, b0, b1, b2, b3), c3);
-            if (count > 4) c4 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(4, ai, ref a, aRowStride), Vector<TVector, TVectors>(4, b0, b1, b2, b3), c4);
-            if (count > 5) c5 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(5, ai, ref a, aRowStride), Vector<TVector, TVectors>(5, b0, b1, b2, b3), c5);
-            if (count > 6) c6 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(6, ai, ref a, aRowStride), Vector<TVector, TVectors>(6, b0, b1, b2, b3), c6);
-            if (count > 7) c7 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(7, ai, ref a, aRowStride), Vector<TVector, TVectors>(7, b0, b1, b2, b3), c7);
-            if (count > 8) c8 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(8, ai, ref a, aRowStride), Vector<TVector, TVectors>(8, b0, b1, b2, b3), c8);
-            if (count > 9) c9 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(9, ai, ref a, aRowStride), Vector<TVector, TVectors>(9, b0, b1, b2, b3), c9);
-            if (count > 10) c10 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(10, ai, ref a, aRowStride), Vector<TVector, TVectors>(10, b0, b1, b2, b3), c10);
-            if (count > 11) c11 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(11, ai, ref a, aRowStride), Vector<TVector, TVectors>(11, b0, b1, b2, b3), c11);
-            if (count > 12) c12 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(12, ai, ref a, aRowStride), Vector<TVector, TVectors>(12, b0, b1, b2, b3), c12);
-            if (count > 13) c13 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(13, ai, ref a, aRowStride), Vector<TVector, TVectors>(13, b0, b1, b2, b3), c13);
-            if (count > 14) c14 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(14, ai, ref a, aRowStride), Vector<TVector, TVectors>(14, b0, b1, b2, b3), c14);
-            if (count > 15) c15 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(15, ai, ref a, aRowStride), Vector<TVector, TVectors>(15, b0, b1, b2, b3), c15);
-            if (count > 16) c16 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(16, ai, ref a, aRowStride), Vector<TVector, TVectors>(16, b0, b1, b2, b3), c16);
-            if (count > 17) c17 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(17, ai, ref a, aRowStride), Vector<TVector, TVectors>(17, b0, b1, b2, b3), c17);
-            if (count > 18) c18 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(18, ai, ref a, aRowStride), Vector<TVector, TVectors>(18, b0, b1, b2, b3), c18);
-            if (count > 19) c19 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(19, ai, ref a, aRowStride), Vector<TVector, TVectors>(19, b0, b1, b2, b3), c19);
-            if (count > 20) c20 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(20, ai, ref a, aRowStride), Vector<TVector, TVectors>(20, b0, b1, b2, b3), c20);
-            if (count > 21) c21 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(21, ai, ref a, aRowStride), Vector<TVector, TVectors>(21, b0, b1, b2, b3), c21);
-            if (count > 22) c22 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(22, ai, ref a, aRowStride), Vector<TVector, TVectors>(22, b0, b1, b2, b3), c22);
-            if (count > 23) c23 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(23, ai, ref a, aRowStride), Vector<TVector, TVectors>(23, b0, b1, b2, b3), c23);
-            a = ref Unsafe.Add(ref a, aStepStride);
-            b = ref Unsafe.Add(ref b, n);
+            for (int t = 0; t < k; t++)
+            {
+                // Accumulators of vector 0 broadcast their row's a(i, t); those of the other vectors reuse it.
+                TVector b0 = TSimd.Load(ref b, 0);
+                TVector b1 = TVectors.Value > 1 ? TSimd.Load(ref b, s) : default;
+                TVector b2 = TVectors.Value > 2 ? TSimd.Load(ref b, 2 * s) : default;
+                TVector b3 = TVectors.Value > 3 ? TSimd.Load(ref b, 3 * s) : default;
+                TVector ai = TSimd.Broadcast(a);
+                c0 = TSimd.MultiplyAdd(ai, b0, c0);
+                if (count > 1) c1 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(1, ai, ref a, aRowStride), Vector<TVector, TVectors>(1, b0, b1, b2, b3), c1);
+                if (count > 2) c2 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(2, ai, ref a, aRowStride), Vector<TVector, TVectors>(2, b0, b1, b2, b3), c2);
+                if (count > 3) c3 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(3, ai, ref a, aRowStride), Vector<TVector, TVectors>(3, b0, b1, b2, b3), c3);
+                if (count > 4) c4 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(4, ai, ref a, aRowStride), Vector<TVector, TVectors>(4, b0, b1, b2, b3), c4);
+                if (count > 5) c5 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(5, ai, ref a, aRowStride), Vector<TVector, TVectors>(5, b0, b1, b2, b3), c5);
+                if (count > 6) c6 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(6, ai, ref a, aRowStride), Vector<TVector, TVectors>(6, b0, b1, b2, b3), c6);
+                if (count > 7) c7 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(7, ai, ref a, aRowStride), Vector<TVector, TVectors>(7, b0, b1, b2, b3), c7);
+                if (count > 8) c8 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(8, ai, ref a, aRowStride), Vector<TVector, TVectors>(8, b0, b1, b2, b3), c8);
+                if (count > 9) c9 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(9, ai, ref a, aRowStride), Vector<TVector, TVectors>(9, b0, b1, b2, b3), c9);
+                if (count > 10) c10 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(10, ai, ref a, aRowStride), Vector<TVector, TVectors>(10, b0, b1, b2, b3), c10);
+                if (count > 11) c11 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(11, ai, ref a, aRowStride), Vector<TVector, TVectors>(11, b0, b1, b2, b3), c11);
+                if (count > 12) c12 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(12, ai, ref a, aRowStride), Vector<TVector, TVectors>(12, b0, b1, b2, b3), c12);
+                if (count > 13) c13 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(13, ai, ref a, aRowStride), Vector<TVector, TVectors>(13, b0, b1, b2, b3), c13);
+                if (count > 14) c14 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(14, ai, ref a, aRowStride), Vector<TVector, TVectors>(14, b0, b1, b2, b3), c14);
+                if (count > 15) c15 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(15, ai, ref a, aRowStride), Vector<TVector, TVectors>(15, b0, b1, b2, b3), c15);
+                if (count > 16) c16 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(16, ai, ref a, aRowStride), Vector<TVector, TVectors>(16, b0, b1, b2, b3), c16);
+                if (count > 17) c17 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(17, ai, ref a, aRowStride), Vector<TVector, TVectors>(17, b0, b1, b2, b3), c17);
+                if (count > 18) c18 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(18, ai, ref a, aRowStride), Vector<TVector, TVectors>(18, b0, b1, b2, b3), c18);
+                if (count > 19) c19 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(19, ai, ref a, aRowStride), Vector<TVector, TVectors>(19, b0, b1, b2, b3), c19);
+                if (count > 20) c20 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(20, ai, ref a, aRowStride), Vector<TVector, TVectors>(20, b0, b1, b2, b3), c20);
+                if (count > 21) c21 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(21, ai, ref a, aRowStride), Vector<TVector, TVectors>(21, b0, b1, b2, b3), c21);
+                if (count > 22) c22 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(22, ai, ref a, aRowStride), Vector<TVector, TVectors>(22, b0, b1, b2, b3), c22);
+                if (count > 23) c23 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(23, ai, ref a, aRowStride), Vector<TVector, TVectors>(23, b0, b1, b2, b3), c23);
+                a = ref Unsafe.Add(ref a, aStepStride);
+                b = ref Unsafe.Add(ref b, n);
+            }
+
+            // The second source, if any, continues the same chains: a2 (row-major) times b2.
+            a = ref sources.A2;
+            b = ref sources.B2;
+            aRowStride = sources.A2RowStride;
+            aStepStride = 1;
+            k = sources.K2;
         }
 
         TSimd.Store(c0, ref c, Offset<TVectors>(0, ldc, s));

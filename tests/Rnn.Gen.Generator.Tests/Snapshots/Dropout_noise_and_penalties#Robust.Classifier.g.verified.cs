@@ -366,7 +366,7 @@ namespace Robust
                 cache.Slice(80, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
 
-            // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: the input side of each sample, then every step in lockstep over the running samples.
+            // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: each sample's dropout masks, then every step in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
@@ -384,16 +384,14 @@ namespace Robust
                     x1Dropped = cache.Slice(176, 72);
                 }
                 global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(880, 10), 0.3f, _trainingRandom); // recurrent dropout, one mask per sequence
-                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(384, 360);
-                for (int t = 0; t < length; t++) p.Slice(480, 30).CopyTo(pre.Slice(t * 30, 30));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 6), packed.Slice(0, 180), pre.Slice(0, length * 30), length, 6, 30);
             }
             {
+                global::System.ReadOnlySpan<float> wihT = packed.Slice(0, 180);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(192, 300);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
+                    global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(480, 30), caches.Slice(176 + t * 6), 1856, wihT, caches.Slice(384 + t * 30), 1856, rows, 6, 30); // b_ih + W_ih x_t of every running sample
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
@@ -418,19 +416,16 @@ namespace Robust
                 caches.Slice(s * 1856 + 256, 120).Slice(_batch.Length(s) * 10).Clear(); // steps past the sample's length output zeros
             }
 
-            // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: the input side of each sample, then every step in lockstep over the running samples.
+            // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: each sample's dropout masks, then every step in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
                 global::System.ReadOnlySpan<float> x2 = cache.Slice(256, 120);
                 global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1696, 8), 0.25f, _trainingRandom); // recurrent dropout, one mask per sequence
-                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(1120, 384);
-                for (int t = 0; t < length; t++) packed.Slice(1072, 32).CopyTo(pre.Slice(t * 32, 32));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(496, 320), pre.Slice(0, length * 32), length, 10, 32);
             }
             {
+                global::System.ReadOnlySpan<float> wihT = packed.Slice(496, 320);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(816, 256);
                 for (int t = 0; t < maxLength; t++)
                 {
@@ -440,7 +435,8 @@ namespace Robust
                         global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                         global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1024 + (t - 1) * 8, 8), cache.Slice(1696, 8), cache.Slice(1712 + t * 8, 8)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
                     }
-                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(1712 + t * 8), 1856, whhT, caches.Slice(1120 + t * 32), 1856, rows, 8, 32); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(1072, 32), caches.Slice(256 + t * 10), 1856, wihT, caches.Slice(1120 + t * 32), 1856, rows, 10, 32); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
+                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(1072, 32), caches.Slice(256 + t * 10), 1856, wihT, caches.Slice(1712 + t * 8), 1856, whhT, caches.Slice(1120 + t * 32), 1856, rows, 10, 8, 32); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.Span<float> cache = caches.Slice(s * 1856, 1856);

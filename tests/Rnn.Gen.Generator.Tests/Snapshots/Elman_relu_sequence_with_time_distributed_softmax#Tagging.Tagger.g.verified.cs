@@ -280,23 +280,15 @@ namespace Tagging
             global::System.Span<float> packed = _packed;
             for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 240, 240).CopyTo(caches.Slice(s * 944 + 0, 240));
 
-            // layer 0, Elman RNN (relu) 12 -> 13: the input side of each sample, then every step in lockstep over the running samples.
-            for (int s = 0; s < batch; s++)
+            // layer 0, Elman RNN (relu) 12 -> 13: every step in lockstep over the running samples.
             {
-                global::System.Span<float> cache = caches.Slice(s * 944, 944);
-                int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 240);
-                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(240, 260);
-                for (int t = 0; t < length; t++) packed.Slice(336, 13).CopyTo(pre.Slice(t * 13, 13));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 12), packed.Slice(0, 156), pre.Slice(0, length * 13), length, 12, 13);
-            }
-            {
+                global::System.ReadOnlySpan<float> wihT = packed.Slice(0, 156);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(160, 169);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(240 + (t - 1) * 13), 944, whhT, caches.Slice(240 + t * 13), 944, rows, 13, 13); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(336, 13), caches.Slice(t * 12), 944, wihT, caches.Slice(240 + t * 13), 944, rows, 12, 13); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
+                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(336, 13), caches.Slice(t * 12), 944, wihT, caches.Slice(240 + (t - 1) * 13), 944, whhT, caches.Slice(240 + t * 13), 944, rows, 12, 13, 13); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.Span<float> cache = caches.Slice(s * 944, 944);

@@ -246,22 +246,14 @@ partial class Models
                 global::System.Span<float> packed = _packed;
                 for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 8, 8).CopyTo(caches.Slice(s * 176 + 0, 8));
 
-                // layer 0, GRU 1 -> 4: the input side of each sample, then every step in lockstep over the running samples.
-                for (int s = 0; s < batch; s++)
+                // layer 0, GRU 1 -> 4: every step in lockstep over the running samples.
                 {
-                    global::System.Span<float> cache = caches.Slice(s * 176, 176);
-                    int length = _batch.Length(s);
-                    global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 8);
-                    // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                    global::System.Span<float> pre = cache.Slice(48, 96);
-                    for (int t = 0; t < length; t++) p.Slice(60, 12).CopyTo(pre.Slice(t * 12, 12));
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 1), packed.Slice(0, 12), pre.Slice(0, length * 12), length, 1, 12);
-                }
-                {
+                    global::System.ReadOnlySpan<float> wihT = packed.Slice(0, 12);
                     global::System.ReadOnlySpan<float> whhT = packed.Slice(16, 48);
                     for (int t = 0; t < maxLength; t++)
                     {
                         int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
+                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(60, 12), caches.Slice(t * 1), 176, wihT, caches.Slice(48 + t * 12), 176, rows, 1, 12); // b_ih + W_ih x_t of every running sample
                         for (int s = 0; s < rows; s++)
                         {
                             global::System.Span<float> cache = caches.Slice(s * 176, 176);

@@ -298,23 +298,15 @@ namespace Weather
             global::System.Span<float> packed = _packed;
             for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 150, 150).CopyTo(caches.Slice(s * 30576 + 0, 150));
 
-            // layer 0, LSTM 3 -> 64: the input side of each sample, then every step in lockstep over the running samples.
-            for (int s = 0; s < batch; s++)
+            // layer 0, LSTM 3 -> 64: every step in lockstep over the running samples.
             {
-                global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
-                int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 150);
-                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(3360, 12800);
-                for (int t = 0; t < length; t++) packed.Slice(17152, 256).CopyTo(pre.Slice(t * 256, 256));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 3), packed.Slice(0, 768), pre.Slice(0, length * 256), length, 3, 256);
-            }
-            {
+                global::System.ReadOnlySpan<float> wihT = packed.Slice(0, 768);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(768, 16384);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(160 + (t - 1) * 64), 30576, whhT, caches.Slice(3360 + t * 256), 30576, rows, 64, 256); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(17152, 256), caches.Slice(t * 3), 30576, wihT, caches.Slice(3360 + t * 256), 30576, rows, 3, 256); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
+                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(17152, 256), caches.Slice(t * 3), 30576, wihT, caches.Slice(160 + (t - 1) * 64), 30576, whhT, caches.Slice(3360 + t * 256), 30576, rows, 3, 64, 256); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
@@ -330,22 +322,14 @@ namespace Weather
                 caches.Slice(s * 30576 + 160, 3200).Slice(_batch.Length(s) * 64).Clear(); // steps past the sample's length output zeros
             }
 
-            // layer 1, GRU 64 -> 32: the input side of each sample, then every step in lockstep over the running samples.
-            for (int s = 0; s < batch; s++)
+            // layer 1, GRU 64 -> 32: every step in lockstep over the running samples.
             {
-                global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
-                int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x1 = cache.Slice(160, 3200);
-                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(24160, 4800);
-                for (int t = 0; t < length; t++) p.Slice(26880, 96).CopyTo(pre.Slice(t * 96, 96));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 64), packed.Slice(17408, 6144), pre.Slice(0, length * 96), length, 64, 96);
-            }
-            {
+                global::System.ReadOnlySpan<float> wihT = packed.Slice(17408, 6144);
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(23552, 3072);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
+                    global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(26880, 96), caches.Slice(160 + t * 64), 30576, wihT, caches.Slice(24160 + t * 96), 30576, rows, 64, 96); // b_ih + W_ih x_t of every running sample
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
