@@ -142,22 +142,14 @@ public static class CellKernels
         ref float di = ref MemoryMarshal.GetReference(dGates);
         nuint f = (nuint)hidden, g = 2 * (nuint)hidden, o = 3 * (nuint)hidden;
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            j = LstmCellBackwardVectors<Simd.Wide512, Vector512<float>>(ref gi, ref tc, ref cp, ref dh0, ref dc0, ref di, hidden, j);
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
-            Vector256<float> one = Vector256<float>.One;
-            for (; j <= hidden - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                nuint at = (nuint)j;
-                Vector256<float> vi = Vector256.LoadUnsafe(ref gi, at), vf = Vector256.LoadUnsafe(ref gi, f + at);
-                Vector256<float> vg = Vector256.LoadUnsafe(ref gi, g + at), vo = Vector256.LoadUnsafe(ref gi, o + at);
-                Vector256<float> vtc = Vector256.LoadUnsafe(ref tc, at), vdh = Vector256.LoadUnsafe(ref dh0, at);
-                Vector256<float> dcj = Vector256.LoadUnsafe(ref dc0, at) + (vdh * vo * (one - (vtc * vtc)));
-                (dcj * vg * vi * (one - vi)).StoreUnsafe(ref di, at);
-                (dcj * Vector256.LoadUnsafe(ref cp, at) * vf * (one - vf)).StoreUnsafe(ref di, f + at);
-                (dcj * vi * (one - (vg * vg))).StoreUnsafe(ref di, g + at);
-                (vdh * vtc * vo * (one - vo)).StoreUnsafe(ref di, o + at);
-                (dcj * vf).StoreUnsafe(ref dc0, at);
-            }
+            j = LstmCellBackwardVectors<Simd.Wide256, Vector256<float>>(ref gi, ref tc, ref cp, ref dh0, ref dc0, ref di, hidden, j);
         }
 
         for (; j < hidden; j++)
@@ -197,25 +189,14 @@ public static class CellKernels
         ref float dhh = ref MemoryMarshal.GetReference(dGatesHidden);
         nuint z = (nuint)hidden, n = 2 * (nuint)hidden;
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            j = GruCellBackwardVectors<Simd.Wide512, Vector512<float>>(ref gr, ref hn0, ref hp, ref dh0, ref dx, ref dhh, hidden, j);
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
-            Vector256<float> one = Vector256<float>.One;
-            for (; j <= hidden - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                nuint at = (nuint)j;
-                Vector256<float> vr = Vector256.LoadUnsafe(ref gr, at), vz = Vector256.LoadUnsafe(ref gr, z + at), vn = Vector256.LoadUnsafe(ref gr, n + at);
-                Vector256<float> vdh = Vector256.LoadUnsafe(ref dh0, at);
-                Vector256<float> dn = vdh * (one - vz) * (one - (vn * vn));
-                Vector256<float> dr = dn * Vector256.LoadUnsafe(ref hn0, at) * vr * (one - vr);
-                Vector256<float> dz = vdh * (Vector256.LoadUnsafe(ref hp, at) - vn) * vz * (one - vz);
-                dr.StoreUnsafe(ref dx, at);
-                dz.StoreUnsafe(ref dx, z + at);
-                dn.StoreUnsafe(ref dx, n + at);
-                dr.StoreUnsafe(ref dhh, at);
-                dz.StoreUnsafe(ref dhh, z + at);
-                (dn * vr).StoreUnsafe(ref dhh, n + at);
-                (vdh * vz).StoreUnsafe(ref dh0, at);
-            }
+            j = GruCellBackwardVectors<Simd.Wide256, Vector256<float>>(ref gr, ref hn0, ref hp, ref dh0, ref dx, ref dhh, hidden, j);
         }
 
         for (; j < hidden; j++)
@@ -295,6 +276,57 @@ public static class CellKernels
             TMath.Store(n, ref xn, at);
             TMath.Store(recurrentN, ref hn0, at);
             TMath.Store(TMath.Add(TMath.Multiply(TMath.Subtract(one, z), n), TMath.Multiply(z, previous)), ref h0, at);
+        }
+
+        return j;
+    }
+
+    /// <summary>Hidden units <paramref name="j"/> on of <see cref="LstmCellBackward"/>, as many as fill whole vectors; returns where it stopped.</summary>
+    private static int LstmCellBackwardVectors<TMath, TVector>(ref float gi, ref float tc, ref float cp, ref float dh0, ref float dc0, ref float di, int hidden, int j)
+        where TMath : struct, ICellMath<TVector>
+        where TVector : struct
+    {
+        nuint f = (nuint)hidden, g = 2 * (nuint)hidden, o = 3 * (nuint)hidden;
+        TVector one = TMath.Broadcast(1f);
+        for (; j <= hidden - TMath.Count; j += TMath.Count)
+        {
+            nuint at = (nuint)j;
+            TVector vi = TMath.Load(ref gi, at), vf = TMath.Load(ref gi, f + at);
+            TVector vg = TMath.Load(ref gi, g + at), vo = TMath.Load(ref gi, o + at);
+            TVector vtc = TMath.Load(ref tc, at), vdh = TMath.Load(ref dh0, at);
+            TVector dcj = TMath.Add(TMath.Load(ref dc0, at), TMath.Multiply(TMath.Multiply(vdh, vo), TMath.Subtract(one, TMath.Multiply(vtc, vtc))));
+            TMath.Store(TMath.Multiply(TMath.Multiply(TMath.Multiply(dcj, vg), vi), TMath.Subtract(one, vi)), ref di, at);
+            TMath.Store(TMath.Multiply(TMath.Multiply(TMath.Multiply(dcj, TMath.Load(ref cp, at)), vf), TMath.Subtract(one, vf)), ref di, f + at);
+            TMath.Store(TMath.Multiply(TMath.Multiply(dcj, vi), TMath.Subtract(one, TMath.Multiply(vg, vg))), ref di, g + at);
+            TMath.Store(TMath.Multiply(TMath.Multiply(TMath.Multiply(vdh, vtc), vo), TMath.Subtract(one, vo)), ref di, o + at);
+            TMath.Store(TMath.Multiply(dcj, vf), ref dc0, at);
+        }
+
+        return j;
+    }
+
+    /// <summary>Hidden units <paramref name="j"/> on of <see cref="GruCellBackward"/>, as many as fill whole vectors; returns where it stopped.</summary>
+    private static int GruCellBackwardVectors<TMath, TVector>(ref float gr, ref float hn0, ref float hp, ref float dh0, ref float dx, ref float dhh, int hidden, int j)
+        where TMath : struct, ICellMath<TVector>
+        where TVector : struct
+    {
+        nuint z = (nuint)hidden, n = 2 * (nuint)hidden;
+        TVector one = TMath.Broadcast(1f);
+        for (; j <= hidden - TMath.Count; j += TMath.Count)
+        {
+            nuint at = (nuint)j;
+            TVector vr = TMath.Load(ref gr, at), vz = TMath.Load(ref gr, z + at), vn = TMath.Load(ref gr, n + at);
+            TVector vdh = TMath.Load(ref dh0, at);
+            TVector dn = TMath.Multiply(TMath.Multiply(vdh, TMath.Subtract(one, vz)), TMath.Subtract(one, TMath.Multiply(vn, vn)));
+            TVector dr = TMath.Multiply(TMath.Multiply(TMath.Multiply(dn, TMath.Load(ref hn0, at)), vr), TMath.Subtract(one, vr));
+            TVector dz = TMath.Multiply(TMath.Multiply(TMath.Multiply(vdh, TMath.Subtract(TMath.Load(ref hp, at), vn)), vz), TMath.Subtract(one, vz));
+            TMath.Store(dr, ref dx, at);
+            TMath.Store(dz, ref dx, z + at);
+            TMath.Store(dn, ref dx, n + at);
+            TMath.Store(dr, ref dhh, at);
+            TMath.Store(dz, ref dhh, z + at);
+            TMath.Store(TMath.Multiply(dn, vr), ref dhh, n + at);
+            TMath.Store(TMath.Multiply(vdh, vz), ref dh0, at);
         }
 
         return j;

@@ -110,6 +110,43 @@ public sealed class CellKernelTests
         AssertClose(expectedDh, dh, "dh");
     }
 
+    [Theory]
+    [InlineData(24)] // one 512-bit and one 256-bit vector
+    [InlineData(70)] // four 512-bit vectors and six scalar units
+    public void Backward_cells_compute_every_unit_as_the_scalar_formulas_do_bit_for_bit(int hidden)
+    {
+        // Whatever width a unit falls into, it gets the same float operations in the same order as the scalar tail.
+        var random = new SeededRandom(400 + hidden);
+        float[] gates = Activated(random, 4 * hidden, tanhFrom: 2 * hidden, tanhTo: 3 * hidden), tanhC = Values(random, hidden, 0.99f);
+        float[] cPrev = Values(random, hidden, 2f), dh = Values(random, hidden, 1f), dc = Values(random, hidden, 1f);
+        float[] dGates = new float[4 * hidden], dcAfter = (float[])dc.Clone();
+        CellKernels.LstmCellBackward(gates, tanhC, cPrev, dh, dcAfter, dGates);
+        for (int j = 0; j < hidden; j++)
+        {
+            float i = gates[j], f = gates[hidden + j], g = gates[2 * hidden + j], o = gates[3 * hidden + j], tc = tanhC[j];
+            float dcj = dc[j] + (dh[j] * o * (1f - (tc * tc)));
+            Assert.Equal(dcj * g * i * (1f - i), dGates[j]);
+            Assert.Equal(dcj * cPrev[j] * f * (1f - f), dGates[hidden + j]);
+            Assert.Equal(dcj * i * (1f - (g * g)), dGates[2 * hidden + j]);
+            Assert.Equal(dh[j] * tc * o * (1f - o), dGates[3 * hidden + j]);
+            Assert.Equal(dcj * f, dcAfter[j]);
+        }
+
+        float[] gru = Activated(random, 3 * hidden, tanhFrom: 2 * hidden, tanhTo: 3 * hidden), hn = Values(random, hidden, 2f), hPrev = Values(random, hidden, 1f);
+        float[] dInput = new float[3 * hidden], dHidden = new float[3 * hidden], dhAfter = (float[])dh.Clone();
+        CellKernels.GruCellBackward(gru, hn, hPrev, dhAfter, dInput, dHidden);
+        for (int j = 0; j < hidden; j++)
+        {
+            float r = gru[j], z = gru[hidden + j], n = gru[2 * hidden + j];
+            float dn = dh[j] * (1f - z) * (1f - (n * n));
+            float dr = dn * hn[j] * r * (1f - r);
+            float dz = dh[j] * (hPrev[j] - n) * z * (1f - z);
+            Assert.Equal((dr, dz, dn), (dInput[j], dInput[hidden + j], dInput[2 * hidden + j]));
+            Assert.Equal((dr, dz, dn * r), (dHidden[j], dHidden[hidden + j], dHidden[2 * hidden + j]));
+            Assert.Equal(dh[j] * z, dhAfter[j]);
+        }
+    }
+
     /// <summary>Gate values as the forward pass leaves them: sigmoids in (0, 1), tanh rows in (-1, 1).</summary>
     private static float[] Activated(SeededRandom random, int length, int tanhFrom, int tanhTo)
     {
