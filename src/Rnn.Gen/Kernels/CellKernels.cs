@@ -385,7 +385,7 @@ public static class CellKernels
         TVector low = TMath.MultiplyAdd(r2, TMath.MultiplyAdd(r, TMath.Broadcast(E3), TMath.Broadcast(E2)), TMath.MultiplyAdd(r, TMath.Broadcast(1f), TMath.Broadcast(1f)));
         TVector high = TMath.MultiplyAdd(r2, TMath.MultiplyAdd(r, TMath.Broadcast(E7), TMath.Broadcast(E6)), TMath.MultiplyAdd(r, TMath.Broadcast(E5), TMath.Broadcast(E4)));
         TVector p = TMath.MultiplyAdd(r4, high, low);
-        return TMath.KeepNaN(x, TMath.Multiply(p, TMath.PowerOfTwo(biased)));
+        return TMath.Multiply(p, TMath.PowerOfTwo(biased)); // a NaN x went through the clamp (x is Max's second operand) into p
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -454,8 +454,6 @@ internal interface ICellMath<TVector> : ISimd<TVector>
     /// <summary>Lane by lane, <paramref name="ifLess"/> where <c>a &lt; limit</c>, else <paramref name="otherwise"/>.</summary>
     static abstract TVector SelectWhereLess(TVector a, TVector limit, TVector ifLess, TVector otherwise);
 
-    /// <summary><paramref name="result"/>, except NaN where <paramref name="x"/> is NaN.</summary>
-    static abstract TVector KeepNaN(TVector x, TVector result);
 }
 
 /// <summary>The cell operations of the two widest <see cref="Simd"/> widths.</summary>
@@ -475,7 +473,6 @@ internal static partial class Simd
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> PowerOfTwo(Vector256<float> biased) => ((biased.AsInt32() - Vector256.Create(CellKernels.RoundingBiasBits - 127)) << 23).AsSingle();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> CopySign(Vector256<float> value, Vector256<float> sign) => Vector256.CopySign(value, sign);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> SelectWhereLess(Vector256<float> a, Vector256<float> limit, Vector256<float> ifLess, Vector256<float> otherwise) => Vector256.ConditionalSelect(Vector256.LessThan(a, limit), ifLess, otherwise);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> KeepNaN(Vector256<float> x, Vector256<float> result) => Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
     internal readonly partial struct Wide512 : ICellMath<Vector512<float>>
@@ -491,7 +488,6 @@ internal static partial class Simd
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> PowerOfTwo(Vector512<float> biased) => ((biased.AsInt32() - Vector512.Create(CellKernels.RoundingBiasBits - 127)) << 23).AsSingle();
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> CopySign(Vector512<float> value, Vector512<float> sign) => Vector512.CopySign(value, sign);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> SelectWhereLess(Vector512<float> a, Vector512<float> limit, Vector512<float> ifLess, Vector512<float> otherwise) => Vector512.ConditionalSelect(Vector512.LessThan(a, limit), ifLess, otherwise);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> KeepNaN(Vector512<float> x, Vector512<float> result) => Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
     }
 #pragma warning restore CS1591
 }

@@ -207,6 +207,13 @@ public sealed class CellKernelTests
 
         Assert.True(float.IsNaN(CellKernels.Tanh(Vector256.Create(float.NaN)).GetElement(0)));
         Assert.True(float.IsNaN(CellKernels.Sigmoid(Vector256.Create(float.NaN)).GetElement(0)));
+        Assert.True(float.IsNaN(CellKernels.Exp(Vector256.Create(float.NaN)).GetElement(0)));
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Assert.True(float.IsNaN(CellKernels.Tanh(Vector512.Create(float.NaN)).GetElement(0)));
+            Assert.True(float.IsNaN(CellKernels.Sigmoid(Vector512.Create(float.NaN)).GetElement(0)));
+            Assert.True(float.IsNaN(CellKernels.Exp(Vector512.Create(float.NaN)).GetElement(0)));
+        }
     }
 
     [Fact]
