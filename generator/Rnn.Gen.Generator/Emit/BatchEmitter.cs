@@ -16,17 +16,10 @@ internal static class BatchEmitter
     private const string Span = "global::System.Span<float>";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
 
-    /// <summary>
-    /// Whether the model gets a batch path: not with a decoder (decoding feeds outputs back step by step), a
-    /// bidirectional layer, or a stateful model (those train one sample at a time).
-    /// </summary>
-    public static bool Applies(ModelPlan plan) =>
-        plan.Spec.Decoder is null && !plan.Spec.Stateful && !plan.Layers.Any(l => l.Bidirectional);
-
     /// <summary>The field: the batch workspace with the model's block sizes (its buffers come with the first batch).</summary>
     public static void EmitField(CodeWriter w, ModelPlan plan)
     {
-        w.Line($"private readonly global::Rnn.Gen.BatchWorkspace _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
+        w.Line($"private readonly global::Rnn.Gen.BatchWorkspace _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
     }
 
     public static void EmitMembers(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
@@ -116,7 +109,7 @@ internal static class BatchEmitter
                 LayerPlan? below = i == 0 ? null : layers[i - 1].Layer;
                 if (layer is RecurrentEmitter recurrent)
                 {
-                    recurrent.EmitBatchBackward(w, batch, (writer, method) => EmitGradientsCall(writer, plan, below, method));
+                    recurrent.EmitBatchBackward(w, batch, (writer, method, extra) => EmitGradientsCall(writer, plan, below, method, extra));
                 }
                 else
                 {
@@ -136,18 +129,18 @@ internal static class BatchEmitter
     /// below's output into its cleared output gradient, or for the first layer into the sample's rows of
     /// <c>inputGradients</c>.
     /// </summary>
-    private static void EmitGradientsCall(CodeWriter w, ModelPlan plan, LayerPlan? below, string method)
+    private static void EmitGradientsCall(CodeWriter w, ModelPlan plan, LayerPlan? below, string method, string extra = "")
     {
         if (below is null)
         {
             w.Line($"{Span} inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * {plan.InputLength}, {plan.InputLength});");
             w.Line("inputGradient.Clear();");
-            w.Line($"{method}(cache, work, length, {CodeWriter.Slice("cache", plan.InputCache)}, inputGradient);");
+            w.Line($"{method}(cache, work, length, {CodeWriter.Slice("cache", plan.InputCache)}, inputGradient{extra});");
         }
         else
         {
             w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
-            w.Line($"{method}(cache, work, length, {ModelEmitter.OutputView(below, "cache")}, {ModelEmitter.OutputGradientView(below, "work")});");
+            w.Line($"{method}(cache, work, length, {ModelEmitter.OutputView(below, "cache")}, {ModelEmitter.OutputGradientView(below, "work")}{extra});");
         }
     }
 }

@@ -58,12 +58,12 @@ internal static class ModelEmitter
             w.Line($"/// <para>{layer.Description}.</para>");
         }
 
-        w.Line(BatchEmitter.Applies(plan)
+        w.Line(plan.HasBatchPath
             ? "/// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before)."
             : "/// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.");
         w.Line("/// </remarks>");
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Rnn.Gen\", \"" + typeof(ModelEmitter).Assembly.GetName().Version!.ToString(3) + "\")]");
-        bool batchPath = BatchEmitter.Applies(plan);
+        bool batchPath = plan.HasBatchPath;
         using (w.Block($"partial class {spec.ClassName} : global::Rnn.Gen.IRnnModel{(batchPath ? ", global::Rnn.Gen.IRnnBatchModel" : string.Empty)}"))
         {
             EmitConstantsAndFields(w, plan, maxHidden);
@@ -152,7 +152,7 @@ internal static class ModelEmitter
         }
 
         w.Line("private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only");
-        if (BatchEmitter.Applies(plan))
+        if (plan.HasBatchPath)
         {
             BatchEmitter.EmitField(w, plan);
         }

@@ -163,6 +163,9 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>Whether dh is cleared before the recurrent part adds dL/dh_(t-1) (false when the cell sends some directly, as GRU).</summary>
     protected virtual bool ClearsHiddenGradient => true;
 
+    /// <summary>Where the batch path sums W_ih's gradient transposed (narrow inputs), or null.</summary>
+    private Region? TransposedInputGradient => Dir.TransposedInputWeightGradient;
+
     /// <summary>The method that adds a direction's parameter gradients (and dL/dx) once its loop has the gate gradients of every step.</summary>
     protected string DirectionGradients => DirectionBackward + "Gradients";
 
@@ -190,12 +193,13 @@ internal abstract class RecurrentEmitter : LayerEmitter
                 EmitRecurrentBackward(w, gradient);
             }
 
-            w.Line($"{DirectionGradients}(cache, work, length, xs, dx);");
+            w.Line($"{DirectionGradients}(cache, work, length, xs, dx{(TransposedInputGradient is null ? string.Empty : ", default")});");
         }
 
         w.Line();
-        w.Summary($"After the loop of {DirectionName} (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.");
-        using (w.Block($"private void {DirectionGradients}({BackwardParameters})"))
+        w.Summary($"After the loop of {DirectionName} (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx."
+            + (TransposedInputGradient is null ? string.Empty : " <paramref name=\"dWihT\"/>, when not empty, receives W_ih's gradient in place of the parameter gradients, transposed."));
+        using (w.Block($"private void {DirectionGradients}({BackwardParameters}{(TransposedInputGradient is null ? string.Empty : $", {Span} dWihT")})"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
             w.Line($"{Span} g = _gradients;");
@@ -236,7 +240,16 @@ internal abstract class RecurrentEmitter : LayerEmitter
         w.Line("// The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).");
         w.Line($"{Matrix}.AddRowSums({input}.Slice(0, {all}), {Len}, {Param("bias_ih", "g")});");
         w.Line($"{Matrix}.AddRowSums({hidden}.Slice(0, {all}), {Len}, {Param("bias_hh", "g")});");
-        w.Line($"{Matrix}.TransposeMultiplyAdd({input}.Slice(0, {all}), xs.Slice(0, {Len} * {In}), {Param("weight_ih", "g")}, {G}, {Len}, {In}); // Σ_t dG_t x_t^T");
+        string inputWeights = $"{Matrix}.TransposeMultiplyAdd({input}.Slice(0, {all}), xs.Slice(0, {Len} * {In}), {Param("weight_ih", "g")}, {G}, {Len}, {In}); // Σ_t dG_t x_t^T";
+        if (TransposedInputGradient is null)
+        {
+            w.Line(inputWeights);
+        }
+        else
+        {
+            w.Line($"if (dWihT.IsEmpty) {inputWeights}");
+            w.Line($"else {Matrix}.TransposeMultiplyAdd(xs.Slice(0, {Len} * {In}), {input}.Slice(0, {all}), dWihT, {In}, {Len}, {G}); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of {G} are whole vectors)");
+        }
         if (HasRecurrentDropout)
         {
             // Every step's W_hh saw the masked h_(t-1) kept in the cache (zero, or the start state, at the first step).
@@ -461,10 +474,10 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// The batch path's backward pass of the layer: backward through time in lockstep (each running slot's cell
     /// gradients, then one matrix product per step sends dL/dh_(t-1) of every running slot back through W_hh), then
     /// each sample's parameter gradients in batch order, so they add up as sample after sample would.
-    /// <paramref name="gradientsCall"/> writes the declarations and the call of one sample's
+    /// <paramref name="gradientsCall"/> writes the call of one sample's
     /// <see cref="DirectionGradients"/> (slot <c>s</c> of batch sample <c>b</c>).
     /// </summary>
-    public void EmitBatchBackward(CodeWriter w, BatchLayout batch, System.Action<CodeWriter, string> gradientsCall)
+    public void EmitBatchBackward(CodeWriter w, BatchLayout batch, System.Action<CodeWriter, string, string> gradientsCall)
     {
         string dRecurrent = HasRecurrentDropout ? "dMaskedHidden" : "dh";
         w.Line($"// {Description}: backward through time in lockstep over the running samples.");
@@ -520,10 +533,28 @@ internal abstract class RecurrentEmitter : LayerEmitter
         }
 
         w.Line("// The parameter gradients, sample by sample in batch order.");
-        using (w.Block("for (int b = 0; b < batch; b++)"))
+        if (TransposedInputGradient is not Region transposed)
         {
-            batch.DeclareSampleInBatchOrder(w);
-            gradientsCall(w, DirectionGradients);
+            using (w.Block("for (int b = 0; b < batch; b++)"))
+            {
+                batch.DeclareSampleInBatchOrder(w);
+                gradientsCall(w, DirectionGradients, string.Empty);
+            }
+
+            return;
+        }
+
+        using (w.Block())
+        {
+            w.Line($"{Span} dWihT = _batch.Shared.Slice({transposed.Offset}, {transposed.Length});");
+            w.Line($"{Matrix}.Transpose({Param("weight_ih", "_gradients.Span")}, {G}, {In}, dWihT); // W_ih's gradient as [{In}, {G}] while the samples add into it (exact copies, in and out)");
+            using (w.Block("for (int b = 0; b < batch; b++)"))
+            {
+                batch.DeclareSampleInBatchOrder(w);
+                gradientsCall(w, DirectionGradients, ", dWihT");
+            }
+
+            w.Line($"{Matrix}.Transpose(dWihT, {In}, {G}, {Param("weight_ih", "_gradients.Span")});");
         }
     }
 

@@ -77,6 +77,13 @@ internal sealed class DirectionPlan
     /// </summary>
     public Dictionary<string, Region> Packed { get; } = new();
 
+    /// <summary>
+    /// The batch path only, for inputs narrower than a 512-bit vector: W_ih's gradient held transposed, <c>[In, G]</c>,
+    /// in the batch workspace's shared buffer while the batch's samples add into it (rows of G floats are whole vectors
+    /// where rows of In are not); null otherwise.
+    /// </summary>
+    public Region? TransposedInputWeightGradient { get; set; }
+
     public ParameterPlan Parameter(string role) => Parameters.Find(p => p.Role == role)!;
 }
 
@@ -183,6 +190,18 @@ internal sealed class ModelPlan
     public long ScratchSize { get; private set; }
     public long PackedSize { get; private set; }
 
+    /// <summary>
+    /// Whether the model gets a batch path (<c>ForwardBatch</c>/<c>BackwardBatch</c>): not with a decoder (decoding
+    /// feeds outputs back step by step), a bidirectional layer, or a stateful model (those train one sample at a time).
+    /// </summary>
+    public bool HasBatchPath => Spec.Decoder is null && !Spec.Stateful && !Layers.Any(l => l.Bidirectional);
+
+    /// <summary>Floats the batch path needs once per batch rather than per sample (the batch workspace's shared buffer).</summary>
+    public long BatchSharedSize { get; private set; }
+
+    /// <summary>Inputs narrower than this many floats (one 512-bit vector) get their W_ih gradient summed transposed in the batch path.</summary>
+    public const int NarrowInput = 16;
+
     /// <summary>The training copy of the input, <c>[Steps, InputSize]</c>, at the start of <c>_cache</c>.</summary>
     public Region InputCache { get; private set; }
 
@@ -271,6 +290,17 @@ internal sealed class ModelPlan
                 encoder[k].Partner = decoding[k];
                 decoding[k].Partner = encoder[k];
             }
+        }
+
+        if (plan.HasBatchPath)
+        {
+            var shared = new SlabBuilder(alignEveryRegion: true);
+            foreach (LayerPlan layer in plan.Layers.Where(l => l.Spec.IsRecurrent && l.InputSize < NarrowInput))
+            {
+                layer.Directions[0].TransposedInputWeightGradient = shared.Add((long)layer.InputSize * layer.Directions[0].Parameters.Single(p => p.Role == "weight_ih").Shape[0]);
+            }
+
+            plan.BatchSharedSize = shared.Size;
         }
 
         plan.ParameterCount = parameters.Size;

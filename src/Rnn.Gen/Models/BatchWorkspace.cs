@@ -21,6 +21,7 @@ public sealed class BatchWorkspace
     private AlignedBuffer _cache = Empty;
     private AlignedBuffer _work = Empty;
     private AlignedBuffer _scratch = Empty;
+    private readonly AlignedBuffer _shared;
     private int[] _sampleOfSlot = [];
     private int[] _slotOfSample = [];
     private int[] _lengths = [];
@@ -29,9 +30,13 @@ public sealed class BatchWorkspace
 
     private static readonly AlignedBuffer Empty = new(0);
 
-    /// <summary>Creates an empty workspace for samples of <paramref name="steps"/> steps with the given per-sample block sizes.</summary>
-    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps)
+    /// <summary>
+    /// Creates an empty workspace for samples of <paramref name="steps"/> steps with the given per-sample block sizes, and
+    /// <paramref name="sharedSize"/> floats the whole batch shares (allocated now).
+    /// </summary>
+    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps, int sharedSize = 0)
     {
+        _shared = new AlignedBuffer(sharedSize);
         CacheSize = cacheSize;
         WorkSize = workSize;
         ScratchSize = scratchSize;
@@ -68,6 +73,12 @@ public sealed class BatchWorkspace
 
     /// <summary>The one-step temporaries of every slot, <c>[Capacity, ScratchSize]</c>.</summary>
     public Span<float> Scratch => _scratch.Span;
+
+    /// <summary>
+    /// Floats the batch pass uses once rather than per sample, 64-byte aligned: where the generated backward pass sums a
+    /// weight gradient in a layout its products prefer, between exact copies in and out of <c>Gradients</c>.
+    /// </summary>
+    public Span<float> Shared => _shared.Span;
 
     /// <summary>The batch index of the sample in slot <paramref name="slot"/>.</summary>
     public int SampleOf(int slot) => _sampleOfSlot[slot];

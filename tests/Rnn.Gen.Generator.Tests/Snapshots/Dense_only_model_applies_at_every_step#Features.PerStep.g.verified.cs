@@ -32,7 +32,7 @@ namespace Features
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(16); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(32); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(32, 16, 16, 3); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(32, 16, 16, 3, 0); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 

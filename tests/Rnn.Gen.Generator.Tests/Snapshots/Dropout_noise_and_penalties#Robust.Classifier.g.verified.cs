@@ -38,7 +38,7 @@ namespace Robust
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[10]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1856, 1520, 144, 12); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1856, 1520, 144, 12, 512); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -555,14 +555,19 @@ namespace Robust
                 }
             }
             // The parameter gradients, sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
             {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
-                global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                int length = _batch.Length(s);
-                work.Slice(80, 120).Clear();
-                Lstm2BackwardGradients(cache, work, length, cache.Slice(256, 120), work.Slice(80, 120));
+                global::System.Span<float> dWihT = _batch.Shared.Slice(192, 320);
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(540, 320), 32, 10, dWihT); // W_ih's gradient as [10, 32] while the samples add into it (exact copies, in and out)
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                    global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                    int length = _batch.Length(s);
+                    work.Slice(80, 120).Clear();
+                    Lstm2BackwardGradients(cache, work, length, cache.Slice(256, 120), work.Slice(80, 120), dWihT);
+                }
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 10, 32, _gradients.Span.Slice(540, 320));
             }
 
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: backward through time in lockstep over the running samples.
@@ -607,14 +612,19 @@ namespace Robust
                 }
             }
             // The parameter gradients, sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
             {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
-                global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                int length = _batch.Length(s);
-                work.Slice(0, 72).Clear();
-                Gru1BackwardGradients(cache, work, length, cache.Slice(80, 72), work.Slice(0, 72));
+                global::System.Span<float> dWihT = _batch.Shared.Slice(0, 180);
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(0, 180), 30, 6, dWihT); // W_ih's gradient as [6, 30] while the samples add into it (exact copies, in and out)
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                    global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                    int length = _batch.Length(s);
+                    work.Slice(0, 72).Clear();
+                    Gru1BackwardGradients(cache, work, length, cache.Slice(80, 72), work.Slice(0, 72), dWihT);
+                }
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 6, 30, _gradients.Span.Slice(0, 180));
             }
 
             // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only: sample by sample in batch order.
@@ -700,11 +710,11 @@ namespace Robust
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
-            Gru1BackwardGradients(cache, work, length, xs, dx);
+            Gru1BackwardGradients(cache, work, length, xs, dx, default);
         }
 
-        /// <summary>After the loop of layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
-        private void Gru1BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        /// <summary>After the loop of layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx. <paramref name="dWihT"/>, when not empty, receives W_ih's gradient in place of the parameter gradients, transposed.</summary>
+        private void Gru1BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx, global::System.Span<float> dWihT)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
@@ -714,7 +724,8 @@ namespace Robust
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 30), length, g.Slice(480, 30));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 30), length, g.Slice(510, 30));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 30), xs.Slice(0, length * 6), g.Slice(0, 180), 30, length, 6); // Σ_t dG_t x_t^T
+            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 30), xs.Slice(0, length * 6), g.Slice(0, 180), 30, length, 6); // Σ_t dG_t x_t^T
+            else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 6), dGiAll.Slice(0, length * 30), dWihT, 6, length, 30); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 30 are whole vectors)
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, length * 30), cache.Slice(896, 120).Slice(0, length * 10), g.Slice(180, 300), 30, length, 10); // Σ_t dG_t (mask h_(t-1))^T
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 30), p.Slice(0, 180), dx.Slice(0, length * 6), length, 30, 6); // dL/dx_t = W_ih^T dG_t
             // Through the dropout mask.
@@ -764,11 +775,11 @@ namespace Robust
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
-            Lstm2BackwardGradients(cache, work, length, xs, dx);
+            Lstm2BackwardGradients(cache, work, length, xs, dx, default);
         }
 
-        /// <summary>After the loop of layer 2, LSTM 10 -> 8, recurrent dropout 0.25 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
-        private void Lstm2BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        /// <summary>After the loop of layer 2, LSTM 10 -> 8, recurrent dropout 0.25 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx. <paramref name="dWihT"/>, when not empty, receives W_ih's gradient in place of the parameter gradients, transposed.</summary>
+        private void Lstm2BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx, global::System.Span<float> dWihT)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
@@ -777,7 +788,8 @@ namespace Robust
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(1116, 32));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(1148, 32));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), xs.Slice(0, length * 10), g.Slice(540, 320), 32, length, 10); // Σ_t dG_t x_t^T
+            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), xs.Slice(0, length * 10), g.Slice(540, 320), 32, length, 10); // Σ_t dG_t x_t^T
+            else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 10), dGatesAll.Slice(0, length * 32), dWihT, 10, length, 32); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 32 are whole vectors)
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), cache.Slice(1712, 96).Slice(0, length * 8), g.Slice(860, 256), 32, length, 8); // Σ_t dG_t (mask h_(t-1))^T
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 32), p.Slice(540, 320), dx.Slice(0, length * 10), length, 32, 10); // dL/dx_t = W_ih^T dG_t
         }

@@ -37,7 +37,7 @@ namespace Tagging
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[13]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(944, 992, 48, 20); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(944, 992, 48, 20, 160); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -410,15 +410,20 @@ namespace Tagging
                 }
             }
             // The parameter gradients, sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
             {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
-                global::System.Span<float> work = works.Slice(s * 992, 992);
-                int length = _batch.Length(s);
-                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 240, 240);
-                inputGradient.Clear();
-                SimpleRnn0BackwardGradients(cache, work, length, cache.Slice(0, 240), inputGradient);
+                global::System.Span<float> dWihT = _batch.Shared.Slice(0, 156);
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(0, 156), 13, 12, dWihT); // W_ih's gradient as [12, 13] while the samples add into it (exact copies, in and out)
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
+                    global::System.Span<float> work = works.Slice(s * 992, 992);
+                    int length = _batch.Length(s);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 240, 240);
+                    inputGradient.Clear();
+                    SimpleRnn0BackwardGradients(cache, work, length, cache.Slice(0, 240), inputGradient, dWihT);
+                }
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 12, 13, _gradients.Span.Slice(0, 156));
             }
         }
 
@@ -480,11 +485,11 @@ namespace Tagging
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(156, 169), dPre, dh); // to h_(t - 1)
                 }
             }
-            SimpleRnn0BackwardGradients(cache, work, length, xs, dx);
+            SimpleRnn0BackwardGradients(cache, work, length, xs, dx, default);
         }
 
-        /// <summary>After the loop of layer 0, Elman RNN (relu) 12 -> 13 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
-        private void SimpleRnn0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        /// <summary>After the loop of layer 0, Elman RNN (relu) 12 -> 13 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx. <paramref name="dWihT"/>, when not empty, receives W_ih's gradient in place of the parameter gradients, transposed.</summary>
+        private void SimpleRnn0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx, global::System.Span<float> dWihT)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
@@ -492,7 +497,8 @@ namespace Tagging
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(325, 13));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(338, 13));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(0, length * 13), xs.Slice(0, length * 12), g.Slice(0, 156), 13, length, 12); // Σ_t dG_t x_t^T
+            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(0, length * 13), xs.Slice(0, length * 12), g.Slice(0, 156), 13, length, 12); // Σ_t dG_t x_t^T
+            else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 12), dPreAll.Slice(0, length * 13), dWihT, 12, length, 13); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 13 are whole vectors)
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(13, (length - 1) * 13), cache.Slice(240, 260).Slice(0, (length - 1) * 13), g.Slice(156, 169), 13, (length - 1), 13); // Σ_t dG_t h_(t - 1)^T past the first step
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dPreAll.Slice(0, length * 13), p.Slice(0, 156), dx.Slice(0, length * 12), length, 13, 12); // dL/dx_t = W_ih^T dG_t
         }

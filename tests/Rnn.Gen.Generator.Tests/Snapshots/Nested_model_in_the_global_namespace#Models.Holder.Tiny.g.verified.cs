@@ -37,7 +37,7 @@ partial class Models
             private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
             private static readonly float[] s_zeros = new float[4]; // the zero initial state
             private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-            private readonly global::Rnn.Gen.BatchWorkspace _batch = new(176, 240, 48, 8); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+            private readonly global::Rnn.Gen.BatchWorkspace _batch = new(176, 240, 48, 8, 16); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
             private bool _hasForward;
             private int _length; // the valid steps of the last Forward, for Backward
 
@@ -339,15 +339,20 @@ partial class Models
                     }
                 }
                 // The parameter gradients, sample by sample in batch order.
-                for (int b = 0; b < batch; b++)
                 {
-                    int s = _batch.SlotOf(b);
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 176, 176);
-                    global::System.Span<float> work = works.Slice(s * 240, 240);
-                    int length = _batch.Length(s);
-                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 8, 8);
-                    inputGradient.Clear();
-                    Gru0BackwardGradients(cache, work, length, cache.Slice(0, 8), inputGradient);
+                    global::System.Span<float> dWihT = _batch.Shared.Slice(0, 12);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(0, 12), 12, 1, dWihT); // W_ih's gradient as [1, 12] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 176, 176);
+                        global::System.Span<float> work = works.Slice(s * 240, 240);
+                        int length = _batch.Length(s);
+                        global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 8, 8);
+                        inputGradient.Clear();
+                        Gru0BackwardGradients(cache, work, length, cache.Slice(0, 8), inputGradient, dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 1, 12, _gradients.Span.Slice(0, 12));
                 }
             }
 
@@ -410,11 +415,11 @@ partial class Models
                         global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(12, 48), dGh, dh); // to h_(t - 1)
                     }
                 }
-                Gru0BackwardGradients(cache, work, length, xs, dx);
+                Gru0BackwardGradients(cache, work, length, xs, dx, default);
             }
 
-            /// <summary>After the loop of layer 0, GRU 1 -> 4 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
-            private void Gru0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+            /// <summary>After the loop of layer 0, GRU 1 -> 4 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx. <paramref name="dWihT"/>, when not empty, receives W_ih's gradient in place of the parameter gradients, transposed.</summary>
+            private void Gru0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx, global::System.Span<float> dWihT)
             {
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> g = _gradients;
@@ -423,7 +428,8 @@ partial class Models
                 // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(60, 12));
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(72, 12));
-                global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 1), g.Slice(0, 12), 12, length, 1); // Σ_t dG_t x_t^T
+                if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 1), g.Slice(0, 12), 12, length, 1); // Σ_t dG_t x_t^T
+                else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 1), dGiAll.Slice(0, length * 12), dWihT, 1, length, 12); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 12 are whole vectors)
                 global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(16, 32).Slice(0, (length - 1) * 4), g.Slice(12, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
                 if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(0, 12), dx.Slice(0, length * 1), length, 12, 1); // dL/dx_t = W_ih^T dG_t
             }

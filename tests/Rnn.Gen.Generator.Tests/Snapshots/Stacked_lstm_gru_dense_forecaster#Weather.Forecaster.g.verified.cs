@@ -37,7 +37,7 @@ namespace Weather
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(30576, 27376, 560, 50); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(30576, 27376, 560, 50, 768); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
 
@@ -482,15 +482,20 @@ namespace Weather
                 }
             }
             // The parameter gradients, sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
             {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
-                global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                int length = _batch.Length(s);
-                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 150, 150);
-                inputGradient.Clear();
-                Lstm0BackwardGradients(cache, work, length, cache.Slice(0, 150), inputGradient);
+                global::System.Span<float> dWihT = _batch.Shared.Slice(0, 768);
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(0, 768), 256, 3, dWihT); // W_ih's gradient as [3, 256] while the samples add into it (exact copies, in and out)
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
+                    global::System.Span<float> work = works.Slice(s * 27376, 27376);
+                    int length = _batch.Length(s);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 150, 150);
+                    inputGradient.Clear();
+                    Lstm0BackwardGradients(cache, work, length, cache.Slice(0, 150), inputGradient, dWihT);
+                }
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 3, 256, _gradients.Span.Slice(0, 768));
             }
         }
 
@@ -554,11 +559,11 @@ namespace Weather
                     global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(768, 16384), dGates, dh); // to h_(t - 1)
                 }
             }
-            Lstm0BackwardGradients(cache, work, length, xs, dx);
+            Lstm0BackwardGradients(cache, work, length, xs, dx, default);
         }
 
-        /// <summary>After the loop of layer 0, LSTM 3 -> 64 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx.</summary>
-        private void Lstm0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        /// <summary>After the loop of layer 0, LSTM 3 -> 64 (one sample, or each sample of a batch): the parameter gradients of every step at once, and dL/dx. <paramref name="dWihT"/>, when not empty, receives W_ih's gradient in place of the parameter gradients, transposed.</summary>
+        private void Lstm0BackwardGradients(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx, global::System.Span<float> dWihT)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
@@ -567,7 +572,8 @@ namespace Weather
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(17152, 256));
             global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(17408, 256));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 256), xs.Slice(0, length * 3), g.Slice(0, 768), 256, length, 3); // Σ_t dG_t x_t^T
+            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 256), xs.Slice(0, length * 3), g.Slice(0, 768), 256, length, 3); // Σ_t dG_t x_t^T
+            else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 3), dGatesAll.Slice(0, length * 256), dWihT, 3, length, 256); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 256 are whole vectors)
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (length - 1) * 256), cache.Slice(160, 3200).Slice(0, (length - 1) * 64), g.Slice(768, 16384), 256, (length - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(0, 768), dx.Slice(0, length * 3), length, 256, 3); // dL/dx_t = W_ih^T dG_t
         }
