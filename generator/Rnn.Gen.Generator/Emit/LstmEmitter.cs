@@ -70,6 +70,24 @@ internal sealed class LstmEmitter : RecurrentEmitter
         w.Line($"{Cells}.LstmCell(gates, cPrev, {CodeWriter.SliceAt("cache", Dir.Cache["c"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["tanhC"], H, "t")}, {CodeWriter.SliceAt("cache", Dir.Cache["h"], H, "t")});");
     }
 
+    protected override bool EmitBatchCellUpdate(CodeWriter w, BatchLayout batch)
+    {
+        w.Line($"{Cells}.LstmCellRows({Rows("caches", "gates", G, "t")}, {IsFirst} ? {Initial("initialC")} : {Rows("caches", "c", H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, "
+            + $"{Rows("caches", "c", H, "t")}, {Rows("caches", "tanhC", H, "t")}, {Rows("caches", "h", H, "t")}, {batch.Cache}, rows, {H}); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)");
+        return true;
+    }
+
+    protected override bool EmitBatchBackwardStep(CodeWriter w, BatchLayout batch)
+    {
+        w.Line($"{Cells}.LstmCellBackwardRows({Rows("caches", "gates", G, "t")}, {Rows("caches", "tanhC", H, "t")}, {IsFirst} ? {Initial("initialC")} : {Rows("caches", "c", H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, {batch.Cache}, "
+            + $"works.Slice({Dir.Work["dH"].Offset} + t * {H}), works.Slice({Dir.Work["dh"].Offset}), works.Slice({Dir.Work["dc"].Offset}), works.Slice({Dir.Work["dGates"].Offset} + t * {G}), {batch.Work}, rows, {H}); "
+            + "// every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0");
+        return true;
+    }
+
+    /// <summary>The rows of cache region <paramref name="region"/> at <paramref name="step"/> in the batch's blocks, from slot 0.</summary>
+    private string Rows(string buffer, string region, long size, string step) => $"{buffer}.Slice({Dir.Cache[region].Offset} + ({step}) * {size})";
+
     protected override void EmitInferenceCall(CodeWriter w, string input, string state)
     {
         string h = CodeWriter.Slice(state, Dir.State["h"]), c = CodeWriter.Slice(state, Dir.State["c"]);

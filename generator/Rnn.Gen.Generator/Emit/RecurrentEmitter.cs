@@ -129,6 +129,20 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>Where <see cref="ProductTarget"/>'s row of step t lives: the buffer (<c>cache</c> or <c>scratch</c>), the region, and the distance between steps' rows (0 for one row reused).</summary>
     protected abstract (string Buffer, Region Region, long RowStep) ProductRows { get; }
 
+    /// <summary>
+    /// The batch path, inside the step loop after the product: the cell update of every running slot in one kernel call
+    /// (<c>rows</c> slots, their blocks <c>caches</c>' stride apart). False when the cell has no such kernel: then each
+    /// slot runs <see cref="EmitCellUpdate"/>.
+    /// </summary>
+    protected virtual bool EmitBatchCellUpdate(CodeWriter w, BatchLayout batch) => false;
+
+    /// <summary>
+    /// The batch path, backward step t of every running slot in one kernel call: dh += dL/dh_t from above, the cell's
+    /// gradients, dh cleared for the product through W_hh. False when the cell has no such kernel (each slot then runs
+    /// <see cref="EmitBackwardStep"/>); not asked with recurrent dropout.
+    /// </summary>
+    protected virtual bool EmitBatchBackwardStep(CodeWriter w, BatchLayout batch) => false;
+
     /// <summary>Inside the sequence loop, before the product: what the target starts from when not the pre-activation row (GRU: b_hh).</summary>
     protected virtual void EmitBeforeProduct(CodeWriter w)
     {
@@ -449,17 +463,20 @@ internal abstract class RecurrentEmitter : LayerEmitter
                     w.Line($"if (t > 0) {Matrix}.MultiplyAddRows({sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {H}, {G}); // + W_hh h_(t - 1) of every running sample (zero at the first step)");
                 }
 
-                using (w.Block("for (int s = 0; s < rows; s++)"))
+                if (!EmitBatchCellUpdate(w, batch))
                 {
-                    w.Line(batch.SlotCache());
-                    if (targetInScratch)
+                    using (w.Block("for (int s = 0; s < rows; s++)"))
                     {
-                        w.Line(batch.SlotScratch());
-                    }
+                        w.Line(batch.SlotCache());
+                        if (targetInScratch)
+                        {
+                            w.Line(batch.SlotScratch());
+                        }
 
-                    w.Line($"{ReadOnlySpan} hPrev = {PreviousHidden()};");
-                    EmitProductTarget(w);
-                    EmitCellUpdate(w);
+                        w.Line($"{ReadOnlySpan} hPrev = {PreviousHidden()};");
+                        EmitProductTarget(w);
+                        EmitCellUpdate(w);
+                    }
                 }
             }
         }
@@ -495,22 +512,25 @@ internal abstract class RecurrentEmitter : LayerEmitter
         using (w.Block("for (int t = maxLength - 1; t >= 0; t--)"))
         {
             w.Line("int rows = _batch.Running(t);");
-            using (w.Block("for (int s = 0; s < rows; s++)"))
+            if (HasRecurrentDropout || !EmitBatchBackwardStep(w, batch))
             {
-                w.Line(batch.SlotCache(readOnly: true));
-                w.Line(batch.SlotWork());
-                w.Line($"{Span} dh = {CodeWriter.Slice("work", Dir.Work["dh"])};");
-                EmitBackwardLocals(w);
-                w.Line($"{Kernels}.Add({CodeWriter.SliceAt("work", Dir.Work["dH"], H, "t")}, dh);");
-                EmitBackwardStep(w);
-                if (ClearsHiddenGradient)
+                using (w.Block("for (int s = 0; s < rows; s++)"))
                 {
-                    w.Line("dh.Clear();");
-                }
+                    w.Line(batch.SlotCache(readOnly: true));
+                    w.Line(batch.SlotWork());
+                    w.Line($"{Span} dh = {CodeWriter.Slice("work", Dir.Work["dh"])};");
+                    EmitBackwardLocals(w);
+                    w.Line($"{Kernels}.Add({CodeWriter.SliceAt("work", Dir.Work["dH"], H, "t")}, dh);");
+                    EmitBackwardStep(w);
+                    if (ClearsHiddenGradient)
+                    {
+                        w.Line("dh.Clear();");
+                    }
 
-                if (HasRecurrentDropout)
-                {
-                    w.Line($"{CodeWriter.Slice("work", Dir.Work["dMaskedHidden"])}.Clear();");
+                    if (HasRecurrentDropout)
+                    {
+                        w.Line($"{CodeWriter.Slice("work", Dir.Work["dMaskedHidden"])}.Clear();");
+                    }
                 }
             }
 

@@ -36,14 +36,48 @@ public static class CellKernels
         Check(cPrev.Length, hidden, "cPrev", "[H]");
         Check(c.Length, hidden, "c", "[H]");
         Check(tanhC.Length, hidden, "tanhC", "[H]");
-        ref float gi = ref MemoryMarshal.GetReference(gates);
-        ref float gf = ref Unsafe.Add(ref gi, hidden);
-        ref float gg = ref Unsafe.Add(ref gi, 2 * hidden);
-        ref float go = ref Unsafe.Add(ref gi, 3 * hidden);
+        LstmCellCore(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(cPrev), ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(tanhC), ref MemoryMarshal.GetReference(h), hidden);
+    }
+
+    /// <summary>
+    /// <see cref="LstmCell"/> for <paramref name="rows"/> samples in one call, each sample's rows
+    /// <paramref name="stride"/> floats after the previous sample's (the blocks of a batch, one step of all of them): the
+    /// same arithmetic per sample, without a call, four span checks and five slices per sample and step.
+    /// </summary>
+    /// <param name="gates">Sample 0's gate row (<c>[4H]</c>, activated in place); sample r's starts r · stride later.</param>
+    /// <param name="cPrev">Sample 0's previous cell state (<c>[H]</c>), the others <paramref name="cPrevStride"/> apart.</param>
+    /// <param name="cPrevStride"><paramref name="stride"/>, or 0 for one row shared by all (the zero start state).</param>
+    /// <param name="c">Sample 0's new cell state; may be <paramref name="cPrev"/>'s row.</param>
+    /// <param name="tanhC">Sample 0's tanh(c).</param>
+    /// <param name="h">Sample 0's output, H floats.</param>
+    /// <param name="stride">Floats from one sample's rows to the next's.</param>
+    /// <param name="rows">The number of samples.</param>
+    /// <param name="hidden">H.</param>
+    public static void LstmCellRows(Span<float> gates, ReadOnlySpan<float> cPrev, int cPrevStride, Span<float> c, Span<float> tanhC, Span<float> h, int stride, int rows, int hidden)
+    {
+        CheckRows(rows, hidden, stride);
+        CheckSpan(gates.Length, rows, stride, 4 * hidden, "gates");
+        CheckSpan(cPrev.Length, rows, cPrevStride, hidden, "cPrev");
+        CheckSpan(c.Length, rows, stride, hidden, "c");
+        CheckSpan(tanhC.Length, rows, stride, hidden, "tanhC");
+        CheckSpan(h.Length, rows, stride, hidden, "h");
+        ref float g0 = ref MemoryMarshal.GetReference(gates);
         ref float cp = ref MemoryMarshal.GetReference(cPrev);
         ref float c0 = ref MemoryMarshal.GetReference(c);
         ref float tc = ref MemoryMarshal.GetReference(tanhC);
         ref float h0 = ref MemoryMarshal.GetReference(h);
+        for (int r = 0; r < rows; r++)
+        {
+            nint at = (nint)r * stride;
+            LstmCellCore(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref cp, (nint)r * cPrevStride), ref Unsafe.Add(ref c0, at), ref Unsafe.Add(ref tc, at), ref Unsafe.Add(ref h0, at), hidden);
+        }
+    }
+
+    private static void LstmCellCore(ref float gi, ref float cp, ref float c0, ref float tc, ref float h0, int hidden)
+    {
+        ref float gf = ref Unsafe.Add(ref gi, hidden);
+        ref float gg = ref Unsafe.Add(ref gi, 2 * hidden);
+        ref float go = ref Unsafe.Add(ref gi, 3 * hidden);
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -134,12 +168,56 @@ public static class CellKernels
         Check(cPrev.Length, hidden, "cPrev", "[H]");
         Check(dc.Length, hidden, "dc", "[H]");
         Check(dGates.Length, 4 * hidden, "dGates", "[4 * H]");
-        ref float gi = ref MemoryMarshal.GetReference(gates);
+        LstmCellBackwardCore(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(tanhC), ref MemoryMarshal.GetReference(cPrev), ref MemoryMarshal.GetReference(dh), ref MemoryMarshal.GetReference(dc), ref MemoryMarshal.GetReference(dGates), hidden);
+    }
+
+    /// <summary>
+    /// One LSTM step backward for <paramref name="rows"/> samples in one call (the blocks of a batch): for each sample,
+    /// <c>dh += dOut</c> (the gradient from the layer above at this step), <see cref="LstmCellBackward"/>, then
+    /// <c>dh = 0</c> for the product through W_hh to add into. The same arithmetic per sample as those three calls.
+    /// </summary>
+    /// <param name="gates">Sample 0's activated gates of the step (<c>[4H]</c>); sample r's <paramref name="cacheStride"/> · r later.</param>
+    /// <param name="tanhC">Sample 0's tanh(c_t).</param>
+    /// <param name="cPrev">Sample 0's c_(t-1), the others <paramref name="cPrevStride"/> apart (0: one zero row for all).</param>
+    /// <param name="cPrevStride"><paramref name="cacheStride"/>, or 0.</param>
+    /// <param name="cacheStride">Floats from one sample's activations to the next's.</param>
+    /// <param name="dOut">Sample 0's dL/dh_t from the layer above.</param>
+    /// <param name="dh">Sample 0's dL/dh_t carried back through time; zero on return.</param>
+    /// <param name="dc">Sample 0's dL/dc_t, replaced by dL/dc_(t-1).</param>
+    /// <param name="dGates">Sample 0's dL/d(pre-activation) of the step, written.</param>
+    /// <param name="workStride">Floats from one sample's gradients (dOut, dh, dc, dGates) to the next's.</param>
+    /// <param name="rows">The number of samples.</param>
+    /// <param name="hidden">H.</param>
+    public static void LstmCellBackwardRows(ReadOnlySpan<float> gates, ReadOnlySpan<float> tanhC, ReadOnlySpan<float> cPrev, int cPrevStride, int cacheStride, ReadOnlySpan<float> dOut, Span<float> dh, Span<float> dc, Span<float> dGates, int workStride, int rows, int hidden)
+    {
+        CheckRows(rows, hidden, cacheStride);
+        CheckRows(rows, hidden, workStride);
+        CheckSpan(gates.Length, rows, cacheStride, 4 * hidden, "gates");
+        CheckSpan(tanhC.Length, rows, cacheStride, hidden, "tanhC");
+        CheckSpan(cPrev.Length, rows, cPrevStride, hidden, "cPrev");
+        CheckSpan(dOut.Length, rows, workStride, hidden, "dOut");
+        CheckSpan(dh.Length, rows, workStride, hidden, "dh");
+        CheckSpan(dc.Length, rows, workStride, hidden, "dc");
+        CheckSpan(dGates.Length, rows, workStride, 4 * hidden, "dGates");
+        ref float g0 = ref MemoryMarshal.GetReference(gates);
         ref float tc = ref MemoryMarshal.GetReference(tanhC);
         ref float cp = ref MemoryMarshal.GetReference(cPrev);
-        ref float dh0 = ref MemoryMarshal.GetReference(dh);
         ref float dc0 = ref MemoryMarshal.GetReference(dc);
         ref float di = ref MemoryMarshal.GetReference(dGates);
+        for (int r = 0; r < rows; r++)
+        {
+            nint cache = (nint)r * cacheStride, work = (nint)r * workStride;
+            Span<float> dhRow = dh.Slice((int)work, hidden);
+            VectorKernels.Add(dOut.Slice((int)work, hidden), dhRow);
+            LstmCellBackwardCore(
+                ref Unsafe.Add(ref g0, cache), ref Unsafe.Add(ref tc, cache), ref Unsafe.Add(ref cp, (nint)r * cPrevStride),
+                ref MemoryMarshal.GetReference(dhRow), ref Unsafe.Add(ref dc0, work), ref Unsafe.Add(ref di, work), hidden);
+            dhRow.Clear();
+        }
+    }
+
+    private static void LstmCellBackwardCore(ref float gi, ref float tc, ref float cp, ref float dh0, ref float dc0, ref float di, int hidden)
+    {
         nuint f = (nuint)hidden, g = 2 * (nuint)hidden, o = 3 * (nuint)hidden;
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -411,6 +489,22 @@ public static class CellKernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Tanh(float x) => MathF.Tanh(x);
+
+    private static void CheckRows(int rows, int hidden, int stride)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(hidden);
+        ArgumentOutOfRangeException.ThrowIfNegative(stride);
+    }
+
+    private static void CheckSpan(int length, int rows, int stride, int size, string name)
+    {
+        long expected = rows == 0 ? 0 : ((long)(rows - 1) * stride) + size;
+        if (length < expected)
+        {
+            throw new ArgumentException($"Expected {name} to hold {rows} rows of {size} elements, {stride} apart: at least {expected} elements, got {length}.", name);
+        }
+    }
 
     private static void Check(int actual, int expected, string name, string shape)
     {

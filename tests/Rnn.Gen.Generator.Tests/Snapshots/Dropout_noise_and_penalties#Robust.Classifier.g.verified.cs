@@ -437,14 +437,7 @@ namespace Robust
                     }
                     if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(1072, 32), caches.Slice(256 + t * 10), 1856, wihT, caches.Slice(1120 + t * 32), 1856, rows, 10, 32); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
                     else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(1072, 32), caches.Slice(256 + t * 10), 1856, wihT, caches.Slice(1712 + t * 8), 1856, whhT, caches.Slice(1120 + t * 32), 1856, rows, 10, 8, 32); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
-                    for (int s = 0; s < rows; s++)
-                    {
-                        global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1024 + (t - 1) * 8, 8);
-                        global::System.Span<float> gates = cache.Slice(1120 + t * 32, 32);
-                        global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1504 + (t - 1) * 8, 8);
-                        global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(1504 + t * 8, 8), cache.Slice(1600 + t * 8, 8), cache.Slice(1024 + t * 8, 8));
-                    }
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(1120 + (t) * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : caches.Slice(1504 + (t - 1) * 8), t == 0 ? 0 : 1856, caches.Slice(1504 + (t) * 8), caches.Slice(1600 + (t) * 8), caches.Slice(1024 + (t) * 8), 1856, rows, 8); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
                 }
             }
             for (int s = 0; s < batch; s++)

@@ -307,14 +307,7 @@ namespace Weather
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
                     if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(17152, 256), caches.Slice(t * 3), 30576, wihT, caches.Slice(3360 + t * 256), 30576, rows, 3, 256); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
                     else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(17152, 256), caches.Slice(t * 3), 30576, wihT, caches.Slice(160 + (t - 1) * 64), 30576, whhT, caches.Slice(3360 + t * 256), 30576, rows, 3, 64, 256); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
-                    for (int s = 0; s < rows; s++)
-                    {
-                        global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(160 + (t - 1) * 64, 64);
-                        global::System.Span<float> gates = cache.Slice(3360 + t * 256, 256);
-                        global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16160 + (t - 1) * 64, 64);
-                        global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(16160 + t * 64, 64), cache.Slice(19360 + t * 64, 64), cache.Slice(160 + t * 64, 64));
-                    }
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(3360 + (t) * 256), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(16160 + (t - 1) * 64), t == 0 ? 0 : 30576, caches.Slice(16160 + (t) * 64), caches.Slice(19360 + (t) * 64), caches.Slice(160 + (t) * 64), 30576, rows, 64); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
                 }
             }
             for (int s = 0; s < batch; s++)
@@ -461,21 +454,7 @@ namespace Weather
             for (int t = maxLength - 1; t >= 0; t--)
             {
                 int rows = _batch.Running(t);
-                for (int s = 0; s < rows; s++)
-                {
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
-                    global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                    global::System.Span<float> dh = work.Slice(3200, 64);
-                    global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
-                    global::System.Span<float> dGatesAll = work.Slice(3328, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(t * 64, 64), dh);
-                    global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(3360 + t * 256, 256);
-                    global::System.ReadOnlySpan<float> tanhC = cache.Slice(19360 + t * 64, 64);
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16160 + (t - 1) * 64, 64);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
-                    dh.Clear();
-                }
+                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(3360 + (t) * 256), caches.Slice(19360 + (t) * 64), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(16160 + (t - 1) * 64), t == 0 ? 0 : 30576, 30576, works.Slice(0 + t * 64), works.Slice(3200), works.Slice(3264), works.Slice(3328 + t * 256), 27376, rows, 64); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
                 if (t > 0)
                 {
                     global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(3328 + t * 256), 27376, p.Slice(768, 16384), works.Slice(3200), 27376, rows, 256, 64); // dL/dh_(t - 1) of every running sample, through W_hh

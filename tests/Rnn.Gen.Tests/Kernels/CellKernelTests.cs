@@ -147,6 +147,66 @@ public sealed class CellKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(70, 5)]
+    [InlineData(24, 16)]
+    [InlineData(3, 1)]
+    public void Lstm_rows_kernels_give_each_sample_what_the_one_sample_calls_give(int hidden, int rows)
+    {
+        // Blocks as in a batch: each sample's gates, c_prev, c, tanh c and h (and its gradients) in a block of its own.
+        int g = 4 * hidden, stride = (4 * g) + 37, gatesAt = 0, cPrevAt = g + 3, cAt = cPrevAt + hidden + 5, tanhAt = cAt + hidden + 1, hAt = tanhAt + hidden + 2;
+        var random = new SeededRandom(500 + hidden);
+        float[] blocks = Values(random, rows * stride, 3f);
+        foreach (bool zeroStart in new[] { false, true })
+        {
+            float[] batched = (float[])blocks.Clone(), alone = (float[])blocks.Clone(), zeros = new float[hidden];
+            CellKernels.LstmCellRows(batched.AsSpan(gatesAt), zeroStart ? zeros : batched.AsSpan(cPrevAt), zeroStart ? 0 : stride, batched.AsSpan(cAt), batched.AsSpan(tanhAt), batched.AsSpan(hAt), stride, rows, hidden);
+            for (int r = 0; r < rows; r++)
+            {
+                int at = r * stride;
+                ReadOnlySpan<float> cPrev = zeroStart ? zeros : alone.AsSpan(at + cPrevAt, hidden);
+                CellKernels.LstmCell(alone.AsSpan(at + gatesAt, g), cPrev, alone.AsSpan(at + cAt, hidden), alone.AsSpan(at + tanhAt, hidden), alone.AsSpan(at + hAt, hidden));
+            }
+
+            GuardedBuffer.AssertSameBits(alone, batched, $"forward, zero start {zeroStart}");
+        }
+
+        // Backward: activations in one buffer, gradients in another with a stride of its own.
+        int workStride = (2 * g) + 19, dOutAt = 0, dhAt = hidden + 1, dcAt = dhAt + hidden + 4, dGatesAt = dcAt + hidden + 2;
+        float[] cache = new float[rows * stride];
+        for (int r = 0; r < rows; r++)
+        {
+            Activated(random, g, tanhFrom: 2 * hidden, tanhTo: 3 * hidden).CopyTo(cache, r * stride);
+            Values(random, hidden, 0.99f).CopyTo(cache, (r * stride) + tanhAt);
+            Values(random, hidden, 2f).CopyTo(cache, (r * stride) + cPrevAt);
+        }
+
+        float[] works = Values(random, rows * workStride, 1f);
+        float[] batchedWork = (float[])works.Clone(), aloneWork = (float[])works.Clone();
+        CellKernels.LstmCellBackwardRows(cache.AsSpan(gatesAt), cache.AsSpan(tanhAt), cache.AsSpan(cPrevAt), stride, stride, batchedWork.AsSpan(dOutAt), batchedWork.AsSpan(dhAt), batchedWork.AsSpan(dcAt), batchedWork.AsSpan(dGatesAt), workStride, rows, hidden);
+        for (int r = 0; r < rows; r++)
+        {
+            int at = r * stride, work = r * workStride;
+            Span<float> dh = aloneWork.AsSpan(work + dhAt, hidden);
+            VectorKernels.Add(aloneWork.AsSpan(work + dOutAt, hidden), dh);
+            CellKernels.LstmCellBackward(cache.AsSpan(at + gatesAt, g), cache.AsSpan(at + tanhAt, hidden), cache.AsSpan(at + cPrevAt, hidden), dh, aloneWork.AsSpan(work + dcAt, hidden), aloneWork.AsSpan(work + dGatesAt, g));
+            dh.Clear();
+        }
+
+        GuardedBuffer.AssertSameBits(aloneWork, batchedWork, "backward");
+    }
+
+    [Fact]
+    public void Lstm_rows_kernels_refuse_spans_too_short_for_their_rows()
+    {
+        float[] buffer = new float[100];
+        Assert.Contains("at least 72 elements, got 71", Assert.Throws<ArgumentException>(() => CellKernels.LstmCellRows(buffer.AsSpan(0, 71), buffer, 0, buffer, buffer, buffer, 40, 2, 8)).Message);
+        Assert.Contains("cPrev", Assert.Throws<ArgumentException>(() => CellKernels.LstmCellRows(buffer, buffer.AsSpan(0, 47), 40, buffer, buffer, buffer, 40, 2, 8)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => CellKernels.LstmCellRows(buffer, buffer, 0, buffer, buffer, buffer, 40, -1, 8));
+        Assert.Contains("dGates", Assert.Throws<ArgumentException>(() => CellKernels.LstmCellBackwardRows(buffer, buffer, buffer, 0, 40, buffer, buffer, buffer, buffer.AsSpan(0, 60), 30, 2, 8)).Message);
+        Assert.All(buffer, v => Assert.Equal(0f, v));
+    }
+
     /// <summary>Gate values as the forward pass leaves them: sigmoids in (0, 1), tanh rows in (-1, 1).</summary>
     private static float[] Activated(SeededRandom random, int length, int tanhFrom, int tanhTo)
     {
