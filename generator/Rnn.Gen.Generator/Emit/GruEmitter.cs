@@ -66,9 +66,27 @@ internal sealed class GruEmitter : RecurrentEmitter
 
     protected override string HiddenGradientRegion => "dGatesHidden";
 
+    protected override string? ProductBias => Param("bias_hh");
+
     protected override void EmitBeforeProduct(CodeWriter w)
     {
         w.Line($"{Param("bias_hh")}.CopyTo(gatesHidden);");
+    }
+
+    protected override bool EmitBatchCellUpdate(CodeWriter w, BatchLayout batch)
+    {
+        (_, Region gatesHidden, _) = ProductRows;
+        w.Line($"{Cells}.GruCellRows({Rows("caches", "gates", G, "t")}, scratches.Slice({gatesHidden.Offset}), {batch.Scratch}, {IsFirst} ? {Initial("initialH")} : {Rows("caches", "h", H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, "
+            + $"{Rows("caches", "hn", H, "t")}, {Rows("caches", "h", H, "t")}, {batch.Cache}, rows, {H}); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev");
+        return true;
+    }
+
+    protected override bool EmitBatchBackwardStep(CodeWriter w, BatchLayout batch)
+    {
+        w.Line($"{Cells}.GruCellBackwardRows({Rows("caches", "gates", G, "t")}, {Rows("caches", "hn", H, "t")}, {IsFirst} ? {Initial("initialH")} : {Rows("caches", "h", H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, {batch.Cache}, "
+            + $"works.Slice({Dir.Work["dH"].Offset} + t * {H}), works.Slice({Dir.Work["dh"].Offset}), works.Slice({Dir.Work["dGatesInput"].Offset} + t * {G}), works.Slice({Dir.Work["dGatesHidden"].Offset} + t * {G}), {batch.Work}, rows, {H}); "
+            + "// every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh");
+        return true;
     }
 
     protected override void EmitCellUpdate(CodeWriter w)

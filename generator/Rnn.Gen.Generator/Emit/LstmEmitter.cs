@@ -85,9 +85,6 @@ internal sealed class LstmEmitter : RecurrentEmitter
         return true;
     }
 
-    /// <summary>The rows of cache region <paramref name="region"/> at <paramref name="step"/> in the batch's blocks, from slot 0.</summary>
-    private string Rows(string buffer, string region, long size, string step) => $"{buffer}.Slice({Dir.Cache[region].Offset} + ({step}) * {size})";
-
     protected override void EmitInferenceCall(CodeWriter w, string input, string state)
     {
         string h = CodeWriter.Slice(state, Dir.State["h"]), c = CodeWriter.Slice(state, Dir.State["c"]);

@@ -143,6 +143,12 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// </summary>
     protected virtual bool EmitBatchBackwardStep(CodeWriter w, BatchLayout batch) => false;
 
+    /// <summary>The batch path: the rows of cache region <paramref name="region"/> at <paramref name="step"/> in the slots' blocks, from slot 0.</summary>
+    protected string Rows(string buffer, string region, long size, string step) => $"{buffer}.Slice({Dir.Cache[region].Offset} + ({step}) * {size})";
+
+    /// <summary>What the product target starts from when it is not the pre-activation row (GRU: b_hh), or null.</summary>
+    protected virtual string? ProductBias => null;
+
     /// <summary>Inside the sequence loop, before the product: what the target starts from when not the pre-activation row (GRU: b_hh).</summary>
     protected virtual void EmitBeforeProduct(CodeWriter w)
     {
@@ -422,6 +428,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
         string inputRows = $"caches.Slice({(inputs.Offset == 0 ? string.Empty : $"{inputs.Offset} + ")}t * {In})";
         Region pre = Dir.Cache[PreActivationRegion];
         bool fused = buffer == "cache" && pre == target && rowStep == G; // LSTM, Elman: the product target is the pre-activation row
+        bool hiddenSideFromBias = !fused && ProductBias is not null && !HasRecurrentDropout; // GRU: b_hh + W_hh h_(t-1) in one product
         using (w.Block())
         {
             w.Line($"{ReadOnlySpan} wihT = {Packed("wihT")};");
@@ -434,7 +441,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
                     w.Line($"{Matrix}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, caches.Slice({pre.Offset} + t * {G}), {batch.Cache}, rows, {In}, {G}); // {PreActivationBiasName} + W_ih x_t of every running sample");
                 }
 
-                if (targetInScratch || HasRecurrentDropout)
+                if ((targetInScratch && !hiddenSideFromBias) || HasRecurrentDropout)
                 {
                     using (w.Block("for (int s = 0; s < rows; s++)"))
                     {
@@ -457,6 +464,11 @@ internal abstract class RecurrentEmitter : LayerEmitter
                 {
                     w.Line($"if (t == 0) {Matrix}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {targetRows}, {targetStride}, rows, {In}, {G}); // {PreActivationBiasName} + W_ih x_0 of every sample (h_(-1) = 0)");
                     w.Line($"else {Matrix}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {In}, {H}, {G}); // {PreActivationBiasName} + W_ih x_t + W_hh h_(t - 1) of every running sample");
+                }
+                else if (hiddenSideFromBias)
+                {
+                    w.Line($"if (t == 0) {Matrix}.AffineRows({ProductBias}, caches, 0, default, {targetRows}, {targetStride}, rows, 0, {G}); // b_hh alone at the first step (h_(-1) = 0)");
+                    w.Line($"else {Matrix}.AffineRows({ProductBias}, {sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {H}, {G}); // b_hh + W_hh h_(t - 1) of every running sample");
                 }
                 else
                 {

@@ -119,15 +119,50 @@ public static class CellKernels
         Check(gatesHidden.Length, 3 * hidden, "gatesHidden", "[3 * H]");
         Check(hPrev.Length, hidden, "hPrev", "[H]");
         Check(hn.Length, hidden, "hn", "[H]");
-        ref float xr = ref MemoryMarshal.GetReference(gates);
-        ref float xz = ref Unsafe.Add(ref xr, hidden);
-        ref float xn = ref Unsafe.Add(ref xr, 2 * hidden);
-        ref float hr = ref MemoryMarshal.GetReference(gatesHidden);
-        ref float hz = ref Unsafe.Add(ref hr, hidden);
-        ref float hh = ref Unsafe.Add(ref hr, 2 * hidden);
+        GruCellCore(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(gatesHidden), ref MemoryMarshal.GetReference(hPrev), ref MemoryMarshal.GetReference(hn), ref MemoryMarshal.GetReference(h), hidden);
+    }
+
+    /// <summary>
+    /// <see cref="GruCell"/> for <paramref name="rows"/> samples in one call (the blocks of a batch, one step of all of
+    /// them): the same arithmetic per sample, without a call, span checks and slices per sample and step.
+    /// </summary>
+    /// <param name="gates">Sample 0's input side (<c>[3H]</c>, replaced by r, z, n); sample r's <paramref name="stride"/> · r later.</param>
+    /// <param name="gatesHidden">Sample 0's hidden side W_hh h_prev + b_hh (<c>[3H]</c>), the others <paramref name="hiddenSideStride"/> apart.</param>
+    /// <param name="hiddenSideStride">Floats from one sample's hidden side to the next's.</param>
+    /// <param name="hPrev">Sample 0's h_prev, the others <paramref name="hPrevStride"/> apart (0: one zero row for all).</param>
+    /// <param name="hPrevStride"><paramref name="stride"/>, or 0.</param>
+    /// <param name="hn">Sample 0's W_hn h_prev + b_hn, written.</param>
+    /// <param name="h">Sample 0's output; may be h_prev's row.</param>
+    /// <param name="stride">Floats from one sample's gates, hn and h to the next's.</param>
+    /// <param name="rows">The number of samples.</param>
+    /// <param name="hidden">H.</param>
+    public static void GruCellRows(Span<float> gates, ReadOnlySpan<float> gatesHidden, int hiddenSideStride, ReadOnlySpan<float> hPrev, int hPrevStride, Span<float> hn, Span<float> h, int stride, int rows, int hidden)
+    {
+        CheckRows(rows, hidden, stride);
+        CheckRows(rows, hidden, hiddenSideStride);
+        CheckSpan(gates.Length, rows, stride, 3 * hidden, "gates");
+        CheckSpan(gatesHidden.Length, rows, hiddenSideStride, 3 * hidden, "gatesHidden");
+        CheckSpan(hPrev.Length, rows, hPrevStride, hidden, "hPrev");
+        CheckSpan(hn.Length, rows, stride, hidden, "hn");
+        CheckSpan(h.Length, rows, stride, hidden, "h");
+        ref float g0 = ref MemoryMarshal.GetReference(gates);
+        ref float gh = ref MemoryMarshal.GetReference(gatesHidden);
         ref float hp = ref MemoryMarshal.GetReference(hPrev);
         ref float hn0 = ref MemoryMarshal.GetReference(hn);
         ref float h0 = ref MemoryMarshal.GetReference(h);
+        for (int r = 0; r < rows; r++)
+        {
+            nint at = (nint)r * stride;
+            GruCellCore(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref gh, (nint)r * hiddenSideStride), ref Unsafe.Add(ref hp, (nint)r * hPrevStride), ref Unsafe.Add(ref hn0, at), ref Unsafe.Add(ref h0, at), hidden);
+        }
+    }
+
+    private static void GruCellCore(ref float xr, ref float hr, ref float hp, ref float hn0, ref float h0, int hidden)
+    {
+        ref float xz = ref Unsafe.Add(ref xr, hidden);
+        ref float xn = ref Unsafe.Add(ref xr, 2 * hidden);
+        ref float hz = ref Unsafe.Add(ref hr, hidden);
+        ref float hh = ref Unsafe.Add(ref hr, 2 * hidden);
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -259,12 +294,55 @@ public static class CellKernels
         Check(hPrev.Length, hidden, "hPrev", "[H]");
         Check(dGatesInput.Length, 3 * hidden, "dGatesInput", "[3 * H]");
         Check(dGatesHidden.Length, 3 * hidden, "dGatesHidden", "[3 * H]");
-        ref float gr = ref MemoryMarshal.GetReference(gates);
+        GruCellBackwardCore(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(hn), ref MemoryMarshal.GetReference(hPrev), ref MemoryMarshal.GetReference(dh), ref MemoryMarshal.GetReference(dGatesInput), ref MemoryMarshal.GetReference(dGatesHidden), hidden);
+    }
+
+    /// <summary>
+    /// One GRU step backward for <paramref name="rows"/> samples in one call (the blocks of a batch): for each sample,
+    /// <c>dh += dOut</c> (the gradient from the layer above at this step), then <see cref="GruCellBackward"/>. The same
+    /// arithmetic per sample as those two calls.
+    /// </summary>
+    /// <param name="gates">Sample 0's activated r, z, n of the step; sample r's <paramref name="cacheStride"/> · r later.</param>
+    /// <param name="hn">Sample 0's W_hn h_prev + b_hn of the step.</param>
+    /// <param name="hPrev">Sample 0's h_prev, the others <paramref name="hPrevStride"/> apart (0: one zero row for all).</param>
+    /// <param name="hPrevStride"><paramref name="cacheStride"/>, or 0.</param>
+    /// <param name="cacheStride">Floats from one sample's activations to the next's.</param>
+    /// <param name="dOut">Sample 0's dL/dh_t from the layer above.</param>
+    /// <param name="dh">Sample 0's dL/dh_t carried back through time, replaced by its direct path z · dh to h_prev.</param>
+    /// <param name="dGatesInput">Sample 0's dL/d(W_ih x + b_ih) of the step, written.</param>
+    /// <param name="dGatesHidden">Sample 0's dL/d(W_hh h_prev + b_hh) of the step, written.</param>
+    /// <param name="workStride">Floats from one sample's gradients to the next's.</param>
+    /// <param name="rows">The number of samples.</param>
+    /// <param name="hidden">H.</param>
+    public static void GruCellBackwardRows(ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev, int hPrevStride, int cacheStride, ReadOnlySpan<float> dOut, Span<float> dh, Span<float> dGatesInput, Span<float> dGatesHidden, int workStride, int rows, int hidden)
+    {
+        CheckRows(rows, hidden, cacheStride);
+        CheckRows(rows, hidden, workStride);
+        CheckSpan(gates.Length, rows, cacheStride, 3 * hidden, "gates");
+        CheckSpan(hn.Length, rows, cacheStride, hidden, "hn");
+        CheckSpan(hPrev.Length, rows, hPrevStride, hidden, "hPrev");
+        CheckSpan(dOut.Length, rows, workStride, hidden, "dOut");
+        CheckSpan(dh.Length, rows, workStride, hidden, "dh");
+        CheckSpan(dGatesInput.Length, rows, workStride, 3 * hidden, "dGatesInput");
+        CheckSpan(dGatesHidden.Length, rows, workStride, 3 * hidden, "dGatesHidden");
+        ref float g0 = ref MemoryMarshal.GetReference(gates);
         ref float hn0 = ref MemoryMarshal.GetReference(hn);
         ref float hp = ref MemoryMarshal.GetReference(hPrev);
-        ref float dh0 = ref MemoryMarshal.GetReference(dh);
         ref float dx = ref MemoryMarshal.GetReference(dGatesInput);
         ref float dhh = ref MemoryMarshal.GetReference(dGatesHidden);
+        for (int r = 0; r < rows; r++)
+        {
+            nint cache = (nint)r * cacheStride, work = (nint)r * workStride;
+            Span<float> dhRow = dh.Slice((int)work, hidden);
+            VectorKernels.Add(dOut.Slice((int)work, hidden), dhRow);
+            GruCellBackwardCore(
+                ref Unsafe.Add(ref g0, cache), ref Unsafe.Add(ref hn0, cache), ref Unsafe.Add(ref hp, (nint)r * hPrevStride),
+                ref MemoryMarshal.GetReference(dhRow), ref Unsafe.Add(ref dx, work), ref Unsafe.Add(ref dhh, work), hidden);
+        }
+    }
+
+    private static void GruCellBackwardCore(ref float gr, ref float hn0, ref float hp, ref float dh0, ref float dx, ref float dhh, int hidden)
+    {
         nuint z = (nuint)hidden, n = 2 * (nuint)hidden;
         int j = 0;
         if (Vector512.IsHardwareAccelerated)

@@ -401,14 +401,7 @@ namespace Robust
                         global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10), cache.Slice(880, 10), cache.Slice(896 + t * 10, 10)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
                     }
                     if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(896 + t * 10), 1856, whhT, scratches.Slice(48), 144, rows, 10, 30); // + W_hh h_(t - 1) of every running sample (zero at the first step)
-                    for (int s = 0; s < rows; s++)
-                    {
-                        global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
-                        global::System.Span<float> scratch = scratches.Slice(s * 144, 144);
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10);
-                        global::System.Span<float> gatesHidden = scratch.Slice(48, 30);
-                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(384 + t * 30, 30), gatesHidden, hPrev, cache.Slice(752 + t * 10, 10), cache.Slice(256 + t * 10, 10));
-                    }
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(384 + (t) * 30), scratches.Slice(48), 144, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : caches.Slice(256 + (t - 1) * 10), t == 0 ? 0 : 1856, caches.Slice(752 + (t) * 10), caches.Slice(256 + (t) * 10), 1856, rows, 10); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
                 }
             }
             for (int s = 0; s < batch; s++)

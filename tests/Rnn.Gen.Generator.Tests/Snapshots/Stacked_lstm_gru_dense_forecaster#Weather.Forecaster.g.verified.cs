@@ -323,22 +323,9 @@ namespace Weather
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
                     global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(26880, 96), caches.Slice(160 + t * 64), 30576, wihT, caches.Slice(24160 + t * 96), 30576, rows, 64, 96); // b_ih + W_ih x_t of every running sample
-                    for (int s = 0; s < rows; s++)
-                    {
-                        global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
-                        global::System.Span<float> scratch = scratches.Slice(s * 560, 560);
-                        global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
-                        p.Slice(26976, 96).CopyTo(gatesHidden);
-                    }
-                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(22560 + (t - 1) * 32), 30576, whhT, scratches.Slice(448), 560, rows, 32, 96); // + W_hh h_(t - 1) of every running sample (zero at the first step)
-                    for (int s = 0; s < rows; s++)
-                    {
-                        global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
-                        global::System.Span<float> scratch = scratches.Slice(s * 560, 560);
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22560 + (t - 1) * 32, 32);
-                        global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
-                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(24160 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28960 + t * 32, 32), cache.Slice(22560 + t * 32, 32));
-                    }
+                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(26976, 96), caches, 0, default, scratches.Slice(448), 560, rows, 0, 96); // b_hh alone at the first step (h_(-1) = 0)
+                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(26976, 96), caches.Slice(22560 + (t - 1) * 32), 30576, whhT, scratches.Slice(448), 560, rows, 32, 96); // b_hh + W_hh h_(t - 1) of every running sample
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(24160 + (t) * 96), scratches.Slice(448), 560, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(22560 + (t - 1) * 32), t == 0 ? 0 : 30576, caches.Slice(28960 + (t) * 32), caches.Slice(22560 + (t) * 32), 30576, rows, 32); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
                 }
             }
             for (int s = 0; s < batch; s++)
@@ -410,20 +397,7 @@ namespace Weather
             for (int t = maxLength - 1; t >= 0; t--)
             {
                 int rows = _batch.Running(t);
-                for (int s = 0; s < rows; s++)
-                {
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
-                    global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                    global::System.Span<float> dh = work.Slice(17728, 32);
-                    global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(22560, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(16128 + t * 32, 32), dh);
-                    global::System.Span<float> dGi = dGiAll.Slice(t * 96, 96), dGh = dGhAll.Slice(t * 96, 96);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(24160 + t * 96, 96);
-                    global::System.ReadOnlySpan<float> hnT = cache.Slice(28960 + t * 32, 32);
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22560 + (t - 1) * 32, 32);
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
-                }
+                global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(24160 + (t) * 96), caches.Slice(28960 + (t) * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(22560 + (t - 1) * 32), t == 0 ? 0 : 30576, 30576, works.Slice(16128 + t * 32), works.Slice(17728), works.Slice(17760 + t * 96), works.Slice(22560 + t * 96), 27376, rows, 32); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
                 if (t > 0)
                 {
                     global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(22560 + t * 96), 27376, p.Slice(23808, 3072), works.Slice(17728), 27376, rows, 96, 32); // dL/dh_(t - 1) of every running sample, through W_hh

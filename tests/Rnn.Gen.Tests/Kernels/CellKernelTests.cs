@@ -196,14 +196,63 @@ public sealed class CellKernelTests
         GuardedBuffer.AssertSameBits(aloneWork, batchedWork, "backward");
     }
 
+    [Theory]
+    [InlineData(70, 5)]
+    [InlineData(24, 16)]
+    [InlineData(3, 1)]
+    public void Gru_rows_kernels_give_each_sample_what_the_one_sample_calls_give(int hidden, int rows)
+    {
+        // Gates, hn and h in the batch's cache blocks; the hidden side in scratch blocks with a stride of their own.
+        int g = 3 * hidden, stride = (3 * g) + 29, scratchStride = g + 11, gatesAt = 0, hPrevAt = g + 3, hnAt = hPrevAt + hidden + 5, hAt = hnAt + hidden + 1;
+        var random = new SeededRandom(600 + hidden);
+        float[] blocks = Values(random, rows * stride, 3f), scratch = Values(random, rows * scratchStride, 3f);
+        foreach (bool zeroStart in new[] { false, true })
+        {
+            float[] batched = (float[])blocks.Clone(), alone = (float[])blocks.Clone(), zeros = new float[hidden];
+            CellKernels.GruCellRows(batched.AsSpan(gatesAt), scratch, scratchStride, zeroStart ? zeros : batched.AsSpan(hPrevAt), zeroStart ? 0 : stride, batched.AsSpan(hnAt), batched.AsSpan(hAt), stride, rows, hidden);
+            for (int r = 0; r < rows; r++)
+            {
+                int at = r * stride;
+                ReadOnlySpan<float> hPrev = zeroStart ? zeros : alone.AsSpan(at + hPrevAt, hidden);
+                CellKernels.GruCell(alone.AsSpan(at + gatesAt, g), scratch.AsSpan(r * scratchStride, g), hPrev, alone.AsSpan(at + hnAt, hidden), alone.AsSpan(at + hAt, hidden));
+            }
+
+            GuardedBuffer.AssertSameBits(alone, batched, $"forward, zero start {zeroStart}");
+        }
+
+        float[] cache = new float[rows * stride];
+        for (int r = 0; r < rows; r++)
+        {
+            Activated(random, g, tanhFrom: 2 * hidden, tanhTo: 3 * hidden).CopyTo(cache, r * stride);
+            Values(random, hidden, 2f).CopyTo(cache, (r * stride) + hnAt);
+            Values(random, hidden, 1f).CopyTo(cache, (r * stride) + hPrevAt);
+        }
+
+        int workStride = (3 * g) + 17, dOutAt = 0, dhAt = hidden + 1, dInAt = dhAt + hidden + 4, dHidAt = dInAt + g + 2;
+        float[] works = Values(random, rows * workStride, 1f);
+        float[] batchedWork = (float[])works.Clone(), aloneWork = (float[])works.Clone();
+        CellKernels.GruCellBackwardRows(cache.AsSpan(gatesAt), cache.AsSpan(hnAt), cache.AsSpan(hPrevAt), stride, stride, batchedWork.AsSpan(dOutAt), batchedWork.AsSpan(dhAt), batchedWork.AsSpan(dInAt), batchedWork.AsSpan(dHidAt), workStride, rows, hidden);
+        for (int r = 0; r < rows; r++)
+        {
+            int at = r * stride, work = r * workStride;
+            Span<float> dh = aloneWork.AsSpan(work + dhAt, hidden);
+            VectorKernels.Add(aloneWork.AsSpan(work + dOutAt, hidden), dh);
+            CellKernels.GruCellBackward(cache.AsSpan(at + gatesAt, g), cache.AsSpan(at + hnAt, hidden), cache.AsSpan(at + hPrevAt, hidden), dh, aloneWork.AsSpan(work + dInAt, g), aloneWork.AsSpan(work + dHidAt, g));
+        }
+
+        GuardedBuffer.AssertSameBits(aloneWork, batchedWork, "backward");
+    }
+
     [Fact]
-    public void Lstm_rows_kernels_refuse_spans_too_short_for_their_rows()
+    public void Rows_kernels_refuse_spans_too_short_for_their_rows()
     {
         float[] buffer = new float[100];
         Assert.Contains("at least 72 elements, got 71", Assert.Throws<ArgumentException>(() => CellKernels.LstmCellRows(buffer.AsSpan(0, 71), buffer, 0, buffer, buffer, buffer, 40, 2, 8)).Message);
         Assert.Contains("cPrev", Assert.Throws<ArgumentException>(() => CellKernels.LstmCellRows(buffer, buffer.AsSpan(0, 47), 40, buffer, buffer, buffer, 40, 2, 8)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => CellKernels.LstmCellRows(buffer, buffer, 0, buffer, buffer, buffer, 40, -1, 8));
         Assert.Contains("dGates", Assert.Throws<ArgumentException>(() => CellKernels.LstmCellBackwardRows(buffer, buffer, buffer, 0, 40, buffer, buffer, buffer, buffer.AsSpan(0, 60), 30, 2, 8)).Message);
+        Assert.Contains("gatesHidden", Assert.Throws<ArgumentException>(() => CellKernels.GruCellRows(buffer, buffer.AsSpan(0, 50), 30, buffer, 0, buffer, buffer, 40, 2, 8)).Message);
+        Assert.Contains("hPrev", Assert.Throws<ArgumentException>(() => CellKernels.GruCellBackwardRows(buffer, buffer, buffer.AsSpan(0, 47), 40, 40, buffer, buffer, buffer, buffer, 30, 2, 8)).Message);
         Assert.All(buffer, v => Assert.Equal(0f, v));
     }
 
