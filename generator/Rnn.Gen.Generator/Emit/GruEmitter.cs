@@ -76,15 +76,15 @@ internal sealed class GruEmitter : RecurrentEmitter
     protected override bool EmitBatchCellUpdate(CodeWriter w, BatchLayout batch)
     {
         (_, Region gatesHidden, _) = ProductRows;
-        w.Line($"{Cells}.GruCellRows({Rows("caches", "gates", G, "t")}, scratches.Slice({gatesHidden.Offset}), {batch.Scratch}, {IsFirst} ? {Initial("initialH")} : {Rows("caches", "h", H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, "
-            + $"{Rows("caches", "hn", H, "t")}, {Rows("caches", "h", H, "t")}, {batch.Cache}, rows, {H}); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev");
+        w.Line($"{Cells}.GruCellRows({StepRows("caches", Dir.Cache["gates"], G)}, {StepRows("scratches", gatesHidden)}, {batch.Scratch}, {IsFirst} ? {Initial("initialH")} : {StepRows("caches", Dir.Cache["h"], H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, "
+            + $"{StepRows("caches", Dir.Cache["hn"], H)}, {StepRows("caches", Dir.Cache["h"], H)}, {batch.Cache}, rows, {H}); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev");
         return true;
     }
 
     protected override bool EmitBatchBackwardStep(CodeWriter w, BatchLayout batch)
     {
-        w.Line($"{Cells}.GruCellBackwardRows({Rows("caches", "gates", G, "t")}, {Rows("caches", "hn", H, "t")}, {IsFirst} ? {Initial("initialH")} : {Rows("caches", "h", H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, {batch.Cache}, "
-            + $"works.Slice({Dir.Work["dH"].Offset} + t * {H}), works.Slice({Dir.Work["dh"].Offset}), works.Slice({Dir.Work["dGatesInput"].Offset} + t * {G}), works.Slice({Dir.Work["dGatesHidden"].Offset} + t * {G}), {batch.Work}, rows, {H}); "
+        w.Line($"{Cells}.GruCellBackwardRows({StepRows("caches", Dir.Cache["gates"], G)}, {StepRows("caches", Dir.Cache["hn"], H)}, {IsFirst} ? {Initial("initialH")} : {StepRows("caches", Dir.Cache["h"], H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, {batch.Cache}, "
+            + $"{StepRows("works", Dir.Work["dH"], H)}, {StepRows("works", Dir.Work["dh"])}, {StepRows("works", Dir.Work["dGatesInput"], G)}, {StepRows("works", Dir.Work["dGatesHidden"], G)}, {batch.Work}, rows, {H}); "
             + "// every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh");
         return true;
     }

@@ -72,15 +72,15 @@ internal sealed class LstmEmitter : RecurrentEmitter
 
     protected override bool EmitBatchCellUpdate(CodeWriter w, BatchLayout batch)
     {
-        w.Line($"{Cells}.LstmCellRows({Rows("caches", "gates", G, "t")}, {IsFirst} ? {Initial("initialC")} : {Rows("caches", "c", H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, "
-            + $"{Rows("caches", "c", H, "t")}, {Rows("caches", "tanhC", H, "t")}, {Rows("caches", "h", H, "t")}, {batch.Cache}, rows, {H}); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)");
+        w.Line($"{Cells}.LstmCellRows({StepRows("caches", Dir.Cache["gates"], G)}, {IsFirst} ? {Initial("initialC")} : {StepRows("caches", Dir.Cache["c"], H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, "
+            + $"{StepRows("caches", Dir.Cache["c"], H)}, {StepRows("caches", Dir.Cache["tanhC"], H)}, {StepRows("caches", Dir.Cache["h"], H)}, {batch.Cache}, rows, {H}); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)");
         return true;
     }
 
     protected override bool EmitBatchBackwardStep(CodeWriter w, BatchLayout batch)
     {
-        w.Line($"{Cells}.LstmCellBackwardRows({Rows("caches", "gates", G, "t")}, {Rows("caches", "tanhC", H, "t")}, {IsFirst} ? {Initial("initialC")} : {Rows("caches", "c", H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, {batch.Cache}, "
-            + $"works.Slice({Dir.Work["dH"].Offset} + t * {H}), works.Slice({Dir.Work["dh"].Offset}), works.Slice({Dir.Work["dc"].Offset}), works.Slice({Dir.Work["dGates"].Offset} + t * {G}), {batch.Work}, rows, {H}); "
+        w.Line($"{Cells}.LstmCellBackwardRows({StepRows("caches", Dir.Cache["gates"], G)}, {StepRows("caches", Dir.Cache["tanhC"], H)}, {IsFirst} ? {Initial("initialC")} : {StepRows("caches", Dir.Cache["c"], H, Previous)}, {IsFirst} ? 0 : {batch.Cache}, {batch.Cache}, "
+            + $"{StepRows("works", Dir.Work["dH"], H)}, {StepRows("works", Dir.Work["dh"])}, {StepRows("works", Dir.Work["dc"])}, {StepRows("works", Dir.Work["dGates"], G)}, {batch.Work}, rows, {H}); "
             + "// every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0");
         return true;
     }

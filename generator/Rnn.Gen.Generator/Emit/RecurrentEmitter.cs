@@ -143,8 +143,18 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// </summary>
     protected virtual bool EmitBatchBackwardStep(CodeWriter w, BatchLayout batch) => false;
 
-    /// <summary>The batch path: the rows of cache region <paramref name="region"/> at <paramref name="step"/> in the slots' blocks, from slot 0.</summary>
-    protected string Rows(string buffer, string region, long size, string step) => $"{buffer}.Slice({Dir.Cache[region].Offset} + ({step}) * {size})";
+    /// <summary>
+    /// The batch path: <paramref name="region"/>'s row of step <paramref name="step"/> in slot 0's block of
+    /// <paramref name="buffer"/> (<c>caches</c>, <c>works</c>), the span a rows kernel walks with the blocks' stride;
+    /// a step's row is <paramref name="size"/> floats (0: the region has one row).
+    /// </summary>
+    protected static string StepRows(string buffer, Region region, long size = 0, string step = "t")
+    {
+        string offset = region.Offset == 0 ? string.Empty : region.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string row = size == 0 ? string.Empty : $"{(step.Contains(" ") ? $"({step})" : step)} * {size}";
+        string sum = offset.Length > 0 && row.Length > 0 ? $"{offset} + {row}" : offset + row;
+        return $"{buffer}.Slice({(sum.Length == 0 ? "0" : sum)})";
+    }
 
     /// <summary>What the product target starts from when it is not the pre-activation row (GRU: b_hh), or null.</summary>
     protected virtual string? ProductBias => null;
@@ -421,11 +431,9 @@ internal abstract class RecurrentEmitter : LayerEmitter
         (string buffer, Region target, long rowStep) = ProductRows;
         bool targetInScratch = buffer == "scratch";
         long targetStride = targetInScratch ? batch.Scratch : batch.Cache;
-        string targetRows = $"{(targetInScratch ? "scratches" : "caches")}.Slice({target.Offset}{(rowStep > 0 ? $" + t * {rowStep}" : string.Empty)})";
-        string sourceRows = HasRecurrentDropout
-            ? $"caches.Slice({Dir.Cache["maskedHidden"].Offset} + t * {H})"
-            : $"caches.Slice({Dir.Cache["h"].Offset} + (t - 1) * {H})";
-        string inputRows = $"caches.Slice({(inputs.Offset == 0 ? string.Empty : $"{inputs.Offset} + ")}t * {In})";
+        string targetRows = StepRows(targetInScratch ? "scratches" : "caches", target, rowStep);
+        string sourceRows = HasRecurrentDropout ? StepRows("caches", Dir.Cache["maskedHidden"], H) : StepRows("caches", Dir.Cache["h"], H, "t - 1");
+        string inputRows = StepRows("caches", inputs, In);
         Region pre = Dir.Cache[PreActivationRegion];
         bool fused = buffer == "cache" && pre == target && rowStep == G; // LSTM, Elman: the product target is the pre-activation row
         bool hiddenSideFromBias = !fused && ProductBias is not null && !HasRecurrentDropout; // GRU: b_hh + W_hh h_(t-1) in one product
@@ -438,7 +446,7 @@ internal abstract class RecurrentEmitter : LayerEmitter
                 w.Line("int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)");
                 if (!fused)
                 {
-                    w.Line($"{Matrix}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, caches.Slice({pre.Offset} + t * {G}), {batch.Cache}, rows, {In}, {G}); // {PreActivationBiasName} + W_ih x_t of every running sample");
+                    w.Line($"{Matrix}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {StepRows("caches", pre, G)}, {batch.Cache}, rows, {In}, {G}); // {PreActivationBiasName} + W_ih x_t of every running sample");
                 }
 
                 if ((targetInScratch && !hiddenSideFromBias) || HasRecurrentDropout)
@@ -546,10 +554,10 @@ internal abstract class RecurrentEmitter : LayerEmitter
                 }
             }
 
-            string gradientRows = $"works.Slice({Dir.Work[HiddenGradientRegion].Offset} + t * {G})";
+            string gradientRows = StepRows("works", Dir.Work[HiddenGradientRegion], G);
             using (w.Block("if (t > 0)"))
             {
-                w.Line($"{Matrix}.MultiplyAddRows({gradientRows}, {batch.Work}, {Param("weight_hh")}, works.Slice({Dir.Work[dRecurrent].Offset}), {batch.Work}, rows, {G}, {H}); // dL/dh_(t - 1) of every running sample, through W_hh");
+                w.Line($"{Matrix}.MultiplyAddRows({gradientRows}, {batch.Work}, {Param("weight_hh")}, {StepRows("works", Dir.Work[dRecurrent])}, {batch.Work}, rows, {G}, {H}); // dL/dh_(t - 1) of every running sample, through W_hh");
                 if (HasRecurrentDropout)
                 {
                     using (w.Block("for (int s = 0; s < rows; s++)"))

@@ -401,7 +401,7 @@ namespace Robust
                         global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10), cache.Slice(880, 10), cache.Slice(896 + t * 10, 10)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
                     }
                     if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(896 + t * 10), 1856, whhT, scratches.Slice(48), 144, rows, 10, 30); // + W_hh h_(t - 1) of every running sample (zero at the first step)
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(384 + (t) * 30), scratches.Slice(48), 144, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : caches.Slice(256 + (t - 1) * 10), t == 0 ? 0 : 1856, caches.Slice(752 + (t) * 10), caches.Slice(256 + (t) * 10), 1856, rows, 10); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(384 + t * 30), scratches.Slice(48), 144, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : caches.Slice(256 + (t - 1) * 10), t == 0 ? 0 : 1856, caches.Slice(752 + t * 10), caches.Slice(256 + t * 10), 1856, rows, 10); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
                 }
             }
             for (int s = 0; s < batch; s++)
@@ -430,7 +430,7 @@ namespace Robust
                     }
                     if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(1072, 32), caches.Slice(256 + t * 10), 1856, wihT, caches.Slice(1120 + t * 32), 1856, rows, 10, 32); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
                     else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(1072, 32), caches.Slice(256 + t * 10), 1856, wihT, caches.Slice(1712 + t * 8), 1856, whhT, caches.Slice(1120 + t * 32), 1856, rows, 10, 8, 32); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(1120 + (t) * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : caches.Slice(1504 + (t - 1) * 8), t == 0 ? 0 : 1856, caches.Slice(1504 + (t) * 8), caches.Slice(1600 + (t) * 8), caches.Slice(1024 + (t) * 8), 1856, rows, 8); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(1120 + t * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : caches.Slice(1504 + (t - 1) * 8), t == 0 ? 0 : 1856, caches.Slice(1504 + t * 8), caches.Slice(1600 + t * 8), caches.Slice(1024 + t * 8), 1856, rows, 8); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
                 }
             }
             for (int s = 0; s < batch; s++)

@@ -256,7 +256,7 @@ partial class Models
                         global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(60, 12), caches.Slice(t * 1), 176, wihT, caches.Slice(48 + t * 12), 176, rows, 1, 12); // b_ih + W_ih x_t of every running sample
                         if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(72, 12), caches, 0, default, scratches.Slice(32), 48, rows, 0, 12); // b_hh alone at the first step (h_(-1) = 0)
                         else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(72, 12), caches.Slice(16 + (t - 1) * 4), 176, whhT, scratches.Slice(32), 48, rows, 4, 12); // b_hh + W_hh h_(t - 1) of every running sample
-                        global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(48 + (t) * 12), scratches.Slice(32), 48, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(16 + (t - 1) * 4), t == 0 ? 0 : 176, caches.Slice(144 + (t) * 4), caches.Slice(16 + (t) * 4), 176, rows, 4); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
+                        global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(48 + t * 12), scratches.Slice(32), 48, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(16 + (t - 1) * 4), t == 0 ? 0 : 176, caches.Slice(144 + t * 4), caches.Slice(16 + t * 4), 176, rows, 4); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
                     }
                 }
                 for (int s = 0; s < batch; s++)
@@ -306,7 +306,7 @@ partial class Models
                 for (int t = maxLength - 1; t >= 0; t--)
                 {
                     int rows = _batch.Running(t);
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(48 + (t) * 12), caches.Slice(144 + (t) * 4), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(16 + (t - 1) * 4), t == 0 ? 0 : 176, 176, works.Slice(0 + t * 4), works.Slice(32), works.Slice(48 + t * 12), works.Slice(144 + t * 12), 240, rows, 4); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(48 + t * 12), caches.Slice(144 + t * 4), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(16 + (t - 1) * 4), t == 0 ? 0 : 176, 176, works.Slice(t * 4), works.Slice(32), works.Slice(48 + t * 12), works.Slice(144 + t * 12), 240, rows, 4); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
                     if (t > 0)
                     {
                         global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(144 + t * 12), 240, p.Slice(12, 48), works.Slice(32), 240, rows, 12, 4); // dL/dh_(t - 1) of every running sample, through W_hh

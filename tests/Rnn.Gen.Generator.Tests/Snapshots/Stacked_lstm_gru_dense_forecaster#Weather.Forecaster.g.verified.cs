@@ -307,7 +307,7 @@ namespace Weather
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
                     if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(17152, 256), caches.Slice(t * 3), 30576, wihT, caches.Slice(3360 + t * 256), 30576, rows, 3, 256); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
                     else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(17152, 256), caches.Slice(t * 3), 30576, wihT, caches.Slice(160 + (t - 1) * 64), 30576, whhT, caches.Slice(3360 + t * 256), 30576, rows, 3, 64, 256); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(3360 + (t) * 256), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(16160 + (t - 1) * 64), t == 0 ? 0 : 30576, caches.Slice(16160 + (t) * 64), caches.Slice(19360 + (t) * 64), caches.Slice(160 + (t) * 64), 30576, rows, 64); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(3360 + t * 256), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(16160 + (t - 1) * 64), t == 0 ? 0 : 30576, caches.Slice(16160 + t * 64), caches.Slice(19360 + t * 64), caches.Slice(160 + t * 64), 30576, rows, 64); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
                 }
             }
             for (int s = 0; s < batch; s++)
@@ -325,7 +325,7 @@ namespace Weather
                     global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(26880, 96), caches.Slice(160 + t * 64), 30576, wihT, caches.Slice(24160 + t * 96), 30576, rows, 64, 96); // b_ih + W_ih x_t of every running sample
                     if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(26976, 96), caches, 0, default, scratches.Slice(448), 560, rows, 0, 96); // b_hh alone at the first step (h_(-1) = 0)
                     else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(26976, 96), caches.Slice(22560 + (t - 1) * 32), 30576, whhT, scratches.Slice(448), 560, rows, 32, 96); // b_hh + W_hh h_(t - 1) of every running sample
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(24160 + (t) * 96), scratches.Slice(448), 560, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(22560 + (t - 1) * 32), t == 0 ? 0 : 30576, caches.Slice(28960 + (t) * 32), caches.Slice(22560 + (t) * 32), 30576, rows, 32); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(24160 + t * 96), scratches.Slice(448), 560, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(22560 + (t - 1) * 32), t == 0 ? 0 : 30576, caches.Slice(28960 + t * 32), caches.Slice(22560 + t * 32), 30576, rows, 32); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
                 }
             }
             for (int s = 0; s < batch; s++)
@@ -397,7 +397,7 @@ namespace Weather
             for (int t = maxLength - 1; t >= 0; t--)
             {
                 int rows = _batch.Running(t);
-                global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(24160 + (t) * 96), caches.Slice(28960 + (t) * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(22560 + (t - 1) * 32), t == 0 ? 0 : 30576, 30576, works.Slice(16128 + t * 32), works.Slice(17728), works.Slice(17760 + t * 96), works.Slice(22560 + t * 96), 27376, rows, 32); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
+                global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(24160 + t * 96), caches.Slice(28960 + t * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(22560 + (t - 1) * 32), t == 0 ? 0 : 30576, 30576, works.Slice(16128 + t * 32), works.Slice(17728), works.Slice(17760 + t * 96), works.Slice(22560 + t * 96), 27376, rows, 32); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
                 if (t > 0)
                 {
                     global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(22560 + t * 96), 27376, p.Slice(23808, 3072), works.Slice(17728), 27376, rows, 96, 32); // dL/dh_(t - 1) of every running sample, through W_hh
@@ -428,7 +428,7 @@ namespace Weather
             for (int t = maxLength - 1; t >= 0; t--)
             {
                 int rows = _batch.Running(t);
-                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(3360 + (t) * 256), caches.Slice(19360 + (t) * 64), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(16160 + (t - 1) * 64), t == 0 ? 0 : 30576, 30576, works.Slice(0 + t * 64), works.Slice(3200), works.Slice(3264), works.Slice(3328 + t * 256), 27376, rows, 64); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
+                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(3360 + t * 256), caches.Slice(19360 + t * 64), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(16160 + (t - 1) * 64), t == 0 ? 0 : 30576, 30576, works.Slice(t * 64), works.Slice(3200), works.Slice(3264), works.Slice(3328 + t * 256), 27376, rows, 64); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
                 if (t > 0)
                 {
                     global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(3328 + t * 256), 27376, p.Slice(768, 16384), works.Slice(3200), 27376, rows, 256, 64); // dL/dh_(t - 1) of every running sample, through W_hh
