@@ -36,7 +36,7 @@ public sealed class BatchWorkspace
     /// </summary>
     public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps, int sharedSize = 0)
     {
-        _shared = new AlignedBuffer(sharedSize);
+        _shared = sharedSize == 0 ? Empty : new AlignedBuffer(sharedSize);
         CacheSize = cacheSize;
         WorkSize = workSize;
         ScratchSize = scratchSize;
