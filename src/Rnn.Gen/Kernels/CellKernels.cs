@@ -55,12 +55,12 @@ public static class CellKernels
     /// <param name="hidden">H.</param>
     public static void LstmCellRows(Span<float> gates, ReadOnlySpan<float> cPrev, int cPrevStride, Span<float> c, Span<float> tanhC, Span<float> h, int stride, int rows, int hidden)
     {
-        CheckRows(rows, hidden, stride);
-        CheckSpan(gates.Length, rows, stride, 4 * hidden, "gates");
-        CheckSpan(cPrev.Length, rows, cPrevStride, hidden, "cPrev");
-        CheckSpan(c.Length, rows, stride, hidden, "c");
-        CheckSpan(tanhC.Length, rows, stride, hidden, "tanhC");
-        CheckSpan(h.Length, rows, stride, hidden, "h");
+        CheckCounts(rows, hidden, stride);
+        MatrixKernels.CheckRows("gates", gates.Length, rows, stride, 4 * hidden);
+        MatrixKernels.CheckRows("cPrev", cPrev.Length, rows, cPrevStride, hidden);
+        MatrixKernels.CheckRows("c", c.Length, rows, stride, hidden);
+        MatrixKernels.CheckRows("tanhC", tanhC.Length, rows, stride, hidden);
+        MatrixKernels.CheckRows("h", h.Length, rows, stride, hidden);
         ref float g0 = ref MemoryMarshal.GetReference(gates);
         ref float cp = ref MemoryMarshal.GetReference(cPrev);
         ref float c0 = ref MemoryMarshal.GetReference(c);
@@ -138,13 +138,13 @@ public static class CellKernels
     /// <param name="hidden">H.</param>
     public static void GruCellRows(Span<float> gates, ReadOnlySpan<float> gatesHidden, int hiddenSideStride, ReadOnlySpan<float> hPrev, int hPrevStride, Span<float> hn, Span<float> h, int stride, int rows, int hidden)
     {
-        CheckRows(rows, hidden, stride);
-        CheckRows(rows, hidden, hiddenSideStride);
-        CheckSpan(gates.Length, rows, stride, 3 * hidden, "gates");
-        CheckSpan(gatesHidden.Length, rows, hiddenSideStride, 3 * hidden, "gatesHidden");
-        CheckSpan(hPrev.Length, rows, hPrevStride, hidden, "hPrev");
-        CheckSpan(hn.Length, rows, stride, hidden, "hn");
-        CheckSpan(h.Length, rows, stride, hidden, "h");
+        CheckCounts(rows, hidden, stride);
+        CheckCounts(rows, hidden, hiddenSideStride);
+        MatrixKernels.CheckRows("gates", gates.Length, rows, stride, 3 * hidden);
+        MatrixKernels.CheckRows("gatesHidden", gatesHidden.Length, rows, hiddenSideStride, 3 * hidden);
+        MatrixKernels.CheckRows("hPrev", hPrev.Length, rows, hPrevStride, hidden);
+        MatrixKernels.CheckRows("hn", hn.Length, rows, stride, hidden);
+        MatrixKernels.CheckRows("h", h.Length, rows, stride, hidden);
         ref float g0 = ref MemoryMarshal.GetReference(gates);
         ref float gh = ref MemoryMarshal.GetReference(gatesHidden);
         ref float hp = ref MemoryMarshal.GetReference(hPrev);
@@ -225,15 +225,15 @@ public static class CellKernels
     /// <param name="hidden">H.</param>
     public static void LstmCellBackwardRows(ReadOnlySpan<float> gates, ReadOnlySpan<float> tanhC, ReadOnlySpan<float> cPrev, int cPrevStride, int cacheStride, ReadOnlySpan<float> dOut, Span<float> dh, Span<float> dc, Span<float> dGates, int workStride, int rows, int hidden)
     {
-        CheckRows(rows, hidden, cacheStride);
-        CheckRows(rows, hidden, workStride);
-        CheckSpan(gates.Length, rows, cacheStride, 4 * hidden, "gates");
-        CheckSpan(tanhC.Length, rows, cacheStride, hidden, "tanhC");
-        CheckSpan(cPrev.Length, rows, cPrevStride, hidden, "cPrev");
-        CheckSpan(dOut.Length, rows, workStride, hidden, "dOut");
-        CheckSpan(dh.Length, rows, workStride, hidden, "dh");
-        CheckSpan(dc.Length, rows, workStride, hidden, "dc");
-        CheckSpan(dGates.Length, rows, workStride, 4 * hidden, "dGates");
+        CheckCounts(rows, hidden, cacheStride);
+        CheckCounts(rows, hidden, workStride);
+        MatrixKernels.CheckRows("gates", gates.Length, rows, cacheStride, 4 * hidden);
+        MatrixKernels.CheckRows("tanhC", tanhC.Length, rows, cacheStride, hidden);
+        MatrixKernels.CheckRows("cPrev", cPrev.Length, rows, cPrevStride, hidden);
+        MatrixKernels.CheckRows("dOut", dOut.Length, rows, workStride, hidden);
+        MatrixKernels.CheckRows("dh", dh.Length, rows, workStride, hidden);
+        MatrixKernels.CheckRows("dc", dc.Length, rows, workStride, hidden);
+        MatrixKernels.CheckRows("dGates", dGates.Length, rows, workStride, 4 * hidden);
         ref float g0 = ref MemoryMarshal.GetReference(gates);
         ref float tc = ref MemoryMarshal.GetReference(tanhC);
         ref float cp = ref MemoryMarshal.GetReference(cPrev);
@@ -316,15 +316,15 @@ public static class CellKernels
     /// <param name="hidden">H.</param>
     public static void GruCellBackwardRows(ReadOnlySpan<float> gates, ReadOnlySpan<float> hn, ReadOnlySpan<float> hPrev, int hPrevStride, int cacheStride, ReadOnlySpan<float> dOut, Span<float> dh, Span<float> dGatesInput, Span<float> dGatesHidden, int workStride, int rows, int hidden)
     {
-        CheckRows(rows, hidden, cacheStride);
-        CheckRows(rows, hidden, workStride);
-        CheckSpan(gates.Length, rows, cacheStride, 3 * hidden, "gates");
-        CheckSpan(hn.Length, rows, cacheStride, hidden, "hn");
-        CheckSpan(hPrev.Length, rows, hPrevStride, hidden, "hPrev");
-        CheckSpan(dOut.Length, rows, workStride, hidden, "dOut");
-        CheckSpan(dh.Length, rows, workStride, hidden, "dh");
-        CheckSpan(dGatesInput.Length, rows, workStride, 3 * hidden, "dGatesInput");
-        CheckSpan(dGatesHidden.Length, rows, workStride, 3 * hidden, "dGatesHidden");
+        CheckCounts(rows, hidden, cacheStride);
+        CheckCounts(rows, hidden, workStride);
+        MatrixKernels.CheckRows("gates", gates.Length, rows, cacheStride, 3 * hidden);
+        MatrixKernels.CheckRows("hn", hn.Length, rows, cacheStride, hidden);
+        MatrixKernels.CheckRows("hPrev", hPrev.Length, rows, hPrevStride, hidden);
+        MatrixKernels.CheckRows("dOut", dOut.Length, rows, workStride, hidden);
+        MatrixKernels.CheckRows("dh", dh.Length, rows, workStride, hidden);
+        MatrixKernels.CheckRows("dGatesInput", dGatesInput.Length, rows, workStride, 3 * hidden);
+        MatrixKernels.CheckRows("dGatesHidden", dGatesHidden.Length, rows, workStride, 3 * hidden);
         ref float g0 = ref MemoryMarshal.GetReference(gates);
         ref float hn0 = ref MemoryMarshal.GetReference(hn);
         ref float hp = ref MemoryMarshal.GetReference(hPrev);
@@ -568,20 +568,11 @@ public static class CellKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Tanh(float x) => MathF.Tanh(x);
 
-    private static void CheckRows(int rows, int hidden, int stride)
+    private static void CheckCounts(int rows, int hidden, int stride)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(hidden);
         ArgumentOutOfRangeException.ThrowIfNegative(stride);
-    }
-
-    private static void CheckSpan(int length, int rows, int stride, int size, string name)
-    {
-        long expected = rows == 0 ? 0 : ((long)(rows - 1) * stride) + size;
-        if (length < expected)
-        {
-            throw new ArgumentException($"Expected {name} to hold {rows} rows of {size} elements, {stride} apart: at least {expected} elements, got {length}.", name);
-        }
     }
 
     private static void Check(int actual, int expected, string name, string shape)

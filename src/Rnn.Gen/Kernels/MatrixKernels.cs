@@ -420,7 +420,8 @@ public static class MatrixKernels
         }
     }
 
-    private static void CheckRows(string name, int length, int rows, int stride, int cols)
+    /// <summary>That a span holds <paramref name="rows"/> rows of <paramref name="cols"/> elements, <paramref name="stride"/> apart (the cell kernels' rows too).</summary>
+    internal static void CheckRows(string name, int length, int rows, int stride, int cols)
     {
         long expected = rows == 0 ? 0 : (long)(rows - 1) * stride + cols;
         if (length < expected)
