@@ -103,6 +103,38 @@ public static class Profile
         Console.WriteLine($"{"  half batch alone / both cores at once (ms)",-44} {alone,10:F3} {together,8:F3} {other,8:F3}");
     }
 
+    /// <summary>
+    /// <c>--profile streaming [suffix]</c>: workload (a) with its Dense(1) head at every size, ns per step (best of 7
+    /// rounds), twice in turn so that the spread between the two rounds shows the machine's noise; with a suffix, the
+    /// models whose class name ends with it (<c>_H8</c>: the cells alone at H = 8).
+    /// </summary>
+    public static void RunStreaming(string? only = null)
+    {
+        for (int round = 0; round < 2; round++)
+        {
+            foreach (string cell in new[] { "Lstm", "Gru" })
+            {
+                foreach (string input in new[] { "1", "H" })
+                {
+                    foreach (int hidden in new[] { 8, 16, 32, 64, 128 })
+                    {
+                        foreach (bool dense in new[] { true, false })
+                        {
+                            string name = $"Rnn.Gen.Benchmarks.Models.{cell}Stream_I{input}_H{hidden}{(dense ? "_Dense" : string.Empty)}";
+                            if (only is null ? !dense : !name.EndsWith(only, StringComparison.Ordinal))
+                            {
+                                continue;
+                            }
+
+                            var model = (IStreamingModel)Activator.CreateInstance(Type.GetType(name, throwOnError: true)!)!;
+                            Streaming(model, $"(a) {cell} I={(input == "1" ? 1 : hidden)} H={hidden}{(dense ? " + Dense" : string.Empty)}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     public static void Run()
     {
         var batch = new TrainingBatch(seed: 1);

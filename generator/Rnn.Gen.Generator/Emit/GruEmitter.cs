@@ -36,10 +36,8 @@ internal sealed class GruEmitter : RecurrentEmitter
             w.Line($"{ReadOnlySpan} p = _parameters;");
             w.Line($"{ReadOnlySpan} packed = _packed;");
             w.Line("// Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.");
-            w.Line($"{Param("bias_ih")}.CopyTo(gates);");
-            w.Line($"{Kernels}.MultiplyAddPacked({Packed("wihT")}, x, gates); // {ParamComment("weight_ih")}, transposed");
-            w.Line($"{Param("bias_hh")}.CopyTo(gatesHidden);");
-            w.Line($"{Kernels}.MultiplyAddPacked({Packed("whhT")}, hRecurrent, gatesHidden); // {ParamComment("weight_hh")}, transposed");
+            w.Line($"{Kernels}.AffinePacked({Param("bias_ih")}, {Packed("wihT")}, x, gates, {Gates}); // {ParamComment("weight_ih")}, transposed");
+            w.Line($"{Kernels}.AffinePacked({Param("bias_hh")}, {Packed("whhT")}, hRecurrent, gatesHidden, {Gates}); // {ParamComment("weight_hh")}, transposed");
             w.Line($"{Cells}.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev");
         }
     }
@@ -67,11 +65,6 @@ internal sealed class GruEmitter : RecurrentEmitter
     protected override string HiddenGradientRegion => "dGatesHidden";
 
     protected override string? ProductBias => Param("bias_hh");
-
-    protected override void EmitBeforeProduct(CodeWriter w)
-    {
-        w.Line($"{Param("bias_hh")}.CopyTo(gatesHidden);");
-    }
 
     protected override bool EmitBatchCellUpdate(CodeWriter w, BatchLayout batch)
     {

@@ -26,6 +26,9 @@ internal abstract class LayerEmitter
     protected int T => Layer.Steps;
     protected long G => Layer.GateSize;
 
+    /// <summary>How many H-long gates <see cref="G"/> stacks; the step products pass it so that they store the gates in the vectors the cell reads them in.</summary>
+    protected int Gates => Layer.Gates;
+
     /// <summary>A short description used in comments, e.g. <c>layer 0, LSTM 3 → 64</c>.</summary>
     public abstract string Description { get; }
 

@@ -159,11 +159,6 @@ internal abstract class RecurrentEmitter : LayerEmitter
     /// <summary>What the product target starts from when it is not the pre-activation row (GRU: b_hh), or null.</summary>
     protected virtual string? ProductBias => null;
 
-    /// <summary>Inside the sequence loop, before the product: what the target starts from when not the pre-activation row (GRU: b_hh).</summary>
-    protected virtual void EmitBeforeProduct(CodeWriter w)
-    {
-    }
-
     /// <summary>Inside the sequence loop, after W_hh h_(t-1) is in <see cref="ProductTarget"/>: the cell's update of step t into the cache (<c>hPrev</c> is declared).</summary>
     protected abstract void EmitCellUpdate(CodeWriter w);
 
@@ -185,8 +180,15 @@ internal abstract class RecurrentEmitter : LayerEmitter
     private void EmitSequenceStep(CodeWriter w, string hRecurrent)
     {
         EmitProductTarget(w);
-        EmitBeforeProduct(w);
-        w.Line($"{Kernels}.MultiplyAddPacked(whhT, {hRecurrent}, {ProductTarget}); // {(ProductTarget == "gatesHidden" ? $"W_hh h_({Previous}) + b_hh" : $"+ W_hh h_({Previous})")}");
+        if (ProductBias is { } bias)
+        {
+            w.Line($"{Kernels}.AffinePacked({bias}, whhT, {hRecurrent}, {ProductTarget}, {Gates}); // W_hh h_({Previous}) + b_hh");
+        }
+        else
+        {
+            w.Line($"{Kernels}.MultiplyAddPacked(whhT, {hRecurrent}, {ProductTarget}, {Gates}); // + W_hh h_({Previous})");
+        }
+
         EmitCellUpdate(w);
     }
 
@@ -458,7 +460,10 @@ internal abstract class RecurrentEmitter : LayerEmitter
                         {
                             w.Line(batch.SlotScratch());
                             EmitProductTarget(w);
-                            EmitBeforeProduct(w);
+                            if (ProductBias is { } bias)
+                            {
+                                w.Line($"{bias}.CopyTo({ProductTarget});");
+                            }
                         }
 
                         if (HasRecurrentDropout)

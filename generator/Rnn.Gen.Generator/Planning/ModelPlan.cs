@@ -152,6 +152,14 @@ internal sealed class LayerPlan
         _ => OutputSize,
     };
 
+    /// <summary>How many gates the rows stack, each H long: 4 (LSTM), 3 (GRU), 1 (Elman, Dense).</summary>
+    public int Gates => Kind switch
+    {
+        LayerKind.Lstm => 4,
+        LayerKind.Gru => 3,
+        _ => 1,
+    };
+
     public List<ParameterPlan> Parameters { get; } = new();
     public Dictionary<string, Region> Cache { get; } = new();
     public Dictionary<string, Region> Work { get; } = new();

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -13,7 +14,8 @@ namespace Rnn.Gen.Kernels;
 /// </summary>
 /// <remarks>
 /// Vectorized with <see cref="Vector512"/> and <see cref="Vector256"/> where the hardware has them (the hidden units in
-/// chunks of 16, then 8), scalar for the rest; every lane computes the same whatever the width. The sigmoid is
+/// chunks of 16 when H is a multiple of 16, else of 8: the vectors the step's product stored the gates in, see
+/// <c>Simd.RunWidth</c>), scalar for the rest; every lane computes the same whatever the width. The sigmoid is
 /// <c>1 / (1 + exp(-x))</c> with a vector exponential of its own (range reduction to 2^n e^r and a degree-7
 /// polynomial, within 2 ulps); the hyperbolic tangent is an odd
 /// polynomial near zero (|x| &lt; 0.3, where the exponential form would lose relative accuracy) and
@@ -79,7 +81,7 @@ public static class CellKernels
         ref float gg = ref Unsafe.Add(ref gi, 2 * hidden);
         ref float go = ref Unsafe.Add(ref gi, 3 * hidden);
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && hidden % 16 == 0)
         {
             j = LstmCellVectors<Simd.Wide512, Vector512<float>>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
         }
@@ -164,7 +166,7 @@ public static class CellKernels
         ref float hz = ref Unsafe.Add(ref hr, hidden);
         ref float hh = ref Unsafe.Add(ref hr, 2 * hidden);
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && hidden % 16 == 0)
         {
             j = GruCellVectors<Simd.Wide512, Vector512<float>>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
         }
@@ -255,7 +257,7 @@ public static class CellKernels
     {
         nuint f = (nuint)hidden, g = 2 * (nuint)hidden, o = 3 * (nuint)hidden;
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && hidden % 16 == 0)
         {
             j = LstmCellBackwardVectors<Simd.Wide512, Vector512<float>>(ref gi, ref tc, ref cp, ref dh0, ref dc0, ref di, hidden, j);
         }
@@ -345,7 +347,7 @@ public static class CellKernels
     {
         nuint z = (nuint)hidden, n = 2 * (nuint)hidden;
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && hidden % 16 == 0)
         {
             j = GruCellBackwardVectors<Simd.Wide512, Vector512<float>>(ref gr, ref hn0, ref hp, ref dh0, ref dx, ref dhh, hidden, j);
         }
@@ -575,13 +577,19 @@ public static class CellKernels
         ArgumentOutOfRangeException.ThrowIfNegative(stride);
     }
 
+    // Inlined, its throw not (see VectorKernels.CheckMatrix): a cell makes four or six checks per call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Check(int actual, int expected, string name, string shape)
     {
         if (actual != expected)
         {
-            throw new ArgumentException($"Expected {name} of {expected} elements ({shape}, H = the length of h), got {actual}.", name);
+            ThrowLength(actual, expected, name, shape);
         }
     }
+
+    [DoesNotReturn]
+    private static void ThrowLength(int actual, int expected, string name, string shape) =>
+        throw new ArgumentException($"Expected {name} of {expected} elements ({shape}, H = the length of h), got {actual}.", name);
 }
 
 /// <summary>

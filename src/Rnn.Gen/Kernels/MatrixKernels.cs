@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -404,40 +405,61 @@ public static class MatrixKernels
         Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref wt, 7 * stride));
     }
 
+    // The checks are inlined into each kernel and their throws are not (see VectorKernels.CheckMatrix).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckSizes(int m, int k, int n)
     {
-        if (m < 0 || k < 0 || n < 0)
+        if ((m | k | n) < 0)
         {
-            throw new ArgumentOutOfRangeException(m < 0 ? nameof(m) : k < 0 ? nameof(k) : nameof(n), "Matrix sizes must not be negative.");
+            ThrowNegativeSize(m, k);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckStride(string name, int stride, int cols, bool allowZero)
     {
         if (stride < cols && !(allowZero && stride == 0))
         {
-            throw new ArgumentOutOfRangeException(name, stride, $"Rows are {cols} elements: the stride must be at least {cols}{(allowZero ? ", or 0" : string.Empty)}.");
+            ThrowStride(name, stride, cols, allowZero);
         }
     }
 
     /// <summary>That a span holds <paramref name="rows"/> rows of <paramref name="cols"/> elements, <paramref name="stride"/> apart (the cell kernels' rows too).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CheckRows(string name, int length, int rows, int stride, int cols)
     {
         long expected = rows == 0 ? 0 : (long)(rows - 1) * stride + cols;
         if (length < expected)
         {
-            throw new ArgumentException($"Expected {rows} rows of {cols} elements, {stride} apart: at least {expected} elements, got {length}.", name);
+            ThrowRows(name, length, rows, stride, cols, expected);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckMatrix(string name, int length, int rows, int cols)
     {
         long expected = (long)rows * cols;
         if (length != expected)
         {
-            throw new ArgumentException($"Expected a [{rows}, {cols}] matrix of {expected} elements, got {length} elements.", name);
+            ThrowMatrix(name, length, rows, cols, expected);
         }
     }
+
+    [DoesNotReturn]
+    private static void ThrowNegativeSize(int m, int k) =>
+        throw new ArgumentOutOfRangeException(m < 0 ? nameof(m) : k < 0 ? nameof(k) : "n", "Matrix sizes must not be negative.");
+
+    [DoesNotReturn]
+    private static void ThrowStride(string name, int stride, int cols, bool allowZero) =>
+        throw new ArgumentOutOfRangeException(name, stride, $"Rows are {cols} elements: the stride must be at least {cols}{(allowZero ? ", or 0" : string.Empty)}.");
+
+    [DoesNotReturn]
+    private static void ThrowRows(string name, int length, int rows, int stride, int cols, long expected) =>
+        throw new ArgumentException($"Expected {rows} rows of {cols} elements, {stride} apart: at least {expected} elements, got {length}.", name);
+
+    [DoesNotReturn]
+    private static void ThrowMatrix(string name, int length, int rows, int cols, long expected) =>
+        throw new ArgumentException($"Expected a [{rows}, {cols}] matrix of {expected} elements, got {length} elements.", name);
 }
 
 /// <summary>The vector width a kernel runs at, in float lanes. The public kernels use <see cref="Simd.Preferred"/>; tests run every width the machine has.</summary>
@@ -486,6 +508,17 @@ internal interface ISimd<TVector>
 /// <summary>The widths the hardware accelerates, and the one the public kernels use.</summary>
 internal static partial class Simd
 {
+    /// <summary>
+    /// The widest width, up to <paramref name="width"/>, whose vectors tile runs of <paramref name="run"/> floats from
+    /// their starts: 16 lanes when a run is a multiple of 16, else at most 8. A recurrent step's product writes the
+    /// gates and the cell kernel reads them straight back, one gate (a run of H) at a time; when both use the same
+    /// vectors at the same places the cell's loads take the values from the store buffer, where a load that only
+    /// part of one wider store holds waits until the store is written to the cache, after every older instruction (a
+    /// streaming LSTM step with H = 8, its gates written in 16 lanes and read in 8: 110 against 85 ns).
+    /// </summary>
+    internal static KernelWidth RunWidth(KernelWidth width, int run) =>
+        width >= KernelWidth.Vector512 && run % 16 != 0 ? KernelWidth.Vector256 : width;
+
     /// <summary>The widest accelerated width: a JIT-time constant once this class is initialized.</summary>
     internal static readonly KernelWidth Preferred =
         Vector512.IsHardwareAccelerated ? KernelWidth.Vector512
@@ -666,66 +699,77 @@ internal static class RegisterBlocks
     /// the matrix packed as <c>[k, n]</c> (row stride <paramref name="ldw"/>), so that y is summed lane by lane, with no
     /// horizontal reduction.
     /// </summary>
-    internal static void MatrixVector(ref float w, nint ldw, ref float x, nint xStride, ref float y, int k, int n, KernelWidth width)
+    internal static void MatrixVector(ref float w, nint ldw, ref float x, nint xStride, ref float y, int k, int n, KernelWidth width) =>
+        MatrixVector(ref w, ldw, ref x, xStride, ref y, ref y, k, n, n, width);
+
+    /// <summary>
+    /// <c>y[j] = init[j] + Σ_t x[t·xStride] · w[t·ldw + j]</c>: <see cref="MatrixVector(ref float, nint, ref float, nint, ref float, int, int, KernelWidth)"/>
+    /// with the sums started from <paramref name="init"/> (a bias, read where it lies, or y itself), the same chains;
+    /// y is stored in the vectors a cell kernel reads it back in when it is <paramref name="run"/>-long runs (a cell's
+    /// gates, see <see cref="Simd.RunWidth"/>).
+    /// </summary>
+    internal static void MatrixVector(ref float w, nint ldw, ref float x, nint xStride, ref float init, ref float y, int k, int n, int run, KernelWidth width)
     {
+        width = Simd.RunWidth(width, run);
+
         // A short row in one panel: a streaming step of a small model waits on this product, and one panel is one chain
         // of k fused multiply-adds in flight, where panels of several widths one after another are several chains in a
         // row (a GRU with H = 8 has rows of 24: 16 + 8 lanes, or 3 vectors of 8 in one panel). Each element is the same
         // chain either way.
         if (width >= KernelWidth.Vector512 && n % 16 == 0 && n >= 16 && n <= 16 * 16)
         {
-            SinglePanel<Simd.Wide512, Vector512<float>>(ref w, ldw, ref x, xStride, ref y, k, n / 16);
+            SinglePanel<Simd.Wide512, Vector512<float>>(ref w, ldw, ref x, xStride, ref init, ref y, k, n / 16);
             return;
         }
 
         if (width >= KernelWidth.Vector256 && n % 8 == 0 && n >= 8 && n <= 16 * 8)
         {
-            SinglePanel<Simd.Wide256, Vector256<float>>(ref w, ldw, ref x, xStride, ref y, k, n / 8);
+            SinglePanel<Simd.Wide256, Vector256<float>>(ref w, ldw, ref x, xStride, ref init, ref y, k, n / 8);
             return;
         }
 
         int j = 0;
         if (width >= KernelWidth.Vector512)
         {
-            j = MatrixVectorPanels<Simd.Wide512, Vector512<float>>(ref w, ldw, ref x, xStride, ref y, k, j, n);
+            j = MatrixVectorPanels<Simd.Wide512, Vector512<float>>(ref w, ldw, ref x, xStride, ref init, ref y, k, j, n);
         }
 
         if (width >= KernelWidth.Vector256)
         {
-            j = MatrixVectorPanels<Simd.Wide256, Vector256<float>>(ref w, ldw, ref x, xStride, ref y, k, j, n);
+            j = MatrixVectorPanels<Simd.Wide256, Vector256<float>>(ref w, ldw, ref x, xStride, ref init, ref y, k, j, n);
         }
 
         if (width >= KernelWidth.Vector128)
         {
-            j = MatrixVectorPanels<Simd.Wide128, Vector128<float>>(ref w, ldw, ref x, xStride, ref y, k, j, n);
+            j = MatrixVectorPanels<Simd.Wide128, Vector128<float>>(ref w, ldw, ref x, xStride, ref init, ref y, k, j, n);
         }
 
-        MatrixVectorPanels<Simd.Scalar, float>(ref w, ldw, ref x, xStride, ref y, k, j, n);
+        MatrixVectorPanels<Simd.Scalar, float>(ref w, ldw, ref x, xStride, ref init, ref y, k, j, n);
     }
 
     /// <summary>All <paramref name="vectors"/> vectors of a row (1 to 16) in one panel.</summary>
-    private static void SinglePanel<TSimd, TVector>(ref float w, nint ldw, ref float x, nint xStride, ref float y, int k, int vectors)
+    private static void SinglePanel<TSimd, TVector>(ref float w, nint ldw, ref float x, nint xStride, ref float init, ref float y, int k, int vectors)
         where TSimd : struct, ISimd<TVector>
         where TVector : struct
     {
         switch (vectors)
         {
-            case 1: MatrixVectorPanel<TSimd, TVector, Block.One>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 2: MatrixVectorPanel<TSimd, TVector, Block.Two>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 3: MatrixVectorPanel<TSimd, TVector, Block.Three>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 4: MatrixVectorPanel<TSimd, TVector, Block.Four>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 5: MatrixVectorPanel<TSimd, TVector, Block.Five>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 6: MatrixVectorPanel<TSimd, TVector, Block.Six>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 7: MatrixVectorPanel<TSimd, TVector, Block.Seven>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 8: MatrixVectorPanel<TSimd, TVector, Block.Eight>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 9: MatrixVectorPanel<TSimd, TVector, Block.Nine>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 10: MatrixVectorPanel<TSimd, TVector, Block.Ten>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 11: MatrixVectorPanel<TSimd, TVector, Block.Eleven>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 12: MatrixVectorPanel<TSimd, TVector, Block.Twelve>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 13: MatrixVectorPanel<TSimd, TVector, Block.Thirteen>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 14: MatrixVectorPanel<TSimd, TVector, Block.Fourteen>(ref w, ldw, ref x, xStride, ref y, k); break;
-            case 15: MatrixVectorPanel<TSimd, TVector, Block.Fifteen>(ref w, ldw, ref x, xStride, ref y, k); break;
-            default: MatrixVectorPanel<TSimd, TVector, Block.Sixteen>(ref w, ldw, ref x, xStride, ref y, k); break;
+            case 1: MatrixVectorPanel<TSimd, TVector, Block.One>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 2: MatrixVectorPanel<TSimd, TVector, Block.Two>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 3: MatrixVectorPanel<TSimd, TVector, Block.Three>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 4: MatrixVectorPanel<TSimd, TVector, Block.Four>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 5: MatrixVectorPanel<TSimd, TVector, Block.Five>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 6: MatrixVectorPanel<TSimd, TVector, Block.Six>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 7: MatrixVectorPanel<TSimd, TVector, Block.Seven>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 8: MatrixVectorPanel<TSimd, TVector, Block.Eight>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 9: MatrixVectorPanel<TSimd, TVector, Block.Nine>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 10: MatrixVectorPanel<TSimd, TVector, Block.Ten>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 11: MatrixVectorPanel<TSimd, TVector, Block.Eleven>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 12: MatrixVectorPanel<TSimd, TVector, Block.Twelve>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 13: MatrixVectorPanel<TSimd, TVector, Block.Thirteen>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 14: MatrixVectorPanel<TSimd, TVector, Block.Fourteen>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            case 15: MatrixVectorPanel<TSimd, TVector, Block.Fifteen>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
+            default: MatrixVectorPanel<TSimd, TVector, Block.Sixteen>(ref w, ldw, ref x, xStride, ref init, ref y, k); break;
         }
     }
 
@@ -735,7 +779,7 @@ internal static class RegisterBlocks
     /// of a row of an LSTM's [64, 256] weight one sequential stream, about 10 % faster from L2), then at most one panel
     /// each of 4, 2 and 1. Returns the first column left (less than one vector).
     /// </summary>
-    private static int MatrixVectorPanels<TSimd, TVector>(ref float w, nint ldw, ref float x, nint xStride, ref float y, int k, int j, int n)
+    private static int MatrixVectorPanels<TSimd, TVector>(ref float w, nint ldw, ref float x, nint xStride, ref float init, ref float y, int k, int j, int n)
         where TSimd : struct, ISimd<TVector>
         where TVector : struct
     {
@@ -744,30 +788,30 @@ internal static class RegisterBlocks
         {
             for (; n - j >= 16 * lanes; j += 16 * lanes)
             {
-                MatrixVectorPanel<TSimd, TVector, Block.Sixteen>(ref Unsafe.Add(ref w, j), ldw, ref x, xStride, ref Unsafe.Add(ref y, j), k);
+                MatrixVectorPanel<TSimd, TVector, Block.Sixteen>(ref Unsafe.Add(ref w, j), ldw, ref x, xStride, ref Unsafe.Add(ref init, j), ref Unsafe.Add(ref y, j), k);
             }
         }
 
         for (; n - j >= 8 * lanes; j += 8 * lanes)
         {
-            MatrixVectorPanel<TSimd, TVector, Block.Eight>(ref Unsafe.Add(ref w, j), ldw, ref x, xStride, ref Unsafe.Add(ref y, j), k);
+            MatrixVectorPanel<TSimd, TVector, Block.Eight>(ref Unsafe.Add(ref w, j), ldw, ref x, xStride, ref Unsafe.Add(ref init, j), ref Unsafe.Add(ref y, j), k);
         }
 
         if (n - j >= 4 * lanes)
         {
-            MatrixVectorPanel<TSimd, TVector, Block.Four>(ref Unsafe.Add(ref w, j), ldw, ref x, xStride, ref Unsafe.Add(ref y, j), k);
+            MatrixVectorPanel<TSimd, TVector, Block.Four>(ref Unsafe.Add(ref w, j), ldw, ref x, xStride, ref Unsafe.Add(ref init, j), ref Unsafe.Add(ref y, j), k);
             j += 4 * lanes;
         }
 
         if (n - j >= 2 * lanes)
         {
-            MatrixVectorPanel<TSimd, TVector, Block.Two>(ref Unsafe.Add(ref w, j), ldw, ref x, xStride, ref Unsafe.Add(ref y, j), k);
+            MatrixVectorPanel<TSimd, TVector, Block.Two>(ref Unsafe.Add(ref w, j), ldw, ref x, xStride, ref Unsafe.Add(ref init, j), ref Unsafe.Add(ref y, j), k);
             j += 2 * lanes;
         }
 
         if (n - j >= lanes)
         {
-            MatrixVectorPanel<TSimd, TVector, Block.One>(ref Unsafe.Add(ref w, j), ldw, ref x, xStride, ref Unsafe.Add(ref y, j), k);
+            MatrixVectorPanel<TSimd, TVector, Block.One>(ref Unsafe.Add(ref w, j), ldw, ref x, xStride, ref Unsafe.Add(ref init, j), ref Unsafe.Add(ref y, j), k);
             j += lanes;
         }
 
@@ -779,29 +823,29 @@ internal static class RegisterBlocks
     /// and adds it times row t of the panel, one load and one fused multiply-add per vector. With 8 or more vectors,
     /// enough independent chains to hide the multiply-add latency; the loop is then bound by the loads of w.
     /// </summary>
-    private static void MatrixVectorPanel<TSimd, TVector, TVectors>(ref float w, nint ldw, ref float x, nint xStride, ref float y, int k)
+    private static void MatrixVectorPanel<TSimd, TVector, TVectors>(ref float w, nint ldw, ref float x, nint xStride, ref float init, ref float y, int k)
         where TSimd : struct, ISimd<TVector>
         where TVector : struct
         where TVectors : struct, IBlockSize
     {
         int v = TVectors.Value;
         nuint s = (nuint)TSimd.Count;
-        TVector y0 = TSimd.Load(ref y, 0);
-        TVector y1 = v > 1 ? TSimd.Load(ref y, s) : default;
-        TVector y2 = v > 2 ? TSimd.Load(ref y, 2 * s) : default;
-        TVector y3 = v > 3 ? TSimd.Load(ref y, 3 * s) : default;
-        TVector y4 = v > 4 ? TSimd.Load(ref y, 4 * s) : default;
-        TVector y5 = v > 5 ? TSimd.Load(ref y, 5 * s) : default;
-        TVector y6 = v > 6 ? TSimd.Load(ref y, 6 * s) : default;
-        TVector y7 = v > 7 ? TSimd.Load(ref y, 7 * s) : default;
-        TVector y8 = v > 8 ? TSimd.Load(ref y, 8 * s) : default;
-        TVector y9 = v > 9 ? TSimd.Load(ref y, 9 * s) : default;
-        TVector y10 = v > 10 ? TSimd.Load(ref y, 10 * s) : default;
-        TVector y11 = v > 11 ? TSimd.Load(ref y, 11 * s) : default;
-        TVector y12 = v > 12 ? TSimd.Load(ref y, 12 * s) : default;
-        TVector y13 = v > 13 ? TSimd.Load(ref y, 13 * s) : default;
-        TVector y14 = v > 14 ? TSimd.Load(ref y, 14 * s) : default;
-        TVector y15 = v > 15 ? TSimd.Load(ref y, 15 * s) : default;
+        TVector y0 = TSimd.Load(ref init, 0);
+        TVector y1 = v > 1 ? TSimd.Load(ref init, s) : default;
+        TVector y2 = v > 2 ? TSimd.Load(ref init, 2 * s) : default;
+        TVector y3 = v > 3 ? TSimd.Load(ref init, 3 * s) : default;
+        TVector y4 = v > 4 ? TSimd.Load(ref init, 4 * s) : default;
+        TVector y5 = v > 5 ? TSimd.Load(ref init, 5 * s) : default;
+        TVector y6 = v > 6 ? TSimd.Load(ref init, 6 * s) : default;
+        TVector y7 = v > 7 ? TSimd.Load(ref init, 7 * s) : default;
+        TVector y8 = v > 8 ? TSimd.Load(ref init, 8 * s) : default;
+        TVector y9 = v > 9 ? TSimd.Load(ref init, 9 * s) : default;
+        TVector y10 = v > 10 ? TSimd.Load(ref init, 10 * s) : default;
+        TVector y11 = v > 11 ? TSimd.Load(ref init, 11 * s) : default;
+        TVector y12 = v > 12 ? TSimd.Load(ref init, 12 * s) : default;
+        TVector y13 = v > 13 ? TSimd.Load(ref init, 13 * s) : default;
+        TVector y14 = v > 14 ? TSimd.Load(ref init, 14 * s) : default;
+        TVector y15 = v > 15 ? TSimd.Load(ref init, 15 * s) : default;
         for (int t = 0; t < k; t++)
         {
             TVector xt = TSimd.Broadcast(x);

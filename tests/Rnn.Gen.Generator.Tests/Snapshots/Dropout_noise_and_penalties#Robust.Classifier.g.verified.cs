@@ -230,8 +230,7 @@ namespace Robust
                         hRecurrent = hMasked;
                     }
                     global::System.Span<float> gatesHidden = scratch.Slice(48, 30);
-                    p.Slice(510, 30).CopyTo(gatesHidden);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gatesHidden); // W_hh h_(t - 1) + b_hh
+                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(510, 30), whhT, hRecurrent, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
                     global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(384 + t * 30, 30), gatesHidden, hPrev, cache.Slice(752 + t * 10, 10), cache.Slice(256 + t * 10, 10));
                 }
                 cache.Slice(256, 120).Slice(length * 10).Clear(); // steps past the sample's length output zeros
@@ -258,7 +257,7 @@ namespace Robust
                         hRecurrent = hMasked;
                     }
                     global::System.Span<float> gates = cache.Slice(1120 + t * 32, 32);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gates); // + W_hh h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gates, 4); // + W_hh h_(t - 1)
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1504 + (t - 1) * 8, 8);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(1504 + t * 8, 8), cache.Slice(1600 + t * 8, 8), cache.Slice(1024 + t * 8, 8));
                 }
@@ -662,10 +661,8 @@ namespace Robust
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            p.Slice(480, 30).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 180), x, gates); // 1.weight_ih_l0 [30, 6], transposed
-            p.Slice(510, 30).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(192, 300), hRecurrent, gatesHidden); // 1.weight_hh_l0 [30, 10], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(480, 30), packed.Slice(0, 180), x, gates, 3); // 1.weight_ih_l0 [30, 6], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(510, 30), packed.Slice(192, 300), hRecurrent, gatesHidden, 3); // 1.weight_hh_l0 [30, 10], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -726,9 +723,8 @@ namespace Robust
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(1072, 32).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(496, 320), x, gates); // 2.weight_ih_l0 [32, 10], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(816, 256), hPrev, gates); // 2.weight_hh_l0 [32, 8], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(1072, 32), packed.Slice(496, 320), x, gates, 4); // 2.weight_ih_l0 [32, 10], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(816, 256), hPrev, gates, 4); // 2.weight_hh_l0 [32, 8], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 

@@ -190,7 +190,7 @@ namespace Tagging
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(240 + (t - 1) * 13, 13);
                     global::System.Span<float> h = cache.Slice(240 + t * 13, 13);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, h); // + W_hh h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, h, 1); // + W_hh h_(t - 1)
                     global::Rnn.Gen.Kernels.VectorKernels.Relu(h); // h held b_ih + b_hh + W_ih x_t + W_hh h_(t - 1)
                 }
                 cache.Slice(240, 260).Slice(length * 13).Clear(); // steps past the sample's length output zeros
@@ -456,8 +456,7 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(336, 13).CopyTo(pre);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 156), x, pre); // 0.weight_ih_l0 [13, 12], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(336, 13), packed.Slice(0, 156), x, pre, 1); // 0.weight_ih_l0 [13, 12], transposed
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(160, 169), hPrev, pre); // 0.weight_hh_l0 [13, 13], transposed
             global::Rnn.Gen.Kernels.VectorKernels.Relu(pre);
             pre.CopyTo(h);

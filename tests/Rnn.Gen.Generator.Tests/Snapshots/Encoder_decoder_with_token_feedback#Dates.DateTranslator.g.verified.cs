@@ -175,7 +175,7 @@ namespace Dates
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(1200 + (t - 1) * 64, 64);
                     global::System.Span<float> gates = cache.Slice(3120 + t * 256, 256);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(10800 + (t - 1) * 64, 64);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(10800 + t * 64, 64), cache.Slice(12720 + t * 64, 64), cache.Slice(1200 + t * 64, 64));
                 }
@@ -206,7 +206,7 @@ namespace Dates
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(19264, 64) : cache.Slice(14784 + (t - 1) * 64, 64);
                     global::System.Span<float> gates = cache.Slice(15424 + t * 256, 256);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19328, 64) : cache.Slice(17984 + (t - 1) * 64, 64);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(17984 + t * 64, 64), cache.Slice(18624 + t * 64, 64), cache.Slice(14784 + t * 64, 64));
                 }
@@ -355,9 +355,8 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(26624, 256).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 10240), x, gates); // 0.weight_ih_l0 [256, 40], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(10240, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(26624, 256), packed.Slice(0, 10240), x, gates, 4); // 0.weight_ih_l0 [256, 40], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(10240, 16384), hPrev, gates, 4); // 0.weight_hh_l0 [256, 64], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -409,9 +408,8 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(46592, 256).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(26880, 3328), x, gates); // 1.weight_ih_l0 [256, 13], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(30208, 16384), hPrev, gates); // 1.weight_hh_l0 [256, 64], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(46592, 256), packed.Slice(26880, 3328), x, gates, 4); // 1.weight_ih_l0 [256, 13], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(30208, 16384), hPrev, gates, 4); // 1.weight_hh_l0 [256, 64], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 

@@ -178,8 +178,7 @@ partial class Models
                     {
                         global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(16 + (t - 1) * 4, 4);
                         global::System.Span<float> gatesHidden = scratch.Slice(32, 12);
-                        p.Slice(72, 12).CopyTo(gatesHidden);
-                        global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
+                        global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(72, 12), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
                         global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(48 + t * 12, 12), gatesHidden, hPrev, cache.Slice(144 + t * 4, 4), cache.Slice(16 + t * 4, 4));
                     }
                     cache.Slice(16, 32).Slice(length * 4).Clear(); // steps past the sample's length output zeros
@@ -359,10 +358,8 @@ partial class Models
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.ReadOnlySpan<float> packed = _packed;
                 // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-                p.Slice(60, 12).CopyTo(gates);
-                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 12), x, gates); // 0.weight_ih_l0 [12, 1], transposed
-                p.Slice(72, 12).CopyTo(gatesHidden);
-                global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(16, 48), hRecurrent, gatesHidden); // 0.weight_hh_l0 [12, 4], transposed
+                global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(60, 12), packed.Slice(0, 12), x, gates, 3); // 0.weight_ih_l0 [12, 1], transposed
+                global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(72, 12), packed.Slice(16, 48), hRecurrent, gatesHidden, 3); // 0.weight_hh_l0 [12, 4], transposed
                 global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
             }
 

@@ -176,8 +176,7 @@ namespace Curves
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1056, 12) : cache.Slice(96 + (t - 1) * 12, 12);
                     global::System.Span<float> gatesHidden = scratch.Slice(80, 36);
-                    p.Slice(648, 36).CopyTo(gatesHidden);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
+                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(648, 36), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
                     global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(288 + t * 36, 36), gatesHidden, hPrev, cache.Slice(864 + t * 12, 12), cache.Slice(96 + t * 12, 12));
                 }
             }
@@ -302,10 +301,8 @@ namespace Curves
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            p.Slice(612, 36).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 180), x, gates); // 0.weight_ih_l0 [36, 5], transposed
-            p.Slice(648, 36).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(192, 432), hRecurrent, gatesHidden); // 0.weight_hh_l0 [36, 12], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(612, 36), packed.Slice(0, 180), x, gates, 3); // 0.weight_ih_l0 [36, 5], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(648, 36), packed.Slice(192, 432), hRecurrent, gatesHidden, 3); // 0.weight_hh_l0 [36, 12], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

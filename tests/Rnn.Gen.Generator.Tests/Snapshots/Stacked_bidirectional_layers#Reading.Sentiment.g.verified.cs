@@ -191,7 +191,7 @@ namespace Reading
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(160 + (t - 1) * 6, 6);
                     global::System.Span<float> gates = cache.Slice(224 + t * 24, 24);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(448 + (t - 1) * 6, 6);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(448 + t * 6, 6), cache.Slice(512 + t * 6, 6), cache.Slice(160 + t * 6, 6));
                 }
@@ -208,7 +208,7 @@ namespace Reading
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(576 + (t + 1) * 6, 6);
                     global::System.Span<float> gates = cache.Slice(640 + t * 24, 24);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t + 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t + 1)
                     global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(864 + (t + 1) * 6, 6);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(864 + t * 6, 6), cache.Slice(928 + t * 6, 6), cache.Slice(576 + t * 6, 6));
                 }
@@ -247,8 +247,7 @@ namespace Reading
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1136 + (t - 1) * 4, 4);
                     global::System.Span<float> gatesHidden = scratch.Slice(128, 12);
-                    p.Slice(828, 12).CopyTo(gatesHidden);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
+                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(828, 12), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
                     global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(1184 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1296 + t * 4, 4), cache.Slice(1136 + t * 4, 4));
                 }
                 cache.Slice(1136, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
@@ -264,8 +263,7 @@ namespace Reading
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1344 + (t + 1) * 4, 4);
                     global::System.Span<float> gatesHidden = scratch.Slice(176, 12);
-                    p.Slice(1044, 12).CopyTo(gatesHidden);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t + 1) + b_hh
+                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(1044, 12), whhT, hPrev, gatesHidden, 3); // W_hh h_(t + 1) + b_hh
                     global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(1392 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1504 + t * 4, 4), cache.Slice(1344 + t * 4, 4));
                 }
                 cache.Slice(1344, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
@@ -368,9 +366,8 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(272, 24).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 120), x, gates); // 0.weight_ih_l0 [24, 5], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(128, 144), hPrev, gates); // 0.weight_hh_l0 [24, 6], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(272, 24), packed.Slice(0, 120), x, gates, 4); // 0.weight_ih_l0 [24, 5], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(128, 144), hPrev, gates, 4); // 0.weight_hh_l0 [24, 6], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -422,9 +419,8 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(576, 24).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(304, 120), x, gates); // 0.weight_ih_l0_reverse [24, 5], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(432, 144), hPrev, gates); // 0.weight_hh_l0_reverse [24, 6], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(576, 24), packed.Slice(304, 120), x, gates, 4); // 0.weight_ih_l0_reverse [24, 5], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(432, 144), hPrev, gates, 4); // 0.weight_hh_l0_reverse [24, 6], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -495,10 +491,8 @@ namespace Reading
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            p.Slice(816, 12).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(608, 144), x, gates); // 1.weight_ih_l0 [12, 12], transposed
-            p.Slice(828, 12).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(752, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0 [12, 4], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(816, 12), packed.Slice(608, 144), x, gates, 3); // 1.weight_ih_l0 [12, 12], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(828, 12), packed.Slice(752, 48), hRecurrent, gatesHidden, 3); // 1.weight_hh_l0 [12, 4], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -550,10 +544,8 @@ namespace Reading
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            p.Slice(1032, 12).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(800, 144), x, gates); // 1.weight_ih_l0_reverse [12, 12], transposed
-            p.Slice(1044, 12).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(944, 48), hRecurrent, gatesHidden); // 1.weight_hh_l0_reverse [12, 4], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(1032, 12), packed.Slice(800, 144), x, gates, 3); // 1.weight_ih_l0_reverse [12, 12], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(1044, 12), packed.Slice(944, 48), hRecurrent, gatesHidden, 3); // 1.weight_hh_l0_reverse [12, 4], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

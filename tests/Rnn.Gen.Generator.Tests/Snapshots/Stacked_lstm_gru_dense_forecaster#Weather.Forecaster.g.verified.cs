@@ -194,7 +194,7 @@ namespace Weather
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(160 + (t - 1) * 64, 64);
                     global::System.Span<float> gates = cache.Slice(3360 + t * 256, 256);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16160 + (t - 1) * 64, 64);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(16160 + t * 64, 64), cache.Slice(19360 + t * 64, 64), cache.Slice(160 + t * 64, 64));
                 }
@@ -213,8 +213,7 @@ namespace Weather
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22560 + (t - 1) * 32, 32);
                     global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
-                    p.Slice(26976, 96).CopyTo(gatesHidden);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gatesHidden); // W_hh h_(t - 1) + b_hh
+                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(26976, 96), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
                     global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(24160 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28960 + t * 32, 32), cache.Slice(22560 + t * 32, 32));
                 }
                 cache.Slice(22560, 1600).Slice(length * 32).Clear(); // steps past the sample's length output zeros
@@ -481,9 +480,8 @@ namespace Weather
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(17152, 256).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 768), x, gates); // 0.weight_ih_l0 [256, 3], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(768, 16384), hPrev, gates); // 0.weight_hh_l0 [256, 64], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(17152, 256), packed.Slice(0, 768), x, gates, 4); // 0.weight_ih_l0 [256, 3], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(768, 16384), hPrev, gates, 4); // 0.weight_hh_l0 [256, 64], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -537,10 +535,8 @@ namespace Weather
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            p.Slice(26880, 96).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(17408, 6144), x, gates); // 1.weight_ih_l0 [96, 64], transposed
-            p.Slice(26976, 96).CopyTo(gatesHidden);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(23552, 3072), hRecurrent, gatesHidden); // 1.weight_hh_l0 [96, 32], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(26880, 96), packed.Slice(17408, 6144), x, gates, 3); // 1.weight_ih_l0 [96, 64], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(26976, 96), packed.Slice(23552, 3072), hRecurrent, gatesHidden, 3); // 1.weight_hh_l0 [96, 32], transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

@@ -186,7 +186,7 @@ namespace Streams
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(3616, 16) : cache.Slice(32 + (t - 1) * 16, 16);
                     global::System.Span<float> gates = cache.Slice(544 + t * 64, 64);
-                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates); // + W_hh h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(3632, 16) : cache.Slice(2592 + (t - 1) * 16, 16);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(2592 + t * 16, 16), cache.Slice(3104 + t * 16, 16), cache.Slice(32 + t * 16, 16));
                 }
@@ -289,9 +289,8 @@ namespace Streams
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            packed.Slice(1088, 64).CopyTo(gates);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(0, 64), x, gates); // 0.weight_ih_l0 [64, 1], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(64, 1024), hPrev, gates); // 0.weight_hh_l0 [64, 16], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(1088, 64), packed.Slice(0, 64), x, gates, 4); // 0.weight_ih_l0 [64, 1], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(64, 1024), hPrev, gates, 4); // 0.weight_hh_l0 [64, 16], transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
