@@ -511,10 +511,11 @@ internal static partial class Simd
     /// <summary>
     /// The widest width, up to <paramref name="width"/>, whose vectors tile runs of <paramref name="run"/> floats from
     /// their starts: 16 lanes when a run is a multiple of 16, else at most 8. A recurrent step's product writes the
-    /// gates and the cell kernel reads them straight back, one gate (a run of H) at a time; when both use the same
-    /// vectors at the same places the cell's loads take the values from the store buffer, where a load that only
-    /// part of one wider store holds waits until the store is written to the cache, after every older instruction (a
-    /// streaming LSTM step with H = 8, its gates written in 16 lanes and read in 8: 110 against 85 ns).
+    /// gates and the cell kernel reads them straight back, one gate (a run of H) at a time, in 16 lanes only when H is
+    /// a multiple of 16. Stored in the vectors the cell loads, each load finds its value in one store, and a small
+    /// cell's step has no 512-bit instruction at all, which on this machine slows the 256-bit chains beside it (a
+    /// dependent chain of 256-bit adds ran 1.4–1.8 times slower beside independent 512-bit multiply-adds). A
+    /// streaming LSTM step with H = 8, its gates stored in 16 lanes and read in 8: 110 ns; in 8 lanes: 85 ns.
     /// </summary>
     internal static KernelWidth RunWidth(KernelWidth width, int run) =>
         width >= KernelWidth.Vector512 && run % 16 != 0 ? KernelWidth.Vector256 : width;
