@@ -26,6 +26,21 @@ public sealed class Machine
     /// <summary>Measured single-core FMA peak with 512-bit vectors, GFLOP/s (0 without AVX-512F).</summary>
     public double Avx512FmaGflops { get; init; }
 
+    /// <summary>The first-level data cache and the second-level cache of one core, in KB (from sysfs; 0 where unknown).</summary>
+    public int L1DataKb { get; init; }
+
+    public int L2Kb { get; init; }
+
+    /// <summary>
+    /// Measured single-core read bandwidth from the second-level cache, GB/s: the widest vector loads summed into 8
+    /// accumulators over a <see cref="L2ProbeKb"/> KB buffer, again and again (best of 25 short tries). An upper
+    /// bound for any kernel that streams weights of that size from L2 once per step.
+    /// </summary>
+    public double L2ReadGBps { get; init; }
+
+    /// <summary>The probe's buffer: LSTM(128)'s packed W_hhᵀ, 128 × 512 floats, five times a 48 KB L1 and within L2.</summary>
+    public const int L2ProbeKb = 256;
+
     /// <summary>
     /// Whether Rnn.Gen's runtime kernels run at 512 bits here: they take <see cref="Vector512{T}"/> when it is hardware
     /// accelerated, else <see cref="Vector256{T}"/> (<c>Simd.Preferred</c> in src/Rnn.Gen/Kernels/MatrixKernels.cs).
@@ -50,7 +65,35 @@ public sealed class Machine
         LoadBefore = LoadAverage(),
         Avx2FmaGflops = Fma.IsSupported ? Best(MeasureFma256) : 0,
         Avx512FmaGflops = Avx512F.IsSupported ? Best(MeasureFma512) : 0,
+        L1DataKb = CacheKb(level: 1, type: "Data"),
+        L2Kb = CacheKb(level: 2, type: "Unified"),
+        L2ReadGBps = Best(MeasureL2Read, warmUp: 100, count: 500), // 500 passes: 128 MB, about a millisecond
     };
+
+    /// <summary>The size of cpu0's cache of that level and type, from /sys/devices/system/cpu/cpu0/cache.</summary>
+    private static int CacheKb(int level, string type)
+    {
+        try
+        {
+            foreach (string index in Directory.EnumerateDirectories("/sys/devices/system/cpu/cpu0/cache", "index*"))
+            {
+                if (File.ReadAllText(Path.Combine(index, "level")).Trim() == level.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    && File.ReadAllText(Path.Combine(index, "type")).Trim() == type)
+                {
+                    string size = File.ReadAllText(Path.Combine(index, "size")).Trim();
+                    return size.EndsWith('K') && int.TryParse(size[..^1], out int kb) ? kb : 0;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return 0;
+    }
 
     /// <summary>/proc/loadavg's 1, 5 and 15 minute averages (the other builds and runs on the machine).</summary>
     public static string LoadAverage()
@@ -78,13 +121,13 @@ public sealed class Machine
         }
     }
 
-    private static double Best(Func<long, double> measure)
+    private static double Best(Func<long, double> measure, long warmUp = 1_000_000, long count = 4_000_000)
     {
-        measure(1_000_000); // JIT and warm up
+        measure(warmUp); // JIT and warm up
         double best = 0;
         for (int i = 0; i < 25; i++) // many short tries: on a shared machine the best one ran alone
         {
-            best = Math.Max(best, measure(4_000_000));
+            best = Math.Max(best, measure(count));
         }
 
         return best;
@@ -157,6 +200,58 @@ public sealed class Machine
         }
 
         return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).ToScalar();
+    }
+
+    /// <summary>GB/s of <paramref name="passes"/> reads of the <see cref="L2ProbeKb"/> KB probe buffer (its first pass outside the timing).</summary>
+    private static unsafe double MeasureL2Read(long passes)
+    {
+        int floats = L2ProbeKb * 1024 / sizeof(float);
+        float* buffer = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
+        try
+        {
+            new Span<float>(buffer, floats).Fill(1e-3f);
+            Sink = ReadPasses(buffer, floats, 1);
+            long start = Stopwatch.GetTimestamp();
+            Sink = ReadPasses(buffer, floats, passes);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            return passes * (double)floats * sizeof(float) / seconds / 1e9;
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(buffer);
+        }
+    }
+
+    /// <summary>The timed loop of <see cref="MeasureL2Read"/>: every float of the buffer, <paramref name="passes"/> times, summed in 8 vector accumulators.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe float ReadPasses(float* buffer, int floats, long passes)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (long pass = 0; pass < passes; pass++)
+            {
+                for (float* p = buffer, end = buffer + floats; p < end; p += 8 * 16)
+                {
+                    a0 += Vector512.Load(p); a1 += Vector512.Load(p + 16); a2 += Vector512.Load(p + 32); a3 += Vector512.Load(p + 48);
+                    a4 += Vector512.Load(p + 64); a5 += Vector512.Load(p + 80); a6 += Vector512.Load(p + 96); a7 += Vector512.Load(p + 112);
+                }
+            }
+
+            return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7).ToScalar();
+        }
+
+        Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+        for (long pass = 0; pass < passes; pass++)
+        {
+            for (float* p = buffer, end = buffer + floats; p < end; p += 8 * 8)
+            {
+                b0 += Vector256.Load(p); b1 += Vector256.Load(p + 8); b2 += Vector256.Load(p + 16); b3 += Vector256.Load(p + 24);
+                b4 += Vector256.Load(p + 32); b5 += Vector256.Load(p + 40); b6 += Vector256.Load(p + 48); b7 += Vector256.Load(p + 56);
+            }
+        }
+
+        return (b0 + b1 + b2 + b3 + b4 + b5 + b6 + b7).ToScalar();
     }
 
     /// <summary>Keeps the measured chains alive.</summary>

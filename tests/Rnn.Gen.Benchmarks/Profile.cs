@@ -135,6 +135,18 @@ public static class Profile
         }
     }
 
+    /// <summary><c>--profile sequence</c>: workload (b), each of its four models' Predict, twice in turn.</summary>
+    public static void RunSequence()
+    {
+        for (int round = 0; round < 2; round++)
+        {
+            Sequence<LstmSequence_I16_H32>("(b) LSTM H=32 Predict");
+            Sequence<LstmSequence_I16_H128>("(b) LSTM H=128 Predict");
+            Sequence<GruSequence_I16_H32>("(b) GRU H=32 Predict");
+            Sequence<GruSequence_I16_H128>("(b) GRU H=128 Predict");
+        }
+    }
+
     public static void Run()
     {
         var batch = new TrainingBatch(seed: 1);

@@ -59,6 +59,8 @@ public static class ResultsWriter
         md.AppendLine($"- .NET: {machine.DotNet}; OS: {machine.Os}");
         md.AppendLine($"- measured FMA peak on one core (12 independent chains in registers, best of 25 short tries): AVX2 {F(machine.Avx2FmaGflops, 1)} GFLOP/s"
             + (machine.Avx512FmaGflops > 0 ? $", AVX-512 {F(machine.Avx512FmaGflops, 1)} GFLOP/s" : ""));
+        md.AppendLine($"- caches of one core: L1 data {machine.L1DataKb} KB, L2 {machine.L2Kb} KB; measured L2 read bandwidth on one core "
+            + $"({Machine.L2ProbeKb} KB read again and again in vector loads, best of 25 short tries): {F(machine.L2ReadGBps, 1)} GB/s");
         md.AppendLine($"- roofline used for the fractions: {F(Workloads.AnchorRooflineGflops, 0)} GFLOP/s per core (DESIGN.md §6, the reference machine, column \"% of 39\"), "
             + $"and this core's measured {machine.KernelPeakName} peak ({F(corePeak, 1)} GFLOP/s, column \"% of this core's peak\"): "
             + $"the runtime kernels use {(machine.KernelsUse512 ? "Vector512 (accelerated here)" : "Vector256 (Vector512 is not accelerated here)")}");
@@ -180,9 +182,52 @@ public static class ResultsWriter
             }
         }
 
+        // At batch 1 every step multiplies by all of W_hh: when it does not fit in L1 each step streams it from L2, and
+        // the measured L2 read bandwidth bounds the sequence from below whatever the arithmetic.
+        var belowFloor = new List<string>(); // the rows short of 4× libtorch whose W_hh streams from L2
+        if (seqRows > 0 && machine.L2ReadGBps > 0)
+        {
+            md.AppendLine();
+            md.AppendLine($"Memory bound at batch 1: each of the {Workloads.SequenceSteps} steps multiplies by the whole packed W_hhᵀ ([H, G] floats). "
+                + $"Where it is larger than the {machine.L1DataKb} KB L1, every step reads it from L2, so reading it {Workloads.SequenceSteps} times at the "
+                + $"measured {F(machine.L2ReadGBps, 1)} GB/s is a floor under the sequence's time, whatever the arithmetic.");
+            md.AppendLine();
+            md.AppendLine("| cell | H | W_hhᵀ KB | in L1 | L2 floor µs | Rnn.Gen µs | Rnn.Gen's W_hh GB/s | libtorch / 4 µs (the 4× target) |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (CellKind cell in new[] { CellKind.Lstm, CellKind.Gru })
+            {
+                foreach (int h in new[] { 32, 128 })
+                {
+                    string[] p = [$"Cell={cell}", $"Hidden={h}"];
+                    if (Get(nameof(SequenceBenchmarks), nameof(SequenceBenchmarks.RnnGen), p) is not { } rg)
+                    {
+                        continue;
+                    }
+
+                    double bytes = (double)h * (cell == CellKind.Lstm ? 4 : 3) * h * sizeof(float);
+                    bool inL1 = bytes <= machine.L1DataKb * 1024.0;
+                    double floorNs = inL1 ? 0 : Workloads.SequenceSteps * bytes / machine.L2ReadGBps;
+                    Figure? lt = Get(nameof(SequenceBenchmarks), nameof(SequenceBenchmarks.LibTorch), p);
+                    double? quarter = lt?.Ns / 4;
+                    if (quarter is { } q && q < rg.Ns && !inL1)
+                    {
+                        // What 4× libtorch would take: reading W_hh that fast, with nothing else in the step's time.
+                        double needed = Workloads.SequenceSteps * bytes / q;
+                        belowFloor.Add($"{cell.ToString().ToUpperInvariant()} H = {h} at {F(lt!.Value.Ns / rg.Ns, 1)}×: {F(q / 1000, 1)} µs would read W_hh at "
+                            + $"{F(needed, 1)} GB/s with no time left for the cells, {Pct(needed / machine.L2ReadGBps)} of the L2's measured {F(machine.L2ReadGBps, 1)} GB/s; "
+                            + $"Rnn.Gen's sequence reads it at {F(Workloads.SequenceSteps * bytes / rg.Ns, 1)} GB/s, cells included");
+                    }
+
+                    md.AppendLine($"| {cell.ToString().ToUpperInvariant()} | {h} | {F(bytes / 1024, 0)} | {(inL1 ? "yes" : "no")} | {(inL1 ? "—" : F(floorNs / 1000, 1))} "
+                        + $"| {F(rg.Ns / 1000, 1)} | {F(Workloads.SequenceSteps * bytes / rg.Ns, 1)} | {(quarter is { } qq ? F(qq / 1000, 1) : "—")} |");
+                }
+            }
+        }
+
         if (seqRows > 0)
         {
-            targets.Add($"(b) faster than RTNeural: {seqRt} of {seqRows}; ≥ 4× faster than libtorch (this run): {seqTorch} of {seqTorchRows}");
+            targets.Add($"(b) faster than RTNeural: {seqRt} of {seqRows}; ≥ 4× faster than libtorch (this run): {seqTorch} of {seqTorchRows}"
+                + (belowFloor.Count > 0 ? $" (where not, memory bound: {string.Join("; ", belowFloor)})" : string.Empty));
         }
 
         // (c), (d) training
