@@ -26,6 +26,15 @@ public sealed class Machine
     /// <summary>Measured single-core FMA peak with 512-bit vectors, GFLOP/s (0 without AVX-512F).</summary>
     public double Avx512FmaGflops { get; init; }
 
+    /// <summary>
+    /// Both cores' FMA throughput when they run at once, over one core's alone (<see cref="MeasureBothCores"/>), at the
+    /// start and at the end of the run: about 2 when the VM's two cores are two physical cores, about 1 when the host
+    /// runs them on the two hardware threads of one core (then (d) cannot be much faster than (c), whatever the code).
+    /// </summary>
+    public double BothCoresBefore { get; init; }
+
+    public double BothCoresAfter { get; set; }
+
     /// <summary>The first-level data cache and the second-level cache of one core, in KB (from sysfs; 0 where unknown).</summary>
     public int L1DataKb { get; init; }
 
@@ -68,7 +77,47 @@ public sealed class Machine
         L1DataKb = CacheKb(level: 1, type: "Data"),
         L2Kb = CacheKb(level: 2, type: "Unified"),
         L2ReadGBps = Best(MeasureL2Read, warmUp: 100, count: 500), // 500 passes: 128 MB, about a millisecond
+        BothCoresBefore = MeasureBothCores(),
     };
+
+    /// <summary>
+    /// Two threads run the FMA probe of the kernels' width at the same moment (25 tries, each started together); the
+    /// best try's summed GFLOP/s over the same probe on one thread alone.
+    /// </summary>
+    public static double MeasureBothCores()
+    {
+        Func<long, double> probe = Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? MeasureFma512 : Fma.IsSupported ? MeasureFma256 : _ => 0;
+        double alone = Best(probe);
+        if (alone == 0 || Environment.ProcessorCount < 2)
+        {
+            return 0;
+        }
+
+        const int Tries = 25;
+        var results = new double[2, Tries];
+        using var start = new System.Threading.Barrier(2);
+        var other = new System.Threading.Thread(() => Run(1));
+        other.Start();
+        Run(0);
+        other.Join();
+        double best = 0;
+        for (int i = 0; i < Tries; i++)
+        {
+            best = Math.Max(best, results[0, i] + results[1, i]);
+        }
+
+        return best / alone;
+
+        void Run(int thread)
+        {
+            probe(1_000_000);
+            for (int i = 0; i < Tries; i++)
+            {
+                start.SignalAndWait();
+                results[thread, i] = probe(4_000_000);
+            }
+        }
+    }
 
     /// <summary>The size of cpu0's cache of that level and type, from /sys/devices/system/cpu/cpu0/cache.</summary>
     private static int CacheKb(int level, string type)

@@ -109,11 +109,15 @@ public static class Program
             .Run([.. rest], config)
             .ToArray();
         machine.LoadAfter = Machine.LoadAverage();
+        machine.BothCoresAfter = Machine.MeasureBothCores();
 
         bool failed = summaries.Length == 0 || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
         if (results is not null)
         {
-            ResultsWriter.Write(results, summaries, machine, allocations, loadMonitor.Cases, jobName, torch, onnx, commit);
+            PairedScaling? paired = summaries.Any(r => r.BenchmarksCases.Any(c => c.Descriptor.Type == typeof(TrainingBenchmarks)))
+                ? TrainingBenchmarks.MeasurePairedScaling()
+                : null;
+            ResultsWriter.Write(results, summaries, machine, allocations, loadMonitor.Cases, jobName, torch, onnx, commit, paired);
             Console.WriteLine($"Wrote {results}");
         }
 

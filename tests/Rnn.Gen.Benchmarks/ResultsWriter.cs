@@ -19,7 +19,8 @@ public static class ResultsWriter
         c.Parameters.Items.Select(p => $"{p.Name}={p.Value}").ToArray());
 
     public static void Write(string path, IReadOnlyList<Summary> summaries, Machine machine,
-        IReadOnlyDictionary<string, double> allocations, IReadOnlyDictionary<string, (double Others, double Self)> load, string job, bool torch, bool onnx, string? commit)
+        IReadOnlyDictionary<string, double> allocations, IReadOnlyDictionary<string, (double Others, double Self)> load, string job, bool torch, bool onnx, string? commit,
+        PairedScaling? paired)
     {
         // Key: "Type.Method|param=value|…" in declaration order of the parameters.
         var figures = new Dictionary<string, Figure>();
@@ -59,6 +60,8 @@ public static class ResultsWriter
         md.AppendLine($"- .NET: {machine.DotNet}; OS: {machine.Os}");
         md.AppendLine($"- measured FMA peak on one core (12 independent chains in registers, best of 25 short tries): AVX2 {F(machine.Avx2FmaGflops, 1)} GFLOP/s"
             + (machine.Avx512FmaGflops > 0 ? $", AVX-512 {F(machine.Avx512FmaGflops, 1)} GFLOP/s" : ""));
+        md.AppendLine($"- both cores' FMA throughput at once over one core's alone (the {machine.KernelPeakName} probe on two threads started together, best of 25 tries): "
+            + $"{F(machine.BothCoresBefore, 2)}× before the run, {F(machine.BothCoresAfter, 2)}× after it; near 1, the host ran the VM's two cores on one physical core");
         md.AppendLine($"- caches of one core: L1 data {machine.L1DataKb} KB, L2 {machine.L2Kb} KB; measured L2 read bandwidth on one core "
             + $"({Machine.L2ProbeKb} KB read again and again in vector loads, best of 25 short tries): {F(machine.L2ReadGBps, 1)} GB/s");
         md.AppendLine($"- roofline used for the fractions: {F(Workloads.AnchorRooflineGflops, 0)} GFLOP/s per core (DESIGN.md §6, the reference machine, column \"% of 39\"), "
@@ -265,6 +268,13 @@ public static class ResultsWriter
         md.AppendLine();
         md.AppendLine($"Training flops per step: {F(Workloads.TrainingFlops / 1e6, 1)} M. (d) is checked in its setup: three steps on two cores give");
         md.AppendLine("parameters and clipped gradients bit-identical to three steps of (c) from the same seed, or the run fails.");
+        if (paired is { } ps)
+        {
+            md.AppendLine();
+            md.AppendLine($"(d) against (c) in alternation, after the benchmarks: {ps.Rounds} rounds of {ps.StepsPerRound} steps on one core then {ps.StepsPerRound} on two (each side after one untimed step), "
+                + $"each round's time on one core over its time on two: median {F(ps.Median, 2)}×, 10th–90th percentile {F(ps.P10, 2)}–{F(ps.P90, 2)}×. "
+                + "BenchmarkDotNet measures (c) and (d) minutes apart, and this VM's speed drifts by up to a third over seconds; the rounds compare the two in the same state.");
+        }
 
         Figure? d = Get(nameof(TrainingBenchmarks), nameof(TrainingBenchmarks.RnnGenTwoCores));
         Figure? t1 = Get(nameof(TrainingBenchmarks), nameof(TrainingBenchmarks.LibTorchOneThread));
@@ -276,7 +286,9 @@ public static class ResultsWriter
                 + $"≥ 50 % of the roofline: {Pct(gflops / Workloads.AnchorRooflineGflops)}");
             if (d is not null)
             {
-                targets.Add($"(d) ≥ 1.7× the throughput of (c): {F(c1.Value.Ns / d.Value.Ns, 2)}×, bit-identical: checked");
+                targets.Add($"(d) ≥ 1.7× the throughput of (c): {F(c1.Value.Ns / d.Value.Ns, 2)}× from the medians above"
+                    + (paired is { } pr ? $", {F(pr.Median, 2)}× in alternation (median of {pr.Rounds} rounds; 10–90 %: {F(pr.P10, 2)}–{F(pr.P90, 2)}×)" : string.Empty)
+                    + $"; bit-identical: checked (the two cores' FMA throughput at once: {F(machine.BothCoresBefore, 2)}× one core's before the run, {F(machine.BothCoresAfter, 2)}× after)");
             }
 
         }

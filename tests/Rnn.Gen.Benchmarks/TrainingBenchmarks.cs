@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Rnn.Gen.Benchmarks.Peers;
 using Rnn.Gen.Optimizers;
@@ -48,6 +49,52 @@ public class TrainingBenchmarks
         float loopDifference = Check.MaxRelativeDifference(one.Model.Parameters, loop.Model.Parameters);
         return $"two cores = one core bit for bit after 3 steps ({one.Model.Parameters.Length} parameters); "
             + $"the single-loop summation order differs from the two-half one by at most {loopDifference:G3} (relative) after 3 steps";
+    }
+
+    /// <summary>
+    /// (d) against (c) measured in alternation: rounds of a few steps on one core, then as many on two (each side's
+    /// first step untimed), so that both
+    /// sides of each ratio see the machine in the same state. This VM's speed drifts by up to a third over seconds, and
+    /// BenchmarkDotNet measures (c) and (d) minutes apart, so the ratio of their medians mixes two machine states.
+    /// Returns the median of the rounds' ratios and their 10th and 90th percentiles.
+    /// </summary>
+    public static PairedScaling MeasurePairedScaling(int rounds = 300, int stepsPerRound = 4)
+    {
+        var data = new TrainingBatch(Seed);
+        using var one = new RnnGenTrainer(Seed, data, twoCores: false);
+        using var two = new RnnGenTrainer(Seed, data, twoCores: true);
+        for (int i = 0; i < 200; i++) // past tiered compilation: both paths reach their optimized code
+        {
+            one.StepOneCore();
+            two.StepTwoCores();
+        }
+
+        var ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++)
+        {
+            // Each side's first step is not timed: after the one-core steps the worker thread has stopped polling and
+            // blocked (ShardWorkers.SpinTime), and waking it takes about a millisecond here, which a trainer pays once
+            // per Fit, not per step.
+            one.StepOneCore();
+            long oneStart = Stopwatch.GetTimestamp();
+            for (int i = 0; i < stepsPerRound; i++)
+            {
+                one.StepOneCore();
+            }
+
+            long oneEnd = Stopwatch.GetTimestamp();
+            two.StepTwoCores();
+            long twoStart = Stopwatch.GetTimestamp();
+            for (int i = 0; i < stepsPerRound; i++)
+            {
+                two.StepTwoCores();
+            }
+
+            ratios[r] = (double)(oneEnd - oneStart) / (Stopwatch.GetTimestamp() - twoStart);
+        }
+
+        Array.Sort(ratios);
+        return new PairedScaling(ratios[rounds / 2], ratios[rounds / 10], ratios[rounds * 9 / 10], rounds, stepsPerRound);
     }
 
     [GlobalSetup(Targets = [nameof(RnnGenOneCore), nameof(RnnGenSequentialLoop)])]
@@ -165,3 +212,6 @@ public class TrainingBenchmarks
     [BenchmarkCategory(Categories.LibTorch)]
     public float LibTorchTwoThreads() => _torch!.Step();
 }
+
+/// <summary>(d)'s throughput over (c)'s from steps run in alternation (<see cref="TrainingBenchmarks.MeasurePairedScaling"/>).</summary>
+public readonly record struct PairedScaling(double Median, double P10, double P90, int Rounds, int StepsPerRound);
