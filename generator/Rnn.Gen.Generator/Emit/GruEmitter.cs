@@ -36,8 +36,8 @@ internal sealed class GruEmitter : RecurrentEmitter
             w.Line($"{ReadOnlySpan} p = _parameters;");
             w.Line($"{ReadOnlySpan} packed = _packed;");
             w.Line("// Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.");
-            w.Line($"{Kernels}.AffinePacked({Param("bias_ih")}, {Packed("wihT")}, x, gates, {Gates}); // {ParamComment("weight_ih")}, transposed");
-            w.Line($"{Kernels}.AffinePacked({Param("bias_hh")}, {Packed("whhT")}, hRecurrent, gatesHidden, {Gates}); // {ParamComment("weight_hh")}, transposed");
+            w.Line($"{Kernels}.AffinePacked({Param("bias_ih")}, {Packed("wihT")}, x, gates, {Gates}); // b_ih + {ParamComment("weight_ih")} x, transposed");
+            w.Line($"{Kernels}.AffinePacked({Param("bias_hh")}, {Packed("whhT")}, hRecurrent, gatesHidden, {Gates}); // b_hh + {ParamComment("weight_hh")} h_prev, transposed");
             w.Line($"{Cells}.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev");
         }
     }

@@ -23,8 +23,8 @@ internal sealed class LstmEmitter : RecurrentEmitter
         {
             w.Line($"{ReadOnlySpan} packed = _packed;");
             w.Line("// Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.");
-            w.Line($"{Kernels}.AffinePacked({Packed("bias")}, {Packed("wihT")}, x, gates, {Gates}); // {ParamComment("weight_ih")}, transposed");
-            w.Line($"{Kernels}.MultiplyAddPacked({Packed("whhT")}, hPrev, gates, {Gates}); // {ParamComment("weight_hh")}, transposed");
+            w.Line($"{Kernels}.AffinePacked({Packed("bias")}, {Packed("wihT")}, x, gates, {Gates}); // b_ih + b_hh + {ParamComment("weight_ih")} x, transposed");
+            w.Line($"{Kernels}.MultiplyAddPacked({Packed("whhT")}, hPrev, gates, {Gates}); // + {ParamComment("weight_hh")} h_prev, transposed");
             w.Line($"{Cells}.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)");
         }
     }

@@ -26,8 +26,8 @@ internal sealed class SimpleRnnEmitter : RecurrentEmitter
         {
             w.Line($"{ReadOnlySpan} packed = _packed;");
             w.Line("// b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.");
-            w.Line($"{Kernels}.AffinePacked({Packed("bias")}, {Packed("wihT")}, x, pre, 1); // {ParamComment("weight_ih")}, transposed");
-            w.Line($"{Kernels}.MultiplyAddPacked({Packed("whhT")}, hPrev, pre); // {ParamComment("weight_hh")}, transposed");
+            w.Line($"{Kernels}.AffinePacked({Packed("bias")}, {Packed("wihT")}, x, pre, 1); // b_ih + b_hh + {ParamComment("weight_ih")} x, transposed");
+            w.Line($"{Kernels}.MultiplyAddPacked({Packed("whhT")}, hPrev, pre); // + {ParamComment("weight_hh")} h_prev, transposed");
             w.Line(ApplyActivation(Activation, "pre"));
             w.Line("pre.CopyTo(h);");
         }

@@ -661,8 +661,8 @@ namespace Robust
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(480, 30), packed.Slice(0, 180), x, gates, 3); // 1.weight_ih_l0 [30, 6], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(510, 30), packed.Slice(192, 300), hRecurrent, gatesHidden, 3); // 1.weight_hh_l0 [30, 10], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(480, 30), packed.Slice(0, 180), x, gates, 3); // b_ih + 1.weight_ih_l0 [30, 6] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(510, 30), packed.Slice(192, 300), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0 [30, 10] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -723,8 +723,8 @@ namespace Robust
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(1072, 32), packed.Slice(496, 320), x, gates, 4); // 2.weight_ih_l0 [32, 10], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(816, 256), hPrev, gates, 4); // 2.weight_hh_l0 [32, 8], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(1072, 32), packed.Slice(496, 320), x, gates, 4); // b_ih + b_hh + 2.weight_ih_l0 [32, 10] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(816, 256), hPrev, gates, 4); // + 2.weight_hh_l0 [32, 8] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 

@@ -456,8 +456,8 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(336, 13), packed.Slice(0, 156), x, pre, 1); // 0.weight_ih_l0 [13, 12], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(160, 169), hPrev, pre); // 0.weight_hh_l0 [13, 13], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(336, 13), packed.Slice(0, 156), x, pre, 1); // b_ih + b_hh + 0.weight_ih_l0 [13, 12] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(160, 169), hPrev, pre); // + 0.weight_hh_l0 [13, 13] h_prev, transposed
             global::Rnn.Gen.Kernels.VectorKernels.Relu(pre);
             pre.CopyTo(h);
         }

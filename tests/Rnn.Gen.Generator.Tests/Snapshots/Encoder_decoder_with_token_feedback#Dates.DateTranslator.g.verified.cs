@@ -355,8 +355,8 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(26624, 256), packed.Slice(0, 10240), x, gates, 4); // 0.weight_ih_l0 [256, 40], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(10240, 16384), hPrev, gates, 4); // 0.weight_hh_l0 [256, 64], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(26624, 256), packed.Slice(0, 10240), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [256, 40] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(10240, 16384), hPrev, gates, 4); // + 0.weight_hh_l0 [256, 64] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -408,8 +408,8 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(46592, 256), packed.Slice(26880, 3328), x, gates, 4); // 1.weight_ih_l0 [256, 13], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(30208, 16384), hPrev, gates, 4); // 1.weight_hh_l0 [256, 64], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(46592, 256), packed.Slice(26880, 3328), x, gates, 4); // b_ih + b_hh + 1.weight_ih_l0 [256, 13] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(30208, 16384), hPrev, gates, 4); // + 1.weight_hh_l0 [256, 64] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 

@@ -301,8 +301,8 @@ namespace Curves
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(612, 36), packed.Slice(0, 180), x, gates, 3); // 0.weight_ih_l0 [36, 5], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(648, 36), packed.Slice(192, 432), hRecurrent, gatesHidden, 3); // 0.weight_hh_l0 [36, 12], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(612, 36), packed.Slice(0, 180), x, gates, 3); // b_ih + 0.weight_ih_l0 [36, 5] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(648, 36), packed.Slice(192, 432), hRecurrent, gatesHidden, 3); // b_hh + 0.weight_hh_l0 [36, 12] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

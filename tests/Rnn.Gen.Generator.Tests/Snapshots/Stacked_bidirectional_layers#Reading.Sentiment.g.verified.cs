@@ -366,8 +366,8 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(272, 24), packed.Slice(0, 120), x, gates, 4); // 0.weight_ih_l0 [24, 5], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(128, 144), hPrev, gates, 4); // 0.weight_hh_l0 [24, 6], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(272, 24), packed.Slice(0, 120), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [24, 5] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(128, 144), hPrev, gates, 4); // + 0.weight_hh_l0 [24, 6] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -419,8 +419,8 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(576, 24), packed.Slice(304, 120), x, gates, 4); // 0.weight_ih_l0_reverse [24, 5], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(432, 144), hPrev, gates, 4); // 0.weight_hh_l0_reverse [24, 6], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(576, 24), packed.Slice(304, 120), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0_reverse [24, 5] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(432, 144), hPrev, gates, 4); // + 0.weight_hh_l0_reverse [24, 6] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -491,8 +491,8 @@ namespace Reading
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(816, 12), packed.Slice(608, 144), x, gates, 3); // 1.weight_ih_l0 [12, 12], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(828, 12), packed.Slice(752, 48), hRecurrent, gatesHidden, 3); // 1.weight_hh_l0 [12, 4], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(816, 12), packed.Slice(608, 144), x, gates, 3); // b_ih + 1.weight_ih_l0 [12, 12] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(828, 12), packed.Slice(752, 48), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0 [12, 4] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -544,8 +544,8 @@ namespace Reading
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(1032, 12), packed.Slice(800, 144), x, gates, 3); // 1.weight_ih_l0_reverse [12, 12], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(1044, 12), packed.Slice(944, 48), hRecurrent, gatesHidden, 3); // 1.weight_hh_l0_reverse [12, 4], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(1032, 12), packed.Slice(800, 144), x, gates, 3); // b_ih + 1.weight_ih_l0_reverse [12, 12] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(1044, 12), packed.Slice(944, 48), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0_reverse [12, 4] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

@@ -480,8 +480,8 @@ namespace Weather
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(17152, 256), packed.Slice(0, 768), x, gates, 4); // 0.weight_ih_l0 [256, 3], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(768, 16384), hPrev, gates, 4); // 0.weight_hh_l0 [256, 64], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(17152, 256), packed.Slice(0, 768), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [256, 3] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(768, 16384), hPrev, gates, 4); // + 0.weight_hh_l0 [256, 64] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -535,8 +535,8 @@ namespace Weather
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(26880, 96), packed.Slice(17408, 6144), x, gates, 3); // 1.weight_ih_l0 [96, 64], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(26976, 96), packed.Slice(23552, 3072), hRecurrent, gatesHidden, 3); // 1.weight_hh_l0 [96, 32], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(26880, 96), packed.Slice(17408, 6144), x, gates, 3); // b_ih + 1.weight_ih_l0 [96, 64] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(26976, 96), packed.Slice(23552, 3072), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0 [96, 32] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

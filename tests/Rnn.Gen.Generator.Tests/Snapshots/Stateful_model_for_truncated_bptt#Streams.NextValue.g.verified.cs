@@ -289,8 +289,8 @@ namespace Streams
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(1088, 64), packed.Slice(0, 64), x, gates, 4); // 0.weight_ih_l0 [64, 1], transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(64, 1024), hPrev, gates, 4); // 0.weight_hh_l0 [64, 16], transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(1088, 64), packed.Slice(0, 64), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [64, 1] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(64, 1024), hPrev, gates, 4); // + 0.weight_hh_l0 [64, 16] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
