@@ -30,10 +30,11 @@ public sealed class Machine
     /// Both cores' FMA throughput when they run at once, over one core's alone (<see cref="MeasureBothCores"/>), at the
     /// start and at the end of the run: about 2 when the VM's two cores are two physical cores, about 1 when the host
     /// runs them on the two hardware threads of one core (then (d) cannot be much faster than (c), whatever the code).
+    /// The worst tries show the moments when the host slowed one of the two.
     /// </summary>
-    public double BothCoresBefore { get; init; }
+    public BothCores BothCoresBefore { get; init; }
 
-    public double BothCoresAfter { get; set; }
+    public BothCores BothCoresAfter { get; set; }
 
     /// <summary>The first-level data cache and the second-level cache of one core, in KB (from sysfs; 0 where unknown).</summary>
     public int L1DataKb { get; init; }
@@ -81,16 +82,16 @@ public sealed class Machine
     };
 
     /// <summary>
-    /// Two threads run the FMA probe of the kernels' width at the same moment (25 tries, each started together); the
-    /// best try's summed GFLOP/s over the same probe on one thread alone.
+    /// Two threads run the FMA probe of the kernels' width at the same moment (25 tries, each started together): the
+    /// best, median and worst try's summed GFLOP/s over the same probe's best on one thread alone.
     /// </summary>
-    public static double MeasureBothCores()
+    public static BothCores MeasureBothCores()
     {
         Func<long, double> probe = Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? MeasureFma512 : Fma.IsSupported ? MeasureFma256 : _ => 0;
         double alone = Best(probe);
         if (alone == 0 || Environment.ProcessorCount < 2)
         {
-            return 0;
+            return default;
         }
 
         const int Tries = 25;
@@ -100,13 +101,14 @@ public sealed class Machine
         other.Start();
         Run(0);
         other.Join();
-        double best = 0;
+        var sums = new double[Tries];
         for (int i = 0; i < Tries; i++)
         {
-            best = Math.Max(best, results[0, i] + results[1, i]);
+            sums[i] = (results[0, i] + results[1, i]) / alone;
         }
 
-        return best / alone;
+        Array.Sort(sums);
+        return new BothCores(sums[^1], sums[Tries / 2], sums[0]);
 
         void Run(int thread)
         {
@@ -306,3 +308,6 @@ public sealed class Machine
     /// <summary>Keeps the measured chains alive.</summary>
     public static float Sink { get; private set; }
 }
+
+/// <summary>Both cores' FMA throughput at once over one core's (<see cref="Machine.MeasureBothCores"/>): the best, median and worst of the tries.</summary>
+public readonly record struct BothCores(double Best, double Median, double Worst);

@@ -33,7 +33,8 @@ public static class Profile
         using var two = new RnnGenTrainer(seed: 1, batch, twoCores: true);
         for (int round = 0; round < 3; round++)
         {
-            Console.WriteLine($"{"  both cores' FMA at once / one core's",-44} {Machine.MeasureBothCores(),10:F2}");
+            BothCores both = Machine.MeasureBothCores();
+            Console.WriteLine($"{"  both cores' FMA at once / one core's",-44} {both.Best,10:F2} {both.Median,8:F2} {both.Worst,8:F2} (best, median, worst)");
             Report("(c) training step, one core (ms)", () => one.StepOneCore(), 1e-3);
             Report("(d) training step, two cores (ms)", () => two.StepTwoCores(), 1e-3);
             HalfAloneAndTogether(batch);

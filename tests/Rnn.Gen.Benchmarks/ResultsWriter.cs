@@ -60,8 +60,9 @@ public static class ResultsWriter
         md.AppendLine($"- .NET: {machine.DotNet}; OS: {machine.Os}");
         md.AppendLine($"- measured FMA peak on one core (12 independent chains in registers, best of 25 short tries): AVX2 {F(machine.Avx2FmaGflops, 1)} GFLOP/s"
             + (machine.Avx512FmaGflops > 0 ? $", AVX-512 {F(machine.Avx512FmaGflops, 1)} GFLOP/s" : ""));
-        md.AppendLine($"- both cores' FMA throughput at once over one core's alone (the {machine.KernelPeakName} probe on two threads started together, best of 25 tries): "
-            + $"{F(machine.BothCoresBefore, 2)}× before the run, {F(machine.BothCoresAfter, 2)}× after it; near 1, the host ran the VM's two cores on one physical core");
+        md.AppendLine($"- both cores' FMA throughput at once over one core's alone (the {machine.KernelPeakName} probe on two threads started together, 25 tries of about 10 ms; best / median / worst): "
+            + $"{Both(machine.BothCoresBefore)} before the run, {Both(machine.BothCoresAfter)} after it; near 1, the host ran the VM's two cores on one physical core, and a worst try "
+            + "well below the median is a moment when the host slowed one of them (which holds (d) back more than (c): (d) waits for the slower core)");
         md.AppendLine($"- caches of one core: L1 data {machine.L1DataKb} KB, L2 {machine.L2Kb} KB; measured L2 read bandwidth on one core "
             + $"({Machine.L2ProbeKb} KB read again and again in vector loads, best of 25 short tries): {F(machine.L2ReadGBps, 1)} GB/s");
         md.AppendLine($"- roofline used for the fractions: {F(Workloads.AnchorRooflineGflops, 0)} GFLOP/s per core (DESIGN.md §6, the reference machine, column \"% of 39\"), "
@@ -288,7 +289,7 @@ public static class ResultsWriter
             {
                 targets.Add($"(d) ≥ 1.7× the throughput of (c): {F(c1.Value.Ns / d.Value.Ns, 2)}× from the medians above"
                     + (paired is { } pr ? $", {F(pr.Median, 2)}× in alternation (median of {pr.Rounds} rounds; 10–90 %: {F(pr.P10, 2)}–{F(pr.P90, 2)}×)" : string.Empty)
-                    + $"; bit-identical: checked (the two cores' FMA throughput at once: {F(machine.BothCoresBefore, 2)}× one core's before the run, {F(machine.BothCoresAfter, 2)}× after)");
+                    + $"; bit-identical: checked (the two cores' FMA throughput at once, best / median / worst: {Both(machine.BothCoresBefore)} one core's before the run, {Both(machine.BothCoresAfter)} after)");
             }
 
         }
@@ -312,6 +313,8 @@ public static class ResultsWriter
 
     private static string Key(string type, string method, params string[] parameters) =>
         string.Join("|", new[] { $"{type}.{method}" }.Concat(parameters));
+
+    private static string Both(BothCores b) => $"{F(b.Best, 2)} / {F(b.Median, 2)} / {F(b.Worst, 2)}×";
 
     private static string F(double value, int decimals) => value.ToString("N" + decimals, CultureInfo.InvariantCulture);
 
