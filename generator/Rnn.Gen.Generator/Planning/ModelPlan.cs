@@ -144,13 +144,7 @@ internal sealed class LayerPlan
     public int Positions => SequenceIn ? Steps : 1;
 
     /// <summary>Rows of the stacked gate matrices: 4H (LSTM), 3H (GRU), H (Elman), units (Dense).</summary>
-    public long GateSize => Kind switch
-    {
-        LayerKind.Lstm => 4L * Spec.Size,
-        LayerKind.Gru => 3L * Spec.Size,
-        LayerKind.SimpleRnn => Spec.Size,
-        _ => OutputSize,
-    };
+    public long GateSize => Spec.IsRecurrent ? (long)Gates * Spec.Size : OutputSize;
 
     /// <summary>How many gates the rows stack, each H long: 4 (LSTM), 3 (GRU), 1 (Elman, Dense).</summary>
     public int Gates => Kind switch

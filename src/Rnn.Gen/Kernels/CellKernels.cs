@@ -81,7 +81,7 @@ public static class CellKernels
         ref float gg = ref Unsafe.Add(ref gi, 2 * hidden);
         ref float go = ref Unsafe.Add(ref gi, 3 * hidden);
         int j = 0;
-        if (Vector512.IsHardwareAccelerated && hidden % 16 == 0)
+        if (Wide(hidden))
         {
             j = LstmCellVectors<Simd.Wide512, Vector512<float>>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
         }
@@ -166,7 +166,7 @@ public static class CellKernels
         ref float hz = ref Unsafe.Add(ref hr, hidden);
         ref float hh = ref Unsafe.Add(ref hr, 2 * hidden);
         int j = 0;
-        if (Vector512.IsHardwareAccelerated && hidden % 16 == 0)
+        if (Wide(hidden))
         {
             j = GruCellVectors<Simd.Wide512, Vector512<float>>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
         }
@@ -257,7 +257,7 @@ public static class CellKernels
     {
         nuint f = (nuint)hidden, g = 2 * (nuint)hidden, o = 3 * (nuint)hidden;
         int j = 0;
-        if (Vector512.IsHardwareAccelerated && hidden % 16 == 0)
+        if (Wide(hidden))
         {
             j = LstmCellBackwardVectors<Simd.Wide512, Vector512<float>>(ref gi, ref tc, ref cp, ref dh0, ref dc0, ref di, hidden, j);
         }
@@ -347,7 +347,7 @@ public static class CellKernels
     {
         nuint z = (nuint)hidden, n = 2 * (nuint)hidden;
         int j = 0;
-        if (Vector512.IsHardwareAccelerated && hidden % 16 == 0)
+        if (Wide(hidden))
         {
             j = GruCellBackwardVectors<Simd.Wide512, Vector512<float>>(ref gr, ref hn0, ref hp, ref dh0, ref dx, ref dhh, hidden, j);
         }
@@ -569,6 +569,13 @@ public static class CellKernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Tanh(float x) => MathF.Tanh(x);
+
+    /// <summary>
+    /// Whether a cell of <paramref name="hidden"/> units runs in 16 lanes: the width the step's product stored its gates
+    /// in (<see cref="Simd.RunWidth"/>, one rule for both sides).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Wide(int hidden) => Simd.RunWidth(Simd.Preferred, hidden) >= KernelWidth.Vector512;
 
     private static void CheckCounts(int rows, int hidden, int stride)
     {
