@@ -27,9 +27,12 @@ internal sealed record DiagnosticInfo(
             messageArguments.ToEquatableArray());
     }
 
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo location, params string[] messageArguments) =>
+        new(descriptor, location.FilePath, location.Span, location.LineSpan, messageArguments.ToEquatableArray());
+
     public Diagnostic ToDiagnostic()
     {
-        Location location = FilePath.Length == 0 ? Location.None : Location.Create(FilePath, Span, LineSpan);
+        Location location = new LocationInfo(FilePath, Span, LineSpan).ToLocation();
         object[] arguments = new object[MessageArguments.Count];
         for (int i = 0; i < arguments.Length; i++)
         {
@@ -38,4 +41,16 @@ internal sealed record DiagnosticInfo(
 
         return Diagnostic.Create(Descriptor, location, arguments);
     }
+}
+
+/// <summary>A source location held as plain values, so that it can cross pipeline stages and compare equal across runs.</summary>
+internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan LineSpan)
+{
+    public static LocationInfo From(Location location)
+    {
+        FileLinePositionSpan lineSpan = location.GetLineSpan();
+        return new LocationInfo(lineSpan.Path ?? string.Empty, location.SourceSpan, lineSpan.Span);
+    }
+
+    public Location ToLocation() => FilePath.Length == 0 ? Location.None : Location.Create(FilePath, Span, LineSpan);
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Rnn.Gen.Generator.Model;
 using Rnn.Gen.Generator.Planning;
+using static Rnn.Gen.Generator.Emit.RuntimeNames;
 
 namespace Rnn.Gen.Generator.Emit;
 
@@ -13,20 +14,11 @@ namespace Rnn.Gen.Generator.Emit;
 /// </summary>
 internal static class BatchEmitter
 {
-    private const string Span = "global::System.Span<float>";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-
-    /// <summary>The field: the batch workspace with the model's block sizes (its buffers come with the first batch).</summary>
-    public static void EmitField(CodeWriter w, ModelPlan plan)
-    {
-        w.Line($"private readonly global::Rnn.Gen.BatchWorkspace _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
-    }
-
     public static void EmitMembers(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
     {
         ModelSpec spec = plan.Spec;
         var batch = new BatchLayout(plan.CacheSize, plan.WorkSize, plan.ScratchSize);
-        bool drawsRandom = plan.Layers.Any(l => l.Spec.Dropout > 0 || l.Spec.RecurrentDropout > 0 || l.Kind == LayerKind.GaussianNoise);
+        bool drawsRandom = plan.Layers.Any(l => l.DrawsTrainingRandomness);
 
         w.Line();
         w.Summary("Allocates the batch buffers for up to <paramref name=\"capacity\"/> samples now, so that no later <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})\"/> allocates.");
@@ -54,10 +46,10 @@ internal static class BatchEmitter
                 w.Line($"{Span} packed = _packed;");
             }
 
-            w.Line($"for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * {plan.InputLength}, {plan.InputLength}).CopyTo(caches.Slice(s * {plan.CacheSize} + {plan.InputCache.Offset}, {plan.InputLength}));");
+            w.Line($"for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * {plan.InputLength}, {plan.InputLength}).CopyTo(caches.Slice(s * {plan.CacheSize} + {plan.InputCache.Name}, {plan.InputLength}));");
             for (int i = 0; i < layers.Count; i++)
             {
-                string source = i == 0 ? CodeWriter.Slice("cache", plan.InputCache) : ModelEmitter.OutputView(layers[i - 1].Layer, "cache");
+                string source = i == 0 ? CodeWriter.Slice("cache", plan.InputCache) : LayerWiring.OutputView(layers[i - 1].Layer, "cache");
                 Region sourceRegion = i == 0 ? plan.InputCache : layers[i - 1].Layer.OutputView;
                 w.Line();
                 layers[i].EmitBatchForward(w, batch, $"x{i}", source, sourceRegion);
@@ -67,7 +59,7 @@ internal static class BatchEmitter
             using (w.Block("for (int s = 0; s < batch; s++)"))
             {
                 batch.DeclareSlot(w);
-                w.Line($"{ModelEmitter.OutputView(plan.Head, "cache")}.CopyTo(outputs.Slice(_batch.SampleOf(s) * {plan.OutputLength}, {plan.OutputLength}));");
+                w.Line($"{LayerWiring.OutputView(plan.Head, "cache")}.CopyTo(outputs.Slice(_batch.SampleOf(s) * {plan.OutputLength}, {plan.OutputLength}));");
             }
 
             w.Line("_batch.Complete();");
@@ -85,9 +77,9 @@ internal static class BatchEmitter
             w.Line("int maxLength = _batch.MaxLength;");
             w.Line($"{ReadOnlySpan} caches = _batch.Cache;");
             w.Line($"{Span} works = _batch.Work;");
-            if (layers.Any(l => l.Layer.Spec.IsRecurrent))
+            if (plan.Layers.Any(l => l.Spec.IsRecurrent))
             {
-                w.Line($"{ReadOnlySpan} p = _parameters;");
+                w.Line($"{ReadOnlySpan} p = _parameters; // the lockstep products through W_hh read it");
             }
 
             using (w.Block("for (int s = 0; s < batch; s++)"))
@@ -99,27 +91,14 @@ internal static class BatchEmitter
                     w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Clear(); // only the last step receives a gradient");
                 }
 
-                w.Line($"outputGradients.Slice(_batch.SampleOf(s) * {plan.OutputLength}, {plan.OutputLength}).CopyTo({ModelEmitter.OutputGradientView(plan.Head, "work")});");
+                w.Line($"outputGradients.Slice(_batch.SampleOf(s) * {plan.OutputLength}, {plan.OutputLength}).CopyTo({LayerWiring.OutputGradientView(plan.Head, "work")});");
             }
 
             for (int i = layers.Count - 1; i >= 0; i--)
             {
                 w.Line();
-                LayerEmitter layer = layers[i];
                 LayerPlan? below = i == 0 ? null : layers[i - 1].Layer;
-                if (layer is RecurrentEmitter recurrent)
-                {
-                    recurrent.EmitBatchBackward(w, batch, (writer, method, extra) => EmitGradientsCall(writer, plan, below, method, extra));
-                }
-                else
-                {
-                    w.Line($"// {layer.Description}: sample by sample in batch order.");
-                    using (w.Block("for (int b = 0; b < batch; b++)"))
-                    {
-                        batch.DeclareSampleInBatchOrder(w);
-                        EmitGradientsCall(w, plan, below, layer.BackwardMethod);
-                    }
-                }
+                layers[i].EmitBatchBackward(w, batch, (writer, method, extra) => EmitBackwardCall(writer, plan, below, method, extra));
             }
         }
     }
@@ -129,7 +108,7 @@ internal static class BatchEmitter
     /// below's output into its cleared output gradient, or for the first layer into the sample's rows of
     /// <c>inputGradients</c>.
     /// </summary>
-    private static void EmitGradientsCall(CodeWriter w, ModelPlan plan, LayerPlan? below, string method, string extra = "")
+    private static void EmitBackwardCall(CodeWriter w, ModelPlan plan, LayerPlan? below, string method, string extra)
     {
         if (below is null)
         {
@@ -140,7 +119,7 @@ internal static class BatchEmitter
         else
         {
             w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
-            w.Line($"{method}(cache, work, length, {ModelEmitter.OutputView(below, "cache")}, {ModelEmitter.OutputGradientView(below, "work")}{extra});");
+            w.Line($"{method}(cache, work, length, {LayerWiring.OutputView(below, "cache")}, {LayerWiring.OutputGradientView(below, "work")}{extra});");
         }
     }
 }

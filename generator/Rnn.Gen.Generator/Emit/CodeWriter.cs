@@ -46,16 +46,65 @@ internal sealed class CodeWriter
 
     public override string ToString() => _text.ToString();
 
-    /// <summary><c>span.Slice(offset, length)</c> for a region of a slab.</summary>
-    public static string Slice(string span, Region region) => $"{span}.Slice({region.Offset}, {region.Length})";
-
-    /// <summary><c>span.Slice(offset + t * length, length)</c>: block <paramref name="index"/> of a region made of equal blocks.</summary>
-    public static string SliceAt(string span, Region region, long blockLength, string index)
+    /// <summary>
+    /// Writes <paramref name="body"/> once per position: inside <c>for (int t = 0; t &lt; count; t++)</c>, or for a
+    /// count of one without a loop, the body given <c>0</c> for <c>t</c>.
+    /// </summary>
+    public void ForEachPosition(string count, Action<string> body)
     {
-        string scaled = index.Contains(" ") ? $"({index}) * {blockLength}" : $"{index} * {blockLength}";
-        string start = region.Offset == 0 ? scaled : $"{region.Offset} + {scaled}";
-        return $"{span}.Slice({start}, {blockLength})";
+        if (count == "1")
+        {
+            body("0");
+            return;
+        }
+
+        using (Block($"for (int t = 0; t < {count}; t++)"))
+        {
+            body("t");
+        }
     }
+
+    /// <summary><c>span.Slice(Layer0.Gates, length)</c> for a region of a slab.</summary>
+    public static string Slice(string span, Region region) => $"{span}.Slice({region.Name}, {region.Length})";
+
+    /// <summary><c>span.Slice(Layer0.Gates + t * length, length)</c>: block <paramref name="index"/> of a region made of equal blocks.</summary>
+    public static string SliceAt(string span, Region region, long blockLength, string index) =>
+        $"{span}.Slice({Offset(region, blockLength, index)}, {blockLength})";
+
+    /// <summary>The start of block <paramref name="index"/> of <paramref name="region"/>: <c>Layer0.Gates + t * 256</c>, or the region's name for block 0.</summary>
+    public static string Offset(Region region, long blockLength, string index)
+    {
+        string scaled = Times(index, blockLength);
+        return scaled == "0" ? region.Name : $"{region.Name} + {scaled}";
+    }
+
+    /// <summary><c>count * size</c> as generated code writes it: no factor of one, and <c>0</c> for a count of zero.</summary>
+    public static string Times(string count, long size)
+    {
+        if (count == "0" || size == 0)
+        {
+            return "0";
+        }
+
+        string literal = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (count == "1")
+        {
+            return literal;
+        }
+
+        string factor = count.Contains(" ") ? $"({count})" : count;
+        return size == 1 ? count : $"{factor} * {literal}";
+    }
+
+    /// <summary>
+    /// The first <paramref name="count"/> blocks of <paramref name="size"/> floats of span expression
+    /// <paramref name="span"/>, which holds <paramref name="total"/>: <c>span.Slice(0, length * 64)</c>, or the span
+    /// itself when the count covers it.
+    /// </summary>
+    public static string Prefix(string span, string count, long size, long total) =>
+        long.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long blocks) && blocks * size == total
+            ? span
+            : $"{span}.Slice(0, {Times(count, size)})";
 
     private sealed class Scope : IDisposable
     {

@@ -2,18 +2,17 @@ using System.Collections.Generic;
 using System.Linq;
 using Rnn.Gen.Generator.Model;
 using Rnn.Gen.Generator.Planning;
+using static Rnn.Gen.Generator.Emit.RuntimeNames;
 
 namespace Rnn.Gen.Generator.Emit;
 
 /// <summary>
 /// Emits what encoder–decoder and one-to-many models add: greedy and sampled decoding, teacher forcing, the hand-over
-/// of the encoder's final states to the decoder, and the gradient that flows back along it.
+/// of the encoder's final states to the decoder, and the gradient that flows back along it. The hand-over goes through
+/// each layer's <see cref="LayerPlan.CarriedStates"/>, whatever the layers' kind.
 /// </summary>
 internal static class DecoderEmitter
 {
-    private const string Span = "global::System.Span<float>";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-
     /// <summary>The public members: teacher-forced training forward and, for token models, sampled generation.</summary>
     public static void EmitMembers(CodeWriter w, ModelPlan plan, DecoderSpec decoder)
     {
@@ -23,10 +22,10 @@ internal static class DecoderEmitter
         w.Summary($"Training forward pass with teacher forcing: the decoder's input at step t is <paramref name=\"targets\"/> row t - 1 ({(decoder.Feedback == FeedbackKind.Token ? "one-hot rows of the target tokens" : "the target outputs")}, [{plan.OutputSteps}, {plan.OutputSize}]), zeros at step 0. Backward follows as after Forward.");
         using (w.Block($"public void ForwardTeacherForced({ReadOnlySpan} input, {ReadOnlySpan} targets, {Span} output, int length = Steps)"))
         {
-            EmitCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
-            EmitCheck(w, "targets", plan.OutputLength, outputShape);
-            EmitCheck(w, "output", plan.OutputLength, outputShape);
-            w.Line($"if ((uint)(length - 1) >= {spec.Steps}) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), {spec.Steps}, length);");
+            LayerWiring.EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
+            LayerWiring.EmitLengthCheck(w, "targets", plan.OutputLength, outputShape);
+            LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, outputShape);
+            LayerWiring.EmitStepCountCheck(w, spec.Steps);
             w.Line($"{Span} cache = _cache;");
             w.Line("ForwardCore(input, cache, training: true, length, targets);");
             w.Line($"{CodeWriter.Slice("cache", plan.Head.Output)}.CopyTo(output);");
@@ -35,18 +34,18 @@ internal static class DecoderEmitter
         }
 
         w.Line();
-        w.Line($"void global::Rnn.Gen.IRnnModel.ForwardTeacherForced({ReadOnlySpan} input, {ReadOnlySpan} targets, {Span} output, int length) => ForwardTeacherForced(input, targets, output, length);");
+        w.Line($"void {IRnnModel}.ForwardTeacherForced({ReadOnlySpan} input, {ReadOnlySpan} targets, {Span} output, int length) => ForwardTeacherForced(input, targets, output, length);");
 
         if (decoder.Feedback == FeedbackKind.Token)
         {
             w.Line();
             w.Summary("Generates a sequence of tokens, each sampled from the softmax output with <paramref name=\"temperature\"/> (at or below 0: the most probable) among the <paramref name=\"topK\"/> most probable (0: all), fed back as the next input. Writes the probabilities to <paramref name=\"output\"/> and the chosen tokens to <paramref name=\"tokens\"/>.");
-            using (w.Block($"public void Generate({ReadOnlySpan} input, {Span} output, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom random)"))
+            using (w.Block($"public void Generate({ReadOnlySpan} input, {Span} output, {IntSpan} tokens, float temperature, int topK, {SeededRandom} random)"))
             {
-                EmitCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
-                EmitCheck(w, "output", plan.OutputLength, outputShape);
-                w.Line($"if (tokens.Length != {plan.OutputSteps}) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(tokens), {plan.OutputSteps}, \"[OutputSteps = {plan.OutputSteps}]\", tokens.Length);");
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+                LayerWiring.EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
+                LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, outputShape);
+                LayerWiring.EmitLengthCheck(w, "tokens", plan.OutputSteps, $"[OutputSteps = {plan.OutputSteps}]");
+                w.Line($"{ArgumentNullException}.ThrowIfNull(random);");
                 w.Line("Decode(input, output, Steps, default, tokens, temperature, topK, random);");
             }
         }
@@ -56,40 +55,35 @@ internal static class DecoderEmitter
     /// The decoding loop shared by Predict, Generate and the free-running Forward: encoder over the input, decoder from
     /// its final states, each step's output (or chosen token) fed back.
     /// </summary>
-    public static void EmitDecode(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> recurrent, List<LayerEmitter> dense)
+    public static void EmitDecode(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers)
     {
         ModelSpec spec = plan.Spec;
-        List<LayerEmitter> encoder = recurrent.Where(l => !l.Layer.InDecoder).ToList();
-        List<LayerEmitter> decoding = recurrent.Where(l => l.Layer.InDecoder).ToList();
+        List<LayerEmitter> encoder = layers.Take(decoder.FirstLayer).ToList();
+        List<LayerEmitter> decoding = layers.Skip(decoder.FirstLayer).ToList();
         int outputSize = plan.OutputSize;
         int offset = decoder.OneToMany ? spec.InputSize : 0;
         w.Line();
         w.Summary("Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name=\"random\"/> is null, else sampled. <paramref name=\"feedback\"/>, when not empty, receives what was fed back after each step.");
-        using (w.Block($"private void Decode({ReadOnlySpan} input, {Span} output, int length, {Span} feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)"))
+        using (w.Block($"private void Decode({ReadOnlySpan} input, {Span} output, int length, {Span} feedback, {IntSpan} tokens, float temperature, int topK, {SeededRandom}? random)"))
         {
             w.Line("PackWeights(); // from the parameters as they are now");
             w.Line($"{Span} state = _predictState;");
             w.Line($"{Span} scratch = _scratch;");
             w.Line("state.Clear();");
-            if (encoder.Count > 0)
+            if (encoder.Any(l => l.Layer.Spec.ActsAtInference))
             {
                 using (w.Block("for (int t = 0; t < length; t++)"))
                 {
-                    string x = $"input.Slice(t * {spec.InputSize}, {spec.InputSize})";
-                    foreach (LayerEmitter layer in encoder)
-                    {
-                        layer.EmitInferenceStep(w, x, "state");
-                        x = layer.InferenceOutput("state");
-                    }
+                    LayerWiring.EmitInferencePass(w, encoder, $"input.Slice({CodeWriter.Times("t", spec.InputSize)}, {spec.InputSize})", "state", destination: null);
                 }
 
                 w.Line("// The decoder starts from the encoder's final states.");
-                foreach (LayerEmitter layer in decoding)
+                foreach (LayerPlan layer in decoding.Select(l => l.Layer).Where(l => l.Partner is not null))
                 {
-                    DirectionPlan from = layer.Layer.Partner!.Directions[0], to = layer.Layer.Directions[0];
-                    foreach (string name in to.State.Keys.ToList())
+                    IReadOnlyList<CarriedState> from = layer.Partner!.CarriedStates, to = layer.CarriedStates;
+                    for (int k = 0; k < to.Count; k++)
                     {
-                        w.Line($"{CodeWriter.Slice("state", from.State[name])}.CopyTo({CodeWriter.Slice("state", to.State[name])});");
+                        w.Line($"{CodeWriter.Slice("state", from[k].State)}.CopyTo({CodeWriter.Slice("state", to[k].State)});");
                     }
                 }
             }
@@ -104,18 +98,11 @@ internal static class DecoderEmitter
             w.Line($"{Span} fed = x.Slice({offset}, {outputSize});");
             using (w.Block($"for (int t = 0; t < {plan.OutputSteps}; t++)"))
             {
-                string h = "x";
-                foreach (LayerEmitter layer in decoding)
-                {
-                    layer.EmitInferenceStep(w, h, "state");
-                    h = layer.InferenceOutput("state");
-                }
-
-                w.Line($"{Span} y = output.Slice(t * {outputSize}, {outputSize});");
-                ModelEmitter.EmitHead(w, dense, h, "y");
+                w.Line($"{Span} y = output.Slice({CodeWriter.Times("t", outputSize)}, {outputSize});");
+                LayerWiring.EmitInferencePass(w, decoding, "x", "state", "y");
                 if (decoder.Feedback == FeedbackKind.Token)
                 {
-                    w.Line("int token = random is null || temperature <= 0f ? global::Rnn.Gen.Decoding.TokenSampler.MostProbable(y) : global::Rnn.Gen.Decoding.TokenSampler.Sample(y, temperature, topK, random);");
+                    w.Line($"int token = random is null || temperature <= 0f ? {TokenSampler}.MostProbable(y) : {TokenSampler}.Sample(y, temperature, topK, random);");
                     w.Line("if (!tokens.IsEmpty) tokens[t] = token;");
                     w.Line("fed.Clear();");
                     w.Line("fed[token] = 1f; // the chosen token, one-hot");
@@ -125,7 +112,7 @@ internal static class DecoderEmitter
                     w.Line("y.CopyTo(fed);");
                 }
 
-                w.Line($"if (!feedback.IsEmpty) fed.CopyTo(feedback.Slice(t * {outputSize}, {outputSize}));");
+                w.Line($"if (!feedback.IsEmpty) fed.CopyTo(feedback.Slice({CodeWriter.Times("t", outputSize)}, {outputSize}));");
             }
         }
     }
@@ -138,24 +125,19 @@ internal static class DecoderEmitter
         int width = plan.DecoderInputSize;
         w.Line();
         w.Line(decoder.OneToMany ? "// The decoder starts from zero." : "// The decoder starts from the encoder's final states (at the last valid step).");
-        foreach (LayerPlan layer in plan.Layers.Where(l => l.StartsFromEncoder))
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.InDecoder))
         {
-            DirectionPlan to = layer.Directions[0];
-            foreach ((string region, string state) in new[] { ("initialH", "h"), ("initialC", "c") })
+            IReadOnlyList<CarriedState> to = layer.CarriedStates;
+            for (int k = 0; k < to.Count; k++)
             {
-                if (!to.Cache.ContainsKey(region))
-                {
-                    continue;
-                }
-
+                Region start = to[k].Initial!.Value;
                 if (layer.Partner is { } encoder)
                 {
-                    Region source = encoder.Directions[0].Cache[state];
-                    w.Line($"{CodeWriter.SliceAt("cache", source, layer.HiddenSize, "length - 1")}.CopyTo({CodeWriter.Slice("cache", to.Cache[region])});");
+                    w.Line($"{CodeWriter.SliceAt("cache", encoder.CarriedStates[k].Sequence, start.Length, "length - 1")}.CopyTo({CodeWriter.Slice("cache", start)});");
                 }
                 else
                 {
-                    w.Line($"{CodeWriter.Slice("cache", to.Cache[region])}.Clear();");
+                    w.Line($"{CodeWriter.Slice("cache", start)}.Clear();");
                 }
             }
         }
@@ -164,14 +146,14 @@ internal static class DecoderEmitter
         w.Line($"{Span} decoderInput = {CodeWriter.Slice("cache", plan.DecoderInput)};");
         using (w.Block($"for (int t = 0; t < {plan.OutputSteps}; t++)"))
         {
-            w.Line($"{Span} row = decoderInput.Slice(t * {width}, {width});");
+            w.Line($"{Span} row = decoderInput.Slice({CodeWriter.Times("t", width)}, {width});");
             if (decoder.OneToMany)
             {
                 w.Line($"input.CopyTo(row.Slice(0, {spec.InputSize}));");
             }
 
             w.Line($"{Span} fed = row.Slice({(decoder.OneToMany ? spec.InputSize : 0)}, {outputSize});");
-            w.Line($"if (t == 0) fed.Clear(); else feedback.Slice((t - 1) * {outputSize}, {outputSize}).CopyTo(fed);");
+            w.Line($"if (t == 0) fed.Clear(); else feedback.Slice({CodeWriter.Times("t - 1", outputSize)}, {outputSize}).CopyTo(fed);");
         }
     }
 
@@ -194,7 +176,7 @@ internal static class DecoderEmitter
                     using (w.Block("if (!inputGradient.IsEmpty)"))
                     {
                         w.Line("inputGradient.Clear();");
-                        w.Line($"for (int t = 0; t < {plan.OutputSteps}; t++) global::Rnn.Gen.Kernels.VectorKernels.Add(dDecoderInput.Slice(t * {plan.DecoderInputSize}, {spec.InputSize}), inputGradient);");
+                        w.Line($"for (int t = 0; t < {plan.OutputSteps}; t++) {VectorKernels}.Add(dDecoderInput.Slice({CodeWriter.Times("t", plan.DecoderInputSize)}, {spec.InputSize}), inputGradient);");
                     }
                 }
                 else
@@ -205,7 +187,7 @@ internal static class DecoderEmitter
             }
             else
             {
-                ModelEmitter.EmitLayerBackward(w, plan, layer, layers[i - 1].Layer);
+                LayerWiring.EmitLayerBackward(w, plan, layer, layers[i - 1].Layer);
             }
         }
 
@@ -224,14 +206,12 @@ internal static class DecoderEmitter
                 w.Line($"{CodeWriter.Slice("work", layer.Layer.OutputGradient)}.Clear(); // no layer reads the encoder's top output but the decoder's start state");
             }
 
-            if (layer.Layer.Partner is { } partner)
+            if (layer.Layer.Partner?.OutputState is { } start)
             {
-                w.Line($"global::Rnn.Gen.Kernels.VectorKernels.Add({CodeWriter.Slice("work", partner.Directions[0].Work["dh"])}, {CodeWriter.SliceAt("work", layer.Layer.OutputGradient, layer.Layer.HiddenSize, "length - 1")}); // from the decoder's start state");
+                w.Line($"{VectorKernels}.Add({CodeWriter.Slice("work", start.Gradient)}, {CodeWriter.SliceAt("work", layer.Layer.OutputGradient, layer.Layer.OutputSize, "length - 1")}); // from the decoder's start state");
             }
 
-            ModelEmitter.EmitLayerBackward(w, plan, layer, i == 0 ? null : layers[i - 1].Layer);
+            LayerWiring.EmitLayerBackward(w, plan, layer, i == 0 ? null : layers[i - 1].Layer);
         }
     }
-
-    private static void EmitCheck(CodeWriter w, string name, long expected, string shape) => ModelEmitter.EmitLengthCheck(w, name, expected, shape);
 }

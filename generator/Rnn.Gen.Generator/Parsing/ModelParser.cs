@@ -7,30 +7,33 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Rnn.Gen.Generator.Diagnostics;
+using Rnn.Gen.Generator.Layers;
 using Rnn.Gen.Generator.Model;
-using Rnn.Gen.Generator.Planning;
 
 namespace Rnn.Gen.Generator.Parsing;
 
-/// <summary>What parsing one model declaration produced: a model to emit (when valid) and its diagnostics.</summary>
-internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What parsing one model declaration produced: a model to emit (when valid), its diagnostics, and where the
+/// <c>[RnnModel]</c> attribute is, for the one diagnostic that planning can find (a buffer too large for an array).
+/// </summary>
+internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics, ModelDeclaration? Declaration = null);
+
+/// <summary>Where a valid model's <c>[RnnModel]</c> attribute is and how messages name its type, for the diagnostics of later stages.</summary>
+internal sealed record ModelDeclaration(LocationInfo Location, string TypeName);
 
 /// <summary>
-/// Turns a <c>[RnnModel]</c> declaration into a <see cref="ModelSpec"/>. All validation lives here: a model reaches
-/// the planner and emitters only when it can be generated, and every reason it cannot is a diagnostic.
+/// Turns a <c>[RnnModel]</c> declaration into a <see cref="ModelSpec"/>. The model-level rules live here (the type,
+/// the order of the layers, the decoder); each layer's attribute is read and validated by its kind
+/// (<see cref="LayerKind.Parse"/>). A model reaches the planner only when it can be generated, and every reason it
+/// cannot is a diagnostic.
 /// </summary>
 internal static class ModelParser
 {
     public const string ModelAttributeName = "Rnn.Gen.RnnModelAttribute";
-    public const string LstmAttributeName = "Rnn.Gen.LstmAttribute";
-    public const string GruAttributeName = "Rnn.Gen.GruAttribute";
-    public const string SimpleRnnAttributeName = "Rnn.Gen.SimpleRnnAttribute";
-    public const string DenseAttributeName = "Rnn.Gen.DenseAttribute";
-    public const string GaussianNoiseAttributeName = "Rnn.Gen.GaussianNoiseAttribute";
     public const string DecoderAttributeName = "Rnn.Gen.DecoderAttribute";
 
-    public static readonly ImmutableArray<string> LayerAttributeNames =
-        ImmutableArray.Create(LstmAttributeName, GruAttributeName, SimpleRnnAttributeName, DenseAttributeName, GaussianNoiseAttributeName, DecoderAttributeName);
+    /// <summary>The attributes that only mean something beside <c>[RnnModel]</c>: every layer kind's, and <c>[Decoder]</c>.</summary>
+    public static readonly ImmutableArray<string> LayerAttributeNames = LayerKinds.AttributeNames.Add(DecoderAttributeName);
 
     /// <summary>Only type declarations can carry the attributes (their usage is Class).</summary>
     public static bool IsCandidate(SyntaxNode node, CancellationToken _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax;
@@ -94,15 +97,15 @@ internal static class ModelParser
         }
 
         // [RnnModel(inputSize, steps)]: a malformed attribute is the compiler's error; stay silent and generate nothing.
-        if (!TryGetInt(modelAttribute, 0, out int inputSize) || !TryGetInt(modelAttribute, 1, out int steps))
+        var model = new AttributeReader(modelAttribute, (AttributeSyntax)modelReference.GetSyntax(cancellationToken), diagnostics);
+        if (!model.TryGetArgument(0, out int inputSize) || !model.TryGetArgument(1, out int steps))
         {
             return Fail();
         }
 
-        bool stateful = modelAttribute.NamedArguments.Any(a => a.Key == "Stateful" && a.Value.Value is true);
-        var modelSyntax = (AttributeSyntax)modelReference.GetSyntax(cancellationToken);
-        CheckPositive(diagnostics, "The input size of [RnnModel]", inputSize, ArgumentLocation(modelSyntax, 0, "inputSize"));
-        CheckPositive(diagnostics, "The step count of [RnnModel]", steps, ArgumentLocation(modelSyntax, 1, "steps"));
+        bool stateful = model.Named<bool>("Stateful") ?? false;
+        model.CheckPositive("The input size of [RnnModel]", inputSize, model.ArgumentLocation(0, "inputSize"));
+        model.CheckPositive("The step count of [RnnModel]", steps, model.ArgumentLocation(1, "steps"));
 
         // The layers, in the order they are written.
         var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax)>();
@@ -133,67 +136,62 @@ internal static class ModelParser
         layerAttributes.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
 
         var layers = new List<LayerSpec>();
-        bool sequence = true, afterDense = false, layersValid = true;
-        (int Index, int OutputSteps, int Feedback, AttributeSyntax Syntax)? decoder = null;
+        bool sequence = true, recurrentAllowed = true, layersValid = true;
+        (int Index, int OutputSteps, int Feedback, AttributeReader Attribute)? decoder = null;
         foreach ((AttributeData data, AttributeSyntax syntax) in layerAttributes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (data.AttributeClass!.ToDisplayString() == DecoderAttributeName)
+            var attribute = new AttributeReader(data, syntax, diagnostics);
+            string attributeName = data.AttributeClass!.ToDisplayString();
+            if (attributeName == DecoderAttributeName)
             {
                 // Not a layer: the marker where the decoder starts. Its layers run over a sequence of their own.
-                if (!TryGetInt(data, 0, out int outputSteps))
+                if (!attribute.TryGetArgument(0, out int outputSteps))
                 {
                     layersValid = false;
                     continue;
                 }
 
-                layersValid &= CheckPositive(diagnostics, $"The output step count of [{Display(syntax)}]", outputSteps, ArgumentLocation(syntax, 0, "outputSteps"));
-                int feedback = data.NamedArguments.FirstOrDefault(a => a.Key == "Feedback").Value.Value is int f ? f : 0;
-                decoder = (layers.Count, outputSteps, feedback, syntax);
+                layersValid &= attribute.CheckPositive($"The output step count of [{attribute.Display}]", outputSteps, attribute.ArgumentLocation(0, "outputSteps"));
+                decoder = (layers.Count, outputSteps, attribute.Named<int>("Feedback") ?? 0, attribute);
                 sequence = true;
                 continue;
             }
 
-            LayerSpec? layer = ParseLayer(data, syntax, diagnostics);
+            LayerKind kind = LayerKinds.Find(attributeName)
+                ?? throw new InvalidOperationException($"{attributeName} is in LayerAttributeNames but no layer kind reads it.");
+            LayerSpec? layer = kind.Parse(attribute);
             if (layer is null)
             {
                 layersValid = false;
                 continue;
             }
 
-            string display = Display(syntax);
-            if (layer.IsRecurrent && afterDense)
+            if (layer.IsRecurrent && !recurrentAllowed)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RecurrentAfterDense, syntax.GetLocation(), display));
+                attribute.Report(DiagnosticDescriptors.RecurrentAfterDense, attribute.Location, attribute.Display);
             }
             else if (layer.IsRecurrent && !sequence)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RecurrentAfterLastStep, syntax.GetLocation(), display));
+                attribute.Report(DiagnosticDescriptors.RecurrentAfterLastStep, attribute.Location, attribute.Display);
             }
 
-            if (layer.IsRecurrent && layer.Bidirectional && stateful)
+            if (layer.ReadsWholeSequence && stateful)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StatefulBidirectional, syntax.GetLocation(), display));
+                attribute.Report(DiagnosticDescriptors.StatefulBidirectional, attribute.Location, attribute.Display);
             }
 
             if (layer.IsRecurrent)
             {
-                sequence = layer.ReturnSequences || decoder is not null; // decoder layers return every step
-            }
-            else if (layer.Kind == LayerKind.Dense)
-            {
-                afterDense = true;
-                if (layer.Activation == ActivationKind.Softmax && layer.Size == 1)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxOnOneUnit, syntax.GetLocation(), display));
-                }
+                sequence = layer.ReturnsSequence || decoder is not null; // decoder layers return every step
             }
 
+            recurrentAllowed &= layer.AllowsRecurrentAfter;
             layers.Add(layer);
         }
 
         // Noise alone computes nothing at inference: a model needs at least one layer with weights.
-        if (layersValid && !split && !layers.Any(l => l.HasWeights))
+        if (layersValid && !split && !layers.Any(l => l.ActsAtInference))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, modelLocation, typeName));
         }
@@ -201,7 +199,7 @@ internal static class ModelParser
         DecoderSpec? decoderSpec = null;
         if (decoder is { } marker && layersValid)
         {
-            decoderSpec = ValidateDecoder(marker.Index, marker.OutputSteps, marker.Feedback, marker.Syntax, layers, steps, stateful, modelSyntax, diagnostics);
+            decoderSpec = ValidateDecoder(marker.Index, marker.OutputSteps, marker.Feedback, marker.Attribute, layers, steps, stateful, model);
         }
 
         if (!layersValid || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
@@ -222,12 +220,7 @@ internal static class ModelParser
             Decoder = decoderSpec,
         };
 
-        if (!CheckSize(spec, typeName, modelLocation, diagnostics))
-        {
-            return Fail();
-        }
-
-        return new ParseResult(spec, diagnostics.ToEquatableArray());
+        return new ParseResult(spec, diagnostics.ToEquatableArray(), new ModelDeclaration(LocationInfo.From(modelLocation), typeName));
     }
 
     /// <summary>For layer attributes on a class without [RnnModel]: one diagnostic each, since nothing will be generated.</summary>
@@ -244,7 +237,7 @@ internal static class ModelParser
         {
             if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerWithoutModel, syntax.GetLocation(), Display(syntax), typeName));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerWithoutModel, syntax.GetLocation(), new AttributeReader(attribute, syntax, diagnostics).Display, typeName));
             }
         }
 
@@ -279,294 +272,60 @@ internal static class ModelParser
         return byFile != 0 ? byFile : x.Span.Start.CompareTo(y.Span.Start);
     }
 
-    private static LayerSpec? ParseLayer(AttributeData data, AttributeSyntax syntax, List<DiagnosticInfo> diagnostics)
-    {
-        string display = Display(syntax);
-        if (data.AttributeClass!.ToDisplayString() == GaussianNoiseAttributeName)
-        {
-            if (!TryGetDouble(data, 0, out double deviation))
-            {
-                return null; // the compiler reports the malformed attribute
-            }
-
-            return CheckFactor(diagnostics, "The standard deviation", display, deviation, ArgumentLocation(syntax, 0, "standardDeviation"))
-                ? new LayerSpec(LayerKind.GaussianNoise, 0, false, ActivationKind.Identity) { NoiseStandardDeviation = deviation }
-                : null;
-        }
-
-        if (!TryGetInt(data, 0, out int size))
-        {
-            return null; // the compiler reports the malformed attribute
-        }
-
-        LayerKind kind = data.AttributeClass!.ToDisplayString() switch
-        {
-            LstmAttributeName => LayerKind.Lstm,
-            GruAttributeName => LayerKind.Gru,
-            SimpleRnnAttributeName => LayerKind.SimpleRnn,
-            _ => LayerKind.Dense,
-        };
-
-        bool valid = CheckPositive(
-            diagnostics,
-            kind == LayerKind.Dense ? $"The unit count of [{display}]" : $"The hidden size of [{display}]",
-            size,
-            ArgumentLocation(syntax, 0, kind == LayerKind.Dense ? "units" : "hiddenSize"));
-
-        bool returnSequences = false, bidirectional = false;
-        MergeModeKind? mergeMode = null;
-        ActivationKind activation = kind == LayerKind.SimpleRnn ? ActivationKind.Tanh : ActivationKind.Identity;
-        var factors = new Dictionary<string, double>();
-        foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
-        {
-            if (argument.Value.Kind == TypedConstantKind.Error || argument.Value.Value is null)
-            {
-                return null;
-            }
-
-            switch (argument.Key)
-            {
-                case "ReturnSequences" when argument.Value.Value is bool flag:
-                    returnSequences = flag;
-                    break;
-                case "Activation" when argument.Value.Value is int value:
-                    activation = (ActivationKind)value;
-                    break;
-                case "Bidirectional" when argument.Value.Value is bool flag:
-                    bidirectional = flag;
-                    break;
-                case "MergeMode" when argument.Value.Value is int mode:
-                    mergeMode = (MergeModeKind)mode;
-                    break;
-                case var name when argument.Value.Value is double factor:
-                    factors[name] = factor;
-                    break;
-            }
-        }
-
-        double Factor(string name) => factors.TryGetValue(name, out double value) ? value : 0;
-        foreach (string name in new[] { "Dropout", "RecurrentDropout" })
-        {
-            double rate = Factor(name);
-            if (!(rate >= 0 && rate < 1))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutOutOfRange, NamedArgumentLocation(syntax, name), name, display, Format(rate)));
-                valid = false;
-            }
-        }
-
-        foreach (string name in new[] { "KernelL1", "KernelL2", "RecurrentL1", "RecurrentL2", "BiasL1", "BiasL2" })
-        {
-            valid &= CheckFactor(diagnostics, name, display, Factor(name), NamedArgumentLocation(syntax, name));
-        }
-
-        ActivationKind[] allowed = kind switch
-        {
-            LayerKind.SimpleRnn => new[] { ActivationKind.Tanh, ActivationKind.Relu },
-            LayerKind.Dense => new[] { ActivationKind.Identity, ActivationKind.Tanh, ActivationKind.Sigmoid, ActivationKind.Relu, ActivationKind.Softmax },
-            _ => new[] { activation },
-        };
-        if (Array.IndexOf(allowed, activation) < 0)
-        {
-            string shown = Enum.IsDefined(typeof(ActivationKind), activation) ? $"Activation.{activation}" : ((int)activation).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.UnsupportedActivation,
-                NamedArgumentLocation(syntax, "Activation"),
-                display,
-                shown,
-                string.Join(", ", allowed.Select(a => $"Activation.{a}"))));
-            valid = false;
-        }
-
-        if (mergeMode is { } merge && !Enum.IsDefined(typeof(MergeModeKind), merge))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedMergeMode, NamedArgumentLocation(syntax, "MergeMode"), display,
-                ((int)merge).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            valid = false;
-        }
-        else if (mergeMode is not null && !bidirectional)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MergeModeWithoutBidirectional, NamedArgumentLocation(syntax, "MergeMode"), display));
-        }
-
-        if (!valid)
-        {
-            return null;
-        }
-
-        return new LayerSpec(kind, size, returnSequences, activation)
-        {
-            Bidirectional = bidirectional,
-            MergeMode = mergeMode ?? MergeModeKind.Concat,
-            Dropout = Factor("Dropout"),
-            RecurrentDropout = Factor("RecurrentDropout"),
-            Penalties = new Penalties(Factor("KernelL1"), Factor("KernelL2"), Factor("RecurrentL1"), Factor("RecurrentL2"), Factor("BiasL1"), Factor("BiasL2")),
-        };
-    }
-
     /// <summary>The rules of a decoder; returns its spec (null when it is invalid, with diagnostics added).</summary>
-    private static DecoderSpec? ValidateDecoder(int first, int outputSteps, int feedback, AttributeSyntax syntax, List<LayerSpec> layers, int steps,
-        bool stateful, AttributeSyntax modelSyntax, List<DiagnosticInfo> diagnostics)
+    private static DecoderSpec? ValidateDecoder(int first, int outputSteps, int feedback, AttributeReader attribute, List<LayerSpec> layers, int steps,
+        bool stateful, AttributeReader model)
     {
-        string display = Display(syntax);
-        int errors = diagnostics.Count;
+        var diagnostics = new List<DiagnosticDescriptor>();
+        void Report(DiagnosticDescriptor descriptor, Location location, params string[] arguments)
+        {
+            diagnostics.Add(descriptor);
+            attribute.Report(descriptor, location, arguments);
+        }
+
         List<LayerSpec> encoder = layers.Take(first).Where(l => l.IsRecurrent).ToList();
         List<LayerSpec> decoder = layers.Skip(first).Where(l => l.IsRecurrent).ToList();
         if (decoder.Count == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DecoderWithoutRecurrentLayer, syntax.GetLocation(), display));
+            Report(DiagnosticDescriptors.DecoderWithoutRecurrentLayer, attribute.Location, attribute.Display);
         }
-        else if (encoder.Count > 0 && !encoder.Select(l => (l.Kind, l.Size)).SequenceEqual(decoder.Select(l => (l.Kind, l.Size))))
+        else if (encoder.Count > 0 && !encoder.Select(l => l.Signature).SequenceEqual(decoder.Select(l => l.Signature)))
         {
-            static string Describe(IEnumerable<LayerSpec> recurrent) => string.Join(", ", recurrent.Select(l => $"{l.Kind}({l.Size})"));
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DecoderDoesNotMatchEncoder, syntax.GetLocation(), Describe(encoder), Describe(decoder)));
+            static string Describe(IEnumerable<LayerSpec> recurrent) => string.Join(", ", recurrent.Select(l => l.Signature));
+            Report(DiagnosticDescriptors.DecoderDoesNotMatchEncoder, attribute.Location, Describe(encoder), Describe(decoder));
         }
 
         if (encoder.Count == 0 && steps != 1)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OneToManyNeedsOneStep, syntax.GetLocation(), steps.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Report(DiagnosticDescriptors.OneToManyNeedsOneStep, attribute.Location, steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (stateful)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DecoderUnsupportedOption, NamedArgumentLocation(modelSyntax, "Stateful"), "Stateful",
-                "a decoder's states come from its encoder, not from the previous Forward"));
+            Report(DiagnosticDescriptors.DecoderUnsupportedOption, model.NamedArgumentLocation("Stateful"), "Stateful",
+                "a decoder's states come from its encoder, not from the previous Forward");
         }
 
-        if (layers.Any(l => l.Bidirectional))
+        if (layers.Any(l => l.ReadsWholeSequence))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DecoderUnsupportedOption, syntax.GetLocation(), "Bidirectional",
-                "a decoder runs forward only, and its states match the encoder's one direction"));
+            Report(DiagnosticDescriptors.DecoderUnsupportedOption, attribute.Location, "Bidirectional",
+                "a decoder runs forward only, and its states match the encoder's one direction");
         }
 
-        LayerSpec last = layers[layers.Count - 1];
-        bool softmaxHead = last.Kind == LayerKind.Dense && last.Activation == ActivationKind.Softmax;
+        bool probabilityHead = layers[layers.Count - 1].IsProbabilityHead;
         FeedbackKind kind = feedback switch
         {
             1 => FeedbackKind.Output,
             2 => FeedbackKind.Token,
-            _ => softmaxHead ? FeedbackKind.Token : FeedbackKind.Output,
+            _ => probabilityHead ? FeedbackKind.Token : FeedbackKind.Output,
         };
-        if (kind == FeedbackKind.Token && !softmaxHead)
+        if (kind == FeedbackKind.Token && !probabilityHead)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TokenFeedbackNeedsSoftmax, syntax.GetLocation(), display));
+            Report(DiagnosticDescriptors.TokenFeedbackNeedsSoftmax, attribute.Location, attribute.Display);
         }
 
-        return diagnostics.Count == errors ? new DecoderSpec(first, outputSteps, kind) : null;
+        return diagnostics.Count == 0 ? new DecoderSpec(first, outputSteps, kind) : null;
     }
-
-    private static bool CheckFactor(List<DiagnosticInfo> diagnostics, string what, string display, double value, Location location)
-    {
-        if (value >= 0 && !double.IsInfinity(value))
-        {
-            return true;
-        }
-
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NegativeFactor, location, what, display, Format(value)));
-        return false;
-    }
-
-    private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static bool CheckSize(ModelSpec spec, string typeName, Location location, List<DiagnosticInfo> diagnostics)
-    {
-        try
-        {
-            ModelPlan plan = ModelPlan.Create(spec);
-            foreach ((string what, long size) in plan.Buffers())
-            {
-                if (size > ModelPlan.MaxArrayLength)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, location, typeName, size.ToString(System.Globalization.CultureInfo.InvariantCulture), what, ModelPlan.MaxArrayLength.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                    return false;
-                }
-            }
-
-            return true;
-        }
-        catch (OverflowException)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, location, typeName, "more than 2^63", "buffers", ModelPlan.MaxArrayLength.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            return false;
-        }
-    }
-
-    private static bool CheckPositive(List<DiagnosticInfo> diagnostics, string what, int value, Location location)
-    {
-        if (value > 0)
-        {
-            return true;
-        }
-
-        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeNotPositive, location, what, value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return false;
-    }
-
-    private static bool TryGetDouble(AttributeData attribute, int index, out double value) => TryGet(attribute, index, out value);
-
-    private static bool TryGetInt(AttributeData attribute, int index, out int value) => TryGet(attribute, index, out value);
-
-    /// <summary>Constructor argument <paramref name="index"/> when it bound to a <typeparamref name="T"/>; false for a malformed attribute.</summary>
-    private static bool TryGet<T>(AttributeData attribute, int index, out T value)
-        where T : struct
-    {
-        value = default;
-        if (attribute.AttributeClass is null or IErrorTypeSymbol || attribute.ConstructorArguments.Length <= index)
-        {
-            return false;
-        }
-
-        TypedConstant argument = attribute.ConstructorArguments[index];
-        if (argument.Kind == TypedConstantKind.Error || argument.Value is not T typed)
-        {
-            return false;
-        }
-
-        value = typed;
-        return true;
-    }
-
-    /// <summary>The argument for constructor parameter <paramref name="name"/>, written by name or by position.</summary>
-    private static Location ArgumentLocation(AttributeSyntax syntax, int position, string name)
-    {
-        if (syntax.ArgumentList is { } list)
-        {
-            foreach (AttributeArgumentSyntax argument in list.Arguments)
-            {
-                if (argument.NameColon?.Name.Identifier.ValueText == name)
-                {
-                    return argument.GetLocation();
-                }
-            }
-
-            int index = 0;
-            foreach (AttributeArgumentSyntax argument in list.Arguments)
-            {
-                if (argument.NameEquals is null && argument.NameColon is null && index++ == position)
-                {
-                    return argument.GetLocation();
-                }
-            }
-        }
-
-        return syntax.GetLocation();
-    }
-
-    private static Location NamedArgumentLocation(AttributeSyntax syntax, string name)
-    {
-        foreach (AttributeArgumentSyntax argument in syntax.ArgumentList?.Arguments ?? default)
-        {
-            if (argument.NameEquals?.Name.Identifier.ValueText == name)
-            {
-                return argument.GetLocation();
-            }
-        }
-
-        return syntax.GetLocation();
-    }
-
-    /// <summary>The attribute as the user wrote it, whitespace collapsed, for messages: <c>Lstm(64, ReturnSequences = true)</c>.</summary>
-    private static string Display(AttributeSyntax syntax) => string.Join(" ", syntax.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch
     {

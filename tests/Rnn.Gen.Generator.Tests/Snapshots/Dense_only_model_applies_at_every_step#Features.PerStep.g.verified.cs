@@ -41,6 +41,22 @@ namespace Features
         {
         }
 
+        /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
+        private static class ModelLayout
+        {
+            public const int Input = 0; // _cache [3, 4] the input, as Forward received it
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 0, Dense 4 -> 2 sigmoid at each of 3 steps.</summary>
+        private static class Layer0
+        {
+            public const int Weight = 0;         // _parameters 0.weight [2, 4]
+            public const int Bias = 8;           // _parameters 0.bias [2]
+            public const int Output = 16;        // _cache [3, 2] y at every position
+            public const int OutputGradient = 0; // _work [3, 2] dL/dy
+            public const int ScratchOutput = 0;  // _scratch [2] y of one inference position
+        }
+
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         public global::System.Span<float> Parameters => _parameters;
 
@@ -50,8 +66,8 @@ namespace Features
         /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::Rnn.Gen.ParameterInfo[]
         {
-            new global::Rnn.Gen.ParameterInfo("0.weight", 0, 2, 4),
-            new global::Rnn.Gen.ParameterInfo("0.bias", 8, 2),
+            new global::Rnn.Gen.ParameterInfo("0.weight", Layer0.Weight, 2, 4),
+            new global::Rnn.Gen.ParameterInfo("0.bias", Layer0.Bias, 2),
         });
 
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
@@ -62,8 +78,8 @@ namespace Features
             float bound;
             // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for nn.Linear.
             bound = (float)(1.0 / global::System.Math.Sqrt(4));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(0, 8), bound, random); // 0.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(8, 2), bound, random); // 0.bias
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Weight, 8), bound, random); // 0.weight
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Bias, 2), bound, random); // 0.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
         }
@@ -112,7 +128,7 @@ namespace Features
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(16, 6).CopyTo(output);
+            cache.Slice(Layer0.Output, 6).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -126,7 +142,7 @@ namespace Features
             if ((uint)(length - 1) >= 3) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 3, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(16, 6).CopyTo(output);
+            cache.Slice(Layer0.Output, 6).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -135,15 +151,15 @@ namespace Features
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
-            input.CopyTo(cache.Slice(0, 12));
+            input.CopyTo(cache.Slice(ModelLayout.Input, 12));
 
-            global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 12);
+            global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 12);
             // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps.
             for (int t = 0; t < length; t++)
             {
-                Dense0Step(x0.Slice(t * 4, 4), cache.Slice(16 + t * 2, 2));
+                Dense0Step(x0.Slice(t * 4, 4), cache.Slice(Layer0.Output + t * 2, 2));
             }
-            cache.Slice(16, 6).Slice(length * 2).Clear(); // steps past the sample's length output zeros
+            cache.Slice(Layer0.Output, 6).Slice(length * 2).Clear(); // steps past the sample's length output zeros
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -170,10 +186,10 @@ namespace Features
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(0, 6));
+            outputGradient.CopyTo(work.Slice(Layer0.OutputGradient, 6));
 
             inputGradient.Clear();
-            Dense0Backward(cache, work, length, cache.Slice(0, 12), inputGradient);
+            Dense0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 12), inputGradient);
         }
 
         /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
@@ -189,26 +205,26 @@ namespace Features
             int maxLength = _batch.MaxLength;
             global::System.Span<float> caches = _batch.Cache;
             global::System.Span<float> scratches = _batch.Scratch;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 32 + 0, 12));
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 32 + ModelLayout.Input, 12));
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 32, 32);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 12);
+                global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 12);
                 // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps.
                 for (int t = 0; t < length; t++)
                 {
-                    Dense0Step(x0.Slice(t * 4, 4), cache.Slice(16 + t * 2, 2));
+                    Dense0Step(x0.Slice(t * 4, 4), cache.Slice(Layer0.Output + t * 2, 2));
                 }
-                cache.Slice(16, 6).Slice(length * 2).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer0.Output, 6).Slice(length * 2).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 32, 32);
                 int length = _batch.Length(s);
-                cache.Slice(16, 6).CopyTo(outputs.Slice(_batch.SampleOf(s) * 6, 6));
+                cache.Slice(Layer0.Output, 6).CopyTo(outputs.Slice(_batch.SampleOf(s) * 6, 6));
             }
             _batch.Complete();
         }
@@ -228,7 +244,7 @@ namespace Features
             {
                 global::System.Span<float> work = works.Slice(s * 16, 16);
                 int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 6, 6).CopyTo(work.Slice(0, 6));
+                outputGradients.Slice(_batch.SampleOf(s) * 6, 6).CopyTo(work.Slice(Layer0.OutputGradient, 6));
             }
 
             // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps: sample by sample in batch order.
@@ -240,7 +256,7 @@ namespace Features
                 int length = _batch.Length(s);
                 global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
                 inputGradient.Clear();
-                Dense0Backward(cache, work, length, cache.Slice(0, 12), inputGradient);
+                Dense0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 12), inputGradient);
             }
         }
 
@@ -269,8 +285,8 @@ namespace Features
         private void Dense0Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(8, 2).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(0, 8), x, y); // 0.weight [2, 4]
+            p.Slice(Layer0.Bias, 2).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer0.Weight, 8), x, y); // 0.weight [2, 4]
             global::Rnn.Gen.Kernels.VectorKernels.Sigmoid(y);
         }
 
@@ -279,17 +295,17 @@ namespace Features
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(0, 6).Slice(0, length * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(Layer0.OutputGradient, 6).Slice(0, length * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {
                 global::System.Span<float> dzt = dz.Slice(t * 2, 2);
-                global::System.ReadOnlySpan<float> y = cache.Slice(16 + t * 2, 2);
+                global::System.ReadOnlySpan<float> y = cache.Slice(Layer0.Output + t * 2, 2);
                 for (int j = 0; j < 2; j++) dzt[j] *= y[j] * (1f - y[j]); // sigmoid' = y (1 - y)
             }
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(8, 2));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 4), g.Slice(0, 8), 2, length, 4);
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(0, 8), dx.Slice(0, length * 4), length, 2, 4);
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(Layer0.Bias, 2));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 4), g.Slice(Layer0.Weight, 8), 2, length, 4);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer0.Weight, 8), dx.Slice(0, length * 4), length, 2, 4);
         }
     }
 }

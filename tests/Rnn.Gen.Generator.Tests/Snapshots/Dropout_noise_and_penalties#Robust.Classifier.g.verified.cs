@@ -47,6 +47,87 @@ namespace Robust
         {
         }
 
+        /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
+        private static class ModelLayout
+        {
+            public const int Input = 0; // _cache [12, 6] the input, as Forward received it
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only.</summary>
+        private static class Layer0
+        {
+            public const int Output = 80;        // _cache [12, 6] the input plus noise (training), or as it is
+            public const int OutputGradient = 0; // _work [12, 6] dL/dy
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3.</summary>
+        private static class Layer1
+        {
+            public const int WeightIh = 0;                // _parameters 1.weight_ih_l0 [30, 6]
+            public const int WeightHh = 180;              // _parameters 1.weight_hh_l0 [30, 10]
+            public const int BiasIh = 480;                // _parameters 1.bias_ih_l0 [30]
+            public const int BiasHh = 510;                // _parameters 1.bias_hh_l0 [30]
+            public const int InputMask = 160;             // _cache [6] the input dropout mask
+            public const int MaskedInput = 176;           // _cache [12, 6] the inputs after dropout
+            public const int Hidden = 256;                // _cache [12, 10] h of every step
+            public const int HiddenGradient = 80;         // _work [12, 10] dL/dh_t from above
+            public const int CarriedHiddenGradient = 208; // _work [10] dL/dh carried back through time
+            public const int StateHidden = 0;             // _state [10] h between streaming steps
+            public const int PackedInputWeights = 0;      // _packed [6, 30] W_ih transposed
+            public const int PackedHiddenWeights = 192;   // _packed [10, 30] W_hh transposed
+            public const int Gates = 384;                 // _cache [12, 30] r, z, n after their activations
+            public const int HiddenCandidate = 752;       // _cache [12, 10] W_hn h + b_hn, before the reset gate
+            public const int InputSideGradients = 224;    // _work [12, 30] dL/d(W_ih x + b_ih) of every step
+            public const int HiddenSideGradients = 592;   // _work [12, 30] dL/d(W_hh h + b_hh) of every step
+            public const int ScratchGates = 0;            // _scratch [30] one step's input side
+            public const int ScratchHiddenCandidate = 32; // _scratch [10] one step's W_hn h + b_hn
+            public const int ScratchHiddenSide = 48;      // _scratch [30] one step's W_hh h + b_hh
+            public const int RecurrentMask = 880;         // _cache [10] the recurrent dropout mask
+            public const int MaskedHidden = 896;          // _cache [12, 10] h_(t-1) through the mask
+            public const int MaskedHiddenGradient = 960;  // _work [10] dL/d(masked h_(t-1))
+            public const int InputWeightGradientT = 0;    // _batch.Shared [6, 30] W_ih's gradient, transposed, while a batch adds into it
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 2, LSTM 10 -> 8, recurrent dropout 0.25.</summary>
+        private static class Layer2
+        {
+            public const int WeightIh = 540;               // _parameters 2.weight_ih_l0 [32, 10]
+            public const int WeightHh = 860;               // _parameters 2.weight_hh_l0 [32, 8]
+            public const int BiasIh = 1116;                // _parameters 2.bias_ih_l0 [32]
+            public const int BiasHh = 1148;                // _parameters 2.bias_hh_l0 [32]
+            public const int Hidden = 1024;                // _cache [12, 8] h of every step
+            public const int HiddenGradient = 976;         // _work [12, 8] dL/dh_t from above
+            public const int CarriedHiddenGradient = 1072; // _work [8] dL/dh carried back through time
+            public const int StateHidden = 10;             // _state [8] h between streaming steps
+            public const int PackedInputWeights = 496;     // _packed [10, 32] W_ih transposed
+            public const int PackedHiddenWeights = 816;    // _packed [8, 32] W_hh transposed
+            public const int PackedBias = 1072;            // _packed [32] b_ih + b_hh
+            public const int Gates = 1120;                 // _cache [12, 32] i, f, g, o after their activations
+            public const int CellState = 1504;             // _cache [12, 8] c of every step
+            public const int TanhCellState = 1600;         // _cache [12, 8] tanh(c), reused by backward
+            public const int CellStateGradient = 1088;     // _work [8] dL/dc carried back through time
+            public const int GateGradients = 1104;         // _work [12, 32] dL/d(pre-activation) of every step
+            public const int StateCell = 18;               // _state [8] c between streaming steps
+            public const int ScratchGates = 80;            // _scratch [32] one step's gates
+            public const int ScratchTanhCellState = 112;   // _scratch [8] one step's tanh(c)
+            public const int RecurrentMask = 1696;         // _cache [8] the recurrent dropout mask
+            public const int MaskedHidden = 1712;          // _cache [12, 8] h_(t-1) through the mask
+            public const int MaskedHiddenGradient = 1488;  // _work [8] dL/d(masked h_(t-1))
+            public const int InputWeightGradientT = 192;   // _batch.Shared [10, 32] W_ih's gradient, transposed, while a batch adds into it
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 3, Dense 8 -> 3 softmax, dropout 0.5.</summary>
+        private static class Layer3
+        {
+            public const int Weight = 1180;         // _parameters 3.weight [3, 8]
+            public const int Bias = 1204;           // _parameters 3.bias [3]
+            public const int Output = 1808;         // _cache [1, 3] y at every position
+            public const int OutputGradient = 1504; // _work [1, 3] dL/dy
+            public const int ScratchOutput = 128;   // _scratch [3] y of one inference position
+            public const int InputMask = 1824;      // _cache [8] the input dropout mask
+            public const int MaskedInput = 1840;    // _cache [1, 8] the inputs after dropout
+        }
+
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         /// <remarks>
         /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
@@ -68,16 +149,16 @@ namespace Robust
         /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::Rnn.Gen.ParameterInfo[]
         {
-            new global::Rnn.Gen.ParameterInfo("1.weight_ih_l0", 0, 30, 6),
-            new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0", 180, 30, 10),
-            new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0", 480, 30),
-            new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0", 510, 30),
-            new global::Rnn.Gen.ParameterInfo("2.weight_ih_l0", 540, 32, 10),
-            new global::Rnn.Gen.ParameterInfo("2.weight_hh_l0", 860, 32, 8),
-            new global::Rnn.Gen.ParameterInfo("2.bias_ih_l0", 1116, 32),
-            new global::Rnn.Gen.ParameterInfo("2.bias_hh_l0", 1148, 32),
-            new global::Rnn.Gen.ParameterInfo("3.weight", 1180, 3, 8),
-            new global::Rnn.Gen.ParameterInfo("3.bias", 1204, 3),
+            new global::Rnn.Gen.ParameterInfo("1.weight_ih_l0", Layer1.WeightIh, 30, 6),
+            new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0", Layer1.WeightHh, 30, 10),
+            new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0", Layer1.BiasIh, 30),
+            new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0", Layer1.BiasHh, 30),
+            new global::Rnn.Gen.ParameterInfo("2.weight_ih_l0", Layer2.WeightIh, 32, 10),
+            new global::Rnn.Gen.ParameterInfo("2.weight_hh_l0", Layer2.WeightHh, 32, 8),
+            new global::Rnn.Gen.ParameterInfo("2.bias_ih_l0", Layer2.BiasIh, 32),
+            new global::Rnn.Gen.ParameterInfo("2.bias_hh_l0", Layer2.BiasHh, 32),
+            new global::Rnn.Gen.ParameterInfo("3.weight", Layer3.Weight, 3, 8),
+            new global::Rnn.Gen.ParameterInfo("3.bias", Layer3.Bias, 3),
         });
 
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
@@ -88,20 +169,20 @@ namespace Robust
             float bound;
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: U(-1/sqrt(10), 1/sqrt(10)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(10));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(0, 180), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(180, 300), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(480, 30), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(510, 30), bound, random); // 1.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 180), bound, random); // 1.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 300), bound, random); // 1.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 30), bound, random); // 1.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 30), bound, random); // 1.bias_hh_l0
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: U(-1/sqrt(8), 1/sqrt(8)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(8));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(540, 320), bound, random); // 2.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(860, 256), bound, random); // 2.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1116, 32), bound, random); // 2.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1148, 32), bound, random); // 2.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.WeightIh, 320), bound, random); // 2.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.WeightHh, 256), bound, random); // 2.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.BiasIh, 32), bound, random); // 2.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.BiasHh, 32), bound, random); // 2.bias_hh_l0
             // layer 3, Dense 8 -> 3 softmax, dropout 0.5: U(-1/sqrt(8), 1/sqrt(8)), PyTorch's default for nn.Linear.
             bound = (float)(1.0 / global::System.Math.Sqrt(8));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1180, 24), bound, random); // 3.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1204, 3), bound, random); // 3.bias
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Weight, 24), bound, random); // 3.weight
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Bias, 3), bound, random); // 3.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
             _packedStale = true;
@@ -116,9 +197,9 @@ namespace Robust
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
             double penalty = 0;
-            penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(0, 180), g.Slice(0, 180), 0f, 0.0001f); // 1.weight_ih_l0
-            penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(180, 300), g.Slice(180, 300), 0f, 0.0001f); // 1.weight_hh_l0
-            penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(1204, 3), g.Slice(1204, 3), 0.001f, 0f); // 3.bias
+            penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(Layer1.WeightIh, 180), g.Slice(Layer1.WeightIh, 180), 0f, 0.0001f); // 1.weight_ih_l0
+            penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(Layer1.WeightHh, 300), g.Slice(Layer1.WeightHh, 300), 0f, 0.0001f); // 1.weight_hh_l0
+            penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(Layer3.Bias, 3), g.Slice(Layer3.Bias, 3), 0.001f, 0f); // 3.bias
             return (float)penalty;
         }
 
@@ -164,7 +245,7 @@ namespace Robust
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(1808, 3).CopyTo(output);
+            cache.Slice(Layer3.Output, 3).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -178,7 +259,7 @@ namespace Robust
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(1808, 3).CopyTo(output);
+            cache.Slice(Layer3.Output, 3).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -190,94 +271,91 @@ namespace Robust
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            input.CopyTo(cache.Slice(0, 72));
+            input.CopyTo(cache.Slice(ModelLayout.Input, 72));
 
-            global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 72);
+            global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 72);
             // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only.
-            if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(80, 72), 0.1f, _trainingRandom);
-            else x0.CopyTo(cache.Slice(80, 72));
-            cache.Slice(80, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
+            if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(Layer0.Output, 72), 0.1f, _trainingRandom);
+            else x0.CopyTo(cache.Slice(Layer0.Output, 72));
+            cache.Slice(Layer0.Output, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(80, 72);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Output, 72);
             // Dropout on the inputs (rate 0.2), in training only: one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
             global::System.ReadOnlySpan<float> x1Dropped = x1;
             if (training)
             {
-                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(160, 6), 0.2f, _trainingRandom);
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(Layer1.InputMask, 6), 0.2f, _trainingRandom);
                 for (int t = 0; t < 12; t++)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(160, 6), cache.Slice(176 + t * 6, 6));
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(Layer1.InputMask, 6), cache.Slice(Layer1.MaskedInput + t * 6, 6));
                 }
-                x1Dropped = cache.Slice(176, 72);
+                x1Dropped = cache.Slice(Layer1.MaskedInput, 72);
             }
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3, every step, keeping what backward needs.
             {
                 // Recurrent dropout (rate 0.3), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
-                if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(880, 10), 0.3f, _trainingRandom);
+                if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(Layer1.RecurrentMask, 10), 0.3f, _trainingRandom);
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(384, 360);
-                for (int t = 0; t < length; t++) p.Slice(480, 30).CopyTo(pre.Slice(t * 30, 30));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 6), packed.Slice(0, 180), pre.Slice(0, length * 30), length, 6, 30);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(192, 300);
+                global::System.Span<float> pre = cache.Slice(Layer1.Gates, 360);
+                for (int t = 0; t < length; t++) p.Slice(Layer1.BiasIh, 30).CopyTo(pre.Slice(t * 30, 30));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 6), packed.Slice(Layer1.PackedInputWeights, 180), pre.Slice(0, length * 30), length, 6, 30);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer1.PackedHiddenWeights, 300);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(Layer1.Hidden + (t - 1) * 10, 10);
                     global::System.ReadOnlySpan<float> hRecurrent = hPrev;
                     if (training)
                     {
-                        global::System.Span<float> hMasked = cache.Slice(896 + t * 10, 10);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(880, 10), hMasked);
+                        global::System.Span<float> hMasked = cache.Slice(Layer1.MaskedHidden + t * 10, 10);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(Layer1.RecurrentMask, 10), hMasked);
                         hRecurrent = hMasked;
                     }
-                    global::System.Span<float> gatesHidden = scratch.Slice(48, 30);
-                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(510, 30), whhT, hRecurrent, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
-                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(384 + t * 30, 30), gatesHidden, hPrev, cache.Slice(752 + t * 10, 10), cache.Slice(256 + t * 10, 10));
+                    global::System.Span<float> gatesHidden = scratch.Slice(Layer1.ScratchHiddenSide, 30);
+                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasHh, 30), whhT, hRecurrent, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(Layer1.Gates + t * 30, 30), gatesHidden, hPrev, cache.Slice(Layer1.HiddenCandidate + t * 10, 10), cache.Slice(Layer1.Hidden + t * 10, 10));
                 }
-                cache.Slice(256, 120).Slice(length * 10).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer1.Hidden, 120).Slice(length * 10).Clear(); // steps past the sample's length output zeros
             }
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(256, 120);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden, 120);
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25, every step, keeping what backward needs.
             {
                 // Recurrent dropout (rate 0.25), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.
-                if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1696, 8), 0.25f, _trainingRandom);
+                if (training) global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(Layer2.RecurrentMask, 8), 0.25f, _trainingRandom);
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(1120, 384);
-                for (int t = 0; t < length; t++) packed.Slice(1072, 32).CopyTo(pre.Slice(t * 32, 32));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(496, 320), pre.Slice(0, length * 32), length, 10, 32);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(816, 256);
+                global::System.Span<float> pre = cache.Slice(Layer2.Gates, 384);
+                for (int t = 0; t < length; t++) packed.Slice(Layer2.PackedBias, 32).CopyTo(pre.Slice(t * 32, 32));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, length * 10), packed.Slice(Layer2.PackedInputWeights, 320), pre.Slice(0, length * 32), length, 10, 32);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer2.PackedHiddenWeights, 256);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1024 + (t - 1) * 8, 8);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(Layer2.Hidden + (t - 1) * 8, 8);
                     global::System.ReadOnlySpan<float> hRecurrent = hPrev;
                     if (training)
                     {
-                        global::System.Span<float> hMasked = cache.Slice(1712 + t * 8, 8);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(1696, 8), hMasked);
+                        global::System.Span<float> hMasked = cache.Slice(Layer2.MaskedHidden + t * 8, 8);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(hPrev, cache.Slice(Layer2.RecurrentMask, 8), hMasked);
                         hRecurrent = hMasked;
                     }
-                    global::System.Span<float> gates = cache.Slice(1120 + t * 32, 32);
+                    global::System.Span<float> gates = cache.Slice(Layer2.Gates + t * 32, 32);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hRecurrent, gates, 4); // + W_hh h_(t - 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1504 + (t - 1) * 8, 8);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(1504 + t * 8, 8), cache.Slice(1600 + t * 8, 8), cache.Slice(1024 + t * 8, 8));
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(Layer2.CellState + (t - 1) * 8, 8);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(Layer2.CellState + t * 8, 8), cache.Slice(Layer2.TanhCellState + t * 8, 8), cache.Slice(Layer2.Hidden + t * 8, 8));
                 }
-                cache.Slice(1024, 96).Slice(length * 8).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer2.Hidden, 96).Slice(length * 8).Clear(); // steps past the sample's length output zeros
             }
 
-            global::System.ReadOnlySpan<float> x3 = cache.Slice(1024 + (length - 1) * 8, 8);
+            global::System.ReadOnlySpan<float> x3 = cache.Slice(Layer2.Hidden + (length - 1) * 8, 8);
             // layer 3, Dense 8 -> 3 softmax, dropout 0.5.
             // Dropout on the inputs (rate 0.5), in training only: a new mask at every position, kept inputs scaled by 1/(1 - rate).
             global::System.ReadOnlySpan<float> x3Dropped = x3;
             if (training)
             {
-                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1824, 8), 0.5f, _trainingRandom);
-                global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(1824, 8), cache.Slice(1840, 8));
-                x3Dropped = cache.Slice(1840, 8);
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(Layer3.InputMask, 8), 0.5f, _trainingRandom);
+                global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(Layer3.InputMask, 8), cache.Slice(Layer3.MaskedInput, 8));
+                x3Dropped = cache.Slice(Layer3.MaskedInput, 8);
             }
-            for (int t = 0; t < 1; t++)
-            {
-                Dense3Step(x3Dropped.Slice(t * 8, 8), cache.Slice(1808 + t * 3, 3));
-            }
+            Dense3Step(x3Dropped.Slice(0, 8), cache.Slice(Layer3.Output, 3));
         }
 
         /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
@@ -286,13 +364,13 @@ namespace Robust
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: W_ih^T [6, 30], W_hh^T [10, 30].
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 180), 30, 6, packed.Slice(0, 180));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 300), 30, 10, packed.Slice(192, 300));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightIh, 180), 30, 6, packed.Slice(Layer1.PackedInputWeights, 180));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHh, 300), 30, 10, packed.Slice(Layer1.PackedHiddenWeights, 300));
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: W_ih^T [10, 32], W_hh^T [8, 32], b_ih + b_hh.
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(540, 320), 32, 10, packed.Slice(496, 320));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(860, 256), 32, 8, packed.Slice(816, 256));
-            p.Slice(1116, 32).CopyTo(packed.Slice(1072, 32));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1148, 32), packed.Slice(1072, 32));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer2.WeightIh, 320), 32, 10, packed.Slice(Layer2.PackedInputWeights, 320));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer2.WeightHh, 256), 32, 8, packed.Slice(Layer2.PackedHiddenWeights, 256));
+            p.Slice(Layer2.BiasIh, 32).CopyTo(packed.Slice(Layer2.PackedBias, 32));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer2.BiasHh, 32), packed.Slice(Layer2.PackedBias, 32));
             _packedStale = false;
         }
 
@@ -320,19 +398,19 @@ namespace Robust
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(1504, 3));
+            outputGradient.CopyTo(work.Slice(Layer3.OutputGradient, 3));
 
-            work.Slice(976, 96).Clear();
-            Dense3Backward(cache, work, length, cache.Slice(1024 + (length - 1) * 8, 8), work.Slice(976 + (length - 1) * 8, 8));
+            work.Slice(Layer2.HiddenGradient, 96).Clear();
+            Dense3Backward(cache, work, length, cache.Slice(Layer2.Hidden + (length - 1) * 8, 8), work.Slice(Layer2.HiddenGradient + (length - 1) * 8, 8));
 
-            work.Slice(80, 120).Clear();
-            Lstm2Backward(cache, work, length, cache.Slice(256, 120), work.Slice(80, 120));
+            work.Slice(Layer1.HiddenGradient, 120).Clear();
+            Lstm2Backward(cache, work, length, cache.Slice(Layer1.Hidden, 120), work.Slice(Layer1.HiddenGradient, 120));
 
-            work.Slice(0, 72).Clear();
-            Gru1Backward(cache, work, length, cache.Slice(80, 72), work.Slice(0, 72));
+            work.Slice(Layer0.OutputGradient, 72).Clear();
+            Gru1Backward(cache, work, length, cache.Slice(Layer0.Output, 72), work.Slice(Layer0.OutputGradient, 72));
 
             inputGradient.Clear();
-            GaussianNoise0Backward(cache, work, length, cache.Slice(0, 72), inputGradient);
+            GaussianNoise0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 72), inputGradient);
         }
 
         /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
@@ -352,17 +430,17 @@ namespace Robust
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 72, 72).CopyTo(caches.Slice(s * 1856 + 0, 72));
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 72, 72).CopyTo(caches.Slice(s * 1856 + ModelLayout.Input, 72));
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 72);
+                global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 72);
                 // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only.
-                if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(80, 72), 0.1f, _trainingRandom);
-                else x0.CopyTo(cache.Slice(80, 72));
-                cache.Slice(80, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
+                if (training) global::Rnn.Gen.Regularization.Noise.AddGaussian(x0, cache.Slice(Layer0.Output, 72), 0.1f, _trainingRandom);
+                else x0.CopyTo(cache.Slice(Layer0.Output, 72));
+                cache.Slice(Layer0.Output, 72).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
 
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: each sample's dropout masks, then every step in lockstep over the running samples.
@@ -370,42 +448,42 @@ namespace Robust
             {
                 global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x1 = cache.Slice(80, 72);
+                global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Output, 72);
                 // Dropout on the inputs (rate 0.2), in training only: one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
                 global::System.ReadOnlySpan<float> x1Dropped = x1;
                 if (training)
                 {
-                    global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(160, 6), 0.2f, _trainingRandom);
+                    global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(Layer1.InputMask, 6), 0.2f, _trainingRandom);
                     for (int t = 0; t < 12; t++)
                     {
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(160, 6), cache.Slice(176 + t * 6, 6));
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 6, 6), cache.Slice(Layer1.InputMask, 6), cache.Slice(Layer1.MaskedInput + t * 6, 6));
                     }
-                    x1Dropped = cache.Slice(176, 72);
+                    x1Dropped = cache.Slice(Layer1.MaskedInput, 72);
                 }
-                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(880, 10), 0.3f, _trainingRandom); // recurrent dropout, one mask per sequence
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(Layer1.RecurrentMask, 10), 0.3f, _trainingRandom); // recurrent dropout, one mask per sequence
             }
             {
-                global::System.ReadOnlySpan<float> wihT = packed.Slice(0, 180);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(192, 300);
+                global::System.ReadOnlySpan<float> wihT = packed.Slice(Layer1.PackedInputWeights, 180);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer1.PackedHiddenWeights, 300);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                    global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(480, 30), caches.Slice(176 + t * 6), 1856, wihT, caches.Slice(384 + t * 30), 1856, rows, 6, 30); // b_ih + W_ih x_t of every running sample
+                    global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer1.BiasIh, 30), caches.Slice(Layer1.MaskedInput + t * 6), 1856, wihT, caches.Slice(Layer1.Gates + t * 30), 1856, rows, 6, 30); // b_ih + W_ih x_t of every running sample
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                         global::System.Span<float> scratch = scratches.Slice(s * 144, 144);
-                        global::System.Span<float> gatesHidden = scratch.Slice(48, 30);
-                        p.Slice(510, 30).CopyTo(gatesHidden);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10), cache.Slice(880, 10), cache.Slice(896 + t * 10, 10)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
+                        global::System.Span<float> gatesHidden = scratch.Slice(Layer1.ScratchHiddenSide, 30);
+                        p.Slice(Layer1.BiasHh, 30).CopyTo(gatesHidden);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(Layer1.Hidden + (t - 1) * 10, 10), cache.Slice(Layer1.RecurrentMask, 10), cache.Slice(Layer1.MaskedHidden + t * 10, 10)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
                     }
-                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(896 + t * 10), 1856, whhT, scratches.Slice(48), 144, rows, 10, 30); // + W_hh h_(t - 1) of every running sample (zero at the first step)
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(384 + t * 30), scratches.Slice(48), 144, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : caches.Slice(256 + (t - 1) * 10), t == 0 ? 0 : 1856, caches.Slice(752 + t * 10), caches.Slice(256 + t * 10), 1856, rows, 10); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
+                    if (t > 0) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(caches.Slice(Layer1.MaskedHidden + t * 10), 1856, whhT, scratches.Slice(Layer1.ScratchHiddenSide), 144, rows, 10, 30); // + W_hh h_(t - 1) of every running sample (zero at the first step)
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(Layer1.Gates + t * 30), scratches.Slice(Layer1.ScratchHiddenSide), 144, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : caches.Slice(Layer1.Hidden + (t - 1) * 10), t == 0 ? 0 : 1856, caches.Slice(Layer1.HiddenCandidate + t * 10), caches.Slice(Layer1.Hidden + t * 10), 1856, rows, 10); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 1856 + 256, 120).Slice(_batch.Length(s) * 10).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 1856 + Layer1.Hidden, 120).Slice(_batch.Length(s) * 10).Clear(); // steps past the sample's length output zeros
             }
 
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: each sample's dropout masks, then every step in lockstep over the running samples.
@@ -413,55 +491,52 @@ namespace Robust
             {
                 global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x2 = cache.Slice(256, 120);
-                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1696, 8), 0.25f, _trainingRandom); // recurrent dropout, one mask per sequence
+                global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden, 120);
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(Layer2.RecurrentMask, 8), 0.25f, _trainingRandom); // recurrent dropout, one mask per sequence
             }
             {
-                global::System.ReadOnlySpan<float> wihT = packed.Slice(496, 320);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(816, 256);
+                global::System.ReadOnlySpan<float> wihT = packed.Slice(Layer2.PackedInputWeights, 320);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer2.PackedHiddenWeights, 256);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1024 + (t - 1) * 8, 8), cache.Slice(1696, 8), cache.Slice(1712 + t * 8, 8)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(Layer2.Hidden + (t - 1) * 8, 8), cache.Slice(Layer2.RecurrentMask, 8), cache.Slice(Layer2.MaskedHidden + t * 8, 8)); // the h_(t - 1) W_hh sees, through the recurrent dropout mask
                     }
-                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(1072, 32), caches.Slice(256 + t * 10), 1856, wihT, caches.Slice(1120 + t * 32), 1856, rows, 10, 32); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
-                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(1072, 32), caches.Slice(256 + t * 10), 1856, wihT, caches.Slice(1712 + t * 8), 1856, whhT, caches.Slice(1120 + t * 32), 1856, rows, 10, 8, 32); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(1120 + t * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : caches.Slice(1504 + (t - 1) * 8), t == 0 ? 0 : 1856, caches.Slice(1504 + t * 8), caches.Slice(1600 + t * 8), caches.Slice(1024 + t * 8), 1856, rows, 8); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
+                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer2.PackedBias, 32), caches.Slice(Layer1.Hidden + t * 10), 1856, wihT, caches.Slice(Layer2.Gates + t * 32), 1856, rows, 10, 32); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
+                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer2.PackedBias, 32), caches.Slice(Layer1.Hidden + t * 10), 1856, wihT, caches.Slice(Layer2.MaskedHidden + t * 8), 1856, whhT, caches.Slice(Layer2.Gates + t * 32), 1856, rows, 10, 8, 32); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(Layer2.Gates + t * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : caches.Slice(Layer2.CellState + (t - 1) * 8), t == 0 ? 0 : 1856, caches.Slice(Layer2.CellState + t * 8), caches.Slice(Layer2.TanhCellState + t * 8), caches.Slice(Layer2.Hidden + t * 8), 1856, rows, 8); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 1856 + 1024, 96).Slice(_batch.Length(s) * 8).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 1856 + Layer2.Hidden, 96).Slice(_batch.Length(s) * 8).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x3 = cache.Slice(1024 + (length - 1) * 8, 8);
+                global::System.ReadOnlySpan<float> x3 = cache.Slice(Layer2.Hidden + (length - 1) * 8, 8);
                 // layer 3, Dense 8 -> 3 softmax, dropout 0.5.
                 // Dropout on the inputs (rate 0.5), in training only: a new mask at every position, kept inputs scaled by 1/(1 - rate).
                 global::System.ReadOnlySpan<float> x3Dropped = x3;
                 if (training)
                 {
-                    global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1824, 8), 0.5f, _trainingRandom);
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(1824, 8), cache.Slice(1840, 8));
-                    x3Dropped = cache.Slice(1840, 8);
+                    global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(Layer3.InputMask, 8), 0.5f, _trainingRandom);
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x3, cache.Slice(Layer3.InputMask, 8), cache.Slice(Layer3.MaskedInput, 8));
+                    x3Dropped = cache.Slice(Layer3.MaskedInput, 8);
                 }
-                for (int t = 0; t < 1; t++)
-                {
-                    Dense3Step(x3Dropped.Slice(t * 8, 8), cache.Slice(1808 + t * 3, 3));
-                }
+                Dense3Step(x3Dropped.Slice(0, 8), cache.Slice(Layer3.Output, 3));
             }
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 1856, 1856);
                 int length = _batch.Length(s);
-                cache.Slice(1808, 3).CopyTo(outputs.Slice(_batch.SampleOf(s) * 3, 3));
+                cache.Slice(Layer3.Output, 3).CopyTo(outputs.Slice(_batch.SampleOf(s) * 3, 3));
             }
             _batch.Complete();
         }
@@ -477,12 +552,12 @@ namespace Robust
             int maxLength = _batch.MaxLength;
             global::System.ReadOnlySpan<float> caches = _batch.Cache;
             global::System.Span<float> works = _batch.Work;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> work = works.Slice(s * 1520, 1520);
                 int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 3, 3).CopyTo(work.Slice(1504, 3));
+                outputGradients.Slice(_batch.SampleOf(s) * 3, 3).CopyTo(work.Slice(Layer3.OutputGradient, 3));
             }
 
             // layer 3, Dense 8 -> 3 softmax, dropout 0.5: sample by sample in batch order.
@@ -492,18 +567,18 @@ namespace Robust
                 global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                 global::System.Span<float> work = works.Slice(s * 1520, 1520);
                 int length = _batch.Length(s);
-                work.Slice(976, 96).Clear();
-                Dense3Backward(cache, work, length, cache.Slice(1024 + (length - 1) * 8, 8), work.Slice(976 + (length - 1) * 8, 8));
+                work.Slice(Layer2.HiddenGradient, 96).Clear();
+                Dense3Backward(cache, work, length, cache.Slice(Layer2.Hidden + (length - 1) * 8, 8), work.Slice(Layer2.HiddenGradient + (length - 1) * 8, 8));
             }
 
             // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: backward through time in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                work.Slice(1072, 8).Clear();
+                work.Slice(Layer2.CarriedHiddenGradient, 8).Clear();
                 {
-                    global::System.Span<float> dc = work.Slice(1088, 8); // dL/dc_t, carried back through time
-                    global::System.Span<float> dGatesAll = work.Slice(1104, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+                    global::System.Span<float> dc = work.Slice(Layer2.CellStateGradient, 8); // dL/dc_t, carried back through time
+                    global::System.Span<float> dGatesAll = work.Slice(Layer2.GateGradients, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
                     dc.Clear();
                 }
             }
@@ -514,55 +589,55 @@ namespace Robust
                 {
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                     global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                    global::System.Span<float> dh = work.Slice(1072, 8);
-                    global::System.Span<float> dc = work.Slice(1088, 8); // dL/dc_t, carried back through time
-                    global::System.Span<float> dGatesAll = work.Slice(1104, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(976 + t * 8, 8), dh);
+                    global::System.Span<float> dh = work.Slice(Layer2.CarriedHiddenGradient, 8);
+                    global::System.Span<float> dc = work.Slice(Layer2.CellStateGradient, 8); // dL/dc_t, carried back through time
+                    global::System.Span<float> dGatesAll = work.Slice(Layer2.GateGradients, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(Layer2.HiddenGradient + t * 8, 8), dh);
                     global::System.Span<float> dGates = dGatesAll.Slice(t * 32, 32);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(1120 + t * 32, 32);
-                    global::System.ReadOnlySpan<float> tanhC = cache.Slice(1600 + t * 8, 8);
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1504 + (t - 1) * 8, 8);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(Layer2.Gates + t * 32, 32);
+                    global::System.ReadOnlySpan<float> tanhC = cache.Slice(Layer2.TanhCellState + t * 8, 8);
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(Layer2.CellState + (t - 1) * 8, 8);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                     dh.Clear();
-                    work.Slice(1488, 8).Clear();
+                    work.Slice(Layer2.MaskedHiddenGradient, 8).Clear();
                 }
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(1104 + t * 32), 1520, p.Slice(860, 256), works.Slice(1488), 1520, rows, 32, 8); // dL/dh_(t - 1) of every running sample, through W_hh
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer2.GateGradients + t * 32), 1520, p.Slice(Layer2.WeightHh, 256), works.Slice(Layer2.MaskedHiddenGradient), 1520, rows, 32, 8); // dL/dh_(t - 1) of every running sample, through W_hh
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                         global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                        global::System.Span<float> dMasked = work.Slice(1488, 8);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(1696, 8), dMasked); // through the recurrent dropout mask
-                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(1072, 8));
+                        global::System.Span<float> dMasked = work.Slice(Layer2.MaskedHiddenGradient, 8);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(Layer2.RecurrentMask, 8), dMasked); // through the recurrent dropout mask
+                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(Layer2.CarriedHiddenGradient, 8));
                     }
                 }
             }
             // The parameter gradients, sample by sample in batch order.
             {
-                global::System.Span<float> dWihT = _batch.Shared.Slice(192, 320);
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(540, 320), 32, 10, dWihT); // W_ih's gradient as [10, 32] while the samples add into it (exact copies, in and out)
+                global::System.Span<float> dWihT = _batch.Shared.Slice(Layer2.InputWeightGradientT, 320);
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer2.WeightIh, 320), 32, 10, dWihT); // W_ih's gradient as [10, 32] while the samples add into it (exact copies, in and out)
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                     global::System.Span<float> work = works.Slice(s * 1520, 1520);
                     int length = _batch.Length(s);
-                    work.Slice(80, 120).Clear();
-                    Lstm2BackwardGradients(cache, work, length, cache.Slice(256, 120), work.Slice(80, 120), dWihT);
+                    work.Slice(Layer1.HiddenGradient, 120).Clear();
+                    Lstm2BackwardGradients(cache, work, length, cache.Slice(Layer1.Hidden, 120), work.Slice(Layer1.HiddenGradient, 120), dWihT);
                 }
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 10, 32, _gradients.Span.Slice(540, 320));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 10, 32, _gradients.Span.Slice(Layer2.WeightIh, 320));
             }
 
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: backward through time in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                work.Slice(208, 10).Clear();
+                work.Slice(Layer1.CarriedHiddenGradient, 10).Clear();
                 {
-                    global::System.Span<float> dGiAll = work.Slice(224, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(592, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                    global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                 }
             }
             for (int t = maxLength - 1; t >= 0; t--)
@@ -572,44 +647,44 @@ namespace Robust
                 {
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                     global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                    global::System.Span<float> dh = work.Slice(208, 10);
-                    global::System.Span<float> dGiAll = work.Slice(224, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(592, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(80 + t * 10, 10), dh);
+                    global::System.Span<float> dh = work.Slice(Layer1.CarriedHiddenGradient, 10);
+                    global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                    global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(Layer1.HiddenGradient + t * 10, 10), dh);
                     global::System.Span<float> dGi = dGiAll.Slice(t * 30, 30), dGh = dGhAll.Slice(t * 30, 30);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(384 + t * 30, 30);
-                    global::System.ReadOnlySpan<float> hnT = cache.Slice(752 + t * 10, 10);
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(Layer1.Gates + t * 30, 30);
+                    global::System.ReadOnlySpan<float> hnT = cache.Slice(Layer1.HiddenCandidate + t * 10, 10);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(Layer1.Hidden + (t - 1) * 10, 10);
                     global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
-                    work.Slice(960, 10).Clear();
+                    work.Slice(Layer1.MaskedHiddenGradient, 10).Clear();
                 }
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(592 + t * 30), 1520, p.Slice(180, 300), works.Slice(960), 1520, rows, 30, 10); // dL/dh_(t - 1) of every running sample, through W_hh
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.HiddenSideGradients + t * 30), 1520, p.Slice(Layer1.WeightHh, 300), works.Slice(Layer1.MaskedHiddenGradient), 1520, rows, 30, 10); // dL/dh_(t - 1) of every running sample, through W_hh
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                         global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                        global::System.Span<float> dMasked = work.Slice(960, 10);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(880, 10), dMasked); // through the recurrent dropout mask
-                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(208, 10));
+                        global::System.Span<float> dMasked = work.Slice(Layer1.MaskedHiddenGradient, 10);
+                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(Layer1.RecurrentMask, 10), dMasked); // through the recurrent dropout mask
+                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(Layer1.CarriedHiddenGradient, 10));
                     }
                 }
             }
             // The parameter gradients, sample by sample in batch order.
             {
-                global::System.Span<float> dWihT = _batch.Shared.Slice(0, 180);
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(0, 180), 30, 6, dWihT); // W_ih's gradient as [6, 30] while the samples add into it (exact copies, in and out)
+                global::System.Span<float> dWihT = _batch.Shared.Slice(Layer1.InputWeightGradientT, 180);
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer1.WeightIh, 180), 30, 6, dWihT); // W_ih's gradient as [6, 30] while the samples add into it (exact copies, in and out)
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                     global::System.Span<float> work = works.Slice(s * 1520, 1520);
                     int length = _batch.Length(s);
-                    work.Slice(0, 72).Clear();
-                    Gru1BackwardGradients(cache, work, length, cache.Slice(80, 72), work.Slice(0, 72), dWihT);
+                    work.Slice(Layer0.OutputGradient, 72).Clear();
+                    Gru1BackwardGradients(cache, work, length, cache.Slice(Layer0.Output, 72), work.Slice(Layer0.OutputGradient, 72), dWihT);
                 }
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 6, 30, _gradients.Span.Slice(0, 180));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 6, 30, _gradients.Span.Slice(Layer1.WeightIh, 180));
             }
 
             // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only: sample by sample in batch order.
@@ -621,7 +696,7 @@ namespace Robust
                 int length = _batch.Length(s);
                 global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 72, 72);
                 inputGradient.Clear();
-                GaussianNoise0Backward(cache, work, length, cache.Slice(0, 72), inputGradient);
+                GaussianNoise0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 72), inputGradient);
             }
         }
 
@@ -636,9 +711,9 @@ namespace Robust
             if (_packedStale) PackWeights();
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
-            Gru1Step(inputStep, state.Slice(0, 10), state.Slice(0, 10), scratch.Slice(0, 30), scratch.Slice(32, 10), scratch.Slice(48, 30), state.Slice(0, 10)); // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3
-            Lstm2Step(state.Slice(0, 10), state.Slice(10, 8), state.Slice(18, 8), scratch.Slice(80, 32), state.Slice(18, 8), scratch.Slice(112, 8), state.Slice(10, 8)); // layer 2, LSTM 10 -> 8, recurrent dropout 0.25
-            Dense3Step(state.Slice(10, 8), outputStep); // layer 3, Dense 8 -> 3 softmax, dropout 0.5
+            Gru1Step(inputStep, state.Slice(Layer1.StateHidden, 10), state.Slice(Layer1.StateHidden, 10), scratch.Slice(Layer1.ScratchGates, 30), scratch.Slice(Layer1.ScratchHiddenCandidate, 10), scratch.Slice(Layer1.ScratchHiddenSide, 30), state.Slice(Layer1.StateHidden, 10)); // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3
+            Lstm2Step(state.Slice(Layer1.StateHidden, 10), state.Slice(Layer2.StateHidden, 8), state.Slice(Layer2.StateCell, 8), scratch.Slice(Layer2.ScratchGates, 32), state.Slice(Layer2.StateCell, 8), scratch.Slice(Layer2.ScratchTanhCellState, 8), state.Slice(Layer2.StateHidden, 8)); // layer 2, LSTM 10 -> 8, recurrent dropout 0.25
+            Dense3Step(state.Slice(Layer2.StateHidden, 8), outputStep); // layer 3, Dense 8 -> 3 softmax, dropout 0.5
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -652,7 +727,7 @@ namespace Robust
         /// <summary>Backward for layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only: the noise is added, so dL/dx = dL/dy.</summary>
         private void GaussianNoise0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
-            if (!dx.IsEmpty) work.Slice(0, 72).CopyTo(dx);
+            if (!dx.IsEmpty) work.Slice(Layer0.OutputGradient, 72).CopyTo(dx);
         }
 
         /// <summary>One streaming step of layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
@@ -661,8 +736,8 @@ namespace Robust
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(480, 30), packed.Slice(0, 180), x, gates, 3); // b_ih + 1.weight_ih_l0 [30, 6] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(510, 30), packed.Slice(192, 300), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0 [30, 10] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasIh, 30), packed.Slice(Layer1.PackedInputWeights, 180), x, gates, 3); // b_ih + 1.weight_ih_l0 [30, 6] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasHh, 30), packed.Slice(Layer1.PackedHiddenWeights, 300), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0 [30, 10] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -670,26 +745,26 @@ namespace Robust
         private void Gru1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(80, 120); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(208, 10); // dL/dh_t, carried back through time
-            global::System.Span<float> dGiAll = work.Slice(224, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(592, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dOut = work.Slice(Layer1.HiddenGradient, 120); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(Layer1.CarriedHiddenGradient, 10); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 10, 10), dh);
                 global::System.Span<float> dGi = dGiAll.Slice(t * 30, 30), dGh = dGhAll.Slice(t * 30, 30);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(384 + t * 30, 30);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(752 + t * 10, 10);
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(256 + (t - 1) * 10, 10);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer1.Gates + t * 30, 30);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(Layer1.HiddenCandidate + t * 10, 10);
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(Layer1.Hidden + (t - 1) * 10, 10);
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 if (t > 0)
                 {
-                    global::System.Span<float> dMasked = work.Slice(960, 10);
+                    global::System.Span<float> dMasked = work.Slice(Layer1.MaskedHiddenGradient, 10);
                     dMasked.Clear();
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 300), dGh, dMasked);
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(880, 10), dMasked); // through the recurrent dropout mask
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer1.WeightHh, 300), dGh, dMasked);
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(Layer1.RecurrentMask, 10), dMasked); // through the recurrent dropout mask
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
@@ -701,20 +776,20 @@ namespace Robust
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dGiAll = work.Slice(224, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(592, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-            xs = cache.Slice(176, 72); // the inputs as the layer saw them, after dropout
+            global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            xs = cache.Slice(Layer1.MaskedInput, 72); // the inputs as the layer saw them, after dropout
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 30), length, g.Slice(480, 30));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 30), length, g.Slice(510, 30));
-            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 30), xs.Slice(0, length * 6), g.Slice(0, 180), 30, length, 6); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 30), length, g.Slice(Layer1.BiasIh, 30));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 30), length, g.Slice(Layer1.BiasHh, 30));
+            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 30), xs.Slice(0, length * 6), g.Slice(Layer1.WeightIh, 180), 30, length, 6); // Σ_t dG_t x_t^T
             else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 6), dGiAll.Slice(0, length * 30), dWihT, 6, length, 30); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 30 are whole vectors)
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, length * 30), cache.Slice(896, 120).Slice(0, length * 10), g.Slice(180, 300), 30, length, 10); // Σ_t dG_t (mask h_(t-1))^T
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 30), p.Slice(0, 180), dx.Slice(0, length * 6), length, 30, 6); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, length * 30), cache.Slice(Layer1.MaskedHidden, 120).Slice(0, length * 10), g.Slice(Layer1.WeightHh, 300), 30, length, 10); // Σ_t dG_t (mask h_(t-1))^T
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 30), p.Slice(Layer1.WeightIh, 180), dx.Slice(0, length * 6), length, 30, 6); // dL/dx_t = W_ih^T dG_t
             // Through the dropout mask.
             if (!dx.IsEmpty) for (int t = 0; t < 12; t++)
             {
-                global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx.Slice(t * 6, 6), cache.Slice(160, 6), dx.Slice(t * 6, 6));
+                global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx.Slice(t * 6, 6), cache.Slice(Layer1.InputMask, 6), dx.Slice(t * 6, 6));
             }
         }
 
@@ -723,8 +798,8 @@ namespace Robust
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(1072, 32), packed.Slice(496, 320), x, gates, 4); // b_ih + b_hh + 2.weight_ih_l0 [32, 10] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(816, 256), hPrev, gates, 4); // + 2.weight_hh_l0 [32, 8] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(Layer2.PackedBias, 32), packed.Slice(Layer2.PackedInputWeights, 320), x, gates, 4); // b_ih + b_hh + 2.weight_ih_l0 [32, 10] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(Layer2.PackedHiddenWeights, 256), hPrev, gates, 4); // + 2.weight_hh_l0 [32, 8] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -732,10 +807,10 @@ namespace Robust
         private void Lstm2Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(976, 96); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(1072, 8); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(1088, 8); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(1104, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(Layer2.HiddenGradient, 96); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(Layer2.CarriedHiddenGradient, 8); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(Layer2.CellStateGradient, 8); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer2.GateGradients, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
@@ -743,17 +818,17 @@ namespace Robust
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 8, 8), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 32, 32);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(1120 + t * 32, 32);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(1600 + t * 8, 8);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(1504 + (t - 1) * 8, 8);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer2.Gates + t * 32, 32);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(Layer2.TanhCellState + t * 8, 8);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(Layer2.CellState + (t - 1) * 8, 8);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::System.Span<float> dMasked = work.Slice(1488, 8);
+                    global::System.Span<float> dMasked = work.Slice(Layer2.MaskedHiddenGradient, 8);
                     dMasked.Clear();
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(860, 256), dGates, dMasked);
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(1696, 8), dMasked); // through the recurrent dropout mask
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer2.WeightHh, 256), dGates, dMasked);
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(Layer2.RecurrentMask, 8), dMasked); // through the recurrent dropout mask
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, dh); // to h_(t - 1)
                 }
             }
@@ -765,23 +840,23 @@ namespace Robust
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(1088, 8); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(1104, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(Layer2.CellStateGradient, 8); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer2.GateGradients, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(1116, 32));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(1148, 32));
-            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), xs.Slice(0, length * 10), g.Slice(540, 320), 32, length, 10); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(Layer2.BiasIh, 32));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 32), length, g.Slice(Layer2.BiasHh, 32));
+            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), xs.Slice(0, length * 10), g.Slice(Layer2.WeightIh, 320), 32, length, 10); // Σ_t dG_t x_t^T
             else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 10), dGatesAll.Slice(0, length * 32), dWihT, 10, length, 32); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 32 are whole vectors)
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), cache.Slice(1712, 96).Slice(0, length * 8), g.Slice(860, 256), 32, length, 8); // Σ_t dG_t (mask h_(t-1))^T
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 32), p.Slice(540, 320), dx.Slice(0, length * 10), length, 32, 10); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 32), cache.Slice(Layer2.MaskedHidden, 96).Slice(0, length * 8), g.Slice(Layer2.WeightHh, 256), 32, length, 8); // Σ_t dG_t (mask h_(t-1))^T
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 32), p.Slice(Layer2.WeightIh, 320), dx.Slice(0, length * 10), length, 32, 10); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 3, Dense 8 -> 3 softmax, dropout 0.5: y = softmax(W x + b) for one position.</summary>
         private void Dense3Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(1204, 3).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(1180, 24), x, y); // 3.weight [3, 8]
+            p.Slice(Layer3.Bias, 3).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer3.Weight, 24), x, y); // 3.weight [3, 8]
             global::Rnn.Gen.Kernels.VectorKernels.Softmax(y);
         }
 
@@ -790,20 +865,17 @@ namespace Robust
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            xs = cache.Slice(1840, 8); // the inputs as the layer saw them, after dropout
-            global::System.Span<float> dz = work.Slice(1504, 3).Slice(0, 1 * 3); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
-            for (int t = 0; t < 1; t++)
-            {
-                global::System.Span<float> dzt = dz.Slice(t * 3, 3);
-                global::System.ReadOnlySpan<float> y = cache.Slice(1808 + t * 3, 3);
-                global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
-            }
+            xs = cache.Slice(Layer3.MaskedInput, 8); // the inputs as the layer saw them, after dropout
+            global::System.Span<float> dz = work.Slice(Layer3.OutputGradient, 3); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dzt = dz.Slice(0, 3);
+            global::System.ReadOnlySpan<float> y = cache.Slice(Layer3.Output, 3);
+            global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(1204, 3));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 1 * 8), g.Slice(1180, 24), 3, 1, 8);
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(1180, 24), dx.Slice(0, 1 * 8), 1, 3, 8);
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(Layer3.Bias, 3));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 8), g.Slice(Layer3.Weight, 24), 3, 1, 8);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer3.Weight, 24), dx.Slice(0, 8), 1, 3, 8);
             // Through the dropout mask.
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx, cache.Slice(1824, 8), dx);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx, cache.Slice(Layer3.InputMask, 8), dx);
         }
     }
 }

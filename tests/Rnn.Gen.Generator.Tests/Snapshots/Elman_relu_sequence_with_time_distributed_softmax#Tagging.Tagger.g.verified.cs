@@ -46,6 +46,51 @@ namespace Tagging
         {
         }
 
+        /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
+        private static class ModelLayout
+        {
+            public const int Input = 0; // _cache [20, 12] the input, as Forward received it
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 0, Elman RNN (relu) 12 -> 13.</summary>
+        private static class Layer0
+        {
+            public const int WeightIh = 0;                 // _parameters 0.weight_ih_l0 [13, 12]
+            public const int WeightHh = 156;               // _parameters 0.weight_hh_l0 [13, 13]
+            public const int BiasIh = 325;                 // _parameters 0.bias_ih_l0 [13]
+            public const int BiasHh = 338;                 // _parameters 0.bias_hh_l0 [13]
+            public const int Hidden = 240;                 // _cache [20, 13] h of every step
+            public const int HiddenGradient = 0;           // _work [20, 13] dL/dh_t from above
+            public const int CarriedHiddenGradient = 272;  // _work [13] dL/dh carried back through time
+            public const int StateHidden = 0;              // _state [13] h between streaming steps
+            public const int PackedInputWeights = 0;       // _packed [12, 13] W_ih transposed
+            public const int PackedHiddenWeights = 160;    // _packed [13, 13] W_hh transposed
+            public const int PackedBias = 336;             // _packed [13] b_ih + b_hh
+            public const int PreActivationGradients = 288; // _work [20, 13] dL/d(pre-activation) of every step
+            public const int ScratchPreActivation = 0;     // _scratch [13] one step's pre-activation
+            public const int InputWeightGradientT = 0;     // _batch.Shared [12, 13] W_ih's gradient, transposed, while a batch adds into it
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 1, Dense 13 -> 16 tanh at each of 20 steps.</summary>
+        private static class Layer1
+        {
+            public const int Weight = 351;         // _parameters 1.weight [16, 13]
+            public const int Bias = 559;           // _parameters 1.bias [16]
+            public const int Output = 512;         // _cache [20, 16] y at every position
+            public const int OutputGradient = 560; // _work [20, 16] dL/dy
+            public const int ScratchOutput = 16;   // _scratch [16] y of one inference position
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 2, Dense 16 -> 5 softmax at each of 20 steps.</summary>
+        private static class Layer2
+        {
+            public const int Weight = 575;         // _parameters 2.weight [5, 16]
+            public const int Bias = 655;           // _parameters 2.bias [5]
+            public const int Output = 832;         // _cache [20, 5] y at every position
+            public const int OutputGradient = 880; // _work [20, 5] dL/dy
+            public const int ScratchOutput = 32;   // _scratch [5] y of one inference position
+        }
+
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         /// <remarks>
         /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
@@ -67,14 +112,14 @@ namespace Tagging
         /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::Rnn.Gen.ParameterInfo[]
         {
-            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", 0, 13, 12),
-            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", 156, 13, 13),
-            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", 325, 13),
-            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", 338, 13),
-            new global::Rnn.Gen.ParameterInfo("1.weight", 351, 16, 13),
-            new global::Rnn.Gen.ParameterInfo("1.bias", 559, 16),
-            new global::Rnn.Gen.ParameterInfo("2.weight", 575, 5, 16),
-            new global::Rnn.Gen.ParameterInfo("2.bias", 655, 5),
+            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", Layer0.WeightIh, 13, 12),
+            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", Layer0.WeightHh, 13, 13),
+            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", Layer0.BiasIh, 13),
+            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", Layer0.BiasHh, 13),
+            new global::Rnn.Gen.ParameterInfo("1.weight", Layer1.Weight, 16, 13),
+            new global::Rnn.Gen.ParameterInfo("1.bias", Layer1.Bias, 16),
+            new global::Rnn.Gen.ParameterInfo("2.weight", Layer2.Weight, 5, 16),
+            new global::Rnn.Gen.ParameterInfo("2.bias", Layer2.Bias, 5),
         });
 
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
@@ -85,18 +130,18 @@ namespace Tagging
             float bound;
             // layer 0, Elman RNN (relu) 12 -> 13: U(-1/sqrt(13), 1/sqrt(13)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(13));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(0, 156), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(156, 169), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(325, 13), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(338, 13), bound, random); // 0.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 156), bound, random); // 0.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 169), bound, random); // 0.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 13), bound, random); // 0.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 13), bound, random); // 0.bias_hh_l0
             // layer 1, Dense 13 -> 16 tanh at each of 20 steps: U(-1/sqrt(13), 1/sqrt(13)), PyTorch's default for nn.Linear.
             bound = (float)(1.0 / global::System.Math.Sqrt(13));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(351, 208), bound, random); // 1.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(559, 16), bound, random); // 1.bias
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.Weight, 208), bound, random); // 1.weight
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.Bias, 16), bound, random); // 1.bias
             // layer 2, Dense 16 -> 5 softmax at each of 20 steps: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
             bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(575, 80), bound, random); // 2.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(655, 5), bound, random); // 2.bias
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 80), bound, random); // 2.weight
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 5), bound, random); // 2.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
             _packedStale = true;
@@ -150,7 +195,7 @@ namespace Tagging
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(832, 100).CopyTo(output);
+            cache.Slice(Layer2.Output, 100).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -164,7 +209,7 @@ namespace Tagging
             if ((uint)(length - 1) >= 20) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 20, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(832, 100).CopyTo(output);
+            cache.Slice(Layer2.Output, 100).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -176,41 +221,41 @@ namespace Tagging
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            input.CopyTo(cache.Slice(0, 240));
+            input.CopyTo(cache.Slice(ModelLayout.Input, 240));
 
-            global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 240);
+            global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 240);
             // layer 0, Elman RNN (relu) 12 -> 13, every step; backward needs only the hidden states.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(240, 260);
-                for (int t = 0; t < length; t++) packed.Slice(336, 13).CopyTo(pre.Slice(t * 13, 13));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 12), packed.Slice(0, 156), pre.Slice(0, length * 13), length, 12, 13);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(160, 169);
+                global::System.Span<float> pre = cache.Slice(Layer0.Hidden, 260);
+                for (int t = 0; t < length; t++) packed.Slice(Layer0.PackedBias, 13).CopyTo(pre.Slice(t * 13, 13));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 12), packed.Slice(Layer0.PackedInputWeights, 156), pre.Slice(0, length * 13), length, 12, 13);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 169);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(240 + (t - 1) * 13, 13);
-                    global::System.Span<float> h = cache.Slice(240 + t * 13, 13);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(Layer0.Hidden + (t - 1) * 13, 13);
+                    global::System.Span<float> h = cache.Slice(Layer0.Hidden + t * 13, 13);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, h, 1); // + W_hh h_(t - 1)
                     global::Rnn.Gen.Kernels.VectorKernels.Relu(h); // h held b_ih + b_hh + W_ih x_t + W_hh h_(t - 1)
                 }
-                cache.Slice(240, 260).Slice(length * 13).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer0.Hidden, 260).Slice(length * 13).Clear(); // steps past the sample's length output zeros
             }
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(240, 260);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Hidden, 260);
             // layer 1, Dense 13 -> 16 tanh at each of 20 steps.
             for (int t = 0; t < length; t++)
             {
-                Dense1Step(x1.Slice(t * 13, 13), cache.Slice(512 + t * 16, 16));
+                Dense1Step(x1.Slice(t * 13, 13), cache.Slice(Layer1.Output + t * 16, 16));
             }
-            cache.Slice(512, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
+            cache.Slice(Layer1.Output, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(512, 320);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Output, 320);
             // layer 2, Dense 16 -> 5 softmax at each of 20 steps.
             for (int t = 0; t < length; t++)
             {
-                Dense2Step(x2.Slice(t * 16, 16), cache.Slice(832 + t * 5, 5));
+                Dense2Step(x2.Slice(t * 16, 16), cache.Slice(Layer2.Output + t * 5, 5));
             }
-            cache.Slice(832, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
+            cache.Slice(Layer2.Output, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
         }
 
         /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
@@ -219,10 +264,10 @@ namespace Tagging
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 0, Elman RNN (relu) 12 -> 13: W_ih^T [12, 13], W_hh^T [13, 13], b_ih + b_hh.
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 156), 13, 12, packed.Slice(0, 156));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(156, 169), 13, 13, packed.Slice(160, 169));
-            p.Slice(325, 13).CopyTo(packed.Slice(336, 13));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(338, 13), packed.Slice(336, 13));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightIh, 156), 13, 12, packed.Slice(Layer0.PackedInputWeights, 156));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHh, 169), 13, 13, packed.Slice(Layer0.PackedHiddenWeights, 169));
+            p.Slice(Layer0.BiasIh, 13).CopyTo(packed.Slice(Layer0.PackedBias, 13));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer0.BiasHh, 13), packed.Slice(Layer0.PackedBias, 13));
             _packedStale = false;
         }
 
@@ -250,16 +295,16 @@ namespace Tagging
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(880, 100));
+            outputGradient.CopyTo(work.Slice(Layer2.OutputGradient, 100));
 
-            work.Slice(560, 320).Clear();
-            Dense2Backward(cache, work, length, cache.Slice(512, 320), work.Slice(560, 320));
+            work.Slice(Layer1.OutputGradient, 320).Clear();
+            Dense2Backward(cache, work, length, cache.Slice(Layer1.Output, 320), work.Slice(Layer1.OutputGradient, 320));
 
-            work.Slice(0, 260).Clear();
-            Dense1Backward(cache, work, length, cache.Slice(240, 260), work.Slice(0, 260));
+            work.Slice(Layer0.HiddenGradient, 260).Clear();
+            Dense1Backward(cache, work, length, cache.Slice(Layer0.Hidden, 260), work.Slice(Layer0.HiddenGradient, 260));
 
             inputGradient.Clear();
-            SimpleRnn0Backward(cache, work, length, cache.Slice(0, 240), inputGradient);
+            SimpleRnn0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 240), inputGradient);
         }
 
         /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
@@ -278,62 +323,62 @@ namespace Tagging
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 240, 240).CopyTo(caches.Slice(s * 944 + 0, 240));
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 240, 240).CopyTo(caches.Slice(s * 944 + ModelLayout.Input, 240));
 
             // layer 0, Elman RNN (relu) 12 -> 13: every step in lockstep over the running samples.
             {
-                global::System.ReadOnlySpan<float> wihT = packed.Slice(0, 156);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(160, 169);
+                global::System.ReadOnlySpan<float> wihT = packed.Slice(Layer0.PackedInputWeights, 156);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 169);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(336, 13), caches.Slice(t * 12), 944, wihT, caches.Slice(240 + t * 13), 944, rows, 12, 13); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
-                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(336, 13), caches.Slice(t * 12), 944, wihT, caches.Slice(240 + (t - 1) * 13), 944, whhT, caches.Slice(240 + t * 13), 944, rows, 12, 13, 13); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
+                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer0.PackedBias, 13), caches.Slice(ModelLayout.Input + t * 12), 944, wihT, caches.Slice(Layer0.Hidden + t * 13), 944, rows, 12, 13); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
+                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer0.PackedBias, 13), caches.Slice(ModelLayout.Input + t * 12), 944, wihT, caches.Slice(Layer0.Hidden + (t - 1) * 13), 944, whhT, caches.Slice(Layer0.Hidden + t * 13), 944, rows, 12, 13, 13); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.Span<float> cache = caches.Slice(s * 944, 944);
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(240 + (t - 1) * 13, 13);
-                        global::System.Span<float> h = cache.Slice(240 + t * 13, 13);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 13) : cache.Slice(Layer0.Hidden + (t - 1) * 13, 13);
+                        global::System.Span<float> h = cache.Slice(Layer0.Hidden + t * 13, 13);
                         global::Rnn.Gen.Kernels.VectorKernels.Relu(h); // h held b_ih + b_hh + W_ih x_t + W_hh h_(t - 1)
                     }
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 944 + 240, 260).Slice(_batch.Length(s) * 13).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 944 + Layer0.Hidden, 260).Slice(_batch.Length(s) * 13).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 944, 944);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x1 = cache.Slice(240, 260);
+                global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Hidden, 260);
                 // layer 1, Dense 13 -> 16 tanh at each of 20 steps.
                 for (int t = 0; t < length; t++)
                 {
-                    Dense1Step(x1.Slice(t * 13, 13), cache.Slice(512 + t * 16, 16));
+                    Dense1Step(x1.Slice(t * 13, 13), cache.Slice(Layer1.Output + t * 16, 16));
                 }
-                cache.Slice(512, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer1.Output, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 944, 944);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x2 = cache.Slice(512, 320);
+                global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Output, 320);
                 // layer 2, Dense 16 -> 5 softmax at each of 20 steps.
                 for (int t = 0; t < length; t++)
                 {
-                    Dense2Step(x2.Slice(t * 16, 16), cache.Slice(832 + t * 5, 5));
+                    Dense2Step(x2.Slice(t * 16, 16), cache.Slice(Layer2.Output + t * 5, 5));
                 }
-                cache.Slice(832, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer2.Output, 100).Slice(length * 5).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 944, 944);
                 int length = _batch.Length(s);
-                cache.Slice(832, 100).CopyTo(outputs.Slice(_batch.SampleOf(s) * 100, 100));
+                cache.Slice(Layer2.Output, 100).CopyTo(outputs.Slice(_batch.SampleOf(s) * 100, 100));
             }
             _batch.Complete();
         }
@@ -349,12 +394,12 @@ namespace Tagging
             int maxLength = _batch.MaxLength;
             global::System.ReadOnlySpan<float> caches = _batch.Cache;
             global::System.Span<float> works = _batch.Work;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> work = works.Slice(s * 992, 992);
                 int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 100, 100).CopyTo(work.Slice(880, 100));
+                outputGradients.Slice(_batch.SampleOf(s) * 100, 100).CopyTo(work.Slice(Layer2.OutputGradient, 100));
             }
 
             // layer 2, Dense 16 -> 5 softmax at each of 20 steps: sample by sample in batch order.
@@ -364,8 +409,8 @@ namespace Tagging
                 global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
                 global::System.Span<float> work = works.Slice(s * 992, 992);
                 int length = _batch.Length(s);
-                work.Slice(560, 320).Clear();
-                Dense2Backward(cache, work, length, cache.Slice(512, 320), work.Slice(560, 320));
+                work.Slice(Layer1.OutputGradient, 320).Clear();
+                Dense2Backward(cache, work, length, cache.Slice(Layer1.Output, 320), work.Slice(Layer1.OutputGradient, 320));
             }
 
             // layer 1, Dense 13 -> 16 tanh at each of 20 steps: sample by sample in batch order.
@@ -375,17 +420,17 @@ namespace Tagging
                 global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
                 global::System.Span<float> work = works.Slice(s * 992, 992);
                 int length = _batch.Length(s);
-                work.Slice(0, 260).Clear();
-                Dense1Backward(cache, work, length, cache.Slice(240, 260), work.Slice(0, 260));
+                work.Slice(Layer0.HiddenGradient, 260).Clear();
+                Dense1Backward(cache, work, length, cache.Slice(Layer0.Hidden, 260), work.Slice(Layer0.HiddenGradient, 260));
             }
 
             // layer 0, Elman RNN (relu) 12 -> 13: backward through time in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> work = works.Slice(s * 992, 992);
-                work.Slice(272, 13).Clear();
+                work.Slice(Layer0.CarriedHiddenGradient, 13).Clear();
                 {
-                    global::System.Span<float> dPreAll = work.Slice(288, 260); // dL/d(pre-activation) of every step
+                    global::System.Span<float> dPreAll = work.Slice(Layer0.PreActivationGradients, 260); // dL/d(pre-activation) of every step
                 }
             }
             for (int t = maxLength - 1; t >= 0; t--)
@@ -395,24 +440,24 @@ namespace Tagging
                 {
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
                     global::System.Span<float> work = works.Slice(s * 992, 992);
-                    global::System.Span<float> dh = work.Slice(272, 13);
-                    global::System.Span<float> dPreAll = work.Slice(288, 260); // dL/d(pre-activation) of every step
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(t * 13, 13), dh);
+                    global::System.Span<float> dh = work.Slice(Layer0.CarriedHiddenGradient, 13);
+                    global::System.Span<float> dPreAll = work.Slice(Layer0.PreActivationGradients, 260); // dL/d(pre-activation) of every step
+                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(Layer0.HiddenGradient + t * 13, 13), dh);
                     global::System.Span<float> dPre = dPreAll.Slice(t * 13, 13);
-                    global::System.ReadOnlySpan<float> h = cache.Slice(240 + t * 13, 13);
+                    global::System.ReadOnlySpan<float> h = cache.Slice(Layer0.Hidden + t * 13, 13);
                     dh.CopyTo(dPre);
                     for (int j = 0; j < 13; j++) if (h[j] <= 0f) dPre[j] = 0f; // relu' = [y > 0]
                     dh.Clear();
                 }
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(288 + t * 13), 992, p.Slice(156, 169), works.Slice(272), 992, rows, 13, 13); // dL/dh_(t - 1) of every running sample, through W_hh
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.PreActivationGradients + t * 13), 992, p.Slice(Layer0.WeightHh, 169), works.Slice(Layer0.CarriedHiddenGradient), 992, rows, 13, 13); // dL/dh_(t - 1) of every running sample, through W_hh
                 }
             }
             // The parameter gradients, sample by sample in batch order.
             {
-                global::System.Span<float> dWihT = _batch.Shared.Slice(0, 156);
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(0, 156), 13, 12, dWihT); // W_ih's gradient as [12, 13] while the samples add into it (exact copies, in and out)
+                global::System.Span<float> dWihT = _batch.Shared.Slice(Layer0.InputWeightGradientT, 156);
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer0.WeightIh, 156), 13, 12, dWihT); // W_ih's gradient as [12, 13] while the samples add into it (exact copies, in and out)
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
@@ -421,9 +466,9 @@ namespace Tagging
                     int length = _batch.Length(s);
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 240, 240);
                     inputGradient.Clear();
-                    SimpleRnn0BackwardGradients(cache, work, length, cache.Slice(0, 240), inputGradient, dWihT);
+                    SimpleRnn0BackwardGradients(cache, work, length, cache.Slice(ModelLayout.Input, 240), inputGradient, dWihT);
                 }
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 12, 13, _gradients.Span.Slice(0, 156));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 12, 13, _gradients.Span.Slice(Layer0.WeightIh, 156));
             }
         }
 
@@ -438,9 +483,9 @@ namespace Tagging
             if (_packedStale) PackWeights();
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
-            SimpleRnn0Step(inputStep, state.Slice(0, 13), scratch.Slice(0, 13), state.Slice(0, 13)); // layer 0, Elman RNN (relu) 12 -> 13
-            Dense1Step(state.Slice(0, 13), scratch.Slice(16, 16)); // layer 1, Dense 13 -> 16 tanh at each of 20 steps
-            Dense2Step(scratch.Slice(16, 16), outputStep); // layer 2, Dense 16 -> 5 softmax at each of 20 steps
+            SimpleRnn0Step(inputStep, state.Slice(Layer0.StateHidden, 13), scratch.Slice(Layer0.ScratchPreActivation, 13), state.Slice(Layer0.StateHidden, 13)); // layer 0, Elman RNN (relu) 12 -> 13
+            Dense1Step(state.Slice(Layer0.StateHidden, 13), scratch.Slice(Layer1.ScratchOutput, 16)); // layer 1, Dense 13 -> 16 tanh at each of 20 steps
+            Dense2Step(scratch.Slice(Layer1.ScratchOutput, 16), outputStep); // layer 2, Dense 16 -> 5 softmax at each of 20 steps
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -456,8 +501,8 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(336, 13), packed.Slice(0, 156), x, pre, 1); // b_ih + b_hh + 0.weight_ih_l0 [13, 12] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(160, 169), hPrev, pre); // + 0.weight_hh_l0 [13, 13] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(Layer0.PackedBias, 13), packed.Slice(Layer0.PackedInputWeights, 156), x, pre, 1); // b_ih + b_hh + 0.weight_ih_l0 [13, 12] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(Layer0.PackedHiddenWeights, 169), hPrev, pre); // + 0.weight_hh_l0 [13, 13] h_prev, transposed
             global::Rnn.Gen.Kernels.VectorKernels.Relu(pre);
             pre.CopyTo(h);
         }
@@ -466,22 +511,22 @@ namespace Tagging
         private void SimpleRnn0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(0, 260); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(272, 13); // dL/dh_t, carried back through time
-            global::System.Span<float> dPreAll = work.Slice(288, 260); // dL/d(pre-activation) of every step
+            global::System.Span<float> dOut = work.Slice(Layer0.HiddenGradient, 260); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(Layer0.CarriedHiddenGradient, 13); // dL/dh_t, carried back through time
+            global::System.Span<float> dPreAll = work.Slice(Layer0.PreActivationGradients, 260); // dL/d(pre-activation) of every step
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 13, 13), dh);
                 global::System.Span<float> dPre = dPreAll.Slice(t * 13, 13);
-                global::System.ReadOnlySpan<float> h = cache.Slice(240 + t * 13, 13);
+                global::System.ReadOnlySpan<float> h = cache.Slice(Layer0.Hidden + t * 13, 13);
                 dh.CopyTo(dPre);
                 for (int j = 0; j < 13; j++) if (h[j] <= 0f) dPre[j] = 0f; // relu' = [y > 0]
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(156, 169), dPre, dh); // to h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer0.WeightHh, 169), dPre, dh); // to h_(t - 1)
                 }
             }
             SimpleRnn0BackwardGradients(cache, work, length, xs, dx, default);
@@ -492,22 +537,22 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dPreAll = work.Slice(288, 260); // dL/d(pre-activation) of every step
+            global::System.Span<float> dPreAll = work.Slice(Layer0.PreActivationGradients, 260); // dL/d(pre-activation) of every step
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(325, 13));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(338, 13));
-            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(0, length * 13), xs.Slice(0, length * 12), g.Slice(0, 156), 13, length, 12); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(Layer0.BiasIh, 13));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dPreAll.Slice(0, length * 13), length, g.Slice(Layer0.BiasHh, 13));
+            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(0, length * 13), xs.Slice(0, length * 12), g.Slice(Layer0.WeightIh, 156), 13, length, 12); // Σ_t dG_t x_t^T
             else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 12), dPreAll.Slice(0, length * 13), dWihT, 12, length, 13); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 13 are whole vectors)
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(13, (length - 1) * 13), cache.Slice(240, 260).Slice(0, (length - 1) * 13), g.Slice(156, 169), 13, (length - 1), 13); // Σ_t dG_t h_(t - 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dPreAll.Slice(0, length * 13), p.Slice(0, 156), dx.Slice(0, length * 12), length, 13, 12); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(13, (length - 1) * 13), cache.Slice(Layer0.Hidden, 260).Slice(0, (length - 1) * 13), g.Slice(Layer0.WeightHh, 169), 13, (length - 1), 13); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dPreAll.Slice(0, length * 13), p.Slice(Layer0.WeightIh, 156), dx.Slice(0, length * 12), length, 13, 12); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 1, Dense 13 -> 16 tanh at each of 20 steps: y = tanh(W x + b) for one position.</summary>
         private void Dense1Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(559, 16).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(351, 208), x, y); // 1.weight [16, 13]
+            p.Slice(Layer1.Bias, 16).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer1.Weight, 208), x, y); // 1.weight [16, 13]
             global::Rnn.Gen.Kernels.VectorKernels.Tanh(y);
         }
 
@@ -516,25 +561,25 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(560, 320).Slice(0, length * 16); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(Layer1.OutputGradient, 320).Slice(0, length * 16); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {
                 global::System.Span<float> dzt = dz.Slice(t * 16, 16);
-                global::System.ReadOnlySpan<float> y = cache.Slice(512 + t * 16, 16);
+                global::System.ReadOnlySpan<float> y = cache.Slice(Layer1.Output + t * 16, 16);
                 for (int j = 0; j < 16; j++) dzt[j] *= 1f - y[j] * y[j]; // tanh' = 1 - y^2
             }
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(559, 16));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 13), g.Slice(351, 208), 16, length, 13);
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(351, 208), dx.Slice(0, length * 13), length, 16, 13);
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(Layer1.Bias, 16));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 13), g.Slice(Layer1.Weight, 208), 16, length, 13);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer1.Weight, 208), dx.Slice(0, length * 13), length, 16, 13);
         }
 
         /// <summary>layer 2, Dense 16 -> 5 softmax at each of 20 steps: y = softmax(W x + b) for one position.</summary>
         private void Dense2Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(655, 5).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(575, 80), x, y); // 2.weight [5, 16]
+            p.Slice(Layer2.Bias, 5).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer2.Weight, 80), x, y); // 2.weight [5, 16]
             global::Rnn.Gen.Kernels.VectorKernels.Softmax(y);
         }
 
@@ -543,17 +588,17 @@ namespace Tagging
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(880, 100).Slice(0, length * 5); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(Layer2.OutputGradient, 100).Slice(0, length * 5); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < length; t++)
             {
                 global::System.Span<float> dzt = dz.Slice(t * 5, 5);
-                global::System.ReadOnlySpan<float> y = cache.Slice(832 + t * 5, 5);
+                global::System.ReadOnlySpan<float> y = cache.Slice(Layer2.Output + t * 5, 5);
                 global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             }
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(655, 5));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 16), g.Slice(575, 80), 5, length, 16);
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(575, 80), dx.Slice(0, length * 16), length, 5, 16);
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(Layer2.Bias, 5));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 16), g.Slice(Layer2.Weight, 80), 5, length, 16);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer2.Weight, 80), dx.Slice(0, length * 16), length, 5, 16);
         }
     }
 }

@@ -45,6 +45,75 @@ namespace Dates
         {
         }
 
+        /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
+        private static class ModelLayout
+        {
+            public const int Input = 0;                   // _cache [30, 40] the input, as Forward received it
+            public const int DecoderInput = 14640;        // _cache [10, 13] the decoder's input at every step
+            public const int DecoderInputGradient = 9728; // _work [10, 13] dL/d(decoder input)
+            public const int DecoderStepInput = 320;      // _scratch [13] one decoding step's input
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 0, LSTM 40 -> 64.</summary>
+        private static class Layer0
+        {
+            public const int WeightIh = 0;                 // _parameters 0.weight_ih_l0 [256, 40]
+            public const int WeightHh = 10240;             // _parameters 0.weight_hh_l0 [256, 64]
+            public const int BiasIh = 26624;               // _parameters 0.bias_ih_l0 [256]
+            public const int BiasHh = 26880;               // _parameters 0.bias_hh_l0 [256]
+            public const int Hidden = 1200;                // _cache [30, 64] h of every step
+            public const int HiddenGradient = 0;           // _work [30, 64] dL/dh_t from above
+            public const int CarriedHiddenGradient = 1920; // _work [64] dL/dh carried back through time
+            public const int StateHidden = 0;              // _state [64] h between streaming steps
+            public const int PackedInputWeights = 0;       // _packed [40, 256] W_ih transposed
+            public const int PackedHiddenWeights = 10240;  // _packed [64, 256] W_hh transposed
+            public const int PackedBias = 26624;           // _packed [256] b_ih + b_hh
+            public const int Gates = 3120;                 // _cache [30, 256] i, f, g, o after their activations
+            public const int CellState = 10800;            // _cache [30, 64] c of every step
+            public const int TanhCellState = 12720;        // _cache [30, 64] tanh(c), reused by backward
+            public const int CellStateGradient = 1984;     // _work [64] dL/dc carried back through time
+            public const int GateGradients = 2048;         // _work [30, 256] dL/d(pre-activation) of every step
+            public const int StateCell = 64;               // _state [64] c between streaming steps
+            public const int ScratchGates = 0;             // _scratch [256] one step's gates
+            public const int ScratchTanhCellState = 256;   // _scratch [64] one step's tanh(c)
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 1, LSTM 13 -> 64.</summary>
+        private static class Layer1
+        {
+            public const int WeightIh = 27136;              // _parameters 1.weight_ih_l0 [256, 13]
+            public const int WeightHh = 30464;              // _parameters 1.weight_hh_l0 [256, 64]
+            public const int BiasIh = 46848;                // _parameters 1.bias_ih_l0 [256]
+            public const int BiasHh = 47104;                // _parameters 1.bias_hh_l0 [256]
+            public const int Hidden = 14784;                // _cache [10, 64] h of every step
+            public const int HiddenGradient = 9872;         // _work [10, 64] dL/dh_t from above
+            public const int CarriedHiddenGradient = 10512; // _work [64] dL/dh carried back through time
+            public const int StateHidden = 128;             // _state [64] h between streaming steps
+            public const int PackedInputWeights = 26880;    // _packed [13, 256] W_ih transposed
+            public const int PackedHiddenWeights = 30208;   // _packed [64, 256] W_hh transposed
+            public const int PackedBias = 46592;            // _packed [256] b_ih + b_hh
+            public const int Gates = 15424;                 // _cache [10, 256] i, f, g, o after their activations
+            public const int CellState = 17984;             // _cache [10, 64] c of every step
+            public const int TanhCellState = 18624;         // _cache [10, 64] tanh(c), reused by backward
+            public const int CellStateGradient = 10576;     // _work [64] dL/dc carried back through time
+            public const int GateGradients = 10640;         // _work [10, 256] dL/d(pre-activation) of every step
+            public const int StateCell = 192;               // _state [64] c between streaming steps
+            public const int ScratchGates = 336;            // _scratch [256] one step's gates
+            public const int ScratchTanhCellState = 592;    // _scratch [64] one step's tanh(c)
+            public const int InitialHidden = 19264;         // _cache [64] h this Forward started from
+            public const int InitialCellState = 19328;      // _cache [64] c this Forward started from
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 2, Dense 64 -> 13 softmax at each of 10 steps.</summary>
+        private static class Layer2
+        {
+            public const int Weight = 47360;         // _parameters 2.weight [13, 64]
+            public const int Bias = 48192;           // _parameters 2.bias [13]
+            public const int Output = 19392;         // _cache [10, 13] y at every position
+            public const int OutputGradient = 13200; // _work [10, 13] dL/dy
+            public const int ScratchOutput = 656;    // _scratch [13] y of one inference position
+        }
+
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         public global::System.Span<float> Parameters => _parameters;
 
@@ -54,16 +123,16 @@ namespace Dates
         /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::Rnn.Gen.ParameterInfo[]
         {
-            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", 0, 256, 40),
-            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", 10240, 256, 64),
-            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", 26624, 256),
-            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", 26880, 256),
-            new global::Rnn.Gen.ParameterInfo("1.weight_ih_l0", 27136, 256, 13),
-            new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0", 30464, 256, 64),
-            new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0", 46848, 256),
-            new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0", 47104, 256),
-            new global::Rnn.Gen.ParameterInfo("2.weight", 47360, 13, 64),
-            new global::Rnn.Gen.ParameterInfo("2.bias", 48192, 13),
+            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", Layer0.WeightIh, 256, 40),
+            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", Layer0.WeightHh, 256, 64),
+            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", Layer0.BiasIh, 256),
+            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", Layer0.BiasHh, 256),
+            new global::Rnn.Gen.ParameterInfo("1.weight_ih_l0", Layer1.WeightIh, 256, 13),
+            new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0", Layer1.WeightHh, 256, 64),
+            new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0", Layer1.BiasIh, 256),
+            new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0", Layer1.BiasHh, 256),
+            new global::Rnn.Gen.ParameterInfo("2.weight", Layer2.Weight, 13, 64),
+            new global::Rnn.Gen.ParameterInfo("2.bias", Layer2.Bias, 13),
         });
 
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
@@ -74,20 +143,20 @@ namespace Dates
             float bound;
             // layer 0, LSTM 40 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(0, 10240), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(10240, 16384), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(26624, 256), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(26880, 256), bound, random); // 0.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 10240), bound, random); // 0.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 16384), bound, random); // 0.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 256), bound, random); // 0.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 256), bound, random); // 0.bias_hh_l0
             // layer 1, LSTM 13 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(27136, 3328), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(30464, 16384), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(46848, 256), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(47104, 256), bound, random); // 1.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 3328), bound, random); // 1.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 16384), bound, random); // 1.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 256), bound, random); // 1.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 256), bound, random); // 1.bias_hh_l0
             // layer 2, Dense 64 -> 13 softmax at each of 10 steps: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for nn.Linear.
             bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(47360, 832), bound, random); // 2.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(48192, 13), bound, random); // 2.bias
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 832), bound, random); // 2.weight
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 13), bound, random); // 2.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
         }
@@ -149,7 +218,7 @@ namespace Dates
             // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
             Decode(input, output, length, _feedback, default, 0f, 0, null);
             ForwardCore(input, cache, training: true, length, _feedback);
-            cache.Slice(19392, 130).CopyTo(output);
+            cache.Slice(Layer2.Output, 130).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -161,32 +230,32 @@ namespace Dates
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            input.CopyTo(cache.Slice(0, 1200));
+            input.CopyTo(cache.Slice(ModelLayout.Input, 1200));
 
-            global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 1200);
+            global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 1200);
             // layer 0, LSTM 40 -> 64, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(3120, 7680);
-                for (int t = 0; t < length; t++) packed.Slice(26624, 256).CopyTo(pre.Slice(t * 256, 256));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 40), packed.Slice(0, 10240), pre.Slice(0, length * 256), length, 40, 256);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(10240, 16384);
+                global::System.Span<float> pre = cache.Slice(Layer0.Gates, 7680);
+                for (int t = 0; t < length; t++) packed.Slice(Layer0.PackedBias, 256).CopyTo(pre.Slice(t * 256, 256));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 40), packed.Slice(Layer0.PackedInputWeights, 10240), pre.Slice(0, length * 256), length, 40, 256);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 16384);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(1200 + (t - 1) * 64, 64);
-                    global::System.Span<float> gates = cache.Slice(3120 + t * 256, 256);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(Layer0.Hidden + (t - 1) * 64, 64);
+                    global::System.Span<float> gates = cache.Slice(Layer0.Gates + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(10800 + (t - 1) * 64, 64);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(10800 + t * 64, 64), cache.Slice(12720 + t * 64, 64), cache.Slice(1200 + t * 64, 64));
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(Layer0.CellState + (t - 1) * 64, 64);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(Layer0.CellState + t * 64, 64), cache.Slice(Layer0.TanhCellState + t * 64, 64), cache.Slice(Layer0.Hidden + t * 64, 64));
                 }
-                cache.Slice(1200, 1920).Slice(length * 64).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer0.Hidden, 1920).Slice(length * 64).Clear(); // steps past the sample's length output zeros
             }
 
             // The decoder starts from the encoder's final states (at the last valid step).
-            cache.Slice(1200 + (length - 1) * 64, 64).CopyTo(cache.Slice(19264, 64));
-            cache.Slice(10800 + (length - 1) * 64, 64).CopyTo(cache.Slice(19328, 64));
+            cache.Slice(Layer0.Hidden + (length - 1) * 64, 64).CopyTo(cache.Slice(Layer1.InitialHidden, 64));
+            cache.Slice(Layer0.CellState + (length - 1) * 64, 64).CopyTo(cache.Slice(Layer1.InitialCellState, 64));
             // The decoder's input at step t: feedback row t - 1 (zeros at step 0).
-            global::System.Span<float> decoderInput = cache.Slice(14640, 130);
+            global::System.Span<float> decoderInput = cache.Slice(ModelLayout.DecoderInput, 130);
             for (int t = 0; t < 10; t++)
             {
                 global::System.Span<float> row = decoderInput.Slice(t * 13, 13);
@@ -194,29 +263,29 @@ namespace Dates
                 if (t == 0) fed.Clear(); else feedback.Slice((t - 1) * 13, 13).CopyTo(fed);
             }
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(14640, 130);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(ModelLayout.DecoderInput, 130);
             // layer 1, LSTM 13 -> 64, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(15424, 2560);
-                for (int t = 0; t < 10; t++) packed.Slice(46592, 256).CopyTo(pre.Slice(t * 256, 256));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, 10 * 13), packed.Slice(26880, 3328), pre.Slice(0, 10 * 256), 10, 13, 256);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(30208, 16384);
+                global::System.Span<float> pre = cache.Slice(Layer1.Gates, 2560);
+                for (int t = 0; t < 10; t++) packed.Slice(Layer1.PackedBias, 256).CopyTo(pre.Slice(t * 256, 256));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, 10 * 13), packed.Slice(Layer1.PackedInputWeights, 3328), pre.Slice(0, 10 * 256), 10, 13, 256);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer1.PackedHiddenWeights, 16384);
                 for (int t = 0; t < 10; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(19264, 64) : cache.Slice(14784 + (t - 1) * 64, 64);
-                    global::System.Span<float> gates = cache.Slice(15424 + t * 256, 256);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(Layer1.InitialHidden, 64) : cache.Slice(Layer1.Hidden + (t - 1) * 64, 64);
+                    global::System.Span<float> gates = cache.Slice(Layer1.Gates + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19328, 64) : cache.Slice(17984 + (t - 1) * 64, 64);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(17984 + t * 64, 64), cache.Slice(18624 + t * 64, 64), cache.Slice(14784 + t * 64, 64));
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(Layer1.InitialCellState, 64) : cache.Slice(Layer1.CellState + (t - 1) * 64, 64);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(Layer1.CellState + t * 64, 64), cache.Slice(Layer1.TanhCellState + t * 64, 64), cache.Slice(Layer1.Hidden + t * 64, 64));
                 }
             }
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(14784, 640);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden, 640);
             // layer 2, Dense 64 -> 13 softmax at each of 10 steps.
             for (int t = 0; t < 10; t++)
             {
-                Dense2Step(x2.Slice(t * 64, 64), cache.Slice(19392 + t * 13, 13));
+                Dense2Step(x2.Slice(t * 64, 64), cache.Slice(Layer2.Output + t * 13, 13));
             }
         }
 
@@ -226,15 +295,15 @@ namespace Dates
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 0, LSTM 40 -> 64: W_ih^T [40, 256], W_hh^T [64, 256], b_ih + b_hh.
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 10240), 256, 40, packed.Slice(0, 10240));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(10240, 16384), 256, 64, packed.Slice(10240, 16384));
-            p.Slice(26624, 256).CopyTo(packed.Slice(26624, 256));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(26880, 256), packed.Slice(26624, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightIh, 10240), 256, 40, packed.Slice(Layer0.PackedInputWeights, 10240));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHh, 16384), 256, 64, packed.Slice(Layer0.PackedHiddenWeights, 16384));
+            p.Slice(Layer0.BiasIh, 256).CopyTo(packed.Slice(Layer0.PackedBias, 256));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer0.BiasHh, 256), packed.Slice(Layer0.PackedBias, 256));
             // layer 1, LSTM 13 -> 64: W_ih^T [13, 256], W_hh^T [64, 256], b_ih + b_hh.
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(27136, 3328), 256, 13, packed.Slice(26880, 3328));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(30464, 16384), 256, 64, packed.Slice(30208, 16384));
-            p.Slice(46848, 256).CopyTo(packed.Slice(46592, 256));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(47104, 256), packed.Slice(46592, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightIh, 3328), 256, 13, packed.Slice(Layer1.PackedInputWeights, 3328));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHh, 16384), 256, 64, packed.Slice(Layer1.PackedHiddenWeights, 16384));
+            p.Slice(Layer1.BiasIh, 256).CopyTo(packed.Slice(Layer1.PackedBias, 256));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer1.BiasHh, 256), packed.Slice(Layer1.PackedBias, 256));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -261,18 +330,18 @@ namespace Dates
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(13200, 130));
+            outputGradient.CopyTo(work.Slice(Layer2.OutputGradient, 130));
 
-            work.Slice(9872, 640).Clear();
-            Dense2Backward(cache, work, length, cache.Slice(14784, 640), work.Slice(9872, 640));
+            work.Slice(Layer1.HiddenGradient, 640).Clear();
+            Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden, 640), work.Slice(Layer1.HiddenGradient, 640));
 
             // Fed-back values are constants: no gradient goes to the decoder's input.
-            Lstm1Backward(cache, work, length, cache.Slice(14640, 130), default);
+            Lstm1Backward(cache, work, length, cache.Slice(ModelLayout.DecoderInput, 130), default);
 
-            work.Slice(0, 1920).Clear(); // no layer reads the encoder's top output but the decoder's start state
-            global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(10512, 64), work.Slice((length - 1) * 64, 64)); // from the decoder's start state
+            work.Slice(Layer0.HiddenGradient, 1920).Clear(); // no layer reads the encoder's top output but the decoder's start state
+            global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(Layer1.CarriedHiddenGradient, 64), work.Slice(Layer0.HiddenGradient + (length - 1) * 64, 64)); // from the decoder's start state
             inputGradient.Clear();
-            Lstm0Backward(cache, work, length, cache.Slice(0, 1200), inputGradient);
+            Lstm0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 1200), inputGradient);
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
@@ -295,7 +364,7 @@ namespace Dates
             if ((uint)(length - 1) >= 30) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 30, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length, targets);
-            cache.Slice(19392, 130).CopyTo(output);
+            cache.Slice(Layer2.Output, 130).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -321,19 +390,19 @@ namespace Dates
             state.Clear();
             for (int t = 0; t < length; t++)
             {
-                Lstm0Step(input.Slice(t * 40, 40), state.Slice(0, 64), state.Slice(64, 64), scratch.Slice(0, 256), state.Slice(64, 64), scratch.Slice(256, 64), state.Slice(0, 64)); // layer 0, LSTM 40 -> 64
+                Lstm0Step(input.Slice(t * 40, 40), state.Slice(Layer0.StateHidden, 64), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchGates, 256), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchTanhCellState, 64), state.Slice(Layer0.StateHidden, 64)); // layer 0, LSTM 40 -> 64
             }
             // The decoder starts from the encoder's final states.
-            state.Slice(0, 64).CopyTo(state.Slice(128, 64));
-            state.Slice(64, 64).CopyTo(state.Slice(192, 64));
-            global::System.Span<float> x = scratch.Slice(320, 13); // what the previous step fed back (zeros at the first step)
+            state.Slice(Layer0.StateHidden, 64).CopyTo(state.Slice(Layer1.StateHidden, 64));
+            state.Slice(Layer0.StateCell, 64).CopyTo(state.Slice(Layer1.StateCell, 64));
+            global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 13); // what the previous step fed back (zeros at the first step)
             x.Clear();
             global::System.Span<float> fed = x.Slice(0, 13);
             for (int t = 0; t < 10; t++)
             {
-                Lstm1Step(x, state.Slice(128, 64), state.Slice(192, 64), scratch.Slice(336, 256), state.Slice(192, 64), scratch.Slice(592, 64), state.Slice(128, 64)); // layer 1, LSTM 13 -> 64
                 global::System.Span<float> y = output.Slice(t * 13, 13);
-                Dense2Step(state.Slice(128, 64), y); // layer 2, Dense 64 -> 13 softmax at each of 10 steps
+                Lstm1Step(x, state.Slice(Layer1.StateHidden, 64), state.Slice(Layer1.StateCell, 64), scratch.Slice(Layer1.ScratchGates, 256), state.Slice(Layer1.StateCell, 64), scratch.Slice(Layer1.ScratchTanhCellState, 64), state.Slice(Layer1.StateHidden, 64)); // layer 1, LSTM 13 -> 64
+                Dense2Step(state.Slice(Layer1.StateHidden, 64), y); // layer 2, Dense 64 -> 13 softmax at each of 10 steps
                 int token = random is null || temperature <= 0f ? global::Rnn.Gen.Decoding.TokenSampler.MostProbable(y) : global::Rnn.Gen.Decoding.TokenSampler.Sample(y, temperature, topK, random);
                 if (!tokens.IsEmpty) tokens[t] = token;
                 fed.Clear();
@@ -355,8 +424,8 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(26624, 256), packed.Slice(0, 10240), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [256, 40] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(10240, 16384), hPrev, gates, 4); // + 0.weight_hh_l0 [256, 64] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(Layer0.PackedBias, 256), packed.Slice(Layer0.PackedInputWeights, 10240), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [256, 40] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(Layer0.PackedHiddenWeights, 16384), hPrev, gates, 4); // + 0.weight_hh_l0 [256, 64] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -364,25 +433,25 @@ namespace Dates
         private void Lstm0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(0, 1920); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(1920, 64); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(1984, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(2048, 7680); // dL/d(pre-activation) of every step, rows i, f, g, o
-            work.Slice(10576, 64).CopyTo(dc); // the final cell state's gradient, from the decoder's start
+            global::System.Span<float> dOut = work.Slice(Layer0.HiddenGradient, 1920); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(Layer0.CarriedHiddenGradient, 64); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 7680); // dL/d(pre-activation) of every step, rows i, f, g, o
+            work.Slice(Layer1.CellStateGradient, 64).CopyTo(dc); // the final cell state's gradient, from the decoder's start
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 64, 64), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(3120 + t * 256, 256);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(12720 + t * 64, 64);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(10800 + (t - 1) * 64, 64);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer0.Gates + t * 256, 256);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(Layer0.TanhCellState + t * 64, 64);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(Layer0.CellState + (t - 1) * 64, 64);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(10240, 16384), dGates, dh); // to h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer0.WeightHh, 16384), dGates, dh); // to h_(t - 1)
                 }
             }
             Lstm0BackwardGradients(cache, work, length, xs, dx);
@@ -393,14 +462,14 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(1984, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(2048, 7680); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 7680); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(26624, 256));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(26880, 256));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 256), xs.Slice(0, length * 40), g.Slice(0, 10240), 256, length, 40); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (length - 1) * 256), cache.Slice(1200, 1920).Slice(0, (length - 1) * 64), g.Slice(10240, 16384), 256, (length - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(0, 10240), dx.Slice(0, length * 40), length, 256, 40); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(Layer0.BiasIh, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(Layer0.BiasHh, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 256), xs.Slice(0, length * 40), g.Slice(Layer0.WeightIh, 10240), 256, length, 40); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (length - 1) * 256), cache.Slice(Layer0.Hidden, 1920).Slice(0, (length - 1) * 64), g.Slice(Layer0.WeightHh, 16384), 256, (length - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(Layer0.WeightIh, 10240), dx.Slice(0, length * 40), length, 256, 40); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>One streaming step of layer 1, LSTM 13 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
@@ -408,8 +477,8 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(46592, 256), packed.Slice(26880, 3328), x, gates, 4); // b_ih + b_hh + 1.weight_ih_l0 [256, 13] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(30208, 16384), hPrev, gates, 4); // + 1.weight_hh_l0 [256, 64] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(Layer1.PackedBias, 256), packed.Slice(Layer1.PackedInputWeights, 3328), x, gates, 4); // b_ih + b_hh + 1.weight_ih_l0 [256, 13] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(Layer1.PackedHiddenWeights, 16384), hPrev, gates, 4); // + 1.weight_hh_l0 [256, 64] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -417,10 +486,10 @@ namespace Dates
         private void Lstm1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(9872, 640); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(10512, 64); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(10576, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(10640, 2560); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(Layer1.HiddenGradient, 640); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(Layer1.CarriedHiddenGradient, 64); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(Layer1.CellStateGradient, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer1.GateGradients, 2560); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
@@ -428,12 +497,12 @@ namespace Dates
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 64, 64), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(15424 + t * 256, 256);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(18624 + t * 64, 64);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(19328, 64) : cache.Slice(17984 + (t - 1) * 64, 64);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer1.Gates + t * 256, 256);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(Layer1.TanhCellState + t * 64, 64);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(Layer1.InitialCellState, 64) : cache.Slice(Layer1.CellState + (t - 1) * 64, 64);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
-                global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(30464, 16384), dGates, dh); // to h_(t - 1)
+                global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer1.WeightHh, 16384), dGates, dh); // to h_(t - 1)
             }
             Lstm1BackwardGradients(cache, work, length, xs, dx);
         }
@@ -443,23 +512,23 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(10576, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(10640, 2560); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(Layer1.CellStateGradient, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer1.GateGradients, 2560); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, 10 * 256), 10, g.Slice(46848, 256));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, 10 * 256), 10, g.Slice(47104, 256));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, 10 * 256), xs.Slice(0, 10 * 13), g.Slice(27136, 3328), 256, 10, 13); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (10 - 1) * 256), cache.Slice(14784, 640).Slice(0, (10 - 1) * 64), g.Slice(30464, 16384), 256, (10 - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
-            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGatesAll.Slice(0 * 256, 256), cache.Slice(19264, 64), g.Slice(30464, 16384)); // the first step saw the start state
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, 10 * 256), p.Slice(27136, 3328), dx.Slice(0, 10 * 13), 10, 256, 13); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, 10 * 256), 10, g.Slice(Layer1.BiasIh, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, 10 * 256), 10, g.Slice(Layer1.BiasHh, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, 10 * 256), xs.Slice(0, 10 * 13), g.Slice(Layer1.WeightIh, 3328), 256, 10, 13); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (10 - 1) * 256), cache.Slice(Layer1.Hidden, 640).Slice(0, (10 - 1) * 64), g.Slice(Layer1.WeightHh, 16384), 256, (10 - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGatesAll.Slice(0, 256), cache.Slice(Layer1.InitialHidden, 64), g.Slice(Layer1.WeightHh, 16384)); // the first step saw the start state
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, 10 * 256), p.Slice(Layer1.WeightIh, 3328), dx.Slice(0, 10 * 13), 10, 256, 13); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 2, Dense 64 -> 13 softmax at each of 10 steps: y = softmax(W x + b) for one position.</summary>
         private void Dense2Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(48192, 13).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(47360, 832), x, y); // 2.weight [13, 64]
+            p.Slice(Layer2.Bias, 13).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer2.Weight, 832), x, y); // 2.weight [13, 64]
             global::Rnn.Gen.Kernels.VectorKernels.Softmax(y);
         }
 
@@ -468,17 +537,17 @@ namespace Dates
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(13200, 130).Slice(0, 10 * 13); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(Layer2.OutputGradient, 130); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             for (int t = 0; t < 10; t++)
             {
                 global::System.Span<float> dzt = dz.Slice(t * 13, 13);
-                global::System.ReadOnlySpan<float> y = cache.Slice(19392 + t * 13, 13);
+                global::System.ReadOnlySpan<float> y = cache.Slice(Layer2.Output + t * 13, 13);
                 global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             }
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 10, g.Slice(48192, 13));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 10 * 64), g.Slice(47360, 832), 13, 10, 64);
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(47360, 832), dx.Slice(0, 10 * 64), 10, 13, 64);
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 10, g.Slice(Layer2.Bias, 13));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 10 * 64), g.Slice(Layer2.Weight, 832), 13, 10, 64);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer2.Weight, 832), dx.Slice(0, 10 * 64), 10, 13, 64);
         }
     }
 }

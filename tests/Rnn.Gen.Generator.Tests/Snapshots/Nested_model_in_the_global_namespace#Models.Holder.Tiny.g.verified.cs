@@ -46,6 +46,35 @@ partial class Models
             {
             }
 
+            /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
+            private static class ModelLayout
+            {
+                public const int Input = 0; // _cache [8, 1] the input, as Forward received it
+            }
+
+            /// <summary>Offsets, in floats, of the tensors and buffers of layer 0, GRU 1 -> 4.</summary>
+            private static class Layer0
+            {
+                public const int WeightIh = 0;                // _parameters 0.weight_ih_l0 [12, 1]
+                public const int WeightHh = 12;               // _parameters 0.weight_hh_l0 [12, 4]
+                public const int BiasIh = 60;                 // _parameters 0.bias_ih_l0 [12]
+                public const int BiasHh = 72;                 // _parameters 0.bias_hh_l0 [12]
+                public const int Hidden = 16;                 // _cache [8, 4] h of every step
+                public const int HiddenGradient = 0;          // _work [8, 4] dL/dh_t from above
+                public const int CarriedHiddenGradient = 32;  // _work [4] dL/dh carried back through time
+                public const int StateHidden = 0;             // _state [4] h between streaming steps
+                public const int PackedInputWeights = 0;      // _packed [1, 12] W_ih transposed
+                public const int PackedHiddenWeights = 16;    // _packed [4, 12] W_hh transposed
+                public const int Gates = 48;                  // _cache [8, 12] r, z, n after their activations
+                public const int HiddenCandidate = 144;       // _cache [8, 4] W_hn h + b_hn, before the reset gate
+                public const int InputSideGradients = 48;     // _work [8, 12] dL/d(W_ih x + b_ih) of every step
+                public const int HiddenSideGradients = 144;   // _work [8, 12] dL/d(W_hh h + b_hh) of every step
+                public const int ScratchGates = 0;            // _scratch [12] one step's input side
+                public const int ScratchHiddenCandidate = 16; // _scratch [4] one step's W_hn h + b_hn
+                public const int ScratchHiddenSide = 32;      // _scratch [12] one step's W_hh h + b_hh
+                public const int InputWeightGradientT = 0;    // _batch.Shared [1, 12] W_ih's gradient, transposed, while a batch adds into it
+            }
+
             /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
             /// <remarks>
             /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
@@ -67,10 +96,10 @@ partial class Models
             /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::Rnn.Gen.ParameterInfo[]
             {
-                new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", 0, 12, 1),
-                new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", 12, 12, 4),
-                new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", 60, 12),
-                new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", 72, 12),
+                new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", Layer0.WeightIh, 12, 1),
+                new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", Layer0.WeightHh, 12, 4),
+                new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", Layer0.BiasIh, 12),
+                new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", Layer0.BiasHh, 12),
             });
 
             /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
@@ -81,10 +110,10 @@ partial class Models
                 float bound;
                 // layer 0, GRU 1 -> 4: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for recurrent layers.
                 bound = (float)(1.0 / global::System.Math.Sqrt(4));
-                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(0, 12), bound, random); // 0.weight_ih_l0
-                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(12, 48), bound, random); // 0.weight_hh_l0
-                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(60, 12), bound, random); // 0.bias_ih_l0
-                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(72, 12), bound, random); // 0.bias_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 12), bound, random); // 0.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 48), bound, random); // 0.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 12), bound, random); // 0.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 12), bound, random); // 0.bias_hh_l0
                 // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                 _trainingRandom.Reseed(~(long)seed);
                 _packedStale = true;
@@ -138,7 +167,7 @@ partial class Models
                 // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
                 global::System.Span<float> cache = _predictCache;
                 ForwardCore(input, cache, training: false, length);
-                cache.Slice(16 + (length - 1) * 4, 4).CopyTo(output);
+                cache.Slice(Layer0.Hidden + (length - 1) * 4, 4).CopyTo(output);
             }
 
             /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -152,7 +181,7 @@ partial class Models
                 if ((uint)(length - 1) >= 8) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 8, length);
                 global::System.Span<float> cache = _cache;
                 ForwardCore(input, cache, training: true, length);
-                cache.Slice(16 + (length - 1) * 4, 4).CopyTo(output);
+                cache.Slice(Layer0.Hidden + (length - 1) * 4, 4).CopyTo(output);
                 _length = length;
                 _hasForward = true;
             }
@@ -164,24 +193,24 @@ partial class Models
                 PackWeights(); // from the parameters as they are now
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> packed = _packed;
-                input.CopyTo(cache.Slice(0, 8));
+                input.CopyTo(cache.Slice(ModelLayout.Input, 8));
 
-                global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 8);
+                global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 8);
                 // layer 0, GRU 1 -> 4, every step, keeping what backward needs.
                 {
                     // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                    global::System.Span<float> pre = cache.Slice(48, 96);
-                    for (int t = 0; t < length; t++) p.Slice(60, 12).CopyTo(pre.Slice(t * 12, 12));
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 1), packed.Slice(0, 12), pre.Slice(0, length * 12), length, 1, 12);
-                    global::System.ReadOnlySpan<float> whhT = packed.Slice(16, 48);
+                    global::System.Span<float> pre = cache.Slice(Layer0.Gates, 96);
+                    for (int t = 0; t < length; t++) p.Slice(Layer0.BiasIh, 12).CopyTo(pre.Slice(t * 12, 12));
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length), packed.Slice(Layer0.PackedInputWeights, 12), pre.Slice(0, length * 12), length, 1, 12);
+                    global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 48);
                     for (int t = 0; t < length; t++)
                     {
-                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(16 + (t - 1) * 4, 4);
-                        global::System.Span<float> gatesHidden = scratch.Slice(32, 12);
-                        global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(72, 12), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
-                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(48 + t * 12, 12), gatesHidden, hPrev, cache.Slice(144 + t * 4, 4), cache.Slice(16 + t * 4, 4));
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(Layer0.Hidden + (t - 1) * 4, 4);
+                        global::System.Span<float> gatesHidden = scratch.Slice(Layer0.ScratchHiddenSide, 12);
+                        global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer0.BiasHh, 12), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
+                        global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(Layer0.Gates + t * 12, 12), gatesHidden, hPrev, cache.Slice(Layer0.HiddenCandidate + t * 4, 4), cache.Slice(Layer0.Hidden + t * 4, 4));
                     }
-                    cache.Slice(16, 32).Slice(length * 4).Clear(); // steps past the sample's length output zeros
+                    cache.Slice(Layer0.Hidden, 32).Slice(length * 4).Clear(); // steps past the sample's length output zeros
                 }
             }
 
@@ -191,8 +220,8 @@ partial class Models
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> packed = _packed;
                 // layer 0, GRU 1 -> 4: W_ih^T [1, 12], W_hh^T [4, 12].
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 12), 12, 1, packed.Slice(0, 12));
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(12, 48), 12, 4, packed.Slice(16, 48));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightIh, 12), 12, 1, packed.Slice(Layer0.PackedInputWeights, 12));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHh, 48), 12, 4, packed.Slice(Layer0.PackedHiddenWeights, 48));
                 _packedStale = false;
             }
 
@@ -220,11 +249,11 @@ partial class Models
                 global::System.ReadOnlySpan<float> cache = _cache;
                 global::System.Span<float> work = _work;
                 int length = _length;
-                work.Slice(0, 32).Clear(); // only the last step receives a gradient
-                outputGradient.CopyTo(work.Slice((length - 1) * 4, 4));
+                work.Slice(Layer0.HiddenGradient, 32).Clear(); // only the last step receives a gradient
+                outputGradient.CopyTo(work.Slice(Layer0.HiddenGradient + (length - 1) * 4, 4));
 
                 inputGradient.Clear();
-                Gru0Backward(cache, work, length, cache.Slice(0, 8), inputGradient);
+                Gru0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 8), inputGradient);
             }
 
             /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
@@ -243,31 +272,31 @@ partial class Models
                 PackWeights(); // from the parameters as they are now
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> packed = _packed;
-                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 8, 8).CopyTo(caches.Slice(s * 176 + 0, 8));
+                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 8, 8).CopyTo(caches.Slice(s * 176 + ModelLayout.Input, 8));
 
                 // layer 0, GRU 1 -> 4: every step in lockstep over the running samples.
                 {
-                    global::System.ReadOnlySpan<float> wihT = packed.Slice(0, 12);
-                    global::System.ReadOnlySpan<float> whhT = packed.Slice(16, 48);
+                    global::System.ReadOnlySpan<float> wihT = packed.Slice(Layer0.PackedInputWeights, 12);
+                    global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 48);
                     for (int t = 0; t < maxLength; t++)
                     {
                         int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(60, 12), caches.Slice(t * 1), 176, wihT, caches.Slice(48 + t * 12), 176, rows, 1, 12); // b_ih + W_ih x_t of every running sample
-                        if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(72, 12), caches, 0, default, scratches.Slice(32), 48, rows, 0, 12); // b_hh alone at the first step (h_(-1) = 0)
-                        else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(72, 12), caches.Slice(16 + (t - 1) * 4), 176, whhT, scratches.Slice(32), 48, rows, 4, 12); // b_hh + W_hh h_(t - 1) of every running sample
-                        global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(48 + t * 12), scratches.Slice(32), 48, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(16 + (t - 1) * 4), t == 0 ? 0 : 176, caches.Slice(144 + t * 4), caches.Slice(16 + t * 4), 176, rows, 4); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
+                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer0.BiasIh, 12), caches.Slice(ModelLayout.Input + t), 176, wihT, caches.Slice(Layer0.Gates + t * 12), 176, rows, 1, 12); // b_ih + W_ih x_t of every running sample
+                        if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer0.BiasHh, 12), caches, 0, default, scratches.Slice(Layer0.ScratchHiddenSide), 48, rows, 0, 12); // b_hh alone at the first step (h_(-1) = 0)
+                        else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer0.BiasHh, 12), caches.Slice(Layer0.Hidden + (t - 1) * 4), 176, whhT, scratches.Slice(Layer0.ScratchHiddenSide), 48, rows, 4, 12); // b_hh + W_hh h_(t - 1) of every running sample
+                        global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(Layer0.Gates + t * 12), scratches.Slice(Layer0.ScratchHiddenSide), 48, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(Layer0.Hidden + (t - 1) * 4), t == 0 ? 0 : 176, caches.Slice(Layer0.HiddenCandidate + t * 4), caches.Slice(Layer0.Hidden + t * 4), 176, rows, 4); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
                     }
                 }
                 for (int s = 0; s < batch; s++)
                 {
-                    caches.Slice(s * 176 + 16, 32).Slice(_batch.Length(s) * 4).Clear(); // steps past the sample's length output zeros
+                    caches.Slice(s * 176 + Layer0.Hidden, 32).Slice(_batch.Length(s) * 4).Clear(); // steps past the sample's length output zeros
                 }
 
                 for (int s = 0; s < batch; s++)
                 {
                     global::System.Span<float> cache = caches.Slice(s * 176, 176);
                     int length = _batch.Length(s);
-                    cache.Slice(16 + (length - 1) * 4, 4).CopyTo(outputs.Slice(_batch.SampleOf(s) * 4, 4));
+                    cache.Slice(Layer0.Hidden + (length - 1) * 4, 4).CopyTo(outputs.Slice(_batch.SampleOf(s) * 4, 4));
                 }
                 _batch.Complete();
             }
@@ -283,38 +312,38 @@ partial class Models
                 int maxLength = _batch.MaxLength;
                 global::System.ReadOnlySpan<float> caches = _batch.Cache;
                 global::System.Span<float> works = _batch.Work;
-                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
                 for (int s = 0; s < batch; s++)
                 {
                     global::System.Span<float> work = works.Slice(s * 240, 240);
                     int length = _batch.Length(s);
-                    work.Slice(0, 32).Clear(); // only the last step receives a gradient
-                    outputGradients.Slice(_batch.SampleOf(s) * 4, 4).CopyTo(work.Slice((length - 1) * 4, 4));
+                    work.Slice(Layer0.HiddenGradient, 32).Clear(); // only the last step receives a gradient
+                    outputGradients.Slice(_batch.SampleOf(s) * 4, 4).CopyTo(work.Slice(Layer0.HiddenGradient + (length - 1) * 4, 4));
                 }
 
                 // layer 0, GRU 1 -> 4: backward through time in lockstep over the running samples.
                 for (int s = 0; s < batch; s++)
                 {
                     global::System.Span<float> work = works.Slice(s * 240, 240);
-                    work.Slice(32, 4).Clear();
+                    work.Slice(Layer0.CarriedHiddenGradient, 4).Clear();
                     {
-                        global::System.Span<float> dGiAll = work.Slice(48, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                        global::System.Span<float> dGhAll = work.Slice(144, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                        global::System.Span<float> dGiAll = work.Slice(Layer0.InputSideGradients, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                        global::System.Span<float> dGhAll = work.Slice(Layer0.HiddenSideGradients, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                     }
                 }
                 for (int t = maxLength - 1; t >= 0; t--)
                 {
                     int rows = _batch.Running(t);
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(48 + t * 12), caches.Slice(144 + t * 4), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(16 + (t - 1) * 4), t == 0 ? 0 : 176, 176, works.Slice(t * 4), works.Slice(32), works.Slice(48 + t * 12), works.Slice(144 + t * 12), 240, rows, 4); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer0.Gates + t * 12), caches.Slice(Layer0.HiddenCandidate + t * 4), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(Layer0.Hidden + (t - 1) * 4), t == 0 ? 0 : 176, 176, works.Slice(Layer0.HiddenGradient + t * 4), works.Slice(Layer0.CarriedHiddenGradient), works.Slice(Layer0.InputSideGradients + t * 12), works.Slice(Layer0.HiddenSideGradients + t * 12), 240, rows, 4); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
                     if (t > 0)
                     {
-                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(144 + t * 12), 240, p.Slice(12, 48), works.Slice(32), 240, rows, 12, 4); // dL/dh_(t - 1) of every running sample, through W_hh
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.HiddenSideGradients + t * 12), 240, p.Slice(Layer0.WeightHh, 48), works.Slice(Layer0.CarriedHiddenGradient), 240, rows, 12, 4); // dL/dh_(t - 1) of every running sample, through W_hh
                     }
                 }
                 // The parameter gradients, sample by sample in batch order.
                 {
-                    global::System.Span<float> dWihT = _batch.Shared.Slice(0, 12);
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(0, 12), 12, 1, dWihT); // W_ih's gradient as [1, 12] while the samples add into it (exact copies, in and out)
+                    global::System.Span<float> dWihT = _batch.Shared.Slice(Layer0.InputWeightGradientT, 12);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer0.WeightIh, 12), 12, 1, dWihT); // W_ih's gradient as [1, 12] while the samples add into it (exact copies, in and out)
                     for (int b = 0; b < batch; b++)
                     {
                         int s = _batch.SlotOf(b);
@@ -323,9 +352,9 @@ partial class Models
                         int length = _batch.Length(s);
                         global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 8, 8);
                         inputGradient.Clear();
-                        Gru0BackwardGradients(cache, work, length, cache.Slice(0, 8), inputGradient, dWihT);
+                        Gru0BackwardGradients(cache, work, length, cache.Slice(ModelLayout.Input, 8), inputGradient, dWihT);
                     }
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 1, 12, _gradients.Span.Slice(0, 12));
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 1, 12, _gradients.Span.Slice(Layer0.WeightIh, 12));
                 }
             }
 
@@ -340,8 +369,8 @@ partial class Models
                 if (_packedStale) PackWeights();
                 global::System.Span<float> state = _state;
                 global::System.Span<float> scratch = _scratch;
-                Gru0Step(inputStep, state.Slice(0, 4), state.Slice(0, 4), scratch.Slice(0, 12), scratch.Slice(16, 4), scratch.Slice(32, 12), state.Slice(0, 4)); // layer 0, GRU 1 -> 4
-                state.Slice(0, 4).CopyTo(outputStep);
+                Gru0Step(inputStep, state.Slice(Layer0.StateHidden, 4), state.Slice(Layer0.StateHidden, 4), scratch.Slice(Layer0.ScratchGates, 12), scratch.Slice(Layer0.ScratchHiddenCandidate, 4), scratch.Slice(Layer0.ScratchHiddenSide, 12), state.Slice(Layer0.StateHidden, 4)); // layer 0, GRU 1 -> 4
+                state.Slice(Layer0.StateHidden, 4).CopyTo(outputStep);
             }
 
             // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -358,8 +387,8 @@ partial class Models
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.ReadOnlySpan<float> packed = _packed;
                 // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-                global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(60, 12), packed.Slice(0, 12), x, gates, 3); // b_ih + 0.weight_ih_l0 [12, 1] x, transposed
-                global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(72, 12), packed.Slice(16, 48), hRecurrent, gatesHidden, 3); // b_hh + 0.weight_hh_l0 [12, 4] h_prev, transposed
+                global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer0.BiasIh, 12), packed.Slice(Layer0.PackedInputWeights, 12), x, gates, 3); // b_ih + 0.weight_ih_l0 [12, 1] x, transposed
+                global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer0.BiasHh, 12), packed.Slice(Layer0.PackedHiddenWeights, 48), hRecurrent, gatesHidden, 3); // b_hh + 0.weight_hh_l0 [12, 4] h_prev, transposed
                 global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
             }
 
@@ -367,23 +396,23 @@ partial class Models
             private void Gru0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
             {
                 global::System.ReadOnlySpan<float> p = _parameters;
-                global::System.Span<float> dOut = work.Slice(0, 32); // dL/dh_t from the layer above
-                global::System.Span<float> dh = work.Slice(32, 4); // dL/dh_t, carried back through time
-                global::System.Span<float> dGiAll = work.Slice(48, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                global::System.Span<float> dGhAll = work.Slice(144, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                global::System.Span<float> dOut = work.Slice(Layer0.HiddenGradient, 32); // dL/dh_t from the layer above
+                global::System.Span<float> dh = work.Slice(Layer0.CarriedHiddenGradient, 4); // dL/dh_t, carried back through time
+                global::System.Span<float> dGiAll = work.Slice(Layer0.InputSideGradients, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                global::System.Span<float> dGhAll = work.Slice(Layer0.HiddenSideGradients, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                 dh.Clear();
                 // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
                 for (int t = length - 1; t >= 0; t--)
                 {
                     global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
                     global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(48 + t * 12, 12);
-                    global::System.ReadOnlySpan<float> hnT = cache.Slice(144 + t * 4, 4);
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(16 + (t - 1) * 4, 4);
+                    global::System.ReadOnlySpan<float> gate = cache.Slice(Layer0.Gates + t * 12, 12);
+                    global::System.ReadOnlySpan<float> hnT = cache.Slice(Layer0.HiddenCandidate + t * 4, 4);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(Layer0.Hidden + (t - 1) * 4, 4);
                     global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                     if (t > 0)
                     {
-                        global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(12, 48), dGh, dh); // to h_(t - 1)
+                        global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer0.WeightHh, 48), dGh, dh); // to h_(t - 1)
                     }
                 }
                 Gru0BackwardGradients(cache, work, length, xs, dx, default);
@@ -394,15 +423,15 @@ partial class Models
             {
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> g = _gradients;
-                global::System.Span<float> dGiAll = work.Slice(48, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                global::System.Span<float> dGhAll = work.Slice(144, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                global::System.Span<float> dGiAll = work.Slice(Layer0.InputSideGradients, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                global::System.Span<float> dGhAll = work.Slice(Layer0.HiddenSideGradients, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                 // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-                global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(60, 12));
-                global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(72, 12));
-                if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 1), g.Slice(0, 12), 12, length, 1); // Σ_t dG_t x_t^T
-                else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 1), dGiAll.Slice(0, length * 12), dWihT, 1, length, 12); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 12 are whole vectors)
-                global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(16, 32).Slice(0, (length - 1) * 4), g.Slice(12, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
-                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(0, 12), dx.Slice(0, length * 1), length, 12, 1); // dL/dx_t = W_ih^T dG_t
+                global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(Layer0.BiasIh, 12));
+                global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(Layer0.BiasHh, 12));
+                if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length), g.Slice(Layer0.WeightIh, 12), 12, length, 1); // Σ_t dG_t x_t^T
+                else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length), dGiAll.Slice(0, length * 12), dWihT, 1, length, 12); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 12 are whole vectors)
+                global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(Layer0.Hidden, 32).Slice(0, (length - 1) * 4), g.Slice(Layer0.WeightHh, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
+                if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(Layer0.WeightIh, 12), dx.Slice(0, length), length, 12, 1); // dL/dx_t = W_ih^T dG_t
             }
         }
     }

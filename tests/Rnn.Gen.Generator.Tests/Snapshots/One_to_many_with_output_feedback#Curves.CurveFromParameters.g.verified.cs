@@ -44,6 +44,48 @@ namespace Curves
         {
         }
 
+        /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
+        private static class ModelLayout
+        {
+            public const int Input = 0;                // _cache [1, 3] the input, as Forward received it
+            public const int DecoderInput = 16;        // _cache [16, 5] the decoder's input at every step
+            public const int DecoderInputGradient = 0; // _work [16, 5] dL/d(decoder input)
+            public const int DecoderStepInput = 0;     // _scratch [5] one decoding step's input
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 0, GRU 5 -> 12.</summary>
+        private static class Layer0
+        {
+            public const int WeightIh = 0;                // _parameters 0.weight_ih_l0 [36, 5]
+            public const int WeightHh = 180;              // _parameters 0.weight_hh_l0 [36, 12]
+            public const int BiasIh = 612;                // _parameters 0.bias_ih_l0 [36]
+            public const int BiasHh = 648;                // _parameters 0.bias_hh_l0 [36]
+            public const int Hidden = 96;                 // _cache [16, 12] h of every step
+            public const int HiddenGradient = 80;         // _work [16, 12] dL/dh_t from above
+            public const int CarriedHiddenGradient = 272; // _work [12] dL/dh carried back through time
+            public const int StateHidden = 0;             // _state [12] h between streaming steps
+            public const int PackedInputWeights = 0;      // _packed [5, 36] W_ih transposed
+            public const int PackedHiddenWeights = 192;   // _packed [12, 36] W_hh transposed
+            public const int Gates = 288;                 // _cache [16, 36] r, z, n after their activations
+            public const int HiddenCandidate = 864;       // _cache [16, 12] W_hn h + b_hn, before the reset gate
+            public const int InputSideGradients = 288;    // _work [16, 36] dL/d(W_ih x + b_ih) of every step
+            public const int HiddenSideGradients = 864;   // _work [16, 36] dL/d(W_hh h + b_hh) of every step
+            public const int ScratchGates = 16;           // _scratch [36] one step's input side
+            public const int ScratchHiddenCandidate = 64; // _scratch [12] one step's W_hn h + b_hn
+            public const int ScratchHiddenSide = 80;      // _scratch [36] one step's W_hh h + b_hh
+            public const int InitialHidden = 1056;        // _cache [12] h this Forward started from
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 1, Dense 12 -> 2 at each of 16 steps.</summary>
+        private static class Layer1
+        {
+            public const int Weight = 684;          // _parameters 1.weight [2, 12]
+            public const int Bias = 708;            // _parameters 1.bias [2]
+            public const int Output = 1072;         // _cache [16, 2] y at every position
+            public const int OutputGradient = 1440; // _work [16, 2] dL/dy
+            public const int ScratchOutput = 128;   // _scratch [2] y of one inference position
+        }
+
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         public global::System.Span<float> Parameters => _parameters;
 
@@ -53,12 +95,12 @@ namespace Curves
         /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::Rnn.Gen.ParameterInfo[]
         {
-            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", 0, 36, 5),
-            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", 180, 36, 12),
-            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", 612, 36),
-            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", 648, 36),
-            new global::Rnn.Gen.ParameterInfo("1.weight", 684, 2, 12),
-            new global::Rnn.Gen.ParameterInfo("1.bias", 708, 2),
+            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", Layer0.WeightIh, 36, 5),
+            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", Layer0.WeightHh, 36, 12),
+            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", Layer0.BiasIh, 36),
+            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", Layer0.BiasHh, 36),
+            new global::Rnn.Gen.ParameterInfo("1.weight", Layer1.Weight, 2, 12),
+            new global::Rnn.Gen.ParameterInfo("1.bias", Layer1.Bias, 2),
         });
 
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
@@ -69,14 +111,14 @@ namespace Curves
             float bound;
             // layer 0, GRU 5 -> 12: U(-1/sqrt(12), 1/sqrt(12)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(12));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(0, 180), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(180, 432), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(612, 36), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(648, 36), bound, random); // 0.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 180), bound, random); // 0.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 432), bound, random); // 0.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 36), bound, random); // 0.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 36), bound, random); // 0.bias_hh_l0
             // layer 1, Dense 12 -> 2 at each of 16 steps: U(-1/sqrt(12), 1/sqrt(12)), PyTorch's default for nn.Linear.
             bound = (float)(1.0 / global::System.Math.Sqrt(12));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(684, 24), bound, random); // 1.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(708, 2), bound, random); // 1.bias
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.Weight, 24), bound, random); // 1.weight
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.Bias, 2), bound, random); // 1.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
         }
@@ -138,7 +180,7 @@ namespace Curves
             // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
             Decode(input, output, length, _feedback, default, 0f, 0, null);
             ForwardCore(input, cache, training: true, length, _feedback);
-            cache.Slice(1072, 32).CopyTo(output);
+            cache.Slice(Layer1.Output, 32).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -150,12 +192,12 @@ namespace Curves
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            input.CopyTo(cache.Slice(0, 3));
+            input.CopyTo(cache.Slice(ModelLayout.Input, 3));
 
             // The decoder starts from zero.
-            cache.Slice(1056, 12).Clear();
+            cache.Slice(Layer0.InitialHidden, 12).Clear();
             // The decoder's input at step t: the model input, then feedback row t - 1 (zeros at step 0).
-            global::System.Span<float> decoderInput = cache.Slice(16, 80);
+            global::System.Span<float> decoderInput = cache.Slice(ModelLayout.DecoderInput, 80);
             for (int t = 0; t < 16; t++)
             {
                 global::System.Span<float> row = decoderInput.Slice(t * 5, 5);
@@ -164,28 +206,28 @@ namespace Curves
                 if (t == 0) fed.Clear(); else feedback.Slice((t - 1) * 2, 2).CopyTo(fed);
             }
 
-            global::System.ReadOnlySpan<float> x0 = cache.Slice(16, 80);
+            global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.DecoderInput, 80);
             // layer 0, GRU 5 -> 12, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(288, 576);
-                for (int t = 0; t < 16; t++) p.Slice(612, 36).CopyTo(pre.Slice(t * 36, 36));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, 16 * 5), packed.Slice(0, 180), pre.Slice(0, 16 * 36), 16, 5, 36);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(192, 432);
+                global::System.Span<float> pre = cache.Slice(Layer0.Gates, 576);
+                for (int t = 0; t < 16; t++) p.Slice(Layer0.BiasIh, 36).CopyTo(pre.Slice(t * 36, 36));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, 16 * 5), packed.Slice(Layer0.PackedInputWeights, 180), pre.Slice(0, 16 * 36), 16, 5, 36);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 432);
                 for (int t = 0; t < 16; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1056, 12) : cache.Slice(96 + (t - 1) * 12, 12);
-                    global::System.Span<float> gatesHidden = scratch.Slice(80, 36);
-                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(648, 36), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
-                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(288 + t * 36, 36), gatesHidden, hPrev, cache.Slice(864 + t * 12, 12), cache.Slice(96 + t * 12, 12));
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(Layer0.InitialHidden, 12) : cache.Slice(Layer0.Hidden + (t - 1) * 12, 12);
+                    global::System.Span<float> gatesHidden = scratch.Slice(Layer0.ScratchHiddenSide, 36);
+                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer0.BiasHh, 36), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(Layer0.Gates + t * 36, 36), gatesHidden, hPrev, cache.Slice(Layer0.HiddenCandidate + t * 12, 12), cache.Slice(Layer0.Hidden + t * 12, 12));
                 }
             }
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(96, 192);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Hidden, 192);
             // layer 1, Dense 12 -> 2 at each of 16 steps.
             for (int t = 0; t < 16; t++)
             {
-                Dense1Step(x1.Slice(t * 12, 12), cache.Slice(1072 + t * 2, 2));
+                Dense1Step(x1.Slice(t * 12, 12), cache.Slice(Layer1.Output + t * 2, 2));
             }
         }
 
@@ -195,8 +237,8 @@ namespace Curves
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 0, GRU 5 -> 12: W_ih^T [5, 36], W_hh^T [12, 36].
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 180), 36, 5, packed.Slice(0, 180));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(180, 432), 36, 12, packed.Slice(192, 432));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightIh, 180), 36, 5, packed.Slice(Layer0.PackedInputWeights, 180));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHh, 432), 36, 12, packed.Slice(Layer0.PackedHiddenWeights, 432));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -223,14 +265,14 @@ namespace Curves
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(1440, 32));
+            outputGradient.CopyTo(work.Slice(Layer1.OutputGradient, 32));
 
-            work.Slice(80, 192).Clear();
-            Dense1Backward(cache, work, length, cache.Slice(96, 192), work.Slice(80, 192));
+            work.Slice(Layer0.HiddenGradient, 192).Clear();
+            Dense1Backward(cache, work, length, cache.Slice(Layer0.Hidden, 192), work.Slice(Layer0.HiddenGradient, 192));
 
-            global::System.Span<float> dDecoderInput = work.Slice(0, 80);
+            global::System.Span<float> dDecoderInput = work.Slice(ModelLayout.DecoderInputGradient, 80);
             dDecoderInput.Clear();
-            Gru0Backward(cache, work, length, cache.Slice(16, 80), inputGradient.IsEmpty ? default : dDecoderInput);
+            Gru0Backward(cache, work, length, cache.Slice(ModelLayout.DecoderInput, 80), inputGradient.IsEmpty ? default : dDecoderInput);
             // The input was given at every decoder step: its gradient is the sum over the steps (fed-back values are constants).
             if (!inputGradient.IsEmpty)
             {
@@ -259,7 +301,7 @@ namespace Curves
             if ((uint)(length - 1) >= 1) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 1, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length, targets);
-            cache.Slice(1072, 32).CopyTo(output);
+            cache.Slice(Layer1.Output, 32).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -273,15 +315,15 @@ namespace Curves
             global::System.Span<float> state = _predictState;
             global::System.Span<float> scratch = _scratch;
             state.Clear();
-            global::System.Span<float> x = scratch.Slice(0, 5); // the input, then what the previous step fed back (zeros at the first step)
+            global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 5); // the input, then what the previous step fed back (zeros at the first step)
             x.Clear();
             input.CopyTo(x.Slice(0, 3));
             global::System.Span<float> fed = x.Slice(3, 2);
             for (int t = 0; t < 16; t++)
             {
-                Gru0Step(x, state.Slice(0, 12), state.Slice(0, 12), scratch.Slice(16, 36), scratch.Slice(64, 12), scratch.Slice(80, 36), state.Slice(0, 12)); // layer 0, GRU 5 -> 12
                 global::System.Span<float> y = output.Slice(t * 2, 2);
-                Dense1Step(state.Slice(0, 12), y); // layer 1, Dense 12 -> 2 at each of 16 steps
+                Gru0Step(x, state.Slice(Layer0.StateHidden, 12), state.Slice(Layer0.StateHidden, 12), scratch.Slice(Layer0.ScratchGates, 36), scratch.Slice(Layer0.ScratchHiddenCandidate, 12), scratch.Slice(Layer0.ScratchHiddenSide, 36), state.Slice(Layer0.StateHidden, 12)); // layer 0, GRU 5 -> 12
+                Dense1Step(state.Slice(Layer0.StateHidden, 12), y); // layer 1, Dense 12 -> 2 at each of 16 steps
                 y.CopyTo(fed);
                 if (!feedback.IsEmpty) fed.CopyTo(feedback.Slice(t * 2, 2));
             }
@@ -301,8 +343,8 @@ namespace Curves
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(612, 36), packed.Slice(0, 180), x, gates, 3); // b_ih + 0.weight_ih_l0 [36, 5] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(648, 36), packed.Slice(192, 432), hRecurrent, gatesHidden, 3); // b_hh + 0.weight_hh_l0 [36, 12] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer0.BiasIh, 36), packed.Slice(Layer0.PackedInputWeights, 180), x, gates, 3); // b_ih + 0.weight_ih_l0 [36, 5] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer0.BiasHh, 36), packed.Slice(Layer0.PackedHiddenWeights, 432), hRecurrent, gatesHidden, 3); // b_hh + 0.weight_hh_l0 [36, 12] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -310,21 +352,21 @@ namespace Curves
         private void Gru0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(80, 192); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(272, 12); // dL/dh_t, carried back through time
-            global::System.Span<float> dGiAll = work.Slice(288, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(864, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dOut = work.Slice(Layer0.HiddenGradient, 192); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(Layer0.CarriedHiddenGradient, 12); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(Layer0.InputSideGradients, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(Layer0.HiddenSideGradients, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = 16 - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 12, 12), dh);
                 global::System.Span<float> dGi = dGiAll.Slice(t * 36, 36), dGh = dGhAll.Slice(t * 36, 36);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(288 + t * 36, 36);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(864 + t * 12, 12);
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(1056, 12) : cache.Slice(96 + (t - 1) * 12, 12);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer0.Gates + t * 36, 36);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(Layer0.HiddenCandidate + t * 12, 12);
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(Layer0.InitialHidden, 12) : cache.Slice(Layer0.Hidden + (t - 1) * 12, 12);
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
-                global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(180, 432), dGh, dh); // to h_(t - 1)
+                global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer0.WeightHh, 432), dGh, dh); // to h_(t - 1)
             }
             Gru0BackwardGradients(cache, work, length, xs, dx);
         }
@@ -334,23 +376,23 @@ namespace Curves
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dGiAll = work.Slice(288, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(864, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dGiAll = work.Slice(Layer0.InputSideGradients, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(Layer0.HiddenSideGradients, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, 16 * 36), 16, g.Slice(612, 36));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, 16 * 36), 16, g.Slice(648, 36));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, 16 * 36), xs.Slice(0, 16 * 5), g.Slice(0, 180), 36, 16, 5); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(36, (16 - 1) * 36), cache.Slice(96, 192).Slice(0, (16 - 1) * 12), g.Slice(180, 432), 36, (16 - 1), 12); // Σ_t dG_t h_(t - 1)^T past the first step
-            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGhAll.Slice(0 * 36, 36), cache.Slice(1056, 12), g.Slice(180, 432)); // the first step saw the start state
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, 16 * 36), p.Slice(0, 180), dx.Slice(0, 16 * 5), 16, 36, 5); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, 16 * 36), 16, g.Slice(Layer0.BiasIh, 36));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, 16 * 36), 16, g.Slice(Layer0.BiasHh, 36));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, 16 * 36), xs.Slice(0, 16 * 5), g.Slice(Layer0.WeightIh, 180), 36, 16, 5); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(36, (16 - 1) * 36), cache.Slice(Layer0.Hidden, 192).Slice(0, (16 - 1) * 12), g.Slice(Layer0.WeightHh, 432), 36, (16 - 1), 12); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGhAll.Slice(0, 36), cache.Slice(Layer0.InitialHidden, 12), g.Slice(Layer0.WeightHh, 432)); // the first step saw the start state
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, 16 * 36), p.Slice(Layer0.WeightIh, 180), dx.Slice(0, 16 * 5), 16, 36, 5); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 1, Dense 12 -> 2 at each of 16 steps: y = W x + b for one position.</summary>
         private void Dense1Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(708, 2).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(684, 24), x, y); // 1.weight [2, 12]
+            p.Slice(Layer1.Bias, 2).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer1.Weight, 24), x, y); // 1.weight [2, 12]
         }
 
         /// <summary>Backward for layer 1, Dense 12 -> 2 at each of 16 steps: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
@@ -358,11 +400,11 @@ namespace Curves
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(1440, 32).Slice(0, 16 * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(Layer1.OutputGradient, 32); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 16, g.Slice(708, 2));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 16 * 12), g.Slice(684, 24), 2, 16, 12);
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(684, 24), dx.Slice(0, 16 * 12), 16, 2, 12);
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 16, g.Slice(Layer1.Bias, 2));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 16 * 12), g.Slice(Layer1.Weight, 24), 2, 16, 12);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer1.Weight, 24), dx.Slice(0, 16 * 12), 16, 2, 12);
         }
     }
 }

@@ -44,6 +44,110 @@ namespace Reading
         {
         }
 
+        /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
+        private static class ModelLayout
+        {
+            public const int Input = 0; // _cache [9, 5] the input, as Forward received it
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12.</summary>
+        private static class Layer0
+        {
+            public const int WeightIh = 0;                       // _parameters 0.weight_ih_l0 [24, 5]
+            public const int WeightHh = 120;                     // _parameters 0.weight_hh_l0 [24, 6]
+            public const int BiasIh = 264;                       // _parameters 0.bias_ih_l0 [24]
+            public const int BiasHh = 288;                       // _parameters 0.bias_hh_l0 [24]
+            public const int WeightIhReverse = 312;              // _parameters 0.weight_ih_l0_reverse [24, 5]
+            public const int WeightHhReverse = 432;              // _parameters 0.weight_hh_l0_reverse [24, 6]
+            public const int BiasIhReverse = 576;                // _parameters 0.bias_ih_l0_reverse [24]
+            public const int BiasHhReverse = 600;                // _parameters 0.bias_hh_l0_reverse [24]
+            public const int Output = 48;                        // _cache [9, 12] the directions merged
+            public const int OutputGradient = 0;                 // _work [9, 12] dL/d(merged output)
+            public const int Hidden = 160;                       // _cache [9, 6] h of every step
+            public const int HiddenGradient = 112;               // _work [9, 6] dL/dh_t from above
+            public const int CarriedHiddenGradient = 176;        // _work [6] dL/dh carried back through time
+            public const int StateHidden = 0;                    // _state [6] h between streaming steps
+            public const int PackedInputWeights = 0;             // _packed [5, 24] W_ih transposed
+            public const int PackedHiddenWeights = 128;          // _packed [6, 24] W_hh transposed
+            public const int PackedBias = 272;                   // _packed [24] b_ih + b_hh
+            public const int Gates = 224;                        // _cache [9, 24] i, f, g, o after their activations
+            public const int CellState = 448;                    // _cache [9, 6] c of every step
+            public const int TanhCellState = 512;                // _cache [9, 6] tanh(c), reused by backward
+            public const int CellStateGradient = 192;            // _work [6] dL/dc carried back through time
+            public const int GateGradients = 208;                // _work [9, 24] dL/d(pre-activation) of every step
+            public const int StateCell = 6;                      // _state [6] c between streaming steps
+            public const int ScratchGates = 0;                   // _scratch [24] one step's gates
+            public const int ScratchTanhCellState = 32;          // _scratch [6] one step's tanh(c)
+            public const int HiddenReverse = 576;                // _cache [9, 6] h of every step
+            public const int HiddenGradientReverse = 432;        // _work [9, 6] dL/dh_t from above
+            public const int CarriedHiddenGradientReverse = 496; // _work [6] dL/dh carried back through time
+            public const int StateHiddenReverse = 12;            // _state [6] h between streaming steps
+            public const int PackedInputWeightsReverse = 304;    // _packed [5, 24] W_ih transposed
+            public const int PackedHiddenWeightsReverse = 432;   // _packed [6, 24] W_hh transposed
+            public const int PackedBiasReverse = 576;            // _packed [24] b_ih + b_hh
+            public const int GatesReverse = 640;                 // _cache [9, 24] i, f, g, o after their activations
+            public const int CellStateReverse = 864;             // _cache [9, 6] c of every step
+            public const int TanhCellStateReverse = 928;         // _cache [9, 6] tanh(c), reused by backward
+            public const int CellStateGradientReverse = 512;     // _work [6] dL/dc carried back through time
+            public const int GateGradientsReverse = 528;         // _work [9, 24] dL/d(pre-activation) of every step
+            public const int StateCellReverse = 18;              // _state [6] c between streaming steps
+            public const int ScratchGatesReverse = 48;           // _scratch [24] one step's gates
+            public const int ScratchTanhCellStateReverse = 80;   // _scratch [6] one step's tanh(c)
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1.</summary>
+        private static class Layer1
+        {
+            public const int WeightIh = 624;                      // _parameters 1.weight_ih_l0 [12, 12]
+            public const int WeightHh = 768;                      // _parameters 1.weight_hh_l0 [12, 4]
+            public const int BiasIh = 816;                        // _parameters 1.bias_ih_l0 [12]
+            public const int BiasHh = 828;                        // _parameters 1.bias_hh_l0 [12]
+            public const int WeightIhReverse = 840;               // _parameters 1.weight_ih_l0_reverse [12, 12]
+            public const int WeightHhReverse = 984;               // _parameters 1.weight_hh_l0_reverse [12, 4]
+            public const int BiasIhReverse = 1032;                // _parameters 1.bias_ih_l0_reverse [12]
+            public const int BiasHhReverse = 1044;                // _parameters 1.bias_hh_l0_reverse [12]
+            public const int Output = 992;                        // _cache [4] the directions merged
+            public const int OutputGradient = 752;                // _work [4] dL/d(merged output)
+            public const int InputMask = 1008;                    // _cache [12] the input dropout mask
+            public const int MaskedInput = 1024;                  // _cache [9, 12] the inputs after dropout
+            public const int Hidden = 1136;                       // _cache [9, 4] h of every step
+            public const int HiddenGradient = 768;                // _work [9, 4] dL/dh_t from above
+            public const int CarriedHiddenGradient = 816;         // _work [4] dL/dh carried back through time
+            public const int StateHidden = 24;                    // _state [4] h between streaming steps
+            public const int PackedInputWeights = 608;            // _packed [12, 12] W_ih transposed
+            public const int PackedHiddenWeights = 752;           // _packed [4, 12] W_hh transposed
+            public const int Gates = 1184;                        // _cache [9, 12] r, z, n after their activations
+            public const int HiddenCandidate = 1296;              // _cache [9, 4] W_hn h + b_hn, before the reset gate
+            public const int InputSideGradients = 832;            // _work [9, 12] dL/d(W_ih x + b_ih) of every step
+            public const int HiddenSideGradients = 944;           // _work [9, 12] dL/d(W_hh h + b_hh) of every step
+            public const int ScratchGates = 96;                   // _scratch [12] one step's input side
+            public const int ScratchHiddenCandidate = 112;        // _scratch [4] one step's W_hn h + b_hn
+            public const int ScratchHiddenSide = 128;             // _scratch [12] one step's W_hh h + b_hh
+            public const int HiddenReverse = 1344;                // _cache [9, 4] h of every step
+            public const int HiddenGradientReverse = 1056;        // _work [9, 4] dL/dh_t from above
+            public const int CarriedHiddenGradientReverse = 1104; // _work [4] dL/dh carried back through time
+            public const int StateHiddenReverse = 28;             // _state [4] h between streaming steps
+            public const int PackedInputWeightsReverse = 800;     // _packed [12, 12] W_ih transposed
+            public const int PackedHiddenWeightsReverse = 944;    // _packed [4, 12] W_hh transposed
+            public const int GatesReverse = 1392;                 // _cache [9, 12] r, z, n after their activations
+            public const int HiddenCandidateReverse = 1504;       // _cache [9, 4] W_hn h + b_hn, before the reset gate
+            public const int InputSideGradientsReverse = 1120;    // _work [9, 12] dL/d(W_ih x + b_ih) of every step
+            public const int HiddenSideGradientsReverse = 1232;   // _work [9, 12] dL/d(W_hh h + b_hh) of every step
+            public const int ScratchGatesReverse = 144;           // _scratch [12] one step's input side
+            public const int ScratchHiddenCandidateReverse = 160; // _scratch [4] one step's W_hn h + b_hn
+            public const int ScratchHiddenSideReverse = 176;      // _scratch [12] one step's W_hh h + b_hh
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 2, Dense 4 -> 2 softmax.</summary>
+        private static class Layer2
+        {
+            public const int Weight = 1056;         // _parameters 2.weight [2, 4]
+            public const int Bias = 1064;           // _parameters 2.bias [2]
+            public const int Output = 1552;         // _cache [1, 2] y at every position
+            public const int OutputGradient = 1344; // _work [1, 2] dL/dy
+            public const int ScratchOutput = 192;   // _scratch [2] y of one inference position
+        }
+
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         public global::System.Span<float> Parameters => _parameters;
 
@@ -53,24 +157,24 @@ namespace Reading
         /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::Rnn.Gen.ParameterInfo[]
         {
-            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", 0, 24, 5),
-            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", 120, 24, 6),
-            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", 264, 24),
-            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", 288, 24),
-            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0_reverse", 312, 24, 5),
-            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0_reverse", 432, 24, 6),
-            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0_reverse", 576, 24),
-            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0_reverse", 600, 24),
-            new global::Rnn.Gen.ParameterInfo("1.weight_ih_l0", 624, 12, 12),
-            new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0", 768, 12, 4),
-            new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0", 816, 12),
-            new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0", 828, 12),
-            new global::Rnn.Gen.ParameterInfo("1.weight_ih_l0_reverse", 840, 12, 12),
-            new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0_reverse", 984, 12, 4),
-            new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0_reverse", 1032, 12),
-            new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0_reverse", 1044, 12),
-            new global::Rnn.Gen.ParameterInfo("2.weight", 1056, 2, 4),
-            new global::Rnn.Gen.ParameterInfo("2.bias", 1064, 2),
+            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", Layer0.WeightIh, 24, 5),
+            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", Layer0.WeightHh, 24, 6),
+            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", Layer0.BiasIh, 24),
+            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", Layer0.BiasHh, 24),
+            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0_reverse", Layer0.WeightIhReverse, 24, 5),
+            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0_reverse", Layer0.WeightHhReverse, 24, 6),
+            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0_reverse", Layer0.BiasIhReverse, 24),
+            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0_reverse", Layer0.BiasHhReverse, 24),
+            new global::Rnn.Gen.ParameterInfo("1.weight_ih_l0", Layer1.WeightIh, 12, 12),
+            new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0", Layer1.WeightHh, 12, 4),
+            new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0", Layer1.BiasIh, 12),
+            new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0", Layer1.BiasHh, 12),
+            new global::Rnn.Gen.ParameterInfo("1.weight_ih_l0_reverse", Layer1.WeightIhReverse, 12, 12),
+            new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0_reverse", Layer1.WeightHhReverse, 12, 4),
+            new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0_reverse", Layer1.BiasIhReverse, 12),
+            new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0_reverse", Layer1.BiasHhReverse, 12),
+            new global::Rnn.Gen.ParameterInfo("2.weight", Layer2.Weight, 2, 4),
+            new global::Rnn.Gen.ParameterInfo("2.bias", Layer2.Bias, 2),
         });
 
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
@@ -81,28 +185,28 @@ namespace Reading
             float bound;
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12: U(-1/sqrt(6), 1/sqrt(6)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(6));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(0, 120), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(120, 144), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(264, 24), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(288, 24), bound, random); // 0.bias_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(312, 120), bound, random); // 0.weight_ih_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(432, 144), bound, random); // 0.weight_hh_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(576, 24), bound, random); // 0.bias_ih_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(600, 24), bound, random); // 0.bias_hh_l0_reverse
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 120), bound, random); // 0.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 144), bound, random); // 0.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 24), bound, random); // 0.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 24), bound, random); // 0.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIhReverse, 120), bound, random); // 0.weight_ih_l0_reverse
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHhReverse, 144), bound, random); // 0.weight_hh_l0_reverse
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIhReverse, 24), bound, random); // 0.bias_ih_l0_reverse
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHhReverse, 24), bound, random); // 0.bias_hh_l0_reverse
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(4));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(624, 144), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(768, 48), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(816, 12), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(828, 12), bound, random); // 1.bias_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(840, 144), bound, random); // 1.weight_ih_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(984, 48), bound, random); // 1.weight_hh_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1032, 12), bound, random); // 1.bias_ih_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1044, 12), bound, random); // 1.bias_hh_l0_reverse
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 144), bound, random); // 1.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 48), bound, random); // 1.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 12), bound, random); // 1.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 12), bound, random); // 1.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIhReverse, 144), bound, random); // 1.weight_ih_l0_reverse
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHhReverse, 48), bound, random); // 1.weight_hh_l0_reverse
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIhReverse, 12), bound, random); // 1.bias_ih_l0_reverse
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHhReverse, 12), bound, random); // 1.bias_hh_l0_reverse
             // layer 2, Dense 4 -> 2 softmax: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for nn.Linear.
             bound = (float)(1.0 / global::System.Math.Sqrt(4));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1056, 8), bound, random); // 2.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1064, 2), bound, random); // 2.bias
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 8), bound, random); // 2.weight
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 2), bound, random); // 2.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
         }
@@ -151,7 +255,7 @@ namespace Reading
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(1552, 2).CopyTo(output);
+            cache.Slice(Layer2.Output, 2).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -165,7 +269,7 @@ namespace Reading
             if ((uint)(length - 1) >= 9) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 9, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(1552, 2).CopyTo(output);
+            cache.Slice(Layer2.Output, 2).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -177,110 +281,107 @@ namespace Reading
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            input.CopyTo(cache.Slice(0, 45));
+            input.CopyTo(cache.Slice(ModelLayout.Input, 45));
 
-            global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 45);
+            global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 45);
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(224, 216);
-                for (int t = 0; t < length; t++) packed.Slice(272, 24).CopyTo(pre.Slice(t * 24, 24));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(0, 120), pre.Slice(0, length * 24), length, 5, 24);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(128, 144);
+                global::System.Span<float> pre = cache.Slice(Layer0.Gates, 216);
+                for (int t = 0; t < length; t++) packed.Slice(Layer0.PackedBias, 24).CopyTo(pre.Slice(t * 24, 24));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(Layer0.PackedInputWeights, 120), pre.Slice(0, length * 24), length, 5, 24);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 144);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(160 + (t - 1) * 6, 6);
-                    global::System.Span<float> gates = cache.Slice(224 + t * 24, 24);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(Layer0.Hidden + (t - 1) * 6, 6);
+                    global::System.Span<float> gates = cache.Slice(Layer0.Gates + t * 24, 24);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(448 + (t - 1) * 6, 6);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(448 + t * 6, 6), cache.Slice(512 + t * 6, 6), cache.Slice(160 + t * 6, 6));
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(Layer0.CellState + (t - 1) * 6, 6);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(Layer0.CellState + t * 6, 6), cache.Slice(Layer0.TanhCellState + t * 6, 6), cache.Slice(Layer0.Hidden + t * 6, 6));
                 }
-                cache.Slice(160, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer0.Hidden, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(640, 216);
-                for (int t = 0; t < length; t++) packed.Slice(576, 24).CopyTo(pre.Slice(t * 24, 24));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(304, 120), pre.Slice(0, length * 24), length, 5, 24);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(432, 144);
+                global::System.Span<float> pre = cache.Slice(Layer0.GatesReverse, 216);
+                for (int t = 0; t < length; t++) packed.Slice(Layer0.PackedBiasReverse, 24).CopyTo(pre.Slice(t * 24, 24));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 5), packed.Slice(Layer0.PackedInputWeightsReverse, 120), pre.Slice(0, length * 24), length, 5, 24);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeightsReverse, 144);
                 for (int t = length - 1; t >= 0; t--)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(576 + (t + 1) * 6, 6);
-                    global::System.Span<float> gates = cache.Slice(640 + t * 24, 24);
+                    global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(Layer0.HiddenReverse + (t + 1) * 6, 6);
+                    global::System.Span<float> gates = cache.Slice(Layer0.GatesReverse + t * 24, 24);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t + 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(864 + (t + 1) * 6, 6);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(864 + t * 6, 6), cache.Slice(928 + t * 6, 6), cache.Slice(576 + t * 6, 6));
+                    global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(Layer0.CellStateReverse + (t + 1) * 6, 6);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(Layer0.CellStateReverse + t * 6, 6), cache.Slice(Layer0.TanhCellStateReverse + t * 6, 6), cache.Slice(Layer0.HiddenReverse + t * 6, 6));
                 }
-                cache.Slice(576, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer0.HiddenReverse, 54).Slice(length * 6).Clear(); // steps past the sample's length output zeros
             }
             // Merge the directions at every step (concat; concat puts the forward features first, as PyTorch).
             for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> hf = cache.Slice(160 + t * 6, 6), hr = cache.Slice(576 + t * 6, 6);
-                global::System.Span<float> merged = cache.Slice(48 + t * 12, 12);
+                global::System.ReadOnlySpan<float> hf = cache.Slice(Layer0.Hidden + t * 6, 6), hr = cache.Slice(Layer0.HiddenReverse + t * 6, 6);
+                global::System.Span<float> merged = cache.Slice(Layer0.Output + t * 12, 12);
                 hf.CopyTo(merged.Slice(0, 6));
                 hr.CopyTo(merged.Slice(6, 6));
             }
-            cache.Slice(48, 108).Slice(length * 12).Clear();
+            cache.Slice(Layer0.Output, 108).Slice(length * 12).Clear();
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(48, 108);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Output, 108);
             // Dropout on the inputs (rate 0.1), in training only: one mask for the whole sequence, kept inputs scaled by 1/(1 - rate).
             global::System.ReadOnlySpan<float> x1Dropped = x1;
             if (training)
             {
-                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(1008, 12), 0.1f, _trainingRandom);
+                global::Rnn.Gen.Regularization.Noise.FillDropoutMask(cache.Slice(Layer1.InputMask, 12), 0.1f, _trainingRandom);
                 for (int t = 0; t < 9; t++)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 12, 12), cache.Slice(1008, 12), cache.Slice(1024 + t * 12, 12));
+                    global::Rnn.Gen.Kernels.VectorKernels.Multiply(x1.Slice(t * 12, 12), cache.Slice(Layer1.InputMask, 12), cache.Slice(Layer1.MaskedInput + t * 12, 12));
                 }
-                x1Dropped = cache.Slice(1024, 108);
+                x1Dropped = cache.Slice(Layer1.MaskedInput, 108);
             }
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(1184, 108);
-                for (int t = 0; t < length; t++) p.Slice(816, 12).CopyTo(pre.Slice(t * 12, 12));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(608, 144), pre.Slice(0, length * 12), length, 12, 12);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(752, 48);
+                global::System.Span<float> pre = cache.Slice(Layer1.Gates, 108);
+                for (int t = 0; t < length; t++) p.Slice(Layer1.BiasIh, 12).CopyTo(pre.Slice(t * 12, 12));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(Layer1.PackedInputWeights, 144), pre.Slice(0, length * 12), length, 12, 12);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer1.PackedHiddenWeights, 48);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1136 + (t - 1) * 4, 4);
-                    global::System.Span<float> gatesHidden = scratch.Slice(128, 12);
-                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(828, 12), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
-                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(1184 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1296 + t * 4, 4), cache.Slice(1136 + t * 4, 4));
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(Layer1.Hidden + (t - 1) * 4, 4);
+                    global::System.Span<float> gatesHidden = scratch.Slice(Layer1.ScratchHiddenSide, 12);
+                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasHh, 12), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(Layer1.Gates + t * 12, 12), gatesHidden, hPrev, cache.Slice(Layer1.HiddenCandidate + t * 4, 4), cache.Slice(Layer1.Hidden + t * 4, 4));
                 }
-                cache.Slice(1136, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer1.Hidden, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             }
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(1392, 108);
-                for (int t = 0; t < length; t++) p.Slice(1032, 12).CopyTo(pre.Slice(t * 12, 12));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(800, 144), pre.Slice(0, length * 12), length, 12, 12);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(944, 48);
+                global::System.Span<float> pre = cache.Slice(Layer1.GatesReverse, 108);
+                for (int t = 0; t < length; t++) p.Slice(Layer1.BiasIhReverse, 12).CopyTo(pre.Slice(t * 12, 12));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1Dropped.Slice(0, length * 12), packed.Slice(Layer1.PackedInputWeightsReverse, 144), pre.Slice(0, length * 12), length, 12, 12);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer1.PackedHiddenWeightsReverse, 48);
                 for (int t = length - 1; t >= 0; t--)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1344 + (t + 1) * 4, 4);
-                    global::System.Span<float> gatesHidden = scratch.Slice(176, 12);
-                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(1044, 12), whhT, hPrev, gatesHidden, 3); // W_hh h_(t + 1) + b_hh
-                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(1392 + t * 12, 12), gatesHidden, hPrev, cache.Slice(1504 + t * 4, 4), cache.Slice(1344 + t * 4, 4));
+                    global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(Layer1.HiddenReverse + (t + 1) * 4, 4);
+                    global::System.Span<float> gatesHidden = scratch.Slice(Layer1.ScratchHiddenSideReverse, 12);
+                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasHhReverse, 12), whhT, hPrev, gatesHidden, 3); // W_hh h_(t + 1) + b_hh
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(Layer1.GatesReverse + t * 12, 12), gatesHidden, hPrev, cache.Slice(Layer1.HiddenCandidateReverse + t * 4, 4), cache.Slice(Layer1.HiddenReverse + t * 4, 4));
                 }
-                cache.Slice(1344, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer1.HiddenReverse, 36).Slice(length * 4).Clear(); // steps past the sample's length output zeros
             }
             // Merge the forward direction's last step with the reverse direction's first (its last), as PyTorch's h_n (average).
             {
-                global::System.ReadOnlySpan<float> hf = cache.Slice(1136 + (length - 1) * 4, 4), hr = cache.Slice(1344 + 0 * 4, 4);
-                global::System.Span<float> merged = cache.Slice(992, 4);
+                global::System.ReadOnlySpan<float> hf = cache.Slice(Layer1.Hidden + (length - 1) * 4, 4), hr = cache.Slice(Layer1.HiddenReverse, 4);
+                global::System.Span<float> merged = cache.Slice(Layer1.Output, 4);
                 for (int j = 0; j < 4; j++) merged[j] = 0.5f * (hf[j] + hr[j]);
             }
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(992, 4);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Output, 4);
             // layer 2, Dense 4 -> 2 softmax.
-            for (int t = 0; t < 1; t++)
-            {
-                Dense2Step(x2.Slice(t * 4, 4), cache.Slice(1552 + t * 2, 2));
-            }
+            Dense2Step(x2.Slice(0, 4), cache.Slice(Layer2.Output, 2));
         }
 
         /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
@@ -289,21 +390,21 @@ namespace Reading
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: W_ih^T [5, 24], W_hh^T [6, 24], b_ih + b_hh.
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 120), 24, 5, packed.Slice(0, 120));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(120, 144), 24, 6, packed.Slice(128, 144));
-            p.Slice(264, 24).CopyTo(packed.Slice(272, 24));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(288, 24), packed.Slice(272, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightIh, 120), 24, 5, packed.Slice(Layer0.PackedInputWeights, 120));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHh, 144), 24, 6, packed.Slice(Layer0.PackedHiddenWeights, 144));
+            p.Slice(Layer0.BiasIh, 24).CopyTo(packed.Slice(Layer0.PackedBias, 24));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer0.BiasHh, 24), packed.Slice(Layer0.PackedBias, 24));
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: W_ih^T [5, 24], W_hh^T [6, 24], b_ih + b_hh.
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(312, 120), 24, 5, packed.Slice(304, 120));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(432, 144), 24, 6, packed.Slice(432, 144));
-            p.Slice(576, 24).CopyTo(packed.Slice(576, 24));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(600, 24), packed.Slice(576, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightIhReverse, 120), 24, 5, packed.Slice(Layer0.PackedInputWeightsReverse, 120));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHhReverse, 144), 24, 6, packed.Slice(Layer0.PackedHiddenWeightsReverse, 144));
+            p.Slice(Layer0.BiasIhReverse, 24).CopyTo(packed.Slice(Layer0.PackedBiasReverse, 24));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer0.BiasHhReverse, 24), packed.Slice(Layer0.PackedBiasReverse, 24));
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, forward direction: W_ih^T [12, 12], W_hh^T [4, 12].
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(624, 144), 12, 12, packed.Slice(608, 144));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(768, 48), 12, 4, packed.Slice(752, 48));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightIh, 144), 12, 12, packed.Slice(Layer1.PackedInputWeights, 144));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHh, 48), 12, 4, packed.Slice(Layer1.PackedHiddenWeights, 48));
             // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction: W_ih^T [12, 12], W_hh^T [4, 12].
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(840, 144), 12, 12, packed.Slice(800, 144));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(984, 48), 12, 4, packed.Slice(944, 48));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightIhReverse, 144), 12, 12, packed.Slice(Layer1.PackedInputWeightsReverse, 144));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHhReverse, 48), 12, 4, packed.Slice(Layer1.PackedHiddenWeightsReverse, 48));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -330,16 +431,16 @@ namespace Reading
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(1344, 2));
+            outputGradient.CopyTo(work.Slice(Layer2.OutputGradient, 2));
 
-            work.Slice(752, 4).Clear();
-            Dense2Backward(cache, work, length, cache.Slice(992, 4), work.Slice(752, 4));
+            work.Slice(Layer1.OutputGradient, 4).Clear();
+            Dense2Backward(cache, work, length, cache.Slice(Layer1.Output, 4), work.Slice(Layer1.OutputGradient, 4));
 
-            work.Slice(0, 108).Clear();
-            Gru1Backward(cache, work, length, cache.Slice(48, 108), work.Slice(0, 108));
+            work.Slice(Layer0.OutputGradient, 108).Clear();
+            Gru1Backward(cache, work, length, cache.Slice(Layer0.Output, 108), work.Slice(Layer0.OutputGradient, 108));
 
             inputGradient.Clear();
-            Lstm0Backward(cache, work, length, cache.Slice(0, 45), inputGradient);
+            Lstm0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 45), inputGradient);
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
@@ -366,8 +467,8 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(272, 24), packed.Slice(0, 120), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [24, 5] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(128, 144), hPrev, gates, 4); // + 0.weight_hh_l0 [24, 6] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(Layer0.PackedBias, 24), packed.Slice(Layer0.PackedInputWeights, 120), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [24, 5] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(Layer0.PackedHiddenWeights, 144), hPrev, gates, 4); // + 0.weight_hh_l0 [24, 6] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -375,10 +476,10 @@ namespace Reading
         private void Lstm0BackwardForward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(112, 54); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(176, 6); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(192, 6); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(208, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(Layer0.HiddenGradient, 54); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(Layer0.CarriedHiddenGradient, 6); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
@@ -386,14 +487,14 @@ namespace Reading
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 6, 6), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 24, 24);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(224 + t * 24, 24);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(512 + t * 6, 6);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(448 + (t - 1) * 6, 6);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer0.Gates + t * 24, 24);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(Layer0.TanhCellState + t * 6, 6);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(Layer0.CellState + (t - 1) * 6, 6);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(120, 144), dGates, dh); // to h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer0.WeightHh, 144), dGates, dh); // to h_(t - 1)
                 }
             }
             Lstm0BackwardForwardGradients(cache, work, length, xs, dx);
@@ -404,14 +505,14 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(192, 6); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(208, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(264, 24));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(288, 24));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 24), xs.Slice(0, length * 5), g.Slice(0, 120), 24, length, 5); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(24, (length - 1) * 24), cache.Slice(160, 54).Slice(0, (length - 1) * 6), g.Slice(120, 144), 24, (length - 1), 6); // Σ_t dG_t h_(t - 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 24), p.Slice(0, 120), dx.Slice(0, length * 5), length, 24, 5); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(Layer0.BiasIh, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(Layer0.BiasHh, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 24), xs.Slice(0, length * 5), g.Slice(Layer0.WeightIh, 120), 24, length, 5); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(24, (length - 1) * 24), cache.Slice(Layer0.Hidden, 54).Slice(0, (length - 1) * 6), g.Slice(Layer0.WeightHh, 144), 24, (length - 1), 6); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 24), p.Slice(Layer0.WeightIh, 120), dx.Slice(0, length * 5), length, 24, 5); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, reverse direction: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
@@ -419,8 +520,8 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(576, 24), packed.Slice(304, 120), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0_reverse [24, 5] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(432, 144), hPrev, gates, 4); // + 0.weight_hh_l0_reverse [24, 6] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(Layer0.PackedBiasReverse, 24), packed.Slice(Layer0.PackedInputWeightsReverse, 120), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0_reverse [24, 5] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(Layer0.PackedHiddenWeightsReverse, 144), hPrev, gates, 4); // + 0.weight_hh_l0_reverse [24, 6] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -428,10 +529,10 @@ namespace Reading
         private void Lstm0BackwardReverse(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(432, 54); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(496, 6); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(512, 6); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(528, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(Layer0.HiddenGradientReverse, 54); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(Layer0.CarriedHiddenGradientReverse, 6); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradientReverse, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradientsReverse, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
@@ -439,14 +540,14 @@ namespace Reading
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 6, 6), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 24, 24);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(640 + t * 24, 24);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(928 + t * 6, 6);
-                global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(864 + (t + 1) * 6, 6);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer0.GatesReverse + t * 24, 24);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(Layer0.TanhCellStateReverse + t * 6, 6);
+                global::System.ReadOnlySpan<float> cPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 6) : cache.Slice(Layer0.CellStateReverse + (t + 1) * 6, 6);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t + 1)
                 dh.Clear();
                 if (t < length - 1)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(432, 144), dGates, dh); // to h_(t + 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer0.WeightHhReverse, 144), dGates, dh); // to h_(t + 1)
                 }
             }
             Lstm0BackwardReverseGradients(cache, work, length, xs, dx);
@@ -457,26 +558,26 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(512, 6); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(528, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradientReverse, 6); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradientsReverse, 216); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(576, 24));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(600, 24));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 24), xs.Slice(0, length * 5), g.Slice(312, 120), 24, length, 5); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, (length - 1) * 24), cache.Slice(576, 54).Slice(6, (length - 1) * 6), g.Slice(432, 144), 24, (length - 1), 6); // Σ_t dG_t h_(t + 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 24), p.Slice(312, 120), dx.Slice(0, length * 5), length, 24, 5); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(Layer0.BiasIhReverse, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 24), length, g.Slice(Layer0.BiasHhReverse, 24));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 24), xs.Slice(0, length * 5), g.Slice(Layer0.WeightIhReverse, 120), 24, length, 5); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, (length - 1) * 24), cache.Slice(Layer0.HiddenReverse, 54).Slice(6, (length - 1) * 6), g.Slice(Layer0.WeightHhReverse, 144), 24, (length - 1), 6); // Σ_t dG_t h_(t + 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 24), p.Slice(Layer0.WeightIhReverse, 120), dx.Slice(0, length * 5), length, 24, 5); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>Backward for layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12: through the merge, then backward through time in each direction.</summary>
         private void Lstm0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
-            global::System.Span<float> dForward = work.Slice(112, 54);
-            global::System.Span<float> dReverse = work.Slice(432, 54);
+            global::System.Span<float> dForward = work.Slice(Layer0.HiddenGradient, 54);
+            global::System.Span<float> dReverse = work.Slice(Layer0.HiddenGradientReverse, 54);
             dForward.Clear();
             dReverse.Clear();
             for (int t = 0; t < length; t++)
             {
-                global::System.ReadOnlySpan<float> dm = work.Slice(t * 12, 12);
+                global::System.ReadOnlySpan<float> dm = work.Slice(Layer0.OutputGradient + t * 12, 12);
                 global::System.Span<float> df = dForward.Slice(t * 6, 6), dr = dReverse.Slice(t * 6, 6);
                 dm.Slice(0, 6).CopyTo(df);
                 dm.Slice(6, 6).CopyTo(dr);
@@ -491,8 +592,8 @@ namespace Reading
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(816, 12), packed.Slice(608, 144), x, gates, 3); // b_ih + 1.weight_ih_l0 [12, 12] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(828, 12), packed.Slice(752, 48), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0 [12, 4] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasIh, 12), packed.Slice(Layer1.PackedInputWeights, 144), x, gates, 3); // b_ih + 1.weight_ih_l0 [12, 12] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasHh, 12), packed.Slice(Layer1.PackedHiddenWeights, 48), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0 [12, 4] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -500,23 +601,23 @@ namespace Reading
         private void Gru1BackwardForward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(768, 36); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(816, 4); // dL/dh_t, carried back through time
-            global::System.Span<float> dGiAll = work.Slice(832, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(944, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dOut = work.Slice(Layer1.HiddenGradient, 36); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(Layer1.CarriedHiddenGradient, 4); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
                 global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(1184 + t * 12, 12);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(1296 + t * 4, 4);
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1136 + (t - 1) * 4, 4);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer1.Gates + t * 12, 12);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(Layer1.HiddenCandidate + t * 4, 4);
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(Layer1.Hidden + (t - 1) * 4, 4);
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(768, 48), dGh, dh); // to h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer1.WeightHh, 48), dGh, dh); // to h_(t - 1)
                 }
             }
             Gru1BackwardForwardGradients(cache, work, length, xs, dx);
@@ -527,15 +628,15 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dGiAll = work.Slice(832, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(944, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-            xs = cache.Slice(1024, 108); // the inputs as the layer saw them, after dropout
+            global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            xs = cache.Slice(Layer1.MaskedInput, 108); // the inputs as the layer saw them, after dropout
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(816, 12));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(828, 12));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 12), g.Slice(624, 144), 12, length, 12); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(1136, 36).Slice(0, (length - 1) * 4), g.Slice(768, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(624, 144), dx.Slice(0, length * 12), length, 12, 12); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(Layer1.BiasIh, 12));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(Layer1.BiasHh, 12));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 12), g.Slice(Layer1.WeightIh, 144), 12, length, 12); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(12, (length - 1) * 12), cache.Slice(Layer1.Hidden, 36).Slice(0, (length - 1) * 4), g.Slice(Layer1.WeightHh, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(Layer1.WeightIh, 144), dx.Slice(0, length * 12), length, 12, 12); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>One streaming step of layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1, reverse direction: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
@@ -544,8 +645,8 @@ namespace Reading
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(1032, 12), packed.Slice(800, 144), x, gates, 3); // b_ih + 1.weight_ih_l0_reverse [12, 12] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(1044, 12), packed.Slice(944, 48), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0_reverse [12, 4] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasIhReverse, 12), packed.Slice(Layer1.PackedInputWeightsReverse, 144), x, gates, 3); // b_ih + 1.weight_ih_l0_reverse [12, 12] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasHhReverse, 12), packed.Slice(Layer1.PackedHiddenWeightsReverse, 48), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0_reverse [12, 4] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -553,23 +654,23 @@ namespace Reading
         private void Gru1BackwardReverse(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(1056, 36); // dL/dh_t from the merge
-            global::System.Span<float> dh = work.Slice(1104, 4); // dL/dh_t, carried back through time
-            global::System.Span<float> dGiAll = work.Slice(1120, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(1232, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dOut = work.Slice(Layer1.HiddenGradientReverse, 36); // dL/dh_t from the merge
+            global::System.Span<float> dh = work.Slice(Layer1.CarriedHiddenGradientReverse, 4); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradientsReverse, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradientsReverse, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = 0; t < length; t++)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 4, 4), dh);
                 global::System.Span<float> dGi = dGiAll.Slice(t * 12, 12), dGh = dGhAll.Slice(t * 12, 12);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(1392 + t * 12, 12);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(1504 + t * 4, 4);
-                global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(1344 + (t + 1) * 4, 4);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer1.GatesReverse + t * 12, 12);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(Layer1.HiddenCandidateReverse + t * 4, 4);
+                global::System.ReadOnlySpan<float> hPrev = t == length - 1 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : cache.Slice(Layer1.HiddenReverse + (t + 1) * 4, 4);
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t + 1)
                 if (t < length - 1)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(984, 48), dGh, dh); // to h_(t + 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer1.WeightHhReverse, 48), dGh, dh); // to h_(t + 1)
                 }
             }
             Gru1BackwardReverseGradients(cache, work, length, xs, dx);
@@ -580,33 +681,33 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dGiAll = work.Slice(1120, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(1232, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-            xs = cache.Slice(1024, 108); // the inputs as the layer saw them, after dropout
+            global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradientsReverse, 108); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradientsReverse, 108); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            xs = cache.Slice(Layer1.MaskedInput, 108); // the inputs as the layer saw them, after dropout
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(1032, 12));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(1044, 12));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 12), g.Slice(840, 144), 12, length, 12); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, (length - 1) * 12), cache.Slice(1344, 36).Slice(4, (length - 1) * 4), g.Slice(984, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t + 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(840, 144), dx.Slice(0, length * 12), length, 12, 12); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 12), length, g.Slice(Layer1.BiasIhReverse, 12));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 12), length, g.Slice(Layer1.BiasHhReverse, 12));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 12), xs.Slice(0, length * 12), g.Slice(Layer1.WeightIhReverse, 144), 12, length, 12); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(0, (length - 1) * 12), cache.Slice(Layer1.HiddenReverse, 36).Slice(4, (length - 1) * 4), g.Slice(Layer1.WeightHhReverse, 48), 12, (length - 1), 4); // Σ_t dG_t h_(t + 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 12), p.Slice(Layer1.WeightIhReverse, 144), dx.Slice(0, length * 12), length, 12, 12); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>Backward for layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1: through the merge, then backward through time in each direction.</summary>
         private void Gru1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
-            global::System.Span<float> dForward = work.Slice(768, 36);
-            global::System.Span<float> dReverse = work.Slice(1056, 36);
+            global::System.Span<float> dForward = work.Slice(Layer1.HiddenGradient, 36);
+            global::System.Span<float> dReverse = work.Slice(Layer1.HiddenGradientReverse, 36);
             dForward.Clear();
             dReverse.Clear();
-            global::System.ReadOnlySpan<float> dm = work.Slice(752, 4);
-            global::System.Span<float> df = dForward.Slice((length - 1) * 4, 4), dr = dReverse.Slice(0 * 4, 4);
+            global::System.ReadOnlySpan<float> dm = work.Slice(Layer1.OutputGradient, 4);
+            global::System.Span<float> df = dForward.Slice((length - 1) * 4, 4), dr = dReverse.Slice(0, 4);
             for (int j = 0; j < 4; j++) { df[j] = 0.5f * dm[j]; dr[j] = 0.5f * dm[j]; }
             Gru1BackwardForward(cache, work, length, xs, dx);
             Gru1BackwardReverse(cache, work, length, xs, dx);
             // Through the dropout mask.
             if (!dx.IsEmpty) for (int t = 0; t < 9; t++)
             {
-                global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx.Slice(t * 12, 12), cache.Slice(1008, 12), dx.Slice(t * 12, 12));
+                global::Rnn.Gen.Kernels.VectorKernels.Multiply(dx.Slice(t * 12, 12), cache.Slice(Layer1.InputMask, 12), dx.Slice(t * 12, 12));
             }
         }
 
@@ -614,8 +715,8 @@ namespace Reading
         private void Dense2Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(1064, 2).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(1056, 8), x, y); // 2.weight [2, 4]
+            p.Slice(Layer2.Bias, 2).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer2.Weight, 8), x, y); // 2.weight [2, 4]
             global::Rnn.Gen.Kernels.VectorKernels.Softmax(y);
         }
 
@@ -624,17 +725,14 @@ namespace Reading
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(1344, 2).Slice(0, 1 * 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
-            for (int t = 0; t < 1; t++)
-            {
-                global::System.Span<float> dzt = dz.Slice(t * 2, 2);
-                global::System.ReadOnlySpan<float> y = cache.Slice(1552 + t * 2, 2);
-                global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
-            }
+            global::System.Span<float> dz = work.Slice(Layer2.OutputGradient, 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dzt = dz.Slice(0, 2);
+            global::System.ReadOnlySpan<float> y = cache.Slice(Layer2.Output, 2);
+            global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(1064, 2));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 1 * 4), g.Slice(1056, 8), 2, 1, 4);
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(1056, 8), dx.Slice(0, 1 * 4), 1, 2, 4);
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(Layer2.Bias, 2));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 4), g.Slice(Layer2.Weight, 8), 2, 1, 4);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer2.Weight, 8), dx.Slice(0, 4), 1, 2, 4);
         }
     }
 }

@@ -46,6 +46,69 @@ namespace Weather
         {
         }
 
+        /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
+        private static class ModelLayout
+        {
+            public const int Input = 0; // _cache [50, 3] the input, as Forward received it
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 0, LSTM 3 -> 64.</summary>
+        private static class Layer0
+        {
+            public const int WeightIh = 0;                 // _parameters 0.weight_ih_l0 [256, 3]
+            public const int WeightHh = 768;               // _parameters 0.weight_hh_l0 [256, 64]
+            public const int BiasIh = 17152;               // _parameters 0.bias_ih_l0 [256]
+            public const int BiasHh = 17408;               // _parameters 0.bias_hh_l0 [256]
+            public const int Hidden = 160;                 // _cache [50, 64] h of every step
+            public const int HiddenGradient = 0;           // _work [50, 64] dL/dh_t from above
+            public const int CarriedHiddenGradient = 3200; // _work [64] dL/dh carried back through time
+            public const int StateHidden = 0;              // _state [64] h between streaming steps
+            public const int PackedInputWeights = 0;       // _packed [3, 256] W_ih transposed
+            public const int PackedHiddenWeights = 768;    // _packed [64, 256] W_hh transposed
+            public const int PackedBias = 17152;           // _packed [256] b_ih + b_hh
+            public const int Gates = 3360;                 // _cache [50, 256] i, f, g, o after their activations
+            public const int CellState = 16160;            // _cache [50, 64] c of every step
+            public const int TanhCellState = 19360;        // _cache [50, 64] tanh(c), reused by backward
+            public const int CellStateGradient = 3264;     // _work [64] dL/dc carried back through time
+            public const int GateGradients = 3328;         // _work [50, 256] dL/d(pre-activation) of every step
+            public const int StateCell = 64;               // _state [64] c between streaming steps
+            public const int ScratchGates = 0;             // _scratch [256] one step's gates
+            public const int ScratchTanhCellState = 256;   // _scratch [64] one step's tanh(c)
+            public const int InputWeightGradientT = 0;     // _batch.Shared [3, 256] W_ih's gradient, transposed, while a batch adds into it
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 1, GRU 64 -> 32.</summary>
+        private static class Layer1
+        {
+            public const int WeightIh = 17664;              // _parameters 1.weight_ih_l0 [96, 64]
+            public const int WeightHh = 23808;              // _parameters 1.weight_hh_l0 [96, 32]
+            public const int BiasIh = 26880;                // _parameters 1.bias_ih_l0 [96]
+            public const int BiasHh = 26976;                // _parameters 1.bias_hh_l0 [96]
+            public const int Hidden = 22560;                // _cache [50, 32] h of every step
+            public const int HiddenGradient = 16128;        // _work [50, 32] dL/dh_t from above
+            public const int CarriedHiddenGradient = 17728; // _work [32] dL/dh carried back through time
+            public const int StateHidden = 128;             // _state [32] h between streaming steps
+            public const int PackedInputWeights = 17408;    // _packed [64, 96] W_ih transposed
+            public const int PackedHiddenWeights = 23552;   // _packed [32, 96] W_hh transposed
+            public const int Gates = 24160;                 // _cache [50, 96] r, z, n after their activations
+            public const int HiddenCandidate = 28960;       // _cache [50, 32] W_hn h + b_hn, before the reset gate
+            public const int InputSideGradients = 17760;    // _work [50, 96] dL/d(W_ih x + b_ih) of every step
+            public const int HiddenSideGradients = 22560;   // _work [50, 96] dL/d(W_hh h + b_hh) of every step
+            public const int ScratchGates = 320;            // _scratch [96] one step's input side
+            public const int ScratchHiddenCandidate = 416;  // _scratch [32] one step's W_hn h + b_hn
+            public const int ScratchHiddenSide = 448;       // _scratch [96] one step's W_hh h + b_hh
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 2, Dense 32 -> 1.</summary>
+        private static class Layer2
+        {
+            public const int Weight = 27072;         // _parameters 2.weight [1, 32]
+            public const int Bias = 27104;           // _parameters 2.bias [1]
+            public const int Output = 30560;         // _cache [1, 1] y at every position
+            public const int OutputGradient = 27360; // _work [1, 1] dL/dy
+            public const int ScratchOutput = 544;    // _scratch [1] y of one inference position
+        }
+
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         /// <remarks>
         /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
@@ -67,16 +130,16 @@ namespace Weather
         /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::Rnn.Gen.ParameterInfo[]
         {
-            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", 0, 256, 3),
-            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", 768, 256, 64),
-            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", 17152, 256),
-            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", 17408, 256),
-            new global::Rnn.Gen.ParameterInfo("1.weight_ih_l0", 17664, 96, 64),
-            new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0", 23808, 96, 32),
-            new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0", 26880, 96),
-            new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0", 26976, 96),
-            new global::Rnn.Gen.ParameterInfo("2.weight", 27072, 1, 32),
-            new global::Rnn.Gen.ParameterInfo("2.bias", 27104, 1),
+            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", Layer0.WeightIh, 256, 3),
+            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", Layer0.WeightHh, 256, 64),
+            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", Layer0.BiasIh, 256),
+            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", Layer0.BiasHh, 256),
+            new global::Rnn.Gen.ParameterInfo("1.weight_ih_l0", Layer1.WeightIh, 96, 64),
+            new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0", Layer1.WeightHh, 96, 32),
+            new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0", Layer1.BiasIh, 96),
+            new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0", Layer1.BiasHh, 96),
+            new global::Rnn.Gen.ParameterInfo("2.weight", Layer2.Weight, 1, 32),
+            new global::Rnn.Gen.ParameterInfo("2.bias", Layer2.Bias, 1),
         });
 
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
@@ -87,20 +150,20 @@ namespace Weather
             float bound;
             // layer 0, LSTM 3 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(0, 768), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(768, 16384), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(17152, 256), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(17408, 256), bound, random); // 0.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 768), bound, random); // 0.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 16384), bound, random); // 0.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 256), bound, random); // 0.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 256), bound, random); // 0.bias_hh_l0
             // layer 1, GRU 64 -> 32: U(-1/sqrt(32), 1/sqrt(32)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(32));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(17664, 6144), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(23808, 3072), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(26880, 96), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(26976, 96), bound, random); // 1.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 6144), bound, random); // 1.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 3072), bound, random); // 1.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 96), bound, random); // 1.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 96), bound, random); // 1.bias_hh_l0
             // layer 2, Dense 32 -> 1: U(-1/sqrt(32), 1/sqrt(32)), PyTorch's default for nn.Linear.
             bound = (float)(1.0 / global::System.Math.Sqrt(32));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(27072, 32), bound, random); // 2.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(27104, 1), bound, random); // 2.bias
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 32), bound, random); // 2.weight
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 1), bound, random); // 2.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
             _packedStale = true;
@@ -154,7 +217,7 @@ namespace Weather
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(30560, 1).CopyTo(output);
+            cache.Slice(Layer2.Output, 1).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -168,7 +231,7 @@ namespace Weather
             if ((uint)(length - 1) >= 50) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 50, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(30560, 1).CopyTo(output);
+            cache.Slice(Layer2.Output, 1).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -180,51 +243,48 @@ namespace Weather
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            input.CopyTo(cache.Slice(0, 150));
+            input.CopyTo(cache.Slice(ModelLayout.Input, 150));
 
-            global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 150);
+            global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 150);
             // layer 0, LSTM 3 -> 64, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(3360, 12800);
-                for (int t = 0; t < length; t++) packed.Slice(17152, 256).CopyTo(pre.Slice(t * 256, 256));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 3), packed.Slice(0, 768), pre.Slice(0, length * 256), length, 3, 256);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(768, 16384);
+                global::System.Span<float> pre = cache.Slice(Layer0.Gates, 12800);
+                for (int t = 0; t < length; t++) packed.Slice(Layer0.PackedBias, 256).CopyTo(pre.Slice(t * 256, 256));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 3), packed.Slice(Layer0.PackedInputWeights, 768), pre.Slice(0, length * 256), length, 3, 256);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 16384);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(160 + (t - 1) * 64, 64);
-                    global::System.Span<float> gates = cache.Slice(3360 + t * 256, 256);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(Layer0.Hidden + (t - 1) * 64, 64);
+                    global::System.Span<float> gates = cache.Slice(Layer0.Gates + t * 256, 256);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16160 + (t - 1) * 64, 64);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(16160 + t * 64, 64), cache.Slice(19360 + t * 64, 64), cache.Slice(160 + t * 64, 64));
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(Layer0.CellState + (t - 1) * 64, 64);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(Layer0.CellState + t * 64, 64), cache.Slice(Layer0.TanhCellState + t * 64, 64), cache.Slice(Layer0.Hidden + t * 64, 64));
                 }
-                cache.Slice(160, 3200).Slice(length * 64).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer0.Hidden, 3200).Slice(length * 64).Clear(); // steps past the sample's length output zeros
             }
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(160, 3200);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Hidden, 3200);
             // layer 1, GRU 64 -> 32, every step, keeping what backward needs.
             {
                 // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(24160, 4800);
-                for (int t = 0; t < length; t++) p.Slice(26880, 96).CopyTo(pre.Slice(t * 96, 96));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 64), packed.Slice(17408, 6144), pre.Slice(0, length * 96), length, 64, 96);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(23552, 3072);
+                global::System.Span<float> pre = cache.Slice(Layer1.Gates, 4800);
+                for (int t = 0; t < length; t++) p.Slice(Layer1.BiasIh, 96).CopyTo(pre.Slice(t * 96, 96));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 64), packed.Slice(Layer1.PackedInputWeights, 6144), pre.Slice(0, length * 96), length, 64, 96);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer1.PackedHiddenWeights, 3072);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22560 + (t - 1) * 32, 32);
-                    global::System.Span<float> gatesHidden = scratch.Slice(448, 96);
-                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(26976, 96), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
-                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(24160 + t * 96, 96), gatesHidden, hPrev, cache.Slice(28960 + t * 32, 32), cache.Slice(22560 + t * 32, 32));
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(Layer1.Hidden + (t - 1) * 32, 32);
+                    global::System.Span<float> gatesHidden = scratch.Slice(Layer1.ScratchHiddenSide, 96);
+                    global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasHh, 96), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
+                    global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(Layer1.Gates + t * 96, 96), gatesHidden, hPrev, cache.Slice(Layer1.HiddenCandidate + t * 32, 32), cache.Slice(Layer1.Hidden + t * 32, 32));
                 }
-                cache.Slice(22560, 1600).Slice(length * 32).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer1.Hidden, 1600).Slice(length * 32).Clear(); // steps past the sample's length output zeros
             }
 
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(22560 + (length - 1) * 32, 32);
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden + (length - 1) * 32, 32);
             // layer 2, Dense 32 -> 1.
-            for (int t = 0; t < 1; t++)
-            {
-                Dense2Step(x2.Slice(t * 32, 32), cache.Slice(30560 + t * 1, 1));
-            }
+            Dense2Step(x2.Slice(0, 32), cache.Slice(Layer2.Output, 1));
         }
 
         /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
@@ -233,13 +293,13 @@ namespace Weather
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 0, LSTM 3 -> 64: W_ih^T [3, 256], W_hh^T [64, 256], b_ih + b_hh.
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 768), 256, 3, packed.Slice(0, 768));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(768, 16384), 256, 64, packed.Slice(768, 16384));
-            p.Slice(17152, 256).CopyTo(packed.Slice(17152, 256));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(17408, 256), packed.Slice(17152, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightIh, 768), 256, 3, packed.Slice(Layer0.PackedInputWeights, 768));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHh, 16384), 256, 64, packed.Slice(Layer0.PackedHiddenWeights, 16384));
+            p.Slice(Layer0.BiasIh, 256).CopyTo(packed.Slice(Layer0.PackedBias, 256));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer0.BiasHh, 256), packed.Slice(Layer0.PackedBias, 256));
             // layer 1, GRU 64 -> 32: W_ih^T [64, 96], W_hh^T [32, 96].
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(17664, 6144), 96, 64, packed.Slice(17408, 6144));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(23808, 3072), 96, 32, packed.Slice(23552, 3072));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightIh, 6144), 96, 64, packed.Slice(Layer1.PackedInputWeights, 6144));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHh, 3072), 96, 32, packed.Slice(Layer1.PackedHiddenWeights, 3072));
             _packedStale = false;
         }
 
@@ -267,16 +327,16 @@ namespace Weather
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(27360, 1));
+            outputGradient.CopyTo(work.Slice(Layer2.OutputGradient, 1));
 
-            work.Slice(16128, 1600).Clear();
-            Dense2Backward(cache, work, length, cache.Slice(22560 + (length - 1) * 32, 32), work.Slice(16128 + (length - 1) * 32, 32));
+            work.Slice(Layer1.HiddenGradient, 1600).Clear();
+            Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden + (length - 1) * 32, 32), work.Slice(Layer1.HiddenGradient + (length - 1) * 32, 32));
 
-            work.Slice(0, 3200).Clear();
-            Gru1Backward(cache, work, length, cache.Slice(160, 3200), work.Slice(0, 3200));
+            work.Slice(Layer0.HiddenGradient, 3200).Clear();
+            Gru1Backward(cache, work, length, cache.Slice(Layer0.Hidden, 3200), work.Slice(Layer0.HiddenGradient, 3200));
 
             inputGradient.Clear();
-            Lstm0Backward(cache, work, length, cache.Slice(0, 150), inputGradient);
+            Lstm0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 150), inputGradient);
         }
 
         /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
@@ -295,60 +355,57 @@ namespace Weather
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 150, 150).CopyTo(caches.Slice(s * 30576 + 0, 150));
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 150, 150).CopyTo(caches.Slice(s * 30576 + ModelLayout.Input, 150));
 
             // layer 0, LSTM 3 -> 64: every step in lockstep over the running samples.
             {
-                global::System.ReadOnlySpan<float> wihT = packed.Slice(0, 768);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(768, 16384);
+                global::System.ReadOnlySpan<float> wihT = packed.Slice(Layer0.PackedInputWeights, 768);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 16384);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(17152, 256), caches.Slice(t * 3), 30576, wihT, caches.Slice(3360 + t * 256), 30576, rows, 3, 256); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
-                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(17152, 256), caches.Slice(t * 3), 30576, wihT, caches.Slice(160 + (t - 1) * 64), 30576, whhT, caches.Slice(3360 + t * 256), 30576, rows, 3, 64, 256); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(3360 + t * 256), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(16160 + (t - 1) * 64), t == 0 ? 0 : 30576, caches.Slice(16160 + t * 64), caches.Slice(19360 + t * 64), caches.Slice(160 + t * 64), 30576, rows, 64); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
+                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer0.PackedBias, 256), caches.Slice(ModelLayout.Input + t * 3), 30576, wihT, caches.Slice(Layer0.Gates + t * 256), 30576, rows, 3, 256); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
+                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer0.PackedBias, 256), caches.Slice(ModelLayout.Input + t * 3), 30576, wihT, caches.Slice(Layer0.Hidden + (t - 1) * 64), 30576, whhT, caches.Slice(Layer0.Gates + t * 256), 30576, rows, 3, 64, 256); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(Layer0.Gates + t * 256), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(Layer0.CellState + (t - 1) * 64), t == 0 ? 0 : 30576, caches.Slice(Layer0.CellState + t * 64), caches.Slice(Layer0.TanhCellState + t * 64), caches.Slice(Layer0.Hidden + t * 64), 30576, rows, 64); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 30576 + 160, 3200).Slice(_batch.Length(s) * 64).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 30576 + Layer0.Hidden, 3200).Slice(_batch.Length(s) * 64).Clear(); // steps past the sample's length output zeros
             }
 
             // layer 1, GRU 64 -> 32: every step in lockstep over the running samples.
             {
-                global::System.ReadOnlySpan<float> wihT = packed.Slice(17408, 6144);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(23552, 3072);
+                global::System.ReadOnlySpan<float> wihT = packed.Slice(Layer1.PackedInputWeights, 6144);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer1.PackedHiddenWeights, 3072);
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                    global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(26880, 96), caches.Slice(160 + t * 64), 30576, wihT, caches.Slice(24160 + t * 96), 30576, rows, 64, 96); // b_ih + W_ih x_t of every running sample
-                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(26976, 96), caches, 0, default, scratches.Slice(448), 560, rows, 0, 96); // b_hh alone at the first step (h_(-1) = 0)
-                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(26976, 96), caches.Slice(22560 + (t - 1) * 32), 30576, whhT, scratches.Slice(448), 560, rows, 32, 96); // b_hh + W_hh h_(t - 1) of every running sample
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(24160 + t * 96), scratches.Slice(448), 560, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(22560 + (t - 1) * 32), t == 0 ? 0 : 30576, caches.Slice(28960 + t * 32), caches.Slice(22560 + t * 32), 30576, rows, 32); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
+                    global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer1.BiasIh, 96), caches.Slice(Layer0.Hidden + t * 64), 30576, wihT, caches.Slice(Layer1.Gates + t * 96), 30576, rows, 64, 96); // b_ih + W_ih x_t of every running sample
+                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer1.BiasHh, 96), caches, 0, default, scratches.Slice(Layer1.ScratchHiddenSide), 560, rows, 0, 96); // b_hh alone at the first step (h_(-1) = 0)
+                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer1.BiasHh, 96), caches.Slice(Layer1.Hidden + (t - 1) * 32), 30576, whhT, scratches.Slice(Layer1.ScratchHiddenSide), 560, rows, 32, 96); // b_hh + W_hh h_(t - 1) of every running sample
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(Layer1.Gates + t * 96), scratches.Slice(Layer1.ScratchHiddenSide), 560, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(Layer1.Hidden + (t - 1) * 32), t == 0 ? 0 : 30576, caches.Slice(Layer1.HiddenCandidate + t * 32), caches.Slice(Layer1.Hidden + t * 32), 30576, rows, 32); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 30576 + 22560, 1600).Slice(_batch.Length(s) * 32).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 30576 + Layer1.Hidden, 1600).Slice(_batch.Length(s) * 32).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
                 int length = _batch.Length(s);
-                global::System.ReadOnlySpan<float> x2 = cache.Slice(22560 + (length - 1) * 32, 32);
+                global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden + (length - 1) * 32, 32);
                 // layer 2, Dense 32 -> 1.
-                for (int t = 0; t < 1; t++)
-                {
-                    Dense2Step(x2.Slice(t * 32, 32), cache.Slice(30560 + t * 1, 1));
-                }
+                Dense2Step(x2.Slice(0, 32), cache.Slice(Layer2.Output, 1));
             }
 
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> cache = caches.Slice(s * 30576, 30576);
                 int length = _batch.Length(s);
-                cache.Slice(30560, 1).CopyTo(outputs.Slice(_batch.SampleOf(s) * 1, 1));
+                cache.Slice(Layer2.Output, 1).CopyTo(outputs.Slice(_batch.SampleOf(s) * 1, 1));
             }
             _batch.Complete();
         }
@@ -364,12 +421,12 @@ namespace Weather
             int maxLength = _batch.MaxLength;
             global::System.ReadOnlySpan<float> caches = _batch.Cache;
             global::System.Span<float> works = _batch.Work;
-            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> work = works.Slice(s * 27376, 27376);
                 int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 1, 1).CopyTo(work.Slice(27360, 1));
+                outputGradients.Slice(_batch.SampleOf(s) * 1, 1).CopyTo(work.Slice(Layer2.OutputGradient, 1));
             }
 
             // layer 2, Dense 32 -> 1: sample by sample in batch order.
@@ -379,27 +436,27 @@ namespace Weather
                 global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
                 global::System.Span<float> work = works.Slice(s * 27376, 27376);
                 int length = _batch.Length(s);
-                work.Slice(16128, 1600).Clear();
-                Dense2Backward(cache, work, length, cache.Slice(22560 + (length - 1) * 32, 32), work.Slice(16128 + (length - 1) * 32, 32));
+                work.Slice(Layer1.HiddenGradient, 1600).Clear();
+                Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden + (length - 1) * 32, 32), work.Slice(Layer1.HiddenGradient + (length - 1) * 32, 32));
             }
 
             // layer 1, GRU 64 -> 32: backward through time in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                work.Slice(17728, 32).Clear();
+                work.Slice(Layer1.CarriedHiddenGradient, 32).Clear();
                 {
-                    global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(22560, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                    global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
                 }
             }
             for (int t = maxLength - 1; t >= 0; t--)
             {
                 int rows = _batch.Running(t);
-                global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(24160 + t * 96), caches.Slice(28960 + t * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(22560 + (t - 1) * 32), t == 0 ? 0 : 30576, 30576, works.Slice(16128 + t * 32), works.Slice(17728), works.Slice(17760 + t * 96), works.Slice(22560 + t * 96), 27376, rows, 32); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
+                global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer1.Gates + t * 96), caches.Slice(Layer1.HiddenCandidate + t * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(Layer1.Hidden + (t - 1) * 32), t == 0 ? 0 : 30576, 30576, works.Slice(Layer1.HiddenGradient + t * 32), works.Slice(Layer1.CarriedHiddenGradient), works.Slice(Layer1.InputSideGradients + t * 96), works.Slice(Layer1.HiddenSideGradients + t * 96), 27376, rows, 32); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(22560 + t * 96), 27376, p.Slice(23808, 3072), works.Slice(17728), 27376, rows, 96, 32); // dL/dh_(t - 1) of every running sample, through W_hh
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.HiddenSideGradients + t * 96), 27376, p.Slice(Layer1.WeightHh, 3072), works.Slice(Layer1.CarriedHiddenGradient), 27376, rows, 96, 32); // dL/dh_(t - 1) of every running sample, through W_hh
                 }
             }
             // The parameter gradients, sample by sample in batch order.
@@ -409,34 +466,34 @@ namespace Weather
                 global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
                 global::System.Span<float> work = works.Slice(s * 27376, 27376);
                 int length = _batch.Length(s);
-                work.Slice(0, 3200).Clear();
-                Gru1BackwardGradients(cache, work, length, cache.Slice(160, 3200), work.Slice(0, 3200));
+                work.Slice(Layer0.HiddenGradient, 3200).Clear();
+                Gru1BackwardGradients(cache, work, length, cache.Slice(Layer0.Hidden, 3200), work.Slice(Layer0.HiddenGradient, 3200));
             }
 
             // layer 0, LSTM 3 -> 64: backward through time in lockstep over the running samples.
             for (int s = 0; s < batch; s++)
             {
                 global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                work.Slice(3200, 64).Clear();
+                work.Slice(Layer0.CarriedHiddenGradient, 64).Clear();
                 {
-                    global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
-                    global::System.Span<float> dGatesAll = work.Slice(3328, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
+                    global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 64); // dL/dc_t, carried back through time
+                    global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
                     dc.Clear();
                 }
             }
             for (int t = maxLength - 1; t >= 0; t--)
             {
                 int rows = _batch.Running(t);
-                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(3360 + t * 256), caches.Slice(19360 + t * 64), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(16160 + (t - 1) * 64), t == 0 ? 0 : 30576, 30576, works.Slice(t * 64), works.Slice(3200), works.Slice(3264), works.Slice(3328 + t * 256), 27376, rows, 64); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
+                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(Layer0.Gates + t * 256), caches.Slice(Layer0.TanhCellState + t * 64), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(Layer0.CellState + (t - 1) * 64), t == 0 ? 0 : 30576, 30576, works.Slice(Layer0.HiddenGradient + t * 64), works.Slice(Layer0.CarriedHiddenGradient), works.Slice(Layer0.CellStateGradient), works.Slice(Layer0.GateGradients + t * 256), 27376, rows, 64); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(3328 + t * 256), 27376, p.Slice(768, 16384), works.Slice(3200), 27376, rows, 256, 64); // dL/dh_(t - 1) of every running sample, through W_hh
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.GateGradients + t * 256), 27376, p.Slice(Layer0.WeightHh, 16384), works.Slice(Layer0.CarriedHiddenGradient), 27376, rows, 256, 64); // dL/dh_(t - 1) of every running sample, through W_hh
                 }
             }
             // The parameter gradients, sample by sample in batch order.
             {
-                global::System.Span<float> dWihT = _batch.Shared.Slice(0, 768);
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(0, 768), 256, 3, dWihT); // W_ih's gradient as [3, 256] while the samples add into it (exact copies, in and out)
+                global::System.Span<float> dWihT = _batch.Shared.Slice(Layer0.InputWeightGradientT, 768);
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer0.WeightIh, 768), 256, 3, dWihT); // W_ih's gradient as [3, 256] while the samples add into it (exact copies, in and out)
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
@@ -445,9 +502,9 @@ namespace Weather
                     int length = _batch.Length(s);
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 150, 150);
                     inputGradient.Clear();
-                    Lstm0BackwardGradients(cache, work, length, cache.Slice(0, 150), inputGradient, dWihT);
+                    Lstm0BackwardGradients(cache, work, length, cache.Slice(ModelLayout.Input, 150), inputGradient, dWihT);
                 }
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 3, 256, _gradients.Span.Slice(0, 768));
+                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 3, 256, _gradients.Span.Slice(Layer0.WeightIh, 768));
             }
         }
 
@@ -462,9 +519,9 @@ namespace Weather
             if (_packedStale) PackWeights();
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
-            Lstm0Step(inputStep, state.Slice(0, 64), state.Slice(64, 64), scratch.Slice(0, 256), state.Slice(64, 64), scratch.Slice(256, 64), state.Slice(0, 64)); // layer 0, LSTM 3 -> 64
-            Gru1Step(state.Slice(0, 64), state.Slice(128, 32), state.Slice(128, 32), scratch.Slice(320, 96), scratch.Slice(416, 32), scratch.Slice(448, 96), state.Slice(128, 32)); // layer 1, GRU 64 -> 32
-            Dense2Step(state.Slice(128, 32), outputStep); // layer 2, Dense 32 -> 1
+            Lstm0Step(inputStep, state.Slice(Layer0.StateHidden, 64), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchGates, 256), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchTanhCellState, 64), state.Slice(Layer0.StateHidden, 64)); // layer 0, LSTM 3 -> 64
+            Gru1Step(state.Slice(Layer0.StateHidden, 64), state.Slice(Layer1.StateHidden, 32), state.Slice(Layer1.StateHidden, 32), scratch.Slice(Layer1.ScratchGates, 96), scratch.Slice(Layer1.ScratchHiddenCandidate, 32), scratch.Slice(Layer1.ScratchHiddenSide, 96), state.Slice(Layer1.StateHidden, 32)); // layer 1, GRU 64 -> 32
+            Dense2Step(state.Slice(Layer1.StateHidden, 32), outputStep); // layer 2, Dense 32 -> 1
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -480,8 +537,8 @@ namespace Weather
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(17152, 256), packed.Slice(0, 768), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [256, 3] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(768, 16384), hPrev, gates, 4); // + 0.weight_hh_l0 [256, 64] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(Layer0.PackedBias, 256), packed.Slice(Layer0.PackedInputWeights, 768), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [256, 3] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(Layer0.PackedHiddenWeights, 16384), hPrev, gates, 4); // + 0.weight_hh_l0 [256, 64] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -489,10 +546,10 @@ namespace Weather
         private void Lstm0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(0, 3200); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(3200, 64); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(3328, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(Layer0.HiddenGradient, 3200); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(Layer0.CarriedHiddenGradient, 64); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
@@ -500,14 +557,14 @@ namespace Weather
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 64, 64), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 256, 256);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(3360 + t * 256, 256);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(19360 + t * 64, 64);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(16160 + (t - 1) * 64, 64);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer0.Gates + t * 256, 256);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(Layer0.TanhCellState + t * 64, 64);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : cache.Slice(Layer0.CellState + (t - 1) * 64, 64);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(768, 16384), dGates, dh); // to h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer0.WeightHh, 16384), dGates, dh); // to h_(t - 1)
                 }
             }
             Lstm0BackwardGradients(cache, work, length, xs, dx, default);
@@ -518,15 +575,15 @@ namespace Weather
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(3264, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(3328, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 64); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(17152, 256));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(17408, 256));
-            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 256), xs.Slice(0, length * 3), g.Slice(0, 768), 256, length, 3); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(Layer0.BiasIh, 256));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 256), length, g.Slice(Layer0.BiasHh, 256));
+            if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 256), xs.Slice(0, length * 3), g.Slice(Layer0.WeightIh, 768), 256, length, 3); // Σ_t dG_t x_t^T
             else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 3), dGatesAll.Slice(0, length * 256), dWihT, 3, length, 256); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 256 are whole vectors)
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (length - 1) * 256), cache.Slice(160, 3200).Slice(0, (length - 1) * 64), g.Slice(768, 16384), 256, (length - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(0, 768), dx.Slice(0, length * 3), length, 256, 3); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (length - 1) * 256), cache.Slice(Layer0.Hidden, 3200).Slice(0, (length - 1) * 64), g.Slice(Layer0.WeightHh, 16384), 256, (length - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(Layer0.WeightIh, 768), dx.Slice(0, length * 3), length, 256, 3); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>One streaming step of layer 1, GRU 64 -> 32: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
@@ -535,8 +592,8 @@ namespace Weather
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(26880, 96), packed.Slice(17408, 6144), x, gates, 3); // b_ih + 1.weight_ih_l0 [96, 64] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(26976, 96), packed.Slice(23552, 3072), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0 [96, 32] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasIh, 96), packed.Slice(Layer1.PackedInputWeights, 6144), x, gates, 3); // b_ih + 1.weight_ih_l0 [96, 64] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasHh, 96), packed.Slice(Layer1.PackedHiddenWeights, 3072), hRecurrent, gatesHidden, 3); // b_hh + 1.weight_hh_l0 [96, 32] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 
@@ -544,23 +601,23 @@ namespace Weather
         private void Gru1Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(16128, 1600); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(17728, 32); // dL/dh_t, carried back through time
-            global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(22560, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dOut = work.Slice(Layer1.HiddenGradient, 1600); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(Layer1.CarriedHiddenGradient, 32); // dL/dh_t, carried back through time
+            global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 32, 32), dh);
                 global::System.Span<float> dGi = dGiAll.Slice(t * 96, 96), dGh = dGhAll.Slice(t * 96, 96);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(24160 + t * 96, 96);
-                global::System.ReadOnlySpan<float> hnT = cache.Slice(28960 + t * 32, 32);
-                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(22560 + (t - 1) * 32, 32);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer1.Gates + t * 96, 96);
+                global::System.ReadOnlySpan<float> hnT = cache.Slice(Layer1.HiddenCandidate + t * 32, 32);
+                global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : cache.Slice(Layer1.Hidden + (t - 1) * 32, 32);
                 global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(23808, 3072), dGh, dh); // to h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer1.WeightHh, 3072), dGh, dh); // to h_(t - 1)
                 }
             }
             Gru1BackwardGradients(cache, work, length, xs, dx);
@@ -571,22 +628,22 @@ namespace Weather
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dGiAll = work.Slice(17760, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-            global::System.Span<float> dGhAll = work.Slice(22560, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+            global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+            global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 96), length, g.Slice(26880, 96));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 96), length, g.Slice(26976, 96));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 96), xs.Slice(0, length * 64), g.Slice(17664, 6144), 96, length, 64); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(96, (length - 1) * 96), cache.Slice(22560, 1600).Slice(0, (length - 1) * 32), g.Slice(23808, 3072), 96, (length - 1), 32); // Σ_t dG_t h_(t - 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 96), p.Slice(17664, 6144), dx.Slice(0, length * 64), length, 96, 64); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGiAll.Slice(0, length * 96), length, g.Slice(Layer1.BiasIh, 96));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGhAll.Slice(0, length * 96), length, g.Slice(Layer1.BiasHh, 96));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGiAll.Slice(0, length * 96), xs.Slice(0, length * 64), g.Slice(Layer1.WeightIh, 6144), 96, length, 64); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGhAll.Slice(96, (length - 1) * 96), cache.Slice(Layer1.Hidden, 1600).Slice(0, (length - 1) * 32), g.Slice(Layer1.WeightHh, 3072), 96, (length - 1), 32); // Σ_t dG_t h_(t - 1)^T past the first step
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 96), p.Slice(Layer1.WeightIh, 6144), dx.Slice(0, length * 64), length, 96, 64); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 2, Dense 32 -> 1: y = W x + b for one position.</summary>
         private void Dense2Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(27104, 1).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(27072, 32), x, y); // 2.weight [1, 32]
+            p.Slice(Layer2.Bias, 1).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer2.Weight, 32), x, y); // 2.weight [1, 32]
         }
 
         /// <summary>Backward for layer 2, Dense 32 -> 1: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
@@ -594,11 +651,11 @@ namespace Weather
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(27360, 1).Slice(0, 1 * 1); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(Layer2.OutputGradient, 1); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(27104, 1));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 1 * 32), g.Slice(27072, 32), 1, 1, 32);
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(27072, 32), dx.Slice(0, 1 * 32), 1, 1, 32);
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(Layer2.Bias, 1));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 32), g.Slice(Layer2.Weight, 32), 1, 1, 32);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer2.Weight, 32), dx.Slice(0, 32), 1, 1, 32);
         }
     }
 }

@@ -45,6 +45,48 @@ namespace Streams
         {
         }
 
+        /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
+        private static class ModelLayout
+        {
+            public const int Input = 0; // _cache [32, 1] the input, as Forward received it
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 0, LSTM 1 -> 16.</summary>
+        private static class Layer0
+        {
+            public const int WeightIh = 0;                // _parameters 0.weight_ih_l0 [64, 1]
+            public const int WeightHh = 64;               // _parameters 0.weight_hh_l0 [64, 16]
+            public const int BiasIh = 1088;               // _parameters 0.bias_ih_l0 [64]
+            public const int BiasHh = 1152;               // _parameters 0.bias_hh_l0 [64]
+            public const int Hidden = 32;                 // _cache [32, 16] h of every step
+            public const int HiddenGradient = 0;          // _work [32, 16] dL/dh_t from above
+            public const int CarriedHiddenGradient = 512; // _work [16] dL/dh carried back through time
+            public const int StateHidden = 0;             // _state [16] h between streaming steps
+            public const int PackedInputWeights = 0;      // _packed [1, 64] W_ih transposed
+            public const int PackedHiddenWeights = 64;    // _packed [16, 64] W_hh transposed
+            public const int PackedBias = 1088;           // _packed [64] b_ih + b_hh
+            public const int Gates = 544;                 // _cache [32, 64] i, f, g, o after their activations
+            public const int CellState = 2592;            // _cache [32, 16] c of every step
+            public const int TanhCellState = 3104;        // _cache [32, 16] tanh(c), reused by backward
+            public const int CellStateGradient = 528;     // _work [16] dL/dc carried back through time
+            public const int GateGradients = 544;         // _work [32, 64] dL/d(pre-activation) of every step
+            public const int StateCell = 16;              // _state [16] c between streaming steps
+            public const int ScratchGates = 0;            // _scratch [64] one step's gates
+            public const int ScratchTanhCellState = 64;   // _scratch [16] one step's tanh(c)
+            public const int InitialHidden = 3616;        // _cache [16] h this Forward started from
+            public const int InitialCellState = 3632;     // _cache [16] c this Forward started from
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 1, Dense 16 -> 1 at each of 32 steps.</summary>
+        private static class Layer1
+        {
+            public const int Weight = 1216;         // _parameters 1.weight [1, 16]
+            public const int Bias = 1232;           // _parameters 1.bias [1]
+            public const int Output = 3648;         // _cache [32, 1] y at every position
+            public const int OutputGradient = 2592; // _work [32, 1] dL/dy
+            public const int ScratchOutput = 80;    // _scratch [1] y of one inference position
+        }
+
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         /// <remarks>
         /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
@@ -66,12 +108,12 @@ namespace Streams
         /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::Rnn.Gen.ParameterInfo[]
         {
-            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", 0, 64, 1),
-            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", 64, 64, 16),
-            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", 1088, 64),
-            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", 1152, 64),
-            new global::Rnn.Gen.ParameterInfo("1.weight", 1216, 1, 16),
-            new global::Rnn.Gen.ParameterInfo("1.bias", 1232, 1),
+            new global::Rnn.Gen.ParameterInfo("0.weight_ih_l0", Layer0.WeightIh, 64, 1),
+            new global::Rnn.Gen.ParameterInfo("0.weight_hh_l0", Layer0.WeightHh, 64, 16),
+            new global::Rnn.Gen.ParameterInfo("0.bias_ih_l0", Layer0.BiasIh, 64),
+            new global::Rnn.Gen.ParameterInfo("0.bias_hh_l0", Layer0.BiasHh, 64),
+            new global::Rnn.Gen.ParameterInfo("1.weight", Layer1.Weight, 1, 16),
+            new global::Rnn.Gen.ParameterInfo("1.bias", Layer1.Bias, 1),
         });
 
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
@@ -82,14 +124,14 @@ namespace Streams
             float bound;
             // layer 0, LSTM 1 -> 16: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for recurrent layers.
             bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(0, 64), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(64, 1024), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1088, 64), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1152, 64), bound, random); // 0.bias_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 64), bound, random); // 0.weight_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 1024), bound, random); // 0.weight_hh_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 64), bound, random); // 0.bias_ih_l0
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 64), bound, random); // 0.bias_hh_l0
             // layer 1, Dense 16 -> 1 at each of 32 steps: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
             bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1216, 16), bound, random); // 1.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(1232, 1), bound, random); // 1.bias
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.Weight, 16), bound, random); // 1.weight
+            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.Bias, 1), bound, random); // 1.bias
             // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
             _trainingRandom.Reseed(~(long)seed);
             _packedStale = true;
@@ -143,7 +185,7 @@ namespace Streams
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
-            cache.Slice(3648, 32).CopyTo(output);
+            cache.Slice(Layer1.Output, 32).CopyTo(output);
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -157,7 +199,7 @@ namespace Streams
             if ((uint)(length - 1) >= 32) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 32, length);
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
-            cache.Slice(3648, 32).CopyTo(output);
+            cache.Slice(Layer1.Output, 32).CopyTo(output);
             _length = length;
             _hasForward = true;
         }
@@ -169,43 +211,43 @@ namespace Streams
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            input.CopyTo(cache.Slice(0, 32));
+            input.CopyTo(cache.Slice(ModelLayout.Input, 32));
 
-            global::System.ReadOnlySpan<float> x0 = cache.Slice(0, 32);
+            global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 32);
             // layer 0, LSTM 1 -> 16, every step, keeping what backward needs.
             {
                 // Stateful: training starts where the previous Forward ended, and keeps that start for Backward; Predict starts from zero.
-                if (training) new global::System.ReadOnlySpan<float>(_carry, 0, 16).CopyTo(cache.Slice(3616, 16)); else cache.Slice(3616, 16).Clear();
-                if (training) new global::System.ReadOnlySpan<float>(_carry, 16, 16).CopyTo(cache.Slice(3632, 16)); else cache.Slice(3632, 16).Clear();
+                if (training) new global::System.ReadOnlySpan<float>(_carry, Layer0.StateHidden, 16).CopyTo(cache.Slice(Layer0.InitialHidden, 16)); else cache.Slice(Layer0.InitialHidden, 16).Clear();
+                if (training) new global::System.ReadOnlySpan<float>(_carry, Layer0.StateCell, 16).CopyTo(cache.Slice(Layer0.InitialCellState, 16)); else cache.Slice(Layer0.InitialCellState, 16).Clear();
                 // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
-                global::System.Span<float> pre = cache.Slice(544, 2048);
-                for (int t = 0; t < length; t++) packed.Slice(1088, 64).CopyTo(pre.Slice(t * 64, 64));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 1), packed.Slice(0, 64), pre.Slice(0, length * 64), length, 1, 64);
-                global::System.ReadOnlySpan<float> whhT = packed.Slice(64, 1024);
+                global::System.Span<float> pre = cache.Slice(Layer0.Gates, 2048);
+                for (int t = 0; t < length; t++) packed.Slice(Layer0.PackedBias, 64).CopyTo(pre.Slice(t * 64, 64));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length), packed.Slice(Layer0.PackedInputWeights, 64), pre.Slice(0, length * 64), length, 1, 64);
+                global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 1024);
                 for (int t = 0; t < length; t++)
                 {
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(3616, 16) : cache.Slice(32 + (t - 1) * 16, 16);
-                    global::System.Span<float> gates = cache.Slice(544 + t * 64, 64);
+                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(Layer0.InitialHidden, 16) : cache.Slice(Layer0.Hidden + (t - 1) * 16, 16);
+                    global::System.Span<float> gates = cache.Slice(Layer0.Gates + t * 64, 64);
                     global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(3632, 16) : cache.Slice(2592 + (t - 1) * 16, 16);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(2592 + t * 16, 16), cache.Slice(3104 + t * 16, 16), cache.Slice(32 + t * 16, 16));
+                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(Layer0.InitialCellState, 16) : cache.Slice(Layer0.CellState + (t - 1) * 16, 16);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(Layer0.CellState + t * 16, 16), cache.Slice(Layer0.TanhCellState + t * 16, 16), cache.Slice(Layer0.Hidden + t * 16, 16));
                 }
                 // Training: the state at the last valid step is where the next Forward starts.
                 if (training)
                 {
-                    cache.Slice(32 + (length - 1) * 16, 16).CopyTo(new global::System.Span<float>(_carry, 0, 16));
-                    cache.Slice(2592 + (length - 1) * 16, 16).CopyTo(new global::System.Span<float>(_carry, 16, 16));
+                    cache.Slice(Layer0.Hidden + (length - 1) * 16, 16).CopyTo(new global::System.Span<float>(_carry, Layer0.StateHidden, 16));
+                    cache.Slice(Layer0.CellState + (length - 1) * 16, 16).CopyTo(new global::System.Span<float>(_carry, Layer0.StateCell, 16));
                 }
-                cache.Slice(32, 512).Slice(length * 16).Clear(); // steps past the sample's length output zeros
+                cache.Slice(Layer0.Hidden, 512).Slice(length * 16).Clear(); // steps past the sample's length output zeros
             }
 
-            global::System.ReadOnlySpan<float> x1 = cache.Slice(32, 512);
+            global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Hidden, 512);
             // layer 1, Dense 16 -> 1 at each of 32 steps.
             for (int t = 0; t < length; t++)
             {
-                Dense1Step(x1.Slice(t * 16, 16), cache.Slice(3648 + t * 1, 1));
+                Dense1Step(x1.Slice(t * 16, 16), cache.Slice(Layer1.Output + t, 1));
             }
-            cache.Slice(3648, 32).Slice(length * 1).Clear(); // steps past the sample's length output zeros
+            cache.Slice(Layer1.Output, 32).Slice(length).Clear(); // steps past the sample's length output zeros
         }
 
         /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
@@ -214,10 +256,10 @@ namespace Streams
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 0, LSTM 1 -> 16: W_ih^T [1, 64], W_hh^T [16, 64], b_ih + b_hh.
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(0, 64), 64, 1, packed.Slice(0, 64));
-            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(64, 1024), 64, 16, packed.Slice(64, 1024));
-            p.Slice(1088, 64).CopyTo(packed.Slice(1088, 64));
-            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(1152, 64), packed.Slice(1088, 64));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightIh, 64), 64, 1, packed.Slice(Layer0.PackedInputWeights, 64));
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHh, 1024), 64, 16, packed.Slice(Layer0.PackedHiddenWeights, 1024));
+            p.Slice(Layer0.BiasIh, 64).CopyTo(packed.Slice(Layer0.PackedBias, 64));
+            global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer0.BiasHh, 64), packed.Slice(Layer0.PackedBias, 64));
             _packedStale = false;
         }
 
@@ -245,13 +287,13 @@ namespace Streams
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(2592, 32));
+            outputGradient.CopyTo(work.Slice(Layer1.OutputGradient, 32));
 
-            work.Slice(0, 512).Clear();
-            Dense1Backward(cache, work, length, cache.Slice(32, 512), work.Slice(0, 512));
+            work.Slice(Layer0.HiddenGradient, 512).Clear();
+            Dense1Backward(cache, work, length, cache.Slice(Layer0.Hidden, 512), work.Slice(Layer0.HiddenGradient, 512));
 
             inputGradient.Clear();
-            Lstm0Backward(cache, work, length, cache.Slice(0, 32), inputGradient);
+            Lstm0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 32), inputGradient);
         }
 
         /// <summary>Where the next Forward starts: the recurrent state the previous Forward ended in (this model is stateful). Checkpoints save it.</summary>
@@ -272,8 +314,8 @@ namespace Streams
             if (_packedStale) PackWeights();
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
-            Lstm0Step(inputStep, state.Slice(0, 16), state.Slice(16, 16), scratch.Slice(0, 64), state.Slice(16, 16), scratch.Slice(64, 16), state.Slice(0, 16)); // layer 0, LSTM 1 -> 16
-            Dense1Step(state.Slice(0, 16), outputStep); // layer 1, Dense 16 -> 1 at each of 32 steps
+            Lstm0Step(inputStep, state.Slice(Layer0.StateHidden, 16), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchGates, 64), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchTanhCellState, 16), state.Slice(Layer0.StateHidden, 16)); // layer 0, LSTM 1 -> 16
+            Dense1Step(state.Slice(Layer0.StateHidden, 16), outputStep); // layer 1, Dense 16 -> 1 at each of 32 steps
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -289,8 +331,8 @@ namespace Streams
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(1088, 64), packed.Slice(0, 64), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [64, 1] x, transposed
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(64, 1024), hPrev, gates, 4); // + 0.weight_hh_l0 [64, 16] h_prev, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(packed.Slice(Layer0.PackedBias, 64), packed.Slice(Layer0.PackedInputWeights, 64), x, gates, 4); // b_ih + b_hh + 0.weight_ih_l0 [64, 1] x, transposed
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(packed.Slice(Layer0.PackedHiddenWeights, 1024), hPrev, gates, 4); // + 0.weight_hh_l0 [64, 16] h_prev, transposed
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -298,10 +340,10 @@ namespace Streams
         private void Lstm0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dOut = work.Slice(0, 512); // dL/dh_t from the layer above
-            global::System.Span<float> dh = work.Slice(512, 16); // dL/dh_t, carried back through time
-            global::System.Span<float> dc = work.Slice(528, 16); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(544, 2048); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dOut = work.Slice(Layer0.HiddenGradient, 512); // dL/dh_t from the layer above
+            global::System.Span<float> dh = work.Slice(Layer0.CarriedHiddenGradient, 16); // dL/dh_t, carried back through time
+            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 16); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 2048); // dL/d(pre-activation) of every step, rows i, f, g, o
             dc.Clear();
             dh.Clear();
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
@@ -309,14 +351,14 @@ namespace Streams
             {
                 global::Rnn.Gen.Kernels.VectorKernels.Add(dOut.Slice(t * 16, 16), dh);
                 global::System.Span<float> dGates = dGatesAll.Slice(t * 64, 64);
-                global::System.ReadOnlySpan<float> gate = cache.Slice(544 + t * 64, 64);
-                global::System.ReadOnlySpan<float> tanhC = cache.Slice(3104 + t * 16, 16);
-                global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(3632, 16) : cache.Slice(2592 + (t - 1) * 16, 16);
+                global::System.ReadOnlySpan<float> gate = cache.Slice(Layer0.Gates + t * 64, 64);
+                global::System.ReadOnlySpan<float> tanhC = cache.Slice(Layer0.TanhCellState + t * 16, 16);
+                global::System.ReadOnlySpan<float> cPrev = t == 0 ? cache.Slice(Layer0.InitialCellState, 16) : cache.Slice(Layer0.CellState + (t - 1) * 16, 16);
                 global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
                 dh.Clear();
                 if (t > 0)
                 {
-                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(64, 1024), dGates, dh); // to h_(t - 1)
+                    global::Rnn.Gen.Kernels.VectorKernels.TransposeMultiplyAdd(p.Slice(Layer0.WeightHh, 1024), dGates, dh); // to h_(t - 1)
                 }
             }
             Lstm0BackwardGradients(cache, work, length, xs, dx);
@@ -327,23 +369,23 @@ namespace Streams
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dc = work.Slice(528, 16); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(544, 2048); // dL/d(pre-activation) of every step, rows i, f, g, o
+            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 16); // dL/dc_t, carried back through time
+            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 2048); // dL/d(pre-activation) of every step, rows i, f, g, o
             // The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 64), length, g.Slice(1088, 64));
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 64), length, g.Slice(1152, 64));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 64), xs.Slice(0, length * 1), g.Slice(0, 64), 64, length, 1); // Σ_t dG_t x_t^T
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(64, (length - 1) * 64), cache.Slice(32, 512).Slice(0, (length - 1) * 16), g.Slice(64, 1024), 64, (length - 1), 16); // Σ_t dG_t h_(t - 1)^T past the first step
-            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGatesAll.Slice(0 * 64, 64), cache.Slice(3616, 16), g.Slice(64, 1024)); // the first step saw the start state
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 64), p.Slice(0, 64), dx.Slice(0, length * 1), length, 64, 1); // dL/dx_t = W_ih^T dG_t
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 64), length, g.Slice(Layer0.BiasIh, 64));
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dGatesAll.Slice(0, length * 64), length, g.Slice(Layer0.BiasHh, 64));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 64), xs.Slice(0, length), g.Slice(Layer0.WeightIh, 64), 64, length, 1); // Σ_t dG_t x_t^T
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(64, (length - 1) * 64), cache.Slice(Layer0.Hidden, 512).Slice(0, (length - 1) * 16), g.Slice(Layer0.WeightHh, 1024), 64, (length - 1), 16); // Σ_t dG_t h_(t - 1)^T past the first step
+            global::Rnn.Gen.Kernels.VectorKernels.OuterAdd(dGatesAll.Slice(0, 64), cache.Slice(Layer0.InitialHidden, 16), g.Slice(Layer0.WeightHh, 1024)); // the first step saw the start state
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 64), p.Slice(Layer0.WeightIh, 64), dx.Slice(0, length), length, 64, 1); // dL/dx_t = W_ih^T dG_t
         }
 
         /// <summary>layer 1, Dense 16 -> 1 at each of 32 steps: y = W x + b for one position.</summary>
         private void Dense1Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(1232, 1).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(1216, 16), x, y); // 1.weight [1, 16]
+            p.Slice(Layer1.Bias, 1).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer1.Weight, 16), x, y); // 1.weight [1, 16]
         }
 
         /// <summary>Backward for layer 1, Dense 16 -> 1 at each of 32 steps: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
@@ -351,11 +393,11 @@ namespace Streams
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(2592, 32).Slice(0, length * 1); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(Layer1.OutputGradient, 32).Slice(0, length); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(1232, 1));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 16), g.Slice(1216, 16), 1, length, 16);
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(1216, 16), dx.Slice(0, length * 16), length, 1, 16);
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, length, g.Slice(Layer1.Bias, 1));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, length * 16), g.Slice(Layer1.Weight, 16), 1, length, 16);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer1.Weight, 16), dx.Slice(0, length * 16), length, 1, 16);
         }
     }
 }

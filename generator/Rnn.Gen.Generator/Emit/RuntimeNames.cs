@@ -1,0 +1,37 @@
+namespace Rnn.Gen.Generator.Emit;
+
+/// <summary>
+/// Every runtime and BCL name the generated code uses, fully qualified with <c>global::</c>, in one place: the
+/// generator never loads the runtime, so this list is the contract between the two.
+/// </summary>
+internal static class RuntimeNames
+{
+    public const string Span = "global::System.Span<float>";
+    public const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+    public const string IntSpan = "global::System.Span<int>";
+    public const string IntReadOnlySpan = "global::System.ReadOnlySpan<int>";
+    public const string SystemArray = "global::System.Array";
+    public const string SystemMath = "global::System.Math";
+    public const string ArgumentException = "global::System.ArgumentException";
+    public const string ArgumentNullException = "global::System.ArgumentNullException";
+    public const string InvalidOperationException = "global::System.InvalidOperationException";
+    public const string Stream = "global::System.IO.Stream";
+    public const string ReadOnlyList = "global::System.Collections.Generic.IReadOnlyList";
+    public const string GeneratedCode = "global::System.CodeDom.Compiler.GeneratedCode";
+
+    public const string IRnnModel = "global::Rnn.Gen.IRnnModel";
+    public const string IRnnBatchModel = "global::Rnn.Gen.IRnnBatchModel";
+    public const string ParameterInfo = "global::Rnn.Gen.ParameterInfo";
+    public const string AlignedBuffer = "global::Rnn.Gen.AlignedBuffer";
+    public const string BatchWorkspace = "global::Rnn.Gen.BatchWorkspace";
+    public const string Guard = "global::Rnn.Gen.ModelGuard";
+    public const string VectorKernels = "global::Rnn.Gen.Kernels.VectorKernels";
+    public const string MatrixKernels = "global::Rnn.Gen.Kernels.MatrixKernels";
+    public const string CellKernels = "global::Rnn.Gen.Kernels.CellKernels";
+    public const string SeededRandom = "global::Rnn.Gen.Initialization.SeededRandom";
+    public const string Initializers = "global::Rnn.Gen.Initialization.Initializers";
+    public const string Noise = "global::Rnn.Gen.Regularization.Noise";
+    public const string RegularizationPenalties = "global::Rnn.Gen.Regularization.Penalties";
+    public const string WeightFile = "global::Rnn.Gen.Serialization.WeightFile";
+    public const string TokenSampler = "global::Rnn.Gen.Decoding.TokenSampler";
+}

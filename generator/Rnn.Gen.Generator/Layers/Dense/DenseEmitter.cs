@@ -1,0 +1,92 @@
+using Rnn.Gen.Generator.Emit;
+using Rnn.Gen.Generator.Model;
+using static Rnn.Gen.Generator.Emit.RuntimeNames;
+
+namespace Rnn.Gen.Generator.Layers.Dense;
+
+/// <summary>Dense as PyTorch's nn.Linear followed by the activation: y = act(W x + b), W [out, in]; time-distributed after a sequence.</summary>
+internal sealed class DenseEmitter : LayerEmitter<DensePlan>
+{
+    public DenseEmitter(DensePlan layer)
+        : base(layer)
+    {
+    }
+
+    private ActivationKind Activation => Plan.Dense.Activation;
+
+    private int Units => Plan.Units;
+
+    /// <summary>The positions the layer runs at: every valid step after a sequence, else one.</summary>
+    private string Positions => Layer.SequenceIn ? Len : "1";
+
+    public override string Description =>
+        $"layer {Layer.Index}, Dense {In} -> {Units}{(Activation == ActivationKind.Identity ? string.Empty : " " + Activation.ToString().ToLowerInvariant())}{(Layer.Positions > 1 ? $" at each of {Layer.Positions} steps" : string.Empty)}{TrainingOptions}";
+
+    public override void EmitMethods(CodeWriter w)
+    {
+        w.Summary($"{Description}: y = {(Activation == ActivationKind.Identity ? "W x + b" : Activation.ToString().ToLowerInvariant() + "(W x + b)")} for one position.");
+        using (w.Block($"private void {StepMethod}({ReadOnlySpan} x, {Span} y)"))
+        {
+            w.Line($"{ReadOnlySpan} p = _parameters;");
+            w.Line($"{Param(Plan.Bias)}.CopyTo(y);");
+            w.Line($"{VectorKernels}.MultiplyAdd({Param(Plan.Weight)}, x, y); // {Plan.Weight.Described}");
+            string activation = ActivationCode.Apply(Activation, "y");
+            if (activation.Length > 0)
+            {
+                w.Line(activation);
+            }
+        }
+
+        w.Line();
+        w.Summary($"Backward for {Description}: adds the parameter gradients and, when <paramref name=\"dx\"/> is not empty, writes dL/dx.");
+        using (w.Block($"private void {BackwardMethod}({BackwardParameters})"))
+        {
+            w.Line($"{ReadOnlySpan} p = _parameters;");
+            w.Line($"{Span} g = _gradients;");
+
+            EmitInputDropoutBackwardStart(w);
+            string dz = CodeWriter.Prefix(CodeWriter.Slice("work", Layer.OutputGradient), Positions, Units, Layer.OutputGradient.Length);
+            w.Line($"{Span} dz = {dz}; // dL/dy on entry, dL/d(W x + b) after the activation's derivative");
+            if (Activation != ActivationKind.Identity)
+            {
+                w.ForEachPosition(Positions, t =>
+                {
+                    w.Line($"{Span} dzt = dz.Slice({CodeWriter.Times(t, Units)}, {Units});");
+                    w.Line($"{ReadOnlySpan} y = {CodeWriter.SliceAt("cache", Layer.Output, Units, t)};");
+                    foreach (string line in ActivationCode.Backward(Activation, "y", "dzt", Units))
+                    {
+                        w.Line(line);
+                    }
+                });
+            }
+
+            string inputs = $"xs.Slice(0, {CodeWriter.Times(Positions, In)})";
+            w.Line("// Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.");
+            w.Line($"{MatrixKernels}.AddRowSums(dz, {Positions}, {Param(Plan.Bias, "g")});");
+            w.Line($"{MatrixKernels}.TransposeMultiplyAdd(dz, {inputs}, {Param(Plan.Weight, "g")}, {Units}, {Positions}, {In});");
+            w.Line($"if (!dx.IsEmpty) {MatrixKernels}.MultiplyAdd(dz, {Param(Plan.Weight)}, dx.Slice(0, {CodeWriter.Times(Positions, In)}), {Positions}, {Units}, {In});");
+
+            EmitInputDropoutBackwardEnd(w);
+        }
+    }
+
+    public override void EmitTrainingForward(CodeWriter w, string inputs)
+    {
+        w.Line($"// {Description}.");
+        string x = EmitInputDropout(w, inputs);
+        w.ForEachPosition(Positions, t =>
+            w.Line($"{StepMethod}({x}.Slice({CodeWriter.Times(t, In)}, {In}), {CodeWriter.SliceAt("cache", Layer.Output, Units, t)});"));
+
+        if (Layer.SequenceIn && !Layer.InDecoder)
+        {
+            w.Line($"{CodeWriter.Slice("cache", Layer.Output)}.Slice({CodeWriter.Times("length", Units)}).Clear(); // steps past the sample's length output zeros");
+        }
+    }
+
+    public override string EmitInferenceStep(CodeWriter w, string input, string state, string? destination)
+    {
+        string output = destination ?? CodeWriter.Slice("scratch", Plan.ScratchOutput);
+        w.Line($"{StepMethod}({input}, {output}); // {Description}");
+        return output;
+    }
+}

@@ -1,0 +1,90 @@
+using Rnn.Gen.Generator.Diagnostics;
+using Rnn.Gen.Generator.Emit;
+using Rnn.Gen.Generator.Model;
+using Rnn.Gen.Generator.Parsing;
+using Rnn.Gen.Generator.Planning;
+
+namespace Rnn.Gen.Generator.Layers.Dense;
+
+/// <summary><c>[Dense(units)]</c>: PyTorch's nn.Linear followed by an activation, applied at every position it receives.</summary>
+internal sealed class DenseLayer : LayerKind<DenseSpec, DensePlan>
+{
+    public static DenseLayer Instance { get; } = new();
+
+    public override string Name => "Dense";
+
+    public override string AttributeName => "Rnn.Gen.DenseAttribute";
+
+    public override LayerSpec? Parse(AttributeReader attribute)
+    {
+        if (!attribute.TryGetArgument(0, out int units))
+        {
+            return null; // the compiler reports the malformed attribute
+        }
+
+        bool valid = attribute.CheckPositive($"The unit count of [{attribute.Display}]", units, attribute.ArgumentLocation(0, "units"));
+        if (attribute.HasMalformedNamedArgument)
+        {
+            return null;
+        }
+
+        double? dropout = LayerOptions.Dropout(attribute, "Dropout");
+        Penalties? penalties = LayerOptions.ReadPenalties(attribute);
+        ActivationKind? activation = LayerOptions.Activation(
+            attribute, ActivationKind.Identity, ActivationKind.Identity, ActivationKind.Tanh, ActivationKind.Sigmoid, ActivationKind.Relu, ActivationKind.Softmax);
+        if (!valid || dropout is null || penalties is null || activation is null)
+        {
+            return null;
+        }
+
+        if (activation == ActivationKind.Softmax && units == 1)
+        {
+            attribute.Report(DiagnosticDescriptors.SoftmaxOnOneUnit, attribute.Location, attribute.Display);
+        }
+
+        return new DenseSpec(units, activation.Value, dropout.Value, penalties);
+    }
+
+    protected override DensePlan Plan(DenseSpec spec, LayerContext context, ModelSlabs slabs) => new(spec, context, slabs);
+
+    protected override LayerEmitter CreateEmitter(DensePlan plan) => new DenseEmitter(plan);
+}
+
+/// <summary>A Dense layer: <paramref name="Units"/> outputs, its activation, input dropout and penalties.</summary>
+internal sealed record DenseSpec(int Units, ActivationKind Activation, double Dropout, Penalties Penalties) : LayerSpec
+{
+    public override LayerKind Kind => DenseLayer.Instance;
+
+    public override bool AllowsRecurrentAfter => false;
+
+    public override bool IsProbabilityHead => Activation == ActivationKind.Softmax;
+
+    public override int OutputSize(int inputSize) => Units;
+}
+
+/// <summary>A Dense layer's tensors (nn.Linear's weight [out, in] and bias [out]) and buffers.</summary>
+internal sealed class DensePlan : LayerPlan
+{
+    public DensePlan(DenseSpec spec, LayerContext context, ModelSlabs slabs)
+        : base(spec, context)
+    {
+        Dense = spec;
+        Weight = AddParameter(slabs, "Weight", "weight", spec.Penalties.KernelL1, spec.Penalties.KernelL2, Units, InputSize);
+        Bias = AddParameter(slabs, "Bias", "bias", spec.Penalties.BiasL1, spec.Penalties.BiasL2, Units);
+        Output = slabs.Cache.Add(Owner, "Output", Positions * (long)Units, $"[{Positions}, {Units}] y at every position");
+        OutputGradient = slabs.Work.Add(Owner, "OutputGradient", Positions * (long)Units, $"[{Positions}, {Units}] dL/dy");
+        ScratchOutput = slabs.Scratch.Add(Owner, "ScratchOutput", Units, $"[{Units}] y of one inference position");
+        PlanInputDropout(slabs, spec.Dropout, Positions, Positions * (long)InputSize, oneMaskPerSequence: false);
+    }
+
+    public DenseSpec Dense { get; }
+
+    public int Units => Dense.Units;
+
+    public ParameterPlan Weight { get; }
+
+    public ParameterPlan Bias { get; }
+
+    /// <summary>One inference position's output in <c>_scratch</c>, when a layer above reads it.</summary>
+    public Region ScratchOutput { get; }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Rnn.Gen.Generator.Layers.Dense;
+using Rnn.Gen.Generator.Layers.GaussianNoise;
+using Rnn.Gen.Generator.Layers.Gru;
+using Rnn.Gen.Generator.Layers.Lstm;
+using Rnn.Gen.Generator.Layers.SimpleRnn;
+
+namespace Rnn.Gen.Generator.Layers;
+
+/// <summary>The registry: every layer kind the generator knows, one line each. A new kind is a folder and a line here.</summary>
+internal static class LayerKinds
+{
+    public static readonly ImmutableArray<LayerKind> All = ImmutableArray.Create<LayerKind>(
+        LstmLayer.Instance,
+        GruLayer.Instance,
+        SimpleRnnLayer.Instance,
+        DenseLayer.Instance,
+        GaussianNoiseLayer.Instance);
+
+    /// <summary>The attribute metadata names of every kind, for the orphan-layer check.</summary>
+    public static readonly ImmutableArray<string> AttributeNames = All.Select(kind => kind.AttributeName).ToImmutableArray();
+
+    /// <summary>The kind whose attribute has metadata name <paramref name="attributeName"/>, or null.</summary>
+    public static LayerKind? Find(string attributeName)
+    {
+        foreach (LayerKind kind in All)
+        {
+            if (kind.AttributeName == attributeName)
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
+}

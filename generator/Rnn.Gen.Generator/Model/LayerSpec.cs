@@ -1,0 +1,57 @@
+using Rnn.Gen.Generator.Layers;
+
+namespace Rnn.Gen.Generator.Model;
+
+/// <summary>
+/// One declared layer, as written by the user and validated by its kind's parser: each kind derives a record of its own
+/// options (plain values, so that the pipeline can compare models). What the model-level rules need to know of a layer
+/// is asked here, as capabilities; nothing outside a kind's folder tests which kind a layer is.
+/// </summary>
+internal abstract record LayerSpec
+{
+    /// <summary>The layer's kind: its planner and emitters.</summary>
+    public abstract LayerKind Kind { get; }
+
+    /// <summary>The layer runs through time carrying a state (it is what a decoder is made of, and what a sequence feeds).</summary>
+    public virtual bool IsRecurrent => false;
+
+    /// <summary>A recurrent layer returns every step's output (true) or its last (false).</summary>
+    public virtual bool ReturnsSequence => false;
+
+    /// <summary>Whether a recurrent layer may come after this one (not after a dense head).</summary>
+    public virtual bool AllowsRecurrentAfter => true;
+
+    /// <summary>The layer computes something at inference (noise acts in training only).</summary>
+    public virtual bool ActsAtInference => true;
+
+    /// <summary>The layer outputs probabilities over tokens (a softmax head), so a decoder may feed its chosen token back.</summary>
+    public virtual bool IsProbabilityHead => false;
+
+    /// <summary>The layer needs the whole sequence before its first output (a bidirectional layer): it cannot stream or carry state.</summary>
+    public virtual bool ReadsWholeSequence => false;
+
+    /// <summary>The layer as the decoder rules compare and name it: kind and size, e.g. <c>Lstm(64)</c>.</summary>
+    public virtual string Signature => Kind.Name;
+
+    /// <summary>Features per position the layer outputs, given <paramref name="inputSize"/> features in.</summary>
+    public abstract int OutputSize(int inputSize);
+}
+
+/// <summary>Mirror of <c>Rnn.Gen.Activation</c> (same numeric values; the generator never loads the runtime).</summary>
+internal enum ActivationKind
+{
+    Identity = 0,
+    Tanh = 1,
+    Sigmoid = 2,
+    Relu = 3,
+    Softmax = 4,
+}
+
+/// <summary>L1 and L2 penalty factors on the kernel (weight_ih / weight), the recurrent kernel (weight_hh) and the biases.</summary>
+internal sealed record Penalties(double KernelL1, double KernelL2, double RecurrentL1, double RecurrentL2, double BiasL1, double BiasL2)
+{
+    public static Penalties None { get; } = new(0, 0, 0, 0, 0, 0);
+
+    /// <summary>The named arguments that set the factors, as the attributes spell them.</summary>
+    public static readonly string[] ArgumentNames = { "KernelL1", "KernelL2", "RecurrentL1", "RecurrentL2", "BiasL1", "BiasL2" };
+}
