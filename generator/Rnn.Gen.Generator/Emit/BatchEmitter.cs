@@ -28,7 +28,7 @@ internal static class BatchEmitter
         w.Line($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs) => ForwardBatch(inputs, outputs, default);");
         w.Line();
         w.Summary("Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name=\"lengths\"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref=\"BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> needs; Forward's own cache is untouched.");
-        using (w.Block($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs, global::System.ReadOnlySpan<int> lengths)"))
+        using (w.Block($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs, {IntReadOnlySpan} lengths)"))
         {
             w.Line($"int batch = _batch.Begin(inputs.Length, {plan.InputLength}, outputs.Length, {plan.OutputLength}, lengths); // checks the shapes and lengths, orders the samples longest first");
             w.Line("int maxLength = _batch.MaxLength;");

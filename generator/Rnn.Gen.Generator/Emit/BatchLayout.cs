@@ -1,3 +1,5 @@
+using static Rnn.Gen.Generator.Emit.RuntimeNames;
+
 namespace Rnn.Gen.Generator.Emit;
 
 /// <summary>
@@ -22,7 +24,7 @@ internal readonly struct BatchLayout
 
     /// <summary>Declares <c>cache</c>, slot <paramref name="slot"/>'s cache block.</summary>
     public string SlotCache(string slot = "s", bool readOnly = false) =>
-        $"global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<float> cache = caches.Slice({slot} * {Cache}, {Cache});";
+        $"{(readOnly ? ReadOnlySpan : Span)} cache = caches.Slice({slot} * {Cache}, {Cache});";
 
     /// <summary>Inside a loop over slots <c>s</c>: the slot's <c>cache</c> block and valid <c>length</c>.</summary>
     public void DeclareSlot(CodeWriter w)
@@ -41,10 +43,10 @@ internal readonly struct BatchLayout
     }
 
     /// <summary>Declares <c>work</c>, slot <paramref name="slot"/>'s backward work block.</summary>
-    public string SlotWork(string slot = "s") => $"global::System.Span<float> work = works.Slice({slot} * {Work}, {Work});";
+    public string SlotWork(string slot = "s") => $"{Span} work = works.Slice({slot} * {Work}, {Work});";
 
     /// <summary>Declares <c>scratch</c>, slot <paramref name="slot"/>'s one-step temporaries.</summary>
-    public string SlotScratch(string slot = "s") => $"global::System.Span<float> scratch = scratches.Slice({slot} * {Scratch}, {Scratch});";
+    public string SlotScratch(string slot = "s") => $"{Span} scratch = scratches.Slice({slot} * {Scratch}, {Scratch});";
 
     /// <summary>
     /// <paramref name="region"/>'s row of step <paramref name="step"/> in slot 0's block of <paramref name="buffer"/>

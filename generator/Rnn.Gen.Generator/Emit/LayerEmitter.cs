@@ -120,67 +120,13 @@ internal abstract class LayerEmitter
     /// Training forward, input dropout: draws the mask and writes the masked inputs into the cache. Returns the name of
     /// the span the layer then reads (unchanged when the layer has no dropout).
     /// </summary>
-    protected string EmitInputDropout(CodeWriter w, string inputs)
-    {
-        if (Layer.InputDropout is not { } dropout)
-        {
-            return inputs;
-        }
-
-        string name = $"{inputs}Dropped";
-        w.Line($"// Dropout on the inputs (rate {Format(dropout.Rate)}), in training only: {(dropout.OneMaskPerSequence ? "one mask for the whole sequence" : "a new mask at every position")}, kept inputs scaled by 1/(1 - rate).");
-        w.Line($"{ReadOnlySpan} {name} = {inputs};");
-        using (w.Block("if (training)"))
-        {
-            w.Line($"{Noise}.FillDropoutMask({CodeWriter.Slice("cache", dropout.Mask)}, {Literal(dropout.Rate)}, _trainingRandom);");
-            if (dropout.OneMaskPerSequence)
-            {
-                using (w.Block($"for (int t = 0; t < {T}; t++)"))
-                {
-                    w.Line($"{VectorKernels}.Multiply({inputs}.Slice({CodeWriter.Times("t", In)}, {In}), {CodeWriter.Slice("cache", dropout.Mask)}, {CodeWriter.SliceAt("cache", dropout.MaskedInput, In, "t")});");
-                }
-            }
-            else
-            {
-                w.Line($"{VectorKernels}.Multiply({inputs}, {CodeWriter.Slice("cache", dropout.Mask)}, {CodeWriter.Slice("cache", dropout.MaskedInput)});");
-            }
-
-            w.Line($"{name} = {CodeWriter.Slice("cache", dropout.MaskedInput)};");
-        }
-
-        return name;
-    }
+    protected string EmitInputDropout(CodeWriter w, string inputs) => InputDropoutCode.EmitForward(w, Layer.InputDropout, inputs, T, In);
 
     /// <summary>Backward, input dropout: the layer's weights saw the masked inputs.</summary>
-    internal void EmitInputDropoutBackwardStart(CodeWriter w)
-    {
-        if (Layer.InputDropout is { } dropout)
-        {
-            w.Line($"xs = {CodeWriter.Slice("cache", dropout.MaskedInput)}; // the inputs as the layer saw them, after dropout");
-        }
-    }
+    protected void EmitInputDropoutBackwardStart(CodeWriter w) => InputDropoutCode.EmitBackwardStart(w, Layer.InputDropout);
 
     /// <summary>Backward, input dropout: dL/dx passes only through the kept inputs, scaled like them.</summary>
-    internal void EmitInputDropoutBackwardEnd(CodeWriter w)
-    {
-        if (Layer.InputDropout is not { } dropout)
-        {
-            return;
-        }
-
-        w.Line("// Through the dropout mask.");
-        if (dropout.OneMaskPerSequence)
-        {
-            using (w.Block($"if (!dx.IsEmpty) for (int t = 0; t < {T}; t++)"))
-            {
-                w.Line($"{VectorKernels}.Multiply(dx.Slice({CodeWriter.Times("t", In)}, {In}), {CodeWriter.Slice("cache", dropout.Mask)}, dx.Slice({CodeWriter.Times("t", In)}, {In}));");
-            }
-        }
-        else
-        {
-            w.Line($"if (!dx.IsEmpty) {VectorKernels}.Multiply(dx, {CodeWriter.Slice("cache", dropout.Mask)}, dx);");
-        }
-    }
+    protected void EmitInputDropoutBackwardEnd(CodeWriter w) => InputDropoutCode.EmitBackwardEnd(w, Layer.InputDropout, T, In);
 }
 
 /// <summary>A <see cref="LayerEmitter"/> that reads its kind's own plan type.</summary>

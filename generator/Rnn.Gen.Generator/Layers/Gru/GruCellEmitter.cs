@@ -11,34 +11,32 @@ namespace Rnn.Gen.Generator.Layers.Gru;
 /// </summary>
 internal sealed class GruCellEmitter : CellEmitter
 {
-    public GruCellEmitter(GruPlan layer, GruDirection direction)
-        : base(layer, direction) => D = direction;
+    public GruCellEmitter(LayerEmitter owner, GruPlan layer, GruDirection direction)
+        : base(owner, layer, direction)
+    {
+        D = direction;
+
+        // dL/dh_(t-1) starts with the direct path z * dh, so dh is not cleared before W_hh adds to it.
+        Shape = new CellShape(
+            PreActivation: direction.Gates,
+            PreActivationBias: Param(direction.BiasIh),
+            PreActivationBiasName: "b_ih",
+            ProductTarget: "gatesHidden",
+            ProductRows: (false, direction.ScratchHiddenSide, 0),
+            ProductBias: Param(direction.BiasHh),
+            InputGradientRows: "dGiAll",
+            HiddenGradientRows: "dGhAll",
+            HiddenSideGradients: direction.HiddenSideGradients,
+            ClearsHiddenGradient: false,
+            PackedBias: null);
+    }
 
     /// <summary>The direction, with the GRU's regions.</summary>
     private GruDirection D { get; }
 
     public override string CellName => "GRU";
 
-    /// <summary>dL/dh_(t-1) starts with the direct path z * dh, so dh is not cleared before W_hh adds to it.</summary>
-    protected override bool ClearsHiddenGradient => false;
-
-    protected override Region PreActivationRegion => D.Gates;
-
-    protected override string PreActivationBias => Param(D.BiasIh);
-
-    protected override string PreActivationBiasName => "b_ih";
-
-    protected override string InputGradientRows => "dGiAll";
-
-    protected override string HiddenGradientRows => "dGhAll";
-
-    protected override Region HiddenGradientRegion => D.HiddenSideGradients;
-
-    protected override string ProductTarget => "gatesHidden";
-
-    protected override (bool InCache, Region Region, long RowStep) ProductRows => (false, D.ScratchHiddenSide, 0);
-
-    protected override string? ProductBias => Param(D.BiasHh);
+    public override CellShape Shape { get; }
 
     public override void EmitStepMethod(CodeWriter w)
     {

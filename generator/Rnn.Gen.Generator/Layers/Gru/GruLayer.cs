@@ -1,3 +1,4 @@
+using Rnn.Gen.Generator.Emit;
 using Rnn.Gen.Generator.Layers.Recurrent;
 using Rnn.Gen.Generator.Model;
 using Rnn.Gen.Generator.Planning;
@@ -20,7 +21,7 @@ internal sealed class GruLayer : RecurrentKind<GruSpec, GruPlan>
 
     protected override GruPlan Plan(GruSpec spec, LayerContext context, ModelSlabs slabs) => new(spec, context, slabs);
 
-    protected override CellEmitter CreateCell(GruPlan plan, RecurrentDirection direction) => new GruCellEmitter(plan, (GruDirection)direction);
+    protected override CellEmitter CreateCell(LayerEmitter owner, GruPlan plan, RecurrentDirection direction) => new GruCellEmitter(owner, plan, (GruDirection)direction);
 }
 
 /// <summary>A GRU layer.</summary>

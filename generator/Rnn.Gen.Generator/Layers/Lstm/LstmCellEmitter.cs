@@ -8,27 +8,30 @@ namespace Rnn.Gen.Generator.Layers.Lstm;
 /// <summary>One direction of an LSTM: c = f*c_prev + i*g, h = o*tanh(c), gates i, f, g, o.</summary>
 internal sealed class LstmCellEmitter : CellEmitter
 {
-    public LstmCellEmitter(LstmPlan layer, LstmDirection direction)
-        : base(layer, direction) => D = direction;
+    public LstmCellEmitter(LayerEmitter owner, LstmPlan layer, LstmDirection direction)
+        : base(owner, layer, direction)
+    {
+        D = direction;
+        Shape = new CellShape(
+            PreActivation: direction.Gates,
+            PreActivationBias: Packed(direction.PackedBias),
+            PreActivationBiasName: "b_ih + b_hh",
+            ProductTarget: "gates",
+            ProductRows: (true, direction.Gates, G),
+            ProductBias: null,
+            InputGradientRows: "dGatesAll",
+            HiddenGradientRows: "dGatesAll",
+            HiddenSideGradients: direction.GateGradients,
+            ClearsHiddenGradient: true,
+            PackedBias: direction.PackedBias);
+    }
 
     /// <summary>The direction, with the LSTM's regions.</summary>
     private LstmDirection D { get; }
 
     public override string CellName => "LSTM";
 
-    protected override Region PreActivationRegion => D.Gates;
-
-    protected override string PreActivationBias => Packed(D.PackedBias);
-
-    protected override string InputGradientRows => "dGatesAll";
-
-    protected override Region HiddenGradientRegion => D.GateGradients;
-
-    protected override string ProductTarget => "gates";
-
-    protected override (bool InCache, Region Region, long RowStep) ProductRows => (true, D.Gates, G);
-
-    protected override Region? PackedBias => D.PackedBias;
+    public override CellShape Shape { get; }
 
     /// <summary>The cell state before step t: the start state at the direction's first step, else c_(t-1) in <paramref name="buffer"/>.</summary>
     private string PreviousCell(string buffer = "cache") => $"{IsFirst} ? {Initial(D.InitialCellState)} : {CodeWriter.SliceAt(buffer, D.CellState, H, Previous)}";

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Rnn.Gen.Generator.Emit;
 using Rnn.Gen.Generator.Layers.Recurrent;
 using Rnn.Gen.Generator.Model;
 using Rnn.Gen.Generator.Planning;
@@ -18,7 +19,7 @@ internal sealed class LstmLayer : RecurrentKind<LstmSpec, LstmPlan>
 
     protected override LstmPlan Plan(LstmSpec spec, LayerContext context, ModelSlabs slabs) => new(spec, context, slabs);
 
-    protected override CellEmitter CreateCell(LstmPlan plan, RecurrentDirection direction) => new LstmCellEmitter(plan, (LstmDirection)direction);
+    protected override CellEmitter CreateCell(LayerEmitter owner, LstmPlan plan, RecurrentDirection direction) => new LstmCellEmitter(owner, plan, (LstmDirection)direction);
 }
 
 /// <summary>An LSTM layer.</summary>

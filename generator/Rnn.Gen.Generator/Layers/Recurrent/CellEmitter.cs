@@ -12,8 +12,9 @@ namespace Rnn.Gen.Generator.Layers.Recurrent;
 /// </summary>
 internal abstract class CellEmitter
 {
-    protected CellEmitter(RecurrentPlan layer, RecurrentDirection direction)
+    protected CellEmitter(LayerEmitter owner, RecurrentPlan layer, RecurrentDirection direction)
     {
+        Owner = owner;
         Layer = layer;
         Direction = direction;
     }
@@ -22,8 +23,8 @@ internal abstract class CellEmitter
 
     public RecurrentDirection Direction { get; }
 
-    /// <summary>The layer's emitter, set when it takes this cell: descriptions and the layer's input dropout code.</summary>
-    public RecurrentEmitter Owner { get; set; } = null!;
+    /// <summary>The layer's emitter: its description and method names.</summary>
+    public LayerEmitter Owner { get; }
 
     /// <summary>The cell in descriptions: <c>LSTM</c>, <c>GRU</c>, <c>Elman RNN (tanh)</c>.</summary>
     public abstract string CellName { get; }
@@ -87,41 +88,8 @@ internal abstract class CellEmitter
 
     // ---- What each cell says about itself ----
 
-    /// <summary>What the training pass keeps, for its comment.</summary>
-    public virtual string ForwardNote => ", keeping what backward needs";
-
-    /// <summary>The cache region whose row t receives the input side of step t before the loop (the gates, or h for Elman).</summary>
-    protected abstract Region PreActivationRegion { get; }
-
-    /// <summary>What each pre-activation row starts from: both biases summed (packed), or for GRU b_ih alone.</summary>
-    protected abstract string PreActivationBias { get; }
-
-    /// <summary><see cref="PreActivationBias"/> in words, for the generated comments.</summary>
-    protected virtual string PreActivationBiasName => "b_ih + b_hh";
-
-    /// <summary>The backward local holding dL/d(W_ih x + b_ih) of every step, <c>[steps, G]</c>.</summary>
-    protected abstract string InputGradientRows { get; }
-
-    /// <summary>The backward local holding dL/d(W_hh h + b_hh) of every step, <c>[steps, G]</c>.</summary>
-    protected virtual string HiddenGradientRows => InputGradientRows;
-
-    /// <summary>The work region whose row t holds dL/d(W_hh h_(t-1) + b_hh), what W_hh sends back to h_(t-1).</summary>
-    protected abstract Region HiddenGradientRegion { get; }
-
-    /// <summary>The local that W_hh h_(t-1) of step t adds into: <c>gates</c> (LSTM), <c>gatesHidden</c> (GRU), <c>h</c> (Elman).</summary>
-    protected abstract string ProductTarget { get; }
-
-    /// <summary>Where <see cref="ProductTarget"/>'s row of step t lives: in the cache (true) or scratch, the region, and the distance between steps' rows (0 for one row reused).</summary>
-    protected abstract (bool InCache, Region Region, long RowStep) ProductRows { get; }
-
-    /// <summary>What the product target starts from when it is not the pre-activation row (GRU: b_hh), or null.</summary>
-    protected virtual string? ProductBias => null;
-
-    /// <summary>Whether dh is cleared before the recurrent part adds dL/dh_(t-1) (false when the cell sends some directly, as GRU).</summary>
-    protected virtual bool ClearsHiddenGradient => true;
-
-    /// <summary>The packed sum b_ih + b_hh, for cells whose biases add up (not GRU: b_hn sits inside the reset gate).</summary>
-    protected virtual Region? PackedBias => null;
+    /// <summary>Where the cell's rows lie and what the shared loops call them; see <see cref="CellShape"/>.</summary>
+    public abstract CellShape Shape { get; }
 
     /// <summary>The cell's one-step method for the direction (streaming and decoding), on the packed weights.</summary>
     public abstract void EmitStepMethod(CodeWriter w);
@@ -165,22 +133,22 @@ internal abstract class CellEmitter
     /// <summary>Inside <c>PackWeights</c>: the direction's W_ih and W_hh transposed, and the summed biases.</summary>
     public void EmitPack(CodeWriter w)
     {
-        w.Line($"// {DirectionName}: W_ih^T [{In}, {G}], W_hh^T [{H}, {G}]{(PackedBias is null ? string.Empty : ", b_ih + b_hh")}.");
+        w.Line($"// {DirectionName}: W_ih^T [{In}, {G}], W_hh^T [{H}, {G}]{(Shape.PackedBias is null ? string.Empty : ", b_ih + b_hh")}.");
         w.Line($"{MatrixKernels}.Transpose({Param(Direction.WeightIh)}, {G}, {In}, {Packed(Direction.PackedInputWeights)});");
         w.Line($"{MatrixKernels}.Transpose({Param(Direction.WeightHh)}, {G}, {H}, {Packed(Direction.PackedHiddenWeights)});");
-        if (PackedBias is { } bias)
+        if (Shape.PackedBias is { } bias)
         {
             w.Line($"{Param(Direction.BiasIh)}.CopyTo({Packed(bias)});");
             w.Line($"{VectorKernels}.Add({Param(Direction.BiasHh)}, {Packed(bias)});");
         }
     }
 
-    /// <summary>Declares <see cref="ProductTarget"/> as its row of step t in <c>cache</c> or <c>scratch</c>.</summary>
+    /// <summary>Declares the product target as its row of step t in <c>cache</c> or <c>scratch</c>.</summary>
     private void EmitProductTarget(CodeWriter w)
     {
-        (bool inCache, Region region, long rowStep) = ProductRows;
+        (bool inCache, Region region, long rowStep) = Shape.ProductRows;
         string span = inCache ? "cache" : "scratch";
-        w.Line($"{Span} {ProductTarget} = {(rowStep > 0 ? CodeWriter.SliceAt(span, region, rowStep, "t") : CodeWriter.Slice(span, region))};");
+        w.Line($"{Span} {Shape.ProductTarget} = {(rowStep > 0 ? CodeWriter.SliceAt(span, region, rowStep, "t") : CodeWriter.Slice(span, region))};");
     }
 
     /// <summary>
@@ -190,13 +158,13 @@ internal abstract class CellEmitter
     private void EmitSequenceStep(CodeWriter w, string hRecurrent)
     {
         EmitProductTarget(w);
-        if (ProductBias is { } bias)
+        if (Shape.ProductBias is { } bias)
         {
-            w.Line($"{VectorKernels}.AffinePacked({bias}, whhT, {hRecurrent}, {ProductTarget}, {Gates}); // W_hh h_({Previous}) + b_hh");
+            w.Line($"{VectorKernels}.AffinePacked({bias}, whhT, {hRecurrent}, {Shape.ProductTarget}, {Gates}); // W_hh h_({Previous}) + b_hh");
         }
         else
         {
-            w.Line($"{VectorKernels}.MultiplyAddPacked(whhT, {hRecurrent}, {ProductTarget}, {Gates}); // + W_hh h_({Previous})");
+            w.Line($"{VectorKernels}.MultiplyAddPacked(whhT, {hRecurrent}, {Shape.ProductTarget}, {Gates}); // + W_hh h_({Previous})");
         }
 
         EmitCellUpdate(w);
@@ -263,9 +231,9 @@ internal abstract class CellEmitter
     /// <summary>The direction's input side of every step at once, into its pre-activation rows.</summary>
     private void EmitInputSide(CodeWriter w, string inputs)
     {
-        w.Line($"// The input side of every step at once, one matrix product: row t = {PreActivationBiasName} + W_ih x_t.");
-        w.Line($"{Span} pre = {CodeWriter.Slice("cache", PreActivationRegion)};");
-        w.Line($"for (int t = 0; t < {Len}; t++) {PreActivationBias}.CopyTo(pre.Slice({CodeWriter.Times("t", G)}, {G}));");
+        w.Line($"// The input side of every step at once, one matrix product: row t = {Shape.PreActivationBiasName} + W_ih x_t.");
+        w.Line($"{Span} pre = {CodeWriter.Slice("cache", Shape.PreActivation)};");
+        w.Line($"for (int t = 0; t < {Len}; t++) {Shape.PreActivationBias}.CopyTo(pre.Slice({CodeWriter.Times("t", G)}, {G}));");
         w.Line($"{MatrixKernels}.MultiplyAdd({inputs}.Slice(0, {CodeWriter.Times(Len, In)}), {Packed(Direction.PackedInputWeights)}, pre.Slice(0, {CodeWriter.Times(Len, G)}), {Len}, {In}, {G});");
     }
 
@@ -287,7 +255,7 @@ internal abstract class CellEmitter
             {
                 w.Line($"{VectorKernels}.Add(dOut.Slice({CodeWriter.Times("t", H)}, {H}), dh);");
                 string gradient = EmitBackwardStep(w);
-                if (ClearsHiddenGradient)
+                if (Shape.ClearsHiddenGradient)
                 {
                     w.Line("dh.Clear();");
                 }
@@ -306,11 +274,11 @@ internal abstract class CellEmitter
             w.Line($"{ReadOnlySpan} p = _parameters;");
             w.Line($"{Span} g = _gradients;");
             EmitBackwardLocals(w);
-            Owner.EmitInputDropoutBackwardStart(w);
+            InputDropoutCode.EmitBackwardStart(w, Layer.InputDropout);
             EmitParameterGradients(w);
             if (!Layer.Bidirectional)
             {
-                Owner.EmitInputDropoutBackwardEnd(w);
+                InputDropoutCode.EmitBackwardEnd(w, Layer.InputDropout, Layer.Steps, In);
             }
         }
     }
@@ -337,7 +305,7 @@ internal abstract class CellEmitter
     /// </summary>
     private void EmitParameterGradients(CodeWriter w)
     {
-        string input = InputGradientRows, hidden = HiddenGradientRows;
+        string input = Shape.InputGradientRows, hidden = Shape.HiddenGradientRows;
         string all = CodeWriter.Times(Len, G);
         string xs = $"xs.Slice(0, {CodeWriter.Times(Len, In)})";
         w.Line("// The parameter gradients of every step at once: biases sum the rows, weights are Σ_t dG_t ⊗ (what they multiplied).");
@@ -404,14 +372,14 @@ internal abstract class CellEmitter
     /// </summary>
     public void EmitBatchSteps(CodeWriter w, BatchLayout batch, Region inputs)
     {
-        (bool inCache, Region target, long rowStep) = ProductRows;
+        (bool inCache, Region target, long rowStep) = Shape.ProductRows;
         long targetStride = inCache ? batch.Cache : batch.Scratch;
         string targetRows = BatchLayout.StepRows(inCache ? "caches" : "scratches", target, rowStep);
         string sourceRows = HasRecurrentDropout ? BatchLayout.StepRows("caches", Direction.MaskedHidden!.Value, H) : BatchLayout.StepRows("caches", Direction.Hidden, H, "t - 1");
         string inputRows = BatchLayout.StepRows("caches", inputs, In);
-        Region pre = PreActivationRegion;
+        Region pre = Shape.PreActivation;
         bool fused = inCache && pre == target && rowStep == G; // LSTM, Elman: the product target is the pre-activation row
-        bool hiddenSideFromBias = !fused && ProductBias is not null && !HasRecurrentDropout; // GRU: b_hh + W_hh h_(t-1) in one product
+        bool hiddenSideFromBias = !fused && Shape.ProductBias is not null && !HasRecurrentDropout; // GRU: b_hh + W_hh h_(t-1) in one product
         using (w.Block())
         {
             w.Line($"{ReadOnlySpan} wihT = {Packed(Direction.PackedInputWeights)};");
@@ -421,7 +389,7 @@ internal abstract class CellEmitter
                 w.Line("int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)");
                 if (!fused)
                 {
-                    w.Line($"{MatrixKernels}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {BatchLayout.StepRows("caches", pre, G)}, {batch.Cache}, rows, {In}, {G}); // {PreActivationBiasName} + W_ih x_t of every running sample");
+                    w.Line($"{MatrixKernels}.AffineRows({Shape.PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {BatchLayout.StepRows("caches", pre, G)}, {batch.Cache}, rows, {In}, {G}); // {Shape.PreActivationBiasName} + W_ih x_t of every running sample");
                 }
 
                 if ((!inCache && !hiddenSideFromBias) || HasRecurrentDropout)
@@ -433,9 +401,9 @@ internal abstract class CellEmitter
                         {
                             w.Line(batch.SlotScratch());
                             EmitProductTarget(w);
-                            if (ProductBias is { } bias)
+                            if (Shape.ProductBias is { } bias)
                             {
-                                w.Line($"{bias}.CopyTo({ProductTarget});");
+                                w.Line($"{bias}.CopyTo({Shape.ProductTarget});");
                             }
                         }
 
@@ -448,13 +416,13 @@ internal abstract class CellEmitter
 
                 if (fused)
                 {
-                    w.Line($"if (t == 0) {MatrixKernels}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {targetRows}, {targetStride}, rows, {In}, {G}); // {PreActivationBiasName} + W_ih x_0 of every sample (h_(-1) = 0)");
-                    w.Line($"else {MatrixKernels}.AffineRows({PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {In}, {H}, {G}); // {PreActivationBiasName} + W_ih x_t + W_hh h_(t - 1) of every running sample");
+                    w.Line($"if (t == 0) {MatrixKernels}.AffineRows({Shape.PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {targetRows}, {targetStride}, rows, {In}, {G}); // {Shape.PreActivationBiasName} + W_ih x_0 of every sample (h_(-1) = 0)");
+                    w.Line($"else {MatrixKernels}.AffineRows({Shape.PreActivationBias}, {inputRows}, {batch.Cache}, wihT, {sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {In}, {H}, {G}); // {Shape.PreActivationBiasName} + W_ih x_t + W_hh h_(t - 1) of every running sample");
                 }
                 else if (hiddenSideFromBias)
                 {
-                    w.Line($"if (t == 0) {MatrixKernels}.AffineRows({ProductBias}, caches, 0, default, {targetRows}, {targetStride}, rows, 0, {G}); // b_hh alone at the first step (h_(-1) = 0)");
-                    w.Line($"else {MatrixKernels}.AffineRows({ProductBias}, {sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {H}, {G}); // b_hh + W_hh h_(t - 1) of every running sample");
+                    w.Line($"if (t == 0) {MatrixKernels}.AffineRows({Shape.ProductBias}, caches, 0, default, {targetRows}, {targetStride}, rows, 0, {G}); // b_hh alone at the first step (h_(-1) = 0)");
+                    w.Line($"else {MatrixKernels}.AffineRows({Shape.ProductBias}, {sourceRows}, {batch.Cache}, whhT, {targetRows}, {targetStride}, rows, {H}, {G}); // b_hh + W_hh h_(t - 1) of every running sample");
                 }
                 else
                 {
@@ -520,7 +488,7 @@ internal abstract class CellEmitter
                     EmitBackwardLocals(w);
                     w.Line($"{VectorKernels}.Add({CodeWriter.SliceAt("work", Direction.HiddenGradient, H, "t")}, dh);");
                     EmitBackwardStep(w);
-                    if (ClearsHiddenGradient)
+                    if (Shape.ClearsHiddenGradient)
                     {
                         w.Line("dh.Clear();");
                     }
@@ -532,7 +500,7 @@ internal abstract class CellEmitter
                 }
             }
 
-            string gradientRows = BatchLayout.StepRows("works", HiddenGradientRegion, G);
+            string gradientRows = BatchLayout.StepRows("works", Shape.HiddenSideGradients, G);
             using (w.Block("if (t > 0)"))
             {
                 w.Line($"{MatrixKernels}.MultiplyAddRows({gradientRows}, {batch.Work}, {Param(Direction.WeightHh)}, {BatchLayout.StepRows("works", dRecurrent)}, {batch.Work}, rows, {G}, {H}); // dL/dh_(t - 1) of every running sample, through W_hh");
@@ -578,3 +546,33 @@ internal abstract class CellEmitter
 
     private static string AttributeFormat(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>
+/// What a cell looks like to the loops every cell shares: where the input side of each step is written before the
+/// recurrence, where W_hh h_(t-1) is added, and what backward calls its gradient rows.
+/// </summary>
+/// <param name="PreActivation">The cache region whose row t receives the input side of step t before the loop (the gates, or h for Elman).</param>
+/// <param name="PreActivationBias">What each pre-activation row starts from: both biases summed (packed), or for GRU b_ih alone.</param>
+/// <param name="PreActivationBiasName"><paramref name="PreActivationBias"/> in words, for the generated comments.</param>
+/// <param name="ProductTarget">The local that W_hh h_(t-1) of step t adds into: <c>gates</c> (LSTM), <c>gatesHidden</c> (GRU), <c>h</c> (Elman).</param>
+/// <param name="ProductRows">Where the product target's row of step t lives: in the cache (true) or scratch, the region, and the distance between steps' rows (0 for one row reused).</param>
+/// <param name="ProductBias">What the product target starts from when it is not the pre-activation row (GRU: b_hh), or null.</param>
+/// <param name="InputGradientRows">The backward local holding dL/d(W_ih x + b_ih) of every step, <c>[steps, G]</c>.</param>
+/// <param name="HiddenGradientRows">The backward local holding dL/d(W_hh h + b_hh) of every step (the same as the input side's when the biases add up).</param>
+/// <param name="HiddenSideGradients">The work region whose row t holds dL/d(W_hh h_(t-1) + b_hh), what W_hh sends back to h_(t-1).</param>
+/// <param name="ClearsHiddenGradient">Whether dh is cleared before the recurrent part adds dL/dh_(t-1) (false when the cell sends some directly, as GRU).</param>
+/// <param name="PackedBias">The packed sum b_ih + b_hh, for cells whose biases add up (not GRU: b_hn sits inside the reset gate).</param>
+/// <param name="ForwardNote">What the training pass keeps, for its comment.</param>
+internal sealed record CellShape(
+    Region PreActivation,
+    string PreActivationBias,
+    string PreActivationBiasName,
+    string ProductTarget,
+    (bool InCache, Region Region, long RowStep) ProductRows,
+    string? ProductBias,
+    string InputGradientRows,
+    string HiddenGradientRows,
+    Region HiddenSideGradients,
+    bool ClearsHiddenGradient,
+    Region? PackedBias,
+    string ForwardNote = ", keeping what backward needs");

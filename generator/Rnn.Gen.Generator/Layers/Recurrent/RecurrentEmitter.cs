@@ -13,15 +13,8 @@ namespace Rnn.Gen.Generator.Layers.Recurrent;
 /// </summary>
 internal sealed class RecurrentEmitter : LayerEmitter<RecurrentPlan>
 {
-    public RecurrentEmitter(RecurrentPlan layer, Func<RecurrentDirection, CellEmitter> createCell)
-        : base(layer)
-    {
-        Cells = layer.Directions.Select(createCell).ToList();
-        foreach (CellEmitter cell in Cells)
-        {
-            cell.Owner = this;
-        }
-    }
+    public RecurrentEmitter(RecurrentPlan layer, Func<LayerEmitter, RecurrentDirection, CellEmitter> createCell)
+        : base(layer) => Cells = layer.Directions.Select(direction => createCell(this, direction)).ToList();
 
     /// <summary>One cell emitter per direction, the forward direction first.</summary>
     public IReadOnlyList<CellEmitter> Cells { get; }
@@ -75,7 +68,7 @@ internal sealed class RecurrentEmitter : LayerEmitter<RecurrentPlan>
         inputs = EmitInputDropout(w, inputs);
         foreach (CellEmitter cell in Cells)
         {
-            w.Line($"// {cell.DirectionName}, every step{cell.ForwardNote}.");
+            w.Line($"// {cell.DirectionName}, every step{cell.Shape.ForwardNote}.");
             using (w.Block())
             {
                 cell.EmitForward(w, inputs);

@@ -96,8 +96,8 @@ internal abstract class RecurrentKind<TSpec, TPlan> : LayerKind<TSpec, TPlan>
     /// <summary>The kind's spec from the validated options.</summary>
     protected abstract TSpec CreateSpec(RecurrentOptions options, ActivationKind activation);
 
-    protected sealed override LayerEmitter CreateEmitter(TPlan plan) => new RecurrentEmitter(plan, direction => CreateCell(plan, direction));
+    protected sealed override LayerEmitter CreateEmitter(TPlan plan) => new RecurrentEmitter(plan, (owner, direction) => CreateCell(owner, plan, direction));
 
-    /// <summary>The emitter of one direction of the kind's cell.</summary>
-    protected abstract CellEmitter CreateCell(TPlan plan, RecurrentDirection direction);
+    /// <summary>The emitter of one direction of the kind's cell, for the layer emitter <paramref name="owner"/>.</summary>
+    protected abstract CellEmitter CreateCell(LayerEmitter owner, TPlan plan, RecurrentDirection direction);
 }

@@ -9,11 +9,26 @@ namespace Rnn.Gen.Generator.Layers.SimpleRnn;
 /// <summary>One direction of an Elman RNN as PyTorch's nn.RNN: h = act(W_ih x + b_ih + W_hh h_prev + b_hh), act = tanh or relu.</summary>
 internal sealed class SimpleRnnCellEmitter : CellEmitter
 {
-    public SimpleRnnCellEmitter(SimpleRnnPlan layer, SimpleRnnDirection direction)
-        : base(layer, direction)
+    public SimpleRnnCellEmitter(LayerEmitter owner, SimpleRnnPlan layer, SimpleRnnDirection direction)
+        : base(owner, layer, direction)
     {
         D = direction;
         Activation = layer.Activation;
+
+        // The hidden rows hold the pre-activations until the activation is applied in place.
+        Shape = new CellShape(
+            PreActivation: direction.Hidden,
+            PreActivationBias: Packed(direction.PackedBias),
+            PreActivationBiasName: "b_ih + b_hh",
+            ProductTarget: "h",
+            ProductRows: (true, direction.Hidden, H),
+            ProductBias: null,
+            InputGradientRows: "dPreAll",
+            HiddenGradientRows: "dPreAll",
+            HiddenSideGradients: direction.PreActivationGradients,
+            ClearsHiddenGradient: true,
+            PackedBias: direction.PackedBias,
+            ForwardNote: "; backward needs only the hidden states");
     }
 
     /// <summary>The direction, with the Elman cell's regions.</summary>
@@ -23,21 +38,7 @@ internal sealed class SimpleRnnCellEmitter : CellEmitter
 
     public override string CellName => $"Elman RNN ({Activation.ToString().ToLowerInvariant()})";
 
-    public override string ForwardNote => "; backward needs only the hidden states";
-
-    protected override Region PreActivationRegion => D.Hidden;
-
-    protected override string PreActivationBias => Packed(D.PackedBias);
-
-    protected override string InputGradientRows => "dPreAll";
-
-    protected override Region HiddenGradientRegion => D.PreActivationGradients;
-
-    protected override string ProductTarget => "h";
-
-    protected override (bool InCache, Region Region, long RowStep) ProductRows => (true, D.Hidden, H);
-
-    protected override Region? PackedBias => D.PackedBias;
+    public override CellShape Shape { get; }
 
     public override void EmitStepMethod(CodeWriter w)
     {

@@ -1,3 +1,4 @@
+using Rnn.Gen.Generator.Emit;
 using Rnn.Gen.Generator.Layers.Recurrent;
 using Rnn.Gen.Generator.Model;
 using Rnn.Gen.Generator.Parsing;
@@ -21,7 +22,7 @@ internal sealed class SimpleRnnLayer : RecurrentKind<SimpleRnnSpec, SimpleRnnPla
 
     protected override SimpleRnnPlan Plan(SimpleRnnSpec spec, LayerContext context, ModelSlabs slabs) => new(spec, context, slabs);
 
-    protected override CellEmitter CreateCell(SimpleRnnPlan plan, RecurrentDirection direction) => new SimpleRnnCellEmitter(plan, (SimpleRnnDirection)direction);
+    protected override CellEmitter CreateCell(LayerEmitter owner, SimpleRnnPlan plan, RecurrentDirection direction) => new SimpleRnnCellEmitter(owner, plan, (SimpleRnnDirection)direction);
 }
 
 /// <summary>An Elman RNN layer and its activation.</summary>
