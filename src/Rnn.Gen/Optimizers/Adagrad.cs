@@ -126,16 +126,7 @@ internal ref struct AdagradUpdate : IElementwise
         {
             nuint at = (nuint)i;
             TVector p = TMath.Load(ref p0, at);
-            TVector g = TMath.Load(ref g0, at);
-            if (maximize)
-            {
-                g = TMath.Negate(g);
-            }
-
-            if (decay)
-            {
-                g = TMath.Add(g, TMath.Multiply(weightDecay, p));
-            }
+            TVector g = ElementUpdates.Gradient<TMath, TVector>(TMath.Load(ref g0, at), p, maximize, decay, weightDecay);
 
             TVector s = TMath.Add(TMath.Load(ref s0, at), TMath.Multiply(g, g));
             TMath.Store(s, ref s0, at);

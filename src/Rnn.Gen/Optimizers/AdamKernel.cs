@@ -105,27 +105,16 @@ internal ref struct AdamUpdate : IElementwise
         {
             nuint at = (nuint)i;
             TVector p = TMath.Load(ref p0, at);
-            TVector g = TMath.Load(ref g0, at);
+            TVector g = ElementUpdates.Gradient<TMath, TVector>(TMath.Load(ref g0, at), p, maximize, l2, weightDecay);
             TVector m = TMath.Load(ref m0, at);
             TVector v = TMath.Load(ref v0, at);
-            if (maximize)
-            {
-                g = TMath.Negate(g);
-            }
-
-            if (l2)
-            {
-                g = TMath.Add(g, TMath.Multiply(weightDecay, p));
-            }
 
             if (decay)
             {
                 p = TMath.Multiply(p, decayFactor);
             }
 
-            m = lerpFromStart
-                ? TMath.Add(m, TMath.Multiply(lerp, TMath.Subtract(g, m)))
-                : TMath.Subtract(g, TMath.Multiply(TMath.Subtract(g, m), lerp));
+            m = ElementUpdates.Lerp<TMath, TVector>(m, g, lerp, lerpFromStart);
             v = TMath.Add(TMath.Multiply(v, beta2), TMath.Multiply(TMath.Multiply(oneMinusBeta2, g), g));
             TVector second = v;
             if (amsgrad)

@@ -186,26 +186,14 @@ internal ref struct RmsPropUpdate : IElementwise
         {
             nuint at = (nuint)i;
             TVector p = TMath.Load(ref p0, at);
-            TVector g = TMath.Load(ref g0, at);
-            if (maximize)
-            {
-                g = TMath.Negate(g);
-            }
-
-            if (decay)
-            {
-                g = TMath.Add(g, TMath.Multiply(weightDecay, p));
-            }
+            TVector g = ElementUpdates.Gradient<TMath, TVector>(TMath.Load(ref g0, at), p, maximize, decay, weightDecay);
 
             TVector s = TMath.Add(TMath.Multiply(TMath.Load(ref s0, at), alpha), TMath.Multiply(TMath.Multiply(oneMinusAlpha, g), g));
             TMath.Store(s, ref s0, at);
             TVector avg;
             if (centered)
             {
-                TVector a = TMath.Load(ref a0, at);
-                a = lerpFromStart
-                    ? TMath.Add(a, TMath.Multiply(lerp, TMath.Subtract(g, a)))
-                    : TMath.Subtract(g, TMath.Multiply(TMath.Subtract(g, a), lerp));
+                TVector a = ElementUpdates.Lerp<TMath, TVector>(TMath.Load(ref a0, at), g, lerp, lerpFromStart);
                 TMath.Store(a, ref a0, at);
                 avg = TMath.Sqrt(TMath.Subtract(s, TMath.Multiply(a, a)));
             }

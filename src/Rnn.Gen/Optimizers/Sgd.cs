@@ -156,16 +156,7 @@ internal ref struct SgdUpdate : IElementwise
         {
             nuint at = (nuint)i;
             TVector p = TMath.Load(ref p0, at);
-            TVector g = TMath.Load(ref g0, at);
-            if (maximize)
-            {
-                g = TMath.Negate(g);
-            }
-
-            if (decay)
-            {
-                g = TMath.Add(g, TMath.Multiply(weightDecay, p));
-            }
+            TVector g = ElementUpdates.Gradient<TMath, TVector>(TMath.Load(ref g0, at), p, maximize, decay, weightDecay);
 
             TVector d = g;
             if (useMomentum)
