@@ -1,8 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Rnn.Gen.Kernels;
 
 namespace Rnn.Gen.Optimizers;
 
@@ -84,53 +83,56 @@ public sealed class Adagrad : Optimizer
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         float clr = (float)(LearningRate / (1.0 + (StepCount - 1) * (double)LrDecay));
-        float weightDecay = WeightDecay, eps = Eps;
-        bool decay = weightDecay != 0f, maximize = Maximize;
-        int n = parameters.Length;
-        ref float p0 = ref MemoryMarshal.GetReference(parameters);
-        ref float g0 = ref MemoryMarshal.GetReference(gradients);
-        ref float s0 = ref MemoryMarshal.GetReference(_sum.AsSpan());
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        var update = new AdagradUpdate(parameters, gradients, _sum, clr, WeightDecay, Eps, Maximize);
+        Elementwise.Run(ref update, parameters.Length);
+    }
+}
+
+/// <summary>
+/// <see cref="Adagrad"/>'s update, one pass over the buffers: each element as the remarks of <see cref="Adagrad"/>
+/// give it, one rounding per operation, in that order.
+/// </summary>
+internal ref struct AdagradUpdate : IElementwise
+{
+    private readonly ref float _parameters;
+    private readonly ref float _gradients;
+    private readonly ref float _sum;
+    private readonly float _clr, _weightDecay, _eps;
+    private readonly bool _maximize;
+
+    /// <summary>The update of <paramref name="parameters"/> with the learning rate of this step, <paramref name="clr"/>.</summary>
+    public AdagradUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> sum, float clr, float weightDecay, float eps, bool maximize)
+    {
+        _parameters = ref MemoryMarshal.GetReference(parameters);
+        _gradients = ref MemoryMarshal.GetReference(gradients);
+        _sum = ref MemoryMarshal.GetReference(sum);
+        _clr = clr;
+        _weightDecay = weightDecay;
+        _eps = eps;
+        _maximize = maximize;
+    }
+
+    /// <inheritdoc/>
+    public readonly int Run<TMath, TVector>(int i, int n)
+        where TMath : struct, IElementMath<TVector>
+        where TVector : struct
+    {
+        ref float p0 = ref _parameters;
+        ref float g0 = ref _gradients;
+        ref float s0 = ref _sum;
+        bool decay = _weightDecay != 0f, maximize = _maximize;
+        TVector weightDecay = TMath.Broadcast(_weightDecay), eps = TMath.Broadcast(_eps), clr = TMath.Broadcast(_clr);
+        for (; i <= n - TMath.Count; i += TMath.Count)
         {
-            Vector256<float> vDecay = Vector256.Create(weightDecay), vEps = Vector256.Create(eps), vClr = Vector256.Create(clr);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Vector256<float> p = Vector256.LoadUnsafe(ref p0, (nuint)i);
-                Vector256<float> g = Vector256.LoadUnsafe(ref g0, (nuint)i);
-                if (maximize)
-                {
-                    g = -g;
-                }
+            nuint at = (nuint)i;
+            TVector p = TMath.Load(ref p0, at);
+            TVector g = ElementUpdates.Gradient<TMath, TVector>(TMath.Load(ref g0, at), p, maximize, decay, weightDecay);
 
-                if (decay)
-                {
-                    g += vDecay * p;
-                }
-
-                Vector256<float> s = Vector256.LoadUnsafe(ref s0, (nuint)i) + g * g;
-                s.StoreUnsafe(ref s0, (nuint)i);
-                (p - vClr * (g / (Vector256.Sqrt(s) + vEps))).StoreUnsafe(ref p0, (nuint)i);
-            }
+            TVector s = TMath.Add(TMath.Load(ref s0, at), TMath.Multiply(g, g));
+            TMath.Store(s, ref s0, at);
+            TMath.Store(TMath.Subtract(p, TMath.Multiply(clr, TMath.Divide(g, TMath.Add(TMath.Sqrt(s), eps)))), ref p0, at);
         }
 
-        for (; i < n; i++)
-        {
-            float p = Unsafe.Add(ref p0, i);
-            float g = Unsafe.Add(ref g0, i);
-            if (maximize)
-            {
-                g = -g;
-            }
-
-            if (decay)
-            {
-                g += weightDecay * p;
-            }
-
-            float s = Unsafe.Add(ref s0, i) + g * g;
-            Unsafe.Add(ref s0, i) = s;
-            Unsafe.Add(ref p0, i) = p - clr * (g / (MathF.Sqrt(s) + eps));
-        }
+        return i;
     }
 }

@@ -1,7 +1,6 @@
 using System;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Rnn.Gen.Kernels;
 
 namespace Rnn.Gen.Optimizers;
 
@@ -13,7 +12,8 @@ namespace Rnn.Gen.Optimizers;
 /// Scalars are computed in double from the float hyper-parameters and applied as floats, as PyTorch applies its Python
 /// floats to float tensors: <c>1 − β1</c>, <c>1 − β2</c>, the bias corrections, the step size and the decay factor
 /// <c>1 − lr · weightDecay</c>. Tensor arithmetic is float, one rounding per PyTorch operation, in PyTorch's order;
-/// the vector body and the scalar tail compute exactly the same roundings (no fused multiply-add).
+/// every width (<see cref="AdamUpdate"/>, down to the scalar one for the last elements) computes exactly the same
+/// roundings (no fused multiply-add).
 /// </remarks>
 internal static class AdamKernel
 {
@@ -38,91 +38,97 @@ internal static class AdamKernel
         float lerpScale = lerpFromStart ? weight : 1f - weight;
         float oneMinusBeta2 = (float)(1.0 - beta2);
 
-        int n = parameters.Length;
-        ref float p0 = ref MemoryMarshal.GetReference(parameters);
-        ref float g0 = ref MemoryMarshal.GetReference(gradients);
-        ref float m0 = ref MemoryMarshal.GetReference(expAvg);
-        ref float v0 = ref MemoryMarshal.GetReference(expAvgSq);
-        ref float x0 = ref MemoryMarshal.GetReference(maxExpAvgSq);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        var update = new AdamUpdate(
+            parameters, gradients, expAvg, expAvgSq, maxExpAvgSq, lerpFromStart, lerpScale, beta2, oneMinusBeta2, stepSize,
+            biasCorrection2Sqrt, eps, weightDecay, l2, decayFactor, decay, amsgrad, maximize);
+        Elementwise.Run(ref update, parameters.Length);
+    }
+}
+
+/// <summary>
+/// <see cref="AdamKernel"/>'s pass over the buffers, with the scalars it computed: every element one rounding per
+/// PyTorch operation, in PyTorch's order, at every width.
+/// </summary>
+internal ref struct AdamUpdate : IElementwise
+{
+    private readonly ref float _parameters;
+    private readonly ref float _gradients;
+    private readonly ref float _expAvg;
+    private readonly ref float _expAvgSq;
+    private readonly ref float _maxExpAvgSq;
+    private readonly float _lerpScale, _beta2, _oneMinusBeta2, _stepSize, _biasCorrection2Sqrt, _eps, _weightDecay, _decayFactor;
+    private readonly bool _lerpFromStart, _l2, _decay, _amsgrad, _maximize;
+
+    /// <summary>The update of <paramref name="parameters"/>; <paramref name="maxExpAvgSq"/> is empty without AMSGrad.</summary>
+    public AdamUpdate(
+        Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> expAvg, Span<float> expAvgSq, Span<float> maxExpAvgSq,
+        bool lerpFromStart, float lerpScale, float beta2, float oneMinusBeta2, float stepSize, float biasCorrection2Sqrt, float eps,
+        float weightDecay, bool l2, float decayFactor, bool decay, bool amsgrad, bool maximize)
+    {
+        _parameters = ref MemoryMarshal.GetReference(parameters);
+        _gradients = ref MemoryMarshal.GetReference(gradients);
+        _expAvg = ref MemoryMarshal.GetReference(expAvg);
+        _expAvgSq = ref MemoryMarshal.GetReference(expAvgSq);
+        _maxExpAvgSq = ref MemoryMarshal.GetReference(maxExpAvgSq);
+        _lerpFromStart = lerpFromStart;
+        _lerpScale = lerpScale;
+        _beta2 = beta2;
+        _oneMinusBeta2 = oneMinusBeta2;
+        _stepSize = stepSize;
+        _biasCorrection2Sqrt = biasCorrection2Sqrt;
+        _eps = eps;
+        _weightDecay = weightDecay;
+        _l2 = l2;
+        _decayFactor = decayFactor;
+        _decay = decay;
+        _amsgrad = amsgrad;
+        _maximize = maximize;
+    }
+
+    /// <inheritdoc/>
+    public readonly int Run<TMath, TVector>(int i, int n)
+        where TMath : struct, IElementMath<TVector>
+        where TVector : struct
+    {
+        ref float p0 = ref _parameters;
+        ref float g0 = ref _gradients;
+        ref float m0 = ref _expAvg;
+        ref float v0 = ref _expAvgSq;
+        ref float x0 = ref _maxExpAvgSq;
+        bool l2 = _l2, decay = _decay, amsgrad = _amsgrad, maximize = _maximize, lerpFromStart = _lerpFromStart;
+        TVector weightDecay = TMath.Broadcast(_weightDecay), decayFactor = TMath.Broadcast(_decayFactor);
+        TVector lerp = TMath.Broadcast(_lerpScale);
+        TVector beta2 = TMath.Broadcast(_beta2), oneMinusBeta2 = TMath.Broadcast(_oneMinusBeta2);
+        TVector stepSize = TMath.Broadcast(_stepSize), biasCorrection2Sqrt = TMath.Broadcast(_biasCorrection2Sqrt);
+        TVector eps = TMath.Broadcast(_eps);
+        for (; i <= n - TMath.Count; i += TMath.Count)
         {
-            Vector256<float> vWeightDecay = Vector256.Create(weightDecay), vDecayFactor = Vector256.Create(decayFactor);
-            Vector256<float> vLerp = Vector256.Create(lerpScale);
-            Vector256<float> vBeta2 = Vector256.Create(beta2), vOneMinusBeta2 = Vector256.Create(oneMinusBeta2);
-            Vector256<float> vStep = Vector256.Create(stepSize), vBc2 = Vector256.Create(biasCorrection2Sqrt);
-            Vector256<float> vEps = Vector256.Create(eps);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Vector256<float> p = Vector256.LoadUnsafe(ref p0, (nuint)i);
-                Vector256<float> g = Vector256.LoadUnsafe(ref g0, (nuint)i);
-                Vector256<float> m = Vector256.LoadUnsafe(ref m0, (nuint)i);
-                Vector256<float> v = Vector256.LoadUnsafe(ref v0, (nuint)i);
-                if (maximize)
-                {
-                    g = -g;
-                }
-
-                if (l2)
-                {
-                    g += vWeightDecay * p;
-                }
-
-                if (decay)
-                {
-                    p *= vDecayFactor;
-                }
-
-                m = lerpFromStart ? m + vLerp * (g - m) : g - (g - m) * vLerp;
-                v = v * vBeta2 + vOneMinusBeta2 * g * g;
-                Vector256<float> second = v;
-                if (amsgrad)
-                {
-                    second = Vector256.Max(Vector256.LoadUnsafe(ref x0, (nuint)i), v);
-                    second.StoreUnsafe(ref x0, (nuint)i);
-                }
-
-                Vector256<float> denom = Vector256.Sqrt(second) / vBc2 + vEps;
-                m.StoreUnsafe(ref m0, (nuint)i);
-                v.StoreUnsafe(ref v0, (nuint)i);
-                (p - vStep * (m / denom)).StoreUnsafe(ref p0, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            float p = Unsafe.Add(ref p0, i);
-            float g = Unsafe.Add(ref g0, i);
-            float m = Unsafe.Add(ref m0, i);
-            float v = Unsafe.Add(ref v0, i);
-            if (maximize)
-            {
-                g = -g;
-            }
-
-            if (l2)
-            {
-                g += weightDecay * p;
-            }
+            nuint at = (nuint)i;
+            TVector p = TMath.Load(ref p0, at);
+            TVector g = ElementUpdates.Gradient<TMath, TVector>(TMath.Load(ref g0, at), p, maximize, l2, weightDecay);
+            TVector m = TMath.Load(ref m0, at);
+            TVector v = TMath.Load(ref v0, at);
 
             if (decay)
             {
-                p *= decayFactor;
+                p = TMath.Multiply(p, decayFactor);
             }
 
-            m = lerpFromStart ? m + lerpScale * (g - m) : g - (g - m) * lerpScale;
-            v = v * beta2 + oneMinusBeta2 * g * g;
-            float second = v;
+            m = ElementUpdates.Lerp<TMath, TVector>(m, g, lerp, lerpFromStart);
+            v = TMath.Add(TMath.Multiply(v, beta2), TMath.Multiply(TMath.Multiply(oneMinusBeta2, g), g));
+            TVector second = v;
             if (amsgrad)
             {
-                second = MathF.Max(Unsafe.Add(ref x0, i), v);
-                Unsafe.Add(ref x0, i) = second;
+                second = TMath.Maximum(TMath.Load(ref x0, at), v);
+                TMath.Store(second, ref x0, at);
             }
 
-            float denom = MathF.Sqrt(second) / biasCorrection2Sqrt + eps;
-            Unsafe.Add(ref m0, i) = m;
-            Unsafe.Add(ref v0, i) = v;
-            Unsafe.Add(ref p0, i) = p - stepSize * (m / denom);
+            TVector denom = TMath.Add(TMath.Divide(TMath.Sqrt(second), biasCorrection2Sqrt), eps);
+            TMath.Store(m, ref m0, at);
+            TMath.Store(v, ref v0, at);
+            TMath.Store(TMath.Subtract(p, TMath.Multiply(stepSize, TMath.Divide(m, denom))), ref p0, at);
         }
+
+        return i;
     }
 }

@@ -1,8 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Rnn.Gen.Kernels;
 
 namespace Rnn.Gen.Optimizers;
 
@@ -125,108 +124,97 @@ public sealed class RmsProp : Optimizer
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
+        var update = new RmsPropUpdate(
+            parameters, gradients, _squareAvg, _gradAvg, _momentumBuffer, LearningRate, Alpha, Eps, WeightDecay, Momentum, Centered, Maximize);
+        Elementwise.Run(ref update, parameters.Length);
+    }
+}
+
+/// <summary>
+/// <see cref="RmsProp"/>'s update, one pass over the buffers: each element as the remarks of <see cref="RmsProp"/>
+/// give it, one rounding per operation, in that order.
+/// </summary>
+internal ref struct RmsPropUpdate : IElementwise
+{
+    private readonly ref float _parameters;
+    private readonly ref float _gradients;
+    private readonly ref float _squareAvg;
+    private readonly ref float _gradAvg;
+    private readonly ref float _momentumBuffer;
+    private readonly float _lr, _alpha, _oneMinusAlpha, _lerpScale, _eps, _weightDecay, _momentum;
+    private readonly bool _lerpFromStart, _centered, _maximize;
+
+    /// <summary>The update of <paramref name="parameters"/>; <paramref name="gradAvg"/> and <paramref name="momentumBuffer"/> are empty when not used.</summary>
+    public RmsPropUpdate(
+        Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> squareAvg, Span<float> gradAvg, Span<float> momentumBuffer,
+        float lr, float alpha, float eps, float weightDecay, float momentum, bool centered, bool maximize)
+    {
+        _parameters = ref MemoryMarshal.GetReference(parameters);
+        _gradients = ref MemoryMarshal.GetReference(gradients);
+        _squareAvg = ref MemoryMarshal.GetReference(squareAvg);
+        _gradAvg = ref MemoryMarshal.GetReference(gradAvg);
+        _momentumBuffer = ref MemoryMarshal.GetReference(momentumBuffer);
+
         // PyTorch's Python-float scalars: 1 − α computed in double, everything applied as float.
-        float alpha = Alpha, eps = Eps, weightDecay = WeightDecay, momentum = Momentum, lr = LearningRate;
-        float oneMinusAlpha = (float)(1.0 - alpha);
-        bool lerpFromStart = Math.Abs(oneMinusAlpha) < 0.5f; // torch.lerp's two formulas, see AdamKernel
-        float lerpScale = lerpFromStart ? oneMinusAlpha : 1f - oneMinusAlpha;
-        bool decay = weightDecay != 0f, centered = Centered, useMomentum = momentum > 0f, maximize = Maximize;
+        _oneMinusAlpha = (float)(1.0 - alpha);
+        _lerpFromStart = Math.Abs(_oneMinusAlpha) < 0.5f; // torch.lerp's two formulas, see AdamKernel
+        _lerpScale = _lerpFromStart ? _oneMinusAlpha : 1f - _oneMinusAlpha;
+        _lr = lr;
+        _alpha = alpha;
+        _eps = eps;
+        _weightDecay = weightDecay;
+        _momentum = momentum;
+        _centered = centered;
+        _maximize = maximize;
+    }
 
-        int n = parameters.Length;
-        ref float p0 = ref MemoryMarshal.GetReference(parameters);
-        ref float g0 = ref MemoryMarshal.GetReference(gradients);
-        ref float s0 = ref MemoryMarshal.GetReference(_squareAvg.AsSpan());
-        ref float a0 = ref MemoryMarshal.GetReference(_gradAvg.AsSpan());
-        ref float b0 = ref MemoryMarshal.GetReference(_momentumBuffer.AsSpan());
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+    /// <inheritdoc/>
+    public readonly int Run<TMath, TVector>(int i, int n)
+        where TMath : struct, IElementMath<TVector>
+        where TVector : struct
+    {
+        ref float p0 = ref _parameters;
+        ref float g0 = ref _gradients;
+        ref float s0 = ref _squareAvg;
+        ref float a0 = ref _gradAvg;
+        ref float b0 = ref _momentumBuffer;
+        bool decay = _weightDecay != 0f, centered = _centered, useMomentum = _momentum > 0f, maximize = _maximize, lerpFromStart = _lerpFromStart;
+        TVector alpha = TMath.Broadcast(_alpha), oneMinusAlpha = TMath.Broadcast(_oneMinusAlpha);
+        TVector lerp = TMath.Broadcast(_lerpScale), eps = TMath.Broadcast(_eps);
+        TVector weightDecay = TMath.Broadcast(_weightDecay), momentum = TMath.Broadcast(_momentum), lr = TMath.Broadcast(_lr);
+        for (; i <= n - TMath.Count; i += TMath.Count)
         {
-            Vector256<float> vAlpha = Vector256.Create(alpha), vOneMinusAlpha = Vector256.Create(oneMinusAlpha);
-            Vector256<float> vLerp = Vector256.Create(lerpScale), vEps = Vector256.Create(eps);
-            Vector256<float> vDecay = Vector256.Create(weightDecay), vMomentum = Vector256.Create(momentum), vLr = Vector256.Create(lr);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Vector256<float> p = Vector256.LoadUnsafe(ref p0, (nuint)i);
-                Vector256<float> g = Vector256.LoadUnsafe(ref g0, (nuint)i);
-                if (maximize)
-                {
-                    g = -g;
-                }
+            nuint at = (nuint)i;
+            TVector p = TMath.Load(ref p0, at);
+            TVector g = ElementUpdates.Gradient<TMath, TVector>(TMath.Load(ref g0, at), p, maximize, decay, weightDecay);
 
-                if (decay)
-                {
-                    g += vDecay * p;
-                }
-
-                Vector256<float> s = Vector256.LoadUnsafe(ref s0, (nuint)i) * vAlpha + vOneMinusAlpha * g * g;
-                s.StoreUnsafe(ref s0, (nuint)i);
-                Vector256<float> avg;
-                if (centered)
-                {
-                    Vector256<float> a = Vector256.LoadUnsafe(ref a0, (nuint)i);
-                    a = lerpFromStart ? a + vLerp * (g - a) : g - (g - a) * vLerp;
-                    a.StoreUnsafe(ref a0, (nuint)i);
-                    avg = Vector256.Sqrt(s - a * a);
-                }
-                else
-                {
-                    avg = Vector256.Sqrt(s);
-                }
-
-                avg += vEps;
-                if (useMomentum)
-                {
-                    Vector256<float> b = Vector256.LoadUnsafe(ref b0, (nuint)i) * vMomentum + g / avg;
-                    b.StoreUnsafe(ref b0, (nuint)i);
-                    (p - vLr * b).StoreUnsafe(ref p0, (nuint)i);
-                }
-                else
-                {
-                    (p - vLr * (g / avg)).StoreUnsafe(ref p0, (nuint)i);
-                }
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            float p = Unsafe.Add(ref p0, i);
-            float g = Unsafe.Add(ref g0, i);
-            if (maximize)
-            {
-                g = -g;
-            }
-
-            if (decay)
-            {
-                g += weightDecay * p;
-            }
-
-            float s = Unsafe.Add(ref s0, i) * alpha + oneMinusAlpha * g * g;
-            Unsafe.Add(ref s0, i) = s;
-            float avg;
+            TVector s = TMath.Add(TMath.Multiply(TMath.Load(ref s0, at), alpha), TMath.Multiply(TMath.Multiply(oneMinusAlpha, g), g));
+            TMath.Store(s, ref s0, at);
+            TVector avg;
             if (centered)
             {
-                float a = Unsafe.Add(ref a0, i);
-                a = lerpFromStart ? a + lerpScale * (g - a) : g - (g - a) * lerpScale;
-                Unsafe.Add(ref a0, i) = a;
-                avg = MathF.Sqrt(s - a * a);
+                TVector a = ElementUpdates.Lerp<TMath, TVector>(TMath.Load(ref a0, at), g, lerp, lerpFromStart);
+                TMath.Store(a, ref a0, at);
+                avg = TMath.Sqrt(TMath.Subtract(s, TMath.Multiply(a, a)));
             }
             else
             {
-                avg = MathF.Sqrt(s);
+                avg = TMath.Sqrt(s);
             }
 
-            avg += eps;
+            avg = TMath.Add(avg, eps);
             if (useMomentum)
             {
-                float b = Unsafe.Add(ref b0, i) * momentum + g / avg;
-                Unsafe.Add(ref b0, i) = b;
-                Unsafe.Add(ref p0, i) = p - lr * b;
+                TVector b = TMath.Add(TMath.Multiply(TMath.Load(ref b0, at), momentum), TMath.Divide(g, avg));
+                TMath.Store(b, ref b0, at);
+                TMath.Store(TMath.Subtract(p, TMath.Multiply(lr, b)), ref p0, at);
             }
             else
             {
-                Unsafe.Add(ref p0, i) = p - lr * (g / avg);
+                TMath.Store(TMath.Subtract(p, TMath.Multiply(lr, TMath.Divide(g, avg))), ref p0, at);
             }
         }
+
+        return i;
     }
 }

@@ -1,8 +1,7 @@
 using System;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Rnn.Gen.Kernels;
 
 namespace Rnn.Gen.Training;
 
@@ -47,7 +46,7 @@ public static class GradientClipping
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, $"Invalid maxNorm: {maxNorm}; expected a value >= 0.");
         }
 
-        double totalNorm = Math.Sqrt(SumOfSquares(gradients));
+        double totalNorm = Math.Sqrt(Reductions.SumOfSquares(gradients));
         if (!double.IsFinite(totalNorm))
         {
             return (float)totalNorm;
@@ -64,43 +63,13 @@ public static class GradientClipping
 
     /// <summary>The global L2 norm of <paramref name="gradients"/> (accumulated in double), without changing them.</summary>
     /// <returns>The norm; <see cref="float.PositiveInfinity"/> or <see cref="float.NaN"/> when a gradient is not finite.</returns>
-    public static float GlobalNorm(ReadOnlySpan<float> gradients) => (float)Math.Sqrt(SumOfSquares(gradients));
+    public static float GlobalNorm(ReadOnlySpan<float> gradients) => (float)Math.Sqrt(Reductions.SumOfSquares(gradients));
 
     /// <summary>
     /// Whether every value is finite (no NaN, no ±∞). A trainer calls it on the gradients before the optimizer step
     /// and skips the step when it returns false. Allocation-free, vectorized.
     /// </summary>
-    public static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        int n = values.Length;
-        ref float x0 = ref MemoryMarshal.GetReference(values);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // x − x is 0 for a finite x and NaN for NaN and ±∞; accumulate so the loop has no branch per vector.
-            Vector256<float> accumulator = Vector256<float>.Zero;
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Vector256<float> x = Vector256.LoadUnsafe(ref x0, (nuint)i);
-                accumulator += x - x;
-            }
-
-            if (!Vector256.EqualsAll(accumulator, Vector256<float>.Zero))
-            {
-                return false;
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            if (!float.IsFinite(Unsafe.Add(ref x0, i)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool AllFinite(ReadOnlySpan<float> values) => values.IsEmpty || TensorPrimitives.IsFiniteAll(values);
 
     /// <summary>
     /// Clamps every gradient to <c>[-limit, limit]</c>, as PyTorch's <c>clip_grad_value_</c>; NaN gradients stay NaN.
@@ -115,61 +84,31 @@ public static class GradientClipping
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"Invalid limit: {limit}; expected a value >= 0.");
         }
 
-        int n = gradients.Length;
-        ref float g0 = ref MemoryMarshal.GetReference(gradients);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> high = Vector256.Create(limit), low = Vector256.Create(-limit);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Vector256<float> g = Vector256.LoadUnsafe(ref g0, (nuint)i);
-                // Comparisons with NaN are false, so a NaN passes through both selections unchanged.
-                g = Vector256.ConditionalSelect(Vector256.GreaterThan(g, high), high, g);
-                g = Vector256.ConditionalSelect(Vector256.LessThan(g, low), low, g);
-                g.StoreUnsafe(ref g0, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            ref float g = ref Unsafe.Add(ref g0, i);
-            if (g > limit)
-            {
-                g = limit;
-            }
-            else if (g < -limit)
-            {
-                g = -limit;
-            }
-        }
+        var clamp = new ClampUpdate(gradients, limit);
+        Elementwise.Run(ref clamp, gradients.Length);
     }
 
-    /// <summary>Σ g², accumulated in double (four lanes, then summed), in a fixed order for a given length.</summary>
-    private static double SumOfSquares(ReadOnlySpan<float> values)
+    /// <summary>
+    /// <c>max(min(g, limit), −limit)</c> in place, IEEE 754-2019's minimum and maximum: a NaN stays NaN and a zero keeps
+    /// its sign. (TensorPrimitives.Clamp gives the same values, but measured three times slower on 200,000 gradients:
+    /// on large spans it stores around the cache.)
+    /// </summary>
+    private readonly ref struct ClampUpdate(Span<float> gradients, float limit) : IElementwise
     {
-        int n = values.Length;
-        ref float x0 = ref MemoryMarshal.GetReference(values);
-        double sum = 0.0;
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        private readonly ref float _gradients = ref MemoryMarshal.GetReference(gradients);
+
+        public int Run<TMath, TVector>(int i, int n)
+            where TMath : struct, IElementMath<TVector>
+            where TVector : struct
         {
-            Vector256<double> accumulator = Vector256<double>.Zero;
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            ref float g0 = ref _gradients;
+            TVector high = TMath.Broadcast(limit), low = TMath.Broadcast(-limit);
+            for (; i <= n - TMath.Count; i += TMath.Count)
             {
-                (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref x0, (nuint)i));
-                accumulator += lower * lower + upper * upper;
+                TMath.Store(TMath.Maximum(TMath.Minimum(TMath.Load(ref g0, (nuint)i), high), low), ref g0, (nuint)i);
             }
 
-            sum = Vector256.Sum(accumulator);
+            return i;
         }
-
-        for (; i < n; i++)
-        {
-            double x = Unsafe.Add(ref x0, i);
-            sum += x * x;
-        }
-
-        return sum;
     }
 }
