@@ -99,4 +99,25 @@ public class StatefulCheckpointTests
         Assert.True(straight.CarriedState.SequenceEqual(resumed.CarriedState));
         Assert.Contains(straight.CarriedState.ToArray(), v => v != 0f);
     }
+
+    [Fact]
+    public void A_carried_state_stored_as_another_dtype_is_refused()
+    {
+        var model = new StatefulWindow();
+        model.Initialize(7);
+        var options = new TrainerOptions { Epochs = 1, BatchSize = 1, Shuffle = false };
+        var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance, options);
+        using var checkpoint = new System.IO.MemoryStream();
+        trainer.SaveCheckpoint(checkpoint);
+
+        // The same values as F64: right count, wrong dtype (a checkpoint resumes bit for bit from F32 only).
+        Rnn.Gen.Serialization.SafeTensorsFile file = Rnn.Gen.Serialization.SafeTensorsFile.Read(new System.IO.MemoryStream(checkpoint.ToArray()));
+        using var edited = new System.IO.MemoryStream();
+        Rnn.Gen.Serialization.SafeTensorsFile.Write(edited, file.Tensors.Select(t => t.Name == "stateful.carried_state"
+            ? Rnn.Gen.Serialization.SafeTensorsEntry.F64(t.Name, t.Shape.ToArray(), t.ToDoubleArray())
+            : Rnn.Gen.Serialization.SafeTensorsEntry.Raw(t.Name, t.DType, t.Shape.ToArray(), t.Data)).ToList(), file.Metadata);
+        edited.Position = 0;
+        var e = Assert.Throws<System.IO.InvalidDataException>(() => new Trainer(new StatefulWindow(), new Adam(0.01f), MseLoss.Instance, options).LoadCheckpoint(edited));
+        Assert.Contains("carried state is F64", e.Message);
+    }
 }
