@@ -29,7 +29,7 @@ namespace Rnn.Gen.Serialization;
 ///                                             data.* (what the run trains on), history.* (which columns exist)
 /// </code>
 /// The keys <c>run.steps</c>, <c>run.skipped_steps</c> and <c>history.skipped_steps</c> hold the counts of batches
-/// (<see cref="Trainer.Steps"/>, <see cref="Trainer.SkippedSteps"/>, <see cref="EpochMetrics.SkippedSteps"/>):
+/// (<see cref="Trainer.BatchesCompleted"/>, <see cref="Trainer.SkippedBatches"/>, <see cref="EpochMetrics.SkippedBatches"/>):
 /// the format's names predate the properties'.
 /// </remarks>
 internal static class CheckpointFile
@@ -187,7 +187,7 @@ internal static class CheckpointFile
         metadata["history.accuracy"] = state.Accuracy ? "true" : "false";
         entries.Add(SafeTensorsEntry.F64("history.training_loss", [epochs], history.Select(m => m.TrainingLoss).ToArray()));
         entries.Add(SafeTensorsEntry.F32("history.learning_rate", [epochs], history.Select(m => m.LearningRate).ToArray()));
-        entries.Add(SafeTensorsEntry.Raw("history.skipped_steps", SafeTensorsDType.I32, [epochs], ToBytes(history.Select(m => m.SkippedSteps).ToArray())));
+        entries.Add(SafeTensorsEntry.Raw("history.skipped_steps", SafeTensorsDType.I32, [epochs], ToBytes(history.Select(m => m.SkippedBatches).ToArray())));
         if (state.Accuracy)
         {
             entries.Add(SafeTensorsEntry.F64("history.training_accuracy", [epochs], history.Select(m => m.TrainingAccuracy ?? double.NaN).ToArray()));

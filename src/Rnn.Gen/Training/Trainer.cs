@@ -49,7 +49,7 @@ namespace Rnn.Gen.Training;
 /// <code>
 /// var model = new Forecaster();
 /// model.Initialize(seed: 1);
-/// using var trainer = new Trainer(model, new Adam(1e-3f), MseLoss.Instance, new TrainerOptions
+/// using var trainer = new Trainer(model, new Adam(1e-3f), MeanSquaredErrorLoss.Instance, new TrainerOptions
 /// {
 ///     Epochs = 50, BatchSize = 32, Seed = 1,
 ///     Parallelism = 2,                          // two shards per batch: this model and one replica, on two cores
@@ -72,7 +72,7 @@ public sealed partial class Trainer
     /// <summary>A trainer of <paramref name="model"/> with <paramref name="optimizer"/> and <paramref name="loss"/>.</summary>
     /// <param name="model">The model; its parameters are trained in place (initialize it first).</param>
     /// <param name="optimizer">The optimizer, serving this model's parameters only.</param>
-    /// <param name="loss">The loss, for example <see cref="MseLoss.Instance"/>.</param>
+    /// <param name="loss">The loss, for example <see cref="MeanSquaredErrorLoss.Instance"/>.</param>
     /// <param name="options">Epochs, batch size and the rest; the defaults of <see cref="TrainerOptions"/> when null.</param>
     /// <exception cref="ArgumentException">
     /// The model's parameter buffers do not match its <see cref="IRnnModel.ParameterCount"/>; the schedule belongs to
@@ -120,11 +120,11 @@ public sealed partial class Trainer
     /// <summary>Epochs finished in the run so far.</summary>
     public int EpochsCompleted => _run.EpochsCompleted;
 
-    /// <summary>Batches done in the run so far, skipped ones included.</summary>
-    public long Steps => _run.BatchesCompleted;
+    /// <summary>Batches done in the run so far, skipped ones included: the optimizer steps tried.</summary>
+    public long BatchesCompleted => _run.BatchesCompleted;
 
-    /// <summary>Steps skipped so far because of non-finite values.</summary>
-    public long SkippedSteps => _run.SkippedBatches;
+    /// <summary>Batches so far whose optimizer step was skipped because of non-finite values.</summary>
+    public long SkippedBatches => _run.SkippedBatches;
 
     /// <summary>The metrics of every finished epoch so far.</summary>
     public IReadOnlyList<EpochMetrics> History => _run.History;
