@@ -31,7 +31,7 @@ Dataset test = AddingData.Generate(TestSamples, steps, seed: Seed + 2);
 
 var model = new Adder();
 model.Initialize(Seed);
-var trainer = new Trainer(model, new Adam(LearningRate), MseLoss.Instance, new TrainerOptions
+var trainer = new Trainer(model, new Adam(LearningRate), MeanSquaredErrorLoss.Instance, new TrainerOptions
 {
     Epochs = Epochs,
     BatchSize = BatchSize,
@@ -58,7 +58,7 @@ trainingClock.Stop();
 
 double testMse = trainer.Evaluate(test).Loss;
 Console.WriteLine();
-Console.WriteLine($"Stopped: {result.StopReason} after {result.EpochsCompleted} epochs, {result.Steps} steps" +
+Console.WriteLine($"Stopped: {result.StopReason} after {result.EpochsCompleted} epochs, {result.BatchesCompleted} steps" +
     (result.RestoredBestWeights ? $"; kept epoch {result.BestEpoch} (validation MSE {result.BestValue:F5})" : ""));
 if (progress.ReachedAt is (int epoch, long step, TimeSpan time))
 {
@@ -66,7 +66,7 @@ if (progress.ReachedAt is (int epoch, long step, TimeSpan time))
 }
 
 Console.WriteLine($"Test MSE {testMse:F5} ({(testMse < Target ? "below" : "NOT below")} {Target}; the mean predictor: {meanPredictor:F4})");
-Console.WriteLine($"Training took {trainingClock.Elapsed.TotalSeconds:F0} s ({trainingClock.Elapsed.TotalMilliseconds / result.Steps:F1} ms per step of {BatchSize}); total run time {clock.Elapsed.TotalSeconds:F0} s");
+Console.WriteLine($"Training took {trainingClock.Elapsed.TotalSeconds:F0} s ({trainingClock.Elapsed.TotalMilliseconds / result.BatchesCompleted:F1} ms per step of {BatchSize}); total run time {clock.Elapsed.TotalSeconds:F0} s");
 return testMse < Target ? 0 : 1;
 
 // The MSE of always predicting the training targets' mean.
@@ -99,10 +99,10 @@ internal sealed class ConsoleProgress(Stopwatch clock, double target) : IProgres
     {
         if (value.Phase == TrainingPhase.Epoch)
         {
-            Console.WriteLine($"{value.Epoch,6} {value.Step,7}   {value.TrainingLoss,9:F5}   {value.ValidationLoss,9:F5}   {clock.Elapsed.TotalSeconds,4:F0} s");
+            Console.WriteLine($"{value.Epoch,6} {value.BatchesCompleted,7}   {value.TrainingLoss,9:F5}   {value.ValidationLoss,9:F5}   {clock.Elapsed.TotalSeconds,4:F0} s");
             if (ReachedAt is null && value.ValidationLoss < target)
             {
-                ReachedAt = (value.Epoch, value.Step, clock.Elapsed);
+                ReachedAt = (value.Epoch, value.BatchesCompleted, clock.Elapsed);
             }
         }
     }

@@ -65,7 +65,7 @@ Console.WriteLine(" epoch   steps   train loss  train acc   valid loss  valid ac
 
 var optimizer = new Adam(LearningRate);
 int stepsPerEpoch = (training.Count + BatchSize - 1) / BatchSize;
-var trainer = new Trainer(model, optimizer, ProbabilityCrossEntropyLoss.Instance, new TrainerOptions
+var trainer = new Trainer(model, optimizer, CrossEntropyOfProbabilitiesLoss.Instance, new TrainerOptions
 {
     Epochs = Epochs,
     BatchSize = BatchSize,
@@ -138,8 +138,8 @@ foreach (string text in examples)
 }
 
 Console.WriteLine();
-Console.WriteLine($"Training: {result.EpochsCompleted} epochs, {result.Steps} steps, {trainingClock.Elapsed.TotalSeconds:F0} s " +
-    $"({trainingClock.Elapsed.TotalMilliseconds / result.Steps:F1} ms per step of {BatchSize}); total run time {clock.Elapsed.TotalSeconds:F0} s");
+Console.WriteLine($"Training: {result.EpochsCompleted} epochs, {result.BatchesCompleted} steps, {trainingClock.Elapsed.TotalSeconds:F0} s " +
+    $"({trainingClock.Elapsed.TotalMilliseconds / result.BatchesCompleted:F1} ms per step of {BatchSize}); total run time {clock.Elapsed.TotalSeconds:F0} s");
 return exact >= Goal ? 0 : 1;
 
 /// <summary>Prints one line per epoch with the exact-match rate on the validation texts, synchronously.</summary>
@@ -150,7 +150,7 @@ internal sealed class EpochPrinter(DateTranslator model, DateSet validation, Sto
         if (value.Phase == TrainingPhase.Epoch)
         {
             double exact = validation.ExactMatch(model);
-            Console.WriteLine($"{value.Epoch,6} {value.Step,7}   {value.TrainingLoss,10:F5}  {100 * value.TrainingAccuracy,8:F2} %  " +
+            Console.WriteLine($"{value.Epoch,6} {value.BatchesCompleted,7}   {value.TrainingLoss,10:F5}  {100 * value.TrainingAccuracy,8:F2} %  " +
                 $"{value.ValidationLoss,10:F5}  {100 * value.ValidationAccuracy,7:F2} %  {100 * exact,8:F2} %  {clock.Elapsed.TotalSeconds,5:F0} s");
         }
     }

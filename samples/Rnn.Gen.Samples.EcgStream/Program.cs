@@ -64,7 +64,7 @@ model.Initialize(Seed);
 Dataset training = Dataset.ForModel(model, inputs, targets);
 var optimizer = new Adam(LearningRate);
 int batchesPerEpoch = (windows + BatchSize - 1) / BatchSize;
-var trainer = new Trainer(model, optimizer, MseLoss.Instance, new TrainerOptions
+var trainer = new Trainer(model, optimizer, MeanSquaredErrorLoss.Instance, new TrainerOptions
 {
     Epochs = Epochs,
     BatchSize = BatchSize,
@@ -145,7 +145,7 @@ Console.WriteLine();
 double stepNanoseconds = TimeSteps(model, x.AsSpan(testStart));
 Console.WriteLine($"Streaming: {stepNanoseconds:F0} ns per Step (one sample in, one prediction out; the fastest of 5 passes over the test minute), " +
     $"{1e9 / stepNanoseconds / rate:F0}× real time on one core");
-Console.WriteLine($"Training took {trainingClock.Elapsed.TotalSeconds:F0} s ({result.Steps} steps, {trainingClock.Elapsed.TotalMilliseconds / result.Steps:F1} ms per step of " +
+Console.WriteLine($"Training took {trainingClock.Elapsed.TotalSeconds:F0} s ({result.BatchesCompleted} steps, {trainingClock.Elapsed.TotalMilliseconds / result.BatchesCompleted:F1} ms per step of " +
     $"{BatchSize} windows); total run time {clock.Elapsed.TotalSeconds:F0} s");
 return 0;
 

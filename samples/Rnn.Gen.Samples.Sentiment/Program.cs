@@ -92,7 +92,7 @@ Console.WriteLine($"Padded to {steps} steps with their lengths; {truncatedTraini
 
 var model = new SentimentClassifier();
 model.Initialize(Seed);
-var trainer = new Trainer(model, new Adam(LearningRate), ProbabilityCrossEntropyLoss.Instance, new TrainerOptions
+var trainer = new Trainer(model, new Adam(LearningRate), CrossEntropyOfProbabilitiesLoss.Instance, new TrainerOptions
 {
     Epochs = Epochs,
     BatchSize = BatchSize,
@@ -110,7 +110,7 @@ Console.WriteLine(" epoch   train loss  train acc   valid loss  valid acc    tim
 var trainingClock = Stopwatch.StartNew();
 TrainingResult result = trainer.Fit(training, validation, new EpochPrinter(trainingClock));
 trainingClock.Stop();
-Console.WriteLine($"{(result.StopReason == StopReason.EarlyStopped ? "Stopped early" : "Finished")} after {result.EpochsCompleted} epochs ({result.Steps} steps); " +
+Console.WriteLine($"{(result.StopReason == StopReason.EarlyStopped ? "Stopped early" : "Finished")} after {result.EpochsCompleted} epochs ({result.BatchesCompleted} steps); " +
     $"keeping epoch {result.BestEpoch} (lowest validation loss, {result.BestValue:F4})");
 Console.WriteLine();
 
@@ -161,7 +161,7 @@ foreach (string sentence in new[]
 }
 
 Console.WriteLine();
-Console.WriteLine($"Training took {trainingClock.Elapsed.TotalSeconds:F0} s ({trainingClock.Elapsed.TotalMilliseconds / result.Steps:F1} ms per step of {BatchSize} sentences); " +
+Console.WriteLine($"Training took {trainingClock.Elapsed.TotalSeconds:F0} s ({trainingClock.Elapsed.TotalMilliseconds / result.BatchesCompleted:F1} ms per step of {BatchSize} sentences); " +
     $"total run time {clock.Elapsed.TotalSeconds:F0} s");
 return 0;
 

@@ -53,7 +53,7 @@ Console.WriteLine($"Windows of {steps} years → next year: {training.Count} tra
 
 var model = new SunspotForecaster();
 model.Initialize(Seed);
-var trainer = new Trainer(model, new Adam(LearningRate), MseLoss.Instance, new TrainerOptions
+var trainer = new Trainer(model, new Adam(LearningRate), MeanSquaredErrorLoss.Instance, new TrainerOptions
 {
     Epochs = Epochs,
     BatchSize = BatchSize,
@@ -99,7 +99,7 @@ foreach (EpochMetrics epoch in result.History)
 }
 
 Console.WriteLine($"{(result.StopReason == StopReason.EarlyStopped ? "Stopped early" : "Finished")} after {result.EpochsCompleted} epochs " +
-    $"({result.Steps} steps); keeping epoch {result.BestEpoch} (lowest validation MSE, {result.BestValue:F4})");
+    $"({result.BatchesCompleted} steps); keeping epoch {result.BestEpoch} (lowest validation MSE, {result.BestValue:F4})");
 Console.WriteLine();
 
 // One-step-ahead forecasts on the held-out years: each uses the true values of the 24 years before it.

@@ -79,7 +79,7 @@ Console.WriteLine(" epoch     done    steps   train loss     time");
 
 var optimizer = new Adam(LearningRate);
 int stepsPerEpoch = (training.Count + BatchSize - 1) / BatchSize;
-var trainer = new Trainer(model, optimizer, ProbabilityCrossEntropyLoss.Instance, new TrainerOptions
+var trainer = new Trainer(model, optimizer, CrossEntropyOfProbabilitiesLoss.Instance, new TrainerOptions
 {
     Epochs = epochs,
     BatchSize = BatchSize,
@@ -117,8 +117,8 @@ foreach ((float temperature, char start) in new[] { (0f, 'T'), (0.5f, 'T'), (0.5
 }
 
 Console.WriteLine();
-Console.WriteLine($"Training: {result.EpochsCompleted} epochs, {result.Steps} steps, {trainingClock.Elapsed.TotalSeconds:F0} s " +
-    $"({trainingClock.Elapsed.TotalMilliseconds / result.Steps:F1} ms per step of {BatchSize} × {chunk} characters); total run time {clock.Elapsed.TotalSeconds:F0} s");
+Console.WriteLine($"Training: {result.EpochsCompleted} epochs, {result.BatchesCompleted} steps, {trainingClock.Elapsed.TotalSeconds:F0} s " +
+    $"({trainingClock.Elapsed.TotalMilliseconds / result.BatchesCompleted:F1} ms per step of {BatchSize} × {chunk} characters); total run time {clock.Elapsed.TotalSeconds:F0} s");
 return heldOut < unigram ? 0 : 1;
 
 // Consecutive chunks: the start character (one-hot input) and the next `chunk` characters (targets). Each chunk starts
@@ -154,7 +154,7 @@ internal sealed class LossPrinter(Stopwatch clock, TextGenerator model, int[] he
             // The trainer reports the epoch's mean so far; the mean since the last line follows from two of them.
             double sum = value.TrainingLoss * value.Batch;
             double recent = (sum - _lossAtMark) / (value.Batch - _batchAtMark);
-            Console.WriteLine($"{value.Epoch,6} {value.Batch * 100.0 / value.Batches,6:F0} % {value.Step,8}   {recent,10:F3}   {clock.Elapsed.TotalSeconds,4:F0} s");
+            Console.WriteLine($"{value.Epoch,6} {value.Batch * 100.0 / value.Batches,6:F0} % {value.BatchesCompleted,8}   {recent,10:F3}   {clock.Elapsed.TotalSeconds,4:F0} s");
             (_lossAtMark, _batchAtMark) = value.Batch == value.Batches ? (0, 0) : (sum, value.Batch);
         }
         else if (value.Phase == TrainingPhase.Epoch)

@@ -234,7 +234,7 @@ public static class Profile
                     Epochs = 3, BatchSize = Workloads.TrainBatch, Shuffle = false, ClipNorm = 1f, Parallelism = parallelism,
                     ReplicaFactory = () => new LstmTrain_I8_H64(),
                 };
-                using var trainer = new Trainer(model, new Adam(learningRate: 1e-3f), MseLoss.Instance, options);
+                using var trainer = new Trainer(model, new Adam(learningRate: 1e-3f), MeanSquaredErrorLoss.Instance, options);
                 long start = Stopwatch.GetTimestamp();
                 trainer.Fit(data);
                 double perBatch = Stopwatch.GetElapsedTime(start).TotalMilliseconds / (3 * Batches);

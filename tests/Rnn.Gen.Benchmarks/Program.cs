@@ -20,7 +20,7 @@ namespace Rnn.Gen.Benchmarks;
 /// <list type="bullet">
 /// <item><c>--job dry|short|medium|default</c>: BenchmarkDotNet's job (default: short).</item>
 /// <item><c>--torch</c>: include the libtorch peers (category <c>libtorch</c>); needs the process to run under
-/// shared/tools/with-debian13-glibc on Debian 12.</item>
+/// tests/tools/with-debian13-glibc on Debian 12.</item>
 /// <item><c>--no-onnx</c>: leave out the ONNX Runtime peers (category <c>onnx</c>).</item>
 /// <item><c>--results FILE</c>: write the markdown results; <c>--commit TEXT</c>: the revision it names.</item>
 /// <item><c>--check</c>: only run the determinism check of workload (d) and exit.</item>
@@ -57,7 +57,7 @@ public static class Program
             }
         }
 
-        // Under shared/tools/with-debian13-glibc, LD_LIBRARY_PATH points at Debian 13's C runtime: this process's loader
+        // Under tests/tools/with-debian13-glibc, LD_LIBRARY_PATH points at Debian 13's C runtime: this process's loader
         // has already read it, but the helper processes BenchmarkDotNet starts (dotnet --version, shells) run with the
         // system loader and fail with it. Children get the managed environment, so clear it there.
         if (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") is { } libraryPath && libraryPath.Contains("debian13", StringComparison.Ordinal))

@@ -65,7 +65,7 @@ public static class ResultsWriter
             + "well below the median is a moment when the host slowed one of them (which holds (d) back more than (c): (d) waits for the slower core)");
         md.AppendLine($"- caches of one core: L1 data {machine.L1DataKb} KB, L2 {machine.L2Kb} KB; measured L2 read bandwidth on one core "
             + $"({Machine.L2ProbeKb} KB read again and again in vector loads, best of 25 short tries): {F(machine.L2ReadGBps, 1)} GB/s");
-        md.AppendLine($"- roofline used for the fractions: {F(Workloads.AnchorRooflineGflops, 0)} GFLOP/s per core (DESIGN.md §6, the reference machine, column \"% of 39\"), "
+        md.AppendLine($"- roofline used for the fractions: {F(Workloads.AnchorRooflineGflops, 0)} GFLOP/s per core (issue 6, the reference machine, column \"% of 39\"), "
             + $"and this core's measured {machine.KernelPeakName} peak ({F(corePeak, 1)} GFLOP/s, column \"% of this core's peak\"): "
             + $"the runtime kernels use {(machine.KernelsUse512 ? "Vector512 (accelerated here)" : "Vector256 (Vector512 is not accelerated here)")}");
         md.AppendLine($"- BenchmarkDotNet job: {job}{(job is "short" or "dry" ? " (few iterations: indicative, not final)" : "")}; "
@@ -77,7 +77,7 @@ public static class ResultsWriter
             + $"{loaded} of {load.Count} cases ran with more than 0.25 core busy elsewhere (marked ⚠ in the Rnn.Gen rows)");
         md.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(commit is null ? "" : $"; revision {commit}")}");
         md.AppendLine();
-        md.AppendLine("The RTNeural, ONNX Runtime and libtorch \"anchor\" figures are quoted from issue 6 / DESIGN.md §6: they were measured on");
+        md.AppendLine("The RTNeural, ONNX Runtime and libtorch \"anchor\" figures are quoted from issue 6: they were measured on");
         md.AppendLine("the reference machine (AMD EPYC Zen 1, 2 cores, AVX2 + FMA), not in this run; ratios against them compare machines");
         md.AppendLine("as well as code when this run's CPU is another. The plain C#, libtorch and ONNX Runtime columns are measured in this run.");
         md.AppendLine();

@@ -17,10 +17,10 @@ public enum InputKind
     Hidden,
 }
 
-/// <summary>Flop counts of the workloads and the reference figures of issue 6 / DESIGN.md §6.</summary>
+/// <summary>Flop counts of the workloads and the reference figures of issue 6.</summary>
 public static class Workloads
 {
-    /// <summary>The FMA roofline of DESIGN.md §6: fp32, one core of the reference machine (AMD EPYC Zen 1, AVX2 + FMA).</summary>
+    /// <summary>The FMA roofline of issue 6: fp32, one core of the reference machine (AMD EPYC Zen 1, AVX2 + FMA).</summary>
     public const double AnchorRooflineGflops = 39.0;
 
     public const int SequenceInput = 16;

@@ -11,7 +11,7 @@
 #   BenchmarkDotNet.Artifacts/RESULTS-partial.md instead, so a partial run never overwrites RESULTS.md.
 #   RESULTS=path overrides where the results are written; RNNGEN_COMMIT=text, the revision they name.
 # With the libtorch peers on a system whose glibc is older than 2.38 (Debian 12), the program runs under
-# ../shared/tools/with-debian13-glibc (relative to the repository root; RNNGEN_GLIBC_WRAPPER overrides it).
+# tests/tools/with-debian13-glibc (in this repository; RNNGEN_GLIBC_WRAPPER overrides it).
 # Nothing else should run on the machine meanwhile: the results file records the load average before and after.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -55,7 +55,7 @@ if [ "$torch" = 1 ]; then
   args+=(--torch)
   glibc="$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')"
   if [ -z "$glibc" ] || [ "$(printf '%s\n2.38\n' "$glibc" | sort -V | head -1)" != 2.38 ]; then
-    wrapper="${RNNGEN_GLIBC_WRAPPER:-$repo/../shared/tools/with-debian13-glibc}"
+    wrapper="${RNNGEN_GLIBC_WRAPPER:-$repo/tests/tools/with-debian13-glibc}"
     [ -x "$wrapper" ] || { echo "libtorch needs glibc >= 2.38 (have ${glibc:-?}) and $wrapper is missing; run with --no-torch" >&2; exit 2; }
     runner=("$wrapper")
   fi

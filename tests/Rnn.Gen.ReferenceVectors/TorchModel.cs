@@ -52,7 +52,7 @@ internal sealed class TorchModel
         }
     }
 
-    /// <summary>The state_dict names of DESIGN.md §2: layer index, a dot, the single-layer module's own name.</summary>
+    /// <summary>The state_dict names of the generated-code contract (docs/ARCHITECTURE.md): layer index, a dot, the single-layer module's own name.</summary>
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
     {
         for (int i = 0; i < _modules.Length; i++)

@@ -69,24 +69,44 @@ public static class WeightFile
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
         IReadOnlyList<ParameterInfo> layout = CheckedLayout(model);
+        float[] staged = ReadParameters(model, layout, file, prefix: "", f32Only: false, "The weights do not match");
+        Span<float> parameters = model.Parameters;
+        foreach (ParameterInfo parameter in layout)
+        {
+            staged.AsSpan(parameter.Offset, parameter.Length).CopyTo(parameters.Slice(parameter.Offset, parameter.Length));
+        }
+    }
 
+    /// <summary>
+    /// The strict reading of <see cref="Load(IRnnModel, SafeTensorsFile)"/>, shared with training checkpoints: the
+    /// tensors named <paramref name="prefix"/> + a parameter's name, converted into a new array laid out as the model's
+    /// <see cref="IRnnModel.Parameters"/>. Every parameter must be there with its shape, and no other tensor may carry
+    /// the prefix; with <paramref name="f32Only"/> only F32 is accepted (a checkpoint resumes bit for bit).
+    /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// The file does not match the model: "<paramref name="mismatch"/> <c>Model</c>: " and the problems, first one first.
+    /// </exception>
+    internal static float[] ReadParameters(
+        IRnnModel model, IReadOnlyList<ParameterInfo> layout, SafeTensorsFile file, string prefix, bool f32Only, string mismatch)
+    {
         var staged = new float[model.ParameterCount];
         var problems = new List<string>();
         var expected = new HashSet<string>(StringComparer.Ordinal);
         foreach (ParameterInfo parameter in layout)
         {
-            expected.Add(parameter.Name);
-            if (!file.TryGetTensor(parameter.Name, out SafeTensor? tensor))
+            string name = prefix + parameter.Name;
+            expected.Add(name);
+            if (!file.TryGetTensor(name, out SafeTensor? tensor))
             {
-                problems.Add($"missing tensor '{parameter.Name}' [{string.Join(", ", parameter.Shape)}]");
+                problems.Add($"missing tensor '{name}' [{string.Join(", ", parameter.Shape)}]");
             }
             else if (!tensor.HasShape(parameter.Shape))
             {
-                problems.Add($"tensor '{parameter.Name}' has shape [{string.Join(", ", tensor.Shape)}], the model's is [{string.Join(", ", parameter.Shape)}]");
+                problems.Add($"tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}], the model's is [{string.Join(", ", parameter.Shape)}]");
             }
-            else if (!SafeTensorsDTypes.IsConvertibleFloat(tensor.DType))
+            else if (f32Only ? tensor.DType != SafeTensorsDType.F32 : !SafeTensorsDTypes.IsConvertibleFloat(tensor.DType))
             {
-                problems.Add($"tensor '{parameter.Name}' has dtype {tensor.DType}; parameters load from F32, F64, F16 or BF16");
+                problems.Add($"tensor '{name}' has dtype {tensor.DType}; parameters load from {(f32Only ? "F32 only (a checkpoint resumes bit for bit)" : "F32, F64, F16 or BF16")}");
             }
             else
             {
@@ -96,7 +116,7 @@ public static class WeightFile
 
         foreach (SafeTensor tensor in file.Tensors)
         {
-            if (!expected.Contains(tensor.Name))
+            if (tensor.Name.StartsWith(prefix, StringComparison.Ordinal) && !expected.Contains(tensor.Name))
             {
                 problems.Add($"unexpected tensor '{tensor.Name}' (the model has no such parameter)");
             }
@@ -107,29 +127,29 @@ public static class WeightFile
             const int Shown = 8;
             string more = problems.Count > Shown ? $"; and {problems.Count - Shown} more" : "";
             throw new InvalidDataException(
-                $"The weights do not match {model.GetType().Name}: {string.Join("; ", problems.Take(Shown))}{more}. Nothing was loaded.");
+                $"{mismatch} {model.GetType().Name}: {string.Join("; ", problems.Take(Shown))}{more}. Nothing was loaded.");
         }
 
-        Span<float> parameters = model.Parameters;
+        return staged;
+    }
+
+    /// <summary>One F32 entry per parameter of <paramref name="layout"/>, named <paramref name="prefix"/> + its name, over <paramref name="parameters"/>.</summary>
+    internal static List<SafeTensorsEntry> Entries(IReadOnlyList<ParameterInfo> layout, float[] parameters, string prefix)
+    {
+        var entries = new List<SafeTensorsEntry>(layout.Count);
         foreach (ParameterInfo parameter in layout)
         {
-            staged.AsSpan(parameter.Offset, parameter.Length).CopyTo(parameters.Slice(parameter.Offset, parameter.Length));
+            entries.Add(SafeTensorsEntry.F32(prefix + parameter.Name, parameter.Shape.ToArray(),
+                new ReadOnlyMemory<float>(parameters, parameter.Offset, parameter.Length)));
         }
+
+        return entries;
     }
 
     private static List<SafeTensorsEntry> Entries(IRnnModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        IReadOnlyList<ParameterInfo> layout = CheckedLayout(model);
-        float[] snapshot = model.Parameters.ToArray();
-        var entries = new List<SafeTensorsEntry>(layout.Count);
-        foreach (ParameterInfo parameter in layout)
-        {
-            entries.Add(SafeTensorsEntry.F32(parameter.Name, parameter.Shape.ToArray(),
-                new ReadOnlyMemory<float>(snapshot, parameter.Offset, parameter.Length)));
-        }
-
-        return entries;
+        return Entries(CheckedLayout(model), model.Parameters.ToArray(), prefix: "");
     }
 
     // A model's own description must be consistent before any file is trusted against it.

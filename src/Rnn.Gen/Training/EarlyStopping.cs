@@ -122,6 +122,14 @@ internal sealed class EarlyStoppingState
     /// <summary>The parameters of <see cref="BestEpoch"/> when best weights are restored; otherwise null.</summary>
     public float[]? BestWeights { get; set; }
 
+    /// <summary>A copy that shares nothing with this state (the best weights are copied too).</summary>
+    public EarlyStoppingState Copy()
+    {
+        var copy = (EarlyStoppingState)MemberwiseClone();
+        copy.BestWeights = (float[]?)BestWeights?.Clone();
+        return copy;
+    }
+
     /// <summary>
     /// Updates the state with the metric of <paramref name="epoch"/> (1-based) and returns whether training stops.
     /// </summary>

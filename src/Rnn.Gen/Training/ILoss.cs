@@ -9,10 +9,12 @@ namespace Rnn.Gen.Training;
 /// a loss with a mean reduction over a sample's elements gives PyTorch's mean over the whole batch.
 /// </summary>
 /// <remarks>
-/// Implementations wrap the functions of <see cref="Losses"/> with PyTorch's mean reduction: <see cref="MseLoss"/>,
-/// <see cref="MaeLoss"/>, <see cref="HuberLoss"/>, <see cref="BceWithLogitsLoss"/> on values and
-/// <see cref="CrossEntropyLoss"/> on class indices; any other function with the same signature fits through
-/// <see cref="ValueLoss"/> or <see cref="ClassIndexLoss"/>. A loss must not allocate.
+/// Implementations wrap the functions of <see cref="Losses"/> with PyTorch's mean reduction. Each loss has one name:
+/// its function's in <see cref="Losses"/>, and <c>Loss</c> appended for the <see cref="ILoss"/> that wraps it:
+/// <see cref="MeanSquaredErrorLoss"/>, <see cref="MeanAbsoluteErrorLoss"/>, <see cref="HuberLoss"/>,
+/// <see cref="BinaryCrossEntropyWithLogitsLoss"/> on values, <see cref="SoftmaxCrossEntropyLoss"/> and
+/// <see cref="CrossEntropyOfProbabilitiesLoss"/> on class indices. Any other function with the same signature fits
+/// through <see cref="ValueLoss"/> or <see cref="ClassIndexLoss"/>. A loss must not allocate.
 /// </remarks>
 public interface ILoss
 {
@@ -47,10 +49,10 @@ public delegate float ClassIndexLossFunction(ReadOnlySpan<float> logits, ReadOnl
 /// The mean squared error over a sample's outputs (<see cref="Losses.MeanSquaredError(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>,
 /// PyTorch's <c>nn.MSELoss()</c>).
 /// </summary>
-public sealed class MseLoss : ILoss
+public sealed class MeanSquaredErrorLoss : ILoss
 {
     /// <summary>The shared instance (the loss has no settings).</summary>
-    public static MseLoss Instance { get; } = new();
+    public static MeanSquaredErrorLoss Instance { get; } = new();
 
     /// <inheritdoc/>
     public string Name => "mse";
@@ -124,10 +126,10 @@ public sealed class ClassIndexLoss : ILoss
 }
 
 /// <summary>The mean absolute error over a sample's outputs (<see cref="Losses.MeanAbsoluteError(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>, PyTorch's <c>nn.L1Loss()</c>).</summary>
-public sealed class MaeLoss : ILoss
+public sealed class MeanAbsoluteErrorLoss : ILoss
 {
     /// <summary>The shared instance (the loss has no settings).</summary>
-    public static MaeLoss Instance { get; } = new();
+    public static MeanAbsoluteErrorLoss Instance { get; } = new();
 
     /// <inheritdoc/>
     public string Name => "mae";
@@ -181,10 +183,10 @@ public sealed class HuberLoss : ILoss
 /// Binary cross-entropy on logits over a sample's outputs, targets in [0, 1]
 /// (<see cref="Losses.BinaryCrossEntropyWithLogits(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>, PyTorch's <c>nn.BCEWithLogitsLoss()</c>).
 /// </summary>
-public sealed class BceWithLogitsLoss : ILoss
+public sealed class BinaryCrossEntropyWithLogitsLoss : ILoss
 {
     /// <summary>The shared instance (the loss has no settings).</summary>
-    public static BceWithLogitsLoss Instance { get; } = new();
+    public static BinaryCrossEntropyWithLogitsLoss Instance { get; } = new();
 
     /// <inheritdoc/>
     public string Name => "bce_with_logits";
@@ -206,11 +208,11 @@ public sealed class BceWithLogitsLoss : ILoss
 /// (<see cref="Losses.SoftmaxCrossEntropy(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float}, float, LossReduction)"/>,
 /// PyTorch's <c>nn.CrossEntropyLoss(label_smoothing)</c>). The model's outputs are the logits (no softmax layer).
 /// </summary>
-public sealed class CrossEntropyLoss : ILoss
+public sealed class SoftmaxCrossEntropyLoss : ILoss
 {
     /// <summary>A cross-entropy with optional label smoothing in [0, 1] (PyTorch's <c>label_smoothing</c>, default 0).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
-    public CrossEntropyLoss(float labelSmoothing = 0f)
+    public SoftmaxCrossEntropyLoss(float labelSmoothing = 0f)
     {
         if (!(labelSmoothing >= 0f && labelSmoothing <= 1f))
         {
@@ -242,10 +244,10 @@ public sealed class CrossEntropyLoss : ILoss
 /// Cross-entropy on class indices for a model whose last layer is a Softmax Dense layer (its outputs are probabilities):
 /// <see cref="Losses.CrossEntropyOfProbabilities"/>, averaged over the output steps. Use it for token decoders.
 /// </summary>
-public sealed class ProbabilityCrossEntropyLoss : ILoss
+public sealed class CrossEntropyOfProbabilitiesLoss : ILoss
 {
     /// <summary>The one instance (the loss has no options).</summary>
-    public static ProbabilityCrossEntropyLoss Instance { get; } = new();
+    public static CrossEntropyOfProbabilitiesLoss Instance { get; } = new();
 
     /// <inheritdoc/>
     public string Name => "probability_cross_entropy";

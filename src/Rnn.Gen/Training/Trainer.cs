@@ -49,7 +49,7 @@ namespace Rnn.Gen.Training;
 /// <code>
 /// var model = new Forecaster();
 /// model.Initialize(seed: 1);
-/// using var trainer = new Trainer(model, new Adam(1e-3f), MseLoss.Instance, new TrainerOptions
+/// using var trainer = new Trainer(model, new Adam(1e-3f), MeanSquaredErrorLoss.Instance, new TrainerOptions
 /// {
 ///     Epochs = 50, BatchSize = 32, Seed = 1,
 ///     Parallelism = 2,                          // two shards per batch: this model and one replica, on two cores
@@ -65,28 +65,14 @@ public sealed partial class Trainer
     private readonly ILoss _loss;
     private readonly TrainerOptions _options;
     private readonly Shard[] _shards; // [0]: the trained model; [k]: replica k (TrainerOptions.Parallelism)
-    private readonly List<EpochMetrics> _history = new();
 
-    // The position of the run: everything a checkpoint saves besides the model and the optimizer.
-    private int _epochsCompleted;
-    private int _batchesDone;
-    private long _steps;
-    private long _skippedSteps;
-    private EpochTotals _epoch;
-    private float _lastGradientNorm = float.NaN;
-    private double _lastLossSum;
-    private long _lastPositions;
-    private float _lastLearningRate;
-    private MiniBatchSampler? _sampler;
-    private SamplerState? _pendingSampler;
-    private EarlyStoppingState? _earlyStopping;
-    private DataFingerprint? _fingerprint;
-    private StopReason? _finished;
+    // The run's position and metrics: everything a checkpoint saves besides the model, the optimizer and the schedule.
+    private TrainingRun _run = new();
 
     /// <summary>A trainer of <paramref name="model"/> with <paramref name="optimizer"/> and <paramref name="loss"/>.</summary>
     /// <param name="model">The model; its parameters are trained in place (initialize it first).</param>
     /// <param name="optimizer">The optimizer, serving this model's parameters only.</param>
-    /// <param name="loss">The loss, for example <see cref="MseLoss.Instance"/>.</param>
+    /// <param name="loss">The loss, for example <see cref="MeanSquaredErrorLoss.Instance"/>.</param>
     /// <param name="options">Epochs, batch size and the rest; the defaults of <see cref="TrainerOptions"/> when null.</param>
     /// <exception cref="ArgumentException">
     /// The model's parameter buffers do not match its <see cref="IRnnModel.ParameterCount"/>; the schedule belongs to
@@ -132,16 +118,16 @@ public sealed partial class Trainer
     public TrainerOptions Options => _options;
 
     /// <summary>Epochs finished in the run so far.</summary>
-    public int EpochsCompleted => _epochsCompleted;
+    public int EpochsCompleted => _run.EpochsCompleted;
 
-    /// <summary>Batches done in the run so far, skipped ones included.</summary>
-    public long Steps => _steps;
+    /// <summary>Batches done in the run so far, skipped ones included: the optimizer steps tried.</summary>
+    public long BatchesCompleted => _run.BatchesCompleted;
 
-    /// <summary>Steps skipped so far because of non-finite values.</summary>
-    public long SkippedSteps => _skippedSteps;
+    /// <summary>Batches so far whose optimizer step was skipped because of non-finite values.</summary>
+    public long SkippedBatches => _run.SkippedBatches;
 
     /// <summary>The metrics of every finished epoch so far.</summary>
-    public IReadOnlyList<EpochMetrics> History => _history;
+    public IReadOnlyList<EpochMetrics> History => _run.History;
 
     /// <summary>Trains on <paramref name="training"/>, with <see cref="TrainerOptions.ValidationSplit"/> as validation when set.</summary>
     /// <inheritdoc cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/>
@@ -199,47 +185,47 @@ public sealed partial class Trainer
         }
 
         var fingerprint = new DataFingerprint(training.Count, training.ContentHash, validation?.Count ?? 0, validation?.ContentHash ?? 0);
-        if (_fingerprint is DataFingerprint known && known != fingerprint)
+        if (_run.Data is DataFingerprint known && known != fingerprint)
         {
             throw new InvalidOperationException(
                 $"This run's state (from a checkpoint or an earlier Fit) was made on other data: {known.Describe()}; now {fingerprint.Describe()}. " +
                 "Resume with the same datasets and ValidationSplit/Seed, or start a new Trainer.");
         }
 
-        if (_sampler is null)
+        if (_run.Sampler is null)
         {
             var sampler = new MiniBatchSampler(training.Count, _options.BatchSize, _options.Shuffle, _options.Seed);
-            if (_pendingSampler is SamplerState pending)
+            if (_run.SamplerState is SamplerState pending)
             {
                 sampler.Restore(pending.Order, pending.RandomState);
             }
 
-            _sampler = sampler;
-            _pendingSampler = null;
+            _run.Sampler = sampler;
+            _run.SamplerState = null;
         }
 
-        _fingerprint = fingerprint;
+        _run.Data = fingerprint;
         if (rule is not null)
         {
-            _earlyStopping ??= new EarlyStoppingState(rule);
+            _run.EarlyStopping ??= new EarlyStoppingState(rule);
         }
 
-        if (_finished is StopReason finished)
+        if (_run.Finished is StopReason finished)
         {
             // A run that ended stays ended, except one that completed its epochs and is now asked for more.
-            if (finished != StopReason.Completed || _epochsCompleted >= _options.Epochs)
+            if (finished != StopReason.Completed || _run.EpochsCompleted >= _options.Epochs)
             {
                 return Result(finished, restored: false, clock);
             }
 
-            _finished = null;
+            _run.Finished = null;
         }
 
-        MiniBatchSampler batches = _sampler;
+        MiniBatchSampler batches = _run.Sampler;
         StopReason reason = StopReason.Completed;
-        while (_epochsCompleted < _options.Epochs)
+        while (_run.EpochsCompleted < _options.Epochs)
         {
-            while (_batchesDone < batches.BatchCount)
+            while (_run.BatchesDone < batches.BatchCount)
             {
                 // Only between whole batches, and before a new epoch draws its order: the state stays resumable.
                 if (cancellationToken.IsCancellationRequested)
@@ -248,29 +234,29 @@ public sealed partial class Trainer
                     return Result(StopReason.Cancelled, restored: false, clock);
                 }
 
-                if (_batchesDone == 0)
+                if (_run.BatchesDone == 0)
                 {
                     batches.NextEpoch();
-                    _epoch = default;
+                    _run.Epoch = default;
 
                     // A stateful model (truncated BPTT over consecutive windows) starts its series again each epoch;
                     // for any other model this only clears the streaming state, which training does not use.
                     _model.ResetState();
                 }
 
-                BatchResult batch = TrainBatch(training, batches.Batch(_batchesDone));
+                (BatchResult batch, double batchLossSum, long batchPositions) = TrainBatch(training, batches.Batch(_run.BatchesDone));
                 if (batch.Skipped && _options.NonFiniteGradients == NonFiniteGradientPolicy.Stop)
                 {
                     reason = StopReason.NonFiniteGradients;
                     goto Finish;
                 }
 
-                _batchesDone++;
-                _steps++;
+                _run.BatchesDone++;
+                _run.BatchesCompleted++;
                 if (batch.Skipped)
                 {
-                    _skippedSteps++;
-                    _epoch.Skipped++;
+                    _run.SkippedBatches++;
+                    _run.Epoch.Skipped++;
                 }
                 else
                 {
@@ -279,25 +265,25 @@ public sealed partial class Trainer
                         perStep.Step(batch.Loss);
                     }
 
-                    int samples = batches.Batch(_batchesDone - 1).Length;
-                    _epoch.LossSum += _lastLossSum;
-                    _epoch.Samples += samples;
-                    _epoch.Correct += batch.Correct;
-                    _epoch.Positions += _lastPositions;
+                    int samples = batches.Batch(_run.BatchesDone - 1).Length;
+                    _run.Epoch.LossSum += batchLossSum;
+                    _run.Epoch.Samples += samples;
+                    _run.Epoch.Correct += batch.Correct;
+                    _run.Epoch.Positions += batchPositions;
                 }
 
                 progress?.Report(new TrainingProgress(
-                    TrainingPhase.Batch, _epochsCompleted + 1, _options.Epochs, _batchesDone, batches.BatchCount, _steps, _skippedSteps,
-                    _epoch.MeanLoss, TrainingAccuracy(), null, null, _lastLearningRate, _lastGradientNorm));
+                    TrainingPhase.Batch, _run.EpochsCompleted + 1, _options.Epochs, _run.BatchesDone, batches.BatchCount, _run.BatchesCompleted, _run.SkippedBatches,
+                    _run.Epoch.MeanLoss, TrainingAccuracy(), null, null, _run.LastLearningRate, _run.LastGradientNorm));
 
-                if (_options.CheckpointEveryBatches > 0 && _steps % _options.CheckpointEveryBatches == 0 && _batchesDone < batches.BatchCount)
+                if (_options.CheckpointEveryBatches > 0 && _run.BatchesCompleted % _options.CheckpointEveryBatches == 0 && _run.BatchesDone < batches.BatchCount)
                 {
                     WriteCheckpointIfConfigured();
                 }
             }
 
             EpochMetrics metrics = EndEpoch(validation);
-            bool stop = rule is not null && _earlyStopping!.Update(rule, metrics.Epoch, Monitored(rule.Monitor, metrics), _model.Parameters);
+            bool stop = rule is not null && _run.EarlyStopping!.Update(rule, metrics.Epoch, Monitored(rule.Monitor, metrics), _model.Parameters);
             if (_options.Schedule is ILearningRateSchedule perEpoch && _options.ScheduleInterval == ScheduleInterval.Epoch)
             {
                 MonitoredMetric watched = _options.ScheduleMetric
@@ -306,16 +292,16 @@ public sealed partial class Trainer
             }
 
             progress?.Report(new TrainingProgress(
-                TrainingPhase.Epoch, metrics.Epoch, _options.Epochs, batches.BatchCount, batches.BatchCount, _steps, _skippedSteps,
+                TrainingPhase.Epoch, metrics.Epoch, _options.Epochs, batches.BatchCount, batches.BatchCount, _run.BatchesCompleted, _run.SkippedBatches,
                 metrics.TrainingLoss, metrics.TrainingAccuracy, metrics.ValidationLoss, metrics.ValidationAccuracy,
-                metrics.LearningRate, _lastGradientNorm));
+                metrics.LearningRate, _run.LastGradientNorm));
             if (stop)
             {
                 reason = StopReason.EarlyStopped;
                 break;
             }
 
-            if (_options.CheckpointEveryEpochs > 0 && _epochsCompleted % _options.CheckpointEveryEpochs == 0 && _epochsCompleted < _options.Epochs)
+            if (_options.CheckpointEveryEpochs > 0 && _run.EpochsCompleted % _options.CheckpointEveryEpochs == 0 && _run.EpochsCompleted < _options.Epochs)
             {
                 WriteCheckpointIfConfigured();
             }
@@ -323,13 +309,13 @@ public sealed partial class Trainer
 
     Finish:
         bool restored = false;
-        if (rule is { RestoreBestWeights: true } && _earlyStopping!.BestWeights is float[] best)
+        if (rule is { RestoreBestWeights: true } && _run.EarlyStopping!.BestWeights is float[] best)
         {
             best.CopyTo(_model.Parameters);
             restored = true;
         }
 
-        _finished = reason;
+        _run.Finished = reason;
         WriteCheckpointIfConfigured();
         return Result(reason, restored, clock);
     }
@@ -357,7 +343,7 @@ public sealed partial class Trainer
             throw new ArgumentException("A batch needs at least one sample index.", nameof(sampleIndices));
         }
 
-        return TrainBatch(data, sampleIndices);
+        return TrainBatch(data, sampleIndices).Result;
     }
 
     /// <summary>The mean sample loss (and accuracy, for class indices) of the model's inference (<see cref="IRnnModel.Predict(ReadOnlySpan{float}, Span{float})"/>) on <paramref name="data"/>.</summary>
@@ -375,7 +361,8 @@ public sealed partial class Trainer
         return EvaluateCore(data);
     }
 
-    private BatchResult TrainBatch(Dataset data, ReadOnlySpan<int> indices)
+    /// <summary>One step on <paramref name="indices"/>; also the batch's loss sum (penalty included) and output positions, for the epoch's totals.</summary>
+    private (BatchResult Result, double LossSum, long Positions) TrainBatch(Dataset data, ReadOnlySpan<int> indices)
     {
         IRnnModel model = _model;
         float scale = (float)(1.0 / indices.Length);
@@ -424,9 +411,8 @@ public sealed partial class Trainer
             finite = IsFinite(norm, gradients);
         }
 
-        _lastGradientNorm = norm;
-        _lastLossSum = lossSum;
-        _lastLearningRate = _optimizer.LearningRate;
+        _run.LastGradientNorm = norm;
+        _run.LastLearningRate = _optimizer.LearningRate;
         double meanLoss = lossSum / indices.Length;
         bool skipped = !finite || !double.IsFinite(lossSum);
         if (!skipped)
@@ -434,8 +420,7 @@ public sealed partial class Trainer
             _optimizer.Step(model.Parameters, gradients);
         }
 
-        _lastPositions = positions;
-        return new BatchResult(meanLoss, norm, skipped, correct);
+        return (new BatchResult(meanLoss, norm, skipped, correct), lossSum, positions);
     }
 
     /// <summary>
@@ -658,17 +643,17 @@ public sealed partial class Trainer
     {
         Evaluation? validated = validation is null ? null : EvaluateCore(validation);
         var metrics = new EpochMetrics(
-            _epochsCompleted + 1, _epoch.MeanLoss, TrainingAccuracy(), validated?.Loss, validated?.Accuracy,
-            _lastLearningRate, _epoch.Skipped);
-        _history.Add(metrics);
-        _epochsCompleted++;
-        _batchesDone = 0;
-        _epoch = default;
+            _run.EpochsCompleted + 1, _run.Epoch.MeanLoss, TrainingAccuracy(), validated?.Loss, validated?.Accuracy,
+            _run.LastLearningRate, _run.Epoch.Skipped);
+        _run.History.Add(metrics);
+        _run.EpochsCompleted++;
+        _run.BatchesDone = 0;
+        _run.Epoch = default;
         return metrics;
     }
 
     private double? TrainingAccuracy() =>
-        _loss.Targets == TargetKind.ClassIndices ? (_epoch.Positions == 0 ? double.NaN : (double)_epoch.Correct / _epoch.Positions) : null;
+        _loss.Targets == TargetKind.ClassIndices ? (_run.Epoch.Positions == 0 ? double.NaN : (double)_run.Epoch.Correct / _run.Epoch.Positions) : null;
 
     private static double Monitored(MonitoredMetric metric, EpochMetrics metrics) => metric switch
     {
@@ -680,9 +665,9 @@ public sealed partial class Trainer
 
     private TrainingResult Result(StopReason reason, bool restored, Stopwatch clock)
     {
-        EarlyStoppingState? early = _earlyStopping;
+        EarlyStoppingState? early = _run.EarlyStopping;
         return new TrainingResult(
-            reason, _epochsCompleted, _steps, _skippedSteps, _history.ToArray(),
+            reason, _run.EpochsCompleted, _run.BatchesCompleted, _run.SkippedBatches, _run.History.ToArray(),
             early is { BestEpoch: > 0 } ? early.BestEpoch : null,
             early is not null && double.IsFinite(early.Best) ? early.Best : null,
             restored, clock.Elapsed);
@@ -743,28 +728,5 @@ public sealed partial class Trainer
         }
 
         static string Describe(TargetKind kind) => kind == TargetKind.Values ? "values" : "class indices";
-    }
-
-    /// <summary>The running totals of the current epoch.</summary>
-    private struct EpochTotals
-    {
-        public double LossSum;
-        public long Samples;
-        public long Correct;
-        public long Positions;
-        public int Skipped;
-
-        public readonly double MeanLoss => Samples == 0 ? double.NaN : LossSum / Samples;
-    }
-
-    /// <summary>A sampler's order and generator state waiting for the sampler to be built.</summary>
-    private readonly record struct SamplerState(int[] Order, (uint, uint, uint, uint) RandomState);
-
-    /// <summary>What identifies the data of a run: sample counts and content hashes of the training and validation sets.</summary>
-    private readonly record struct DataFingerprint(int TrainingCount, ulong TrainingHash, int ValidationCount, ulong ValidationHash)
-    {
-        public string Describe() =>
-            $"{TrainingCount} training samples (hash {TrainingHash:x16}), " +
-            (ValidationCount == 0 ? "no validation set" : $"{ValidationCount} validation samples (hash {ValidationHash:x16})");
     }
 }

@@ -38,8 +38,8 @@ public enum StopReason
 /// <param name="Epochs">The run's total number of epochs.</param>
 /// <param name="Batch">Batches done in this epoch (equal to <paramref name="Batches"/> at the end of an epoch).</param>
 /// <param name="Batches">Batches per epoch.</param>
-/// <param name="Step">Batches done in the whole run, skipped ones included.</param>
-/// <param name="SkippedSteps">Steps skipped in the whole run because of non-finite values.</param>
+/// <param name="BatchesCompleted">Batches done in the whole run, skipped ones included: the optimizer steps tried.</param>
+/// <param name="SkippedBatches">Batches of the whole run whose optimizer step was skipped because of non-finite values.</param>
 /// <param name="TrainingLoss">The mean sample loss of this epoch so far (skipped batches excluded).</param>
 /// <param name="TrainingAccuracy">The training accuracy of this epoch so far, for classifiers.</param>
 /// <param name="ValidationLoss">The validation loss, at the end of an epoch with a validation set.</param>
@@ -52,8 +52,8 @@ public readonly record struct TrainingProgress(
     int Epochs,
     int Batch,
     int Batches,
-    long Step,
-    long SkippedSteps,
+    long BatchesCompleted,
+    long SkippedBatches,
     double TrainingLoss,
     double? TrainingAccuracy,
     double? ValidationLoss,
@@ -71,7 +71,7 @@ public readonly record struct TrainingProgress(
 /// <param name="ValidationLoss">The mean sample loss on the validation set after the epoch, when there is one.</param>
 /// <param name="ValidationAccuracy">The validation accuracy, for classifiers with a validation set.</param>
 /// <param name="LearningRate">The learning rate of the epoch's last step.</param>
-/// <param name="SkippedSteps">Steps of the epoch skipped because of non-finite values.</param>
+/// <param name="SkippedBatches">Batches of the epoch whose optimizer step was skipped because of non-finite values.</param>
 public sealed record EpochMetrics(
     int Epoch,
     double TrainingLoss,
@@ -79,7 +79,7 @@ public sealed record EpochMetrics(
     double? ValidationLoss,
     double? ValidationAccuracy,
     float LearningRate,
-    int SkippedSteps);
+    int SkippedBatches);
 
 /// <summary>The loss (and accuracy, for classifiers) of a model on a dataset.</summary>
 /// <param name="Loss">The mean sample loss.</param>
@@ -96,13 +96,13 @@ public readonly record struct BatchResult(double Loss, float GradientNorm, bool 
 /// <summary>The outcome of a training run.</summary>
 public sealed class TrainingResult
 {
-    internal TrainingResult(StopReason reason, int epochsCompleted, long steps, long skippedSteps,
+    internal TrainingResult(StopReason reason, int epochsCompleted, long batchesCompleted, long skippedBatches,
         IReadOnlyList<EpochMetrics> history, int? bestEpoch, double? bestValue, bool restoredBestWeights, TimeSpan elapsed)
     {
         StopReason = reason;
         EpochsCompleted = epochsCompleted;
-        Steps = steps;
-        SkippedSteps = skippedSteps;
+        BatchesCompleted = batchesCompleted;
+        SkippedBatches = skippedBatches;
         History = history;
         BestEpoch = bestEpoch;
         BestValue = bestValue;
@@ -116,11 +116,11 @@ public sealed class TrainingResult
     /// <summary>Epochs finished in the whole run (a resumed run counts the epochs before the checkpoint).</summary>
     public int EpochsCompleted { get; }
 
-    /// <summary>Batches done in the whole run, skipped ones included.</summary>
-    public long Steps { get; }
+    /// <summary>Batches done in the whole run, skipped ones included: the optimizer steps tried (a resumed run counts those before the checkpoint).</summary>
+    public long BatchesCompleted { get; }
 
-    /// <summary>Steps skipped in the whole run because of non-finite values.</summary>
-    public long SkippedSteps { get; }
+    /// <summary>Batches of the whole run whose optimizer step was skipped because of non-finite values.</summary>
+    public long SkippedBatches { get; }
 
     /// <summary>The metrics of every finished epoch of the run, first epoch first.</summary>
     public IReadOnlyList<EpochMetrics> History { get; }

@@ -206,7 +206,7 @@ public class TrainingParityTests
     {
         var reference = new Reference();
         ParityLstmRegressor model = reference.StartModel();
-        var trainer = new Trainer(model, reference.Adam(), MseLoss.Instance, reference.Options());
+        var trainer = new Trainer(model, reference.Adam(), MeanSquaredErrorLoss.Instance, reference.Options());
         Dataset data = Dataset.ForModel(model, reference.Inputs, reference.Targets);
         var losses = new double[reference.Steps];
         var norms = new double[reference.Steps];
@@ -229,12 +229,12 @@ public class TrainingParityTests
         // mean sample loss of the epoch, from which each batch's loss follows, and each batch's norm before clipping.
         var reference = new Reference();
         ParityLstmRegressor model = reference.StartModel();
-        var trainer = new Trainer(model, reference.Adam(), MseLoss.Instance, reference.Options());
+        var trainer = new Trainer(model, reference.Adam(), MeanSquaredErrorLoss.Instance, reference.Options());
         Dataset data = Dataset.ForModel(model, reference.Inputs, reference.Targets);
         var reports = new List<TrainingProgress>();
         TrainingResult result = trainer.Fit(data, new Collect(reports));
         Assert.Equal(StopReason.Completed, result.StopReason);
-        Assert.Equal(reference.Steps, result.Steps);
+        Assert.Equal(reference.Steps, result.BatchesCompleted);
 
         TrainingProgress[] batches = reports.Where(r => r.Phase == TrainingPhase.Batch).ToArray();
         Assert.Equal(reference.Steps, batches.Length);

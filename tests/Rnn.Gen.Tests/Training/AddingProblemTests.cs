@@ -18,13 +18,13 @@ public class AddingProblemTests
         model.Initialize(1);
         Dataset training = TrainingData.Adding(model, 2000, seed: 1);
         Dataset test = TrainingData.Adding(model, 400, seed: 2);
-        var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance,
+        var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Epochs = 8, BatchSize = 32, Seed = 1, ClipNorm = 1f });
 
         TrainingResult result = trainer.Fit(training);
         double mse = trainer.Evaluate(test).Loss;
 
         Assert.Equal(StopReason.Completed, result.StopReason);
-        Assert.True(mse < 0.05, $"test MSE {mse} after {result.Steps} steps (the mean predictor scores about 0.167)");
+        Assert.True(mse < 0.05, $"test MSE {mse} after {result.BatchesCompleted} steps (the mean predictor scores about 0.167)");
     }
 }

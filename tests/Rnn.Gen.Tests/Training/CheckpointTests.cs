@@ -41,7 +41,7 @@ public sealed class CheckpointTests : IDisposable
         var model = new TinyRegressor();
         model.Initialize(initSeed);
         var optimizer = new Adam(0.02f);
-        return (model, new Trainer(model, optimizer, MseLoss.Instance, options(optimizer)));
+        return (model, new Trainer(model, optimizer, MeanSquaredErrorLoss.Instance, options(optimizer)));
     }
 
     private static TrainingResult Straight(out float[] parameters, bool earlyStopping = true, bool schedule = true)
@@ -68,25 +68,25 @@ public sealed class CheckpointTests : IDisposable
         (_, Trainer first) = NewRun(Options(path));
         var recorder = new ProgressRecorder(r =>
         {
-            if (r.Step == stopAfterStep && r.Phase == phase)
+            if (r.BatchesCompleted == stopAfterStep && r.Phase == phase)
             {
                 cancellation.Cancel();
             }
         });
         TrainingResult interrupted = first.Fit(Training, Validation, recorder, cancellation.Token);
         Assert.Equal(StopReason.Cancelled, interrupted.StopReason);
-        Assert.Equal(stopAfterStep, interrupted.Steps);
+        Assert.Equal(stopAfterStep, interrupted.BatchesCompleted);
 
         // A new model (initialized differently), a new optimizer and a new trainer: everything comes from the file.
         (TinyRegressor model, Trainer second) = NewRun(Options(path), initSeed: 99);
         second.LoadCheckpoint(path);
-        Assert.Equal(interrupted.Steps, second.Steps);
+        Assert.Equal(interrupted.BatchesCompleted, second.BatchesCompleted);
         Assert.Equal(interrupted.History, second.History);
         TrainingResult resumed = second.Fit(Training, Validation);
 
         Assert.Equal(expected, model.Parameters.ToArray());
         Assert.Equal(straight.StopReason, resumed.StopReason);
-        Assert.Equal(straight.Steps, resumed.Steps);
+        Assert.Equal(straight.BatchesCompleted, resumed.BatchesCompleted);
         Assert.Equal(straight.History, resumed.History);
         Assert.Equal(straight.BestEpoch, resumed.BestEpoch);
         Assert.Equal(straight.BestValue, resumed.BestValue);
@@ -105,15 +105,15 @@ public sealed class CheckpointTests : IDisposable
                 Epochs = 4, BatchSize = 4, Seed = 2, CheckpointPath = path,
                 Schedule = new WarmupCosine(adam, warmupSteps: 5, totalSteps: 28), ScheduleInterval = ScheduleInterval.Batch,
             };
-            var trainer = new Trainer(model, adam, MseLoss.Instance, options);
+            var trainer = new Trainer(model, adam, MeanSquaredErrorLoss.Instance, options);
             using var cancellation = new CancellationTokenSource();
-            result = trainer.Fit(Training, Validation, new ProgressRecorder(r => { if (r.Step == cancelAt) cancellation.Cancel(); }), cancellation.Token);
+            result = trainer.Fit(Training, Validation, new ProgressRecorder(r => { if (r.BatchesCompleted == cancelAt) cancellation.Cancel(); }), cancellation.Token);
             if (path is not null)
             {
                 var resumedModel = new TinyRegularized();
                 resumedModel.Initialize(6);
                 var resumedAdam = new Adam(0.02f);
-                var resumed = new Trainer(resumedModel, resumedAdam, MseLoss.Instance, new TrainerOptions
+                var resumed = new Trainer(resumedModel, resumedAdam, MeanSquaredErrorLoss.Instance, new TrainerOptions
                 {
                     Epochs = 4, BatchSize = 4, Seed = 2, CheckpointPath = path,
                     Schedule = new WarmupCosine(resumedAdam, warmupSteps: 5, totalSteps: 28), ScheduleInterval = ScheduleInterval.Batch,
@@ -153,7 +153,7 @@ public sealed class CheckpointTests : IDisposable
 
         // Once done, another call trains nothing.
         TrainingResult again = second.Fit(Training, Validation);
-        Assert.Equal(resumed.Steps, again.Steps);
+        Assert.Equal(resumed.BatchesCompleted, again.BatchesCompleted);
         Assert.Equal(expected, model.Parameters.ToArray());
     }
 
@@ -183,7 +183,7 @@ public sealed class CheckpointTests : IDisposable
     {
         (_, Trainer trainer) = NewRun(Options());
         using var cancellation = new CancellationTokenSource();
-        trainer.Fit(Training, Validation, new ProgressRecorder(r => { if (r.Step == 9) cancellation.Cancel(); }), cancellation.Token);
+        trainer.Fit(Training, Validation, new ProgressRecorder(r => { if (r.BatchesCompleted == 9) cancellation.Cancel(); }), cancellation.Token);
         var first = new MemoryStream();
         trainer.SaveCheckpoint(first);
 
@@ -262,7 +262,7 @@ public sealed class CheckpointTests : IDisposable
     {
         (_, Trainer trainer) = NewRun(options ?? Options());
         using var cancellation = new CancellationTokenSource();
-        trainer.Fit(Training, Validation, new ProgressRecorder(r => { if (r.Step == 8) cancellation.Cancel(); }), cancellation.Token);
+        trainer.Fit(Training, Validation, new ProgressRecorder(r => { if (r.BatchesCompleted == 8) cancellation.Cancel(); }), cancellation.Token);
         var stream = new MemoryStream();
         trainer.SaveCheckpoint(stream);
         return stream.ToArray();
@@ -298,7 +298,7 @@ public sealed class CheckpointTests : IDisposable
         var gru = new TinyGruRegressor();
         gru.Initialize(1);
         var adam = new Adam(0.02f);
-        var trainer = new Trainer(gru, adam, MseLoss.Instance, Options()(adam));
+        var trainer = new Trainer(gru, adam, MeanSquaredErrorLoss.Instance, Options()(adam));
         float[] parameters = gru.Parameters.ToArray();
         OptimizerState state = trainer.Optimizer.GetState();
         InvalidDataException e = Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(new MemoryStream(CheckpointBytes())));
@@ -313,13 +313,13 @@ public sealed class CheckpointTests : IDisposable
         var model = new TinyRegressor();
         model.Initialize(1);
         var sgd = new Sgd(0.1f, momentum: 0.9f);
-        var trainer = new Trainer(model, sgd, MseLoss.Instance, Options()(sgd));
+        var trainer = new Trainer(model, sgd, MeanSquaredErrorLoss.Instance, Options()(sgd));
         float[] parameters = model.Parameters.ToArray();
         OptimizerState state = trainer.Optimizer.GetState();
         InvalidDataException e = Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(new MemoryStream(CheckpointBytes())));
         Assert.Contains("optimizer", e.Message);
         AssertUnchanged(model, trainer.Optimizer, parameters, state);
-        Assert.Equal(0, trainer.Steps);
+        Assert.Equal(0, trainer.BatchesCompleted);
     }
 
     [Fact]

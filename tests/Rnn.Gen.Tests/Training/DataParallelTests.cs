@@ -58,7 +58,7 @@ public sealed class DataParallelTests : IDisposable
             Epochs = 3, BatchSize = 4, Shuffle = false, ClipNorm = 0.5f, Parallelism = 1,
             ReplicaFactory = () => { factoryCalls++; return new TinyRegularized(); },
         };
-        using var trainer = new Trainer(model, new Adam(0.02f), MseLoss.Instance, options);
+        using var trainer = new Trainer(model, new Adam(0.02f), MeanSquaredErrorLoss.Instance, options);
         trainer.Fit(data);
         Assert.Equal(0, factoryCalls);
         Assert.Equal(0, trainer.RunningWorkerThreads);
@@ -106,7 +106,7 @@ public sealed class DataParallelTests : IDisposable
         var model = NewModel<TinyRegressor>(2);
         Dataset data = TrainingData.Regression(model, 9, seed: 4);
         int[] batch = { 8, 1, 4, 6, 2 }; // shards of 3 and 2 samples
-        using var trainer = NewTrainer(model, new Sgd(0.5f), MseLoss.Instance,
+        using var trainer = NewTrainer(model, new Sgd(0.5f), MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Parallelism = 2, ReplicaFactory = () => new TinyRegressor(), ClipNorm = 0.05f }, threads: 2);
 
         // By hand: shard 0 in model a, shard 1 in model b (from a's parameters), b's gradients added into a's, clip, step.
@@ -165,13 +165,13 @@ public sealed class DataParallelTests : IDisposable
         }
 
         var regressor = TrainingData.Regression(new TinyRegressor(), 10, seed: 5);
-        Check(NewModel<TinyRegressor>(3), NewModel<TinyRegressor>(3), () => new TinyRegressor(), regressor, MseLoss.Instance, new[] { 9, 2, 5, 0, 7, 3, 1 });
+        Check(NewModel<TinyRegressor>(3), NewModel<TinyRegressor>(3), () => new TinyRegressor(), regressor, MeanSquaredErrorLoss.Instance, new[] { 9, 2, 5, 0, 7, 3, 1 });
 
         var sequence = TrainingData.Regression(new TinySequence(), 6, seed: 6);
-        Check(NewModel<TinySequence>(4), NewModel<TinySequence>(4), () => new TinySequence(), sequence, MseLoss.Instance, new[] { 5, 4, 3, 2, 1 });
+        Check(NewModel<TinySequence>(4), NewModel<TinySequence>(4), () => new TinySequence(), sequence, MeanSquaredErrorLoss.Instance, new[] { 5, 4, 3, 2, 1 });
 
         var classes = TrainingData.Classification(new TinyClassifier(), 12, seed: 7);
-        Check(NewModel<TinyClassifier>(5), NewModel<TinyClassifier>(5), () => new TinyClassifier(), classes, new CrossEntropyLoss(0.1f), Enumerable.Range(0, 12).ToArray());
+        Check(NewModel<TinyClassifier>(5), NewModel<TinyClassifier>(5), () => new TinyClassifier(), classes, new SoftmaxCrossEntropyLoss(0.1f), Enumerable.Range(0, 12).ToArray());
     }
 
     // ----- determinism: threads never matter -----
@@ -194,7 +194,7 @@ public sealed class DataParallelTests : IDisposable
                 EarlyStopping = new EarlyStopping { Patience = 10, RestoreBestWeights = true },
                 Parallelism = parallelism, ReplicaFactory = () => new TinyRegularized(),
             };
-            using var trainer = NewTrainer(model, adam, MseLoss.Instance, options, threadCount);
+            using var trainer = NewTrainer(model, adam, MeanSquaredErrorLoss.Instance, options, threadCount);
             Dataset data = TrainingData.Regression(model, 30, seed: 8);
             var recorder = new ProgressRecorder();
             TrainingResult result = trainer.Fit(data, recorder);
@@ -221,7 +221,7 @@ public sealed class DataParallelTests : IDisposable
         Same(threads =>
         {
             var model = NewModel<TinyClassifier>(2);
-            using var trainer = NewTrainer(model, new Adam(0.02f), new CrossEntropyLoss(), new TrainerOptions
+            using var trainer = NewTrainer(model, new Adam(0.02f), new SoftmaxCrossEntropyLoss(), new TrainerOptions
             {
                 Epochs = 6, BatchSize = 16, Seed = 1, Parallelism = 2, ReplicaFactory = () => new TinyClassifier(),
                 EarlyStopping = new EarlyStopping { Monitor = MonitoredMetric.ValidationAccuracy, Patience = 3 },
@@ -238,7 +238,7 @@ public sealed class DataParallelTests : IDisposable
             var random = new SeededRandom(6);
             float[] inputs = GradientCheckTests.RandomVector(random, 12 * Seq2SeqTokens.Steps * Seq2SeqTokens.InputSize, 1f);
             int[] classes = Enumerable.Range(0, 12 * Seq2SeqTokens.OutputSteps).Select(i => (i * 7 + 3) % Seq2SeqTokens.OutputSize).ToArray();
-            using var trainer = NewTrainer(model, new Adam(0.02f), ProbabilityCrossEntropyLoss.Instance, new TrainerOptions
+            using var trainer = NewTrainer(model, new Adam(0.02f), CrossEntropyOfProbabilitiesLoss.Instance, new TrainerOptions
             {
                 Epochs = 3, BatchSize = 5, Seed = 1, TeacherForcing = true, Parallelism = 2, ReplicaFactory = () => new Seq2SeqTokens(),
             }, threads);
@@ -254,7 +254,7 @@ public sealed class DataParallelTests : IDisposable
             float[] inputs = GradientCheckTests.RandomVector(random, count * PaddedLstmSequenceLong.Steps * PaddedLstmSequenceLong.InputSize, 1f);
             float[] targets = GradientCheckTests.RandomVector(random, count * PaddedLstmSequenceLong.Steps * PaddedLstmSequenceLong.OutputSize, 0.5f);
             Dataset data = Dataset.ForModel(model, inputs, targets).WithLengths(Enumerable.Range(0, count).Select(i => 1 + (i % PaddedLstmSequenceLong.Steps)).ToArray());
-            using var trainer = NewTrainer(model, new RmsProp(0.01f), MseLoss.Instance, new TrainerOptions
+            using var trainer = NewTrainer(model, new RmsProp(0.01f), MeanSquaredErrorLoss.Instance, new TrainerOptions
             {
                 Epochs = 3, BatchSize = 4, Seed = 2, Parallelism = 2, ReplicaFactory = () => new PaddedLstmSequenceLong(),
             }, threads);
@@ -269,7 +269,7 @@ public sealed class DataParallelTests : IDisposable
         var model = NewModel<TinyRegressor>(1);
         Dataset training = TrainingData.Regression(model, 200, seed: 1);
         Dataset test = TrainingData.Regression(model, 50, seed: 2);
-        using var trainer = NewTrainer(model, new Adam(0.02f), MseLoss.Instance, new TrainerOptions
+        using var trainer = NewTrainer(model, new Adam(0.02f), MeanSquaredErrorLoss.Instance, new TrainerOptions
         {
             Epochs = 20, BatchSize = 16, ClipNorm = 1f, Parallelism = 2, ReplicaFactory = () => new TinyRegressor(),
         }, threads: 2);
@@ -285,7 +285,7 @@ public sealed class DataParallelTests : IDisposable
     {
         var model = NewModel<TinyRegressor>(1);
         Dataset data = TrainingData.Regression(model, 6, seed: 3);
-        using var trainer = NewTrainer(model, new Sgd(0f), MseLoss.Instance,
+        using var trainer = NewTrainer(model, new Sgd(0f), MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Parallelism = 2, ReplicaFactory = () => new TinyRegressor() }, threads: 2);
         trainer.TrainOnBatch(data, new[] { 0, 1, 2, 3 });
         Assert.Equal(model.Parameters.ToArray(), trainer.Replica(1).Parameters.ToArray());
@@ -295,7 +295,7 @@ public sealed class DataParallelTests : IDisposable
         trainer.TrainOnBatch(data, new[] { 0, 1, 2, 3 });
         Assert.Equal(model.Parameters.ToArray(), trainer.Replica(1).Parameters.ToArray());
         var single = NewModel<TinyRegressor>(7);
-        new Trainer(single, new Sgd(0f), MseLoss.Instance).TrainOnBatch(data, new[] { 0, 1, 2, 3 });
+        new Trainer(single, new Sgd(0f), MeanSquaredErrorLoss.Instance).TrainOnBatch(data, new[] { 0, 1, 2, 3 });
         for (int p = 0; p < single.Gradients.Length; p++)
         {
             Assert.True(Math.Abs(model.Gradients[p] - single.Gradients[p]) <= 1e-7 + 1e-5 * Math.Abs(single.Gradients[p]));
@@ -312,7 +312,7 @@ public sealed class DataParallelTests : IDisposable
 
         string Refused(TrainerOptions options, IRnnModel? trained = null)
         {
-            ArgumentException e = Assert.Throws<ArgumentException>(() => new Trainer(trained ?? model, new Adam(), MseLoss.Instance, options));
+            ArgumentException e = Assert.Throws<ArgumentException>(() => new Trainer(trained ?? model, new Adam(), MeanSquaredErrorLoss.Instance, options));
             Assert.Equal("options", e.ParamName);
             return e.Message;
         }
@@ -328,7 +328,7 @@ public sealed class DataParallelTests : IDisposable
         Assert.Contains("TinyStateful is stateful", Refused(new TrainerOptions { Parallelism = 2, ReplicaFactory = () => new TinyStateful() }, new TinyStateful()));
 
         // A stateful model still trains with one shard.
-        using var stateful = new Trainer(new TinyStateful(), new Adam(), MseLoss.Instance, new TrainerOptions { Parallelism = 1, Shuffle = false });
+        using var stateful = new Trainer(new TinyStateful(), new Adam(), MeanSquaredErrorLoss.Instance, new TrainerOptions { Parallelism = 1, Shuffle = false });
     }
 
     // ----- checkpoints -----
@@ -346,7 +346,7 @@ public sealed class DataParallelTests : IDisposable
         {
             var model = NewModel<TinyRegularized>(initSeed);
             var adam = new Adam(0.02f);
-            return (model, NewTrainer(model, adam, MseLoss.Instance, new TrainerOptions
+            return (model, NewTrainer(model, adam, MeanSquaredErrorLoss.Instance, new TrainerOptions
             {
                 Epochs = 4, BatchSize = 4, Seed = 2, CheckpointPath = path, ClipNorm = 1f,
                 Schedule = new ReduceOnPlateau(adam, factor: 0.5, patience: 0),
@@ -373,9 +373,9 @@ public sealed class DataParallelTests : IDisposable
         using (first)
         {
             TrainingResult interrupted = first.Fit(training, validation,
-                new ProgressRecorder(r => { if (r.Step == stopAfterStep && r.Phase == phase) cancellation.Cancel(); }), cancellation.Token);
+                new ProgressRecorder(r => { if (r.BatchesCompleted == stopAfterStep && r.Phase == phase) cancellation.Cancel(); }), cancellation.Token);
             Assert.Equal(StopReason.Cancelled, interrupted.StopReason);
-            Assert.Equal(stopAfterStep, interrupted.Steps);
+            Assert.Equal(stopAfterStep, interrupted.BatchesCompleted);
         }
 
         SafeTensorsFile file = SafeTensorsFile.Read(path);
@@ -390,7 +390,7 @@ public sealed class DataParallelTests : IDisposable
             TrainingResult resumed = second.Fit(training, validation);
             Assert.Equal(straightModel.Parameters.ToArray(), model.Parameters.ToArray());
             Assert.Equal(straight.History, resumed.History);
-            Assert.Equal(straight.Steps, resumed.Steps);
+            Assert.Equal(straight.BatchesCompleted, resumed.BatchesCompleted);
             Assert.Equal(straight.BestEpoch, resumed.BestEpoch);
         }
     }
@@ -399,14 +399,14 @@ public sealed class DataParallelTests : IDisposable
     public void A_parallel_checkpoint_round_trips_byte_for_byte_and_loads_into_another_parallelism()
     {
         Dataset data = TrainingData.Regression(new TinyRegularized(), 20, seed: 1);
-        Trainer NewRun(int parallelism, int initSeed) => NewTrainer(NewModel<TinyRegularized>(initSeed), new Adam(0.02f), MseLoss.Instance, new TrainerOptions
+        Trainer NewRun(int parallelism, int initSeed) => NewTrainer(NewModel<TinyRegularized>(initSeed), new Adam(0.02f), MeanSquaredErrorLoss.Instance, new TrainerOptions
         {
             Epochs = 2, BatchSize = 5, Parallelism = parallelism, ReplicaFactory = () => new TinyRegularized(),
         }, threads: 2);
 
         using Trainer trainer = NewRun(3, 1);
         using var cancellation = new CancellationTokenSource();
-        trainer.Fit(data, new ProgressRecorder(r => { if (r.Step == 2) cancellation.Cancel(); }), cancellation.Token);
+        trainer.Fit(data, new ProgressRecorder(r => { if (r.BatchesCompleted == 2) cancellation.Cancel(); }), cancellation.Token);
         var bytes = new MemoryStream();
         trainer.SaveCheckpoint(bytes);
         SafeTensorsFile file = SafeTensorsFile.Read(new MemoryStream(bytes.ToArray()));
@@ -425,9 +425,9 @@ public sealed class DataParallelTests : IDisposable
         {
             using Trainer other = NewRun(parallelism, 42);
             other.LoadCheckpoint(new MemoryStream(bytes.ToArray()));
-            Assert.Equal(2, other.Steps);
+            Assert.Equal(2, other.BatchesCompleted);
             Assert.Equal(StopReason.Completed, other.Fit(data).StopReason);
-            Assert.Equal(8, other.Steps);
+            Assert.Equal(8, other.BatchesCompleted);
         }
     }
 
@@ -439,7 +439,7 @@ public sealed class DataParallelTests : IDisposable
     public void A_parallel_checkpoint_with_bad_replica_metadata_is_refused_and_nothing_changes(string key, string? value)
     {
         Dataset data = TrainingData.Regression(new TinyRegularized(), 12, seed: 1);
-        Trainer NewRun() => NewTrainer(NewModel<TinyRegularized>(1), new Adam(0.02f), MseLoss.Instance, new TrainerOptions
+        Trainer NewRun() => NewTrainer(NewModel<TinyRegularized>(1), new Adam(0.02f), MeanSquaredErrorLoss.Instance, new TrainerOptions
         {
             Epochs = 2, BatchSize = 4, Parallelism = 3, ReplicaFactory = () => new TinyRegularized(),
         }, threads: 1);
@@ -518,7 +518,7 @@ public sealed class DataParallelTests : IDisposable
     {
         var model = NewModel<TinyRegularized>(1);
         Dataset data = TrainingData.Regression(model, 16, seed: 1);
-        using var trainer = NewTrainer(model, new Adam(0.01f), MseLoss.Instance, new TrainerOptions
+        using var trainer = NewTrainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance, new TrainerOptions
         {
             ClipNorm = 1f, ClipValue = 5f, Parallelism = 3, ReplicaFactory = () => new TinyRegularized(),
         }, threads: 3);
@@ -548,7 +548,7 @@ public sealed class DataParallelTests : IDisposable
         static void Fit(Dataset data)
         {
             var model = NewModel<TinyRegressor>(1);
-            using var trainer = NewTrainer(model, new Adam(0.01f), MseLoss.Instance, new TrainerOptions
+            using var trainer = NewTrainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance, new TrainerOptions
             {
                 Epochs = 2, BatchSize = 4, Parallelism = 2, ReplicaFactory = () => new TinyRegressor(),
             }, threads: 2);
@@ -583,7 +583,7 @@ public sealed class DataParallelTests : IDisposable
     {
         var model = NewModel<TinyRegressor>(1);
         Dataset data = TrainingData.Regression(model, 6, seed: 1);
-        var trainer = NewTrainer(model, new Adam(0.01f), MseLoss.Instance,
+        var trainer = NewTrainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Parallelism = 3, ReplicaFactory = () => new TinyRegressor() }, threads: 3);
         Assert.Equal(0, trainer.RunningWorkerThreads); // started by the first parallel batch, not before
         trainer.TrainOnBatch(data, new[] { 0, 1, 2, 3, 4 });
@@ -609,7 +609,7 @@ public sealed class DataParallelTests : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference TrainAndForget(Dataset data)
     {
-        var trainer = NewTrainer(NewModel<TinyRegressor>(1), new Adam(0.01f), MseLoss.Instance,
+        var trainer = NewTrainer(NewModel<TinyRegressor>(1), new Adam(0.01f), MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Parallelism = 2, ReplicaFactory = () => new TinyRegressor() }, threads: 2);
         trainer.TrainOnBatch(data, new[] { 0, 1, 2 });
         Assert.Equal(1, trainer.RunningWorkerThreads);

@@ -40,8 +40,8 @@ public class PaddedTrainingTests
         Dataset shortData = Dataset.ForModel(shortModel, prefixes, prefixTargets);
         Dataset longData = Dataset.ForModel(longModel, padded, paddedTargets).WithLengths(Enumerable.Repeat(shortSteps, count).ToArray());
         var options = new TrainerOptions { Epochs = 3, BatchSize = 4, Seed = 2 };
-        var shortTrainer = new Trainer(shortModel, new Adam(0.01f), MseLoss.Instance, options);
-        var longTrainer = new Trainer(longModel, new Adam(0.01f), MseLoss.Instance, options);
+        var shortTrainer = new Trainer(shortModel, new Adam(0.01f), MeanSquaredErrorLoss.Instance, options);
+        var longTrainer = new Trainer(longModel, new Adam(0.01f), MeanSquaredErrorLoss.Instance, options);
 
         TrainingResult a = shortTrainer.Fit(shortData);
         TrainingResult b = longTrainer.Fit(longData);
@@ -83,7 +83,7 @@ public class StatefulCheckpointTests
         straight.Initialize(7);
         Dataset data = Dataset.ForModel(straight, inputs, targets);
         var options = new TrainerOptions { Epochs = 1, BatchSize = 1, Shuffle = false };
-        var a = new Trainer(straight, new Adam(0.01f), MseLoss.Instance, options);
+        var a = new Trainer(straight, new Adam(0.01f), MeanSquaredErrorLoss.Instance, options);
         a.TrainOnBatch(data, new[] { 0 });
         a.TrainOnBatch(data, new[] { 1 });
         using var checkpoint = new System.IO.MemoryStream();
@@ -91,12 +91,33 @@ public class StatefulCheckpointTests
         a.TrainOnBatch(data, new[] { 2 });
 
         var resumed = new StatefulWindow();
-        var b = new Trainer(resumed, new Adam(0.01f), MseLoss.Instance, options);
+        var b = new Trainer(resumed, new Adam(0.01f), MeanSquaredErrorLoss.Instance, options);
         checkpoint.Position = 0;
         b.LoadCheckpoint(checkpoint);
         b.TrainOnBatch(data, new[] { 2 });
         Assert.True(straight.Parameters.SequenceEqual(resumed.Parameters));
         Assert.True(straight.CarriedState.SequenceEqual(resumed.CarriedState));
         Assert.Contains(straight.CarriedState.ToArray(), v => v != 0f);
+    }
+
+    [Fact]
+    public void A_carried_state_stored_as_another_dtype_is_refused()
+    {
+        var model = new StatefulWindow();
+        model.Initialize(7);
+        var options = new TrainerOptions { Epochs = 1, BatchSize = 1, Shuffle = false };
+        var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance, options);
+        using var checkpoint = new System.IO.MemoryStream();
+        trainer.SaveCheckpoint(checkpoint);
+
+        // The same values as F64: right count, wrong dtype (a checkpoint resumes bit for bit from F32 only).
+        Rnn.Gen.Serialization.SafeTensorsFile file = Rnn.Gen.Serialization.SafeTensorsFile.Read(new System.IO.MemoryStream(checkpoint.ToArray()));
+        using var edited = new System.IO.MemoryStream();
+        Rnn.Gen.Serialization.SafeTensorsFile.Write(edited, file.Tensors.Select(t => t.Name == "stateful.carried_state"
+            ? Rnn.Gen.Serialization.SafeTensorsEntry.F64(t.Name, t.Shape.ToArray(), t.ToDoubleArray())
+            : Rnn.Gen.Serialization.SafeTensorsEntry.Raw(t.Name, t.DType, t.Shape.ToArray(), t.Data)).ToList(), file.Metadata);
+        edited.Position = 0;
+        var e = Assert.Throws<System.IO.InvalidDataException>(() => new Trainer(new StatefulWindow(), new Adam(0.01f), MeanSquaredErrorLoss.Instance, options).LoadCheckpoint(edited));
+        Assert.Contains("carried state is F64", e.Message);
     }
 }

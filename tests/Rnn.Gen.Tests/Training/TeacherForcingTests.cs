@@ -57,7 +57,7 @@ public class TeacherForcingTests
         }
 
         Dataset data = Dataset.ForClassifier(model, inputs, classes);
-        var trainer = new Trainer(model, new Adam(0.02f), ProbabilityCrossEntropyLoss.Instance,
+        var trainer = new Trainer(model, new Adam(0.02f), CrossEntropyOfProbabilitiesLoss.Instance,
             new TrainerOptions { Epochs = 40, BatchSize = 8, Seed = 1, TeacherForcing = true });
         double before = trainer.Evaluate(data).Loss;
         trainer.Fit(data);
@@ -70,7 +70,7 @@ public class TeacherForcingTests
         var b = new Seq2SeqTokens();
         a.Initialize(4);
         b.Initialize(4);
-        var trainerA = new Trainer(a, new Sgd(0.1f), ProbabilityCrossEntropyLoss.Instance, new TrainerOptions { Epochs = 1, BatchSize = 1, Shuffle = false, TeacherForcing = true });
+        var trainerA = new Trainer(a, new Sgd(0.1f), CrossEntropyOfProbabilitiesLoss.Instance, new TrainerOptions { Epochs = 1, BatchSize = 1, Shuffle = false, TeacherForcing = true });
         trainerA.TrainOnBatch(data, new[] { 3 });
         float[] oneHot = new float[Seq2SeqTokens.OutputSteps * Seq2SeqTokens.OutputSize];
         for (int t = 0; t < Seq2SeqTokens.OutputSteps; t++)
@@ -92,7 +92,7 @@ public class TeacherForcingTests
     {
         var model = new LstmToDense();
         Dataset data = Dataset.ForModel(model, new float[LstmToDense.Steps * LstmToDense.InputSize], new float[LstmToDense.OutputSize]);
-        var trainer = new Trainer(model, new Adam(), MseLoss.Instance, new TrainerOptions { Epochs = 1, BatchSize = 1, TeacherForcing = true });
+        var trainer = new Trainer(model, new Adam(), MeanSquaredErrorLoss.Instance, new TrainerOptions { Epochs = 1, BatchSize = 1, TeacherForcing = true });
         Assert.Contains("no decoder", Assert.Throws<NotSupportedException>(() => trainer.Fit(data)).Message, StringComparison.Ordinal);
     }
 }

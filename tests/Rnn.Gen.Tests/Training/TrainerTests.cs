@@ -55,7 +55,7 @@ public class TrainerTests
         }
 
         float[] before = model.Parameters.ToArray();
-        var trainer = new Trainer(model, new Sgd(learningRate: 0f), MseLoss.Instance);
+        var trainer = new Trainer(model, new Sgd(learningRate: 0f), MeanSquaredErrorLoss.Instance);
         BatchResult result = trainer.TrainOnBatch(data, batch);
 
         Assert.False(result.Skipped);
@@ -91,7 +91,7 @@ public class TrainerTests
             }
         }
 
-        var trainer = new Trainer(model, new Sgd(0f), MseLoss.Instance);
+        var trainer = new Trainer(model, new Sgd(0f), MeanSquaredErrorLoss.Instance);
         trainer.TrainOnBatch(data, new[] { 0, 1, 2, 3 });
         for (int p = 0; p < expected.Length; p++)
         {
@@ -105,7 +105,7 @@ public class TrainerTests
         var model = NewRegressor(4);
         Dataset data = TrainingData.Regression(model, 3, seed: 4);
         float[] before = model.Parameters.ToArray();
-        var trainer = new Trainer(model, new Sgd(1f), MseLoss.Instance);
+        var trainer = new Trainer(model, new Sgd(1f), MeanSquaredErrorLoss.Instance);
         trainer.TrainOnBatch(data, new[] { 0, 1, 2 });
         for (int p = 0; p < before.Length; p++)
         {
@@ -119,7 +119,7 @@ public class TrainerTests
         var model = new TinyStateful();
         model.Initialize(2);
         Dataset data = TrainingData.Regression(model, 7, seed: 3);
-        var trainer = new Trainer(model, new Sgd(0.1f), MseLoss.Instance, new TrainerOptions { Epochs = 2, BatchSize = 3, Shuffle = false });
+        var trainer = new Trainer(model, new Sgd(0.1f), MeanSquaredErrorLoss.Instance, new TrainerOptions { Epochs = 2, BatchSize = 3, Shuffle = false });
         trainer.Fit(data);
 
         // By hand: the same windows in order, the state reset at each epoch, one SGD step per batch of 3, 3, 1.
@@ -155,7 +155,7 @@ public class TrainerTests
         float[] Train(long seed)
         {
             var model = NewRegressor();
-            var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance, new TrainerOptions { Epochs = 3, BatchSize = 4, Seed = seed });
+            var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance, new TrainerOptions { Epochs = 3, BatchSize = 4, Seed = seed });
             trainer.Fit(TrainingData.Regression(model, 18, seed: 5));
             return model.Parameters.ToArray();
         }
@@ -172,18 +172,18 @@ public class TrainerTests
         Dataset training = TrainingData.Regression(model, 10, seed: 6);
         Dataset validation = TrainingData.Regression(model, 4, seed: 7);
         var recorder = new ProgressRecorder();
-        var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance, new TrainerOptions { Epochs = 3, BatchSize = 4 });
+        var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance, new TrainerOptions { Epochs = 3, BatchSize = 4 });
         TrainingResult result = trainer.Fit(training, validation, recorder);
 
         Assert.Equal(StopReason.Completed, result.StopReason);
         Assert.Equal(3, result.EpochsCompleted);
-        Assert.Equal(9, result.Steps);
+        Assert.Equal(9, result.BatchesCompleted);
         Assert.Equal(3, result.History.Count);
         List<TrainingProgress> batches = recorder.Reports.Where(r => r.Phase == TrainingPhase.Batch).ToList();
         List<TrainingProgress> epochs = recorder.Reports.Where(r => r.Phase == TrainingPhase.Epoch).ToList();
         Assert.Equal(9, batches.Count);
         Assert.Equal(3, epochs.Count);
-        Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), batches.Select(r => r.Step));
+        Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), batches.Select(r => r.BatchesCompleted));
         Assert.Equal(new[] { 1, 2, 3, 1, 2, 3, 1, 2, 3 }, batches.Select(r => r.Batch));
         Assert.All(batches, r => Assert.Equal(3, r.Batches));
         Assert.All(batches, r => Assert.Null(r.ValidationLoss));
@@ -206,16 +206,16 @@ public class TrainerTests
     {
         var model = NewRegressor();
         Dataset data = TrainingData.Regression(model, 20, seed: 6);
-        var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance,
+        var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Epochs = 2, BatchSize = 5, ValidationSplit = 0.25, Seed = 3 });
         var recorder = new ProgressRecorder();
         TrainingResult result = trainer.Fit(data, recorder);
-        Assert.Equal(6, result.Steps); // 15 training samples in batches of 5, twice
+        Assert.Equal(6, result.BatchesCompleted); // 15 training samples in batches of 5, twice
         Assert.NotNull(result.History[1].ValidationLoss);
         (_, Dataset validation) = data.Split(0.25, 3);
         Assert.Equal(trainer.Evaluate(validation).Loss, result.History[1].ValidationLoss);
 
-        var both = new Trainer(NewRegressor(), new Adam(), MseLoss.Instance, new TrainerOptions { ValidationSplit = 0.2 });
+        var both = new Trainer(NewRegressor(), new Adam(), MeanSquaredErrorLoss.Instance, new TrainerOptions { ValidationSplit = 0.2 });
         Assert.Throws<ArgumentException>(() => both.Fit(data, validation));
     }
 
@@ -226,7 +226,7 @@ public class TrainerTests
         model.Initialize(2);
         Dataset training = TrainingData.Classification(model, 120, seed: 1);
         Dataset validation = TrainingData.Classification(model, 40, seed: 2);
-        var trainer = new Trainer(model, new Adam(0.02f), new CrossEntropyLoss(), new TrainerOptions { Epochs = 15, BatchSize = 16, Seed = 1 });
+        var trainer = new Trainer(model, new Adam(0.02f), new SoftmaxCrossEntropyLoss(), new TrainerOptions { Epochs = 15, BatchSize = 16, Seed = 1 });
         TrainingResult result = trainer.Fit(training, validation);
 
         Assert.All(result.History, m => Assert.NotNull(m.TrainingAccuracy));
@@ -252,7 +252,7 @@ public class TrainerTests
         var model = NewRegressor();
         Dataset training = TrainingData.Regression(model, 200, seed: 1);
         Dataset test = TrainingData.Regression(model, 50, seed: 2);
-        var trainer = new Trainer(model, new Adam(0.02f), MseLoss.Instance, new TrainerOptions { Epochs = 20, BatchSize = 16, ClipNorm = 1f });
+        var trainer = new Trainer(model, new Adam(0.02f), MeanSquaredErrorLoss.Instance, new TrainerOptions { Epochs = 20, BatchSize = 16, ClipNorm = 1f });
         double before = trainer.Evaluate(test).Loss;
         trainer.Fit(training);
         double after = trainer.Evaluate(test).Loss;
@@ -263,23 +263,23 @@ public class TrainerTests
     public void The_losses_wrap_the_runtime_functions()
     {
         float[] output = { 0.5f, -1f, 2f }, target = { 0f, -1f, 4f }, gradient = new float[3], expected = new float[3];
-        Assert.Equal(Losses.MeanSquaredError(output, target, expected), MseLoss.Instance.Compute(output, target, gradient));
+        Assert.Equal(Losses.MeanSquaredError(output, target, expected), MeanSquaredErrorLoss.Instance.Compute(output, target, gradient));
         Assert.Equal(expected, gradient);
-        Assert.Equal(Losses.MeanAbsoluteError(output, target, expected), MaeLoss.Instance.Compute(output, target, gradient));
+        Assert.Equal(Losses.MeanAbsoluteError(output, target, expected), MeanAbsoluteErrorLoss.Instance.Compute(output, target, gradient));
         Assert.Equal(expected, gradient);
         Assert.Equal(Losses.Huber(output, target, expected, 0.5f), new HuberLoss(0.5f).Compute(output, target, gradient));
         Assert.Equal(expected, gradient);
         float[] probabilities = { 0f, 1f, 0.25f };
-        Assert.Equal(Losses.BinaryCrossEntropyWithLogits(output, probabilities, expected), BceWithLogitsLoss.Instance.Compute(output, probabilities, gradient));
+        Assert.Equal(Losses.BinaryCrossEntropyWithLogits(output, probabilities, expected), BinaryCrossEntropyWithLogitsLoss.Instance.Compute(output, probabilities, gradient));
         Assert.Equal(expected, gradient);
         int[] classes = { 2 };
-        Assert.Equal(Losses.SoftmaxCrossEntropy(output, classes, expected, 0.1f), new CrossEntropyLoss(0.1f).Compute(output, classes, gradient));
+        Assert.Equal(Losses.SoftmaxCrossEntropy(output, classes, expected, 0.1f), new SoftmaxCrossEntropyLoss(0.1f).Compute(output, classes, gradient));
         Assert.Equal(expected, gradient);
         Assert.Equal(Losses.MeanSquaredError(output, target, expected), new ValueLoss("mse", Losses.MeanSquaredError).Compute(output, target, gradient));
-        Assert.Throws<NotSupportedException>(() => MseLoss.Instance.Compute(output, classes, gradient));
-        Assert.Throws<NotSupportedException>(() => new CrossEntropyLoss().Compute(output, target, gradient));
+        Assert.Throws<NotSupportedException>(() => MeanSquaredErrorLoss.Instance.Compute(output, classes, gradient));
+        Assert.Throws<NotSupportedException>(() => new SoftmaxCrossEntropyLoss().Compute(output, target, gradient));
         Assert.Throws<ArgumentOutOfRangeException>(() => new HuberLoss(0f));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CrossEntropyLoss(1.5f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SoftmaxCrossEntropyLoss(1.5f));
     }
 
     // ----- learning-rate schedules -----
@@ -289,7 +289,7 @@ public class TrainerTests
     {
         var model = NewRegressor();
         var adam = new Adam(0.04f);
-        var trainer = new Trainer(model, adam, MseLoss.Instance,
+        var trainer = new Trainer(model, adam, MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Epochs = 5, BatchSize = 4, Schedule = new StepDecay(adam, stepSize: 2, gamma: 0.5) });
         var recorder = new ProgressRecorder();
         TrainingResult result = trainer.Fit(TrainingData.Regression(model, 8, 1), recorder);
@@ -304,13 +304,13 @@ public class TrainerTests
         var model = NewRegressor();
         var sgd = new Sgd(0f); // nothing changes, so every epoch after the first is a plateau
         var plateau = new ReduceOnPlateau(sgd, factor: 0.5, patience: 0);
-        var trainer = new Trainer(model, sgd, MseLoss.Instance, new TrainerOptions { Epochs = 3, BatchSize = 4, Schedule = plateau });
+        var trainer = new Trainer(model, sgd, MeanSquaredErrorLoss.Instance, new TrainerOptions { Epochs = 3, BatchSize = 4, Schedule = plateau });
         Dataset validation = TrainingData.Regression(model, 4, 2);
         TrainingResult result = trainer.Fit(TrainingData.Regression(model, 8, 1), validation);
         Assert.Equal(result.History[0].ValidationLoss!.Value, plateau.Best, 12);
         Assert.Equal(3, plateau.StepCount);
 
-        var accuracy = new Trainer(model, sgd, MseLoss.Instance,
+        var accuracy = new Trainer(model, sgd, MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Schedule = plateau, ScheduleMetric = MonitoredMetric.ValidationAccuracy });
         Assert.Throws<InvalidOperationException>(() => accuracy.Fit(TrainingData.Regression(model, 8, 1), validation));
     }
@@ -321,7 +321,7 @@ public class TrainerTests
         var model = NewRegressor();
         var adam = new Adam(0.1f);
         var warmup = new WarmupCosine(adam, warmupSteps: 4, totalSteps: 10);
-        var trainer = new Trainer(model, adam, MseLoss.Instance,
+        var trainer = new Trainer(model, adam, MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Epochs = 2, BatchSize = 4, Schedule = warmup, ScheduleInterval = ScheduleInterval.Batch });
         var recorder = new ProgressRecorder();
         trainer.Fit(TrainingData.Regression(model, 12, 1), recorder);
@@ -334,7 +334,7 @@ public class TrainerTests
     public void A_schedule_of_another_optimizer_is_refused()
     {
         var model = NewRegressor();
-        ArgumentException e = Assert.Throws<ArgumentException>(() => new Trainer(model, new Adam(), MseLoss.Instance,
+        ArgumentException e = Assert.Throws<ArgumentException>(() => new Trainer(model, new Adam(), MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Schedule = new StepDecay(new Adam(), 1) }));
         Assert.Contains("another optimizer", e.Message);
     }
@@ -404,7 +404,7 @@ public class TrainerTests
                 parametersByEpoch.Add(model.Parameters.ToArray());
             }
         });
-        var trainer = new Trainer(model, new Adam(0.02f), MseLoss.Instance, new TrainerOptions
+        var trainer = new Trainer(model, new Adam(0.02f), MeanSquaredErrorLoss.Instance, new TrainerOptions
         {
             Epochs = 50,
             BatchSize = 8,
@@ -427,7 +427,7 @@ public class TrainerTests
     public void Without_restoring_the_model_keeps_the_last_weights()
     {
         var model = NewRegressor();
-        var trainer = new Trainer(model, new Sgd(0f), MseLoss.Instance, new TrainerOptions
+        var trainer = new Trainer(model, new Sgd(0f), MeanSquaredErrorLoss.Instance, new TrainerOptions
         {
             Epochs = 10,
             BatchSize = 8,
@@ -446,11 +446,11 @@ public class TrainerTests
     public void Early_stopping_on_a_validation_metric_needs_a_validation_set()
     {
         var model = NewRegressor();
-        var trainer = new Trainer(model, new Adam(), MseLoss.Instance, new TrainerOptions { EarlyStopping = new EarlyStopping() });
+        var trainer = new Trainer(model, new Adam(), MeanSquaredErrorLoss.Instance, new TrainerOptions { EarlyStopping = new EarlyStopping() });
         InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => trainer.Fit(TrainingData.Regression(model, 4, 1)));
         Assert.Contains("no validation set", e.Message);
 
-        var accuracy = new Trainer(model, new Adam(), MseLoss.Instance,
+        var accuracy = new Trainer(model, new Adam(), MeanSquaredErrorLoss.Instance,
             new TrainerOptions { EarlyStopping = new EarlyStopping { Monitor = MonitoredMetric.TrainingAccuracy } });
         e = Assert.Throws<InvalidOperationException>(() => accuracy.Fit(TrainingData.Regression(model, 4, 1)));
         Assert.Contains("no accuracy", e.Message);
@@ -466,26 +466,26 @@ public class TrainerTests
         using var cancellation = new CancellationTokenSource();
         var recorder = new ProgressRecorder(r =>
         {
-            if (r.Step == 7)
+            if (r.BatchesCompleted == 7)
             {
                 cancellation.Cancel();
             }
         });
         var options = new TrainerOptions { Epochs = 4, BatchSize = 6 };
-        var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance, options);
+        var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance, options);
         TrainingResult stopped = trainer.Fit(data, recorder, cancellation.Token);
 
         Assert.Equal(StopReason.Cancelled, stopped.StopReason);
-        Assert.Equal(7, stopped.Steps); // the batch that saw the request finished; none started after it
+        Assert.Equal(7, stopped.BatchesCompleted); // the batch that saw the request finished; none started after it
         Assert.Equal(1, stopped.EpochsCompleted);
         Assert.Equal(7, recorder.Reports.Count(r => r.Phase == TrainingPhase.Batch));
 
         TrainingResult finished = trainer.Fit(data);
         Assert.Equal(StopReason.Completed, finished.StopReason);
-        Assert.Equal(16, finished.Steps);
+        Assert.Equal(16, finished.BatchesCompleted);
 
         var straight = NewRegressor();
-        new Trainer(straight, new Adam(0.01f), MseLoss.Instance, options).Fit(data);
+        new Trainer(straight, new Adam(0.01f), MeanSquaredErrorLoss.Instance, options).Fit(data);
         Assert.Equal(straight.Parameters.ToArray(), model.Parameters.ToArray());
     }
 
@@ -494,10 +494,10 @@ public class TrainerTests
     {
         var model = NewRegressor();
         float[] before = model.Parameters.ToArray();
-        var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance);
+        var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance);
         TrainingResult result = trainer.Fit(TrainingData.Regression(model, 5, 1), null, new CancellationToken(canceled: true));
         Assert.Equal(StopReason.Cancelled, result.StopReason);
-        Assert.Equal(0, result.Steps);
+        Assert.Equal(0, result.BatchesCompleted);
         Assert.Equal(before, model.Parameters.ToArray());
     }
 
@@ -514,15 +514,15 @@ public class TrainerTests
         Dataset data = Dataset.ForModel(model, inputs, targets);
 
         var recorder = new ProgressRecorder();
-        var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance, new TrainerOptions { Epochs = 3, BatchSize = 2, ClipNorm = 1f });
+        var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance, new TrainerOptions { Epochs = 3, BatchSize = 2, ClipNorm = 1f });
         TrainingResult result = trainer.Fit(data, recorder);
 
         Assert.Equal(StopReason.Completed, result.StopReason);
-        Assert.Equal(9, result.Steps);
-        Assert.Equal(3, result.SkippedSteps); // one batch per epoch holds sample 3
-        Assert.All(result.History, m => Assert.Equal(1, m.SkippedSteps));
+        Assert.Equal(9, result.BatchesCompleted);
+        Assert.Equal(3, result.SkippedBatches); // one batch per epoch holds sample 3
+        Assert.All(result.History, m => Assert.Equal(1, m.SkippedBatches));
         Assert.All(result.History, m => Assert.True(double.IsFinite(m.TrainingLoss)));
-        Assert.Equal(3, recorder.Reports.Last().SkippedSteps);
+        Assert.Equal(3, recorder.Reports.Last().SkippedBatches);
         Assert.Contains(recorder.Reports, r => float.IsNaN(r.GradientNorm));
         Assert.True(model.Parameters.ToArray().All(float.IsFinite));
         Assert.Equal(6, ((Adam)trainer.Optimizer).StepCount); // skipped steps leave the optimizer alone
@@ -536,11 +536,11 @@ public class TrainerTests
         inputs[0] = float.NaN;
         var data = Dataset.ForModel(model, inputs, new float[4]);
         float[] before = model.Parameters.ToArray();
-        var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance,
+        var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance,
             new TrainerOptions { Epochs = 2, BatchSize = 4, NonFiniteGradients = NonFiniteGradientPolicy.Stop });
         TrainingResult result = trainer.Fit(data);
         Assert.Equal(StopReason.NonFiniteGradients, result.StopReason);
-        Assert.Equal(0, result.Steps);
+        Assert.Equal(0, result.BatchesCompleted);
         Assert.Equal(before, model.Parameters.ToArray());
     }
 
@@ -549,7 +549,7 @@ public class TrainerTests
     {
         var model = NewRegressor();
         Dataset data = TrainingData.Regression(model, 4, seed: 9);
-        var trainer = new Trainer(model, new Sgd(0f), MseLoss.Instance, new TrainerOptions { ClipValue = 1e-3f, ClipNorm = 1e-3f });
+        var trainer = new Trainer(model, new Sgd(0f), MeanSquaredErrorLoss.Instance, new TrainerOptions { ClipValue = 1e-3f, ClipNorm = 1e-3f });
         BatchResult result = trainer.TrainOnBatch(data, new[] { 0, 1, 2, 3 });
         Assert.True(result.GradientNorm > 1e-3f, "the reported norm is before clipping");
         Assert.All(model.Gradients.ToArray(), g => Assert.InRange(g, -1e-3f, 1e-3f));
@@ -563,7 +563,7 @@ public class TrainerTests
     public void Datasets_that_do_not_fit_the_model_are_refused_naming_the_sizes()
     {
         var model = NewRegressor();
-        var trainer = new Trainer(model, new Adam(), MseLoss.Instance);
+        var trainer = new Trainer(model, new Adam(), MeanSquaredErrorLoss.Instance);
 
         var sequence = new TinySequence();
         ArgumentException e = Assert.Throws<ArgumentException>(() => trainer.Fit(TrainingData.Regression(sequence, 3, 1)));
@@ -590,7 +590,7 @@ public class TrainerTests
     public void Class_indices_beyond_the_model_outputs_are_refused()
     {
         var model = new TinyClassifier();
-        var trainer = new Trainer(model, new Adam(), new CrossEntropyLoss());
+        var trainer = new Trainer(model, new Adam(), new SoftmaxCrossEntropyLoss());
         var data = new Dataset(new float[12], new[] { 5 }, 4, 3, 1);
         ArgumentException e = Assert.Throws<ArgumentException>(() => trainer.Fit(data));
         Assert.Contains("outside [0, 3)", e.Message);
@@ -617,7 +617,7 @@ public class TrainerTests
     {
         var model = NewRegressor();
         Dataset data = TrainingData.Regression(model, 16, seed: 1);
-        var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance, new TrainerOptions { ClipNorm = 1f, ClipValue = 5f });
+        var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance, new TrainerOptions { ClipNorm = 1f, ClipValue = 5f });
         int[] batch = { 0, 3, 5, 7, 9, 11 };
         trainer.TrainOnBatch(data, batch); // first step: the optimizer allocates its state, the JIT warms up
         trainer.Evaluate(data);
@@ -639,7 +639,7 @@ public class TrainerTests
         {
             var model = NewRegressor();
             Dataset data = TrainingData.Regression(model, samples, seed: 1);
-            var trainer = new Trainer(model, new Adam(0.01f), MseLoss.Instance, new TrainerOptions { Epochs = 2, BatchSize = 2, Shuffle = true });
+            var trainer = new Trainer(model, new Adam(0.01f), MeanSquaredErrorLoss.Instance, new TrainerOptions { Epochs = 2, BatchSize = 2, Shuffle = true });
             var progress = new CountingProgress();
             _ = data.ContentHash;
             long before = GC.GetAllocatedBytesForCurrentThread();
