@@ -21,7 +21,7 @@ internal static class InputDropoutCode
         }
 
         string name = $"{inputs}Dropped";
-        w.Line($"// Dropout on the inputs (rate {Format(dropout.Rate)}), in training only: {(dropout.OneMaskPerSequence ? "one mask for the whole sequence" : "a new mask at every position")}, kept inputs scaled by 1/(1 - rate).");
+        w.Line($"// Dropout on the inputs (rate {LayerEmitter.Format(dropout.Rate)}), in training only: {(dropout.OneMaskPerSequence ? "one mask for the whole sequence" : "a new mask at every position")}, kept inputs scaled by 1/(1 - rate).");
         w.Line($"{ReadOnlySpan} {name} = {inputs};");
         using (w.Block("if (training)"))
         {
@@ -74,6 +74,4 @@ internal static class InputDropoutCode
             w.Line($"if (!dx.IsEmpty) {VectorKernels}.Multiply(dx, {CodeWriter.Slice("cache", dropout.Mask)}, dx);");
         }
     }
-
-    private static string Format(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

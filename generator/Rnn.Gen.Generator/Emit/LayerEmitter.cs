@@ -111,10 +111,11 @@ internal abstract class LayerEmitter
     /// <summary>A float literal for a factor from an attribute: <c>0.2f</c>.</summary>
     public static string Literal(double value) => Format((float)value) + "f";
 
-    protected static string Format(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A factor from an attribute as comments show it: the float it becomes, round-trip.</summary>
+    public static string Format(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A parameter tensor's span over the parameters (<c>p</c>) or gradients (<c>g</c>).</summary>
-    protected static string Param(ParameterPlan parameter, string span = "p") => CodeWriter.Slice(span, parameter.Region);
+    public static string Param(ParameterPlan parameter, string span = "p") => CodeWriter.Slice(span, parameter.Region);
 
     /// <summary>
     /// Training forward, input dropout: draws the mask and writes the masked inputs into the cache. Returns the name of

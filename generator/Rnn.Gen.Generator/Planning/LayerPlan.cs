@@ -113,8 +113,11 @@ internal abstract class LayerPlan
     {
     }
 
-    /// <summary>Adds a parameter tensor, named <c>{index}.{name}</c> as PyTorch's state_dict, with its penalty factors.</summary>
-    protected ParameterPlan AddParameter(ModelSlabs slabs, string member, string name, double l1, double l2, params long[] shape)
+    /// <summary>
+    /// Adds a parameter tensor, named <c>{index}.{name}</c> as PyTorch's state_dict, with its penalty factors; generated
+    /// code names its offset <c>{Owner}.{member}</c>.
+    /// </summary>
+    internal ParameterPlan AddParameter(ModelSlabs slabs, string member, string name, double l1, double l2, params long[] shape)
     {
         long length = 1;
         foreach (long dimension in shape)

@@ -80,7 +80,7 @@ internal abstract class CellEmitter
     protected static string Packed(Region region) => CodeWriter.Slice("packed", region);
 
     /// <summary>A parameter tensor's span over the parameters (<c>p</c>) or gradients (<c>g</c>).</summary>
-    protected static string Param(ParameterPlan parameter, string span = "p") => CodeWriter.Slice(span, parameter.Region);
+    protected static string Param(ParameterPlan parameter, string span = "p") => LayerEmitter.Param(parameter, span);
 
     /// <summary>The call that draws the direction's recurrent dropout mask into the cache, one per sequence.</summary>
     public string RecurrentMaskDraw =>
@@ -185,7 +185,7 @@ internal abstract class CellEmitter
 
         if (HasRecurrentDropout)
         {
-            w.Line($"// Recurrent dropout (rate {AttributeFormat(Layer.Recurrent.Options.RecurrentDropout)}), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.");
+            w.Line($"// Recurrent dropout (rate {LayerEmitter.Format(Layer.Recurrent.Options.RecurrentDropout)}), in training only: one mask on h_(t-1) for the whole sequence, in W_hh h_(t-1) only.");
             w.Line($"if (training) {RecurrentMaskDraw};");
         }
 
@@ -543,8 +543,6 @@ internal abstract class CellEmitter
             w.Line($"{MatrixKernels}.Transpose(dWihT, {In}, {G}, {Param(Direction.WeightIh, "_gradients.Span")});");
         }
     }
-
-    private static string AttributeFormat(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>

@@ -205,24 +205,10 @@ internal abstract class RecurrentDirection
     {
         string suffix = Reverse ? "_reverse" : string.Empty;
         Penalties penalties = Layer.Recurrent.Options.Penalties;
-        WeightIh = Add("WeightIh", "weight_ih_l0", penalties.KernelL1, penalties.KernelL2, G, Layer.InputSize);
-        WeightHh = Add("WeightHh", "weight_hh_l0", penalties.RecurrentL1, penalties.RecurrentL2, G, H);
-        BiasIh = Add("BiasIh", "bias_ih_l0", penalties.BiasL1, penalties.BiasL2, G);
-        BiasHh = Add("BiasHh", "bias_hh_l0", penalties.BiasL1, penalties.BiasL2, G);
-
-        ParameterPlan Add(string member, string name, double l1, double l2, params long[] shape)
-        {
-            long length = 1;
-            foreach (long dimension in shape)
-            {
-                length *= dimension;
-            }
-
-            string stateDictName = $"{Layer.Index}.{name}{suffix}";
-            var parameter = new ParameterPlan(stateDictName, slabs.Parameters.Add(Owner, Member(member), length, $"{stateDictName} [{string.Join(", ", shape)}]"), shape, l1, l2);
-            Layer.Parameters.Add(parameter);
-            return parameter;
-        }
+        WeightIh = Layer.AddParameter(slabs, Member("WeightIh"), "weight_ih_l0" + suffix, penalties.KernelL1, penalties.KernelL2, G, Layer.InputSize);
+        WeightHh = Layer.AddParameter(slabs, Member("WeightHh"), "weight_hh_l0" + suffix, penalties.RecurrentL1, penalties.RecurrentL2, G, H);
+        BiasIh = Layer.AddParameter(slabs, Member("BiasIh"), "bias_ih_l0" + suffix, penalties.BiasL1, penalties.BiasL2, G);
+        BiasHh = Layer.AddParameter(slabs, Member("BiasHh"), "bias_hh_l0" + suffix, penalties.BiasL1, penalties.BiasL2, G);
     }
 
     /// <summary>The direction's buffers: the hidden sequence and its gradients, the streaming state, the packed weights, the cell's own, the start state, recurrent dropout.</summary>
