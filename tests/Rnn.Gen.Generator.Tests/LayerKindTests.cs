@@ -1,0 +1,44 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Rnn.Gen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace Rnn.Gen.Generator.Tests;
+
+/// <summary>
+/// The generator's registry of layer kinds covers the runtime's layer attributes: an attribute that no kind reads would
+/// otherwise be skipped without a word.
+/// </summary>
+public class LayerKindTests
+{
+    /// <summary>Every concrete layer attribute of the runtime, with arguments that bind to its constructor.</summary>
+    public static TheoryData<string> LayerAttributes()
+    {
+        var data = new TheoryData<string>();
+        foreach (Type type in typeof(LayerAttribute).Assembly.GetExportedTypes()
+                     .Where(t => t.IsSubclassOf(typeof(LayerAttribute)) && !t.IsAbstract)
+                     .OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            System.Reflection.ParameterInfo[] parameters = type.GetConstructors().Single().GetParameters();
+            string arguments = string.Join(", ", parameters.Select(p => p.ParameterType == typeof(double) ? "0.1" : "4"));
+            data.Add($"{type.Name[..^"Attribute".Length]}({arguments})");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LayerAttributes))]
+    public void Every_layer_attribute_is_read_by_the_generator(string attribute)
+    {
+        // Without [RnnModel] the attribute means nothing, and the generator says so: it knows the attribute.
+        GeneratorRun run = GeneratorHarness.Run($$"""
+            using Rnn.Gen;
+            [{{attribute}}]
+            public partial class NotAModel { }
+            """);
+        Diagnostic orphan = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "RNNGEN011");
+        Assert.Contains(attribute, orphan.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+}
