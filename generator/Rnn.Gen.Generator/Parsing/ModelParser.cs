@@ -190,7 +190,7 @@ internal static class ModelParser
             layers.Add(layer);
         }
 
-        // Noise alone computes nothing at inference: a model needs at least one layer with weights.
+        // Noise alone computes nothing at inference: a model needs at least one layer that does.
         if (layersValid && !split && !layers.Any(l => l.ActsAtInference))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, modelLocation, typeName));
