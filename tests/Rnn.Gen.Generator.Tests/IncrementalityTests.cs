@@ -35,6 +35,7 @@ public class IncrementalityTests
         (GeneratorRun second, _) = RunTwice(Model, Other, Model, Other.Replace("=> 1", "=> 2", System.StringComparison.Ordinal));
         AssertAllOutputs(second, TrackingNames.Parse, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
         AssertAllOutputs(second, TrackingNames.Models, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAllOutputs(second, TrackingNames.Generated, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
         Assert.All(
             second.Driver.GetRunResult().Results.Single().TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
             o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
@@ -49,11 +50,20 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void An_edit_that_only_moves_the_model_plans_and_emits_nothing_again()
+    {
+        (GeneratorRun second, _) = RunTwice(Model, Other, "// a line above moves every declaration below it\n" + Model, Other);
+        AssertAllOutputs(second, TrackingNames.Models, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
+        AssertAllOutputs(second, TrackingNames.Generated, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+    }
+
+    [Fact]
     public void A_size_change_modifies_the_model_and_its_source()
     {
         (GeneratorRun second, GeneratorRun first) = RunTwice(Model, Other, Model.Replace("Lstm(8,", "Lstm(9,", System.StringComparison.Ordinal), Other);
         AssertAllOutputs(second, TrackingNames.Parse, IncrementalStepRunReason.Modified);
         AssertAllOutputs(second, TrackingNames.Models, IncrementalStepRunReason.Modified);
+        AssertAllOutputs(second, TrackingNames.Generated, IncrementalStepRunReason.Modified);
         Assert.NotEqual(first.Source("App.Forecaster.g.cs"), second.Source("App.Forecaster.g.cs"));
         Assert.Contains("LSTM 3 -> 9", second.Source("App.Forecaster.g.cs"), System.StringComparison.Ordinal);
     }
