@@ -297,6 +297,59 @@ public class DiagnosticTests
         """, "Softmax");
 
     [Fact]
+    public void RNNGEN024_padding_index_outside_the_vocabulary() => Expect("RNNGEN024", """
+        [RnnModel(1, 5)]
+        [Embedding(100, 8, [|PaddingIndex = 100|])]
+        [Gru(4)]
+        public partial class Model;
+        """, "0 to 99");
+
+    [Fact]
+    public void RNNGEN024_negative_padding_index() => Expect("RNNGEN024", """
+        [RnnModel(1, 5)]
+        [Embedding(100, 8, [|PaddingIndex = -1|])]
+        [Gru(4)]
+        public partial class Model;
+        """, "negative ids");
+
+    [Fact]
+    public void RNNGEN024_vocabulary_beyond_exact_floats() => Expect("RNNGEN024", """
+        [RnnModel(1, 5)]
+        [Embedding([|20000000|], 8)]
+        [Gru(4)]
+        public partial class Model;
+        """, "2^24");
+
+    [Fact]
+    public void RNNGEN025_embedding_after_another_layer() => Expect("RNNGEN025", """
+        [RnnModel(1, 5)]
+        [Gru(4, ReturnSequences = true)]
+        [[|Embedding(10, 8)|]]
+        [Dense(2)]
+        public partial class Model;
+        """, "first layer");
+
+    [Fact]
+    public void RNNGEN025_embedding_with_more_than_one_input_feature() => Expect("RNNGEN025", """
+        [RnnModel(3, 5)]
+        [[|Embedding(10, 8)|]]
+        [Gru(4)]
+        public partial class Model;
+        """, "inputSize: 1");
+
+    [Fact]
+    public void RNNGEN025_embedding_in_a_decoder() => Expect("RNNGEN025", """
+        [RnnModel(1, 5)]
+        [Embedding(10, 8)]
+        [Gru(4)]
+        [Decoder(3)]
+        [[|Embedding(10, 8)|]]
+        [Gru(4)]
+        [Dense(10, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "fed-back token");
+
+    [Fact]
     public void Every_descriptor_has_a_test()
     {
         string[] ids = typeof(Rnn.Gen.Generator.RnnModelGenerator).Assembly
@@ -305,7 +358,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(23, ids.Length);
+        Assert.Equal(25, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

@@ -102,6 +102,21 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Embedding_of_token_ids_into_a_gru_classifier()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Reviews;
+
+            [RnnModel(inputSize: 1, steps: 12)]
+            [Embedding(50, 8, PaddingIndex = 0)]
+            [Gru(16)]
+            [Dense(3, Activation = Activation.Softmax)]
+            public partial class WordClassifier;
+            """, "Reviews.WordClassifier.g.cs");
+    }
+
+    [Fact]
     public void Encoder_decoder_with_token_feedback()
     {
         Check("""

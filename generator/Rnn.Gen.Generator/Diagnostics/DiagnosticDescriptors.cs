@@ -147,4 +147,16 @@ internal static class DiagnosticDescriptors
         "Token feedback needs a Softmax head",
         "[{0}] feeds back tokens, which needs a last layer [Dense(n, Activation = Activation.Softmax)] to choose them from; add one or use Feedback = DecoderFeedback.Output",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor EmbeddingArgumentOutOfRange = new(
+        "RNNGEN024",
+        "Embedding argument out of range",
+        "{0} of [{1}] is {2}; {3}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TokenInputPlacement = new(
+        "RNNGEN025",
+        "Token input in the wrong place",
+        "[{0}] reads one token id per step: {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -31,6 +31,37 @@ internal static class BatchEmitter
         using (w.Block($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs, {IntReadOnlySpan} lengths)"))
         {
             w.Line($"int batch = _batch.Begin(inputs.Length, {plan.InputLength}, outputs.Length, {plan.OutputLength}, lengths); // checks the shapes and lengths, orders the samples longest first");
+            if (plan.TokenVocabulary is not null)
+            {
+                w.Line($"{Guard}.CheckTokenBatch(inputs, {spec.Steps}, lengths, VocabularySize, nameof(inputs)); // token ids, before anything is computed");
+            }
+
+            w.Line($"{Span} caches = _batch.Cache;");
+            w.Line($"for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * {plan.InputLength}, {plan.InputLength}).CopyTo(caches.Slice(s * {plan.CacheSize} + {plan.InputCache.Name}, {plan.InputLength}));");
+            w.Line("ForwardBatchLayers(batch, outputs);");
+        }
+
+        if (plan.TokenVocabulary is not null)
+        {
+            w.Line();
+            w.Summary($"<see cref=\"ForwardBatch(global::System.ReadOnlySpan{{float}}, global::System.Span{{float}}, global::System.ReadOnlySpan{{int}})\"/> on token ids, [B, {spec.Steps}]: every valid id must be in [0, VocabularySize), else an <see cref=\"global::System.ArgumentOutOfRangeException\"/> names it (sample and step) before anything is computed.");
+            w.Line($"public void ForwardBatch({IntReadOnlySpan} inputs, {Span} outputs) => ForwardBatch(inputs, outputs, default);");
+            w.Line();
+            w.Summary("As above, for samples whose first <paramref name=\"lengths\"/>[b] ids are valid (the padding's ids are not read).");
+            using (w.Block($"public void ForwardBatch({IntReadOnlySpan} inputs, {Span} outputs, {IntReadOnlySpan} lengths)"))
+            {
+                w.Line($"int batch = _batch.Begin(inputs.Length, {plan.InputLength}, outputs.Length, {plan.OutputLength}, lengths); // checks the shapes and lengths, orders the samples longest first");
+                w.Line($"{Guard}.CheckTokenBatch(inputs, {spec.Steps}, lengths, VocabularySize, nameof(inputs)); // before anything is computed");
+                w.Line($"{Span} caches = _batch.Cache;");
+                w.Line($"for (int s = 0; s < batch; s++) {Guard}.CopyTokens(inputs.Slice(_batch.SampleOf(s) * {plan.InputLength}, {plan.InputLength}), caches.Slice(s * {plan.CacheSize} + {plan.InputCache.Name}, {plan.InputLength}));");
+                w.Line("ForwardBatchLayers(batch, outputs);");
+            }
+        }
+
+        w.Line();
+        w.Summary("The batch's layers, layer after layer over every slot, once each slot's cache holds its sample's input; then the outputs in sample order.");
+        using (w.Block($"private void ForwardBatchLayers(int batch, {Span} outputs)"))
+        {
             w.Line("int maxLength = _batch.MaxLength;");
             w.Line($"{Span} caches = _batch.Cache;");
             w.Line($"{Span} scratches = _batch.Scratch;");
@@ -46,7 +77,6 @@ internal static class BatchEmitter
                 w.Line($"{Span} packed = _packed;");
             }
 
-            w.Line($"for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * {plan.InputLength}, {plan.InputLength}).CopyTo(caches.Slice(s * {plan.CacheSize} + {plan.InputCache.Name}, {plan.InputLength}));");
             for (int i = 0; i < layers.Count; i++)
             {
                 string source = i == 0 ? CodeWriter.Slice("cache", plan.InputCache) : LayerWiring.OutputView(layers[i - 1].Layer, "cache");
@@ -72,6 +102,11 @@ internal static class BatchEmitter
         w.Summary($"As <see cref=\"BackwardBatch(global::System.ReadOnlySpan{{float}})\"/>, and writes dLoss/dInput [B, {spec.Steps}, {spec.InputSize}] into <paramref name=\"inputGradients\"/> unless it is empty.");
         using (w.Block($"public void BackwardBatch({ReadOnlySpan} outputGradients, {Span} inputGradients)"))
         {
+            if (plan.TokenVocabulary is not null)
+            {
+                w.Line($"if (!inputGradients.IsEmpty) {Guard}.ThrowNoTokenGradient(nameof(inputGradients)); // the input is token ids");
+            }
+
             w.Line($"_batch.CheckBackward(outputGradients.Length, {plan.OutputLength}, inputGradients.Length, {plan.InputLength});");
             w.Line("int batch = _batch.Count;");
             w.Line("int maxLength = _batch.MaxLength;");

@@ -26,6 +26,7 @@ internal static class DecoderEmitter
             LayerWiring.EmitLengthCheck(w, "targets", plan.OutputLength, outputShape);
             LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, outputShape);
             LayerWiring.EmitStepCountCheck(w, spec.Steps);
+            TokenInputEmitter.EmitCheck(w, plan, "input", "length");
             w.Line($"{Span} cache = _cache;");
             w.Line("ForwardCore(input, cache, training: true, length, targets);");
             w.Line($"{CodeWriter.Slice("cache", plan.Head.Output)}.CopyTo(output);");
@@ -46,6 +47,7 @@ internal static class DecoderEmitter
                 LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, outputShape);
                 LayerWiring.EmitLengthCheck(w, "tokens", plan.OutputSteps, $"[OutputSteps = {plan.OutputSteps}]");
                 w.Line($"{ArgumentNullException}.ThrowIfNull(random);");
+                TokenInputEmitter.EmitCheck(w, plan, "input", "Steps");
                 w.Line("Decode(input, output, Steps, default, tokens, temperature, topK, random);");
             }
         }

@@ -62,7 +62,7 @@ internal abstract class LayerEmitter
     protected virtual (int Fan, string Module) Initialization => (In, "nn.Linear");
 
     /// <summary>PyTorch's default initialization of every parameter of the layer, from the seeded <c>random</c>.</summary>
-    public void EmitInitialize(CodeWriter w)
+    public virtual void EmitInitialize(CodeWriter w)
     {
         if (Layer.Parameters.Count == 0)
         {

@@ -68,6 +68,7 @@ internal static class ModelEmitter
             }
 
             EmitStreaming(w, plan, layers);
+            TokenInputEmitter.EmitMembers(w, plan);
             if (spec.Decoder is { } decoder)
             {
                 DecoderEmitter.EmitMembers(w, plan, decoder);
@@ -103,6 +104,7 @@ internal static class ModelEmitter
         w.Line($"public const int OutputSteps = {plan.OutputSteps};");
         w.Summary("Number of trainable parameters.");
         w.Line($"public const int ParameterCount = {plan.ParameterCount};");
+        TokenInputEmitter.EmitConstantAndField(w, plan, field: false);
         w.Line();
         w.Line("// All memory the model will ever use, allocated once; every region is addressed by constant offsets.");
         w.Line($"private readonly {AlignedBuffer} _parameters = new({plan.ParameterCount}); // 64-byte aligned, as the kernels read the weights");
@@ -147,6 +149,7 @@ internal static class ModelEmitter
             w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
         }
 
+        TokenInputEmitter.EmitConstantAndField(w, plan, field: true);
         w.Line("private bool _hasForward;");
         w.Line("private int _length; // the valid steps of the last Forward, for Backward");
         w.Line();
@@ -203,7 +206,7 @@ internal static class ModelEmitter
         if (plan.StreamsOnPackedWeights)
         {
             w.Line("/// <remarks>");
-            w.Line("/// Predict and Forward read the parameters at every call. <see cref=\"Step\"/> reads a packed copy of the recurrent weights,");
+            w.Line("/// Predict and Forward read the parameters at every call. <see cref=\"Step(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> reads a packed copy of the recurrent weights,");
             w.Line("/// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the");
             w.Line("/// parameters through a span taken after your last Step, not through one kept from before it.");
             w.Line("/// </remarks>");
@@ -339,6 +342,7 @@ internal static class ModelEmitter
             LayerWiring.EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
             LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
             LayerWiring.EmitStepCountCheck(w, spec.Steps);
+            TokenInputEmitter.EmitCheck(w, plan, "input", "length");
             if (spec.Decoder is not null)
             {
                 w.Line("Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding");
@@ -365,6 +369,7 @@ internal static class ModelEmitter
             LayerWiring.EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
             LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
             LayerWiring.EmitStepCountCheck(w, spec.Steps);
+            TokenInputEmitter.EmitCheck(w, plan, "input", "length");
             w.Line($"{Span} cache = _cache;");
             if (spec.Decoder is not null)
             {
@@ -455,8 +460,15 @@ internal static class ModelEmitter
         using (w.Block($"public void Backward({ReadOnlySpan} outputGradient, {Span} inputGradient)"))
         {
             LayerWiring.EmitLengthCheck(w, "outputGradient", plan.OutputLength, outputShape);
-            LayerWiring.EmitLengthCheck(w, "inputGradient", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
-            w.Line("BackwardCore(outputGradient, inputGradient);");
+            if (plan.TokenVocabulary is not null)
+            {
+                w.Line($"{Guard}.ThrowNoTokenGradient(nameof(inputGradient)); // the input is token ids");
+            }
+            else
+            {
+                LayerWiring.EmitLengthCheck(w, "inputGradient", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
+                w.Line("BackwardCore(outputGradient, inputGradient);");
+            }
         }
 
         w.Line();
@@ -499,7 +511,7 @@ internal static class ModelEmitter
             w.Summary("Where the next Forward starts: the recurrent state the previous Forward ended in (this model is stateful). Checkpoints save it.");
             w.Line($"public {Span} CarriedState => _carry;");
             w.Line();
-            w.Summary("Zeroes the recurrent state that <see cref=\"Step\"/> keeps between calls, and the state the next Forward starts from (this model is stateful): call it at the start of each series.");
+            w.Summary("Zeroes the recurrent state that <see cref=\"Step(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> keeps between calls, and the state the next Forward starts from (this model is stateful): call it at the start of each series.");
             using (w.Block("public void ResetState()"))
             {
                 w.Line($"{SystemArray}.Clear(_state);");
@@ -508,7 +520,7 @@ internal static class ModelEmitter
         }
         else
         {
-            w.Summary("Zeroes the recurrent state that <see cref=\"Step\"/> keeps between calls.");
+            w.Summary("Zeroes the recurrent state that <see cref=\"Step(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> keeps between calls.");
             w.Line($"public void ResetState() => {SystemArray}.Clear(_state);");
         }
         w.Line();
@@ -523,6 +535,7 @@ internal static class ModelEmitter
                 return;
             }
 
+            TokenInputEmitter.EmitCheck(w, plan, "inputStep", "1");
             if (plan.StreamsOnPackedWeights)
             {
                 w.Line("if (_packedStale) PackWeights();");

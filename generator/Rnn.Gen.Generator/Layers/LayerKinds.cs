@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Rnn.Gen.Generator.Layers.Dense;
+using Rnn.Gen.Generator.Layers.Embedding;
 using Rnn.Gen.Generator.Layers.GaussianNoise;
 using Rnn.Gen.Generator.Layers.Gru;
 using Rnn.Gen.Generator.Layers.Lstm;
@@ -16,7 +17,8 @@ internal static class LayerKinds
         GruLayer.Instance,
         SimpleRnnLayer.Instance,
         DenseLayer.Instance,
-        GaussianNoiseLayer.Instance);
+        GaussianNoiseLayer.Instance,
+        EmbeddingLayer.Instance);
 
     /// <summary>The attribute metadata names of every kind, for the orphan-layer check.</summary>
     public static readonly ImmutableArray<string> AttributeNames = All.Select(kind => kind.AttributeName).ToImmutableArray();

@@ -30,6 +30,9 @@ internal abstract record LayerSpec
     /// <summary>The layer needs the whole sequence before its first output (a bidirectional layer): it cannot stream or carry state.</summary>
     public virtual bool ReadsWholeSequence => false;
 
+    /// <summary>The number of token ids the layer reads (an Embedding), or null for a layer that reads float features.</summary>
+    public virtual int? TokenVocabulary => null;
+
     /// <summary>The layer as the decoder rules compare and name it: kind and size, e.g. <c>Lstm(64)</c>.</summary>
     public virtual string Signature => Kind.Name;
 

@@ -167,6 +167,19 @@ internal static class ModelParser
                 continue;
             }
 
+            if (layer.TokenVocabulary is not null)
+            {
+                string? misplaced = decoder is not null
+                    ? "after [Decoder] it would read the fed-back token, which is not supported yet; feed back one-hot tokens to a decoder without an Embedding"
+                    : layers.Count > 0 ? "it must be the model's first layer, whose input it reads"
+                    : inputSize != 1 ? $"[RnnModel] must declare inputSize: 1 (one id per step), not {inputSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+                    : null;
+                if (misplaced is not null)
+                {
+                    attribute.Report(DiagnosticDescriptors.TokenInputPlacement, attribute.Location, attribute.Display, misplaced);
+                }
+            }
+
             if (layer.IsRecurrent && !recurrentAllowed)
             {
                 attribute.Report(DiagnosticDescriptors.RecurrentAfterDense, attribute.Location, attribute.Display);

@@ -71,6 +71,12 @@ internal sealed class ModelPlan
 
     public LayerPlan Head => Layers[Layers.Count - 1];
 
+    /// <summary>
+    /// The vocabulary of a model whose first layer reads token ids (an Embedding): its input holds one id per step,
+    /// and it gets <c>int</c> overloads of its entry points. Null for a model that reads float features.
+    /// </summary>
+    public int? TokenVocabulary => Layers[0].Spec.TokenVocabulary;
+
     public int OutputSize => Head.OutputSize;
 
     public int OutputSteps => Head.SequenceOut ? Head.Steps : 1;

@@ -149,6 +149,37 @@ public sealed class DenseAttribute : WeightedLayerAttribute
     public double Dropout { get; set; }
 }
 
+/// <summary>
+/// A lookup table of token vectors, PyTorch's <c>nn.Embedding</c>: step t's token id picks row t of the weight
+/// <c>[vocabularySize, dimension]</c> (parameter <c>{i}.weight</c>, initialized from N(0, 1)). As the first layer it
+/// makes the model read token ids: <c>InputSize</c> is 1, and the model gets <c>Predict</c>, <c>Forward</c>,
+/// <c>ForwardBatch</c> and <c>Step</c> overloads that take <c>int</c> ids; an id outside [0, vocabularySize) throws an
+/// <see cref="ArgumentOutOfRangeException"/> naming its position.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class EmbeddingAttribute : LayerAttribute
+{
+    /// <summary>An embedding of <paramref name="vocabularySize"/> tokens into vectors of <paramref name="dimension"/> features.</summary>
+    public EmbeddingAttribute(int vocabularySize, int dimension)
+    {
+        VocabularySize = vocabularySize;
+        Dimension = dimension;
+    }
+
+    /// <summary>Number of token ids (PyTorch's <c>num_embeddings</c>), at most 2^24 (16,777,216).</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>Features of each token's vector (PyTorch's <c>embedding_dim</c>).</summary>
+    public int Dimension { get; }
+
+    /// <summary>
+    /// The id whose row is the padding vector (PyTorch's <c>padding_idx</c>): zero from initialization on and never
+    /// updated by training. Not set (the default, read as −1 here): no padding row. When set, an id in
+    /// [0, VocabularySize); PyTorch's negative ids counted from the end are not accepted.
+    /// </summary>
+    public int PaddingIndex { get; set; } = -1;
+}
+
 /// <summary>What a decoder feeds back as the next step's input.</summary>
 public enum DecoderFeedback
 {

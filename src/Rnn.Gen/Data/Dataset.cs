@@ -17,7 +17,9 @@ public enum TargetKind
 /// <summary>
 /// An in-memory set of fixed-size samples for training or evaluation: inputs <c>[Count, Steps, InputSize]</c>,
 /// sample-major, and targets <c>[Count, OutputSteps, OutputSize]</c> (values) or <c>[Count, OutputSteps]</c> (class
-/// indices). The shapes are a model's: <see cref="ForModel"/> and <see cref="ForClassifier"/> take them from one.
+/// indices). The shapes are a model's: <see cref="ForModel(IRnnModel, ReadOnlySpan{float}, ReadOnlySpan{float})"/> and
+/// <see cref="ForClassifier(IRnnModel, ReadOnlySpan{float}, ReadOnlySpan{int})"/> take them from one, and their overloads
+/// with <c>int</c> inputs take token ids for a model whose first layer is an Embedding.
 /// </summary>
 /// <remarks>
 /// A dataset is immutable: the constructors copy the data, so a trainer can rely on it not changing between epochs
@@ -122,6 +124,58 @@ public sealed class Dataset
         var dataset = new Dataset(inputs, classIndices, model.Steps, model.InputSize, model.OutputSteps);
         dataset.CheckClassIndices(model.OutputSize);
         return dataset;
+    }
+
+    /// <summary>
+    /// A dataset of token-id samples with real-valued targets, for a model whose first layer is an Embedding
+    /// (<c>InputSize</c> 1): <paramref name="tokens"/> holds <c>[Count, Steps]</c> ids. The ids are kept as floats
+    /// (whole numbers, exact below 2^24), which the model's float members read back as ids and check against its
+    /// vocabulary.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths do not fit the model's shapes, or the model does not read one id per step.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative or 2^24 or more.</exception>
+    public static Dataset ForModel(IRnnModel model, ReadOnlySpan<int> tokens, ReadOnlySpan<float> targets)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ForModel(model, TokensAsFloats(model, tokens), targets);
+    }
+
+    /// <summary>
+    /// A dataset of token-id samples with one class index per output step, for a model whose first layer is an
+    /// Embedding; see <see cref="ForModel(IRnnModel, ReadOnlySpan{int}, ReadOnlySpan{float})"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths do not fit the model's shapes, or a class index is outside <c>[0, OutputSize)</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative or 2^24 or more.</exception>
+    public static Dataset ForClassifier(IRnnModel model, ReadOnlySpan<int> tokens, ReadOnlySpan<int> classIndices)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ForClassifier(model, TokensAsFloats(model, tokens), classIndices);
+    }
+
+    /// <summary>Token ids as the floats a token model's <see cref="IRnnModel"/> members read.</summary>
+    private static float[] TokensAsFloats(IRnnModel model, ReadOnlySpan<int> tokens)
+    {
+        if (model.InputSize != 1)
+        {
+            throw new ArgumentException(
+                $"Token ids are one per step, but {model.GetType().Name} reads {model.InputSize} features per step; token datasets are for models whose first layer is an Embedding.",
+                nameof(model));
+        }
+
+        var values = new float[tokens.Length];
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            if ((uint)tokens[i] >= 1u << 24)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(tokens),
+                    $"tokens[{i}] (sample {i / model.Steps}, step {i % model.Steps}) is {tokens[i]}; token ids are whole numbers from 0 to 2^24 - 1.");
+            }
+
+            values[i] = tokens[i];
+        }
+
+        return values;
     }
 
     /// <summary>A copy of <paramref name="source"/> whose samples have the valid lengths <paramref name="lengths"/>.</summary>

@@ -22,4 +22,94 @@ public static class ModelGuard
             parameterName,
             actual,
             $"{parameterName} must be between 1 and {steps} (Steps), the number of valid steps at the start of the sample, but is {actual}.");
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentOutOfRangeException"/> naming the position, the id and the vocabulary unless each of
+    /// the first <paramref name="length"/> token ids of <paramref name="tokens"/> is in [0, <paramref name="vocabularySize"/>).
+    /// </summary>
+    public static void CheckTokens(ReadOnlySpan<int> tokens, int length, int vocabularySize, string parameterName)
+    {
+        for (int t = 0; t < length; t++)
+        {
+            if ((uint)tokens[t] >= (uint)vocabularySize)
+            {
+                ThrowTokenOutOfRange(parameterName, t, tokens[t].ToString(System.Globalization.CultureInfo.InvariantCulture), vocabularySize);
+            }
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="CheckTokens(ReadOnlySpan{int}, int, int, string)"/> for token ids held as floats (the
+    /// <see cref="IRnnModel"/> members of a model that reads tokens): each must also be a whole number.
+    /// </summary>
+    public static void CheckTokens(ReadOnlySpan<float> tokens, int length, int vocabularySize, string parameterName)
+    {
+        for (int t = 0; t < length; t++)
+        {
+            float id = tokens[t];
+            if (!(id >= 0f && id < vocabularySize) || id != MathF.Floor(id))
+            {
+                ThrowTokenOutOfRange(parameterName, t, id.ToString("R", System.Globalization.CultureInfo.InvariantCulture), vocabularySize);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The batch form of <see cref="CheckTokens(ReadOnlySpan{int}, int, int, string)"/>: <paramref name="tokens"/> holds
+    /// B samples of <paramref name="steps"/> ids, of which each sample's first <paramref name="lengths"/>[b] (all when
+    /// <paramref name="lengths"/> is empty) must be in the vocabulary; the message names the sample and the step.
+    /// </summary>
+    public static void CheckTokenBatch(ReadOnlySpan<int> tokens, int steps, ReadOnlySpan<int> lengths, int vocabularySize, string parameterName)
+    {
+        for (int b = 0; b < tokens.Length / steps; b++)
+        {
+            int length = lengths.IsEmpty ? steps : lengths[b];
+            for (int t = 0; t < length; t++)
+            {
+                int id = tokens[(b * steps) + t];
+                if ((uint)id >= (uint)vocabularySize)
+                {
+                    ThrowTokenOutOfRange($"{parameterName}", (b * steps) + t, id.ToString(System.Globalization.CultureInfo.InvariantCulture), vocabularySize, $" (sample {b}, step {t})");
+                }
+            }
+        }
+    }
+
+    /// <summary>As <see cref="CheckTokenBatch(ReadOnlySpan{int}, int, ReadOnlySpan{int}, int, string)"/> for ids held as floats.</summary>
+    public static void CheckTokenBatch(ReadOnlySpan<float> tokens, int steps, ReadOnlySpan<int> lengths, int vocabularySize, string parameterName)
+    {
+        for (int b = 0; b < tokens.Length / steps; b++)
+        {
+            int length = lengths.IsEmpty ? steps : lengths[b];
+            for (int t = 0; t < length; t++)
+            {
+                float id = tokens[(b * steps) + t];
+                if (!(id >= 0f && id < vocabularySize) || id != MathF.Floor(id))
+                {
+                    ThrowTokenOutOfRange(parameterName, (b * steps) + t, id.ToString("R", System.Globalization.CultureInfo.InvariantCulture), vocabularySize, $" (sample {b}, step {t})");
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes token ids as floats (exact below 2^24, the largest vocabulary a model may declare).</summary>
+    public static void CopyTokens(ReadOnlySpan<int> tokens, Span<float> ids)
+    {
+        for (int t = 0; t < tokens.Length; t++)
+        {
+            ids[t] = tokens[t];
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowTokenOutOfRange(string parameterName, int position, string id, int vocabularySize, string where = "") =>
+        throw new ArgumentOutOfRangeException(
+            parameterName,
+            $"{parameterName}[{position}]{where} is token id {id}, but the vocabulary has {vocabularySize} tokens: ids are whole numbers in [0, {vocabularySize}). Nothing was computed.");
+
+    /// <summary>Throws the <see cref="InvalidOperationException"/> of an input gradient asked of a model that reads token ids.</summary>
+    [DoesNotReturn]
+    public static void ThrowNoTokenGradient(string parameterName) =>
+        throw new InvalidOperationException(
+            $"This model reads token ids, which have no gradient: pass an empty {parameterName}, or call the overload without it.");
 }

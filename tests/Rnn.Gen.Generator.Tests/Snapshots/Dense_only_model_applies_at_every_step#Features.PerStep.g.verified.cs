@@ -202,10 +202,17 @@ namespace Features
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
         {
             int batch = _batch.Begin(inputs.Length, 12, outputs.Length, 6, lengths); // checks the shapes and lengths, orders the samples longest first
+            global::System.Span<float> caches = _batch.Cache;
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 32 + ModelLayout.Input, 12));
+            ForwardBatchLayers(batch, outputs);
+        }
+
+        /// <summary>The batch's layers, layer after layer over every slot, once each slot's cache holds its sample's input; then the outputs in sample order.</summary>
+        private void ForwardBatchLayers(int batch, global::System.Span<float> outputs)
+        {
             int maxLength = _batch.MaxLength;
             global::System.Span<float> caches = _batch.Cache;
             global::System.Span<float> scratches = _batch.Scratch;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 32 + ModelLayout.Input, 12));
 
             for (int s = 0; s < batch; s++)
             {
@@ -260,7 +267,7 @@ namespace Features
             }
         }
 
-        /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
+        /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
         public void ResetState() => global::System.Array.Clear(_state);
 
         /// <summary>Streaming inference: runs one time step ([4] features) on the kept state and writes this step's output [2] (for a many-to-one model, the head's output for the sequence so far).</summary>

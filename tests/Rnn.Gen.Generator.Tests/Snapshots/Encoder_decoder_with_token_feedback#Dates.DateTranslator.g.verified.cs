@@ -344,7 +344,7 @@ namespace Dates
             Lstm0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 1200), inputGradient);
         }
 
-        /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
+        /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
         public void ResetState() => global::System.Array.Clear(_state);
 
         /// <summary>Streaming inference: runs one time step ([40] features) on the kept state and writes this step's output [13] (for a many-to-one model, the head's output for the sequence so far).</summary>

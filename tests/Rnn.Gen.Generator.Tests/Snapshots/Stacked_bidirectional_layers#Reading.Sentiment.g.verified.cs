@@ -443,7 +443,7 @@ namespace Reading
             Lstm0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 45), inputGradient);
         }
 
-        /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
+        /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
         public void ResetState() => global::System.Array.Clear(_state);
 
         /// <summary>Streaming inference: runs one time step ([5] features) on the kept state and writes this step's output [2] (for a many-to-one model, the head's output for the sequence so far).</summary>

@@ -111,7 +111,7 @@ namespace Weather
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         /// <remarks>
-        /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
+        /// Predict and Forward read the parameters at every call. <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> reads a packed copy of the recurrent weights,
         /// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the
         /// parameters through a span taken after your last Step, not through one kept from before it.
         /// </remarks>
@@ -349,13 +349,20 @@ namespace Weather
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
         {
             int batch = _batch.Begin(inputs.Length, 150, outputs.Length, 1, lengths); // checks the shapes and lengths, orders the samples longest first
+            global::System.Span<float> caches = _batch.Cache;
+            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 150, 150).CopyTo(caches.Slice(s * 30576 + ModelLayout.Input, 150));
+            ForwardBatchLayers(batch, outputs);
+        }
+
+        /// <summary>The batch's layers, layer after layer over every slot, once each slot's cache holds its sample's input; then the outputs in sample order.</summary>
+        private void ForwardBatchLayers(int batch, global::System.Span<float> outputs)
+        {
             int maxLength = _batch.MaxLength;
             global::System.Span<float> caches = _batch.Cache;
             global::System.Span<float> scratches = _batch.Scratch;
             PackWeights(); // from the parameters as they are now
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 150, 150).CopyTo(caches.Slice(s * 30576 + ModelLayout.Input, 150));
 
             // layer 0, LSTM 3 -> 64: every step in lockstep over the running samples.
             {
@@ -508,7 +515,7 @@ namespace Weather
             }
         }
 
-        /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls.</summary>
+        /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
         public void ResetState() => global::System.Array.Clear(_state);
 
         /// <summary>Streaming inference: runs one time step ([3] features) on the kept state and writes this step's output [1] (for a many-to-one model, the head's output for the sequence so far).</summary>

@@ -89,7 +89,7 @@ namespace Streams
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         /// <remarks>
-        /// Predict and Forward read the parameters at every call. <see cref="Step"/> reads a packed copy of the recurrent weights,
+        /// Predict and Forward read the parameters at every call. <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> reads a packed copy of the recurrent weights,
         /// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the
         /// parameters through a span taken after your last Step, not through one kept from before it.
         /// </remarks>
@@ -299,7 +299,7 @@ namespace Streams
         /// <summary>Where the next Forward starts: the recurrent state the previous Forward ended in (this model is stateful). Checkpoints save it.</summary>
         public global::System.Span<float> CarriedState => _carry;
 
-        /// <summary>Zeroes the recurrent state that <see cref="Step"/> keeps between calls, and the state the next Forward starts from (this model is stateful): call it at the start of each series.</summary>
+        /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls, and the state the next Forward starts from (this model is stateful): call it at the start of each series.</summary>
         public void ResetState()
         {
             global::System.Array.Clear(_state);

@@ -1,0 +1,25 @@
+using Rnn.Gen;
+
+// Models whose first layer is an Embedding: they read token ids. Kept out of AllModels, whose tests feed random floats.
+namespace Rnn.Gen.Tests.Models;
+
+/// <summary>Many-to-one over token ids, with a padding row.</summary>
+[RnnModel(inputSize: 1, steps: 9)]
+[Embedding(23, 6, PaddingIndex = 0)]
+[Gru(7)]
+[Dense(3, Activation = Activation.Softmax)]
+public partial class TokenGruClassifier;
+
+/// <summary>Many-to-many over token ids (streams).</summary>
+[RnnModel(inputSize: 1, steps: 8)]
+[Embedding(17, 5)]
+[Lstm(6, ReturnSequences = true)]
+[Dense(4)]
+public partial class TokenLstmTagger;
+
+/// <summary>An Embedding into a bidirectional layer (no batch path, no Step).</summary>
+[RnnModel(inputSize: 1, steps: 7)]
+[Embedding(11, 4)]
+[Gru(5, Bidirectional = true)]
+[Dense(2)]
+public partial class TokenBidirectional;
