@@ -53,7 +53,8 @@ internal static class ModelEmitter
         w.Line("/// </remarks>");
         w.Line($"[{GeneratedCode}(\"Rnn.Gen\", \"" + typeof(ModelEmitter).Assembly.GetName().Version!.ToString(3) + "\")]");
         bool batchPath = plan.HasBatchPath;
-        using (w.Block($"partial class {spec.ClassName} : {IRnnModel}{(batchPath ? $", {IRnnBatchModel}" : string.Empty)}"))
+        string interfaces = IRnnModel + (batchPath ? $", {IRnnBatchModel}" : string.Empty) + (plan.TokenVocabulary is null ? string.Empty : $", {IRnnTokenModel}");
+        using (w.Block($"partial class {spec.ClassName} : {interfaces}"))
         {
             EmitConstantsAndFields(w, plan);
             EmitLayout(w, plan, layers);
@@ -75,7 +76,7 @@ internal static class ModelEmitter
                 DecoderEmitter.EmitDecode(w, plan, decoder, layers);
             }
 
-            EmitInterface(w);
+            EmitInterface(w, plan);
             foreach (LayerEmitter layer in layers)
             {
                 w.Line();
@@ -547,7 +548,7 @@ internal static class ModelEmitter
         }
     }
 
-    private static void EmitInterface(CodeWriter w)
+    private static void EmitInterface(CodeWriter w, ModelPlan plan)
     {
         w.Line();
         w.Line("// IRnnModel, for code that works with any model; the constants above are the same values.");
@@ -557,6 +558,10 @@ internal static class ModelEmitter
         }
 
         w.Line($"{ReadOnlyList}<{ParameterInfo}> {IRnnModel}.ParameterLayout => ParameterLayout;");
+        if (plan.TokenVocabulary is not null)
+        {
+            w.Line($"int {IRnnTokenModel}.VocabularySize => VocabularySize;");
+        }
     }
 
     private static string NewArray(long length) => length == 0 ? $"{SystemArray}.Empty<float>()" : $"new float[{length}]";

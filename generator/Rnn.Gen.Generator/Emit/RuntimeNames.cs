@@ -21,6 +21,7 @@ internal static class RuntimeNames
 
     public const string IRnnModel = "global::Rnn.Gen.IRnnModel";
     public const string IRnnBatchModel = "global::Rnn.Gen.IRnnBatchModel";
+    public const string IRnnTokenModel = "global::Rnn.Gen.IRnnTokenModel";
     public const string ParameterInfo = "global::Rnn.Gen.ParameterInfo";
     public const string AlignedBuffer = "global::Rnn.Gen.AlignedBuffer";
     public const string BatchWorkspace = "global::Rnn.Gen.BatchWorkspace";

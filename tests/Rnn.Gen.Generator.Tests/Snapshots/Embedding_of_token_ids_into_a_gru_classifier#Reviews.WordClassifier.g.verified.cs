@@ -12,7 +12,7 @@ namespace Reviews
     /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-    partial class WordClassifier : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
+    partial class WordClassifier : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel, global::Rnn.Gen.IRnnTokenModel
     {
         /// <summary>Features per input time step.</summary>
         public const int InputSize = 1;
@@ -530,6 +530,7 @@ namespace Reviews
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        int global::Rnn.Gen.IRnnTokenModel.VocabularySize => VocabularySize;
 
         /// <summary>Backward for layer 0, Embedding of 50 tokens into 8 features, padding row 0: adds each valid step's dL/dy to its token's row of the weight's gradient (the padding row excepted). Token ids have no gradient: <paramref name="dx"/> is left alone.</summary>
         private void Embedding0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
