@@ -338,16 +338,52 @@ public class DiagnosticTests
         """, "inputSize: 1");
 
     [Fact]
-    public void RNNGEN025_embedding_in_a_decoder() => Expect("RNNGEN025", """
+    public void RNNGEN025_embedding_inside_a_decoder() => Expect("RNNGEN025", """
         [RnnModel(1, 5)]
         [Embedding(10, 8)]
         [Gru(4)]
         [Decoder(3)]
+        [Gru(4, ReturnSequences = true)]
         [[|Embedding(10, 8)|]]
+        [Dense(10, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "decoder's first layer");
+
+    [Fact]
+    public void RNNGEN025_decoder_embedding_of_another_vocabulary() => Expect("RNNGEN025", """
+        [RnnModel(1, 5)]
+        [Embedding(10, 8)]
+        [Gru(4)]
+        [[|Decoder(3)|]]
+        [Embedding(12, 8)]
         [Gru(4)]
         [Dense(10, Activation = Activation.Softmax)]
         public partial class Model;
-        """, "fed-back token");
+        """, "vocabulary (12)");
+
+    [Fact]
+    public void RNNGEN025_decoder_embedding_without_token_feedback() => Expect("RNNGEN025", """
+        [RnnModel(1, 5)]
+        [Embedding(10, 8)]
+        [Gru(4)]
+        [[|Decoder(3, Feedback = DecoderFeedback.Output)|]]
+        [Embedding(10, 8)]
+        [Gru(4)]
+        [Dense(10, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "feed back tokens");
+
+    [Fact]
+    public void RNNGEN024_start_token_outside_the_decoder_vocabulary() => Expect("RNNGEN024", """
+        [RnnModel(1, 5)]
+        [Embedding(10, 8)]
+        [Gru(4)]
+        [Decoder(3, [|StartToken = 10|])]
+        [Embedding(10, 8)]
+        [Gru(4)]
+        [Dense(10, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "0 to 9");
 
     [Fact]
     public void Every_descriptor_has_a_test()

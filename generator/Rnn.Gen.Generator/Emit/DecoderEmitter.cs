@@ -90,6 +90,28 @@ internal static class DecoderEmitter
                 }
             }
 
+            if (decoder.EmbedsTokens)
+            {
+                w.Line($"{Span} x = {CodeWriter.Slice("scratch", plan.DecoderStepInput)}; // the id of the token the previous step chose, which the decoder's Embedding reads");
+                w.Line($"x[0] = {decoder.StartToken}; // the start token, at the first step");
+                using (w.Block($"for (int t = 0; t < {plan.OutputSteps}; t++)"))
+                {
+                    w.Line($"{Span} y = output.Slice({CodeWriter.Times("t", outputSize)}, {outputSize});");
+                    LayerWiring.EmitInferencePass(w, decoding, "x", "state", "y");
+                    w.Line($"int token = random is null || temperature <= 0f ? {TokenSampler}.MostProbable(y) : {TokenSampler}.Sample(y, temperature, topK, random);");
+                    w.Line("if (!tokens.IsEmpty) tokens[t] = token;");
+                    w.Line("x[0] = token;");
+                    using (w.Block("if (!feedback.IsEmpty)"))
+                    {
+                        w.Line($"{Span} row = feedback.Slice({CodeWriter.Times("t", outputSize)}, {outputSize});");
+                        w.Line("row.Clear();");
+                        w.Line("row[token] = 1f; // what was fed back, one-hot, as for any token decoder");
+                    }
+                }
+
+                return;
+            }
+
             w.Line($"{Span} x = {CodeWriter.Slice("scratch", plan.DecoderStepInput)}; // {(decoder.OneToMany ? "the input, then " : string.Empty)}what the previous step fed back (zeros at the first step)");
             w.Line("x.Clear();");
             if (decoder.OneToMany)
@@ -144,8 +166,15 @@ internal static class DecoderEmitter
             }
         }
 
-        w.Line($"// The decoder's input at step t: {(decoder.OneToMany ? "the model input, then " : string.Empty)}feedback row t - 1 (zeros at step 0).");
         w.Line($"{Span} decoderInput = {CodeWriter.Slice("cache", plan.DecoderInput)};");
+        if (decoder.EmbedsTokens)
+        {
+            w.Line($"// The decoder's Embedding reads at step t the token of feedback row t - 1 (one-hot, or probabilities: the most probable), the start token {decoder.StartToken} at step 0.");
+            w.Line($"for (int t = 0; t < {plan.OutputSteps}; t++) decoderInput[t] = t == 0 ? {decoder.StartToken} : {TokenSampler}.MostProbable(feedback.Slice({CodeWriter.Times("t - 1", outputSize)}, {outputSize}));");
+            return;
+        }
+
+        w.Line($"// The decoder's input at step t: {(decoder.OneToMany ? "the model input, then " : string.Empty)}feedback row t - 1 (zeros at step 0).");
         using (w.Block($"for (int t = 0; t < {plan.OutputSteps}; t++)"))
         {
             w.Line($"{Span} row = decoderInput.Slice({CodeWriter.Times("t", width)}, {width});");

@@ -13,6 +13,12 @@ internal enum FeedbackKind
 /// <param name="Feedback">What is fed back.</param>
 internal sealed record DecoderSpec(int FirstLayer, int OutputSteps, FeedbackKind Feedback)
 {
+    /// <summary>The decoder's first layer is an Embedding: it reads each fed-back token's id, <see cref="StartToken"/> at the first step.</summary>
+    public bool EmbedsTokens { get; init; }
+
+    /// <summary>The id an embedding decoder reads at its first step.</summary>
+    public int StartToken { get; init; }
+
     /// <summary>With no encoder layer the model is one-to-many: its input is given at every decoder step.</summary>
     public bool OneToMany => FirstLayer == 0;
 }

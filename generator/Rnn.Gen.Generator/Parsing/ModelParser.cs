@@ -169,10 +169,10 @@ internal static class ModelParser
 
             if (layer.TokenVocabulary is not null)
             {
-                string? misplaced = decoder is not null
-                    ? "after [Decoder] it would read the fed-back token, which is not supported yet; feed back one-hot tokens to a decoder without an Embedding"
-                    : layers.Count > 0 ? "it must be the model's first layer, whose input it reads"
-                    : inputSize != 1 ? $"[RnnModel] must declare inputSize: 1 (one id per step), not {inputSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+                string? misplaced = decoder is { } start && start.Index != layers.Count
+                    ? "in a decoder it must be the decoder's first layer, right after [Decoder], where it reads the fed-back token"
+                    : decoder is null && layers.Count > 0 ? "it must be the model's first layer, whose input it reads"
+                    : decoder is null && inputSize != 1 ? $"[RnnModel] must declare inputSize: 1 (one id per step), not {inputSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
                     : null;
                 if (misplaced is not null)
                 {
@@ -337,7 +337,30 @@ internal static class ModelParser
             Report(DiagnosticDescriptors.TokenFeedbackNeedsSoftmax, attribute.Location, attribute.Display);
         }
 
-        return diagnostics.Count == 0 ? new DecoderSpec(first, outputSteps, kind) : null;
+        // An Embedding as the decoder's first layer reads the chosen token's id: the tokens are the head's, and there must
+        // be a first one to read.
+        bool embeds = first < layers.Count && layers[first].TokenVocabulary is not null;
+        int startToken = attribute.Named<int>("StartToken") ?? 0;
+        if (embeds)
+        {
+            int vocabulary = layers[first].TokenVocabulary!.Value;
+            int tokens = layers.Aggregate(0, (size, layer) => layer.OutputSize(size));
+            string? problem = encoder.Count == 0 ? "a one-to-many decoder reads the model's input beside what it feeds back; give the decoder no Embedding, or add encoder layers"
+                : kind != FeedbackKind.Token ? "the decoder must feed back tokens (a Softmax head, Feedback = DecoderFeedback.Token)"
+                : vocabulary != tokens ? $"its vocabulary ({vocabulary.ToString(System.Globalization.CultureInfo.InvariantCulture)}) must be the Softmax head's tokens ({tokens.ToString(System.Globalization.CultureInfo.InvariantCulture)})"
+                : null;
+            if (problem is not null)
+            {
+                Report(DiagnosticDescriptors.TokenInputPlacement, attribute.Location, $"Embedding after {attribute.Display}", problem);
+            }
+            else if (startToken < 0 || startToken >= vocabulary)
+            {
+                Report(DiagnosticDescriptors.EmbeddingArgumentOutOfRange, attribute.NamedArgumentLocation("StartToken"), "StartToken", attribute.Display,
+                    startToken.ToString(System.Globalization.CultureInfo.InvariantCulture), $"give the id of a token of the decoder's Embedding, 0 to {vocabulary - 1}");
+            }
+        }
+
+        return diagnostics.Count == 0 ? new DecoderSpec(first, outputSteps, kind) { EmbedsTokens = embeds, StartToken = startToken } : null;
     }
 
     private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch

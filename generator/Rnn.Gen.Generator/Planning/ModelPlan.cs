@@ -138,7 +138,8 @@ internal sealed class ModelPlan
                 // The decoder runs over its own steps; its input is the fed-back output (after the model input, one-to-many).
                 steps = decoder.OutputSteps;
                 sequence = true;
-                int feedback = spec.Layers.Skip(decoder.FirstLayer).Aggregate(0, (size, layer) => layer.OutputSize(size));
+                // An embedding decoder reads one id per step; otherwise the fed-back vector itself.
+                int feedback = decoder.EmbedsTokens ? 1 : spec.Layers.Skip(decoder.FirstLayer).Aggregate(0, (size, layer) => layer.OutputSize(size));
                 plan.DecoderInputSize = inputSize = (decoder.OneToMany ? spec.InputSize : 0) + feedback;
                 plan.DecoderInput = slabs.Cache.Add(ModelOwner, "DecoderInput", (long)steps * inputSize, $"[{steps}, {inputSize}] the decoder's input at every step");
                 plan.DecoderInputGradient = slabs.Work.Add(ModelOwner, "DecoderInputGradient", (long)steps * inputSize, $"[{steps}, {inputSize}] dL/d(decoder input)");

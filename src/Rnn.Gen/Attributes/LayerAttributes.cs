@@ -216,4 +216,11 @@ public sealed class DecoderAttribute : LayerAttribute
 
     /// <summary>What is fed back; <see cref="DecoderFeedback.Auto"/> by default.</summary>
     public DecoderFeedback Feedback { get; set; }
+
+    /// <summary>
+    /// The token id that a decoder whose first layer is an <see cref="EmbeddingAttribute"/> reads at its first step, when
+    /// no token has been chosen yet (a start-of-sequence token); 0 by default. The Embedding then reads each chosen token
+    /// (or, with teacher forcing, each target token) instead of its one-hot vector.
+    /// </summary>
+    public int StartToken { get; set; }
 }

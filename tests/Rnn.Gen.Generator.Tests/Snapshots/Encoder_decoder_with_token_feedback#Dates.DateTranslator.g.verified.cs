@@ -254,8 +254,8 @@ namespace Dates
             // The decoder starts from the encoder's final states (at the last valid step).
             cache.Slice(Layer0.Hidden + (length - 1) * 64, 64).CopyTo(cache.Slice(Layer1.InitialHidden, 64));
             cache.Slice(Layer0.CellState + (length - 1) * 64, 64).CopyTo(cache.Slice(Layer1.InitialCellState, 64));
-            // The decoder's input at step t: feedback row t - 1 (zeros at step 0).
             global::System.Span<float> decoderInput = cache.Slice(ModelLayout.DecoderInput, 130);
+            // The decoder's input at step t: feedback row t - 1 (zeros at step 0).
             for (int t = 0; t < 10; t++)
             {
                 global::System.Span<float> row = decoderInput.Slice(t * 13, 13);

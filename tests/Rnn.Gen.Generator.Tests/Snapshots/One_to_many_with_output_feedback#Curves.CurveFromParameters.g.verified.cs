@@ -196,8 +196,8 @@ namespace Curves
 
             // The decoder starts from zero.
             cache.Slice(Layer0.InitialHidden, 12).Clear();
-            // The decoder's input at step t: the model input, then feedback row t - 1 (zeros at step 0).
             global::System.Span<float> decoderInput = cache.Slice(ModelLayout.DecoderInput, 80);
+            // The decoder's input at step t: the model input, then feedback row t - 1 (zeros at step 0).
             for (int t = 0; t < 16; t++)
             {
                 global::System.Span<float> row = decoderInput.Slice(t * 5, 5);

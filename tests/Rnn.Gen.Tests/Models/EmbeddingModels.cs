@@ -23,3 +23,13 @@ public partial class TokenLstmTagger;
 [Gru(5, Bidirectional = true)]
 [Dense(2)]
 public partial class TokenBidirectional;
+
+/// <summary>Token ids in and out: an Embedding encoder, and a decoder whose Embedding reads each chosen token (start token 1).</summary>
+[RnnModel(inputSize: 1, steps: 6)]
+[Embedding(9, 4)]
+[Gru(8)]
+[Decoder(5, StartToken = 1)]
+[Embedding(7, 3)]
+[Gru(8)]
+[Dense(7, Activation = Activation.Softmax)]
+public partial class TokenTranslator;
