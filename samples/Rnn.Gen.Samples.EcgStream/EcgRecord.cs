@@ -1,7 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -10,9 +8,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Rnn.Gen.Samples.EcgStream;
-
-/// <summary>The data cannot be had: no download tool, no network, or a file that is not the expected one.</summary>
-internal sealed class DataUnavailableException(string message) : Exception(message);
 
 /// <summary>
 /// Five minutes of an electrocardiogram at 360 Hz (108,000 samples, in mV): lead MLII of record 208 of the MIT-BIH
@@ -109,11 +104,17 @@ internal static class EcgRecord
         return values;
     }
 
-    /// <summary>Fetches the Debian package with <c>apt-get download</c>, unpacks it with <c>dpkg -x</c> and keeps the one file.</summary>
+    /// <summary>
+    /// Fetches the Debian package with <c>apt-get download</c> (after <c>apt-get update</c> when the package lists are
+    /// missing or out of date, see <see cref="DebianPackages"/>), unpacks it with <c>dpkg -x</c> and keeps the one file.
+    /// </summary>
     private static void Download(string cacheFolder, string path, TextWriter log)
     {
         log.WriteLine($"Downloading the data: `apt-get download {DebianPackage}={DebianVersion}` (15 MB), then `dpkg -x`, into {cacheFolder} " +
             "(once; later runs use the cached file) ...");
+        string hint = $"The sample needs the file scipy/misc/{FileName} once. On Debian 12 (or a system with its package lists) " +
+            $"it takes it from the package {DebianPackage} {DebianVersion} with apt-get and dpkg. Elsewhere, copy {FileName} from the scipy/misc/ folder " +
+            $"of any SciPy from 1.1 to 1.11 (for example from the wheel that `pip download scipy==1.10.1` fetches) into {cacheFolder} by hand.";
         string work = Path.Combine(cacheFolder, "download");
         if (Directory.Exists(work))
         {
@@ -123,11 +124,9 @@ internal static class EcgRecord
         Directory.CreateDirectory(work);
         try
         {
-            Run("apt-get", ["download", $"{DebianPackage}={DebianVersion}"], work, cacheFolder);
-            string deb = Directory.GetFiles(work, "*.deb").SingleOrDefault()
-                ?? throw new DataUnavailableException($"`apt-get download` wrote no .deb file into {work}.");
+            string deb = DebianPackages.Download([$"{DebianPackage}={DebianVersion}"], work, log, hint).Single();
             string unpacked = Path.Combine(work, "unpacked");
-            Run("dpkg", ["-x", deb, unpacked], work, cacheFolder);
+            DebianPackages.Extract(deb, unpacked, hint);
             string file = Path.Combine(unpacked, PathInPackage);
             if (!File.Exists(file))
             {
@@ -140,41 +139,6 @@ internal static class EcgRecord
         finally
         {
             Directory.Delete(work, recursive: true);
-        }
-    }
-
-    private static void Run(string program, string[] arguments, string folder, string cacheFolder)
-    {
-        string hint = $"The sample needs the file scipy/misc/{FileName} once. On Debian 12 (or a system with its package lists) " +
-            $"it takes it from the package {DebianPackage} {DebianVersion} with apt-get and dpkg. Elsewhere, copy {FileName} from the scipy/misc/ folder " +
-            $"of any SciPy from 1.1 to 1.11 (for example from the wheel that `pip download scipy==1.10.1` fetches) into {cacheFolder} by hand.";
-        var start = new ProcessStartInfo(program, arguments)
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new DataUnavailableException($"Could not start {program}. {hint}");
-        }
-        catch (Win32Exception e)
-        {
-            throw new DataUnavailableException($"Could not run {program} ({e.Message}). {hint}");
-        }
-
-        using (process)
-        {
-            var error = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                string detail = string.Join(Environment.NewLine, error.Result.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).TakeLast(5));
-                throw new DataUnavailableException($"`{program} {string.Join(' ', arguments)}` failed (exit code {process.ExitCode}):{Environment.NewLine}{detail}{Environment.NewLine}{hint}");
-            }
         }
     }
 }

@@ -15,6 +15,7 @@ using System.Linq;
 using System.Reflection;
 using Rnn.Gen.Data;
 using Rnn.Gen.Optimizers;
+using Rnn.Gen.Samples;
 using Rnn.Gen.Samples.EcgStream;
 using Rnn.Gen.Training;
 using Rnn.Gen.Training.Schedules;
