@@ -106,3 +106,10 @@ public sealed partial class GruStream_IH_H128_Dense : IStreamingModel { public v
 
 // (c) and (d) the training step: LSTM input 8, hidden 64, 50 steps, Dense(1).
 [RnnModel(inputSize: 8, steps: 50)] [Lstm(64)] [Dense(1)] public sealed partial class LstmTrain_I8_H64;
+
+/// <summary>Token ids in: the word-level classifier (EmbeddingBenchmarks).</summary>
+[RnnModel(inputSize: 1, steps: 50)]
+[Embedding(10000, 128)]
+[Gru(128)]
+[Dense(2, Activation = Activation.Softmax)]
+public sealed partial class EmbeddingGruClassifier;

@@ -127,4 +127,5 @@ public static class Categories
     public const string Training = "training";
     public const string LibTorch = "libtorch";
     public const string Onnx = "onnx";
+    public const string Embedding = "embedding";
 }
