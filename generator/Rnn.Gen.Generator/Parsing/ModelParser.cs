@@ -137,6 +137,7 @@ internal static class ModelParser
 
         var layers = new List<LayerSpec>();
         bool sequence = true, recurrentAllowed = true, layersValid = true;
+        int sequenceSteps = steps; // steps of the sequence the next layer reads (convolutions and pooling shorten it)
         (int Index, int OutputSteps, int Feedback, AttributeReader Attribute)? decoder = null;
         foreach ((AttributeData data, AttributeSyntax syntax) in layerAttributes)
         {
@@ -176,6 +177,16 @@ internal static class ModelParser
                 attribute.Report(DiagnosticDescriptors.RecurrentAfterLastStep, attribute.Location, attribute.Display);
             }
 
+            if (layer.NeedsSequence && !sequence)
+            {
+                attribute.Report(DiagnosticDescriptors.LayerNeedsSequence, attribute.Location, attribute.Display);
+            }
+            else if (layer.NeedsSequence && decoder is null && layer.OutputSteps(sequenceSteps) < 1)
+            {
+                attribute.Report(DiagnosticDescriptors.EmptyOutput, attribute.Location, attribute.Display,
+                    sequenceSteps.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             if (layer.ReadsWholeSequence && stateful)
             {
                 attribute.Report(DiagnosticDescriptors.StatefulBidirectional, attribute.Location, attribute.Display);
@@ -185,6 +196,12 @@ internal static class ModelParser
             {
                 sequence = layer.ReturnsSequence || decoder is not null; // decoder layers return every step
             }
+            else if (layer.EndsSequence)
+            {
+                sequence = false;
+            }
+
+            sequenceSteps = System.Math.Max(1, layer.OutputSteps(sequenceSteps));
 
             recurrentAllowed &= layer.AllowsRecurrentAfter;
             layers.Add(layer);
@@ -304,6 +321,12 @@ internal static class ModelParser
         {
             Report(DiagnosticDescriptors.DecoderUnsupportedOption, model.NamedArgumentLocation("Stateful"), "Stateful",
                 "a decoder's states come from its encoder, not from the previous Forward");
+        }
+
+        if (layers.FirstOrDefault(l => l.SlidesOverTime) is { } window)
+        {
+            Report(DiagnosticDescriptors.DecoderUnsupportedOption, attribute.Location, window.Kind.Name,
+                "a decoder runs step by step, and convolution and pooling windows read several steps at once");
         }
 
         if (layers.Any(l => l.ReadsWholeSequence))

@@ -22,4 +22,15 @@ public static class ModelGuard
             parameterName,
             actual,
             $"{parameterName} must be between 1 and {steps} (Steps), the number of valid steps at the start of the sample, but is {actual}.");
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentOutOfRangeException"/> saying that a valid length is between
+    /// <paramref name="minimum"/> (the fewest steps whose convolutions and pools all output a step) and the step count.
+    /// </summary>
+    [DoesNotReturn]
+    public static void ThrowStepCountOutOfRange(string parameterName, int minimum, int steps, int actual) =>
+        throw new ArgumentOutOfRangeException(
+            parameterName,
+            actual,
+            $"{parameterName} must be between {minimum} and {steps} (Steps), the number of valid steps at the start of the sample (fewer than {minimum} leave a convolution or pooling window of this model without a step), but is {actual}.");
 }

@@ -1,0 +1,65 @@
+using Rnn.Gen;
+
+// Models with convolution and pooling layers, for the compile-and-run tests (ConvolutionTests, the reference vectors
+// declare their own).
+namespace Rnn.Gen.Tests.Models;
+
+/// <summary>Conv1D → MaxPool1D → GRU → Dense: 12 steps, 10 after the convolution, 5 after the pool; at least 4 valid steps.</summary>
+[RnnModel(inputSize: 3, steps: 12)]
+[Conv1D(5, 3, Activation = Activation.Relu)]
+[MaxPool1D(2)]
+[Gru(4)]
+[Dense(2)]
+public partial class ConvPoolGru;
+
+/// <summary>A causal dilated Conv1D → GRU (sequence) → Dense: streams with Step.</summary>
+[RnnModel(inputSize: 2, steps: 9)]
+[Conv1D(4, 3, Padding = ConvPadding.Causal, Dilation = 2, Activation = Activation.Tanh)]
+[Gru(5, ReturnSequences = true)]
+[Dense(2)]
+public partial class CausalConvGruSequence;
+
+/// <summary>LSTM (sequence) → strided, dilated Conv1D → GlobalAveragePool1D → Dense: 11 steps, 5 after the convolution.</summary>
+[RnnModel(inputSize: 3, steps: 11)]
+[Lstm(6, ReturnSequences = true)]
+[Conv1D(4, 2, Stride = 2, Dilation = 2)]
+[GlobalAveragePool1D]
+[Dense(2, Activation = Activation.Tanh)]
+public partial class LstmConvGlobalAverage;
+
+/// <summary>Same-padded Conv1D → AvgPool1D (stride 2) → GlobalMaxPool1D → Dense.</summary>
+[RnnModel(inputSize: 4, steps: 10)]
+[Conv1D(6, 4, Padding = ConvPadding.Same, Activation = Activation.Sigmoid)]
+[AvgPool1D(3, Stride = 2)]
+[GlobalMaxPool1D]
+[Dense(3)]
+public partial class SameConvPools;
+
+/// <summary>A strided Conv1D as the head: 8 steps in, 3 out (many-to-many).</summary>
+[RnnModel(inputSize: 3, steps: 8)]
+[Conv1D(4, 3, Stride = 2)]
+public partial class ConvHead;
+
+/// <summary>The convolution models and the fewest valid steps each accepts.</summary>
+public static class ConvolutionModels
+{
+    public static IRnnModel Create(string name) => name switch
+    {
+        nameof(ConvPoolGru) => new ConvPoolGru(),
+        nameof(CausalConvGruSequence) => new CausalConvGruSequence(),
+        nameof(LstmConvGlobalAverage) => new LstmConvGlobalAverage(),
+        nameof(SameConvPools) => new SameConvPools(),
+        nameof(ConvHead) => new ConvHead(),
+        _ => throw new System.ArgumentException("Unknown convolution model " + name, nameof(name)),
+    };
+
+    /// <summary>Each model and its shortest valid length: the windows of its convolutions and pools each need a step.</summary>
+    public static readonly (string Name, int MinLength)[] All =
+    {
+        (nameof(ConvPoolGru), 4),
+        (nameof(CausalConvGruSequence), 1),
+        (nameof(LstmConvGlobalAverage), 3),
+        (nameof(SameConvPools), 3),
+        (nameof(ConvHead), 3),
+    };
+}
