@@ -26,14 +26,16 @@ internal static class Program
     private static int Main(string[] args)
     {
         // --training-only: write only the training runtime's references (optimizers, losses, clipping, schedules).
-        // --parity-only: only the same-start training parity (Parity/); --decoder-only: only the decoder cases (Decoder/).
+        // --parity-only: only the same-start training parity (Parity/); --decoder-only: only the decoder cases (Decoder/);
+        // --conv-only: only the convolution and pooling cases (Conv/).
         bool trainingOnly = args.Contains("--training-only");
+        bool convOnly = args.Contains("--conv-only");
         bool parityOnly = args.Contains("--parity-only");
         bool decoderOnly = args.Contains("--decoder-only");
-        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only")).ToArray();
+        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--conv-only")).ToArray();
         string root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRepositoryRoot();
         string reference = Path.Combine(root, ReferenceFolder);
-        if (trainingOnly || parityOnly || decoderOnly)
+        if (trainingOnly || parityOnly || decoderOnly || convOnly)
         {
             torch.set_num_threads(1);
             Console.WriteLine($"libtorch {torch.__version__}, writing under {ReferenceFolder}");
@@ -50,6 +52,11 @@ internal static class Program
             if (decoderOnly)
             {
                 DecoderReferences.Write(reference);
+            }
+
+            if (convOnly)
+            {
+                ConvReferences.Write(reference);
             }
 
             return 0;
@@ -99,6 +106,7 @@ internal static class Program
         TrainingReferences.Write(reference);
         ParityReferences.Write(Path.Combine(reference, "Parity"));
         DecoderReferences.Write(reference);
+        ConvReferences.Write(reference);
         return 0;
     }
 

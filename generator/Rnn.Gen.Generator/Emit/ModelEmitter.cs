@@ -241,7 +241,11 @@ internal static class ModelEmitter
         {
             w.Line($"var random = new {SeededRandom}(seed);");
             w.Line($"{Span} p = _parameters;");
-            w.Line("float bound;");
+            if (plan.ParameterCount > 0)
+            {
+                w.Line("float bound;");
+            }
+
             foreach (LayerEmitter layer in layers)
             {
                 layer.EmitInitialize(w);
