@@ -260,7 +260,7 @@ internal static class ConvReferences
                     long left = layer.Padding switch { "Same" => (span - 1) / 2, "Causal" => span - 1, _ => 0 };
                     long right = layer.Padding == "Same" ? span - 1 - left : 0;
                     Tensor channels = nn.functional.pad(x.transpose(1, 2), new[] { left, right });
-                    x = Activate(((Conv1d)modules[i]!).call(channels).transpose(1, 2), layer.Activation);
+                    x = TorchModel.Activate(((Conv1d)modules[i]!).call(channels).transpose(1, 2), layer.Activation);
                     break;
                 case Kind.MaxPool:
                     x = nn.functional.max_pool1d(x.transpose(1, 2), layer.Size, layer.Stride).transpose(1, 2);
@@ -283,23 +283,13 @@ internal static class ConvReferences
                     x = layer.Sequences ? x : x.select(1, x.shape[1] - 1);
                     break;
                 default:
-                    x = Activate(((Linear)modules[i]!).call(x), layer.Activation);
+                    x = TorchModel.Activate(((Linear)modules[i]!).call(x), layer.Activation);
                     break;
             }
         }
 
         return x;
     }
-
-    private static Tensor Activate(Tensor x, Activation activation) => activation switch
-    {
-        Activation.Identity => x,
-        Activation.Tanh => x.tanh(),
-        Activation.Sigmoid => x.sigmoid(),
-        Activation.Relu => x.relu(),
-        Activation.Softmax => x.softmax(-1),
-        _ => throw new InvalidOperationException($"Unknown activation {activation}."),
-    };
 
     private static string ModelsSource()
     {

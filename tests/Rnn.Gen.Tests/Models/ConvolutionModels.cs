@@ -40,6 +40,29 @@ public partial class SameConvPools;
 [Conv1D(4, 3, Stride = 2)]
 public partial class ConvHead;
 
+/// <summary>A strided Conv1D → bidirectional GRU (sequence) → GlobalMaxPool1D → Dense: the reverse direction starts at the convolution's last valid step.</summary>
+[RnnModel(inputSize: 3, steps: 10)]
+[Conv1D(4, 3, Stride = 2)]
+[Gru(3, Bidirectional = true, ReturnSequences = true)]
+[GlobalMaxPool1D]
+[Dense(2)]
+public partial class ConvBiGruGlobalMax;
+
+/// <summary>Noise and a time-distributed Dense before a causal Conv1D, dropout on the Dense head after it: streams.</summary>
+[RnnModel(inputSize: 3, steps: 6)]
+[GaussianNoise(0.1)]
+[Dense(4, Activation = Activation.Tanh)]
+[Conv1D(3, 2, Padding = ConvPadding.Causal)]
+[Dense(2, Dropout = 0.25)]
+public partial class DenseCausalConvDense;
+
+/// <summary>A stateful model with a causal Conv1D before its LSTM: the LSTM carries its state from Forward to Forward.</summary>
+[RnnModel(inputSize: 2, steps: 6, Stateful = true)]
+[Conv1D(3, 2, Padding = ConvPadding.Causal)]
+[Lstm(4)]
+[Dense(1)]
+public partial class StatefulCausalConvLstm;
+
 /// <summary>The convolution models and the fewest valid steps each accepts.</summary>
 public static class ConvolutionModels
 {
@@ -50,6 +73,8 @@ public static class ConvolutionModels
         nameof(LstmConvGlobalAverage) => new LstmConvGlobalAverage(),
         nameof(SameConvPools) => new SameConvPools(),
         nameof(ConvHead) => new ConvHead(),
+        nameof(ConvBiGruGlobalMax) => new ConvBiGruGlobalMax(),
+        nameof(DenseCausalConvDense) => new DenseCausalConvDense(),
         _ => throw new System.ArgumentException("Unknown convolution model " + name, nameof(name)),
     };
 
@@ -61,5 +86,6 @@ public static class ConvolutionModels
         (nameof(LstmConvGlobalAverage), 3),
         (nameof(SameConvPools), 3),
         (nameof(ConvHead), 3),
+        (nameof(ConvBiGruGlobalMax), 3),
     };
 }

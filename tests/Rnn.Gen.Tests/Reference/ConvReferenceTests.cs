@@ -56,12 +56,7 @@ public class ConvReferenceTests
         }
 
         ReferenceAssert.Close(caseName, "output (Forward)", file["output"], output, OutputTolerance);
-        foreach (ParameterInfo parameter in model.ParameterLayout)
-        {
-            ReferenceAssert.Close(caseName, "grad/" + parameter.Name, file["grad/" + parameter.Name], parameter.Slice(model.Gradients), GradientTolerance);
-        }
-
-        ReferenceAssert.Close(caseName, "grad/input", file["grad/input"], inputGradient, GradientTolerance);
+        CloseGradients(caseName, model, file, inputGradient, "Backward");
 
         float[] predicted = Enumerable.Repeat(7f, batch * outputLength).ToArray();
         for (int b = 0; b < batch; b++)
@@ -78,11 +73,18 @@ public class ConvReferenceTests
         batched.ForwardBatch(input, outputs, lengths);
         batched.BackwardBatch(doutput, inputGradients);
         ReferenceAssert.Close(caseName, "output (ForwardBatch)", file["output"], outputs, OutputTolerance);
-        ReferenceAssert.Close(caseName, "grad/input (BackwardBatch)", file["grad/input"], inputGradients, GradientTolerance);
+        CloseGradients(caseName, model, file, inputGradients, "BackwardBatch");
+    }
+
+    /// <summary>Every parameter gradient (summed over the batch) and the input gradient against the reference's.</summary>
+    private static void CloseGradients(string caseName, IRnnModel model, SafeTensorsFile file, float[] inputGradient, string pass)
+    {
         foreach (ParameterInfo parameter in model.ParameterLayout)
         {
-            ReferenceAssert.Close(caseName, "grad/" + parameter.Name + " (BackwardBatch)", file["grad/" + parameter.Name], parameter.Slice(model.Gradients), GradientTolerance);
+            ReferenceAssert.Close(caseName, $"grad/{parameter.Name} ({pass})", file["grad/" + parameter.Name], parameter.Slice(model.Gradients), GradientTolerance);
         }
+
+        ReferenceAssert.Close(caseName, $"grad/input ({pass})", file["grad/input"], inputGradient, GradientTolerance);
     }
 
     [Theory]
