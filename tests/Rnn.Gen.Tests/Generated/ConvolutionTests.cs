@@ -246,6 +246,8 @@ public class ConvolutionTests
         Assert.Equal(1, ConvPoolGru.OutputSteps);
         Assert.Equal(1, SameConvPools.OutputSteps);
         Assert.Equal(9, CausalConvGruSequence.OutputSteps);
+        Assert.Equal(4, TwoConvsTwoPools.OutputSteps);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TwoConvsTwoPools().Predict(new float[24], new float[8], 4));
         Assert.Equal(new[] { "0.weight", "0.bias", "2.weight_ih_l0", "2.weight_hh_l0", "2.bias_ih_l0", "2.bias_hh_l0", "3.weight", "3.bias" },
             ConvPoolGru.ParameterLayout.Select(p => p.Name));
         Assert.Equal(new[] { 5, 3, 3 }, ConvPoolGru.ParameterLayout[0].Shape);

@@ -63,6 +63,15 @@ public partial class DenseCausalConvDense;
 [Dense(1)]
 public partial class StatefulCausalConvLstm;
 
+/// <summary>Two convolutions and two pools under a time-distributed Dense: 12 → 12 → 10 → 9 → 4 steps, at least 5 valid.</summary>
+[RnnModel(inputSize: 2, steps: 12)]
+[Conv1D(3, 3, Padding = ConvPadding.Causal, Activation = Activation.Relu)]
+[Conv1D(4, 2, Dilation = 2)]
+[MaxPool1D(2, Stride = 1)]
+[AvgPool1D(2)]
+[Dense(2, Activation = Activation.Tanh)]
+public partial class TwoConvsTwoPools;
+
 /// <summary>The convolution models and the fewest valid steps each accepts.</summary>
 public static class ConvolutionModels
 {
@@ -75,6 +84,7 @@ public static class ConvolutionModels
         nameof(ConvHead) => new ConvHead(),
         nameof(ConvBiGruGlobalMax) => new ConvBiGruGlobalMax(),
         nameof(DenseCausalConvDense) => new DenseCausalConvDense(),
+        nameof(TwoConvsTwoPools) => new TwoConvsTwoPools(),
         _ => throw new System.ArgumentException("Unknown convolution model " + name, nameof(name)),
     };
 
@@ -87,5 +97,6 @@ public static class ConvolutionModels
         (nameof(SameConvPools), 3),
         (nameof(ConvHead), 3),
         (nameof(ConvBiGruGlobalMax), 3),
+        (nameof(TwoConvsTwoPools), 5),
     };
 }
