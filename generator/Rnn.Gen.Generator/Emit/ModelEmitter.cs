@@ -74,7 +74,7 @@ internal static class ModelEmitter
                 DecoderEmitter.EmitDecode(w, plan, decoder, layers);
             }
 
-            EmitInterface(w);
+            EmitInterface(w, plan);
             foreach (LayerEmitter layer in layers)
             {
                 w.Line();
@@ -561,7 +561,7 @@ internal static class ModelEmitter
         }
     }
 
-    private static void EmitInterface(CodeWriter w)
+    private static void EmitInterface(CodeWriter w, ModelPlan plan)
     {
         w.Line();
         w.Line("// IRnnModel, for code that works with any model; the constants above are the same values.");
@@ -571,6 +571,10 @@ internal static class ModelEmitter
         }
 
         w.Line($"{ReadOnlyList}<{ParameterInfo}> {IRnnModel}.ParameterLayout => ParameterLayout;");
+        if (plan.LengthStages > 0 && plan.Head.SequenceOut)
+        {
+            w.Line($"int {IRnnModel}.ValidOutputSteps(int length) => {plan.StageLength(plan.LengthStages, "length")}; // the valid input steps through the convolution and pooling windows");
+        }
     }
 
     private static string NewArray(long length) => length == 0 ? $"{SystemArray}.Empty<float>()" : $"new float[{length}]";

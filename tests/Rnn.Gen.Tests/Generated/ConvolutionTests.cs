@@ -240,6 +240,17 @@ public class ConvolutionTests
     }
 
     [Fact]
+    public void Valid_output_steps_follow_the_windows_for_the_trainer()
+    {
+        Assert.Equal(2, ((IRnnModel)new ConvHead()).ValidOutputSteps(6)); // floor((6 - 3) / 2) + 1
+        Assert.Equal(3, ((IRnnModel)new ConvHead()).ValidOutputSteps(8));
+        Assert.Equal(2, ((IRnnModel)new TwoConvsTwoPools()).ValidOutputSteps(7)); // 7 → 7 → 5 → 4 → 2
+        Assert.Equal(5, ((IRnnModel)new CausalConvGruSequence()).ValidOutputSteps(5));
+        Assert.Equal(1, ((IRnnModel)new ConvPoolGru()).ValidOutputSteps(7));
+        Assert.Equal(4, ((IRnnModel)new WideLstmSequence()).ValidOutputSteps(4));
+    }
+
+    [Fact]
     public void Output_steps_follow_the_windows()
     {
         Assert.Equal(3, ConvHead.OutputSteps);
