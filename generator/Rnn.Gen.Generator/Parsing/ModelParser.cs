@@ -335,7 +335,7 @@ internal static class ModelParser
                 "a decoder runs forward only, and its states match the encoder's one direction");
         }
 
-        bool probabilityHead = layers[layers.Count - 1].IsProbabilityHead;
+        bool probabilityHead = layers.Count > 0 && layers[layers.Count - 1].IsProbabilityHead; // no layers at all: RNNGEN003 and RNNGEN019 say so
         FeedbackKind kind = feedback switch
         {
             1 => FeedbackKind.Output,

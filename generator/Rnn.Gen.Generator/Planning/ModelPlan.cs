@@ -102,23 +102,16 @@ internal sealed class ModelPlan
     {
         get
         {
-            for (int length = 1; length < Spec.Steps; length++)
+            // From the head down: a window layer gives at least `need` valid steps from
+            // (need − 1) · stride + span − padding of its input (and one window needs MinInput).
+            long need = 1;
+            foreach (LayerPlan layer in LengthChanging.Reverse())
             {
-                int current = length;
-                bool fits = true;
-                foreach (LayerPlan layer in LengthChanging)
-                {
-                    fits &= current >= layer.LengthMap!.MinInput;
-                    current = layer.LengthMap!.Apply(current);
-                }
-
-                if (fits)
-                {
-                    return length;
-                }
+                LengthMap map = layer.LengthMap!;
+                need = System.Math.Min(Spec.Steps, System.Math.Max(map.MinInput, ((need - 1) * map.Stride) + map.Span - map.Padding));
             }
 
-            return Spec.Steps;
+            return (int)System.Math.Min(need, Spec.Steps);
         }
     }
 

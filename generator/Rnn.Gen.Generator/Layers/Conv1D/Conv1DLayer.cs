@@ -72,8 +72,8 @@ internal sealed record Conv1DSpec(int Filters, int KernelSize, int Stride, int D
 
     public override bool SlidesOverTime => true;
 
-    /// <summary>The steps the window spans: <c>Dilation · (KernelSize − 1) + 1</c>.</summary>
-    public int Span => (Dilation * (KernelSize - 1)) + 1;
+    /// <summary>The steps the window spans: <c>Dilation · (KernelSize − 1) + 1</c> (int.MaxValue when that is more: no model has as many steps).</summary>
+    public int Span => (int)Math.Min(int.MaxValue, ((long)Dilation * (KernelSize - 1)) + 1);
 
     /// <summary>Zeros before the first step: none (valid), the smaller half of <c>Span − 1</c> (same, PyTorch's split), all of it (causal).</summary>
     public int LeftPadding => Padding switch
