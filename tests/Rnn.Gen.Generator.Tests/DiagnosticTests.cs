@@ -338,6 +338,15 @@ public class DiagnosticTests
         """, "returns one position");
 
     [Fact]
+    public void RNNGEN027_recurrent_layer_after_global_pooling() => Expect("RNNGEN027", """
+        [RnnModel(3, 5)]
+        [Conv1D(4, 2)]
+        [GlobalMaxPool1D]
+        [[|Gru(4)|]]
+        public partial class Model;
+        """, "global pooling");
+
+    [Fact]
     public void RNNGEN028_same_padding_with_stride() => Expect("RNNGEN028", """
         [RnnModel(3, 8)]
         [Conv1D(4, 3, Padding = ConvPadding.Same, [|Stride = 2|])]

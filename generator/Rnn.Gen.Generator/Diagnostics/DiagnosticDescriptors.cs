@@ -157,7 +157,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LayerNeedsSequence = new(
         "RNNGEN027",
         "Layer needs a sequence",
-        "[{0}] slides over time, but the layer before it returns one position (a recurrent layer without ReturnSequences = true, or global pooling); return sequences from the layer before it",
+        "[{0}] reads a sequence, but the layer before it returns one position (a recurrent layer without ReturnSequences = true, or global pooling); return a sequence from the layer before it, or move the global pooling after [{0}]",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor PaddingNeedsStrideOne = new(

@@ -138,6 +138,7 @@ internal static class ModelParser
         var layers = new List<LayerSpec>();
         bool sequence = true, recurrentAllowed = true, layersValid = true;
         int sequenceSteps = steps; // steps of the sequence the next layer reads (convolutions and pooling shorten it)
+        bool pooledToOne = false; // the sequence ended in global pooling, not in a recurrent layer's last step
         (int Index, int OutputSteps, int Feedback, AttributeReader Attribute)? decoder = null;
         foreach ((AttributeData data, AttributeSyntax syntax) in layerAttributes)
         {
@@ -172,12 +173,11 @@ internal static class ModelParser
             {
                 attribute.Report(DiagnosticDescriptors.RecurrentAfterDense, attribute.Location, attribute.Display);
             }
-            else if (layer.IsRecurrent && !sequence)
+            else if (layer.IsRecurrent && !sequence && !pooledToOne)
             {
                 attribute.Report(DiagnosticDescriptors.RecurrentAfterLastStep, attribute.Location, attribute.Display);
             }
-
-            if (layer.NeedsSequence && !sequence)
+            else if ((layer.NeedsSequence || layer.IsRecurrent) && !sequence)
             {
                 attribute.Report(DiagnosticDescriptors.LayerNeedsSequence, attribute.Location, attribute.Display);
             }
@@ -195,10 +195,12 @@ internal static class ModelParser
             if (layer.IsRecurrent)
             {
                 sequence = layer.ReturnsSequence || decoder is not null; // decoder layers return every step
+                pooledToOne = false;
             }
             else if (layer.EndsSequence)
             {
                 sequence = false;
+                pooledToOne = true;
             }
 
             sequenceSteps = System.Math.Max(1, layer.OutputSteps(sequenceSteps));
