@@ -125,6 +125,7 @@ public static class Categories
     public const string Streaming = "streaming";
     public const string Sequence = "sequence";
     public const string Training = "training";
+    public const string Convolution = "convolution";
     public const string LibTorch = "libtorch";
     public const string Onnx = "onnx";
     public const string Embedding = "embedding";

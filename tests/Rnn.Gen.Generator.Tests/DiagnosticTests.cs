@@ -386,6 +386,77 @@ public class DiagnosticTests
         """, "0 to 9");
 
     [Fact]
+    public void RNNGEN002_conv_kernel_size_not_positive() => Expect("RNNGEN002", """
+        [RnnModel(3, 5)]
+        [Conv1D(4, [|0|])]
+        public partial class Model;
+        """, "kernel size of [Conv1D(4, 0)]");
+
+    [Fact]
+    public void RNNGEN002_conv_dilation_not_positive() => Expect("RNNGEN002", """
+        [RnnModel(3, 5)]
+        [Conv1D(4, 2, [|Dilation = 0|])]
+        public partial class Model;
+        """, "dilation");
+
+    [Fact]
+    public void RNNGEN022_convolution_in_a_decoder_model() => Expect("RNNGEN022", """
+        [RnnModel(3, 5)]
+        [Conv1D(4, 2)]
+        [Gru(4)]
+        [[|Decoder(3)|]]
+        [Gru(4)]
+        [Dense(2)]
+        public partial class Model;
+        """, "Conv1D cannot be combined with [Decoder]");
+
+    [Fact]
+    public void RNNGEN026_convolution_with_empty_output() => Expect("RNNGEN026", """
+        [RnnModel(3, 5)]
+        [Conv1D(4, 3)]
+        [[|Conv1D(4, 2, Dilation = 3)|]]
+        public partial class Model;
+        """, "the sequence it reads has 3 steps");
+
+    [Fact]
+    public void RNNGEN027_convolution_after_the_last_step() => Expect("RNNGEN027", """
+        [RnnModel(3, 5)]
+        [Gru(4)]
+        [[|Conv1D(4, 2)|]]
+        public partial class Model;
+        """, "returns one position");
+
+    [Fact]
+    public void RNNGEN027_recurrent_layer_after_global_pooling() => Expect("RNNGEN027", """
+        [RnnModel(3, 5)]
+        [Conv1D(4, 2)]
+        [GlobalMaxPool1D]
+        [[|Gru(4)|]]
+        public partial class Model;
+        """, "global pooling");
+
+    [Fact]
+    public void RNNGEN028_same_padding_with_stride() => Expect("RNNGEN028", """
+        [RnnModel(3, 8)]
+        [Conv1D(4, 3, Padding = ConvPadding.Same, [|Stride = 2|])]
+        public partial class Model;
+        """, "ConvPadding.Same");
+
+    [Fact]
+    public void RNNGEN028_causal_padding_with_stride() => Expect("RNNGEN028", """
+        [RnnModel(3, 8)]
+        [Conv1D(4, 3, [|Stride = 2|], Padding = ConvPadding.Causal)]
+        public partial class Model;
+        """, "ConvPadding.Causal");
+
+    [Fact]
+    public void RNNGEN029_unknown_padding() => Expect("RNNGEN029", """
+        [RnnModel(3, 8)]
+        [Conv1D(4, 3, [|Padding = (ConvPadding)7|])]
+        public partial class Model;
+        """, "Padding = 7");
+
+    [Fact]
     public void Every_descriptor_has_a_test()
     {
         string[] ids = typeof(Rnn.Gen.Generator.RnnModelGenerator).Assembly
@@ -394,7 +465,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(25, ids.Length);
+        Assert.Equal(29, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

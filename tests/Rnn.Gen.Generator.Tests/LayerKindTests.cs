@@ -22,7 +22,8 @@ public class LayerKindTests
         {
             System.Reflection.ParameterInfo[] parameters = type.GetConstructors().Single().GetParameters();
             string arguments = string.Join(", ", parameters.Select(p => p.ParameterType == typeof(double) ? "0.1" : "4"));
-            data.Add($"{type.Name[..^"Attribute".Length]}({arguments})");
+            string name = type.Name[..^"Attribute".Length];
+            data.Add(parameters.Length == 0 ? name : $"{name}({arguments})"); // [GlobalMaxPool1D], no parentheses
         }
 
         return data;

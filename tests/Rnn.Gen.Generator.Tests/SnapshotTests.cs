@@ -148,6 +148,22 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Convolution_pooling_gru_dense()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Audio;
+
+            [RnnModel(inputSize: 3, steps: 12)]
+            [Conv1D(5, 3, Activation = Activation.Relu)]
+            [MaxPool1D(2)]
+            [Gru(4)]
+            [Dense(2)]
+            public partial class Keyword;
+            """, "Audio.Keyword.g.cs");
+    }
+
+    [Fact]
     public void Dense_only_model_applies_at_every_step()
     {
         Check("""

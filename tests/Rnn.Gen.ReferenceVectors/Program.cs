@@ -28,14 +28,16 @@ internal static class Program
         // --training-only: write only the training runtime's references (optimizers, losses, clipping, schedules).
         // --parity-only: only the same-start training parity (Parity/); --decoder-only: only the decoder cases (Decoder/);
         // --embedding-only: only the models whose first layer is an Embedding (Embedding/).
+        // --conv-only: only the convolution and pooling cases (Conv/).
         bool trainingOnly = args.Contains("--training-only");
+        bool convOnly = args.Contains("--conv-only");
         bool parityOnly = args.Contains("--parity-only");
         bool decoderOnly = args.Contains("--decoder-only");
         bool embeddingOnly = args.Contains("--embedding-only");
-        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only")).ToArray();
+        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only")).ToArray();
         string root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRepositoryRoot();
         string reference = Path.Combine(root, ReferenceFolder);
-        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly)
+        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly)
         {
             torch.set_num_threads(1);
             Console.WriteLine($"libtorch {torch.__version__}, writing under {ReferenceFolder}");
@@ -57,6 +59,11 @@ internal static class Program
             if (embeddingOnly)
             {
                 EmbeddingReferences.Write(reference);
+            }
+
+            if (convOnly)
+            {
+                ConvReferences.Write(reference);
             }
 
             return 0;
@@ -107,6 +114,7 @@ internal static class Program
         ParityReferences.Write(Path.Combine(reference, "Parity"));
         DecoderReferences.Write(reference);
         EmbeddingReferences.Write(reference);
+        ConvReferences.Write(reference);
         return 0;
     }
 

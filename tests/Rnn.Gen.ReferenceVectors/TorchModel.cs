@@ -101,16 +101,7 @@ internal sealed class TorchModel
                     x = rnn.call(x, null).Item1;
                     break;
                 case Linear linear:
-                    x = linear.call(x);
-                    x = layer.Activation switch
-                    {
-                        Activation.Identity => x,
-                        Activation.Tanh => x.tanh(),
-                        Activation.Sigmoid => x.sigmoid(),
-                        Activation.Relu => x.relu(),
-                        Activation.Softmax => x.softmax(-1),
-                        _ => throw new InvalidOperationException($"Unknown activation {layer.Activation}."),
-                    };
+                    x = Activate(linear.call(x), layer.Activation);
                     if (mask is not null && x.dim() == 3)
                     {
                         x = x * mask; // padded steps output zeros, not the Linear's bias
@@ -181,6 +172,17 @@ internal sealed class TorchModel
             _ => throw new InvalidOperationException($"Unknown merge mode {layer.MergeMode}."),
         };
     }
+
+    /// <summary>A layer's activation as PyTorch applies it (softmax over the last dimension).</summary>
+    internal static Tensor Activate(Tensor x, Activation activation) => activation switch
+    {
+        Activation.Identity => x,
+        Activation.Tanh => x.tanh(),
+        Activation.Sigmoid => x.sigmoid(),
+        Activation.Relu => x.relu(),
+        Activation.Softmax => x.softmax(-1),
+        _ => throw new InvalidOperationException($"Unknown activation {activation}."),
+    };
 
     /// <summary>The parameters grouped by layer index, for per-layer initialization.</summary>
     public IEnumerable<(int Layer, string Name, Parameter Parameter)> ParametersByLayer() =>

@@ -159,4 +159,28 @@ internal static class DiagnosticDescriptors
         "Token input in the wrong place",
         "[{0}] reads one token id per step: {1}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor EmptyOutput = new(
+        "RNNGEN026",
+        "Layer outputs no step",
+        "[{0}] outputs no step: the sequence it reads has {1} steps, fewer than its window spans; use more steps, a smaller kernel, dilation or pool, or Padding = ConvPadding.Same",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LayerNeedsSequence = new(
+        "RNNGEN027",
+        "Layer needs a sequence",
+        "[{0}] reads a sequence, but the layer before it returns one position (a recurrent layer without ReturnSequences = true, or global pooling); return a sequence from the layer before it, or move the global pooling after [{0}]",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor PaddingNeedsStrideOne = new(
+        "RNNGEN028",
+        "Padding needs stride 1",
+        "[{0}] pads with ConvPadding.{1}, which keeps the step count and needs Stride = 1 (PyTorch refuses padding='same' with strides); use Stride = 1 or ConvPadding.Valid",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedConvPadding = new(
+        "RNNGEN029",
+        "Unsupported padding",
+        "[{0}] has Padding = {1}; use ConvPadding.Valid, ConvPadding.Same or ConvPadding.Causal",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -83,6 +83,10 @@ internal static class BatchEmitter
                 Region sourceRegion = i == 0 ? plan.InputCache : layers[i - 1].Layer.OutputView;
                 w.Line();
                 layers[i].EmitBatchForward(w, batch, $"x{i}", source, sourceRegion);
+                if (layers[i].Layer.LengthMap is not null)
+                {
+                    EmitSelectLengths(w, plan, plan.LengthStage(i + 1), "the layers above read this layer's output: its valid steps");
+                }
             }
 
             w.Line();
@@ -109,6 +113,11 @@ internal static class BatchEmitter
 
             w.Line($"_batch.CheckBackward(outputGradients.Length, {plan.OutputLength}, inputGradients.Length, {plan.InputLength});");
             w.Line("int batch = _batch.Count;");
+            if (plan.LengthStages > 0)
+            {
+                EmitSelectLengths(w, plan, plan.LengthStages, "the head's valid steps, where backward starts", declare: false);
+            }
+
             w.Line("int maxLength = _batch.MaxLength;");
             w.Line($"{ReadOnlySpan} caches = _batch.Cache;");
             w.Line($"{Span} works = _batch.Work;");
@@ -129,12 +138,36 @@ internal static class BatchEmitter
                 w.Line($"outputGradients.Slice(_batch.SampleOf(s) * {plan.OutputLength}, {plan.OutputLength}).CopyTo({LayerWiring.OutputGradientView(plan.Head, "work")});");
             }
 
+            int selected = plan.LengthStages;
             for (int i = layers.Count - 1; i >= 0; i--)
             {
                 w.Line();
+                if (plan.LengthStage(i) != selected)
+                {
+                    selected = plan.LengthStage(i);
+                    EmitSelectLengths(w, plan, selected, $"layer {i} reads the valid steps of its own input");
+                    w.Line();
+                }
+
                 LayerPlan? below = i == 0 ? null : layers[i - 1].Layer;
                 layers[i].EmitBatchBackward(w, batch, (writer, method, extra) => EmitBackwardCall(writer, plan, below, method, extra));
             }
+        }
+    }
+
+    /// <summary>
+    /// Points the workspace's lengths (<c>_batch.Length(s)</c>, <c>Running(t)</c>, <c>maxLength</c>) at length stage
+    /// <paramref name="stage"/>: each sample's valid length through the maps of the first <paramref name="stage"/>
+    /// layers that change it.
+    /// </summary>
+    private static void EmitSelectLengths(CodeWriter w, ModelPlan plan, int stage, string why, bool declare = true)
+    {
+        w.Line(stage == 0
+            ? $"_batch.SelectLengths(null); // {why}"
+            : $"_batch.SelectLengths(static length => {plan.StageLength(stage, "length")}); // {why}");
+        if (declare)
+        {
+            w.Line("maxLength = _batch.MaxLength;");
         }
     }
 

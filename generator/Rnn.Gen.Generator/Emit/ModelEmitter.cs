@@ -101,7 +101,9 @@ internal static class ModelEmitter
         w.Line($"public const int Steps = {spec.Steps};");
         w.Summary("Features per output step.");
         w.Line($"public const int OutputSize = {plan.OutputSize};");
-        w.Summary(plan.OutputSteps == 1 && !plan.Head.SequenceOut ? "Output steps per sample: 1, this model is many-to-one." : "Output steps per sample: one per input step, this model is many-to-many.");
+        w.Summary(plan.OutputSteps == 1 && !plan.Head.SequenceOut ? "Output steps per sample: 1, this model is many-to-one."
+            : plan.LengthStages == 0 || spec.Decoder is not null ? "Output steps per sample: one per input step, this model is many-to-many."
+            : $"Output steps per sample: the {spec.Steps} input steps through the convolution and pooling windows, this model is many-to-many.");
         w.Line($"public const int OutputSteps = {plan.OutputSteps};");
         w.Summary("Number of trainable parameters.");
         w.Line($"public const int ParameterCount = {plan.ParameterCount};");
@@ -147,7 +149,7 @@ internal static class ModelEmitter
         w.Line($"private readonly {SeededRandom} _trainingRandom = new(0); // dropout masks and noise, Forward only");
         if (plan.HasBatchPath)
         {
-            w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
+            w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}{(plan.MinLength > 1 ? $", minLength: {plan.MinLength}" : string.Empty)}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
         }
 
         TokenInputEmitter.EmitConstantAndField(w, plan, field: true);
@@ -243,7 +245,11 @@ internal static class ModelEmitter
         {
             w.Line($"var random = new {SeededRandom}(seed);");
             w.Line($"{Span} p = _parameters;");
-            w.Line("float bound;");
+            if (plan.ParameterCount > 0)
+            {
+                w.Line("float bound;");
+            }
+
             foreach (LayerEmitter layer in layers)
             {
                 layer.EmitInitialize(w);
@@ -342,7 +348,7 @@ internal static class ModelEmitter
         {
             LayerWiring.EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
             LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
-            LayerWiring.EmitStepCountCheck(w, spec.Steps);
+            LayerWiring.EmitStepCountCheck(w, spec.Steps, plan.MinLength);
             TokenInputEmitter.EmitCheck(w, plan, "input", "length");
             if (spec.Decoder is not null)
             {
@@ -353,7 +359,7 @@ internal static class ModelEmitter
             w.Line("// Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).");
             w.Line($"{Span} cache = _predictCache;");
             w.Line("ForwardCore(input, cache, training: false, length);");
-            w.Line($"{LayerWiring.OutputView(plan.Head, "cache")}.CopyTo(output);");
+            w.Line($"{HeadOutputView(w, plan)}.CopyTo(output);");
         }
     }
 
@@ -369,7 +375,7 @@ internal static class ModelEmitter
         {
             LayerWiring.EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
             LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
-            LayerWiring.EmitStepCountCheck(w, spec.Steps);
+            LayerWiring.EmitStepCountCheck(w, spec.Steps, plan.MinLength);
             TokenInputEmitter.EmitCheck(w, plan, "input", "length");
             w.Line($"{Span} cache = _cache;");
             if (spec.Decoder is not null)
@@ -383,7 +389,7 @@ internal static class ModelEmitter
                 w.Line("ForwardCore(input, cache, training: true, length);");
             }
 
-            w.Line($"{LayerWiring.OutputView(plan.Head, "cache")}.CopyTo(output);");
+            w.Line($"{HeadOutputView(w, plan)}.CopyTo(output);");
             w.Line("_length = length;");
             w.Line("_hasForward = true;");
         }
@@ -415,8 +421,28 @@ internal static class ModelEmitter
                 w.Line();
                 w.Line($"{ReadOnlySpan} {name} = {source};");
                 layers[i].EmitTrainingForward(w, name);
+                if (layers[i].Layer.LengthMap is { } map && i < layers.Count - 1)
+                {
+                    w.Line($"length = {map.Expression("length")}; // the layers above read this layer's output: its valid steps");
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// The head's output as the model returns it, in a method where <c>length</c> is the sample's: for a many-to-one
+    /// recurrent head above a layer that changes the step count, after declaring <c>headLength</c>, its input's.
+    /// </summary>
+    private static string HeadOutputView(CodeWriter w, ModelPlan plan)
+    {
+        int stage = plan.LengthStage(plan.Head.Index);
+        if (stage == 0 || plan.Head.OutputView == plan.Head.Output)
+        {
+            return LayerWiring.OutputView(plan.Head, "cache");
+        }
+
+        w.Line($"int headLength = {plan.StageLength(stage, "length")}; // the valid steps of the head's input");
+        return LayerWiring.OutputView(plan.Head, "cache", "headLength");
     }
 
     private static void EmitPackWeights(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
@@ -483,12 +509,13 @@ internal static class ModelEmitter
             w.Line($"{ReadOnlySpan} cache = _cache;");
             w.Line($"{Span} work = _work;");
             w.Line("int length = _length;");
+            LayerWiring.EmitStageLengths(w, plan);
             if (plan.Head.OutputGradientView != plan.Head.OutputGradient)
             {
                 w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Clear(); // only the last step receives a gradient");
             }
 
-            w.Line($"outputGradient.CopyTo({LayerWiring.OutputGradientView(plan.Head, "work")});");
+            w.Line($"outputGradient.CopyTo({LayerWiring.OutputGradientView(plan.Head, "work", LayerWiring.StageLengthName(plan.LengthStage(plan.Head.Index)))});");
             if (spec.Decoder is { } decoder)
             {
                 DecoderEmitter.EmitBackward(w, plan, decoder, layers);
@@ -561,6 +588,11 @@ internal static class ModelEmitter
         if (plan.TokenVocabulary is not null)
         {
             w.Line($"int {IRnnTokenModel}.VocabularySize => VocabularySize;");
+        }
+
+        if (plan.LengthStages > 0 && plan.Head.SequenceOut)
+        {
+            w.Line($"int {IRnnModel}.ValidOutputSteps(int length) => {plan.StageLength(plan.LengthStages, "length")}; // the valid input steps through the convolution and pooling windows");
         }
     }
 

@@ -61,7 +61,7 @@ internal static class TokenInputEmitter
             using (w.Block($"public void {method}({IntReadOnlySpanType} input, {Span} output, int length)"))
             {
                 LayerWiring.EmitLengthCheck(w, "input", spec.Steps, $"[Steps = {spec.Steps}]");
-                LayerWiring.EmitStepCountCheck(w, spec.Steps);
+                LayerWiring.EmitStepCountCheck(w, spec.Steps, plan.MinLength);
                 w.Line($"{Guard}.CheckTokens(input, length, VocabularySize, nameof(input));");
                 w.Line($"{Guard}.CopyTokens(input, _tokenIds);");
                 w.Line($"{method}({ids}, output, length);");

@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
 using System.Linq;
+using Rnn.Gen.Generator.Layers.Conv1D;
 using Rnn.Gen.Generator.Layers.Dense;
 using Rnn.Gen.Generator.Layers.Embedding;
 using Rnn.Gen.Generator.Layers.GaussianNoise;
 using Rnn.Gen.Generator.Layers.Gru;
 using Rnn.Gen.Generator.Layers.Lstm;
+using Rnn.Gen.Generator.Layers.Pooling;
 using Rnn.Gen.Generator.Layers.SimpleRnn;
 
 namespace Rnn.Gen.Generator.Layers;
@@ -18,7 +20,12 @@ internal static class LayerKinds
         SimpleRnnLayer.Instance,
         DenseLayer.Instance,
         GaussianNoiseLayer.Instance,
-        EmbeddingLayer.Instance);
+        EmbeddingLayer.Instance,
+        Conv1DLayer.Instance,
+        PoolingLayer.MaxPool1D,
+        PoolingLayer.AvgPool1D,
+        PoolingLayer.GlobalMaxPool1D,
+        PoolingLayer.GlobalAveragePool1D);
 
     /// <summary>The attribute metadata names of every kind, for the orphan-layer check.</summary>
     public static readonly ImmutableArray<string> AttributeNames = All.Select(kind => kind.AttributeName).ToImmutableArray();

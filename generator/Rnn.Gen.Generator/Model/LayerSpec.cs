@@ -33,6 +33,18 @@ internal abstract record LayerSpec
     /// <summary>The number of token ids the layer reads (an Embedding), or null for a layer that reads float features.</summary>
     public virtual int? TokenVocabulary => null;
 
+    /// <summary>The layer reads a sequence of several steps (convolution, pooling): after a layer that returns one position it is a diagnostic.</summary>
+    public virtual bool NeedsSequence => false;
+
+    /// <summary>The layer turns its sequence into one position without recurrence (global pooling): the layers after it see no sequence.</summary>
+    public virtual bool EndsSequence => false;
+
+    /// <summary>The layer slides a window over neighbouring steps (convolution, pooling); a decoder, which runs step by step, cannot hold one.</summary>
+    public virtual bool SlidesOverTime => false;
+
+    /// <summary>Steps the layer outputs from a sequence of <paramref name="steps"/> (less than 1: the output would be empty).</summary>
+    public virtual int OutputSteps(int steps) => steps;
+
     /// <summary>The layer as the decoder rules compare and name it: kind and size, e.g. <c>Lstm(64)</c>.</summary>
     public virtual string Signature => Kind.Name;
 
@@ -57,4 +69,12 @@ internal sealed record Penalties(double KernelL1, double KernelL2, double Recurr
 
     /// <summary>The named arguments that set the factors, as the attributes spell them.</summary>
     public static readonly string[] ArgumentNames = { "KernelL1", "KernelL2", "RecurrentL1", "RecurrentL2", "BiasL1", "BiasL2" };
+}
+
+/// <summary>Mirror of <c>Rnn.Gen.ConvPadding</c> (same numeric values).</summary>
+internal enum ConvPaddingKind
+{
+    Valid = 0,
+    Same = 1,
+    Causal = 2,
 }

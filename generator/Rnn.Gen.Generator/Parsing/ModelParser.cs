@@ -137,6 +137,8 @@ internal static class ModelParser
 
         var layers = new List<LayerSpec>();
         bool sequence = true, recurrentAllowed = true, layersValid = true;
+        int sequenceSteps = steps; // steps of the sequence the next layer reads (convolutions and pooling shorten it)
+        bool pooledToOne = false; // the sequence ended in global pooling, not in a recurrent layer's last step
         (int Index, int OutputSteps, int Feedback, AttributeReader Attribute)? decoder = null;
         foreach ((AttributeData data, AttributeSyntax syntax) in layerAttributes)
         {
@@ -184,9 +186,18 @@ internal static class ModelParser
             {
                 attribute.Report(DiagnosticDescriptors.RecurrentAfterDense, attribute.Location, attribute.Display);
             }
-            else if (layer.IsRecurrent && !sequence)
+            else if (layer.IsRecurrent && !sequence && !pooledToOne)
             {
                 attribute.Report(DiagnosticDescriptors.RecurrentAfterLastStep, attribute.Location, attribute.Display);
+            }
+            else if ((layer.NeedsSequence || layer.IsRecurrent) && !sequence)
+            {
+                attribute.Report(DiagnosticDescriptors.LayerNeedsSequence, attribute.Location, attribute.Display);
+            }
+            else if (layer.NeedsSequence && decoder is null && layer.OutputSteps(sequenceSteps) < 1)
+            {
+                attribute.Report(DiagnosticDescriptors.EmptyOutput, attribute.Location, attribute.Display,
+                    sequenceSteps.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             if (layer.ReadsWholeSequence && stateful)
@@ -197,7 +208,15 @@ internal static class ModelParser
             if (layer.IsRecurrent)
             {
                 sequence = layer.ReturnsSequence || decoder is not null; // decoder layers return every step
+                pooledToOne = false;
             }
+            else if (layer.EndsSequence)
+            {
+                sequence = false;
+                pooledToOne = true;
+            }
+
+            sequenceSteps = System.Math.Max(1, layer.OutputSteps(sequenceSteps));
 
             recurrentAllowed &= layer.AllowsRecurrentAfter;
             layers.Add(layer);
@@ -319,13 +338,19 @@ internal static class ModelParser
                 "a decoder's states come from its encoder, not from the previous Forward");
         }
 
+        if (layers.FirstOrDefault(l => l.SlidesOverTime) is { } window)
+        {
+            Report(DiagnosticDescriptors.DecoderUnsupportedOption, attribute.Location, window.Kind.Name,
+                "a decoder runs step by step, and convolution and pooling windows read several steps at once");
+        }
+
         if (layers.Any(l => l.ReadsWholeSequence))
         {
             Report(DiagnosticDescriptors.DecoderUnsupportedOption, attribute.Location, "Bidirectional",
                 "a decoder runs forward only, and its states match the encoder's one direction");
         }
 
-        bool probabilityHead = layers[layers.Count - 1].IsProbabilityHead;
+        bool probabilityHead = layers.Count > 0 && layers[layers.Count - 1].IsProbabilityHead; // no layers at all: RNNGEN003 and RNNGEN019 say so
         FeedbackKind kind = feedback switch
         {
             1 => FeedbackKind.Output,

@@ -66,6 +66,19 @@ internal abstract class LayerPlan
     /// <summary>The layer outputs a sequence (every step) rather than one position.</summary>
     public virtual bool SequenceOut => SequenceIn;
 
+    /// <summary>
+    /// Steps of the layer's output when it outputs a sequence: its input's <see cref="Steps"/>, or fewer for a layer
+    /// with a <see cref="LengthMap"/>. The next layer's <see cref="LayerContext.Steps"/>.
+    /// </summary>
+    public int OutputSteps => LengthMap?.Apply(Steps) ?? Steps;
+
+    /// <summary>
+    /// How the layer maps its input's valid length to its output's (convolutions without padding, pooling), or null when
+    /// its output has as many valid steps as its input. The drivers give every layer its own input's valid length
+    /// (<c>length</c> in its code) by applying the maps of the layers below to the sample's.
+    /// </summary>
+    public virtual LengthMap? LengthMap => null;
+
     /// <summary>How many positions a position-wise layer runs at: every step after a sequence, else one.</summary>
     public int Positions => SequenceIn ? Steps : 1;
 

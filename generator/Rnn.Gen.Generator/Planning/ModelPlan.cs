@@ -79,7 +79,47 @@ internal sealed class ModelPlan
 
     public int OutputSize => Head.OutputSize;
 
-    public int OutputSteps => Head.SequenceOut ? Head.Steps : 1;
+    public int OutputSteps => Head.SequenceOut ? Head.OutputSteps : 1;
+
+    /// <summary>
+    /// The layers that change the valid length (<see cref="LayerPlan.LengthMap"/>), bottom to top: the valid length of
+    /// layer i's input is the sample's through the maps of the ones below it, its <em>length stage</em>.
+    /// </summary>
+    public IEnumerable<LayerPlan> LengthChanging => Layers.Where(l => l.LengthMap is not null);
+
+    /// <summary>How many layers below layer <paramref name="index"/> change the valid length: the stage of its input's length (0: the sample's).</summary>
+    public int LengthStage(int index) => Layers.Take(index).Count(l => l.LengthMap is not null);
+
+    /// <summary>The number of length stages past the sample's: the head's output stage.</summary>
+    public int LengthStages => LengthStage(Layers.Count);
+
+    /// <summary>
+    /// The valid length of stage <paramref name="stage"/> as a C# expression of the sample's <paramref name="length"/>:
+    /// the maps of the first <paramref name="stage"/> length-changing layers applied in turn.
+    /// </summary>
+    public string StageLength(int stage, string length) =>
+        LengthChanging.Take(stage).Aggregate(length, (expression, layer) => layer.LengthMap!.Expression(expression));
+
+    /// <summary>
+    /// The fewest valid steps a sample may have: every window of every convolution or pooling layer then covers at least
+    /// one output step (1 for models without them). <c>Forward</c>, <c>Predict</c> and the batch path refuse shorter ones.
+    /// </summary>
+    public int MinLength
+    {
+        get
+        {
+            // From the head down: a window layer gives at least `need` valid steps from
+            // (need − 1) · stride + span − padding of its input (and one window needs MinInput).
+            long need = 1;
+            foreach (LayerPlan layer in LengthChanging.Reverse())
+            {
+                LengthMap map = layer.LengthMap!;
+                need = System.Math.Min(Spec.Steps, System.Math.Max(map.MinInput, ((need - 1) * map.Stride) + map.Span - map.Padding));
+            }
+
+            return (int)System.Math.Min(need, Spec.Steps);
+        }
+    }
 
     /// <summary>The model outputs a sequence: one output row per step.</summary>
     public bool ManyToMany => OutputSteps > 1 || Head.SequenceOut;
@@ -153,6 +193,7 @@ internal sealed class ModelPlan
             plan.Layers.Add(layer);
             inputSize = layer.OutputSize;
             sequence = layer.SequenceOut;
+            steps = layer.OutputSteps;
         }
 
         // Pair each encoder recurrent layer with the decoder recurrent layer that starts from its final states.

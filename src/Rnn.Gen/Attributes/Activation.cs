@@ -32,3 +32,21 @@ public enum MergeMode
     /// <summary>Element-wise mean.</summary>
     Average = 3,
 }
+
+/// <summary>How a <see cref="Conv1DAttribute"/> pads the time axis (Keras's <c>padding</c>; PyTorch's <c>padding</c> of <c>nn.Conv1d</c>).</summary>
+/// <remarks>The numeric values are part of the public contract; new members are only ever appended.</remarks>
+public enum ConvPadding
+{
+    /// <summary>No padding: floor((L − Dilation·(kernelSize − 1) − 1) / Stride) + 1 output steps (PyTorch's <c>padding='valid'</c>).</summary>
+    Valid = 0,
+    /// <summary>
+    /// Zeros on both sides, Dilation·(kernelSize − 1) in all, the smaller half on the left: as many output steps as input
+    /// steps (PyTorch's <c>padding='same'</c>; stride 1 only).
+    /// </summary>
+    Same = 1,
+    /// <summary>
+    /// Dilation·(kernelSize − 1) zeros on the left only: output step t sees inputs up to t, never after (Keras's
+    /// <c>padding='causal'</c>); as many output steps as input steps, stride 1 only. Such a layer streams with <c>Step</c>.
+    /// </summary>
+    Causal = 2,
+}

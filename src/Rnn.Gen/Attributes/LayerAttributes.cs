@@ -180,6 +180,98 @@ public sealed class EmbeddingAttribute : LayerAttribute
     public int PaddingIndex { get; set; } = -1;
 }
 
+/// <summary>
+/// A one-dimensional convolution over time with PyTorch's <c>nn.Conv1d</c> numerics, the step's features as channels:
+/// <c>y[t, f] = act(b[f] + Σ_c Σ_j W[f, c, j] · x[t·Stride + j·Dilation − left, c])</c>, parameters <c>{i}.weight</c>
+/// <c>[filters, inChannels, kernelSize]</c> and <c>{i}.bias</c> <c>[filters]</c>. The output's step count follows from
+/// <see cref="Padding"/>, <see cref="Stride"/> and <see cref="Dilation"/> at compile time; a model whose output would be
+/// empty does not compile. With a padded sample of <c>length</c> valid steps the layer computes what it computes on the
+/// valid steps alone (zeros, not the padding's values, where <see cref="ConvPadding.Same"/> pads the end); its output has
+/// PyTorch's output length of that prefix, and the steps after it are zero.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class Conv1DAttribute : WeightedLayerAttribute
+{
+    /// <summary>A convolution with <paramref name="filters"/> output channels and a window of <paramref name="kernelSize"/> steps.</summary>
+    public Conv1DAttribute(int filters, int kernelSize)
+    {
+        Filters = filters;
+        KernelSize = kernelSize;
+    }
+
+    /// <summary>Output channels (PyTorch's <c>out_channels</c>).</summary>
+    public int Filters { get; }
+
+    /// <summary>Steps of the window (PyTorch's <c>kernel_size</c>).</summary>
+    public int KernelSize { get; }
+
+    /// <summary>Steps between two output positions' windows; 1 by default.</summary>
+    public int Stride { get; set; } = 1;
+
+    /// <summary>Steps between two taps of the window; 1 by default.</summary>
+    public int Dilation { get; set; } = 1;
+
+    /// <summary>How the time axis is padded; <see cref="ConvPadding.Valid"/> (none) by default.</summary>
+    public ConvPadding Padding { get; set; } = ConvPadding.Valid;
+
+    /// <summary>The activation applied to the convolution; <see cref="Activation.Identity"/> by default (not Softmax).</summary>
+    public Activation Activation { get; set; } = Activation.Identity;
+}
+
+/// <summary>
+/// Maximum over windows of <c>poolSize</c> steps, channel by channel (PyTorch's <c>nn.MaxPool1d</c>, no padding): <c>floor((L −
+/// poolSize) / Stride) + 1</c> output steps. The gradient of a window goes to the step PyTorch picks: the first
+/// maximum (a NaN wins). A padded sample pools its valid steps alone; the output steps after its pooled length are zero.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MaxPool1DAttribute : LayerAttribute
+{
+    /// <summary>Max pooling over windows of <paramref name="poolSize"/> steps.</summary>
+    public MaxPool1DAttribute(int poolSize) => PoolSize = poolSize;
+
+    /// <summary>Steps of a window (PyTorch's <c>kernel_size</c>).</summary>
+    public int PoolSize { get; }
+
+    /// <summary>Steps between two windows; when not set, <see cref="PoolSize"/> (windows side by side).</summary>
+    public int Stride { get; set; }
+}
+
+/// <summary>
+/// Mean over windows of <c>poolSize</c> steps, channel by channel (PyTorch's <c>nn.AvgPool1d</c>, no padding):
+/// <c>floor((L − poolSize) / Stride) + 1</c> output steps. A padded sample pools its valid steps alone; the output steps
+/// after its pooled length are zero.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class AvgPool1DAttribute : LayerAttribute
+{
+    /// <summary>Average pooling over windows of <paramref name="poolSize"/> steps.</summary>
+    public AvgPool1DAttribute(int poolSize) => PoolSize = poolSize;
+
+    /// <summary>Steps of a window (PyTorch's <c>kernel_size</c>).</summary>
+    public int PoolSize { get; }
+
+    /// <summary>Steps between two windows; when not set, <see cref="PoolSize"/> (windows side by side).</summary>
+    public int Stride { get; set; }
+}
+
+/// <summary>
+/// The maximum of every channel over the sequence's valid steps: one position out (many-to-one without recurrence;
+/// PyTorch's <c>x.amax(dim=1)</c>, the gradient to the first maximum as <c>nn.AdaptiveMaxPool1d(1)</c>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GlobalMaxPool1DAttribute : LayerAttribute
+{
+}
+
+/// <summary>
+/// The mean of every channel over the sequence's valid steps: one position out (many-to-one without recurrence;
+/// PyTorch's <c>x.mean(dim=1)</c> over the valid steps).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GlobalAveragePool1DAttribute : LayerAttribute
+{
+}
+
 /// <summary>What a decoder feeds back as the next step's input.</summary>
 public enum DecoderFeedback
 {

@@ -25,6 +25,7 @@ public sealed class BatchWorkspace
     private int[] _sampleOfSlot = [];
     private int[] _slotOfSample = [];
     private int[] _lengths = [];
+    private int[] _inputLengths = [];
     private readonly int[] _running;
     private bool _hasForward;
 
@@ -34,8 +35,15 @@ public sealed class BatchWorkspace
     /// Creates an empty workspace for samples of <paramref name="steps"/> steps with the given per-sample block sizes, and
     /// <paramref name="sharedSize"/> floats the whole batch shares (allocated now).
     /// </summary>
-    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps, int sharedSize = 0)
+    /// <param name="cacheSize">Floats per sample in <see cref="Cache"/>.</param>
+    /// <param name="workSize">Floats per sample in <see cref="Work"/>.</param>
+    /// <param name="scratchSize">Floats per sample in <see cref="Scratch"/>.</param>
+    /// <param name="steps">Time steps per sample.</param>
+    /// <param name="sharedSize">Floats the whole batch shares.</param>
+    /// <param name="minLength">The shortest valid length a sample may have (more than 1 when a convolution or pooling window needs more steps).</param>
+    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps, int sharedSize = 0, int minLength = 1)
     {
+        MinLength = minLength;
         _shared = sharedSize == 0 ? Empty : new AlignedBuffer(sharedSize);
         CacheSize = cacheSize;
         WorkSize = workSize;
@@ -46,6 +54,9 @@ public sealed class BatchWorkspace
 
     /// <summary>Floats per sample in <see cref="Cache"/>.</summary>
     public int CacheSize { get; }
+
+    /// <summary>The shortest valid length a sample may have.</summary>
+    public int MinLength { get; }
 
     /// <summary>Floats per sample in <see cref="Work"/>.</summary>
     public int WorkSize { get; }
@@ -114,12 +125,14 @@ public sealed class BatchWorkspace
         var sampleOfSlot = new int[capacity];
         var slotOfSample = new int[capacity];
         var lengths = new int[capacity];
+        var inputLengths = new int[capacity];
         _cache = newCache;
         _work = newWork;
         _scratch = newScratch;
         _sampleOfSlot = sampleOfSlot;
         _slotOfSample = slotOfSample;
         _lengths = lengths;
+        _inputLengths = inputLengths;
         Count = 0;
         _hasForward = false;
     }
@@ -156,9 +169,9 @@ public sealed class BatchWorkspace
 
             for (int b = 0; b < batch; b++)
             {
-                if ((uint)(lengths[b] - 1) >= (uint)Steps)
+                if (lengths[b] < MinLength || lengths[b] > Steps)
                 {
-                    throw new ArgumentOutOfRangeException(nameof(lengths), lengths[b], $"lengths[{b}] must be between 1 and {Steps} (Steps), but is {lengths[b]}.");
+                    throw new ArgumentOutOfRangeException(nameof(lengths), lengths[b], $"lengths[{b}] must be between {MinLength} and {Steps} (Steps), but is {lengths[b]}.");
                 }
             }
         }
@@ -186,10 +199,33 @@ public sealed class BatchWorkspace
         for (int s = 0; s < batch; s++)
         {
             _slotOfSample[_sampleOfSlot[s]] = s;
+            _inputLengths[s] = _lengths[s];
         }
 
+        CountRunning();
+        return batch;
+    }
+
+    /// <summary>
+    /// Sets the valid lengths that <see cref="Length"/>, <see cref="Running"/> and <see cref="MaxLength"/> report to each
+    /// slot's input length mapped by <paramref name="map"/> (null: the input lengths themselves). A model whose layers
+    /// change the number of steps (convolutions, pooling) selects, before each layer, the lengths of that layer's input;
+    /// the map is non-decreasing, so the slots stay ordered longest first.
+    /// </summary>
+    public void SelectLengths(Func<int, int>? map)
+    {
+        for (int s = 0; s < Count; s++)
+        {
+            _lengths[s] = map is null ? _inputLengths[s] : map(_inputLengths[s]);
+        }
+
+        CountRunning();
+    }
+
+    private void CountRunning()
+    {
         MaxLength = _lengths[0];
-        int running = batch;
+        int running = Count;
         for (int t = 0; t < Steps; t++)
         {
             while (running > 0 && _lengths[running - 1] <= t)
@@ -199,8 +235,6 @@ public sealed class BatchWorkspace
 
             _running[t] = running;
         }
-
-        return batch;
     }
 
     /// <summary>Marks the forward pass of the current batch complete: <see cref="IRnnBatchModel.BackwardBatch"/> may run.</summary>

@@ -111,4 +111,12 @@ public interface IRnnModel
     /// has one; <see langword="null"/> only for implementations that draw no training randomness.
     /// </summary>
     Initialization.SeededRandom? TrainingRandom => null;
+
+    /// <summary>
+    /// How many of the <see cref="OutputSteps"/> output rows carry a sample whose first <paramref name="length"/> input
+    /// steps are valid (the rest are zero padding): <paramref name="length"/> for a model whose output follows its input
+    /// steps, all of them for a many-to-one model, and, when convolution or pooling windows shorten the sequence, the
+    /// valid input steps through those windows (PyTorch's output-length arithmetic). The trainer counts these rows alone.
+    /// </summary>
+    int ValidOutputSteps(int length) => OutputSteps > 1 && OutputSteps == Steps ? length : OutputSteps;
 }

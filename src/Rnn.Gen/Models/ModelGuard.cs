@@ -112,4 +112,15 @@ public static class ModelGuard
     public static void ThrowNoTokenGradient(string parameterName) =>
         throw new InvalidOperationException(
             $"This model reads token ids, which have no gradient: pass an empty {parameterName}, or call the overload without it.");
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentOutOfRangeException"/> saying that a valid length is between
+    /// <paramref name="minimum"/> (the fewest steps whose convolutions and pools all output a step) and the step count.
+    /// </summary>
+    [DoesNotReturn]
+    public static void ThrowStepCountOutOfRange(string parameterName, int minimum, int steps, int actual) =>
+        throw new ArgumentOutOfRangeException(
+            parameterName,
+            actual,
+            $"{parameterName} must be between {minimum} and {steps} (Steps), the number of valid steps at the start of the sample (fewer than {minimum} leave a convolution or pooling window of this model without a step), but is {actual}.");
 }

@@ -524,13 +524,14 @@ public sealed partial class Trainer
     /// <summary>
     /// The loss of sample <paramref name="index"/> on the output of <paramref name="shard"/>'s model (in its
     /// <see cref="Shard.Output"/>), its gradient in <see cref="Shard.OutputGradient"/>; the positions and correct
-    /// outputs add into the shard's totals. For a padded sample whose targets follow the input steps, only the valid
-    /// steps count: the loss sees them alone (so its mean is over them) and the padded steps get no gradient.
+    /// outputs add into the shard's totals. For a padded sample of a many-to-many model, only the valid output steps
+    /// (<see cref="IRnnModel.ValidOutputSteps"/>) count: the loss sees them alone (so its mean is over them) and the
+    /// padded steps get no gradient.
     /// </summary>
     private float SampleLoss(Shard shard, Dataset data, int index, int length, bool classes)
     {
         int outputSize = _model.OutputSize;
-        int steps = _model.OutputSteps > 1 && _model.OutputSteps == data.Steps ? length : _model.OutputSteps;
+        int steps = _model.ValidOutputSteps(length);
         int valid = steps * outputSize;
         Span<float> output = shard.Output.AsSpan(0, valid);
         Span<float> gradient = shard.OutputGradient.AsSpan(0, valid);

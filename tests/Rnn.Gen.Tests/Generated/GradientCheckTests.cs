@@ -98,18 +98,19 @@ public class GradientCheckTests
         Assert.All(model.Gradients.ToArray(), g => Assert.Equal(0f, g));
     }
 
-    private static double Difference(IRnnModel model, (uint, uint, uint, uint)? masks, float[] input, float[] dOutput, ref float variable, float epsilon)
+    /// <summary>The central difference of the loss in <paramref name="variable"/>; <paramref name="length"/> valid steps when given (padded samples).</summary>
+    internal static double Difference(IRnnModel model, (uint, uint, uint, uint)? masks, float[] input, float[] dOutput, ref float variable, float epsilon, int? length = null)
     {
         float saved = variable;
         variable = saved + epsilon;
-        double plus = Loss(model, masks, input, dOutput);
+        double plus = Loss(model, masks, input, dOutput, length);
         variable = saved - epsilon;
-        double minus = Loss(model, masks, input, dOutput);
+        double minus = Loss(model, masks, input, dOutput, length);
         variable = saved;
         return (plus - minus) / (2.0 * epsilon);
     }
 
-    private static double Loss(IRnnModel model, (uint, uint, uint, uint)? masks, float[] input, float[] dOutput)
+    private static double Loss(IRnnModel model, (uint, uint, uint, uint)? masks, float[] input, float[] dOutput, int? length)
     {
         float[] output = new float[dOutput.Length];
         if (masks is { } state)
@@ -117,7 +118,7 @@ public class GradientCheckTests
             model.TrainingRandom!.SetState(state);
         }
 
-        model.Forward(input, output);
+        model.Forward(input, output, length ?? model.Steps);
         double loss = 0;
         for (int i = 0; i < output.Length; i++)
         {
