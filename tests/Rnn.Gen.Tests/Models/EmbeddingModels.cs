@@ -33,3 +33,21 @@ public partial class TokenBidirectional;
 [Gru(8)]
 [Dense(7, Activation = Activation.Softmax)]
 public partial class TokenTranslator;
+
+/// <summary>Embedding → Conv1D → MaxPool1D → GRU → Dense: token ids through convolution and pooling into recurrence.</summary>
+[RnnModel(inputSize: 1, steps: 12)]
+[Embedding(20, 6, PaddingIndex = 0)]
+[Conv1D(8, 3, Activation = Activation.Relu)]
+[MaxPool1D(2)]
+[Gru(7)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class TokenConvPoolGru;
+
+/// <summary>The same front-end into a bidirectional LSTM (no batch path).</summary>
+[RnnModel(inputSize: 1, steps: 12)]
+[Embedding(20, 6)]
+[Conv1D(5, 3, Padding = ConvPadding.Same)]
+[AvgPool1D(2)]
+[Lstm(4, Bidirectional = true)]
+[Dense(3)]
+public partial class TokenConvBiLstm;
