@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using BenchmarkDotNet.Attributes;
 
 namespace Rnn.Gen.Benchmarks;
@@ -65,4 +66,168 @@ public class ConvolutionBenchmarks
 
     [Benchmark]
     public void CausalStep() => _stream.Step(_input.AsSpan(0, CausalConvGruStream_I16.InputSize), _output);
+}
+
+/// <summary>The convolution workload: Conv1D(64 filters, kernel 5) over 100 steps of 40 features.</summary>
+[RnnModel(inputSize: 40, steps: 100)]
+[Conv1D(64, 5)]
+public sealed partial class Conv64K5_I40_T100;
+
+/// <summary>
+/// Conv1D(64, 5) over 100 steps of 40 features against libtorch's <c>nn.Conv1d</c> (single-threaded, the same weights,
+/// channels first as PyTorch wants them: the input transposed once in setup): one sample's <c>Predict</c>, and a training
+/// step of 32 samples (the batch forward, MSE against fixed targets, the batch backward, Adam with lr 1e-3).
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory(Categories.Convolution)]
+public class ConvolutionPeerBenchmarks
+{
+    public const int Batch = 32;
+    private const int Steps = Conv64K5_I40_T100.Steps, Features = Conv64K5_I40_T100.InputSize;
+    private const int OutputLength = Conv64K5_I40_T100.OutputSteps * Conv64K5_I40_T100.OutputSize;
+    private readonly Conv64K5_I40_T100 _model = new();
+    private readonly float[] _input = Check.Random(Steps * Features, seed: 3);
+    private readonly float[] _inputs = Check.Random(Batch * Steps * Features, seed: 4);
+    private readonly float[] _targets = Check.Random(Batch * OutputLength, seed: 5);
+    private readonly float[] _output = new float[OutputLength];
+    private readonly float[] _outputs = new float[Batch * OutputLength];
+    private readonly float[] _gradients = new float[Batch * OutputLength];
+    private Rnn.Gen.Optimizers.Adam _adam = null!;
+    private TorchConvPeer? _torch;
+
+    [GlobalSetup(Targets = [nameof(RnnGenPredict), nameof(RnnGenTrainingStep)])]
+    public void Setup()
+    {
+        _model.Initialize(seed: 1);
+        _model.ReserveBatch(Batch);
+        _adam = new Rnn.Gen.Optimizers.Adam(learningRate: 1e-3f);
+        RnnGenPredict();
+        RnnGenTrainingStep();
+    }
+
+    [GlobalSetup(Targets = [nameof(LibTorchPredict), nameof(LibTorchTrainingStep)])]
+    public void SetupLibTorch()
+    {
+        _model.Initialize(seed: 1);
+        _model.ReserveBatch(Batch);
+        _model.Predict(_input, _output);
+        float[] expected = _output.ToArray();
+        TorchSharp.torch.set_num_threads(1);
+        _torch = new TorchConvPeer(_model, _inputs, _targets, Batch);
+        LibTorchPredict();
+        Check.Close(expected, _output, 1e-4f, "libtorch Conv1d Predict");
+        float ours = RnnGenLoss(), theirs = _torch.Step();
+        Check.Close([ours], [theirs], 1e-4f, "libtorch Conv1d training loss");
+    }
+
+    [GlobalCleanup(Targets = [nameof(LibTorchPredict), nameof(LibTorchTrainingStep)])]
+    public void Cleanup() => _torch?.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public void RnnGenPredict() => _model.Predict(_input, _output);
+
+    [Benchmark]
+    [BenchmarkCategory(Categories.LibTorch)]
+    public void LibTorchPredict() => _torch!.Predict(_input, _output);
+
+    [Benchmark]
+    public float RnnGenTrainingStep()
+    {
+        float loss = RnnGenLoss();
+        _adam.Step(_model.Parameters, _model.Gradients);
+        return loss;
+    }
+
+    [Benchmark]
+    [BenchmarkCategory(Categories.LibTorch)]
+    public float LibTorchTrainingStep() => _torch!.Step();
+
+    /// <summary>Zero the gradients, the batch forward, the mean squared error over every output and its gradient, the batch backward.</summary>
+    private float RnnGenLoss()
+    {
+        _model.ZeroGradients();
+        _model.ForwardBatch(_inputs, _outputs);
+        double loss = 0;
+        float scale = 2f / _outputs.Length;
+        for (int i = 0; i < _outputs.Length; i++)
+        {
+            float difference = _outputs[i] - _targets[i];
+            loss += difference * (double)difference;
+            _gradients[i] = scale * difference;
+        }
+
+        _model.BackwardBatch(_gradients);
+        return (float)(loss / _outputs.Length);
+    }
+}
+
+/// <summary>nn.Conv1d(40, 64, 5) in libtorch, fed [B, 40, 100] (channels first); MSE; torch.optim.Adam.</summary>
+public sealed class TorchConvPeer : IDisposable
+{
+    private readonly TorchSharp.Modules.Conv1d _conv;
+    private readonly TorchSharp.torch.Tensor _x, _batch, _targets;
+    private readonly TorchSharp.torch.optim.Optimizer _adam;
+    private readonly float[] _sample;
+
+    public TorchConvPeer(Conv64K5_I40_T100 model, float[] inputs, float[] targets, int batch)
+    {
+        _conv = TorchSharp.torch.nn.Conv1d(40, 64, 5);
+        using (TorchSharp.torch.no_grad())
+        {
+            foreach ((string name, TorchSharp.Modules.Parameter parameter) in _conv.named_parameters())
+            {
+                ParameterInfo info = Conv64K5_I40_T100.ParameterLayout.First(p => p.Name == "0." + name);
+                using var source = TorchSharp.torch.tensor(model.Parameters.Slice(info.Offset, info.Length).ToArray(), parameter.shape);
+                parameter.copy_(source);
+            }
+        }
+
+        _sample = new float[100 * 40];
+        _x = TorchSharp.torch.zeros(1, 40, 100);
+        // [B, T, C] as Rnn.Gen lays samples out, to PyTorch's [B, C, T] once; the targets [B, T', F] likewise.
+        _batch = TorchSharp.torch.tensor(inputs, new long[] { batch, 100, 40 }).permute(0, 2, 1).contiguous();
+        _targets = TorchSharp.torch.tensor(targets, new long[] { batch, 96, 64 }).permute(0, 2, 1).contiguous();
+        _adam = TorchSharp.torch.optim.Adam(_conv.parameters(), lr: 1e-3);
+    }
+
+    public void Predict(ReadOnlySpan<float> input, Span<float> output)
+    {
+        using var noGrad = TorchSharp.torch.no_grad();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        // The caller's [T, C] sample transposed to [C, T] on the way in, and the output back to [T', F].
+        for (int t = 0; t < 100; t++)
+        {
+            for (int c = 0; c < 40; c++)
+            {
+                _sample[(c * 100) + t] = input[(t * 40) + c];
+            }
+        }
+
+        using (var accessor = _x.data<float>())
+        {
+            accessor.CopyFrom(_sample, 0, 0);
+        }
+
+        using var values = _conv.call(_x).permute(0, 2, 1).contiguous().data<float>();
+        values.CopyTo(output, 0, 0);
+    }
+
+    public float Step()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        _adam.zero_grad();
+        var loss = TorchSharp.torch.nn.functional.mse_loss(_conv.call(_batch), _targets);
+        loss.backward();
+        _adam.step();
+        return loss.item<float>();
+    }
+
+    public void Dispose()
+    {
+        _adam.Dispose();
+        _x.Dispose();
+        _batch.Dispose();
+        _targets.Dispose();
+        _conv.Dispose();
+    }
 }
