@@ -134,7 +134,7 @@ internal static class ModelEmitter
 
         if (plan.PackedSize > 0)
         {
-            w.Line($"private readonly {AlignedBuffer} _packed = new({plan.PackedSize}); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned");
+            w.Line($"private readonly {AlignedBuffer} _packed = new({plan.PackedSize}); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned");
             if (plan.StreamsOnPackedWeights)
             {
                 w.Line("private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)");

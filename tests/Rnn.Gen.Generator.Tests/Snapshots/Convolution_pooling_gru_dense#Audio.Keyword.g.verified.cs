@@ -34,7 +34,7 @@ namespace Audio
         private readonly float[] _state = new float[4]; // Step: the recurrent state kept between calls
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(64); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(384); // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(112); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(160); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
         private static readonly float[] s_zeros = new float[4]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(384, 384, 64, 12, 64, minLength: 4); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
@@ -58,6 +58,7 @@ namespace Audio
             public const int Weight = 0;          // _parameters 0.weight [5, 3, 3]
             public const int Bias = 45;           // _parameters 0.bias [5]
             public const int Columns = 48;        // _cache [10, 3 * 3] each output step's window, channel-major (im2col)
+            public const int PackedWeight = 0;    // _packed [3 * 3, 5] W transposed
             public const int Output = 144;        // _cache [10, 5] y at every output step
             public const int OutputGradient = 0;  // _work [10, 5] dL/dy
             public const int ColumnGradient = 64; // _work [10, 3 * 3] dL/d(window), before it is added back to the steps it came from
@@ -81,8 +82,8 @@ namespace Audio
             public const int HiddenGradient = 192;        // _work [5, 4] dL/dh_t from above
             public const int CarriedHiddenGradient = 224; // _work [4] dL/dh carried back through time
             public const int StateHidden = 0;             // _state [4] h between streaming steps
-            public const int PackedInputWeights = 0;      // _packed [5, 12] W_ih transposed
-            public const int PackedHiddenWeights = 64;    // _packed [4, 12] W_hh transposed
+            public const int PackedInputWeights = 48;     // _packed [5, 12] W_ih transposed
+            public const int PackedHiddenWeights = 112;   // _packed [4, 12] W_hh transposed
             public const int Gates = 272;                 // _cache [5, 12] r, z, n after their activations
             public const int HiddenCandidate = 336;       // _cache [5, 4] W_hn h + b_hn, before the reset gate
             public const int InputSideGradients = 240;    // _work [5, 12] dL/d(W_ih x + b_ih) of every step
@@ -219,13 +220,17 @@ namespace Audio
             input.CopyTo(cache.Slice(ModelLayout.Input, 36));
 
             global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 36);
-            // layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps: each valid output step's window into the cache, then b + W window.
             int conv0Steps = length - 2; // the valid output steps of the valid input steps
-            for (int t = 0; t < conv0Steps; t++)
+            // layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps: each valid output step's window into the cache, then b + W window of every step at once, one matrix product.
             {
-                global::System.Span<float> column = cache.Slice(Layer0.Columns + t * 9, 9);
-                Conv1D0Gather(x0, length, t, column);
-                Conv1D0Step(column, cache.Slice(Layer0.Output + t * 5, 5));
+                global::System.Span<float> y = cache.Slice(Layer0.Output, 50);
+                for (int t = 0; t < conv0Steps; t++)
+                {
+                    Conv1D0Gather(x0, length, t, cache.Slice(Layer0.Columns + t * 9, 9));
+                    _parameters.Span.Slice(Layer0.Bias, 5).CopyTo(y.Slice(t * 5, 5));
+                }
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(cache.Slice(Layer0.Columns, 90).Slice(0, conv0Steps * 9), _packed.Span.Slice(Layer0.PackedWeight, 45), y.Slice(0, conv0Steps * 5), conv0Steps, 9, 5); // 0.weight [5, 3, 3], transposed
+                for (int t = 0; t < conv0Steps; t++) global::Rnn.Gen.Kernels.VectorKernels.Relu(y.Slice(t * 5, 5));
             }
             cache.Slice(Layer0.Output, 50).Slice(conv0Steps * 5).Clear(); // output steps past the valid ones are zero
             length = length - 2; // the layers above read this layer's output: its valid steps
@@ -265,6 +270,8 @@ namespace Audio
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
+            // layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps: W^T [9, 5].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.Weight, 45), 5, 9, packed.Slice(Layer0.PackedWeight, 45));
             // layer 2, GRU 5 -> 4: W_ih^T [5, 12], W_hh^T [4, 12].
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer2.WeightIh, 60), 12, 5, packed.Slice(Layer2.PackedInputWeights, 60));
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer2.WeightHh, 48), 12, 4, packed.Slice(Layer2.PackedHiddenWeights, 48));
@@ -341,13 +348,17 @@ namespace Audio
                 global::System.Span<float> cache = caches.Slice(s * 384, 384);
                 int length = _batch.Length(s);
                 global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 36);
-                // layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps: each valid output step's window into the cache, then b + W window.
                 int conv0Steps = length - 2; // the valid output steps of the valid input steps
-                for (int t = 0; t < conv0Steps; t++)
+                // layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps: each valid output step's window into the cache, then b + W window of every step at once, one matrix product.
                 {
-                    global::System.Span<float> column = cache.Slice(Layer0.Columns + t * 9, 9);
-                    Conv1D0Gather(x0, length, t, column);
-                    Conv1D0Step(column, cache.Slice(Layer0.Output + t * 5, 5));
+                    global::System.Span<float> y = cache.Slice(Layer0.Output, 50);
+                    for (int t = 0; t < conv0Steps; t++)
+                    {
+                        Conv1D0Gather(x0, length, t, cache.Slice(Layer0.Columns + t * 9, 9));
+                        _parameters.Span.Slice(Layer0.Bias, 5).CopyTo(y.Slice(t * 5, 5));
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(cache.Slice(Layer0.Columns, 90).Slice(0, conv0Steps * 9), _packed.Span.Slice(Layer0.PackedWeight, 45), y.Slice(0, conv0Steps * 5), conv0Steps, 9, 5); // 0.weight [5, 3, 3], transposed
+                    for (int t = 0; t < conv0Steps; t++) global::Rnn.Gen.Kernels.VectorKernels.Relu(y.Slice(t * 5, 5));
                 }
                 cache.Slice(Layer0.Output, 50).Slice(conv0Steps * 5).Clear(); // output steps past the valid ones are zero
             }
@@ -533,8 +544,8 @@ namespace Audio
         private void Conv1D0Step(global::System.ReadOnlySpan<float> column, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(Layer0.Bias, 5).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer0.Weight, 45), column, y); // 0.weight [5, 3, 3]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer0.Bias, 5), packed.Slice(Layer0.PackedWeight, 45), column, y, 1); // b + 0.weight [5, 3, 3] column, transposed: each element the chain of the sequence's product
             global::Rnn.Gen.Kernels.VectorKernels.Relu(y);
         }
 

@@ -34,7 +34,7 @@ namespace Robust
         private readonly float[] _state = new float[26]; // Step: the recurrent state kept between calls
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(144); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(1856); // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1104); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1104); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[10]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only

@@ -33,7 +33,7 @@ namespace Tagging
         private readonly float[] _state = new float[13]; // Step: the recurrent state kept between calls
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(48); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(944); // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(349); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(349); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
         private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
         private static readonly float[] s_zeros = new float[13]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only

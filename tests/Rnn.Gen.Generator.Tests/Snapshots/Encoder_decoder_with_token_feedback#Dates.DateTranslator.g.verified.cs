@@ -34,7 +34,7 @@ namespace Dates
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(672); // temporaries of one step
         private readonly float[] _predictState = new float[256]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[130]; // Forward: what free-running decoding fed back, step by step
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(46848); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(46848); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;

@@ -33,7 +33,7 @@ namespace Curves
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(144); // temporaries of one step
         private readonly float[] _predictState = new float[12]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[32]; // Forward: what free-running decoding fed back, step by step
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(624); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(624); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;

@@ -33,7 +33,7 @@ namespace Reading
         private readonly float[] _state = new float[32]; // Step: the recurrent state kept between calls
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(208); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(1568); // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(992); // the recurrent weights transposed, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(992); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;

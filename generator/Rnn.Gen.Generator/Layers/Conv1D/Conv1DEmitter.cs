@@ -90,8 +90,8 @@ internal sealed class Conv1DEmitter : LayerEmitter<Conv1DPlan>
         using (w.Block($"private void {StepMethod}({ReadOnlySpan} column, {Span} y)"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
-            w.Line($"{Param(Plan.Bias)}.CopyTo(y);");
-            w.Line($"{VectorKernels}.MultiplyAdd({Param(Plan.Weight)}, column, y); // {Plan.Weight.Described}");
+            w.Line($"{ReadOnlySpan} packed = _packed;");
+            w.Line($"{VectorKernels}.AffinePacked({Param(Plan.Bias)}, {CodeWriter.Slice("packed", Plan.PackedWeight)}, column, y, 1); // b + {Plan.Weight.Described} column, transposed: each element the chain of the sequence's product");
             if (activation.Length > 0)
             {
                 w.Line(activation);
@@ -144,16 +144,49 @@ internal sealed class Conv1DEmitter : LayerEmitter<Conv1DPlan>
     public override void EmitTrainingForward(CodeWriter w, string inputs)
     {
         string steps = $"conv{Layer.Index}Steps";
-        w.Line($"// {Description}: each valid output step's window into the cache, then b + W window.");
         w.Line($"int {steps} = {OutputLength}; // the valid output steps of the valid input steps");
-        using (w.Block($"for (int t = 0; t < {steps}; t++)"))
+        if (Filters == 1)
         {
-            w.Line($"{Span} column = {CodeWriter.SliceAt("cache", Plan.Columns, Columns, "t")};");
-            w.Line($"{GatherMethod}({inputs}, length, {WindowStart}, column);");
-            w.Line($"{StepMethod}(column, {CodeWriter.SliceAt("cache", Layer.Output, Filters, "t")});");
+            // One filter: a product with one column sums along rows in lanes, which Step's chain would not match; so one
+            // step's product at a time, as Step runs it.
+            w.Line($"// {Description}: each valid output step's window into the cache, then b + W window.");
+            using (w.Block($"for (int t = 0; t < {steps}; t++)"))
+            {
+                w.Line($"{Span} column = {CodeWriter.SliceAt("cache", Plan.Columns, Columns, "t")};");
+                w.Line($"{GatherMethod}({inputs}, length, {WindowStart}, column);");
+                w.Line($"{StepMethod}(column, {CodeWriter.SliceAt("cache", Layer.Output, Filters, "t")});");
+            }
+
+            w.Line($"{CodeWriter.Slice("cache", Layer.Output)}.Slice({CodeWriter.Times(steps, Filters)}).Clear(); // output steps past the valid ones are zero");
+            return;
+        }
+
+        w.Line($"// {Description}: each valid output step's window into the cache, then b + W window of every step at once, one matrix product.");
+        using (w.Block())
+        {
+            w.Line($"{Span} y = {CodeWriter.Slice("cache", Layer.Output)};");
+            using (w.Block($"for (int t = 0; t < {steps}; t++)"))
+            {
+                w.Line($"{GatherMethod}({inputs}, length, {WindowStart}, {CodeWriter.SliceAt("cache", Plan.Columns, Columns, "t")});");
+                w.Line($"{Param(Plan.Bias, "_parameters.Span")}.CopyTo(y.Slice({CodeWriter.Times("t", Filters)}, {Filters}));");
+            }
+
+            w.Line($"{MatrixKernels}.MultiplyAdd({CodeWriter.Slice("cache", Plan.Columns)}.Slice(0, {CodeWriter.Times(steps, Columns)}), {CodeWriter.Slice("_packed.Span", Plan.PackedWeight)}, y.Slice(0, {CodeWriter.Times(steps, Filters)}), {steps}, {Columns}, {Filters}); // {Plan.Weight.Described}, transposed");
+            string rowActivation = ActivationCode.Apply(Conv.Activation, $"y.Slice({CodeWriter.Times("t", Filters)}, {Filters})");
+            if (rowActivation.Length > 0)
+            {
+                w.Line($"for (int t = 0; t < {steps}; t++) {rowActivation}");
+            }
         }
 
         w.Line($"{CodeWriter.Slice("cache", Layer.Output)}.Slice({CodeWriter.Times(steps, Filters)}).Clear(); // output steps past the valid ones are zero");
+    }
+
+    /// <summary>Inside <c>PackWeights</c>: the weight transposed, as the sequence's product and Step read it.</summary>
+    public override void EmitPack(CodeWriter w)
+    {
+        w.Line($"// {Description}: W^T [{Columns}, {Filters}].");
+        w.Line($"{MatrixKernels}.Transpose({Param(Plan.Weight)}, {Filters}, {Columns}, {CodeWriter.Slice("packed", Plan.PackedWeight)});");
     }
 
     public override string EmitInferenceStep(CodeWriter w, string input, string state, string? destination)

@@ -94,8 +94,8 @@ internal sealed record Conv1DSpec(int Filters, int KernelSize, int Stride, int D
 
 /// <summary>
 /// A Conv1D layer's tensors (nn.Conv1d's weight [filters, inChannels, kernelSize] and bias [filters]) and buffers: the
-/// windows of every output step laid out as columns (im2col), so that a step is one matrix–vector product with the
-/// weight read as [filters, inChannels · kernelSize].
+/// windows of every output step laid out as columns (im2col), so that all the steps are one matrix product with the
+/// weight, packed transposed as [inChannels · kernelSize, filters].
 /// </summary>
 internal sealed class Conv1DPlan : LayerPlan
 {
@@ -107,6 +107,7 @@ internal sealed class Conv1DPlan : LayerPlan
         Bias = AddParameter(slabs, "Bias", "bias", spec.Penalties.BiasL1, spec.Penalties.BiasL2, Filters);
         int steps = OutputSteps;
         Columns = slabs.Cache.Add(Owner, "Columns", steps * (long)ColumnLength, $"[{steps}, {InputSize} * {spec.KernelSize}] each output step's window, channel-major (im2col)");
+        PackedWeight = slabs.Packed.AddAligned(Owner, "PackedWeight", ColumnLength * (long)Filters, $"[{InputSize} * {spec.KernelSize}, {Filters}] W transposed");
         Output = slabs.Cache.Add(Owner, "Output", steps * (long)Filters, $"[{steps}, {Filters}] y at every output step");
         OutputGradient = slabs.Work.Add(Owner, "OutputGradient", steps * (long)Filters, $"[{steps}, {Filters}] dL/dy");
         ColumnGradient = slabs.Work.Add(Owner, "ColumnGradient", steps * (long)ColumnLength, $"[{steps}, {InputSize} * {spec.KernelSize}] dL/d(window), before it is added back to the steps it came from");
@@ -131,6 +132,13 @@ internal sealed class Conv1DPlan : LayerPlan
 
     /// <summary>Every output step's window in <c>_cache</c>, <c>[OutputSteps, inChannels · kernelSize]</c>.</summary>
     public Region Columns { get; }
+
+    /// <summary>
+    /// The weight transposed, <c>[inChannels · kernelSize, filters]</c> in <c>_packed</c>: every output step's window
+    /// times it is one matrix product over all the steps (each weight row loaded once for the sequence, not once per
+    /// step), and one step's product in Step runs the same chain of each element.
+    /// </summary>
+    public Region PackedWeight { get; }
 
     /// <summary>dL/d(window) in <c>_work</c>, shaped like <see cref="Columns"/>.</summary>
     public Region ColumnGradient { get; }
