@@ -1,0 +1,14 @@
+using Rnn.Gen;
+
+namespace Rnn.Gen.Samples.Music;
+
+/// <summary>
+/// Many-to-many next-token model over the note/duration tokens of <see cref="Tokens"/>: each step reads one token id
+/// (an Embedding row), and a softmax over the vocabulary gives the probabilities of the token that follows it.
+/// Trained on windows of <c>Steps</c> tokens from a zero state; generates by streaming with <c>Step</c>.
+/// </summary>
+[RnnModel(inputSize: 1, steps: 96)]
+[Embedding(Tokens.Vocabulary, 32)]
+[Lstm(256, ReturnSequences = true, Dropout = 0.1)]
+[Dense(Tokens.Vocabulary, Activation = Activation.Softmax)]
+public partial class MusicModel;
