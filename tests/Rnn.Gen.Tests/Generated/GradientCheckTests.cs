@@ -128,7 +128,7 @@ public class GradientCheckTests
         return loss;
     }
 
-    private static double AssertClose(double numeric, double analytic, string what)
+    internal static double AssertClose(double numeric, double analytic, string what)
     {
         double tolerance = 5e-4 + 5e-3 * Math.Abs(numeric);
         if (Math.Abs(numeric - analytic) > tolerance)
