@@ -305,6 +305,14 @@ public class DiagnosticTests
         """, "0 to 99");
 
     [Fact]
+    public void RNNGEN015_negative_embeddings_penalty() => Expect("RNNGEN015", """
+        [RnnModel(1, 5)]
+        [Embedding(100, 8, [|EmbeddingsL2 = -0.5|])]
+        [Gru(4)]
+        public partial class Model;
+        """, "EmbeddingsL2");
+
+    [Fact]
     public void RNNGEN024_negative_padding_index() => Expect("RNNGEN024", """
         [RnnModel(1, 5)]
         [Embedding(100, 8, [|PaddingIndex = -1|])]

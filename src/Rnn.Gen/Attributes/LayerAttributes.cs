@@ -178,6 +178,12 @@ public sealed class EmbeddingAttribute : LayerAttribute
     /// [0, VocabularySize); PyTorch's negative ids counted from the end are not accepted.
     /// </summary>
     public int PaddingIndex { get; set; } = -1;
+
+    /// <summary>L1 penalty on the table (Keras's <c>embeddings_regularizer</c>): adds EmbeddingsL1 · Σ|w|; 0 (off) by default.</summary>
+    public double EmbeddingsL1 { get; set; }
+
+    /// <summary>L2 penalty on the table (Keras's <c>embeddings_regularizer</c>): adds EmbeddingsL2 · Σw²; 0 (off) by default.</summary>
+    public double EmbeddingsL2 { get; set; }
 }
 
 /// <summary>

@@ -277,4 +277,25 @@ public class EmbeddingTests
 
         Assert.Equal(0, fewest);
     }
+
+    [Fact]
+    public void Embeddings_penalties_add_their_gradient_to_the_table_and_leave_the_padding_row_at_zero()
+    {
+        var model = new TokenPenalized();
+        model.Initialize(2);
+        float[] table = model.GetParameter("0.weight").ToArray();
+        model.ZeroGradients();
+        float penalty = model.ApplyRegularization();
+        float[] gradient = model.Gradients.Slice(0, table.Length).ToArray();
+        double expected = 0;
+        for (int i = 0; i < table.Length; i++)
+        {
+            expected += (0.01 * Math.Abs(table[i])) + (0.1 * table[i] * table[i]);
+            float wanted = (0.01f * MathF.Sign(table[i])) + (2f * 0.1f * table[i]);
+            Assert.Equal(wanted, gradient[i], 5);
+        }
+
+        Assert.True(Math.Abs(penalty - expected) <= 1e-4 * Math.Max(1, expected), $"penalty {penalty}, expected {expected}");
+        Assert.All(gradient.Take(3), g => Assert.Equal(0f, g)); // the padding row is zero, so is its penalty's gradient
+    }
 }

@@ -51,3 +51,9 @@ public partial class TokenConvPoolGru;
 [Lstm(4, Bidirectional = true)]
 [Dense(3)]
 public partial class TokenConvBiLstm;
+
+/// <summary>An Embedding with Keras's embeddings regularizer.</summary>
+[RnnModel(inputSize: 1, steps: 4)]
+[Embedding(6, 3, PaddingIndex = 0, EmbeddingsL1 = 0.01, EmbeddingsL2 = 0.1)]
+[Gru(2)]
+public partial class TokenPenalized;

@@ -51,7 +51,10 @@ internal sealed class EmbeddingLayer : LayerKind<EmbeddingSpec, EmbeddingPlan>
             valid = false;
         }
 
-        return valid ? new EmbeddingSpec(vocabulary, dimension, padding) : null;
+        double l1 = attribute.Named<double>("EmbeddingsL1") ?? 0, l2 = attribute.Named<double>("EmbeddingsL2") ?? 0;
+        valid &= attribute.CheckFactor("EmbeddingsL1", l1, attribute.NamedArgumentLocation("EmbeddingsL1"));
+        valid &= attribute.CheckFactor("EmbeddingsL2", l2, attribute.NamedArgumentLocation("EmbeddingsL2"));
+        return valid ? new EmbeddingSpec(vocabulary, dimension, padding) { L1 = l1, L2 = l2 } : null;
     }
 
     protected override EmbeddingPlan Plan(EmbeddingSpec spec, LayerContext context, ModelSlabs slabs) => new(spec, context, slabs);
@@ -62,6 +65,12 @@ internal sealed class EmbeddingLayer : LayerKind<EmbeddingSpec, EmbeddingPlan>
 /// <summary>An Embedding: <paramref name="Vocabulary"/> rows of <paramref name="Dimension"/> features, and the padding row if any.</summary>
 internal sealed record EmbeddingSpec(int Vocabulary, int Dimension, int? PaddingIndex) : LayerSpec
 {
+    /// <summary>Keras's <c>embeddings_regularizer</c>: the L1 penalty factor on the table.</summary>
+    public double L1 { get; init; }
+
+    /// <summary>The L2 penalty factor on the table.</summary>
+    public double L2 { get; init; }
+
     public override LayerKind Kind => EmbeddingLayer.Instance;
 
     public override int? TokenVocabulary => Vocabulary;
@@ -76,7 +85,7 @@ internal sealed class EmbeddingPlan : LayerPlan
         : base(spec, context)
     {
         Embedding = spec;
-        Weight = AddParameter(slabs, "Weight", "weight", 0, 0, spec.Vocabulary, spec.Dimension);
+        Weight = AddParameter(slabs, "Weight", "weight", spec.L1, spec.L2, spec.Vocabulary, spec.Dimension);
         Output = slabs.Cache.Add(Owner, "Output", Positions * (long)spec.Dimension, $"[{Positions}, {spec.Dimension}] the vector of each step's token");
         OutputGradient = slabs.Work.Add(Owner, "OutputGradient", Positions * (long)spec.Dimension, $"[{Positions}, {spec.Dimension}] dL/dy");
     }
