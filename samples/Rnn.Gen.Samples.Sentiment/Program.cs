@@ -114,7 +114,7 @@ using var trainer = new Trainer(model, new Adam(LearningRate), CrossEntropyOfPro
     ClipNorm = MaxGradientNorm,
     EarlyStopping = new EarlyStopping { Monitor = MonitoredMetric.ValidationLoss, Patience = Patience, RestoreBestWeights = true },
 });
-Console.WriteLine($"Model: up to {steps} word ids → Embedding({SentimentClassifier.VocabularySize}, {dimension}, padding id 0) → bidirectional GRU(32) (dropout 0.3, " +
+Console.WriteLine($"Model: up to {steps} word ids → Embedding({SentimentClassifier.VocabularySize}, {dimension}, padding id 0) → Conv1D(32, 3, same, ReLU) → bidirectional GRU(32) (dropout 0.5, " +
     $"recurrent dropout 0.25) → Dense(2, Softmax), {SentimentClassifier.ParameterCount} parameters");
 Console.WriteLine($"Training: up to {Epochs} epochs, batch {BatchSize}, Adam lr {LearningRate}, gradient norm clipped at {MaxGradientNorm}, cross-entropy, " +
     $"early stopping on the validation loss (patience {Patience}, best weights kept)");
