@@ -49,6 +49,15 @@ public static class AllocationProbe
             result["Training (d), calling thread"] = PerCall(() => trainer.StepTwoCores());
         }
 
+        var embedding = new EmbeddingBenchmarks();
+        embedding.Setup();
+        result["Embedding (e), Predict"] = PerCall(embedding.RnnGenPredict);
+        result["Embedding (e), training step"] = PerCall(() => embedding.RnnGenTrainingStep());
+        var convolution = new ConvolutionPeerBenchmarks();
+        convolution.Setup();
+        result["Conv1D (f), Predict"] = PerCall(convolution.RnnGenPredict);
+        result["Conv1D (f), training step"] = PerCall(() => convolution.RnnGenTrainingStep());
+
         return result;
     }
 
