@@ -27,32 +27,15 @@ public static class ModelGuard
     /// Throws an <see cref="ArgumentOutOfRangeException"/> naming the position, the id and the vocabulary unless each of
     /// the first <paramref name="length"/> token ids of <paramref name="tokens"/> is in [0, <paramref name="vocabularySize"/>).
     /// </summary>
-    public static void CheckTokens(ReadOnlySpan<int> tokens, int length, int vocabularySize, string parameterName)
-    {
-        for (int t = 0; t < length; t++)
-        {
-            if ((uint)tokens[t] >= (uint)vocabularySize)
-            {
-                ThrowTokenOutOfRange(parameterName, t, tokens[t].ToString(System.Globalization.CultureInfo.InvariantCulture), vocabularySize);
-            }
-        }
-    }
+    public static void CheckTokens(ReadOnlySpan<int> tokens, int length, int vocabularySize, string parameterName) =>
+        CheckTokenBatch(tokens, tokens.Length, new ReadOnlySpan<int>(in length), vocabularySize, parameterName);
 
     /// <summary>
     /// As <see cref="CheckTokens(ReadOnlySpan{int}, int, int, string)"/> for token ids held as floats (the
     /// <see cref="IRnnModel"/> members of a model that reads tokens): each must also be a whole number.
     /// </summary>
-    public static void CheckTokens(ReadOnlySpan<float> tokens, int length, int vocabularySize, string parameterName)
-    {
-        for (int t = 0; t < length; t++)
-        {
-            float id = tokens[t];
-            if (!(id >= 0f && id < vocabularySize) || id != MathF.Floor(id))
-            {
-                ThrowTokenOutOfRange(parameterName, t, id.ToString("R", System.Globalization.CultureInfo.InvariantCulture), vocabularySize);
-            }
-        }
-    }
+    public static void CheckTokens(ReadOnlySpan<float> tokens, int length, int vocabularySize, string parameterName) =>
+        CheckTokenBatch(tokens, tokens.Length, new ReadOnlySpan<int>(in length), vocabularySize, parameterName);
 
     /// <summary>
     /// The batch form of <see cref="CheckTokens(ReadOnlySpan{int}, int, int, string)"/>: <paramref name="tokens"/> holds
@@ -61,15 +44,15 @@ public static class ModelGuard
     /// </summary>
     public static void CheckTokenBatch(ReadOnlySpan<int> tokens, int steps, ReadOnlySpan<int> lengths, int vocabularySize, string parameterName)
     {
-        for (int b = 0; b < tokens.Length / steps; b++)
+        int samples = steps == 0 ? 0 : tokens.Length / steps;
+        for (int b = 0; b < samples; b++)
         {
-            int length = lengths.IsEmpty ? steps : lengths[b];
-            for (int t = 0; t < length; t++)
+            for (int t = 0; t < (lengths.IsEmpty ? steps : lengths[b]); t++)
             {
                 int id = tokens[(b * steps) + t];
                 if ((uint)id >= (uint)vocabularySize)
                 {
-                    ThrowTokenOutOfRange($"{parameterName}", (b * steps) + t, id.ToString(System.Globalization.CultureInfo.InvariantCulture), vocabularySize, $" (sample {b}, step {t})");
+                    ThrowTokenOutOfRange(parameterName, samples, steps, b, t, id.ToString(System.Globalization.CultureInfo.InvariantCulture), vocabularySize);
                 }
             }
         }
@@ -78,15 +61,15 @@ public static class ModelGuard
     /// <summary>As <see cref="CheckTokenBatch(ReadOnlySpan{int}, int, ReadOnlySpan{int}, int, string)"/> for ids held as floats.</summary>
     public static void CheckTokenBatch(ReadOnlySpan<float> tokens, int steps, ReadOnlySpan<int> lengths, int vocabularySize, string parameterName)
     {
-        for (int b = 0; b < tokens.Length / steps; b++)
+        int samples = steps == 0 ? 0 : tokens.Length / steps;
+        for (int b = 0; b < samples; b++)
         {
-            int length = lengths.IsEmpty ? steps : lengths[b];
-            for (int t = 0; t < length; t++)
+            for (int t = 0; t < (lengths.IsEmpty ? steps : lengths[b]); t++)
             {
                 float id = tokens[(b * steps) + t];
                 if (!(id >= 0f && id < vocabularySize) || id != MathF.Floor(id))
                 {
-                    ThrowTokenOutOfRange(parameterName, (b * steps) + t, id.ToString("R", System.Globalization.CultureInfo.InvariantCulture), vocabularySize, $" (sample {b}, step {t})");
+                    ThrowTokenOutOfRange(parameterName, samples, steps, b, t, id.ToString("R", System.Globalization.CultureInfo.InvariantCulture), vocabularySize);
                 }
             }
         }
@@ -101,11 +84,12 @@ public static class ModelGuard
         }
     }
 
+    /// <summary>Names the position of the id; in a batch of several samples, the sample and the step too.</summary>
     [DoesNotReturn]
-    private static void ThrowTokenOutOfRange(string parameterName, int position, string id, int vocabularySize, string where = "") =>
+    private static void ThrowTokenOutOfRange(string parameterName, int samples, int steps, int sample, int step, string id, int vocabularySize) =>
         throw new ArgumentOutOfRangeException(
             parameterName,
-            $"{parameterName}[{position}]{where} is token id {id}, but the vocabulary has {vocabularySize} tokens: ids are whole numbers in [0, {vocabularySize}). Nothing was computed.");
+            $"{parameterName}[{(sample * steps) + step}]{(samples > 1 ? $" (sample {sample}, step {step})" : "")} is token id {id}, but the vocabulary has {vocabularySize} tokens: ids are whole numbers in [0, {vocabularySize}). Nothing was computed.");
 
     /// <summary>Throws the <see cref="InvalidOperationException"/> of an input gradient asked of a model that reads token ids.</summary>
     [DoesNotReturn]
