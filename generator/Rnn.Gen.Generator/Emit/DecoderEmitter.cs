@@ -94,32 +94,19 @@ internal static class DecoderEmitter
             {
                 w.Line($"{Span} x = {CodeWriter.Slice("scratch", plan.DecoderStepInput)}; // the id of the token the previous step chose, which the decoder's Embedding reads");
                 w.Line($"x[0] = {decoder.StartToken}; // the start token, at the first step");
-                using (w.Block($"for (int t = 0; t < {plan.OutputSteps}; t++)"))
+            }
+            else
+            {
+                w.Line($"{Span} x = {CodeWriter.Slice("scratch", plan.DecoderStepInput)}; // {(decoder.OneToMany ? "the input, then " : string.Empty)}what the previous step fed back (zeros at the first step)");
+                w.Line("x.Clear();");
+                if (decoder.OneToMany)
                 {
-                    w.Line($"{Span} y = output.Slice({CodeWriter.Times("t", outputSize)}, {outputSize});");
-                    LayerWiring.EmitInferencePass(w, decoding, "x", "state", "y");
-                    w.Line($"int token = random is null || temperature <= 0f ? {TokenSampler}.MostProbable(y) : {TokenSampler}.Sample(y, temperature, topK, random);");
-                    w.Line("if (!tokens.IsEmpty) tokens[t] = token;");
-                    w.Line("x[0] = token;");
-                    using (w.Block("if (!feedback.IsEmpty)"))
-                    {
-                        w.Line($"{Span} row = feedback.Slice({CodeWriter.Times("t", outputSize)}, {outputSize});");
-                        w.Line("row.Clear();");
-                        w.Line("row[token] = 1f; // what was fed back, one-hot, as for any token decoder");
-                    }
+                    w.Line($"input.CopyTo(x.Slice(0, {spec.InputSize}));");
                 }
 
-                return;
+                w.Line($"{Span} fed = x.Slice({offset}, {outputSize});");
             }
 
-            w.Line($"{Span} x = {CodeWriter.Slice("scratch", plan.DecoderStepInput)}; // {(decoder.OneToMany ? "the input, then " : string.Empty)}what the previous step fed back (zeros at the first step)");
-            w.Line("x.Clear();");
-            if (decoder.OneToMany)
-            {
-                w.Line($"input.CopyTo(x.Slice(0, {spec.InputSize}));");
-            }
-
-            w.Line($"{Span} fed = x.Slice({offset}, {outputSize});");
             using (w.Block($"for (int t = 0; t < {plan.OutputSteps}; t++)"))
             {
                 w.Line($"{Span} y = output.Slice({CodeWriter.Times("t", outputSize)}, {outputSize});");
@@ -128,15 +115,32 @@ internal static class DecoderEmitter
                 {
                     w.Line($"int token = random is null || temperature <= 0f ? {TokenSampler}.MostProbable(y) : {TokenSampler}.Sample(y, temperature, topK, random);");
                     w.Line("if (!tokens.IsEmpty) tokens[t] = token;");
-                    w.Line("fed.Clear();");
-                    w.Line("fed[token] = 1f; // the chosen token, one-hot");
+                }
+
+                if (decoder.EmbedsTokens)
+                {
+                    w.Line("x[0] = token;");
+                    using (w.Block("if (!feedback.IsEmpty)"))
+                    {
+                        w.Line($"{Span} row = feedback.Slice({CodeWriter.Times("t", outputSize)}, {outputSize});");
+                        w.Line("row.Clear();");
+                        w.Line("row[token] = 1f; // what was fed back, one-hot, as for any token decoder");
+                    }
                 }
                 else
                 {
-                    w.Line("y.CopyTo(fed);");
-                }
+                    if (decoder.Feedback == FeedbackKind.Token)
+                    {
+                        w.Line("fed.Clear();");
+                        w.Line("fed[token] = 1f; // the chosen token, one-hot");
+                    }
+                    else
+                    {
+                        w.Line("y.CopyTo(fed);");
+                    }
 
-                w.Line($"if (!feedback.IsEmpty) fed.CopyTo(feedback.Slice({CodeWriter.Times("t", outputSize)}, {outputSize}));");
+                    w.Line($"if (!feedback.IsEmpty) fed.CopyTo(feedback.Slice({CodeWriter.Times("t", outputSize)}, {outputSize}));");
+                }
             }
         }
     }
