@@ -17,21 +17,28 @@ public static class WeightFile
     public static IReadOnlyDictionary<string, string> DefaultMetadata { get; } =
         new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt" };
 
-    /// <summary>Writes every parameter of <paramref name="model"/> as an F32 tensor (bit-exact) to <paramref name="stream"/>.</summary>
+    /// <summary>
+    /// Writes every parameter of <paramref name="model"/> as an F32 tensor (bit-exact) to <paramref name="stream"/>, with
+    /// <paramref name="metadata"/> (or <see cref="DefaultMetadata"/>) and the data's SHA-256 under
+    /// <see cref="SafeTensorsFile.DataHashKey"/>, which loading verifies.
+    /// </summary>
     public static void Save(IRnnModel model, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        SafeTensorsFile.Write(stream, Entries(model), metadata ?? DefaultMetadata);
+        List<SafeTensorsEntry> entries = Entries(model);
+        SafeTensorsFile.Write(stream, entries, SafeTensorsFile.WithDataHash(entries, metadata ?? DefaultMetadata));
     }
 
     /// <summary>
     /// Writes every parameter of <paramref name="model"/> as an F32 tensor at <paramref name="path"/>, atomically: a
-    /// crash or an error never leaves a partial file under that name.
+    /// crash or an error never leaves a partial file under that name. The metadata and the data's SHA-256 are as
+    /// <see cref="Save(IRnnModel, Stream, IReadOnlyDictionary{string, string}?)"/> writes them.
     /// </summary>
     public static void Save(IRnnModel model, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        SafeTensorsFile.Write(path, Entries(model), metadata ?? DefaultMetadata);
+        List<SafeTensorsEntry> entries = Entries(model);
+        SafeTensorsFile.Write(path, entries, SafeTensorsFile.WithDataHash(entries, metadata ?? DefaultMetadata));
     }
 
     /// <summary>Loads the parameters of <paramref name="model"/> from a safetensors stream; see <see cref="Load(IRnnModel, SafeTensorsFile)"/>.</summary>
@@ -59,7 +66,8 @@ public static class WeightFile
     /// <summary>
     /// Copies the file's tensors into <paramref name="model"/>'s parameters, strictly, as PyTorch's
     /// <c>load_state_dict(strict=True)</c>: every parameter of the layout must be in the file with the same shape, and
-    /// the file may hold no other tensor (its <c>__metadata__</c> is ignored). F32, F64, F16 and BF16 are accepted and
+    /// the file may hold no other tensor (its <c>__metadata__</c> is ignored; the data's SHA-256, when recorded, was
+    /// verified when the file was read). F32, F64, F16 and BF16 are accepted and
     /// converted to float. Either every parameter is loaded or none is: the tensors are converted into a staging
     /// buffer and copied into the model only once all of them have passed.
     /// </summary>
