@@ -27,14 +27,16 @@ namespace Rnn.Gen.Training;
 /// A trainer keeps the position of its run (epochs and batches done, the shuffling generator, the metrics so far).
 /// <see cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> trains from that position
 /// until <see cref="TrainerOptions.Epochs"/> epochs are done, so a call after a cancellation, or after
-/// <see cref="LoadCheckpoint(string)"/> on a new trainer, continues the run. After setup (and, when training in
+/// <see cref="LoadCheckpoint(string)"/> on a new trainer, continues the run. The first call of a new trainer whose
+/// <see cref="TrainerOptions.CheckpointPath"/> exists loads that checkpoint first (<see cref="TrainerOptions.ResumeFromCheckpoint"/>),
+/// so running a program again after a crash or a kill continues where its last checkpoint left off. After setup (and, when training in
 /// parallel, after the first batch has started the worker threads), training allocates nothing per batch. A trainer is
 /// not thread-safe: call it from one thread at a time.
 /// </para>
 /// <para>
 /// A stateful model (<c>[RnnModel(..., Stateful = true)]</c>, Keras's <c>stateful=True</c>) sees the samples as
 /// consecutive windows of one series: train it with <see cref="TrainerOptions.Shuffle"/> off, so that the windows come
-/// in order; each epoch starts with <see cref="IRnnModel.ResetState"/>. Its carried state
+/// in order (<c>Fit</c> refuses it with shuffling on); each epoch starts with <see cref="IRnnModel.ResetState"/>. Its carried state
 /// (<see cref="IRnnModel.CarriedState"/>) goes into checkpoints, so a run resumes exactly mid-series.
 /// </para>
 /// <para>
@@ -166,7 +168,13 @@ public sealed partial class Trainer
     /// </exception>
     /// <exception cref="InvalidOperationException">
     /// Early stopping watches a validation metric without a validation set, or an accuracy with a loss that does not
-    /// take class indices; or the run's state (from a checkpoint or an earlier call) belongs to other data or settings.
+    /// take class indices; the run's state (from a checkpoint or an earlier call) belongs to other data or settings;
+    /// a model parameter is NaN or infinite; or the model is stateful and <see cref="TrainerOptions.Shuffle"/> is on.
+    /// </exception>
+    /// <exception cref="InvalidDataException">
+    /// The checkpoint at <see cref="TrainerOptions.CheckpointPath"/>, which this call resumes from
+    /// (<see cref="TrainerOptions.ResumeFromCheckpoint"/>), is corrupted or does not fit this trainer; the message names
+    /// the file, the problem and how to start over. Nothing was changed.
     /// </exception>
     /// <exception cref="ObjectDisposedException">The trainer has been disposed.</exception>
     public TrainingResult Fit(Dataset training, Dataset? validation, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
