@@ -630,7 +630,8 @@ public sealed class SafeTensorsFile
 
         string prefix = "." + Path.GetFileName(fullPath) + ".";
         const int GuidDigits = 32;
-        foreach (string candidate in Directory.EnumerateFiles(folder))
+        // The pattern narrows the listing; the checks below decide (a name with wildcard characters only widens it).
+        foreach (string candidate in Directory.EnumerateFiles(folder, prefix + "*.tmp"))
         {
             string name = Path.GetFileName(candidate);
             if (name.Length != prefix.Length + GuidDigits + ".tmp".Length
