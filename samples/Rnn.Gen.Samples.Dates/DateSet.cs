@@ -99,6 +99,22 @@ internal sealed class DateSet
     public bool IsExact(DateTranslator model, int index, Span<float> output) =>
         Translate(model, index, output) == DateText.Iso(Items[index].Date);
 
+    /// <summary>Whether the beam-search translation (<paramref name="beamWidth"/> beams) of sample <paramref name="index"/> is the exact ISO date.</summary>
+    public bool IsExactByBeam(DateTranslator model, int index, Span<int> tokens, int beamWidth)
+    {
+        model.BeamSearch(Inputs.AsSpan(index * InputFloats, InputFloats), tokens, beamWidth, 0f, Lengths[index]);
+        string iso = DateText.Iso(Items[index].Date);
+        for (int t = 0; t < tokens.Length; t++)
+        {
+            if (DateText.OutputAlphabet[tokens[t]] != iso[t])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The fraction of samples translated exactly.</summary>
     public double ExactMatch(DateTranslator model)
     {

@@ -106,6 +106,18 @@ for (int s = 0; s < styles; s++)
 }
 
 Console.WriteLine($"  {"all",-34} {100 * exact,7:F2} % exact ({test.Count - errors.Count} of {test.Count}; goal {100 * Goal:F0} %)");
+
+// The same held-out texts by beam search (width 5, log-probability alone: every output has 10 characters).
+const int BeamWidth = 5;
+var beamTokens = new int[DateTranslator.OutputSteps];
+model.ReserveBeam(BeamWidth);
+int beamExact = 0;
+for (int i = 0; i < test.Count; i++)
+{
+    beamExact += test.IsExactByBeam(model, i, beamTokens, BeamWidth) ? 1 : 0;
+}
+
+Console.WriteLine($"  {$"all, beam search of width {BeamWidth}",-34} {100.0 * beamExact / test.Count,7:F2} % exact ({beamExact} of {test.Count})");
 if (errors.Count > 0)
 {
     Console.WriteLine($"Some of the {errors.Count} errors:");

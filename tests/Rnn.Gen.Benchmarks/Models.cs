@@ -113,3 +113,13 @@ public sealed partial class GruStream_IH_H128_Dense : IStreamingModel { public v
 [Gru(128)]
 [Dense(2, Activation = Activation.Softmax)]
 public sealed partial class EmbeddingGruClassifier;
+
+/// <summary>Token ids in and out, G2P-sized: an Embedding → LSTM(128) encoder over 20 ids, an Embedding → LSTM(128) decoder over 20 steps (DecodingBenchmarks).</summary>
+[RnnModel(inputSize: 1, steps: 20)]
+[Embedding(40, 64)]
+[Lstm(128)]
+[Decoder(20, StartToken = 1)]
+[Embedding(40, 64)]
+[Lstm(128)]
+[Dense(40, Activation = Activation.Softmax)]
+public sealed partial class TokenSeq2Seq;

@@ -129,4 +129,5 @@ public static class Categories
     public const string LibTorch = "libtorch";
     public const string Onnx = "onnx";
     public const string Embedding = "embedding";
+    public const string Decoding = "decoding";
 }

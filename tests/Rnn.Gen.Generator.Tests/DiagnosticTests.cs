@@ -382,6 +382,26 @@ public class DiagnosticTests
         """, "feed back tokens");
 
     [Fact]
+    public void RNNGEN045_end_token_outside_the_heads_tokens() => Expect("RNNGEN045", """
+        [RnnModel(3, 5)]
+        [Gru(4)]
+        [Decoder(3, [|EndToken = 6|])]
+        [Gru(4)]
+        [Dense(6, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "0 to 5");
+
+    [Fact]
+    public void RNNGEN045_end_token_without_token_feedback() => Expect("RNNGEN045", """
+        [RnnModel(3, 5)]
+        [Gru(4)]
+        [Decoder(3, Feedback = DecoderFeedback.Output, [|EndToken = 1|])]
+        [Gru(4)]
+        [Dense(6)]
+        public partial class Model;
+        """, "feeds back tokens");
+
+    [Fact]
     public void RNNGEN024_start_token_outside_the_decoder_vocabulary() => Expect("RNNGEN024", """
         [RnnModel(1, 5)]
         [Embedding(10, 8)]
@@ -473,7 +493,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(29, ids.Length);
+        Assert.Equal(30, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

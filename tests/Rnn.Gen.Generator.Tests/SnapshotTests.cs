@@ -133,6 +133,24 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Token_decoder_with_end_token()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Spelling;
+
+            [RnnModel(inputSize: 1, steps: 12)]
+            [Embedding(30, 8)]
+            [Gru(16)]
+            [Decoder(10, StartToken = 1, EndToken = 2)]
+            [Embedding(40, 8)]
+            [Gru(16)]
+            [Dense(40, Activation = Activation.Softmax)]
+            public partial class Phonemes;
+            """, "Spelling.Phonemes.g.cs");
+    }
+
+    [Fact]
     public void One_to_many_with_output_feedback()
     {
         Check("""

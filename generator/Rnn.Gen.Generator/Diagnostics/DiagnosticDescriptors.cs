@@ -183,4 +183,10 @@ internal static class DiagnosticDescriptors
         "Unsupported padding",
         "[{0}] has Padding = {1}; use ConvPadding.Valid, ConvPadding.Same or ConvPadding.Causal",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidEndToken = new(
+        "RNNGEN045",
+        "Invalid end token",
+        "EndToken = {0} of [{1}]: {2}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

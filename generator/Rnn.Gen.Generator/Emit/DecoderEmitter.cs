@@ -30,6 +30,13 @@ internal static class DecoderEmitter
             w.Line($"{Span} cache = _cache;");
             w.Line("ForwardCore(input, cache, training: true, length, targets);");
             w.Line($"{CodeWriter.Slice("cache", plan.Head.Output)}.CopyTo(output);");
+            if (decoder.EndToken is not null)
+            {
+                w.Line("// The steps after the target's first end token are masked: zero outputs, and Backward gives them no gradient.");
+                w.Line($"_decodedSteps = {SequenceEnd}.Steps(targets, OutputSize, EndToken);");
+                EmitClearAfterEnd(w, "output");
+            }
+
             w.Line("_length = length;");
             w.Line("_hasForward = true;");
         }
@@ -40,15 +47,15 @@ internal static class DecoderEmitter
         if (decoder.Feedback == FeedbackKind.Token)
         {
             w.Line();
-            w.Summary("Generates a sequence of tokens, each sampled from the softmax output with <paramref name=\"temperature\"/> (at or below 0: the most probable) among the <paramref name=\"topK\"/> most probable (0: all), fed back as the next input. Writes the probabilities to <paramref name=\"output\"/> and the chosen tokens to <paramref name=\"tokens\"/>.");
-            using (w.Block($"public void Generate({ReadOnlySpan} input, {Span} output, {IntSpan} tokens, float temperature, int topK, {SeededRandom} random)"))
+            w.Summary($"Generates a sequence of tokens, each sampled from the softmax output with <paramref name=\"temperature\"/> (at or below 0: the most probable) among the <paramref name=\"topK\"/> most probable (0: all), fed back as the next input. Writes the probabilities to <paramref name=\"output\"/> and the chosen tokens to <paramref name=\"tokens\"/>; returns the number of steps decoded{(decoder.EndToken is null ? " (OutputSteps)" : ", through the end token (later rows are zeros, later tokens -1)")}.");
+            using (w.Block($"public int Generate({ReadOnlySpan} input, {Span} output, {IntSpan} tokens, float temperature, int topK, {SeededRandom} random)"))
             {
                 LayerWiring.EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
                 LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, outputShape);
                 LayerWiring.EmitLengthCheck(w, "tokens", plan.OutputSteps, $"[OutputSteps = {plan.OutputSteps}]");
                 w.Line($"{ArgumentNullException}.ThrowIfNull(random);");
                 TokenInputEmitter.EmitCheck(w, plan, "input", "Steps");
-                w.Line("Decode(input, output, Steps, default, tokens, temperature, topK, random);");
+                w.Line("return Decode(input, output, Steps, default, tokens, temperature, topK, random);");
             }
         }
     }
@@ -65,31 +72,10 @@ internal static class DecoderEmitter
         int outputSize = plan.OutputSize;
         int offset = decoder.OneToMany ? spec.InputSize : 0;
         w.Line();
-        w.Summary("Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name=\"random\"/> is null, else sampled. <paramref name=\"feedback\"/>, when not empty, receives what was fed back after each step.");
-        using (w.Block($"private void Decode({ReadOnlySpan} input, {Span} output, int length, {Span} feedback, {IntSpan} tokens, float temperature, int topK, {SeededRandom}? random)"))
+        w.Summary($"Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name=\"random\"/> is null, else sampled. <paramref name=\"feedback\"/>, when not empty, receives what was fed back after each step. Returns the steps decoded{(decoder.EndToken is null ? " (all of them)" : ", through the end token")}.");
+        using (w.Block($"private int Decode({ReadOnlySpan} input, {Span} output, int length, {Span} feedback, {IntSpan} tokens, float temperature, int topK, {SeededRandom}? random)"))
         {
-            w.Line("PackWeights(); // from the parameters as they are now");
-            w.Line($"{Span} state = _predictState;");
-            w.Line($"{Span} scratch = _scratch;");
-            w.Line("state.Clear();");
-            if (encoder.Any(l => l.Layer.Spec.ActsAtInference))
-            {
-                using (w.Block("for (int t = 0; t < length; t++)"))
-                {
-                    LayerWiring.EmitInferencePass(w, encoder, $"input.Slice({CodeWriter.Times("t", spec.InputSize)}, {spec.InputSize})", "state", destination: null);
-                }
-
-                w.Line("// The decoder starts from the encoder's final states.");
-                foreach (LayerPlan layer in decoding.Select(l => l.Layer).Where(l => l.Partner is not null))
-                {
-                    IReadOnlyList<CarriedState> from = layer.Partner!.CarriedStates, to = layer.CarriedStates;
-                    for (int k = 0; k < to.Count; k++)
-                    {
-                        w.Line($"{CodeWriter.Slice("state", from[k].State)}.CopyTo({CodeWriter.Slice("state", to[k].State)});");
-                    }
-                }
-            }
-
+            EmitEncoderPass(w, plan, encoder, decoding);
             if (decoder.EmbedsTokens)
             {
                 w.Line($"{Span} x = {CodeWriter.Slice("scratch", plan.DecoderStepInput)}; // the id of the token the previous step chose, which the decoder's Embedding reads");
@@ -141,7 +127,157 @@ internal static class DecoderEmitter
 
                     w.Line($"if (!feedback.IsEmpty) fed.CopyTo(feedback.Slice({CodeWriter.Times("t", outputSize)}, {outputSize}));");
                 }
+
+                if (decoder.EndToken is not null)
+                {
+                    using (w.Block("if (token == EndToken)"))
+                    {
+                        w.Line("// The end of the sequence: decoding stops; the later rows are zeros and the later tokens -1.");
+                        w.Line($"output.Slice({CodeWriter.Times("t + 1", outputSize)}).Clear();");
+                        w.Line($"if (!feedback.IsEmpty) feedback.Slice({CodeWriter.Times("t + 1", outputSize)}).Clear();");
+                        w.Line("if (!tokens.IsEmpty) tokens.Slice(t + 1).Fill(-1);");
+                        w.Line("return t + 1;");
+                    }
+                }
             }
+
+            w.Line("return OutputSteps;");
+        }
+    }
+
+    /// <summary>
+    /// The start of every decoding: weights packed, <c>state</c> (over <c>_predictState</c>) and <c>scratch</c>
+    /// declared, the encoder run over the valid steps and its final states handed to the decoder's layers.
+    /// </summary>
+    private static void EmitEncoderPass(CodeWriter w, ModelPlan plan, List<LayerEmitter> encoder, List<LayerEmitter> decoding)
+    {
+        ModelSpec spec = plan.Spec;
+        w.Line("PackWeights(); // from the parameters as they are now");
+        w.Line($"{Span} state = _predictState;");
+        w.Line($"{Span} scratch = _scratch;");
+        w.Line("state.Clear();");
+        if (encoder.Any(l => l.Layer.Spec.ActsAtInference))
+        {
+            using (w.Block("for (int t = 0; t < length; t++)"))
+            {
+                LayerWiring.EmitInferencePass(w, encoder, $"input.Slice({CodeWriter.Times("t", spec.InputSize)}, {spec.InputSize})", "state", destination: null);
+            }
+
+            w.Line("// The decoder starts from the encoder's final states.");
+            foreach (LayerPlan layer in decoding.Select(l => l.Layer).Where(l => l.Partner is not null))
+            {
+                IReadOnlyList<CarriedState> from = layer.Partner!.CarriedStates, to = layer.CarriedStates;
+                for (int k = 0; k < to.Count; k++)
+                {
+                    w.Line($"{CodeWriter.Slice("state", from[k].State)}.CopyTo({CodeWriter.Slice("state", to[k].State)});");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The fields of token decoders (the beam search's buffers) and the members an end token adds: its constant and
+    /// the field that keeps where the last training forward ended.
+    /// </summary>
+    public static void EmitDecoderFields(CodeWriter w, ModelPlan plan, DecoderSpec decoder)
+    {
+        if (decoder.Feedback == FeedbackKind.Token)
+        {
+            w.Line($"private readonly {BeamSearch} _beam = new({plan.StateSize}, OutputSteps, OutputSize); // BeamSearch: each beam's state and tokens (ReserveBeam allocates them)");
+        }
+
+        if (decoder.EndToken is not { } end)
+        {
+            return;
+        }
+
+        w.Summary("The end-of-sequence token: decoding stops at the step that chooses it; teacher forcing masks the steps after each target's.");
+        w.Line($"public const int EndToken = {end};");
+        w.Line("private int _decodedSteps = OutputSteps; // the output steps of the last Forward or ForwardTeacherForced, through the end token: Backward masks the rest");
+    }
+
+    /// <summary>Free-running Forward with an end token: keeps the steps decoded and zeroes the output after them.</summary>
+    public static void EmitForwardEnd(CodeWriter w, DecoderSpec decoder, string output)
+    {
+        if (decoder.EndToken is not null)
+        {
+            EmitClearAfterEnd(w, output);
+        }
+    }
+
+    /// <summary>In BackwardCore, once the output gradient is in the head's gradient region: no gradient after the end token.</summary>
+    public static void EmitBackwardMask(CodeWriter w, ModelPlan plan, DecoderSpec decoder)
+    {
+        if (decoder.EndToken is not null)
+        {
+            w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Slice(_decodedSteps * OutputSize).Clear(); // the steps after the end token carry no gradient");
+        }
+    }
+
+    private static void EmitClearAfterEnd(CodeWriter w, string output) =>
+        w.Line($"{output}.Slice(_decodedSteps * OutputSize).Clear();");
+
+    /// <summary>
+    /// Token decoders: beam search (<see cref="BeamSearch"/> in the runtime keeps the beams; this code steps each live
+    /// beam's decoder from its own copy of the state, fed its last token as greedy decoding feeds it).
+    /// </summary>
+    public static void EmitBeamSearch(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers)
+    {
+        if (decoder.Feedback != FeedbackKind.Token)
+        {
+            return;
+        }
+
+        ModelSpec spec = plan.Spec;
+        List<LayerEmitter> encoder = layers.Take(decoder.FirstLayer).ToList();
+        List<LayerEmitter> decoding = layers.Skip(decoder.FirstLayer).ToList();
+        int outputSize = plan.OutputSize;
+        w.Line();
+        w.Summary("Reserves the buffers of beam searches up to <paramref name=\"beamWidth\"/> beams wide, so that BeamSearch allocates nothing (it reserves a larger width on first use otherwise).");
+        w.Line($"public void ReserveBeam(int beamWidth) => _beam.Reserve(beamWidth);");
+        w.Line();
+        w.Summary("Beam-search decoding of one sample whose steps are all valid: <see cref=\"BeamSearch(global::System.ReadOnlySpan{float}, global::System.Span{int}, int, float, int)\"/> with <c>length = Steps</c>.");
+        w.Line($"public int BeamSearch({ReadOnlySpan} input, {IntSpan} tokens, int beamWidth, float lengthPenalty = 0f) => BeamSearch(input, tokens, beamWidth, lengthPenalty, Steps);");
+        w.Line();
+        w.Summary($"Beam-search decoding of one sample whose first <paramref name=\"length\"/> steps are valid: the best of <paramref name=\"beamWidth\"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name=\"lengthPenalty\"/> (0: log-probability alone). Writes its tokens to <paramref name=\"tokens\"/> ([OutputSteps = {plan.OutputSteps}]{(decoder.EndToken is null ? string.Empty : ", -1 after the end token")}) and returns its length. Deterministic; width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit.");
+        using (w.Block($"public int BeamSearch({ReadOnlySpan} input, {IntSpan} tokens, int beamWidth, float lengthPenalty, int length)"))
+        {
+            LayerWiring.EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
+            LayerWiring.EmitLengthCheck(w, "tokens", plan.OutputSteps, $"[OutputSteps = {plan.OutputSteps}]");
+            LayerWiring.EmitStepCountCheck(w, spec.Steps, plan.MinLength);
+            TokenInputEmitter.EmitCheck(w, plan, "input", "length");
+            EmitEncoderPass(w, plan, encoder, decoding);
+            w.Line($"_beam.Start(beamWidth, lengthPenalty, {(decoder.EndToken is null ? "-1" : "EndToken")}, state); // one beam, from the decoder's start states");
+            w.Line($"{Span} x = {CodeWriter.Slice("scratch", plan.DecoderStepInput)}; // a beam's input at this step");
+            w.Line($"{Span} y = _beam.Probabilities; // a beam's output at this step");
+            using (w.Block($"for (int t = 0; t < {plan.OutputSteps}; t++)"))
+            {
+                using (w.Block("for (int beam = 0; beam < _beam.Active; beam++)"))
+                {
+                    w.Line("state = _beam.State(beam);");
+                    if (decoder.EmbedsTokens)
+                    {
+                        w.Line($"x[0] = t == 0 ? {decoder.StartToken} : _beam.LastToken(beam); // the start token, then the beam's last token");
+                    }
+                    else
+                    {
+                        w.Line("x.Clear();");
+                        if (decoder.OneToMany)
+                        {
+                            w.Line($"input.CopyTo(x.Slice(0, {spec.InputSize}));");
+                        }
+
+                        w.Line($"if (t > 0) x[{(decoder.OneToMany ? $"{spec.InputSize} + " : string.Empty)}_beam.LastToken(beam)] = 1f; // the beam's last token, one-hot (zeros at the first step)");
+                    }
+
+                    LayerWiring.EmitInferencePass(w, decoding, "x", "state", "y");
+                    w.Line("_beam.Expand(beam, y);");
+                }
+
+                w.Line("if (!_beam.Advance()) break;");
+            }
+
+            w.Line("return _beam.Result(tokens);");
         }
     }
 

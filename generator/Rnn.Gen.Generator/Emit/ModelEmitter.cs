@@ -74,6 +74,7 @@ internal static class ModelEmitter
             {
                 DecoderEmitter.EmitMembers(w, plan, decoder);
                 DecoderEmitter.EmitDecode(w, plan, decoder, layers);
+                DecoderEmitter.EmitBeamSearch(w, plan, decoder, layers);
             }
 
             EmitInterface(w, plan);
@@ -120,6 +121,7 @@ internal static class ModelEmitter
         {
             w.Line($"private readonly float[] _predictState = {NewArray(plan.StateSize)}; // Decode: its own recurrent state, so Step's is untouched");
             w.Line($"private readonly float[] _feedback = {NewArray(plan.OutputLength)}; // Forward: what free-running decoding fed back, step by step");
+            DecoderEmitter.EmitDecoderFields(w, plan, spec.Decoder);
         }
 
         if (spec.Stateful)
@@ -381,7 +383,7 @@ internal static class ModelEmitter
             if (spec.Decoder is not null)
             {
                 w.Line("// Free-running: decode greedily, then run the training pass on what was fed back (as constants).");
-                w.Line("Decode(input, output, length, _feedback, default, 0f, 0, null);");
+                w.Line($"{(spec.Decoder.EndToken is null ? string.Empty : "_decodedSteps = ")}Decode(input, output, length, _feedback, default, 0f, 0, null);");
                 w.Line("ForwardCore(input, cache, training: true, length, _feedback);");
             }
             else
@@ -390,6 +392,11 @@ internal static class ModelEmitter
             }
 
             w.Line($"{HeadOutputView(w, plan)}.CopyTo(output);");
+            if (spec.Decoder is { } endDecoder)
+            {
+                DecoderEmitter.EmitForwardEnd(w, endDecoder, "output");
+            }
+
             w.Line("_length = length;");
             w.Line("_hasForward = true;");
         }
@@ -518,6 +525,7 @@ internal static class ModelEmitter
             w.Line($"outputGradient.CopyTo({LayerWiring.OutputGradientView(plan.Head, "work", LayerWiring.StageLengthName(plan.LengthStage(plan.Head.Index)))});");
             if (spec.Decoder is { } decoder)
             {
+                DecoderEmitter.EmitBackwardMask(w, plan, decoder);
                 DecoderEmitter.EmitBackward(w, plan, decoder, layers);
                 return; // disposing the block closes the method
             }
@@ -585,6 +593,11 @@ internal static class ModelEmitter
         }
 
         w.Line($"{ReadOnlyList}<{ParameterInfo}> {IRnnModel}.ParameterLayout => ParameterLayout;");
+        if (plan.Spec.Decoder?.EndToken is not null)
+        {
+            w.Line($"int? {IRnnModel}.EndToken => EndToken;");
+        }
+
         if (plan.TokenVocabulary is not null)
         {
             w.Line($"int {IRnnTokenModel}.VocabularySize => VocabularySize;");

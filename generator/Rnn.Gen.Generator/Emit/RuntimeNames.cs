@@ -35,4 +35,6 @@ internal static class RuntimeNames
     public const string RegularizationPenalties = "global::Rnn.Gen.Regularization.Penalties";
     public const string WeightFile = "global::Rnn.Gen.Serialization.WeightFile";
     public const string TokenSampler = "global::Rnn.Gen.Decoding.TokenSampler";
+    public const string SequenceEnd = "global::Rnn.Gen.Decoding.SequenceEnd";
+    public const string BeamSearch = "global::Rnn.Gen.Decoding.BeamSearch";
 }

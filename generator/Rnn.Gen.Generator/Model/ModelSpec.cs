@@ -19,6 +19,9 @@ internal sealed record DecoderSpec(int FirstLayer, int OutputSteps, FeedbackKind
     /// <summary>The id an embedding decoder reads at its first step.</summary>
     public int StartToken { get; init; }
 
+    /// <summary>The end-of-sequence token: decoding stops at the step that chooses it, and teacher forcing masks the steps after each target's; null for none.</summary>
+    public int? EndToken { get; init; }
+
     /// <summary>With no encoder layer the model is one-to-many: its input is given at every decoder step.</summary>
     public bool OneToMany => FirstLayer == 0;
 }

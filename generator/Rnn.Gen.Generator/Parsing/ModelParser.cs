@@ -385,7 +385,25 @@ internal static class ModelParser
             }
         }
 
-        return diagnostics.Count == 0 ? new DecoderSpec(first, outputSteps, kind) { EmbedsTokens = embeds, StartToken = startToken } : null;
+        // The end token is one of the head's tokens, which only a decoder that feeds back tokens chooses.
+        int? endToken = attribute.Named<int>("EndToken") is int end && end != -1 ? end : null;
+        if (endToken is int endId)
+        {
+            int tokens = layers.Aggregate(0, (size, layer) => layer.OutputSize(size));
+            string text = endId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (kind != FeedbackKind.Token)
+            {
+                Report(DiagnosticDescriptors.InvalidEndToken, attribute.NamedArgumentLocation("EndToken"), text, attribute.Display,
+                    "only a decoder that feeds back tokens (a Softmax head, Feedback = DecoderFeedback.Token) chooses tokens; remove EndToken or feed back tokens");
+            }
+            else if (endId < 0 || endId >= tokens)
+            {
+                Report(DiagnosticDescriptors.InvalidEndToken, attribute.NamedArgumentLocation("EndToken"), text, attribute.Display,
+                    $"give the id of one of the Softmax head's tokens, 0 to {(tokens - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}, or -1 for none");
+            }
+        }
+
+        return diagnostics.Count == 0 ? new DecoderSpec(first, outputSteps, kind) { EmbedsTokens = embeds, StartToken = startToken, EndToken = endToken } : null;
     }
 
     private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch

@@ -300,8 +300,8 @@ public enum DecoderFeedback
 /// the decoder at every step beside the fed-back output; the decoder starts from zero.</para>
 /// <para>Training uses teacher forcing (<c>ForwardTeacherForced</c>: the target of step t − 1 is the input of step t);
 /// <c>Forward</c> feeds back the model's own greedy outputs. Fed-back values are treated as constants by Backward.
-/// <c>Predict</c> decodes greedily; token models also get <c>Generate</c> (temperature and top-k sampling, seeded).
-/// Decoder recurrent layers return every step.</para>
+/// <c>Predict</c> decodes greedily; token models also get <c>Generate</c> (temperature and top-k sampling, seeded)
+/// and <c>BeamSearch</c>. Decoder recurrent layers return every step.</para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class DecoderAttribute : LayerAttribute
@@ -321,4 +321,12 @@ public sealed class DecoderAttribute : LayerAttribute
     /// (or, with teacher forcing, each target token) instead of its one-hot vector.
     /// </summary>
     public int StartToken { get; set; }
+
+    /// <summary>
+    /// The end-of-sequence token of a decoder that feeds back tokens (-1, the default: none). Decoding stops at the
+    /// step that chooses it: that step's output row is the last, later rows are zeros and later tokens -1. Teacher
+    /// forcing masks the steps after each target's first end token (their outputs are zeros, and neither the trainer's
+    /// loss nor Backward gives them a gradient).
+    /// </summary>
+    public int EndToken { get; set; } = -1;
 }

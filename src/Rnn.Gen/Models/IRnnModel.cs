@@ -119,4 +119,11 @@ public interface IRnnModel
     /// valid input steps through those windows (PyTorch's output-length arithmetic). The trainer counts these rows alone.
     /// </summary>
     int ValidOutputSteps(int length) => OutputSteps > 1 && OutputSteps == Steps ? length : OutputSteps;
+
+    /// <summary>
+    /// The end-of-sequence token of a decoder declared with <c>[Decoder(n, EndToken = k)]</c>, else null. Decoding stops
+    /// at it, and the trainer counts a target's steps through its first end token alone
+    /// (<see cref="Decoding.SequenceEnd"/>).
+    /// </summary>
+    int? EndToken => null;
 }

@@ -5,6 +5,7 @@ using System.IO;
 using System.Numerics.Tensors;
 using System.Threading;
 using Rnn.Gen.Data;
+using Rnn.Gen.Decoding;
 using Rnn.Gen.Optimizers;
 using Rnn.Gen.Serialization;
 using Rnn.Gen.Training.Schedules;
@@ -601,12 +602,21 @@ public sealed partial class Trainer
     /// <see cref="Shard.Output"/>), its gradient in <see cref="Shard.OutputGradient"/>; the positions and correct
     /// outputs add into the shard's totals. For a padded sample of a many-to-many model, only the valid output steps
     /// (<see cref="IRnnModel.ValidOutputSteps"/>) count: the loss sees them alone (so its mean is over them) and the
-    /// padded steps get no gradient.
+    /// padded steps get no gradient. For a decoder with an end token (<see cref="IRnnModel.EndToken"/>), only the steps
+    /// through the target's first end token count, the same way.
     /// </summary>
     private float SampleLoss(Shard shard, Dataset data, int index, int length, bool classes)
     {
         int outputSize = _model.OutputSize;
         int steps = _model.ValidOutputSteps(length);
+        if (_model.EndToken is int end)
+        {
+            // A decoder with an end token: the steps after the target's end carry no loss and no gradient.
+            steps = Math.Min(steps, classes
+                ? SequenceEnd.Steps(data.ClassIndices(index), end)
+                : SequenceEnd.Steps(data.Target(index), outputSize, end));
+        }
+
         int valid = steps * outputSize;
         Span<float> output = shard.Output.AsSpan(0, valid);
         Span<float> gradient = shard.OutputGradient.AsSpan(0, valid);

@@ -34,6 +34,7 @@ namespace Dates
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(672); // temporaries of one step
         private readonly float[] _predictState = new float[256]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[130]; // Forward: what free-running decoding fed back, step by step
+        private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(256, OutputSteps, OutputSize); // BeamSearch: each beam's state and tokens (ReserveBeam allocates them)
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(46848); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
@@ -371,18 +372,18 @@ namespace Dates
 
         void global::Rnn.Gen.IRnnModel.ForwardTeacherForced(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, int length) => ForwardTeacherForced(input, targets, output, length);
 
-        /// <summary>Generates a sequence of tokens, each sampled from the softmax output with <paramref name="temperature"/> (at or below 0: the most probable) among the <paramref name="topK"/> most probable (0: all), fed back as the next input. Writes the probabilities to <paramref name="output"/> and the chosen tokens to <paramref name="tokens"/>.</summary>
-        public void Generate(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom random)
+        /// <summary>Generates a sequence of tokens, each sampled from the softmax output with <paramref name="temperature"/> (at or below 0: the most probable) among the <paramref name="topK"/> most probable (0: all), fed back as the next input. Writes the probabilities to <paramref name="output"/> and the chosen tokens to <paramref name="tokens"/>; returns the number of steps decoded (OutputSteps).</summary>
+        public int Generate(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom random)
         {
             if (input.Length != 1200) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 1200, "[Steps = 30, InputSize = 40]", input.Length);
             if (output.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 130, "[OutputSteps = 10, OutputSize = 13]", output.Length);
             if (tokens.Length != 10) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(tokens), 10, "[OutputSteps = 10]", tokens.Length);
             global::System.ArgumentNullException.ThrowIfNull(random);
-            Decode(input, output, Steps, default, tokens, temperature, topK, random);
+            return Decode(input, output, Steps, default, tokens, temperature, topK, random);
         }
 
-        /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step.</summary>
-        private void Decode(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length, global::System.Span<float> feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)
+        /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step. Returns the steps decoded (all of them).</summary>
+        private int Decode(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length, global::System.Span<float> feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)
         {
             PackWeights(); // from the parameters as they are now
             global::System.Span<float> state = _predictState;
@@ -409,6 +410,49 @@ namespace Dates
                 fed[token] = 1f; // the chosen token, one-hot
                 if (!feedback.IsEmpty) fed.CopyTo(feedback.Slice(t * 13, 13));
             }
+            return OutputSteps;
+        }
+
+        /// <summary>Reserves the buffers of beam searches up to <paramref name="beamWidth"/> beams wide, so that BeamSearch allocates nothing (it reserves a larger width on first use otherwise).</summary>
+        public void ReserveBeam(int beamWidth) => _beam.Reserve(beamWidth);
+
+        /// <summary>Beam-search decoding of one sample whose steps are all valid: <see cref="BeamSearch(global::System.ReadOnlySpan{float}, global::System.Span{int}, int, float, int)"/> with <c>length = Steps</c>.</summary>
+        public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty = 0f) => BeamSearch(input, tokens, beamWidth, lengthPenalty, Steps);
+
+        /// <summary>Beam-search decoding of one sample whose first <paramref name="length"/> steps are valid: the best of <paramref name="beamWidth"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name="lengthPenalty"/> (0: log-probability alone). Writes its tokens to <paramref name="tokens"/> ([OutputSteps = 10]) and returns its length. Deterministic; width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit.</summary>
+        public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty, int length)
+        {
+            if (input.Length != 1200) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 1200, "[Steps = 30, InputSize = 40]", input.Length);
+            if (tokens.Length != 10) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(tokens), 10, "[OutputSteps = 10]", tokens.Length);
+            if ((uint)(length - 1) >= 30) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 30, length);
+            PackWeights(); // from the parameters as they are now
+            global::System.Span<float> state = _predictState;
+            global::System.Span<float> scratch = _scratch;
+            state.Clear();
+            for (int t = 0; t < length; t++)
+            {
+                Lstm0Step(input.Slice(t * 40, 40), state.Slice(Layer0.StateHidden, 64), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchGates, 256), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchTanhCellState, 64), state.Slice(Layer0.StateHidden, 64)); // layer 0, LSTM 40 -> 64
+            }
+            // The decoder starts from the encoder's final states.
+            state.Slice(Layer0.StateHidden, 64).CopyTo(state.Slice(Layer1.StateHidden, 64));
+            state.Slice(Layer0.StateCell, 64).CopyTo(state.Slice(Layer1.StateCell, 64));
+            _beam.Start(beamWidth, lengthPenalty, -1, state); // one beam, from the decoder's start states
+            global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 13); // a beam's input at this step
+            global::System.Span<float> y = _beam.Probabilities; // a beam's output at this step
+            for (int t = 0; t < 10; t++)
+            {
+                for (int beam = 0; beam < _beam.Active; beam++)
+                {
+                    state = _beam.State(beam);
+                    x.Clear();
+                    if (t > 0) x[_beam.LastToken(beam)] = 1f; // the beam's last token, one-hot (zeros at the first step)
+                    Lstm1Step(x, state.Slice(Layer1.StateHidden, 64), state.Slice(Layer1.StateCell, 64), scratch.Slice(Layer1.ScratchGates, 256), state.Slice(Layer1.StateCell, 64), scratch.Slice(Layer1.ScratchTanhCellState, 64), state.Slice(Layer1.StateHidden, 64)); // layer 1, LSTM 13 -> 64
+                    Dense2Step(state.Slice(Layer1.StateHidden, 64), y); // layer 2, Dense 64 -> 13 softmax at each of 10 steps
+                    _beam.Expand(beam, y);
+                }
+                if (!_beam.Advance()) break;
+            }
+            return _beam.Result(tokens);
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.

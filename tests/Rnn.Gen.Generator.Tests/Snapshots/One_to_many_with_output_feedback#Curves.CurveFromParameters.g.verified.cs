@@ -308,8 +308,8 @@ namespace Curves
 
         void global::Rnn.Gen.IRnnModel.ForwardTeacherForced(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, int length) => ForwardTeacherForced(input, targets, output, length);
 
-        /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step.</summary>
-        private void Decode(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length, global::System.Span<float> feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)
+        /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step. Returns the steps decoded (all of them).</summary>
+        private int Decode(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length, global::System.Span<float> feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)
         {
             PackWeights(); // from the parameters as they are now
             global::System.Span<float> state = _predictState;
@@ -327,6 +327,7 @@ namespace Curves
                 y.CopyTo(fed);
                 if (!feedback.IsEmpty) fed.CopyTo(feedback.Slice(t * 2, 2));
             }
+            return OutputSteps;
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.

@@ -14,7 +14,7 @@ public class DecoderEmbeddingTests
 {
     private static readonly int[] Source = { 3, 8, 0, 5, 5, 2 };
 
-    private static float[] OneHot(int[] tokens, int size)
+    internal static float[] OneHot(ReadOnlySpan<int> tokens, int size)
     {
         float[] rows = new float[tokens.Length * size];
         for (int t = 0; t < tokens.Length; t++)

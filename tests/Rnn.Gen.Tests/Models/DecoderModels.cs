@@ -24,3 +24,21 @@ public partial class Seq2SeqValues;
 [Lstm(7)]
 [Dense(5, Activation = Activation.Softmax)]
 public partial class OneToManyTokens;
+
+/// <summary>A token decoder that stops at its end token 2 (one-hot feedback).</summary>
+[RnnModel(inputSize: 3, steps: 5)]
+[Gru(6)]
+[Decoder(6, EndToken = 2)]
+[Gru(6)]
+[Dense(4, Activation = Activation.Softmax)]
+public partial class EndTokenSeq2Seq;
+
+/// <summary>Token ids in and out, an Embedding decoder with start token 1 and end token 2.</summary>
+[RnnModel(inputSize: 1, steps: 6)]
+[Embedding(9, 4)]
+[Lstm(5)]
+[Decoder(5, StartToken = 1, EndToken = 2)]
+[Embedding(7, 3)]
+[Lstm(5)]
+[Dense(7, Activation = Activation.Softmax)]
+public partial class EndTokenTranslator;
