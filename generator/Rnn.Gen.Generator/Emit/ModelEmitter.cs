@@ -59,6 +59,7 @@ internal static class ModelEmitter
             EmitConstantsAndFields(w, plan);
             EmitLayout(w, plan, layers);
             EmitParameterMembers(w, plan, layers);
+            EmitArchitecture(w, plan, layers);
             EmitPredict(w, plan);
             EmitForward(w, plan, layers);
             EmitPackWeights(w, plan, layers);
@@ -309,6 +310,45 @@ internal static class ModelEmitter
         w.Line();
         w.Summary("Sets every gradient to zero.");
         w.Line("public void ZeroGradients() => _gradients.Span.Clear();");
+    }
+
+    /// <summary>
+    /// The model's layers as data (<c>Architecture</c>), one description per layer written by its kind's emitter, and
+    /// <c>ExportOnnx</c>, which hands them with the parameters to the runtime's exporter.
+    /// </summary>
+    private static void EmitArchitecture(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
+    {
+        ModelSpec spec = plan.Spec;
+        w.Line();
+        w.Summary("The layers as data (kinds, sizes, options; parameters by their names in <see cref=\"ParameterLayout\"/>), as exporters read them.");
+        w.Line($"public static {Export}.ModelArchitecture Architecture {{ get; }} = new(inputSize: {spec.InputSize}, steps: {spec.Steps}, layers: new {Export}.LayerArchitecture[]");
+        w.Line("{");
+        foreach (LayerEmitter layer in layers)
+        {
+            w.Line($"    {layer.Architecture},");
+        }
+
+        var options = new List<string>();
+        if (spec.Decoder is { } decoder)
+        {
+            options.Add($"Decoder = new(FirstLayer: {decoder.FirstLayer}, OutputSteps: {decoder.OutputSteps})");
+        }
+
+        if (spec.Stateful)
+        {
+            options.Add("Stateful = true");
+        }
+
+        w.Line(options.Count == 0 ? "});" : $"}}) {{ {string.Join(", ", options)} }};");
+        string input = plan.TokenVocabulary is null ? $"[batch, {spec.Steps}, {spec.InputSize}] float" : $"[batch, {spec.Steps}] int64 token ids";
+        string refusal = spec.Decoder is null ? "a layer kind without ONNX nodes" : "this model: its decoder feeds each step's output back, a loop the exporter does not write";
+        w.Line();
+        w.Summary($"Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input \"input\" {input}, output \"output\" [batch, {plan.OutputSteps}, {plan.OutputSize}].");
+        w.Line($"/// <exception cref=\"global::System.NotSupportedException\">The model has a part with no ONNX export ({refusal}); nothing is written.</exception>");
+        w.Line($"public void ExportOnnx(string path) => {OnnxExporter}.Export(this, path);");
+        w.Line();
+        w.Summary("Writes the model as an ONNX graph to <paramref name=\"stream\"/>; see <see cref=\"ExportOnnx(string)\"/>.");
+        w.Line($"public void ExportOnnx({Stream} stream) => {OnnxExporter}.Export(this, stream);");
     }
 
     private static void EmitRegularization(CodeWriter w, ModelPlan plan)
@@ -585,6 +625,7 @@ internal static class ModelEmitter
         }
 
         w.Line($"{ReadOnlyList}<{ParameterInfo}> {IRnnModel}.ParameterLayout => ParameterLayout;");
+        w.Line($"{Export}.ModelArchitecture? {IRnnModel}.Architecture => Architecture;");
         if (plan.TokenVocabulary is not null)
         {
             w.Line($"int {IRnnTokenModel}.VocabularySize => VocabularySize;");

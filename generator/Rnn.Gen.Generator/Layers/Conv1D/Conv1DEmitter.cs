@@ -43,6 +43,10 @@ internal sealed class Conv1DEmitter : LayerEmitter<Conv1DPlan>
         }
     }
 
+    public override string Architecture =>
+        $"new {Export}.Conv1DLayer({Layer.Index}, inputSize: {In}, filters: {Filters}, kernelSize: {K}) "
+        + $"{{ Stride = {Conv.Stride}, Dilation = {Conv.Dilation}, Padding = {Member(ConvPadding, Conv.Padding)}, Activation = {Member(RuntimeNames.Activation, Conv.Activation)} }}";
+
     public override string Description
     {
         get
