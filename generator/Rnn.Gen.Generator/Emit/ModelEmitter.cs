@@ -341,10 +341,18 @@ internal static class ModelEmitter
 
         w.Line(options.Count == 0 ? "});" : $"}}) {{ {string.Join(", ", options)} }};");
         string input = plan.TokenVocabulary is null ? $"[batch, {spec.Steps}, {spec.InputSize}] float" : $"[batch, {spec.Steps}] int64 token ids";
-        string refusal = spec.Decoder is null ? "a layer kind without ONNX nodes" : "this model: its decoder feeds each step's output back, a loop the exporter does not write";
         w.Line();
-        w.Summary($"Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input \"input\" {input}, output \"output\" [batch, {plan.OutputSteps}, {plan.OutputSize}].");
-        w.Line($"/// <exception cref=\"global::System.NotSupportedException\">The model has a part with no ONNX export ({refusal}); nothing is written.</exception>");
+        if (spec.Decoder is null)
+        {
+            w.Summary($"Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input \"input\" {input}, output \"output\" [batch, {plan.OutputSteps}, {plan.OutputSize}].");
+            w.Line("/// <exception cref=\"global::System.NotSupportedException\">A layer of a kind without ONNX nodes; nothing is written.</exception>");
+        }
+        else
+        {
+            w.Summary("Throws: the decoder feeds each step's output back as the next step's input, a loop the ONNX exporter does not write.");
+            w.Line("/// <exception cref=\"global::System.NotSupportedException\">Always, for a model with a decoder; nothing is written.</exception>");
+        }
+
         w.Line($"public void ExportOnnx(string path) => {OnnxExporter}.Export(this, path);");
         w.Line();
         w.Summary("Writes the model as an ONNX graph to <paramref name=\"stream\"/>; see <see cref=\"ExportOnnx(string)\"/>.");
