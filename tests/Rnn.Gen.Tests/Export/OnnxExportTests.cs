@@ -83,6 +83,32 @@ public sealed class OnnxExportTests
         Assert.True(worst <= Tolerance, $"{name}: ONNX Runtime differs from Predict by {worst:G3}");
     }
 
+    /// <summary>The models without convolution or pooling, which export with a lengths input.</summary>
+    public static TheoryData<string> ModelNamesWithoutWindows => new(s_models.Keys.Where(name =>
+        s_models[name]().Architecture!.Layers.All(l => l is not (Rnn.Gen.Export.Conv1DLayer or Rnn.Gen.Export.Pooling1DLayer))));
+
+    [Theory]
+    [MemberData(nameof(ModelNamesWithoutWindows))]
+    public void With_a_lengths_input_onnx_runtime_computes_what_padded_predict_computes(string name)
+    {
+        IRnnModel model = s_models[name]();
+        model.Initialize(seed: 9);
+        using var stream = new MemoryStream();
+        Rnn.Gen.Export.Onnx.OnnxExporter.Export(model, stream, lengthsInput: true);
+        double worst = CompareWithOnnxRuntime(model, stream.ToArray(), batch: 4, seed: 13, padded: true);
+        Assert.True(worst <= Tolerance, $"{name}: ONNX Runtime differs from the padded Predict by {worst:G3}");
+    }
+
+    [Fact]
+    public void A_lengths_input_is_refused_with_convolution_or_pooling()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => Rnn.Gen.Export.Onnx.OnnxExporter.ToBytes(new ConvPoolGru(), lengthsInput: true));
+        Assert.Equal(
+            "ConvPoolGru cannot be exported with a lengths input: layer 0, Conv1D and layer 1, MaxPool1D slide windows over the steps, and the exporter "
+            + "writes no masking or length arithmetic for them. Export without lengths (every sample runs over all Steps).",
+            error.Message);
+    }
+
     [Fact]
     public void Export_to_a_file_writes_a_graph_onnx_runtime_loads()
     {
@@ -205,11 +231,15 @@ public sealed class OnnxExportTests
     /// Runs <paramref name="onnx"/> in ONNX Runtime on <paramref name="batch"/> random samples at once (token ids for a
     /// token model) and returns the largest difference from the model's Predict on each sample, relative above 1.
     /// </summary>
-    private static double CompareWithOnnxRuntime(IRnnModel model, byte[] onnx, int batch, int seed)
+    private static double CompareWithOnnxRuntime(IRnnModel model, byte[] onnx, int batch, int seed, bool padded = false)
     {
         var random = new SeededRandom(seed);
         int steps = model.Steps, outputLength = model.OutputSteps * model.OutputSize;
         var expected = new float[batch * outputLength];
+
+        // Padded: sample b has lengths[b] valid steps (the first the longest, another a single step), the rest padding
+        // holding values as random as the valid steps', which must not matter.
+        long[] lengths = Enumerable.Range(0, batch).Select(b => b == 0 ? steps : b == 1 ? 1L : 1 + random.NextInt(steps)).ToArray();
         using var session = new InferenceSession(onnx);
         using var runOptions = new RunOptions();
         OrtValue input;
@@ -224,7 +254,7 @@ public sealed class OnnxExportTests
             for (int b = 0; b < batch; b++)
             {
                 int[] sample = ids.AsSpan(b * steps, steps).ToArray().Select(id => (int)id).ToArray();
-                tokens.Predict(sample, expected.AsSpan(b * outputLength, outputLength));
+                tokens.Predict(sample, expected.AsSpan(b * outputLength, outputLength), padded ? (int)lengths[b] : steps);
             }
 
             input = OrtValue.CreateTensorValueFromMemory(ids, [batch, steps]);
@@ -240,15 +270,18 @@ public sealed class OnnxExportTests
 
             for (int b = 0; b < batch; b++)
             {
-                model.Predict(x.AsSpan(b * sampleLength, sampleLength), expected.AsSpan(b * outputLength, outputLength));
+                model.Predict(x.AsSpan(b * sampleLength, sampleLength), expected.AsSpan(b * outputLength, outputLength), padded ? (int)lengths[b] : steps);
             }
 
             input = OrtValue.CreateTensorValueFromMemory(x, [batch, steps, model.InputSize]);
         }
 
+        using OrtValue lengthsValue = OrtValue.CreateTensorValueFromMemory(lengths, [batch]);
         using (input)
         {
-            using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, ["input"], [input], ["output"]);
+            using IDisposableReadOnlyCollection<OrtValue> outputs = padded
+                ? session.Run(runOptions, ["input", "lengths"], [input, lengthsValue], ["output"])
+                : session.Run(runOptions, ["input"], [input], ["output"]);
             OrtValue output = outputs[0];
             Assert.Equal(new long[] { batch, model.OutputSteps, model.OutputSize }, output.GetTensorTypeAndShape().Shape);
             ReadOnlySpan<float> actual = output.GetTensorDataAsSpan<float>();

@@ -26,25 +26,32 @@ public static class OnnxExporter
     private const long MaxWeightBytes = 2_000_000_000;
 
     /// <summary>Writes <paramref name="model"/> as an ONNX file at <paramref name="path"/>, atomically (a temporary file, then a rename).</summary>
+    /// <param name="model">A generated model.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="lengthsInput">
+    /// Adds a second input, <c>lengths</c> [batch] int64: each sample's valid steps, 1 to Steps, the rest padding, as
+    /// <c>Predict(input, output, length)</c> (recurrent layers stop at the length, padded output rows are zero).
+    /// Models with convolution or pooling are refused with it.
+    /// </param>
     /// <exception cref="NotSupportedException">The model has a part with no ONNX export; the message says which and why.</exception>
-    public static void Export(IRnnModel model, string path)
+    public static void Export(IRnnModel model, string path, bool lengthsInput = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = ToBytes(model);
+        byte[] bytes = ToBytes(model, lengthsInput);
         SafeTensorsFile.WriteAtomically(path, stream => stream.Write(bytes));
     }
 
-    /// <summary>Writes <paramref name="model"/> as an ONNX model to <paramref name="stream"/>.</summary>
+    /// <summary>Writes <paramref name="model"/> as an ONNX model to <paramref name="stream"/>; see <see cref="Export(IRnnModel, string, bool)"/>.</summary>
     /// <exception cref="NotSupportedException">The model has a part with no ONNX export; the message says which and why.</exception>
-    public static void Export(IRnnModel model, Stream stream)
+    public static void Export(IRnnModel model, Stream stream, bool lengthsInput = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        stream.Write(ToBytes(model));
+        stream.Write(ToBytes(model, lengthsInput));
     }
 
-    /// <summary>The ONNX ModelProto of <paramref name="model"/> with its current parameters.</summary>
+    /// <summary>The ONNX ModelProto of <paramref name="model"/> with its current parameters; see <see cref="Export(IRnnModel, string, bool)"/>.</summary>
     /// <exception cref="NotSupportedException">The model has a part with no ONNX export; the message says which and why.</exception>
-    public static byte[] ToBytes(IRnnModel model)
+    public static byte[] ToBytes(IRnnModel model, bool lengthsInput = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         string name = model.GetType().Name;
@@ -71,7 +78,21 @@ public static class OnnxExporter
                 + $"(one protobuf message) holds at most 2 GiB; this exporter writes no external data files.");
         }
 
+        string[] windows = architecture.Layers.Where(l => l is Conv1DLayer or Pooling1DLayer).Select(l => l.ToString()).ToArray();
+        if (lengthsInput && windows.Length > 0)
+        {
+            throw new NotSupportedException(
+                $"{name} cannot be exported with a lengths input: {string.Join(" and ", windows)} slide windows over the steps, and the exporter writes "
+                + "no masking or length arithmetic for them. Export without lengths (every sample runs over all Steps).");
+        }
+
         var graph = new OnnxGraph(model, "input");
+        if (lengthsInput)
+        {
+            // ONNX's recurrent operators take the valid steps as int32 sequence_lens.
+            graph.SequenceLengths = graph.Node("Cast", ["lengths"], OnnxAttribute.Int("to", OnnxProto.Int32));
+        }
+
         OnnxSequence value = architecture.TokenInput
             ? new OnnxSequence("input", SequenceLayout.TokenIds)
             : new OnnxSequence("input", SequenceLayout.BatchMajor);
@@ -81,15 +102,25 @@ public static class OnnxExporter
             value = layer.AddToOnnx(graph, value);
         }
 
+        graph.BeginOutput();
         string output = graph.As(value, SequenceLayout.BatchMajor);
+        if (lengthsInput && model.OutputSteps > 1)
+        {
+            // Padded steps output zeros: output[b, t, :] *= (t < lengths[b]).
+            string steps = graph.Node("Range", graph.Int64Initializer("zero", [], 0), graph.Int64Initializer("steps", [], model.OutputSteps), graph.Int64Initializer("one", [], 1));
+            string valid = graph.Node("Less", graph.Node("Unsqueeze", steps, graph.Int64Initializer("axis0", [1], 0)), graph.Node("Unsqueeze", "lengths", graph.Int64Initializer("axis1", [1], 1)));
+            string mask = graph.Node("Unsqueeze", graph.Node("Cast", [valid], OnnxAttribute.Int("to", OnnxProto.Float)), graph.Int64Initializer("axis2", [1], 2));
+            output = graph.Node("Mul", output, mask);
+        }
         graph.Output(output, "output");
         ProtoWriter input = architecture.TokenInput
             ? OnnxProto.ValueInfo("input", OnnxProto.Int64, ["batch", architecture.Steps])
             : OnnxProto.ValueInfo("input", OnnxProto.Float, ["batch", architecture.Steps, architecture.InputSize]);
+        ProtoWriter? lengths = lengthsInput ? OnnxProto.ValueInfo("lengths", OnnxProto.Int64, ["batch"]) : null;
         ProtoWriter outputInfo = OnnxProto.ValueInfo("output", OnnxProto.Float, ["batch", model.OutputSteps, model.OutputSize]);
         string doc = $"{name}: Predict for a batch. input [batch, {architecture.Steps}{(architecture.TokenInput ? "] int64 token ids" : $", {architecture.InputSize}] float")}, "
             + $"output [batch, {model.OutputSteps}, {model.OutputSize}] float. Layers: {string.Join(", ", architecture.Layers.Select(l => l.Kind))}.";
-        ProtoWriter graphProto = OnnxProto.Graph(name, doc, graph.Nodes, graph.Initializers, input, outputInfo);
+        ProtoWriter graphProto = OnnxProto.Graph(name, doc, graph.Nodes, graph.Initializers, lengths is null ? [input] : [input, lengths], outputInfo);
         string version = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         return OnnxProto.Model(graphProto, Opset, version, doc).Written.ToArray();
     }

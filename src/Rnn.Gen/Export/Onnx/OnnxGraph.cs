@@ -44,14 +44,21 @@ internal sealed class OnnxGraph
         _model = model;
         _parameters = model.ParameterLayout.ToDictionary(p => p.Name, StringComparer.Ordinal);
         Claim(input);
+        Claim("lengths");
     }
 
     internal IEnumerable<ProtoWriter> Nodes => _nodes;
+
+    /// <summary>Each sample's valid steps, int32 [batch] (ONNX's sequence_lens), when the graph has a lengths input; else null.</summary>
+    public string? SequenceLengths { get; set; }
 
     internal IEnumerable<ProtoWriter> Initializers => _initializers;
 
     /// <summary>Names the nodes and values of <paramref name="layer"/> after it: <c>layer2/MatMul</c>.</summary>
     internal void BeginLayer(LayerArchitecture layer) => _prefix = $"layer{layer.Index}/";
+
+    /// <summary>Names what follows the layers (the output's mask and name) <c>output/…</c>.</summary>
+    internal void BeginOutput() => _prefix = "output/";
 
     /// <summary>
     /// A copy of the parameter tensor <c>{layer.Index}.{name}</c> (a PyTorch state_dict name, e.g. <c>0.weight_ih_l0</c>),
@@ -113,7 +120,7 @@ internal sealed class OnnxGraph
     internal void Output(string value, string output)
     {
         Claim(output);
-        _nodes.Add(OnnxProto.Node(Unique("output/Identity"), "Identity", [value], [output], []));
+        _nodes.Add(OnnxProto.Node(Unique(_prefix + "Identity"), "Identity", [value], [output], []));
     }
 
     /// <summary>Adds a node with one output and returns its name.</summary>

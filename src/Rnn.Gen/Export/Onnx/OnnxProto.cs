@@ -16,6 +16,9 @@ internal static class OnnxProto
     /// <summary>TensorProto.DataType: FLOAT.</summary>
     public const int Float = 1;
 
+    /// <summary>TensorProto.DataType: INT32.</summary>
+    public const int Int32 = 6;
+
     /// <summary>TensorProto.DataType: INT64.</summary>
     public const int Int64 = 7;
 
@@ -27,7 +30,7 @@ internal static class OnnxProto
         .Message(7, graph)                                       // graph
         .Message(8, new ProtoWriter().String(1, string.Empty).Varint(2, opset)); // opset_import: the default domain
 
-    public static ProtoWriter Graph(string name, string docString, IEnumerable<ProtoWriter> nodes, IEnumerable<ProtoWriter> initializers, ProtoWriter input, ProtoWriter output)
+    public static ProtoWriter Graph(string name, string docString, IEnumerable<ProtoWriter> nodes, IEnumerable<ProtoWriter> initializers, IEnumerable<ProtoWriter> inputs, ProtoWriter output)
     {
         var graph = new ProtoWriter();
         foreach (ProtoWriter node in nodes)
@@ -41,9 +44,13 @@ internal static class OnnxProto
             graph.Message(5, initializer);                       // initializer
         }
 
-        return graph.String(10, docString)                       // doc_string
-            .Message(11, input)                                  // input
-            .Message(12, output);                                // output
+        graph.String(10, docString);                             // doc_string
+        foreach (ProtoWriter input in inputs)
+        {
+            graph.Message(11, input);                            // input
+        }
+
+        return graph.Message(12, output);                        // output
     }
 
     public static ProtoWriter Node(string name, string opType, IEnumerable<string> inputs, IEnumerable<string> outputs, IEnumerable<OnnxAttribute> attributes)
