@@ -53,9 +53,14 @@ public sealed class Conv1DLayer : LayerArchitecture
         long after = Padding == ConvPadding.Same ? span - 1 - before : 0;
         string weight = graph.Initializer($"{Index}.weight", [Filters, InputSize, KernelSize], graph.Parameter(this, "weight", Filters, InputSize, KernelSize));
         string bias = graph.Initializer($"{Index}.bias", [Filters], graph.Parameter(this, "bias", Filters));
+        // A padded sample computes what its valid prefix alone computes: the padding's steps read as the zeros of a
+        // sequence that ends at its length (same and causal padding), and the valid output steps follow the length map.
+        var x = new OnnxSequence(graph.As(input, SequenceLayout.ChannelsFirst), SequenceLayout.ChannelsFirst);
+        x = graph.ZeroPadding(x);
+        graph.MapLengths(before + after, span, Stride);
         string y = graph.Node(
             "Conv",
-            [graph.As(input, SequenceLayout.ChannelsFirst), weight, bias],
+            [x.Name, weight, bias],
             OnnxAttribute.Ints("kernel_shape", KernelSize),
             OnnxAttribute.Ints("strides", Stride),
             OnnxAttribute.Ints("dilations", Dilation),

@@ -49,8 +49,24 @@ public sealed class Pooling1DLayer : LayerArchitecture
     /// <summary>ONNX MaxPool / AveragePool (no padding, floor) or GlobalMaxPool / GlobalAveragePool on [batch, channels, steps].</summary>
     internal override OnnxSequence AddToOnnx(OnnxGraph graph, OnnxSequence input)
     {
-        string x = graph.As(input, SequenceLayout.ChannelsFirst);
-        string y = Pooling switch
+        var value = new OnnxSequence(graph.As(input, SequenceLayout.ChannelsFirst), SequenceLayout.ChannelsFirst);
+        string x = value.Name;
+        string y;
+        if (graph.Lengths is not null && Pooling is PoolingKind.GlobalMax or PoolingKind.GlobalAverage)
+        {
+            // Over each sample's valid steps only: the padding as -inf for the maximum, left out of the mean's sum and count.
+            string valid = graph.ValidSteps(value);
+            y = Pooling == PoolingKind.GlobalMax
+                ? graph.Node("GlobalMaxPool", graph.Node("Where", valid, x, graph.Initializer($"{Index}.minus_infinity", [], [float.NegativeInfinity])))
+                : graph.Node(
+                    "Div",
+                    graph.Node("ReduceSum", graph.ZeroPadding(value).Name, graph.Int64Initializer("time_axis_2", [1], 2)),
+                    graph.Node("Unsqueeze", graph.Node("Cast", [graph.Lengths], OnnxAttribute.Int("to", OnnxProto.Float)), graph.Int64Initializer("axes_12", [2], 1, 2)));
+            graph.EndLengths();
+            return new OnnxSequence(y, SequenceLayout.ChannelsFirst);
+        }
+
+        y = Pooling switch
         {
             PoolingKind.Max => graph.Node("MaxPool", [x], OnnxAttribute.Ints("kernel_shape", PoolSize), OnnxAttribute.Ints("strides", Stride)),
             PoolingKind.Average => graph.Node("AveragePool", [x], OnnxAttribute.Ints("kernel_shape", PoolSize), OnnxAttribute.Ints("strides", Stride)),
@@ -58,6 +74,13 @@ public sealed class Pooling1DLayer : LayerArchitecture
             PoolingKind.GlobalAverage => graph.Node("GlobalAveragePool", x),
             _ => throw new System.NotSupportedException($"{this}: no ONNX node is written for {Pooling}."),
         };
+
+        // A window's valid outputs read valid steps only; the lengths follow the window's map.
+        if (Pooling is PoolingKind.Max or PoolingKind.Average)
+        {
+            graph.MapLengths(0, PoolSize, Stride);
+        }
+
         return new OnnxSequence(y, SequenceLayout.ChannelsFirst);
     }
 }

@@ -104,7 +104,7 @@ public sealed class RecurrentLayer : LayerArchitecture
             graph.Initializer($"{Index}.W", [directions, rows, InputSize], w),
             graph.Initializer($"{Index}.R", [directions, rows, Hidden], r),
             graph.Initializer($"{Index}.B", [directions, 2 * rows], b),
-            .. graph.SequenceLengths is { } lengths ? new[] { lengths } : [],   // sequence_lens: padded steps leave the state alone
+            .. graph.SequenceLengths() is { } lengths ? new[] { lengths } : [],   // sequence_lens: padded steps leave the state alone
         ];
         OnnxAttribute[] attributes = Cell switch
         {

@@ -30,8 +30,8 @@ public static class OnnxExporter
     /// <param name="path">The file to write.</param>
     /// <param name="lengthsInput">
     /// Adds a second input, <c>lengths</c> [batch] int64: each sample's valid steps, 1 to Steps, the rest padding, as
-    /// <c>Predict(input, output, length)</c> (recurrent layers stop at the length, padded output rows are zero).
-    /// Models with convolution or pooling are refused with it.
+    /// <c>Predict(input, output, length)</c>: recurrent layers stop at the length, convolution and pooling see the valid
+    /// prefix, padded output rows are zero.
     /// </param>
     /// <exception cref="NotSupportedException">The model has a part with no ONNX export; the message says which and why.</exception>
     public static void Export(IRnnModel model, string path, bool lengthsInput = false)
@@ -78,19 +78,10 @@ public static class OnnxExporter
                 + $"(one protobuf message) holds at most 2 GiB; this exporter writes no external data files.");
         }
 
-        string[] windows = architecture.Layers.Where(l => l is Conv1DLayer or Pooling1DLayer).Select(l => l.ToString()).ToArray();
-        if (lengthsInput && windows.Length > 0)
-        {
-            throw new NotSupportedException(
-                $"{name} cannot be exported with a lengths input: {string.Join(" and ", windows)} slide windows over the steps, and the exporter writes "
-                + "no masking or length arithmetic for them. Export without lengths (every sample runs over all Steps).");
-        }
-
         var graph = new OnnxGraph(model, "input");
         if (lengthsInput)
         {
-            // ONNX's recurrent operators take the valid steps as int32 sequence_lens.
-            graph.SequenceLengths = graph.Node("Cast", ["lengths"], OnnxAttribute.Int("to", OnnxProto.Int32));
+            graph.UseLengths("lengths");
         }
 
         OnnxSequence value = architecture.TokenInput
@@ -106,11 +97,8 @@ public static class OnnxExporter
         string output = graph.As(value, SequenceLayout.BatchMajor);
         if (lengthsInput && model.OutputSteps > 1)
         {
-            // Padded steps output zeros: output[b, t, :] *= (t < lengths[b]).
-            string steps = graph.Node("Range", graph.Int64Initializer("zero", [], 0), graph.Int64Initializer("steps", [], model.OutputSteps), graph.Int64Initializer("one", [], 1));
-            string valid = graph.Node("Less", graph.Node("Unsqueeze", steps, graph.Int64Initializer("axis0", [1], 0)), graph.Node("Unsqueeze", "lengths", graph.Int64Initializer("axis1", [1], 1)));
-            string mask = graph.Node("Unsqueeze", graph.Node("Cast", [valid], OnnxAttribute.Int("to", OnnxProto.Float)), graph.Int64Initializer("axis2", [1], 2));
-            output = graph.Node("Mul", output, mask);
+            // Padded steps output zeros: output[b, t, :] *= (t < the head's valid steps of sample b).
+            output = graph.ZeroPadding(new OnnxSequence(output, SequenceLayout.BatchMajor)).Name;
         }
         graph.Output(output, "output");
         ProtoWriter input = architecture.TokenInput

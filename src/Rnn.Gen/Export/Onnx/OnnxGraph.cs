@@ -49,8 +49,82 @@ internal sealed class OnnxGraph
 
     internal IEnumerable<ProtoWriter> Nodes => _nodes;
 
-    /// <summary>Each sample's valid steps, int32 [batch] (ONNX's sequence_lens), when the graph has a lengths input; else null.</summary>
-    public string? SequenceLengths { get; set; }
+    /// <summary>
+    /// Each sample's valid steps in the current layer's input, int64 [batch], when the graph has a lengths input (else
+    /// null): the input's <c>lengths</c>, then mapped through every window that shortens the sequence.
+    /// </summary>
+    public string? Lengths { get; private set; }
+
+    private string? _sequenceLengths;
+
+    /// <summary>Starts the valid lengths at the graph input <paramref name="lengths"/>.</summary>
+    internal void UseLengths(string lengths) => Lengths = lengths;
+
+    /// <summary><see cref="Lengths"/> as ONNX's recurrent operators take them (sequence_lens, int32), or null.</summary>
+    public string? SequenceLengths()
+    {
+        if (Lengths is null)
+        {
+            return null;
+        }
+
+        return _sequenceLengths ??= Node("Cast", [Lengths], OnnxAttribute.Int("to", OnnxProto.Int32));
+    }
+
+    /// <summary>
+    /// A window's length arithmetic on the valid lengths, PyTorch's <c>floor((L + padding − span) / stride) + 1</c>, as
+    /// the generated code's length maps (L is at least the span here, so the integer division floors).
+    /// </summary>
+    public void MapLengths(long padding, long span, long stride)
+    {
+        if (Lengths is null || (padding == span - 1 && stride == 1))
+        {
+            return;
+        }
+
+        string shifted = Node("Add", Lengths, Int64Initializer("length_shift", [], padding - span));
+        Lengths = Node("Add", Node("Div", shifted, Int64Initializer("length_stride", [], stride)), Int64Initializer("length_one", [], 1));
+        _sequenceLengths = null;
+    }
+
+    /// <summary>Drops the lengths after a layer that reduces the valid steps to one position (global pooling).</summary>
+    public void EndLengths()
+    {
+        if (Lengths is not null)
+        {
+            Lengths = Int64Initializer("one_position", [1], 1);
+            _sequenceLengths = null;
+        }
+    }
+
+    /// <summary>
+    /// Whether each step of <paramref name="value"/> lies within its sample's <see cref="Lengths"/>: a bool tensor that
+    /// broadcasts against the value (<c>[batch, steps, 1]</c>, <c>[steps, batch, 1]</c> or <c>[batch, 1, steps]</c>).
+    /// </summary>
+    public string ValidSteps(OnnxSequence value)
+    {
+        string lengths = Lengths ?? throw new InvalidOperationException("The graph has no lengths input.");
+        int timeAxis = value.Layout switch
+        {
+            SequenceLayout.BatchMajor => 1,
+            SequenceLayout.TimeMajor => 0,
+            SequenceLayout.ChannelsFirst => 2,
+            _ => throw new ArgumentOutOfRangeException(nameof(value), value.Layout, "Token ids are masked by no layer."),
+        };
+        string steps = Node("Gather", [Node("Shape", value.Name), Int64Initializer("time_axis", [], timeAxis)], OnnxAttribute.Int("axis", 0));
+        string positions = Node("Range", Int64Initializer("zero", [], 0), steps, Int64Initializer("step", [], 1));                // [steps]
+        string valid = Node("Less", Node("Unsqueeze", positions, Int64Initializer("axes_0", [1], 0)), Node("Unsqueeze", lengths, Int64Initializer("axes_1", [1], 1))); // [batch, steps]
+        return value.Layout switch
+        {
+            SequenceLayout.BatchMajor => Node("Unsqueeze", valid, Int64Initializer("axes_2", [1], 2)),
+            SequenceLayout.ChannelsFirst => Node("Unsqueeze", valid, Int64Initializer("axes_1b", [1], 1)),
+            _ => Node("Unsqueeze", Node("Transpose", [valid], OnnxAttribute.Ints("perm", 1, 0)), Int64Initializer("axes_2", [1], 2)),
+        };
+    }
+
+    /// <summary><paramref name="value"/> with the steps past each sample's <see cref="Lengths"/> set to zero (unchanged without lengths).</summary>
+    public OnnxSequence ZeroPadding(OnnxSequence value) =>
+        Lengths is null ? value : value with { Name = Node("Mul", value.Name, Node("Cast", [ValidSteps(value)], OnnxAttribute.Int("to", OnnxProto.Float))) };
 
     internal IEnumerable<ProtoWriter> Initializers => _initializers;
 
@@ -93,8 +167,7 @@ internal sealed class OnnxGraph
     /// <summary>Adds an int64 initializer (axes, shapes, indices; <paramref name="dims"/> empty for a scalar) named after the current layer.</summary>
     public string Int64Initializer(string name, long[] dims, params long[] values)
     {
-        name = _prefix + name;
-        Claim(name);
+        name = Unique(_prefix + name);
         _initializers.Add(OnnxProto.Tensor(name, dims, values));
         return name;
     }
