@@ -40,6 +40,34 @@ internal static class CaptionVocabulary
         int end = decoded.IndexOf(End);
         return (end < 0 ? decoded : decoded[..end]).ToArray();
     }
+
+    /// <summary>
+    /// The words of a decoder's output, <c>[steps, Size]</c> scores (probabilities or logits) row-major: the most
+    /// probable token of each step (the first on a tie), read by <see cref="WordsOf"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not a whole number of <see cref="Size"/>-token rows.</exception>
+    public static int[] WordsOfScores(ReadOnlySpan<float> scores)
+    {
+        if (scores.Length == 0 || scores.Length % Size != 0)
+        {
+            throw new ArgumentException($"Expected [steps, {Size}] scores, a positive multiple of {Size} values; got {scores.Length}.", nameof(scores));
+        }
+
+        var tokens = new int[scores.Length / Size];
+        for (int t = 0; t < tokens.Length; t++)
+        {
+            ReadOnlySpan<float> row = scores.Slice(t * Size, Size);
+            int best = 0;
+            for (int k = 1; k < Size; k++)
+            {
+                best = row[k] > row[best] ? k : best;
+            }
+
+            tokens[t] = best;
+        }
+
+        return WordsOf(tokens);
+    }
 }
 
 /// <summary>

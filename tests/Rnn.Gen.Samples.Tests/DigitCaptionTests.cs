@@ -84,6 +84,21 @@ public class DigitCaptionTests
     }
 
     [Fact]
+    public void A_decoders_scores_read_as_the_most_probable_words_up_to_the_end()
+    {
+        var scores = new float[CaptionedPictures.CaptionSteps * CaptionVocabulary.Size];
+        int[] best = [3, 9, CaptionVocabulary.End, 4, CaptionVocabulary.Pad];
+        for (int t = 0; t < best.Length; t++)
+        {
+            scores[(t * CaptionVocabulary.Size) + best[t]] = 0.6f;
+            scores[(t * CaptionVocabulary.Size) + ((best[t] + 1) % CaptionVocabulary.Size)] = 0.3f;
+        }
+
+        Assert.Equal([3, 9], CaptionVocabulary.WordsOfScores(scores));
+        Assert.Throws<ArgumentException>(() => CaptionVocabulary.WordsOfScores(new float[CaptionVocabulary.Size + 1]));
+    }
+
+    [Fact]
     public void Exact_match_counts_only_identical_captions()
     {
         int[][] reference = [[7, 2, 9], [1, 2], [3, 4, 5, 6], [0, 0]];
