@@ -173,7 +173,7 @@ internal sealed record ModelOutput(string HintName, string? Source, EquatableArr
             if (model.Members.FirstOrDefault(generated => generated.ClashesWith(member.Signature)) is { } clash)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberClashesWithGenerated, member.Location,
-                    "The " + member.Signature.Description, clash.Description, place.TypeName));
+                    "The " + member.Signature.Description, clash.Description, place.TypeName, member.Remedy));
             }
         }
 

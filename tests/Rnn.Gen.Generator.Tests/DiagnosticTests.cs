@@ -515,7 +515,17 @@ public class DiagnosticTests
         {
             public [|Model|]() { }
         }
-        """, "constructor 'Model()'");
+        """, "constructor 'Model()' that Rnn.Gen generates for the model 'Model'; remove it");
+
+    [Fact]
+    public void RNNGEN030_primary_constructor() => Expect("RNNGEN030", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial class [|Model|](int seed)
+        {
+            public int Seed => seed;
+        }
+        """, "primary constructor of 'Model' clashes with the constructor 'Model()'");
 
     [Fact]
     public void RNNGEN030_nested_class_named_as_a_layer() => Expect("RNNGEN030", """
@@ -544,7 +554,7 @@ public class DiagnosticTests
         [RnnModel(3, 5)]
         [Lstm(4)]
         public partial class [|Parameters|];
-        """, "model class 'Parameters' clashes with the property 'Parameters'");
+        """, "model class 'Parameters' clashes with the property 'Parameters' that Rnn.Gen generates for the model 'Parameters'; rename the class");
 
     [Fact]
     public void Overloads_and_other_names_beside_the_generated_members_compile()

@@ -95,7 +95,7 @@ public class RobustnessTests
         "public partial class M{0} {{ public void Predict(ReadOnlySpan<float> input, Span<float> output) {{ }} }}",
         "public partial class M{0} {{ public void Predict(float[] input) {{ }} public int Horizon => 3; }}",
         "public partial class M{0} {{ private sealed class Layer0 {{ }} private int _cache; }}",
-        "public partial class M{0} {{ public M{0}(int seed) : this() {{ }} public int Generate() => 0; }}",
+        "public partial class M{0} {{ public M{0}(int seed) : this() {{ }} public int Generate() => 0; }}", "public partial class M{0}(int seed) {{ }}",
         "public partial class M{0}; [RnnModel(2, 3)] public partial class M{0};", "public partial class M{0}; public partial class M{0} {{ public int Gradients; }}",
     };
 

@@ -187,7 +187,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MemberClashesWithGenerated = new(
         "RNNGEN030",
         "Member clashes with a generated member",
-        "{0} clashes with the {1} that Rnn.Gen generates for the model '{2}'; rename it",
+        "{0} clashes with the {1} that Rnn.Gen generates for the model '{2}'; {3}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor AttributeRepeated = new(

@@ -53,6 +53,10 @@ internal sealed record MemberSignature(string Name, string? Parameters, string D
                 return new MemberSignature(name, null, $"event '{Simplify(name)}'");
             case INamedTypeSymbol type:
                 return new MemberSignature(type.Arity == 0 ? name : $"{name}`{type.Arity}", null, $"nested type '{Simplify(name)}'");
+            case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor when IsPrimary(constructor):
+                // Every other constructor of a class with a primary constructor must call it, the generated one too:
+                // it clashes with any generated constructor, whatever its parameters.
+                return new MemberSignature(".ctor", null, $"primary constructor of '{className}'");
             case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
                 return Method(".ctor", 0, constructor.Parameters, "constructor", className);
             case IMethodSymbol { MethodKind: MethodKind.StaticConstructor }:
@@ -134,11 +138,22 @@ internal sealed record MemberSignature(string Name, string? Parameters, string D
         static string Explicit(ExplicitInterfaceSpecifierSyntax? specifier) => specifier is null ? string.Empty : Normalize(specifier.Name.ToString()) + ".";
     }
 
-    /// <summary>A member the user declared, where it is: a diagnostic about it points there.</summary>
-    public static DeclaredMember? Declared(ISymbol member, string className) =>
-        FromSymbol(member, className) is { } signature && member.Locations.FirstOrDefault(l => l.IsInSource) is { } location
-            ? new DeclaredMember(signature, LocationInfo.From(location))
-            : null;
+    /// <summary>A member the user declared, where it is (a diagnostic about it points there), and how to resolve a clash.</summary>
+    public static DeclaredMember? Declared(ISymbol member, string className)
+    {
+        if (FromSymbol(member, className) is not { } signature || member.Locations.FirstOrDefault(l => l.IsInSource) is not { } location)
+        {
+            return null;
+        }
+
+        string remedy = member is not IMethodSymbol { MethodKind: MethodKind.Constructor } constructor ? "rename it"
+            : IsPrimary(constructor) ? "declare its parameters on an ordinary constructor that calls ': this()' instead"
+            : "remove it; to run code at construction, declare a constructor with parameters that calls ': this()'";
+        return new DeclaredMember(signature, LocationInfo.From(location), remedy);
+    }
+
+    private static bool IsPrimary(IMethodSymbol constructor) =>
+        constructor.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is TypeDeclarationSyntax;
 
     private static MemberSignature Signature(string key, int arity, IEnumerable<(bool ByReference, string Type)> parameters, string kind, string display, char open = '(', char close = ')')
     {
@@ -170,5 +185,5 @@ internal sealed record MemberSignature(string Name, string? Parameters, string D
     }
 }
 
-/// <summary>A member of the model class that the user declared, and where.</summary>
-internal sealed record DeclaredMember(MemberSignature Signature, LocationInfo Location);
+/// <summary>A member of the model class that the user declared, where, and what to do when it clashes (for the message).</summary>
+internal sealed record DeclaredMember(MemberSignature Signature, LocationInfo Location, string Remedy);

@@ -283,7 +283,7 @@ internal static class ModelParser
         };
 
         // The user's members, and the class's own name, for the check against the generated members (RNNGEN030).
-        var members = new List<DeclaredMember> { new(MemberSignature.ForClassName(type.Name), LocationInfo.From(typeLocation)) };
+        var members = new List<DeclaredMember> { new(MemberSignature.ForClassName(type.Name), LocationInfo.From(typeLocation), "rename the class") };
         foreach (ISymbol member in type.GetMembers())
         {
             if (MemberSignature.Declared(member, type.Name) is { } declared)
