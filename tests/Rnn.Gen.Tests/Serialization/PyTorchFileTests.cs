@@ -154,6 +154,17 @@ public class PyTorchFileTests
     }
 
     [Fact]
+    public void A_protocol_4_pickle_loads()
+    {
+        FakeModel source = Initialized(12);
+        (List<TorchTensor> tensors, List<TorchStorage> storages) = Separate(source);
+        byte[] file = TorchSave.Checkpoint(tensors, storages, protocol4: true);
+        AssertLoads(file, source);
+        AssertRefused(TorchSave.Checkpoint(tensors, storages, protocol4: true, editPickle: p => Replace(p, "OrderedDict", "Popen______")),
+            "the global 'collections.Popen______'");
+    }
+
+    [Fact]
     public void Half_bfloat16_and_double_storages_are_converted()
     {
         FakeModel source = Initialized(6);

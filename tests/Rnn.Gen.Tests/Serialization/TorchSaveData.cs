@@ -16,6 +16,12 @@ internal sealed class PickleWriter
 {
     private readonly MemoryStream _bytes = new();
 
+    /// <summary>
+    /// Writes as protocol 4 does (<c>pickle.dumps(..., protocol=4)</c>): short strings as SHORT_BINUNICODE, globals as
+    /// two strings and STACK_GLOBAL, memo entries with MEMOIZE (callers put them in order, so the indices agree).
+    /// </summary>
+    public bool Protocol4 { get; init; }
+
     public byte[] ToArray() => _bytes.ToArray();
 
     public PickleWriter Op(byte opcode)
@@ -36,11 +42,17 @@ internal sealed class PickleWriter
 
     public PickleWriter Stop() => Op((byte)'.');
 
-    public PickleWriter Global(string module, string name) => Op((byte)'c').Raw(Encoding.ASCII.GetBytes($"{module}\n{name}\n"));
+    public PickleWriter Global(string module, string name) =>
+        Protocol4 ? String(module).String(name).Op(0x93) : Op((byte)'c').Raw(Encoding.ASCII.GetBytes($"{module}\n{name}\n"));
 
     public PickleWriter String(string value)
     {
         byte[] utf8 = Encoding.UTF8.GetBytes(value);
+        if (Protocol4 && utf8.Length < 256)
+        {
+            return Op(0x8c).Raw((byte)utf8.Length).Raw(utf8);
+        }
+
         Op((byte)'X');
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(length, utf8.Length);
@@ -74,7 +86,7 @@ internal sealed class PickleWriter
 
     public PickleWriter Bool(bool value) => Op(value ? (byte)0x88 : (byte)0x89);
 
-    public PickleWriter Put(byte index) => Op((byte)'q').Raw(index);
+    public PickleWriter Put(byte index) => Protocol4 ? Op(0x94) : Op((byte)'q').Raw(index);
 
     public PickleWriter Get(byte index) => Op((byte)'h').Raw(index);
 
@@ -168,10 +180,15 @@ internal static class TorchSave
     /// <c>nn.Parameter</c>: <c>_rebuild_parameter(tensor, True, OrderedDict())</c>.
     /// </remarks>
     public static byte[] StateDictPickle(IReadOnlyList<TorchTensor> tensors, IReadOnlyList<TorchStorage> storages, bool withMetadata = true,
-        bool asParameters = false)
+        bool asParameters = false, bool protocol4 = false)
     {
         Dictionary<string, TorchStorage> byKey = storages.ToDictionary(s => s.Key);
-        var p = new PickleWriter().Proto();
+        var p = new PickleWriter { Protocol4 = protocol4 }.Proto(protocol4 ? (byte)4 : (byte)2);
+        if (protocol4)
+        {
+            p.Op(0x95).Raw(new byte[8]); // FRAME (its length is only a read-ahead hint)
+        }
+
         p.Global("collections", "OrderedDict").Put(0).EmptyTuple().Reduce().Put(1).Mark();
         bool first = true;
         foreach (TorchTensor tensor in tensors)
@@ -218,9 +235,9 @@ internal static class TorchSave
 
     /// <summary>A whole checkpoint: <c>folder/data.pkl</c>, <c>folder/data/&lt;key&gt;</c> per storage, <c>byteorder</c> and <c>version</c>, stored uncompressed as PyTorch does.</summary>
     public static byte[] Checkpoint(IReadOnlyList<TorchTensor> tensors, IReadOnlyList<TorchStorage> storages, string folder = "archive",
-        bool deflate = false, Func<byte[], byte[]>? editPickle = null, bool asParameters = false)
+        bool deflate = false, Func<byte[], byte[]>? editPickle = null, bool asParameters = false, bool protocol4 = false)
     {
-        byte[] pickle = StateDictPickle(tensors, storages, asParameters: asParameters);
+        byte[] pickle = StateDictPickle(tensors, storages, asParameters: asParameters, protocol4: protocol4);
         pickle = editPickle?.Invoke(pickle) ?? pickle;
         var entries = new List<ZipEntry>
         {
