@@ -229,8 +229,7 @@ internal static class ModelParser
                 if (layer.ImageToSteps && steps != 1)
                 {
                     attribute.Report(DiagnosticDescriptors.ImageStepsNeedOneImage, attribute.Location, attribute.Display, steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    layersValid = false;
-                    continue;
+                    layersValid = false; // the layers after it still read its vectors: no diagnostic of theirs follows from this one
                 }
             }
             else if (image is not null && layer.ActsAtInference)
@@ -238,6 +237,7 @@ internal static class ModelParser
                 attribute.Report(DiagnosticDescriptors.LayerAfterImage, attribute.Location, attribute.Display, image.ToString(),
                     image.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 layersValid = false;
+                image = null; // the layers after it read its vectors
                 continue;
             }
 

@@ -35,8 +35,8 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DPlan>
 
     private string ScatterMethod => $"Conv2D{Layer.Index}Scatter";
 
-    /// <summary>The positions the layer runs at: every valid step (frame), or the one image.</summary>
-    private string Positions => Layer.SequenceIn ? Len : "1";
+    /// <summary>The positions the layer runs at: every valid step (frame), or the one image of a one-step model (written without a loop).</summary>
+    private string Positions => Layer.SequenceIn && Layer.Steps > 1 ? Len : "1";
 
     /// <summary>Valid padding and stride 1: every tap of a row reads a contiguous run of input pixels, copied as a block.</summary>
     private bool Contiguous => Conv.Padding == ConvPaddingKind.Valid && Conv.Stride == 1;

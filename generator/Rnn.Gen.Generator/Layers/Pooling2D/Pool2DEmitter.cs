@@ -28,7 +28,7 @@ internal sealed class Pool2DEmitter : LayerEmitter<Pool2DPlan>
 
     private int OutLength => Layer.OutputSize;
 
-    private string Positions => Layer.SequenceIn ? Len : "1";
+    private string Positions => Layer.SequenceIn && Layer.Steps > 1 ? Len : "1";
 
     private string ArgMaxMethod => $"{Pool.Pooling.Name}{Layer.Index}ArgMax";
 

@@ -20,7 +20,7 @@ internal sealed class ReshapeEmitter : LayerEmitter<ReshapePlan>
 
     private ImageShape Image => Plan.In;
 
-    private string Positions => Layer.SequenceIn ? Len : "1";
+    private string Positions => Layer.SequenceIn && Layer.Steps > 1 ? Len : "1";
 
     public override string Description => Kind switch
     {
