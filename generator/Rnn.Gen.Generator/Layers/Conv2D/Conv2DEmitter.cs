@@ -1,5 +1,5 @@
-using System.Collections.Generic;
 using Rnn.Gen.Generator.Emit;
+using Rnn.Gen.Generator.Layers.Conv1D;
 using Rnn.Gen.Generator.Model;
 using static Rnn.Gen.Generator.Emit.RuntimeNames;
 
@@ -45,25 +45,9 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DPlan>
     {
         get
         {
-            var options = new List<string> { Conv.KernelHeight == Conv.KernelWidth ? $"kernel {Conv.KernelHeight}" : $"kernel {Conv.KernelHeight}x{Conv.KernelWidth}" };
-            if (Conv.Stride != 1)
-            {
-                options.Add($"stride {Conv.Stride}");
-            }
-
-            if (Conv.Dilation != 1)
-            {
-                options.Add($"dilation {Conv.Dilation}");
-            }
-
-            options.Add(Conv.Padding.ToString().ToLowerInvariant());
-            if (Conv.Activation != ActivationKind.Identity)
-            {
-                options.Add(Conv.Activation.ToString().ToLowerInvariant());
-            }
-
+            string kernel = Conv.KernelHeight == Conv.KernelWidth ? $"kernel {Conv.KernelHeight}" : $"kernel {Conv.KernelHeight}x{Conv.KernelWidth}";
             string frames = Layer.Positions > 1 ? $" at each of {Layer.Positions} steps" : string.Empty;
-            return $"layer {Layer.Index}, Conv2D {InImage} -> {OutImage} ({string.Join(", ", options)}){frames}";
+            return $"layer {Layer.Index}, Conv2D {InImage} -> {OutImage} ({Conv1DEmitter.Options(kernel, Conv.Stride, Conv.Dilation, Conv.Padding, Conv.Activation)}){frames}";
         }
     }
 

@@ -18,27 +18,16 @@ internal sealed class Conv2DLayer : LayerKind<Conv2DSpec, Conv2DPlan>
 
     public override LayerSpec? Parse(AttributeReader attribute)
     {
-        if (!attribute.TryGetArgument(0, out int filters) || !attribute.TryGetArgument(1, out int kernelSize))
+        if (LayerOptions.Convolution(attribute) is not (int filters, int kernelSize, int stride, int dilation, bool valid))
         {
             return null; // the compiler reports the malformed attribute
-        }
-
-        bool valid = attribute.CheckPositive($"The filter count of [{attribute.Display}]", filters, attribute.ArgumentLocation(0, "filters"));
-        valid &= attribute.CheckPositive($"The kernel size of [{attribute.Display}]", kernelSize, attribute.ArgumentLocation(1, "kernelSize"));
-        if (attribute.HasMalformedNamedArgument)
-        {
-            return null;
         }
 
         // KernelHeight / KernelWidth: 0 (the attribute's default) means the square kernelSize.
         int kernelHeight = attribute.Named<int>("KernelHeight") is int h && h != 0 ? h : kernelSize;
         int kernelWidth = attribute.Named<int>("KernelWidth") is int k && k != 0 ? k : kernelSize;
-        int stride = attribute.Named<int>("Stride") ?? 1;
-        int dilation = attribute.Named<int>("Dilation") ?? 1;
         valid &= attribute.CheckPositive($"The kernel height of [{attribute.Display}]", kernelHeight, attribute.NamedArgumentLocation("KernelHeight"));
         valid &= attribute.CheckPositive($"The kernel width of [{attribute.Display}]", kernelWidth, attribute.NamedArgumentLocation("KernelWidth"));
-        valid &= attribute.CheckPositive($"The stride of [{attribute.Display}]", stride, attribute.NamedArgumentLocation("Stride"));
-        valid &= attribute.CheckPositive($"The dilation of [{attribute.Display}]", dilation, attribute.NamedArgumentLocation("Dilation"));
         var padding = (ConvPaddingKind)(attribute.Named<int>("Padding") ?? 0);
         if (padding is not (ConvPaddingKind.Valid or ConvPaddingKind.Same))
         {
