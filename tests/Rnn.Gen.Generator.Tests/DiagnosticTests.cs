@@ -473,6 +473,14 @@ public class DiagnosticTests
         """, "The image height of [RnnModel]");
 
     [Fact]
+    public void RNNGEN009_image_too_large_for_an_array() => Expect("RNNGEN009", """
+        [[|RnnModel(3, 50000, 50000)|]]
+        [Flatten]
+        [Dense(2)]
+        public partial class Model;
+        """, "needs 7500000000 floats for its input image");
+
+    [Fact]
     public void RNNGEN022_image_layers_with_a_decoder() => Expect("RNNGEN022", """
         [RnnModel(1, 6, 6)]
         [Conv2D(2, 3)]

@@ -52,20 +52,42 @@ public class RobustnessTests
         "[Gru(3, Bidirectional = true, ReturnSequences = true)]", "[Decoder({0})]",
     };
 
+    /// <summary>Image models, valid and not: one image, frames, huge and overflowing shapes, and a vector model.</summary>
+    private static readonly string[] ImageModelAttributes =
+    {
+        "[RnnModel(1, 8, 8)]", "[RnnModel(3, 5, 7)]", "[RnnModel(4, 2, 6, 6)]", "[RnnModel(channels: 2, height: 9, width: 4)]",
+        "[RnnModel(0, 5, 5)]", "[RnnModel(1, 30000, 30000)]", "[RnnModel(int.MaxValue, int.MaxValue, int.MaxValue)]",
+        "[RnnModel(2, 3, 1, 100000)]", "[RnnModel(3, 5)]", "[RnnModel(1, 8, 8, Stateful = true)]",
+    };
+
+    /// <summary>Image layers, valid and not, mixed with the bridges, recurrent and Dense layers.</summary>
+    private static readonly string[] ImageTemplates =
+    {
+        "[Conv2D({0}, 3)]", "[Conv2D(4, {0})]", "[Conv2D(2, 3, KernelWidth = {0})]", "[Conv2D(2, 2, Stride = {0}, Activation = Activation.Relu)]",
+        "[Conv2D(2, 3, Dilation = {0}, Padding = ConvPadding.Same)]", "[Conv2D(2, 3, Padding = ConvPadding.Causal)]",
+        "[Conv2D(3, 2, KernelHeight = {0}, Padding = ConvPadding.Same)]", "[MaxPool2D({0})]", "[AvgPool2D(2, Stride = {0})]",
+        "[GlobalAveragePool2D]", "[Flatten]", "[Flatten]", "[RowsAsSteps]", "[ColumnsAsSteps]", "[Lstm({0})]", "[Dense({0})]",
+        "[GaussianNoise(0.1)]", "[Decoder({0})]",
+    };
+
     [Fact]
     public void Random_and_malformed_declarations_never_make_the_generator_throw() => Fuzz(LayerTemplates, 20261125, 300, 20, 100);
 
     [Fact]
     public void Random_convolution_and_pooling_declarations_never_make_the_generator_throw() => Fuzz(WindowTemplates, 20261203, 300, 10, 100);
 
-    private static void Fuzz(string[] layerTemplates, int seed, int count, int leastGenerated, int leastRejected)
+    [Fact]
+    public void Random_image_declarations_never_make_the_generator_throw() => Fuzz(ImageTemplates, 20261204, 300, 5, 100, ImageModelAttributes);
+
+    private static void Fuzz(string[] layerTemplates, int seed, int count, int leastGenerated, int leastRejected, string[]? modelAttributes = null)
     {
+        modelAttributes ??= ModelAttributes;
         var random = new Random(seed);
         int generated = 0, rejected = 0;
         for (int i = 0; i < count; i++)
         {
             var source = new StringBuilder("using System;\nusing Rnn.Gen;\nnamespace Fuzz;\n");
-            string model = ModelAttributes[random.Next(ModelAttributes.Length)];
+            string model = modelAttributes[random.Next(modelAttributes.Length)];
             source.AppendLine(model);
             int layers = random.Next(0, 5);
             for (int l = 0; l < layers; l++)

@@ -10,8 +10,11 @@ namespace Rnn.Gen.Generator.Model;
 /// </summary>
 internal sealed record ImageShape(int Channels, int Height, int Width)
 {
-    /// <summary>Floats of one image, <c>Channels · Height · Width</c> (int.MaxValue when that is more).</summary>
-    public int Length => (int)System.Math.Min(int.MaxValue, (long)Channels * Height * Width);
+    /// <summary>Floats of one image, <c>Channels · Height · Width</c> (int.MaxValue when that is more, which no emitted model has).</summary>
+    public int Length => (int)System.Math.Min(int.MaxValue, Product);
+
+    /// <summary><c>Channels · Height · Width</c> without overflow (in double: exact below 2^53, and anything larger is refused anyway).</summary>
+    public double Product => (double)Channels * Height * Width;
 
     /// <summary>Pixels of one channel, <c>Height · Width</c>.</summary>
     public int Pixels => Height * Width;

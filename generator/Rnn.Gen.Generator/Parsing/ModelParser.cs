@@ -121,10 +121,10 @@ internal static class ModelParser
             positive &= model.CheckPositive("The image width of [RnnModel]", width, model.ArgumentLocation(first + 2, "width"));
             image = new ImageShape(channels, height, width);
             inputSize = image.Length;
-            if (positive && (long)channels * height * width > int.MaxValue)
+            if (positive && image.Product > int.MaxValue)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, modelLocation, typeName,
-                    ((long)channels * height * width).ToString(System.Globalization.CultureInfo.InvariantCulture), "input image", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    image.Product.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "input image", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
         }
         else

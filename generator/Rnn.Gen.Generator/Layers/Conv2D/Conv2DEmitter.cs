@@ -27,7 +27,7 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DPlan>
 
     private ImageShape OutImage => Plan.Out;
 
-    private int Window => Plan.WindowLength;
+    private long Window => Plan.WindowLength;
 
     private int Pixels => OutImage.Pixels;
 
@@ -51,7 +51,7 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DPlan>
         }
     }
 
-    protected override (int Fan, string Module) Initialization => (Window, "nn.Conv2d");
+    protected override (int Fan, string Module) Initialization => ((int)Window, "nn.Conv2d"); // every emitted model's window fits in an array
 
     public override void EmitMethods(CodeWriter w)
     {

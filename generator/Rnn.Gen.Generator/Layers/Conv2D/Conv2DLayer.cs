@@ -104,7 +104,7 @@ internal sealed class Conv2DPlan : LayerPlan
         Weight = AddParameter(slabs, "Weight", "weight", spec.Penalties.KernelL1, spec.Penalties.KernelL2, Out.Channels, In.Channels, spec.KernelHeight, spec.KernelWidth);
         Bias = AddParameter(slabs, "Bias", "bias", spec.Penalties.BiasL1, spec.Penalties.BiasL2, Out.Channels);
         string rows = $"{In.Channels} * {spec.KernelHeight} * {spec.KernelWidth}";
-        Columns = slabs.Cache.Add(Owner, "Columns", Positions * (long)ColumnsLength, $"[{Positions}, {rows}, {Out.Pixels}] each position's windows, a row per (channel, tap), a column per output pixel (im2col)");
+        Columns = slabs.Cache.Add(Owner, "Columns", Positions * ColumnsLength, $"[{Positions}, {rows}, {Out.Pixels}] each position's windows, a row per (channel, tap), a column per output pixel (im2col)");
         Output = slabs.Cache.Add(Owner, "Output", Positions * (long)Out.Length, $"[{Positions}, {Out.Channels}, {Out.Height}, {Out.Width}] y at every position");
         OutputGradient = slabs.Work.Add(Owner, "OutputGradient", Positions * (long)Out.Length, $"[{Positions}, {Out.Channels}, {Out.Height}, {Out.Width}] dL/dy");
         ColumnGradient = slabs.Work.Add(Owner, "ColumnGradient", ColumnsLength, $"[{rows}, {Out.Pixels}] one position's dL/d(columns), before it is added back to the pixels it came from");
@@ -121,11 +121,11 @@ internal sealed class Conv2DPlan : LayerPlan
     /// <summary>The image the layer outputs at each position.</summary>
     public ImageShape Out { get; }
 
-    /// <summary>Floats of one window: <c>inChannels · kH · kW</c>, the summed index of the product.</summary>
-    public int WindowLength => In.Channels * Conv.KernelHeight * Conv.KernelWidth;
+    /// <summary>Floats of one window: <c>inChannels · kH · kW</c>, the summed index of the product (a same-padded kernel may be larger than the image: a model too large for an array is RNNGEN009).</summary>
+    public long WindowLength => (long)In.Channels * Conv.KernelHeight * Conv.KernelWidth;
 
     /// <summary>Floats of one position's columns: a window per output pixel.</summary>
-    public int ColumnsLength => WindowLength * Out.Pixels;
+    public long ColumnsLength => WindowLength * Out.Pixels;
 
     public ParameterPlan Weight { get; }
 
