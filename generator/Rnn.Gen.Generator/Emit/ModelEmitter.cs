@@ -50,7 +50,9 @@ internal static class ModelEmitter
         w.Line(plan.HasBatchPath
             ? "/// Each instance computes in buffers of its own, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before),"
             : "/// Each instance computes in buffers of its own, allocated once by the constructor,");
-        w.Line($"/// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref=\"global::System.InvalidOperationException\"/>. For concurrent inference, give each thread a <see cref=\"{PredictorName(spec)}\"/> (<see cref=\"CreatePredictor\"/>).");
+        w.Line(spec.IsAbstract
+            ? "/// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref=\"global::System.InvalidOperationException\"/>. For concurrent inference, give each thread an instance of its own."
+            : $"/// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref=\"global::System.InvalidOperationException\"/>. For concurrent inference, give each thread a <see cref=\"{PredictorName(spec)}\"/> (<see cref=\"CreatePredictor\"/>).");
         w.Line("/// </remarks>");
         w.Line($"[{GeneratedCode}(\"Rnn.Gen\", \"" + typeof(ModelEmitter).Assembly.GetName().Version!.ToString(3) + "\")]");
         bool batchPath = plan.HasBatchPath;
@@ -164,6 +166,11 @@ internal static class ModelEmitter
         using (w.Block($"public {spec.ClassName}()"))
         {
             w.Line($"Initialize({DefaultSeed});");
+        }
+
+        if (spec.IsAbstract)
+        {
+            return; // no predictor: an abstract class cannot make the instance it would compute in
         }
 
         w.Line();
@@ -717,6 +724,11 @@ internal static class ModelEmitter
     private static void EmitPredictor(CodeWriter w, ModelPlan plan)
     {
         ModelSpec spec = plan.Spec;
+        if (spec.IsAbstract)
+        {
+            return; // IRnnModel.CreatePredictor's default refuses
+        }
+
         string name = PredictorName(spec);
         w.Line();
         w.Summary($"A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.");

@@ -250,6 +250,7 @@ internal static class ModelParser
         {
             Stateful = stateful,
             Decoder = decoderSpec,
+            IsAbstract = type.IsAbstract,
         };
 
         return new ParseResult(spec, diagnostics.ToEquatableArray(), new ModelDeclaration(LocationInfo.From(modelLocation), typeName));

@@ -43,19 +43,27 @@ public class PredictorTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void A_predictor_predicts_and_streams_as_its_model_and_follows_its_parameters(string name)
+    public void A_predictor_predicts_and_streams_as_its_model_and_follows_its_parameters(string name) =>
+        CheckPredictor(AllModels.Create(name), AllModels.Streams(name), Math.Min(2, AllModels.Create(name).Steps));
+
+    [Theory]
+    [InlineData(nameof(CausalConvGruSequence), true, 1)]
+    [InlineData(nameof(DenseCausalConvDense), true, 2)]
+    [InlineData(nameof(ConvPoolGru), false, 4)]
+    [InlineData(nameof(StatefulWindow), true, 2)]
+    public void Convolution_and_stateful_predictors_predict_and_stream_as_their_models(string name, bool streams, int length) =>
+        CheckPredictor(name == nameof(StatefulWindow) ? new StatefulWindow() : ConvolutionModels.Create(name), streams, length);
+
+    private static void CheckPredictor(IRnnModel model, bool streams, int length)
     {
-        IRnnModel model = AllModels.Create(name);
         model.Initialize(3);
         IRnnPredictor predictor = model.CreatePredictor();
         Assert.Equal((model.InputSize, model.Steps, model.OutputSize, model.OutputSteps), (predictor.InputSize, predictor.Steps, predictor.OutputSize, predictor.OutputSteps));
         float[] input = Input(model, 8);
         float[] expected = Predict(o => model.Predict(input, o), model);
         Assert.Equal(expected, Predict(o => predictor.Predict(input, o), model));
-        int length = Math.Min(2, model.Steps);
         Assert.Equal(Predict(o => model.Predict(input, o, length), model), Predict(o => predictor.Predict(input, o, length), model));
 
-        bool streams = AllModels.Streams(name);
         if (streams)
         {
             float[] modelStream = Stream(model, model.ResetState, (x, y) => model.Step(x.Span, y), input);
