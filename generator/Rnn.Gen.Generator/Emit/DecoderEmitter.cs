@@ -27,11 +27,14 @@ internal static class DecoderEmitter
             LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, outputShape);
             LayerWiring.EmitStepCountCheck(w, spec.Steps);
             TokenInputEmitter.EmitCheck(w, plan, "input", "length");
-            w.Line($"{Span} cache = _cache;");
-            w.Line("ForwardCore(input, cache, training: true, length, targets);");
-            w.Line($"{CodeWriter.Slice("cache", plan.Head.Output)}.CopyTo(output);");
-            w.Line("_length = length;");
-            w.Line("_hasForward = true;");
+            using (CallGuardCode.Hold(w))
+            {
+                w.Line($"{Span} cache = _cache;");
+                w.Line("ForwardCore(input, cache, training: true, length, targets);");
+                w.Line($"{CodeWriter.Slice("cache", plan.Head.Output)}.CopyTo(output);");
+                w.Line("_length = length;");
+                w.Line("_hasForward = true;");
+            }
         }
 
         w.Line();
@@ -48,7 +51,10 @@ internal static class DecoderEmitter
                 LayerWiring.EmitLengthCheck(w, "tokens", plan.OutputSteps, $"[OutputSteps = {plan.OutputSteps}]");
                 w.Line($"{ArgumentNullException}.ThrowIfNull(random);");
                 TokenInputEmitter.EmitCheck(w, plan, "input", "Steps");
-                w.Line("Decode(input, output, Steps, default, tokens, temperature, topK, random);");
+                using (CallGuardCode.Hold(w))
+                {
+                    w.Line("Decode(input, output, Steps, default, tokens, temperature, topK, random);");
+                }
             }
         }
     }

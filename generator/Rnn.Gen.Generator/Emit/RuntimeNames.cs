@@ -27,6 +27,9 @@ internal static class RuntimeNames
     public const string AlignedBuffer = "global::Rnn.Gen.AlignedBuffer";
     public const string BatchWorkspace = "global::Rnn.Gen.BatchWorkspace";
     public const string Guard = "global::Rnn.Gen.ModelGuard";
+    public const string CallGuard = "global::Rnn.Gen.CallGuard";
+    public const string IRnnPredictor = "global::Rnn.Gen.IRnnPredictor";
+    public const string IntBox = "global::System.Runtime.CompilerServices.StrongBox<int>";
     public const string VectorKernels = "global::Rnn.Gen.Kernels.VectorKernels";
     public const string MatrixKernels = "global::Rnn.Gen.Kernels.MatrixKernels";
     public const string CellKernels = "global::Rnn.Gen.Kernels.CellKernels";

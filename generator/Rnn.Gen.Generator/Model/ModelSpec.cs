@@ -60,4 +60,7 @@ internal sealed record ModelSpec(
 
     /// <summary>The decoder of an encoder–decoder or one-to-many model; null for other models.</summary>
     public DecoderSpec? Decoder { get; init; }
+
+    /// <summary>The class is abstract: it cannot make the instance a predictor computes in, so it has no predictor.</summary>
+    public bool IsAbstract { get; init; }
 }

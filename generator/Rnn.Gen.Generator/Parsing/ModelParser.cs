@@ -358,6 +358,7 @@ internal static class ModelParser
             Stateful = stateful,
             Decoder = decoderSpec,
             Image = modelImage,
+            IsAbstract = type.IsAbstract,
         };
 
         // The user's members, and the class's own name, for the check against the generated members (RNNGEN030).
