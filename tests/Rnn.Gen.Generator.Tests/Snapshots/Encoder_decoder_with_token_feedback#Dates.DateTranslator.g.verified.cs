@@ -9,7 +9,8 @@ namespace Dates
     /// <para>layer 0, LSTM 40 -> 64.</para>
     /// <para>layer 1, LSTM 13 -> 64.</para>
     /// <para>layer 2, Dense 64 -> 13 softmax at each of 10 steps.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+    /// Each instance computes in buffers of its own, allocated once by the constructor,
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class DateTranslator : global::Rnn.Gen.IRnnModel
@@ -39,10 +40,20 @@ namespace Dates
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public DateTranslator()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private DateTranslator(DateTranslator model, Predictor predictor)
+        {
+            _parameters = model._parameters;
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -138,27 +149,35 @@ namespace Dates
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 0, LSTM 40 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 10240), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 16384), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 256), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 256), bound, random); // 0.bias_hh_l0
-            // layer 1, LSTM 13 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 3328), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 16384), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 256), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 256), bound, random); // 1.bias_hh_l0
-            // layer 2, Dense 64 -> 13 softmax at each of 10 steps: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 832), bound, random); // 2.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 13), bound, random); // 2.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 0, LSTM 40 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(64));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 10240), bound, random); // 0.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 16384), bound, random); // 0.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 256), bound, random); // 0.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 256), bound, random); // 0.bias_hh_l0
+                // layer 1, LSTM 13 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(64));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 3328), bound, random); // 1.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 16384), bound, random); // 1.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 256), bound, random); // 1.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 256), bound, random); // 1.bias_hh_l0
+                // layer 2, Dense 64 -> 13 softmax at each of 10 steps: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(64));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 832), bound, random); // 2.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 13), bound, random); // 2.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -185,13 +204,46 @@ namespace Dates
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
         /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
-        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
         public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 40, steps: 30, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
@@ -217,7 +269,15 @@ namespace Dates
             if (input.Length != 1200) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 1200, "[Steps = 30, InputSize = 40]", input.Length);
             if (output.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 130, "[OutputSteps = 10, OutputSize = 13]", output.Length);
             if ((uint)(length - 1) >= 30) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 30, length);
-            Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -229,13 +289,21 @@ namespace Dates
             if (input.Length != 1200) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 1200, "[Steps = 30, InputSize = 40]", input.Length);
             if (output.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 130, "[OutputSteps = 10, OutputSize = 13]", output.Length);
             if ((uint)(length - 1) >= 30) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 30, length);
-            global::System.Span<float> cache = _cache;
-            // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
-            Decode(input, output, length, _feedback, default, 0f, 0, null);
-            ForwardCore(input, cache, training: true, length, _feedback);
-            cache.Slice(Layer2.Output, 130).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
+                Decode(input, output, length, _feedback, default, 0f, 0, null);
+                ForwardCore(input, cache, training: true, length, _feedback);
+                cache.Slice(Layer2.Output, 130).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -325,7 +393,15 @@ namespace Dates
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 130, "[OutputSteps = 10, OutputSize = 13]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [30, 40] into <paramref name="inputGradient"/>.</summary>
@@ -333,7 +409,15 @@ namespace Dates
         {
             if (outputGradient.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 130, "[OutputSteps = 10, OutputSize = 13]", outputGradient.Length);
             if (inputGradient.Length != 1200) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 1200, "[Steps = 30, InputSize = 40]", inputGradient.Length);
-            BackwardCore(outputGradient, inputGradient);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, inputGradient);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -360,7 +444,18 @@ namespace Dates
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([40] features) on the kept state and writes this step's output [13] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
@@ -377,11 +472,19 @@ namespace Dates
             if (targets.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(targets), 130, "[OutputSteps = 10, OutputSize = 13]", targets.Length);
             if (output.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 130, "[OutputSteps = 10, OutputSize = 13]", output.Length);
             if ((uint)(length - 1) >= 30) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 30, length);
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length, targets);
-            cache.Slice(Layer2.Output, 130).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length, targets);
+                cache.Slice(Layer2.Output, 130).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         void global::Rnn.Gen.IRnnModel.ForwardTeacherForced(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, int length) => ForwardTeacherForced(input, targets, output, length);
@@ -393,7 +496,15 @@ namespace Dates
             if (output.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 130, "[OutputSteps = 10, OutputSize = 13]", output.Length);
             if (tokens.Length != 10) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(tokens), 10, "[OutputSteps = 10]", tokens.Length);
             global::System.ArgumentNullException.ThrowIfNull(random);
-            Decode(input, output, Steps, default, tokens, temperature, topK, random);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                Decode(input, output, Steps, default, tokens, temperature, topK, random);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step.</summary>
@@ -434,6 +545,45 @@ namespace Dates
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
         global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the DateTranslator it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly DateTranslator _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(DateTranslator model) => _model = new DateTranslator(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [30, 40] in, [10, 13] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+
+            /// <summary>As the model's Generate: samples a sequence of tokens, seeded by <paramref name="random"/> (give each thread a generator of its own).</summary>
+            public void Generate(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom random) => _model.Generate(input, output, tokens, temperature, topK, random);
+        }
 
         /// <summary>One streaming step of layer 0, LSTM 40 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)

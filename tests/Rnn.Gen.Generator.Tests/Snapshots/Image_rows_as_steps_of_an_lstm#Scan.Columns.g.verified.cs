@@ -9,7 +9,8 @@ namespace Scan
     /// <para>layer 0, ColumnsAsSteps [2, 5, 4] -> [4, 10].</para>
     /// <para>layer 1, LSTM 10 -> 3.</para>
     /// <para>layer 2, Dense 3 -> 1 at each of 4 steps.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
+    /// Each instance computes in buffers of its own, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before),
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class Columns : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
@@ -41,10 +42,20 @@ namespace Scan
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(208, 160, 48, 1, 128, longestStage: 4); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public Columns()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private Columns(Columns model, Predictor predictor)
+        {
+            _parameters = model._parameters;
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -115,21 +126,29 @@ namespace Scan
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 1, LSTM 10 -> 3: U(-1/sqrt(3), 1/sqrt(3)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(3));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 120), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 36), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 12), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 12), bound, random); // 1.bias_hh_l0
-            // layer 2, Dense 3 -> 1 at each of 4 steps: U(-1/sqrt(3), 1/sqrt(3)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(3));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 3), bound, random); // 2.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 1), bound, random); // 2.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 1, LSTM 10 -> 3: U(-1/sqrt(3), 1/sqrt(3)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(3));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 120), bound, random); // 1.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 36), bound, random); // 1.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 12), bound, random); // 1.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 12), bound, random); // 1.bias_hh_l0
+                // layer 2, Dense 3 -> 1 at each of 4 steps: U(-1/sqrt(3), 1/sqrt(3)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(3));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 3), bound, random); // 2.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 1), bound, random); // 2.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -155,14 +174,62 @@ namespace Scan
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 40, steps: 1, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.UnsupportedLayer(0, "ColumnsAsSteps", 40, 10),
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 10, hidden: 3) { ReturnSequences = true },
+            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 3, units: 1, global::Rnn.Gen.Activation.Identity),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 1, 40] float, output "output" [batch, 4, 1].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [1, 40], <paramref name="output"/> [4, 1]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -173,10 +240,18 @@ namespace Scan
             if (input.Length != 40) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 40, "[Steps = 1, InputSize = 40]", input.Length);
             if (output.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 4, "[OutputSteps = 4, OutputSize = 1]", output.Length);
             if ((uint)(length - 1) >= 1) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 1, length);
-            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
-            global::System.Span<float> cache = _predictCache;
-            ForwardCore(input, cache, training: false, length);
-            cache.Slice(Layer2.Output, 4).CopyTo(output);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+                global::System.Span<float> cache = _predictCache;
+                ForwardCore(input, cache, training: false, length);
+                cache.Slice(Layer2.Output, 4).CopyTo(output);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -188,11 +263,19 @@ namespace Scan
             if (input.Length != 40) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 40, "[Steps = 1, InputSize = 40]", input.Length);
             if (output.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 4, "[OutputSteps = 4, OutputSize = 1]", output.Length);
             if ((uint)(length - 1) >= 1) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 1, length);
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length);
-            cache.Slice(Layer2.Output, 4).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length);
+                cache.Slice(Layer2.Output, 4).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -265,7 +348,15 @@ namespace Scan
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 4, "[OutputSteps = 4, OutputSize = 1]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [1, 40] into <paramref name="inputGradient"/>.</summary>
@@ -273,7 +364,15 @@ namespace Scan
         {
             if (outputGradient.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 4, "[OutputSteps = 4, OutputSize = 1]", outputGradient.Length);
             if (inputGradient.Length != 40) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 40, "[Steps = 1, InputSize = 40]", inputGradient.Length);
-            BackwardCore(outputGradient, inputGradient);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, inputGradient);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -299,7 +398,18 @@ namespace Scan
         }
 
         /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
-        public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 1, 40], <paramref name="outputs"/> [B, 4, 1].</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
@@ -307,10 +417,18 @@ namespace Scan
         /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
         {
-            int batch = _batch.Begin(inputs.Length, 40, outputs.Length, 4, lengths); // checks the shapes and lengths, orders the samples longest first
-            global::System.Span<float> caches = _batch.Cache;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 40, 40).CopyTo(caches.Slice(s * 208 + ModelLayout.Input, 40));
-            ForwardBatchLayers(batch, outputs);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                int batch = _batch.Begin(inputs.Length, 40, outputs.Length, 4, lengths); // checks the shapes and lengths, orders the samples longest first
+                global::System.Span<float> caches = _batch.Cache;
+                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 40, 40).CopyTo(caches.Slice(s * 208 + ModelLayout.Input, 40));
+                ForwardBatchLayers(batch, outputs);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The batch's layers, layer after layer over every slot, once each slot's cache holds its sample's input; then the outputs in sample order.</summary>
@@ -391,85 +509,104 @@ namespace Scan
         /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 1, 40] into <paramref name="inputGradients"/> unless it is empty.</summary>
         public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
-            _batch.CheckBackward(outputGradients.Length, 4, inputGradients.Length, 40);
-            int batch = _batch.Count;
-            _batch.SelectLengths(static length => length + 3); // the head's valid steps, where backward starts
-            int maxLength = _batch.MaxLength;
-            global::System.ReadOnlySpan<float> caches = _batch.Cache;
-            global::System.Span<float> works = _batch.Work;
-            global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
-            for (int s = 0; s < batch; s++)
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
             {
-                global::System.Span<float> work = works.Slice(s * 160, 160);
-                int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 4, 4).CopyTo(work.Slice(Layer2.OutputGradient, 4));
-            }
-
-            // layer 2, Dense 3 -> 1 at each of 4 steps: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
-            {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 208, 208);
-                global::System.Span<float> work = works.Slice(s * 160, 160);
-                int length = _batch.Length(s);
-                work.Slice(Layer1.HiddenGradient, 12).Clear();
-                Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden, 12), work.Slice(Layer1.HiddenGradient, 12));
-            }
-
-            // layer 1, LSTM 10 -> 3: backward through time in lockstep over the running samples.
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> work = works.Slice(s * 160, 160);
-                work.Slice(Layer1.CarriedHiddenGradient, 3).Clear();
+                _batch.CheckBackward(outputGradients.Length, 4, inputGradients.Length, 40);
+                int batch = _batch.Count;
+                _batch.SelectLengths(static length => length + 3); // the head's valid steps, where backward starts
+                int maxLength = _batch.MaxLength;
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
+                for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> dc = work.Slice(Layer1.CellStateGradient, 3); // dL/dc_t, carried back through time
-                    global::System.Span<float> dGatesAll = work.Slice(Layer1.GateGradients, 48); // dL/d(pre-activation) of every step, rows i, f, g, o
-                    dc.Clear();
+                    global::System.Span<float> work = works.Slice(s * 160, 160);
+                    int length = _batch.Length(s);
+                    outputGradients.Slice(_batch.SampleOf(s) * 4, 4).CopyTo(work.Slice(Layer2.OutputGradient, 4));
                 }
-            }
-            for (int t = maxLength - 1; t >= 0; t--)
-            {
-                int rows = _batch.Running(t);
-                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(Layer1.Gates + t * 12), caches.Slice(Layer1.TanhCellState + t * 3), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 3) : caches.Slice(Layer1.CellState + (t - 1) * 3), t == 0 ? 0 : 208, 208, works.Slice(Layer1.HiddenGradient + t * 3), works.Slice(Layer1.CarriedHiddenGradient), works.Slice(Layer1.CellStateGradient), works.Slice(Layer1.GateGradients + t * 12), 160, rows, 3); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
-                if (t > 0)
-                {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.GateGradients + t * 12), 160, p.Slice(Layer1.WeightHh, 36), works.Slice(Layer1.CarriedHiddenGradient), 160, rows, 12, 3); // dL/dh_(t - 1) of every running sample, through W_hh
-                }
-            }
-            // The parameter gradients, sample by sample in batch order.
-            {
-                global::System.Span<float> dWihT = _batch.Shared.Slice(Layer1.InputWeightGradientT, 120);
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer1.WeightIh, 120), 12, 10, dWihT); // W_ih's gradient as [10, 12] while the samples add into it (exact copies, in and out)
+
+                // layer 2, Dense 3 -> 1 at each of 4 steps: sample by sample in batch order.
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 208, 208);
                     global::System.Span<float> work = works.Slice(s * 160, 160);
                     int length = _batch.Length(s);
-                    work.Slice(Layer0.OutputGradient, 40).Clear();
-                    Lstm1BackwardGradients(cache, work, length, cache.Slice(Layer0.Output, 40), work.Slice(Layer0.OutputGradient, 40), dWihT);
+                    work.Slice(Layer1.HiddenGradient, 12).Clear();
+                    Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden, 12), work.Slice(Layer1.HiddenGradient, 12));
                 }
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 10, 12, _gradients.Span.Slice(Layer1.WeightIh, 120));
+
+                // layer 1, LSTM 10 -> 3: backward through time in lockstep over the running samples.
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> work = works.Slice(s * 160, 160);
+                    work.Slice(Layer1.CarriedHiddenGradient, 3).Clear();
+                    {
+                        global::System.Span<float> dc = work.Slice(Layer1.CellStateGradient, 3); // dL/dc_t, carried back through time
+                        global::System.Span<float> dGatesAll = work.Slice(Layer1.GateGradients, 48); // dL/d(pre-activation) of every step, rows i, f, g, o
+                        dc.Clear();
+                    }
+                }
+                for (int t = maxLength - 1; t >= 0; t--)
+                {
+                    int rows = _batch.Running(t);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(Layer1.Gates + t * 12), caches.Slice(Layer1.TanhCellState + t * 3), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 3) : caches.Slice(Layer1.CellState + (t - 1) * 3), t == 0 ? 0 : 208, 208, works.Slice(Layer1.HiddenGradient + t * 3), works.Slice(Layer1.CarriedHiddenGradient), works.Slice(Layer1.CellStateGradient), works.Slice(Layer1.GateGradients + t * 12), 160, rows, 3); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
+                    if (t > 0)
+                    {
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.GateGradients + t * 12), 160, p.Slice(Layer1.WeightHh, 36), works.Slice(Layer1.CarriedHiddenGradient), 160, rows, 12, 3); // dL/dh_(t - 1) of every running sample, through W_hh
+                    }
+                }
+                // The parameter gradients, sample by sample in batch order.
+                {
+                    global::System.Span<float> dWihT = _batch.Shared.Slice(Layer1.InputWeightGradientT, 120);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer1.WeightIh, 120), 12, 10, dWihT); // W_ih's gradient as [10, 12] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 208, 208);
+                        global::System.Span<float> work = works.Slice(s * 160, 160);
+                        int length = _batch.Length(s);
+                        work.Slice(Layer0.OutputGradient, 40).Clear();
+                        Lstm1BackwardGradients(cache, work, length, cache.Slice(Layer0.Output, 40), work.Slice(Layer0.OutputGradient, 40), dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 10, 12, _gradients.Span.Slice(Layer1.WeightIh, 120));
+                }
+
+                _batch.SelectLengths(null); // layer 0 reads the valid steps of its own input
+                maxLength = _batch.MaxLength;
+
+                // layer 0, ColumnsAsSteps [2, 5, 4] -> [4, 10]: sample by sample in batch order.
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 208, 208);
+                    global::System.Span<float> work = works.Slice(s * 160, 160);
+                    int length = _batch.Length(s);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 40, 40);
+                    inputGradient.Clear();
+                    ColumnsAsSteps0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 40), inputGradient);
+                }
             }
-
-            _batch.SelectLengths(null); // layer 0 reads the valid steps of its own input
-            maxLength = _batch.MaxLength;
-
-            // layer 0, ColumnsAsSteps [2, 5, 4] -> [4, 10]: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
+            finally
             {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 208, 208);
-                global::System.Span<float> work = works.Slice(s * 160, 160);
-                int length = _batch.Length(s);
-                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 40, 40);
-                inputGradient.Clear();
-                ColumnsAsSteps0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 40), inputGradient);
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
             }
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([40] features) on the kept state and writes this step's output [1] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
@@ -486,7 +623,44 @@ namespace Scan
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
         int global::Rnn.Gen.IRnnModel.ValidOutputSteps(int length) => length + 3; // the valid input steps through the convolution and pooling windows
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the Columns it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly Columns _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(Columns model) => _model = new Columns(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [1, 40] in, [4, 1] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+        }
 
         /// <summary>Backward for layer 0, ColumnsAsSteps [2, 5, 4] -> [4, 10]: when <paramref name="dx"/> is not empty, adds dL/dx.</summary>
         private void ColumnsAsSteps0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
