@@ -68,7 +68,7 @@ public static unsafe class NativeExports
         return (int)Status.Ok;
     }
 
-    /// <summary>Makes a model (every buffer it will use, zero parameters) and writes its handle to <paramref name="model"/>.</summary>
+    /// <summary>Makes a model (every buffer it will use) and writes its handle to <paramref name="model"/>; its weights are loaded next.</summary>
     [UnmanagedCallersOnly(EntryPoint = "rnngen_model_create")]
     public static int Create(nint* model)
     {
@@ -274,6 +274,14 @@ public static unsafe class NativeExports
         if (!Monitor.TryEnter(model))
         {
             Fail(Status.Busy, $"{entryPoint}: another thread is using this model; use one model per thread.");
+            return null;
+        }
+
+        // Freed by another thread between the lookup and the lock: the handle is gone.
+        if (!Models.ContainsKey(handle))
+        {
+            Monitor.Exit(model);
+            Fail(Status.InvalidHandle, $"{entryPoint}: {handle} was freed by another thread.");
             return null;
         }
 

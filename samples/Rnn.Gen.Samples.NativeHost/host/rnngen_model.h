@@ -33,7 +33,7 @@ typedef enum rnngen_status {
    (steps) and out (output_steps). */
 int32_t rnngen_model_sizes(int32_t* input_size, int32_t* steps, int32_t* output_size, int32_t* output_steps);
 
-/* Makes a model with all the buffers it will ever use and zero parameters; writes its handle to *model. */
+/* Makes a model with all the buffers it will ever use and writes its handle to *model; load its weights next. */
 int32_t rnngen_model_create(rnngen_model** model);
 
 /* Loads every parameter from a safetensors file (UTF-8 path; tensor names as PyTorch's state_dict, F32/F64/F16/BF16),
