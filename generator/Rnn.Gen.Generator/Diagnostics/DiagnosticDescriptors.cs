@@ -183,4 +183,22 @@ internal static class DiagnosticDescriptors
         "Unsupported padding",
         "[{0}] has Padding = {1}; use ConvPadding.Valid, ConvPadding.Same or ConvPadding.Causal",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MemberClashesWithGenerated = new(
+        "RNNGEN030",
+        "Member clashes with a generated member",
+        "{0} clashes with the {1} that Rnn.Gen generates for the model '{2}'; {3}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttributeRepeated = new(
+        "RNNGEN031",
+        "Attribute repeated",
+        "[{0}] appears more than once on '{1}'; {2}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LargeModel = new(
+        "RNNGEN032",
+        "Model allocates a lot of memory",
+        "Each instance of the model '{0}' allocates {1} MB when it is constructed ({2}); reduce the sizes or the steps, or suppress RNNGEN032 where that much memory is intended",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 }

@@ -300,11 +300,11 @@ internal static class ModelEmitter
         w.Summary("Writes the parameters to <paramref name=\"stream\"/> in the safetensors format (F32, PyTorch's state_dict names).");
         w.Line($"public void SaveWeights({Stream} stream) => {WeightFile}.Save(this, stream);");
         w.Line();
-        w.Summary("Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.");
-        w.Line($"public void LoadWeights(string path) => {WeightFile}.Load(this, path);");
+        w.Summary("Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name=\"nameMap\"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).");
+        w.Line($"public void LoadWeights(string path, {NameMap}? nameMap = null) => {WeightFile}.Load(this, path, nameMap);");
         w.Line();
-        w.Summary("Loads every parameter from a safetensors stream; see <see cref=\"LoadWeights(string)\"/>.");
-        w.Line($"public void LoadWeights({Stream} stream) => {WeightFile}.Load(this, stream);");
+        w.Summary("Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref=\"LoadWeights(string, " + NameMap.Replace("<", "{").Replace(">", "}") + ")\"/>.");
+        w.Line($"public void LoadWeights({Stream} stream, {NameMap}? nameMap = null) => {WeightFile}.Load(this, stream, nameMap);");
 
         w.Line();
         w.Summary("Sets every gradient to zero.");

@@ -17,6 +17,7 @@ internal static class RuntimeNames
     public const string InvalidOperationException = "global::System.InvalidOperationException";
     public const string Stream = "global::System.IO.Stream";
     public const string ReadOnlyList = "global::System.Collections.Generic.IReadOnlyList";
+    public const string NameMap = "global::System.Collections.Generic.IReadOnlyDictionary<string, string>";
     public const string GeneratedCode = "global::System.CodeDom.Compiler.GeneratedCode";
 
     public const string IRnnModel = "global::Rnn.Gen.IRnnModel";

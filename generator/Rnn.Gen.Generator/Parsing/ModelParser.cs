@@ -13,13 +13,19 @@ using Rnn.Gen.Generator.Model;
 namespace Rnn.Gen.Generator.Parsing;
 
 /// <summary>
-/// What parsing one model declaration produced: a model to emit (when valid), its diagnostics, and where the
-/// <c>[RnnModel]</c> attribute is, for the one diagnostic that planning can find (a buffer too large for an array).
+/// What parsing one model declaration produced: a model to emit (when valid), its diagnostics, and what the diagnostics
+/// of the later stages need to know of the declaration (<see cref="ModelDeclaration"/>).
 /// </summary>
 internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics, ModelDeclaration? Declaration = null);
 
-/// <summary>Where a valid model's <c>[RnnModel]</c> attribute is and how messages name its type, for the diagnostics of later stages.</summary>
-internal sealed record ModelDeclaration(LocationInfo Location, string TypeName);
+/// <summary>
+/// What the diagnostics that only planning and emitting can find need of a valid model's declaration, kept apart from
+/// the spec so that an edit which only moves code plans and emits nothing again: where its <c>[RnnModel]</c> attribute
+/// is (a buffer too large for an array, RNNGEN009; a model that takes much memory, RNNGEN032), how messages name its
+/// type, and the members the user declared in it, with their places (a member that clashes with a generated one,
+/// RNNGEN030). Joined to the emitted model by <paramref name="FullyQualifiedName"/>.
+/// </summary>
+internal sealed record ModelDeclaration(string FullyQualifiedName, LocationInfo Location, string TypeName, EquatableArray<DeclaredMember> Members);
 
 /// <summary>
 /// Turns a <c>[RnnModel]</c> declaration into a <see cref="ModelSpec"/>. The model-level rules live here (the type,
@@ -35,8 +41,11 @@ internal static class ModelParser
     /// <summary>The attributes that only mean something beside <c>[RnnModel]</c>: every layer kind's, and <c>[Decoder]</c>.</summary>
     public static readonly ImmutableArray<string> LayerAttributeNames = LayerKinds.AttributeNames.Add(DecoderAttributeName);
 
-    /// <summary>Only type declarations can carry the attributes (their usage is Class).</summary>
-    public static bool IsCandidate(SyntaxNode node, CancellationToken _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax;
+    /// <summary>
+    /// Only type declarations can carry the attributes (their usage is Class and Struct: a struct is accepted by the
+    /// compiler so that the generator can say, once, that a model must be a class).
+    /// </summary>
+    public static bool IsCandidate(SyntaxNode node, CancellationToken _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax or StructDeclarationSyntax;
 
     public static ParseResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -45,9 +54,11 @@ internal static class ModelParser
             return null;
         }
 
-        // A duplicated [RnnModel] on two partial declarations is the compiler's error (CS0579); generate once, from
-        // the declaration that holds the first one, so the hint name is never added twice.
-        AttributeData? modelAttribute = FirstModelAttribute(type, cancellationToken);
+        // Every [RnnModel] of the type, in the order they are written (a second one, on this declaration or on another
+        // partial declaration, is RNNGEN031). The declaration that holds the first one parses the model, so that the
+        // hint name is never added twice and each diagnostic is reported once.
+        List<AttributeData> modelAttributes = ModelAttributes(type, cancellationToken);
+        AttributeData? modelAttribute = modelAttributes.FirstOrDefault();
         if (modelAttribute?.ApplicationSyntaxReference is not { } modelReference
             || modelReference.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>() != declaration)
         {
@@ -60,8 +71,18 @@ internal static class ModelParser
         Location modelLocation = modelReference.GetSyntax(cancellationToken).GetLocation();
         string typeName = type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 
+        foreach (AttributeData repeated in modelAttributes.Skip(1))
+        {
+            if (repeated.ApplicationSyntaxReference is { } reference)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AttributeRepeated, reference.GetSyntax(cancellationToken).GetLocation(), "RnnModel", typeName,
+                    "a model is declared by one [RnnModel(inputSize, steps)]; remove this one"));
+            }
+        }
+
         // The type itself.
-        string? unsupportedKind = declaration is RecordDeclarationSyntax ? "a record"
+        string? unsupportedKind = declaration is RecordDeclarationSyntax record ? (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "a record struct" : "a record")
+            : declaration is StructDeclarationSyntax ? "a struct"
             : type.IsStatic ? "a static class"
             : type.IsFileLocal ? "a file-local class"
             : null;
@@ -145,6 +166,15 @@ internal static class ModelParser
             cancellationToken.ThrowIfCancellationRequested();
             var attribute = new AttributeReader(data, syntax, diagnostics);
             string attributeName = data.AttributeClass!.ToDisplayString();
+            if (attributeName == DecoderAttributeName && decoder is not null)
+            {
+                // A second marker would split the layers again; the decoder rules would then report a misleading mismatch.
+                attribute.Report(DiagnosticDescriptors.AttributeRepeated, attribute.Location, "Decoder", typeName,
+                    "a model has one decoder, which starts at its [Decoder(outputSteps)]; remove this one");
+                layersValid = false;
+                continue;
+            }
+
             if (attributeName == DecoderAttributeName)
             {
                 // Not a layer: the marker where the decoder starts. Its layers run over a sequence of their own.
@@ -252,13 +282,24 @@ internal static class ModelParser
             Decoder = decoderSpec,
         };
 
-        return new ParseResult(spec, diagnostics.ToEquatableArray(), new ModelDeclaration(LocationInfo.From(modelLocation), typeName));
+        // The user's members, and the class's own name, for the check against the generated members (RNNGEN030).
+        var members = new List<DeclaredMember> { new(MemberSignature.ForClassName(type.Name), LocationInfo.From(typeLocation), "rename the class") };
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (MemberSignature.Declared(member, type.Name) is { } declared)
+            {
+                members.Add(declared);
+            }
+        }
+
+        return new ParseResult(spec, diagnostics.ToEquatableArray(),
+            new ModelDeclaration(spec.FullyQualifiedName, LocationInfo.From(modelLocation), typeName, members.ToEquatableArray()));
     }
 
     /// <summary>For layer attributes on a class without [RnnModel]: one diagnostic each, since nothing will be generated.</summary>
     public static EquatableArray<DiagnosticInfo> ParseOrphanLayers(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || FirstModelAttribute(type, cancellationToken) is not null)
+        if (context.TargetSymbol is not INamedTypeSymbol type || ModelAttributes(type, cancellationToken).Count > 0)
         {
             return EquatableArray<DiagnosticInfo>.Empty;
         }
@@ -276,20 +317,21 @@ internal static class ModelParser
         return diagnostics.ToEquatableArray();
     }
 
-    private static AttributeData? FirstModelAttribute(INamedTypeSymbol type, CancellationToken cancellationToken)
+    /// <summary>The type's [RnnModel] attributes, in the order they are written (by file, then by position).</summary>
+    private static List<AttributeData> ModelAttributes(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        AttributeData? first = null;
+        var found = new List<AttributeData>();
         foreach (AttributeData attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.AttributeClass?.ToDisplayString() == ModelAttributeName
-                && (first is null || ComparePlace(attribute, first) < 0))
+            if (attribute.AttributeClass?.ToDisplayString() == ModelAttributeName)
             {
-                first = attribute;
+                found.Add(attribute);
             }
         }
 
-        return first;
+        found.Sort(ComparePlace);
+        return found;
     }
 
     private static int ComparePlace(AttributeData a, AttributeData b)

@@ -11,9 +11,17 @@ namespace Rnn.Gen;
 /// <see cref="GruAttribute"/>, <see cref="SimpleRnnAttribute"/>, <see cref="DenseAttribute"/>).
 /// One sample's input is <c>[steps, inputSize]</c>, time-major and row-major.
 /// </remarks>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+// The usage is wider than what the generator accepts, so that its diagnostics say what to do, once: a second
+// [RnnModel] is RNNGEN031 (not the compiler's CS0579), a struct is RNNGEN012 (not CS0592 on every attribute).
+[AttributeUsage(Targets, AllowMultiple = true, Inherited = false)]
 public sealed class RnnModelAttribute : Attribute
 {
+    /// <summary>
+    /// Where the model and layer attributes may be written: classes, and structs so that the generator rather than the
+    /// compiler reports them (a model is a class). Every layer attribute uses the same targets.
+    /// </summary>
+    internal const AttributeTargets Targets = AttributeTargets.Class | AttributeTargets.Struct;
+
     /// <summary>Declares a model whose samples are <paramref name="steps"/> time steps of <paramref name="inputSize"/> features.</summary>
     public RnnModelAttribute(int inputSize, int steps)
     {

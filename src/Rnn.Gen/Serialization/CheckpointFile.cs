@@ -27,6 +27,8 @@ namespace Rnn.Gen.Serialization;
 ///   sampler.order           I32 [N]           sampler.random_state
 ///   history.*               F64/F32/I32 [E]   run.* (position, counters, settings), epoch.* (running totals),
 ///                                             data.* (what the run trains on), history.* (which columns exist)
+///                                             non_finite.* (the first skipped batch or validation; optional)
+///                                             data_sha256 (the data buffer's SHA-256, verified on reading)
 /// </code>
 /// The keys <c>run.steps</c>, <c>run.skipped_steps</c> and <c>history.skipped_steps</c> hold the counts of batches
 /// (<see cref="Trainer.BatchesCompleted"/>, <see cref="Trainer.SkippedBatches"/>, <see cref="EpochMetrics.SkippedBatches"/>):
@@ -149,6 +151,22 @@ internal static class CheckpointFile
             }
         }
 
+        // The first non-finite batch or validation, and the count of skipped validations: absent while there has been
+        // none (older checkpoints read as none).
+        if (run.SkippedValidations > 0)
+        {
+            metadata["run.skipped_validations"] = Format(run.SkippedValidations);
+        }
+
+        if (run.FirstNonFinite is NonFiniteReport report)
+        {
+            metadata["non_finite.source"] = report.Source.ToString();
+            metadata["non_finite.epoch"] = Format(report.Epoch);
+            metadata["non_finite.batch"] = Format(report.Batch);
+            metadata["non_finite.sample"] = report.SampleIndex is int sample ? Format(sample) : "";
+            metadata["non_finite.value"] = Format(report.Value);
+        }
+
         metadata["epoch.loss_sum"] = Format(run.Epoch.LossSum);
         metadata["epoch.samples"] = Format(run.Epoch.Samples);
         metadata["epoch.correct"] = Format(run.Epoch.Correct);
@@ -203,7 +221,9 @@ internal static class CheckpointFile
         }
 
         entriesWriting?.Invoke(entries);
-        return (entries, metadata);
+
+        // Last: the SHA-256 of the data buffer, verified when the file is read.
+        return (entries, SafeTensorsFile.WithDataHash(entries, metadata));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -381,6 +401,28 @@ internal static class CheckpointFile
         {
             throw new InvalidDataException(
                 $"The checkpoint's position is inconsistent: {run.EpochsCompleted} epochs, {run.BatchesDone} batches, {run.BatchesCompleted} batches in all, {run.SkippedBatches} skipped.");
+        }
+
+        if (reader.Has("run.skipped_validations"))
+        {
+            run.SkippedValidations = reader.Int32("run.skipped_validations");
+            if (run.SkippedValidations < 0 || run.SkippedValidations > run.EpochsCompleted)
+            {
+                throw new InvalidDataException(
+                    $"The checkpoint's 'run.skipped_validations' is {run.SkippedValidations}; expected 0 to the {run.EpochsCompleted} epochs completed.");
+            }
+        }
+
+        if (reader.Has("non_finite.source"))
+        {
+            string source = reader.String("non_finite.source");
+            if (!Enum.TryParse(source, out NonFiniteSource parsedSource) || !Enum.IsDefined(parsedSource) || source != parsedSource.ToString())
+            {
+                throw new InvalidDataException($"The checkpoint's 'non_finite.source' is '{source}', expected '{NonFiniteSource.TrainingBatch}' or '{NonFiniteSource.Validation}'.");
+            }
+
+            int? sample = reader.String("non_finite.sample").Length == 0 ? null : reader.Int32("non_finite.sample");
+            run.FirstNonFinite = new NonFiniteReport(parsedSource, reader.Int32("non_finite.epoch"), reader.Int32("non_finite.batch"), sample, reader.Double("non_finite.value"));
         }
 
         string finished = reader.String("run.finished");

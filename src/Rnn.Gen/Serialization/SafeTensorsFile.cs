@@ -6,6 +6,7 @@ using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -28,11 +29,24 @@ namespace Rnn.Gen.Serialization;
 /// after the data buffer. Any violation throws <see cref="InvalidDataException"/> naming the problem. Non-seekable
 /// streams are read in growing chunks, so a lying header cannot make the reader allocate more than the stream holds.
 /// </para>
+/// <para>
+/// Integrity: when the metadata holds <see cref="DataHashKey"/> (the library's weight files and checkpoints always
+/// do), reading checks it against the SHA-256 of the data buffer and refuses a file whose data has changed since it
+/// was written. Files without the key (PyTorch's, say) are read as they are.
+/// </para>
 /// </remarks>
 public sealed class SafeTensorsFile
 {
     /// <summary>The reserved header key of the metadata object.</summary>
     public const string MetadataKey = "__metadata__";
+
+    /// <summary>
+    /// The metadata key of the data buffer's SHA-256: 64 lowercase hexadecimal digits of the hash of the bytes that
+    /// follow the header, from byte 8 + N (N the header length) to the end of the file, which are the tensors' bytes
+    /// in <c>data_offsets</c> order. <see cref="WeightFile"/> and training checkpoints write it; <see cref="Read(Stream)"/>
+    /// verifies it when present.
+    /// </summary>
+    public const string DataHashKey = "data_sha256";
 
     /// <summary>The largest header accepted, in bytes (the same bound as the reference implementation).</summary>
     public const long MaxHeaderLength = 100_000_000;
@@ -168,6 +182,7 @@ public sealed class SafeTensorsFile
             throw new InvalidDataException($"The input has trailing bytes after the {dataLength}-byte data buffer the header describes.");
         }
 
+        CheckDataHash(parsed.Metadata, data);
         var tensors = new SafeTensor[parsed.Tensors.Count];
         for (int i = 0; i < tensors.Length; i++)
         {
@@ -177,6 +192,80 @@ public sealed class SafeTensorsFile
         }
 
         return new SafeTensorsFile(tensors, parsed.Metadata);
+    }
+
+    /// <summary>Checks the data buffer against the metadata's <see cref="DataHashKey"/>, when there is one.</summary>
+    private static void CheckDataHash(IReadOnlyDictionary<string, string> metadata, byte[] data)
+    {
+        if (!metadata.TryGetValue(DataHashKey, out string? recorded))
+        {
+            return;
+        }
+
+        if (recorded.Length != 2 * SHA256.HashSizeInBytes || !recorded.All(static c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')))
+        {
+            throw new InvalidDataException(
+                $"The metadata '{DataHashKey}' is '{recorded}', not a SHA-256 (64 lowercase hexadecimal digits).");
+        }
+
+        string actual = Convert.ToHexStringLower(SHA256.HashData(data));
+        if (actual != recorded)
+        {
+            throw new InvalidDataException(
+                $"The data is corrupted: the SHA-256 of its {data.Length}-byte data buffer is {actual}, but the metadata '{DataHashKey}' records {recorded}, " +
+                $"the hash when the file was written. Use an intact copy; a file rewritten on purpose by a tool that kept the metadata loads once '{DataHashKey}' is removed from it.");
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="metadata"/> (or none) with <see cref="DataHashKey"/> set to the SHA-256 of the data buffer that
+    /// <paramref name="tensors"/> make, in their order: what the library's own writers record so that reading can
+    /// verify the data.
+    /// </summary>
+    internal static Dictionary<string, string> WithDataHash(IReadOnlyList<SafeTensorsEntry> tensors, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var result = metadata is null
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : new Dictionary<string, string>(metadata, StringComparer.Ordinal);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var hashing = new HashingStream(sha))
+        {
+            foreach (SafeTensorsEntry entry in tensors)
+            {
+                entry.WriteData(hashing);
+            }
+        }
+
+        result[DataHashKey] = Convert.ToHexStringLower(sha.GetHashAndReset());
+        return result;
+    }
+
+    /// <summary>A write-only stream that feeds what it is given to a hash.</summary>
+    private sealed class HashingStream(IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
+
+        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     private static byte[] ReadExactly(Stream stream, int length, bool trustedLength, string what)
@@ -489,6 +578,13 @@ public sealed class SafeTensorsFile
         Write(path, tensors.Select(static t => SafeTensorsEntry.F32(t.Name, t.Shape, t.Data)).ToList(), metadata);
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> on a temporary file next to <paramref name="path"/>, flushes it to disk and moves
+    /// it over <paramref name="path"/>. The temporary file is named <c>.&lt;file name&gt;.&lt;32 hex digits&gt;.tmp</c>;
+    /// stale ones that an earlier write killed midway left behind are removed first
+    /// (<see cref="RemoveStaleTemporaryFiles"/>). An I/O or access error names <paramref name="path"/> (the temporary
+    /// file's path is in the inner exception); whatever fails, the temporary file is removed.
+    /// </summary>
     internal static void WriteAtomically(string path, Action<Stream> write)
     {
         string fullPath = Path.GetFullPath(path);
@@ -496,6 +592,7 @@ public sealed class SafeTensorsFile
         string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            RemoveStaleTemporaryFiles(fullPath);
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
                 write(stream);
@@ -504,11 +601,73 @@ public sealed class SafeTensorsFile
 
             File.Move(temporary, fullPath, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw NamingTarget(e, path);
+        }
         catch
         {
             TryDelete(temporary);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Removes the temporary files that <see cref="WriteAtomically"/> leaves when it is killed midway (a crash, a
+    /// killed process, a power cut) for the file at <paramref name="path"/>: the files of its folder named
+    /// <c>.&lt;file name&gt;.&lt;32 hex digits&gt;.tmp</c>. A temporary file that a write still holds open (in this
+    /// process or another) is left alone, and so is every other file. Best effort: a file that cannot be removed stays.
+    /// </summary>
+    internal static void RemoveStaleTemporaryFiles(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        string? folder = Path.GetDirectoryName(fullPath);
+        if (folder is null || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        string prefix = "." + Path.GetFileName(fullPath) + ".";
+        const int GuidDigits = 32;
+        // The pattern narrows the listing; the checks below decide (a name with wildcard characters only widens it).
+        foreach (string candidate in Directory.EnumerateFiles(folder, prefix + "*.tmp"))
+        {
+            string name = Path.GetFileName(candidate);
+            if (name.Length != prefix.Length + GuidDigits + ".tmp".Length
+                || !name.StartsWith(prefix, StringComparison.Ordinal)
+                || !name.EndsWith(".tmp", StringComparison.Ordinal)
+                || !Guid.TryParseExact(name.AsSpan(prefix.Length, GuidDigits), "N", out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                // Opening it alone fails while a writer holds it (FileShare.None on both sides); closing deletes it.
+                using var stale = new FileStream(candidate, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                // In use, or gone already.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The error <paramref name="error"/> of writing <paramref name="path"/>, of the same kind, with the path the caller gave first.</summary>
+    private static Exception NamingTarget(Exception error, string path)
+    {
+        string message = $"Could not write '{path}': {error.Message}";
+        return error switch
+        {
+            UnauthorizedAccessException => new UnauthorizedAccessException(message, error),
+            DirectoryNotFoundException => new DirectoryNotFoundException(message, error),
+            PathTooLongException => new PathTooLongException(message, error),
+            _ => new IOException(message, error),
+        };
     }
 
     private static void TryDelete(string path)

@@ -18,7 +18,9 @@ public sealed partial class Trainer
     /// <summary>
     /// Writes the run's whole state at <paramref name="path"/>, atomically: the model's parameters, the optimizer's
     /// state, the position in the run (epoch, batch, the shuffling generator and the epoch's order), the metrics so
-    /// far and early stopping's best. A failure leaves the previous file at <paramref name="path"/> as it was.
+    /// far and early stopping's best. A failure leaves the previous file at <paramref name="path"/> as it was; an I/O
+    /// error names <paramref name="path"/>. Temporary files that an earlier write killed midway left next to it are
+    /// removed. The file records the SHA-256 of its data, which loading verifies.
     /// </summary>
     public void SaveCheckpoint(string path)
     {
@@ -43,7 +45,8 @@ public sealed partial class Trainer
     /// same position, the same training up to float rounding.
     /// </summary>
     /// <exception cref="InvalidDataException">
-    /// The file is not a valid checkpoint, or it does not match this trainer (the model's parameter layout, the
+    /// The file is not a valid checkpoint, its data is corrupted (the SHA-256 it records does not match), or it does
+    /// not match this trainer (the model's parameter layout, the
     /// optimizer's kind and size, the batch size, shuffling or early stopping); nothing was changed. The message
     /// starts with <paramref name="path"/>.
     /// </exception>
@@ -67,6 +70,26 @@ public sealed partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(stream);
         Restore(CheckpointFile.Read(stream, _model, _options));
+    }
+
+    /// <summary>
+    /// Fit's resume from <see cref="TrainerOptions.CheckpointPath"/>: <see cref="LoadCheckpoint(string)"/>, with a
+    /// message that says how to start over when the file does not fit this trainer.
+    /// </summary>
+    private void ResumeFrom(string path)
+    {
+        try
+        {
+            LoadCheckpoint(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException(
+                $"{e.Message} TrainerOptions.CheckpointPath names this checkpoint and ResumeFromCheckpoint is on, so Fit resumes from it, but it cannot: " +
+                "to train from scratch and overwrite it set ResumeFromCheckpoint = false, or choose another CheckpointPath (or move the file away).", e);
+        }
+
+        _resumedFrom = path;
     }
 
     /// <summary>The whole state of the run now: copies of the model's, the optimizer's, the schedule's and the run's.</summary>
@@ -151,5 +174,6 @@ public sealed partial class Trainer
         }
 
         _run = state.Run;
+        _fresh = false;
     }
 }

@@ -226,6 +226,24 @@ public sealed partial class Trainer : IDisposable
         return (lossSum, correct, positions);
     }
 
+    /// <summary>
+    /// The first sample of the last job (a batch, or an evaluation) whose loss was not finite, as its index in the job's
+    /// dataset and its loss; null when every loss was finite. The shards hold contiguous runs of the job's samples in
+    /// order, so the first shard that saw one holds the first.
+    /// </summary>
+    private (int Index, float Loss)? FirstNonFiniteSample()
+    {
+        foreach (Shard shard in _shards)
+        {
+            if (shard.FirstNonFinite >= 0)
+            {
+                return (shard.FirstNonFinite, shard.FirstNonFiniteLoss);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Runs shard <paramref name="k"/> of the current job; on any thread, beside the other shards.</summary>
     private void RunShard(int k)
     {
@@ -308,6 +326,23 @@ public sealed partial class Trainer : IDisposable
         public long Correct;
         public long Positions;
 
+        /// <summary>The dataset index of the first sample of the shard's job whose loss was not finite; −1 when none was.</summary>
+        public int FirstNonFinite = -1;
+
+        /// <summary>That sample's loss (NaN or ±∞).</summary>
+        public float FirstNonFiniteLoss;
+
+        /// <summary>Adds a sample's loss to the totals, noting the first that is not finite.</summary>
+        public void AddLoss(int index, float loss)
+        {
+            LossSum += loss;
+            if (!float.IsFinite(loss) && FirstNonFinite < 0)
+            {
+                FirstNonFinite = index;
+                FirstNonFiniteLoss = loss;
+            }
+        }
+
         /// <summary>Grows the batch buffers (and the model's batch workspace) to <paramref name="count"/> samples; allocates only beyond the largest batch so far.</summary>
         public void ReserveBatch(int count, int inputLength)
         {
@@ -328,6 +363,7 @@ public sealed partial class Trainer : IDisposable
             LossSum = 0;
             Correct = 0;
             Positions = 0;
+            FirstNonFinite = -1;
         }
     }
 

@@ -6,6 +6,7 @@ using System.Numerics.Tensors;
 using System.Threading;
 using Rnn.Gen.Data;
 using Rnn.Gen.Optimizers;
+using Rnn.Gen.Serialization;
 using Rnn.Gen.Training.Schedules;
 
 namespace Rnn.Gen.Training;
@@ -26,14 +27,16 @@ namespace Rnn.Gen.Training;
 /// A trainer keeps the position of its run (epochs and batches done, the shuffling generator, the metrics so far).
 /// <see cref="Fit(Dataset, Dataset?, IProgress{TrainingProgress}?, CancellationToken)"/> trains from that position
 /// until <see cref="TrainerOptions.Epochs"/> epochs are done, so a call after a cancellation, or after
-/// <see cref="LoadCheckpoint(string)"/> on a new trainer, continues the run. After setup (and, when training in
+/// <see cref="LoadCheckpoint(string)"/> on a new trainer, continues the run. The first call of a new trainer whose
+/// <see cref="TrainerOptions.CheckpointPath"/> exists loads that checkpoint first (<see cref="TrainerOptions.ResumeFromCheckpoint"/>),
+/// so running a program again after a crash or a kill continues where its last checkpoint left off. After setup (and, when training in
 /// parallel, after the first batch has started the worker threads), training allocates nothing per batch. A trainer is
 /// not thread-safe: call it from one thread at a time.
 /// </para>
 /// <para>
 /// A stateful model (<c>[RnnModel(..., Stateful = true)]</c>, Keras's <c>stateful=True</c>) sees the samples as
 /// consecutive windows of one series: train it with <see cref="TrainerOptions.Shuffle"/> off, so that the windows come
-/// in order; each epoch starts with <see cref="IRnnModel.ResetState"/>. Its carried state
+/// in order (<c>Fit</c> refuses it with shuffling on); each epoch starts with <see cref="IRnnModel.ResetState"/>. Its carried state
 /// (<see cref="IRnnModel.CarriedState"/>) goes into checkpoints, so a run resumes exactly mid-series.
 /// </para>
 /// <para>
@@ -68,6 +71,18 @@ public sealed partial class Trainer
 
     // The run's position and metrics: everything a checkpoint saves besides the model, the optimizer and the schedule.
     private TrainingRun _run = new();
+
+    // Whether the run is still as the constructor made it: no Fit has started it and no checkpoint was loaded. Only
+    // then does Fit resume from the file at TrainerOptions.CheckpointPath.
+    private bool _fresh = true;
+
+    // The checkpoint this trainer's run was resumed from by Fit (for the result and for error messages); null otherwise.
+    private string? _resumedFrom;
+
+    // With TrainerOptions.ValidationSplit: the index, in the dataset given to Fit, of each sample of the two parts (the
+    // reports name samples by their index there). Null otherwise.
+    private int[]? _trainingSource;
+    private int[]? _validationSource;
 
     /// <summary>A trainer of <paramref name="model"/> with <paramref name="optimizer"/> and <paramref name="loss"/>.</summary>
     /// <param name="model">The model; its parameters are trained in place (initialize it first).</param>
@@ -153,7 +168,13 @@ public sealed partial class Trainer
     /// </exception>
     /// <exception cref="InvalidOperationException">
     /// Early stopping watches a validation metric without a validation set, or an accuracy with a loss that does not
-    /// take class indices; or the run's state (from a checkpoint or an earlier call) belongs to other data or settings.
+    /// take class indices; the run's state (from a checkpoint or an earlier call) belongs to other data or settings;
+    /// a model parameter is NaN or infinite; or the model is stateful and <see cref="TrainerOptions.Shuffle"/> is on.
+    /// </exception>
+    /// <exception cref="InvalidDataException">
+    /// The checkpoint at <see cref="TrainerOptions.CheckpointPath"/>, which this call resumes from
+    /// (<see cref="TrainerOptions.ResumeFromCheckpoint"/>), is corrupted or does not fit this trainer; the message names
+    /// the file, the problem and how to start over. Nothing was changed.
     /// </exception>
     /// <exception cref="ObjectDisposedException">The trainer has been disposed.</exception>
     public TrainingResult Fit(Dataset training, Dataset? validation, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -174,8 +195,33 @@ public sealed partial class Trainer
                 throw new ArgumentException("Give either a validation set or TrainerOptions.ValidationSplit, not both.", nameof(validation));
             }
 
-            (training, validation) = training.Split(_options.ValidationSplit, _options.Seed);
+            // Dataset.Split's parts, keeping their indices in the given dataset for the reports.
+            (_trainingSource, _validationSource) = Dataset.SplitIndices(training.Count, _options.ValidationSplit, _options.Seed);
+            (training, validation) = (training.Subset(_trainingSource), training.Subset(_validationSource));
         }
+        else
+        {
+            (_trainingSource, _validationSource) = (null, null);
+        }
+
+        if (!_model.CarriedState.IsEmpty && _options.Shuffle)
+        {
+            string type = _model.GetType().Name;
+            throw new InvalidOperationException(
+                $"{type} is stateful: each window continues the recurrent state of the one before, so the windows must come in order, but " +
+                "TrainerOptions.Shuffle is on (the default). Set Shuffle = false, or declare the model without Stateful = true to train on independent samples.");
+        }
+
+        if (_options.CheckpointPath is string checkpoint)
+        {
+            SafeTensorsFile.RemoveStaleTemporaryFiles(checkpoint);
+            if (_fresh && _options.ResumeFromCheckpoint && File.Exists(checkpoint))
+            {
+                ResumeFrom(checkpoint);
+            }
+        }
+
+        CheckParametersFinite();
 
         EarlyStopping? rule = _options.EarlyStopping;
         CheckMetricAvailable(_options.ScheduleMetric, validation, "The learning-rate schedule");
@@ -189,8 +235,11 @@ public sealed partial class Trainer
         {
             throw new InvalidOperationException(
                 $"This run's state (from a checkpoint or an earlier Fit) was made on other data: {known.Describe()}; now {fingerprint.Describe()}. " +
-                "Resume with the same datasets and ValidationSplit/Seed, or start a new Trainer.");
+                "Resume with the same datasets and ValidationSplit/Seed, or start a new Trainer" +
+                (_resumedFrom is null ? "." : $" (this run was resumed from '{_resumedFrom}': set TrainerOptions.ResumeFromCheckpoint = false to train from scratch and overwrite it, or choose another CheckpointPath)."));
         }
+
+        _fresh = false;
 
         if (_run.Sampler is null)
         {
@@ -245,10 +294,15 @@ public sealed partial class Trainer
                 }
 
                 (BatchResult batch, double batchLossSum, long batchPositions) = TrainBatch(training, batches.Batch(_run.BatchesDone));
-                if (batch.Skipped && _options.NonFiniteGradients == NonFiniteGradientPolicy.Stop)
+                if (batch.Skipped)
                 {
-                    reason = StopReason.NonFiniteGradients;
-                    goto Finish;
+                    // The run's first non-finite batch, with its first non-finite sample (the shuffled order mapped back).
+                    _run.FirstNonFinite ??= FirstSampleReport(NonFiniteSource.TrainingBatch, _run.BatchesDone + 1, _trainingSource, batch.GradientNorm);
+                    if (_options.NonFiniteGradients == NonFiniteGradientPolicy.Stop)
+                    {
+                        reason = StopReason.NonFiniteGradients;
+                        goto Finish;
+                    }
                 }
 
                 _run.BatchesDone++;
@@ -283,18 +337,39 @@ public sealed partial class Trainer
             }
 
             EpochMetrics metrics = EndEpoch(validation);
-            bool stop = rule is not null && _run.EarlyStopping!.Update(rule, metrics.Epoch, Monitored(rule.Monitor, metrics), _model.Parameters);
+            bool validationFailed = metrics.ValidationLoss is double validationLoss && !double.IsFinite(validationLoss);
+            if (validationFailed)
+            {
+                // The same policy as for batches: reported either way; Skip keeps it from early stopping and the
+                // schedule below, Stop ends the run after this epoch.
+                _run.SkippedValidations++;
+                _run.FirstNonFinite ??= FirstSampleReport(NonFiniteSource.Validation, 0, _validationSource, metrics.ValidationLoss!.Value, metrics.Epoch);
+            }
+
+            // A metric that is not finite (a non-finite validation loss, or the training loss of an epoch whose batches
+            // were all skipped) says nothing about progress: early stopping and the schedule skip the epoch.
+            bool stop = rule is not null && double.IsFinite(Monitored(rule.Monitor, metrics))
+                && _run.EarlyStopping!.Update(rule, metrics.Epoch, Monitored(rule.Monitor, metrics), _model.Parameters);
             if (_options.Schedule is ILearningRateSchedule perEpoch && _options.ScheduleInterval == ScheduleInterval.Epoch)
             {
                 MonitoredMetric watched = _options.ScheduleMetric
                     ?? (validation is null ? MonitoredMetric.TrainingLoss : MonitoredMetric.ValidationLoss);
-                perEpoch.Step(Monitored(watched, metrics));
+                if (double.IsFinite(Monitored(watched, metrics)))
+                {
+                    perEpoch.Step(Monitored(watched, metrics));
+                }
             }
 
             progress?.Report(new TrainingProgress(
                 TrainingPhase.Epoch, metrics.Epoch, _options.Epochs, batches.BatchCount, batches.BatchCount, _run.BatchesCompleted, _run.SkippedBatches,
                 metrics.TrainingLoss, metrics.TrainingAccuracy, metrics.ValidationLoss, metrics.ValidationAccuracy,
                 metrics.LearningRate, _run.LastGradientNorm));
+            if (validationFailed && _options.NonFiniteGradients == NonFiniteGradientPolicy.Stop)
+            {
+                reason = StopReason.NonFiniteValidationLoss;
+                break;
+            }
+
             if (stop)
             {
                 reason = StopReason.EarlyStopped;
@@ -453,7 +528,7 @@ public sealed partial class Trainer
             }
 
             float loss = SampleLoss(shard, data, index, length, classes);
-            shard.LossSum += loss;
+            shard.AddLoss(index, loss);
             if (!losses.IsEmpty)
             {
                 losses[i] = loss;
@@ -489,7 +564,7 @@ public sealed partial class Trainer
         {
             outputs.Slice(i * outputLength, outputLength).CopyTo(shard.Output);
             float loss = SampleLoss(shard, data, indices[i], lengths[i], classes);
-            shard.LossSum += loss;
+            shard.AddLoss(indices[i], loss);
             if (!losses.IsEmpty)
             {
                 losses[i] = loss;
@@ -607,7 +682,7 @@ public sealed partial class Trainer
             int length = data.Length(i);
             shard.Model.Predict(data.Input(i), shard.Output, length);
             float loss = SampleLoss(shard, data, i, length, classes);
-            shard.LossSum += loss;
+            shard.AddLoss(i, loss);
             if (!losses.IsEmpty)
             {
                 losses[i - start] = loss;
@@ -671,7 +746,57 @@ public sealed partial class Trainer
             reason, _run.EpochsCompleted, _run.BatchesCompleted, _run.SkippedBatches, _run.History.ToArray(),
             early is { BestEpoch: > 0 } ? early.BestEpoch : null,
             early is not null && double.IsFinite(early.Best) ? early.Best : null,
-            restored, clock.Elapsed);
+            restored, clock.Elapsed, _run.SkippedValidations, _run.FirstNonFinite, _resumedFrom);
+    }
+
+    /// <summary>
+    /// The report of the last job's first non-finite sample (<see cref="FirstNonFiniteSample"/>), its index mapped to
+    /// the dataset given to Fit through <paramref name="source"/> (null: the same); <paramref name="fallback"/> is the
+    /// value reported when no sample's loss was non-finite.
+    /// </summary>
+    private NonFiniteReport FirstSampleReport(NonFiniteSource where, int batch, int[]? source, double fallback, int? epoch = null)
+    {
+        (int Index, float Loss)? sample = FirstNonFiniteSample();
+        int? index = sample is { } s ? (source is null ? s.Index : source[s.Index]) : null;
+        return new NonFiniteReport(where, epoch ?? _run.EpochsCompleted + 1, batch, index, sample?.Loss ?? fallback);
+    }
+
+    /// <summary>
+    /// Refuses to train a model whose parameters are not all finite: every batch would be skipped (or the run stopped)
+    /// and early stopping would have nothing to watch.
+    /// </summary>
+    private void CheckParametersFinite()
+    {
+        ReadOnlySpan<float> parameters = _model.Parameters;
+        int bad = -1;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (!float.IsFinite(parameters[i]))
+            {
+                bad = i;
+                break;
+            }
+        }
+
+        if (bad < 0)
+        {
+            return;
+        }
+
+        string where = $"element {bad}";
+        foreach (ParameterInfo parameter in _model.ParameterLayout)
+        {
+            if (bad >= parameter.Offset && bad < parameter.Offset + parameter.Length)
+            {
+                where = $"parameter '{parameter.Name}' (element {bad - parameter.Offset} of {parameter.Length})";
+                break;
+            }
+        }
+
+        string origin = _resumedFrom is null ? "" : $" (loaded from the checkpoint '{_resumedFrom}')";
+        throw new InvalidOperationException(
+            $"{_model.GetType().Name}'s {where} is {parameters[bad]}{origin}: with non-finite parameters every loss is NaN and every batch would be skipped. " +
+            "Initialize the model (Initialize(seed)) or load finite weights (LoadWeights) before training.");
     }
 
     private void CheckMetricAvailable(MonitoredMetric? metric, Dataset? validation, string who)

@@ -13,13 +13,24 @@ public enum ScheduleInterval
     Batch,
 }
 
-/// <summary>What the <see cref="Trainer"/> does when a batch's loss or gradients are not finite (NaN or ±∞).</summary>
+/// <summary>
+/// What the <see cref="Trainer"/> does when a batch's loss or gradients, or an epoch's validation loss, are not finite
+/// (NaN or ±∞). Either way the first one is reported in <see cref="TrainingResult.FirstNonFinite"/>, naming the first
+/// sample whose loss was not finite.
+/// </summary>
 public enum NonFiniteGradientPolicy
 {
-    /// <summary>Skip the step: neither the parameters nor the optimizer change; the step is counted and reported.</summary>
+    /// <summary>
+    /// Skip: a batch's step is not taken (neither the parameters nor the optimizer change) and is counted in
+    /// <see cref="TrainingResult.SkippedBatches"/>; an epoch's validation loss is kept in its metrics but ignored by early
+    /// stopping and the schedule, and counted in <see cref="TrainingResult.SkippedValidations"/>.
+    /// </summary>
     Skip,
 
-    /// <summary>Stop training without taking the step (<see cref="StopReason.NonFiniteGradients"/>).</summary>
+    /// <summary>
+    /// Stop training: before the batch's step (<see cref="StopReason.NonFiniteGradients"/>), or after the epoch whose
+    /// validation loss is not finite (<see cref="StopReason.NonFiniteValidationLoss"/>).
+    /// </summary>
     Stop,
 }
 
@@ -99,7 +110,7 @@ public sealed class TrainerOptions
         init => _clipValue = NonNegative(value, nameof(ClipValue));
     }
 
-    /// <summary>What to do with a batch whose loss or gradients are NaN or infinite; skip it by default.</summary>
+    /// <summary>What to do with a batch whose loss or gradients, or a validation loss, are NaN or infinite; skip it by default.</summary>
     public NonFiniteGradientPolicy NonFiniteGradients { get; init; } = NonFiniteGradientPolicy.Skip;
 
     /// <summary>
@@ -126,7 +137,23 @@ public sealed class TrainerOptions
     /// <see cref="CheckpointEveryEpochs"/> epochs, every <see cref="CheckpointEveryBatches"/> batches, when training
     /// is cancelled and when it ends. None by default.
     /// </summary>
+    /// <remarks>
+    /// A trainer whose run has not started resumes from the file at this path when there is one (see
+    /// <see cref="ResumeFromCheckpoint"/>), as Keras's <c>BackupAndRestore</c> does. Temporary files that a write killed
+    /// midway left next to it are removed when a run starts and at every save.
+    /// </remarks>
     public string? CheckpointPath { get; init; }
+
+    /// <summary>
+    /// Whether the first <c>Fit</c> of a trainer resumes from an existing checkpoint at <see cref="CheckpointPath"/>
+    /// (default true): the model's parameters, the optimizer's and the schedule's state, the epoch and batch, the
+    /// shuffling generator, early stopping's best value and patience count all come from the file, so the run goes on
+    /// exactly where it stopped (<see cref="TrainingResult.ResumedFrom"/> says so). A checkpoint that does not fit the
+    /// trainer (another model, optimizer or settings) or the data is refused with an exception. False: train from the
+    /// current state and overwrite the file at the first save. A trainer that has already trained or loaded a
+    /// checkpoint never reads the file again.
+    /// </summary>
+    public bool ResumeFromCheckpoint { get; init; } = true;
 
     /// <summary>Write the checkpoint after every this many epochs (default 1; 0 for only on cancellation and at the end).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>

@@ -27,6 +27,54 @@ public enum StopReason
 
     /// <summary>A batch had a non-finite loss or gradient and <see cref="NonFiniteGradientPolicy.Stop"/> was set.</summary>
     NonFiniteGradients,
+
+    /// <summary>
+    /// An epoch's validation loss was not finite and <see cref="NonFiniteGradientPolicy.Stop"/> was set; the run stopped
+    /// after that epoch (<see cref="TrainingResult.FirstNonFinite"/> names the validation sample).
+    /// </summary>
+    NonFiniteValidationLoss,
+}
+
+/// <summary>Where the <see cref="Trainer"/> met a non-finite value (see <see cref="NonFiniteReport"/>).</summary>
+public enum NonFiniteSource
+{
+    /// <summary>A training batch: its loss or its averaged gradients; its optimizer step was not taken.</summary>
+    TrainingBatch,
+
+    /// <summary>The validation set at the end of an epoch: its loss; early stopping and the schedule ignored it.</summary>
+    Validation,
+}
+
+/// <summary>
+/// The first non-finite value (NaN or ±∞) of a run: where it was, and the first sample whose loss was not finite.
+/// <see cref="Message"/> says it in words, with what to do.
+/// </summary>
+/// <param name="Source">A training batch or the validation set.</param>
+/// <param name="Epoch">The epoch, 1-based.</param>
+/// <param name="Batch">The batch in its epoch, 1-based; 0 for the validation set.</param>
+/// <param name="SampleIndex">
+/// The first sample (in batch order) whose loss was not finite, as its index in the dataset given to <c>Fit</c>: the
+/// shuffled order mapped back, and with <see cref="TrainerOptions.ValidationSplit"/> the index before the split. Null
+/// when every sample's loss was finite and only the averaged gradients were not.
+/// </param>
+/// <param name="Value">That sample's loss; without a sample, the gradients' global norm.</param>
+public sealed record NonFiniteReport(NonFiniteSource Source, int Epoch, int Batch, int? SampleIndex, double Value)
+{
+    /// <summary>The report in words: where, which sample, and what to check.</summary>
+    public string Message => (Source, SampleIndex) switch
+    {
+        (NonFiniteSource.Validation, int sample) =>
+            $"Epoch {Epoch}: the loss of validation sample {sample} is {Value}, so the validation loss is not finite; " +
+            "check that sample's inputs and targets for NaN or infinity.",
+        (NonFiniteSource.Validation, null) =>
+            $"Epoch {Epoch}: the validation loss is {Value}; check the validation samples for NaN or infinity.",
+        (_, int sample) =>
+            $"Epoch {Epoch}, batch {Batch}: the loss of training sample {sample} is {Value}, so the batch's step was not taken; " +
+            "check that sample's inputs and targets for NaN or infinity.",
+        _ =>
+            $"Epoch {Epoch}, batch {Batch}: every sample's loss is finite but the averaged gradients are not (global norm {Value}), so the batch's step " +
+            "was not taken; lower the learning rate, or clip with TrainerOptions.ClipValue.",
+    };
 }
 
 /// <summary>
@@ -97,8 +145,12 @@ public readonly record struct BatchResult(double Loss, float GradientNorm, bool 
 public sealed class TrainingResult
 {
     internal TrainingResult(StopReason reason, int epochsCompleted, long batchesCompleted, long skippedBatches,
-        IReadOnlyList<EpochMetrics> history, int? bestEpoch, double? bestValue, bool restoredBestWeights, TimeSpan elapsed)
+        IReadOnlyList<EpochMetrics> history, int? bestEpoch, double? bestValue, bool restoredBestWeights, TimeSpan elapsed,
+        int skippedValidations = 0, NonFiniteReport? firstNonFinite = null, string? resumedFrom = null)
     {
+        SkippedValidations = skippedValidations;
+        FirstNonFinite = firstNonFinite;
+        ResumedFrom = resumedFrom;
         StopReason = reason;
         EpochsCompleted = epochsCompleted;
         BatchesCompleted = batchesCompleted;
@@ -124,6 +176,24 @@ public sealed class TrainingResult
 
     /// <summary>The metrics of every finished epoch of the run, first epoch first.</summary>
     public IReadOnlyList<EpochMetrics> History { get; }
+
+    /// <summary>
+    /// Epochs of the whole run whose validation loss was not finite. Their metrics keep the value (in
+    /// <see cref="EpochMetrics.ValidationLoss"/>), but early stopping and the learning-rate schedule ignored them.
+    /// </summary>
+    public int SkippedValidations { get; }
+
+    /// <summary>
+    /// The run's first skipped batch or non-finite validation loss, with the first offending sample; null when every
+    /// value was finite. A run with <see cref="SkippedBatches"/> or <see cref="SkippedValidations"/> above 0 has one.
+    /// </summary>
+    public NonFiniteReport? FirstNonFinite { get; }
+
+    /// <summary>
+    /// The checkpoint this call resumed from (<see cref="TrainerOptions.CheckpointPath"/>, with
+    /// <see cref="TrainerOptions.ResumeFromCheckpoint"/>); null when it did not resume from one.
+    /// </summary>
+    public string? ResumedFrom { get; }
 
     /// <summary>The best epoch by the early-stopping metric, when early stopping is on and an epoch was watched.</summary>
     public int? BestEpoch { get; }

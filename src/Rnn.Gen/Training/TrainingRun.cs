@@ -26,6 +26,12 @@ internal sealed class TrainingRun
     /// <summary>Batches of the whole run whose optimizer step was skipped because of non-finite values.</summary>
     public long SkippedBatches { get; set; }
 
+    /// <summary>Epochs of the whole run whose validation loss was not finite.</summary>
+    public int SkippedValidations { get; set; }
+
+    /// <summary>The run's first skipped batch or non-finite validation loss; null while there has been none.</summary>
+    public NonFiniteReport? FirstNonFinite { get; set; }
+
     /// <summary>How the run ended, once it has; null while it can go on (a cancelled run can).</summary>
     public StopReason? Finished { get; set; }
 
@@ -63,6 +69,8 @@ internal sealed class TrainingRun
             BatchesDone = BatchesDone,
             BatchesCompleted = BatchesCompleted,
             SkippedBatches = SkippedBatches,
+            SkippedValidations = SkippedValidations,
+            FirstNonFinite = FirstNonFinite,
             Finished = Finished,
             SamplerState = Sampler is MiniBatchSampler sampler
                 ? new SamplerState(sampler.Order.ToArray(), sampler.RandomState)

@@ -228,7 +228,7 @@ public sealed class CheckpointTests : IDisposable
         byte[] before = File.ReadAllBytes(path);
 
         trainer.Fit(Training, Validation, new ProgressRecorder(), CancellationToken.None);
-        var failing = new ThrowingMemory(8);
+        var failing = new ThrowingMemory(8, readsBeforeFailure: 1); // the first read hashes the data; the second, writing it, fails
         trainer.CheckpointEntriesWriting = entries => entries.Add(SafeTensorsEntry.F32("zz.fails", [8], failing.Data));
         Assert.Throws<IOException>(() => trainer.SaveCheckpoint(path));
 
@@ -404,20 +404,29 @@ public sealed class CheckpointTests : IDisposable
         SafeTensorsFile file = SafeTensorsFile.Read(new MemoryStream(CheckpointBytes()));
         var stream = new MemoryStream();
         SafeTensorsFile.Write(stream, file.Tensors.Where(t => t.Name != tensor)
-            .Select(t => SafeTensorsEntry.Raw(t.Name, t.DType, t.Shape.ToArray(), t.Data)).ToList(), file.Metadata);
+            .Select(t => SafeTensorsEntry.Raw(t.Name, t.DType, t.Shape.ToArray(), t.Data)).ToList(),
+            file.Metadata.Where(p => p.Key != SafeTensorsFile.DataHashKey).ToDictionary()); // other data: the recorded hash goes, so the missing tensor is what is refused
 
         (TinyRegressor model, Trainer trainer, float[] parameters, OptimizerState state) = TrainedABit();
         Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(new MemoryStream(stream.ToArray())));
         AssertUnchanged(model, trainer.Optimizer, parameters, state);
     }
 
-    /// <summary>Memory whose span throws once read: a write that fails halfway through a file.</summary>
-    private sealed class ThrowingMemory(int length) : System.Buffers.MemoryManager<float>
+    /// <summary>Memory whose span throws once read (after <paramref name="readsBeforeFailure"/> good reads): a write that fails halfway through a file.</summary>
+    private sealed class ThrowingMemory(int length, int readsBeforeFailure = 0) : System.Buffers.MemoryManager<float>
     {
+        private readonly float[] _values = new float[length];
+        private int _reads;
+
         public bool Touched { get; private set; }
 
         public override Span<float> GetSpan()
         {
+            if (_reads++ < readsBeforeFailure)
+            {
+                return _values;
+            }
+
             Touched = true;
             throw new IOException("disk full (simulated)");
         }
