@@ -99,11 +99,32 @@ public class RobustnessTests
         "public partial class M{0}; [RnnModel(2, 3)] public partial class M{0};", "public partial class M{0}; public partial class M{0} {{ public int Gradients; }}",
     };
 
+    /// <summary>Image models, valid and not: one image, frames, huge and overflowing shapes, and a vector model.</summary>
+    private static readonly string[] ImageModelAttributes =
+    {
+        "[RnnModel(1, 8, 8)]", "[RnnModel(3, 5, 7)]", "[RnnModel(4, 2, 6, 6)]", "[RnnModel(channels: 2, height: 9, width: 4)]",
+        "[RnnModel(0, 5, 5)]", "[RnnModel(1, 30000, 30000)]", "[RnnModel(int.MaxValue, int.MaxValue, int.MaxValue)]",
+        "[RnnModel(2, 3, 1, 100000)]", "[RnnModel(3, 5)]", "[RnnModel(1, 8, 8, Stateful = true)]",
+    };
+
+    /// <summary>Image layers, valid and not, mixed with the bridges, recurrent and Dense layers.</summary>
+    private static readonly string[] ImageTemplates =
+    {
+        "[Conv2D({0}, 3)]", "[Conv2D(4, {0})]", "[Conv2D(2, 3, KernelWidth = {0})]", "[Conv2D(2, 2, Stride = {0}, Activation = Activation.Relu)]",
+        "[Conv2D(2, 3, Dilation = {0}, Padding = ConvPadding.Same)]", "[Conv2D(2, 3, Padding = ConvPadding.Causal)]",
+        "[Conv2D(3, 2, KernelHeight = {0}, Padding = ConvPadding.Same)]", "[MaxPool2D({0})]", "[AvgPool2D(2, Stride = {0})]",
+        "[GlobalAveragePool2D]", "[Flatten]", "[Flatten]", "[RowsAsSteps]", "[ColumnsAsSteps]", "[Lstm({0})]", "[Dense({0})]",
+        "[GaussianNoise(0.1)]", "[Decoder({0})]",
+    };
+
     [Fact]
     public void Random_and_malformed_declarations_never_make_the_generator_throw() => Fuzz(ModelAttributes, LayerTemplates, Declarations, 20261125, 300, 20, 100);
 
     [Fact]
     public void Random_convolution_and_pooling_declarations_never_make_the_generator_throw() => Fuzz(ModelAttributes, WindowTemplates, Declarations, 20261203, 300, 10, 100);
+
+    [Fact]
+    public void Random_image_declarations_never_make_the_generator_throw() => Fuzz(ImageModelAttributes, ImageTemplates, Declarations, 20261205, 300, 5, 100);
 
     [Fact]
     public void Random_declarations_of_every_attribute_and_declaration_shape_never_make_the_generator_throw() =>
@@ -113,7 +134,7 @@ public class RobustnessTests
     [Fact]
     public void The_templates_use_every_attribute_of_the_runtime()
     {
-        string templates = string.Join(" ", ModelAttributes.Concat(LayerTemplates).Concat(WindowTemplates).Concat(AttributeTemplates).Concat(AttributeModels));
+        string templates = string.Join(" ", ModelAttributes.Concat(LayerTemplates).Concat(WindowTemplates).Concat(AttributeTemplates).Concat(AttributeModels).Concat(ImageTemplates).Concat(ImageModelAttributes));
         foreach (Type type in typeof(LayerAttribute).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(Attribute)) && !t.IsAbstract))
         {
             string name = type.Name[..^"Attribute".Length];
@@ -124,6 +145,7 @@ public class RobustnessTests
     private static void Fuzz(string[] modelAttributes, string[] layerTemplates, string[] declarations, int seed, int count, int leastGenerated, int leastRejected,
         string[]? validStacks = null)
     {
+        modelAttributes ??= ModelAttributes;
         var random = new Random(seed);
         int generated = 0, rejected = 0;
         for (int i = 0; i < count; i++)

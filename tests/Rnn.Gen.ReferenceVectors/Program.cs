@@ -28,7 +28,7 @@ internal static class Program
         // --training-only: write only the training runtime's references (optimizers, losses, clipping, schedules).
         // --parity-only: only the same-start training parity (Parity/); --decoder-only: only the decoder cases (Decoder/);
         // --embedding-only: only the models whose first layer is an Embedding (Embedding/).
-        // --conv-only: only the convolution and pooling cases (Conv/).
+        // --conv-only: only the convolution and pooling cases (Conv/); --image-only: only the image cases (Image/).
         // --pytorch-only: only the PyTorch checkpoints written by TorchSharp.PyBridge (PyTorch/).
         bool trainingOnly = args.Contains("--training-only");
         bool convOnly = args.Contains("--conv-only");
@@ -36,10 +36,11 @@ internal static class Program
         bool decoderOnly = args.Contains("--decoder-only");
         bool embeddingOnly = args.Contains("--embedding-only");
         bool pytorchOnly = args.Contains("--pytorch-only");
-        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only" or "--pytorch-only")).ToArray();
+        bool imageOnly = args.Contains("--image-only");
+        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only" or "--pytorch-only" or "--image-only")).ToArray();
         string root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRepositoryRoot();
         string reference = Path.Combine(root, ReferenceFolder);
-        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly || pytorchOnly)
+        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly || pytorchOnly || imageOnly)
         {
             torch.set_num_threads(1);
             Console.WriteLine($"libtorch {torch.__version__}, writing under {ReferenceFolder}");
@@ -71,6 +72,11 @@ internal static class Program
             if (pytorchOnly)
             {
                 PyTorchReferences.Write(reference);
+            }
+
+            if (imageOnly)
+            {
+                ImageReferences.Write(reference);
             }
 
             return 0;
@@ -123,6 +129,7 @@ internal static class Program
         EmbeddingReferences.Write(reference);
         ConvReferences.Write(reference);
         PyTorchReferences.Write(reference);
+        ImageReferences.Write(reference);
         return 0;
     }
 

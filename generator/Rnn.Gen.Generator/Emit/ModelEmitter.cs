@@ -59,6 +59,7 @@ internal static class ModelEmitter
             EmitConstantsAndFields(w, plan);
             EmitLayout(w, plan, layers);
             EmitParameterMembers(w, plan, layers);
+            EmitArchitecture(w, plan, layers);
             EmitPredict(w, plan);
             EmitForward(w, plan, layers);
             EmitPackWeights(w, plan, layers);
@@ -99,6 +100,12 @@ internal static class ModelEmitter
         w.Line($"public const int InputSize = {spec.InputSize};");
         w.Summary("Time steps per input sample.");
         w.Line($"public const int Steps = {spec.Steps};");
+        if (spec.Image is { } image)
+        {
+            w.Summary($"Each input step is one image [Channels, Height, Width] = {image}, row-major (PyTorch's layout): InputSize = Channels * Height * Width.");
+            w.Line($"public const int Channels = {image.Channels}, Height = {image.Height}, Width = {image.Width};");
+        }
+
         w.Summary("Features per output step.");
         w.Line($"public const int OutputSize = {plan.OutputSize};");
         w.Summary(plan.OutputSteps == 1 && !plan.Head.SequenceOut ? "Output steps per sample: 1, this model is many-to-one."
@@ -149,7 +156,7 @@ internal static class ModelEmitter
         w.Line($"private readonly {SeededRandom} _trainingRandom = new(0); // dropout masks and noise, Forward only");
         if (plan.HasBatchPath)
         {
-            w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}{(plan.MinLength > 1 ? $", minLength: {plan.MinLength}" : string.Empty)}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
+            w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}{(plan.MinLength > 1 ? $", minLength: {plan.MinLength}" : string.Empty)}{(plan.LongestStage > plan.Spec.Steps ? $", longestStage: {plan.LongestStage}" : string.Empty)}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
         }
 
         TokenInputEmitter.EmitConstantAndField(w, plan, field: true);
@@ -309,6 +316,53 @@ internal static class ModelEmitter
         w.Line();
         w.Summary("Sets every gradient to zero.");
         w.Line("public void ZeroGradients() => _gradients.Span.Clear();");
+    }
+
+    /// <summary>
+    /// The model's layers as data (<c>Architecture</c>), one description per layer written by its kind's emitter, and
+    /// <c>ExportOnnx</c>, which hands them with the parameters to the runtime's exporter.
+    /// </summary>
+    private static void EmitArchitecture(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
+    {
+        ModelSpec spec = plan.Spec;
+        w.Line();
+        w.Summary("The layers as data (kinds, sizes, options; parameters by their names in <see cref=\"ParameterLayout\"/>), as exporters read them.");
+        w.Line($"public static {Export}.ModelArchitecture Architecture {{ get; }} = new(inputSize: {spec.InputSize}, steps: {spec.Steps}, layers: new {Export}.LayerArchitecture[]");
+        w.Line("{");
+        foreach (LayerEmitter layer in layers)
+        {
+            w.Line($"    {layer.Architecture},");
+        }
+
+        var options = new List<string>();
+        if (spec.Decoder is { } decoder)
+        {
+            options.Add($"Decoder = new(FirstLayer: {decoder.FirstLayer}, OutputSteps: {decoder.OutputSteps})");
+        }
+
+        if (spec.Stateful)
+        {
+            options.Add("Stateful = true");
+        }
+
+        w.Line(options.Count == 0 ? "});" : $"}}) {{ {string.Join(", ", options)} }};");
+        string input = plan.TokenVocabulary is null ? $"[batch, {spec.Steps}, {spec.InputSize}] float" : $"[batch, {spec.Steps}] int64 token ids";
+        w.Line();
+        if (spec.Decoder is null)
+        {
+            w.Summary($"Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input \"input\" {input}, output \"output\" [batch, {plan.OutputSteps}, {plan.OutputSize}].");
+            w.Line("/// <exception cref=\"global::System.NotSupportedException\">A layer of a kind without ONNX nodes; nothing is written.</exception>");
+        }
+        else
+        {
+            w.Summary("Throws: the decoder feeds each step's output back as the next step's input, a loop the ONNX exporter does not write.");
+            w.Line("/// <exception cref=\"global::System.NotSupportedException\">Always, for a model with a decoder; nothing is written.</exception>");
+        }
+
+        w.Line($"public void ExportOnnx(string path) => {OnnxExporter}.Export(this, path);");
+        w.Line();
+        w.Summary("Writes the model as an ONNX graph to <paramref name=\"stream\"/>; see <see cref=\"ExportOnnx(string)\"/>.");
+        w.Line($"public void ExportOnnx({Stream} stream) => {OnnxExporter}.Export(this, stream);");
     }
 
     private static void EmitRegularization(CodeWriter w, ModelPlan plan)
@@ -585,6 +639,7 @@ internal static class ModelEmitter
         }
 
         w.Line($"{ReadOnlyList}<{ParameterInfo}> {IRnnModel}.ParameterLayout => ParameterLayout;");
+        w.Line($"{Export}.ModelArchitecture? {IRnnModel}.Architecture => Architecture;");
         if (plan.TokenVocabulary is not null)
         {
             w.Line($"int {IRnnTokenModel}.VocabularySize => VocabularySize;");

@@ -36,4 +36,11 @@ internal static class RuntimeNames
     public const string RegularizationPenalties = "global::Rnn.Gen.Regularization.Penalties";
     public const string WeightFile = "global::Rnn.Gen.Serialization.WeightFile";
     public const string TokenSampler = "global::Rnn.Gen.Decoding.TokenSampler";
+    public const string Activation = "global::Rnn.Gen.Activation";
+    public const string MergeMode = "global::Rnn.Gen.MergeMode";
+    public const string ConvPadding = "global::Rnn.Gen.ConvPadding";
+
+    /// <summary>The namespace of the layer descriptions each kind's emitter writes (<c>LayerEmitter.Architecture</c>).</summary>
+    public const string Export = "global::Rnn.Gen.Export";
+    public const string OnnxExporter = "global::Rnn.Gen.Export.Onnx.OnnxExporter";
 }

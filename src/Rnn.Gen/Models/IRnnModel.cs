@@ -119,4 +119,10 @@ public interface IRnnModel
     /// valid input steps through those windows (PyTorch's output-length arithmetic). The trainer counts these rows alone.
     /// </summary>
     int ValidOutputSteps(int length) => OutputSteps > 1 && OutputSteps == Steps ? length : OutputSteps;
+
+    /// <summary>
+    /// The model's layers as data (kinds, sizes, options; parameters by state_dict name), as exporters read them
+    /// (<see cref="Export.Onnx.OnnxExporter"/>). Every generated model has one; <see langword="null"/> only for other implementations.
+    /// </summary>
+    Export.ModelArchitecture? Architecture => null;
 }

@@ -179,6 +179,22 @@ namespace Audio
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => _gradients.Span.Clear();
 
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 3, steps: 12, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.Conv1DLayer(0, inputSize: 3, filters: 5, kernelSize: 3) { Stride = 1, Dilation = 1, Padding = global::Rnn.Gen.ConvPadding.Valid, Activation = global::Rnn.Gen.Activation.Relu },
+            new global::Rnn.Gen.Export.Pooling1DLayer(1, inputSize: 5, global::Rnn.Gen.Export.PoolingKind.Max) { PoolSize = 2, Stride = 2 },
+            new global::Rnn.Gen.Export.RecurrentLayer(2, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 5, hidden: 4) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(3, inputSize: 4, units: 2, global::Rnn.Gen.Activation.Identity),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 12, 3] float, output "output" [batch, 1, 2].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
+
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [12, 3], <paramref name="output"/> [1, 2]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
 
@@ -528,6 +544,7 @@ namespace Audio
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
 
         /// <summary>The window of layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps that starts at input step <paramref name="start"/>: column[c * 3 + j] = x[start + j, c], zero outside the <paramref name="length"/> valid steps (the padding).</summary>
         private static void Conv1D0Gather(global::System.ReadOnlySpan<float> x, int length, int start, global::System.Span<float> column)

@@ -233,6 +233,22 @@ namespace Robust
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => _gradients.Span.Clear();
 
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 6, steps: 12, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.GaussianNoiseLayer(0, inputSize: 6, standardDeviation: 0.1),
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 6, hidden: 10) { ReturnSequences = true },
+            new global::Rnn.Gen.Export.RecurrentLayer(2, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 10, hidden: 8) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(3, inputSize: 8, units: 3, global::Rnn.Gen.Activation.Softmax),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 12, 6] float, output "output" [batch, 1, 3].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
+
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [12, 6], <paramref name="output"/> [1, 3]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
 
@@ -730,6 +746,7 @@ namespace Robust
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
 
         /// <summary>Backward for layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only: the noise is added, so dL/dx = dL/dy.</summary>
         private void GaussianNoise0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)

@@ -183,6 +183,21 @@ namespace Tagging
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => _gradients.Span.Clear();
 
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 12, steps: 20, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.RecurrentLayer(0, global::Rnn.Gen.Export.RecurrentCell.SimpleRnn, inputSize: 12, hidden: 13) { ReturnSequences = true, Activation = global::Rnn.Gen.Activation.Relu },
+            new global::Rnn.Gen.Export.DenseLayer(1, inputSize: 13, units: 16, global::Rnn.Gen.Activation.Tanh),
+            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 16, units: 5, global::Rnn.Gen.Activation.Softmax),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 20, 12] float, output "output" [batch, 20, 5].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
+
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [20, 12], <paramref name="output"/> [20, 5]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
 
@@ -502,6 +517,7 @@ namespace Tagging
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
 
         /// <summary>One step of layer 0, Elman RNN (relu) 12 -> 13. <paramref name="pre"/> must not alias <paramref name="hPrev"/>; <paramref name="h"/> may.</summary>
         private void SimpleRnn0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.Span<float> pre, global::System.Span<float> h)

@@ -186,6 +186,21 @@ namespace Reviews
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => _gradients.Span.Clear();
 
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 1, steps: 12, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.EmbeddingLayer(0, vocabularySize: 50, dimension: 8) { PaddingIndex = 0 },
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 8, hidden: 16) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 16, units: 3, global::Rnn.Gen.Activation.Softmax),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 12] int64 token ids, output "output" [batch, 1, 3].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
+
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [12, 1], <paramref name="output"/> [1, 3]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
 
@@ -530,6 +545,7 @@ namespace Reviews
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
         int global::Rnn.Gen.IRnnTokenModel.VocabularySize => VocabularySize;
 
         /// <summary>Backward for layer 0, Embedding of 50 tokens into 8 features, padding row 0: adds each valid step's dL/dy to its token's row of the weight's gradient (the padding row excepted). Token ids have no gradient: <paramref name="dx"/> is left alone.</summary>

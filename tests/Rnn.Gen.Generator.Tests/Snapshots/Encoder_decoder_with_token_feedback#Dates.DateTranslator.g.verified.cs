@@ -193,6 +193,21 @@ namespace Dates
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => _gradients.Span.Clear();
 
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 40, steps: 30, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.RecurrentLayer(0, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 40, hidden: 64) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 13, hidden: 64) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 64, units: 13, global::Rnn.Gen.Activation.Softmax),
+        }) { Decoder = new(FirstLayer: 1, OutputSteps: 10) };
+
+        /// <summary>Throws: the decoder feeds each step's output back as the next step's input, a loop the ONNX exporter does not write.</summary>
+        /// <exception cref="global::System.NotSupportedException">Always, for a model with a decoder; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
+
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [30, 40], <paramref name="output"/> [10, 13]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
 
@@ -418,6 +433,7 @@ namespace Dates
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
 
         /// <summary>One streaming step of layer 0, LSTM 40 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)

@@ -155,6 +155,19 @@ partial class Models
             /// <summary>Sets every gradient to zero.</summary>
             public void ZeroGradients() => _gradients.Span.Clear();
 
+            /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+            public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 1, steps: 8, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+            {
+                new global::Rnn.Gen.Export.RecurrentLayer(0, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 1, hidden: 4) { ReturnSequences = false },
+            });
+
+            /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 8, 1] float, output "output" [batch, 1, 4].</summary>
+            /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+            public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+            /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+            public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
+
             /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [8, 1], <paramref name="output"/> [1, 4]. Keeps nothing for Backward and leaves Step's state alone.</summary>
             public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
 
@@ -387,6 +400,7 @@ partial class Models
             int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
             int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
             global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+            global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
 
             /// <summary>One streaming step of layer 0, GRU 1 -> 4: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
             private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)

@@ -243,6 +243,21 @@ namespace Reading
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => _gradients.Span.Clear();
 
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 5, steps: 9, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.RecurrentLayer(0, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 5, hidden: 6) { ReturnSequences = true, Bidirectional = true, MergeMode = global::Rnn.Gen.MergeMode.Concat },
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 12, hidden: 4) { ReturnSequences = false, Bidirectional = true, MergeMode = global::Rnn.Gen.MergeMode.Average },
+            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 4, units: 2, global::Rnn.Gen.Activation.Softmax),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 9, 5] float, output "output" [batch, 1, 2].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
+
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [9, 5], <paramref name="output"/> [1, 2]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
 
@@ -461,6 +476,7 @@ namespace Reading
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
 
         /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)
