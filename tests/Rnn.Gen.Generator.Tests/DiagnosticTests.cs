@@ -465,6 +465,99 @@ public class DiagnosticTests
         """, "Padding = 7");
 
     [Fact]
+    public void RNNGEN002_image_size_not_positive() => Expect("RNNGEN002", """
+        [RnnModel(channels: 1, [|height: 0|], width: 5)]
+        [Flatten]
+        [Dense(2)]
+        public partial class Model;
+        """, "The image height of [RnnModel]");
+
+    [Fact]
+    public void RNNGEN022_image_layers_with_a_decoder() => Expect("RNNGEN022", """
+        [RnnModel(1, 6, 6)]
+        [Conv2D(2, 3)]
+        [Flatten]
+        [[|Decoder(3)|]]
+        [Lstm(4)]
+        [Dense(3, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "Conv2D cannot be combined with [Decoder]");
+
+    [Fact]
+    public void RNNGEN028_conv2d_same_padding_with_stride() => Expect("RNNGEN028", """
+        [RnnModel(1, 8, 8)]
+        [Conv2D(4, 3, Padding = ConvPadding.Same, [|Stride = 2|])]
+        public partial class Model;
+        """, "ConvPadding.Same");
+
+    [Fact]
+    public void RNNGEN035_image_layer_without_an_image() => Expect("RNNGEN035", """
+        [RnnModel(3, 5)]
+        [[|Conv2D(4, 2)|]]
+        public partial class Model;
+        """, "the model's input is a vector of features per step");
+
+    [Fact]
+    public void RNNGEN035_image_layer_after_flatten() => Expect("RNNGEN035", """
+        [RnnModel(1, 6, 6)]
+        [Flatten]
+        [[|MaxPool2D(2)|]]
+        public partial class Model;
+        """, "the layer before it outputs a vector per step");
+
+    [Fact]
+    public void RNNGEN036_dense_after_an_image() => Expect("RNNGEN036", """
+        [RnnModel(1, 6, 6)]
+        [Conv2D(2, 3)]
+        [[|Dense(10)|]]
+        public partial class Model;
+        """, "outputs an image [2, 4, 4]; add [Flatten] before it (the image as one vector of 32 features");
+
+    [Fact]
+    public void RNNGEN036_recurrent_layer_after_frames() => Expect("RNNGEN036", """
+        [RnnModel(4, 1, 6, 6)]
+        [[|Lstm(8)|]]
+        public partial class Model;
+        """, "[RowsAsSteps]");
+
+    [Fact]
+    public void RNNGEN037_empty_image() => Expect("RNNGEN037", """
+        [RnnModel(1, 6, 6)]
+        [Conv2D(2, 3)]
+        [[|Conv2D(2, 3, Dilation = 2)|]]
+        public partial class Model;
+        """, "reads an image [2, 4, 4] and would output an empty one, [2, 0, 0]");
+
+    [Fact]
+    public void RNNGEN037_pool_larger_than_the_image() => Expect("RNNGEN037", """
+        [RnnModel(3, 2, 5)]
+        [[|AvgPool2D(3)|]]
+        public partial class Model;
+        """, "[3, 0, 1]");
+
+    [Fact]
+    public void RNNGEN038_causal_conv2d() => Expect("RNNGEN038", """
+        [RnnModel(1, 8, 8)]
+        [Conv2D(4, 3, [|Padding = ConvPadding.Causal|])]
+        public partial class Model;
+        """, "Padding = ConvPadding.Causal");
+
+    [Fact]
+    public void RNNGEN038_unknown_conv2d_padding() => Expect("RNNGEN038", """
+        [RnnModel(1, 8, 8)]
+        [Conv2D(4, 3, [|Padding = (ConvPadding)9|])]
+        public partial class Model;
+        """, "Padding = 9");
+
+    [Fact]
+    public void RNNGEN039_rows_of_frames() => Expect("RNNGEN039", """
+        [RnnModel(steps: 3, channels: 1, height: 6, width: 6)]
+        [[|RowsAsSteps|]]
+        [Gru(4)]
+        public partial class Model;
+        """, "each sample is 3 frames");
+
+    [Fact]
     public void Every_descriptor_has_a_test()
     {
         string[] ids = typeof(Rnn.Gen.Generator.RnnModelGenerator).Assembly
@@ -473,7 +566,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(29, ids.Length);
+        Assert.Equal(34, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

@@ -28,16 +28,17 @@ internal static class Program
         // --training-only: write only the training runtime's references (optimizers, losses, clipping, schedules).
         // --parity-only: only the same-start training parity (Parity/); --decoder-only: only the decoder cases (Decoder/);
         // --embedding-only: only the models whose first layer is an Embedding (Embedding/).
-        // --conv-only: only the convolution and pooling cases (Conv/).
+        // --conv-only: only the convolution and pooling cases (Conv/); --image-only: only the image cases (Image/).
         bool trainingOnly = args.Contains("--training-only");
         bool convOnly = args.Contains("--conv-only");
         bool parityOnly = args.Contains("--parity-only");
         bool decoderOnly = args.Contains("--decoder-only");
         bool embeddingOnly = args.Contains("--embedding-only");
-        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only")).ToArray();
+        bool imageOnly = args.Contains("--image-only");
+        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only" or "--image-only")).ToArray();
         string root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRepositoryRoot();
         string reference = Path.Combine(root, ReferenceFolder);
-        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly)
+        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly || imageOnly)
         {
             torch.set_num_threads(1);
             Console.WriteLine($"libtorch {torch.__version__}, writing under {ReferenceFolder}");
@@ -64,6 +65,11 @@ internal static class Program
             if (convOnly)
             {
                 ConvReferences.Write(reference);
+            }
+
+            if (imageOnly)
+            {
+                ImageReferences.Write(reference);
             }
 
             return 0;
@@ -115,6 +121,7 @@ internal static class Program
         DecoderReferences.Write(reference);
         EmbeddingReferences.Write(reference);
         ConvReferences.Write(reference);
+        ImageReferences.Write(reference);
         return 0;
     }
 

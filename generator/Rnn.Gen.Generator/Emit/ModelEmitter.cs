@@ -99,6 +99,12 @@ internal static class ModelEmitter
         w.Line($"public const int InputSize = {spec.InputSize};");
         w.Summary("Time steps per input sample.");
         w.Line($"public const int Steps = {spec.Steps};");
+        if (spec.Image is { } image)
+        {
+            w.Summary($"Each input step is one image [Channels, Height, Width] = {image}, row-major (PyTorch's layout): InputSize = Channels * Height * Width.");
+            w.Line($"public const int Channels = {image.Channels}, Height = {image.Height}, Width = {image.Width};");
+        }
+
         w.Summary("Features per output step.");
         w.Line($"public const int OutputSize = {plan.OutputSize};");
         w.Summary(plan.OutputSteps == 1 && !plan.Head.SequenceOut ? "Output steps per sample: 1, this model is many-to-one."
@@ -149,7 +155,7 @@ internal static class ModelEmitter
         w.Line($"private readonly {SeededRandom} _trainingRandom = new(0); // dropout masks and noise, Forward only");
         if (plan.HasBatchPath)
         {
-            w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}{(plan.MinLength > 1 ? $", minLength: {plan.MinLength}" : string.Empty)}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
+            w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}{(plan.MinLength > 1 ? $", minLength: {plan.MinLength}" : string.Empty)}{(plan.LongestStage > plan.Spec.Steps ? $", longestStage: {plan.LongestStage}" : string.Empty)}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
         }
 
         TokenInputEmitter.EmitConstantAndField(w, plan, field: true);

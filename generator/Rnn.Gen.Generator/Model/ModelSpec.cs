@@ -51,6 +51,13 @@ internal sealed record ModelSpec(
     /// </summary>
     public bool Stateful { get; init; }
 
+    /// <summary>
+    /// A model of images: each step's input is one image <c>[C, H, W]</c> (<c>InputSize = C · H · W</c>); one step for
+    /// <c>[RnnModel(channels, height, width)]</c>, frames for <c>[RnnModel(steps, channels, height, width)]</c>. Null for
+    /// a model of feature vectors.
+    /// </summary>
+    public ImageShape? Image { get; init; }
+
     /// <summary>The decoder of an encoder–decoder or one-to-many model; null for other models.</summary>
     public DecoderSpec? Decoder { get; init; }
 }

@@ -96,16 +96,49 @@ internal static class ModelParser
             containingTypes.Insert(0, new ContainingType(Keyword(parent), parent.Identifier.ValueText));
         }
 
-        // [RnnModel(inputSize, steps)]: a malformed attribute is the compiler's error; stay silent and generate nothing.
+        // [RnnModel(inputSize, steps)], [RnnModel(channels, height, width)] or [RnnModel(steps, channels, height, width)]:
+        // a malformed attribute is the compiler's error; stay silent and generate nothing.
         var model = new AttributeReader(modelAttribute, (AttributeSyntax)modelReference.GetSyntax(cancellationToken), diagnostics);
-        if (!model.TryGetArgument(0, out int inputSize) || !model.TryGetArgument(1, out int steps))
+        int inputSize, steps;
+        ImageShape? image = null;
+        if (modelAttribute.ConstructorArguments.Length >= 3)
         {
-            return Fail();
+            int first = modelAttribute.ConstructorArguments.Length - 3; // the image's channels: after steps, when given
+            steps = 1;
+            if ((first == 1 && !model.TryGetArgument(0, out steps))
+                || !model.TryGetArgument(first, out int channels) || !model.TryGetArgument(first + 1, out int height) || !model.TryGetArgument(first + 2, out int width))
+            {
+                return Fail();
+            }
+
+            if (first == 1)
+            {
+                model.CheckPositive("The step count of [RnnModel]", steps, model.ArgumentLocation(0, "steps"));
+            }
+
+            bool positive = model.CheckPositive("The channel count of [RnnModel]", channels, model.ArgumentLocation(first, "channels"));
+            positive &= model.CheckPositive("The image height of [RnnModel]", height, model.ArgumentLocation(first + 1, "height"));
+            positive &= model.CheckPositive("The image width of [RnnModel]", width, model.ArgumentLocation(first + 2, "width"));
+            image = new ImageShape(channels, height, width);
+            inputSize = image.Length;
+            if (positive && (long)channels * height * width > int.MaxValue)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, modelLocation, typeName,
+                    ((long)channels * height * width).ToString(System.Globalization.CultureInfo.InvariantCulture), "input image", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        else
+        {
+            if (!model.TryGetArgument(0, out inputSize) || !model.TryGetArgument(1, out steps))
+            {
+                return Fail();
+            }
+
+            model.CheckPositive("The input size of [RnnModel]", inputSize, model.ArgumentLocation(0, "inputSize"));
+            model.CheckPositive("The step count of [RnnModel]", steps, model.ArgumentLocation(1, "steps"));
         }
 
         bool stateful = model.Named<bool>("Stateful") ?? false;
-        model.CheckPositive("The input size of [RnnModel]", inputSize, model.ArgumentLocation(0, "inputSize"));
-        model.CheckPositive("The step count of [RnnModel]", steps, model.ArgumentLocation(1, "steps"));
 
         // The layers, in the order they are written.
         var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax)>();
@@ -135,6 +168,7 @@ internal static class ModelParser
 
         layerAttributes.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
 
+        ImageShape? modelImage = image;
         var layers = new List<LayerSpec>();
         bool sequence = true, recurrentAllowed = true, layersValid = true;
         int sequenceSteps = steps; // steps of the sequence the next layer reads (convolutions and pooling shorten it)
@@ -157,6 +191,7 @@ internal static class ModelParser
                 layersValid &= attribute.CheckPositive($"The output step count of [{attribute.Display}]", outputSteps, attribute.ArgumentLocation(0, "outputSteps"));
                 decoder = (layers.Count, outputSteps, attribute.Named<int>("Feedback") ?? 0, attribute);
                 sequence = true;
+                image = null; // the decoder reads what it feeds back
                 continue;
             }
 
@@ -166,6 +201,43 @@ internal static class ModelParser
             if (layer is null)
             {
                 layersValid = false;
+                continue;
+            }
+
+            // Images: an image layer reads the image of the layers below (the model's input, or a feature map), and the
+            // layers that read vectors come after [Flatten], global pooling or [RowsAsSteps].
+            if (layer.ReadsImage)
+            {
+                if (image is null)
+                {
+                    attribute.Report(DiagnosticDescriptors.ImageLayerWithoutImage, attribute.Location, attribute.Display,
+                        decoder is not null ? "it is in a decoder, which reads the tokens or outputs it feeds back"
+                        : layers.Count == 0 ? "the model's input is a vector of features per step"
+                        : "the layer before it outputs a vector per step");
+                    layersValid = false;
+                    continue;
+                }
+
+                layer = layer.WithInputImage(image);
+                if (layer.OutputImage is { } shape && (shape.Height < 1 || shape.Width < 1))
+                {
+                    attribute.Report(DiagnosticDescriptors.EmptyImageOutput, attribute.Location, attribute.Display, image.ToString(), shape.ToString());
+                    layersValid = false;
+                    continue;
+                }
+
+                if (layer.ImageToSteps && steps != 1)
+                {
+                    attribute.Report(DiagnosticDescriptors.ImageStepsNeedOneImage, attribute.Location, attribute.Display, steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    layersValid = false; // the layers after it still read its vectors: no diagnostic of theirs follows from this one
+                }
+            }
+            else if (image is not null && layer.ActsAtInference)
+            {
+                attribute.Report(DiagnosticDescriptors.LayerAfterImage, attribute.Location, attribute.Display, image.ToString(),
+                    image.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                layersValid = false;
+                image = null; // the layers after it read its vectors
                 continue;
             }
 
@@ -218,6 +290,11 @@ internal static class ModelParser
 
             sequenceSteps = System.Math.Max(1, layer.OutputSteps(sequenceSteps));
 
+            if (layer.ReadsImage)
+            {
+                image = layer.OutputImage;
+            }
+
             recurrentAllowed &= layer.AllowsRecurrentAfter;
             layers.Add(layer);
         }
@@ -250,6 +327,7 @@ internal static class ModelParser
         {
             Stateful = stateful,
             Decoder = decoderSpec,
+            Image = modelImage,
         };
 
         return new ParseResult(spec, diagnostics.ToEquatableArray(), new ModelDeclaration(LocationInfo.From(modelLocation), typeName));
@@ -342,6 +420,12 @@ internal static class ModelParser
         {
             Report(DiagnosticDescriptors.DecoderUnsupportedOption, attribute.Location, window.Kind.Name,
                 "a decoder runs step by step, and convolution and pooling windows read several steps at once");
+        }
+
+        if (layers.FirstOrDefault(l => l.ReadsImage) is { } imageLayer)
+        {
+            Report(DiagnosticDescriptors.DecoderUnsupportedOption, attribute.Location, imageLayer.Kind.Name,
+                "image layers have no bridge into a decoder yet; train the image part as a classifier, or give the decoder a vector input");
         }
 
         if (layers.Any(l => l.ReadsWholeSequence))

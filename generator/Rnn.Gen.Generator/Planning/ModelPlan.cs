@@ -121,6 +121,9 @@ internal sealed class ModelPlan
         }
     }
 
+    /// <summary>The most steps any layer's sequence has: the model's, or an image's rows or columns once they become steps.</summary>
+    public int LongestStage => Layers.Where(l => !l.InDecoder).Select(l => l.OutputSteps).DefaultIfEmpty(Spec.Steps).Max() is int most && most > Spec.Steps ? most : Spec.Steps;
+
     /// <summary>The model outputs a sequence: one output row per step.</summary>
     public bool ManyToMany => OutputSteps > 1 || Head.SequenceOut;
 

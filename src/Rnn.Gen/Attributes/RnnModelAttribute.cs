@@ -21,6 +21,39 @@ public sealed class RnnModelAttribute : Attribute
         Steps = steps;
     }
 
+    /// <summary>
+    /// Declares a model whose samples are one image each, <c>[channels, height, width]</c> as PyTorch lays it out
+    /// (<see cref="Steps"/> 1, <see cref="InputSize"/> <c>channels · height · width</c>), for the image layers
+    /// (<see cref="Conv2DAttribute"/>, pooling, <see cref="FlattenAttribute"/>, <see cref="RowsAsStepsAttribute"/>).
+    /// </summary>
+    public RnnModelAttribute(int channels, int height, int width)
+        : this(1, channels, height, width)
+    {
+    }
+
+    /// <summary>
+    /// Declares a model whose samples are sequences of <paramref name="steps"/> frames, <c>[steps, channels, height,
+    /// width]</c>: the image layers run on every frame, and <see cref="FlattenAttribute"/> makes each frame the feature
+    /// vector of its step for the recurrent layers that follow.
+    /// </summary>
+    public RnnModelAttribute(int steps, int channels, int height, int width)
+    {
+        Steps = steps;
+        Channels = channels;
+        Height = height;
+        Width = width;
+        InputSize = (int)Math.Min(int.MaxValue, (long)channels * height * width);
+    }
+
+    /// <summary>Channels of an image input (0 for a model of feature vectors).</summary>
+    public int Channels { get; }
+
+    /// <summary>Rows of an image input (0 for a model of feature vectors).</summary>
+    public int Height { get; }
+
+    /// <summary>Columns of an image input (0 for a model of feature vectors).</summary>
+    public int Width { get; }
+
     /// <summary>Features per time step.</summary>
     public int InputSize { get; }
 
