@@ -182,7 +182,8 @@ internal static class ModelEmitter
 
         w.Line();
         w.Summary("The instance a predictor computes in: <paramref name=\"model\"/>'s parameters, read only, and inference buffers of its own.");
-        using (w.Block($"private {spec.ClassName}({spec.ClassName} model, {PredictorName(spec)} predictor)"))
+        // Parameter types fully qualified, as the clash check (RNNGEN030) compares them with the user's members.
+        using (w.Block($"private {spec.ClassName}(global::{spec.FullyQualifiedName} model, global::{spec.FullyQualifiedName}.{PredictorName(spec)} predictor)"))
         {
             w.Line("_parameters = model._parameters;");
             if (plan.StreamsOnPackedWeights)

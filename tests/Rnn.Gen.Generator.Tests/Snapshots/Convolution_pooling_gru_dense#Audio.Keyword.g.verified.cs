@@ -50,7 +50,7 @@ namespace Audio
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private Keyword(Keyword model, Predictor predictor)
+        private Keyword(global::Audio.Keyword model, global::Audio.Keyword.Predictor predictor)
         {
             _parameters = model._parameters;
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).

@@ -45,7 +45,7 @@ namespace Features
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private PerStep(PerStep model, Predictor predictor)
+        private PerStep(global::Features.PerStep model, global::Features.PerStep.Predictor predictor)
         {
             _parameters = model._parameters;
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).

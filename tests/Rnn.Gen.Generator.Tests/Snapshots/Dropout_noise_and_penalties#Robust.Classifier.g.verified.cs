@@ -52,7 +52,7 @@ namespace Robust
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private Classifier(Classifier model, Predictor predictor)
+        private Classifier(global::Robust.Classifier model, global::Robust.Classifier.Predictor predictor)
         {
             _parameters = model._parameters;
             _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing

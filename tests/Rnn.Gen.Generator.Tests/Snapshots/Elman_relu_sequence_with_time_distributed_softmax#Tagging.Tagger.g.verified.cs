@@ -51,7 +51,7 @@ namespace Tagging
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private Tagger(Tagger model, Predictor predictor)
+        private Tagger(global::Tagging.Tagger model, global::Tagging.Tagger.Predictor predictor)
         {
             _parameters = model._parameters;
             _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing

@@ -54,7 +54,7 @@ namespace Reviews
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private WordClassifier(WordClassifier model, Predictor predictor)
+        private WordClassifier(global::Reviews.WordClassifier model, global::Reviews.WordClassifier.Predictor predictor)
         {
             _parameters = model._parameters;
             _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing

@@ -49,7 +49,7 @@ namespace Dates
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private DateTranslator(DateTranslator model, Predictor predictor)
+        private DateTranslator(global::Dates.DateTranslator model, global::Dates.DateTranslator.Predictor predictor)
         {
             _parameters = model._parameters;
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).

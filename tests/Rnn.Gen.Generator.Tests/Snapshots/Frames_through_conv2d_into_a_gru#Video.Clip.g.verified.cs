@@ -54,7 +54,7 @@ namespace Video
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private Clip(Clip model, Predictor predictor)
+        private Clip(global::Video.Clip model, global::Video.Clip.Predictor predictor)
         {
             _parameters = model._parameters;
             _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing

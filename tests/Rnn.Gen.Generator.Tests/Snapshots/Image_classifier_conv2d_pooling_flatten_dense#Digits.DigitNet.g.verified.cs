@@ -53,7 +53,7 @@ namespace Digits
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private DigitNet(DigitNet model, Predictor predictor)
+        private DigitNet(global::Digits.DigitNet model, global::Digits.DigitNet.Predictor predictor)
         {
             _parameters = model._parameters;
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).

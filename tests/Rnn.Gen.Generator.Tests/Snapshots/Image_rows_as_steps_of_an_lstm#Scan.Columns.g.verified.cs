@@ -51,7 +51,7 @@ namespace Scan
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private Columns(Columns model, Predictor predictor)
+        private Columns(global::Scan.Columns model, global::Scan.Columns.Predictor predictor)
         {
             _parameters = model._parameters;
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).

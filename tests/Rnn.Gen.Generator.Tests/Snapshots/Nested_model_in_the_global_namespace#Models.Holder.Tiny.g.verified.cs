@@ -51,7 +51,7 @@ partial class Models
             }
 
             /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-            private Tiny(Tiny model, Predictor predictor)
+            private Tiny(global::Models.Holder.Tiny model, global::Models.Holder.Tiny.Predictor predictor)
             {
                 _parameters = model._parameters;
                 _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing

@@ -48,7 +48,7 @@ namespace Curves
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private CurveFromParameters(CurveFromParameters model, Predictor predictor)
+        private CurveFromParameters(global::Curves.CurveFromParameters model, global::Curves.CurveFromParameters.Predictor predictor)
         {
             _parameters = model._parameters;
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).

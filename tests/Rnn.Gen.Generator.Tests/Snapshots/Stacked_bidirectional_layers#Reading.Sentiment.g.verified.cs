@@ -48,7 +48,7 @@ namespace Reading
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private Sentiment(Sentiment model, Predictor predictor)
+        private Sentiment(global::Reading.Sentiment model, global::Reading.Sentiment.Predictor predictor)
         {
             _parameters = model._parameters;
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).

@@ -51,7 +51,7 @@ namespace Weather
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private Forecaster(Forecaster model, Predictor predictor)
+        private Forecaster(global::Weather.Forecaster model, global::Weather.Forecaster.Predictor predictor)
         {
             _parameters = model._parameters;
             _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing

@@ -50,7 +50,7 @@ namespace Streams
         }
 
         /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
-        private NextValue(NextValue model, Predictor predictor)
+        private NextValue(global::Streams.NextValue model, global::Streams.NextValue.Predictor predictor)
         {
             _parameters = model._parameters;
             _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing

@@ -269,7 +269,7 @@ public class ConcurrencyTests
         float[] batchOutputs = new float[2 * output.Length];
         model.Forward(input, output);
         model.ForwardBatch(batchInputs, batchOutputs, default);
-        WhileAnotherThreadHolds(model, model.LoadWeights, output,
+        WhileAnotherThreadHolds(model, s => model.LoadWeights(s), output,
             ("Predict", () => model.Predict(input, output)),
             ("Predict with a length", () => model.Predict(input, output, 10)),
             ("Step", () => model.Step(input.AsSpan(0, Forecaster.InputSize), output)),
@@ -292,7 +292,7 @@ public class ConcurrencyTests
         int[] ids = Enumerable.Range(0, TokenLstmTagger.Steps).Select(i => i % TokenLstmTagger.VocabularySize).ToArray();
         float[] tags = new float[TokenLstmTagger.OutputSteps * TokenLstmTagger.OutputSize];
         float[] tagStep = new float[TokenLstmTagger.OutputSize];
-        WhileAnotherThreadHolds(tagger, tagger.LoadWeights, tags,
+        WhileAnotherThreadHolds(tagger, s => tagger.LoadWeights(s), tags,
             ("Predict(int)", () => tagger.Predict(ids, tags)),
             ("Forward(int)", () => tagger.Forward(ids, tags)),
             ("Step(int)", () => tagger.Step(3, tagStep)),
@@ -302,7 +302,7 @@ public class ConcurrencyTests
         int[] source = Enumerable.Range(0, TokenTranslator.Steps).Select(i => i % TokenTranslator.VocabularySize).ToArray();
         float[] probabilities = new float[TokenTranslator.OutputSteps * TokenTranslator.OutputSize];
         float[] asFloats = source.Select(id => (float)id).ToArray();
-        WhileAnotherThreadHolds(translator, translator.LoadWeights, probabilities,
+        WhileAnotherThreadHolds(translator, s => translator.LoadWeights(s), probabilities,
             ("Predict(int)", () => translator.Predict(source, probabilities)),
             ("Generate", () => translator.Generate(asFloats, probabilities, new int[TokenTranslator.OutputSteps], 1f, 0, new SeededRandom(1))),
             ("ForwardTeacherForced", () => translator.ForwardTeacherForced(asFloats, new float[probabilities.Length], probabilities)));
