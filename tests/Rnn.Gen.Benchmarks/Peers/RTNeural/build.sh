@@ -27,11 +27,18 @@ json="${JSON_INCLUDE:-$rt/modules/json}"
 cxx="${CXX:-g++}"
 mkdir -p "$out"
 
-common=(-std=c++17 -O3 -DNDEBUG -DRTNEURAL_NAMESPACE=RTNeural -DEIGEN_STACK_ALLOCATION_LIMIT=0 -fPIC -shared -I"$rt" -I"$json" -w)
-build() { # name backend-define include arch-flags...
+common=(-std=c++17 -O3 -DNDEBUG -DRTNEURAL_NAMESPACE=RTNeural -DEIGEN_STACK_ALLOCATION_LIMIT=0 -fPIC -shared -fvisibility=hidden -fvisibility-inlines-hidden -Wl,-Bsymbolic -I"$rt" -I"$json" -w)
+build() { # name backend-define include arch-flags...; skipped when built already from the same sources and command
   local name="$1" define="$2" include="$3"; shift 3
+  local lib="$out/librtneural_$name.so" stamp="$out/librtneural_$name.cmd"
+  local cmd=("$cxx" "${common[@]}" "-D$define=1" -I"$include" "$@" "$here/rtneural_peer.cpp" -o "$lib")
+  if [ -f "$lib" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${cmd[*]}" ] \
+     && [ "$lib" -nt "$here/rtneural_peer.cpp" ] && [ "$lib" -nt "$here/build.sh" ]; then
+    echo "RTNeural peer: $name (up to date)" >&2; return 0
+  fi
   echo "RTNeural peer: $name" >&2
-  "$cxx" "${common[@]}" "-D$define=1" -I"$include" "$@" "$here/rtneural_peer.cpp" -o "$out/librtneural_$name.so"
+  rm -f "$stamp"
+  "${cmd[@]}" && echo "${cmd[*]}" > "$stamp"
 }
 
 pids=()

@@ -117,11 +117,16 @@ struct PeerT final : Peer
 
     void Reset() override { model.reset(); }
 
+    // RTNeural reads its input with aligned loads (RTNEURAL_DEFAULT_ALIGNMENT), which a caller's span need not be: each
+    // sample is copied to an aligned buffer first (I floats, a few ns at most), as an audio plug-in's own buffer would be.
+    alignas(64) float x[I];
+
     void StepBlock(const float* input, float* output, int samples) override
     {
         for(int s = 0; s < samples; ++s)
         {
-            model.forward(input + s * I);
+            std::memcpy(x, input + s * I, sizeof(float) * I);
+            model.forward(x);
             std::memcpy(output + s * O, model.getOutputs(), sizeof(float) * O);
         }
     }
@@ -130,7 +135,10 @@ struct PeerT final : Peer
     {
         model.reset();
         for(int t = 0; t < steps; ++t)
-            model.forward(input + t * I);
+        {
+            std::memcpy(x, input + t * I, sizeof(float) * I);
+            model.forward(x);
+        }
         return model.getOutputs()[O - 1];
     }
 };
@@ -173,10 +181,14 @@ Peer* MakeCell(int input, int hidden, bool dense, const Weights& w)
 }
 } // namespace
 
+// Only the C interface is exported (build.sh compiles with -fvisibility=hidden): the four builds define the same RTNeural
+// and Eigen/xsimd template functions, and a library loaded second must not call the first one's copies.
+#define RTN_EXPORT __attribute__((visibility("default")))
+
 extern "C"
 {
 /// The back end and instruction set this library was built for, e.g. "Eigen, AVX-512F".
-const char* rtn_variant()
+RTN_EXPORT const char* rtn_variant()
 {
 #if RTNEURAL_USE_EIGEN
 #define RTN_BACKEND "Eigen"
@@ -193,7 +205,7 @@ const char* rtn_variant()
 }
 
 /// cell: 0 LSTM, 1 GRU. Returns null for a size this library was not compiled for.
-void* rtn_create(int cell, int input, int hidden, int dense, const float* w_ih, const float* w_hh, const float* b_ih,
+RTN_EXPORT void* rtn_create(int cell, int input, int hidden, int dense, const float* w_ih, const float* w_hh, const float* b_ih,
     const float* b_hh, const float* dense_w, const float* dense_b)
 {
     Weights w { w_ih, w_hh, b_ih, b_hh, dense_w, dense_b };
@@ -201,16 +213,16 @@ void* rtn_create(int cell, int input, int hidden, int dense, const float* w_ih, 
                      : MakeCell<RTNeural::GRULayerT>(input, hidden, dense != 0, w);
 }
 
-void rtn_reset(void* peer) { static_cast<Peer*>(peer)->Reset(); }
+RTN_EXPORT void rtn_reset(void* peer) { static_cast<Peer*>(peer)->Reset(); }
 
 /// Streams samples one at a time from the current state: input [samples, I], output [samples, outputs].
-void rtn_step_block(void* peer, const float* input, float* output, int samples)
+RTN_EXPORT void rtn_step_block(void* peer, const float* input, float* output, int samples)
 {
     static_cast<Peer*>(peer)->StepBlock(input, output, samples);
 }
 
 /// From a zero state, runs steps samples and returns the last output (many-to-one with the Dense head).
-float rtn_predict(void* peer, const float* input, int steps) { return static_cast<Peer*>(peer)->Predict(input, steps); }
+RTN_EXPORT float rtn_predict(void* peer, const float* input, int steps) { return static_cast<Peer*>(peer)->Predict(input, steps); }
 
-void rtn_destroy(void* peer) { delete static_cast<Peer*>(peer); }
+RTN_EXPORT void rtn_destroy(void* peer) { delete static_cast<Peer*>(peer); }
 }
