@@ -119,7 +119,9 @@ struct PeerT final : Peer
 
     // RTNeural reads its input with aligned loads (RTNEURAL_DEFAULT_ALIGNMENT), which a caller's span need not be: each
     // sample is copied to an aligned buffer first (I floats, a few ns at most), as an audio plug-in's own buffer would be.
-    alignas(64) float x[I];
+    // The xsimd back end loads whole vectors, 16 floats with AVX-512 even for I = 8: the buffer is padded with zeros to a
+    // multiple of 16 (without it, the xsimd AVX-512 build's outputs at I = 8 depend on the floats after the input).
+    alignas(64) float x[(I + 15) / 16 * 16] = {};
 
     void StepBlock(const float* input, float* output, int samples) override
     {
