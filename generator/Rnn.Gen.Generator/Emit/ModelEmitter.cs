@@ -395,8 +395,15 @@ internal static class ModelEmitter
             options.Add("Stateful = true");
         }
 
+        if (spec.Image is { } image)
+        {
+            options.Add($"Image = new {Export}.ImageInput({image.Channels}, {image.Height}, {image.Width})");
+        }
+
         w.Line(options.Count == 0 ? "});" : $"}}) {{ {string.Join(", ", options)} }};");
-        string input = plan.TokenVocabulary is null ? $"[batch, {spec.Steps}, {spec.InputSize}] float" : $"[batch, {spec.Steps}] int64 token ids";
+        string input = plan.TokenVocabulary is not null ? $"[batch, {spec.Steps}] int64 token ids"
+            : spec.Image is { } picture ? $"[batch, {(spec.Steps == 1 ? string.Empty : $"{spec.Steps}, ")}{picture.Channels}, {picture.Height}, {picture.Width}] float"
+            : $"[batch, {spec.Steps}, {spec.InputSize}] float";
         w.Line();
         if (spec.Decoder is null)
         {

@@ -38,6 +38,12 @@ public sealed class ModelArchitecture
     /// <summary>The model is stateful (training carries the state across Forward calls; Predict starts from zero).</summary>
     public bool Stateful { get; init; }
 
+    /// <summary>
+    /// The image of each input step of an image model (<c>[RnnModel(channels, height, width)]</c> or
+    /// <c>[RnnModel(steps, channels, height, width)]</c>), or null: its <see cref="InputSize"/> is the image's floats.
+    /// </summary>
+    public ImageInput? Image { get; init; }
+
     /// <summary>The model reads token ids: its first layer is an Embedding.</summary>
     public bool TokenInput => Layers.Count > 0 && Layers[0] is EmbeddingLayer;
 }

@@ -69,6 +69,26 @@ public sealed class OnnxExportTests
         ["Embedding -> Conv1D -> MaxPool1D -> GRU -> softmax"] = () => new TokenConvPoolGru(),
         ["Embedding -> same Conv1D -> AvgPool1D -> bidirectional LSTM"] = () => new TokenConvBiLstm(),
         ["Embedding -> Conv1D -> bidirectional GRU -> softmax (sentiment)"] = () => new OnnxTokenSentiment(),
+
+        // Images: one image [batch, C, H, W] or frames [batch, T, C, H, W].
+        ["MNIST stack: Conv2D -> MaxPool2D -> Conv2D -> MaxPool2D -> Flatten -> softmax"] = () => new OnnxMnistSoftmax(),
+        ["same Conv2D (odd kernel) -> AvgPool2D -> rectangular Conv2D -> GlobalAveragePool2D"] = () => new SmallConvNet(),
+        ["strided dilated Conv2D -> overlapping MaxPool2D -> Flatten -> softmax"] = () => new StridedConvMaxPool(),
+        ["same dilated Conv2D (uneven splits, rectangular) -> strided Conv2D"] = () => new OnnxSameSplitsStride(),
+        ["rectangular 3x1 strided Conv2D"] = () => new Reference.Conv2DRect3x1Stride2_C3_H9_W6(),
+        ["same rectangular 2x4 Conv2D"] = () => new Reference.Conv2DRect2x4Same_C2_H5_W7(),
+        ["MaxPool2D 3, stride 2"] = () => new Reference.MaxPool3Stride2_C2_H7_W9(),
+        ["AvgPool2D 3, stride 1"] = () => new Reference.AvgPool3Stride1_C2_H5_W6(),
+        ["Conv2D -> GlobalAveragePool2D -> softmax"] = () => new Reference.Conv2DGlobalAverageDense_C2_H6_W6(),
+        ["rows -> LSTM sequence"] = () => new RowsLstm(),
+        ["rows -> LSTM last"] = () => new Reference.RowsLstmDense_C2_H5_W6(),
+        ["noise -> rows -> bidirectional LSTM sequence"] = () => new OnnxNoiseRowsBiLstm(),
+        ["columns -> GRU sequence"] = () => new Reference.ColumnsGruSeqDense_C2_H4_W6(),
+        ["Conv2D -> rows -> GRU"] = () => new Reference.Conv2DRowsGruDense_C1_H8_W7(),
+        ["frames: Conv2D -> MaxPool2D -> Flatten -> LSTM"] = () => new Reference.FramesConvPoolFlattenLstm_T4_C2_H6_W6(),
+        ["frames: Conv2D -> Flatten -> GRU"] = () => new FramesConvGru(),
+        ["frames: same Conv2D -> GlobalAveragePool2D -> GRU sequence"] = () => new Reference.FramesConvGlobalAverageGruSeq_T5_C1_H5_W5(),
+        ["frames: rectangular Conv2D -> strided AvgPool2D -> bidirectional GRU sequence"] = () => new OnnxFramesAvgPoolBiGru(),
     };
 
     public static TheoryData<string> ModelNames => new(s_models.Keys);
@@ -130,6 +150,26 @@ public sealed class OnnxExportTests
         using var tokens = new InferenceSession(Export(new TokenGruClassifier()));
         Assert.Equal(typeof(long), tokens.InputMetadata["input"].ElementType);
         Assert.Equal(new[] { -1, TokenGruClassifier.Steps }, tokens.InputMetadata["input"].Dimensions);
+    }
+
+    [Fact]
+    public void An_image_model_reads_images_and_a_frames_model_frames()
+    {
+        using var image = new InferenceSession(Export(new OnnxMnistSoftmax()));
+        Assert.Equal(new[] { -1, 1, 28, 28 }, image.InputMetadata["input"].Dimensions);
+        Assert.Equal("batch", image.InputMetadata["input"].SymbolicDimensions[0]);
+        Assert.Equal(new[] { -1, 1, 10 }, image.OutputMetadata["output"].Dimensions);
+
+        using var frames = new InferenceSession(Export(new OnnxFramesAvgPoolBiGru()));
+        Assert.Equal(new[] { -1, 4, 2, 7, 6 }, frames.InputMetadata["input"].Dimensions);
+        Assert.Equal(new[] { -1, 4, 2 }, frames.OutputMetadata["output"].Dimensions);
+
+        var conv = Assert.IsType<Rnn.Gen.Export.Conv2DLayer>(OnnxSameSplitsStride.Architecture.Layers[1]);
+        Assert.Equal((new Rnn.Gen.Export.ImageInput(3, 7, 8), 2, 3, 3, ConvPadding.Same), (conv.Image, conv.KernelHeight, conv.KernelWidth, conv.Dilation, conv.Padding));
+        Assert.Equal(new Rnn.Gen.Export.ImageInput(2, 7, 8), OnnxSameSplitsStride.Architecture.Image);
+        var layers = OnnxSameSplitsStride.Architecture.Layers;
+        Assert.Equal([2 * 7 * 8, 3 * 7 * 8, 2 * 7 * 8, 3 * 3 * 4, 3 * 3 * 4], layers.Select(l => l.InputSize));
+        Assert.Equal(layers.Skip(1).Select(l => l.InputSize), layers.SkipLast(1).Select(l => l.OutputSize)); // each output size is the next layer's input
     }
 
     [Fact]
@@ -238,6 +278,14 @@ public sealed class OnnxExportTests
         }
     }
 
+    /// <summary>The float input's shape: [batch, Steps, InputSize]; an image model's [batch, C, H, W] (one image) or [batch, Steps, C, H, W] (frames).</summary>
+    private static long[] InputShape(IRnnModel model, int batch) => model.Architecture!.Image switch
+    {
+        { } image when model.Steps == 1 => [batch, image.Channels, image.Height, image.Width],
+        { } image => [batch, model.Steps, image.Channels, image.Height, image.Width],
+        null => [batch, model.Steps, model.InputSize],
+    };
+
     /// <summary>
     /// Runs <paramref name="onnx"/> in ONNX Runtime on <paramref name="batch"/> random samples at once (token ids for a
     /// token model) and returns the largest difference from the model's Predict on each sample, relative above 1.
@@ -285,7 +333,7 @@ public sealed class OnnxExportTests
                 model.Predict(x.AsSpan(b * sampleLength, sampleLength), expected.AsSpan(b * outputLength, outputLength), padded ? (int)lengths[b] : steps);
             }
 
-            input = OrtValue.CreateTensorValueFromMemory(x, [batch, steps, model.InputSize]);
+            input = OrtValue.CreateTensorValueFromMemory(x, InputShape(model, batch));
         }
 
         using OrtValue lengthsValue = OrtValue.CreateTensorValueFromMemory(lengths, [batch]);

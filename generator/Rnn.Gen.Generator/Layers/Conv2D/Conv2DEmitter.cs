@@ -51,6 +51,13 @@ internal sealed class Conv2DEmitter : LayerEmitter<Conv2DPlan>
         }
     }
 
+    public override string Architecture =>
+        $"new {Export}.Conv2DLayer({Layer.Index}, {ImageInput(InImage)}, filters: {OutImage.Channels}, kernelHeight: {Conv.KernelHeight}, kernelWidth: {Conv.KernelWidth}) "
+        + $"{{ Stride = {Conv.Stride}, Dilation = {Conv.Dilation}, Padding = {Member(ConvPadding, Conv.Padding)}, Activation = {Member(RuntimeNames.Activation, Conv.Activation)} }}";
+
+    /// <summary>The runtime's description of an image layer's input: <c>new global::Rnn.Gen.Export.ImageInput(c, h, w)</c>.</summary>
+    internal static string ImageInput(ImageShape image) => $"new {Export}.ImageInput({image.Channels}, {image.Height}, {image.Width})";
+
     protected override (int Fan, string Module) Initialization => ((int)Window, "nn.Conv2d"); // every emitted model's window fits in an array
 
     public override void EmitMethods(CodeWriter w)

@@ -43,6 +43,16 @@ internal sealed class Pool2DEmitter : LayerEmitter<Pool2DPlan>
         }
     }
 
+    public override string Architecture
+    {
+        get
+        {
+            string kind = Global ? "GlobalAverage" : Max ? "Max" : "Average";
+            string layer = $"new {Export}.Pooling2DLayer({Layer.Index}, {Conv2D.Conv2DEmitter.ImageInput(InImage)}, {Export}.PoolingKind.{kind})";
+            return Global ? layer : $"{layer} {{ PoolSize = {Pool.PoolSize}, Stride = {Pool.Stride} }}";
+        }
+    }
+
     /// <summary>Where output pixel (c, oh, ow)'s window starts in the input image.</summary>
     private string WindowStart => $"{CodeWriter.Times("c", InImage.Pixels)} + {CodeWriter.Times("oh", (long)Pool.Stride * InImage.Width)} + {CodeWriter.Times("ow", Pool.Stride)}";
 

@@ -29,6 +29,9 @@ internal sealed class ReshapeEmitter : LayerEmitter<ReshapePlan>
         _ => $"layer {Layer.Index}, ColumnsAsSteps {Image} -> [{Image.Width}, {Layer.OutputSize}]",
     };
 
+    public override string Architecture =>
+        $"new {Export}.ReshapeLayer({Layer.Index}, {Conv2D.Conv2DEmitter.ImageInput(Image)}, {Export}.ImageReshape.{(Kind == ReshapeKind.Flatten ? "Flatten" : Kind == ReshapeKind.Rows ? "RowsAsSteps" : "ColumnsAsSteps")})";
+
     public override void EmitMethods(CodeWriter w)
     {
         w.Summary($"Backward for {Description}: when <paramref name=\"dx\"/> is not empty, adds dL/dx.");

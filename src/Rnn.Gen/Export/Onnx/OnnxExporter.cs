@@ -8,7 +8,8 @@ namespace Rnn.Gen.Export.Onnx;
 /// <summary>
 /// Writes a generated model as an ONNX graph (opset <see cref="Opset"/>) that computes what its <c>Predict</c>
 /// computes, for every sample of a batch: input <c>input</c> [batch, Steps, InputSize] float (a token model:
-/// [batch, Steps] int64 ids), output <c>output</c> [batch, OutputSteps, OutputSize] float, the batch dimension named
+/// [batch, Steps] int64 ids; an image model: [batch, C, H, W] for one image, [batch, Steps, C, H, W] for frames, the
+/// same floats as Predict's flat input), output <c>output</c> [batch, OutputSteps, OutputSize] float, the batch dimension named
 /// <c>batch</c>. The weights are initializers, in the layouts ONNX's operators read; the model's state_dict names
 /// name them where the layout is PyTorch's (<c>2.bias</c>), or derived ones (<c>0.W</c>, <c>2.weight_t</c>).
 /// </summary>
@@ -78,7 +79,7 @@ public static class OnnxExporter
                 + $"(one protobuf message) holds at most 2 GiB; this exporter writes no external data files.");
         }
 
-        var graph = new OnnxGraph(model, "input");
+        var graph = new OnnxGraph(model, "input") { ImagePositions = architecture.Steps };
         if (lengthsInput)
         {
             graph.UseLengths("lengths");
@@ -87,6 +88,15 @@ public static class OnnxExporter
         OnnxSequence value = architecture.TokenInput
             ? new OnnxSequence("input", SequenceLayout.TokenIds)
             : new OnnxSequence("input", SequenceLayout.BatchMajor);
+        if (architecture.Image is { } image)
+        {
+            // The image layers run at every position: frames [batch, T, C, H, W] become [batch · T, C, H, W] images.
+            graph.BeginInput();
+            value = architecture.Steps == 1
+                ? new OnnxSequence("input", SequenceLayout.Images)
+                : new OnnxSequence(graph.Node("Reshape", "input", graph.Int64Initializer("shape", [4], -1, image.Channels, image.Height, image.Width)), SequenceLayout.Images);
+        }
+
         foreach (LayerArchitecture layer in architecture.Layers)
         {
             graph.BeginLayer(layer);
@@ -94,6 +104,12 @@ public static class OnnxExporter
         }
 
         graph.BeginOutput();
+        if (value.Layout == SequenceLayout.Images)
+        {
+            // A model whose head is an image layer outputs each position's image flat, as Predict: [batch, positions, C·H·W].
+            value = graph.ImagesAsSteps(value.Name, model.OutputSize);
+        }
+
         string output = graph.As(value, SequenceLayout.BatchMajor);
         if (lengthsInput && model.OutputSteps > 1)
         {
@@ -101,12 +117,17 @@ public static class OnnxExporter
             output = graph.ZeroPadding(new OnnxSequence(output, SequenceLayout.BatchMajor)).Name;
         }
         graph.Output(output, "output");
-        ProtoWriter input = architecture.TokenInput
-            ? OnnxProto.ValueInfo("input", OnnxProto.Int64, ["batch", architecture.Steps])
-            : OnnxProto.ValueInfo("input", OnnxProto.Float, ["batch", architecture.Steps, architecture.InputSize]);
+        object[] inputShape = architecture switch
+        {
+            { TokenInput: true } => ["batch", architecture.Steps],
+            { Image: { } one, Steps: 1 } => ["batch", one.Channels, one.Height, one.Width],
+            { Image: { } frame } => ["batch", architecture.Steps, frame.Channels, frame.Height, frame.Width],
+            _ => ["batch", architecture.Steps, architecture.InputSize],
+        };
+        ProtoWriter input = OnnxProto.ValueInfo("input", architecture.TokenInput ? OnnxProto.Int64 : OnnxProto.Float, inputShape);
         ProtoWriter? lengths = lengthsInput ? OnnxProto.ValueInfo("lengths", OnnxProto.Int64, ["batch"]) : null;
         ProtoWriter outputInfo = OnnxProto.ValueInfo("output", OnnxProto.Float, ["batch", model.OutputSteps, model.OutputSize]);
-        string doc = $"{name}: Predict for a batch. input [batch, {architecture.Steps}{(architecture.TokenInput ? "] int64 token ids" : $", {architecture.InputSize}] float")}, "
+        string doc = $"{name}: Predict for a batch. input [{string.Join(", ", inputShape)}] {(architecture.TokenInput ? "int64 token ids" : "float")}, "
             + $"output [batch, {model.OutputSteps}, {model.OutputSize}] float. Layers: {string.Join(", ", architecture.Layers.Select(l => l.Kind))}.";
         ProtoWriter graphProto = OnnxProto.Graph(name, doc, graph.Nodes, graph.Initializers, lengths is null ? [input] : [input, lengths], outputInfo);
         string version = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";

@@ -18,6 +18,12 @@ internal enum SequenceLayout
 
     /// <summary><c>[batch, steps]</c> int64 token ids: a token model's input, read by its Embedding.</summary>
     TokenIds,
+
+    /// <summary>
+    /// <c>[batch · positions, channels, height, width]</c>: every position's image (one per sample, or one per frame),
+    /// what ONNX's Conv and 2D pooling read and write (N, C, H, W); only the image layers read it.
+    /// </summary>
+    Images,
 }
 
 /// <summary>A value of the graph between two layers: its name and layout. A position (many-to-one) is a sequence of one step.</summary>
@@ -48,6 +54,21 @@ internal sealed class OnnxGraph
     }
 
     internal IEnumerable<ProtoWriter> Nodes => _nodes;
+
+    /// <summary>The positions per sample of an image model (1, or its frames); the image layers run at each.</summary>
+    public int ImagePositions { get; init; } = 1;
+
+    /// <summary><paramref name="value"/> as images <c>[batch · positions, C, H, W]</c>: only an image model's input and image layers give them.</summary>
+    public string AsImages(OnnxSequence value, LayerArchitecture layer) => value.Layout == SequenceLayout.Images
+        ? value.Name
+        : throw new InvalidOperationException($"The architecture's {layer} reads images, but the layer before it writes a {value.Layout} sequence.");
+
+    /// <summary>
+    /// Images (or pooled <c>[batch · positions, C, 1, 1]</c>) <paramref name="images"/> as one vector of
+    /// <paramref name="features"/> per position: <c>[batch, positions, features]</c>, each image's floats in order.
+    /// </summary>
+    public OnnxSequence ImagesAsSteps(string images, int features) =>
+        new(Node("Reshape", images, Int64Initializer("shape", [3], -1, ImagePositions, features)), SequenceLayout.BatchMajor);
 
     /// <summary>
     /// Each sample's valid steps in the current layer's input, int64 [batch], when the graph has a lengths input (else
@@ -109,7 +130,7 @@ internal sealed class OnnxGraph
             SequenceLayout.BatchMajor => 1,
             SequenceLayout.TimeMajor => 0,
             SequenceLayout.ChannelsFirst => 2,
-            _ => throw new ArgumentOutOfRangeException(nameof(value), value.Layout, "Token ids are masked by no layer."),
+            _ => throw new ArgumentOutOfRangeException(nameof(value), value.Layout, "Token ids and images are masked by no layer."),
         };
         string steps = Node("Gather", [Node("Shape", value.Name), Int64Initializer("time_axis", [], timeAxis)], OnnxAttribute.Int("axis", 0));
         string positions = Node("Range", Int64Initializer("zero", [], 0), steps, Int64Initializer("step", [], 1));                // [steps]
@@ -130,6 +151,9 @@ internal sealed class OnnxGraph
 
     /// <summary>Names the nodes and values of <paramref name="layer"/> after it: <c>layer2/MatMul</c>.</summary>
     internal void BeginLayer(LayerArchitecture layer) => _prefix = $"layer{layer.Index}/";
+
+    /// <summary>Names what reshapes the input before the layers <c>input/…</c>.</summary>
+    internal void BeginInput() => _prefix = "input/";
 
     /// <summary>Names what follows the layers (the output's mask and name) <c>output/…</c>.</summary>
     internal void BeginOutput() => _prefix = "output/";
@@ -235,6 +259,11 @@ internal sealed class OnnxGraph
             return value.Name;
         }
 
+        if (value.Layout == SequenceLayout.Images || layout == SequenceLayout.Images)
+        {
+            throw new InvalidOperationException($"Images become vectors through Flatten, global pooling or a rows bridge only; a layer asked for {value.Layout} as {layout}.");
+        }
+
         if (value.Layout == SequenceLayout.TokenIds || layout == SequenceLayout.TokenIds)
         {
             throw new InvalidOperationException($"Token ids are read by an Embedding only; a layer asked for them as {layout}.");
@@ -256,7 +285,7 @@ internal sealed class OnnxGraph
         SequenceLayout.BatchMajor => "BTF",
         SequenceLayout.TimeMajor => "TBF",
         SequenceLayout.ChannelsFirst => "BFT",
-        _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "Token ids have no feature axis."),
+        _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "Token ids and images have no (batch, time, features) order."),
     };
 
     private string Unique(string name)
