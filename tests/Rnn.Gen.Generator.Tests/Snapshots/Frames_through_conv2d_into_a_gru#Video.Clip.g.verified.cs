@@ -259,13 +259,13 @@ namespace Video
         /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
         public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 60, steps: 4, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
         {
-            new global::Rnn.Gen.Export.UnsupportedLayer(0, "Conv2D", 60, 12),
-            new global::Rnn.Gen.Export.UnsupportedLayer(1, "GlobalAveragePool2D", 12, 3),
+            new global::Rnn.Gen.Export.Conv2DLayer(0, new global::Rnn.Gen.Export.ImageInput(2, 6, 5), filters: 3, kernelHeight: 3, kernelWidth: 2) { Stride = 2, Dilation = 1, Padding = global::Rnn.Gen.ConvPadding.Valid, Activation = global::Rnn.Gen.Activation.Tanh },
+            new global::Rnn.Gen.Export.Pooling2DLayer(1, new global::Rnn.Gen.Export.ImageInput(3, 2, 2), global::Rnn.Gen.Export.PoolingKind.GlobalAverage),
             new global::Rnn.Gen.Export.RecurrentLayer(2, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 3, hidden: 4) { ReturnSequences = false },
             new global::Rnn.Gen.Export.DenseLayer(3, inputSize: 4, units: 2, global::Rnn.Gen.Activation.Identity),
-        });
+        }) { Image = new global::Rnn.Gen.Export.ImageInput(2, 6, 5) };
 
-        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 4, 60] float, output "output" [batch, 1, 2].</summary>
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 4, 2, 6, 5] float, output "output" [batch, 1, 2].</summary>
         /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
         public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
 

@@ -250,15 +250,15 @@ namespace Digits
         public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 144, steps: 1, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
         {
             new global::Rnn.Gen.Export.GaussianNoiseLayer(0, inputSize: 144, standardDeviation: 0.1),
-            new global::Rnn.Gen.Export.UnsupportedLayer(1, "Conv2D", 144, 400),
-            new global::Rnn.Gen.Export.UnsupportedLayer(2, "MaxPool2D", 400, 100),
-            new global::Rnn.Gen.Export.UnsupportedLayer(3, "Conv2D", 100, 150),
-            new global::Rnn.Gen.Export.UnsupportedLayer(4, "AvgPool2D", 150, 96),
-            new global::Rnn.Gen.Export.UnsupportedLayer(5, "Flatten", 96, 96),
+            new global::Rnn.Gen.Export.Conv2DLayer(1, new global::Rnn.Gen.Export.ImageInput(1, 12, 12), filters: 4, kernelHeight: 3, kernelWidth: 3) { Stride = 1, Dilation = 1, Padding = global::Rnn.Gen.ConvPadding.Valid, Activation = global::Rnn.Gen.Activation.Relu },
+            new global::Rnn.Gen.Export.Pooling2DLayer(2, new global::Rnn.Gen.Export.ImageInput(4, 10, 10), global::Rnn.Gen.Export.PoolingKind.Max) { PoolSize = 2, Stride = 2 },
+            new global::Rnn.Gen.Export.Conv2DLayer(3, new global::Rnn.Gen.Export.ImageInput(4, 5, 5), filters: 6, kernelHeight: 3, kernelWidth: 3) { Stride = 1, Dilation = 2, Padding = global::Rnn.Gen.ConvPadding.Same, Activation = global::Rnn.Gen.Activation.Identity },
+            new global::Rnn.Gen.Export.Pooling2DLayer(4, new global::Rnn.Gen.Export.ImageInput(6, 5, 5), global::Rnn.Gen.Export.PoolingKind.Average) { PoolSize = 2, Stride = 1 },
+            new global::Rnn.Gen.Export.ReshapeLayer(5, new global::Rnn.Gen.Export.ImageInput(6, 4, 4), global::Rnn.Gen.Export.ImageReshape.Flatten),
             new global::Rnn.Gen.Export.DenseLayer(6, inputSize: 96, units: 10, global::Rnn.Gen.Activation.Softmax),
-        });
+        }) { Image = new global::Rnn.Gen.Export.ImageInput(1, 12, 12) };
 
-        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 1, 144] float, output "output" [batch, 1, 10].</summary>
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 1, 12, 12] float, output "output" [batch, 1, 10].</summary>
         /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
         public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
 

@@ -219,12 +219,12 @@ namespace Scan
         /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
         public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 40, steps: 1, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
         {
-            new global::Rnn.Gen.Export.UnsupportedLayer(0, "ColumnsAsSteps", 40, 10),
+            new global::Rnn.Gen.Export.ReshapeLayer(0, new global::Rnn.Gen.Export.ImageInput(2, 5, 4), global::Rnn.Gen.Export.ImageReshape.ColumnsAsSteps),
             new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 10, hidden: 3) { ReturnSequences = true },
             new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 3, units: 1, global::Rnn.Gen.Activation.Identity),
-        });
+        }) { Image = new global::Rnn.Gen.Export.ImageInput(2, 5, 4) };
 
-        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 1, 40] float, output "output" [batch, 4, 1].</summary>
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 2, 5, 4] float, output "output" [batch, 4, 1].</summary>
         /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
         public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
 
