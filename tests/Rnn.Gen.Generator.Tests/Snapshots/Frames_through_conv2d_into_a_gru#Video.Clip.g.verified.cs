@@ -193,14 +193,30 @@ namespace Video
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
 
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => _gradients.Span.Clear();
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 60, steps: 4, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.UnsupportedLayer(0, "Conv2D", 60, 12),
+            new global::Rnn.Gen.Export.UnsupportedLayer(1, "GlobalAveragePool2D", 12, 3),
+            new global::Rnn.Gen.Export.RecurrentLayer(2, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 3, hidden: 4) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(3, inputSize: 4, units: 2, global::Rnn.Gen.Activation.Identity),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 4, 60] float, output "output" [batch, 1, 2].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [4, 60], <paramref name="output"/> [1, 2]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -531,6 +547,7 @@ namespace Video
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
 
         /// <summary>The windows of layer 0, Conv2D [2, 6, 5] -> [3, 2, 2] (kernel 3x2, stride 2, valid, tanh) at each of 4 steps: row (c * 3 + i) * 2 + j of <paramref name="columns"/> holds tap (i, j) of channel c for every output pixel, zero in the padding.</summary>
         private static void Conv2D0Gather(global::System.ReadOnlySpan<float> x, global::System.Span<float> columns)

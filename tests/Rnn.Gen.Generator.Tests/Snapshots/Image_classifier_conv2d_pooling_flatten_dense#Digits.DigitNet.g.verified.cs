@@ -185,14 +185,33 @@ namespace Digits
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
 
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => _gradients.Span.Clear();
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 144, steps: 1, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.GaussianNoiseLayer(0, inputSize: 144, standardDeviation: 0.1),
+            new global::Rnn.Gen.Export.UnsupportedLayer(1, "Conv2D", 144, 400),
+            new global::Rnn.Gen.Export.UnsupportedLayer(2, "MaxPool2D", 400, 100),
+            new global::Rnn.Gen.Export.UnsupportedLayer(3, "Conv2D", 100, 150),
+            new global::Rnn.Gen.Export.UnsupportedLayer(4, "AvgPool2D", 150, 96),
+            new global::Rnn.Gen.Export.UnsupportedLayer(5, "Flatten", 96, 96),
+            new global::Rnn.Gen.Export.DenseLayer(6, inputSize: 96, units: 10, global::Rnn.Gen.Activation.Softmax),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 1, 144] float, output "output" [batch, 1, 10].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [1, 144], <paramref name="output"/> [1, 10]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -543,6 +562,7 @@ namespace Digits
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
 
         /// <summary>Backward for layer 0, Gaussian noise (standard deviation 0.1) on 144 features, training only: the noise is added, so dL/dx = dL/dy.</summary>
         private void GaussianNoise0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
