@@ -61,6 +61,10 @@ public static class AllocationProbe
         image.Setup();
         result["Conv2D MNIST stack, Predict"] = PerCall(image.RnnGenPredict);
         result["Conv2D MNIST stack, training step"] = PerCall(() => image.RnnGenTrainingStep());
+        var caption = new CaptionBenchmarks();
+        caption.Setup();
+        result["Captioner, greedy caption"] = PerCall(caption.GreedyCaption);
+        result["Captioner, sampled caption"] = PerCall(caption.SampledCaption);
 
         return result;
     }

@@ -642,7 +642,19 @@ public class DiagnosticTests
         """, "needs 7500000000 floats for its input image");
 
     [Fact]
-    public void RNNGEN022_image_layers_with_a_decoder() => Expect("RNNGEN022", """
+    public void RNNGEN022_image_layers_with_a_recurrent_encoder() => Expect("RNNGEN022", """
+        [RnnModel(1, 6, 6)]
+        [Conv2D(2, 3)]
+        [RowsAsSteps]
+        [Lstm(4)]
+        [[|Decoder(3)|]]
+        [Lstm(4)]
+        [Dense(3, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "Conv2D cannot be combined with [Decoder]: an image encoder hands its features to the decoder's start state");
+
+    [Fact]
+    public void RNNGEN040_image_features_of_another_size_than_the_decoder_state() => Expect("RNNGEN040", """
         [RnnModel(1, 6, 6)]
         [Conv2D(2, 3)]
         [Flatten]
@@ -650,7 +662,17 @@ public class DiagnosticTests
         [Lstm(4)]
         [Dense(3, Activation = Activation.Softmax)]
         public partial class Model;
-        """, "Conv2D cannot be combined with [Decoder]");
+        """, "output vector (32 features) becomes the start state h_0 of the decoder's first recurrent layer Lstm(4), which has 4; end the encoder with [Dense(4)]");
+
+    [Fact]
+    public void RNNGEN040_dense_encoder_of_another_size_than_the_decoder_state() => Expect("RNNGEN040", """
+        [RnnModel(inputSize: 3, steps: 1)]
+        [Dense(6)]
+        [[|Decoder(3)|]]
+        [Gru(5)]
+        [Dense(2)]
+        public partial class Model;
+        """, "(6 features)");
 
     [Fact]
     public void RNNGEN028_conv2d_same_padding_with_stride() => Expect("RNNGEN028", """
@@ -735,7 +757,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(37, ids.Length);
+        Assert.Equal(38, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

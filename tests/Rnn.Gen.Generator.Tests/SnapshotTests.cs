@@ -226,6 +226,26 @@ public class SnapshotTests
             """, "Scan.Columns.g.cs");
     }
 
+    [Fact]
+    public void Image_captioner_features_start_the_decoder()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Captions;
+
+            [RnnModel(channels: 1, height: 6, width: 10)]
+            [Conv2D(2, 3, Activation = Activation.Relu)]
+            [MaxPool2D(2)]
+            [Flatten]
+            [Dense(4, Activation = Activation.Tanh)]
+            [Decoder(3, StartToken = 1)]
+            [Embedding(5, 2)]
+            [Lstm(4)]
+            [Dense(5, Activation = Activation.Softmax)]
+            public partial class Captioner;
+            """, "Captions.Captioner.g.cs");
+    }
+
     private static void Check(string source, string hintName, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         GeneratorRun run = GeneratorHarness.Run(source);

@@ -30,6 +30,7 @@ internal static class Program
         // --embedding-only: only the models whose first layer is an Embedding (Embedding/).
         // --conv-only: only the convolution and pooling cases (Conv/); --image-only: only the image cases (Image/).
         // --pytorch-only: only the PyTorch checkpoints written by TorchSharp.PyBridge (PyTorch/).
+        // --caption-only: only the captioning cases (Caption/).
         bool trainingOnly = args.Contains("--training-only");
         bool convOnly = args.Contains("--conv-only");
         bool parityOnly = args.Contains("--parity-only");
@@ -37,10 +38,11 @@ internal static class Program
         bool embeddingOnly = args.Contains("--embedding-only");
         bool pytorchOnly = args.Contains("--pytorch-only");
         bool imageOnly = args.Contains("--image-only");
-        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only" or "--pytorch-only" or "--image-only")).ToArray();
+        bool captionOnly = args.Contains("--caption-only");
+        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only" or "--pytorch-only" or "--image-only" or "--caption-only")).ToArray();
         string root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRepositoryRoot();
         string reference = Path.Combine(root, ReferenceFolder);
-        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly || pytorchOnly || imageOnly)
+        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly || pytorchOnly || imageOnly || captionOnly)
         {
             torch.set_num_threads(1);
             Console.WriteLine($"libtorch {torch.__version__}, writing under {ReferenceFolder}");
@@ -77,6 +79,11 @@ internal static class Program
             if (imageOnly)
             {
                 ImageReferences.Write(reference);
+            }
+
+            if (captionOnly)
+            {
+                CaptionReferences.Write(reference);
             }
 
             return 0;
@@ -130,6 +137,7 @@ internal static class Program
         ConvReferences.Write(reference);
         PyTorchReferences.Write(reference);
         ImageReferences.Write(reference);
+        CaptionReferences.Write(reference);
         return 0;
     }
 

@@ -230,4 +230,10 @@ internal static class DiagnosticDescriptors
         "Rows as steps need one image per sample",
         "[{0}] turns one image into a sequence of steps, but each sample is {1} frames; declare [RnnModel(channels, height, width)] for one image per sample, or use [Flatten] to make each frame one step",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor FeaturesDoNotMatchDecoder = new(
+        "RNNGEN040",
+        "Encoder features do not match the decoder's start state",
+        "The layers above [{0}] have no recurrent layer, so their output vector ({1} features) becomes the start state h_0 of the decoder's first recurrent layer {2}, which has {3}; end the encoder with [Dense({3})] (after [Flatten] or [GlobalAveragePool2D] for images), or give the decoder that hidden size",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -78,7 +78,13 @@ internal static class DecoderEmitter
             w.Line($"{Span} state = _predictState;");
             w.Line($"{Span} scratch = _scratch;");
             w.Line("state.Clear();");
-            if (encoder.Any(l => l.Layer.Spec.ActsAtInference))
+            if (decoder.StartsFromFeatures)
+            {
+                CarriedState start = FeatureStart(plan);
+                w.Line("// The encoder's features (one input, one output vector) are the start state h_0 of the decoder's first recurrent layer.");
+                LayerWiring.EmitInferencePass(w, encoder, $"input.Slice(0, {spec.InputSize})", "state", CodeWriter.Slice("state", start.State));
+            }
+            else if (encoder.Any(l => l.Layer.Spec.ActsAtInference))
             {
                 using (w.Block("for (int t = 0; t < length; t++)"))
                 {
@@ -158,14 +164,21 @@ internal static class DecoderEmitter
         int outputSize = plan.OutputSize;
         int width = plan.DecoderInputSize;
         w.Line();
-        w.Line(decoder.OneToMany ? "// The decoder starts from zero." : "// The decoder starts from the encoder's final states (at the last valid step).");
+        w.Line(decoder.OneToMany ? "// The decoder starts from zero."
+            : decoder.StartsFromFeatures ? "// The decoder's first recurrent layer starts from h_0 = the encoder's features; every other start state is zero."
+            : "// The decoder starts from the encoder's final states (at the last valid step).");
+        CarriedState? features = decoder.StartsFromFeatures ? FeatureStart(plan) : null;
         foreach (LayerPlan layer in plan.Layers.Where(l => l.InDecoder))
         {
             IReadOnlyList<CarriedState> to = layer.CarriedStates;
             for (int k = 0; k < to.Count; k++)
             {
                 Region start = to[k].Initial!.Value;
-                if (layer.Partner is { } encoder)
+                if (features is not null && to[k] == features)
+                {
+                    w.Line($"{LayerWiring.OutputView(plan.Layers[decoder.FirstLayer - 1], "cache")}.CopyTo({CodeWriter.Slice("cache", start)});");
+                }
+                else if (layer.Partner is { } encoder)
                 {
                     w.Line($"{CodeWriter.SliceAt("cache", encoder.CarriedStates[k].Sequence, start.Length, "length - 1")}.CopyTo({CodeWriter.Slice("cache", start)});");
                 }
@@ -197,6 +210,9 @@ internal static class DecoderEmitter
             w.Line($"if (t == 0) fed.Clear(); else feedback.Slice({CodeWriter.Times("t - 1", outputSize)}, {outputSize}).CopyTo(fed);");
         }
     }
+
+    /// <summary>A feature encoder's decoder: the start state its features become, h of the decoder's first recurrent layer.</summary>
+    private static CarriedState FeatureStart(ModelPlan plan) => plan.Layers.First(l => l.InDecoder && l.Spec.IsRecurrent).CarriedStates[0];
 
     /// <summary>Backward of a decoder model: decoder layers, the hand-over of the start states' gradients, encoder layers.</summary>
     public static void EmitBackward(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers)
@@ -234,6 +250,25 @@ internal static class DecoderEmitter
 
         if (decoder.OneToMany)
         {
+            return;
+        }
+
+        if (decoder.StartsFromFeatures)
+        {
+            // Feature encoder layers, top to bottom: the top one's output gradient is that of the decoder's start state h_0.
+            for (int i = decoder.FirstLayer - 1; i >= 0; i--)
+            {
+                w.Line();
+                LayerEmitter layer = layers[i];
+                if (i == decoder.FirstLayer - 1)
+                {
+                    w.Line($"{CodeWriter.Slice("work", layer.Layer.OutputGradient)}.Clear();");
+                    w.Line($"{VectorKernels}.Add({CodeWriter.Slice("work", FeatureStart(plan).Gradient)}, {LayerWiring.OutputGradientView(layer.Layer, "work", LayerWiring.StageLengthName(plan.LengthStage(decoder.FirstLayer)))}); // dL/dh_0 of the decoder's first recurrent layer");
+                }
+
+                LayerWiring.EmitLayerBackward(w, plan, layer, i == 0 ? null : layers[i - 1].Layer);
+            }
+
             return;
         }
 

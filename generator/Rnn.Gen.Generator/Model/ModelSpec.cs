@@ -19,6 +19,13 @@ internal sealed record DecoderSpec(int FirstLayer, int OutputSteps, FeedbackKind
     /// <summary>The id an embedding decoder reads at its first step.</summary>
     public int StartToken { get; init; }
 
+    /// <summary>
+    /// The encoder has layers but no recurrent one (image layers, Dense): its one output vector is the start state h_0 of
+    /// the decoder's first recurrent layer ("init-inject"; an LSTM's c_0 is zero, later recurrent layers start from zero),
+    /// and the gradient of that start state flows back into the encoder.
+    /// </summary>
+    public bool StartsFromFeatures { get; init; }
+
     /// <summary>With no encoder layer the model is one-to-many: its input is given at every decoder step.</summary>
     public bool OneToMany => FirstLayer == 0;
 }

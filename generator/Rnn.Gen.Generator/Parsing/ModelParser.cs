@@ -222,6 +222,13 @@ internal static class ModelParser
                 decoder = (layers.Count, outputSteps, attribute.Named<int>("Feedback") ?? 0, attribute);
                 sequence = true;
                 image = null; // the decoder reads what it feeds back
+                if (!layers.Any(l => l.IsRecurrent))
+                {
+                    // A feature encoder (no recurrent layer: image layers, Dense) hands its output vector to the decoder's
+                    // start state, so a Dense projection may end it; after a recurrent encoder, RNNGEN004 still applies.
+                    recurrentAllowed = true;
+                }
+
                 continue;
             }
 
@@ -338,7 +345,7 @@ internal static class ModelParser
         DecoderSpec? decoderSpec = null;
         if (decoder is { } marker && layersValid)
         {
-            decoderSpec = ValidateDecoder(marker.Index, marker.OutputSteps, marker.Feedback, marker.Attribute, layers, steps, stateful, model);
+            decoderSpec = ValidateDecoder(marker.Index, marker.OutputSteps, marker.Feedback, marker.Attribute, layers, inputSize, steps, stateful, model);
         }
 
         if (!layersValid || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
@@ -426,8 +433,8 @@ internal static class ModelParser
     }
 
     /// <summary>The rules of a decoder; returns its spec (null when it is invalid, with diagnostics added).</summary>
-    private static DecoderSpec? ValidateDecoder(int first, int outputSteps, int feedback, AttributeReader attribute, List<LayerSpec> layers, int steps,
-        bool stateful, AttributeReader model)
+    private static DecoderSpec? ValidateDecoder(int first, int outputSteps, int feedback, AttributeReader attribute, List<LayerSpec> layers, int inputSize,
+        int steps, bool stateful, AttributeReader model)
     {
         var diagnostics = new List<DiagnosticDescriptor>();
         void Report(DiagnosticDescriptor descriptor, Location location, params string[] arguments)
@@ -465,10 +472,24 @@ internal static class ModelParser
                 "a decoder runs step by step, and convolution and pooling windows read several steps at once");
         }
 
-        if (layers.FirstOrDefault(l => l.ReadsImage) is { } imageLayer)
+        // A feature encoder: layers above [Decoder] without a recurrent one (image layers, Dense). Its one output vector
+        // is the start state h_0 of the decoder's first recurrent layer ("init-inject"); it must have that layer's size.
+        if (first > 0 && encoder.Count == 0 && decoder.Count > 0)
+        {
+            int features = layers.Take(first).Aggregate(inputSize, (size, layer) => layer.OutputSize(size));
+            int hidden = decoder[0].OutputSize(0);
+            if (features != hidden)
+            {
+                Report(DiagnosticDescriptors.FeaturesDoNotMatchDecoder, attribute.Location, attribute.Display,
+                    features.ToString(System.Globalization.CultureInfo.InvariantCulture), decoder[0].Signature,
+                    hidden.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (encoder.Count > 0 && layers.FirstOrDefault(l => l.ReadsImage) is { } imageLayer)
         {
             Report(DiagnosticDescriptors.DecoderUnsupportedOption, attribute.Location, imageLayer.Kind.Name,
-                "image layers have no bridge into a decoder yet; train the image part as a classifier, or give the decoder a vector input");
+                "an image encoder hands its features to the decoder's start state without recurrent layers of its own; remove [RowsAsSteps] and the encoder's recurrent layers, end the image layers in [Flatten] or [GlobalAveragePool2D] and a [Dense] of the decoder's hidden size");
         }
 
         if (layers.Any(l => l.ReadsWholeSequence))
@@ -497,7 +518,7 @@ internal static class ModelParser
         {
             int vocabulary = layers[first].TokenVocabulary!.Value;
             int tokens = layers.Aggregate(0, (size, layer) => layer.OutputSize(size));
-            string? problem = encoder.Count == 0 ? "a one-to-many decoder reads the model's input beside what it feeds back; give the decoder no Embedding, or add encoder layers"
+            string? problem = first == 0 ? "a one-to-many decoder reads the model's input beside what it feeds back; give the decoder no Embedding, or add encoder layers"
                 : kind != FeedbackKind.Token ? "the decoder must feed back tokens (a Softmax head, Feedback = DecoderFeedback.Token)"
                 : vocabulary != tokens ? $"its vocabulary ({vocabulary.ToString(System.Globalization.CultureInfo.InvariantCulture)}) must be the Softmax head's tokens ({tokens.ToString(System.Globalization.CultureInfo.InvariantCulture)})"
                 : null;
@@ -512,7 +533,7 @@ internal static class ModelParser
             }
         }
 
-        return diagnostics.Count == 0 ? new DecoderSpec(first, outputSteps, kind) { EmbedsTokens = embeds, StartToken = startToken } : null;
+        return diagnostics.Count == 0 ? new DecoderSpec(first, outputSteps, kind) { EmbedsTokens = embeds, StartToken = startToken, StartsFromFeatures = first > 0 && encoder.Count == 0 } : null;
     }
 
     private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch
