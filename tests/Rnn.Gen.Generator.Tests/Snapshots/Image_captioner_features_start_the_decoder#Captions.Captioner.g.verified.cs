@@ -13,7 +13,8 @@ namespace Captions
     /// <para>layer 4, Embedding of 5 tokens into 2 features.</para>
     /// <para>layer 5, LSTM 2 -> 4.</para>
     /// <para>layer 6, Dense 4 -> 5 softmax at each of 3 steps.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+    /// Each instance computes in buffers of its own, allocated once by the constructor,
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class Captioner : global::Rnn.Gen.IRnnModel
@@ -45,10 +46,20 @@ namespace Captions
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public Captioner()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private Captioner(global::Captions.Captioner model, global::Captions.Captioner.Predictor predictor)
+        {
+            _parameters = model._parameters;
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -168,31 +179,39 @@ namespace Captions
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 0, Conv2D [1, 6, 10] -> [2, 4, 8] (kernel 3, valid, relu): U(-1/sqrt(9), 1/sqrt(9)), PyTorch's default for nn.Conv2d.
-            bound = (float)(1.0 / global::System.Math.Sqrt(9));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Weight, 18), bound, random); // 0.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Bias, 2), bound, random); // 0.bias
-            // layer 3, Dense 16 -> 4 tanh: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Weight, 64), bound, random); // 3.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Bias, 4), bound, random); // 3.bias
-            // layer 4, Embedding of 5 tokens into 2 features: N(0, 1), PyTorch's default for nn.Embedding.
-            global::Rnn.Gen.Initialization.Initializers.Normal(p.Slice(Layer4.Weight, 10), 1f, random); // 4.weight
-            // layer 5, LSTM 2 -> 4: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(4));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer5.WeightIh, 32), bound, random); // 5.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer5.WeightHh, 64), bound, random); // 5.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer5.BiasIh, 16), bound, random); // 5.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer5.BiasHh, 16), bound, random); // 5.bias_hh_l0
-            // layer 6, Dense 4 -> 5 softmax at each of 3 steps: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(4));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer6.Weight, 20), bound, random); // 6.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer6.Bias, 5), bound, random); // 6.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 0, Conv2D [1, 6, 10] -> [2, 4, 8] (kernel 3, valid, relu): U(-1/sqrt(9), 1/sqrt(9)), PyTorch's default for nn.Conv2d.
+                bound = (float)(1.0 / global::System.Math.Sqrt(9));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Weight, 18), bound, random); // 0.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Bias, 2), bound, random); // 0.bias
+                // layer 3, Dense 16 -> 4 tanh: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(16));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Weight, 64), bound, random); // 3.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Bias, 4), bound, random); // 3.bias
+                // layer 4, Embedding of 5 tokens into 2 features: N(0, 1), PyTorch's default for nn.Embedding.
+                global::Rnn.Gen.Initialization.Initializers.Normal(p.Slice(Layer4.Weight, 10), 1f, random); // 4.weight
+                // layer 5, LSTM 2 -> 4: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(4));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer5.WeightIh, 32), bound, random); // 5.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer5.WeightHh, 64), bound, random); // 5.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer5.BiasIh, 16), bound, random); // 5.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer5.BiasHh, 16), bound, random); // 5.bias_hh_l0
+                // layer 6, Dense 4 -> 5 softmax at each of 3 steps: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(4));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer6.Weight, 20), bound, random); // 6.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer6.Bias, 5), bound, random); // 6.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -219,25 +238,58 @@ namespace Captions
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
         /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
-        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
         public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 60, steps: 1, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
         {
-            new global::Rnn.Gen.Export.UnsupportedLayer(0, "Conv2D", 60, 64),
-            new global::Rnn.Gen.Export.UnsupportedLayer(1, "MaxPool2D", 64, 16),
-            new global::Rnn.Gen.Export.UnsupportedLayer(2, "Flatten", 16, 16),
+            new global::Rnn.Gen.Export.Conv2DLayer(0, new global::Rnn.Gen.Export.ImageInput(1, 6, 10), filters: 2, kernelHeight: 3, kernelWidth: 3) { Stride = 1, Dilation = 1, Padding = global::Rnn.Gen.ConvPadding.Valid, Activation = global::Rnn.Gen.Activation.Relu },
+            new global::Rnn.Gen.Export.Pooling2DLayer(1, new global::Rnn.Gen.Export.ImageInput(2, 4, 8), global::Rnn.Gen.Export.PoolingKind.Max) { PoolSize = 2, Stride = 2 },
+            new global::Rnn.Gen.Export.ReshapeLayer(2, new global::Rnn.Gen.Export.ImageInput(2, 2, 4), global::Rnn.Gen.Export.ImageReshape.Flatten),
             new global::Rnn.Gen.Export.DenseLayer(3, inputSize: 16, units: 4, global::Rnn.Gen.Activation.Tanh),
             new global::Rnn.Gen.Export.EmbeddingLayer(4, vocabularySize: 5, dimension: 2),
             new global::Rnn.Gen.Export.RecurrentLayer(5, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 2, hidden: 4) { ReturnSequences = false },
             new global::Rnn.Gen.Export.DenseLayer(6, inputSize: 4, units: 5, global::Rnn.Gen.Activation.Softmax),
-        }) { Decoder = new(FirstLayer: 4, OutputSteps: 3) };
+        }) { Decoder = new(FirstLayer: 4, OutputSteps: 3), Image = new global::Rnn.Gen.Export.ImageInput(1, 6, 10) };
 
         /// <summary>Throws: the decoder feeds each step's output back as the next step's input, a loop the ONNX exporter does not write.</summary>
         /// <exception cref="global::System.NotSupportedException">Always, for a model with a decoder; nothing is written.</exception>
@@ -255,7 +307,15 @@ namespace Captions
             if (input.Length != 60) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 60, "[Steps = 1, InputSize = 60]", input.Length);
             if (output.Length != 15) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 15, "[OutputSteps = 3, OutputSize = 5]", output.Length);
             if ((uint)(length - 1) >= 1) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 1, length);
-            Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -267,13 +327,21 @@ namespace Captions
             if (input.Length != 60) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 60, "[Steps = 1, InputSize = 60]", input.Length);
             if (output.Length != 15) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 15, "[OutputSteps = 3, OutputSize = 5]", output.Length);
             if ((uint)(length - 1) >= 1) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 1, length);
-            global::System.Span<float> cache = _cache;
-            // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
-            Decode(input, output, length, _feedback, default, 0f, 0, null);
-            ForwardCore(input, cache, training: true, length, _feedback);
-            cache.Slice(Layer6.Output, 15).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
+                Decode(input, output, length, _feedback, default, 0f, 0, null);
+                ForwardCore(input, cache, training: true, length, _feedback);
+                cache.Slice(Layer6.Output, 15).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -364,7 +432,15 @@ namespace Captions
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 15) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 15, "[OutputSteps = 3, OutputSize = 5]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [1, 60] into <paramref name="inputGradient"/>.</summary>
@@ -372,7 +448,15 @@ namespace Captions
         {
             if (outputGradient.Length != 15) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 15, "[OutputSteps = 3, OutputSize = 5]", outputGradient.Length);
             if (inputGradient.Length != 60) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 60, "[Steps = 1, InputSize = 60]", inputGradient.Length);
-            BackwardCore(outputGradient, inputGradient);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, inputGradient);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -411,7 +495,18 @@ namespace Captions
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([60] features) on the kept state and writes this step's output [5] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
@@ -428,11 +523,19 @@ namespace Captions
             if (targets.Length != 15) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(targets), 15, "[OutputSteps = 3, OutputSize = 5]", targets.Length);
             if (output.Length != 15) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 15, "[OutputSteps = 3, OutputSize = 5]", output.Length);
             if ((uint)(length - 1) >= 1) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 1, length);
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length, targets);
-            cache.Slice(Layer6.Output, 15).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length, targets);
+                cache.Slice(Layer6.Output, 15).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         void global::Rnn.Gen.IRnnModel.ForwardTeacherForced(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, int length) => ForwardTeacherForced(input, targets, output, length);
@@ -444,7 +547,15 @@ namespace Captions
             if (output.Length != 15) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 15, "[OutputSteps = 3, OutputSize = 5]", output.Length);
             if (tokens.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(tokens), 3, "[OutputSteps = 3]", tokens.Length);
             global::System.ArgumentNullException.ThrowIfNull(random);
-            Decode(input, output, Steps, default, tokens, temperature, topK, random);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                Decode(input, output, Steps, default, tokens, temperature, topK, random);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step.</summary>
@@ -487,6 +598,45 @@ namespace Captions
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
         global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the Captioner it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly Captioner _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(Captioner model) => _model = new Captioner(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [1, 60] in, [3, 5] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+
+            /// <summary>As the model's Generate: samples a sequence of tokens, seeded by <paramref name="random"/> (give each thread a generator of its own).</summary>
+            public void Generate(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom random) => _model.Generate(input, output, tokens, temperature, topK, random);
+        }
 
         /// <summary>The windows of layer 0, Conv2D [1, 6, 10] -> [2, 4, 8] (kernel 3, valid, relu): row (c * 3 + i) * 3 + j of <paramref name="columns"/> holds tap (i, j) of channel c for every output pixel, zero in the padding.</summary>
         private static void Conv2D0Gather(global::System.ReadOnlySpan<float> x, global::System.Span<float> columns)
