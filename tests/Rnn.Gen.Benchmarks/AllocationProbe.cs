@@ -57,6 +57,14 @@ public static class AllocationProbe
         convolution.Setup();
         result["Conv1D (f), Predict"] = PerCall(convolution.RnnGenPredict);
         result["Conv1D (f), training step"] = PerCall(() => convolution.RnnGenTrainingStep());
+        var image = new ImagePeerBenchmarks();
+        image.Setup();
+        result["Conv2D MNIST stack, Predict"] = PerCall(image.RnnGenPredict);
+        result["Conv2D MNIST stack, training step"] = PerCall(() => image.RnnGenTrainingStep());
+        var caption = new CaptionBenchmarks();
+        caption.Setup();
+        result["Captioner, greedy caption"] = PerCall(caption.GreedyCaption);
+        result["Captioner, sampled caption"] = PerCall(caption.SampledCaption);
 
         return result;
     }

@@ -41,15 +41,41 @@ public sealed class Machine
 
     public int L2Kb { get; init; }
 
+    public int L3Kb { get; init; }
+
     /// <summary>
-    /// Measured single-core read bandwidth from the second-level cache, GB/s: the widest vector loads summed into 8
-    /// accumulators over a <see cref="L2ProbeKb"/> KB buffer, again and again (best of 25 short tries). An upper
-    /// bound for any kernel that streams weights of that size from L2 once per step.
+    /// Measured single-core read bandwidths from each cache level, GB/s: the widest vector loads summed into 8
+    /// accumulators over a buffer of that level's probe size (<see cref="L1ProbeKb"/>, <see cref="L2ProbeKb"/>,
+    /// <see cref="L3ProbeKb"/>), again and again (best of 25 short tries). An upper bound for any kernel that streams
+    /// weights of that size from that level once per step; 0 where the level is unknown.
     /// </summary>
+    public double L1ReadGBps { get; init; }
+
     public double L2ReadGBps { get; init; }
 
-    /// <summary>The probe's buffer: LSTM(128)'s packed W_hhᵀ, 128 × 512 floats, five times a 48 KB L1 and within L2.</summary>
+    public double L3ReadGBps { get; init; }
+
+    /// <summary>Half the L1 data cache (16 KB where unknown): room for the probe and the stack.</summary>
+    public int L1ProbeKb => Math.Max(16, L1DataKb / 2);
+
+    /// <summary>The L2 probe's buffer: LSTM(128)'s packed W_hhᵀ, 128 × 512 floats, five times a 48 KB L1 and within L2.</summary>
     public const int L2ProbeKb = 256;
+
+    /// <summary>Twice the L2, or halfway between L2 and L3 when L3 is less than 4 × L2; 0 where L3 is unknown.</summary>
+    public int L3ProbeKb => L3Kb == 0 ? 0 : L3Kb >= 4 * L2Kb ? 2 * L2Kb : (L2Kb + L3Kb) / 2;
+
+    /// <summary>The highest FMA peak measured on one core (AVX-512 where it runs, else AVX2): the compute floors divide by it.</summary>
+    public double PeakGflops => Math.Max(Avx2FmaGflops, Avx512FmaGflops);
+
+    /// <summary>
+    /// The cache level a working set of <paramref name="bytes"/> fits in (the smallest whose size holds it) and that
+    /// level's measured read bandwidth; beyond L3, L3's figure (an upper bound on memory's).
+    /// </summary>
+    public (string Level, double GBps) ReadBandwidth(double bytes) =>
+        bytes <= L1DataKb * 1024.0 ? ("L1", L1ReadGBps)
+        : bytes <= L2Kb * 1024.0 || L3Kb == 0 ? ("L2", L2ReadGBps)
+        : bytes <= L3Kb * 1024.0 ? ("L3", L3ReadGBps)
+        : ("L3+", L3ReadGBps);
 
     /// <summary>
     /// Whether Rnn.Gen's runtime kernels run at 512 bits here: they take <see cref="Vector512{T}"/> when it is hardware
@@ -63,7 +89,7 @@ public sealed class Machine
     /// <summary>Names the width of <see cref="KernelPeakGflops"/>: "AVX-512" or "AVX2".</summary>
     public string KernelPeakName => KernelsUse512 ? "AVX-512" : "AVX2";
 
-    public static Machine Describe() => new()
+    public static Machine Describe() => new Machine()
     {
         Cpu = CpuModel(),
         Cores = Environment.ProcessorCount,
@@ -77,7 +103,17 @@ public sealed class Machine
         Avx512FmaGflops = Avx512F.IsSupported ? Best(MeasureFma512) : 0,
         L1DataKb = CacheKb(level: 1, type: "Data"),
         L2Kb = CacheKb(level: 2, type: "Unified"),
-        L2ReadGBps = Best(MeasureL2Read, warmUp: 100, count: 500), // 500 passes: 128 MB, about a millisecond
+        L3Kb = CacheKb(level: 3, type: "Unified"),
+    }.WithBandwidths();
+
+    /// <summary>Measures the read bandwidth of each cache level (each try reads about 128 MB, a millisecond or so).</summary>
+    private Machine WithBandwidths() => new()
+    {
+        Cpu = Cpu, Cores = Cores, Isa = Isa, LoadBefore = LoadBefore, Avx2FmaGflops = Avx2FmaGflops, Avx512FmaGflops = Avx512FmaGflops,
+        L1DataKb = L1DataKb, L2Kb = L2Kb, L3Kb = L3Kb,
+        L1ReadGBps = MeasureReadBest(L1ProbeKb),
+        L2ReadGBps = MeasureReadBest(L2ProbeKb),
+        L3ReadGBps = L3ProbeKb == 0 ? 0 : MeasureReadBest(L3ProbeKb),
         BothCoresBefore = MeasureBothCores(),
     };
 
@@ -253,10 +289,16 @@ public sealed class Machine
         return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).ToScalar();
     }
 
-    /// <summary>GB/s of <paramref name="passes"/> reads of the <see cref="L2ProbeKb"/> KB probe buffer (its first pass outside the timing).</summary>
-    private static unsafe double MeasureL2Read(long passes)
+    private static double MeasureReadBest(int kb)
     {
-        int floats = L2ProbeKb * 1024 / sizeof(float);
+        long passes = Math.Max(1, 128L * 1024 / kb); // 128 MB a try
+        return Best(p => MeasureRead(kb, p), warmUp: Math.Max(1, passes / 5), count: passes);
+    }
+
+    /// <summary>GB/s of <paramref name="passes"/> reads of a <paramref name="kb"/> KB buffer (its first pass outside the timing).</summary>
+    private static unsafe double MeasureRead(int kb, long passes)
+    {
+        int floats = kb * 1024 / sizeof(float);
         float* buffer = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
         try
         {
@@ -273,7 +315,7 @@ public sealed class Machine
         }
     }
 
-    /// <summary>The timed loop of <see cref="MeasureL2Read"/>: every float of the buffer, <paramref name="passes"/> times, summed in 8 vector accumulators.</summary>
+    /// <summary>The timed loop of <see cref="MeasureRead"/>: every float of the buffer, <paramref name="passes"/> times, summed in 8 vector accumulators.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe float ReadPasses(float* buffer, int floats, long passes)
     {

@@ -22,6 +22,8 @@ namespace Rnn.Gen.Benchmarks;
 /// <item><c>--torch</c>: include the libtorch peers (category <c>libtorch</c>); needs the process to run under
 /// tests/tools/with-debian13-glibc on Debian 12.</item>
 /// <item><c>--no-onnx</c>: leave out the ONNX Runtime peers (category <c>onnx</c>).</item>
+/// <item><c>--rtneural DIR</c>: include the RTNeural peers (category <c>rtneural</c>), the libraries that
+/// Peers/RTNeural/build.sh wrote to DIR; each build whose library is missing is left out.</item>
 /// <item><c>--results FILE</c>: write the markdown results; <c>--commit TEXT</c>: the revision it names.</item>
 /// <item><c>--check</c>: only run the determinism check of workload (d) and exit.</item>
 /// <item><c>--profile</c>: a quick stopwatch breakdown for development (see <see cref="Profile"/>) and exit;
@@ -48,6 +50,7 @@ public static class Program
                 case "--no-onnx": onnx = false; break;
                 case "--results": results = args[++i]; break;
                 case "--commit": commit = args[++i]; break;
+                case "--rtneural": Peers.RtNeuralPeer.Directory = args[++i]; break;
                 case "--check": checkOnly = true; break;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "training": Profile.RunTraining(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "sequence": Profile.RunSequence(); return 0;
@@ -101,11 +104,12 @@ public static class Program
             .AddJob(job)
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddFilter(new SimpleFilter(c => (torch || !c.Descriptor.HasCategory(Categories.LibTorch))
-                && (onnx || !c.Descriptor.HasCategory(Categories.Onnx))))
+                && (onnx || !c.Descriptor.HasCategory(Categories.Onnx))
+                && (!c.Descriptor.HasCategory(Categories.RtNeural) || Peers.RtNeuralPeer.Has(c.Descriptor.WorkloadMethod.Name))))
             .WithOptions(ConfigOptions.DisableLogFile);
 
         Summary[] summaries = BenchmarkSwitcher
-            .FromTypes([typeof(StreamingBenchmarks), typeof(SequenceBenchmarks), typeof(TrainingBenchmarks), typeof(EmbeddingBenchmarks), typeof(ConvolutionBenchmarks), typeof(ConvolutionPeerBenchmarks), typeof(DecodingBenchmarks)])
+            .FromTypes([typeof(StreamingBenchmarks), typeof(SequenceBenchmarks), typeof(TrainingBenchmarks), typeof(EmbeddingBenchmarks), typeof(ConvolutionBenchmarks), typeof(ConvolutionPeerBenchmarks), typeof(ImagePeerBenchmarks), typeof(CaptionBenchmarks), typeof(DecodingBenchmarks)])
             .Run([.. rest], config)
             .ToArray();
         machine.LoadAfter = Machine.LoadAverage();

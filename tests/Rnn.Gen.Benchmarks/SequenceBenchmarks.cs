@@ -20,6 +20,7 @@ public class SequenceBenchmarks
     private PlainModel _plain = null!;
     private TorchSequencePeer? _torch;
     private OnnxPeer? _onnx;
+    private RtNeuralPeer? _rtNeural;
     private float[] _input = [];
     private readonly float[] _output = new float[1];
 
@@ -74,6 +75,24 @@ public class SequenceBenchmarks
     [GlobalCleanup(Target = nameof(OnnxRuntime))]
     public void CleanupOnnx() => _onnx?.Dispose();
 
+    // RTNeural: one setup per build (the benchmark method names the library, see RtNeuralPeer.Variants).
+    [GlobalSetup(Target = nameof(RtNeuralEigenNative))] public void SetupRtNeuralEigenNative() => SetupRtNeural(nameof(RtNeuralEigenNative));
+    [GlobalSetup(Target = nameof(RtNeuralEigenAvx2))] public void SetupRtNeuralEigenAvx2() => SetupRtNeural(nameof(RtNeuralEigenAvx2));
+    [GlobalSetup(Target = nameof(RtNeuralXsimdNative))] public void SetupRtNeuralXsimdNative() => SetupRtNeural(nameof(RtNeuralXsimdNative));
+    [GlobalSetup(Target = nameof(RtNeuralXsimdAvx2))] public void SetupRtNeuralXsimdAvx2() => SetupRtNeural(nameof(RtNeuralXsimdAvx2));
+
+    private void SetupRtNeural(string method)
+    {
+        float expected = CreateModel();
+        _rtNeural = new RtNeuralPeer(method, _model, Cell, Workloads.SequenceInput, Hidden, dense: true);
+        _output[0] = float.NaN;
+        _rtNeural.Predict(_input, _output, Workloads.SequenceSteps);
+        Check.Close([expected], _output, 1e-4f, $"RTNeural ({_rtNeural.Variant}) sequence {Cell} H={Hidden}");
+    }
+
+    [GlobalCleanup(Targets = [nameof(RtNeuralEigenNative), nameof(RtNeuralEigenAvx2), nameof(RtNeuralXsimdNative), nameof(RtNeuralXsimdAvx2)])]
+    public void CleanupRtNeural() => _rtNeural?.Dispose();
+
     [Benchmark(Baseline = true)]
     public void RnnGen() => _model.Predict(_input, _output);
 
@@ -87,4 +106,20 @@ public class SequenceBenchmarks
     [Benchmark]
     [BenchmarkCategory(Categories.Onnx)]
     public void OnnxRuntime() => _onnx!.Predict(_input, _output);
+
+    [Benchmark]
+    [BenchmarkCategory(Categories.RtNeural)]
+    public void RtNeuralEigenNative() => _rtNeural!.Predict(_input, _output, Workloads.SequenceSteps);
+
+    [Benchmark]
+    [BenchmarkCategory(Categories.RtNeural)]
+    public void RtNeuralEigenAvx2() => _rtNeural!.Predict(_input, _output, Workloads.SequenceSteps);
+
+    [Benchmark]
+    [BenchmarkCategory(Categories.RtNeural)]
+    public void RtNeuralXsimdNative() => _rtNeural!.Predict(_input, _output, Workloads.SequenceSteps);
+
+    [Benchmark]
+    [BenchmarkCategory(Categories.RtNeural)]
+    public void RtNeuralXsimdAvx2() => _rtNeural!.Predict(_input, _output, Workloads.SequenceSteps);
 }

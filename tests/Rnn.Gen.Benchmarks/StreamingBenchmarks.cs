@@ -32,6 +32,7 @@ public class StreamingBenchmarks
     private PlainModel _plain = null!;
     private TorchStreamingPeer? _torch;
     private OnnxPeer? _onnx;
+    private RtNeuralPeer? _rtNeural;
     private float[] _inputs = [];
     private float[] _outputs = [];
 
@@ -98,6 +99,25 @@ public class StreamingBenchmarks
     [GlobalCleanup(Target = nameof(OnnxRuntime))]
     public void CleanupOnnx() => _onnx?.Dispose();
 
+    // RTNeural: one setup per build (the benchmark method names the library, see RtNeuralPeer.Variants).
+    [GlobalSetup(Target = nameof(RtNeuralEigenNative))] public void SetupRtNeuralEigenNative() => SetupRtNeural(nameof(RtNeuralEigenNative));
+    [GlobalSetup(Target = nameof(RtNeuralEigenAvx2))] public void SetupRtNeuralEigenAvx2() => SetupRtNeural(nameof(RtNeuralEigenAvx2));
+    [GlobalSetup(Target = nameof(RtNeuralXsimdNative))] public void SetupRtNeuralXsimdNative() => SetupRtNeural(nameof(RtNeuralXsimdNative));
+    [GlobalSetup(Target = nameof(RtNeuralXsimdAvx2))] public void SetupRtNeuralXsimdAvx2() => SetupRtNeural(nameof(RtNeuralXsimdAvx2));
+
+    private void SetupRtNeural(string method)
+    {
+        CreateModel();
+        float[] expected = ReferenceBlock();
+        _rtNeural = new RtNeuralPeer(method, _model, Cell, InputSize, Hidden, Dense);
+        _rtNeural.StepBlock(_inputs, _outputs, StepsPerInvoke);
+        Check.Close(expected, _outputs, 1e-4f, $"RTNeural ({_rtNeural.Variant}) {Cell} I={InputSize} H={Hidden} dense={Dense}");
+        _rtNeural.ResetState();
+    }
+
+    [GlobalCleanup(Targets = [nameof(RtNeuralEigenNative), nameof(RtNeuralEigenAvx2), nameof(RtNeuralXsimdNative), nameof(RtNeuralXsimdAvx2)])]
+    public void CleanupRtNeural() => _rtNeural?.Dispose();
+
     [Benchmark(Baseline = true, OperationsPerInvoke = StepsPerInvoke)]
     public void RnnGen() => _model.StepBlock(_inputs, _outputs);
 
@@ -118,6 +138,22 @@ public class StreamingBenchmarks
     [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
     [BenchmarkCategory(Categories.Onnx)]
     public void OnnxRuntime() => _onnx!.StepBlock(_inputs, _outputs, StepsPerInvoke);
+
+    [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
+    [BenchmarkCategory(Categories.RtNeural)]
+    public void RtNeuralEigenNative() => _rtNeural!.StepBlock(_inputs, _outputs, StepsPerInvoke);
+
+    [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
+    [BenchmarkCategory(Categories.RtNeural)]
+    public void RtNeuralEigenAvx2() => _rtNeural!.StepBlock(_inputs, _outputs, StepsPerInvoke);
+
+    [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
+    [BenchmarkCategory(Categories.RtNeural)]
+    public void RtNeuralXsimdNative() => _rtNeural!.StepBlock(_inputs, _outputs, StepsPerInvoke);
+
+    [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
+    [BenchmarkCategory(Categories.RtNeural)]
+    public void RtNeuralXsimdAvx2() => _rtNeural!.StepBlock(_inputs, _outputs, StepsPerInvoke);
 }
 
 public static class Categories
@@ -128,6 +164,7 @@ public static class Categories
     public const string Convolution = "convolution";
     public const string LibTorch = "libtorch";
     public const string Onnx = "onnx";
+    public const string RtNeural = "rtneural";
     public const string Embedding = "embedding";
     public const string Decoding = "decoding";
 }

@@ -1,4 +1,4 @@
-using System.Collections.Generic;
+using System;
 
 namespace Rnn.Gen.Benchmarks;
 
@@ -17,12 +17,9 @@ public enum InputKind
     Hidden,
 }
 
-/// <summary>Flop counts of the workloads and the reference figures of issue 6.</summary>
+/// <summary>Flop and weight-byte counts of the workloads, and their floors on the measured machine.</summary>
 public static class Workloads
 {
-    /// <summary>The FMA roofline of issue 6: fp32, one core of the reference machine (AMD EPYC Zen 1, AVX2 + FMA).</summary>
-    public const double AnchorRooflineGflops = 39.0;
-
     public const int SequenceInput = 16;
     public const int SequenceSteps = 100;
 
@@ -54,42 +51,59 @@ public static class Workloads
     public static double TrainingFlops =>
         3.0 * TrainBatch * (TrainSteps * StepFlops(CellKind.Lstm, TrainInput, TrainHidden) + DenseFlops(TrainHidden));
 
-    private static readonly int[] s_hidden = [8, 16, 32, 64, 128];
+    /// <summary>
+    /// Floats a recurrent step reads: the input and recurrent matrices, G·H·(I+H), and one bias per gate row (the two
+    /// PyTorch biases folded into one, G·H), plus the GRU's recurrent new-gate bias b_hn, which multiplies by r and so
+    /// cannot be folded (H).
+    /// </summary>
+    public static double CellWeightFloats(CellKind cell, int input, int hidden) => cell == CellKind.Lstm
+        ? 4.0 * hidden * (input + hidden) + 4.0 * hidden
+        : 3.0 * hidden * (input + hidden) + 4.0 * hidden;
 
-    /// <summary>RTNeural's compile-time API with Dense(1), ns per streamed sample (issue 6; measured on the reference machine).</summary>
-    public static double? RtNeuralStreamingNs(CellKind cell, InputKind input, int hidden)
+    /// <summary>Dense(1) on H features: H weights and the bias.</summary>
+    public static double DenseWeightFloats(int hidden) => hidden + 1.0;
+
+    /// <summary>
+    /// The floor of workload (a): one streamed sample reads every weight once (the state carries over between calls, so
+    /// nothing is reused across samples); the weights stay in the cache level that holds all of them.
+    /// </summary>
+    public static Floor StreamingFloor(Machine machine, CellKind cell, int input, int hidden, bool dense)
     {
-        double[] row = (cell, input) switch
-        {
-            (CellKind.Lstm, InputKind.One) => [134, 260, 687, 2442, 8204],
-            (CellKind.Lstm, InputKind.Hidden) => [163, 345, 969, 3064, 15333],
-            (CellKind.Gru, InputKind.One) => [103, 183, 567, 1379, 5023],
-            _ => [127, 287, 760, 2494, 9874],
-        };
-        int k = System.Array.IndexOf(s_hidden, hidden);
-        return k < 0 ? null : row[k];
+        double bytes = sizeof(float) * (CellWeightFloats(cell, input, hidden) + (dense ? DenseWeightFloats(hidden) : 0));
+        return Floor.Of(machine, StreamingFlops(cell, input, hidden, dense), bytes, resident: bytes);
     }
 
-    /// <summary>RTNeural per 100-step sequence, input 16, ns (issue 6).</summary>
-    public static double? RtNeuralSequenceNs(CellKind cell, int hidden) => (cell, hidden) switch
+    /// <summary>
+    /// The floor of workload (b): each of the steps reads the recurrent matrix and the biases (step t needs h_{t−1}), while
+    /// the input matrix and the Dense head can be read once for the whole sequence (all inputs are known up front). The
+    /// level is the one that holds all the weights.
+    /// </summary>
+    public static Floor SequenceFloor(Machine machine, CellKind cell, int hidden)
     {
-        (CellKind.Lstm, 32) => 75_000,
-        (CellKind.Lstm, 128) => 750_000,
-        (CellKind.Gru, 32) => 64_000,
-        (CellKind.Gru, 128) => 512_000,
-        _ => null,
-    };
+        int gates = cell == CellKind.Lstm ? 4 : 3;
+        double perStep = (double)gates * hidden * hidden + (CellWeightFloats(cell, 0, hidden) - (double)gates * hidden * hidden);
+        double once = (double)gates * hidden * SequenceInput + DenseWeightFloats(hidden);
+        double bytes = sizeof(float) * (SequenceSteps * perStep + once);
+        return Floor.Of(machine, SequenceFlops(cell, hidden), bytes, resident: sizeof(float) * (perStep + once));
+    }
+}
 
-    /// <summary>The libtorch figures of issue 6 (TorchSharp, one thread, reference machine), ns.</summary>
-    public static double? LibTorchAnchorSequenceNs(CellKind cell, int hidden) => (cell, hidden) switch
+/// <summary>
+/// A workload's floor on this machine: the larger of its flops at the measured one-core FMA peak and its weight bytes at
+/// the measured read bandwidth of the cache level its weights live in (<see cref="Machine.ReadBandwidth"/>).
+/// </summary>
+public readonly record struct Floor(double Flops, double Bytes, double ResidentBytes, string Level, double ComputeNs, double MemoryNs)
+{
+    public double Ns => Math.Max(ComputeNs, MemoryNs);
+
+    /// <summary>"compute" or the cache level, whichever bounds the floor.</summary>
+    public string Bound => ComputeNs >= MemoryNs ? "compute" : Level;
+
+    public static Floor Of(Machine machine, double flops, double bytes, double resident)
     {
-        (CellKind.Lstm, 32) => 363_000,
-        (CellKind.Lstm, 128) => 1_586_000,
-        (CellKind.Gru, 32) => 3_974_000,
-        (CellKind.Gru, 128) => 5_382_000,
-        _ => null,
-    };
-
-    public const double LibTorchAnchorTrainingNs = 12_400_000;
-    public const double LibTorchAnchorTrainingTwoThreadsNs = 8_100_000;
+        (string level, double gbps) = machine.ReadBandwidth(resident);
+        return new Floor(flops, bytes, resident, level,
+            machine.PeakGflops > 0 ? flops / machine.PeakGflops : 0,
+            gbps > 0 ? bytes / gbps : 0);
+    }
 }

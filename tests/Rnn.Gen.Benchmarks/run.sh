@@ -7,6 +7,10 @@
 #              default (BenchmarkDotNet's full statistics; long)
 #   --no-torch leave out the libtorch peers (they need TorchSharp's native libtorch and glibc >= 2.38)
 #   --no-onnx  leave out the ONNX Runtime peers
+#   RTNeural is measured when RTNEURAL_DIR names an RTNeural source tree (not part of this repository; README.md says how
+#   to get one, with XSIMD_INCLUDE / EIGEN_INCLUDE when its submodules are elsewhere): Peers/RTNeural/build.sh compiles the
+#   peer into bin/rtneural/ first (four builds: Eigen and xsimd, each -march=native and AVX2 only). Without it the results
+#   say "not measured" for RTNeural.
 #   other arguments go to BenchmarkDotNet, e.g. --filter '*Sequence*'; with any of them the results go to
 #   BenchmarkDotNet.Artifacts/RESULTS-partial.md instead, so a partial run never overwrites RESULTS.md.
 #   RESULTS=path overrides where the results are written; RNNGEN_COMMIT=text, the revision they name.
@@ -50,6 +54,10 @@ fi
 
 args=(--job "$job" --results "$results" --commit "$commit")
 if [ "$onnx" = 0 ]; then args+=(--no-onnx); fi
+if [ -n "${RTNEURAL_DIR:-}" ]; then
+  "$here/Peers/RTNeural/build.sh" "$here/bin/rtneural"
+  args+=(--rtneural "$here/bin/rtneural")
+fi
 runner=()
 if [ "$torch" = 1 ]; then
   args+=(--torch)

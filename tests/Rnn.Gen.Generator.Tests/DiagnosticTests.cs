@@ -485,6 +485,290 @@ public class DiagnosticTests
         """, "Padding = 7");
 
     [Fact]
+    public void RNNGEN012_struct_is_one_diagnostic_not_one_per_attribute()
+    {
+        GeneratorRun run = Expect("RNNGEN012", """
+            [RnnModel(3, 5)]
+            [Lstm(4)]
+            [Dense(1)]
+            public partial struct [|Model|];
+            """, "a struct");
+        Assert.Empty(run.Input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)); // no CS0592
+    }
+
+    [Fact]
+    public void RNNGEN012_record_struct() => Expect("RNNGEN012", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial record struct [|Model|];
+        """, "a record struct");
+
+    [Fact]
+    public void RNNGEN030_constant_with_a_generated_name()
+    {
+        GeneratorRun run = Expect("RNNGEN030", """
+            [RnnModel(3, 5)]
+            [Lstm(4)]
+            public partial class Model
+            {
+                public const int [|Steps|] = 5;
+            }
+            """, "The constant 'Steps' clashes with the constant 'Steps' that Rnn.Gen generates for the model 'Model'; rename it");
+        Assert.Empty(run.CompilationDiagnostics); // no CS0102 in generated code: nothing is generated
+    }
+
+    [Fact]
+    public void RNNGEN030_method_with_a_generated_signature() => Expect("RNNGEN030", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial class Model
+        {
+            public int [|Predict|](System.ReadOnlySpan<float> features, System.Span<float> result) => 0;
+        }
+        """, "method 'Predict(ReadOnlySpan<float>, Span<float>)'");
+
+    [Fact]
+    public void RNNGEN030_parameterless_constructor() => Expect("RNNGEN030", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial class Model
+        {
+            public [|Model|]() { }
+        }
+        """, "constructor 'Model()' that Rnn.Gen generates for the model 'Model'; remove it");
+
+    [Fact]
+    public void RNNGEN030_primary_constructor() => Expect("RNNGEN030", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial class [|Model|](int seed)
+        {
+            public int Seed => seed;
+        }
+        """, "primary constructor of 'Model' clashes with the constructor 'Model()'");
+
+    [Fact]
+    public void RNNGEN030_nested_class_named_as_a_layer() => Expect("RNNGEN030", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial class Model
+        {
+            private sealed class [|Layer0|] { }
+        }
+        """, "nested type 'Layer0'");
+
+    [Fact]
+    public void RNNGEN030_member_on_another_partial_declaration() => Expect("RNNGEN030", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial class Model;
+
+        public partial class Model
+        {
+            public float[] [|Gradients|] { get; } = new float[1];
+        }
+        """, "property 'Gradients'");
+
+    [Fact]
+    public void RNNGEN030_model_class_named_as_a_generated_member() => Expect("RNNGEN030", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial class [|Parameters|];
+        """, "model class 'Parameters' clashes with the property 'Parameters' that Rnn.Gen generates for the model 'Parameters'; rename the class");
+
+    [Fact]
+    public void Overloads_and_other_names_beside_the_generated_members_compile()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using Rnn.Gen;
+            [RnnModel(3, 5)]
+            [Lstm(4)]
+            public partial class Model
+            {
+                public Model(int seed) : this() => Initialize(seed);
+                public void Predict(float[] input, float[] output) => Predict((System.ReadOnlySpan<float>)input, (System.Span<float>)output);
+                public int Predict<T>(System.ReadOnlySpan<float> input, System.Span<float> output) => 0;
+                public const int Horizon = 5;
+                private sealed class Layer { }
+            }
+            """);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.Sources);
+        Assert.Empty(run.CompilationDiagnostics);
+    }
+
+    [Fact]
+    public void RNNGEN031_repeated_model_attribute()
+    {
+        GeneratorRun run = Expect("RNNGEN031", """
+            [RnnModel(3, 5)]
+            [[|RnnModel(4, 5)|]]
+            [Lstm(4)]
+            public partial class Model;
+            """, "[RnnModel] appears more than once on 'Model'");
+        Assert.Empty(run.Input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)); // no CS0579
+    }
+
+    [Fact]
+    public void RNNGEN031_model_attribute_on_two_partial_declarations() => Expect("RNNGEN031", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        public partial class Model;
+
+        [[|RnnModel(3, 5)|]]
+        public partial class Model;
+        """, "remove this one");
+
+    [Fact]
+    public void RNNGEN031_repeated_decoder_is_one_diagnostic_and_no_mismatch() => Expect("RNNGEN031", """
+        [RnnModel(3, 5)]
+        [Gru(4)]
+        [Decoder(3)]
+        [Gru(4)]
+        [[|Decoder(2)|]]
+        [Gru(4)]
+        [Dense(2)]
+        public partial class Model;
+        """, "[Decoder] appears more than once on 'Model'; a model has one decoder");
+
+    [Fact]
+    public void RNNGEN032_model_that_allocates_gigabytes_is_a_warning_stating_the_size()
+    {
+        // LSTM 1 -> 23000: 4·23000·(1 + 23000 + 2) = 2,116,276,000 parameters, 8,465,104,000 bytes = 8,073 MB, and as
+        // much again for the gradients; each buffer still fits in an array, so only the memory tells.
+        GeneratorRun run = Expect("RNNGEN032", """
+            [[|RnnModel(1, 1)|]]
+            [Lstm(23000)]
+            public partial class Model;
+            """, "parameters 8,073 MB", DiagnosticSeverity.Warning);
+        Assert.Contains("gradients 8,073 MB", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        Assert.Single(run.Sources);
+    }
+
+    [Fact]
+    public void RNNGEN002_image_size_not_positive() => Expect("RNNGEN002", """
+        [RnnModel(channels: 1, [|height: 0|], width: 5)]
+        [Flatten]
+        [Dense(2)]
+        public partial class Model;
+        """, "The image height of [RnnModel]");
+
+    [Fact]
+    public void RNNGEN009_image_too_large_for_an_array() => Expect("RNNGEN009", """
+        [[|RnnModel(3, 50000, 50000)|]]
+        [Flatten]
+        [Dense(2)]
+        public partial class Model;
+        """, "needs 7500000000 floats for its input image");
+
+    [Fact]
+    public void RNNGEN022_image_layers_with_a_recurrent_encoder() => Expect("RNNGEN022", """
+        [RnnModel(1, 6, 6)]
+        [Conv2D(2, 3)]
+        [RowsAsSteps]
+        [Lstm(4)]
+        [[|Decoder(3)|]]
+        [Lstm(4)]
+        [Dense(3, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "Conv2D cannot be combined with [Decoder]: an image encoder hands its features to the decoder's start state");
+
+    [Fact]
+    public void RNNGEN040_image_features_of_another_size_than_the_decoder_state() => Expect("RNNGEN040", """
+        [RnnModel(1, 6, 6)]
+        [Conv2D(2, 3)]
+        [Flatten]
+        [[|Decoder(3)|]]
+        [Lstm(4)]
+        [Dense(3, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "output vector (32 features) becomes the start state h_0 of the decoder's first recurrent layer Lstm(4), which has 4; end the encoder with [Dense(4)]");
+
+    [Fact]
+    public void RNNGEN040_dense_encoder_of_another_size_than_the_decoder_state() => Expect("RNNGEN040", """
+        [RnnModel(inputSize: 3, steps: 1)]
+        [Dense(6)]
+        [[|Decoder(3)|]]
+        [Gru(5)]
+        [Dense(2)]
+        public partial class Model;
+        """, "(6 features)");
+
+    [Fact]
+    public void RNNGEN028_conv2d_same_padding_with_stride() => Expect("RNNGEN028", """
+        [RnnModel(1, 8, 8)]
+        [Conv2D(4, 3, Padding = ConvPadding.Same, [|Stride = 2|])]
+        public partial class Model;
+        """, "ConvPadding.Same");
+
+    [Fact]
+    public void RNNGEN035_image_layer_without_an_image() => Expect("RNNGEN035", """
+        [RnnModel(3, 5)]
+        [[|Conv2D(4, 2)|]]
+        public partial class Model;
+        """, "the model's input is a vector of features per step");
+
+    [Fact]
+    public void RNNGEN035_image_layer_after_flatten() => Expect("RNNGEN035", """
+        [RnnModel(1, 6, 6)]
+        [Flatten]
+        [[|MaxPool2D(2)|]]
+        public partial class Model;
+        """, "the layer before it outputs a vector per step");
+
+    [Fact]
+    public void RNNGEN036_dense_after_an_image() => Expect("RNNGEN036", """
+        [RnnModel(1, 6, 6)]
+        [Conv2D(2, 3)]
+        [[|Dense(10)|]]
+        public partial class Model;
+        """, "outputs an image [2, 4, 4]; add [Flatten] before it (the image as one vector of 32 features");
+
+    [Fact]
+    public void RNNGEN036_recurrent_layer_after_frames() => Expect("RNNGEN036", """
+        [RnnModel(4, 1, 6, 6)]
+        [[|Lstm(8)|]]
+        public partial class Model;
+        """, "[RowsAsSteps]");
+
+    [Fact]
+    public void RNNGEN037_empty_image() => Expect("RNNGEN037", """
+        [RnnModel(1, 6, 6)]
+        [Conv2D(2, 3)]
+        [[|Conv2D(2, 3, Dilation = 2)|]]
+        public partial class Model;
+        """, "reads an image [2, 4, 4] and would output an empty one, [2, 0, 0]");
+
+    [Fact]
+    public void RNNGEN037_pool_larger_than_the_image() => Expect("RNNGEN037", """
+        [RnnModel(3, 2, 5)]
+        [[|AvgPool2D(3)|]]
+        public partial class Model;
+        """, "[3, 0, 1]");
+
+    [Fact]
+    public void RNNGEN038_causal_conv2d() => Expect("RNNGEN038", """
+        [RnnModel(1, 8, 8)]
+        [Conv2D(4, 3, [|Padding = ConvPadding.Causal|])]
+        public partial class Model;
+        """, "Padding = ConvPadding.Causal");
+
+    [Fact]
+    public void RNNGEN038_unknown_conv2d_padding() => Expect("RNNGEN038", """
+        [RnnModel(1, 8, 8)]
+        [Conv2D(4, 3, [|Padding = (ConvPadding)9|])]
+        public partial class Model;
+        """, "Padding = 9");
+
+    [Fact]
+    public void RNNGEN039_rows_of_frames() => Expect("RNNGEN039", """
+        [RnnModel(steps: 3, channels: 1, height: 6, width: 6)]
+        [[|RowsAsSteps|]]
+        [Gru(4)]
+        public partial class Model;
+        """, "each sample is 3 frames");
+
+    [Fact]
     public void Every_descriptor_has_a_test()
     {
         string[] ids = typeof(Rnn.Gen.Generator.RnnModelGenerator).Assembly
@@ -493,7 +777,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(30, ids.Length);
+        Assert.Equal(39, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }
@@ -511,7 +795,8 @@ public class DiagnosticTests
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(severity, diagnostic.Severity);
         Assert.Equal(new TextSpan(header.Length + start, end - start), diagnostic.Location.SourceSpan);
-        Assert.Contains(messagePart, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(message.Contains(messagePart, System.StringComparison.Ordinal), $"'{messagePart}' is not in the message: {message}");
         if (severity == DiagnosticSeverity.Error)
         {
             Assert.Empty(run.Sources);

@@ -68,6 +68,28 @@ public class IncrementalityTests
         Assert.Contains("LSTM 3 -> 9", second.Source("App.Forecaster.g.cs"), System.StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_clashing_member_added_in_another_file_is_reported_and_the_model_is_not_planned_again()
+    {
+        (GeneratorRun second, _) = RunTwice(Model, Other, Model, Other + "public partial class Forecaster { public const int Steps = 10; }\n");
+        Diagnostic clash = Assert.Single(second.GeneratorDiagnostics);
+        Assert.Equal("RNNGEN030", clash.Id);
+        Assert.Equal("Model1.cs", clash.Location.GetLineSpan().Path);
+        Assert.Empty(second.Sources);
+        AssertAllOutputs(second, TrackingNames.Models, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
+        AssertAllOutputs(second, TrackingNames.Generated, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAllOutputs(second, TrackingNames.Output, IncrementalStepRunReason.Modified);
+    }
+
+    [Fact]
+    public void An_edit_that_moves_the_user_members_changes_no_output()
+    {
+        (GeneratorRun second, _) = RunTwice(Model, Other, Model.Replace("public int UserMember", "\n\n    public int UserMember", System.StringComparison.Ordinal), Other);
+        AssertAllOutputs(second, TrackingNames.Generated, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAllOutputs(second, TrackingNames.Output, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
+        Assert.Single(second.Sources);
+    }
+
     private static (GeneratorRun Second, GeneratorRun First) RunTwice(string model, string other, string newModel, string newOther)
     {
         CSharpCompilation compilation = GeneratorHarness.Compile(model, other);

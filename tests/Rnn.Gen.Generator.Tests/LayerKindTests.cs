@@ -29,6 +29,24 @@ public class LayerKindTests
         return data;
     }
 
+    /// <summary>
+    /// Every model and layer attribute may be written on a class or a struct and more than once, so that the compiler
+    /// stays silent and the generator says, once, what is wrong (RNNGEN012 for a struct, RNNGEN031 for a second
+    /// [RnnModel] or [Decoder]); an attribute with other targets would add CS0592 or CS0579 beside it.
+    /// </summary>
+    [Fact]
+    public void Every_attribute_has_the_model_targets()
+    {
+        foreach (Type type in typeof(LayerAttribute).Assembly.GetExportedTypes()
+                     .Where(t => (t.IsSubclassOf(typeof(LayerAttribute)) || t == typeof(RnnModelAttribute)) && !t.IsAbstract))
+        {
+            AttributeUsageAttribute usage = type.GetCustomAttributes(typeof(AttributeUsageAttribute), inherit: false).Cast<AttributeUsageAttribute>().Single();
+            Assert.True(usage.ValidOn == (AttributeTargets.Class | AttributeTargets.Struct), $"{type.Name} is valid on {usage.ValidOn}; use RnnModelAttribute.Targets");
+            Assert.True(usage.AllowMultiple, $"{type.Name} must allow several uses; the generator reports a repeat that is wrong");
+            Assert.False(usage.Inherited, $"{type.Name} must not be inherited: a model's layers are its own declaration's");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(LayerAttributes))]
     public void Every_layer_attribute_is_read_by_the_generator(string attribute)

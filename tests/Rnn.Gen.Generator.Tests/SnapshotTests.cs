@@ -194,6 +194,76 @@ public class SnapshotTests
             """, "Features.PerStep.g.cs");
     }
 
+    [Fact]
+    public void Image_classifier_conv2d_pooling_flatten_dense()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Digits;
+
+            [RnnModel(channels: 1, height: 12, width: 12)]
+            [GaussianNoise(0.1)]
+            [Conv2D(4, 3, Activation = Activation.Relu)]
+            [MaxPool2D(2)]
+            [Conv2D(6, 3, Padding = ConvPadding.Same, Stride = 1, Dilation = 2)]
+            [AvgPool2D(2, Stride = 1)]
+            [Flatten]
+            [Dense(10, Activation = Activation.Softmax)]
+            public partial class DigitNet;
+            """, "Digits.DigitNet.g.cs");
+    }
+
+    [Fact]
+    public void Frames_through_conv2d_into_a_gru()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Video;
+
+            [RnnModel(steps: 4, channels: 2, height: 6, width: 5)]
+            [Conv2D(3, 3, KernelWidth = 2, Stride = 2, Activation = Activation.Tanh)]
+            [GlobalAveragePool2D]
+            [Gru(4)]
+            [Dense(2)]
+            public partial class Clip;
+            """, "Video.Clip.g.cs");
+    }
+
+    [Fact]
+    public void Image_rows_as_steps_of_an_lstm()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Scan;
+
+            [RnnModel(channels: 2, height: 5, width: 4)]
+            [ColumnsAsSteps]
+            [Lstm(3, ReturnSequences = true)]
+            [Dense(1)]
+            public partial class Columns;
+            """, "Scan.Columns.g.cs");
+    }
+
+    [Fact]
+    public void Image_captioner_features_start_the_decoder()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Captions;
+
+            [RnnModel(channels: 1, height: 6, width: 10)]
+            [Conv2D(2, 3, Activation = Activation.Relu)]
+            [MaxPool2D(2)]
+            [Flatten]
+            [Dense(4, Activation = Activation.Tanh)]
+            [Decoder(3, StartToken = 1)]
+            [Embedding(5, 2)]
+            [Lstm(4)]
+            [Dense(5, Activation = Activation.Softmax)]
+            public partial class Captioner;
+            """, "Captions.Captioner.g.cs");
+    }
+
     private static void Check(string source, string hintName, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         GeneratorRun run = GeneratorHarness.Run(source);

@@ -28,16 +28,21 @@ internal static class Program
         // --training-only: write only the training runtime's references (optimizers, losses, clipping, schedules).
         // --parity-only: only the same-start training parity (Parity/); --decoder-only: only the decoder cases (Decoder/);
         // --embedding-only: only the models whose first layer is an Embedding (Embedding/).
-        // --conv-only: only the convolution and pooling cases (Conv/).
+        // --conv-only: only the convolution and pooling cases (Conv/); --image-only: only the image cases (Image/).
+        // --pytorch-only: only the PyTorch checkpoints written by TorchSharp.PyBridge (PyTorch/).
+        // --caption-only: only the captioning cases (Caption/).
         bool trainingOnly = args.Contains("--training-only");
         bool convOnly = args.Contains("--conv-only");
         bool parityOnly = args.Contains("--parity-only");
         bool decoderOnly = args.Contains("--decoder-only");
         bool embeddingOnly = args.Contains("--embedding-only");
-        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only")).ToArray();
+        bool pytorchOnly = args.Contains("--pytorch-only");
+        bool imageOnly = args.Contains("--image-only");
+        bool captionOnly = args.Contains("--caption-only");
+        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only" or "--pytorch-only" or "--image-only" or "--caption-only")).ToArray();
         string root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRepositoryRoot();
         string reference = Path.Combine(root, ReferenceFolder);
-        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly)
+        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly || pytorchOnly || imageOnly || captionOnly)
         {
             torch.set_num_threads(1);
             Console.WriteLine($"libtorch {torch.__version__}, writing under {ReferenceFolder}");
@@ -64,6 +69,21 @@ internal static class Program
             if (convOnly)
             {
                 ConvReferences.Write(reference);
+            }
+
+            if (pytorchOnly)
+            {
+                PyTorchReferences.Write(reference);
+            }
+
+            if (imageOnly)
+            {
+                ImageReferences.Write(reference);
+            }
+
+            if (captionOnly)
+            {
+                CaptionReferences.Write(reference);
             }
 
             return 0;
@@ -115,6 +135,9 @@ internal static class Program
         DecoderReferences.Write(reference);
         EmbeddingReferences.Write(reference);
         ConvReferences.Write(reference);
+        PyTorchReferences.Write(reference);
+        ImageReferences.Write(reference);
+        CaptionReferences.Write(reference);
         return 0;
     }
 

@@ -184,6 +184,59 @@ internal static class DiagnosticDescriptors
         "[{0}] has Padding = {1}; use ConvPadding.Valid, ConvPadding.Same or ConvPadding.Causal",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor MemberClashesWithGenerated = new(
+        "RNNGEN030",
+        "Member clashes with a generated member",
+        "{0} clashes with the {1} that Rnn.Gen generates for the model '{2}'; {3}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttributeRepeated = new(
+        "RNNGEN031",
+        "Attribute repeated",
+        "[{0}] appears more than once on '{1}'; {2}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LargeModel = new(
+        "RNNGEN032",
+        "Model allocates a lot of memory",
+        "Each instance of the model '{0}' allocates {1} MB when it is constructed ({2}); reduce the sizes or the steps, or suppress RNNGEN032 where that much memory is intended",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+    public static readonly DiagnosticDescriptor ImageLayerWithoutImage = new(
+        "RNNGEN035",
+        "Image layer without an image",
+        "[{0}] reads an image [channels, height, width] per step, but {1}; declare [RnnModel(channels, height, width)] (or [RnnModel(steps, channels, height, width)] for frames) and keep the image layers before [Flatten], [GlobalAveragePool2D] or [RowsAsSteps]",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LayerAfterImage = new(
+        "RNNGEN036",
+        "Layer after an image needs Flatten",
+        "[{0}] reads a vector per step, but the layer before it outputs an image {1}; add [Flatten] before it (the image as one vector of {2} features, in channel, row, column order as PyTorch's nn.Flatten), [GlobalAveragePool2D], or [RowsAsSteps] for a recurrent layer over the image's rows",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor EmptyImageOutput = new(
+        "RNNGEN037",
+        "Image layer outputs an empty image",
+        "[{0}] reads an image {1} and would output an empty one, {2}: its window does not fit in the image; use a larger image, a smaller kernel, dilation or pool, or Padding = ConvPadding.Same",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedImagePadding = new(
+        "RNNGEN038",
+        "Unsupported 2D padding",
+        "[{0}] has Padding = {1}; a 2D convolution pads with ConvPadding.Valid or ConvPadding.Same (Causal pads the past of a time axis, which an image does not have)",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ImageStepsNeedOneImage = new(
+        "RNNGEN039",
+        "Rows as steps need one image per sample",
+        "[{0}] turns one image into a sequence of steps, but each sample is {1} frames; declare [RnnModel(channels, height, width)] for one image per sample, or use [Flatten] to make each frame one step",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor FeaturesDoNotMatchDecoder = new(
+        "RNNGEN040",
+        "Encoder features do not match the decoder's start state",
+        "The layers above [{0}] have no recurrent layer, so their output vector ({1} features) becomes the start state h_0 of the decoder's first recurrent layer {2}, which has {3}; end the encoder with [Dense({3})] (after [Flatten] or [GlobalAveragePool2D] for images), or give the decoder that hidden size",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor InvalidEndToken = new(
         "RNNGEN045",
         "Invalid end token",

@@ -22,13 +22,19 @@ internal static class BatchEmitter
 
         w.Line();
         w.Summary("Allocates the batch buffers for up to <paramref name=\"capacity\"/> samples now, so that no later <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})\"/> allocates.");
-        w.Line("public void ReserveBatch(int capacity) => _batch.Reserve(capacity);");
+        using (w.Block("public void ReserveBatch(int capacity)"))
+        using (CallGuardCode.Hold(w))
+        {
+            w.Line("_batch.Reserve(capacity);");
+        }
+
         w.Line();
         w.Summary($"Training forward pass on a batch of whole samples: <paramref name=\"inputs\"/> is [B, {spec.Steps}, {spec.InputSize}], <paramref name=\"outputs\"/> [B, {plan.OutputSteps}, {plan.OutputSize}].");
         w.Line($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs) => ForwardBatch(inputs, outputs, default);");
         w.Line();
         w.Summary("Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name=\"lengths\"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref=\"BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> needs; Forward's own cache is untouched.");
         using (w.Block($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs, {IntReadOnlySpan} lengths)"))
+        using (CallGuardCode.Hold(w))
         {
             w.Line($"int batch = _batch.Begin(inputs.Length, {plan.InputLength}, outputs.Length, {plan.OutputLength}, lengths); // checks the shapes and lengths, orders the samples longest first");
             if (plan.TokenVocabulary is not null)
@@ -49,6 +55,7 @@ internal static class BatchEmitter
             w.Line();
             w.Summary("As above, for samples whose first <paramref name=\"lengths\"/>[b] ids are valid (the padding's ids are not read).");
             using (w.Block($"public void ForwardBatch({IntReadOnlySpan} inputs, {Span} outputs, {IntReadOnlySpan} lengths)"))
+            using (CallGuardCode.Hold(w))
             {
                 w.Line($"int batch = _batch.Begin(inputs.Length, {plan.InputLength}, outputs.Length, {plan.OutputLength}, lengths); // checks the shapes and lengths, orders the samples longest first");
                 w.Line($"{Guard}.CheckTokenBatch(inputs, {spec.Steps}, lengths, VocabularySize, nameof(inputs)); // before anything is computed");
@@ -105,6 +112,7 @@ internal static class BatchEmitter
         w.Line();
         w.Summary($"As <see cref=\"BackwardBatch(global::System.ReadOnlySpan{{float}})\"/>, and writes dLoss/dInput [B, {spec.Steps}, {spec.InputSize}] into <paramref name=\"inputGradients\"/> unless it is empty.");
         using (w.Block($"public void BackwardBatch({ReadOnlySpan} outputGradients, {Span} inputGradients)"))
+        using (CallGuardCode.Hold(w))
         {
             if (plan.TokenVocabulary is not null)
             {

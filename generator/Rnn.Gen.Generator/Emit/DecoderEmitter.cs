@@ -27,18 +27,21 @@ internal static class DecoderEmitter
             LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, outputShape);
             LayerWiring.EmitStepCountCheck(w, spec.Steps);
             TokenInputEmitter.EmitCheck(w, plan, "input", "length");
-            w.Line($"{Span} cache = _cache;");
-            w.Line("ForwardCore(input, cache, training: true, length, targets);");
-            w.Line($"{CodeWriter.Slice("cache", plan.Head.Output)}.CopyTo(output);");
-            if (decoder.EndToken is not null)
+            using (CallGuardCode.Hold(w))
             {
-                w.Line("// The steps after the target's first end token are masked: zero outputs, and Backward gives them no gradient.");
-                w.Line($"_decodedSteps = {SequenceEnd}.Steps(targets, OutputSize, EndToken);");
-                EmitClearAfterEnd(w, "output");
-            }
+                w.Line($"{Span} cache = _cache;");
+                w.Line("ForwardCore(input, cache, training: true, length, targets);");
+                w.Line($"{CodeWriter.Slice("cache", plan.Head.Output)}.CopyTo(output);");
+                if (decoder.EndToken is not null)
+                {
+                    w.Line("// The steps after the target's first end token are masked: zero outputs, and Backward gives them no gradient.");
+                    w.Line($"_decodedSteps = {SequenceEnd}.Steps(targets, OutputSize, EndToken);");
+                    EmitClearAfterEnd(w, "output");
+                }
 
-            w.Line("_length = length;");
-            w.Line("_hasForward = true;");
+                w.Line("_length = length;");
+                w.Line("_hasForward = true;");
+            }
         }
 
         w.Line();
@@ -55,7 +58,10 @@ internal static class DecoderEmitter
                 LayerWiring.EmitLengthCheck(w, "tokens", plan.OutputSteps, $"[OutputSteps = {plan.OutputSteps}]");
                 w.Line($"{ArgumentNullException}.ThrowIfNull(random);");
                 TokenInputEmitter.EmitCheck(w, plan, "input", "Steps");
-                w.Line("return Decode(input, output, Steps, default, tokens, temperature, topK, random);");
+                using (CallGuardCode.Hold(w))
+                {
+                    w.Line("return Decode(input, output, Steps, default, tokens, temperature, topK, random);");
+                }
             }
         }
     }
@@ -156,7 +162,13 @@ internal static class DecoderEmitter
         w.Line($"{Span} state = _predictState;");
         w.Line($"{Span} scratch = _scratch;");
         w.Line("state.Clear();");
-        if (encoder.Any(l => l.Layer.Spec.ActsAtInference))
+        if (spec.Decoder is { StartsFromFeatures: true })
+        {
+            CarriedState start = FeatureStart(plan);
+            w.Line("// The encoder's features (one input, one output vector) are the start state h_0 of the decoder's first recurrent layer.");
+            LayerWiring.EmitInferencePass(w, encoder, $"input.Slice(0, {spec.InputSize})", "state", CodeWriter.Slice("state", start.State));
+        }
+        else if (encoder.Any(l => l.Layer.Spec.ActsAtInference))
         {
             using (w.Block("for (int t = 0; t < length; t++)"))
             {
@@ -234,7 +246,14 @@ internal static class DecoderEmitter
         int outputSize = plan.OutputSize;
         w.Line();
         w.Summary("Reserves the buffers of beam searches up to <paramref name=\"beamWidth\"/> beams wide, so that BeamSearch allocates nothing (it reserves a larger width on first use otherwise).");
-        w.Line($"public void ReserveBeam(int beamWidth) => _beam.Reserve(beamWidth);");
+        using (w.Block("public void ReserveBeam(int beamWidth)"))
+        {
+            using (CallGuardCode.Hold(w))
+            {
+                w.Line("_beam.Reserve(beamWidth);");
+            }
+        }
+
         w.Line();
         w.Summary("Beam-search decoding of one sample whose steps are all valid: <see cref=\"BeamSearch(global::System.ReadOnlySpan{float}, global::System.Span{int}, int, float, int)\"/> with <c>length = Steps</c>.");
         w.Line($"public int BeamSearch({ReadOnlySpan} input, {IntSpan} tokens, int beamWidth, float lengthPenalty = 0f) => BeamSearch(input, tokens, beamWidth, lengthPenalty, Steps);");
@@ -246,38 +265,41 @@ internal static class DecoderEmitter
             LayerWiring.EmitLengthCheck(w, "tokens", plan.OutputSteps, $"[OutputSteps = {plan.OutputSteps}]");
             LayerWiring.EmitStepCountCheck(w, spec.Steps, plan.MinLength);
             TokenInputEmitter.EmitCheck(w, plan, "input", "length");
-            EmitEncoderPass(w, plan, encoder, decoding);
-            w.Line($"_beam.Start(beamWidth, lengthPenalty, {(decoder.EndToken is null ? "-1" : "EndToken")}, state); // one beam, from the decoder's start states");
-            w.Line($"{Span} x = {CodeWriter.Slice("scratch", plan.DecoderStepInput)}; // a beam's input at this step");
-            w.Line($"{Span} y = _beam.Probabilities; // a beam's output at this step");
-            using (w.Block($"for (int t = 0; t < {plan.OutputSteps}; t++)"))
+            using (CallGuardCode.Hold(w))
             {
-                using (w.Block("for (int beam = 0; beam < _beam.Active; beam++)"))
+                EmitEncoderPass(w, plan, encoder, decoding);
+                w.Line($"_beam.Start(beamWidth, lengthPenalty, {(decoder.EndToken is null ? "-1" : "EndToken")}, state); // one beam, from the decoder's start states");
+                w.Line($"{Span} x = {CodeWriter.Slice("scratch", plan.DecoderStepInput)}; // a beam's input at this step");
+                w.Line($"{Span} y = _beam.Probabilities; // a beam's output at this step");
+                using (w.Block($"for (int t = 0; t < {plan.OutputSteps}; t++)"))
                 {
-                    w.Line("state = _beam.State(beam);");
-                    if (decoder.EmbedsTokens)
+                    using (w.Block("for (int beam = 0; beam < _beam.Active; beam++)"))
                     {
-                        w.Line($"x[0] = t == 0 ? {decoder.StartToken} : _beam.LastToken(beam); // the start token, then the beam's last token");
-                    }
-                    else
-                    {
-                        w.Line("x.Clear();");
-                        if (decoder.OneToMany)
+                        w.Line("state = _beam.State(beam);");
+                        if (decoder.EmbedsTokens)
                         {
-                            w.Line($"input.CopyTo(x.Slice(0, {spec.InputSize}));");
+                            w.Line($"x[0] = t == 0 ? {decoder.StartToken} : _beam.LastToken(beam); // the start token, then the beam's last token");
+                        }
+                        else
+                        {
+                            w.Line("x.Clear();");
+                            if (decoder.OneToMany)
+                            {
+                                w.Line($"input.CopyTo(x.Slice(0, {spec.InputSize}));");
+                            }
+
+                            w.Line($"if (t > 0) x[{(decoder.OneToMany ? $"{spec.InputSize} + " : string.Empty)}_beam.LastToken(beam)] = 1f; // the beam's last token, one-hot (zeros at the first step)");
                         }
 
-                        w.Line($"if (t > 0) x[{(decoder.OneToMany ? $"{spec.InputSize} + " : string.Empty)}_beam.LastToken(beam)] = 1f; // the beam's last token, one-hot (zeros at the first step)");
+                        LayerWiring.EmitInferencePass(w, decoding, "x", "state", "y");
+                        w.Line("_beam.Expand(beam, y);");
                     }
 
-                    LayerWiring.EmitInferencePass(w, decoding, "x", "state", "y");
-                    w.Line("_beam.Expand(beam, y);");
+                    w.Line("if (!_beam.Advance()) break;");
                 }
 
-                w.Line("if (!_beam.Advance()) break;");
+                w.Line("return _beam.Result(tokens);");
             }
-
-            w.Line("return _beam.Result(tokens);");
         }
     }
 
@@ -288,14 +310,21 @@ internal static class DecoderEmitter
         int outputSize = plan.OutputSize;
         int width = plan.DecoderInputSize;
         w.Line();
-        w.Line(decoder.OneToMany ? "// The decoder starts from zero." : "// The decoder starts from the encoder's final states (at the last valid step).");
+        w.Line(decoder.OneToMany ? "// The decoder starts from zero."
+            : decoder.StartsFromFeatures ? "// The decoder's first recurrent layer starts from h_0 = the encoder's features; every other start state is zero."
+            : "// The decoder starts from the encoder's final states (at the last valid step).");
+        CarriedState? features = decoder.StartsFromFeatures ? FeatureStart(plan) : null;
         foreach (LayerPlan layer in plan.Layers.Where(l => l.InDecoder))
         {
             IReadOnlyList<CarriedState> to = layer.CarriedStates;
             for (int k = 0; k < to.Count; k++)
             {
                 Region start = to[k].Initial!.Value;
-                if (layer.Partner is { } encoder)
+                if (features is not null && to[k] == features)
+                {
+                    w.Line($"{LayerWiring.OutputView(plan.Layers[decoder.FirstLayer - 1], "cache")}.CopyTo({CodeWriter.Slice("cache", start)});");
+                }
+                else if (layer.Partner is { } encoder)
                 {
                     w.Line($"{CodeWriter.SliceAt("cache", encoder.CarriedStates[k].Sequence, start.Length, "length - 1")}.CopyTo({CodeWriter.Slice("cache", start)});");
                 }
@@ -327,6 +356,9 @@ internal static class DecoderEmitter
             w.Line($"if (t == 0) fed.Clear(); else feedback.Slice({CodeWriter.Times("t - 1", outputSize)}, {outputSize}).CopyTo(fed);");
         }
     }
+
+    /// <summary>A feature encoder's decoder: the start state its features become, h of the decoder's first recurrent layer.</summary>
+    private static CarriedState FeatureStart(ModelPlan plan) => plan.Layers.First(l => l.InDecoder && l.Spec.IsRecurrent).CarriedStates[0];
 
     /// <summary>Backward of a decoder model: decoder layers, the hand-over of the start states' gradients, encoder layers.</summary>
     public static void EmitBackward(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers)
@@ -364,6 +396,25 @@ internal static class DecoderEmitter
 
         if (decoder.OneToMany)
         {
+            return;
+        }
+
+        if (decoder.StartsFromFeatures)
+        {
+            // Feature encoder layers, top to bottom: the top one's output gradient is that of the decoder's start state h_0.
+            for (int i = decoder.FirstLayer - 1; i >= 0; i--)
+            {
+                w.Line();
+                LayerEmitter layer = layers[i];
+                if (i == decoder.FirstLayer - 1)
+                {
+                    w.Line($"{CodeWriter.Slice("work", layer.Layer.OutputGradient)}.Clear();");
+                    w.Line($"{VectorKernels}.Add({CodeWriter.Slice("work", FeatureStart(plan).Gradient)}, {LayerWiring.OutputGradientView(layer.Layer, "work", LayerWiring.StageLengthName(plan.LengthStage(decoder.FirstLayer)))}); // dL/dh_0 of the decoder's first recurrent layer");
+                }
+
+                LayerWiring.EmitLayerBackward(w, plan, layer, i == 0 ? null : layers[i - 1].Layer);
+            }
+
             return;
         }
 

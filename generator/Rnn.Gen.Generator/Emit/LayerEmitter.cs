@@ -39,6 +39,17 @@ internal abstract class LayerEmitter
     /// <summary>What training adds to the layer, for descriptions: <c>, dropout 0.2</c>.</summary>
     protected virtual string TrainingOptions => Layer.InputDropout is { } dropout ? $", dropout {Format(dropout.Rate)}" : string.Empty;
 
+    /// <summary>
+    /// The layer as data for the runtime's exporters: a C# expression that constructs its description in
+    /// <c>Rnn.Gen.Export</c> (kind, sizes, options; its parameters are found by their state_dict names), e.g.
+    /// <c>new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 32, units: 1, global::Rnn.Gen.Activation.Identity)</c>.
+    /// A kind that writes none is an <c>UnsupportedLayer</c>, which <c>ExportOnnx</c> refuses, naming the layer.
+    /// </summary>
+    public virtual string Architecture => $"new {Export}.UnsupportedLayer({Layer.Index}, \"{Layer.Spec.Kind.Name}\", {In}, {Layer.OutputSize})";
+
+    /// <summary>An enum member as generated code names it: <c>global::Rnn.Gen.Activation.Relu</c>.</summary>
+    protected static string Member(string enumType, object value) => $"{enumType}.{value}";
+
     /// <summary>The private methods of the layer: one step forward, backward through every step.</summary>
     public abstract void EmitMethods(CodeWriter w);
 

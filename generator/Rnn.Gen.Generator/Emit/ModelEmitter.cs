@@ -48,8 +48,11 @@ internal static class ModelEmitter
         }
 
         w.Line(plan.HasBatchPath
-            ? "/// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before)."
-            : "/// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.");
+            ? "/// Each instance computes in buffers of its own, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before),"
+            : "/// Each instance computes in buffers of its own, allocated once by the constructor,");
+        w.Line(spec.IsAbstract
+            ? "/// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref=\"global::System.InvalidOperationException\"/>. For concurrent inference, give each thread an instance of its own."
+            : $"/// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref=\"global::System.InvalidOperationException\"/>. For concurrent inference, give each thread a <see cref=\"{PredictorName(spec)}\"/> (<see cref=\"CreatePredictor\"/>).");
         w.Line("/// </remarks>");
         w.Line($"[{GeneratedCode}(\"Rnn.Gen\", \"" + typeof(ModelEmitter).Assembly.GetName().Version!.ToString(3) + "\")]");
         bool batchPath = plan.HasBatchPath;
@@ -59,6 +62,7 @@ internal static class ModelEmitter
             EmitConstantsAndFields(w, plan);
             EmitLayout(w, plan, layers);
             EmitParameterMembers(w, plan, layers);
+            EmitArchitecture(w, plan, layers);
             EmitPredict(w, plan);
             EmitForward(w, plan, layers);
             EmitPackWeights(w, plan, layers);
@@ -78,6 +82,7 @@ internal static class ModelEmitter
             }
 
             EmitInterface(w, plan);
+            EmitPredictor(w, plan);
             foreach (LayerEmitter layer in layers)
             {
                 w.Line();
@@ -100,6 +105,12 @@ internal static class ModelEmitter
         w.Line($"public const int InputSize = {spec.InputSize};");
         w.Summary("Time steps per input sample.");
         w.Line($"public const int Steps = {spec.Steps};");
+        if (spec.Image is { } image)
+        {
+            w.Summary($"Each input step is one image [Channels, Height, Width] = {image}, row-major (PyTorch's layout): InputSize = Channels * Height * Width.");
+            w.Line($"public const int Channels = {image.Channels}, Height = {image.Height}, Width = {image.Width};");
+        }
+
         w.Summary("Features per output step.");
         w.Line($"public const int OutputSize = {plan.OutputSize};");
         w.Summary(plan.OutputSteps == 1 && !plan.Head.SequenceOut ? "Output steps per sample: 1, this model is many-to-one."
@@ -139,7 +150,8 @@ internal static class ModelEmitter
             w.Line($"private readonly {AlignedBuffer} _packed = new({plan.PackedSize}); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned");
             if (plan.StreamsOnPackedWeights)
             {
-                w.Line("private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)");
+                w.Line($"private readonly {IntBox} _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize); shared with predictors");
+                w.Line("private int _packedAt = -1; // _parameterWrites when _packed was last filled: Step repacks when they differ");
             }
         }
 
@@ -151,18 +163,49 @@ internal static class ModelEmitter
         w.Line($"private readonly {SeededRandom} _trainingRandom = new(0); // dropout masks and noise, Forward only");
         if (plan.HasBatchPath)
         {
-            w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}{(plan.MinLength > 1 ? $", minLength: {plan.MinLength}" : string.Empty)}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
+            w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}{(plan.MinLength > 1 ? $", minLength: {plan.MinLength}" : string.Empty)}{(plan.LongestStage > plan.Spec.Steps ? $", longestStage: {plan.LongestStage}" : string.Empty)}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
         }
 
         TokenInputEmitter.EmitConstantAndField(w, plan, field: true);
         w.Line("private bool _hasForward;");
         w.Line("private int _length; // the valid steps of the last Forward, for Backward");
+        w.Line($"private int {CallGuardCode.Field}; // 1 while a public call runs: the instance runs one call at a time ({CallGuard})");
         w.Line();
-        w.Summary("Creates the model with every buffer allocated and all parameters zero; call <see cref=\"Initialize\"/> or load weights.");
+        w.Summary($"Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed {DefaultSeed} (as <c>Initialize({DefaultSeed})</c>); call <see cref=\"Initialize\"/> with a seed of your own, or load weights, to change them.");
         using (w.Block($"public {spec.ClassName}()"))
         {
+            w.Line($"Initialize({DefaultSeed});");
+        }
+
+        if (spec.IsAbstract)
+        {
+            return; // no predictor: an abstract class cannot make the instance it would compute in
+        }
+
+        w.Line();
+        w.Summary("The instance a predictor computes in: <paramref name=\"model\"/>'s parameters, read only, and inference buffers of its own.");
+        // Parameter types fully qualified, as the clash check (RNNGEN030) compares them with the user's members.
+        using (w.Block($"private {spec.ClassName}(global::{spec.FullyQualifiedName} model, global::{spec.FullyQualifiedName}.{PredictorName(spec)} predictor)"))
+        {
+            w.Line("_parameters = model._parameters;");
+            if (plan.StreamsOnPackedWeights)
+            {
+                w.Line("_parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing");
+            }
+
+            w.Line($"// A predictor never trains: it drops the training buffers its field initializers allocated (once, here).");
+            w.Line($"_gradients = _cache = _work = new {AlignedBuffer}(0);");
         }
     }
+
+    /// <summary>The seed the constructor initializes the parameters from (docs/ARCHITECTURE.md, "Construction").</summary>
+    private const int DefaultSeed = 0;
+
+    /// <summary>
+    /// The name of the nested predictor class: <c>Predictor</c>, or <c>ModelPredictor</c> in a model itself named
+    /// <c>Predictor</c> (a nested type may not share its container's name).
+    /// </summary>
+    public static string PredictorName(ModelSpec spec) => spec.ClassName == "Predictor" ? "ModelPredictor" : "Predictor";
 
     /// <summary>
     /// The named offsets: one nested class per layer (<c>Layer0</c>) and one for the model's own regions
@@ -219,7 +262,7 @@ internal static class ModelEmitter
             {
                 using (w.Block("get"))
                 {
-                    w.Line("_packedStale = true;");
+                    w.Line("_parameterWrites.Value++; // the caller may write through the span: Step repacks");
                     w.Line("return _parameters;");
                 }
             }
@@ -244,6 +287,7 @@ internal static class ModelEmitter
         w.Line();
         w.Summary("Sets every parameter from a generator seeded with <paramref name=\"seed\"/>, with PyTorch's default initialization; the same seed gives the same weights.");
         using (w.Block("public void Initialize(int seed)"))
+        using (CallGuardCode.Hold(w))
         {
             w.Line($"var random = new {SeededRandom}(seed);");
             w.Line($"{Span} p = _parameters;");
@@ -261,7 +305,7 @@ internal static class ModelEmitter
             w.Line("_trainingRandom.Reseed(~(long)seed);");
             if (plan.StreamsOnPackedWeights)
             {
-                w.Line("_packedStale = true;");
+                w.Line("_parameterWrites.Value++; // Step repacks");
             }
         }
 
@@ -281,7 +325,7 @@ internal static class ModelEmitter
                 {
                     using (w.Block("if (parameter.Name == name)"))
                     {
-                        w.Line("_packedStale = true; // the caller may write through the span");
+                        w.Line("_parameterWrites.Value++; // the caller may write through the span: Step repacks");
                         w.Line("return _parameters.Span.Slice(parameter.Offset, parameter.Length);");
                     }
                 }
@@ -302,15 +346,82 @@ internal static class ModelEmitter
         w.Summary("Writes the parameters to <paramref name=\"stream\"/> in the safetensors format (F32, PyTorch's state_dict names).");
         w.Line($"public void SaveWeights({Stream} stream) => {WeightFile}.Save(this, stream);");
         w.Line();
-        w.Summary("Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.");
-        w.Line($"public void LoadWeights(string path) => {WeightFile}.Load(this, path);");
+        w.Summary("Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name=\"nameMap\"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).");
+        using (w.Block($"public void LoadWeights(string path, {NameMap}? nameMap = null)"))
+        using (CallGuardCode.Hold(w))
+        {
+            w.Line($"{WeightFile}.Load(this, path, nameMap);");
+        }
+
         w.Line();
-        w.Summary("Loads every parameter from a safetensors stream; see <see cref=\"LoadWeights(string)\"/>.");
-        w.Line($"public void LoadWeights({Stream} stream) => {WeightFile}.Load(this, stream);");
+        w.Summary("Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref=\"LoadWeights(string, " + NameMap.Replace("<", "{").Replace(">", "}") + ")\"/>.");
+        using (w.Block($"public void LoadWeights({Stream} stream, {NameMap}? nameMap = null)"))
+        using (CallGuardCode.Hold(w))
+        {
+            w.Line($"{WeightFile}.Load(this, stream, nameMap);");
+        }
 
         w.Line();
         w.Summary("Sets every gradient to zero.");
-        w.Line("public void ZeroGradients() => _gradients.Span.Clear();");
+        using (w.Block("public void ZeroGradients()"))
+        using (CallGuardCode.Hold(w))
+        {
+            w.Line("_gradients.Span.Clear();");
+        }
+    }
+
+    /// <summary>
+    /// The model's layers as data (<c>Architecture</c>), one description per layer written by its kind's emitter, and
+    /// <c>ExportOnnx</c>, which hands them with the parameters to the runtime's exporter.
+    /// </summary>
+    private static void EmitArchitecture(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
+    {
+        ModelSpec spec = plan.Spec;
+        w.Line();
+        w.Summary("The layers as data (kinds, sizes, options; parameters by their names in <see cref=\"ParameterLayout\"/>), as exporters read them.");
+        w.Line($"public static {Export}.ModelArchitecture Architecture {{ get; }} = new(inputSize: {spec.InputSize}, steps: {spec.Steps}, layers: new {Export}.LayerArchitecture[]");
+        w.Line("{");
+        foreach (LayerEmitter layer in layers)
+        {
+            w.Line($"    {layer.Architecture},");
+        }
+
+        var options = new List<string>();
+        if (spec.Decoder is { } decoder)
+        {
+            options.Add($"Decoder = new(FirstLayer: {decoder.FirstLayer}, OutputSteps: {decoder.OutputSteps})");
+        }
+
+        if (spec.Stateful)
+        {
+            options.Add("Stateful = true");
+        }
+
+        if (spec.Image is { } image)
+        {
+            options.Add($"Image = new {Export}.ImageInput({image.Channels}, {image.Height}, {image.Width})");
+        }
+
+        w.Line(options.Count == 0 ? "});" : $"}}) {{ {string.Join(", ", options)} }};");
+        string input = plan.TokenVocabulary is not null ? $"[batch, {spec.Steps}] int64 token ids"
+            : spec.Image is { } picture ? $"[batch, {(spec.Steps == 1 ? string.Empty : $"{spec.Steps}, ")}{picture.Channels}, {picture.Height}, {picture.Width}] float"
+            : $"[batch, {spec.Steps}, {spec.InputSize}] float";
+        w.Line();
+        if (spec.Decoder is null)
+        {
+            w.Summary($"Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input \"input\" {input}, output \"output\" [batch, {plan.OutputSteps}, {plan.OutputSize}].");
+            w.Line("/// <exception cref=\"global::System.NotSupportedException\">A layer of a kind without ONNX nodes; nothing is written.</exception>");
+        }
+        else
+        {
+            w.Summary("Throws: the decoder feeds each step's output back as the next step's input, a loop the ONNX exporter does not write.");
+            w.Line("/// <exception cref=\"global::System.NotSupportedException\">Always, for a model with a decoder; nothing is written.</exception>");
+        }
+
+        w.Line($"public void ExportOnnx(string path) => {OnnxExporter}.Export(this, path);");
+        w.Line();
+        w.Summary("Writes the model as an ONNX graph to <paramref name=\"stream\"/>; see <see cref=\"ExportOnnx(string)\"/>.");
+        w.Line($"public void ExportOnnx({Stream} stream) => {OnnxExporter}.Export(this, stream);");
     }
 
     private static void EmitRegularization(CodeWriter w, ModelPlan plan)
@@ -325,6 +436,7 @@ internal static class ModelEmitter
         }
 
         using (w.Block("public float ApplyRegularization()"))
+        using (CallGuardCode.Hold(w))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
             w.Line($"{Span} g = _gradients;");
@@ -352,16 +464,59 @@ internal static class ModelEmitter
             LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
             LayerWiring.EmitStepCountCheck(w, spec.Steps, plan.MinLength);
             TokenInputEmitter.EmitCheck(w, plan, "input", "length");
-            if (spec.Decoder is not null)
-            {
-                w.Line("Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding");
-                return; // disposing the block closes the method
-            }
+            EmitHeldBody(w, plan, "Predict", "input, output, length", () => EmitPredictBody(w, plan));
+        }
 
-            w.Line("// Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).");
-            w.Line($"{Span} cache = _predictCache;");
-            w.Line("ForwardCore(input, cache, training: false, length);");
-            w.Line($"{HeadOutputView(w, plan)}.CopyTo(output);");
+        EmitRunMethod(w, plan, "Predict", $"{ReadOnlySpan} input, {Span} output, int length", () => EmitPredictBody(w, plan));
+    }
+
+    private static void EmitPredictBody(CodeWriter w, ModelPlan plan)
+    {
+        if (plan.Spec.Decoder is not null)
+        {
+            w.Line("Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding");
+            return;
+        }
+
+        w.Line("// Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).");
+        w.Line($"{Span} cache = _predictCache;");
+        w.Line("ForwardCore(input, cache, training: false, length);");
+        w.Line($"{HeadOutputView(w, plan)}.CopyTo(output);");
+    }
+
+    /// <summary>
+    /// The body of public <paramref name="method"/> once its arguments are checked, holding the instance
+    /// (<see cref="CallGuardCode"/>). A token model's <c>int</c> overload runs the same body under its own hold, so
+    /// there the body is a private <c>Run</c><paramref name="method"/> that both call (<see cref="EmitRunMethod"/>).
+    /// </summary>
+    private static void EmitHeldBody(CodeWriter w, ModelPlan plan, string method, string arguments, System.Action body)
+    {
+        using (CallGuardCode.Hold(w))
+        {
+            if (plan.TokenVocabulary is null)
+            {
+                body();
+            }
+            else
+            {
+                w.Line($"Run{method}({arguments});");
+            }
+        }
+    }
+
+    /// <summary>A token model's private body of Predict, Forward or Step, which its float and <c>int</c> overloads call holding the instance.</summary>
+    private static void EmitRunMethod(CodeWriter w, ModelPlan plan, string method, string parameters, System.Action body)
+    {
+        if (plan.TokenVocabulary is null)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Summary($"{method}'s work once the arguments are checked (and, for the <c>int</c> overload, the ids copied as floats), while the caller holds the instance.");
+        using (w.Block($"private void Run{method}({parameters})"))
+        {
+            body();
         }
     }
 
@@ -379,27 +534,10 @@ internal static class ModelEmitter
             LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
             LayerWiring.EmitStepCountCheck(w, spec.Steps, plan.MinLength);
             TokenInputEmitter.EmitCheck(w, plan, "input", "length");
-            w.Line($"{Span} cache = _cache;");
-            if (spec.Decoder is not null)
-            {
-                w.Line("// Free-running: decode greedily, then run the training pass on what was fed back (as constants).");
-                w.Line($"{(spec.Decoder.EndToken is null ? string.Empty : "_decodedSteps = ")}Decode(input, output, length, _feedback, default, 0f, 0, null);");
-                w.Line("ForwardCore(input, cache, training: true, length, _feedback);");
-            }
-            else
-            {
-                w.Line("ForwardCore(input, cache, training: true, length);");
-            }
-
-            w.Line($"{HeadOutputView(w, plan)}.CopyTo(output);");
-            if (spec.Decoder is { } endDecoder)
-            {
-                DecoderEmitter.EmitForwardEnd(w, endDecoder, "output");
-            }
-
-            w.Line("_length = length;");
-            w.Line("_hasForward = true;");
+            EmitHeldBody(w, plan, "Forward", "input, output, length", () => EmitForwardBody(w, plan));
         }
+
+        EmitRunMethod(w, plan, "Forward", $"{ReadOnlySpan} input, {Span} output, int length", () => EmitForwardBody(w, plan));
 
         w.Line();
         w.Summary("Runs every layer over the first <paramref name=\"length\"/> steps, layer after layer, into <paramref name=\"cache\"/>; dropout and noise only when <paramref name=\"training\"/>.");
@@ -436,6 +574,30 @@ internal static class ModelEmitter
         }
     }
 
+    private static void EmitForwardBody(CodeWriter w, ModelPlan plan)
+    {
+        w.Line($"{Span} cache = _cache;");
+        if (plan.Spec.Decoder is { } decoder)
+        {
+            w.Line("// Free-running: decode greedily, then run the training pass on what was fed back (as constants).");
+            w.Line($"{(decoder.EndToken is null ? string.Empty : "_decodedSteps = ")}Decode(input, output, length, _feedback, default, 0f, 0, null);");
+            w.Line("ForwardCore(input, cache, training: true, length, _feedback);");
+        }
+        else
+        {
+            w.Line("ForwardCore(input, cache, training: true, length);");
+        }
+
+        w.Line($"{HeadOutputView(w, plan)}.CopyTo(output);");
+        if (plan.Spec.Decoder is { } endDecoder)
+        {
+            DecoderEmitter.EmitForwardEnd(w, endDecoder, "output");
+        }
+
+        w.Line("_length = length;");
+        w.Line("_hasForward = true;");
+    }
+
     /// <summary>
     /// The head's output as the model returns it, in a method where <c>length</c> is the sample's: for a many-to-one
     /// recurrent head above a layer that changes the step count, after declaring <c>headLength</c>, its input's.
@@ -463,16 +625,16 @@ internal static class ModelEmitter
         w.Summary("Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.");
         using (w.Block("private void PackWeights()"))
         {
+            if (plan.StreamsOnPackedWeights)
+            {
+                w.Line("_packedAt = _parameterWrites.Value;");
+            }
+
             w.Line($"{ReadOnlySpan} p = _parameters;");
             w.Line($"{Span} packed = _packed;");
             foreach (LayerEmitter layer in layers)
             {
                 layer.EmitPack(w);
-            }
-
-            if (plan.StreamsOnPackedWeights)
-            {
-                w.Line("_packedStale = false;");
             }
         }
     }
@@ -486,7 +648,10 @@ internal static class ModelEmitter
         using (w.Block($"public void Backward({ReadOnlySpan} outputGradient)"))
         {
             LayerWiring.EmitLengthCheck(w, "outputGradient", plan.OutputLength, outputShape);
-            w.Line($"BackwardCore(outputGradient, {Span}.Empty);");
+            using (CallGuardCode.Hold(w))
+            {
+                w.Line($"BackwardCore(outputGradient, {Span}.Empty);");
+            }
         }
 
         w.Line();
@@ -501,7 +666,10 @@ internal static class ModelEmitter
             else
             {
                 LayerWiring.EmitLengthCheck(w, "inputGradient", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
-                w.Line("BackwardCore(outputGradient, inputGradient);");
+                using (CallGuardCode.Hold(w))
+                {
+                    w.Line("BackwardCore(outputGradient, inputGradient);");
+                }
             }
         }
 
@@ -549,6 +717,7 @@ internal static class ModelEmitter
             w.Line();
             w.Summary("Zeroes the recurrent state that <see cref=\"Step(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> keeps between calls, and the state the next Forward starts from (this model is stateful): call it at the start of each series.");
             using (w.Block("public void ResetState()"))
+            using (CallGuardCode.Hold(w))
             {
                 w.Line($"{SystemArray}.Clear(_state);");
                 w.Line($"{SystemArray}.Clear(_carry);");
@@ -557,10 +726,25 @@ internal static class ModelEmitter
         else
         {
             w.Summary("Zeroes the recurrent state that <see cref=\"Step(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> keeps between calls.");
-            w.Line($"public void ResetState() => {SystemArray}.Clear(_state);");
+            using (w.Block("public void ResetState()"))
+            using (CallGuardCode.Hold(w))
+            {
+                w.Line($"{SystemArray}.Clear(_state);");
+            }
         }
         w.Line();
         w.Summary($"Streaming inference: runs one time step ([{spec.InputSize}] features) on the kept state and writes this step's output [{plan.OutputSize}] (for a many-to-one model, the head's output for the sequence so far).");
+        System.Action stepBody = () =>
+        {
+            if (plan.StreamsOnPackedWeights)
+            {
+                w.Line("if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing");
+            }
+
+            w.Line($"{Span} state = _state;");
+            w.Line($"{Span} scratch = _scratch;");
+            LayerWiring.EmitInferencePass(w, layers, "inputStep", "state", "outputStep");
+        };
         using (w.Block($"public void Step({ReadOnlySpan} inputStep, {Span} outputStep)"))
         {
             LayerWiring.EmitLengthCheck(w, "inputStep", spec.InputSize, $"[InputSize = {spec.InputSize}]");
@@ -572,14 +756,12 @@ internal static class ModelEmitter
             }
 
             TokenInputEmitter.EmitCheck(w, plan, "inputStep", "1");
-            if (plan.StreamsOnPackedWeights)
-            {
-                w.Line("if (_packedStale) PackWeights();");
-            }
+            EmitHeldBody(w, plan, "Step", "inputStep, outputStep", stepBody);
+        }
 
-            w.Line($"{Span} state = _state;");
-            w.Line($"{Span} scratch = _scratch;");
-            LayerWiring.EmitInferencePass(w, layers, "inputStep", "state", "outputStep");
+        if (plan.StreamingUnsupported is null)
+        {
+            EmitRunMethod(w, plan, "Step", $"{ReadOnlySpan} inputStep, {Span} outputStep", stepBody);
         }
     }
 
@@ -593,6 +775,7 @@ internal static class ModelEmitter
         }
 
         w.Line($"{ReadOnlyList}<{ParameterInfo}> {IRnnModel}.ParameterLayout => ParameterLayout;");
+        w.Line($"{Export}.ModelArchitecture? {IRnnModel}.Architecture => Architecture;");
         if (plan.Spec.Decoder?.EndToken is not null)
         {
             w.Line($"int? {IRnnModel}.EndToken => EndToken;");
@@ -606,6 +789,87 @@ internal static class ModelEmitter
         if (plan.LengthStages > 0 && plan.Head.SequenceOut)
         {
             w.Line($"int {IRnnModel}.ValidOutputSteps(int length) => {plan.StageLength(plan.LengthStages, "length")}; // the valid input steps through the convolution and pooling windows");
+        }
+    }
+
+    /// <summary>
+    /// <c>CreatePredictor()</c> and the nested predictor class: inference on the model's parameters in an instance of
+    /// the model's own class made by the private constructor (the parameters shared, the buffers its own), so every
+    /// inference member runs the model's code unchanged.
+    /// </summary>
+    private static void EmitPredictor(CodeWriter w, ModelPlan plan)
+    {
+        ModelSpec spec = plan.Spec;
+        if (spec.IsAbstract)
+        {
+            return; // IRnnModel.CreatePredictor's default refuses
+        }
+
+        string name = PredictorName(spec);
+        w.Line();
+        w.Summary($"A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.");
+        w.Line($"public {name} CreatePredictor() => new(this);");
+        w.Line();
+        w.Line($"{IRnnPredictor} {IRnnModel}.CreatePredictor() => CreatePredictor();");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line($"/// Inference on the parameters of the {spec.ClassName} it was created from (<see cref=\"CreatePredictor\"/>), with buffers and a streaming");
+        w.Line("/// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters");
+        w.Line("/// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while");
+        w.Line("/// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same");
+        w.Line("/// predictor throws <see cref=\"global::System.InvalidOperationException\"/>.");
+        w.Line("/// </summary>");
+        using (w.Block($"public sealed class {name} : {IRnnPredictor}"))
+        {
+            w.Line($"private readonly {spec.ClassName} _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own");
+            w.Line();
+            w.Line($"internal {name}({spec.ClassName} model) => _model = new {spec.ClassName}(model, this);");
+            w.Line();
+            foreach (string constant in new[] { "InputSize", "Steps", "OutputSize", "OutputSteps" })
+            {
+                w.Line($"int {IRnnPredictor}.{constant} => {constant};");
+            }
+
+            w.Line();
+            w.Summary($"As the model's Predict: inference on one sample, [{spec.Steps}, {spec.InputSize}] in, [{plan.OutputSteps}, {plan.OutputSize}] out, from a zero state.");
+            w.Line($"public void Predict({ReadOnlySpan} input, {Span} output) => _model.Predict(input, output);");
+            w.Line();
+            w.Summary("As the model's Predict on a sample whose first <paramref name=\"length\"/> steps are valid and the rest padding.");
+            w.Line($"public void Predict({ReadOnlySpan} input, {Span} output, int length) => _model.Predict(input, output, length);");
+            w.Line();
+            w.Summary("Zeroes this predictor's streaming state (the model's own and other predictors' are separate).");
+            w.Line("public void ResetState() => _model.ResetState();");
+            w.Line();
+            w.Summary("As the model's Step, on this predictor's streaming state.");
+            w.Line($"public void Step({ReadOnlySpan} inputStep, {Span} outputStep) => _model.Step(inputStep, outputStep);");
+            if (plan.TokenVocabulary is not null)
+            {
+                w.Line();
+                w.Summary("As the model's Predict on token ids.");
+                w.Line($"public void Predict({IntReadOnlySpan} input, {Span} output) => _model.Predict(input, output);");
+                w.Line();
+                w.Summary("As the model's Predict on token ids whose first <paramref name=\"length\"/> are valid.");
+                w.Line($"public void Predict({IntReadOnlySpan} input, {Span} output, int length) => _model.Predict(input, output, length);");
+                w.Line();
+                w.Summary("As the model's Step on one token id, on this predictor's streaming state.");
+                w.Line($"public void Step(int token, {Span} outputStep) => _model.Step(token, outputStep);");
+            }
+
+            if (spec.Decoder is { Feedback: FeedbackKind.Token })
+            {
+                w.Line();
+                w.Summary("As the model's Generate: samples a sequence of tokens, seeded by <paramref name=\"random\"/> (give each thread a generator of its own); returns the steps decoded.");
+                w.Line($"public int Generate({ReadOnlySpan} input, {Span} output, {IntSpan} tokens, float temperature, int topK, {SeededRandom} random) => _model.Generate(input, output, tokens, temperature, topK, random);");
+                w.Line();
+                w.Summary("As the model's ReserveBeam: reserves this predictor's beam-search buffers up to <paramref name=\"beamWidth\"/> beams.");
+                w.Line("public void ReserveBeam(int beamWidth) => _model.ReserveBeam(beamWidth);");
+                w.Line();
+                w.Summary("As the model's BeamSearch, in this predictor's beam buffers: the best hypothesis's tokens and length.");
+                w.Line($"public int BeamSearch({ReadOnlySpan} input, {IntSpan} tokens, int beamWidth, float lengthPenalty = 0f) => _model.BeamSearch(input, tokens, beamWidth, lengthPenalty);");
+                w.Line();
+                w.Summary("As the model's BeamSearch on a sample whose first <paramref name=\"length\"/> steps are valid.");
+                w.Line($"public int BeamSearch({ReadOnlySpan} input, {IntSpan} tokens, int beamWidth, float lengthPenalty, int length) => _model.BeamSearch(input, tokens, beamWidth, lengthPenalty, length);");
+            }
         }
     }
 

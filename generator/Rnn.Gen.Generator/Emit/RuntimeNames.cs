@@ -17,6 +17,7 @@ internal static class RuntimeNames
     public const string InvalidOperationException = "global::System.InvalidOperationException";
     public const string Stream = "global::System.IO.Stream";
     public const string ReadOnlyList = "global::System.Collections.Generic.IReadOnlyList";
+    public const string NameMap = "global::System.Collections.Generic.IReadOnlyDictionary<string, string>";
     public const string GeneratedCode = "global::System.CodeDom.Compiler.GeneratedCode";
 
     public const string IRnnModel = "global::Rnn.Gen.IRnnModel";
@@ -26,6 +27,9 @@ internal static class RuntimeNames
     public const string AlignedBuffer = "global::Rnn.Gen.AlignedBuffer";
     public const string BatchWorkspace = "global::Rnn.Gen.BatchWorkspace";
     public const string Guard = "global::Rnn.Gen.ModelGuard";
+    public const string CallGuard = "global::Rnn.Gen.CallGuard";
+    public const string IRnnPredictor = "global::Rnn.Gen.IRnnPredictor";
+    public const string IntBox = "global::System.Runtime.CompilerServices.StrongBox<int>";
     public const string VectorKernels = "global::Rnn.Gen.Kernels.VectorKernels";
     public const string MatrixKernels = "global::Rnn.Gen.Kernels.MatrixKernels";
     public const string CellKernels = "global::Rnn.Gen.Kernels.CellKernels";
@@ -37,4 +41,11 @@ internal static class RuntimeNames
     public const string TokenSampler = "global::Rnn.Gen.Decoding.TokenSampler";
     public const string SequenceEnd = "global::Rnn.Gen.Decoding.SequenceEnd";
     public const string BeamSearch = "global::Rnn.Gen.Decoding.BeamSearch";
+    public const string Activation = "global::Rnn.Gen.Activation";
+    public const string MergeMode = "global::Rnn.Gen.MergeMode";
+    public const string ConvPadding = "global::Rnn.Gen.ConvPadding";
+
+    /// <summary>The namespace of the layer descriptions each kind's emitter writes (<c>LayerEmitter.Architecture</c>).</summary>
+    public const string Export = "global::Rnn.Gen.Export";
+    public const string OnnxExporter = "global::Rnn.Gen.Export.Onnx.OnnxExporter";
 }

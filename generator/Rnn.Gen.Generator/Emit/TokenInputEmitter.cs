@@ -62,9 +62,13 @@ internal static class TokenInputEmitter
             {
                 LayerWiring.EmitLengthCheck(w, "input", spec.Steps, $"[Steps = {spec.Steps}]");
                 LayerWiring.EmitStepCountCheck(w, spec.Steps, plan.MinLength);
+                LayerWiring.EmitLengthCheck(w, "output", plan.OutputLength, $"[OutputSteps = {plan.OutputSteps}, OutputSize = {plan.OutputSize}]");
                 w.Line($"{Guard}.CheckTokens(input, length, VocabularySize, nameof(input));");
-                w.Line($"{Guard}.CopyTokens(input, _tokenIds);");
-                w.Line($"{method}({ids}, output, length);");
+                using (CallGuardCode.Hold(w))
+                {
+                    w.Line($"{Guard}.CopyTokens(input, _tokenIds);");
+                    w.Line($"Run{method}({ids}, output, length);");
+                }
             }
         }
 
@@ -72,9 +76,19 @@ internal static class TokenInputEmitter
         w.Summary("Streaming inference on one token id: as <see cref=\"Step(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>.");
         using (w.Block($"public void Step(int token, {Span} outputStep)"))
         {
+            LayerWiring.EmitLengthCheck(w, "outputStep", plan.OutputSize, $"[OutputSize = {plan.OutputSize}]");
             w.Line($"{Guard}.CheckTokens(new {IntReadOnlySpanType}(in token), 1, VocabularySize, nameof(token));");
-            w.Line("_tokenIds[0] = token;");
-            w.Line($"Step(new {ReadOnlySpan}(_tokenIds, 0, 1), outputStep);");
+            if (plan.StreamingUnsupported is { } reason)
+            {
+                w.Line($"throw new {InvalidOperationException}(\"{reason}\");");
+                return;
+            }
+
+            using (CallGuardCode.Hold(w))
+            {
+                w.Line("_tokenIds[0] = token;");
+                w.Line($"RunStep(new {ReadOnlySpan}(_tokenIds, 0, 1), outputStep);");
+            }
         }
     }
 }

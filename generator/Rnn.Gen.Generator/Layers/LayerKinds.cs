@@ -1,12 +1,15 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Rnn.Gen.Generator.Layers.Conv1D;
+using Rnn.Gen.Generator.Layers.Conv2D;
 using Rnn.Gen.Generator.Layers.Dense;
 using Rnn.Gen.Generator.Layers.Embedding;
 using Rnn.Gen.Generator.Layers.GaussianNoise;
 using Rnn.Gen.Generator.Layers.Gru;
 using Rnn.Gen.Generator.Layers.Lstm;
 using Rnn.Gen.Generator.Layers.Pooling;
+using Rnn.Gen.Generator.Layers.Pooling2D;
+using Rnn.Gen.Generator.Layers.Reshape;
 using Rnn.Gen.Generator.Layers.SimpleRnn;
 
 namespace Rnn.Gen.Generator.Layers;
@@ -25,7 +28,14 @@ internal static class LayerKinds
         PoolingLayer.MaxPool1D,
         PoolingLayer.AvgPool1D,
         PoolingLayer.GlobalMaxPool1D,
-        PoolingLayer.GlobalAveragePool1D);
+        PoolingLayer.GlobalAveragePool1D,
+        Conv2DLayer.Instance,
+        Pool2DLayer.MaxPool2D,
+        Pool2DLayer.AvgPool2D,
+        Pool2DLayer.GlobalAveragePool2D,
+        ReshapeLayer.Flatten,
+        ReshapeLayer.RowsAsSteps,
+        ReshapeLayer.ColumnsAsSteps);
 
     /// <summary>The attribute metadata names of every kind, for the orphan-layer check.</summary>
     public static readonly ImmutableArray<string> AttributeNames = All.Select(kind => kind.AttributeName).ToImmutableArray();

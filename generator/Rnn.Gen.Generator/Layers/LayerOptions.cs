@@ -9,6 +9,32 @@ namespace Rnn.Gen.Generator.Layers;
 /// <summary>The options several layer kinds share, read and validated the same way for each: dropout rates, penalties, activations.</summary>
 internal static class LayerOptions
 {
+    /// <summary>
+    /// What every convolution reads: <c>filters</c> and <c>kernelSize</c> (the constructor's first two arguments) and the
+    /// named <c>Stride</c> and <c>Dilation</c> (1 when not set), each with a diagnostic when not positive (then
+    /// <c>Valid</c> is false). Null when an argument is malformed: the compiler reports that.
+    /// </summary>
+    public static (int Filters, int KernelSize, int Stride, int Dilation, bool Valid)? Convolution(AttributeReader attribute)
+    {
+        if (!attribute.TryGetArgument(0, out int filters) || !attribute.TryGetArgument(1, out int kernelSize))
+        {
+            return null;
+        }
+
+        bool valid = attribute.CheckPositive($"The filter count of [{attribute.Display}]", filters, attribute.ArgumentLocation(0, "filters"));
+        valid &= attribute.CheckPositive($"The kernel size of [{attribute.Display}]", kernelSize, attribute.ArgumentLocation(1, "kernelSize"));
+        if (attribute.HasMalformedNamedArgument)
+        {
+            return null;
+        }
+
+        int stride = attribute.Named<int>("Stride") ?? 1;
+        int dilation = attribute.Named<int>("Dilation") ?? 1;
+        valid &= attribute.CheckPositive($"The stride of [{attribute.Display}]", stride, attribute.NamedArgumentLocation("Stride"));
+        valid &= attribute.CheckPositive($"The dilation of [{attribute.Display}]", dilation, attribute.NamedArgumentLocation("Dilation"));
+        return (filters, kernelSize, stride, dilation, valid);
+    }
+
     /// <summary>A dropout rate named <paramref name="name"/> (0 when not set); null, with a diagnostic, outside [0, 1).</summary>
     public static double? Dropout(AttributeReader attribute, string name)
     {

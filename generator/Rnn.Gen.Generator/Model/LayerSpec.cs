@@ -45,6 +45,18 @@ internal abstract record LayerSpec
     /// <summary>Steps the layer outputs from a sequence of <paramref name="steps"/> (less than 1: the output would be empty).</summary>
     public virtual int OutputSteps(int steps) => steps;
 
+    /// <summary>The layer reads an image <c>[C, H, W]</c> per position (convolution and pooling in 2D, flattening): the parser gives it its input's shape.</summary>
+    public virtual bool ReadsImage => false;
+
+    /// <summary>An image layer reading <paramref name="image"/> (itself for other layers).</summary>
+    public virtual LayerSpec WithInputImage(ImageShape image) => this;
+
+    /// <summary>The image an image layer outputs per position, or null when it outputs a vector (or a sequence of rows).</summary>
+    public virtual ImageShape? OutputImage => null;
+
+    /// <summary>The layer turns one image into a sequence of steps (its rows or columns): only for a model of one image per sample.</summary>
+    public virtual bool ImageToSteps => false;
+
     /// <summary>The layer as the decoder rules compare and name it: kind and size, e.g. <c>Lstm(64)</c>.</summary>
     public virtual string Signature => Kind.Name;
 

@@ -22,6 +22,13 @@ internal sealed record DecoderSpec(int FirstLayer, int OutputSteps, FeedbackKind
     /// <summary>The end-of-sequence token: decoding stops at the step that chooses it, and teacher forcing masks the steps after each target's; null for none.</summary>
     public int? EndToken { get; init; }
 
+    /// <summary>
+    /// The encoder has layers but no recurrent one (image layers, Dense): its one output vector is the start state h_0 of
+    /// the decoder's first recurrent layer ("init-inject"; an LSTM's c_0 is zero, later recurrent layers start from zero),
+    /// and the gradient of that start state flows back into the encoder.
+    /// </summary>
+    public bool StartsFromFeatures { get; init; }
+
     /// <summary>With no encoder layer the model is one-to-many: its input is given at every decoder step.</summary>
     public bool OneToMany => FirstLayer == 0;
 }
@@ -54,6 +61,16 @@ internal sealed record ModelSpec(
     /// </summary>
     public bool Stateful { get; init; }
 
+    /// <summary>
+    /// A model of images: each step's input is one image <c>[C, H, W]</c> (<c>InputSize = C · H · W</c>); one step for
+    /// <c>[RnnModel(channels, height, width)]</c>, frames for <c>[RnnModel(steps, channels, height, width)]</c>. Null for
+    /// a model of feature vectors.
+    /// </summary>
+    public ImageShape? Image { get; init; }
+
     /// <summary>The decoder of an encoder–decoder or one-to-many model; null for other models.</summary>
     public DecoderSpec? Decoder { get; init; }
+
+    /// <summary>The class is abstract: it cannot make the instance a predictor computes in, so it has no predictor.</summary>
+    public bool IsAbstract { get; init; }
 }

@@ -13,13 +13,19 @@ using Rnn.Gen.Generator.Model;
 namespace Rnn.Gen.Generator.Parsing;
 
 /// <summary>
-/// What parsing one model declaration produced: a model to emit (when valid), its diagnostics, and where the
-/// <c>[RnnModel]</c> attribute is, for the one diagnostic that planning can find (a buffer too large for an array).
+/// What parsing one model declaration produced: a model to emit (when valid), its diagnostics, and what the diagnostics
+/// of the later stages need to know of the declaration (<see cref="ModelDeclaration"/>).
 /// </summary>
 internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics, ModelDeclaration? Declaration = null);
 
-/// <summary>Where a valid model's <c>[RnnModel]</c> attribute is and how messages name its type, for the diagnostics of later stages.</summary>
-internal sealed record ModelDeclaration(LocationInfo Location, string TypeName);
+/// <summary>
+/// What the diagnostics that only planning and emitting can find need of a valid model's declaration, kept apart from
+/// the spec so that an edit which only moves code plans and emits nothing again: where its <c>[RnnModel]</c> attribute
+/// is (a buffer too large for an array, RNNGEN009; a model that takes much memory, RNNGEN032), how messages name its
+/// type, and the members the user declared in it, with their places (a member that clashes with a generated one,
+/// RNNGEN030). Joined to the emitted model by <paramref name="FullyQualifiedName"/>.
+/// </summary>
+internal sealed record ModelDeclaration(string FullyQualifiedName, LocationInfo Location, string TypeName, EquatableArray<DeclaredMember> Members);
 
 /// <summary>
 /// Turns a <c>[RnnModel]</c> declaration into a <see cref="ModelSpec"/>. The model-level rules live here (the type,
@@ -35,8 +41,11 @@ internal static class ModelParser
     /// <summary>The attributes that only mean something beside <c>[RnnModel]</c>: every layer kind's, and <c>[Decoder]</c>.</summary>
     public static readonly ImmutableArray<string> LayerAttributeNames = LayerKinds.AttributeNames.Add(DecoderAttributeName);
 
-    /// <summary>Only type declarations can carry the attributes (their usage is Class).</summary>
-    public static bool IsCandidate(SyntaxNode node, CancellationToken _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax;
+    /// <summary>
+    /// Only type declarations can carry the attributes (their usage is Class and Struct: a struct is accepted by the
+    /// compiler so that the generator can say, once, that a model must be a class).
+    /// </summary>
+    public static bool IsCandidate(SyntaxNode node, CancellationToken _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax or StructDeclarationSyntax;
 
     public static ParseResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -45,9 +54,11 @@ internal static class ModelParser
             return null;
         }
 
-        // A duplicated [RnnModel] on two partial declarations is the compiler's error (CS0579); generate once, from
-        // the declaration that holds the first one, so the hint name is never added twice.
-        AttributeData? modelAttribute = FirstModelAttribute(type, cancellationToken);
+        // Every [RnnModel] of the type, in the order they are written (a second one, on this declaration or on another
+        // partial declaration, is RNNGEN031). The declaration that holds the first one parses the model, so that the
+        // hint name is never added twice and each diagnostic is reported once.
+        List<AttributeData> modelAttributes = ModelAttributes(type, cancellationToken);
+        AttributeData? modelAttribute = modelAttributes.FirstOrDefault();
         if (modelAttribute?.ApplicationSyntaxReference is not { } modelReference
             || modelReference.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>() != declaration)
         {
@@ -60,8 +71,18 @@ internal static class ModelParser
         Location modelLocation = modelReference.GetSyntax(cancellationToken).GetLocation();
         string typeName = type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 
+        foreach (AttributeData repeated in modelAttributes.Skip(1))
+        {
+            if (repeated.ApplicationSyntaxReference is { } reference)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AttributeRepeated, reference.GetSyntax(cancellationToken).GetLocation(), "RnnModel", typeName,
+                    "a model is declared by one [RnnModel(inputSize, steps)]; remove this one"));
+            }
+        }
+
         // The type itself.
-        string? unsupportedKind = declaration is RecordDeclarationSyntax ? "a record"
+        string? unsupportedKind = declaration is RecordDeclarationSyntax record ? (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "a record struct" : "a record")
+            : declaration is StructDeclarationSyntax ? "a struct"
             : type.IsStatic ? "a static class"
             : type.IsFileLocal ? "a file-local class"
             : null;
@@ -96,16 +117,49 @@ internal static class ModelParser
             containingTypes.Insert(0, new ContainingType(Keyword(parent), parent.Identifier.ValueText));
         }
 
-        // [RnnModel(inputSize, steps)]: a malformed attribute is the compiler's error; stay silent and generate nothing.
+        // [RnnModel(inputSize, steps)], [RnnModel(channels, height, width)] or [RnnModel(steps, channels, height, width)]:
+        // a malformed attribute is the compiler's error; stay silent and generate nothing.
         var model = new AttributeReader(modelAttribute, (AttributeSyntax)modelReference.GetSyntax(cancellationToken), diagnostics);
-        if (!model.TryGetArgument(0, out int inputSize) || !model.TryGetArgument(1, out int steps))
+        int inputSize, steps;
+        ImageShape? image = null;
+        if (modelAttribute.ConstructorArguments.Length >= 3)
         {
-            return Fail();
+            int first = modelAttribute.ConstructorArguments.Length - 3; // the image's channels: after steps, when given
+            steps = 1;
+            if ((first == 1 && !model.TryGetArgument(0, out steps))
+                || !model.TryGetArgument(first, out int channels) || !model.TryGetArgument(first + 1, out int height) || !model.TryGetArgument(first + 2, out int width))
+            {
+                return Fail();
+            }
+
+            if (first == 1)
+            {
+                model.CheckPositive("The step count of [RnnModel]", steps, model.ArgumentLocation(0, "steps"));
+            }
+
+            bool positive = model.CheckPositive("The channel count of [RnnModel]", channels, model.ArgumentLocation(first, "channels"));
+            positive &= model.CheckPositive("The image height of [RnnModel]", height, model.ArgumentLocation(first + 1, "height"));
+            positive &= model.CheckPositive("The image width of [RnnModel]", width, model.ArgumentLocation(first + 2, "width"));
+            image = new ImageShape(channels, height, width);
+            inputSize = image.Length;
+            if (positive && image.Product > int.MaxValue)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, modelLocation, typeName,
+                    image.Product.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "input image", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+        else
+        {
+            if (!model.TryGetArgument(0, out inputSize) || !model.TryGetArgument(1, out steps))
+            {
+                return Fail();
+            }
+
+            model.CheckPositive("The input size of [RnnModel]", inputSize, model.ArgumentLocation(0, "inputSize"));
+            model.CheckPositive("The step count of [RnnModel]", steps, model.ArgumentLocation(1, "steps"));
         }
 
         bool stateful = model.Named<bool>("Stateful") ?? false;
-        model.CheckPositive("The input size of [RnnModel]", inputSize, model.ArgumentLocation(0, "inputSize"));
-        model.CheckPositive("The step count of [RnnModel]", steps, model.ArgumentLocation(1, "steps"));
 
         // The layers, in the order they are written.
         var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax)>();
@@ -135,6 +189,7 @@ internal static class ModelParser
 
         layerAttributes.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
 
+        ImageShape? modelImage = image;
         var layers = new List<LayerSpec>();
         bool sequence = true, recurrentAllowed = true, layersValid = true;
         int sequenceSteps = steps; // steps of the sequence the next layer reads (convolutions and pooling shorten it)
@@ -145,6 +200,15 @@ internal static class ModelParser
             cancellationToken.ThrowIfCancellationRequested();
             var attribute = new AttributeReader(data, syntax, diagnostics);
             string attributeName = data.AttributeClass!.ToDisplayString();
+            if (attributeName == DecoderAttributeName && decoder is not null)
+            {
+                // A second marker would split the layers again; the decoder rules would then report a misleading mismatch.
+                attribute.Report(DiagnosticDescriptors.AttributeRepeated, attribute.Location, "Decoder", typeName,
+                    "a model has one decoder, which starts at its [Decoder(outputSteps)]; remove this one");
+                layersValid = false;
+                continue;
+            }
+
             if (attributeName == DecoderAttributeName)
             {
                 // Not a layer: the marker where the decoder starts. Its layers run over a sequence of their own.
@@ -157,6 +221,14 @@ internal static class ModelParser
                 layersValid &= attribute.CheckPositive($"The output step count of [{attribute.Display}]", outputSteps, attribute.ArgumentLocation(0, "outputSteps"));
                 decoder = (layers.Count, outputSteps, attribute.Named<int>("Feedback") ?? 0, attribute);
                 sequence = true;
+                image = null; // the decoder reads what it feeds back
+                if (!layers.Any(l => l.IsRecurrent))
+                {
+                    // A feature encoder (no recurrent layer: image layers, Dense) hands its output vector to the decoder's
+                    // start state, so a Dense projection may end it; after a recurrent encoder, RNNGEN004 still applies.
+                    recurrentAllowed = true;
+                }
+
                 continue;
             }
 
@@ -166,6 +238,43 @@ internal static class ModelParser
             if (layer is null)
             {
                 layersValid = false;
+                continue;
+            }
+
+            // Images: an image layer reads the image of the layers below (the model's input, or a feature map), and the
+            // layers that read vectors come after [Flatten], global pooling or [RowsAsSteps].
+            if (layer.ReadsImage)
+            {
+                if (image is null)
+                {
+                    attribute.Report(DiagnosticDescriptors.ImageLayerWithoutImage, attribute.Location, attribute.Display,
+                        decoder is not null ? "it is in a decoder, which reads the tokens or outputs it feeds back"
+                        : layers.Count == 0 ? "the model's input is a vector of features per step"
+                        : "the layer before it outputs a vector per step");
+                    layersValid = false;
+                    continue;
+                }
+
+                layer = layer.WithInputImage(image);
+                if (layer.OutputImage is { } shape && (shape.Height < 1 || shape.Width < 1))
+                {
+                    attribute.Report(DiagnosticDescriptors.EmptyImageOutput, attribute.Location, attribute.Display, image.ToString(), shape.ToString());
+                    layersValid = false;
+                    continue;
+                }
+
+                if (layer.ImageToSteps && steps != 1)
+                {
+                    attribute.Report(DiagnosticDescriptors.ImageStepsNeedOneImage, attribute.Location, attribute.Display, steps.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    layersValid = false; // the layers after it still read its vectors: no diagnostic of theirs follows from this one
+                }
+            }
+            else if (image is not null && layer.ActsAtInference)
+            {
+                attribute.Report(DiagnosticDescriptors.LayerAfterImage, attribute.Location, attribute.Display, image.ToString(),
+                    image.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                layersValid = false;
+                image = null; // the layers after it read its vectors
                 continue;
             }
 
@@ -218,6 +327,11 @@ internal static class ModelParser
 
             sequenceSteps = System.Math.Max(1, layer.OutputSteps(sequenceSteps));
 
+            if (layer.ReadsImage)
+            {
+                image = layer.OutputImage;
+            }
+
             recurrentAllowed &= layer.AllowsRecurrentAfter;
             layers.Add(layer);
         }
@@ -231,7 +345,7 @@ internal static class ModelParser
         DecoderSpec? decoderSpec = null;
         if (decoder is { } marker && layersValid)
         {
-            decoderSpec = ValidateDecoder(marker.Index, marker.OutputSteps, marker.Feedback, marker.Attribute, layers, steps, stateful, model);
+            decoderSpec = ValidateDecoder(marker.Index, marker.OutputSteps, marker.Feedback, marker.Attribute, layers, inputSize, steps, stateful, model);
         }
 
         if (!layersValid || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
@@ -250,15 +364,28 @@ internal static class ModelParser
         {
             Stateful = stateful,
             Decoder = decoderSpec,
+            Image = modelImage,
+            IsAbstract = type.IsAbstract,
         };
 
-        return new ParseResult(spec, diagnostics.ToEquatableArray(), new ModelDeclaration(LocationInfo.From(modelLocation), typeName));
+        // The user's members, and the class's own name, for the check against the generated members (RNNGEN030).
+        var members = new List<DeclaredMember> { new(MemberSignature.ForClassName(type.Name), LocationInfo.From(typeLocation), "rename the class") };
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (MemberSignature.Declared(member, type.Name) is { } declared)
+            {
+                members.Add(declared);
+            }
+        }
+
+        return new ParseResult(spec, diagnostics.ToEquatableArray(),
+            new ModelDeclaration(spec.FullyQualifiedName, LocationInfo.From(modelLocation), typeName, members.ToEquatableArray()));
     }
 
     /// <summary>For layer attributes on a class without [RnnModel]: one diagnostic each, since nothing will be generated.</summary>
     public static EquatableArray<DiagnosticInfo> ParseOrphanLayers(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || FirstModelAttribute(type, cancellationToken) is not null)
+        if (context.TargetSymbol is not INamedTypeSymbol type || ModelAttributes(type, cancellationToken).Count > 0)
         {
             return EquatableArray<DiagnosticInfo>.Empty;
         }
@@ -276,20 +403,21 @@ internal static class ModelParser
         return diagnostics.ToEquatableArray();
     }
 
-    private static AttributeData? FirstModelAttribute(INamedTypeSymbol type, CancellationToken cancellationToken)
+    /// <summary>The type's [RnnModel] attributes, in the order they are written (by file, then by position).</summary>
+    private static List<AttributeData> ModelAttributes(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        AttributeData? first = null;
+        var found = new List<AttributeData>();
         foreach (AttributeData attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.AttributeClass?.ToDisplayString() == ModelAttributeName
-                && (first is null || ComparePlace(attribute, first) < 0))
+            if (attribute.AttributeClass?.ToDisplayString() == ModelAttributeName)
             {
-                first = attribute;
+                found.Add(attribute);
             }
         }
 
-        return first;
+        found.Sort(ComparePlace);
+        return found;
     }
 
     private static int ComparePlace(AttributeData a, AttributeData b)
@@ -305,8 +433,8 @@ internal static class ModelParser
     }
 
     /// <summary>The rules of a decoder; returns its spec (null when it is invalid, with diagnostics added).</summary>
-    private static DecoderSpec? ValidateDecoder(int first, int outputSteps, int feedback, AttributeReader attribute, List<LayerSpec> layers, int steps,
-        bool stateful, AttributeReader model)
+    private static DecoderSpec? ValidateDecoder(int first, int outputSteps, int feedback, AttributeReader attribute, List<LayerSpec> layers, int inputSize,
+        int steps, bool stateful, AttributeReader model)
     {
         var diagnostics = new List<DiagnosticDescriptor>();
         void Report(DiagnosticDescriptor descriptor, Location location, params string[] arguments)
@@ -344,6 +472,26 @@ internal static class ModelParser
                 "a decoder runs step by step, and convolution and pooling windows read several steps at once");
         }
 
+        // A feature encoder: layers above [Decoder] without a recurrent one (image layers, Dense). Its one output vector
+        // is the start state h_0 of the decoder's first recurrent layer ("init-inject"); it must have that layer's size.
+        if (first > 0 && encoder.Count == 0 && decoder.Count > 0)
+        {
+            int features = layers.Take(first).Aggregate(inputSize, (size, layer) => layer.OutputSize(size));
+            int hidden = decoder[0].OutputSize(0);
+            if (features != hidden)
+            {
+                Report(DiagnosticDescriptors.FeaturesDoNotMatchDecoder, attribute.Location, attribute.Display,
+                    features.ToString(System.Globalization.CultureInfo.InvariantCulture), decoder[0].Signature,
+                    hidden.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (encoder.Count > 0 && layers.FirstOrDefault(l => l.ReadsImage) is { } imageLayer)
+        {
+            Report(DiagnosticDescriptors.DecoderUnsupportedOption, attribute.Location, imageLayer.Kind.Name,
+                "an image encoder hands its features to the decoder's start state without recurrent layers of its own; remove [RowsAsSteps] and the encoder's recurrent layers, end the image layers in [Flatten] or [GlobalAveragePool2D] and a [Dense] of the decoder's hidden size");
+        }
+
         if (layers.Any(l => l.ReadsWholeSequence))
         {
             Report(DiagnosticDescriptors.DecoderUnsupportedOption, attribute.Location, "Bidirectional",
@@ -370,7 +518,7 @@ internal static class ModelParser
         {
             int vocabulary = layers[first].TokenVocabulary!.Value;
             int tokens = layers.Aggregate(0, (size, layer) => layer.OutputSize(size));
-            string? problem = encoder.Count == 0 ? "a one-to-many decoder reads the model's input beside what it feeds back; give the decoder no Embedding, or add encoder layers"
+            string? problem = first == 0 ? "a one-to-many decoder reads the model's input beside what it feeds back; give the decoder no Embedding, or add encoder layers"
                 : kind != FeedbackKind.Token ? "the decoder must feed back tokens (a Softmax head, Feedback = DecoderFeedback.Token)"
                 : vocabulary != tokens ? $"its vocabulary ({vocabulary.ToString(System.Globalization.CultureInfo.InvariantCulture)}) must be the Softmax head's tokens ({tokens.ToString(System.Globalization.CultureInfo.InvariantCulture)})"
                 : null;
@@ -403,7 +551,7 @@ internal static class ModelParser
             }
         }
 
-        return diagnostics.Count == 0 ? new DecoderSpec(first, outputSteps, kind) { EmbedsTokens = embeds, StartToken = startToken, EndToken = endToken } : null;
+        return diagnostics.Count == 0 ? new DecoderSpec(first, outputSteps, kind) { EmbedsTokens = embeds, StartToken = startToken, StartsFromFeatures = first > 0 && encoder.Count == 0, EndToken = endToken } : null;
     }
 
     private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch

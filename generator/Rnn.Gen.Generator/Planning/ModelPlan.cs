@@ -121,6 +121,9 @@ internal sealed class ModelPlan
         }
     }
 
+    /// <summary>The most steps any layer's sequence has: the model's, or an image's rows or columns once they become steps.</summary>
+    public int LongestStage => Layers.Where(l => !l.InDecoder).Select(l => l.OutputSteps).DefaultIfEmpty(Spec.Steps).Max() is int most && most > Spec.Steps ? most : Spec.Steps;
+
     /// <summary>The model outputs a sequence: one output row per step.</summary>
     public bool ManyToMany => OutputSteps > 1 || Head.SequenceOut;
 
@@ -154,6 +157,43 @@ internal sealed class ModelPlan
         yield return ("packed weights", PackedSize);
         yield return ("input", InputLength);
         yield return ("output", OutputLength);
+    }
+
+    /// <summary>
+    /// The buffers one instance allocates when it is constructed, in floats (or ints, of the same size), for the
+    /// warning on large models (RNNGEN032): the fields <c>ModelEmitter</c> declares, with the batch workspace's shared
+    /// buffer (its per-sample blocks come with the first batch). Not the static zero state, which the class shares.
+    /// <c>ModelMemoryTests</c> holds this to what constructing a generated model allocates.
+    /// </summary>
+    public IEnumerable<(string What, long Floats)> ConstructionBuffers()
+    {
+        yield return ("parameters", ParameterCount);
+        yield return ("gradients", ParameterCount);
+        yield return ("training cache", CacheSize);
+        if (Spec.Decoder is null)
+        {
+            yield return ("inference cache", CacheSize);
+        }
+
+        yield return ("backward workspace", WorkSize);
+        yield return ("scratch", ScratchSize);
+        yield return ("packed weights", PackedSize);
+        int states = 1 + (Spec.Decoder is null ? 0 : 1) + (Spec.Stateful ? 1 : 0); // Step's; decoding's; a stateful model's carry
+        yield return ("recurrent state", states * StateSize);
+        if (Spec.Decoder is not null)
+        {
+            yield return ("fed-back outputs", OutputLength);
+        }
+
+        if (HasBatchPath)
+        {
+            yield return ("batch workspace", BatchSharedSize + Spec.Steps);
+        }
+
+        if (TokenVocabulary is not null)
+        {
+            yield return ("token ids", Spec.Steps);
+        }
     }
 
     /// <summary>

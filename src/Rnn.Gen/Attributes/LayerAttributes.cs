@@ -38,7 +38,7 @@ public abstract class WeightedLayerAttribute : LayerAttribute
 /// Adds zero-mean Gaussian noise with standard deviation <see cref="StandardDeviation"/> to what flows through it, in
 /// training only (Keras's <c>GaussianNoise</c>); at inference it passes its input unchanged. Usually the first layer.
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class GaussianNoiseAttribute : LayerAttribute
 {
     /// <summary>Noise with standard deviation <paramref name="standardDeviation"/> (at least 0).</summary>
@@ -94,7 +94,7 @@ public abstract class RecurrentLayerAttribute : WeightedLayerAttribute
 }
 
 /// <summary>A long short-term memory layer with PyTorch's <c>nn.LSTM</c> numerics (gates i, f, g, o; two biases).</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class LstmAttribute : RecurrentLayerAttribute
 {
     /// <summary>An LSTM layer with <paramref name="hiddenSize"/> units.</summary>
@@ -104,7 +104,7 @@ public sealed class LstmAttribute : RecurrentLayerAttribute
 }
 
 /// <summary>A gated recurrent unit layer with PyTorch's <c>nn.GRU</c> numerics (gates r, z, n; reset applied to <c>W_hn h + b_hn</c>).</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class GruAttribute : RecurrentLayerAttribute
 {
     /// <summary>A GRU layer with <paramref name="hiddenSize"/> units.</summary>
@@ -114,7 +114,7 @@ public sealed class GruAttribute : RecurrentLayerAttribute
 }
 
 /// <summary>An Elman recurrent layer, <c>h = act(W_ih x + b_ih + W_hh h + b_hh)</c>, as PyTorch's <c>nn.RNN</c>.</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class SimpleRnnAttribute : RecurrentLayerAttribute
 {
     /// <summary>An Elman RNN layer with <paramref name="hiddenSize"/> units.</summary>
@@ -130,7 +130,7 @@ public sealed class SimpleRnnAttribute : RecurrentLayerAttribute
 /// A fully connected layer, <c>y = act(W x + b)</c> (PyTorch's <c>nn.Linear</c> followed by the activation).
 /// After a layer that returns sequences it applies at every step (time-distributed).
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class DenseAttribute : WeightedLayerAttribute
 {
     /// <summary>A dense layer with <paramref name="units"/> outputs.</summary>
@@ -156,7 +156,7 @@ public sealed class DenseAttribute : WeightedLayerAttribute
 /// <c>ForwardBatch</c> and <c>Step</c> overloads that take <c>int</c> ids; an id outside [0, vocabularySize) throws an
 /// <see cref="ArgumentOutOfRangeException"/> naming its position.
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class EmbeddingAttribute : LayerAttribute
 {
     /// <summary>An embedding of <paramref name="vocabularySize"/> tokens into vectors of <paramref name="dimension"/> features.</summary>
@@ -195,7 +195,7 @@ public sealed class EmbeddingAttribute : LayerAttribute
 /// valid steps alone (zeros, not the padding's values, where <see cref="ConvPadding.Same"/> pads the end); its output has
 /// PyTorch's output length of that prefix, and the steps after it are zero.
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class Conv1DAttribute : WeightedLayerAttribute
 {
     /// <summary>A convolution with <paramref name="filters"/> output channels and a window of <paramref name="kernelSize"/> steps.</summary>
@@ -229,7 +229,7 @@ public sealed class Conv1DAttribute : WeightedLayerAttribute
 /// poolSize) / Stride) + 1</c> output steps. The gradient of a window goes to the step PyTorch picks: the first
 /// maximum (a NaN wins). A padded sample pools its valid steps alone; the output steps after its pooled length are zero.
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class MaxPool1DAttribute : LayerAttribute
 {
     /// <summary>Max pooling over windows of <paramref name="poolSize"/> steps.</summary>
@@ -247,7 +247,7 @@ public sealed class MaxPool1DAttribute : LayerAttribute
 /// <c>floor((L − poolSize) / Stride) + 1</c> output steps. A padded sample pools its valid steps alone; the output steps
 /// after its pooled length are zero.
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class AvgPool1DAttribute : LayerAttribute
 {
     /// <summary>Average pooling over windows of <paramref name="poolSize"/> steps.</summary>
@@ -264,7 +264,7 @@ public sealed class AvgPool1DAttribute : LayerAttribute
 /// The maximum of every channel over the sequence's valid steps: one position out (many-to-one without recurrence;
 /// PyTorch's <c>x.amax(dim=1)</c>, the gradient to the first maximum as <c>nn.AdaptiveMaxPool1d(1)</c>).
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class GlobalMaxPool1DAttribute : LayerAttribute
 {
 }
@@ -273,7 +273,7 @@ public sealed class GlobalMaxPool1DAttribute : LayerAttribute
 /// The mean of every channel over the sequence's valid steps: one position out (many-to-one without recurrence;
 /// PyTorch's <c>x.mean(dim=1)</c> over the valid steps).
 /// </summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class GlobalAveragePool1DAttribute : LayerAttribute
 {
 }
@@ -303,7 +303,9 @@ public enum DecoderFeedback
 /// <c>Predict</c> decodes greedily; token models also get <c>Generate</c> (temperature and top-k sampling, seeded)
 /// and <c>BeamSearch</c>. Decoder recurrent layers return every step.</para>
 /// </remarks>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+// AllowMultiple: a second [Decoder] is the generator's error RNNGEN031, one clear diagnostic (not the compiler's CS0579
+// beside a mismatch the second marker would cause).
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
 public sealed class DecoderAttribute : LayerAttribute
 {
     /// <summary>A decoder that produces <paramref name="outputSteps"/> steps.</summary>

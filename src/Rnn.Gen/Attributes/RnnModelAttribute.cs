@@ -11,15 +11,56 @@ namespace Rnn.Gen;
 /// <see cref="GruAttribute"/>, <see cref="SimpleRnnAttribute"/>, <see cref="DenseAttribute"/>).
 /// One sample's input is <c>[steps, inputSize]</c>, time-major and row-major.
 /// </remarks>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+// The usage is wider than what the generator accepts, so that its diagnostics say what to do, once: a second
+// [RnnModel] is RNNGEN031 (not the compiler's CS0579), a struct is RNNGEN012 (not CS0592 on every attribute).
+[AttributeUsage(Targets, AllowMultiple = true, Inherited = false)]
 public sealed class RnnModelAttribute : Attribute
 {
+    /// <summary>
+    /// Where the model and layer attributes may be written: classes, and structs so that the generator rather than the
+    /// compiler reports them (a model is a class). Every layer attribute uses the same targets.
+    /// </summary>
+    internal const AttributeTargets Targets = AttributeTargets.Class | AttributeTargets.Struct;
+
     /// <summary>Declares a model whose samples are <paramref name="steps"/> time steps of <paramref name="inputSize"/> features.</summary>
     public RnnModelAttribute(int inputSize, int steps)
     {
         InputSize = inputSize;
         Steps = steps;
     }
+
+    /// <summary>
+    /// Declares a model whose samples are one image each, <c>[channels, height, width]</c> as PyTorch lays it out
+    /// (<see cref="Steps"/> 1, <see cref="InputSize"/> <c>channels · height · width</c>), for the image layers
+    /// (<see cref="Conv2DAttribute"/>, pooling, <see cref="FlattenAttribute"/>, <see cref="RowsAsStepsAttribute"/>).
+    /// </summary>
+    public RnnModelAttribute(int channels, int height, int width)
+        : this(1, channels, height, width)
+    {
+    }
+
+    /// <summary>
+    /// Declares a model whose samples are sequences of <paramref name="steps"/> frames, <c>[steps, channels, height,
+    /// width]</c>: the image layers run on every frame, and <see cref="FlattenAttribute"/> makes each frame the feature
+    /// vector of its step for the recurrent layers that follow.
+    /// </summary>
+    public RnnModelAttribute(int steps, int channels, int height, int width)
+    {
+        Steps = steps;
+        Channels = channels;
+        Height = height;
+        Width = width;
+        InputSize = (int)Math.Min(int.MaxValue, (long)channels * height * width);
+    }
+
+    /// <summary>Channels of an image input (0 for a model of feature vectors).</summary>
+    public int Channels { get; }
+
+    /// <summary>Rows of an image input (0 for a model of feature vectors).</summary>
+    public int Height { get; }
+
+    /// <summary>Columns of an image input (0 for a model of feature vectors).</summary>
+    public int Width { get; }
 
     /// <summary>Features per time step.</summary>
     public int InputSize { get; }

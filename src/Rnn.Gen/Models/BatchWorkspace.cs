@@ -41,7 +41,8 @@ public sealed class BatchWorkspace
     /// <param name="steps">Time steps per sample.</param>
     /// <param name="sharedSize">Floats the whole batch shares.</param>
     /// <param name="minLength">The shortest valid length a sample may have (more than 1 when a convolution or pooling window needs more steps).</param>
-    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps, int sharedSize = 0, int minLength = 1)
+    /// <param name="longestStage">The most steps a layer's sequence has, when more than <paramref name="steps"/> (an image's rows as steps).</param>
+    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps, int sharedSize = 0, int minLength = 1, int longestStage = 0)
     {
         MinLength = minLength;
         _shared = sharedSize == 0 ? Empty : new AlignedBuffer(sharedSize);
@@ -49,7 +50,7 @@ public sealed class BatchWorkspace
         WorkSize = workSize;
         ScratchSize = scratchSize;
         Steps = steps;
-        _running = new int[steps];
+        _running = new int[Math.Max(steps, longestStage)];
     }
 
     /// <summary>Floats per sample in <see cref="Cache"/>.</summary>
@@ -226,7 +227,7 @@ public sealed class BatchWorkspace
     {
         MaxLength = _lengths[0];
         int running = Count;
-        for (int t = 0; t < Steps; t++)
+        for (int t = 0; t < _running.Length; t++)
         {
             while (running > 0 && _lengths[running - 1] <= t)
             {

@@ -93,6 +93,14 @@ public interface IRnnModel
     void Step(ReadOnlySpan<float> inputStep, Span<float> outputStep);
 
     /// <summary>
+    /// A predictor for concurrent inference: it reads this model's parameters and owns its buffers and streaming state,
+    /// so each thread can predict with its own while the model itself runs one call at a time.
+    /// </summary>
+    /// <remarks>Generated models implement it; the default refuses.</remarks>
+    IRnnPredictor CreatePredictor() =>
+        throw new NotSupportedException($"{GetType().Name} has no predictors; give each thread an instance of its own with the same parameters.");
+
+    /// <summary>
     /// Adds the gradients of the declared L1/L2 penalties into <see cref="Gradients"/> and returns the penalty
     /// (call it once per optimizer step, after the batch's gradients are averaged). 0 when none is declared.
     /// </summary>
@@ -126,4 +134,10 @@ public interface IRnnModel
     /// (<see cref="Decoding.SequenceEnd"/>).
     /// </summary>
     int? EndToken => null;
+
+    /// <summary>
+    /// The model's layers as data (kinds, sizes, options; parameters by state_dict name), as exporters read them
+    /// (<see cref="Export.Onnx.OnnxExporter"/>). Every generated model has one; <see langword="null"/> only for other implementations.
+    /// </summary>
+    Export.ModelArchitecture? Architecture => null;
 }

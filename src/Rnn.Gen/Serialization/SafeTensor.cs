@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 
 namespace Rnn.Gen.Serialization;
 
-/// <summary>One tensor of a <see cref="SafeTensorsFile"/>: its name, element type, shape and raw little-endian bytes.</summary>
+/// <summary>One tensor of a <see cref="SafeTensorsFile"/> or a <see cref="PyTorchFile"/>: its name, element type, shape and raw little-endian bytes (row-major, contiguous).</summary>
 public sealed class SafeTensor
 {
     private readonly int[] _shape;

@@ -10,7 +10,8 @@ namespace Audio
     /// <para>layer 1, MaxPool1D of 5 features, windows of 2 steps, over 10 -> 5 steps.</para>
     /// <para>layer 2, GRU 5 -> 4.</para>
     /// <para>layer 3, Dense 4 -> 2.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
+    /// Each instance computes in buffers of its own, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before),
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class Keyword : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
@@ -40,10 +41,20 @@ namespace Audio
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(384, 384, 64, 12, 64, minLength: 4); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public Keyword()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private Keyword(global::Audio.Keyword model, global::Audio.Keyword.Predictor predictor)
+        {
+            _parameters = model._parameters;
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -126,25 +137,33 @@ namespace Audio
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps: U(-1/sqrt(9), 1/sqrt(9)), PyTorch's default for nn.Conv1d.
-            bound = (float)(1.0 / global::System.Math.Sqrt(9));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Weight, 45), bound, random); // 0.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Bias, 5), bound, random); // 0.bias
-            // layer 2, GRU 5 -> 4: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(4));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.WeightIh, 60), bound, random); // 2.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.WeightHh, 48), bound, random); // 2.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.BiasIh, 12), bound, random); // 2.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.BiasHh, 12), bound, random); // 2.bias_hh_l0
-            // layer 3, Dense 4 -> 2: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(4));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Weight, 8), bound, random); // 3.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Bias, 2), bound, random); // 3.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps: U(-1/sqrt(9), 1/sqrt(9)), PyTorch's default for nn.Conv1d.
+                bound = (float)(1.0 / global::System.Math.Sqrt(9));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Weight, 45), bound, random); // 0.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Bias, 5), bound, random); // 0.bias
+                // layer 2, GRU 5 -> 4: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(4));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.WeightIh, 60), bound, random); // 2.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.WeightHh, 48), bound, random); // 2.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.BiasIh, 12), bound, random); // 2.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.BiasHh, 12), bound, random); // 2.bias_hh_l0
+                // layer 3, Dense 4 -> 2: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(4));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Weight, 8), bound, random); // 3.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Bias, 2), bound, random); // 3.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -170,14 +189,63 @@ namespace Audio
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 3, steps: 12, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.Conv1DLayer(0, inputSize: 3, filters: 5, kernelSize: 3) { Stride = 1, Dilation = 1, Padding = global::Rnn.Gen.ConvPadding.Valid, Activation = global::Rnn.Gen.Activation.Relu },
+            new global::Rnn.Gen.Export.Pooling1DLayer(1, inputSize: 5, global::Rnn.Gen.Export.PoolingKind.Max) { PoolSize = 2, Stride = 2 },
+            new global::Rnn.Gen.Export.RecurrentLayer(2, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 5, hidden: 4) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(3, inputSize: 4, units: 2, global::Rnn.Gen.Activation.Identity),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 12, 3] float, output "output" [batch, 1, 2].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [12, 3], <paramref name="output"/> [1, 2]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -188,10 +256,18 @@ namespace Audio
             if (input.Length != 36) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 36, "[Steps = 12, InputSize = 3]", input.Length);
             if (output.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 2, "[OutputSteps = 1, OutputSize = 2]", output.Length);
             if (length < 4 || length > 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 4, 12, length); // fewer steps leave a window without a step
-            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
-            global::System.Span<float> cache = _predictCache;
-            ForwardCore(input, cache, training: false, length);
-            cache.Slice(Layer3.Output, 2).CopyTo(output);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+                global::System.Span<float> cache = _predictCache;
+                ForwardCore(input, cache, training: false, length);
+                cache.Slice(Layer3.Output, 2).CopyTo(output);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -203,11 +279,19 @@ namespace Audio
             if (input.Length != 36) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 36, "[Steps = 12, InputSize = 3]", input.Length);
             if (output.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 2, "[OutputSteps = 1, OutputSize = 2]", output.Length);
             if (length < 4 || length > 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 4, 12, length); // fewer steps leave a window without a step
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length);
-            cache.Slice(Layer3.Output, 2).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length);
+                cache.Slice(Layer3.Output, 2).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -281,7 +365,15 @@ namespace Audio
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 2, "[OutputSteps = 1, OutputSize = 2]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [12, 3] into <paramref name="inputGradient"/>.</summary>
@@ -289,7 +381,15 @@ namespace Audio
         {
             if (outputGradient.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 2, "[OutputSteps = 1, OutputSize = 2]", outputGradient.Length);
             if (inputGradient.Length != 36) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 36, "[Steps = 12, InputSize = 3]", inputGradient.Length);
-            BackwardCore(outputGradient, inputGradient);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, inputGradient);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -319,7 +419,18 @@ namespace Audio
         }
 
         /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
-        public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 12, 3], <paramref name="outputs"/> [B, 1, 2].</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
@@ -327,10 +438,18 @@ namespace Audio
         /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
         {
-            int batch = _batch.Begin(inputs.Length, 36, outputs.Length, 2, lengths); // checks the shapes and lengths, orders the samples longest first
-            global::System.Span<float> caches = _batch.Cache;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 36, 36).CopyTo(caches.Slice(s * 384 + ModelLayout.Input, 36));
-            ForwardBatchLayers(batch, outputs);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                int batch = _batch.Begin(inputs.Length, 36, outputs.Length, 2, lengths); // checks the shapes and lengths, orders the samples longest first
+                global::System.Span<float> caches = _batch.Cache;
+                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 36, 36).CopyTo(caches.Slice(s * 384 + ModelLayout.Input, 36));
+                ForwardBatchLayers(batch, outputs);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The batch's layers, layer after layer over every slot, once each slot's cache holds its sample's input; then the outputs in sample order.</summary>
@@ -420,98 +539,117 @@ namespace Audio
         /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 12, 3] into <paramref name="inputGradients"/> unless it is empty.</summary>
         public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
-            _batch.CheckBackward(outputGradients.Length, 2, inputGradients.Length, 36);
-            int batch = _batch.Count;
-            _batch.SelectLengths(static length => ((length - 2) - 2) / 2 + 1); // the head's valid steps, where backward starts
-            int maxLength = _batch.MaxLength;
-            global::System.ReadOnlySpan<float> caches = _batch.Cache;
-            global::System.Span<float> works = _batch.Work;
-            global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
-            for (int s = 0; s < batch; s++)
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
             {
-                global::System.Span<float> work = works.Slice(s * 384, 384);
-                int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 2, 2).CopyTo(work.Slice(Layer3.OutputGradient, 2));
-            }
-
-            // layer 3, Dense 4 -> 2: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
-            {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 384, 384);
-                global::System.Span<float> work = works.Slice(s * 384, 384);
-                int length = _batch.Length(s);
-                work.Slice(Layer2.HiddenGradient, 20).Clear();
-                Dense3Backward(cache, work, length, cache.Slice(Layer2.Hidden + (length - 1) * 4, 4), work.Slice(Layer2.HiddenGradient + (length - 1) * 4, 4));
-            }
-
-            // layer 2, GRU 5 -> 4: backward through time in lockstep over the running samples.
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> work = works.Slice(s * 384, 384);
-                work.Slice(Layer2.CarriedHiddenGradient, 4).Clear();
+                _batch.CheckBackward(outputGradients.Length, 2, inputGradients.Length, 36);
+                int batch = _batch.Count;
+                _batch.SelectLengths(static length => ((length - 2) - 2) / 2 + 1); // the head's valid steps, where backward starts
+                int maxLength = _batch.MaxLength;
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
+                for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> dGiAll = work.Slice(Layer2.InputSideGradients, 60); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(Layer2.HiddenSideGradients, 60); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    global::System.Span<float> work = works.Slice(s * 384, 384);
+                    int length = _batch.Length(s);
+                    outputGradients.Slice(_batch.SampleOf(s) * 2, 2).CopyTo(work.Slice(Layer3.OutputGradient, 2));
                 }
-            }
-            for (int t = maxLength - 1; t >= 0; t--)
-            {
-                int rows = _batch.Running(t);
-                global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer2.Gates + t * 12), caches.Slice(Layer2.HiddenCandidate + t * 4), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(Layer2.Hidden + (t - 1) * 4), t == 0 ? 0 : 384, 384, works.Slice(Layer2.HiddenGradient + t * 4), works.Slice(Layer2.CarriedHiddenGradient), works.Slice(Layer2.InputSideGradients + t * 12), works.Slice(Layer2.HiddenSideGradients + t * 12), 384, rows, 4); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
-                if (t > 0)
-                {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer2.HiddenSideGradients + t * 12), 384, p.Slice(Layer2.WeightHh, 48), works.Slice(Layer2.CarriedHiddenGradient), 384, rows, 12, 4); // dL/dh_(t - 1) of every running sample, through W_hh
-                }
-            }
-            // The parameter gradients, sample by sample in batch order.
-            {
-                global::System.Span<float> dWihT = _batch.Shared.Slice(Layer2.InputWeightGradientT, 60);
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer2.WeightIh, 60), 12, 5, dWihT); // W_ih's gradient as [5, 12] while the samples add into it (exact copies, in and out)
+
+                // layer 3, Dense 4 -> 2: sample by sample in batch order.
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 384, 384);
                     global::System.Span<float> work = works.Slice(s * 384, 384);
                     int length = _batch.Length(s);
-                    work.Slice(Layer1.OutputGradient, 25).Clear();
-                    Gru2BackwardGradients(cache, work, length, cache.Slice(Layer1.Output, 25), work.Slice(Layer1.OutputGradient, 25), dWihT);
+                    work.Slice(Layer2.HiddenGradient, 20).Clear();
+                    Dense3Backward(cache, work, length, cache.Slice(Layer2.Hidden + (length - 1) * 4, 4), work.Slice(Layer2.HiddenGradient + (length - 1) * 4, 4));
                 }
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 5, 12, _gradients.Span.Slice(Layer2.WeightIh, 60));
+
+                // layer 2, GRU 5 -> 4: backward through time in lockstep over the running samples.
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> work = works.Slice(s * 384, 384);
+                    work.Slice(Layer2.CarriedHiddenGradient, 4).Clear();
+                    {
+                        global::System.Span<float> dGiAll = work.Slice(Layer2.InputSideGradients, 60); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                        global::System.Span<float> dGhAll = work.Slice(Layer2.HiddenSideGradients, 60); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    }
+                }
+                for (int t = maxLength - 1; t >= 0; t--)
+                {
+                    int rows = _batch.Running(t);
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer2.Gates + t * 12), caches.Slice(Layer2.HiddenCandidate + t * 4), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(Layer2.Hidden + (t - 1) * 4), t == 0 ? 0 : 384, 384, works.Slice(Layer2.HiddenGradient + t * 4), works.Slice(Layer2.CarriedHiddenGradient), works.Slice(Layer2.InputSideGradients + t * 12), works.Slice(Layer2.HiddenSideGradients + t * 12), 384, rows, 4); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
+                    if (t > 0)
+                    {
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer2.HiddenSideGradients + t * 12), 384, p.Slice(Layer2.WeightHh, 48), works.Slice(Layer2.CarriedHiddenGradient), 384, rows, 12, 4); // dL/dh_(t - 1) of every running sample, through W_hh
+                    }
+                }
+                // The parameter gradients, sample by sample in batch order.
+                {
+                    global::System.Span<float> dWihT = _batch.Shared.Slice(Layer2.InputWeightGradientT, 60);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer2.WeightIh, 60), 12, 5, dWihT); // W_ih's gradient as [5, 12] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 384, 384);
+                        global::System.Span<float> work = works.Slice(s * 384, 384);
+                        int length = _batch.Length(s);
+                        work.Slice(Layer1.OutputGradient, 25).Clear();
+                        Gru2BackwardGradients(cache, work, length, cache.Slice(Layer1.Output, 25), work.Slice(Layer1.OutputGradient, 25), dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 5, 12, _gradients.Span.Slice(Layer2.WeightIh, 60));
+                }
+
+                _batch.SelectLengths(static length => length - 2); // layer 1 reads the valid steps of its own input
+                maxLength = _batch.MaxLength;
+
+                // layer 1, MaxPool1D of 5 features, windows of 2 steps, over 10 -> 5 steps: sample by sample in batch order.
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 384, 384);
+                    global::System.Span<float> work = works.Slice(s * 384, 384);
+                    int length = _batch.Length(s);
+                    work.Slice(Layer0.OutputGradient, 50).Clear();
+                    MaxPool1D1Backward(cache, work, length, cache.Slice(Layer0.Output, 50), work.Slice(Layer0.OutputGradient, 50));
+                }
+
+                _batch.SelectLengths(null); // layer 0 reads the valid steps of its own input
+                maxLength = _batch.MaxLength;
+
+                // layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps: sample by sample in batch order.
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 384, 384);
+                    global::System.Span<float> work = works.Slice(s * 384, 384);
+                    int length = _batch.Length(s);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 36, 36);
+                    inputGradient.Clear();
+                    Conv1D0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 36), inputGradient);
+                }
             }
-
-            _batch.SelectLengths(static length => length - 2); // layer 1 reads the valid steps of its own input
-            maxLength = _batch.MaxLength;
-
-            // layer 1, MaxPool1D of 5 features, windows of 2 steps, over 10 -> 5 steps: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
+            finally
             {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 384, 384);
-                global::System.Span<float> work = works.Slice(s * 384, 384);
-                int length = _batch.Length(s);
-                work.Slice(Layer0.OutputGradient, 50).Clear();
-                MaxPool1D1Backward(cache, work, length, cache.Slice(Layer0.Output, 50), work.Slice(Layer0.OutputGradient, 50));
-            }
-
-            _batch.SelectLengths(null); // layer 0 reads the valid steps of its own input
-            maxLength = _batch.MaxLength;
-
-            // layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
-            {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 384, 384);
-                global::System.Span<float> work = works.Slice(s * 384, 384);
-                int length = _batch.Length(s);
-                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 36, 36);
-                inputGradient.Clear();
-                Conv1D0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 36), inputGradient);
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
             }
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([3] features) on the kept state and writes this step's output [2] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
@@ -528,6 +666,43 @@ namespace Audio
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the Keyword it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly Keyword _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(Keyword model) => _model = new Keyword(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [12, 3] in, [1, 2] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+        }
 
         /// <summary>The window of layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps that starts at input step <paramref name="start"/>: column[c * 3 + j] = x[start + j, c], zero outside the <paramref name="length"/> valid steps (the padding).</summary>
         private static void Conv1D0Gather(global::System.ReadOnlySpan<float> x, int length, int start, global::System.Span<float> column)

@@ -7,7 +7,8 @@ namespace Features
     /// <remarks>
     /// Generated model: input [3, 4] (steps, features), output [3, 2], 10 parameters.
     /// <para>layer 0, Dense 4 -> 2 sigmoid at each of 3 steps.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
+    /// Each instance computes in buffers of its own, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before),
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class PerStep : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
@@ -35,10 +36,20 @@ namespace Features
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(32, 16, 16, 3, 0); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public PerStep()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private PerStep(global::Features.PerStep model, global::Features.PerStep.Predictor predictor)
+        {
+            _parameters = model._parameters;
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -73,15 +84,23 @@ namespace Features
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(4));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Weight, 8), bound, random); // 0.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Bias, 2), bound, random); // 0.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(4));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Weight, 8), bound, random); // 0.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.Bias, 2), bound, random); // 0.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -107,14 +126,60 @@ namespace Features
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 4, steps: 3, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.DenseLayer(0, inputSize: 4, units: 2, global::Rnn.Gen.Activation.Sigmoid),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 3, 4] float, output "output" [batch, 3, 2].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [3, 4], <paramref name="output"/> [3, 2]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -125,10 +190,18 @@ namespace Features
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 3, InputSize = 4]", input.Length);
             if (output.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 6, "[OutputSteps = 3, OutputSize = 2]", output.Length);
             if ((uint)(length - 1) >= 3) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 3, length);
-            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
-            global::System.Span<float> cache = _predictCache;
-            ForwardCore(input, cache, training: false, length);
-            cache.Slice(Layer0.Output, 6).CopyTo(output);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+                global::System.Span<float> cache = _predictCache;
+                ForwardCore(input, cache, training: false, length);
+                cache.Slice(Layer0.Output, 6).CopyTo(output);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -140,11 +213,19 @@ namespace Features
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 3, InputSize = 4]", input.Length);
             if (output.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 6, "[OutputSteps = 3, OutputSize = 2]", output.Length);
             if ((uint)(length - 1) >= 3) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 3, length);
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length);
-            cache.Slice(Layer0.Output, 6).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length);
+                cache.Slice(Layer0.Output, 6).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -166,7 +247,15 @@ namespace Features
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 6, "[OutputSteps = 3, OutputSize = 2]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [3, 4] into <paramref name="inputGradient"/>.</summary>
@@ -174,7 +263,15 @@ namespace Features
         {
             if (outputGradient.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 6, "[OutputSteps = 3, OutputSize = 2]", outputGradient.Length);
             if (inputGradient.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 12, "[Steps = 3, InputSize = 4]", inputGradient.Length);
-            BackwardCore(outputGradient, inputGradient);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, inputGradient);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -193,7 +290,18 @@ namespace Features
         }
 
         /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
-        public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 3, 4], <paramref name="outputs"/> [B, 3, 2].</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
@@ -201,10 +309,18 @@ namespace Features
         /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
         {
-            int batch = _batch.Begin(inputs.Length, 12, outputs.Length, 6, lengths); // checks the shapes and lengths, orders the samples longest first
-            global::System.Span<float> caches = _batch.Cache;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 32 + ModelLayout.Input, 12));
-            ForwardBatchLayers(batch, outputs);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                int batch = _batch.Begin(inputs.Length, 12, outputs.Length, 6, lengths); // checks the shapes and lengths, orders the samples longest first
+                global::System.Span<float> caches = _batch.Cache;
+                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 32 + ModelLayout.Input, 12));
+                ForwardBatchLayers(batch, outputs);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The batch's layers, layer after layer over every slot, once each slot's cache holds its sample's input; then the outputs in sample order.</summary>
@@ -242,42 +358,69 @@ namespace Features
         /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 3, 4] into <paramref name="inputGradients"/> unless it is empty.</summary>
         public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
-            _batch.CheckBackward(outputGradients.Length, 6, inputGradients.Length, 12);
-            int batch = _batch.Count;
-            int maxLength = _batch.MaxLength;
-            global::System.ReadOnlySpan<float> caches = _batch.Cache;
-            global::System.Span<float> works = _batch.Work;
-            for (int s = 0; s < batch; s++)
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
             {
-                global::System.Span<float> work = works.Slice(s * 16, 16);
-                int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 6, 6).CopyTo(work.Slice(Layer0.OutputGradient, 6));
-            }
+                _batch.CheckBackward(outputGradients.Length, 6, inputGradients.Length, 12);
+                int batch = _batch.Count;
+                int maxLength = _batch.MaxLength;
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> work = works.Slice(s * 16, 16);
+                    int length = _batch.Length(s);
+                    outputGradients.Slice(_batch.SampleOf(s) * 6, 6).CopyTo(work.Slice(Layer0.OutputGradient, 6));
+                }
 
-            // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
+                // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps: sample by sample in batch order.
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 32, 32);
+                    global::System.Span<float> work = works.Slice(s * 16, 16);
+                    int length = _batch.Length(s);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
+                    inputGradient.Clear();
+                    Dense0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 12), inputGradient);
+                }
+            }
+            finally
             {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 32, 32);
-                global::System.Span<float> work = works.Slice(s * 16, 16);
-                int length = _batch.Length(s);
-                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
-                inputGradient.Clear();
-                Dense0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 12), inputGradient);
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
             }
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([4] features) on the kept state and writes this step's output [2] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
         {
             if (inputStep.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 4, "[InputSize = 4]", inputStep.Length);
             if (outputStep.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 2, "[OutputSize = 2]", outputStep.Length);
-            global::System.Span<float> state = _state;
-            global::System.Span<float> scratch = _scratch;
-            Dense0Step(inputStep, outputStep); // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> state = _state;
+                global::System.Span<float> scratch = _scratch;
+                Dense0Step(inputStep, outputStep); // layer 0, Dense 4 -> 2 sigmoid at each of 3 steps
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -287,6 +430,43 @@ namespace Features
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the PerStep it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly PerStep _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(PerStep model) => _model = new PerStep(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [3, 4] in, [3, 2] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+        }
 
         /// <summary>layer 0, Dense 4 -> 2 sigmoid at each of 3 steps: y = sigmoid(W x + b) for one position.</summary>
         private void Dense0Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)

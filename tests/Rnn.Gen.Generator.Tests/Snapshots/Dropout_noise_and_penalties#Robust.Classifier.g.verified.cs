@@ -10,7 +10,8 @@ namespace Robust
     /// <para>layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3.</para>
     /// <para>layer 2, LSTM 10 -> 8, recurrent dropout 0.25.</para>
     /// <para>layer 3, Dense 8 -> 3 softmax, dropout 0.5.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
+    /// Each instance computes in buffers of its own, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before),
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class Classifier : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
@@ -35,16 +36,28 @@ namespace Robust
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(144); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(1856); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1104); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
-        private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: Step repacks when they differ
         private static readonly float[] s_zeros = new float[10]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1856, 1520, 144, 12, 512); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public Classifier()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private Classifier(global::Robust.Classifier model, global::Robust.Classifier.Predictor predictor)
+        {
+            _parameters = model._parameters;
+            _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -138,7 +151,7 @@ namespace Robust
         {
             get
             {
-                _packedStale = true;
+                _parameterWrites.Value++; // the caller may write through the span: Step repacks
                 return _parameters;
             }
         }
@@ -164,28 +177,36 @@ namespace Robust
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: U(-1/sqrt(10), 1/sqrt(10)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(10));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 180), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 300), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 30), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 30), bound, random); // 1.bias_hh_l0
-            // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: U(-1/sqrt(8), 1/sqrt(8)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(8));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.WeightIh, 320), bound, random); // 2.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.WeightHh, 256), bound, random); // 2.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.BiasIh, 32), bound, random); // 2.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.BiasHh, 32), bound, random); // 2.bias_hh_l0
-            // layer 3, Dense 8 -> 3 softmax, dropout 0.5: U(-1/sqrt(8), 1/sqrt(8)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(8));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Weight, 24), bound, random); // 3.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Bias, 3), bound, random); // 3.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
-            _packedStale = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: U(-1/sqrt(10), 1/sqrt(10)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(10));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 180), bound, random); // 1.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 300), bound, random); // 1.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 30), bound, random); // 1.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 30), bound, random); // 1.bias_hh_l0
+                // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: U(-1/sqrt(8), 1/sqrt(8)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(8));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.WeightIh, 320), bound, random); // 2.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.WeightHh, 256), bound, random); // 2.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.BiasIh, 32), bound, random); // 2.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.BiasHh, 32), bound, random); // 2.bias_hh_l0
+                // layer 3, Dense 8 -> 3 softmax, dropout 0.5: U(-1/sqrt(8), 1/sqrt(8)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(8));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Weight, 24), bound, random); // 3.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Bias, 3), bound, random); // 3.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+                _parameterWrites.Value++; // Step repacks
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -194,13 +215,21 @@ namespace Robust
         /// <summary>Adds the gradients of the declared L1/L2 penalties (Keras's regularizers) into <see cref="Gradients"/> and returns the penalty; call it once per optimizer step, after the batch's gradients are averaged.</summary>
         public float ApplyRegularization()
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> g = _gradients;
-            double penalty = 0;
-            penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(Layer1.WeightIh, 180), g.Slice(Layer1.WeightIh, 180), 0f, 0.0001f); // 1.weight_ih_l0
-            penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(Layer1.WeightHh, 300), g.Slice(Layer1.WeightHh, 300), 0f, 0.0001f); // 1.weight_hh_l0
-            penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(Layer3.Bias, 3), g.Slice(Layer3.Bias, 3), 0.001f, 0f); // 3.bias
-            return (float)penalty;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _gradients;
+                double penalty = 0;
+                penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(Layer1.WeightIh, 180), g.Slice(Layer1.WeightIh, 180), 0f, 0.0001f); // 1.weight_ih_l0
+                penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(Layer1.WeightHh, 300), g.Slice(Layer1.WeightHh, 300), 0f, 0.0001f); // 1.weight_hh_l0
+                penalty += global::Rnn.Gen.Regularization.Penalties.Apply(p.Slice(Layer3.Bias, 3), g.Slice(Layer3.Bias, 3), 0.001f, 0f); // 3.bias
+                return (float)penalty;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The parameter tensor named <paramref name="name"/> (a PyTorch state_dict name such as <c>0.weight_ih_l0</c>), as a span over <see cref="Parameters"/>.</summary>
@@ -211,7 +240,7 @@ namespace Robust
             {
                 if (parameter.Name == name)
                 {
-                    _packedStale = true; // the caller may write through the span
+                    _parameterWrites.Value++; // the caller may write through the span: Step repacks
                     return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                 }
             }
@@ -224,14 +253,63 @@ namespace Robust
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 6, steps: 12, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.GaussianNoiseLayer(0, inputSize: 6, standardDeviation: 0.1),
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 6, hidden: 10) { ReturnSequences = true },
+            new global::Rnn.Gen.Export.RecurrentLayer(2, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 10, hidden: 8) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(3, inputSize: 8, units: 3, global::Rnn.Gen.Activation.Softmax),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 12, 6] float, output "output" [batch, 1, 3].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [12, 6], <paramref name="output"/> [1, 3]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -242,10 +320,18 @@ namespace Robust
             if (input.Length != 72) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 72, "[Steps = 12, InputSize = 6]", input.Length);
             if (output.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 3, "[OutputSteps = 1, OutputSize = 3]", output.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
-            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
-            global::System.Span<float> cache = _predictCache;
-            ForwardCore(input, cache, training: false, length);
-            cache.Slice(Layer3.Output, 3).CopyTo(output);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+                global::System.Span<float> cache = _predictCache;
+                ForwardCore(input, cache, training: false, length);
+                cache.Slice(Layer3.Output, 3).CopyTo(output);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -257,11 +343,19 @@ namespace Robust
             if (input.Length != 72) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 72, "[Steps = 12, InputSize = 6]", input.Length);
             if (output.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 3, "[OutputSteps = 1, OutputSize = 3]", output.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length);
-            cache.Slice(Layer3.Output, 3).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length);
+                cache.Slice(Layer3.Output, 3).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -361,6 +455,7 @@ namespace Robust
         /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
         private void PackWeights()
         {
+            _packedAt = _parameterWrites.Value;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: W_ih^T [6, 30], W_hh^T [10, 30].
@@ -371,14 +466,21 @@ namespace Robust
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer2.WeightHh, 256), 32, 8, packed.Slice(Layer2.PackedHiddenWeights, 256));
             p.Slice(Layer2.BiasIh, 32).CopyTo(packed.Slice(Layer2.PackedBias, 32));
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer2.BiasHh, 32), packed.Slice(Layer2.PackedBias, 32));
-            _packedStale = false;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 3, "[OutputSteps = 1, OutputSize = 3]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [12, 6] into <paramref name="inputGradient"/>.</summary>
@@ -386,7 +488,15 @@ namespace Robust
         {
             if (outputGradient.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 3, "[OutputSteps = 1, OutputSize = 3]", outputGradient.Length);
             if (inputGradient.Length != 72) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 72, "[Steps = 12, InputSize = 6]", inputGradient.Length);
-            BackwardCore(outputGradient, inputGradient);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, inputGradient);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -414,7 +524,18 @@ namespace Robust
         }
 
         /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
-        public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 12, 6], <paramref name="outputs"/> [B, 1, 3].</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
@@ -422,10 +543,18 @@ namespace Robust
         /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
         {
-            int batch = _batch.Begin(inputs.Length, 72, outputs.Length, 3, lengths); // checks the shapes and lengths, orders the samples longest first
-            global::System.Span<float> caches = _batch.Cache;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 72, 72).CopyTo(caches.Slice(s * 1856 + ModelLayout.Input, 72));
-            ForwardBatchLayers(batch, outputs);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                int batch = _batch.Begin(inputs.Length, 72, outputs.Length, 3, lengths); // checks the shapes and lengths, orders the samples longest first
+                global::System.Span<float> caches = _batch.Cache;
+                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 72, 72).CopyTo(caches.Slice(s * 1856 + ModelLayout.Input, 72));
+                ForwardBatchLayers(batch, outputs);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The batch's layers, layer after layer over every slot, once each slot's cache holds its sample's input; then the outputs in sample order.</summary>
@@ -554,173 +683,200 @@ namespace Robust
         /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 12, 6] into <paramref name="inputGradients"/> unless it is empty.</summary>
         public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
-            _batch.CheckBackward(outputGradients.Length, 3, inputGradients.Length, 72);
-            int batch = _batch.Count;
-            int maxLength = _batch.MaxLength;
-            global::System.ReadOnlySpan<float> caches = _batch.Cache;
-            global::System.Span<float> works = _batch.Work;
-            global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
-            for (int s = 0; s < batch; s++)
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
             {
-                global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 3, 3).CopyTo(work.Slice(Layer3.OutputGradient, 3));
-            }
-
-            // layer 3, Dense 8 -> 3 softmax, dropout 0.5: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
-            {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
-                global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                int length = _batch.Length(s);
-                work.Slice(Layer2.HiddenGradient, 96).Clear();
-                Dense3Backward(cache, work, length, cache.Slice(Layer2.Hidden + (length - 1) * 8, 8), work.Slice(Layer2.HiddenGradient + (length - 1) * 8, 8));
-            }
-
-            // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: backward through time in lockstep over the running samples.
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                work.Slice(Layer2.CarriedHiddenGradient, 8).Clear();
+                _batch.CheckBackward(outputGradients.Length, 3, inputGradients.Length, 72);
+                int batch = _batch.Count;
+                int maxLength = _batch.MaxLength;
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
+                for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> dc = work.Slice(Layer2.CellStateGradient, 8); // dL/dc_t, carried back through time
-                    global::System.Span<float> dGatesAll = work.Slice(Layer2.GateGradients, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
-                    dc.Clear();
-                }
-            }
-            for (int t = maxLength - 1; t >= 0; t--)
-            {
-                int rows = _batch.Running(t);
-                for (int s = 0; s < rows; s++)
-                {
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                     global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                    global::System.Span<float> dh = work.Slice(Layer2.CarriedHiddenGradient, 8);
-                    global::System.Span<float> dc = work.Slice(Layer2.CellStateGradient, 8); // dL/dc_t, carried back through time
-                    global::System.Span<float> dGatesAll = work.Slice(Layer2.GateGradients, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(Layer2.HiddenGradient + t * 8, 8), dh);
-                    global::System.Span<float> dGates = dGatesAll.Slice(t * 32, 32);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(Layer2.Gates + t * 32, 32);
-                    global::System.ReadOnlySpan<float> tanhC = cache.Slice(Layer2.TanhCellState + t * 8, 8);
-                    global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(Layer2.CellState + (t - 1) * 8, 8);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
-                    dh.Clear();
-                    work.Slice(Layer2.MaskedHiddenGradient, 8).Clear();
+                    int length = _batch.Length(s);
+                    outputGradients.Slice(_batch.SampleOf(s) * 3, 3).CopyTo(work.Slice(Layer3.OutputGradient, 3));
                 }
-                if (t > 0)
-                {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer2.GateGradients + t * 32), 1520, p.Slice(Layer2.WeightHh, 256), works.Slice(Layer2.MaskedHiddenGradient), 1520, rows, 32, 8); // dL/dh_(t - 1) of every running sample, through W_hh
-                    for (int s = 0; s < rows; s++)
-                    {
-                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
-                        global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                        global::System.Span<float> dMasked = work.Slice(Layer2.MaskedHiddenGradient, 8);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(Layer2.RecurrentMask, 8), dMasked); // through the recurrent dropout mask
-                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(Layer2.CarriedHiddenGradient, 8));
-                    }
-                }
-            }
-            // The parameter gradients, sample by sample in batch order.
-            {
-                global::System.Span<float> dWihT = _batch.Shared.Slice(Layer2.InputWeightGradientT, 320);
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer2.WeightIh, 320), 32, 10, dWihT); // W_ih's gradient as [10, 32] while the samples add into it (exact copies, in and out)
+
+                // layer 3, Dense 8 -> 3 softmax, dropout 0.5: sample by sample in batch order.
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                     global::System.Span<float> work = works.Slice(s * 1520, 1520);
                     int length = _batch.Length(s);
-                    work.Slice(Layer1.HiddenGradient, 120).Clear();
-                    Lstm2BackwardGradients(cache, work, length, cache.Slice(Layer1.Hidden, 120), work.Slice(Layer1.HiddenGradient, 120), dWihT);
+                    work.Slice(Layer2.HiddenGradient, 96).Clear();
+                    Dense3Backward(cache, work, length, cache.Slice(Layer2.Hidden + (length - 1) * 8, 8), work.Slice(Layer2.HiddenGradient + (length - 1) * 8, 8));
                 }
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 10, 32, _gradients.Span.Slice(Layer2.WeightIh, 320));
-            }
 
-            // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: backward through time in lockstep over the running samples.
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                work.Slice(Layer1.CarriedHiddenGradient, 10).Clear();
+                // layer 2, LSTM 10 -> 8, recurrent dropout 0.25: backward through time in lockstep over the running samples.
+                for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-                }
-            }
-            for (int t = maxLength - 1; t >= 0; t--)
-            {
-                int rows = _batch.Running(t);
-                for (int s = 0; s < rows; s++)
-                {
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                     global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                    global::System.Span<float> dh = work.Slice(Layer1.CarriedHiddenGradient, 10);
-                    global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-                    global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(Layer1.HiddenGradient + t * 10, 10), dh);
-                    global::System.Span<float> dGi = dGiAll.Slice(t * 30, 30), dGh = dGhAll.Slice(t * 30, 30);
-                    global::System.ReadOnlySpan<float> gate = cache.Slice(Layer1.Gates + t * 30, 30);
-                    global::System.ReadOnlySpan<float> hnT = cache.Slice(Layer1.HiddenCandidate + t * 10, 10);
-                    global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(Layer1.Hidden + (t - 1) * 10, 10);
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
-                    work.Slice(Layer1.MaskedHiddenGradient, 10).Clear();
+                    work.Slice(Layer2.CarriedHiddenGradient, 8).Clear();
+                    {
+                        global::System.Span<float> dc = work.Slice(Layer2.CellStateGradient, 8); // dL/dc_t, carried back through time
+                        global::System.Span<float> dGatesAll = work.Slice(Layer2.GateGradients, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+                        dc.Clear();
+                    }
                 }
-                if (t > 0)
+                for (int t = maxLength - 1; t >= 0; t--)
                 {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.HiddenSideGradients + t * 30), 1520, p.Slice(Layer1.WeightHh, 300), works.Slice(Layer1.MaskedHiddenGradient), 1520, rows, 30, 10); // dL/dh_(t - 1) of every running sample, through W_hh
+                    int rows = _batch.Running(t);
                     for (int s = 0; s < rows; s++)
                     {
                         global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                         global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                        global::System.Span<float> dMasked = work.Slice(Layer1.MaskedHiddenGradient, 10);
-                        global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(Layer1.RecurrentMask, 10), dMasked); // through the recurrent dropout mask
-                        global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(Layer1.CarriedHiddenGradient, 10));
+                        global::System.Span<float> dh = work.Slice(Layer2.CarriedHiddenGradient, 8);
+                        global::System.Span<float> dc = work.Slice(Layer2.CellStateGradient, 8); // dL/dc_t, carried back through time
+                        global::System.Span<float> dGatesAll = work.Slice(Layer2.GateGradients, 384); // dL/d(pre-activation) of every step, rows i, f, g, o
+                        global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(Layer2.HiddenGradient + t * 8, 8), dh);
+                        global::System.Span<float> dGates = dGatesAll.Slice(t * 32, 32);
+                        global::System.ReadOnlySpan<float> gate = cache.Slice(Layer2.Gates + t * 32, 32);
+                        global::System.ReadOnlySpan<float> tanhC = cache.Slice(Layer2.TanhCellState + t * 8, 8);
+                        global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(Layer2.CellState + (t - 1) * 8, 8);
+                        global::Rnn.Gen.Kernels.CellKernels.LstmCellBackward(gate, tanhC, cPrev, dh, dc, dGates); // dGates from dh and dc; dc becomes dL/dc_(t - 1)
+                        dh.Clear();
+                        work.Slice(Layer2.MaskedHiddenGradient, 8).Clear();
+                    }
+                    if (t > 0)
+                    {
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer2.GateGradients + t * 32), 1520, p.Slice(Layer2.WeightHh, 256), works.Slice(Layer2.MaskedHiddenGradient), 1520, rows, 32, 8); // dL/dh_(t - 1) of every running sample, through W_hh
+                        for (int s = 0; s < rows; s++)
+                        {
+                            global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                            global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                            global::System.Span<float> dMasked = work.Slice(Layer2.MaskedHiddenGradient, 8);
+                            global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(Layer2.RecurrentMask, 8), dMasked); // through the recurrent dropout mask
+                            global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(Layer2.CarriedHiddenGradient, 8));
+                        }
                     }
                 }
-            }
-            // The parameter gradients, sample by sample in batch order.
-            {
-                global::System.Span<float> dWihT = _batch.Shared.Slice(Layer1.InputWeightGradientT, 180);
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer1.WeightIh, 180), 30, 6, dWihT); // W_ih's gradient as [6, 30] while the samples add into it (exact copies, in and out)
+                // The parameter gradients, sample by sample in batch order.
+                {
+                    global::System.Span<float> dWihT = _batch.Shared.Slice(Layer2.InputWeightGradientT, 320);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer2.WeightIh, 320), 32, 10, dWihT); // W_ih's gradient as [10, 32] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                        global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                        int length = _batch.Length(s);
+                        work.Slice(Layer1.HiddenGradient, 120).Clear();
+                        Lstm2BackwardGradients(cache, work, length, cache.Slice(Layer1.Hidden, 120), work.Slice(Layer1.HiddenGradient, 120), dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 10, 32, _gradients.Span.Slice(Layer2.WeightIh, 320));
+                }
+
+                // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3: backward through time in lockstep over the running samples.
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                    work.Slice(Layer1.CarriedHiddenGradient, 10).Clear();
+                    {
+                        global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                        global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    }
+                }
+                for (int t = maxLength - 1; t >= 0; t--)
+                {
+                    int rows = _batch.Running(t);
+                    for (int s = 0; s < rows; s++)
+                    {
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                        global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                        global::System.Span<float> dh = work.Slice(Layer1.CarriedHiddenGradient, 10);
+                        global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 360); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                        global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 360); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                        global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(Layer1.HiddenGradient + t * 10, 10), dh);
+                        global::System.Span<float> dGi = dGiAll.Slice(t * 30, 30), dGh = dGhAll.Slice(t * 30, 30);
+                        global::System.ReadOnlySpan<float> gate = cache.Slice(Layer1.Gates + t * 30, 30);
+                        global::System.ReadOnlySpan<float> hnT = cache.Slice(Layer1.HiddenCandidate + t * 10, 10);
+                        global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 10) : cache.Slice(Layer1.Hidden + (t - 1) * 10, 10);
+                        global::Rnn.Gen.Kernels.CellKernels.GruCellBackward(gate, hnT, hPrev, dh, dGi, dGh); // both sides' gradients; dh keeps its direct path z*dh to h_(t - 1)
+                        work.Slice(Layer1.MaskedHiddenGradient, 10).Clear();
+                    }
+                    if (t > 0)
+                    {
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.HiddenSideGradients + t * 30), 1520, p.Slice(Layer1.WeightHh, 300), works.Slice(Layer1.MaskedHiddenGradient), 1520, rows, 30, 10); // dL/dh_(t - 1) of every running sample, through W_hh
+                        for (int s = 0; s < rows; s++)
+                        {
+                            global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                            global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                            global::System.Span<float> dMasked = work.Slice(Layer1.MaskedHiddenGradient, 10);
+                            global::Rnn.Gen.Kernels.VectorKernels.Multiply(dMasked, cache.Slice(Layer1.RecurrentMask, 10), dMasked); // through the recurrent dropout mask
+                            global::Rnn.Gen.Kernels.VectorKernels.Add(dMasked, work.Slice(Layer1.CarriedHiddenGradient, 10));
+                        }
+                    }
+                }
+                // The parameter gradients, sample by sample in batch order.
+                {
+                    global::System.Span<float> dWihT = _batch.Shared.Slice(Layer1.InputWeightGradientT, 180);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer1.WeightIh, 180), 30, 6, dWihT); // W_ih's gradient as [6, 30] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
+                        global::System.Span<float> work = works.Slice(s * 1520, 1520);
+                        int length = _batch.Length(s);
+                        work.Slice(Layer0.OutputGradient, 72).Clear();
+                        Gru1BackwardGradients(cache, work, length, cache.Slice(Layer0.Output, 72), work.Slice(Layer0.OutputGradient, 72), dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 6, 30, _gradients.Span.Slice(Layer1.WeightIh, 180));
+                }
+
+                // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only: sample by sample in batch order.
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
                     global::System.Span<float> work = works.Slice(s * 1520, 1520);
                     int length = _batch.Length(s);
-                    work.Slice(Layer0.OutputGradient, 72).Clear();
-                    Gru1BackwardGradients(cache, work, length, cache.Slice(Layer0.Output, 72), work.Slice(Layer0.OutputGradient, 72), dWihT);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 72, 72);
+                    inputGradient.Clear();
+                    GaussianNoise0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 72), inputGradient);
                 }
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 6, 30, _gradients.Span.Slice(Layer1.WeightIh, 180));
             }
-
-            // layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
+            finally
             {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1856, 1856);
-                global::System.Span<float> work = works.Slice(s * 1520, 1520);
-                int length = _batch.Length(s);
-                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 72, 72);
-                inputGradient.Clear();
-                GaussianNoise0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 72), inputGradient);
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
             }
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([6] features) on the kept state and writes this step's output [3] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
         {
             if (inputStep.Length != 6) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 6, "[InputSize = 6]", inputStep.Length);
             if (outputStep.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 3, "[OutputSize = 3]", outputStep.Length);
-            if (_packedStale) PackWeights();
-            global::System.Span<float> state = _state;
-            global::System.Span<float> scratch = _scratch;
-            Gru1Step(inputStep, state.Slice(Layer1.StateHidden, 10), state.Slice(Layer1.StateHidden, 10), scratch.Slice(Layer1.ScratchGates, 30), scratch.Slice(Layer1.ScratchHiddenCandidate, 10), scratch.Slice(Layer1.ScratchHiddenSide, 30), state.Slice(Layer1.StateHidden, 10)); // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3
-            Lstm2Step(state.Slice(Layer1.StateHidden, 10), state.Slice(Layer2.StateHidden, 8), state.Slice(Layer2.StateCell, 8), scratch.Slice(Layer2.ScratchGates, 32), state.Slice(Layer2.StateCell, 8), scratch.Slice(Layer2.ScratchTanhCellState, 8), state.Slice(Layer2.StateHidden, 8)); // layer 2, LSTM 10 -> 8, recurrent dropout 0.25
-            Dense3Step(state.Slice(Layer2.StateHidden, 8), outputStep); // layer 3, Dense 8 -> 3 softmax, dropout 0.5
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing
+                global::System.Span<float> state = _state;
+                global::System.Span<float> scratch = _scratch;
+                Gru1Step(inputStep, state.Slice(Layer1.StateHidden, 10), state.Slice(Layer1.StateHidden, 10), scratch.Slice(Layer1.ScratchGates, 30), scratch.Slice(Layer1.ScratchHiddenCandidate, 10), scratch.Slice(Layer1.ScratchHiddenSide, 30), state.Slice(Layer1.StateHidden, 10)); // layer 1, GRU 6 -> 10, dropout 0.2, recurrent dropout 0.3
+                Lstm2Step(state.Slice(Layer1.StateHidden, 10), state.Slice(Layer2.StateHidden, 8), state.Slice(Layer2.StateCell, 8), scratch.Slice(Layer2.ScratchGates, 32), state.Slice(Layer2.StateCell, 8), scratch.Slice(Layer2.ScratchTanhCellState, 8), state.Slice(Layer2.StateHidden, 8)); // layer 2, LSTM 10 -> 8, recurrent dropout 0.25
+                Dense3Step(state.Slice(Layer2.StateHidden, 8), outputStep); // layer 3, Dense 8 -> 3 softmax, dropout 0.5
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -730,6 +886,43 @@ namespace Robust
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the Classifier it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly Classifier _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(Classifier model) => _model = new Classifier(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [12, 6] in, [1, 3] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+        }
 
         /// <summary>Backward for layer 0, Gaussian noise (standard deviation 0.1) on 6 features, training only: the noise is added, so dL/dx = dL/dy.</summary>
         private void GaussianNoise0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)

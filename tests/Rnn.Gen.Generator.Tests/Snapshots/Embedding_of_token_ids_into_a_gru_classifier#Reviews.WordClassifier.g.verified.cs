@@ -9,7 +9,8 @@ namespace Reviews
     /// <para>layer 0, Embedding of 50 tokens into 8 features, padding row 0.</para>
     /// <para>layer 1, GRU 8 -> 16.</para>
     /// <para>layer 2, Dense 16 -> 3 softmax.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
+    /// Each instance computes in buffers of its own, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before),
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class WordClassifier : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel, global::Rnn.Gen.IRnnTokenModel
@@ -36,17 +37,29 @@ namespace Reviews
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(128); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(1088); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1152); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
-        private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: Step repacks when they differ
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1088, 1472, 128, 12, 384); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private readonly float[] _tokenIds = new float[12]; // the int overloads' token ids, as the float members read them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public WordClassifier()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private WordClassifier(global::Reviews.WordClassifier model, global::Reviews.WordClassifier.Predictor predictor)
+        {
+            _parameters = model._parameters;
+            _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -106,7 +119,7 @@ namespace Reviews
         {
             get
             {
-                _packedStale = true;
+                _parameterWrites.Value++; // the caller may write through the span: Step repacks
                 return _parameters;
             }
         }
@@ -129,25 +142,33 @@ namespace Reviews
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 0, Embedding of 50 tokens into 8 features, padding row 0: N(0, 1), PyTorch's default for nn.Embedding, the padding row zero.
-            global::Rnn.Gen.Initialization.Initializers.Normal(p.Slice(Layer0.Weight, 400), 1f, random); // 0.weight
-            p.Slice(Layer0.Weight, 8).Clear(); // the padding row
-            // layer 1, GRU 8 -> 16: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 384), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 768), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 48), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 48), bound, random); // 1.bias_hh_l0
-            // layer 2, Dense 16 -> 3 softmax: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 48), bound, random); // 2.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 3), bound, random); // 2.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
-            _packedStale = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 0, Embedding of 50 tokens into 8 features, padding row 0: N(0, 1), PyTorch's default for nn.Embedding, the padding row zero.
+                global::Rnn.Gen.Initialization.Initializers.Normal(p.Slice(Layer0.Weight, 400), 1f, random); // 0.weight
+                p.Slice(Layer0.Weight, 8).Clear(); // the padding row
+                // layer 1, GRU 8 -> 16: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(16));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 384), bound, random); // 1.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 768), bound, random); // 1.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 48), bound, random); // 1.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 48), bound, random); // 1.bias_hh_l0
+                // layer 2, Dense 16 -> 3 softmax: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(16));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 48), bound, random); // 2.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 3), bound, random); // 2.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+                _parameterWrites.Value++; // Step repacks
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -164,7 +185,7 @@ namespace Reviews
             {
                 if (parameter.Name == name)
                 {
-                    _packedStale = true; // the caller may write through the span
+                    _parameterWrites.Value++; // the caller may write through the span: Step repacks
                     return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                 }
             }
@@ -177,14 +198,62 @@ namespace Reviews
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 1, steps: 12, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.EmbeddingLayer(0, vocabularySize: 50, dimension: 8) { PaddingIndex = 0 },
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 8, hidden: 16) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 16, units: 3, global::Rnn.Gen.Activation.Softmax),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 12] int64 token ids, output "output" [batch, 1, 3].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [12, 1], <paramref name="output"/> [1, 3]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -196,6 +265,20 @@ namespace Reviews
             if (output.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 3, "[OutputSteps = 1, OutputSize = 3]", output.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, length, VocabularySize, nameof(input)); // token ids, before anything is written
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                RunPredict(input, output, length);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Predict's work once the arguments are checked (and, for the <c>int</c> overload, the ids copied as floats), while the caller holds the instance.</summary>
+        private void RunPredict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
+        {
             // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
             global::System.Span<float> cache = _predictCache;
             ForwardCore(input, cache, training: false, length);
@@ -212,6 +295,20 @@ namespace Reviews
             if (output.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 3, "[OutputSteps = 1, OutputSize = 3]", output.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, length, VocabularySize, nameof(input)); // token ids, before anything is written
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                RunForward(input, output, length);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Forward's work once the arguments are checked (and, for the <c>int</c> overload, the ids copied as floats), while the caller holds the instance.</summary>
+        private void RunForward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
+        {
             global::System.Span<float> cache = _cache;
             ForwardCore(input, cache, training: true, length);
             cache.Slice(Layer2.Output, 3).CopyTo(output);
@@ -262,19 +359,27 @@ namespace Reviews
         /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
         private void PackWeights()
         {
+            _packedAt = _parameterWrites.Value;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 1, GRU 8 -> 16: W_ih^T [8, 48], W_hh^T [16, 48].
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightIh, 384), 48, 8, packed.Slice(Layer1.PackedInputWeights, 384));
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHh, 768), 48, 16, packed.Slice(Layer1.PackedHiddenWeights, 768));
-            _packedStale = false;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 3, "[OutputSteps = 1, OutputSize = 3]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [12, 1] into <paramref name="inputGradient"/>.</summary>
@@ -306,7 +411,18 @@ namespace Reviews
         }
 
         /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
-        public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 12, 1], <paramref name="outputs"/> [B, 1, 3].</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
@@ -314,11 +430,19 @@ namespace Reviews
         /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
         {
-            int batch = _batch.Begin(inputs.Length, 12, outputs.Length, 3, lengths); // checks the shapes and lengths, orders the samples longest first
-            global::Rnn.Gen.ModelGuard.CheckTokenBatch(inputs, 12, lengths, VocabularySize, nameof(inputs)); // token ids, before anything is computed
-            global::System.Span<float> caches = _batch.Cache;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 1088 + ModelLayout.Input, 12));
-            ForwardBatchLayers(batch, outputs);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                int batch = _batch.Begin(inputs.Length, 12, outputs.Length, 3, lengths); // checks the shapes and lengths, orders the samples longest first
+                global::Rnn.Gen.ModelGuard.CheckTokenBatch(inputs, 12, lengths, VocabularySize, nameof(inputs)); // token ids, before anything is computed
+                global::System.Span<float> caches = _batch.Cache;
+                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 12, 12).CopyTo(caches.Slice(s * 1088 + ModelLayout.Input, 12));
+                ForwardBatchLayers(batch, outputs);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary><see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> on token ids, [B, 12]: every valid id must be in [0, VocabularySize), else an <see cref="global::System.ArgumentOutOfRangeException"/> names it (sample and step) before anything is computed.</summary>
@@ -327,11 +451,19 @@ namespace Reviews
         /// <summary>As above, for samples whose first <paramref name="lengths"/>[b] ids are valid (the padding's ids are not read).</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<int> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
         {
-            int batch = _batch.Begin(inputs.Length, 12, outputs.Length, 3, lengths); // checks the shapes and lengths, orders the samples longest first
-            global::Rnn.Gen.ModelGuard.CheckTokenBatch(inputs, 12, lengths, VocabularySize, nameof(inputs)); // before anything is computed
-            global::System.Span<float> caches = _batch.Cache;
-            for (int s = 0; s < batch; s++) global::Rnn.Gen.ModelGuard.CopyTokens(inputs.Slice(_batch.SampleOf(s) * 12, 12), caches.Slice(s * 1088 + ModelLayout.Input, 12));
-            ForwardBatchLayers(batch, outputs);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                int batch = _batch.Begin(inputs.Length, 12, outputs.Length, 3, lengths); // checks the shapes and lengths, orders the samples longest first
+                global::Rnn.Gen.ModelGuard.CheckTokenBatch(inputs, 12, lengths, VocabularySize, nameof(inputs)); // before anything is computed
+                global::System.Span<float> caches = _batch.Cache;
+                for (int s = 0; s < batch; s++) global::Rnn.Gen.ModelGuard.CopyTokens(inputs.Slice(_batch.SampleOf(s) * 12, 12), caches.Slice(s * 1088 + ModelLayout.Input, 12));
+                ForwardBatchLayers(batch, outputs);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The batch's layers, layer after layer over every slot, once each slot's cache holds its sample's input; then the outputs in sample order.</summary>
@@ -399,81 +531,100 @@ namespace Reviews
         /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 12, 1] into <paramref name="inputGradients"/> unless it is empty.</summary>
         public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
-            if (!inputGradients.IsEmpty) global::Rnn.Gen.ModelGuard.ThrowNoTokenGradient(nameof(inputGradients)); // the input is token ids
-            _batch.CheckBackward(outputGradients.Length, 3, inputGradients.Length, 12);
-            int batch = _batch.Count;
-            int maxLength = _batch.MaxLength;
-            global::System.ReadOnlySpan<float> caches = _batch.Cache;
-            global::System.Span<float> works = _batch.Work;
-            global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
-            for (int s = 0; s < batch; s++)
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
             {
-                global::System.Span<float> work = works.Slice(s * 1472, 1472);
-                int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 3, 3).CopyTo(work.Slice(Layer2.OutputGradient, 3));
-            }
-
-            // layer 2, Dense 16 -> 3 softmax: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
-            {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1088, 1088);
-                global::System.Span<float> work = works.Slice(s * 1472, 1472);
-                int length = _batch.Length(s);
-                work.Slice(Layer1.HiddenGradient, 192).Clear();
-                Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden + (length - 1) * 16, 16), work.Slice(Layer1.HiddenGradient + (length - 1) * 16, 16));
-            }
-
-            // layer 1, GRU 8 -> 16: backward through time in lockstep over the running samples.
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> work = works.Slice(s * 1472, 1472);
-                work.Slice(Layer1.CarriedHiddenGradient, 16).Clear();
+                if (!inputGradients.IsEmpty) global::Rnn.Gen.ModelGuard.ThrowNoTokenGradient(nameof(inputGradients)); // the input is token ids
+                _batch.CheckBackward(outputGradients.Length, 3, inputGradients.Length, 12);
+                int batch = _batch.Count;
+                int maxLength = _batch.MaxLength;
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
+                for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    global::System.Span<float> work = works.Slice(s * 1472, 1472);
+                    int length = _batch.Length(s);
+                    outputGradients.Slice(_batch.SampleOf(s) * 3, 3).CopyTo(work.Slice(Layer2.OutputGradient, 3));
                 }
-            }
-            for (int t = maxLength - 1; t >= 0; t--)
-            {
-                int rows = _batch.Running(t);
-                global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer1.Gates + t * 48), caches.Slice(Layer1.HiddenCandidate + t * 16), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 16) : caches.Slice(Layer1.Hidden + (t - 1) * 16), t == 0 ? 0 : 1088, 1088, works.Slice(Layer1.HiddenGradient + t * 16), works.Slice(Layer1.CarriedHiddenGradient), works.Slice(Layer1.InputSideGradients + t * 48), works.Slice(Layer1.HiddenSideGradients + t * 48), 1472, rows, 16); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
-                if (t > 0)
-                {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.HiddenSideGradients + t * 48), 1472, p.Slice(Layer1.WeightHh, 768), works.Slice(Layer1.CarriedHiddenGradient), 1472, rows, 48, 16); // dL/dh_(t - 1) of every running sample, through W_hh
-                }
-            }
-            // The parameter gradients, sample by sample in batch order.
-            {
-                global::System.Span<float> dWihT = _batch.Shared.Slice(Layer1.InputWeightGradientT, 384);
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer1.WeightIh, 384), 48, 8, dWihT); // W_ih's gradient as [8, 48] while the samples add into it (exact copies, in and out)
+
+                // layer 2, Dense 16 -> 3 softmax: sample by sample in batch order.
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1088, 1088);
                     global::System.Span<float> work = works.Slice(s * 1472, 1472);
                     int length = _batch.Length(s);
-                    work.Slice(Layer0.OutputGradient, 96).Clear();
-                    Gru1BackwardGradients(cache, work, length, cache.Slice(Layer0.Output, 96), work.Slice(Layer0.OutputGradient, 96), dWihT);
+                    work.Slice(Layer1.HiddenGradient, 192).Clear();
+                    Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden + (length - 1) * 16, 16), work.Slice(Layer1.HiddenGradient + (length - 1) * 16, 16));
                 }
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 8, 48, _gradients.Span.Slice(Layer1.WeightIh, 384));
-            }
 
-            // layer 0, Embedding of 50 tokens into 8 features, padding row 0: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
+                // layer 1, GRU 8 -> 16: backward through time in lockstep over the running samples.
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> work = works.Slice(s * 1472, 1472);
+                    work.Slice(Layer1.CarriedHiddenGradient, 16).Clear();
+                    {
+                        global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                        global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    }
+                }
+                for (int t = maxLength - 1; t >= 0; t--)
+                {
+                    int rows = _batch.Running(t);
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer1.Gates + t * 48), caches.Slice(Layer1.HiddenCandidate + t * 16), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 16) : caches.Slice(Layer1.Hidden + (t - 1) * 16), t == 0 ? 0 : 1088, 1088, works.Slice(Layer1.HiddenGradient + t * 16), works.Slice(Layer1.CarriedHiddenGradient), works.Slice(Layer1.InputSideGradients + t * 48), works.Slice(Layer1.HiddenSideGradients + t * 48), 1472, rows, 16); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
+                    if (t > 0)
+                    {
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.HiddenSideGradients + t * 48), 1472, p.Slice(Layer1.WeightHh, 768), works.Slice(Layer1.CarriedHiddenGradient), 1472, rows, 48, 16); // dL/dh_(t - 1) of every running sample, through W_hh
+                    }
+                }
+                // The parameter gradients, sample by sample in batch order.
+                {
+                    global::System.Span<float> dWihT = _batch.Shared.Slice(Layer1.InputWeightGradientT, 384);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer1.WeightIh, 384), 48, 8, dWihT); // W_ih's gradient as [8, 48] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1088, 1088);
+                        global::System.Span<float> work = works.Slice(s * 1472, 1472);
+                        int length = _batch.Length(s);
+                        work.Slice(Layer0.OutputGradient, 96).Clear();
+                        Gru1BackwardGradients(cache, work, length, cache.Slice(Layer0.Output, 96), work.Slice(Layer0.OutputGradient, 96), dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 8, 48, _gradients.Span.Slice(Layer1.WeightIh, 384));
+                }
+
+                // layer 0, Embedding of 50 tokens into 8 features, padding row 0: sample by sample in batch order.
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1088, 1088);
+                    global::System.Span<float> work = works.Slice(s * 1472, 1472);
+                    int length = _batch.Length(s);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
+                    inputGradient.Clear();
+                    Embedding0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 12), inputGradient);
+                }
+            }
+            finally
             {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1088, 1088);
-                global::System.Span<float> work = works.Slice(s * 1472, 1472);
-                int length = _batch.Length(s);
-                global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
-                inputGradient.Clear();
-                Embedding0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 12), inputGradient);
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
             }
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([1] features) on the kept state and writes this step's output [3] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
@@ -481,7 +632,21 @@ namespace Reviews
             if (inputStep.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 1, "[InputSize = 1]", inputStep.Length);
             if (outputStep.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 3, "[OutputSize = 3]", outputStep.Length);
             global::Rnn.Gen.ModelGuard.CheckTokens(inputStep, 1, VocabularySize, nameof(inputStep)); // token ids, before anything is written
-            if (_packedStale) PackWeights();
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                RunStep(inputStep, outputStep);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Step's work once the arguments are checked (and, for the <c>int</c> overload, the ids copied as floats), while the caller holds the instance.</summary>
+        private void RunStep(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
+        {
+            if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing
             global::System.Span<float> state = _state;
             global::System.Span<float> scratch = _scratch;
             global::System.ReadOnlySpan<float> embedded0 = _parameters.Span.Slice(Layer0.Weight + (int)inputStep[0] * 8, 8); // layer 0, Embedding of 50 tokens into 8 features, padding row 0
@@ -497,9 +662,18 @@ namespace Reviews
         {
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 12]", input.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
+            if (output.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 3, "[OutputSteps = 1, OutputSize = 3]", output.Length);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, length, VocabularySize, nameof(input));
-            global::Rnn.Gen.ModelGuard.CopyTokens(input, _tokenIds);
-            Predict(new global::System.ReadOnlySpan<float>(_tokenIds), output, length);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.ModelGuard.CopyTokens(input, _tokenIds);
+                RunPredict(new global::System.ReadOnlySpan<float>(_tokenIds), output, length);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Forward on a sample of token ids, [12]: each must be in [0, VocabularySize), else an <see cref="global::System.ArgumentOutOfRangeException"/> names it before anything is written.</summary>
@@ -510,17 +684,35 @@ namespace Reviews
         {
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 12]", input.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
+            if (output.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 3, "[OutputSteps = 1, OutputSize = 3]", output.Length);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, length, VocabularySize, nameof(input));
-            global::Rnn.Gen.ModelGuard.CopyTokens(input, _tokenIds);
-            Forward(new global::System.ReadOnlySpan<float>(_tokenIds), output, length);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.ModelGuard.CopyTokens(input, _tokenIds);
+                RunForward(new global::System.ReadOnlySpan<float>(_tokenIds), output, length);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Streaming inference on one token id: as <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>.</summary>
         public void Step(int token, global::System.Span<float> outputStep)
         {
+            if (outputStep.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 3, "[OutputSize = 3]", outputStep.Length);
             global::Rnn.Gen.ModelGuard.CheckTokens(new global::System.ReadOnlySpan<int>(in token), 1, VocabularySize, nameof(token));
-            _tokenIds[0] = token;
-            Step(new global::System.ReadOnlySpan<float>(_tokenIds, 0, 1), outputStep);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _tokenIds[0] = token;
+                RunStep(new global::System.ReadOnlySpan<float>(_tokenIds, 0, 1), outputStep);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -530,7 +722,53 @@ namespace Reviews
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
         int global::Rnn.Gen.IRnnTokenModel.VocabularySize => VocabularySize;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the WordClassifier it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly WordClassifier _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(WordClassifier model) => _model = new WordClassifier(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [12, 1] in, [1, 3] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+
+            /// <summary>As the model's Predict on token ids.</summary>
+            public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on token ids whose first <paramref name="length"/> are valid.</summary>
+            public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>As the model's Step on one token id, on this predictor's streaming state.</summary>
+            public void Step(int token, global::System.Span<float> outputStep) => _model.Step(token, outputStep);
+        }
 
         /// <summary>Backward for layer 0, Embedding of 50 tokens into 8 features, padding row 0: adds each valid step's dL/dy to its token's row of the weight's gradient (the padding row excepted). Token ids have no gradient: <paramref name="dx"/> is left alone.</summary>
         private void Embedding0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)

@@ -9,7 +9,8 @@ namespace Dates
     /// <para>layer 0, LSTM 40 -> 64.</para>
     /// <para>layer 1, LSTM 13 -> 64.</para>
     /// <para>layer 2, Dense 64 -> 13 softmax at each of 10 steps.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+    /// Each instance computes in buffers of its own, allocated once by the constructor,
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class DateTranslator : global::Rnn.Gen.IRnnModel
@@ -40,10 +41,20 @@ namespace Dates
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public DateTranslator()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private DateTranslator(global::Dates.DateTranslator model, global::Dates.DateTranslator.Predictor predictor)
+        {
+            _parameters = model._parameters;
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -139,27 +150,35 @@ namespace Dates
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 0, LSTM 40 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 10240), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 16384), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 256), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 256), bound, random); // 0.bias_hh_l0
-            // layer 1, LSTM 13 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 3328), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 16384), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 256), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 256), bound, random); // 1.bias_hh_l0
-            // layer 2, Dense 64 -> 13 softmax at each of 10 steps: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 832), bound, random); // 2.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 13), bound, random); // 2.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 0, LSTM 40 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(64));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 10240), bound, random); // 0.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 16384), bound, random); // 0.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 256), bound, random); // 0.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 256), bound, random); // 0.bias_hh_l0
+                // layer 1, LSTM 13 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(64));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 3328), bound, random); // 1.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 16384), bound, random); // 1.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 256), bound, random); // 1.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 256), bound, random); // 1.bias_hh_l0
+                // layer 2, Dense 64 -> 13 softmax at each of 10 steps: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(64));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 832), bound, random); // 2.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 13), bound, random); // 2.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -185,14 +204,62 @@ namespace Dates
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 40, steps: 30, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.RecurrentLayer(0, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 40, hidden: 64) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 13, hidden: 64) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 64, units: 13, global::Rnn.Gen.Activation.Softmax),
+        }) { Decoder = new(FirstLayer: 1, OutputSteps: 10) };
+
+        /// <summary>Throws: the decoder feeds each step's output back as the next step's input, a loop the ONNX exporter does not write.</summary>
+        /// <exception cref="global::System.NotSupportedException">Always, for a model with a decoder; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [30, 40], <paramref name="output"/> [10, 13]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -203,7 +270,15 @@ namespace Dates
             if (input.Length != 1200) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 1200, "[Steps = 30, InputSize = 40]", input.Length);
             if (output.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 130, "[OutputSteps = 10, OutputSize = 13]", output.Length);
             if ((uint)(length - 1) >= 30) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 30, length);
-            Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -215,13 +290,21 @@ namespace Dates
             if (input.Length != 1200) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 1200, "[Steps = 30, InputSize = 40]", input.Length);
             if (output.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 130, "[OutputSteps = 10, OutputSize = 13]", output.Length);
             if ((uint)(length - 1) >= 30) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 30, length);
-            global::System.Span<float> cache = _cache;
-            // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
-            Decode(input, output, length, _feedback, default, 0f, 0, null);
-            ForwardCore(input, cache, training: true, length, _feedback);
-            cache.Slice(Layer2.Output, 130).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
+                Decode(input, output, length, _feedback, default, 0f, 0, null);
+                ForwardCore(input, cache, training: true, length, _feedback);
+                cache.Slice(Layer2.Output, 130).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -311,7 +394,15 @@ namespace Dates
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 130, "[OutputSteps = 10, OutputSize = 13]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [30, 40] into <paramref name="inputGradient"/>.</summary>
@@ -319,7 +410,15 @@ namespace Dates
         {
             if (outputGradient.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 130, "[OutputSteps = 10, OutputSize = 13]", outputGradient.Length);
             if (inputGradient.Length != 1200) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 1200, "[Steps = 30, InputSize = 40]", inputGradient.Length);
-            BackwardCore(outputGradient, inputGradient);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, inputGradient);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -346,7 +445,18 @@ namespace Dates
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([40] features) on the kept state and writes this step's output [13] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
@@ -363,11 +473,19 @@ namespace Dates
             if (targets.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(targets), 130, "[OutputSteps = 10, OutputSize = 13]", targets.Length);
             if (output.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 130, "[OutputSteps = 10, OutputSize = 13]", output.Length);
             if ((uint)(length - 1) >= 30) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 30, length);
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length, targets);
-            cache.Slice(Layer2.Output, 130).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length, targets);
+                cache.Slice(Layer2.Output, 130).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         void global::Rnn.Gen.IRnnModel.ForwardTeacherForced(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, int length) => ForwardTeacherForced(input, targets, output, length);
@@ -379,7 +497,15 @@ namespace Dates
             if (output.Length != 130) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 130, "[OutputSteps = 10, OutputSize = 13]", output.Length);
             if (tokens.Length != 10) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(tokens), 10, "[OutputSteps = 10]", tokens.Length);
             global::System.ArgumentNullException.ThrowIfNull(random);
-            return Decode(input, output, Steps, default, tokens, temperature, topK, random);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                return Decode(input, output, Steps, default, tokens, temperature, topK, random);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step. Returns the steps decoded (all of them).</summary>
@@ -414,7 +540,18 @@ namespace Dates
         }
 
         /// <summary>Reserves the buffers of beam searches up to <paramref name="beamWidth"/> beams wide, so that BeamSearch allocates nothing (it reserves a larger width on first use otherwise).</summary>
-        public void ReserveBeam(int beamWidth) => _beam.Reserve(beamWidth);
+        public void ReserveBeam(int beamWidth)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _beam.Reserve(beamWidth);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Beam-search decoding of one sample whose steps are all valid: <see cref="BeamSearch(global::System.ReadOnlySpan{float}, global::System.Span{int}, int, float, int)"/> with <c>length = Steps</c>.</summary>
         public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty = 0f) => BeamSearch(input, tokens, beamWidth, lengthPenalty, Steps);
@@ -425,34 +562,42 @@ namespace Dates
             if (input.Length != 1200) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 1200, "[Steps = 30, InputSize = 40]", input.Length);
             if (tokens.Length != 10) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(tokens), 10, "[OutputSteps = 10]", tokens.Length);
             if ((uint)(length - 1) >= 30) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 30, length);
-            PackWeights(); // from the parameters as they are now
-            global::System.Span<float> state = _predictState;
-            global::System.Span<float> scratch = _scratch;
-            state.Clear();
-            for (int t = 0; t < length; t++)
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
             {
-                Lstm0Step(input.Slice(t * 40, 40), state.Slice(Layer0.StateHidden, 64), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchGates, 256), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchTanhCellState, 64), state.Slice(Layer0.StateHidden, 64)); // layer 0, LSTM 40 -> 64
-            }
-            // The decoder starts from the encoder's final states.
-            state.Slice(Layer0.StateHidden, 64).CopyTo(state.Slice(Layer1.StateHidden, 64));
-            state.Slice(Layer0.StateCell, 64).CopyTo(state.Slice(Layer1.StateCell, 64));
-            _beam.Start(beamWidth, lengthPenalty, -1, state); // one beam, from the decoder's start states
-            global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 13); // a beam's input at this step
-            global::System.Span<float> y = _beam.Probabilities; // a beam's output at this step
-            for (int t = 0; t < 10; t++)
-            {
-                for (int beam = 0; beam < _beam.Active; beam++)
+                PackWeights(); // from the parameters as they are now
+                global::System.Span<float> state = _predictState;
+                global::System.Span<float> scratch = _scratch;
+                state.Clear();
+                for (int t = 0; t < length; t++)
                 {
-                    state = _beam.State(beam);
-                    x.Clear();
-                    if (t > 0) x[_beam.LastToken(beam)] = 1f; // the beam's last token, one-hot (zeros at the first step)
-                    Lstm1Step(x, state.Slice(Layer1.StateHidden, 64), state.Slice(Layer1.StateCell, 64), scratch.Slice(Layer1.ScratchGates, 256), state.Slice(Layer1.StateCell, 64), scratch.Slice(Layer1.ScratchTanhCellState, 64), state.Slice(Layer1.StateHidden, 64)); // layer 1, LSTM 13 -> 64
-                    Dense2Step(state.Slice(Layer1.StateHidden, 64), y); // layer 2, Dense 64 -> 13 softmax at each of 10 steps
-                    _beam.Expand(beam, y);
+                    Lstm0Step(input.Slice(t * 40, 40), state.Slice(Layer0.StateHidden, 64), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchGates, 256), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchTanhCellState, 64), state.Slice(Layer0.StateHidden, 64)); // layer 0, LSTM 40 -> 64
                 }
-                if (!_beam.Advance()) break;
+                // The decoder starts from the encoder's final states.
+                state.Slice(Layer0.StateHidden, 64).CopyTo(state.Slice(Layer1.StateHidden, 64));
+                state.Slice(Layer0.StateCell, 64).CopyTo(state.Slice(Layer1.StateCell, 64));
+                _beam.Start(beamWidth, lengthPenalty, -1, state); // one beam, from the decoder's start states
+                global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 13); // a beam's input at this step
+                global::System.Span<float> y = _beam.Probabilities; // a beam's output at this step
+                for (int t = 0; t < 10; t++)
+                {
+                    for (int beam = 0; beam < _beam.Active; beam++)
+                    {
+                        state = _beam.State(beam);
+                        x.Clear();
+                        if (t > 0) x[_beam.LastToken(beam)] = 1f; // the beam's last token, one-hot (zeros at the first step)
+                        Lstm1Step(x, state.Slice(Layer1.StateHidden, 64), state.Slice(Layer1.StateCell, 64), scratch.Slice(Layer1.ScratchGates, 256), state.Slice(Layer1.StateCell, 64), scratch.Slice(Layer1.ScratchTanhCellState, 64), state.Slice(Layer1.StateHidden, 64)); // layer 1, LSTM 13 -> 64
+                        Dense2Step(state.Slice(Layer1.StateHidden, 64), y); // layer 2, Dense 64 -> 13 softmax at each of 10 steps
+                        _beam.Expand(beam, y);
+                    }
+                    if (!_beam.Advance()) break;
+                }
+                return _beam.Result(tokens);
             }
-            return _beam.Result(tokens);
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -462,6 +607,55 @@ namespace Dates
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the DateTranslator it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly DateTranslator _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(DateTranslator model) => _model = new DateTranslator(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [30, 40] in, [10, 13] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+
+            /// <summary>As the model's Generate: samples a sequence of tokens, seeded by <paramref name="random"/> (give each thread a generator of its own); returns the steps decoded.</summary>
+            public int Generate(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom random) => _model.Generate(input, output, tokens, temperature, topK, random);
+
+            /// <summary>As the model's ReserveBeam: reserves this predictor's beam-search buffers up to <paramref name="beamWidth"/> beams.</summary>
+            public void ReserveBeam(int beamWidth) => _model.ReserveBeam(beamWidth);
+
+            /// <summary>As the model's BeamSearch, in this predictor's beam buffers: the best hypothesis's tokens and length.</summary>
+            public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty = 0f) => _model.BeamSearch(input, tokens, beamWidth, lengthPenalty);
+
+            /// <summary>As the model's BeamSearch on a sample whose first <paramref name="length"/> steps are valid.</summary>
+            public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty, int length) => _model.BeamSearch(input, tokens, beamWidth, lengthPenalty, length);
+        }
 
         /// <summary>One streaming step of layer 0, LSTM 40 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)

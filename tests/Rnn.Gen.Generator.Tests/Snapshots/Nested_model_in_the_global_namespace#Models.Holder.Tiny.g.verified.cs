@@ -9,7 +9,8 @@ partial class Models
         /// <remarks>
         /// Generated model: input [8, 1] (steps, features), output [1, 4], 84 parameters.
         /// <para>layer 0, GRU 1 -> 4.</para>
-        /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
+        /// Each instance computes in buffers of its own, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before),
+        /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
         partial class Tiny : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
@@ -34,16 +35,28 @@ partial class Models
             private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(48); // temporaries of one step
             private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(176); // Predict: layer after layer, as Forward, without touching Forward's cache
             private readonly global::Rnn.Gen.AlignedBuffer _packed = new(64); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
-            private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
+            private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize); shared with predictors
+            private int _packedAt = -1; // _parameterWrites when _packed was last filled: Step repacks when they differ
             private static readonly float[] s_zeros = new float[4]; // the zero initial state
             private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
             private readonly global::Rnn.Gen.BatchWorkspace _batch = new(176, 240, 48, 8, 16); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
             private bool _hasForward;
             private int _length; // the valid steps of the last Forward, for Backward
+            private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-            /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+            /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
             public Tiny()
             {
+                Initialize(0);
+            }
+
+            /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+            private Tiny(global::Models.Holder.Tiny model, global::Models.Holder.Tiny.Predictor predictor)
+            {
+                _parameters = model._parameters;
+                _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing
+                // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+                _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
             }
 
             /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -85,7 +98,7 @@ partial class Models
             {
                 get
                 {
-                    _packedStale = true;
+                    _parameterWrites.Value++; // the caller may write through the span: Step repacks
                     return _parameters;
                 }
             }
@@ -105,18 +118,26 @@ partial class Models
             /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
             public void Initialize(int seed)
             {
-                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-                global::System.Span<float> p = _parameters;
-                float bound;
-                // layer 0, GRU 1 -> 4: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for recurrent layers.
-                bound = (float)(1.0 / global::System.Math.Sqrt(4));
-                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 12), bound, random); // 0.weight_ih_l0
-                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 48), bound, random); // 0.weight_hh_l0
-                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 12), bound, random); // 0.bias_ih_l0
-                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 12), bound, random); // 0.bias_hh_l0
-                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-                _trainingRandom.Reseed(~(long)seed);
-                _packedStale = true;
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                    global::System.Span<float> p = _parameters;
+                    float bound;
+                    // layer 0, GRU 1 -> 4: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for recurrent layers.
+                    bound = (float)(1.0 / global::System.Math.Sqrt(4));
+                    global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 12), bound, random); // 0.weight_ih_l0
+                    global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 48), bound, random); // 0.weight_hh_l0
+                    global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 12), bound, random); // 0.bias_ih_l0
+                    global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 12), bound, random); // 0.bias_hh_l0
+                    // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                    _trainingRandom.Reseed(~(long)seed);
+                    _parameterWrites.Value++; // Step repacks
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
             }
 
             /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -133,7 +154,7 @@ partial class Models
                 {
                     if (parameter.Name == name)
                     {
-                        _packedStale = true; // the caller may write through the span
+                        _parameterWrites.Value++; // the caller may write through the span: Step repacks
                         return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                     }
                 }
@@ -146,14 +167,60 @@ partial class Models
             /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
             public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-            /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-            public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+            /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+            public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+            {
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
+            }
 
-            /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-            public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+            /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+            public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+            {
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
+            }
 
             /// <summary>Sets every gradient to zero.</summary>
-            public void ZeroGradients() => _gradients.Span.Clear();
+            public void ZeroGradients()
+            {
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    _gradients.Span.Clear();
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
+            }
+
+            /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+            public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 1, steps: 8, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+            {
+                new global::Rnn.Gen.Export.RecurrentLayer(0, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 1, hidden: 4) { ReturnSequences = false },
+            });
+
+            /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 8, 1] float, output "output" [batch, 1, 4].</summary>
+            /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+            public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+            /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+            public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
             /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [8, 1], <paramref name="output"/> [1, 4]. Keeps nothing for Backward and leaves Step's state alone.</summary>
             public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -164,10 +231,18 @@ partial class Models
                 if (input.Length != 8) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 8, "[Steps = 8, InputSize = 1]", input.Length);
                 if (output.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 4, "[OutputSteps = 1, OutputSize = 4]", output.Length);
                 if ((uint)(length - 1) >= 8) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 8, length);
-                // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
-                global::System.Span<float> cache = _predictCache;
-                ForwardCore(input, cache, training: false, length);
-                cache.Slice(Layer0.Hidden + (length - 1) * 4, 4).CopyTo(output);
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+                    global::System.Span<float> cache = _predictCache;
+                    ForwardCore(input, cache, training: false, length);
+                    cache.Slice(Layer0.Hidden + (length - 1) * 4, 4).CopyTo(output);
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
             }
 
             /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -179,11 +254,19 @@ partial class Models
                 if (input.Length != 8) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 8, "[Steps = 8, InputSize = 1]", input.Length);
                 if (output.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 4, "[OutputSteps = 1, OutputSize = 4]", output.Length);
                 if ((uint)(length - 1) >= 8) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 8, length);
-                global::System.Span<float> cache = _cache;
-                ForwardCore(input, cache, training: true, length);
-                cache.Slice(Layer0.Hidden + (length - 1) * 4, 4).CopyTo(output);
-                _length = length;
-                _hasForward = true;
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    global::System.Span<float> cache = _cache;
+                    ForwardCore(input, cache, training: true, length);
+                    cache.Slice(Layer0.Hidden + (length - 1) * 4, 4).CopyTo(output);
+                    _length = length;
+                    _hasForward = true;
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
             }
 
             /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -217,19 +300,27 @@ partial class Models
             /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
             private void PackWeights()
             {
+                _packedAt = _parameterWrites.Value;
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> packed = _packed;
                 // layer 0, GRU 1 -> 4: W_ih^T [1, 12], W_hh^T [4, 12].
                 global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightIh, 12), 12, 1, packed.Slice(Layer0.PackedInputWeights, 12));
                 global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHh, 48), 12, 4, packed.Slice(Layer0.PackedHiddenWeights, 48));
-                _packedStale = false;
             }
 
             /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
             public void Backward(global::System.ReadOnlySpan<float> outputGradient)
             {
                 if (outputGradient.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 4, "[OutputSteps = 1, OutputSize = 4]", outputGradient.Length);
-                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    BackwardCore(outputGradient, global::System.Span<float>.Empty);
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
             }
 
             /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [8, 1] into <paramref name="inputGradient"/>.</summary>
@@ -237,7 +328,15 @@ partial class Models
             {
                 if (outputGradient.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 4, "[OutputSteps = 1, OutputSize = 4]", outputGradient.Length);
                 if (inputGradient.Length != 8) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 8, "[Steps = 8, InputSize = 1]", inputGradient.Length);
-                BackwardCore(outputGradient, inputGradient);
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    BackwardCore(outputGradient, inputGradient);
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
             }
 
             private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -257,7 +356,18 @@ partial class Models
             }
 
             /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
-            public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+            public void ReserveBatch(int capacity)
+            {
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    _batch.Reserve(capacity);
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
+            }
 
             /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 8, 1], <paramref name="outputs"/> [B, 1, 4].</summary>
             public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
@@ -265,10 +375,18 @@ partial class Models
             /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
             public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
             {
-                int batch = _batch.Begin(inputs.Length, 8, outputs.Length, 4, lengths); // checks the shapes and lengths, orders the samples longest first
-                global::System.Span<float> caches = _batch.Cache;
-                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 8, 8).CopyTo(caches.Slice(s * 176 + ModelLayout.Input, 8));
-                ForwardBatchLayers(batch, outputs);
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    int batch = _batch.Begin(inputs.Length, 8, outputs.Length, 4, lengths); // checks the shapes and lengths, orders the samples longest first
+                    global::System.Span<float> caches = _batch.Cache;
+                    for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 8, 8).CopyTo(caches.Slice(s * 176 + ModelLayout.Input, 8));
+                    ForwardBatchLayers(batch, outputs);
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
             }
 
             /// <summary>The batch's layers, layer after layer over every slot, once each slot's cache holds its sample's input; then the outputs in sample order.</summary>
@@ -314,70 +432,97 @@ partial class Models
             /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 8, 1] into <paramref name="inputGradients"/> unless it is empty.</summary>
             public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
             {
-                _batch.CheckBackward(outputGradients.Length, 4, inputGradients.Length, 8);
-                int batch = _batch.Count;
-                int maxLength = _batch.MaxLength;
-                global::System.ReadOnlySpan<float> caches = _batch.Cache;
-                global::System.Span<float> works = _batch.Work;
-                global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
-                for (int s = 0; s < batch; s++)
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
                 {
-                    global::System.Span<float> work = works.Slice(s * 240, 240);
-                    int length = _batch.Length(s);
-                    work.Slice(Layer0.HiddenGradient, 32).Clear(); // only the last step receives a gradient
-                    outputGradients.Slice(_batch.SampleOf(s) * 4, 4).CopyTo(work.Slice(Layer0.HiddenGradient + (length - 1) * 4, 4));
-                }
-
-                // layer 0, GRU 1 -> 4: backward through time in lockstep over the running samples.
-                for (int s = 0; s < batch; s++)
-                {
-                    global::System.Span<float> work = works.Slice(s * 240, 240);
-                    work.Slice(Layer0.CarriedHiddenGradient, 4).Clear();
+                    _batch.CheckBackward(outputGradients.Length, 4, inputGradients.Length, 8);
+                    int batch = _batch.Count;
+                    int maxLength = _batch.MaxLength;
+                    global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                    global::System.Span<float> works = _batch.Work;
+                    global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
+                    for (int s = 0; s < batch; s++)
                     {
-                        global::System.Span<float> dGiAll = work.Slice(Layer0.InputSideGradients, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                        global::System.Span<float> dGhAll = work.Slice(Layer0.HiddenSideGradients, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-                    }
-                }
-                for (int t = maxLength - 1; t >= 0; t--)
-                {
-                    int rows = _batch.Running(t);
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer0.Gates + t * 12), caches.Slice(Layer0.HiddenCandidate + t * 4), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(Layer0.Hidden + (t - 1) * 4), t == 0 ? 0 : 176, 176, works.Slice(Layer0.HiddenGradient + t * 4), works.Slice(Layer0.CarriedHiddenGradient), works.Slice(Layer0.InputSideGradients + t * 12), works.Slice(Layer0.HiddenSideGradients + t * 12), 240, rows, 4); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
-                    if (t > 0)
-                    {
-                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.HiddenSideGradients + t * 12), 240, p.Slice(Layer0.WeightHh, 48), works.Slice(Layer0.CarriedHiddenGradient), 240, rows, 12, 4); // dL/dh_(t - 1) of every running sample, through W_hh
-                    }
-                }
-                // The parameter gradients, sample by sample in batch order.
-                {
-                    global::System.Span<float> dWihT = _batch.Shared.Slice(Layer0.InputWeightGradientT, 12);
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer0.WeightIh, 12), 12, 1, dWihT); // W_ih's gradient as [1, 12] while the samples add into it (exact copies, in and out)
-                    for (int b = 0; b < batch; b++)
-                    {
-                        int s = _batch.SlotOf(b);
-                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 176, 176);
                         global::System.Span<float> work = works.Slice(s * 240, 240);
                         int length = _batch.Length(s);
-                        global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 8, 8);
-                        inputGradient.Clear();
-                        Gru0BackwardGradients(cache, work, length, cache.Slice(ModelLayout.Input, 8), inputGradient, dWihT);
+                        work.Slice(Layer0.HiddenGradient, 32).Clear(); // only the last step receives a gradient
+                        outputGradients.Slice(_batch.SampleOf(s) * 4, 4).CopyTo(work.Slice(Layer0.HiddenGradient + (length - 1) * 4, 4));
                     }
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 1, 12, _gradients.Span.Slice(Layer0.WeightIh, 12));
+
+                    // layer 0, GRU 1 -> 4: backward through time in lockstep over the running samples.
+                    for (int s = 0; s < batch; s++)
+                    {
+                        global::System.Span<float> work = works.Slice(s * 240, 240);
+                        work.Slice(Layer0.CarriedHiddenGradient, 4).Clear();
+                        {
+                            global::System.Span<float> dGiAll = work.Slice(Layer0.InputSideGradients, 96); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                            global::System.Span<float> dGhAll = work.Slice(Layer0.HiddenSideGradients, 96); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                        }
+                    }
+                    for (int t = maxLength - 1; t >= 0; t--)
+                    {
+                        int rows = _batch.Running(t);
+                        global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer0.Gates + t * 12), caches.Slice(Layer0.HiddenCandidate + t * 4), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 4) : caches.Slice(Layer0.Hidden + (t - 1) * 4), t == 0 ? 0 : 176, 176, works.Slice(Layer0.HiddenGradient + t * 4), works.Slice(Layer0.CarriedHiddenGradient), works.Slice(Layer0.InputSideGradients + t * 12), works.Slice(Layer0.HiddenSideGradients + t * 12), 240, rows, 4); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
+                        if (t > 0)
+                        {
+                            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.HiddenSideGradients + t * 12), 240, p.Slice(Layer0.WeightHh, 48), works.Slice(Layer0.CarriedHiddenGradient), 240, rows, 12, 4); // dL/dh_(t - 1) of every running sample, through W_hh
+                        }
+                    }
+                    // The parameter gradients, sample by sample in batch order.
+                    {
+                        global::System.Span<float> dWihT = _batch.Shared.Slice(Layer0.InputWeightGradientT, 12);
+                        global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer0.WeightIh, 12), 12, 1, dWihT); // W_ih's gradient as [1, 12] while the samples add into it (exact copies, in and out)
+                        for (int b = 0; b < batch; b++)
+                        {
+                            int s = _batch.SlotOf(b);
+                            global::System.ReadOnlySpan<float> cache = caches.Slice(s * 176, 176);
+                            global::System.Span<float> work = works.Slice(s * 240, 240);
+                            int length = _batch.Length(s);
+                            global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 8, 8);
+                            inputGradient.Clear();
+                            Gru0BackwardGradients(cache, work, length, cache.Slice(ModelLayout.Input, 8), inputGradient, dWihT);
+                        }
+                        global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 1, 12, _gradients.Span.Slice(Layer0.WeightIh, 12));
+                    }
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
                 }
             }
 
             /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-            public void ResetState() => global::System.Array.Clear(_state);
+            public void ResetState()
+            {
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    global::System.Array.Clear(_state);
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
+            }
 
             /// <summary>Streaming inference: runs one time step ([1] features) on the kept state and writes this step's output [4] (for a many-to-one model, the head's output for the sequence so far).</summary>
             public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
             {
                 if (inputStep.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 1, "[InputSize = 1]", inputStep.Length);
                 if (outputStep.Length != 4) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 4, "[OutputSize = 4]", outputStep.Length);
-                if (_packedStale) PackWeights();
-                global::System.Span<float> state = _state;
-                global::System.Span<float> scratch = _scratch;
-                Gru0Step(inputStep, state.Slice(Layer0.StateHidden, 4), state.Slice(Layer0.StateHidden, 4), scratch.Slice(Layer0.ScratchGates, 12), scratch.Slice(Layer0.ScratchHiddenCandidate, 4), scratch.Slice(Layer0.ScratchHiddenSide, 12), state.Slice(Layer0.StateHidden, 4)); // layer 0, GRU 1 -> 4
-                state.Slice(Layer0.StateHidden, 4).CopyTo(outputStep);
+                global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+                try
+                {
+                    if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing
+                    global::System.Span<float> state = _state;
+                    global::System.Span<float> scratch = _scratch;
+                    Gru0Step(inputStep, state.Slice(Layer0.StateHidden, 4), state.Slice(Layer0.StateHidden, 4), scratch.Slice(Layer0.ScratchGates, 12), scratch.Slice(Layer0.ScratchHiddenCandidate, 4), scratch.Slice(Layer0.ScratchHiddenSide, 12), state.Slice(Layer0.StateHidden, 4)); // layer 0, GRU 1 -> 4
+                    state.Slice(Layer0.StateHidden, 4).CopyTo(outputStep);
+                }
+                finally
+                {
+                    global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+                }
             }
 
             // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -387,6 +532,43 @@ partial class Models
             int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
             int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
             global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+            global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
+
+            /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+            public Predictor CreatePredictor() => new(this);
+
+            global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+            /// <summary>
+            /// Inference on the parameters of the Tiny it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+            /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+            /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+            /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+            /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+            /// </summary>
+            public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+            {
+                private readonly Tiny _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+                internal Predictor(Tiny model) => _model = new Tiny(model, this);
+
+                int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+                int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+                int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+                int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+                /// <summary>As the model's Predict: inference on one sample, [8, 1] in, [1, 4] out, from a zero state.</summary>
+                public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+                /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+                public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+                /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+                public void ResetState() => _model.ResetState();
+
+                /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+                public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+            }
 
             /// <summary>One streaming step of layer 0, GRU 1 -> 4: both contributions from x and h_prev, then the cell (n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)), h = (1 - z) * n + z * h_prev); <paramref name="hn"/> receives W_hn h_prev + b_hn. <paramref name="hRecurrent"/> is the h_prev that W_hh multiplies (h_prev itself, or masked by recurrent dropout); <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
             private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)

@@ -9,7 +9,8 @@ namespace Reading
     /// <para>layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12.</para>
     /// <para>layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1.</para>
     /// <para>layer 2, Dense 4 -> 2 softmax.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+    /// Each instance computes in buffers of its own, allocated once by the constructor,
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class Sentiment : global::Rnn.Gen.IRnnModel
@@ -38,10 +39,20 @@ namespace Reading
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public Sentiment()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private Sentiment(global::Reading.Sentiment model, global::Reading.Sentiment.Predictor predictor)
+        {
+            _parameters = model._parameters;
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -180,35 +191,43 @@ namespace Reading
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12: U(-1/sqrt(6), 1/sqrt(6)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(6));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 120), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 144), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 24), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 24), bound, random); // 0.bias_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIhReverse, 120), bound, random); // 0.weight_ih_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHhReverse, 144), bound, random); // 0.weight_hh_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIhReverse, 24), bound, random); // 0.bias_ih_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHhReverse, 24), bound, random); // 0.bias_hh_l0_reverse
-            // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(4));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 144), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 48), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 12), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 12), bound, random); // 1.bias_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIhReverse, 144), bound, random); // 1.weight_ih_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHhReverse, 48), bound, random); // 1.weight_hh_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIhReverse, 12), bound, random); // 1.bias_ih_l0_reverse
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHhReverse, 12), bound, random); // 1.bias_hh_l0_reverse
-            // layer 2, Dense 4 -> 2 softmax: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(4));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 8), bound, random); // 2.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 2), bound, random); // 2.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12: U(-1/sqrt(6), 1/sqrt(6)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(6));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 120), bound, random); // 0.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 144), bound, random); // 0.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 24), bound, random); // 0.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 24), bound, random); // 0.bias_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIhReverse, 120), bound, random); // 0.weight_ih_l0_reverse
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHhReverse, 144), bound, random); // 0.weight_hh_l0_reverse
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIhReverse, 24), bound, random); // 0.bias_ih_l0_reverse
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHhReverse, 24), bound, random); // 0.bias_hh_l0_reverse
+                // layer 1, bidirectional GRU 12 -> 4 per direction, merged by average into 4, dropout 0.1: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(4));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 144), bound, random); // 1.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 48), bound, random); // 1.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 12), bound, random); // 1.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 12), bound, random); // 1.bias_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIhReverse, 144), bound, random); // 1.weight_ih_l0_reverse
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHhReverse, 48), bound, random); // 1.weight_hh_l0_reverse
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIhReverse, 12), bound, random); // 1.bias_ih_l0_reverse
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHhReverse, 12), bound, random); // 1.bias_hh_l0_reverse
+                // layer 2, Dense 4 -> 2 softmax: U(-1/sqrt(4), 1/sqrt(4)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(4));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 8), bound, random); // 2.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 2), bound, random); // 2.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -234,14 +253,62 @@ namespace Reading
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 5, steps: 9, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.RecurrentLayer(0, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 5, hidden: 6) { ReturnSequences = true, Bidirectional = true, MergeMode = global::Rnn.Gen.MergeMode.Concat },
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 12, hidden: 4) { ReturnSequences = false, Bidirectional = true, MergeMode = global::Rnn.Gen.MergeMode.Average },
+            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 4, units: 2, global::Rnn.Gen.Activation.Softmax),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 9, 5] float, output "output" [batch, 1, 2].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [9, 5], <paramref name="output"/> [1, 2]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -252,10 +319,18 @@ namespace Reading
             if (input.Length != 45) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 45, "[Steps = 9, InputSize = 5]", input.Length);
             if (output.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 2, "[OutputSteps = 1, OutputSize = 2]", output.Length);
             if ((uint)(length - 1) >= 9) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 9, length);
-            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
-            global::System.Span<float> cache = _predictCache;
-            ForwardCore(input, cache, training: false, length);
-            cache.Slice(Layer2.Output, 2).CopyTo(output);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+                global::System.Span<float> cache = _predictCache;
+                ForwardCore(input, cache, training: false, length);
+                cache.Slice(Layer2.Output, 2).CopyTo(output);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -267,11 +342,19 @@ namespace Reading
             if (input.Length != 45) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 45, "[Steps = 9, InputSize = 5]", input.Length);
             if (output.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 2, "[OutputSteps = 1, OutputSize = 2]", output.Length);
             if ((uint)(length - 1) >= 9) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 9, length);
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length);
-            cache.Slice(Layer2.Output, 2).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length);
+                cache.Slice(Layer2.Output, 2).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -411,7 +494,15 @@ namespace Reading
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 2, "[OutputSteps = 1, OutputSize = 2]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [9, 5] into <paramref name="inputGradient"/>.</summary>
@@ -419,7 +510,15 @@ namespace Reading
         {
             if (outputGradient.Length != 2) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 2, "[OutputSteps = 1, OutputSize = 2]", outputGradient.Length);
             if (inputGradient.Length != 45) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 45, "[Steps = 9, InputSize = 5]", inputGradient.Length);
-            BackwardCore(outputGradient, inputGradient);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, inputGradient);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -444,7 +543,18 @@ namespace Reading
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([5] features) on the kept state and writes this step's output [2] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
@@ -461,6 +571,43 @@ namespace Reading
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the Sentiment it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly Sentiment _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(Sentiment model) => _model = new Sentiment(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [9, 5] in, [1, 2] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+        }
 
         /// <summary>One streaming step of layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)

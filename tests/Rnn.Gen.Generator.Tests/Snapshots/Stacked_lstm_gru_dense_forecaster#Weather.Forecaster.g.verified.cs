@@ -9,7 +9,8 @@ namespace Weather
     /// <para>layer 0, LSTM 3 -> 64.</para>
     /// <para>layer 1, GRU 64 -> 32.</para>
     /// <para>layer 2, Dense 32 -> 1.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before).
+    /// Each instance computes in buffers of its own, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before),
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class Forecaster : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnBatchModel
@@ -34,16 +35,28 @@ namespace Weather
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(560); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(30576); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(26624); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
-        private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: Step repacks when they differ
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(30576, 27376, 560, 50, 768); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public Forecaster()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private Forecaster(global::Weather.Forecaster model, global::Weather.Forecaster.Predictor predictor)
+        {
+            _parameters = model._parameters;
+            _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -119,7 +132,7 @@ namespace Weather
         {
             get
             {
-                _packedStale = true;
+                _parameterWrites.Value++; // the caller may write through the span: Step repacks
                 return _parameters;
             }
         }
@@ -145,28 +158,36 @@ namespace Weather
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 0, LSTM 3 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(64));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 768), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 16384), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 256), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 256), bound, random); // 0.bias_hh_l0
-            // layer 1, GRU 64 -> 32: U(-1/sqrt(32), 1/sqrt(32)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(32));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 6144), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 3072), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 96), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 96), bound, random); // 1.bias_hh_l0
-            // layer 2, Dense 32 -> 1: U(-1/sqrt(32), 1/sqrt(32)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(32));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 32), bound, random); // 2.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 1), bound, random); // 2.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
-            _packedStale = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 0, LSTM 3 -> 64: U(-1/sqrt(64), 1/sqrt(64)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(64));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 768), bound, random); // 0.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 16384), bound, random); // 0.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 256), bound, random); // 0.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 256), bound, random); // 0.bias_hh_l0
+                // layer 1, GRU 64 -> 32: U(-1/sqrt(32), 1/sqrt(32)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(32));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 6144), bound, random); // 1.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 3072), bound, random); // 1.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 96), bound, random); // 1.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 96), bound, random); // 1.bias_hh_l0
+                // layer 2, Dense 32 -> 1: U(-1/sqrt(32), 1/sqrt(32)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(32));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 32), bound, random); // 2.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 1), bound, random); // 2.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+                _parameterWrites.Value++; // Step repacks
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -183,7 +204,7 @@ namespace Weather
             {
                 if (parameter.Name == name)
                 {
-                    _packedStale = true; // the caller may write through the span
+                    _parameterWrites.Value++; // the caller may write through the span: Step repacks
                     return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                 }
             }
@@ -196,14 +217,62 @@ namespace Weather
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 3, steps: 50, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.RecurrentLayer(0, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 3, hidden: 64) { ReturnSequences = true },
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 64, hidden: 32) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 32, units: 1, global::Rnn.Gen.Activation.Identity),
+        });
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 50, 3] float, output "output" [batch, 1, 1].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [50, 3], <paramref name="output"/> [1, 1]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -214,10 +283,18 @@ namespace Weather
             if (input.Length != 150) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 150, "[Steps = 50, InputSize = 3]", input.Length);
             if (output.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 1, "[OutputSteps = 1, OutputSize = 1]", output.Length);
             if ((uint)(length - 1) >= 50) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 50, length);
-            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
-            global::System.Span<float> cache = _predictCache;
-            ForwardCore(input, cache, training: false, length);
-            cache.Slice(Layer2.Output, 1).CopyTo(output);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+                global::System.Span<float> cache = _predictCache;
+                ForwardCore(input, cache, training: false, length);
+                cache.Slice(Layer2.Output, 1).CopyTo(output);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -229,11 +306,19 @@ namespace Weather
             if (input.Length != 150) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 150, "[Steps = 50, InputSize = 3]", input.Length);
             if (output.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 1, "[OutputSteps = 1, OutputSize = 1]", output.Length);
             if ((uint)(length - 1) >= 50) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 50, length);
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length);
-            cache.Slice(Layer2.Output, 1).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length);
+                cache.Slice(Layer2.Output, 1).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -290,6 +375,7 @@ namespace Weather
         /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
         private void PackWeights()
         {
+            _packedAt = _parameterWrites.Value;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 0, LSTM 3 -> 64: W_ih^T [3, 256], W_hh^T [64, 256], b_ih + b_hh.
@@ -300,14 +386,21 @@ namespace Weather
             // layer 1, GRU 64 -> 32: W_ih^T [64, 96], W_hh^T [32, 96].
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightIh, 6144), 96, 64, packed.Slice(Layer1.PackedInputWeights, 6144));
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHh, 3072), 96, 32, packed.Slice(Layer1.PackedHiddenWeights, 3072));
-            _packedStale = false;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 1, "[OutputSteps = 1, OutputSize = 1]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [50, 3] into <paramref name="inputGradient"/>.</summary>
@@ -315,7 +408,15 @@ namespace Weather
         {
             if (outputGradient.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 1, "[OutputSteps = 1, OutputSize = 1]", outputGradient.Length);
             if (inputGradient.Length != 150) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 150, "[Steps = 50, InputSize = 3]", inputGradient.Length);
-            BackwardCore(outputGradient, inputGradient);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, inputGradient);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -340,7 +441,18 @@ namespace Weather
         }
 
         /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
-        public void ReserveBatch(int capacity) => _batch.Reserve(capacity);
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Training forward pass on a batch of whole samples: <paramref name="inputs"/> is [B, 50, 3], <paramref name="outputs"/> [B, 1, 1].</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => ForwardBatch(inputs, outputs, default);
@@ -348,10 +460,18 @@ namespace Weather
         /// <summary>Training forward pass on a batch, in lockstep: each recurrent step multiplies the hidden states of every running sample by W_hh in one matrix product. <paramref name="lengths"/> holds each sample's valid steps, or is empty for full-length samples. Outputs and gradients equal Forward and Backward sample after sample, bit for bit (dropout and noise draw in another order). Keeps what <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> needs; Forward's own cache is untouched.</summary>
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
         {
-            int batch = _batch.Begin(inputs.Length, 150, outputs.Length, 1, lengths); // checks the shapes and lengths, orders the samples longest first
-            global::System.Span<float> caches = _batch.Cache;
-            for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 150, 150).CopyTo(caches.Slice(s * 30576 + ModelLayout.Input, 150));
-            ForwardBatchLayers(batch, outputs);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                int batch = _batch.Begin(inputs.Length, 150, outputs.Length, 1, lengths); // checks the shapes and lengths, orders the samples longest first
+                global::System.Span<float> caches = _batch.Cache;
+                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 150, 150).CopyTo(caches.Slice(s * 30576 + ModelLayout.Input, 150));
+                ForwardBatchLayers(batch, outputs);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The batch's layers, layer after layer over every slot, once each slot's cache holds its sample's input; then the outputs in sample order.</summary>
@@ -423,112 +543,139 @@ namespace Weather
         /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 50, 3] into <paramref name="inputGradients"/> unless it is empty.</summary>
         public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
-            _batch.CheckBackward(outputGradients.Length, 1, inputGradients.Length, 150);
-            int batch = _batch.Count;
-            int maxLength = _batch.MaxLength;
-            global::System.ReadOnlySpan<float> caches = _batch.Cache;
-            global::System.Span<float> works = _batch.Work;
-            global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
-            for (int s = 0; s < batch; s++)
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
             {
-                global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                int length = _batch.Length(s);
-                outputGradients.Slice(_batch.SampleOf(s) * 1, 1).CopyTo(work.Slice(Layer2.OutputGradient, 1));
-            }
+                _batch.CheckBackward(outputGradients.Length, 1, inputGradients.Length, 150);
+                int batch = _batch.Count;
+                int maxLength = _batch.MaxLength;
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> work = works.Slice(s * 27376, 27376);
+                    int length = _batch.Length(s);
+                    outputGradients.Slice(_batch.SampleOf(s) * 1, 1).CopyTo(work.Slice(Layer2.OutputGradient, 1));
+                }
 
-            // layer 2, Dense 32 -> 1: sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
-            {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
-                global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                int length = _batch.Length(s);
-                work.Slice(Layer1.HiddenGradient, 1600).Clear();
-                Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden + (length - 1) * 32, 32), work.Slice(Layer1.HiddenGradient + (length - 1) * 32, 32));
-            }
-
-            // layer 1, GRU 64 -> 32: backward through time in lockstep over the running samples.
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                work.Slice(Layer1.CarriedHiddenGradient, 32).Clear();
-                {
-                    global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
-                    global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-                }
-            }
-            for (int t = maxLength - 1; t >= 0; t--)
-            {
-                int rows = _batch.Running(t);
-                global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer1.Gates + t * 96), caches.Slice(Layer1.HiddenCandidate + t * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(Layer1.Hidden + (t - 1) * 32), t == 0 ? 0 : 30576, 30576, works.Slice(Layer1.HiddenGradient + t * 32), works.Slice(Layer1.CarriedHiddenGradient), works.Slice(Layer1.InputSideGradients + t * 96), works.Slice(Layer1.HiddenSideGradients + t * 96), 27376, rows, 32); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
-                if (t > 0)
-                {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.HiddenSideGradients + t * 96), 27376, p.Slice(Layer1.WeightHh, 3072), works.Slice(Layer1.CarriedHiddenGradient), 27376, rows, 96, 32); // dL/dh_(t - 1) of every running sample, through W_hh
-                }
-            }
-            // The parameter gradients, sample by sample in batch order.
-            for (int b = 0; b < batch; b++)
-            {
-                int s = _batch.SlotOf(b);
-                global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
-                global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                int length = _batch.Length(s);
-                work.Slice(Layer0.HiddenGradient, 3200).Clear();
-                Gru1BackwardGradients(cache, work, length, cache.Slice(Layer0.Hidden, 3200), work.Slice(Layer0.HiddenGradient, 3200));
-            }
-
-            // layer 0, LSTM 3 -> 64: backward through time in lockstep over the running samples.
-            for (int s = 0; s < batch; s++)
-            {
-                global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                work.Slice(Layer0.CarriedHiddenGradient, 64).Clear();
-                {
-                    global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 64); // dL/dc_t, carried back through time
-                    global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
-                    dc.Clear();
-                }
-            }
-            for (int t = maxLength - 1; t >= 0; t--)
-            {
-                int rows = _batch.Running(t);
-                global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(Layer0.Gates + t * 256), caches.Slice(Layer0.TanhCellState + t * 64), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(Layer0.CellState + (t - 1) * 64), t == 0 ? 0 : 30576, 30576, works.Slice(Layer0.HiddenGradient + t * 64), works.Slice(Layer0.CarriedHiddenGradient), works.Slice(Layer0.CellStateGradient), works.Slice(Layer0.GateGradients + t * 256), 27376, rows, 64); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
-                if (t > 0)
-                {
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.GateGradients + t * 256), 27376, p.Slice(Layer0.WeightHh, 16384), works.Slice(Layer0.CarriedHiddenGradient), 27376, rows, 256, 64); // dL/dh_(t - 1) of every running sample, through W_hh
-                }
-            }
-            // The parameter gradients, sample by sample in batch order.
-            {
-                global::System.Span<float> dWihT = _batch.Shared.Slice(Layer0.InputWeightGradientT, 768);
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer0.WeightIh, 768), 256, 3, dWihT); // W_ih's gradient as [3, 256] while the samples add into it (exact copies, in and out)
+                // layer 2, Dense 32 -> 1: sample by sample in batch order.
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
                     global::System.Span<float> work = works.Slice(s * 27376, 27376);
                     int length = _batch.Length(s);
-                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 150, 150);
-                    inputGradient.Clear();
-                    Lstm0BackwardGradients(cache, work, length, cache.Slice(ModelLayout.Input, 150), inputGradient, dWihT);
+                    work.Slice(Layer1.HiddenGradient, 1600).Clear();
+                    Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden + (length - 1) * 32, 32), work.Slice(Layer1.HiddenGradient + (length - 1) * 32, 32));
                 }
-                global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 3, 256, _gradients.Span.Slice(Layer0.WeightIh, 768));
+
+                // layer 1, GRU 64 -> 32: backward through time in lockstep over the running samples.
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> work = works.Slice(s * 27376, 27376);
+                    work.Slice(Layer1.CarriedHiddenGradient, 32).Clear();
+                    {
+                        global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 4800); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
+                        global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 4800); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
+                    }
+                }
+                for (int t = maxLength - 1; t >= 0; t--)
+                {
+                    int rows = _batch.Running(t);
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer1.Gates + t * 96), caches.Slice(Layer1.HiddenCandidate + t * 32), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 32) : caches.Slice(Layer1.Hidden + (t - 1) * 32), t == 0 ? 0 : 30576, 30576, works.Slice(Layer1.HiddenGradient + t * 32), works.Slice(Layer1.CarriedHiddenGradient), works.Slice(Layer1.InputSideGradients + t * 96), works.Slice(Layer1.HiddenSideGradients + t * 96), 27376, rows, 32); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
+                    if (t > 0)
+                    {
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.HiddenSideGradients + t * 96), 27376, p.Slice(Layer1.WeightHh, 3072), works.Slice(Layer1.CarriedHiddenGradient), 27376, rows, 96, 32); // dL/dh_(t - 1) of every running sample, through W_hh
+                    }
+                }
+                // The parameter gradients, sample by sample in batch order.
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
+                    global::System.Span<float> work = works.Slice(s * 27376, 27376);
+                    int length = _batch.Length(s);
+                    work.Slice(Layer0.HiddenGradient, 3200).Clear();
+                    Gru1BackwardGradients(cache, work, length, cache.Slice(Layer0.Hidden, 3200), work.Slice(Layer0.HiddenGradient, 3200));
+                }
+
+                // layer 0, LSTM 3 -> 64: backward through time in lockstep over the running samples.
+                for (int s = 0; s < batch; s++)
+                {
+                    global::System.Span<float> work = works.Slice(s * 27376, 27376);
+                    work.Slice(Layer0.CarriedHiddenGradient, 64).Clear();
+                    {
+                        global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 64); // dL/dc_t, carried back through time
+                        global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
+                        dc.Clear();
+                    }
+                }
+                for (int t = maxLength - 1; t >= 0; t--)
+                {
+                    int rows = _batch.Running(t);
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(Layer0.Gates + t * 256), caches.Slice(Layer0.TanhCellState + t * 64), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 64) : caches.Slice(Layer0.CellState + (t - 1) * 64), t == 0 ? 0 : 30576, 30576, works.Slice(Layer0.HiddenGradient + t * 64), works.Slice(Layer0.CarriedHiddenGradient), works.Slice(Layer0.CellStateGradient), works.Slice(Layer0.GateGradients + t * 256), 27376, rows, 64); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
+                    if (t > 0)
+                    {
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.GateGradients + t * 256), 27376, p.Slice(Layer0.WeightHh, 16384), works.Slice(Layer0.CarriedHiddenGradient), 27376, rows, 256, 64); // dL/dh_(t - 1) of every running sample, through W_hh
+                    }
+                }
+                // The parameter gradients, sample by sample in batch order.
+                {
+                    global::System.Span<float> dWihT = _batch.Shared.Slice(Layer0.InputWeightGradientT, 768);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer0.WeightIh, 768), 256, 3, dWihT); // W_ih's gradient as [3, 256] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
+                        global::System.Span<float> work = works.Slice(s * 27376, 27376);
+                        int length = _batch.Length(s);
+                        global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 150, 150);
+                        inputGradient.Clear();
+                        Lstm0BackwardGradients(cache, work, length, cache.Slice(ModelLayout.Input, 150), inputGradient, dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 3, 256, _gradients.Span.Slice(Layer0.WeightIh, 768));
+                }
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
             }
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([3] features) on the kept state and writes this step's output [1] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
         {
             if (inputStep.Length != 3) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 3, "[InputSize = 3]", inputStep.Length);
             if (outputStep.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 1, "[OutputSize = 1]", outputStep.Length);
-            if (_packedStale) PackWeights();
-            global::System.Span<float> state = _state;
-            global::System.Span<float> scratch = _scratch;
-            Lstm0Step(inputStep, state.Slice(Layer0.StateHidden, 64), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchGates, 256), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchTanhCellState, 64), state.Slice(Layer0.StateHidden, 64)); // layer 0, LSTM 3 -> 64
-            Gru1Step(state.Slice(Layer0.StateHidden, 64), state.Slice(Layer1.StateHidden, 32), state.Slice(Layer1.StateHidden, 32), scratch.Slice(Layer1.ScratchGates, 96), scratch.Slice(Layer1.ScratchHiddenCandidate, 32), scratch.Slice(Layer1.ScratchHiddenSide, 96), state.Slice(Layer1.StateHidden, 32)); // layer 1, GRU 64 -> 32
-            Dense2Step(state.Slice(Layer1.StateHidden, 32), outputStep); // layer 2, Dense 32 -> 1
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing
+                global::System.Span<float> state = _state;
+                global::System.Span<float> scratch = _scratch;
+                Lstm0Step(inputStep, state.Slice(Layer0.StateHidden, 64), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchGates, 256), state.Slice(Layer0.StateCell, 64), scratch.Slice(Layer0.ScratchTanhCellState, 64), state.Slice(Layer0.StateHidden, 64)); // layer 0, LSTM 3 -> 64
+                Gru1Step(state.Slice(Layer0.StateHidden, 64), state.Slice(Layer1.StateHidden, 32), state.Slice(Layer1.StateHidden, 32), scratch.Slice(Layer1.ScratchGates, 96), scratch.Slice(Layer1.ScratchHiddenCandidate, 32), scratch.Slice(Layer1.ScratchHiddenSide, 96), state.Slice(Layer1.StateHidden, 32)); // layer 1, GRU 64 -> 32
+                Dense2Step(state.Slice(Layer1.StateHidden, 32), outputStep); // layer 2, Dense 32 -> 1
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -538,6 +685,43 @@ namespace Weather
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the Forecaster it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly Forecaster _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(Forecaster model) => _model = new Forecaster(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [50, 3] in, [1, 1] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+        }
 
         /// <summary>One streaming step of layer 0, LSTM 3 -> 64: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)

@@ -8,7 +8,8 @@ namespace Streams
     /// Generated model: input [32, 1] (steps, features), output [32, 1], 1233 parameters.
     /// <para>layer 0, LSTM 1 -> 16.</para>
     /// <para>layer 1, Dense 16 -> 1 at each of 32 steps.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+    /// Each instance computes in buffers of its own, allocated once by the constructor,
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class NextValue : global::Rnn.Gen.IRnnModel
@@ -34,15 +35,27 @@ namespace Streams
         private readonly float[] _carry = new float[32]; // Stateful: where the last Forward ended, where the next starts
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(3680); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1152); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
-        private bool _packedStale = true; // the parameters may have changed since the last PackWeights (Step repacks then)
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: Step repacks when they differ
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public NextValue()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private NextValue(global::Streams.NextValue model, global::Streams.NextValue.Predictor predictor)
+        {
+            _parameters = model._parameters;
+            _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -97,7 +110,7 @@ namespace Streams
         {
             get
             {
-                _packedStale = true;
+                _parameterWrites.Value++; // the caller may write through the span: Step repacks
                 return _parameters;
             }
         }
@@ -119,22 +132,30 @@ namespace Streams
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 0, LSTM 1 -> 16: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 64), bound, random); // 0.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 1024), bound, random); // 0.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 64), bound, random); // 0.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 64), bound, random); // 0.bias_hh_l0
-            // layer 1, Dense 16 -> 1 at each of 32 steps: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.Weight, 16), bound, random); // 1.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.Bias, 1), bound, random); // 1.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
-            _packedStale = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 0, LSTM 1 -> 16: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(16));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightIh, 64), bound, random); // 0.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.WeightHh, 1024), bound, random); // 0.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasIh, 64), bound, random); // 0.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 64), bound, random); // 0.bias_hh_l0
+                // layer 1, Dense 16 -> 1 at each of 32 steps: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(16));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.Weight, 16), bound, random); // 1.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.Bias, 1), bound, random); // 1.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+                _parameterWrites.Value++; // Step repacks
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -151,7 +172,7 @@ namespace Streams
             {
                 if (parameter.Name == name)
                 {
-                    _packedStale = true; // the caller may write through the span
+                    _parameterWrites.Value++; // the caller may write through the span: Step repacks
                     return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                 }
             }
@@ -164,14 +185,61 @@ namespace Streams
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 1, steps: 32, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.RecurrentLayer(0, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 1, hidden: 16) { ReturnSequences = true },
+            new global::Rnn.Gen.Export.DenseLayer(1, inputSize: 16, units: 1, global::Rnn.Gen.Activation.Identity),
+        }) { Stateful = true };
+
+        /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 32, 1] float, output "output" [batch, 32, 1].</summary>
+        /// <exception cref="global::System.NotSupportedException">A layer of a kind without ONNX nodes; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [32, 1], <paramref name="output"/> [32, 1]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -182,10 +250,18 @@ namespace Streams
             if (input.Length != 32) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 32, "[Steps = 32, InputSize = 1]", input.Length);
             if (output.Length != 32) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 32, "[OutputSteps = 32, OutputSize = 1]", output.Length);
             if ((uint)(length - 1) >= 32) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 32, length);
-            // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
-            global::System.Span<float> cache = _predictCache;
-            ForwardCore(input, cache, training: false, length);
-            cache.Slice(Layer1.Output, 32).CopyTo(output);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
+                global::System.Span<float> cache = _predictCache;
+                ForwardCore(input, cache, training: false, length);
+                cache.Slice(Layer1.Output, 32).CopyTo(output);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Training forward pass on one sample (same shapes as <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>); keeps every activation Backward needs.</summary>
@@ -197,11 +273,19 @@ namespace Streams
             if (input.Length != 32) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 32, "[Steps = 32, InputSize = 1]", input.Length);
             if (output.Length != 32) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 32, "[OutputSteps = 32, OutputSize = 1]", output.Length);
             if ((uint)(length - 1) >= 32) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 32, length);
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length);
-            cache.Slice(Layer1.Output, 32).CopyTo(output);
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length);
+                cache.Slice(Layer1.Output, 32).CopyTo(output);
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
@@ -253,6 +337,7 @@ namespace Streams
         /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
         private void PackWeights()
         {
+            _packedAt = _parameterWrites.Value;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 0, LSTM 1 -> 16: W_ih^T [1, 64], W_hh^T [16, 64], b_ih + b_hh.
@@ -260,14 +345,21 @@ namespace Streams
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHh, 1024), 64, 16, packed.Slice(Layer0.PackedHiddenWeights, 1024));
             p.Slice(Layer0.BiasIh, 64).CopyTo(packed.Slice(Layer0.PackedBias, 64));
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer0.BiasHh, 64), packed.Slice(Layer0.PackedBias, 64));
-            _packedStale = false;
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 32) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 32, "[OutputSteps = 32, OutputSize = 1]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [32, 1] into <paramref name="inputGradient"/>.</summary>
@@ -275,7 +367,15 @@ namespace Streams
         {
             if (outputGradient.Length != 32) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 32, "[OutputSteps = 32, OutputSize = 1]", outputGradient.Length);
             if (inputGradient.Length != 32) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputGradient), 32, "[Steps = 32, InputSize = 1]", inputGradient.Length);
-            BackwardCore(outputGradient, inputGradient);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, inputGradient);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         private void BackwardCore(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
@@ -302,8 +402,16 @@ namespace Streams
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls, and the state the next Forward starts from (this model is stateful): call it at the start of each series.</summary>
         public void ResetState()
         {
-            global::System.Array.Clear(_state);
-            global::System.Array.Clear(_carry);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+                global::System.Array.Clear(_carry);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Streaming inference: runs one time step ([1] features) on the kept state and writes this step's output [1] (for a many-to-one model, the head's output for the sequence so far).</summary>
@@ -311,11 +419,19 @@ namespace Streams
         {
             if (inputStep.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(inputStep), 1, "[InputSize = 1]", inputStep.Length);
             if (outputStep.Length != 1) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 1, "[OutputSize = 1]", outputStep.Length);
-            if (_packedStale) PackWeights();
-            global::System.Span<float> state = _state;
-            global::System.Span<float> scratch = _scratch;
-            Lstm0Step(inputStep, state.Slice(Layer0.StateHidden, 16), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchGates, 64), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchTanhCellState, 16), state.Slice(Layer0.StateHidden, 16)); // layer 0, LSTM 1 -> 16
-            Dense1Step(state.Slice(Layer0.StateHidden, 16), outputStep); // layer 1, Dense 16 -> 1 at each of 32 steps
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing
+                global::System.Span<float> state = _state;
+                global::System.Span<float> scratch = _scratch;
+                Lstm0Step(inputStep, state.Slice(Layer0.StateHidden, 16), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchGates, 64), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchTanhCellState, 16), state.Slice(Layer0.StateHidden, 16)); // layer 0, LSTM 1 -> 16
+                Dense1Step(state.Slice(Layer0.StateHidden, 16), outputStep); // layer 1, Dense 16 -> 1 at each of 32 steps
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -325,6 +441,43 @@ namespace Streams
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the NextValue it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly NextValue _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(NextValue model) => _model = new NextValue(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [32, 1] in, [32, 1] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+        }
 
         /// <summary>One streaming step of layer 0, LSTM 1 -> 16: the gates from x and h_prev, then the cell (c = f*c_prev + i*g, h = o*tanh(c)). <paramref name="c"/> may alias <paramref name="cPrev"/> and <paramref name="h"/> may alias <paramref name="hPrev"/>.</summary>
         private void Lstm0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> cPrev, global::System.Span<float> gates, global::System.Span<float> c, global::System.Span<float> tanhC, global::System.Span<float> h)

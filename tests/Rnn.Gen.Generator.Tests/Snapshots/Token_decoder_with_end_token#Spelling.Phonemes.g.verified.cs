@@ -11,7 +11,8 @@ namespace Spelling
     /// <para>layer 2, Embedding of 40 tokens into 8 features.</para>
     /// <para>layer 3, GRU 8 -> 16.</para>
     /// <para>layer 4, Dense 16 -> 40 softmax at each of 10 steps.</para>
-    /// Instances are not thread-safe: each keeps its own buffers, allocated once by the constructor.
+    /// Each instance computes in buffers of its own, allocated once by the constructor,
+    /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
     partial class Phonemes : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnTokenModel
@@ -48,10 +49,20 @@ namespace Spelling
         private readonly float[] _tokenIds = new float[12]; // the int overloads' token ids, as the float members read them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
+        private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
 
-        /// <summary>Creates the model with every buffer allocated and all parameters zero; call <see cref="Initialize"/> or load weights.</summary>
+        /// <summary>Creates the model with every buffer allocated and its parameters initialized as a new PyTorch module's are, from seed 0 (as <c>Initialize(0)</c>); call <see cref="Initialize"/> with a seed of your own, or load weights, to change them.</summary>
         public Phonemes()
         {
+            Initialize(0);
+        }
+
+        /// <summary>The instance a predictor computes in: <paramref name="model"/>'s parameters, read only, and inference buffers of its own.</summary>
+        private Phonemes(global::Spelling.Phonemes model, global::Spelling.Phonemes.Predictor predictor)
+        {
+            _parameters = model._parameters;
+            // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
+            _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
 
         /// <summary>Offsets, in floats, of the model's own regions in its buffers.</summary>
@@ -160,31 +171,39 @@ namespace Spelling
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
         public void Initialize(int seed)
         {
-            var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
-            global::System.Span<float> p = _parameters;
-            float bound;
-            // layer 0, Embedding of 30 tokens into 8 features: N(0, 1), PyTorch's default for nn.Embedding.
-            global::Rnn.Gen.Initialization.Initializers.Normal(p.Slice(Layer0.Weight, 240), 1f, random); // 0.weight
-            // layer 1, GRU 8 -> 16: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 384), bound, random); // 1.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 768), bound, random); // 1.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 48), bound, random); // 1.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 48), bound, random); // 1.bias_hh_l0
-            // layer 2, Embedding of 40 tokens into 8 features: N(0, 1), PyTorch's default for nn.Embedding.
-            global::Rnn.Gen.Initialization.Initializers.Normal(p.Slice(Layer2.Weight, 320), 1f, random); // 2.weight
-            // layer 3, GRU 8 -> 16: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for recurrent layers.
-            bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.WeightIh, 384), bound, random); // 3.weight_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.WeightHh, 768), bound, random); // 3.weight_hh_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.BiasIh, 48), bound, random); // 3.bias_ih_l0
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.BiasHh, 48), bound, random); // 3.bias_hh_l0
-            // layer 4, Dense 16 -> 40 softmax at each of 10 steps: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
-            bound = (float)(1.0 / global::System.Math.Sqrt(16));
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer4.Weight, 640), bound, random); // 4.weight
-            global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer4.Bias, 40), bound, random); // 4.bias
-            // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
-            _trainingRandom.Reseed(~(long)seed);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                var random = new global::Rnn.Gen.Initialization.SeededRandom(seed);
+                global::System.Span<float> p = _parameters;
+                float bound;
+                // layer 0, Embedding of 30 tokens into 8 features: N(0, 1), PyTorch's default for nn.Embedding.
+                global::Rnn.Gen.Initialization.Initializers.Normal(p.Slice(Layer0.Weight, 240), 1f, random); // 0.weight
+                // layer 1, GRU 8 -> 16: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(16));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightIh, 384), bound, random); // 1.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 768), bound, random); // 1.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 48), bound, random); // 1.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 48), bound, random); // 1.bias_hh_l0
+                // layer 2, Embedding of 40 tokens into 8 features: N(0, 1), PyTorch's default for nn.Embedding.
+                global::Rnn.Gen.Initialization.Initializers.Normal(p.Slice(Layer2.Weight, 320), 1f, random); // 2.weight
+                // layer 3, GRU 8 -> 16: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for recurrent layers.
+                bound = (float)(1.0 / global::System.Math.Sqrt(16));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.WeightIh, 384), bound, random); // 3.weight_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.WeightHh, 768), bound, random); // 3.weight_hh_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.BiasIh, 48), bound, random); // 3.bias_ih_l0
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.BiasHh, 48), bound, random); // 3.bias_hh_l0
+                // layer 4, Dense 16 -> 40 softmax at each of 10 steps: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(16));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer4.Weight, 640), bound, random); // 4.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer4.Bias, 40), bound, random); // 4.bias
+                // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
+                _trainingRandom.Reseed(~(long)seed);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>The generator of the training-only randomness of <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> (dropout masks, noise); seeded by <see cref="Initialize"/>. Save its state with a checkpoint to resume exactly.</summary>
@@ -210,14 +229,64 @@ namespace Spelling
         /// <summary>Writes the parameters to <paramref name="stream"/> in the safetensors format (F32, PyTorch's state_dict names).</summary>
         public void SaveWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Save(this, stream);
 
-        /// <summary>Loads every parameter from a safetensors file (F32, F64, F16 or BF16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes.</summary>
-        public void LoadWeights(string path) => global::Rnn.Gen.Serialization.WeightFile.Load(this, path);
+        /// <summary>Loads every parameter from a safetensors file or a PyTorch checkpoint (torch.save(state_dict): float32, float64, float16 or bfloat16), strictly as PyTorch's load_state_dict: all names, no others, equal shapes; on any problem nothing changes. <paramref name="nameMap"/> renames the file's tensors to the model's names (for example lstm.weight_ih_l0 to 0.weight_ih_l0).</summary>
+        public void LoadWeights(string path, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, path, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
-        /// <summary>Loads every parameter from a safetensors stream; see <see cref="LoadWeights(string)"/>.</summary>
-        public void LoadWeights(global::System.IO.Stream stream) => global::Rnn.Gen.Serialization.WeightFile.Load(this, stream);
+        /// <summary>Loads every parameter from a stream holding a safetensors file or a PyTorch checkpoint; see <see cref="LoadWeights(string, global::System.Collections.Generic.IReadOnlyDictionary{string, string})"/>.</summary>
+        public void LoadWeights(global::System.IO.Stream stream, global::System.Collections.Generic.IReadOnlyDictionary<string, string>? nameMap = null)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.Serialization.WeightFile.Load(this, stream, nameMap);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _gradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _gradients.Span.Clear();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The layers as data (kinds, sizes, options; parameters by their names in <see cref="ParameterLayout"/>), as exporters read them.</summary>
+        public static global::Rnn.Gen.Export.ModelArchitecture Architecture { get; } = new(inputSize: 1, steps: 12, layers: new global::Rnn.Gen.Export.LayerArchitecture[]
+        {
+            new global::Rnn.Gen.Export.EmbeddingLayer(0, vocabularySize: 30, dimension: 8),
+            new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 8, hidden: 16) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.EmbeddingLayer(2, vocabularySize: 40, dimension: 8),
+            new global::Rnn.Gen.Export.RecurrentLayer(3, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 8, hidden: 16) { ReturnSequences = false },
+            new global::Rnn.Gen.Export.DenseLayer(4, inputSize: 16, units: 40, global::Rnn.Gen.Activation.Softmax),
+        }) { Decoder = new(FirstLayer: 2, OutputSteps: 10) };
+
+        /// <summary>Throws: the decoder feeds each step's output back as the next step's input, a loop the ONNX exporter does not write.</summary>
+        /// <exception cref="global::System.NotSupportedException">Always, for a model with a decoder; nothing is written.</exception>
+        public void ExportOnnx(string path) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, path);
+
+        /// <summary>Writes the model as an ONNX graph to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) => global::Rnn.Gen.Export.Onnx.OnnxExporter.Export(this, stream);
 
         /// <summary>Inference on one sample from a zero state: <paramref name="input"/> is [12, 1], <paramref name="output"/> [10, 40]. Keeps nothing for Backward and leaves Step's state alone.</summary>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, Steps);
@@ -229,6 +298,20 @@ namespace Spelling
             if (output.Length != 400) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 400, "[OutputSteps = 10, OutputSize = 40]", output.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, length, VocabularySize, nameof(input)); // token ids, before anything is written
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                RunPredict(input, output, length);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Predict's work once the arguments are checked (and, for the <c>int</c> overload, the ids copied as floats), while the caller holds the instance.</summary>
+        private void RunPredict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
+        {
             Decode(input, output, length, default, default, 0f, 0, null); // greedy decoding
         }
 
@@ -242,6 +325,20 @@ namespace Spelling
             if (output.Length != 400) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 400, "[OutputSteps = 10, OutputSize = 40]", output.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, length, VocabularySize, nameof(input)); // token ids, before anything is written
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                RunForward(input, output, length);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Forward's work once the arguments are checked (and, for the <c>int</c> overload, the ids copied as floats), while the caller holds the instance.</summary>
+        private void RunForward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length)
+        {
             global::System.Span<float> cache = _cache;
             // Free-running: decode greedily, then run the training pass on what was fed back (as constants).
             _decodedSteps = Decode(input, output, length, _feedback, default, 0f, 0, null);
@@ -342,7 +439,15 @@ namespace Spelling
         public void Backward(global::System.ReadOnlySpan<float> outputGradient)
         {
             if (outputGradient.Length != 400) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputGradient), 400, "[OutputSteps = 10, OutputSize = 40]", outputGradient.Length);
-            BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                BackwardCore(outputGradient, global::System.Span<float>.Empty);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [12, 1] into <paramref name="inputGradient"/>.</summary>
@@ -383,7 +488,18 @@ namespace Spelling
         }
 
         /// <summary>Zeroes the recurrent state that <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> keeps between calls.</summary>
-        public void ResetState() => global::System.Array.Clear(_state);
+        public void ResetState()
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Array.Clear(_state);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Streaming inference: runs one time step ([1] features) on the kept state and writes this step's output [40] (for a many-to-one model, the head's output for the sequence so far).</summary>
         public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
@@ -401,9 +517,18 @@ namespace Spelling
         {
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 12]", input.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
+            if (output.Length != 400) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 400, "[OutputSteps = 10, OutputSize = 40]", output.Length);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, length, VocabularySize, nameof(input));
-            global::Rnn.Gen.ModelGuard.CopyTokens(input, _tokenIds);
-            Predict(new global::System.ReadOnlySpan<float>(_tokenIds), output, length);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.ModelGuard.CopyTokens(input, _tokenIds);
+                RunPredict(new global::System.ReadOnlySpan<float>(_tokenIds), output, length);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Forward on a sample of token ids, [12]: each must be in [0, VocabularySize), else an <see cref="global::System.ArgumentOutOfRangeException"/> names it before anything is written.</summary>
@@ -414,17 +539,26 @@ namespace Spelling
         {
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 12]", input.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
+            if (output.Length != 400) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 400, "[OutputSteps = 10, OutputSize = 40]", output.Length);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, length, VocabularySize, nameof(input));
-            global::Rnn.Gen.ModelGuard.CopyTokens(input, _tokenIds);
-            Forward(new global::System.ReadOnlySpan<float>(_tokenIds), output, length);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::Rnn.Gen.ModelGuard.CopyTokens(input, _tokenIds);
+                RunForward(new global::System.ReadOnlySpan<float>(_tokenIds), output, length);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Streaming inference on one token id: as <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>.</summary>
         public void Step(int token, global::System.Span<float> outputStep)
         {
+            if (outputStep.Length != 40) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(outputStep), 40, "[OutputSize = 40]", outputStep.Length);
             global::Rnn.Gen.ModelGuard.CheckTokens(new global::System.ReadOnlySpan<int>(in token), 1, VocabularySize, nameof(token));
-            _tokenIds[0] = token;
-            Step(new global::System.ReadOnlySpan<float>(_tokenIds, 0, 1), outputStep);
+            throw new global::System.InvalidOperationException("This model decodes a whole output sequence from its input: use Predict, or Generate to sample.");
         }
 
         /// <summary>Training forward pass with teacher forcing: the decoder's input at step t is <paramref name="targets"/> row t - 1 (one-hot rows of the target tokens, [10, 40]), zeros at step 0. Backward follows as after Forward.</summary>
@@ -435,14 +569,22 @@ namespace Spelling
             if (output.Length != 400) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(output), 400, "[OutputSteps = 10, OutputSize = 40]", output.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, length, VocabularySize, nameof(input)); // token ids, before anything is written
-            global::System.Span<float> cache = _cache;
-            ForwardCore(input, cache, training: true, length, targets);
-            cache.Slice(Layer4.Output, 400).CopyTo(output);
-            // The steps after the target's first end token are masked: zero outputs, and Backward gives them no gradient.
-            _decodedSteps = global::Rnn.Gen.Decoding.SequenceEnd.Steps(targets, OutputSize, EndToken);
-            output.Slice(_decodedSteps * OutputSize).Clear();
-            _length = length;
-            _hasForward = true;
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                global::System.Span<float> cache = _cache;
+                ForwardCore(input, cache, training: true, length, targets);
+                cache.Slice(Layer4.Output, 400).CopyTo(output);
+                // The steps after the target's first end token are masked: zero outputs, and Backward gives them no gradient.
+                _decodedSteps = global::Rnn.Gen.Decoding.SequenceEnd.Steps(targets, OutputSize, EndToken);
+                output.Slice(_decodedSteps * OutputSize).Clear();
+                _length = length;
+                _hasForward = true;
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         void global::Rnn.Gen.IRnnModel.ForwardTeacherForced(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> targets, global::System.Span<float> output, int length) => ForwardTeacherForced(input, targets, output, length);
@@ -455,7 +597,15 @@ namespace Spelling
             if (tokens.Length != 10) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(tokens), 10, "[OutputSteps = 10]", tokens.Length);
             global::System.ArgumentNullException.ThrowIfNull(random);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, Steps, VocabularySize, nameof(input)); // token ids, before anything is written
-            return Decode(input, output, Steps, default, tokens, temperature, topK, random);
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                return Decode(input, output, Steps, default, tokens, temperature, topK, random);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step. Returns the steps decoded, through the end token.</summary>
@@ -502,7 +652,18 @@ namespace Spelling
         }
 
         /// <summary>Reserves the buffers of beam searches up to <paramref name="beamWidth"/> beams wide, so that BeamSearch allocates nothing (it reserves a larger width on first use otherwise).</summary>
-        public void ReserveBeam(int beamWidth) => _beam.Reserve(beamWidth);
+        public void ReserveBeam(int beamWidth)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _beam.Reserve(beamWidth);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
 
         /// <summary>Beam-search decoding of one sample whose steps are all valid: <see cref="BeamSearch(global::System.ReadOnlySpan{float}, global::System.Span{int}, int, float, int)"/> with <c>length = Steps</c>.</summary>
         public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty = 0f) => BeamSearch(input, tokens, beamWidth, lengthPenalty, Steps);
@@ -514,34 +675,42 @@ namespace Spelling
             if (tokens.Length != 10) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(tokens), 10, "[OutputSteps = 10]", tokens.Length);
             if ((uint)(length - 1) >= 12) global::Rnn.Gen.ModelGuard.ThrowStepCountOutOfRange(nameof(length), 12, length);
             global::Rnn.Gen.ModelGuard.CheckTokens(input, length, VocabularySize, nameof(input)); // token ids, before anything is written
-            PackWeights(); // from the parameters as they are now
-            global::System.Span<float> state = _predictState;
-            global::System.Span<float> scratch = _scratch;
-            state.Clear();
-            for (int t = 0; t < length; t++)
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
             {
-                global::System.ReadOnlySpan<float> embedded0 = _parameters.Span.Slice(Layer0.Weight + ((int)input.Slice(t, 1)[0]) * 8, 8); // layer 0, Embedding of 30 tokens into 8 features
-                Gru1Step(embedded0, state.Slice(Layer1.StateHidden, 16), state.Slice(Layer1.StateHidden, 16), scratch.Slice(Layer1.ScratchGates, 48), scratch.Slice(Layer1.ScratchHiddenCandidate, 16), scratch.Slice(Layer1.ScratchHiddenSide, 48), state.Slice(Layer1.StateHidden, 16)); // layer 1, GRU 8 -> 16
-            }
-            // The decoder starts from the encoder's final states.
-            state.Slice(Layer1.StateHidden, 16).CopyTo(state.Slice(Layer3.StateHidden, 16));
-            _beam.Start(beamWidth, lengthPenalty, EndToken, state); // one beam, from the decoder's start states
-            global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 1); // a beam's input at this step
-            global::System.Span<float> y = _beam.Probabilities; // a beam's output at this step
-            for (int t = 0; t < 10; t++)
-            {
-                for (int beam = 0; beam < _beam.Active; beam++)
+                PackWeights(); // from the parameters as they are now
+                global::System.Span<float> state = _predictState;
+                global::System.Span<float> scratch = _scratch;
+                state.Clear();
+                for (int t = 0; t < length; t++)
                 {
-                    state = _beam.State(beam);
-                    x[0] = t == 0 ? 1 : _beam.LastToken(beam); // the start token, then the beam's last token
-                    global::System.ReadOnlySpan<float> embedded2 = _parameters.Span.Slice(Layer2.Weight + (int)x[0] * 8, 8); // layer 2, Embedding of 40 tokens into 8 features
-                    Gru3Step(embedded2, state.Slice(Layer3.StateHidden, 16), state.Slice(Layer3.StateHidden, 16), scratch.Slice(Layer3.ScratchGates, 48), scratch.Slice(Layer3.ScratchHiddenCandidate, 16), scratch.Slice(Layer3.ScratchHiddenSide, 48), state.Slice(Layer3.StateHidden, 16)); // layer 3, GRU 8 -> 16
-                    Dense4Step(state.Slice(Layer3.StateHidden, 16), y); // layer 4, Dense 16 -> 40 softmax at each of 10 steps
-                    _beam.Expand(beam, y);
+                    global::System.ReadOnlySpan<float> embedded0 = _parameters.Span.Slice(Layer0.Weight + ((int)input.Slice(t, 1)[0]) * 8, 8); // layer 0, Embedding of 30 tokens into 8 features
+                    Gru1Step(embedded0, state.Slice(Layer1.StateHidden, 16), state.Slice(Layer1.StateHidden, 16), scratch.Slice(Layer1.ScratchGates, 48), scratch.Slice(Layer1.ScratchHiddenCandidate, 16), scratch.Slice(Layer1.ScratchHiddenSide, 48), state.Slice(Layer1.StateHidden, 16)); // layer 1, GRU 8 -> 16
                 }
-                if (!_beam.Advance()) break;
+                // The decoder starts from the encoder's final states.
+                state.Slice(Layer1.StateHidden, 16).CopyTo(state.Slice(Layer3.StateHidden, 16));
+                _beam.Start(beamWidth, lengthPenalty, EndToken, state); // one beam, from the decoder's start states
+                global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 1); // a beam's input at this step
+                global::System.Span<float> y = _beam.Probabilities; // a beam's output at this step
+                for (int t = 0; t < 10; t++)
+                {
+                    for (int beam = 0; beam < _beam.Active; beam++)
+                    {
+                        state = _beam.State(beam);
+                        x[0] = t == 0 ? 1 : _beam.LastToken(beam); // the start token, then the beam's last token
+                        global::System.ReadOnlySpan<float> embedded2 = _parameters.Span.Slice(Layer2.Weight + (int)x[0] * 8, 8); // layer 2, Embedding of 40 tokens into 8 features
+                        Gru3Step(embedded2, state.Slice(Layer3.StateHidden, 16), state.Slice(Layer3.StateHidden, 16), scratch.Slice(Layer3.ScratchGates, 48), scratch.Slice(Layer3.ScratchHiddenCandidate, 16), scratch.Slice(Layer3.ScratchHiddenSide, 48), state.Slice(Layer3.StateHidden, 16)); // layer 3, GRU 8 -> 16
+                        Dense4Step(state.Slice(Layer3.StateHidden, 16), y); // layer 4, Dense 16 -> 40 softmax at each of 10 steps
+                        _beam.Expand(beam, y);
+                    }
+                    if (!_beam.Advance()) break;
+                }
+                return _beam.Result(tokens);
             }
-            return _beam.Result(tokens);
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
@@ -551,8 +720,66 @@ namespace Spelling
         int global::Rnn.Gen.IRnnModel.OutputSteps => OutputSteps;
         int global::Rnn.Gen.IRnnModel.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::Rnn.Gen.ParameterInfo> global::Rnn.Gen.IRnnModel.ParameterLayout => ParameterLayout;
+        global::Rnn.Gen.Export.ModelArchitecture? global::Rnn.Gen.IRnnModel.Architecture => Architecture;
         int? global::Rnn.Gen.IRnnModel.EndToken => EndToken;
         int global::Rnn.Gen.IRnnTokenModel.VocabularySize => VocabularySize;
+
+        /// <summary>A predictor for concurrent inference: it reads this model's parameters and has buffers and a streaming state of its own. Create one per thread; each costs the inference buffers, not the parameters.</summary>
+        public Predictor CreatePredictor() => new(this);
+
+        global::Rnn.Gen.IRnnPredictor global::Rnn.Gen.IRnnModel.CreatePredictor() => CreatePredictor();
+
+        /// <summary>
+        /// Inference on the parameters of the Phonemes it was created from (<see cref="CreatePredictor"/>), with buffers and a streaming
+        /// state of its own, so that threads predict concurrently, each with its own predictor. It reads the model's parameters
+        /// at every call and computes what the model computes, bit for bit; do not train the model or load weights into it while
+        /// its predictors run. Like the model, a predictor runs one call at a time: a call that overlaps another on the same
+        /// predictor throws <see cref="global::System.InvalidOperationException"/>.
+        /// </summary>
+        public sealed class Predictor : global::Rnn.Gen.IRnnPredictor
+        {
+            private readonly Phonemes _model; // the model's class, made by its private constructor: the model's parameters, buffers of its own
+
+            internal Predictor(Phonemes model) => _model = new Phonemes(model, this);
+
+            int global::Rnn.Gen.IRnnPredictor.InputSize => InputSize;
+            int global::Rnn.Gen.IRnnPredictor.Steps => Steps;
+            int global::Rnn.Gen.IRnnPredictor.OutputSize => OutputSize;
+            int global::Rnn.Gen.IRnnPredictor.OutputSteps => OutputSteps;
+
+            /// <summary>As the model's Predict: inference on one sample, [12, 1] in, [10, 40] out, from a zero state.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on a sample whose first <paramref name="length"/> steps are valid and the rest padding.</summary>
+            public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>Zeroes this predictor's streaming state (the model's own and other predictors' are separate).</summary>
+            public void ResetState() => _model.ResetState();
+
+            /// <summary>As the model's Step, on this predictor's streaming state.</summary>
+            public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+
+            /// <summary>As the model's Predict on token ids.</summary>
+            public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output) => _model.Predict(input, output);
+
+            /// <summary>As the model's Predict on token ids whose first <paramref name="length"/> are valid.</summary>
+            public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output, int length) => _model.Predict(input, output, length);
+
+            /// <summary>As the model's Step on one token id, on this predictor's streaming state.</summary>
+            public void Step(int token, global::System.Span<float> outputStep) => _model.Step(token, outputStep);
+
+            /// <summary>As the model's Generate: samples a sequence of tokens, seeded by <paramref name="random"/> (give each thread a generator of its own); returns the steps decoded.</summary>
+            public int Generate(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom random) => _model.Generate(input, output, tokens, temperature, topK, random);
+
+            /// <summary>As the model's ReserveBeam: reserves this predictor's beam-search buffers up to <paramref name="beamWidth"/> beams.</summary>
+            public void ReserveBeam(int beamWidth) => _model.ReserveBeam(beamWidth);
+
+            /// <summary>As the model's BeamSearch, in this predictor's beam buffers: the best hypothesis's tokens and length.</summary>
+            public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty = 0f) => _model.BeamSearch(input, tokens, beamWidth, lengthPenalty);
+
+            /// <summary>As the model's BeamSearch on a sample whose first <paramref name="length"/> steps are valid.</summary>
+            public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty, int length) => _model.BeamSearch(input, tokens, beamWidth, lengthPenalty, length);
+        }
 
         /// <summary>Backward for layer 0, Embedding of 30 tokens into 8 features: adds each valid step's dL/dy to its token's row of the weight's gradient. Token ids have no gradient: <paramref name="dx"/> is left alone.</summary>
         private void Embedding0Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)

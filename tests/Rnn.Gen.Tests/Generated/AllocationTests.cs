@@ -62,6 +62,52 @@ public class AllocationTests
         Assert.Equal(0, fewest);
     }
 
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void A_predictor_predicts_and_steps_allocating_zero_bytes(string name)
+    {
+        IRnnModel model = AllModels.Create(name);
+        IRnnPredictor predictor = model.CreatePredictor();
+        float[] input = new float[model.Steps * model.InputSize];
+        float[] output = new float[model.OutputSteps * model.OutputSize];
+        float[] step = new float[model.OutputSize];
+        bool streams = AllModels.Streams(name);
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = MathF.Cos(i);
+        }
+
+        void RunAll()
+        {
+            predictor.Predict(input, output);
+            predictor.Predict(input, output, 1);
+            predictor.ResetState();
+            if (streams)
+            {
+                predictor.Step(input.AsSpan(0, model.InputSize), step);
+            }
+        }
+
+        for (int i = 0; i < 100; i++)
+        {
+            RunAll();
+        }
+
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+            {
+                RunAll();
+            }
+
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.Equal(0, fewest);
+    }
+
     /// <summary>
     /// The fewest bytes this thread allocates in three rounds of ten <paramref name="runAll"/> calls, after 100 calls
     /// past JIT tiering (which may allocate): a real allocation per call shows in every round.

@@ -33,59 +33,8 @@ public class ConvReferenceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Forward_backward_predict_and_the_batch_path_match_libtorch(string caseName)
-    {
-        SafeTensorsFile file = SafeTensorsFile.Read(CasePath(caseName));
-        IRnnModel model = ConvReferenceModels.Create(caseName);
-        ReferenceAssert.LoadParameters(caseName, model, file, "param/");
-        int[] lengths = file.TryGetTensor("lengths", out SafeTensor? tensor) ? ReferenceAssert.Lengths(caseName, tensor) : new[] { model.Steps };
-        int batch = lengths.Length, inputLength = model.Steps * model.InputSize, outputLength = model.OutputSteps * model.OutputSize;
-        float[] input = file["input"].ToSingleArray();
-        float[] doutput = file["doutput"].ToSingleArray();
-        Assert.Equal(batch * inputLength, input.Length);
-        Assert.Equal(batch * outputLength, file["output"].ElementCount);
-
-        // One sample at a time; output buffers start as garbage, so every element must be written.
-        float[] output = Enumerable.Repeat(7f, batch * outputLength).ToArray();
-        float[] inputGradient = Enumerable.Repeat(7f, batch * inputLength).ToArray();
-        model.ZeroGradients();
-        for (int b = 0; b < batch; b++)
-        {
-            model.Forward(input.AsSpan(b * inputLength, inputLength), output.AsSpan(b * outputLength, outputLength), lengths[b]);
-            model.Backward(doutput.AsSpan(b * outputLength, outputLength), inputGradient.AsSpan(b * inputLength, inputLength));
-        }
-
-        ReferenceAssert.Close(caseName, "output (Forward)", file["output"], output, OutputTolerance);
-        CloseGradients(caseName, model, file, inputGradient, "Backward");
-
-        float[] predicted = Enumerable.Repeat(7f, batch * outputLength).ToArray();
-        for (int b = 0; b < batch; b++)
-        {
-            model.Predict(input.AsSpan(b * inputLength, inputLength), predicted.AsSpan(b * outputLength, outputLength), lengths[b]);
-        }
-
-        ReferenceAssert.Close(caseName, "output (Predict)", file["output"], predicted, OutputTolerance);
-
-        // The batch path: the whole batch at once, with its lengths.
-        var batched = (IRnnBatchModel)model;
-        float[] outputs = Enumerable.Repeat(7f, batch * outputLength).ToArray(), inputGradients = new float[batch * inputLength];
-        batched.ZeroGradients();
-        batched.ForwardBatch(input, outputs, lengths);
-        batched.BackwardBatch(doutput, inputGradients);
-        ReferenceAssert.Close(caseName, "output (ForwardBatch)", file["output"], outputs, OutputTolerance);
-        CloseGradients(caseName, model, file, inputGradients, "BackwardBatch");
-    }
-
-    /// <summary>Every parameter gradient (summed over the batch) and the input gradient against the reference's.</summary>
-    private static void CloseGradients(string caseName, IRnnModel model, SafeTensorsFile file, float[] inputGradient, string pass)
-    {
-        foreach (ParameterInfo parameter in model.ParameterLayout)
-        {
-            ReferenceAssert.Close(caseName, $"grad/{parameter.Name} ({pass})", file["grad/" + parameter.Name], parameter.Slice(model.Gradients), GradientTolerance);
-        }
-
-        ReferenceAssert.Close(caseName, $"grad/input ({pass})", file["grad/input"], inputGradient, GradientTolerance);
-    }
+    public void Forward_backward_predict_and_the_batch_path_match_libtorch(string caseName) =>
+        ReferenceAssert.MatchesEveryPath(caseName, ConvReferenceModels.Create(caseName), SafeTensorsFile.Read(CasePath(caseName)), OutputTolerance, GradientTolerance);
 
     [Theory]
     [MemberData(nameof(CausalCases))]

@@ -146,4 +146,61 @@ internal static class ReferenceAssert
 
         return "[" + string.Join(", ", index) + "]";
     }
+
+    /// <summary>
+    /// A float model against a reference case of <c>input</c>, <c>output</c>, <c>doutput</c>, <c>param/*</c>,
+    /// <c>grad/*</c> and optionally <c>lengths</c> (a padded batch): Forward and Backward sample after sample (output
+    /// buffers start as garbage, so every element must be written), Predict, and the batch path with the lengths; the
+    /// outputs within <paramref name="outputTolerance"/>, every parameter gradient (summed over the batch) and the input
+    /// gradient within <paramref name="gradientTolerance"/>.
+    /// </summary>
+    public static void MatchesEveryPath(string caseName, IRnnModel model, SafeTensorsFile file, double outputTolerance, double gradientTolerance)
+    {
+        LoadParameters(caseName, model, file, "param/");
+        int[] lengths = file.TryGetTensor("lengths", out SafeTensor? tensor) ? Lengths(caseName, tensor) : new[] { model.Steps };
+        int batch = lengths.Length, inputLength = model.Steps * model.InputSize, outputLength = model.OutputSteps * model.OutputSize;
+        float[] input = file["input"].ToSingleArray();
+        float[] doutput = file["doutput"].ToSingleArray();
+        Xunit.Assert.Equal(batch * inputLength, input.Length);
+        Xunit.Assert.Equal(batch * outputLength, file["output"].ElementCount);
+
+        float[] output = Enumerable.Repeat(7f, batch * outputLength).ToArray();
+        float[] inputGradient = Enumerable.Repeat(7f, batch * inputLength).ToArray();
+        model.ZeroGradients();
+        for (int b = 0; b < batch; b++)
+        {
+            model.Forward(input.AsSpan(b * inputLength, inputLength), output.AsSpan(b * outputLength, outputLength), lengths[b]);
+            model.Backward(doutput.AsSpan(b * outputLength, outputLength), inputGradient.AsSpan(b * inputLength, inputLength));
+        }
+
+        Close(caseName, "output (Forward)", file["output"], output, outputTolerance);
+        CloseGradients(caseName, model, file, inputGradient, "Backward", gradientTolerance);
+
+        float[] predicted = Enumerable.Repeat(7f, batch * outputLength).ToArray();
+        for (int b = 0; b < batch; b++)
+        {
+            model.Predict(input.AsSpan(b * inputLength, inputLength), predicted.AsSpan(b * outputLength, outputLength), lengths[b]);
+        }
+
+        Close(caseName, "output (Predict)", file["output"], predicted, outputTolerance);
+
+        var batched = (IRnnBatchModel)model;
+        float[] outputs = Enumerable.Repeat(7f, batch * outputLength).ToArray(), inputGradients = new float[batch * inputLength];
+        batched.ZeroGradients();
+        batched.ForwardBatch(input, outputs, lengths);
+        batched.BackwardBatch(doutput, inputGradients);
+        Close(caseName, "output (ForwardBatch)", file["output"], outputs, outputTolerance);
+        CloseGradients(caseName, model, file, inputGradients, "BackwardBatch", gradientTolerance);
+    }
+
+    /// <summary>Every parameter gradient (summed over the batch) and the input gradient against the reference's.</summary>
+    private static void CloseGradients(string caseName, IRnnModel model, SafeTensorsFile file, float[] inputGradient, string pass, double tolerance)
+    {
+        foreach (ParameterInfo parameter in model.ParameterLayout)
+        {
+            Close(caseName, $"grad/{parameter.Name} ({pass})", file["grad/" + parameter.Name], parameter.Slice(model.Gradients), tolerance);
+        }
+
+        Close(caseName, $"grad/input ({pass})", file["grad/input"], inputGradient, tolerance);
+    }
 }

@@ -43,29 +43,35 @@ internal sealed class Conv1DEmitter : LayerEmitter<Conv1DPlan>
         }
     }
 
-    public override string Description
+    public override string Architecture =>
+        $"new {Export}.Conv1DLayer({Layer.Index}, inputSize: {In}, filters: {Filters}, kernelSize: {K}) "
+        + $"{{ Stride = {Conv.Stride}, Dilation = {Conv.Dilation}, Padding = {Member(ConvPadding, Conv.Padding)}, Activation = {Member(RuntimeNames.Activation, Conv.Activation)} }}";
+
+
+    public override string Description =>
+        $"layer {Layer.Index}, Conv1D {In} -> {Filters} ({Options($"kernel {K}", Conv.Stride, Conv.Dilation, Conv.Padding, Conv.Activation)}) over {T} -> {Layer.OutputSteps} steps";
+
+    /// <summary>A convolution's options as descriptions list them: <c>kernel 3, stride 2, same, relu</c> (the defaults left out).</summary>
+    internal static string Options(string kernel, int stride, int dilation, ConvPaddingKind padding, ActivationKind activation)
     {
-        get
+        var options = new List<string> { kernel };
+        if (stride != 1)
         {
-            var options = new List<string> { $"kernel {K}" };
-            if (Conv.Stride != 1)
-            {
-                options.Add($"stride {Conv.Stride}");
-            }
-
-            if (Conv.Dilation != 1)
-            {
-                options.Add($"dilation {Conv.Dilation}");
-            }
-
-            options.Add(Conv.Padding.ToString().ToLowerInvariant());
-            if (Conv.Activation != ActivationKind.Identity)
-            {
-                options.Add(Conv.Activation.ToString().ToLowerInvariant());
-            }
-
-            return $"layer {Layer.Index}, Conv1D {In} -> {Filters} ({string.Join(", ", options)}) over {T} -> {Layer.OutputSteps} steps";
+            options.Add($"stride {stride}");
         }
+
+        if (dilation != 1)
+        {
+            options.Add($"dilation {dilation}");
+        }
+
+        options.Add(padding.ToString().ToLowerInvariant());
+        if (activation != ActivationKind.Identity)
+        {
+            options.Add(activation.ToString().ToLowerInvariant());
+        }
+
+        return string.Join(", ", options);
     }
 
     protected override (int Fan, string Module) Initialization => (Columns, "nn.Conv1d");

@@ -18,22 +18,11 @@ internal sealed class Conv1DLayer : LayerKind<Conv1DSpec, Conv1DPlan>
 
     public override LayerSpec? Parse(AttributeReader attribute)
     {
-        if (!attribute.TryGetArgument(0, out int filters) || !attribute.TryGetArgument(1, out int kernelSize))
+        if (LayerOptions.Convolution(attribute) is not (int filters, int kernelSize, int stride, int dilation, bool valid))
         {
             return null; // the compiler reports the malformed attribute
         }
 
-        bool valid = attribute.CheckPositive($"The filter count of [{attribute.Display}]", filters, attribute.ArgumentLocation(0, "filters"));
-        valid &= attribute.CheckPositive($"The kernel size of [{attribute.Display}]", kernelSize, attribute.ArgumentLocation(1, "kernelSize"));
-        if (attribute.HasMalformedNamedArgument)
-        {
-            return null;
-        }
-
-        int stride = attribute.Named<int>("Stride") ?? 1;
-        int dilation = attribute.Named<int>("Dilation") ?? 1;
-        valid &= attribute.CheckPositive($"The stride of [{attribute.Display}]", stride, attribute.NamedArgumentLocation("Stride"));
-        valid &= attribute.CheckPositive($"The dilation of [{attribute.Display}]", dilation, attribute.NamedArgumentLocation("Dilation"));
         var padding = (ConvPaddingKind)(attribute.Named<int>("Padding") ?? 0);
         if (!Enum.IsDefined(typeof(ConvPaddingKind), padding))
         {

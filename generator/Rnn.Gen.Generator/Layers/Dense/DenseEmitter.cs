@@ -22,6 +22,8 @@ internal sealed class DenseEmitter : LayerEmitter<DensePlan>
     public override string Description =>
         $"layer {Layer.Index}, Dense {In} -> {Units}{(Activation == ActivationKind.Identity ? string.Empty : " " + Activation.ToString().ToLowerInvariant())}{(Layer.Positions > 1 ? $" at each of {Layer.Positions} steps" : string.Empty)}{TrainingOptions}";
 
+    public override string Architecture => $"new {Export}.DenseLayer({Layer.Index}, inputSize: {In}, units: {Units}, {Member(RuntimeNames.Activation, Activation)})";
+
     public override void EmitMethods(CodeWriter w)
     {
         w.Summary($"{Description}: y = {(Activation == ActivationKind.Identity ? "W x + b" : Activation.ToString().ToLowerInvariant() + "(W x + b)")} for one position.");

@@ -23,6 +23,10 @@ internal sealed class EmbeddingEmitter : LayerEmitter<EmbeddingPlan>
         $"layer {Layer.Index}, Embedding of {V} tokens into {D} features"
         + (Plan.Embedding.PaddingIndex is { } padding ? $", padding row {padding}" : string.Empty);
 
+    public override string Architecture =>
+        $"new {Export}.EmbeddingLayer({Layer.Index}, vocabularySize: {V}, dimension: {D})"
+        + (Plan.Embedding.PaddingIndex is { } padding ? $" {{ PaddingIndex = {padding} }}" : string.Empty);
+
     /// <summary>PyTorch's default for nn.Embedding: N(0, 1), then the padding row zero.</summary>
     public override void EmitInitialize(CodeWriter w)
     {

@@ -68,6 +68,9 @@ internal sealed class GaussianNoiseEmitter : LayerEmitter<GaussianNoisePlan>
 
     private string Deviation => Literal(Plan.Noise.StandardDeviation);
 
+    public override string Architecture =>
+        $"new {Export}.GaussianNoiseLayer({Layer.Index}, inputSize: {In}, standardDeviation: {Plan.Noise.StandardDeviation.ToString("R", System.Globalization.CultureInfo.InvariantCulture)})";
+
     public override string Description => $"layer {Layer.Index}, Gaussian noise (standard deviation {Deviation.TrimEnd('f')}) on {In} features, training only";
 
     public override void EmitMethods(CodeWriter w)

@@ -37,6 +37,16 @@ internal sealed class PoolEmitter : LayerEmitter<PoolPlan>
         ? $"layer {Layer.Index}, {Pool.Pooling.Name} of {In} features over the valid steps of {T}"
         : $"layer {Layer.Index}, {Pool.Pooling.Name} of {In} features, windows of {Pool.PoolSize} steps{(Pool.Stride == Pool.PoolSize ? string.Empty : $" {Pool.Stride} apart")}, over {T} -> {Layer.OutputSteps} steps";
 
+    public override string Architecture
+    {
+        get
+        {
+            string kind = (Global ? "Global" : string.Empty) + (Max ? "Max" : "Average");
+            string layer = $"new {Export}.Pooling1DLayer({Layer.Index}, inputSize: {In}, {Export}.PoolingKind.{kind})";
+            return Global ? layer : $"{layer} {{ PoolSize = {Pool.PoolSize}, Stride = {Pool.Stride} }}";
+        }
+    }
+
     public override void EmitMethods(CodeWriter w)
     {
         if (Max)

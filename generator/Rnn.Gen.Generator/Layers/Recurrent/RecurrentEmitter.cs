@@ -31,6 +31,28 @@ internal sealed class RecurrentEmitter : LayerEmitter<RecurrentPlan>
     protected override string TrainingOptions =>
         base.TrainingOptions + (Plan.Recurrent.Options.RecurrentDropout > 0 ? $", recurrent dropout {Format(Plan.Recurrent.Options.RecurrentDropout)}" : string.Empty);
 
+    /// <summary>A <c>RecurrentLayer</c> of the cell (<c>RecurrentCell.Lstm</c>, <c>Gru</c>, <c>SimpleRnn</c>, named as the kind), its size and options.</summary>
+    public override string Architecture
+    {
+        get
+        {
+            RecurrentOptions options = Plan.Recurrent.Options;
+            var init = new List<string> { $"ReturnSequences = {(options.ReturnSequences ? "true" : "false")}" };
+            if (Plan.Bidirectional)
+            {
+                init.Add("Bidirectional = true");
+                init.Add($"MergeMode = {Member(MergeMode, options.MergeMode)}");
+            }
+
+            if (Plan.Recurrent.CellActivation is { } activation)
+            {
+                init.Add($"Activation = {Member(Activation, activation)}");
+            }
+
+            return $"new {Export}.RecurrentLayer({Layer.Index}, {Export}.RecurrentCell.{Layer.Spec.Kind.Name}, inputSize: {In}, hidden: {H}) {{ {string.Join(", ", init)} }}";
+        }
+    }
+
     /// <summary>PyTorch's default for recurrent layers: U(−1/√H, 1/√H).</summary>
     protected override (int Fan, string Module) Initialization => (H, "recurrent layers");
 

@@ -40,6 +40,9 @@ internal abstract record RecurrentSpec(RecurrentOptions Options) : LayerSpec
 
     public override string Signature => $"{Kind.Name}({Hidden})";
 
+    /// <summary>The cell's declared activation (the Elman cell's Tanh or Relu), or null for cells with fixed activations.</summary>
+    public virtual ActivationKind? CellActivation => null;
+
     public override int OutputSize(int inputSize) => Options.Bidirectional && Options.MergeMode == MergeModeKind.Concat ? 2 * Hidden : Hidden;
 }
 

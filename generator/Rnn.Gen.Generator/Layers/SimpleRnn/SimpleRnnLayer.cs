@@ -29,6 +29,8 @@ internal sealed class SimpleRnnLayer : RecurrentKind<SimpleRnnSpec, SimpleRnnPla
 internal sealed record SimpleRnnSpec(RecurrentOptions Options, ActivationKind Activation) : RecurrentSpec(Options)
 {
     public override LayerKind Kind => SimpleRnnLayer.Instance;
+
+    public override ActivationKind? CellActivation => Activation;
 }
 
 /// <summary>An Elman RNN layer's plan: one or two <see cref="SimpleRnnDirection"/>s.</summary>
