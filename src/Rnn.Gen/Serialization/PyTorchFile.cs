@@ -85,16 +85,7 @@ public sealed class PyTorchFile
     /// <exception cref="InvalidDataException">The file is not a state_dict saved by <c>torch.save</c>, or is malformed; the message names the problem and the path.</exception>
     public static PyTorchFile Read(string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        try
-        {
-            return Read(stream);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
-        }
+        return DataFile.Read(path, Read);
     }
 
     /// <summary>

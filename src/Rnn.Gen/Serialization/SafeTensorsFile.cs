@@ -99,16 +99,7 @@ public sealed class SafeTensorsFile
     /// <exception cref="InvalidDataException">The file is not a well-formed safetensors file; the message names the problem and the path.</exception>
     public static SafeTensorsFile Read(string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        try
-        {
-            return Read(stream);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
-        }
+        return DataFile.Read(path, Read);
     }
 
     /// <summary>

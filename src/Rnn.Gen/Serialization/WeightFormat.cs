@@ -21,15 +21,7 @@ internal static class WeightFormat
     /// <summary>The tensors of the weight file at <paramref name="path"/>, whichever of the two formats it is in.</summary>
     public static IReadOnlyList<SafeTensor> Read(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        try
-        {
-            return Read(stream);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
-        }
+        return DataFile.Read(path, Read);
     }
 
     /// <summary>The tensors of the weight file from the stream's position to its end, whichever of the two formats it is in.</summary>
