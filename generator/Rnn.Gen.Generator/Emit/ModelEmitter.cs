@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Rnn.Gen.Generator.Layers.Recurrent;
 using Rnn.Gen.Generator.Model;
 using Rnn.Gen.Generator.Planning;
 using static Rnn.Gen.Generator.Emit.RuntimeNames;
@@ -734,6 +735,13 @@ internal static class ModelEmitter
         }
         w.Line();
         w.Summary($"Streaming inference: runs one time step ([{spec.InputSize}] features) on the kept state and writes this step's output [{plan.OutputSize}] (for a many-to-one model, the head's output for the sequence so far).");
+        UnrolledStepEmitter? unrolled = UnrolledStepEmitter.For(plan, layers); // small models: Step unrolled (Layers/Recurrent/UnrolledStepEmitter.cs)
+        System.Action generalBody = () =>
+        {
+            w.Line($"{Span} state = _state;");
+            w.Line($"{Span} scratch = _scratch;");
+            LayerWiring.EmitInferencePass(w, layers, "inputStep", "state", "outputStep");
+        };
         System.Action stepBody = () =>
         {
             if (plan.StreamsOnPackedWeights)
@@ -741,9 +749,14 @@ internal static class ModelEmitter
                 w.Line("if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing");
             }
 
-            w.Line($"{Span} state = _state;");
-            w.Line($"{Span} scratch = _scratch;");
-            LayerWiring.EmitInferencePass(w, layers, "inputStep", "state", "outputStep");
+            if (unrolled is null)
+            {
+                generalBody();
+            }
+            else
+            {
+                unrolled.EmitDispatch(w);
+            }
         };
         using (w.Block($"public void Step({ReadOnlySpan} inputStep, {Span} outputStep)"))
         {
@@ -763,6 +776,8 @@ internal static class ModelEmitter
         {
             EmitRunMethod(w, plan, "Step", $"{ReadOnlySpan} inputStep, {Span} outputStep", stepBody);
         }
+
+        unrolled?.EmitMethods(w, generalBody);
     }
 
     private static void EmitInterface(CodeWriter w, ModelPlan plan)

@@ -38,6 +38,12 @@ public sealed class AlignedBuffer
     /// <summary>The aligned floats.</summary>
     public Span<float> Span => _array.AsSpan(_start, Length);
 
+    /// <summary>
+    /// The first float, for generated code that addresses the buffer by constant offsets with no bounds check (the
+    /// unrolled streaming step): each offset it adds is a layout constant below <see cref="Length"/>.
+    /// </summary>
+    public ref float Start => ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_array), _start);
+
     /// <summary>The aligned floats, writable.</summary>
     public static implicit operator Span<float>(AlignedBuffer buffer) => buffer.Span;
 
