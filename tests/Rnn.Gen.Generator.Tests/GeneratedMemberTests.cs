@@ -24,6 +24,7 @@ public class GeneratedMemberTests
         "[RnnModel(1, 6)] [Embedding(10, 4)] [Gru(8)] [Decoder(5, StartToken = 1)] [Embedding(10, 4)] [Gru(8)] [Dense(10, Activation = Activation.Softmax)]",
         "[RnnModel(3, 1)] [Decoder(4)] [Gru(6)] [Dense(2)]",
         "[RnnModel(2, 8, Stateful = true)] [GaussianNoise(0.1)] [Lstm(4, ReturnSequences = true, Dropout = 0.2)] [Dense(1)]",
+        "[RnnModel(4, 8)] [Lstm(16)] [Dense(1)]", // the unrolled step's members (StepGeneral, StepUnrolled, StepUnrolledWide)
     };
 
     [Theory]
