@@ -18,8 +18,11 @@ internal sealed record StreamRows(string Buffer, string Offset, string Stride, l
     /// <summary>Stream <paramref name="stream"/>'s row, a span of <see cref="Size"/> floats.</summary>
     public string Row(string stream = "s") => $"{Buffer}.Slice({stream} * {Stride}{Plus}, {Size.ToString(CultureInfo.InvariantCulture)})";
 
-    /// <summary>The rows of the streams from the step's range start (<c>first</c>) on, for a rows kernel that walks them <see cref="Stride"/> apart.</summary>
-    public string Rows => $"{Buffer}.Slice(first * {Stride}{Plus})";
+    /// <summary>
+    /// The rows of the streams from the step's range start (<c>first</c>) on, for a rows kernel that walks them
+    /// <see cref="Stride"/> apart; in the blocks, from <c>range</c>, the range's first block.
+    /// </summary>
+    public string Rows => Buffer == "blocks" ? $"range.Slice({Offset})" : $"{Buffer}.Slice(first * {Stride}{Plus})";
 
     private string Plus => Offset == "0" ? string.Empty : " + " + Offset;
 }

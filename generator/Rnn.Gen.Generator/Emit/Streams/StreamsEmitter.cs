@@ -93,6 +93,7 @@ internal static class StreamsEmitter
         w.Summary($"One step of streams <paramref name=\"first\"/> to <paramref name=\"first\"/> + <paramref name=\"count\"/> - 1 of a <see cref=\"{ClassName(spec)}\"/>, on their blocks in <paramref name=\"blocks\"/> ({StreamsBlock.Layout}): row s of <paramref name=\"inputs\"/> [.., {spec.InputSize}] and <paramref name=\"outputs\"/> [.., {plan.OutputSize}] is stream s's. Each stream computes what Step computes on its own state, bit for bit.");
         using (w.Block($"private void StepStreams({Span} blocks, {ReadOnlySpan} inputs, {Span} outputs, int first, int count)"))
         {
+            w.Line($"{Span} range = blocks.Slice(first * {block.Stride}); // the range's blocks: a rows kernel walks them {block.Stride} apart from the first");
             for (int i = 0; i < layers.Count; i++)
             {
                 LayerEmitter layer = layers[i];
