@@ -38,7 +38,7 @@ public sealed class StreamsRunner : IDisposable
     private readonly int _streamsPerThread;
     private readonly Job _job = new();
     private ShardWorkers? _workers;
-    private int _maxThreads = Math.Max(1, Environment.ProcessorCount);
+    private int _maxThreads = 1;
 
     /// <summary>A runner for streams of <paramref name="inputSize"/> inputs and <paramref name="outputSize"/> outputs; a step splits only when each thread gets at least <paramref name="streamsPerThread"/> streams.</summary>
     public StreamsRunner(int inputSize, int outputSize, int streamsPerThread)
@@ -54,7 +54,11 @@ public sealed class StreamsRunner : IDisposable
     /// <summary>The fewest streams a thread is given: a step of fewer than twice this many runs on the calling thread alone.</summary>
     public int StreamsPerThread => _streamsPerThread;
 
-    /// <summary>The most threads a step uses, the calling thread included: the processor count unless set (1 keeps every step on the calling thread).</summary>
+    /// <summary>
+    /// The most threads a step uses, the calling thread included: 1 unless set. Splitting is opt-in: on a host whose
+    /// cores are busy with other work the second core's share waits for it (about 15 ms a step on the loaded 2-core VM
+    /// of RESULTS.md), far longer than the step.
+    /// </summary>
     public int MaxThreads
     {
         get => _maxThreads;

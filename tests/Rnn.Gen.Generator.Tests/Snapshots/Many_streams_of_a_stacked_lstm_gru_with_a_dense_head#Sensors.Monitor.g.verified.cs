@@ -747,7 +747,7 @@ namespace Sensors
         {
             private readonly global::Sensors.Monitor _model; // the model's class, made by its private constructor: the model's parameters, packed weights of its own
             private readonly global::Rnn.Gen.AlignedBuffer _blocks; // [Capacity, StreamsLayout.Block]: each stream's state and temporaries
-            private readonly global::Rnn.Gen.StreamsRunner _runner = new(InputSize, OutputSize, streamsPerThread: 37); // splits a step of at least twice as many streams over the cores (about 54210 flops a stream)
+            private readonly global::Rnn.Gen.StreamsRunner _runner = new(InputSize, OutputSize, streamsPerThread: 74); // with MaxThreads above 1, splits a step of at least twice as many streams over the cores (about 54210 flops a stream)
             private readonly Range _range;
             private int _inUse; // 1 while a call runs (global::Rnn.Gen.CallGuard)
 
@@ -762,7 +762,7 @@ namespace Sensors
             /// <summary>The number of streams, fixed at creation: stream indices run from 0 to Capacity - 1.</summary>
             public int Capacity { get; }
 
-            /// <summary>The most threads a step uses, the calling thread included: the processor count unless set; 1 keeps every step on the calling thread. The outputs are the same either way.</summary>
+            /// <summary>The most threads a step uses, the calling thread included: 1 (every step on the calling thread) unless set; with more, a step of at least twice <see cref="StreamsPerThread"/> streams is split over them. The outputs are the same either way.</summary>
             public int MaxThreads
             {
                 get => _runner.MaxThreads;

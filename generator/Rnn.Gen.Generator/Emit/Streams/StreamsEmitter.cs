@@ -19,11 +19,12 @@ namespace Rnn.Gen.Generator.Emit.Streams;
 internal static class StreamsEmitter
 {
     /// <summary>
-    /// The fewest flops a thread is given when a step is split: below it, waking a worker and waiting for it costs more
-    /// than the half step it takes over. Measured on the 2-core Xeon VM (tests/Rnn.Gen.Benchmarks, <c>StreamsBenchmarks</c>
-    /// on one thread and two): LSTM H = 64 broke even at about 16 streams a thread (2 × 16 × 66 k flops).
+    /// The fewest flops a thread is given when a step is split (<c>MaxThreads</c> above 1): about 40 µs of work at this
+    /// VM's 50–100 GFLOP/s per core, against a hand-over to a spinning worker of a few µs. Not a break-even measured here:
+    /// in the run of RESULTS.md ("Many streams", the 2-core VM at load average 90–126) every split step waited about
+    /// 15 ms for the second core, whatever its size, so splitting is off by default (<c>MaxThreads</c> = 1).
     /// </summary>
-    public const long MinFlopsPerThread = 2_000_000;
+    public const long MinFlopsPerThread = 4_000_000;
 
     /// <summary>The nested class: <c>Streams</c>, or <c>ModelStreams</c> in a model itself named <c>Streams</c>.</summary>
     public static string ClassName(ModelSpec spec) => spec.ClassName == "Streams" ? "ModelStreams" : "Streams";
@@ -187,7 +188,7 @@ internal static class StreamsEmitter
         {
             w.Line($"private readonly {model} _model; // the model's class, made by its private constructor: the model's parameters, packed weights of its own");
             w.Line($"private readonly {AlignedBuffer} _blocks; // [Capacity, {StreamsBlock.Layout}.Block]: each stream's state and temporaries");
-            w.Line($"private readonly {StreamsRunner} _runner = new(InputSize, OutputSize, streamsPerThread: {Literal(streamsPerThread)}); // splits a step of at least twice as many streams over the cores (about {Literal(flopsPerStream)} flops a stream)");
+            w.Line($"private readonly {StreamsRunner} _runner = new(InputSize, OutputSize, streamsPerThread: {Literal(streamsPerThread)}); // with MaxThreads above 1, splits a step of at least twice as many streams over the cores (about {Literal(flopsPerStream)} flops a stream)");
             w.Line("private readonly Range _range;");
             w.Line($"private int {CallGuardCode.Field}; // 1 while a call runs ({CallGuard})");
             w.Line();
@@ -203,7 +204,7 @@ internal static class StreamsEmitter
             w.Summary("The number of streams, fixed at creation: stream indices run from 0 to Capacity - 1.");
             w.Line("public int Capacity { get; }");
             w.Line();
-            w.Summary("The most threads a step uses, the calling thread included: the processor count unless set; 1 keeps every step on the calling thread. The outputs are the same either way.");
+            w.Summary("The most threads a step uses, the calling thread included: 1 (every step on the calling thread) unless set; with more, a step of at least twice <see cref=\"StreamsPerThread\"/> streams is split over them. The outputs are the same either way.");
             using (w.Block("public int MaxThreads"))
             {
                 w.Line("get => _runner.MaxThreads;");
