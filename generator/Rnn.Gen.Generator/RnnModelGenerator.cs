@@ -101,7 +101,8 @@ internal sealed record GeneratedModel(
     string? Source,
     (string Size, string Buffer)? TooLarge,
     EquatableArray<MemberSignature> Members = default,
-    (string Megabytes, string Buffers)? Large = null)
+    (string Megabytes, string Buffers)? Large = null,
+    string? StreamsUnsupported = null)
 {
     /// <summary>From this size of an instance's buffers on, the model gets the warning RNNGEN032: 256 MB.</summary>
     public const long LargeModelBytes = 256L << 20;
@@ -126,7 +127,8 @@ internal sealed record GeneratedModel(
 
         string source = ModelEmitter.Emit(plan);
         return new GeneratedModel(model.FullyQualifiedName, ModelEmitter.HintName(model), source, null,
-            MemberSignature.ReadGenerated(source, model.ClassName, model.ContainingTypes.Count), Memory(plan));
+            MemberSignature.ReadGenerated(source, model.ClassName, model.ContainingTypes.Count), Memory(plan),
+            model.Streams ? Emit.Streams.StreamsEmitter.Unsupported(plan) : null);
     }
 
     /// <summary>The size of an instance in MB and its largest buffers, when it is at least <see cref="LargeModelBytes"/>.</summary>
@@ -175,6 +177,11 @@ internal sealed record ModelOutput(string HintName, string? Source, EquatableArr
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberClashesWithGenerated, member.Location,
                     "The " + member.Signature.Description, clash.Description, place.TypeName, member.Remedy));
             }
+        }
+
+        if (model.StreamsUnsupported is { } streams)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StreamsUnsupported, place.Location, place.TypeName, streams));
         }
 
         if (model.Large is { } large)

@@ -167,4 +167,5 @@ public static class Categories
     public const string RtNeural = "rtneural";
     public const string Embedding = "embedding";
     public const string Decoding = "decoding";
+    public const string Streams = "streams";
 }

@@ -402,6 +402,31 @@ public class DiagnosticTests
         """, "feeds back tokens");
 
     [Fact]
+    public void RNNGEN055_streams_on_a_bidirectional_model() => Expect("RNNGEN055", """
+        [[|RnnModel(3, 5, Streams = true)|]]
+        [Gru(4, Bidirectional = true)]
+        [Dense(2)]
+        public partial class Model;
+        """, "bidirectional layer, whose reverse direction needs the whole sequence. Remove Streams = true");
+
+    [Fact]
+    public void RNNGEN055_streams_on_a_decoder() => Expect("RNNGEN055", """
+        [[|RnnModel(3, 5, Streams = true)|]]
+        [Gru(4)]
+        [Decoder(3)]
+        [Gru(4)]
+        [Dense(2)]
+        public partial class Model;
+        """, "decodes a whole output sequence from its input.");
+
+    [Fact]
+    public void RNNGEN055_streams_on_an_abstract_model() => Expect("RNNGEN055", """
+        [[|RnnModel(3, 5, Streams = true)|]]
+        [Gru(4)]
+        public abstract partial class Model;
+        """, "The class is abstract");
+
+    [Fact]
     public void RNNGEN024_start_token_outside_the_decoder_vocabulary() => Expect("RNNGEN024", """
         [RnnModel(1, 5)]
         [Embedding(10, 8)]
@@ -777,7 +802,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(39, ids.Length);
+        Assert.Equal(40, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

@@ -24,6 +24,21 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Many_streams_of_a_stacked_lstm_gru_with_a_dense_head()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Sensors;
+
+            [RnnModel(inputSize: 3, steps: 50, Streams = true)]
+            [Lstm(64, ReturnSequences = true)]
+            [Gru(32)]
+            [Dense(1)]
+            public partial class Monitor;
+            """, "Sensors.Monitor.g.cs");
+    }
+
+    [Fact]
     public void Elman_relu_sequence_with_time_distributed_softmax()
     {
         Check("""

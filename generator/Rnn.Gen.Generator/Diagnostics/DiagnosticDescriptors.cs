@@ -242,4 +242,10 @@ internal static class DiagnosticDescriptors
         "Invalid end token",
         "EndToken = {0} of [{1}]: {2}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor StreamsUnsupported = new(
+        "RNNGEN055",
+        "Model cannot have streams",
+        "The model '{0}' sets Streams = true, but its streams cannot be stepped: {1} Remove Streams = true, or stream a model that Step can stream",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

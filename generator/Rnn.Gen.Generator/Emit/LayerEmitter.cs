@@ -11,7 +11,7 @@ namespace Rnn.Gen.Generator.Emit;
 /// (<c>Forward</c>, <c>Predict</c>, <c>Step</c>, <c>Backward</c>, the batch path, decoding), and its initialization.
 /// Each kind derives one from its folder; the drivers call only these members.
 /// </summary>
-internal abstract class LayerEmitter
+internal abstract partial class LayerEmitter
 {
     protected LayerEmitter(LayerPlan layer) => Layer = layer;
 

@@ -84,6 +84,7 @@ internal static class ModelEmitter
 
             EmitInterface(w, plan);
             EmitPredictor(w, plan);
+            Streams.StreamsEmitter.EmitMembers(w, plan, layers);
             foreach (LayerEmitter layer in layers)
             {
                 w.Line();

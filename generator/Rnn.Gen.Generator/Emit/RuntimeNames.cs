@@ -29,6 +29,8 @@ internal static class RuntimeNames
     public const string Guard = "global::Rnn.Gen.ModelGuard";
     public const string CallGuard = "global::Rnn.Gen.CallGuard";
     public const string IRnnPredictor = "global::Rnn.Gen.IRnnPredictor";
+    public const string StreamsRunner = "global::Rnn.Gen.StreamsRunner";
+    public const string IStreamsRange = "global::Rnn.Gen.IStreamsRange";
     public const string IntBox = "global::System.Runtime.CompilerServices.StrongBox<int>";
     public const string VectorKernels = "global::Rnn.Gen.Kernels.VectorKernels";
     public const string MatrixKernels = "global::Rnn.Gen.Kernels.MatrixKernels";

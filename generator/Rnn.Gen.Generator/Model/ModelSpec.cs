@@ -61,6 +61,9 @@ internal sealed record ModelSpec(
     /// </summary>
     public bool Stateful { get; init; }
 
+    /// <summary>The model asks for many streams (<c>Streams = true</c>): <c>CreateStreams</c> and the nested <c>Streams</c> class.</summary>
+    public bool Streams { get; init; }
+
     /// <summary>
     /// A model of images: each step's input is one image <c>[C, H, W]</c> (<c>InputSize = C · H · W</c>); one step for
     /// <c>[RnnModel(channels, height, width)]</c>, frames for <c>[RnnModel(steps, channels, height, width)]</c>. Null for

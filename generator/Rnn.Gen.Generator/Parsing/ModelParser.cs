@@ -160,6 +160,7 @@ internal static class ModelParser
         }
 
         bool stateful = model.Named<bool>("Stateful") ?? false;
+        bool streams = model.Named<bool>("Streams") ?? false;
 
         // The layers, in the order they are written.
         var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax)>();
@@ -363,6 +364,7 @@ internal static class ModelParser
             layers.ToEquatableArray())
         {
             Stateful = stateful,
+            Streams = streams,
             Decoder = decoderSpec,
             Image = modelImage,
             IsAbstract = type.IsAbstract,

@@ -74,4 +74,11 @@ public sealed class RnnModelAttribute : Attribute
     /// through time). <c>ResetState()</c> starts a new series; <c>Predict</c> still starts from zero.
     /// </summary>
     public bool Stateful { get; set; }
+
+    /// <summary>
+    /// Generate <c>CreateStreams(capacity)</c> and the nested <c>Streams</c> class: many independent streams (a server's
+    /// sensors), each with its own state, stepped together with one matrix product per recurrent layer for all of them.
+    /// Needs a model that <c>Step</c> can stream (RNNGEN055 otherwise).
+    /// </summary>
+    public bool Streams { get; set; }
 }

@@ -133,7 +133,7 @@ public sealed class OnnxPeer : IDisposable
 /// <summary>Writes the ONNX protobuf (ModelProto, IR version 8, opset 17) of a single recurrent layer + optional Dense(1).</summary>
 public static class OnnxWriter
 {
-    public static byte[] Model(IRnnModel model, CellKind cell, int input, int hidden, bool dense, int steps, bool streaming)
+    public static byte[] Model(IRnnModel model, CellKind cell, int input, int hidden, bool dense, int steps, bool streaming, int batch = 1)
     {
         Dictionary<string, float[]> p = model.ParameterLayout.ToDictionary(e => e.Name, e => model.Parameters.Slice(e.Offset, e.Length).ToArray());
         bool lstm = cell == CellKind.Lstm;
@@ -188,25 +188,25 @@ public static class OnnxWriter
             graph.Message(5, Tensor("bd", [1], p["1.bias"]));
         }
 
-        graph.Message(11, ValueInfo("X", [steps, 1, input]));
+        graph.Message(11, ValueInfo("X", [steps, batch, input]));
         if (streaming)
         {
-            graph.Message(11, ValueInfo("H0", [1, 1, hidden]));
+            graph.Message(11, ValueInfo("H0", [1, batch, hidden]));
             if (lstm)
             {
-                graph.Message(11, ValueInfo("C0", [1, 1, hidden]));
+                graph.Message(11, ValueInfo("C0", [1, batch, hidden]));
             }
         }
 
-        graph.Message(12, ValueInfo("Y_h", [1, 1, hidden]));
+        graph.Message(12, ValueInfo("Y_h", [1, batch, hidden]));
         if (lstm)
         {
-            graph.Message(12, ValueInfo("Y_c", [1, 1, hidden]));
+            graph.Message(12, ValueInfo("Y_c", [1, batch, hidden]));
         }
 
         if (dense)
         {
-            graph.Message(12, ValueInfo("Y", [1, 1, 1]));
+            graph.Message(12, ValueInfo("Y", [1, batch, 1]));
         }
 
         var opset = new Proto().String(1, "").Varint(2, 17);

@@ -9,7 +9,7 @@ namespace Rnn.Gen.Generator.Layers.Gru;
 /// One direction of a GRU: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h = (1 - z) * n + z * h_prev; the input and
 /// hidden sides are kept apart, since the reset gate scales the hidden side's n rows.
 /// </summary>
-internal sealed class GruCellEmitter : CellEmitter
+internal sealed partial class GruCellEmitter : CellEmitter
 {
     public GruCellEmitter(LayerEmitter owner, GruPlan layer, GruDirection direction)
         : base(owner, layer, direction)

@@ -6,7 +6,7 @@ using static Rnn.Gen.Generator.Emit.RuntimeNames;
 namespace Rnn.Gen.Generator.Layers.Lstm;
 
 /// <summary>One direction of an LSTM: c = f*c_prev + i*g, h = o*tanh(c), gates i, f, g, o.</summary>
-internal sealed class LstmCellEmitter : CellEmitter
+internal sealed partial class LstmCellEmitter : CellEmitter
 {
     public LstmCellEmitter(LayerEmitter owner, LstmPlan layer, LstmDirection direction)
         : base(owner, layer, direction)

@@ -10,7 +10,7 @@ namespace Rnn.Gen.Generator.Layers.Recurrent;
 /// cell says where its pre-activations and products lie and writes its own step and its part of one backward step.
 /// An instance belongs to one direction for its whole life.
 /// </summary>
-internal abstract class CellEmitter
+internal abstract partial class CellEmitter
 {
     protected CellEmitter(LayerEmitter owner, RecurrentPlan layer, RecurrentDirection direction)
     {

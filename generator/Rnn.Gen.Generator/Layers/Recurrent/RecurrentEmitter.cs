@@ -11,7 +11,7 @@ namespace Rnn.Gen.Generator.Layers.Recurrent;
 /// Emits a recurrent layer of any cell: one <see cref="CellEmitter"/> per direction writes that direction's code; this
 /// layer-level emitter runs them, merges a bidirectional layer's directions and applies input dropout.
 /// </summary>
-internal sealed class RecurrentEmitter : LayerEmitter<RecurrentPlan>
+internal sealed partial class RecurrentEmitter : LayerEmitter<RecurrentPlan>
 {
     public RecurrentEmitter(RecurrentPlan layer, Func<LayerEmitter, RecurrentDirection, CellEmitter> createCell)
         : base(layer) => Cells = layer.Directions.Select(direction => createCell(this, direction)).ToList();

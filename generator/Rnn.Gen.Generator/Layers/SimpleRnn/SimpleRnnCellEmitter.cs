@@ -7,7 +7,7 @@ using static Rnn.Gen.Generator.Emit.RuntimeNames;
 namespace Rnn.Gen.Generator.Layers.SimpleRnn;
 
 /// <summary>One direction of an Elman RNN as PyTorch's nn.RNN: h = act(W_ih x + b_ih + W_hh h_prev + b_hh), act = tanh or relu.</summary>
-internal sealed class SimpleRnnCellEmitter : CellEmitter
+internal sealed partial class SimpleRnnCellEmitter : CellEmitter
 {
     public SimpleRnnCellEmitter(LayerEmitter owner, SimpleRnnPlan layer, SimpleRnnDirection direction)
         : base(owner, layer, direction)
