@@ -243,6 +243,36 @@ internal static class DiagnosticDescriptors
         "EndToken = {0} of [{1}]: {2}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor AttentionOutsideDecoder = new(
+        "RNNGEN046",
+        "Attention outside a decoder",
+        "[{0}] attends over an encoder's outputs, but it is not in a decoder; put [Decoder(outputSteps)] above the decoder's layers and [{0}] directly after the decoder's top recurrent layer",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttentionPlacement = new(
+        "RNNGEN047",
+        "Attention not directly above the decoder's top recurrent layer",
+        "[{0}] must come directly after the decoder's top recurrent layer, whose state h_t is its query: {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttentionWithoutMemory = new(
+        "RNNGEN048",
+        "Attention without an encoder sequence",
+        "[{0}] attends over the encoder's output at every step, but {1}; add a recurrent encoder layer (for example [Lstm(n)]) above [Decoder], or remove [{0}]",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttentionInvalidOption = new(
+        "RNNGEN049",
+        "Invalid attention option",
+        "[{0}]: {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor BidirectionalEncoderMerge = new(
+        "RNNGEN050",
+        "Bidirectional encoder merge does not make a start state",
+        "[{0}] is a bidirectional encoder layer merged by {1}, but a decoder starts from its final states concatenated (MergeMode.Concat, decoder hidden size 2H) or summed (MergeMode.Sum, hidden size H); use one of those merge modes",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor StreamsUnsupported = new(
         "RNNGEN055",
         "Model cannot have streams",
