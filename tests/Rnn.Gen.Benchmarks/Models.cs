@@ -123,3 +123,18 @@ public sealed partial class EmbeddingGruClassifier;
 [Lstm(128)]
 [Dense(40, Activation = Activation.Softmax)]
 public sealed partial class TokenSeq2Seq;
+
+/// <summary>
+/// Issue 15's translation model (TranslationBenchmarks): 12 source ids over 4,000 words, a bidirectional LSTM(64)
+/// encoder, an LSTM(128) decoder with Luong's general attention over the encoder's 12 steps, 14 steps over 4,000
+/// target words, start token 1, end token 2.
+/// </summary>
+[RnnModel(inputSize: 1, steps: 12)]
+[Embedding(4000, 128)]
+[Lstm(64, Bidirectional = true)]
+[Decoder(14, StartToken = 1, EndToken = 2)]
+[Embedding(4000, 128)]
+[Lstm(128)]
+[Attention(AttentionScore.General)]
+[Dense(4000, Activation = Activation.Softmax)]
+public sealed partial class AttentionTranslator;

@@ -109,7 +109,7 @@ public static class Program
             .WithOptions(ConfigOptions.DisableLogFile);
 
         Summary[] summaries = BenchmarkSwitcher
-            .FromTypes([typeof(StreamingBenchmarks), typeof(SequenceBenchmarks), typeof(TrainingBenchmarks), typeof(EmbeddingBenchmarks), typeof(ConvolutionBenchmarks), typeof(ConvolutionPeerBenchmarks), typeof(ImagePeerBenchmarks), typeof(CaptionBenchmarks), typeof(DecodingBenchmarks), typeof(StreamsBenchmarks)])
+            .FromTypes([typeof(StreamingBenchmarks), typeof(SequenceBenchmarks), typeof(TrainingBenchmarks), typeof(EmbeddingBenchmarks), typeof(ConvolutionBenchmarks), typeof(ConvolutionPeerBenchmarks), typeof(ImagePeerBenchmarks), typeof(CaptionBenchmarks), typeof(DecodingBenchmarks), typeof(StreamsBenchmarks), typeof(TranslationBenchmarks)])
             .Run([.. rest], config)
             .ToArray();
         machine.LoadAfter = Machine.LoadAverage();

@@ -30,7 +30,7 @@ internal static class Program
         // --embedding-only: only the models whose first layer is an Embedding (Embedding/).
         // --conv-only: only the convolution and pooling cases (Conv/); --image-only: only the image cases (Image/).
         // --pytorch-only: only the PyTorch checkpoints written by TorchSharp.PyBridge (PyTorch/).
-        // --caption-only: only the captioning cases (Caption/).
+        // --caption-only: only the captioning cases (Caption/); --attention-only: only the attention cases (Attention/).
         bool trainingOnly = args.Contains("--training-only");
         bool convOnly = args.Contains("--conv-only");
         bool parityOnly = args.Contains("--parity-only");
@@ -39,10 +39,11 @@ internal static class Program
         bool pytorchOnly = args.Contains("--pytorch-only");
         bool imageOnly = args.Contains("--image-only");
         bool captionOnly = args.Contains("--caption-only");
-        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only" or "--pytorch-only" or "--image-only" or "--caption-only")).ToArray();
+        bool attentionOnly = args.Contains("--attention-only");
+        args = args.Where(a => a is not ("--training-only" or "--parity-only" or "--decoder-only" or "--embedding-only" or "--conv-only" or "--pytorch-only" or "--image-only" or "--caption-only" or "--attention-only")).ToArray();
         string root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRepositoryRoot();
         string reference = Path.Combine(root, ReferenceFolder);
-        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly || pytorchOnly || imageOnly || captionOnly)
+        if (trainingOnly || parityOnly || decoderOnly || embeddingOnly || convOnly || pytorchOnly || imageOnly || captionOnly || attentionOnly)
         {
             torch.set_num_threads(1);
             Console.WriteLine($"libtorch {torch.__version__}, writing under {ReferenceFolder}");
@@ -84,6 +85,11 @@ internal static class Program
             if (captionOnly)
             {
                 CaptionReferences.Write(reference);
+            }
+
+            if (attentionOnly)
+            {
+                AttentionReferences.Write(reference);
             }
 
             return 0;
@@ -138,6 +144,7 @@ internal static class Program
         PyTorchReferences.Write(reference);
         ImageReferences.Write(reference);
         CaptionReferences.Write(reference);
+        AttentionReferences.Write(reference);
         return 0;
     }
 
