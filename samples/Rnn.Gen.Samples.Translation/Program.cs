@@ -1,10 +1,10 @@
 // German → English: the example sentences of a German–English dictionary (Debian's trans-de-en), translated word
-// by word from the training pairs' IBM Model 1 table, and by a word-level LSTM encoder–decoder, scored by corpus
-// BLEU on held-out sentences as sacreBLEU computes it.
+// by word from the training pairs' IBM Model 1 table, and by word-level LSTM encoder–decoders without and with
+// attention, scored by corpus BLEU on held-out sentences as sacreBLEU computes it; writes attention heat maps.
 //
 // Everything is seeded: the same build prints the same numbers on the same machine (apart from the timings).
-// Options: --quick (a small part of the training pairs, 2 epochs: a smoke test of the whole pipeline, a minute or
-// two), --epochs N.
+// Options: --quick (a small part of the training pairs, 2 epochs: a smoke test of the whole pipeline), --epochs N,
+// --attention-only (skip the model without attention).
 
 using System;
 using System.Collections.Generic;
@@ -30,6 +30,8 @@ const int BeamWidth = 5;
 const int QuickTrainingPairs = 2000;
 
 bool quick = args.Contains("--quick");
+bool attentionOnly = args.Contains("--attention-only");
+const int HeatMaps = 4;
 int epochs = quick ? 2 : 10;
 int epochsAt = Array.IndexOf(args, "--epochs");
 if (epochsAt >= 0 && epochsAt + 1 < args.Length)
@@ -90,17 +92,56 @@ Console.WriteLine($"Word by word: {wordByWord.GermanWords:N0} German words in th
 Console.WriteLine();
 
 // The encoder–decoder without attention.
-var plain = new PlainTranslator();
-plain.Initialize(Seed);
-Console.WriteLine($"Encoder–decoder without attention: Embedding({TranslationSizes.Vocabulary}, {TranslationSizes.EmbeddingSize}) → LSTM({TranslationSizes.Hidden}) over up to " +
-    $"{TranslationSizes.SourceSteps} German tokens; its final state starts the decoder: Embedding({TranslationSizes.Vocabulary}, {TranslationSizes.EmbeddingSize}) → " +
-    $"LSTM({TranslationSizes.Hidden}) → Dense({TranslationSizes.Vocabulary}, softmax), up to {TranslationSizes.TargetSteps} steps; {PlainTranslator.ParameterCount:N0} parameters");
-TimeSpan plainTime = Train(plain, () => new PlainTranslator(), training, validation, epochs,
-    (input, tokens, length) => GreedyTokens(plain, input, tokens, length));
-var plainOutputs = Evaluate("without attention", plain, test,
-    (input, tokens, length) => GreedyTokens(plain, input, tokens, length),
-    (input, tokens, length) => plain.BeamSearch(input, tokens, BeamWidth, 0f, length),
-    () => plain.ReserveBeam(BeamWidth), results, plainTime);
+List<List<string>>? plainOutputs = null;
+if (!attentionOnly)
+{
+    var plain = new PlainTranslator();
+    plain.Initialize(Seed);
+    Console.WriteLine($"Encoder–decoder without attention: Embedding({TranslationSizes.Vocabulary}, {TranslationSizes.EmbeddingSize}) → LSTM({TranslationSizes.Hidden}) over up to " +
+        $"{TranslationSizes.SourceSteps} German tokens; its final state starts the decoder: Embedding({TranslationSizes.Vocabulary}, {TranslationSizes.EmbeddingSize}) → " +
+        $"LSTM({TranslationSizes.Hidden}) → Dense({TranslationSizes.Vocabulary}, softmax), up to {TranslationSizes.TargetSteps} steps; {PlainTranslator.ParameterCount:N0} parameters");
+    TimeSpan plainTime = Train(plain, () => new PlainTranslator(), training, validation, epochs,
+        (input, tokens, length) => GreedyTokens(plain, input, tokens, length));
+    plainOutputs = Evaluate("without attention", plain, test,
+        (input, tokens, length) => GreedyTokens(plain, input, tokens, length),
+        (input, tokens, length) => plain.BeamSearch(input, tokens, BeamWidth, 0f, length),
+        () => plain.ReserveBeam(BeamWidth), results, plainTime);
+    Console.WriteLine();
+}
+
+// The encoder–decoder with attention.
+var attentive = new AttentionTranslator();
+attentive.Initialize(Seed);
+Console.WriteLine($"Encoder–decoder with attention: Embedding({TranslationSizes.Vocabulary}, {TranslationSizes.EmbeddingSize}) → bidirectional LSTM({TranslationSizes.Hidden / 2}), " +
+    $"both directions concatenated: the memory, and both final states start the decoder: Embedding({TranslationSizes.Vocabulary}, {TranslationSizes.EmbeddingSize}) → " +
+    $"LSTM({TranslationSizes.Hidden}) → Attention(General) → Dense({TranslationSizes.Vocabulary}, softmax); {AttentionTranslator.ParameterCount:N0} parameters");
+TimeSpan attentionTime = Train(attentive, () => new AttentionTranslator(), training, validation, epochs,
+    (input, tokens, length) => GreedyTokens(attentive, input, tokens, length));
+List<List<string>> attentionOutputs = Evaluate("with attention", attentive, test,
+    (input, tokens, length) => GreedyTokens(attentive, input, tokens, length),
+    (input, tokens, length) => attentive.BeamSearch(input, tokens, BeamWidth, 0f, length),
+    () => attentive.ReserveBeam(BeamWidth), results, attentionTime);
+
+// Heat maps of the attention weights for a few test sentences: decoded greedily, then the weights of that decoding.
+int[] mapped = Enumerable.Range(0, test.Count).Where(i => test.GermanTokens[i].Count is >= 5 and <= 9).Take(HeatMaps).ToArray();
+var mapTokens = new int[TranslationSizes.TargetSteps];
+var mapInput = new float[TranslationSizes.SourceSteps];
+for (int m = 0; m < mapped.Length; m++)
+{
+    int i = mapped[m];
+    for (int s = 0; s < mapInput.Length; s++)
+    {
+        mapInput[s] = test.SourceOf(i)[s];
+    }
+
+    int written = GreedyTokens(attentive, mapInput, mapTokens, test.Lengths[i]);
+    List<string> englishTokens = Enumerable.Range(0, written).Select(t => english.TokenOf(mapTokens[t])).ToList();
+    List<string> germanTokens = test.GermanTokens[i].Select(w => german.IdOf(w) == Vocabulary.Unknown ? $"{w} (unk)" : w).ToList();
+    string png = Path.Combine(sampleFolder, "out", $"attention-{m + 1}.png");
+    AttentionMap.Save(png, attentive.AttentionWeights, TranslationSizes.SourceSteps, germanTokens, englishTokens,
+        $"{test.Pairs[i].German} → {Words.Detokenize(englishTokens.Where(t => t != "<end>"))} (reference: {test.Pairs[i].English})");
+    Console.WriteLine($"Wrote {png}");
+}
 
 Console.WriteLine();
 Console.WriteLine($"Held-out test, {test.Count} sentence pairs, BLEU:");
@@ -116,7 +157,12 @@ foreach (int i in Enumerable.Range(0, test.Count).Where(i => test.GermanTokens[i
     Console.WriteLine($"  German:        {test.Pairs[i].German}");
     Console.WriteLine($"  reference:     {test.Pairs[i].English}");
     Console.WriteLine($"  word by word:  {Words.Detokenize(dictionaryOutput[i])}");
-    Console.WriteLine($"  no attention:  {Words.Detokenize(plainOutputs[i])}");
+    if (plainOutputs is not null)
+    {
+        Console.WriteLine($"  no attention:  {Words.Detokenize(plainOutputs[i])}");
+    }
+
+    Console.WriteLine($"  attention:     {Words.Detokenize(attentionOutputs[i])}");
     Console.WriteLine();
 }
 
@@ -141,7 +187,7 @@ TimeSpan Train<TModel>(TModel model, Func<TModel> replica, EncodedPairs data, En
         Seed = Seed,
         TeacherForcing = true,
         ClipNorm = MaxGradientNorm,
-        Schedule = new WarmupCosine(optimizer, warmupSteps: Math.Min(200, stepsPerEpoch), totalSteps: epochCount * stepsPerEpoch, minLearningRate: LearningRate / 20),
+        Schedule = new WarmupCosine(optimizer, warmupSteps: Math.Min(200, epochCount * stepsPerEpoch / 4), totalSteps: epochCount * stepsPerEpoch, minLearningRate: LearningRate / 20),
         ScheduleInterval = ScheduleInterval.Batch,
         Parallelism = 2,
         ReplicaFactory = () => replica(),
@@ -234,7 +280,7 @@ static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.Tot
 
 static string SampleFolder()
 {
-    string? project = typeof(PlainTranslator).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+    string? project = typeof(AttentionTranslator).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .FirstOrDefault(a => a.Key == "SampleFolder")?.Value;
     return project is not null && Directory.Exists(project) ? project : AppContext.BaseDirectory;
 }

@@ -18,6 +18,24 @@ namespace Rnn.Gen.Samples.Translation;
 [Dense(TranslationSizes.Vocabulary, Activation = Activation.Softmax)]
 public partial class PlainTranslator;
 
+/// <summary>
+/// The encoder–decoder with attention (Luong, Pham and Manning 2015, global attention with the "general" score): a
+/// bidirectional LSTM reads the German tokens, its outputs at every step (forward and backward concatenated, 128
+/// floats) are the memory, and its two final states, concatenated, start the decoder's LSTM. At every decoder step the
+/// decoder state h_t scores each valid German step s by h_t · (W_a h_s), the softmax of the scores weighs the memory
+/// into a context c_t, and tanh(W_c [c_t ; h_t]) feeds the softmax over the English vocabulary. The weights are
+/// readable after decoding (<c>AttentionWeights</c>): which German tokens each English token was written from.
+/// </summary>
+[RnnModel(inputSize: 1, steps: TranslationSizes.SourceSteps)]
+[Embedding(TranslationSizes.Vocabulary, TranslationSizes.EmbeddingSize)]
+[Lstm(TranslationSizes.Hidden / 2, Bidirectional = true)]
+[Decoder(TranslationSizes.TargetSteps, StartToken = Vocabulary.Start, EndToken = Vocabulary.End)]
+[Embedding(TranslationSizes.Vocabulary, TranslationSizes.EmbeddingSize)]
+[Lstm(TranslationSizes.Hidden)]
+[Attention(AttentionScore.General)]
+[Dense(TranslationSizes.Vocabulary, Activation = Activation.Softmax)]
+public partial class AttentionTranslator;
+
 /// <summary>The sizes the translators share.</summary>
 internal static class TranslationSizes
 {

@@ -35,61 +35,80 @@ internal sealed class WordByWord
             english[p] = pairs[p].English.Select(w => IdOf(englishIds, w, _english)).ToArray();
         }
 
-        // t(e | f), keyed by (f, e); uniform over the English words to start (only pairs that co-occur are ever needed).
-        var t = new Dictionary<long, double>();
-        double uniform = 1.0 / englishIds.Count;
+        // t(e | f) for every (f, e) that co-occur in some pair, in one array; slots[p] holds, for pair p, the slot of
+        // (german[p][i], english[p][j]) at i * |english[p]| + j, so that the iterations are array arithmetic.
+        var slotOf = new Dictionary<long, int>();
+        var slotGerman = new List<int>();
+        var slotEnglish = new List<int>();
+        var slots = new int[pairs.Count][];
         for (int p = 0; p < pairs.Count; p++)
         {
-            foreach (int f in german[p])
+            slots[p] = new int[german[p].Length * english[p].Length];
+            for (int i = 0; i < german[p].Length; i++)
             {
-                foreach (int e in english[p])
+                for (int j = 0; j < english[p].Length; j++)
                 {
-                    t[Key(f, e)] = uniform;
+                    long key = ((long)german[p][i] << 32) | (uint)english[p][j];
+                    if (!slotOf.TryGetValue(key, out int slot))
+                    {
+                        slot = slotOf.Count;
+                        slotOf.Add(key, slot);
+                        slotGerman.Add(german[p][i]);
+                        slotEnglish.Add(english[p][j]);
+                    }
+
+                    slots[p][i * english[p].Length + j] = slot;
                 }
             }
         }
 
-        var counts = new Dictionary<long, double>(t.Count);
+        // Uniform over the English words to start.
+        var t = new double[slotOf.Count];
+        Array.Fill(t, 1.0 / englishIds.Count);
+        var counts = new double[t.Length];
         var totals = new double[_germanIds.Count];
         for (int iteration = 0; iteration < iterations; iteration++)
         {
-            counts.Clear();
+            Array.Clear(counts);
             Array.Clear(totals);
             for (int p = 0; p < pairs.Count; p++)
             {
-                foreach (int e in english[p])
+                int[] pairSlots = slots[p];
+                int englishCount = english[p].Length;
+                for (int j = 0; j < englishCount; j++)
                 {
+                    // English word j is shared among the pair's German words (NULL first) in proportion to t(e | f).
                     double norm = 0;
-                    foreach (int f in german[p])
+                    for (int i = 0; i < german[p].Length; i++)
                     {
-                        norm += t[Key(f, e)];
+                        norm += t[pairSlots[i * englishCount + j]];
                     }
 
-                    foreach (int f in german[p])
+                    for (int i = 0; i < german[p].Length; i++)
                     {
-                        double share = t[Key(f, e)] / norm;
-                        long key = Key(f, e);
-                        counts[key] = counts.GetValueOrDefault(key) + share;
-                        totals[f] += share;
+                        int slot = pairSlots[i * englishCount + j];
+                        double share = t[slot] / norm;
+                        counts[slot] += share;
+                        totals[german[p][i]] += share;
                     }
                 }
             }
 
-            foreach ((long key, double count) in counts)
+            for (int slot = 0; slot < t.Length; slot++)
             {
-                t[key] = count / totals[(int)(key >> 32)];
+                t[slot] = counts[slot] / totals[slotGerman[slot]];
             }
         }
 
-        // The best English word per German word (ties: the lower id, i.e. the word seen first).
+        // The best English word per German word (ties: the lower English id, i.e. the word seen first).
         var bestProbability = new double[_germanIds.Count];
         var bestId = new int[_germanIds.Count];
-        foreach ((long key, double probability) in t.OrderBy(kv => kv.Key))
+        for (int slot = 0; slot < t.Length; slot++)
         {
-            int f = (int)(key >> 32);
-            if (probability > bestProbability[f])
+            int f = slotGerman[slot], e = slotEnglish[slot];
+            if (t[slot] > bestProbability[f] || (t[slot] == bestProbability[f] && e < bestId[f]))
             {
-                (bestProbability[f], bestId[f]) = (probability, (int)(key & 0xFFFFFFFF));
+                (bestProbability[f], bestId[f]) = (t[slot], e);
             }
         }
 
@@ -106,8 +125,6 @@ internal sealed class WordByWord
     /// <summary>The tokens of a German sentence's word-by-word translation.</summary>
     public List<string> Translate(IEnumerable<string> germanTokens) =>
         germanTokens.Select(TranslateWord).ToList();
-
-    private static long Key(int f, int e) => ((long)f << 32) | (uint)e;
 
     private static int IdOf(Dictionary<string, int> ids, string word, List<string>? words)
     {
