@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using SkiaSharp;
 
 namespace Rnn.Gen.Samples.Translation;
@@ -19,7 +20,7 @@ internal static class AttentionMap
     /// <summary>
     /// Writes the map of <paramref name="weights"/> (<c>[rows, stride]</c> row-major, of which the first
     /// <c>target.Count</c> rows and <c>source.Count</c> columns are drawn) to <paramref name="path"/> (its folder
-    /// created when missing), with <paramref name="title"/> above it.
+    /// created when missing), with <paramref name="title"/> above it (one or more lines, separated by <c>\n</c>).
     /// </summary>
     /// <exception cref="ArgumentException">The weights do not hold the rows and columns of the tokens.</exception>
     public static void Save(string path, ReadOnlySpan<float> weights, int stride, IReadOnlyList<string> source, IReadOnlyList<string> target, string title)
@@ -50,16 +51,21 @@ internal static class AttentionMap
         }
 
         int left = Margin + (int)Math.Ceiling(labelWidth) + Margin;
-        int titleHeight = (int)Math.Ceiling(FontSize * 1.6);
+        string[] titleLines = title.Split('\n');
+        float lineHeight = FontSize * 1.5f;
+        int titleHeight = (int)Math.Ceiling(titleLines.Length * lineHeight + FontSize * 0.2f);
         int top = Margin + titleHeight + (int)Math.Ceiling(columnLabelHeight) + Margin;
-        int width = Math.Max(left + source.Count * Cell + Margin, (int)font.MeasureText(title) + 2 * Margin);
+        int width = Math.Max(left + source.Count * Cell + Margin, (int)titleLines.Max(l => font.MeasureText(l)) + 2 * Margin);
         int height = top + target.Count * Cell + Margin;
 
         using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.White);
-            canvas.DrawText(title, Margin, Margin + FontSize, SKTextAlign.Left, font, ink);
+            for (int l = 0; l < titleLines.Length; l++)
+            {
+                canvas.DrawText(titleLines[l], Margin, Margin + FontSize + l * lineHeight, SKTextAlign.Left, font, ink);
+            }
 
             // German tokens above the columns, written upwards.
             for (int s = 0; s < source.Count; s++)

@@ -139,7 +139,7 @@ for (int m = 0; m < mapped.Length; m++)
     List<string> germanTokens = test.GermanTokens[i].Select(w => german.IdOf(w) == Vocabulary.Unknown ? $"{w} (unk)" : w).ToList();
     string png = Path.Combine(sampleFolder, "out", $"attention-{m + 1}.png");
     AttentionMap.Save(png, attentive.AttentionWeights, TranslationSizes.SourceSteps, germanTokens, englishTokens,
-        $"{test.Pairs[i].German} → {Words.Detokenize(englishTokens.Where(t => t != "<end>"))} (reference: {test.Pairs[i].English})");
+        $"{test.Pairs[i].German} → {Words.Detokenize(englishTokens.Where(t => t != "<end>"))}\nreference: {test.Pairs[i].English}");
     Console.WriteLine($"Wrote {png}");
 }
 
