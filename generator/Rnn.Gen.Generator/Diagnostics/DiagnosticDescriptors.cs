@@ -242,4 +242,40 @@ internal static class DiagnosticDescriptors
         "Invalid end token",
         "EndToken = {0} of [{1}]: {2}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttentionOutsideDecoder = new(
+        "RNNGEN046",
+        "Attention outside a decoder",
+        "[{0}] attends over an encoder's outputs, but it is not in a decoder; put [Decoder(outputSteps)] above the decoder's layers and [{0}] directly after the decoder's top recurrent layer",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttentionPlacement = new(
+        "RNNGEN047",
+        "Attention not directly above the decoder's top recurrent layer",
+        "[{0}] must come directly after the decoder's top recurrent layer, whose state h_t is its query: {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttentionWithoutMemory = new(
+        "RNNGEN048",
+        "Attention without an encoder sequence",
+        "[{0}] attends over the encoder's output at every step, but {1}; add a recurrent encoder layer (for example [Lstm(n)]) above [Decoder], or remove [{0}]",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttentionDotSizes = new(
+        "RNNGEN049",
+        "Dot attention needs equal sizes",
+        "[{0}] scores h_t · h_s, but the decoder's hidden size is {1} and the encoder's output has {2} features; use AttentionScore.General or AttentionScore.Additive, or give both the same size",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor AttentionInvalidOption = new(
+        "RNNGEN050",
+        "Invalid attention option",
+        "[{0}]: {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor BidirectionalEncoderMerge = new(
+        "RNNGEN051",
+        "Bidirectional encoder merge does not make a start state",
+        "[{0}] is a bidirectional encoder layer merged by {1}, but a decoder starts from its final states concatenated (MergeMode.Concat, decoder hidden size 2H) or summed (MergeMode.Sum, hidden size H); use one of those merge modes",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

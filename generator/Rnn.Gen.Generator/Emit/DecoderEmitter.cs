@@ -37,6 +37,7 @@ internal static class DecoderEmitter
                     w.Line("// The steps after the target's first end token are masked: zero outputs, and Backward gives them no gradient.");
                     w.Line($"_decodedSteps = {SequenceEnd}.Steps(targets, OutputSize, EndToken);");
                     EmitClearAfterEnd(w, "output");
+                    EmitClearAttentionAfterEnd(w, plan);
                 }
 
                 w.Line("_length = length;");
@@ -162,7 +163,23 @@ internal static class DecoderEmitter
         w.Line($"{Span} state = _predictState;");
         w.Line($"{Span} scratch = _scratch;");
         w.Line("state.Clear();");
-        if (spec.Decoder is { StartsFromFeatures: true })
+        if (plan.DecodesFromWholeEncoding)
+        {
+            w.Line("// The encoder over the whole sequence, as Forward runs it, in decoding's own cache.");
+            w.Line($"{Span} encoderCache = _predictCache;");
+            w.Line("EncodeCore(input, encoderCache, training: false, length);");
+            w.Line("// The decoder starts from the encoder's final states.");
+            foreach (LayerPlan layer in decoding.Select(l => l.Layer).Where(l => l.Partner is not null))
+            {
+                EmitHandOver(w, layer, "encoderCache", k => CodeWriter.Slice("state", layer.CarriedStates[k].State));
+            }
+
+            foreach (LayerEmitter layer in decoding)
+            {
+                layer.EmitDecodeStart(w);
+            }
+        }
+        else if (spec.Decoder is { StartsFromFeatures: true })
         {
             CarriedState start = FeatureStart(plan);
             w.Line("// The encoder's features (one input, one output vector) are the start state h_0 of the decoder's first recurrent layer.");
@@ -188,6 +205,59 @@ internal static class DecoderEmitter
     }
 
     /// <summary>
+    /// Decoders that decode from the whole encoding (<see cref="ModelPlan.DecodesFromWholeEncoding"/>): the encoder's
+    /// layers over the valid steps, as ForwardCore runs them, into a cache of decoding's own.
+    /// </summary>
+    public static void EmitEncodeCore(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers)
+    {
+        if (!plan.DecodesFromWholeEncoding)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Summary("Runs the encoder's layers over the first <paramref name=\"length\"/> steps, as Forward does (dropout and noise only when <paramref name=\"training\"/>), into <paramref name=\"cache\"/> (decoding's own): every step's outputs and final states, for the decoder's start and its attention.");
+        using (w.Block($"private void EncodeCore({ReadOnlySpan} input, {Span} cache, bool training, int length)"))
+        {
+            w.Line($"{Span} scratch = _scratch;");
+            if (plan.PackedSize > 0)
+            {
+                w.Line($"{ReadOnlySpan} p = _parameters;");
+                w.Line($"{Span} packed = _packed;");
+            }
+
+            w.Line($"input.CopyTo({CodeWriter.Slice("cache", plan.InputCache)});");
+            for (int i = 0; i < decoder.FirstLayer; i++)
+            {
+                string name = $"x{i}";
+                string source = i == 0 ? CodeWriter.Slice("cache", plan.InputCache) : LayerWiring.OutputView(layers[i - 1].Layer, "cache");
+                w.Line();
+                w.Line($"{ReadOnlySpan} {name} = {source};");
+                layers[i].EmitTrainingForward(w, name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The hand-over of an encoder layer's final states (in the cache named <paramref name="cache"/>) to the start states
+    /// of <paramref name="layer"/>, its decoder partner, at the spans <paramref name="destination"/> gives: each
+    /// direction's part copied, or (two directions summed) added.
+    /// </summary>
+    private static void EmitHandOver(CodeWriter w, LayerPlan layer, string cache, System.Func<int, string> destination)
+    {
+        LayerPlan encoder = layer.Partner!;
+        for (int k = 0; k < layer.CarriedStates.Count; k++)
+        {
+            foreach (FinalStatePart part in encoder.FinalStateParts(k))
+            {
+                string from = CodeWriter.SliceAt(cache, part.Sequence, part.Size, part.Step);
+                string to = $"{destination(k)}.Slice({part.Offset}, {part.Size})";
+                w.Line(part.Adds ? $"{VectorKernels}.Add({from}, {to});" : $"{from}.CopyTo({to});");
+            }
+        }
+    }
+
+    /// <summary>
     /// The fields of token decoders (the beam search's buffers) and the members an end token adds: its constant and
     /// the field that keeps where the last training forward ended.
     /// </summary>
@@ -208,12 +278,23 @@ internal static class DecoderEmitter
         w.Line("private int _decodedSteps = OutputSteps; // the output steps of the last Forward or ForwardTeacherForced, through the end token: Backward masks the rest");
     }
 
-    /// <summary>Free-running Forward with an end token: keeps the steps decoded and zeroes the output after them.</summary>
-    public static void EmitForwardEnd(CodeWriter w, DecoderSpec decoder, string output)
+    /// <summary>Free-running Forward with an end token: keeps the steps decoded and zeroes the output (and attention weights) after them.</summary>
+    public static void EmitForwardEnd(CodeWriter w, ModelPlan plan, DecoderSpec decoder, string output)
     {
         if (decoder.EndToken is not null)
         {
             EmitClearAfterEnd(w, output);
+            EmitClearAttentionAfterEnd(w, plan);
+        }
+    }
+
+    /// <summary>With attention and an end token: the attention weights' rows after the end are zero.</summary>
+    private static void EmitClearAttentionAfterEnd(CodeWriter w, ModelPlan plan)
+    {
+        if (plan.AttentionWeights is { } weights)
+        {
+            long rows = weights.Length / plan.OutputSteps;
+            w.Line($"(({Span})_scratch).Slice({weights.Name}, {weights.Length}).Slice(_decodedSteps * {rows}).Clear(); // attention weights: no rows after the end");
         }
     }
 
@@ -326,7 +407,12 @@ internal static class DecoderEmitter
                 }
                 else if (layer.Partner is { } encoder)
                 {
-                    w.Line($"{CodeWriter.SliceAt("cache", encoder.CarriedStates[k].Sequence, start.Length, "length - 1")}.CopyTo({CodeWriter.Slice("cache", start)});");
+                    foreach (FinalStatePart part in encoder.FinalStateParts(k))
+                    {
+                        string from = CodeWriter.SliceAt("cache", part.Sequence, part.Size, part.Step);
+                        string into = part.Size == start.Length ? CodeWriter.Slice("cache", start) : $"{CodeWriter.Slice("cache", start)}.Slice({part.Offset}, {part.Size})";
+                        w.Line(part.Adds ? $"{VectorKernels}.Add({from}, {into});" : $"{from}.CopyTo({into});");
+                    }
                 }
                 else
                 {
@@ -364,6 +450,12 @@ internal static class DecoderEmitter
     public static void EmitBackward(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers)
     {
         ModelSpec spec = plan.Spec;
+        LayerPlan? memory = plan.Layers.Select(l => l.Memory).FirstOrDefault(m => m is not null);
+        if (memory is not null)
+        {
+            w.Line($"{CodeWriter.Slice("work", memory.OutputGradient)}.Clear(); // the attention adds dL/dh_s of every encoder step into the encoder's top output gradient");
+        }
+
         for (int i = layers.Count - 1; i >= decoder.FirstLayer; i--)
         {
             w.Line();
@@ -423,14 +515,9 @@ internal static class DecoderEmitter
         {
             w.Line();
             LayerEmitter layer = layers[i];
-            if (i == decoder.FirstLayer - 1)
+            if (i == decoder.FirstLayer - 1 && memory is null)
             {
-                w.Line($"{CodeWriter.Slice("work", layer.Layer.OutputGradient)}.Clear(); // no layer reads the encoder's top output but the decoder's start state");
-            }
-
-            if (layer.Layer.Partner?.OutputState is { } start)
-            {
-                w.Line($"{VectorKernels}.Add({CodeWriter.Slice("work", start.Gradient)}, {CodeWriter.SliceAt("work", layer.Layer.OutputGradient, layer.Layer.OutputSize, "length - 1")}); // from the decoder's start state");
+                w.Line($"{CodeWriter.Slice("work", layer.Layer.OutputGradient)}.Clear(); // no layer reads the encoder's top output: its final states' gradients start its backward through time");
             }
 
             LayerWiring.EmitLayerBackward(w, plan, layer, i == 0 ? null : layers[i - 1].Layer);

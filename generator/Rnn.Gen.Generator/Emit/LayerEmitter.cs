@@ -64,6 +64,15 @@ internal abstract class LayerEmitter
     /// </summary>
     public abstract string EmitInferenceStep(CodeWriter w, string input, string state, string? destination);
 
+    /// <summary>
+    /// Once per decoding, in a model that decodes from the whole encoding, after the encoder ran into
+    /// <c>encoderCache</c>: what the layer prepares from the encoder's outputs (an attention's projected keys). Nothing
+    /// for most layers.
+    /// </summary>
+    public virtual void EmitDecodeStart(CodeWriter w)
+    {
+    }
+
     /// <summary>Inside the model's <c>PackWeights</c>: the layer's weights in the layouts its kernels read (nothing for most layers).</summary>
     public virtual void EmitPack(CodeWriter w)
     {

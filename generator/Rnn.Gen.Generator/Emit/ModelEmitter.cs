@@ -78,6 +78,7 @@ internal static class ModelEmitter
             {
                 DecoderEmitter.EmitMembers(w, plan, decoder);
                 DecoderEmitter.EmitDecode(w, plan, decoder, layers);
+                DecoderEmitter.EmitEncodeCore(w, plan, decoder, layers);
                 DecoderEmitter.EmitBeamSearch(w, plan, decoder, layers);
             }
 
@@ -143,6 +144,10 @@ internal static class ModelEmitter
         if (spec.Decoder is null)
         {
             w.Line($"private readonly {AlignedBuffer} _predictCache = new({plan.CacheSize}); // Predict: layer after layer, as Forward, without touching Forward's cache");
+        }
+        else if (plan.DecodesFromWholeEncoding)
+        {
+            w.Line($"private readonly {AlignedBuffer} _predictCache = new({plan.CacheSize}); // decoding: the encoder over the whole sequence, as Forward, without touching Forward's cache");
         }
 
         if (plan.PackedSize > 0)
@@ -274,6 +279,13 @@ internal static class ModelEmitter
         w.Line();
         w.Summary("Gradients of the parameters, same layout; Backward adds into them until <see cref=\"ZeroGradients\"/>.");
         w.Line($"public {Span} Gradients => _gradients;");
+        if (plan.AttentionWeights is { } attention)
+        {
+            long steps = attention.Length / plan.OutputSteps;
+            w.Line();
+            w.Summary($"The attention weights a(t, s) of the last sample that Predict, Forward, ForwardTeacherForced or Generate ran: [OutputSteps = {plan.OutputSteps}, encoder steps = {steps}], each row summing to 1 over the valid encoder steps and 0 on padding; rows after the end token are zero.");
+            w.Line($"public {ReadOnlySpan} AttentionWeights => (({ReadOnlySpan})_scratch).Slice({attention.Name}, {attention.Length});");
+        }
         w.Line();
         w.Summary("Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.");
         w.Line($"public static {ReadOnlyList}<{ParameterInfo}> ParameterLayout {{ get; }} = {SystemArray}.AsReadOnly(new {ParameterInfo}[]");
@@ -591,7 +603,7 @@ internal static class ModelEmitter
         w.Line($"{HeadOutputView(w, plan)}.CopyTo(output);");
         if (plan.Spec.Decoder is { } endDecoder)
         {
-            DecoderEmitter.EmitForwardEnd(w, endDecoder, "output");
+            DecoderEmitter.EmitForwardEnd(w, plan, endDecoder, "output");
         }
 
         w.Line("_length = length;");

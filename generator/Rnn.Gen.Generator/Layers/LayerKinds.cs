@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using Rnn.Gen.Generator.Layers.Attention;
 using Rnn.Gen.Generator.Layers.Conv1D;
 using Rnn.Gen.Generator.Layers.Conv2D;
 using Rnn.Gen.Generator.Layers.Dense;
@@ -35,7 +36,8 @@ internal static class LayerKinds
         Pool2DLayer.GlobalAveragePool2D,
         ReshapeLayer.Flatten,
         ReshapeLayer.RowsAsSteps,
-        ReshapeLayer.ColumnsAsSteps);
+        ReshapeLayer.ColumnsAsSteps,
+        AttentionLayer.Instance);
 
     /// <summary>The attribute metadata names of every kind, for the orphan-layer check.</summary>
     public static readonly ImmutableArray<string> AttributeNames = All.Select(kind => kind.AttributeName).ToImmutableArray();

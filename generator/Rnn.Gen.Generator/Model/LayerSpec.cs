@@ -60,6 +60,27 @@ internal abstract record LayerSpec
     /// <summary>The layer as the decoder rules compare and name it: kind and size, e.g. <c>Lstm(64)</c>.</summary>
     public virtual string Signature => Kind.Name;
 
+    /// <summary>
+    /// The signature a decoder layer must have to start from this encoder layer's final states: <see cref="Signature"/>,
+    /// or for a bidirectional layer the kind with its merged size (both directions' final states concatenated or summed).
+    /// </summary>
+    public virtual string DecoderSignature => Signature;
+
+    /// <summary>A bidirectional layer whose final states cannot be merged into one start state (the merge mode's name), or null.</summary>
+    public virtual string? UnmergeableFinalStates => null;
+
+    /// <summary>The layer reads the encoder's output at every step (attention): only in a decoder, whose encoder then keeps every step.</summary>
+    public virtual bool ReadsEncoderMemory => false;
+
+    /// <summary>An attention that scores the query against the encoder's output itself (a dot score): their sizes must be equal.</summary>
+    public virtual bool ScoresMemoryDirectly => false;
+
+    /// <summary>A layer that reads the encoder's output (<see cref="ReadsEncoderMemory"/>), given that output's features per step and steps.</summary>
+    public virtual LayerSpec WithEncoderMemory(int size, int steps) => this;
+
+    /// <summary>The layer made to return every step (a recurrent encoder's top layer, whose outputs an attention reads); itself for others.</summary>
+    public virtual LayerSpec ReturningSequence() => this;
+
     /// <summary>Features per position the layer outputs, given <paramref name="inputSize"/> features in.</summary>
     public abstract int OutputSize(int inputSize);
 }

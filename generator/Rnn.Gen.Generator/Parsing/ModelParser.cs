@@ -191,6 +191,7 @@ internal static class ModelParser
 
         ImageShape? modelImage = image;
         var layers = new List<LayerSpec>();
+        var readers = new List<AttributeReader>(); // each layer's attribute, for the decoder rules' locations
         bool sequence = true, recurrentAllowed = true, layersValid = true;
         int sequenceSteps = steps; // steps of the sequence the next layer reads (convolutions and pooling shorten it)
         bool pooledToOne = false; // the sequence ended in global pooling, not in a recurrent layer's last step
@@ -237,6 +238,13 @@ internal static class ModelParser
             LayerSpec? layer = kind.Parse(attribute);
             if (layer is null)
             {
+                layersValid = false;
+                continue;
+            }
+
+            if (layer.ReadsEncoderMemory && decoder is null)
+            {
+                attribute.Report(DiagnosticDescriptors.AttentionOutsideDecoder, attribute.Location, attribute.Display);
                 layersValid = false;
                 continue;
             }
@@ -334,6 +342,7 @@ internal static class ModelParser
 
             recurrentAllowed &= layer.AllowsRecurrentAfter;
             layers.Add(layer);
+            readers.Add(attribute);
         }
 
         // Noise alone computes nothing at inference: a model needs at least one layer that does.
@@ -345,7 +354,7 @@ internal static class ModelParser
         DecoderSpec? decoderSpec = null;
         if (decoder is { } marker && layersValid)
         {
-            decoderSpec = ValidateDecoder(marker.Index, marker.OutputSteps, marker.Feedback, marker.Attribute, layers, inputSize, steps, stateful, model);
+            decoderSpec = ValidateDecoder(marker.Index, marker.OutputSteps, marker.Feedback, marker.Attribute, layers, readers, inputSize, steps, stateful, model);
         }
 
         if (!layersValid || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
@@ -433,8 +442,8 @@ internal static class ModelParser
     }
 
     /// <summary>The rules of a decoder; returns its spec (null when it is invalid, with diagnostics added).</summary>
-    private static DecoderSpec? ValidateDecoder(int first, int outputSteps, int feedback, AttributeReader attribute, List<LayerSpec> layers, int inputSize,
-        int steps, bool stateful, AttributeReader model)
+    private static DecoderSpec? ValidateDecoder(int first, int outputSteps, int feedback, AttributeReader attribute, List<LayerSpec> layers, List<AttributeReader> readers,
+        int inputSize, int steps, bool stateful, AttributeReader model)
     {
         var diagnostics = new List<DiagnosticDescriptor>();
         void Report(DiagnosticDescriptor descriptor, Location location, params string[] arguments)
@@ -449,11 +458,23 @@ internal static class ModelParser
         {
             Report(DiagnosticDescriptors.DecoderWithoutRecurrentLayer, attribute.Location, attribute.Display);
         }
-        else if (encoder.Count > 0 && !encoder.Select(l => l.Signature).SequenceEqual(decoder.Select(l => l.Signature)))
+        else if (encoder.Count > 0 && !encoder.Select(l => l.DecoderSignature).SequenceEqual(decoder.Select(l => l.Signature)))
         {
-            static string Describe(IEnumerable<LayerSpec> recurrent) => string.Join(", ", recurrent.Select(l => l.Signature));
+            // A bidirectional encoder layer hands on both directions' final states, merged: its decoder layer has the merged size.
+            static string Describe(IEnumerable<LayerSpec> recurrent) => string.Join(", ", recurrent.Select(l => l.DecoderSignature == l.Signature ? l.Signature : $"{l.Signature} bidirectional, so {l.DecoderSignature}"));
             Report(DiagnosticDescriptors.DecoderDoesNotMatchEncoder, attribute.Location, Describe(encoder), Describe(decoder));
         }
+
+        for (int i = 0; i < first; i++)
+        {
+            if (layers[i].IsRecurrent && layers[i].UnmergeableFinalStates is { } merge)
+            {
+                diagnostics.Add(DiagnosticDescriptors.BidirectionalEncoderMerge);
+                readers[i].Report(DiagnosticDescriptors.BidirectionalEncoderMerge, readers[i].NamedArgumentLocation("MergeMode"), readers[i].Display, merge);
+            }
+        }
+
+        ValidateAttention(first, layers, readers, encoder, steps, diagnostics);
 
         if (encoder.Count == 0 && steps != 1)
         {
@@ -492,10 +513,10 @@ internal static class ModelParser
                 "an image encoder hands its features to the decoder's start state without recurrent layers of its own; remove [RowsAsSteps] and the encoder's recurrent layers, end the image layers in [Flatten] or [GlobalAveragePool2D] and a [Dense] of the decoder's hidden size");
         }
 
-        if (layers.Any(l => l.ReadsWholeSequence))
+        if (layers.Skip(first).Any(l => l.ReadsWholeSequence))
         {
             Report(DiagnosticDescriptors.DecoderUnsupportedOption, attribute.Location, "Bidirectional",
-                "a decoder runs forward only, and its states match the encoder's one direction");
+                "a decoder runs forward only, one step after the other; make the decoder's recurrent layers unidirectional (a bidirectional encoder is fine)");
         }
 
         bool probabilityHead = layers.Count > 0 && layers[layers.Count - 1].IsProbabilityHead; // no layers at all: RNNGEN003 and RNNGEN019 say so
@@ -552,6 +573,62 @@ internal static class ModelParser
         }
 
         return diagnostics.Count == 0 ? new DecoderSpec(first, outputSteps, kind) { EmbedsTokens = embeds, StartToken = startToken, StartsFromFeatures = first > 0 && encoder.Count == 0, EndToken = endToken } : null;
+    }
+
+    /// <summary>
+    /// The rules of attention layers in a decoder: directly above its top recurrent layer, with a recurrent encoder whose
+    /// top layer is the last above [Decoder], equal sizes for a dot score. A valid attention learns the encoder's output
+    /// size and steps, and the encoder's top layer then returns every step (its outputs are the attention's memory).
+    /// </summary>
+    private static void ValidateAttention(int first, List<LayerSpec> layers, List<AttributeReader> readers, List<LayerSpec> encoder, int steps, List<DiagnosticDescriptor> diagnostics)
+    {
+        int lastRecurrent = layers.FindLastIndex(l => l.IsRecurrent);
+        for (int i = first; i < layers.Count; i++)
+        {
+            if (!layers[i].ReadsEncoderMemory)
+            {
+                continue;
+            }
+
+            AttributeReader reader = readers[i];
+            void Report(DiagnosticDescriptor descriptor, Location location, params string[] arguments)
+            {
+                diagnostics.Add(descriptor);
+                reader.Report(descriptor, location, arguments);
+            }
+
+            string? placement = i == first ? "it is the decoder's first layer; put the decoder's recurrent layer before it"
+                : !layers[i - 1].IsRecurrent ? $"the layer before it is [{readers[i - 1].Display}]; move [{reader.Display}] right after the decoder's top recurrent layer"
+                : lastRecurrent > i ? $"[{readers[lastRecurrent].Display}] comes after it; move [{reader.Display}] after the decoder's last recurrent layer"
+                : null;
+            if (placement is not null)
+            {
+                Report(DiagnosticDescriptors.AttentionPlacement, reader.Location, reader.Display, placement);
+                continue;
+            }
+
+            string? noMemory = first == 0 ? "the model has no encoder (a one-to-many decoder)"
+                : encoder.Count == 0 ? "the encoder has no recurrent layer (its features only start the decoder)"
+                : !layers[first - 1].IsRecurrent ? $"the encoder's last layer [{readers[first - 1].Display}] is not its top recurrent layer, whose outputs the attention reads; remove it"
+                : null;
+            if (noMemory is not null)
+            {
+                Report(DiagnosticDescriptors.AttentionWithoutMemory, reader.Location, reader.Display, noMemory);
+                continue;
+            }
+
+            int memorySize = layers[first - 1].OutputSize(0);
+            int query = layers[i - 1].OutputSize(0);
+            if (layers[i].ScoresMemoryDirectly && query != memorySize)
+            {
+                Report(DiagnosticDescriptors.AttentionDotSizes, reader.ArgumentLocation(0, "score"), reader.Display,
+                    query.ToString(System.Globalization.CultureInfo.InvariantCulture), memorySize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                continue;
+            }
+
+            layers[i] = layers[i].WithEncoderMemory(memorySize, steps);
+            layers[first - 1] = layers[first - 1].ReturningSequence();
+        }
     }
 
     private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch

@@ -28,6 +28,13 @@ internal sealed record InputDropoutPlan(double Rate, Region Mask, Region MaskedI
 internal sealed record CarriedState(string Name, Region State, Region Sequence, Region? Initial, Region Gradient);
 
 /// <summary>
+/// One direction's final state as a part of a decoder layer's start state: <paramref name="Size"/> floats of
+/// <paramref name="Sequence"/> (the state at every step, in the training cache) at step <paramref name="Step"/> (a C#
+/// expression of <c>length</c>), written at <paramref name="Offset"/> of the start state, or added there.
+/// </summary>
+internal sealed record FinalStatePart(Region Sequence, long Size, string Step, long Offset, bool Adds);
+
+/// <summary>
 /// Shapes and memory of one layer, as its kind planned them: its parameters, and typed regions in the model's slabs
 /// (<c>_cache</c> for training activations, <c>_work</c> for backward temporaries, <c>_state</c> for the state of
 /// streaming and prediction, <c>_scratch</c> for inference temporaries, <c>_packed</c> for repacked weights). Each kind
@@ -108,6 +115,25 @@ internal abstract class LayerPlan
 
     /// <summary>For an encoder's recurrent layer, the decoder layer that starts from its final states; for that decoder layer, the encoder layer.</summary>
     public LayerPlan? Partner { get; set; }
+
+    /// <summary>
+    /// For a layer that reads the encoder's output at every step (attention): the encoder's top recurrent layer, whose
+    /// <see cref="Output"/> ([steps, features], zero past the valid length) it reads and whose
+    /// <see cref="OutputGradient"/> it adds into.
+    /// </summary>
+    public LayerPlan? Memory { get; set; }
+
+    /// <summary>The <c>_scratch</c> region of the model's <c>AttentionWeights</c> (an attention layer's), or null.</summary>
+    public virtual Region? AttentionWeightsRegion => null;
+
+    /// <summary>
+    /// For an encoder layer whose decoder partner starts from its final states: the parts of carried state
+    /// <paramref name="k"/>'s start, each a direction's state in the training cache at a step, written at an offset of
+    /// the start state (added when two directions are summed into it). One part by default: the state at the last valid
+    /// step.
+    /// </summary>
+    public virtual IReadOnlyList<FinalStatePart> FinalStateParts(int k) =>
+        new[] { new FinalStatePart(CarriedStates[k].Sequence, CarriedStates[k].State.Length, "length - 1", 0, Adds: false) };
 
     /// <summary>Why the model's <c>Step</c> cannot stream this layer (the message of the exception it throws), or null when it can.</summary>
     public virtual string? StreamingUnsupported => null;

@@ -66,6 +66,16 @@ internal sealed class ModelPlan
     /// </summary>
     public bool StreamsOnPackedWeights => PackedSize > 0 && StreamingUnsupported is null;
 
+    /// <summary>
+    /// A decoder model whose decoding runs the encoder over the whole sequence first, as Forward does, in a cache of its
+    /// own (<c>_predictCache</c>): when a layer attends over the encoder's outputs, or the encoder has a bidirectional
+    /// layer (whose reverse direction needs the whole sequence). Other decoders run the encoder step by step.
+    /// </summary>
+    public bool DecodesFromWholeEncoding => Spec.Decoder is { } decoder && Layers.Any(l => l.Spec.ReadsEncoderMemory || (l.Index < decoder.FirstLayer && l.Spec.ReadsWholeSequence));
+
+    /// <summary>The model's <c>AttentionWeights</c> in <c>_scratch</c> (an attention layer's), or null for a model without attention.</summary>
+    public Region? AttentionWeights => Layers.Select(l => l.AttentionWeightsRegion).FirstOrDefault(r => r is not null);
+
     /// <summary>The training copy of the input, <c>[Steps, InputSize]</c>, at the start of <c>_cache</c>.</summary>
     public Region InputCache { get; private set; }
 
@@ -170,7 +180,7 @@ internal sealed class ModelPlan
         yield return ("parameters", ParameterCount);
         yield return ("gradients", ParameterCount);
         yield return ("training cache", CacheSize);
-        if (Spec.Decoder is null)
+        if (Spec.Decoder is null || DecodesFromWholeEncoding)
         {
             yield return ("inference cache", CacheSize);
         }
@@ -245,6 +255,12 @@ internal sealed class ModelPlan
             {
                 encoder[k].Partner = decoding[k];
                 decoding[k].Partner = encoder[k];
+            }
+
+            // An attention reads the encoder's top recurrent layer's output at every step.
+            foreach (LayerPlan reader in plan.Layers.Where(l => l.Spec.ReadsEncoderMemory))
+            {
+                reader.Memory = encoder[encoder.Count - 1];
             }
         }
 

@@ -50,3 +50,19 @@ public enum ConvPadding
     /// </summary>
     Causal = 2,
 }
+
+/// <summary>How an <see cref="AttentionAttribute"/> scores a decoder state h_t against an encoder step h_s.</summary>
+/// <remarks>The numeric values are part of the public contract; new members are only ever appended.</remarks>
+public enum AttentionScore
+{
+    /// <summary>score = h_t · h_s (Luong's dot); the decoder's hidden size must equal the encoder's output size.</summary>
+    Dot = 0,
+    /// <summary>score = h_t · (W_a h_s) (Luong's general), W_a <c>[Hd, He]</c> named <c>{i}.linear_in.weight</c>.</summary>
+    General = 1,
+    /// <summary>
+    /// score = v · tanh(W_q h_t + W_k h_s) (the additive score of Bahdanau et al., computed from the current decoder
+    /// state as Luong's concat), W_q <c>[A, Hd]</c> <c>{i}.linear_query.weight</c>, W_k <c>[A, He]</c>
+    /// <c>{i}.linear_key.weight</c>, v <c>[1, A]</c> <c>{i}.v.weight</c>, A = <see cref="AttentionAttribute.Units"/>.
+    /// </summary>
+    Additive = 2,
+}

@@ -278,6 +278,31 @@ public sealed class GlobalAveragePool1DAttribute : LayerAttribute
 {
 }
 
+/// <summary>
+/// Global attention over the encoder's outputs (Luong, Pham and Manning 2015, no input feeding), in a decoder directly
+/// above its top recurrent layer and below its head. At every decoder step t, with h_t the recurrent layer's state and
+/// h_s the encoder's top output at step s (the memory; every valid step s &lt; <c>length</c>):
+/// <c>a(t, s) = softmax_s score(h_t, h_s)</c> (padded steps get weight 0), the context <c>c_t = Σ_s a(t, s) h_s</c>,
+/// and the layer's output <c>tanh(W_c [c_t ; h_t])</c>, W_c <c>[Hd, He + Hd]</c> named <c>{i}.linear_out.weight</c>
+/// (no biases). Its output size is the decoder's hidden size Hd. Gradients reach h_t and every encoder step. After a
+/// prediction the model's <c>AttentionWeights</c> hold the last sample's weights, [decoder step, encoder step].
+/// </summary>
+[AttributeUsage(RnnModelAttribute.Targets, AllowMultiple = true, Inherited = false)]
+public sealed class AttentionAttribute : LayerAttribute
+{
+    /// <summary>Attention with the given <paramref name="score"/>.</summary>
+    public AttentionAttribute(AttentionScore score) => Score = score;
+
+    /// <summary>How a decoder state is scored against an encoder step.</summary>
+    public AttentionScore Score { get; }
+
+    /// <summary>
+    /// The size A of the additive score's hidden layer (<see cref="AttentionScore.Additive"/> only); when not set (0),
+    /// the decoder's hidden size.
+    /// </summary>
+    public int Units { get; set; }
+}
+
 /// <summary>What a decoder feeds back as the next step's input.</summary>
 public enum DecoderFeedback
 {

@@ -66,7 +66,7 @@ internal sealed class LstmCellEmitter : CellEmitter
         if (Layer.Partner is LstmPlan decoder && !Layer.InDecoder)
         {
             var start = (LstmDirection)decoder.Forward;
-            w.Line($"{CodeWriter.Slice("work", start.CellStateGradient)}.CopyTo(dc); // the final cell state's gradient, from the decoder's start");
+            w.Line($"{CodeWriter.Slice("work", start.CellStateGradient)}.Slice({Direction.FinalStateOffset}, {H}).CopyTo(dc); // the final cell state's gradient, from the decoder's start");
         }
         else
         {

@@ -249,7 +249,14 @@ internal abstract class CellEmitter
             w.Line($"{Span} dh = {CodeWriter.Slice("work", Direction.CarriedHiddenGradient)}; // dL/dh_t, carried back through time");
             EmitBackwardLocals(w);
             EmitBackwardStart(w);
-            w.Line("dh.Clear();");
+            if (Layer.Partner?.OutputState is { } start && !Layer.InDecoder)
+            {
+                w.Line($"{CodeWriter.Slice("work", start.Gradient)}.Slice({Direction.FinalStateOffset}, {H}).CopyTo(dh); // dL/dh of the final state, from the decoder's start state");
+            }
+            else
+            {
+                w.Line("dh.Clear();");
+            }
             w.Line("// Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.");
             using (w.Block(BackwardLoop))
             {

@@ -55,6 +55,25 @@ internal abstract class RecurrentPlan : LayerPlan
     /// <summary>h, the first carried state, is the layer's output.</summary>
     public override CarriedState? OutputState => Forward.CarriedStates[0];
 
+    /// <summary>
+    /// A bidirectional encoder layer's final states: the forward direction's at the last valid step and the reverse
+    /// direction's at step 0, concatenated (forward first) or summed, as the decoder's start state.
+    /// </summary>
+    public override IReadOnlyList<FinalStatePart> FinalStateParts(int k)
+    {
+        if (!Bidirectional)
+        {
+            return base.FinalStateParts(k);
+        }
+
+        bool sum = Recurrent.Options.MergeMode == MergeModeKind.Sum;
+        return new[]
+        {
+            new FinalStatePart(Directions[0].CarriedStates[k].Sequence, Hidden, "length - 1", 0, Adds: false),
+            new FinalStatePart(Directions[1].CarriedStates[k].Sequence, Hidden, "0", sum ? 0 : Hidden, Adds: sum),
+        };
+    }
+
     public override string? StreamingUnsupported =>
         Bidirectional ? "This model has a bidirectional layer, whose reverse direction needs the whole sequence: use Predict." : null;
 
@@ -196,6 +215,12 @@ internal abstract class RecurrentDirection
 
     /// <summary>The states the cell carries besides h.</summary>
     protected virtual IEnumerable<CarriedState> CellCarriedStates => System.Array.Empty<CarriedState>();
+
+    /// <summary>
+    /// Where this direction's final state lies in the start state of the decoder layer that starts from it: after the
+    /// forward direction's for a concatenating bidirectional layer's reverse direction, else at 0.
+    /// </summary>
+    public long FinalStateOffset => Reverse && Layer.Recurrent.Options.MergeMode == MergeModeKind.Concat ? H : 0;
 
     /// <summary>A member name of this direction's named offsets: <c>Hidden</c>, or <c>HiddenReverse</c>.</summary>
     protected string Member(string name) => Reverse ? name + "Reverse" : name;

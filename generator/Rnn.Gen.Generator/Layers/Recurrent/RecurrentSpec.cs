@@ -40,6 +40,13 @@ internal abstract record RecurrentSpec(RecurrentOptions Options) : LayerSpec
 
     public override string Signature => $"{Kind.Name}({Hidden})";
 
+    public override string DecoderSignature => Options.Bidirectional ? $"{Kind.Name}({OutputSize(0)})" : Signature;
+
+    public override string? UnmergeableFinalStates =>
+        Options.Bidirectional && Options.MergeMode is not (MergeModeKind.Concat or MergeModeKind.Sum) ? Options.MergeMode.ToString() : null;
+
+    public override LayerSpec ReturningSequence() => this with { Options = Options with { ReturnSequences = true } };
+
     /// <summary>The cell's declared activation (the Elman cell's Tanh or Relu), or null for cells with fixed activations.</summary>
     public virtual ActivationKind? CellActivation => null;
 
