@@ -30,7 +30,7 @@ const float MaxGradientNorm = 1f;
 const int BeamWidth = 5;
 
 bool quick = args.Contains("--quick");
-string[] extraWords = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--words" or "--epochs"))).ToArray();
+string[] extraWords = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--words" or "--epochs" or "--model"))).ToArray();
 int trainingWordCount = Option("--words") ?? (quick ? 2_000 : int.MaxValue);   // all, or a subset of the training words drawn with the seed
 int epochs = Option("--epochs") ?? (quick ? 1 : 8);
 int validationWordCount = quick ? 200 : 1_000;
@@ -75,27 +75,50 @@ Console.WriteLine($"Training on {subset}{training.Count:N0} word–pronunciation
     $"{validation.Count} validation words; testing on {test.Count:N0} held-out words");
 Console.WriteLine();
 
-var results = new List<(string Name, ErrorRates Greedy, ErrorRates Beam, double Seconds, int Parameters)>();
-var speller = new Speller();
-speller.Initialize(Seed);
-Console.WriteLine($"Encoder–decoder without attention: Embedding(28, 32) → LSTM(128) → decoder Embedding(41, 32) → LSTM(128) → Dense(41, softmax); {Speller.ParameterCount:N0} parameters");
-double seconds = Train(speller, () => new Speller(), training, validation, epochs);
-(ErrorRates greedy, ErrorRates beam) = Evaluate(test, speller.CreateDecoder);
-results.Add(("LSTM encoder–decoder", greedy, beam, seconds, Speller.ParameterCount));
-
-Console.WriteLine();
-Console.WriteLine($"Held-out test, {test.Count:N0} words (published results are on another split: see README.md):");
-Console.WriteLine("                                       greedy            beam search of 5     params   training");
-Console.WriteLine("                                     WER      PER       WER      PER");
-foreach ((string name, ErrorRates g, ErrorRates b, double s, int p) in results)
+// The models, trained and tested alike: the baseline without attention, then the one with attention.
+string only = OptionText("--model") ?? "both";
+var models = new List<SpellerModel>();
+if (only is "both" or "baseline")
 {
-    Console.WriteLine($"  {name,-32} {100 * g.WordErrorRate,6:F2} % {100 * g.PhonemeErrorRate,6:F2} %  {100 * b.WordErrorRate,6:F2} % {100 * b.PhonemeErrorRate,6:F2} %  {p,8:N0}  {s,6:F0} s");
+    models.Add(new("LSTM encoder–decoder", new Speller(), () => new Speller(), m => ((Speller)m).CreateDecoder,
+        "Embedding(28, 32) → LSTM(128) → its final state starts the decoder: Embedding(41, 32) → LSTM(128) → Dense(41, softmax)"));
+}
+
+if (only is "both" or "attention")
+{
+    models.Add(new("with attention (BiLSTM)", new AttentiveSpeller(), () => new AttentiveSpeller(), m => ((AttentiveSpeller)m).CreateDecoder,
+        "Embedding(28, 32) → bidirectional LSTM(64 + 64) → both final states start the decoder: Embedding(41, 32) → LSTM(128) → " +
+        "global attention (general score) over the 128 features of every letter → Dense(41, softmax)"));
+}
+
+if (models.Count == 0)
+{
+    Console.Error.WriteLine("--model takes baseline, attention or both.");
+    return 2;
+}
+
+foreach (SpellerModel m in models)
+{
+    m.Model.Initialize(Seed);
+    Console.WriteLine($"Model {m.Name}: {m.Description}; {m.Model.ParameterCount:N0} parameters");
+    m.TrainingSeconds = Train(m.Model, m.Replica, training, validation, epochs);
+    (m.Greedy, m.Beam) = Evaluate(test, m.CreateDecoder(m.Model));
+    Console.WriteLine();
+}
+
+Console.WriteLine($"Held-out test, {test.Count:N0} words (published results are on another split: see README.md):");
+Console.WriteLine("                                     greedy              beam search of 5      params   training");
+Console.WriteLine("                                   WER       PER        WER       PER");
+foreach (SpellerModel m in models)
+{
+    Console.WriteLine($"  {m.Name,-28} {100 * m.Greedy.WordErrorRate,6:F2} % {100 * m.Greedy.PhonemeErrorRate,6:F2} %   " +
+        $"{100 * m.Beam.WordErrorRate,6:F2} % {100 * m.Beam.PhonemeErrorRate,6:F2} %  {m.Model.ParameterCount,8:N0}  {m.TrainingSeconds,6:F0} s");
 }
 
 Console.WriteLine();
-Console.WriteLine("Pronunciations (beam search of 5):");
+Console.WriteLine($"Pronunciations (beam search of 5; {string.Join(" | ", models.Select(m => m.Name))}):");
 string[] examples = extraWords.Length > 0 ? extraWords : ["generator", "pronunciation", "attention", "zweig", "rnngen", "colonel", "through", "lightning"];
-SpellDecoder decode = speller.CreateDecoder(BeamWidth);
+SpellDecoder[] decoders = models.Select(m => m.CreateDecoder(m.Model)(BeamWidth)).ToArray();
 var letters = new int[Graphemes.MaxLetters];
 var input = new float[Graphemes.MaxLetters];
 var tokens = new int[Phonemes.MaxSteps];
@@ -109,16 +132,57 @@ foreach (string word in examples)
             input[i] = letters[i];
         }
 
-        decode(input, tokens, BeamWidth, length);
+        var spoken = decoders.Select(decode =>
+        {
+            decode(input, tokens, BeamWidth, length);
+            return Phonemes.Text(tokens);
+        });
         string known = dictionary.Words.FirstOrDefault(w => w.Spelling == word.ToUpperInvariant()) is { } entry
             ? $"   dictionary: {string.Join(" | ", entry.Pronunciations.Select(p => Phonemes.Text(p)))} ({CmuDict.PartOf(entry.Spelling).ToString().ToLowerInvariant()})"
             : "   (not in the dictionary)";
-        Console.WriteLine($"  {word,-16} {Phonemes.Text(tokens),-28}{known}");
+        Console.WriteLine($"  {word,-16} {string.Join(" | ", spoken)}{known}");
     }
     catch (FormatException e)
     {
         Console.WriteLine($"  {word,-16} (cannot read: {e.Message})");
     }
+}
+
+if (models.Select(m => m.Model).OfType<AttentiveSpeller>().FirstOrDefault() is { } attentive)
+{
+    // Where the attention looked: for each phoneme of a greedy decoding, the letter with the largest weight.
+    string word = examples.FirstOrDefault(w => { try { Graphemes.Encode(w, letters); return true; } catch (FormatException) { return false; } }) ?? "pronunciation";
+    int length = Graphemes.Encode(word, letters);
+    for (int i = 0; i < letters.Length; i++)
+    {
+        input[i] = letters[i];
+    }
+
+    var output = new float[AttentiveSpeller.OutputSteps * AttentiveSpeller.OutputSize];
+    attentive.Predict(input, output, length);
+    ReadOnlySpan<float> weights = attentive.AttentionWeights;
+    Console.WriteLine();
+    Console.WriteLine($"Attention of the greedy decoding of '{word}' (each phoneme: the letter it weighs most, and that weight):");
+    var cells = new List<string>();
+    for (int t = 0; t < AttentiveSpeller.OutputSteps; t++)
+    {
+        int token = Rnn.Gen.Decoding.TokenSampler.MostProbable(output.AsSpan(t * AttentiveSpeller.OutputSize, AttentiveSpeller.OutputSize));
+        if (token == Phonemes.End)
+        {
+            break;
+        }
+
+        ReadOnlySpan<float> row = weights.Slice(t * AttentiveSpeller.Steps, AttentiveSpeller.Steps);
+        int best = 0;
+        for (int s = 1; s < length; s++)
+        {
+            best = row[s] > row[best] ? s : best;
+        }
+
+        cells.Add($"{Phonemes.Symbols[token - 2]}←{char.ToLowerInvariant(word[best])}{best + 1} ({row[best]:F2})");
+    }
+
+    Console.WriteLine($"  {string.Join("  ", cells)}");
 }
 
 Console.WriteLine();
@@ -171,6 +235,13 @@ static ErrorRates Score(PronunciationSet set, Func<int, SpellDecoder> createDeco
     return PronunciationErrors.Score(predicted, set.SampleWords.Select(w => (IReadOnlyList<int[]>)set.Words[w].Pronunciations).ToList());
 }
 
+// The text after an option such as "--model attention", or null when the option is not given.
+string? OptionText(string name)
+{
+    int at = Array.IndexOf(args, name);
+    return at < 0 ? null : at + 1 < args.Length ? args[at + 1] : throw new ArgumentException($"{name} takes a value.");
+}
+
 // The number after an option such as "--words 10000", or null when the option is not given.
 int? Option(string name)
 {
@@ -218,4 +289,25 @@ internal sealed class EpochPrinter(PronunciationSet validation, IRnnModel model,
 
         return PronunciationErrors.Score(predicted, validation.SampleWords.Select(w => (IReadOnlyList<int[]>)validation.Words[w].Pronunciations).ToList());
     }
+}
+
+/// <summary>A model under test: how to make its replicas and decoders, and what training and the test gave.</summary>
+internal sealed class SpellerModel(string name, IRnnModel model, Func<IRnnModel> replica, Func<IRnnModel, Func<int, SpellDecoder>> createDecoder, string description)
+{
+    public string Name { get; } = name;
+
+    public IRnnModel Model { get; } = model;
+
+    public Func<IRnnModel> Replica { get; } = replica;
+
+    /// <summary>Makes a decoder for one thread: a predictor of the model, beams reserved up to the given width.</summary>
+    public Func<IRnnModel, Func<int, SpellDecoder>> CreateDecoder { get; } = createDecoder;
+
+    public string Description { get; } = description;
+
+    public double TrainingSeconds { get; set; }
+
+    public ErrorRates Greedy { get; set; }
+
+    public ErrorRates Beam { get; set; }
 }

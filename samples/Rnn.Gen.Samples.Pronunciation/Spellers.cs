@@ -29,3 +29,28 @@ public partial class Speller
         return (ReadOnlySpan<float> letters, Span<int> tokens, int width, int length) => predictor.BeamSearch(letters, tokens, width, 0f, length);
     }
 }
+
+/// <summary>
+/// The encoder–decoder with attention: a bidirectional LSTM reads the letters both ways (its 64 + 64 features at every
+/// letter are the memory), its final states of both directions start the decoder LSTM(128), and at every decoder
+/// step Luong's global attention with the general score weighs the letters by their match with the decoder's state,
+/// so the decoder looks at the letters it is spelling out instead of carrying the whole word in one state.
+/// </summary>
+[RnnModel(inputSize: 1, steps: Graphemes.MaxLetters)]
+[Embedding(Graphemes.VocabularySize, 32)]
+[Lstm(64, Bidirectional = true)]
+[Decoder(Phonemes.MaxSteps, StartToken = Phonemes.Start, EndToken = Phonemes.End)]
+[Embedding(Phonemes.VocabularySize, 32)]
+[Lstm(128)]
+[Attention(AttentionScore.General)]
+[Dense(Phonemes.VocabularySize, Activation = Activation.Softmax)]
+public partial class AttentiveSpeller
+{
+    /// <summary>A decoder on a predictor of its own (for one thread), beams reserved up to <paramref name="beamWidth"/>.</summary>
+    internal SpellDecoder CreateDecoder(int beamWidth)
+    {
+        Predictor predictor = CreatePredictor();
+        predictor.ReserveBeam(beamWidth);
+        return (ReadOnlySpan<float> letters, Span<int> tokens, int width, int length) => predictor.BeamSearch(letters, tokens, width, 0f, length);
+    }
+}
