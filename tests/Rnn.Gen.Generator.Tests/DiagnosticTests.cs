@@ -280,12 +280,109 @@ public class DiagnosticTests
     [Fact]
     public void RNNGEN022_bidirectional_in_a_decoder_model() => Expect("RNNGEN022", """
         [RnnModel(3, 5)]
+        [Gru(4)]
+        [[|Decoder(3)|]]
+        [Gru(4, Bidirectional = true, MergeMode = MergeMode.Sum)]
+        [Dense(2)]
+        public partial class Model;
+        """, "Bidirectional");
+
+    [Fact]
+    public void RNNGEN020_bidirectional_encoder_needs_the_merged_size() => Expect("RNNGEN020", """
+        [RnnModel(3, 5)]
         [Gru(4, Bidirectional = true)]
         [[|Decoder(3)|]]
         [Gru(4)]
         [Dense(2)]
         public partial class Model;
-        """, "Bidirectional");
+        """, "Gru(4) bidirectional, so Gru(8)");
+
+    [Fact]
+    public void RNNGEN046_attention_outside_a_decoder() => Expect("RNNGEN046", """
+        [RnnModel(3, 5)]
+        [Lstm(4, ReturnSequences = true)]
+        [[|Attention(AttentionScore.Dot)|]]
+        [Dense(2)]
+        public partial class Model;
+        """, "put [Decoder(outputSteps)] above");
+
+    [Fact]
+    public void RNNGEN047_attention_not_above_the_top_recurrent_layer() => Expect("RNNGEN047", """
+        [RnnModel(3, 5)]
+        [Lstm(4, ReturnSequences = true)]
+        [Lstm(4)]
+        [Decoder(3)]
+        [Lstm(4)]
+        [[|Attention(AttentionScore.General)|]]
+        [Lstm(4)]
+        [Dense(2, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "comes after it");
+
+    [Fact]
+    public void RNNGEN047_attention_after_a_dense_layer() => Expect("RNNGEN047", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        [Decoder(3)]
+        [Lstm(4)]
+        [Dense(4)]
+        [[|Attention(AttentionScore.General)|]]
+        [Dense(2, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "the layer before it is [Dense(4)]");
+
+    [Fact]
+    public void RNNGEN048_attention_without_a_recurrent_encoder() => Expect("RNNGEN048", """
+        [RnnModel(4, 1)]
+        [Decoder(3)]
+        [Lstm(4)]
+        [[|Attention(AttentionScore.General)|]]
+        [Dense(2, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "no encoder");
+
+    [Fact]
+    public void RNNGEN049_units_without_an_additive_score() => Expect("RNNGEN049", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        [Decoder(3)]
+        [Lstm(4)]
+        [Attention(AttentionScore.General, [|Units = 8|])]
+        [Dense(2, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "remove Units or use AttentionScore.Additive");
+
+    [Fact]
+    public void RNNGEN049_unknown_score() => Expect("RNNGEN049", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        [Decoder(3)]
+        [Lstm(4)]
+        [Attention([|(AttentionScore)7|])]
+        [Dense(2, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "is not an AttentionScore");
+
+    [Fact]
+    public void RNNGEN002_additive_units_not_positive() => Expect("RNNGEN002", """
+        [RnnModel(3, 5)]
+        [Lstm(4)]
+        [Decoder(3)]
+        [Lstm(4)]
+        [Attention(AttentionScore.Additive, [|Units = 0|])]
+        [Dense(2, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "Units");
+
+    [Fact]
+    public void RNNGEN050_bidirectional_encoder_merged_by_product() => Expect("RNNGEN050", """
+        [RnnModel(3, 5)]
+        [Gru(4, Bidirectional = true, [|MergeMode = MergeMode.Multiply|])]
+        [Decoder(3)]
+        [Gru(4)]
+        [Dense(2)]
+        public partial class Model;
+        """, "merged by Multiply");
 
     [Fact]
     public void RNNGEN023_token_feedback_without_softmax() => Expect("RNNGEN023", """
@@ -777,7 +874,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(39, ids.Length);
+        Assert.Equal(44, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

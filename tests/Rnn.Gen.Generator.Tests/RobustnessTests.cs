@@ -63,6 +63,7 @@ public class RobustnessTests
         "[GlobalAveragePool1D]", "[GaussianNoise(0.{0})]", "[GaussianNoise(-1)]", "[Decoder({0})]", "[Decoder(3, StartToken = {0})]",
         "[Decoder(4, Feedback = DecoderFeedback.Output)]", "[Decoder(2, Feedback = DecoderFeedback.Token, StartToken = 1)]",
         "[Lstm(4, Dropout = 0.{0}, RecurrentDropout = 0.5, KernelL1 = 1e-3)]", "[Dense(10, Activation = Activation.Softmax, BiasL2 = 1e-4)]",
+        "[Attention(AttentionScore.Additive, Units = {0})]",
     };
 
     /// <summary>Model attributes for <see cref="AttributeTemplates"/>: token input, stateful models, repeats.</summary>
@@ -83,6 +84,7 @@ public class RobustnessTests
         "[RnnModel(3, 8)] [GaussianNoise(0.1)] [Conv1D(4, 3)] [AvgPool1D(2)] [Lstm(4, ReturnSequences = true)] [GlobalMaxPool1D] [Dense(2)]",
         "[RnnModel(3, 8)] [Conv1D(4, 2, Padding = ConvPadding.Causal)] [MaxPool1D(2)] [Gru(4, ReturnSequences = true)] [GlobalAveragePool1D] [Dense(1)]",
         "[RnnModel(3, 1)] [Decoder(4, Feedback = DecoderFeedback.Output)] [SimpleRnn(3)] [Dense(2)]",
+        "[RnnModel(1, 6)] [Embedding(10, 4)] [Gru(5, Bidirectional = true)] [Decoder(3, StartToken = 1)] [Embedding(10, 4)] [Gru(10)] [Attention(AttentionScore.Additive, Units = 3)] [Dense(10, Activation = Activation.Softmax)]",
         "[RnnModel(2, 8, Stateful = true)] [Lstm(4, ReturnSequences = true, Dropout = 0.2)] [Dense(1)]",
     };
 

@@ -151,6 +151,25 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Attention_over_a_bidirectional_encoder()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Translation;
+
+            [RnnModel(inputSize: 1, steps: 7)]
+            [Embedding(30, 8)]
+            [Lstm(6, Bidirectional = true)]
+            [Decoder(5, StartToken = 1, EndToken = 2)]
+            [Embedding(20, 8)]
+            [Lstm(12)]
+            [Attention(AttentionScore.General)]
+            [Dense(20, Activation = Activation.Softmax)]
+            public partial class Translator;
+            """, "Translation.Translator.g.cs");
+    }
+
+    [Fact]
     public void One_to_many_with_output_feedback()
     {
         Check("""

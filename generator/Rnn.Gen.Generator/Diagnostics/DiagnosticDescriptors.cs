@@ -261,20 +261,14 @@ internal static class DiagnosticDescriptors
         "[{0}] attends over the encoder's output at every step, but {1}; add a recurrent encoder layer (for example [Lstm(n)]) above [Decoder], or remove [{0}]",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
-    public static readonly DiagnosticDescriptor AttentionDotSizes = new(
-        "RNNGEN049",
-        "Dot attention needs equal sizes",
-        "[{0}] scores h_t · h_s, but the decoder's hidden size is {1} and the encoder's output has {2} features; use AttentionScore.General or AttentionScore.Additive, or give both the same size",
-        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
-
     public static readonly DiagnosticDescriptor AttentionInvalidOption = new(
-        "RNNGEN050",
+        "RNNGEN049",
         "Invalid attention option",
         "[{0}]: {1}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor BidirectionalEncoderMerge = new(
-        "RNNGEN051",
+        "RNNGEN050",
         "Bidirectional encoder merge does not make a start state",
         "[{0}] is a bidirectional encoder layer merged by {1}, but a decoder starts from its final states concatenated (MergeMode.Concat, decoder hidden size 2H) or summed (MergeMode.Sum, hidden size H); use one of those merge modes",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

@@ -72,9 +72,6 @@ internal abstract record LayerSpec
     /// <summary>The layer reads the encoder's output at every step (attention): only in a decoder, whose encoder then keeps every step.</summary>
     public virtual bool ReadsEncoderMemory => false;
 
-    /// <summary>An attention that scores the query against the encoder's output itself (a dot score): their sizes must be equal.</summary>
-    public virtual bool ScoresMemoryDirectly => false;
-
     /// <summary>A layer that reads the encoder's output (<see cref="ReadsEncoderMemory"/>), given that output's features per step and steps.</summary>
     public virtual LayerSpec WithEncoderMemory(int size, int steps) => this;
 

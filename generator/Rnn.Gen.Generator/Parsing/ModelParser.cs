@@ -617,15 +617,9 @@ internal static class ModelParser
                 continue;
             }
 
+            // A dot score needs the decoder's hidden size to equal the encoder's output size: the decoder's recurrent layers
+            // match the encoder's (RNNGEN020, the merged size for a bidirectional layer), so its top layer has that size.
             int memorySize = layers[first - 1].OutputSize(0);
-            int query = layers[i - 1].OutputSize(0);
-            if (layers[i].ScoresMemoryDirectly && query != memorySize)
-            {
-                Report(DiagnosticDescriptors.AttentionDotSizes, reader.ArgumentLocation(0, "score"), reader.Display,
-                    query.ToString(System.Globalization.CultureInfo.InvariantCulture), memorySize.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                continue;
-            }
-
             layers[i] = layers[i].WithEncoderMemory(memorySize, steps);
             layers[first - 1] = layers[first - 1].ReturningSequence();
         }

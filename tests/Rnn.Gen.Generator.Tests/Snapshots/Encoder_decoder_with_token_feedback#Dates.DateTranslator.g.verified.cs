@@ -438,8 +438,7 @@ namespace Dates
             // Fed-back values are constants: no gradient goes to the decoder's input.
             Lstm1Backward(cache, work, length, cache.Slice(ModelLayout.DecoderInput, 130), default);
 
-            work.Slice(Layer0.HiddenGradient, 1920).Clear(); // no layer reads the encoder's top output but the decoder's start state
-            global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(Layer1.CarriedHiddenGradient, 64), work.Slice(Layer0.HiddenGradient + (length - 1) * 64, 64)); // from the decoder's start state
+            work.Slice(Layer0.HiddenGradient, 1920).Clear(); // no layer reads the encoder's top output: its final states' gradients start its backward through time
             inputGradient.Clear();
             Lstm0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 1200), inputGradient);
         }
@@ -676,7 +675,7 @@ namespace Dates
             global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 64); // dL/dc_t, carried back through time
             global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 7680); // dL/d(pre-activation) of every step, rows i, f, g, o
             work.Slice(Layer1.CellStateGradient, 64).CopyTo(dc); // the final cell state's gradient, from the decoder's start
-            dh.Clear();
+            work.Slice(Layer1.CarriedHiddenGradient, 64).CopyTo(dh); // dL/dh of the final state, from the decoder's start state
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {

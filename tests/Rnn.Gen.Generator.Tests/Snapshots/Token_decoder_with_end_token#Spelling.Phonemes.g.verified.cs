@@ -478,8 +478,7 @@ namespace Spelling
             // Fed-back values are constants: no gradient goes to the decoder's input.
             Embedding2Backward(cache, work, length, cache.Slice(ModelLayout.DecoderInput, 10), default);
 
-            work.Slice(Layer1.HiddenGradient, 192).Clear(); // no layer reads the encoder's top output but the decoder's start state
-            global::Rnn.Gen.Kernels.VectorKernels.Add(work.Slice(Layer3.CarriedHiddenGradient, 16), work.Slice(Layer1.HiddenGradient + (length - 1) * 16, 16)); // from the decoder's start state
+            work.Slice(Layer1.HiddenGradient, 192).Clear(); // no layer reads the encoder's top output: its final states' gradients start its backward through time
             work.Slice(Layer0.OutputGradient, 96).Clear();
             Gru1Backward(cache, work, length, cache.Slice(Layer0.Output, 96), work.Slice(Layer0.OutputGradient, 96));
 
@@ -812,7 +811,7 @@ namespace Spelling
             global::System.Span<float> dh = work.Slice(Layer1.CarriedHiddenGradient, 16); // dL/dh_t, carried back through time
             global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 576); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
             global::System.Span<float> dGhAll = work.Slice(Layer1.HiddenSideGradients, 576); // dL/d(W_hh h + b_hh) of every step, rows r, z, n
-            dh.Clear();
+            work.Slice(Layer3.CarriedHiddenGradient, 16).CopyTo(dh); // dL/dh of the final state, from the decoder's start state
             // Through time: the pre-activation gradients of every step, and dL/dh carried back through W_hh.
             for (int t = length - 1; t >= 0; t--)
             {

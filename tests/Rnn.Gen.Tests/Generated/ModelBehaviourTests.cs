@@ -106,9 +106,11 @@ public class ModelBehaviourTests
 
         foreach (ParameterInfo parameter in a.ParameterLayout)
         {
-            // Recurrent tensors: 1/sqrt(hidden) with hidden = the last dim of weight_hh; nn.Linear: 1/sqrt(in_features).
+            // Recurrent tensors: 1/sqrt(hidden) with hidden = the last dim of weight_hh; nn.Linear: 1/sqrt(in_features), for a
+            // weight its own second dimension (an attention's linear_in, linear_out, ...), for a bias its weight's.
             int fan = parameter.Name.Contains("_l0", StringComparison.Ordinal)
                 ? a.ParameterLayout.First(p => p.Name == parameter.Name.Split('.')[0] + ".weight_hh_l0").Shape[1]
+                : parameter.Name.EndsWith("weight", StringComparison.Ordinal) ? parameter.Shape[1]
                 : a.ParameterLayout.First(p => p.Name == parameter.Name.Split('.')[0] + ".weight").Shape[1];
             float bound = (float)(1.0 / Math.Sqrt(fan));
             float[] values = parameter.Slice(a.Parameters).ToArray();

@@ -50,3 +50,24 @@ public partial class StackedGeneralAttention;
 [Lstm(6)]
 [Dense(2)]
 public partial class BidirectionalEncoderValues;
+
+/// <summary>Reversing 8 tokens (ids 2..9; 1 starts the decoder), with general attention: the copy task attention is for.</summary>
+[RnnModel(inputSize: 1, steps: 8)]
+[Embedding(10, 8)]
+[Gru(16)]
+[Decoder(8, StartToken = 1)]
+[Embedding(10, 8)]
+[Gru(16)]
+[Attention(AttentionScore.General)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class ReverserWithAttention;
+
+/// <summary><see cref="ReverserWithAttention"/> without the attention: the decoder sees the input only through its start state.</summary>
+[RnnModel(inputSize: 1, steps: 8)]
+[Embedding(10, 8)]
+[Gru(16)]
+[Decoder(8, StartToken = 1)]
+[Embedding(10, 8)]
+[Gru(16)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class ReverserWithoutAttention;

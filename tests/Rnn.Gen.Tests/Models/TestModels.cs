@@ -124,6 +124,10 @@ public static class AllModels
         nameof(Seq2SeqTokens) => new Seq2SeqTokens(),
         nameof(Seq2SeqValues) => new Seq2SeqValues(),
         nameof(OneToManyTokens) => new OneToManyTokens(),
+        nameof(DotAttentionValues) => new DotAttentionValues(),
+        nameof(GeneralAttentionGru) => new GeneralAttentionGru(),
+        nameof(StackedGeneralAttention) => new StackedGeneralAttention(),
+        nameof(BidirectionalEncoderValues) => new BidirectionalEncoderValues(),
         _ => throw new System.ArgumentException("Unknown test model " + name, nameof(name)),
     };
 
@@ -146,7 +150,11 @@ public static class AllModels
     public static Xunit.TheoryData<string> GradientCheckData() => new([.. Small, .. Stochastic, .. Bidirectional]);
 
     /// <summary>Encoder–decoder and one-to-many models: they decode whole sequences, no streaming Step.</summary>
-    public static readonly string[] Decoders = { nameof(Seq2SeqTokens), nameof(Seq2SeqValues), nameof(OneToManyTokens) };
+    public static readonly string[] Decoders =
+    {
+        nameof(Seq2SeqTokens), nameof(Seq2SeqValues), nameof(OneToManyTokens), nameof(DotAttentionValues), nameof(GeneralAttentionGru),
+        nameof(StackedGeneralAttention), nameof(BidirectionalEncoderValues),
+    };
 
     /// <summary>Models whose Step refuses (bidirectional layers, decoders).</summary>
     public static bool Streams(string name) => !Bidirectional.Contains(name) && !Decoders.Contains(name) && name != nameof(BiGruWithDropout);

@@ -75,8 +75,6 @@ internal sealed record AttentionSpec(AttentionScoreKind Score, int Units, int Me
 
     public override bool ReadsEncoderMemory => true;
 
-    public override bool ScoresMemoryDirectly => Score == AttentionScoreKind.Dot;
-
     public override LayerSpec WithEncoderMemory(int size, int steps) => this with { MemorySize = size, MemorySteps = steps };
 
     public override string Signature => $"Attention({Score})";

@@ -66,7 +66,8 @@ internal sealed class LstmCellEmitter : CellEmitter
         if (Layer.Partner is LstmPlan decoder && !Layer.InDecoder)
         {
             var start = (LstmDirection)decoder.Forward;
-            w.Line($"{CodeWriter.Slice("work", start.CellStateGradient)}.Slice({Direction.FinalStateOffset}, {H}).CopyTo(dc); // the final cell state's gradient, from the decoder's start");
+            string gradient = start.CellStateGradient.Length == H ? CodeWriter.Slice("work", start.CellStateGradient) : $"{CodeWriter.Slice("work", start.CellStateGradient)}.Slice({Direction.FinalStateOffset}, {H})";
+            w.Line($"{gradient}.CopyTo(dc); // the final cell state's gradient, from the decoder's start");
         }
         else
         {

@@ -251,7 +251,8 @@ internal abstract class CellEmitter
             EmitBackwardStart(w);
             if (Layer.Partner?.OutputState is { } start && !Layer.InDecoder)
             {
-                w.Line($"{CodeWriter.Slice("work", start.Gradient)}.Slice({Direction.FinalStateOffset}, {H}).CopyTo(dh); // dL/dh of the final state, from the decoder's start state");
+                string gradient = start.Gradient.Length == H ? CodeWriter.Slice("work", start.Gradient) : $"{CodeWriter.Slice("work", start.Gradient)}.Slice({Direction.FinalStateOffset}, {H})";
+                w.Line($"{gradient}.CopyTo(dh); // dL/dh of the final state, from the decoder's start state");
             }
             else
             {
