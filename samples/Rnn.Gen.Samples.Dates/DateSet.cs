@@ -4,7 +4,7 @@ using Rnn.Gen.Data;
 
 namespace Rnn.Gen.Samples.Dates;
 
-/// <summary>Dates written in given styles, encoded for <see cref="DateTranslator"/>: one-hot inputs, lengths, and target characters.</summary>
+/// <summary>Dates written in given styles, encoded for the translators (<see cref="DateTranslator"/> and the one with attention): one-hot inputs, lengths, and target characters.</summary>
 internal sealed class DateSet
 {
     private const int InputFloats = DateTranslator.Steps * DateTranslator.InputSize;
@@ -85,24 +85,24 @@ internal sealed class DateSet
     }
 
     /// <summary>The samples as a dataset for the trainer: class-index targets, padded inputs with their lengths.</summary>
-    public Dataset ToDataset(DateTranslator model) =>
+    public Dataset ToDataset(IRnnModel model) =>
         Dataset.ForClassifier(model, Inputs, Targets).WithLengths(Lengths);
 
     /// <summary>Greedy translation of sample <paramref name="index"/>.</summary>
-    public string Translate(DateTranslator model, int index, Span<float> output)
+    public string Translate(IRnnModel model, int index, Span<float> output)
     {
         model.Predict(Inputs.AsSpan(index * InputFloats, InputFloats), output, Lengths[index]);
         return DateText.Decode(output);
     }
 
     /// <summary>Whether the greedy translation of sample <paramref name="index"/> is the exact ISO date.</summary>
-    public bool IsExact(DateTranslator model, int index, Span<float> output) =>
+    public bool IsExact(IRnnModel model, int index, Span<float> output) =>
         Translate(model, index, output) == DateText.Iso(Items[index].Date);
 
     /// <summary>Whether the beam-search translation (<paramref name="beamWidth"/> beams) of sample <paramref name="index"/> is the exact ISO date.</summary>
-    public bool IsExactByBeam(DateTranslator model, int index, Span<int> tokens, int beamWidth)
+    public bool IsExactByBeam(BeamDecoder beamSearch, int index, Span<int> tokens, int beamWidth)
     {
-        model.BeamSearch(Inputs.AsSpan(index * InputFloats, InputFloats), tokens, beamWidth, 0f, Lengths[index]);
+        beamSearch(Inputs.AsSpan(index * InputFloats, InputFloats), tokens, beamWidth, Lengths[index]);
         string iso = DateText.Iso(Items[index].Date);
         for (int t = 0; t < tokens.Length; t++)
         {
@@ -116,9 +116,9 @@ internal sealed class DateSet
     }
 
     /// <summary>The fraction of samples translated exactly.</summary>
-    public double ExactMatch(DateTranslator model)
+    public double ExactMatch(IRnnModel model)
     {
-        var output = new float[DateTranslator.OutputSteps * DateTranslator.OutputSize];
+        var output = new float[model.OutputSteps * model.OutputSize];
         int exact = 0;
         for (int i = 0; i < Count; i++)
         {

@@ -10,6 +10,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using Rnn.Gen;
 using Rnn.Gen.Data;
 using Rnn.Gen.Initialization;
 using Rnn.Gen.Optimizers;
@@ -40,16 +41,22 @@ DateOnly[] testDates = dates[..TestDates];
 DateOnly[] validationDates = dates[TestDates..(TestDates + ValidationDates)];
 DateOnly[] trainingDates = dates[(TestDates + ValidationDates)..];
 
-var model = new DateTranslator();
-model.Initialize(Seed);
+// The translators, trained and tested alike: the baseline without attention, then the same encoder and decoder with
+// attention.
+var translators = new List<Translator>
+{
+    new("without attention", new DateTranslator(), m => ((DateTranslator)m).BeamDecoder,
+        $"LSTM(64) encoder over up to {DateTranslator.Steps} characters → its final state starts the LSTM(64) decoder, 10 steps → Dense(11, softmax)"),
+    new("with attention", new AttentiveDateTranslator(), m => ((AttentiveDateTranslator)m).BeamDecoder,
+        "the same, with Luong's global attention (general score) of the decoder's state over the encoder's outputs at every character → Dense(11, softmax)"),
+};
 
 // The trainer's dataset keeps its own copy of the one-hot inputs (about 590 MB for the training texts); the sample's copy
-// is dropped once the dataset is made.
-Dataset training = DateSet.RandomStyles(trainingDates, StylesPerTrainingDate, random).ToDataset(model);
+// is dropped once the dataset is made. Every translator has the same input and output shapes, so one dataset serves all.
+Dataset training = DateSet.RandomStyles(trainingDates, StylesPerTrainingDate, random).ToDataset(translators[0].Model);
 DateSet validation = DateSet.RandomStyles(validationDates, 2, random);
 DateSet test = DateSet.AllStyles(testDates);
-int hidden = model.GetParameter("0.bias_hh_l0").Length / 4; // bias_hh_l0 is [4H]
-Console.WriteLine("Dates in words → ISO 8601, character by character, with a generated LSTM encoder–decoder");
+Console.WriteLine("Dates in words → ISO 8601, character by character, with generated LSTM encoder–decoders");
 Console.WriteLine($"Styles ({DateText.Styles.Length}), shown for 2026-11-25:");
 foreach ((string name, Func<DateOnly, string> write) in DateText.Styles)
 {
@@ -58,77 +65,80 @@ foreach ((string name, Func<DateOnly, string> write) in DateText.Styles)
 
 Console.WriteLine($"Data: dates 1900–2099; {training.Count} training texts ({trainingDates.Length} dates, {StylesPerTrainingDate} random style each), " +
     $"{validation.Count} validation texts ({validationDates.Length} dates), {test.Count} test texts ({testDates.Length} held-out dates × every style)");
-Console.WriteLine($"Model: LSTM({hidden}) encoder over up to {DateTranslator.Steps} characters → LSTM({hidden}) decoder, 10 steps → Dense(11, softmax); {DateTranslator.ParameterCount} parameters");
 Console.WriteLine($"Training: teacher forcing, cross-entropy, {Epochs} epochs, batch {BatchSize}, Adam lr {LearningRate} (cosine decay), gradient norm clipped at {MaxGradientNorm}");
-Console.WriteLine();
-Console.WriteLine(" epoch   steps   train loss  train acc   valid loss  valid acc  valid exact    time");
 
-var optimizer = new Adam(LearningRate);
-int stepsPerEpoch = (training.Count + BatchSize - 1) / BatchSize;
-var trainer = new Trainer(model, optimizer, CrossEntropyOfProbabilitiesLoss.Instance, new TrainerOptions
-{
-    Epochs = Epochs,
-    BatchSize = BatchSize,
-    Seed = Seed,
-    TeacherForcing = true,
-    ClipNorm = MaxGradientNorm,
-    Schedule = new WarmupCosine(optimizer, warmupSteps: 200, totalSteps: Epochs * stepsPerEpoch, minLearningRate: LearningRate / 20),
-    ScheduleInterval = ScheduleInterval.Batch,
-});
-
-var trainingClock = Stopwatch.StartNew();
-TrainingResult result = trainer.Fit(training, validation.ToDataset(model), new EpochPrinter(model, validation, trainingClock));
-trainingClock.Stop();
-
-// The held-out test: every style of dates the model never saw.
 var output = new float[DateTranslator.OutputSteps * DateTranslator.OutputSize];
 int styles = DateText.Styles.Length;
-var exactPerStyle = new int[styles];
-var errors = new List<int>();
-for (int i = 0; i < test.Count; i++)
+const int BeamWidth = 5;
+foreach (Translator translator in translators)
 {
-    if (test.IsExact(model, i, output))
+    IRnnModel model = translator.Model;
+    model.Initialize(Seed);
+    Console.WriteLine();
+    Console.WriteLine($"Model {translator.Name}: {translator.Description}; {model.ParameterCount} parameters");
+    Console.WriteLine(" epoch   steps   train loss  train acc   valid loss  valid acc  valid exact    time");
+
+    var optimizer = new Adam(LearningRate);
+    int stepsPerEpoch = (training.Count + BatchSize - 1) / BatchSize;
+    var trainer = new Trainer(model, optimizer, CrossEntropyOfProbabilitiesLoss.Instance, new TrainerOptions
     {
-        exactPerStyle[test.Items[i].Style]++;
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        Seed = Seed,
+        TeacherForcing = true,
+        ClipNorm = MaxGradientNorm,
+        Schedule = new WarmupCosine(optimizer, warmupSteps: 200, totalSteps: Epochs * stepsPerEpoch, minLearningRate: LearningRate / 20),
+        ScheduleInterval = ScheduleInterval.Batch,
+    });
+
+    var trainingClock = Stopwatch.StartNew();
+    translator.Result = trainer.Fit(training, validation.ToDataset(model), new EpochPrinter(model, validation, trainingClock));
+    trainingClock.Stop();
+    translator.TrainingTime = trainingClock.Elapsed;
+
+    // The held-out test: every style of dates the model never saw, by greedy decoding, then by beam search (width 5,
+    // log-probability alone: every output has 10 characters).
+    for (int i = 0; i < test.Count; i++)
+    {
+        if (test.IsExact(model, i, output))
+        {
+            translator.ExactPerStyle[test.Items[i].Style]++;
+        }
+        else
+        {
+            translator.Errors.Add(i);
+        }
     }
-    else
+
+    BeamDecoder beamSearch = translator.Beam(model);
+    var beamTokens = new int[DateTranslator.OutputSteps];
+    for (int i = 0; i < test.Count; i++)
     {
-        errors.Add(i);
+        translator.BeamExact += test.IsExactByBeam(beamSearch, i, beamTokens, BeamWidth) ? 1 : 0;
     }
 }
 
-double exact = (double)exactPerStyle.Sum() / test.Count;
 Console.WriteLine();
-Console.WriteLine($"Held-out test, {test.Count} texts ({testDates.Length} dates never seen in training, each in every style), greedy decoding:");
+Console.WriteLine($"Held-out test, {test.Count} texts ({testDates.Length} dates never seen in training, each in every style), exact translations:");
+Console.WriteLine($"  {"",-34}{string.Concat(translators.Select(t => $"{t.Name,20}"))}");
 for (int s = 0; s < styles; s++)
 {
-    Console.WriteLine($"  {DateText.Styles[s].Name,-34} {100.0 * exactPerStyle[s] / testDates.Length,7:F2} % exact");
+    Console.WriteLine($"  {DateText.Styles[s].Name,-34}{string.Concat(translators.Select(t => $"{100.0 * t.ExactPerStyle[s] / testDates.Length,18:F2} %"))}");
 }
 
-Console.WriteLine($"  {"all",-34} {100 * exact,7:F2} % exact ({test.Count - errors.Count} of {test.Count}; goal {100 * Goal:F0} %)");
-
-// The same held-out texts by beam search (width 5, log-probability alone: every output has 10 characters).
-const int BeamWidth = 5;
-var beamTokens = new int[DateTranslator.OutputSteps];
-model.ReserveBeam(BeamWidth);
-int beamExact = 0;
-for (int i = 0; i < test.Count; i++)
+Console.WriteLine($"  {"all, greedy",-34}{string.Concat(translators.Select(t => $"{100 * t.Exact(test.Count),18:F2} %"))}   (goal {100 * Goal:F0} %)");
+Console.WriteLine($"  {$"all, beam search of width {BeamWidth}",-34}{string.Concat(translators.Select(t => $"{100.0 * t.BeamExact / test.Count,18:F2} %"))}");
+foreach (Translator translator in translators.Where(t => t.Errors.Count > 0))
 {
-    beamExact += test.IsExactByBeam(model, i, beamTokens, BeamWidth) ? 1 : 0;
-}
-
-Console.WriteLine($"  {$"all, beam search of width {BeamWidth}",-34} {100.0 * beamExact / test.Count,7:F2} % exact ({beamExact} of {test.Count})");
-if (errors.Count > 0)
-{
-    Console.WriteLine($"Some of the {errors.Count} errors:");
-    foreach (int i in errors.Take(8))
+    Console.WriteLine($"Some of the {translator.Errors.Count} errors {translator.Name}:");
+    foreach (int i in translator.Errors.Take(8))
     {
-        Console.WriteLine($"  {test.Texts[i],-52} → {test.Translate(model, i, output)} (expected {DateText.Iso(test.Items[i].Date)})");
+        Console.WriteLine($"  {test.Texts[i],-52} → {test.Translate(translator.Model, i, output)} (expected {DateText.Iso(test.Items[i].Date)})");
     }
 }
 
 Console.WriteLine();
-Console.WriteLine("Translations:");
+Console.WriteLine($"Translations ({string.Join(" | ", translators.Select(t => t.Name))}):");
 string[] examples = args.Length > 0 ? args :
 [
     "twenty-fifth of November 2026", "November 25, 2026", "25 Nov 2026", "Wednesday the 25th of November, 2026",
@@ -140,8 +150,12 @@ foreach (string text in examples)
     try
     {
         int length = DateText.Encode(text, input);
-        model.Predict(input, output, length);
-        Console.WriteLine($"  {text,-52} → {DateText.Decode(output)}");
+        var translations = translators.Select(t =>
+        {
+            t.Model.Predict(input, output, length);
+            return DateText.Decode(output);
+        });
+        Console.WriteLine($"  {text,-52} → {string.Join(" | ", translations)}");
     }
     catch (FormatException e)
     {
@@ -150,12 +164,43 @@ foreach (string text in examples)
 }
 
 Console.WriteLine();
-Console.WriteLine($"Training: {result.EpochsCompleted} epochs, {result.BatchesCompleted} steps, {trainingClock.Elapsed.TotalSeconds:F0} s " +
-    $"({trainingClock.Elapsed.TotalMilliseconds / result.BatchesCompleted:F1} ms per step of {BatchSize}); total run time {clock.Elapsed.TotalSeconds:F0} s");
-return exact >= Goal ? 0 : 1;
+foreach (Translator translator in translators)
+{
+    TrainingResult result = translator.Result!;
+    Console.WriteLine($"Training {translator.Name}: {result.EpochsCompleted} epochs, {result.BatchesCompleted} steps, {translator.TrainingTime.TotalSeconds:F0} s " +
+        $"({translator.TrainingTime.TotalMilliseconds / result.BatchesCompleted:F1} ms per step of {BatchSize})");
+}
+
+Console.WriteLine($"Total run time {clock.Elapsed.TotalSeconds:F0} s");
+return translators.All(t => t.Exact(test.Count) >= Goal) ? 0 : 1;
+
+/// <summary>A translator under test: its model, how to beam-search it, and what training and the test gave.</summary>
+internal sealed class Translator(string name, IRnnModel model, Func<IRnnModel, BeamDecoder> beam, string description)
+{
+    public string Name { get; } = name;
+
+    public IRnnModel Model { get; } = model;
+
+    public Func<IRnnModel, BeamDecoder> Beam { get; } = beam;
+
+    public string Description { get; } = description;
+
+    public TrainingResult? Result { get; set; }
+
+    public TimeSpan TrainingTime { get; set; }
+
+    public int[] ExactPerStyle { get; } = new int[DateText.Styles.Length];
+
+    public List<int> Errors { get; } = [];
+
+    public int BeamExact { get; set; }
+
+    /// <summary>The fraction of the test's <paramref name="count"/> texts translated exactly by greedy decoding.</summary>
+    public double Exact(int count) => (double)ExactPerStyle.Sum() / count;
+}
 
 /// <summary>Prints one line per epoch with the exact-match rate on the validation texts, synchronously.</summary>
-internal sealed class EpochPrinter(DateTranslator model, DateSet validation, Stopwatch clock) : IProgress<TrainingProgress>
+internal sealed class EpochPrinter(IRnnModel model, DateSet validation, Stopwatch clock) : IProgress<TrainingProgress>
 {
     public void Report(TrainingProgress value)
     {
