@@ -72,9 +72,9 @@ internal static class BatchEmitter
             w.Line("int maxLength = _batch.MaxLength;");
             w.Line($"{Span} caches = _batch.Cache;");
             w.Line($"{Span} scratches = _batch.Scratch;");
-            if (drawsRandom)
+            if (drawsRandom || plan.Spec.Int8Weights)
             {
-                w.Line("bool training = true; // dropout and noise apply");
+                w.Line("bool training = true; // dropout and noise apply; float32 weights, not int8");
             }
 
             if (plan.PackedSize > 0)

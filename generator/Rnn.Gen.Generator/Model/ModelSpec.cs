@@ -61,6 +61,9 @@ internal sealed record ModelSpec(
     /// </summary>
     public bool Stateful { get; init; }
 
+    /// <summary><c>Weights = WeightPrecision.Int8</c>: Step and Predict multiply int8 copies of the weight matrices (see <see cref="LayerSpec.Int8"/>).</summary>
+    public bool Int8Weights { get; init; }
+
     /// <summary>
     /// A model of images: each step's input is one image <c>[C, H, W]</c> (<c>InputSize = C · H · W</c>); one step for
     /// <c>[RnnModel(channels, height, width)]</c>, frames for <c>[RnnModel(steps, channels, height, width)]</c>. Null for

@@ -160,6 +160,7 @@ internal static class ModelParser
         }
 
         bool stateful = model.Named<bool>("Stateful") ?? false;
+        bool int8Weights = model.Named<int>("Weights") == 1; // WeightPrecision.Int8
 
         // The layers, in the order they are written.
         var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax)>();
@@ -332,6 +333,11 @@ internal static class ModelParser
                 image = layer.OutputImage;
             }
 
+            if (int8Weights && layer.Int8 == Int8Support.Unsupported)
+            {
+                attribute.Report(DiagnosticDescriptors.Int8Unsupported, attribute.Location, attribute.Display, layer.Kind.Name);
+            }
+
             recurrentAllowed &= layer.AllowsRecurrentAfter;
             layers.Add(layer);
         }
@@ -340,6 +346,11 @@ internal static class ModelParser
         if (layersValid && !split && !layers.Any(l => l.ActsAtInference))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, modelLocation, typeName));
+        }
+
+        if (int8Weights && decoder is not null)
+        {
+            model.Report(DiagnosticDescriptors.Int8Decoder, model.NamedArgumentLocation("Weights"));
         }
 
         DecoderSpec? decoderSpec = null;
@@ -363,6 +374,7 @@ internal static class ModelParser
             layers.ToEquatableArray())
         {
             Stateful = stateful,
+            Int8Weights = int8Weights,
             Decoder = decoderSpec,
             Image = modelImage,
             IsAbstract = type.IsAbstract,

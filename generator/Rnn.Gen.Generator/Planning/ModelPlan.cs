@@ -228,7 +228,7 @@ internal sealed class ModelPlan
 
             bool inDecoder = decoder is not null && i >= decoder.FirstLayer;
             LayerSpec layerSpec = spec.Layers[i];
-            var context = new LayerContext(i, inputSize, steps, sequence, spec.Stateful, inDecoder);
+            var context = new LayerContext(i, inputSize, steps, sequence, spec.Stateful, inDecoder, spec.Int8Weights);
             LayerPlan layer = layerSpec.Kind.Plan(layerSpec, context, slabs);
             plan.Layers.Add(layer);
             inputSize = layer.OutputSize;
