@@ -382,6 +382,25 @@ public class DiagnosticTests
         """, "feed back tokens");
 
     [Fact]
+    public void RNNGEN050_int8_weights_with_a_convolution() => Expect("RNNGEN050", """
+        [RnnModel(3, 5, Weights = WeightPrecision.Int8)]
+        [[|Conv1D(4, 3)|]]
+        [Gru(4)]
+        [Dense(1)]
+        public partial class Model;
+        """, "Conv1D has no int8 kernel");
+
+    [Fact]
+    public void RNNGEN051_int8_weights_on_a_decoder_model() => Expect("RNNGEN051", """
+        [RnnModel(3, 5, [|Weights = WeightPrecision.Int8|])]
+        [Gru(4)]
+        [Decoder(3)]
+        [Gru(4)]
+        [Dense(6)]
+        public partial class Model;
+        """, "models without a [Decoder]");
+
+    [Fact]
     public void RNNGEN045_end_token_outside_the_heads_tokens() => Expect("RNNGEN045", """
         [RnnModel(3, 5)]
         [Gru(4)]
