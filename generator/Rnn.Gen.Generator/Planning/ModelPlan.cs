@@ -194,6 +194,33 @@ internal sealed class ModelPlan
         {
             yield return ("token ids", Spec.Steps);
         }
+
+        if (Spec.Int8Weights)
+        {
+            yield return ("int8 weights", Int8WeightBytes() / sizeof(float));
+        }
+    }
+
+    /// <summary>
+    /// What <c>Int8Weights</c> allocates for Weights = Int8, in bytes: every quantized matrix with rows padded to 16 and
+    /// columns to 4, a scale and an offset per padded row, one activation vector's bytes and one product's sums.
+    /// </summary>
+    private long Int8WeightBytes()
+    {
+        long bytes = 0, rows = 0, widestColumns = 0, widestRows = 0;
+        foreach (LayerPlan layer in Layers.Where(l => l.Spec.Int8 == Int8Support.Quantized))
+        {
+            foreach (ParameterPlan matrix in layer.Parameters.Where(p => p.Shape.Length == 2))
+            {
+                long r = (matrix.Shape[0] + 15) / 16 * 16, c = (matrix.Shape[1] + 3) / 4 * 4;
+                bytes += r * c;
+                rows += r;
+                widestColumns = System.Math.Max(widestColumns, c);
+                widestRows = System.Math.Max(widestRows, r);
+            }
+        }
+
+        return bytes + (rows * 2 * sizeof(float)) + widestColumns + (widestRows * sizeof(int));
     }
 
     /// <summary>
