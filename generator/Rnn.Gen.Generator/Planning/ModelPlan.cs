@@ -207,7 +207,7 @@ internal sealed class ModelPlan
     /// </summary>
     private long Int8WeightBytes()
     {
-        long bytes = 0, rows = 0, widestColumns = 0, widestRows = 0;
+        long bytes = 63, rows = 0, widestColumns = 0, widestRows = 0, count = 0; // 63: the slack that aligns the bytes to 64
         foreach (LayerPlan layer in Layers.Where(l => l.Spec.Int8 == Int8Support.Quantized))
         {
             foreach (ParameterPlan matrix in layer.Parameters.Where(p => p.Shape.Length == 2))
@@ -217,10 +217,11 @@ internal sealed class ModelPlan
                 rows += r;
                 widestColumns = System.Math.Max(widestColumns, c);
                 widestRows = System.Math.Max(widestRows, r);
+                count++;
             }
         }
 
-        return bytes + (rows * 2 * sizeof(float)) + widestColumns + (widestRows * sizeof(int));
+        return bytes + (rows * 2 * sizeof(float)) + widestColumns + (widestRows * sizeof(int)) + (count * 4 * sizeof(int)); // + each matrix's shape and offsets
     }
 
     /// <summary>
