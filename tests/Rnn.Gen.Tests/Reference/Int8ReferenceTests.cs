@@ -46,6 +46,34 @@ public sealed class Int8ReferenceTests(ITestOutputHelper output)
         Assert.InRange(worst, 1e-4, Int8Bound);
     }
 
+    [Fact]
+    public void Int8_step_and_predict_allocate_nothing_and_quantize_again_after_a_write()
+    {
+        IRnnModel model = new Int8_Lstm64Seq_Dense1_I16_T8();
+        float[] input = new float[model.Steps * model.InputSize], output = new float[model.OutputSteps * model.OutputSize], step = new float[model.OutputSize];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = MathF.Sin(i);
+        }
+
+        model.Predict(input, output);
+        model.Step(input.AsSpan(0, model.InputSize), step);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 20; k++)
+        {
+            model.Predict(input, output);
+            model.Step(input.AsSpan(0, model.InputSize), step);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        // A parameter write through Parameters is seen by the next Predict: the int8 copies follow the float parameters.
+        float first = output[0];
+        model.Parameters[model.ParameterCount - 1] += 1f; // the Dense head's bias
+        model.Predict(input, output);
+        Assert.Equal(first + 1f, output[0], 1e-5f);
+    }
+
     /// <summary>Runs one case: the training Forward against libtorch at 1e-5, then the int8 inference's worst absolute errors.</summary>
     private static (double Predict, double Step) Measure(string caseName)
     {
