@@ -382,7 +382,7 @@ public class DiagnosticTests
         """, "feed back tokens");
 
     [Fact]
-    public void RNNGEN050_int8_weights_with_a_convolution() => Expect("RNNGEN050", """
+    public void RNNGEN051_int8_weights_with_a_convolution() => Expect("RNNGEN051", """
         [RnnModel(3, 5, Weights = WeightPrecision.Int8)]
         [[|Conv1D(4, 3)|]]
         [Gru(4)]
@@ -391,7 +391,7 @@ public class DiagnosticTests
         """, "Conv1D has no int8 kernel");
 
     [Fact]
-    public void RNNGEN051_int8_weights_on_a_decoder_model() => Expect("RNNGEN051", """
+    public void RNNGEN052_int8_weights_on_a_decoder_model() => Expect("RNNGEN052", """
         [RnnModel(3, 5, [|Weights = WeightPrecision.Int8|])]
         [Gru(4)]
         [Decoder(3)]

@@ -238,13 +238,13 @@ internal static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor Int8Unsupported = new(
-        "RNNGEN050",
+        "RNNGEN051",
         "Layer has no int8 weights",
         "[{0}] multiplies weights that Weights = WeightPrecision.Int8 cannot quantize: {1} has no int8 kernel (LSTM, GRU, SimpleRnn and Dense have); remove Weights = WeightPrecision.Int8 from [RnnModel], or the layer",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor Int8Decoder = new(
-        "RNNGEN051",
+        "RNNGEN052",
         "Decoder models have no int8 weights",
         "Weights = WeightPrecision.Int8 applies to models without a [Decoder]: decoding (Predict, Generate, BeamSearch) runs on float32 weights; remove Weights = WeightPrecision.Int8",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
