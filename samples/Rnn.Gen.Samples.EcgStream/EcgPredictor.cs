@@ -11,3 +11,12 @@ namespace Rnn.Gen.Samples.EcgStream;
 [Lstm(64, ReturnSequences = true)]
 [Dense(1)]
 public partial class EcgPredictor;
+
+/// <summary>
+/// The same network with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program copies the
+/// trained float parameters into it and streams the test minute through it beside the float model.
+/// </summary>
+[RnnModel(inputSize: 1, steps: 100, Stateful = true, Weights = WeightPrecision.Int8)]
+[Lstm(64, ReturnSequences = true)]
+[Dense(1)]
+public partial class EcgPredictorInt8;

@@ -153,10 +153,24 @@ for (int start = testStart; start + steps < ecg.Length; start += steps)
     }
 }
 
+// The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8), streamed the same way.
+var int8Model = new EcgPredictorInt8();
+model.Parameters.CopyTo(int8Model.Parameters);
+int8Model.ResetState();
+double int8Squared = 0;
+for (int t = testStart - (WarmUpSeconds * rate); t < ecg.Length - 1; t++)
+{
+    input[0] = x[t];
+    int8Model.Step(input, output);
+    double error = (output[0] * std) + mean - ecg[t + 1];
+    int8Squared += t >= testStart ? error * error : 0;
+}
+
 double modelRmse = Math.Sqrt(modelSquared / scored), naiveRmse = Math.Sqrt(naiveSquared / scored), linearRmse = Math.Sqrt(linearSquared / scored);
 Console.WriteLine($"Test: the last {TestSeconds} s, {scored} one-sample-ahead predictions, streamed with Step after {WarmUpSeconds} s of warm-up");
 Console.WriteLine($"  {"",-40} RMSE (mV)");
 Console.WriteLine($"  {"stateful LSTM, streamed with Step",-40} {modelRmse,9:F4}");
+Console.WriteLine($"  {"the same, int8 weights (Step)",-40} {Math.Sqrt(int8Squared / scored),9:F4}");
 Console.WriteLine($"  {"same model, windows from a zero state",-40} {Math.Sqrt(windowedSquared / windowed),9:F4}");
 Console.WriteLine($"  {"naive: next = last",-40} {naiveRmse,9:F4}");
 Console.WriteLine($"  {"linear extrapolation: next = 2x₀ − x₋₁",-40} {linearRmse,9:F4}");

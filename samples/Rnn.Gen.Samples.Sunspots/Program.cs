@@ -127,6 +127,19 @@ Console.WriteLine($"Test {FirstTestYear}–{series.LastYear}        RMSE      MA
 Console.WriteLine($"  LSTM model       {modelRmse,8:F2} {modelMae,8:F2}");
 Console.WriteLine($"  naive (last year){naiveRmse,8:F2} {naiveMae,8:F2}");
 Console.WriteLine($"  model / naive    {modelRmse / naiveRmse,8:P0} {modelMae / naiveMae,8:P0}");
+
+// The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8).
+var int8Model = new SunspotForecasterInt8();
+model.Parameters.CopyTo(int8Model.Parameters);
+double int8Squared = 0, int8Absolute = 0;
+for (int s = 0; s < test.Count; s++)
+{
+    double predicted = Forecast(int8Model, test, s, mean, std), actual = series[test.FirstTargetYear + s];
+    int8Squared += (predicted - actual) * (predicted - actual);
+    int8Absolute += Math.Abs(predicted - actual);
+}
+
+Console.WriteLine($"  LSTM, int8       {Math.Sqrt(int8Squared / test.Count),8:F2} {int8Absolute / test.Count,8:F2}");
 Console.WriteLine();
 
 var validationForecasts = new double[validation.Count];
@@ -146,7 +159,7 @@ Console.WriteLine($"Plots: {Path.GetRelativePath(Environment.CurrentDirectory, l
 Console.WriteLine($"Total run time {clock.Elapsed.TotalSeconds:F1} s");
 
 // The model's one-step forecast for a window, in sunspot numbers.
-static double Forecast(SunspotForecaster model, WindowSet windows, int sample, float mean, float std)
+static double Forecast(Rnn.Gen.IRnnModel model, WindowSet windows, int sample, float mean, float std)
 {
     Span<float> output = stackalloc float[1];
     model.Predict(windows.Input(sample), output);

@@ -10,3 +10,12 @@ namespace Rnn.Gen.Samples.Sunspots;
 [Lstm(32)]
 [Dense(1)]
 public partial class SunspotForecaster;
+
+/// <summary>
+/// The same network with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program copies the
+/// trained float parameters into it and reports its test error beside the float model's.
+/// </summary>
+[RnnModel(inputSize: 1, steps: 24, Weights = WeightPrecision.Int8)]
+[Lstm(32)]
+[Dense(1)]
+public partial class SunspotForecasterInt8;

@@ -96,6 +96,30 @@ public class SequenceBenchmarks
     [Benchmark(Baseline = true)]
     public void RnnGen() => _model.Predict(_input, _output);
 
+    private IRnnModel _int8 = null!;
+
+    /// <summary>The int8 twin (Weights = WeightPrecision.Int8) on the same parameters; its output must be within 0.05 of float32's.</summary>
+    [GlobalSetup(Target = nameof(RnnGenInt8))]
+    public void SetupInt8()
+    {
+        float expected = CreateModel();
+        _int8 = (Cell, Hidden) switch
+        {
+            (CellKind.Lstm, 32) => new LstmSequence_I16_H32_Int8(),
+            (CellKind.Lstm, 128) => new LstmSequence_I16_H128_Int8(),
+            (CellKind.Gru, 32) => new GruSequence_I16_H32_Int8(),
+            (CellKind.Gru, 128) => new GruSequence_I16_H128_Int8(),
+            _ => throw new ArgumentOutOfRangeException(nameof(Hidden)),
+        };
+        _model.Parameters.CopyTo(_int8.Parameters);
+        _int8.Predict(_input, _output);
+        Check.Close([expected], _output, 0.05f, $"int8 {Cell} sequence H={Hidden}");
+    }
+
+    [Benchmark]
+    [BenchmarkCategory(Categories.Int8)]
+    public void RnnGenInt8() => _int8.Predict(_input, _output);
+
     [Benchmark]
     public void PlainCSharp() => _plain.Predict(_input, _output);
 

@@ -121,6 +121,27 @@ public class StreamingBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = StepsPerInvoke)]
     public void RnnGen() => _model.StepBlock(_inputs, _outputs);
 
+    private IStreamingModel _int8 = null!;
+
+    /// <summary>The int8 twin (Weights = WeightPrecision.Int8) on the same parameters; its outputs must be within 0.05 of float32's.</summary>
+    [GlobalSetup(Target = nameof(RnnGenInt8))]
+    public void SetupInt8()
+    {
+        CreateModel();
+        float[] expected = ReferenceBlock();
+        string name = $"Rnn.Gen.Benchmarks.Models.{Cell}Stream_I{(Input == InputKind.One ? "1" : "H")}_H{Hidden}{(Dense ? "_Dense" : "")}_Int8";
+        _int8 = (IStreamingModel)Activator.CreateInstance(Type.GetType(name, throwOnError: true)!)!;
+        _model.Parameters.CopyTo(_int8.Parameters);
+        _int8.ResetState();
+        _int8.StepBlock(_inputs, _outputs);
+        Check.Close(expected, _outputs, 0.05f, $"int8 {Cell} I={InputSize} H={Hidden} dense={Dense}");
+        _int8.ResetState();
+    }
+
+    [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
+    [BenchmarkCategory(Categories.Int8)]
+    public void RnnGenInt8() => _int8.StepBlock(_inputs, _outputs);
+
     [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
     public void PlainCSharp()
     {
@@ -158,6 +179,7 @@ public class StreamingBenchmarks
 
 public static class Categories
 {
+    public const string Int8 = "int8";
     public const string Streaming = "streaming";
     public const string Sequence = "sequence";
     public const string Training = "training";

@@ -479,6 +479,25 @@ public class DiagnosticTests
         """, "feed back tokens");
 
     [Fact]
+    public void RNNGEN051_int8_weights_with_a_convolution() => Expect("RNNGEN051", """
+        [RnnModel(3, 5, Weights = WeightPrecision.Int8)]
+        [[|Conv1D(4, 3)|]]
+        [Gru(4)]
+        [Dense(1)]
+        public partial class Model;
+        """, "Conv1D has no int8 kernel");
+
+    [Fact]
+    public void RNNGEN052_int8_weights_on_a_decoder_model() => Expect("RNNGEN052", """
+        [RnnModel(3, 5, [|Weights = WeightPrecision.Int8|])]
+        [Gru(4)]
+        [Decoder(3)]
+        [Gru(4)]
+        [Dense(6)]
+        public partial class Model;
+        """, "models without a [Decoder]");
+
+    [Fact]
     public void RNNGEN045_end_token_outside_the_heads_tokens() => Expect("RNNGEN045", """
         [RnnModel(3, 5)]
         [Gru(4)]
@@ -522,6 +541,13 @@ public class DiagnosticTests
         [Gru(4)]
         public abstract partial class Model;
         """, "The class is abstract");
+
+    [Fact]
+    public void RNNGEN055_streams_on_int8_weights() => Expect("RNNGEN055", """
+        [[|RnnModel(3, 5, Streams = true, Weights = WeightPrecision.Int8)|]]
+        [Gru(4)]
+        public partial class Model;
+        """, "int8 ones");
 
     [Fact]
     public void RNNGEN024_start_token_outside_the_decoder_vocabulary() => Expect("RNNGEN024", """
@@ -899,7 +925,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(45, ids.Length);
+        Assert.Equal(47, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

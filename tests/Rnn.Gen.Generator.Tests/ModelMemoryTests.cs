@@ -35,6 +35,8 @@ public class ModelMemoryTests(ITestOutputHelper output)
         "[RnnModel(1, 20)] [Embedding(30, 8)] [Gru(256)] [Decoder(300, StartToken = 1)] [Embedding(30, 8)] [Gru(256)] [Dense(30, Activation = Activation.Softmax)] public partial class Model;",
         // A stateful model: the carried state.
         "[RnnModel(4, 300, Stateful = true)] [Lstm(256, ReturnSequences = true)] [Dense(1)] public partial class Model;",
+        // Int8 weights: the quantized matrices, their scales and offsets, the activations' scratch.
+        "[RnnModel(16, 50, Weights = WeightPrecision.Int8)] [Lstm(256, ReturnSequences = true)] [Gru(128)] [Dense(4)] public partial class Model;",
     };
 
     [Theory]

@@ -298,6 +298,21 @@ public class SnapshotTests
             """, "Captions.Captioner.g.cs");
     }
 
+    [Fact]
+    public void Int8_weights_for_step_and_predict()
+    {
+        Check("""
+            using Rnn.Gen;
+            namespace Sensors;
+
+            [RnnModel(inputSize: 4, steps: 20, Weights = WeightPrecision.Int8)]
+            [Lstm(16, ReturnSequences = true)]
+            [Gru(8)]
+            [Dense(2, Activation = Activation.Tanh)]
+            public partial class Quantized;
+            """, "Sensors.Quantized.g.cs");
+    }
+
     private static void Check(string source, string hintName, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         GeneratorRun run = GeneratorHarness.Run(source);

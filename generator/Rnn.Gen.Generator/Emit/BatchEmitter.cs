@@ -72,9 +72,9 @@ internal static class BatchEmitter
             w.Line("int maxLength = _batch.MaxLength;");
             w.Line($"{Span} caches = _batch.Cache;");
             w.Line($"{Span} scratches = _batch.Scratch;");
-            if (drawsRandom)
+            if (drawsRandom || (plan.Spec.Int8Weights && plan.Layers.Any(l => l.Spec.Int8 == Int8Support.Quantized && !l.Spec.IsRecurrent))) // a Dense layer's batch forward asks it with int8 weights
             {
-                w.Line("bool training = true; // dropout and noise apply");
+                w.Line("bool training = true; // dropout and noise apply" + (plan.Spec.Int8Weights ? "; float32 weights, not int8" : string.Empty));
             }
 
             if (plan.PackedSize > 0)

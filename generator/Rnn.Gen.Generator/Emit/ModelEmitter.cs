@@ -67,6 +67,7 @@ internal static class ModelEmitter
             EmitPredict(w, plan);
             EmitForward(w, plan, layers);
             EmitPackWeights(w, plan, layers);
+            Int8WeightsCode.EmitMembers(w, plan);
             EmitBackward(w, plan, layers);
             if (batchPath)
             {
@@ -566,6 +567,11 @@ internal static class ModelEmitter
                 w.Line($"{Span} packed = _packed;");
             }
 
+            if (spec.Int8Weights)
+            {
+                w.Line(Int8WeightsCode.Refresh(plan, "!training"));
+            }
+
             w.Line($"input.CopyTo({CodeWriter.Slice("cache", plan.InputCache)});");
             for (int i = 0; i < layers.Count; i++)
             {
@@ -760,6 +766,11 @@ internal static class ModelEmitter
             if (plan.StreamsOnPackedWeights)
             {
                 w.Line("if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing");
+            }
+
+            if (spec.Int8Weights)
+            {
+                w.Line(Int8WeightsCode.Refresh(plan));
             }
 
             if (unrolled is null)

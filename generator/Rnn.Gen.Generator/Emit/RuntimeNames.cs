@@ -33,6 +33,8 @@ internal static class RuntimeNames
     public const string IStreamsRange = "global::Rnn.Gen.IStreamsRange";
     public const string IntBox = "global::System.Runtime.CompilerServices.StrongBox<int>";
     public const string VectorKernels = "global::Rnn.Gen.Kernels.VectorKernels";
+    public const string Int8Kernels = "global::Rnn.Gen.Kernels.Int8Kernels";
+    public const string Int8Weights = "global::Rnn.Gen.Kernels.Int8Weights";
     public const string MatrixKernels = "global::Rnn.Gen.Kernels.MatrixKernels";
     public const string CellKernels = "global::Rnn.Gen.Kernels.CellKernels";
     public const string SeededRandom = "global::Rnn.Gen.Initialization.SeededRandom";

@@ -80,6 +80,22 @@ internal abstract record LayerSpec
 
     /// <summary>Features per position the layer outputs, given <paramref name="inputSize"/> features in.</summary>
     public abstract int OutputSize(int inputSize);
+
+    /// <summary>What <c>Weights = WeightPrecision.Int8</c> does to the layer: see <see cref="Int8Support"/>. A kind says so, or the model is refused (RNNGEN051).</summary>
+    public virtual Int8Support Int8 => Int8Support.Unsupported;
+}
+
+/// <summary>How a layer kind runs in a model declared with <c>Weights = WeightPrecision.Int8</c>.</summary>
+internal enum Int8Support
+{
+    /// <summary>The kind multiplies weights and has no int8 kernel: the model is refused (RNNGEN051).</summary>
+    Unsupported,
+
+    /// <summary>Step and Predict multiply int8 copies of the layer's weight matrices.</summary>
+    Quantized,
+
+    /// <summary>The layer multiplies no weight matrix (a lookup, pooling, reshaping, noise): it runs as before.</summary>
+    NothingToQuantize,
 }
 
 /// <summary>Mirror of <c>Rnn.Gen.Activation</c> (same numeric values; the generator never loads the runtime).</summary>

@@ -63,6 +63,8 @@ internal sealed record ModelSpec(
 
     /// <summary>The model asks for many streams (<c>Streams = true</c>): <c>CreateStreams</c> and the nested <c>Streams</c> class.</summary>
     public bool Streams { get; init; }
+    /// <summary><c>Weights = WeightPrecision.Int8</c>: Step and Predict multiply int8 copies of the weight matrices (see <see cref="LayerSpec.Int8"/>).</summary>
+    public bool Int8Weights { get; init; }
 
     /// <summary>
     /// A model of images: each step's input is one image <c>[C, H, W]</c> (<c>InputSize = C · H · W</c>); one step for

@@ -161,6 +161,7 @@ internal static class ModelParser
 
         bool stateful = model.Named<bool>("Stateful") ?? false;
         bool streams = model.Named<bool>("Streams") ?? false;
+        bool int8Weights = model.Named<int>("Weights") == 1; // WeightPrecision.Int8
 
         // The layers, in the order they are written.
         var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax)>();
@@ -341,6 +342,11 @@ internal static class ModelParser
                 image = layer.OutputImage;
             }
 
+            if (int8Weights && layer.Int8 == Int8Support.Unsupported)
+            {
+                attribute.Report(DiagnosticDescriptors.Int8Unsupported, attribute.Location, attribute.Display, layer.Kind.Name);
+            }
+
             recurrentAllowed &= layer.AllowsRecurrentAfter;
             layers.Add(layer);
             readers.Add(attribute);
@@ -350,6 +356,11 @@ internal static class ModelParser
         if (layersValid && !split && !layers.Any(l => l.ActsAtInference))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, modelLocation, typeName));
+        }
+
+        if (int8Weights && decoder is not null)
+        {
+            model.Report(DiagnosticDescriptors.Int8Decoder, model.NamedArgumentLocation("Weights"));
         }
 
         DecoderSpec? decoderSpec = null;
@@ -374,6 +385,7 @@ internal static class ModelParser
         {
             Stateful = stateful,
             Streams = streams,
+            Int8Weights = int8Weights,
             Decoder = decoderSpec,
             Image = modelImage,
             IsAbstract = type.IsAbstract,

@@ -204,6 +204,34 @@ internal sealed class ModelPlan
         {
             yield return ("token ids", Spec.Steps);
         }
+
+        if (Spec.Int8Weights)
+        {
+            yield return ("int8 weights", Int8WeightBytes() / sizeof(float));
+        }
+    }
+
+    /// <summary>
+    /// What <c>Int8Weights</c> allocates for Weights = Int8, in bytes: every quantized matrix with rows padded to 16 and
+    /// columns to 4, a scale and an offset per padded row, one activation vector's bytes and one product's sums.
+    /// </summary>
+    private long Int8WeightBytes()
+    {
+        long bytes = 63, rows = 0, widestColumns = 0, widestRows = 0, count = 0; // 63: the slack that aligns the bytes to 64
+        foreach (LayerPlan layer in Layers.Where(l => l.Spec.Int8 == Int8Support.Quantized))
+        {
+            foreach (ParameterPlan matrix in layer.Parameters.Where(p => p.Shape.Length == 2))
+            {
+                long r = (matrix.Shape[0] + 15) / 16 * 16, c = (matrix.Shape[1] + 3) / 4 * 4;
+                bytes += r * c;
+                rows += r;
+                widestColumns = System.Math.Max(widestColumns, c);
+                widestRows = System.Math.Max(widestRows, r);
+                count++;
+            }
+        }
+
+        return bytes + (rows * 2 * sizeof(float)) + widestColumns + (widestRows * sizeof(int)) + (count * 4 * sizeof(int)); // + each matrix's shape and offsets
     }
 
     /// <summary>
@@ -238,7 +266,7 @@ internal sealed class ModelPlan
 
             bool inDecoder = decoder is not null && i >= decoder.FirstLayer;
             LayerSpec layerSpec = spec.Layers[i];
-            var context = new LayerContext(i, inputSize, steps, sequence, spec.Stateful, inDecoder);
+            var context = new LayerContext(i, inputSize, steps, sequence, spec.Stateful, inDecoder, spec.Int8Weights);
             LayerPlan layer = layerSpec.Kind.Plan(layerSpec, context, slabs);
             plan.Layers.Add(layer);
             inputSize = layer.OutputSize;

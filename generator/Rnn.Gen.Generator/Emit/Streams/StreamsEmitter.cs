@@ -32,7 +32,8 @@ internal static class StreamsEmitter
     /// <summary>Why a model cannot have streams (RNNGEN055's reason), or null when it can.</summary>
     public static string? Unsupported(ModelPlan plan) =>
         plan.StreamingUnsupported is { } reason ? reason.Replace(": use Predict", string.Empty).Replace(", or Generate to sample", string.Empty)
-        : plan.Spec.IsAbstract ? "The class is abstract, and the streams compute in an instance of it." : null;
+        : plan.Spec.IsAbstract ? "The class is abstract, and the streams compute in an instance of it."
+        : plan.Spec.Int8Weights ? "The streams multiply float32 weights, and this model's Step multiplies int8 ones (Weights = WeightPrecision.Int8)." : null;
 
     /// <summary>The members, when the model asks for streams and can stream.</summary>
     public static void EmitMembers(CodeWriter w, ModelPlan plan, IReadOnlyList<LayerEmitter> layers)

@@ -24,9 +24,16 @@ internal sealed class DenseEmitter : LayerEmitter<DensePlan>
 
     public override string Architecture => $"new {Export}.DenseLayer({Layer.Index}, inputSize: {In}, units: {Units}, {Member(RuntimeNames.Activation, Activation)})";
 
+    /// <summary><c>Weights = WeightPrecision.Int8</c>: inference runs <see cref="InferenceMethod"/> on the int8 W.</summary>
+    private bool Int8 => Layer.Context.Int8Weights;
+
+    /// <summary>The method inference (Step, and Predict's pass) calls: the float step, or its int8 twin.</summary>
+    private string InferenceMethod => Int8 ? StepMethod + "Int8" : StepMethod;
+
     public override void EmitMethods(CodeWriter w)
     {
-        w.Summary($"{Description}: y = {(Activation == ActivationKind.Identity ? "W x + b" : Activation.ToString().ToLowerInvariant() + "(W x + b)")} for one position.");
+        string formula = Activation == ActivationKind.Identity ? "W x + b" : Activation.ToString().ToLowerInvariant() + "(W x + b)";
+        w.Summary($"{Description}: y = {formula} for one position.");
         using (w.Block($"private void {StepMethod}({ReadOnlySpan} x, {Span} y)"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
@@ -36,6 +43,22 @@ internal sealed class DenseEmitter : LayerEmitter<DensePlan>
             if (activation.Length > 0)
             {
                 w.Line(activation);
+            }
+        }
+
+        if (Int8)
+        {
+            w.Line();
+            w.Summary($"{Description}: y = {formula} for one position, inference on the int8 W.");
+            using (w.Block($"private void {InferenceMethod}({ReadOnlySpan} x, {Span} y)"))
+            {
+                w.Line($"{ReadOnlySpan} p = _parameters;");
+                w.Line($"{Int8WeightsCode.Affine(Param(Plan.Bias), Plan.Weight, "x", "y")} // b + {Plan.Weight.Described} x, int8");
+                string activation = ActivationCode.Apply(Activation, "y");
+                if (activation.Length > 0)
+                {
+                    w.Line(activation);
+                }
             }
         }
 
@@ -76,8 +99,16 @@ internal sealed class DenseEmitter : LayerEmitter<DensePlan>
     {
         w.Line($"// {Description}.");
         string x = EmitInputDropout(w, inputs);
+        string method = Int8 ? $"if (training) {StepMethod}(" : $"{StepMethod}(";
         w.ForEachPosition(Positions, t =>
-            w.Line($"{StepMethod}({x}.Slice({CodeWriter.Times(t, In)}, {In}), {CodeWriter.SliceAt("cache", Layer.Output, Units, t)});"));
+        {
+            string arguments = $"{x}.Slice({CodeWriter.Times(t, In)}, {In}), {CodeWriter.SliceAt("cache", Layer.Output, Units, t)});";
+            w.Line(method + arguments);
+            if (Int8)
+            {
+                w.Line($"else {InferenceMethod}({arguments} // inference: the int8 W, as Step");
+            }
+        });
 
         if (Layer.SequenceIn && !Layer.InDecoder)
         {
@@ -88,7 +119,7 @@ internal sealed class DenseEmitter : LayerEmitter<DensePlan>
     public override string EmitInferenceStep(CodeWriter w, string input, string state, string? destination)
     {
         string output = destination ?? CodeWriter.Slice("scratch", Plan.ScratchOutput);
-        w.Line($"{StepMethod}({input}, {output}); // {Description}");
+        w.Line($"{InferenceMethod}({input}, {output}); // {Description}");
         return output;
     }
 }

@@ -53,6 +53,8 @@ internal sealed class DenseLayer : LayerKind<DenseSpec, DensePlan>
 /// <summary>A Dense layer: <paramref name="Units"/> outputs, its activation, input dropout and penalties.</summary>
 internal sealed record DenseSpec(int Units, ActivationKind Activation, double Dropout, Penalties Penalties) : LayerSpec
 {
+    public override Int8Support Int8 => Int8Support.Quantized;
+
     public override LayerKind Kind => DenseLayer.Instance;
 
     public override bool AllowsRecurrentAfter => false;

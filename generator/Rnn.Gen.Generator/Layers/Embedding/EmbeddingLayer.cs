@@ -65,6 +65,8 @@ internal sealed class EmbeddingLayer : LayerKind<EmbeddingSpec, EmbeddingPlan>
 /// <summary>An Embedding: <paramref name="Vocabulary"/> rows of <paramref name="Dimension"/> features, and the padding row if any.</summary>
 internal sealed record EmbeddingSpec(int Vocabulary, int Dimension, int? PaddingIndex) : LayerSpec
 {
+    public override Int8Support Int8 => Int8Support.NothingToQuantize;
+
     /// <summary>Keras's <c>embeddings_regularizer</c>: the L1 penalty factor on the table.</summary>
     public double L1 { get; init; }
 

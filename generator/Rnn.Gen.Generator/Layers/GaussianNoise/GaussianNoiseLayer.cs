@@ -35,6 +35,8 @@ internal sealed class GaussianNoiseLayer : LayerKind<GaussianNoiseSpec, Gaussian
 /// <summary>A noise layer: the standard deviation of the noise.</summary>
 internal sealed record GaussianNoiseSpec(double StandardDeviation) : LayerSpec
 {
+    public override Int8Support Int8 => Int8Support.NothingToQuantize;
+
     public override LayerKind Kind => GaussianNoiseLayer.Instance;
 
     public override bool ActsAtInference => false;

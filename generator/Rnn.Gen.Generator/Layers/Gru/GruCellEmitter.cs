@@ -46,8 +46,16 @@ internal sealed partial class GruCellEmitter : CellEmitter
             w.Line($"{ReadOnlySpan} p = _parameters;");
             w.Line($"{ReadOnlySpan} packed = _packed;");
             w.Line("// Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.");
-            w.Line($"{VectorKernels}.AffinePacked({Param(D.BiasIh)}, {Packed(D.PackedInputWeights)}, x, gates, {Gates}); // b_ih + {D.WeightIh.Described} x, transposed");
-            w.Line($"{VectorKernels}.AffinePacked({Param(D.BiasHh)}, {Packed(D.PackedHiddenWeights)}, hRecurrent, gatesHidden, {Gates}); // b_hh + {D.WeightHh.Described} h_prev, transposed");
+            if (Int8)
+            {
+                w.Line($"{Int8WeightsCode.Affine(Param(D.BiasIh), D.WeightIh, "x", "gates")} // b_ih + {D.WeightIh.Described} x, int8");
+                w.Line($"{Int8WeightsCode.Affine(Param(D.BiasHh), D.WeightHh, "hRecurrent", "gatesHidden")} // b_hh + {D.WeightHh.Described} h_prev, int8");
+            }
+            else
+            {
+                w.Line($"{VectorKernels}.AffinePacked({Param(D.BiasIh)}, {Packed(D.PackedInputWeights)}, x, gates, {Gates}); // b_ih + {D.WeightIh.Described} x, transposed");
+                w.Line($"{VectorKernels}.AffinePacked({Param(D.BiasHh)}, {Packed(D.PackedHiddenWeights)}, hRecurrent, gatesHidden, {Gates}); // b_hh + {D.WeightHh.Described} h_prev, transposed");
+            }
             w.Line($"{CellKernels}.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev");
         }
     }

@@ -43,8 +43,16 @@ internal sealed partial class LstmCellEmitter : CellEmitter
         {
             w.Line($"{ReadOnlySpan} packed = _packed;");
             w.Line("// Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.");
-            w.Line($"{VectorKernels}.AffinePacked({Packed(D.PackedBias)}, {Packed(D.PackedInputWeights)}, x, gates, {Gates}); // b_ih + b_hh + {D.WeightIh.Described} x, transposed");
-            w.Line($"{VectorKernels}.MultiplyAddPacked({Packed(D.PackedHiddenWeights)}, hPrev, gates, {Gates}); // + {D.WeightHh.Described} h_prev, transposed");
+            if (Int8)
+            {
+                w.Line($"{Int8WeightsCode.Affine(Packed(D.PackedBias), D.WeightIh, "x", "gates")} // b_ih + b_hh + {D.WeightIh.Described} x, int8");
+                w.Line($"{Int8WeightsCode.MultiplyAdd(D.WeightHh, "hPrev", "gates")} // + {D.WeightHh.Described} h_prev, int8");
+            }
+            else
+            {
+                w.Line($"{VectorKernels}.AffinePacked({Packed(D.PackedBias)}, {Packed(D.PackedInputWeights)}, x, gates, {Gates}); // b_ih + b_hh + {D.WeightIh.Described} x, transposed");
+                w.Line($"{VectorKernels}.MultiplyAddPacked({Packed(D.PackedHiddenWeights)}, hPrev, gates, {Gates}); // + {D.WeightHh.Described} h_prev, transposed");
+            }
             w.Line($"{CellKernels}.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)");
         }
     }

@@ -71,6 +71,8 @@ internal sealed class PoolingLayer : LayerKind<PoolSpec, PoolPlan>
 /// <summary>A pooling layer: its kind (reduction, global or windowed), and for a windowed one its window and stride in steps.</summary>
 internal sealed record PoolSpec(PoolingLayer Pooling, int PoolSize, int Stride) : LayerSpec
 {
+    public override Int8Support Int8 => Int8Support.NothingToQuantize;
+
     public override LayerKind Kind => Pooling;
 
     public override bool NeedsSequence => true;

@@ -60,6 +60,8 @@ internal sealed class Pool2DLayer : LayerKind<Pool2DSpec, Pool2DPlan>
 /// <summary>A 2D pooling layer: its kind, and for a windowed one its window's side and stride in pixels.</summary>
 internal sealed record Pool2DSpec(Pool2DLayer Pooling, int PoolSize, int Stride) : ImageLayerSpec
 {
+    public override Int8Support Int8 => Int8Support.NothingToQuantize;
+
     public override LayerKind Kind => Pooling;
 
     /// <summary>A windowed pool outputs <c>[C, floor((H − PoolSize) / Stride) + 1, …]</c>; a global pool a vector of C.</summary>

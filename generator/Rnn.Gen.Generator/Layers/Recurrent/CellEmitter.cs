@@ -43,6 +43,9 @@ internal abstract partial class CellEmitter
 
     protected bool HasRecurrentDropout => Direction.RecurrentMask is not null;
 
+    /// <summary><c>Weights = WeightPrecision.Int8</c>: Step and Predict multiply the int8 copies of W_ih and W_hh (<see cref="Int8WeightsCode"/>).</summary>
+    protected bool Int8 => Layer.Context.Int8Weights;
+
     /// <summary>The one-step method of the direction, e.g. <c>Lstm0Step</c> or <c>Lstm0StepReverse</c>.</summary>
     public string DirectionStep => Owner.StepMethod + (Direction.Reverse ? "Reverse" : string.Empty);
 
@@ -160,11 +163,19 @@ internal abstract partial class CellEmitter
         EmitProductTarget(w);
         if (Shape.ProductBias is { } bias)
         {
-            w.Line($"{VectorKernels}.AffinePacked({bias}, whhT, {hRecurrent}, {Shape.ProductTarget}, {Gates}); // W_hh h_({Previous}) + b_hh");
+            w.Line($"{(Int8 ? "if (training) " : string.Empty)}{VectorKernels}.AffinePacked({bias}, whhT, {hRecurrent}, {Shape.ProductTarget}, {Gates}); // W_hh h_({Previous}) + b_hh");
+            if (Int8)
+            {
+                w.Line($"else {Int8WeightsCode.Affine(bias, Direction.WeightHh, hRecurrent, Shape.ProductTarget)} // inference: the int8 W_hh, as Step");
+            }
         }
         else
         {
-            w.Line($"{VectorKernels}.MultiplyAddPacked(whhT, {hRecurrent}, {Shape.ProductTarget}, {Gates}); // + W_hh h_({Previous})");
+            w.Line($"{(Int8 ? "if (training) " : string.Empty)}{VectorKernels}.MultiplyAddPacked(whhT, {hRecurrent}, {Shape.ProductTarget}, {Gates}); // + W_hh h_({Previous})");
+            if (Int8)
+            {
+                w.Line($"else {Int8WeightsCode.MultiplyAdd(Direction.WeightHh, hRecurrent, Shape.ProductTarget)} // inference: the int8 W_hh, as Step");
+            }
         }
 
         EmitCellUpdate(w);
@@ -234,7 +245,16 @@ internal abstract partial class CellEmitter
         w.Line($"// The input side of every step at once, one matrix product: row t = {Shape.PreActivationBiasName} + W_ih x_t.");
         w.Line($"{Span} pre = {CodeWriter.Slice("cache", Shape.PreActivation)};");
         w.Line($"for (int t = 0; t < {Len}; t++) {Shape.PreActivationBias}.CopyTo(pre.Slice({CodeWriter.Times("t", G)}, {G}));");
-        w.Line($"{MatrixKernels}.MultiplyAdd({inputs}.Slice(0, {CodeWriter.Times(Len, In)}), {Packed(Direction.PackedInputWeights)}, pre.Slice(0, {CodeWriter.Times(Len, G)}), {Len}, {In}, {G});");
+        string product = $"{MatrixKernels}.MultiplyAdd({inputs}.Slice(0, {CodeWriter.Times(Len, In)}), {Packed(Direction.PackedInputWeights)}, pre.Slice(0, {CodeWriter.Times(Len, G)}), {Len}, {In}, {G});";
+        if (!Int8)
+        {
+            w.Line(product);
+            return;
+        }
+
+        // Inference on int8 weights runs Step's product at every step, so that Predict and Step give the same bits.
+        w.Line($"if (training) {product}");
+        w.Line($"else for (int t = 0; t < {Len}; t++) {Int8WeightsCode.MultiplyAdd(Direction.WeightIh, $"{inputs}.Slice({CodeWriter.Times("t", In)}, {In})", $"pre.Slice({CodeWriter.Times("t", G)}, {G})")} // inference: the int8 W_ih x_t of each step, as Step");
     }
 
     /// <summary>The backward-through-time method of the direction, and the method that adds its parameter gradients after the loop.</summary>

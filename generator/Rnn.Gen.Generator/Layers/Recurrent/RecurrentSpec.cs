@@ -28,6 +28,8 @@ internal sealed record RecurrentOptions(int Hidden, bool ReturnSequences, bool B
 /// <summary>A recurrent layer of any cell: its <see cref="RecurrentOptions"/>; each cell's spec derives from it.</summary>
 internal abstract record RecurrentSpec(RecurrentOptions Options) : LayerSpec
 {
+    public override Int8Support Int8 => Int8Support.Quantized;
+
     public int Hidden => Options.Hidden;
 
     public bool Bidirectional => Options.Bidirectional;

@@ -74,7 +74,7 @@ internal sealed class UnrolledStepEmitter
     public static UnrolledStepEmitter? For(ModelPlan plan, IReadOnlyList<LayerEmitter> layers)
     {
         if (plan.StreamingUnsupported is not null || plan.TokenVocabulary is not null || plan.Spec.Decoder is not null
-            || plan.Spec.Image is not null || layers.Count is < 1 or > 2)
+            || plan.Spec.Image is not null || plan.Spec.Int8Weights || layers.Count is < 1 or > 2)
         {
             return null;
         }

@@ -54,6 +54,8 @@ internal sealed class ReshapeLayer : LayerKind<ReshapeSpec, ReshapePlan>
 /// <summary>A reshaping layer: its kind; the image it reads is the base's <see cref="ImageLayerSpec.Input"/>.</summary>
 internal sealed record ReshapeSpec(ReshapeLayer Layer) : ImageLayerSpec
 {
+    public override Int8Support Int8 => Int8Support.NothingToQuantize;
+
     public override LayerKind Kind => Layer;
 
     public ReshapeKind Reshape => Layer.Reshape;

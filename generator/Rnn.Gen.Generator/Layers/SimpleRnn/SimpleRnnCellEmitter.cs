@@ -47,8 +47,16 @@ internal sealed partial class SimpleRnnCellEmitter : CellEmitter
         {
             w.Line($"{ReadOnlySpan} packed = _packed;");
             w.Line("// b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.");
-            w.Line($"{VectorKernels}.AffinePacked({Packed(D.PackedBias)}, {Packed(D.PackedInputWeights)}, x, pre, 1); // b_ih + b_hh + {D.WeightIh.Described} x, transposed");
-            w.Line($"{VectorKernels}.MultiplyAddPacked({Packed(D.PackedHiddenWeights)}, hPrev, pre); // + {D.WeightHh.Described} h_prev, transposed");
+            if (Int8)
+            {
+                w.Line($"{Int8WeightsCode.Affine(Packed(D.PackedBias), D.WeightIh, "x", "pre")} // b_ih + b_hh + {D.WeightIh.Described} x, int8");
+                w.Line($"{Int8WeightsCode.MultiplyAdd(D.WeightHh, "hPrev", "pre")} // + {D.WeightHh.Described} h_prev, int8");
+            }
+            else
+            {
+                w.Line($"{VectorKernels}.AffinePacked({Packed(D.PackedBias)}, {Packed(D.PackedInputWeights)}, x, pre, 1); // b_ih + b_hh + {D.WeightIh.Described} x, transposed");
+                w.Line($"{VectorKernels}.MultiplyAddPacked({Packed(D.PackedHiddenWeights)}, hPrev, pre); // + {D.WeightHh.Described} h_prev, transposed");
+            }
             w.Line(ActivationCode.Apply(Activation, "pre"));
             w.Line("pre.CopyTo(h);");
         }

@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using Rnn.Gen.Kernels;
+using Xunit;
+
+namespace Rnn.Gen.Tests.Kernels;
+
+/// <summary>
+/// <see cref="Int8Kernels"/> on <see cref="Int8Weights"/>: every instruction-set path this machine has gives the same
+/// bits as the scalar one; the scalar one gives what the quantization rules (per-row weight scale max|w| / 127,
+/// activation scale max|x| / 63, rounding to even, 32-bit sums) compute, written out here from the float matrix in
+/// PyTorch's layout; and the result is within the bound those rules imply of the exact float product.
+/// </summary>
+public sealed class Int8KernelTests
+{
+    public static TheoryData<int, int> Sizes() => new()
+    {
+        // rows, columns: one row or column, less than a panel, a panel and one, LSTM and GRU steps (4H, 3H rows),
+        // columns not a multiple of 4, and four panels and more (the AVX-512 path's blocks of 64 rows).
+        { 1, 1 }, { 5, 3 }, { 16, 4 }, { 17, 7 }, { 32, 8 }, { 64, 64 }, { 96, 32 }, { 100, 13 }, { 256, 64 }, { 512, 128 }, { 384, 130 }, { 80, 16 },
+    };
+
+    private static IEnumerable<Int8Kernels.Int8Path> Paths()
+    {
+        foreach (Int8Kernels.Int8Path path in Enum.GetValues<Int8Kernels.Int8Path>())
+        {
+            if (Int8Kernels.IsSupported(path))
+            {
+                yield return path;
+            }
+        }
+    }
+
+    [Fact]
+    public void This_machine_runs_a_vector_path_when_it_has_AVX2()
+    {
+        // The preferred path is the fastest one supported; on an x86 machine with AVX2 it is never the scalar one.
+        Assert.True(Int8Kernels.IsSupported(Int8Kernels.Preferred));
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            Assert.NotEqual(Int8Kernels.Int8Path.Scalar, Int8Kernels.Preferred);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Every_path_gives_the_bits_of_the_quantization_rules(int rows, int cols)
+    {
+        float[] w = KernelCases.Values(rows * cols, 11), x = KernelCases.Values(cols, 12), bias = KernelCases.Values(rows, 13);
+        w[0] = 0.75f; // a row whose maximum is exactly representable
+        var weights = new Int8Weights(3, 2, rows, cols);
+        weights.Quantize(1, w);
+        float[] expected = Expected(w, rows, cols, x, bias);
+        foreach (Int8Kernels.Int8Path path in Paths())
+        {
+            float[] y = new float[rows];
+            Int8Kernels.Product(bias, weights, 1, x, y, path);
+            GuardedBuffer.AssertSameBits(expected, y, $"{path}, [{rows}, {cols}]");
+
+            // MultiplyAdd on y holding the bias: the same bits as starting from the bias.
+            float[] added = (float[])bias.Clone();
+            Int8Kernels.Product(added, weights, 1, x, added, path);
+            GuardedBuffer.AssertSameBits(expected, added, $"{path}, [{rows}, {cols}], y += W x");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void The_product_is_within_the_quantization_bound_of_the_float_product(int rows, int cols)
+    {
+        float[] w = KernelCases.Values(rows * cols, 21), x = KernelCases.Values(cols, 22);
+        for (int c = 0; c < cols; c++)
+        {
+            x[c] *= 3f; // activations beyond [-1, 1]: the scale follows them
+        }
+
+        var weights = new Int8Weights(rows, cols);
+        weights.Quantize(0, w);
+        float[] y = new float[rows];
+        Int8Kernels.MultiplyAdd(weights, 0, x, y);
+
+        double xMax = 0;
+        foreach (float v in x)
+        {
+            xMax = Math.Max(xMax, Math.Abs(v));
+        }
+
+        double sx = xMax / 63;
+        double worst = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            double exact = 0, wAbs = 0, xAbs = 0, wMax = 0;
+            for (int c = 0; c < cols; c++)
+            {
+                exact += (double)w[r * cols + c] * x[c];
+                wAbs += Math.Abs(w[r * cols + c]);
+                xAbs += Math.Abs(x[c]);
+                wMax = Math.Max(wMax, Math.Abs(w[r * cols + c]));
+            }
+
+            // w = s_r q + e_w, x = s_x q + e_x with |e_w| <= s_r / 2, |e_x| <= s_x / 2:
+            // |Σ w x − s_r s_x Σ q q| <= Σ |w| s_x / 2 + Σ |x| s_r / 2 + cols s_r s_x / 4, plus float rounding.
+            double sr = wMax / 127;
+            double bound = (wAbs * sx / 2) + (xAbs * sr / 2) + (cols * sr * sx / 4) + (1e-6 * (1 + Math.Abs(exact)));
+            double error = Math.Abs(y[r] - exact);
+            Assert.True(error <= bound, $"row {r} of [{rows}, {cols}]: error {error} over the bound {bound}");
+            worst = Math.Max(worst, error / bound);
+        }
+
+        // The bound is not vacuous: it is the worst case, and typical errors are well inside it.
+        Assert.True(worst < 1, $"worst error / bound {worst}");
+    }
+
+    [Fact]
+    public void Zero_activations_and_zero_rows_give_the_start_and_NaN_propagates()
+    {
+        float[] w = KernelCases.Values(20 * 6, 31);
+        Array.Clear(w, 6 * 3, 6); // row 3 is zero
+        var weights = new Int8Weights(20, 6);
+        weights.Quantize(0, w);
+        float[] bias = KernelCases.Values(20, 32);
+        foreach (Int8Kernels.Int8Path path in Paths())
+        {
+            float[] y = new float[20];
+            Int8Kernels.Product(bias, weights, 0, new float[6], y, path);
+            GuardedBuffer.AssertSameBits(bias, y, $"{path}: x = 0");
+
+            float[] x = KernelCases.Values(6, 33);
+            Int8Kernels.Product(bias, weights, 0, x, y, path);
+            Assert.Equal(bias[3], y[3]);
+
+            x[2] = float.NaN;
+            Int8Kernels.Product(bias, weights, 0, x, y, path);
+            Assert.All(y, v => Assert.True(float.IsNaN(v)));
+        }
+    }
+
+    [Fact]
+    public void Wrong_shapes_and_non_finite_weights_are_refused()
+    {
+        var weights = new Int8Weights(8, 4, 3, 5);
+        Assert.Equal(2, weights.Count);
+        Assert.Throws<ArgumentException>(() => weights.Quantize(0, new float[31]));
+        float[] bad = new float[32];
+        bad[9] = float.PositiveInfinity;
+        ArgumentException e = Assert.Throws<ArgumentException>(() => weights.Quantize(0, bad));
+        Assert.Contains("Row 2", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Int8Kernels.MultiplyAdd(weights, 0, new float[5], new float[8]));
+        Assert.Throws<ArgumentException>(() => Int8Kernels.MultiplyAdd(weights, 1, new float[5], new float[8]));
+        Assert.Throws<ArgumentException>(() => new Int8Weights(8, 4, 3));
+    }
+
+    /// <summary>The rules written out on the float matrix in PyTorch's layout, with no panels or padding.</summary>
+    private static float[] Expected(float[] w, int rows, int cols, float[] x, float[] bias)
+    {
+        float xMax = 0;
+        foreach (float v in x)
+        {
+            xMax = MathF.Max(xMax, MathF.Abs(v));
+        }
+
+        float sx = xMax / 63f, inverse = 63f / xMax;
+        var y = new float[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            float wMax = 0;
+            for (int c = 0; c < cols; c++)
+            {
+                wMax = MathF.Max(wMax, MathF.Abs(w[r * cols + c]));
+            }
+
+            float sr = wMax / 127f, wInverse = 127f / wMax;
+            int sum = 0;
+            for (int c = 0; c < cols; c++)
+            {
+                int q = (int)MathF.Round(w[r * cols + c] * wInverse);
+                int a = (int)MathF.Round(x[c] * inverse);
+                sum += q * a;
+            }
+
+            y[r] = MathF.FusedMultiplyAdd(sr * sx, sum, bias[r]);
+        }
+
+        return y;
+    }
+}
