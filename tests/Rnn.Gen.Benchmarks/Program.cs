@@ -28,7 +28,8 @@ namespace Rnn.Gen.Benchmarks;
 /// <item><c>--check</c>: only run the determinism check of workload (d) and exit.</item>
 /// <item><c>--profile</c>: a quick stopwatch breakdown for development (see <see cref="Profile"/>) and exit;
 /// <c>--profile training</c>: only workloads (c) and (d), three times, and a half batch alone against both cores at once;
-/// <c>--profile streaming</c>: workload (a) with its Dense head at every size, twice; <c>--profile sequence</c>: (b), twice.</item>
+/// <c>--profile streaming</c>: workload (a) with its Dense head at every size, twice; <c>--profile sequence</c>: (b), twice;
+/// <c>--profile kernels</c>: the dense-kernel table alone.</item>
 /// </list>
 /// Everything runs in this process (InProcessEmitToolchain): a child process would not get the newer C runtime that
 /// libtorch needs.
@@ -54,6 +55,7 @@ public static class Program
                 case "--check": checkOnly = true; break;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "training": Profile.RunTraining(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "sequence": Profile.RunSequence(); return 0;
+                case "--profile" when i + 1 < args.Length && args[i + 1] == "kernels": Profile.RunKernels(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "streaming": Profile.RunStreaming(i + 2 < args.Length ? args[i + 2] : null); return 0;
                 case "--profile": Profile.Run(); return 0;
                 default: rest.Add(args[i]); break;

@@ -79,7 +79,7 @@ internal static class BatchEmitter
 
             if (plan.PackedSize > 0)
             {
-                w.Line("PackWeights(); // from the parameters as they are now");
+                w.Line("PackIfStale();");
                 w.Line($"{ReadOnlySpan} p = _parameters;");
                 w.Line($"{Span} packed = _packed;");
             }

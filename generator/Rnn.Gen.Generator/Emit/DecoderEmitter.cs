@@ -159,7 +159,7 @@ internal static class DecoderEmitter
     private static void EmitEncoderPass(CodeWriter w, ModelPlan plan, List<LayerEmitter> encoder, List<LayerEmitter> decoding)
     {
         ModelSpec spec = plan.Spec;
-        w.Line("PackWeights(); // from the parameters as they are now");
+        w.Line("PackIfStale();");
         w.Line($"{Span} state = _predictState;");
         w.Line($"{Span} scratch = _scratch;");
         w.Line("state.Clear();");

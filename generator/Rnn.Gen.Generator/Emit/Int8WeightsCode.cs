@@ -44,7 +44,7 @@ internal static class Int8WeightsCode
             conditions.Add(condition);
         }
 
-        if (plan.StreamsOnPackedWeights)
+        if (plan.TracksParameterWrites)
         {
             conditions.Add("_int8At != _parameterWrites.Value");
         }
@@ -65,7 +65,7 @@ internal static class Int8WeightsCode
         string shapes = string.Join(", ", matrices.Select(m => $"{m.Shape[0].ToString(CultureInfo.InvariantCulture)}, {m.Shape[1].ToString(CultureInfo.InvariantCulture)}"));
         w.Line();
         w.Line($"private readonly {Int8Weights} _int8 = new({shapes}); // Weights = Int8: each weight matrix [rows, columns] quantized per row, for Step and Predict");
-        if (plan.StreamsOnPackedWeights)
+        if (plan.TracksParameterWrites)
         {
             w.Line("private int _int8At = -1; // _parameterWrites when _int8 was last quantized: Step and Predict quantize again when they differ");
         }
@@ -82,10 +82,10 @@ internal static class Int8WeightsCode
 
         w.Line();
         w.Summary("Quantizes every weight matrix per row into <c>_int8</c> (scale = max|row| / 127), from the float parameters, which training keeps. "
-            + (plan.StreamsOnPackedWeights ? "Step and Predict call it after the parameters were handed out for writing." : "Step and Predict call it at every call."));
+            + (plan.TracksParameterWrites ? "Step and Predict call it after the parameters were handed out for writing." : "Step and Predict call it at every call."));
         using (w.Block("private void QuantizeWeights()"))
         {
-            if (plan.StreamsOnPackedWeights)
+            if (plan.TracksParameterWrites)
             {
                 w.Line("_int8At = _parameterWrites.Value;");
             }

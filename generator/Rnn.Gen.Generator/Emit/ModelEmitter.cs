@@ -155,11 +155,11 @@ internal static class ModelEmitter
 
         if (plan.PackedSize > 0)
         {
-            w.Line($"private readonly {AlignedBuffer} _packed = new({plan.PackedSize}); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned");
-            if (plan.StreamsOnPackedWeights)
+            w.Line($"private readonly {AlignedBuffer} _packed = new({plan.PackedSize}); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned");
+            if (plan.TracksParameterWrites)
             {
-                w.Line($"private readonly {IntBox} _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize); shared with predictors");
-                w.Line("private int _packedAt = -1; // _parameterWrites when _packed was last filled: Step repacks when they differ");
+                w.Line($"private readonly {IntBox} _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors");
+                w.Line("private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ");
             }
         }
 
@@ -196,9 +196,9 @@ internal static class ModelEmitter
         using (w.Block($"private {spec.ClassName}(global::{spec.FullyQualifiedName} model, global::{spec.FullyQualifiedName}.{PredictorName(spec)} predictor)"))
         {
             w.Line("_parameters = model._parameters;");
-            if (plan.StreamsOnPackedWeights)
+            if (plan.TracksParameterWrites)
             {
-                w.Line("_parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing");
+                w.Line("_parameterWrites = model._parameterWrites; // so the predictor repacks after the model's parameters were handed out for writing");
             }
 
             w.Line($"// A predictor never trains: it drops the training buffers its field initializers allocated (once, here).");
@@ -259,18 +259,19 @@ internal static class ModelEmitter
     {
         w.Line();
         w.Summary("All parameters in one flat buffer, laid out as <see cref=\"ParameterLayout\"/> says (PyTorch's state_dict order and shapes).");
-        if (plan.StreamsOnPackedWeights)
+        if (plan.TracksParameterWrites)
         {
             w.Line("/// <remarks>");
-            w.Line("/// Predict and Forward read the parameters at every call. <see cref=\"Step(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> reads a packed copy of the recurrent weights,");
-            w.Line("/// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the");
-            w.Line("/// parameters through a span taken after your last Step, not through one kept from before it.");
+            w.Line("/// Every computing member (Predict, Forward, the batch path, Step, decoding) reads a packed copy of the weights,");
+            w.Line("/// refreshed at the first call after this property (or GetParameter, Initialize, LoadWeights) was read. Write the");
+            w.Line("/// parameters through a span taken after the model's last computing call, never through one kept from before it:");
+            w.Line("/// read <c>Parameters</c> again after each call (as <c>optimizer.Step(model.Parameters, model.Gradients)</c> does).");
             w.Line("/// </remarks>");
             using (w.Block($"public {Span} Parameters"))
             {
                 using (w.Block("get"))
                 {
-                    w.Line("_parameterWrites.Value++; // the caller may write through the span: Step repacks");
+                    w.Line("_parameterWrites.Value++; // the caller may write through the span: the next call repacks");
                     w.Line("return _parameters;");
                 }
             }
@@ -318,9 +319,9 @@ internal static class ModelEmitter
 
             w.Line("// The training randomness (dropout, noise) follows from the same seed, on a stream of its own.");
             w.Line("_trainingRandom.Reseed(~(long)seed);");
-            if (plan.StreamsOnPackedWeights)
+            if (plan.TracksParameterWrites)
             {
-                w.Line("_parameterWrites.Value++; // Step repacks");
+                w.Line("_parameterWrites.Value++; // the next call repacks");
             }
         }
 
@@ -336,11 +337,11 @@ internal static class ModelEmitter
         {
             using (w.Block($"foreach ({ParameterInfo} parameter in ParameterLayout)"))
             {
-                if (plan.StreamsOnPackedWeights)
+                if (plan.TracksParameterWrites)
                 {
                     using (w.Block("if (parameter.Name == name)"))
                     {
-                        w.Line("_parameterWrites.Value++; // the caller may write through the span: Step repacks");
+                        w.Line("_parameterWrites.Value++; // the caller may write through the span: the next call repacks");
                         w.Line("return _parameters.Span.Slice(parameter.Offset, parameter.Length);");
                     }
                 }
@@ -562,7 +563,7 @@ internal static class ModelEmitter
             w.Line($"{Span} scratch = _scratch;");
             if (plan.PackedSize > 0)
             {
-                w.Line("PackWeights(); // from the parameters as they are now");
+                w.Line("PackIfStale();");
                 w.Line($"{ReadOnlySpan} p = _parameters;");
                 w.Line($"{Span} packed = _packed;");
             }
@@ -642,13 +643,17 @@ internal static class ModelEmitter
         }
 
         w.Line();
-        w.Summary("Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.");
+        w.Summary("Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.");
+        using (w.Block("private void PackIfStale()"))
+        {
+            w.Line("if (_packedAt != _parameterWrites.Value) PackWeights();");
+        }
+
+        w.Line();
+        w.Summary("Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add).");
         using (w.Block("private void PackWeights()"))
         {
-            if (plan.StreamsOnPackedWeights)
-            {
-                w.Line("_packedAt = _parameterWrites.Value;");
-            }
+            w.Line("_packedAt = _parameterWrites.Value;");
 
             w.Line($"{ReadOnlySpan} p = _parameters;");
             w.Line($"{Span} packed = _packed;");
@@ -763,9 +768,9 @@ internal static class ModelEmitter
         };
         System.Action stepBody = () =>
         {
-            if (plan.StreamsOnPackedWeights)
+            if (plan.TracksParameterWrites)
             {
-                w.Line("if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing");
+                w.Line("PackIfStale();");
             }
 
             if (spec.Int8Weights)

@@ -60,11 +60,11 @@ internal sealed class ModelPlan
         ?? (Spec.Decoder is null ? null : "This model decodes a whole output sequence from its input: use Predict, or Generate to sample.");
 
     /// <summary>
-    /// Whether Step streams on packed weights kept between calls, so that the members through which the parameters may
-    /// change mark them stale. Predict, Forward and decoding repack at every call; models without Step or without
-    /// packed weights need no tracking.
+    /// Whether the model keeps packed weights between calls (docs/ARCHITECTURE.md, "Packed weights"): every member
+    /// through which the parameters may change counts a write, and every entry point that reads <c>_packed</c>
+    /// (Predict, Forward, the batch path, decoding, Step) repacks only when that count moved since the last packing.
     /// </summary>
-    public bool StreamsOnPackedWeights => PackedSize > 0 && StreamingUnsupported is null;
+    public bool TracksParameterWrites => PackedSize > 0;
 
     /// <summary>
     /// A decoder model whose decoding runs the encoder over the whole sequence first, as Forward does, in a cache of its

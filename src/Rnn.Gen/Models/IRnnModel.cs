@@ -25,6 +25,13 @@ public interface IRnnModel
     int ParameterCount { get; }
 
     /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's layout).</summary>
+    /// <remarks>
+    /// A model whose kernels read its weights rearranged (recurrent layers, Conv1D) keeps that packed copy between
+    /// calls and refreshes it at the first computing call after this property was read, so each read counts as a
+    /// write. Write through a span taken after the model's last computing call (Predict, Forward, the batch path,
+    /// Step, decoding), never through one kept from before it: read <c>Parameters</c> again, as
+    /// <c>optimizer.Step(model.Parameters, model.Gradients)</c> does.
+    /// </remarks>
     Span<float> Parameters { get; }
 
     /// <summary>The gradients of the parameters, same layout as <see cref="Parameters"/>.</summary>

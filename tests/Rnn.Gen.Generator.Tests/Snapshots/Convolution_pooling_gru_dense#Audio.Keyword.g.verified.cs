@@ -35,7 +35,9 @@ namespace Audio
         private readonly float[] _state = new float[4]; // Step: the recurrent state kept between calls
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(64); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(384); // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(160); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(160); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[4]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(384, 384, 64, 12, 64, minLength: 4); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
@@ -53,6 +55,7 @@ namespace Audio
         private Keyword(global::Audio.Keyword model, global::Audio.Keyword.Predictor predictor)
         {
             _parameters = model._parameters;
+            _parameterWrites = model._parameterWrites; // so the predictor repacks after the model's parameters were handed out for writing
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
             _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
@@ -116,7 +119,20 @@ namespace Audio
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <remarks>
+        /// Every computing member (Predict, Forward, the batch path, Step, decoding) reads a packed copy of the weights,
+        /// refreshed at the first call after this property (or GetParameter, Initialize, LoadWeights) was read. Write the
+        /// parameters through a span taken after the model's last computing call, never through one kept from before it:
+        /// read <c>Parameters</c> again after each call (as <c>optimizer.Step(model.Parameters, model.Gradients)</c> does).
+        /// </remarks>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _parameterWrites.Value++; // the caller may write through the span: the next call repacks
+                return _parameters;
+            }
+        }
 
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -159,6 +175,7 @@ namespace Audio
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Bias, 2), bound, random); // 3.bias
                 // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                 _trainingRandom.Reseed(~(long)seed);
+                _parameterWrites.Value++; // the next call repacks
             }
             finally
             {
@@ -178,7 +195,11 @@ namespace Audio
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return _parameters.Span.Slice(parameter.Offset, parameter.Length);
+                if (parameter.Name == name)
+                {
+                    _parameterWrites.Value++; // the caller may write through the span: the next call repacks
+                    return _parameters.Span.Slice(parameter.Offset, parameter.Length);
+                }
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight, 0.bias, 2.weight_ih_l0, 2.weight_hh_l0, 2.bias_ih_l0, 2.bias_hh_l0, 3.weight, 3.bias.", nameof(name));
         }
@@ -298,7 +319,7 @@ namespace Audio
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(ModelLayout.Input, 36));
@@ -349,9 +370,16 @@ namespace Audio
             Dense3Step(x3.Slice(0, 4), cache.Slice(Layer3.Output, 2));
         }
 
-        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
+        private void PackIfStale()
+        {
+            if (_packedAt != _parameterWrites.Value) PackWeights();
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add).</summary>
         private void PackWeights()
         {
+            _packedAt = _parameterWrites.Value;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 0, Conv1D 3 -> 5 (kernel 3, valid, relu) over 12 -> 10 steps: W^T [9, 5].
@@ -458,7 +486,7 @@ namespace Audio
             int maxLength = _batch.MaxLength;
             global::System.Span<float> caches = _batch.Cache;
             global::System.Span<float> scratches = _batch.Scratch;
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
 

@@ -37,9 +37,9 @@ namespace Video
         private readonly float[] _state = new float[4]; // Step: the recurrent state kept between calls
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(144); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(592); // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(96); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
-        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize); shared with predictors
-        private int _packedAt = -1; // _parameterWrites when _packed was last filled: Step repacks when they differ
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(96); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[4]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(592, 304, 144, 4, 48); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
@@ -57,7 +57,7 @@ namespace Video
         private Clip(global::Video.Clip model, global::Video.Clip.Predictor predictor)
         {
             _parameters = model._parameters;
-            _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing
+            _parameterWrites = model._parameterWrites; // so the predictor repacks after the model's parameters were handed out for writing
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
             _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
@@ -125,15 +125,16 @@ namespace Video
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         /// <remarks>
-        /// Predict and Forward read the parameters at every call. <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> reads a packed copy of the recurrent weights,
-        /// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the
-        /// parameters through a span taken after your last Step, not through one kept from before it.
+        /// Every computing member (Predict, Forward, the batch path, Step, decoding) reads a packed copy of the weights,
+        /// refreshed at the first call after this property (or GetParameter, Initialize, LoadWeights) was read. Write the
+        /// parameters through a span taken after the model's last computing call, never through one kept from before it:
+        /// read <c>Parameters</c> again after each call (as <c>optimizer.Step(model.Parameters, model.Gradients)</c> does).
         /// </remarks>
         public global::System.Span<float> Parameters
         {
             get
             {
-                _parameterWrites.Value++; // the caller may write through the span: Step repacks
+                _parameterWrites.Value++; // the caller may write through the span: the next call repacks
                 return _parameters;
             }
         }
@@ -179,7 +180,7 @@ namespace Video
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Bias, 2), bound, random); // 3.bias
                 // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                 _trainingRandom.Reseed(~(long)seed);
-                _parameterWrites.Value++; // Step repacks
+                _parameterWrites.Value++; // the next call repacks
             }
             finally
             {
@@ -201,7 +202,7 @@ namespace Video
             {
                 if (parameter.Name == name)
                 {
-                    _parameterWrites.Value++; // the caller may write through the span: Step repacks
+                    _parameterWrites.Value++; // the caller may write through the span: the next call repacks
                     return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                 }
             }
@@ -323,7 +324,7 @@ namespace Video
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(ModelLayout.Input, 240));
@@ -367,7 +368,13 @@ namespace Video
             Dense3Step(x3.Slice(0, 4), cache.Slice(Layer3.Output, 2));
         }
 
-        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
+        private void PackIfStale()
+        {
+            if (_packedAt != _parameterWrites.Value) PackWeights();
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add).</summary>
         private void PackWeights()
         {
             _packedAt = _parameterWrites.Value;
@@ -473,7 +480,7 @@ namespace Video
             int maxLength = _batch.MaxLength;
             global::System.Span<float> caches = _batch.Cache;
             global::System.Span<float> scratches = _batch.Scratch;
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
 
@@ -658,7 +665,7 @@ namespace Video
             global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
             try
             {
-                if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing
+                PackIfStale();
                 global::System.Span<float> state = _state;
                 global::System.Span<float> scratch = _scratch;
                 Conv2D0Step(inputStep, scratch.Slice(Layer0.ScratchColumns, 48), scratch.Slice(Layer0.ScratchOutput, 12)); // layer 0, Conv2D [2, 6, 5] -> [3, 2, 2] (kernel 3x2, stride 2, valid, tanh) at each of 4 steps

@@ -42,7 +42,9 @@ namespace Captions
         private readonly float[] _predictState = new float[8]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[15]; // Forward: what free-running decoding fed back, step by step
         private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(8, OutputSteps, OutputSize); // BeamSearch: each beam's state and tokens (ReserveBeam allocates them)
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(112); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(112); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[4]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -59,6 +61,7 @@ namespace Captions
         private Captioner(global::Captions.Captioner model, global::Captions.Captioner.Predictor predictor)
         {
             _parameters = model._parameters;
+            _parameterWrites = model._parameterWrites; // so the predictor repacks after the model's parameters were handed out for writing
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
             _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
@@ -156,7 +159,20 @@ namespace Captions
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <remarks>
+        /// Every computing member (Predict, Forward, the batch path, Step, decoding) reads a packed copy of the weights,
+        /// refreshed at the first call after this property (or GetParameter, Initialize, LoadWeights) was read. Write the
+        /// parameters through a span taken after the model's last computing call, never through one kept from before it:
+        /// read <c>Parameters</c> again after each call (as <c>optimizer.Step(model.Parameters, model.Gradients)</c> does).
+        /// </remarks>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _parameterWrites.Value++; // the caller may write through the span: the next call repacks
+                return _parameters;
+            }
+        }
 
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -208,6 +224,7 @@ namespace Captions
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer6.Bias, 5), bound, random); // 6.bias
                 // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                 _trainingRandom.Reseed(~(long)seed);
+                _parameterWrites.Value++; // the next call repacks
             }
             finally
             {
@@ -227,7 +244,11 @@ namespace Captions
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return _parameters.Span.Slice(parameter.Offset, parameter.Length);
+                if (parameter.Name == name)
+                {
+                    _parameterWrites.Value++; // the caller may write through the span: the next call repacks
+                    return _parameters.Span.Slice(parameter.Offset, parameter.Length);
+                }
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight, 0.bias, 3.weight, 3.bias, 4.weight, 5.weight_ih_l0, 5.weight_hh_l0, 5.bias_ih_l0, 5.bias_hh_l0, 6.weight, 6.bias.", nameof(name));
         }
@@ -349,7 +370,7 @@ namespace Captions
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
         {
             global::System.Span<float> scratch = _scratch;
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(ModelLayout.Input, 60));
@@ -417,9 +438,16 @@ namespace Captions
             }
         }
 
-        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
+        private void PackIfStale()
+        {
+            if (_packedAt != _parameterWrites.Value) PackWeights();
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add).</summary>
         private void PackWeights()
         {
+            _packedAt = _parameterWrites.Value;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 5, LSTM 2 -> 4: W_ih^T [2, 16], W_hh^T [4, 16], b_ih + b_hh.
@@ -562,7 +590,7 @@ namespace Captions
         /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step. Returns the steps decoded (all of them).</summary>
         private int Decode(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length, global::System.Span<float> feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)
         {
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.Span<float> state = _predictState;
             global::System.Span<float> scratch = _scratch;
             state.Clear();
@@ -618,7 +646,7 @@ namespace Captions
             global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
             try
             {
-                PackWeights(); // from the parameters as they are now
+                PackIfStale();
                 global::System.Span<float> state = _predictState;
                 global::System.Span<float> scratch = _scratch;
                 state.Clear();

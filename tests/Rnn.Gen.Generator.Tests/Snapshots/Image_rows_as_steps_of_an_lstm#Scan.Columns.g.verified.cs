@@ -36,7 +36,9 @@ namespace Scan
         private readonly float[] _state = new float[6]; // Step: the recurrent state kept between calls
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(48); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(208); // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(188); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(188); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[3]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(208, 160, 48, 1, 128, longestStage: 4); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
@@ -54,6 +56,7 @@ namespace Scan
         private Columns(global::Scan.Columns model, global::Scan.Columns.Predictor predictor)
         {
             _parameters = model._parameters;
+            _parameterWrites = model._parameterWrites; // so the predictor repacks after the model's parameters were handed out for writing
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
             _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
@@ -107,7 +110,20 @@ namespace Scan
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <remarks>
+        /// Every computing member (Predict, Forward, the batch path, Step, decoding) reads a packed copy of the weights,
+        /// refreshed at the first call after this property (or GetParameter, Initialize, LoadWeights) was read. Write the
+        /// parameters through a span taken after the model's last computing call, never through one kept from before it:
+        /// read <c>Parameters</c> again after each call (as <c>optimizer.Step(model.Parameters, model.Gradients)</c> does).
+        /// </remarks>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _parameterWrites.Value++; // the caller may write through the span: the next call repacks
+                return _parameters;
+            }
+        }
 
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -144,6 +160,7 @@ namespace Scan
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 1), bound, random); // 2.bias
                 // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                 _trainingRandom.Reseed(~(long)seed);
+                _parameterWrites.Value++; // the next call repacks
             }
             finally
             {
@@ -163,7 +180,11 @@ namespace Scan
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return _parameters.Span.Slice(parameter.Offset, parameter.Length);
+                if (parameter.Name == name)
+                {
+                    _parameterWrites.Value++; // the caller may write through the span: the next call repacks
+                    return _parameters.Span.Slice(parameter.Offset, parameter.Length);
+                }
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 1.weight_ih_l0, 1.weight_hh_l0, 1.bias_ih_l0, 1.bias_hh_l0, 2.weight, 2.bias.", nameof(name));
         }
@@ -282,7 +303,7 @@ namespace Scan
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(ModelLayout.Input, 40));
@@ -332,9 +353,16 @@ namespace Scan
             cache.Slice(Layer2.Output, 4).Slice(length).Clear(); // steps past the sample's length output zeros
         }
 
-        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
+        private void PackIfStale()
+        {
+            if (_packedAt != _parameterWrites.Value) PackWeights();
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add).</summary>
         private void PackWeights()
         {
+            _packedAt = _parameterWrites.Value;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 1, LSTM 10 -> 3: W_ih^T [10, 12], W_hh^T [3, 12], b_ih + b_hh.
@@ -437,7 +465,7 @@ namespace Scan
             int maxLength = _batch.MaxLength;
             global::System.Span<float> caches = _batch.Cache;
             global::System.Span<float> scratches = _batch.Scratch;
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
 

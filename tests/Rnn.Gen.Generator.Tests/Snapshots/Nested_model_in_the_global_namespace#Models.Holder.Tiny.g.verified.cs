@@ -34,9 +34,9 @@ partial class Models
             private readonly float[] _state = new float[4]; // Step: the recurrent state kept between calls
             private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(48); // temporaries of one step
             private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(176); // Predict: layer after layer, as Forward, without touching Forward's cache
-            private readonly global::Rnn.Gen.AlignedBuffer _packed = new(64); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
-            private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize); shared with predictors
-            private int _packedAt = -1; // _parameterWrites when _packed was last filled: Step repacks when they differ
+            private readonly global::Rnn.Gen.AlignedBuffer _packed = new(64); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+            private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
+            private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
             private static readonly float[] s_zeros = new float[4]; // the zero initial state
             private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
             private readonly global::Rnn.Gen.BatchWorkspace _batch = new(176, 240, 48, 8, 16); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
@@ -54,7 +54,7 @@ partial class Models
             private Tiny(global::Models.Holder.Tiny model, global::Models.Holder.Tiny.Predictor predictor)
             {
                 _parameters = model._parameters;
-                _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing
+                _parameterWrites = model._parameterWrites; // so the predictor repacks after the model's parameters were handed out for writing
                 // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
                 _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
             }
@@ -90,15 +90,16 @@ partial class Models
 
             /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
             /// <remarks>
-            /// Predict and Forward read the parameters at every call. <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> reads a packed copy of the recurrent weights,
-            /// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the
-            /// parameters through a span taken after your last Step, not through one kept from before it.
+            /// Every computing member (Predict, Forward, the batch path, Step, decoding) reads a packed copy of the weights,
+            /// refreshed at the first call after this property (or GetParameter, Initialize, LoadWeights) was read. Write the
+            /// parameters through a span taken after the model's last computing call, never through one kept from before it:
+            /// read <c>Parameters</c> again after each call (as <c>optimizer.Step(model.Parameters, model.Gradients)</c> does).
             /// </remarks>
             public global::System.Span<float> Parameters
             {
                 get
                 {
-                    _parameterWrites.Value++; // the caller may write through the span: Step repacks
+                    _parameterWrites.Value++; // the caller may write through the span: the next call repacks
                     return _parameters;
                 }
             }
@@ -132,7 +133,7 @@ partial class Models
                     global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer0.BiasHh, 12), bound, random); // 0.bias_hh_l0
                     // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                     _trainingRandom.Reseed(~(long)seed);
-                    _parameterWrites.Value++; // Step repacks
+                    _parameterWrites.Value++; // the next call repacks
                 }
                 finally
                 {
@@ -154,7 +155,7 @@ partial class Models
                 {
                     if (parameter.Name == name)
                     {
-                        _parameterWrites.Value++; // the caller may write through the span: Step repacks
+                        _parameterWrites.Value++; // the caller may write through the span: the next call repacks
                         return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                     }
                 }
@@ -273,7 +274,7 @@ partial class Models
             private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
             {
                 global::System.Span<float> scratch = _scratch;
-                PackWeights(); // from the parameters as they are now
+                PackIfStale();
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> packed = _packed;
                 input.CopyTo(cache.Slice(ModelLayout.Input, 8));
@@ -297,7 +298,13 @@ partial class Models
                 }
             }
 
-            /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+            /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
+            private void PackIfStale()
+            {
+                if (_packedAt != _parameterWrites.Value) PackWeights();
+            }
+
+            /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add).</summary>
             private void PackWeights()
             {
                 _packedAt = _parameterWrites.Value;
@@ -395,7 +402,7 @@ partial class Models
                 int maxLength = _batch.MaxLength;
                 global::System.Span<float> caches = _batch.Cache;
                 global::System.Span<float> scratches = _batch.Scratch;
-                PackWeights(); // from the parameters as they are now
+                PackIfStale();
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.Span<float> packed = _packed;
 
@@ -513,67 +520,16 @@ partial class Models
                 global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
                 try
                 {
-                    if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing
-                    if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::System.Runtime.Intrinsics.X86.Fma.IsSupported) StepUnrolled(inputStep, outputStep); // a JIT-time constant: one call remains
-                    else StepGeneral(inputStep, outputStep);
+                    PackIfStale();
+                    global::System.Span<float> state = _state;
+                    global::System.Span<float> scratch = _scratch;
+                    Gru0Step(inputStep, state.Slice(Layer0.StateHidden, 4), state.Slice(Layer0.StateHidden, 4), scratch.Slice(Layer0.ScratchGates, 12), scratch.Slice(Layer0.ScratchHiddenCandidate, 4), scratch.Slice(Layer0.ScratchHiddenSide, 12), state.Slice(Layer0.StateHidden, 4)); // layer 0, GRU 1 -> 4
+                    state.Slice(Layer0.StateHidden, 4).CopyTo(outputStep);
                 }
                 finally
                 {
                     global::Rnn.Gen.CallGuard.Exit(ref _inUse);
                 }
-            }
-
-            /// <summary>Step's work on the general path (the kernels over spans), where the hardware lacks what the unrolled step needs; the unrolled step computes the same, bit for bit.</summary>
-            private void StepGeneral(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
-            {
-                global::System.Span<float> state = _state;
-                global::System.Span<float> scratch = _scratch;
-                Gru0Step(inputStep, state.Slice(Layer0.StateHidden, 4), state.Slice(Layer0.StateHidden, 4), scratch.Slice(Layer0.ScratchGates, 12), scratch.Slice(Layer0.ScratchHiddenCandidate, 4), scratch.Slice(Layer0.ScratchHiddenSide, 12), state.Slice(Layer0.StateHidden, 4)); // layer 0, GRU 1 -> 4
-                state.Slice(Layer0.StateHidden, 4).CopyTo(outputStep);
-            }
-
-            /// <summary>Step unrolled for layer 0, GRU 1 -> 4, in vectors of 8 lanes (AVX2): the gates in registers, every weight vector loaded once at a constant offset, no loop, span or bounds check. The same arithmetic in the same order as StepGeneral, so the same outputs, bit for bit.</summary>
-            private void StepUnrolled(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
-            {
-                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputStep); // [1], its length checked by Step
-                ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputStep); // [4], its length checked by Step
-                ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state);
-                ref float w = ref _packed.Start;
-                ref float p = ref _parameters.Start;
-                // Both sides of the gates r, z, n: b_ih + W_ih x over the inputs in order, and b_hh + W_hh h_prev over the hidden units in order.
-                global::System.Runtime.Intrinsics.Vector128<float> xr0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasIh);
-                global::System.Runtime.Intrinsics.Vector128<float> xz0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasIh + 4);
-                global::System.Runtime.Intrinsics.Vector128<float> xn0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasIh + 8);
-                global::System.Runtime.Intrinsics.Vector128<float> hr0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasHh);
-                global::System.Runtime.Intrinsics.Vector128<float> hz0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasHh + 4);
-                global::System.Runtime.Intrinsics.Vector128<float> hn0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasHh + 8);
-                global::System.Runtime.Intrinsics.Vector128<float> x0q = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                xr0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedInputWeights), x0q, xr0);
-                xz0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedInputWeights + 4), x0q, xz0);
-                xn0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedInputWeights + 8), x0q, xn0);
-                global::System.Runtime.Intrinsics.Vector128<float> h0q = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden));
-                hr0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights), h0q, hr0);
-                hz0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 4), h0q, hz0);
-                hn0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 8), h0q, hn0);
-                global::System.Runtime.Intrinsics.Vector128<float> h1q = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 1));
-                hr0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 12), h1q, hr0);
-                hz0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 16), h1q, hz0);
-                hn0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 20), h1q, hn0);
-                global::System.Runtime.Intrinsics.Vector128<float> h2q = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 2));
-                hr0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 24), h2q, hr0);
-                hz0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 28), h2q, hz0);
-                hn0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 32), h2q, hn0);
-                global::System.Runtime.Intrinsics.Vector128<float> h3q = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 3));
-                hr0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 36), h3q, hr0);
-                hz0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 40), h3q, hz0);
-                hn0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 44), h3q, hn0);
-                // The cell: r, z = sigmoid of both sides; n = tanh(x_n + r hn); h = (1 - z) n + z h_prev.
-                global::System.Runtime.Intrinsics.Vector128<float> r0 = global::Rnn.Gen.Kernels.StepMath.SigmoidLanes(xr0 + hr0);
-                global::System.Runtime.Intrinsics.Vector128<float> z0 = global::Rnn.Gen.Kernels.StepMath.SigmoidLanes(xz0 + hz0);
-                global::System.Runtime.Intrinsics.Vector128<float> n0 = global::Rnn.Gen.Kernels.StepMath.TanhLanes(global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(r0, hn0, xn0));
-                global::System.Runtime.Intrinsics.Vector128<float> hNew0 = ((global::System.Runtime.Intrinsics.Vector128.Create(1f) - z0) * n0) + (z0 * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref s, Layer0.StateHidden));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(hNew0, ref s, Layer0.StateHidden);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(hNew0, ref y, 0); // the output is h
             }
 
             // IRnnModel, for code that works with any model; the constants above are the same values.

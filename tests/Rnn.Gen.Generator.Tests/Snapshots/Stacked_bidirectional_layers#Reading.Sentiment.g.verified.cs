@@ -34,7 +34,9 @@ namespace Reading
         private readonly float[] _state = new float[32]; // Step: the recurrent state kept between calls
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(208); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(1568); // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(992); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(992); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private bool _hasForward;
@@ -51,6 +53,7 @@ namespace Reading
         private Sentiment(global::Reading.Sentiment model, global::Reading.Sentiment.Predictor predictor)
         {
             _parameters = model._parameters;
+            _parameterWrites = model._parameterWrites; // so the predictor repacks after the model's parameters were handed out for writing
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
             _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
@@ -160,7 +163,20 @@ namespace Reading
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <remarks>
+        /// Every computing member (Predict, Forward, the batch path, Step, decoding) reads a packed copy of the weights,
+        /// refreshed at the first call after this property (or GetParameter, Initialize, LoadWeights) was read. Write the
+        /// parameters through a span taken after the model's last computing call, never through one kept from before it:
+        /// read <c>Parameters</c> again after each call (as <c>optimizer.Step(model.Parameters, model.Gradients)</c> does).
+        /// </remarks>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _parameterWrites.Value++; // the caller may write through the span: the next call repacks
+                return _parameters;
+            }
+        }
 
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -223,6 +239,7 @@ namespace Reading
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 2), bound, random); // 2.bias
                 // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                 _trainingRandom.Reseed(~(long)seed);
+                _parameterWrites.Value++; // the next call repacks
             }
             finally
             {
@@ -242,7 +259,11 @@ namespace Reading
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return _parameters.Span.Slice(parameter.Offset, parameter.Length);
+                if (parameter.Name == name)
+                {
+                    _parameterWrites.Value++; // the caller may write through the span: the next call repacks
+                    return _parameters.Span.Slice(parameter.Offset, parameter.Length);
+                }
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0, 0.weight_ih_l0_reverse, 0.weight_hh_l0_reverse, 0.bias_ih_l0_reverse, 0.bias_hh_l0_reverse, 1.weight_ih_l0, 1.weight_hh_l0, 1.bias_ih_l0, 1.bias_hh_l0, 1.weight_ih_l0_reverse, 1.weight_hh_l0_reverse, 1.bias_ih_l0_reverse, 1.bias_hh_l0_reverse, 2.weight, 2.bias.", nameof(name));
         }
@@ -361,7 +382,7 @@ namespace Reading
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(ModelLayout.Input, 45));
@@ -467,9 +488,16 @@ namespace Reading
             Dense2Step(x2.Slice(0, 4), cache.Slice(Layer2.Output, 2));
         }
 
-        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
+        private void PackIfStale()
+        {
+            if (_packedAt != _parameterWrites.Value) PackWeights();
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add).</summary>
         private void PackWeights()
         {
+            _packedAt = _parameterWrites.Value;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 0, bidirectional LSTM 5 -> 6 per direction, merged by concat into 12, forward direction: W_ih^T [5, 24], W_hh^T [6, 24], b_ih + b_hh.

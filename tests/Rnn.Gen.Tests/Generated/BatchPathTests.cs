@@ -140,15 +140,17 @@ public class BatchPathTests
             return loss;
         }
 
-        double Difference(Span<float> values, int index)
+        // values() is taken anew for every write: a span of Parameters kept across a computing call would write behind
+        // the model's packed weights.
+        double Difference(Func<Span<float>> values, int index)
         {
             const float Epsilon = 1e-2f;
-            float saved = values[index];
-            values[index] = saved + Epsilon;
+            float saved = values()[index];
+            values()[index] = saved + Epsilon;
             double plus = Loss();
-            values[index] = saved - Epsilon;
+            values()[index] = saved - Epsilon;
             double minus = Loss();
-            values[index] = saved;
+            values()[index] = saved;
             return (plus - minus) / (2.0 * Epsilon);
         }
 
@@ -157,14 +159,14 @@ public class BatchPathTests
         {
             for (int k = 0; k < tensor.Length; k += Math.Max(1, tensor.Length / 12))
             {
-                AssertClose(Difference(model.Parameters, tensor.Offset + k), analytic[tensor.Offset + k], $"{name}: d/d {tensor.Name}[{k}]");
+                AssertClose(Difference(() => model.Parameters, tensor.Offset + k), analytic[tensor.Offset + k], $"{name}: d/d {tensor.Name}[{k}]");
                 checkedCount++;
             }
         }
 
         for (int i = 0; i < inputs.Length; i += 3)
         {
-            AssertClose(Difference(inputs, i), inputGradients[i], $"{name}: d/d inputs[{i}]");
+            AssertClose(Difference(() => inputs, i), inputGradients[i], $"{name}: d/d inputs[{i}]");
         }
 
         Assert.True(checkedCount >= model.ParameterLayout.Count);

@@ -52,7 +52,7 @@ public class ConvolutionTests
                 int stride = Math.Max(1, tensor.Length / 24);
                 for (int k = 0; k < tensor.Length; k += stride)
                 {
-                    double numeric = GradientCheckTests.Difference(model, null, input, dOutput, ref model.Parameters[tensor.Offset + k], Epsilon, length);
+                    double numeric = GradientCheckTests.ParameterDifference(model, null, input, dOutput, tensor.Offset + k, Epsilon, length);
                     AssertClose(numeric, analytic[tensor.Offset + k], $"{name} length {length}: d/d {tensor.Name}[{k}]");
                 }
             }
@@ -216,7 +216,7 @@ public class ConvolutionTests
         float[] analytic = model.Gradients.ToArray();
         for (int i = 0; i < analytic.Length; i++)
         {
-            double numeric = GradientCheckTests.Difference(model, masks, input, dOutput, ref model.Parameters[i], 1e-3f, 5);
+            double numeric = GradientCheckTests.ParameterDifference(model, masks, input, dOutput, i, 1e-3f, 5);
             AssertClose(numeric, analytic[i], $"d/d parameter {i}");
         }
     }

@@ -42,7 +42,7 @@ public class ImageTests
                 int stride = Math.Max(1, tensor.Length / 24);
                 for (int k = 0; k < tensor.Length; k += stride)
                 {
-                    double numeric = GradientCheckTests.Difference(model, null, input, dOutput, ref model.Parameters[tensor.Offset + k], Epsilon, length);
+                    double numeric = GradientCheckTests.ParameterDifference(model, null, input, dOutput, tensor.Offset + k, Epsilon, length);
                     AssertClose(numeric, analytic[tensor.Offset + k], $"{name} length {length}: d/d {tensor.Name}[{k}]");
                 }
             }

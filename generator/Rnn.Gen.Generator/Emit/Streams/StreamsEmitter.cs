@@ -227,9 +227,9 @@ internal static class StreamsEmitter
                 TokenInputEmitter.EmitCheck(w, plan, "inputs", "count");
                 using (CallGuardCode.Hold(w))
                 {
-                    if (plan.StreamsOnPackedWeights)
+                    if (plan.TracksParameterWrites)
                     {
-                        w.Line("if (_model._packedAt != _model._parameterWrites.Value) _model.PackWeights(); // the parameters may have changed since the last packing");
+                        w.Line("_model.PackIfStale(); // the parameters may have changed since the last packing");
                     }
 
                     w.Line("_runner.Step(_range, inputs, outputs, count);");
