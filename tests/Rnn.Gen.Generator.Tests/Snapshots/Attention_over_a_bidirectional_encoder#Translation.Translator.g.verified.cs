@@ -45,7 +45,9 @@ namespace Translation
         public const int EndToken = 2;
         private int _decodedSteps = OutputSteps; // the output steps of the last Forward or ForwardTeacherForced, through the end token: Backward masks the rest
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(1792); // decoding: the encoder over the whole sequence, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1744); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1744); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private readonly float[] _tokenIds = new float[7]; // the int overloads' token ids, as the float members read them
@@ -63,6 +65,7 @@ namespace Translation
         private Translator(global::Translation.Translator model, global::Translation.Translator.Predictor predictor)
         {
             _parameters = model._parameters;
+            _parameterWrites = model._parameterWrites; // so the predictor repacks after the model's parameters were handed out for writing
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
             _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
@@ -193,7 +196,20 @@ namespace Translation
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <remarks>
+        /// Every computing member (Predict, Forward, the batch path, Step, decoding) reads a packed copy of the weights,
+        /// refreshed at the first call after this property (or GetParameter, Initialize, LoadWeights) was read. Write the
+        /// parameters through a span taken after the model's last computing call, never through one kept from before it:
+        /// read <c>Parameters</c> again after each call (as <c>optimizer.Step(model.Parameters, model.Gradients)</c> does).
+        /// </remarks>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _parameterWrites.Value++; // the caller may write through the span: the next call repacks
+                return _parameters;
+            }
+        }
 
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -264,6 +280,7 @@ namespace Translation
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer5.Bias, 20), bound, random); // 5.bias
                 // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                 _trainingRandom.Reseed(~(long)seed);
+                _parameterWrites.Value++; // the next call repacks
             }
             finally
             {
@@ -283,7 +300,11 @@ namespace Translation
         {
             foreach (global::Rnn.Gen.ParameterInfo parameter in ParameterLayout)
             {
-                if (parameter.Name == name) return _parameters.Span.Slice(parameter.Offset, parameter.Length);
+                if (parameter.Name == name)
+                {
+                    _parameterWrites.Value++; // the caller may write through the span: the next call repacks
+                    return _parameters.Span.Slice(parameter.Offset, parameter.Length);
+                }
             }
             throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight, 1.weight_ih_l0, 1.weight_hh_l0, 1.bias_ih_l0, 1.bias_hh_l0, 1.weight_ih_l0_reverse, 1.weight_hh_l0_reverse, 1.bias_ih_l0_reverse, 1.bias_hh_l0_reverse, 2.weight, 3.weight_ih_l0, 3.weight_hh_l0, 3.bias_ih_l0, 3.bias_hh_l0, 4.linear_in.weight, 4.linear_out.weight, 5.weight, 5.bias.", nameof(name));
         }
@@ -420,7 +441,7 @@ namespace Translation
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
         {
             global::System.Span<float> scratch = _scratch;
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             input.CopyTo(cache.Slice(ModelLayout.Input, 7));
@@ -530,9 +551,16 @@ namespace Translation
             }
         }
 
-        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
+        private void PackIfStale()
+        {
+            if (_packedAt != _parameterWrites.Value) PackWeights();
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add).</summary>
         private void PackWeights()
         {
+            _packedAt = _parameterWrites.Value;
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             // layer 1, bidirectional LSTM 8 -> 6 per direction, merged by concat into 12, forward direction: W_ih^T [8, 24], W_hh^T [6, 24], b_ih + b_hh.
@@ -731,7 +759,7 @@ namespace Translation
         /// <summary>Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name="random"/> is null, else sampled. <paramref name="feedback"/>, when not empty, receives what was fed back after each step. Returns the steps decoded, through the end token.</summary>
         private int Decode(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int length, global::System.Span<float> feedback, global::System.Span<int> tokens, float temperature, int topK, global::Rnn.Gen.Initialization.SeededRandom? random)
         {
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.Span<float> state = _predictState;
             global::System.Span<float> scratch = _scratch;
             state.Clear();
@@ -864,7 +892,7 @@ namespace Translation
             global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
             try
             {
-                PackWeights(); // from the parameters as they are now
+                PackIfStale();
                 global::System.Span<float> state = _predictState;
                 global::System.Span<float> scratch = _scratch;
                 state.Clear();

@@ -34,9 +34,9 @@ namespace Sensors
         private readonly float[] _state = new float[40]; // Step: the recurrent state kept between calls
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(176); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(3136); // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1920); // weights transposed as the kernels read them, repacked at the start of every sequence; 64-byte aligned
-        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize); shared with predictors
-        private int _packedAt = -1; // _parameterWrites when _packed was last filled: Step repacks when they differ
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1920); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
+        private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
         private readonly global::Rnn.Gen.BatchWorkspace _batch = new(3136, 2784, 176, 20, 256); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
@@ -54,7 +54,7 @@ namespace Sensors
         private Quantized(global::Sensors.Quantized model, global::Sensors.Quantized.Predictor predictor)
         {
             _parameters = model._parameters;
-            _parameterWrites = model._parameterWrites; // so Step repacks after the model's parameters were handed out for writing
+            _parameterWrites = model._parameterWrites; // so the predictor repacks after the model's parameters were handed out for writing
             // A predictor never trains: it drops the training buffers its field initializers allocated (once, here).
             _gradients = _cache = _work = new global::Rnn.Gen.AlignedBuffer(0);
         }
@@ -124,15 +124,16 @@ namespace Sensors
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
         /// <remarks>
-        /// Predict and Forward read the parameters at every call. <see cref="Step(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> reads a packed copy of the recurrent weights,
-        /// refreshed at the first Step after this property (or GetParameter, Initialize, LoadWeights) was read: write the
-        /// parameters through a span taken after your last Step, not through one kept from before it.
+        /// Every computing member (Predict, Forward, the batch path, Step, decoding) reads a packed copy of the weights,
+        /// refreshed at the first call after this property (or GetParameter, Initialize, LoadWeights) was read. Write the
+        /// parameters through a span taken after the model's last computing call, never through one kept from before it:
+        /// read <c>Parameters</c> again after each call (as <c>optimizer.Step(model.Parameters, model.Gradients)</c> does).
         /// </remarks>
         public global::System.Span<float> Parameters
         {
             get
             {
-                _parameterWrites.Value++; // the caller may write through the span: Step repacks
+                _parameterWrites.Value++; // the caller may write through the span: the next call repacks
                 return _parameters;
             }
         }
@@ -182,7 +183,7 @@ namespace Sensors
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 2), bound, random); // 2.bias
                 // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                 _trainingRandom.Reseed(~(long)seed);
-                _parameterWrites.Value++; // Step repacks
+                _parameterWrites.Value++; // the next call repacks
             }
             finally
             {
@@ -204,7 +205,7 @@ namespace Sensors
             {
                 if (parameter.Name == name)
                 {
-                    _parameterWrites.Value++; // the caller may write through the span: Step repacks
+                    _parameterWrites.Value++; // the caller may write through the span: the next call repacks
                     return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                 }
             }
@@ -325,7 +326,7 @@ namespace Sensors
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length)
         {
             global::System.Span<float> scratch = _scratch;
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
             if (!training && _int8At != _parameterWrites.Value) QuantizeWeights(); // int8 weights from the parameters as they are now
@@ -378,7 +379,13 @@ namespace Sensors
             else Dense2StepInt8(x2.Slice(0, 8), cache.Slice(Layer2.Output, 2)); // inference: the int8 W, as Step
         }
 
-        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add). Predict, Forward and decoding call it every time; Step when the parameters may have changed.</summary>
+        /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
+        private void PackIfStale()
+        {
+            if (_packedAt != _parameterWrites.Value) PackWeights();
+        }
+
+        /// <summary>Copies the recurrent weights into the layouts the kernels read (transposed, so a product runs along contiguous rows; biases summed where they add).</summary>
         private void PackWeights()
         {
             _packedAt = _parameterWrites.Value;
@@ -512,7 +519,7 @@ namespace Sensors
             global::System.Span<float> caches = _batch.Cache;
             global::System.Span<float> scratches = _batch.Scratch;
             bool training = true; // dropout and noise apply; float32 weights, not int8
-            PackWeights(); // from the parameters as they are now
+            PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> packed = _packed;
 
@@ -698,7 +705,7 @@ namespace Sensors
             global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
             try
             {
-                if (_packedAt != _parameterWrites.Value) PackWeights(); // the parameters may have changed since the last packing
+                PackIfStale();
                 if (_int8At != _parameterWrites.Value) QuantizeWeights(); // int8 weights from the parameters as they are now
                 global::System.Span<float> state = _state;
                 global::System.Span<float> scratch = _scratch;

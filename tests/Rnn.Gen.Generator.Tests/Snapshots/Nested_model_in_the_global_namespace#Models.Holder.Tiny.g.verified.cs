@@ -521,15 +521,66 @@ partial class Models
                 try
                 {
                     PackIfStale();
-                    global::System.Span<float> state = _state;
-                    global::System.Span<float> scratch = _scratch;
-                    Gru0Step(inputStep, state.Slice(Layer0.StateHidden, 4), state.Slice(Layer0.StateHidden, 4), scratch.Slice(Layer0.ScratchGates, 12), scratch.Slice(Layer0.ScratchHiddenCandidate, 4), scratch.Slice(Layer0.ScratchHiddenSide, 12), state.Slice(Layer0.StateHidden, 4)); // layer 0, GRU 1 -> 4
-                    state.Slice(Layer0.StateHidden, 4).CopyTo(outputStep);
+                    if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::System.Runtime.Intrinsics.X86.Fma.IsSupported) StepUnrolled(inputStep, outputStep); // a JIT-time constant: one call remains
+                    else StepGeneral(inputStep, outputStep);
                 }
                 finally
                 {
                     global::Rnn.Gen.CallGuard.Exit(ref _inUse);
                 }
+            }
+
+            /// <summary>Step's work on the general path (the kernels over spans), where the hardware lacks what the unrolled step needs; the unrolled step computes the same, bit for bit.</summary>
+            private void StepGeneral(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
+            {
+                global::System.Span<float> state = _state;
+                global::System.Span<float> scratch = _scratch;
+                Gru0Step(inputStep, state.Slice(Layer0.StateHidden, 4), state.Slice(Layer0.StateHidden, 4), scratch.Slice(Layer0.ScratchGates, 12), scratch.Slice(Layer0.ScratchHiddenCandidate, 4), scratch.Slice(Layer0.ScratchHiddenSide, 12), state.Slice(Layer0.StateHidden, 4)); // layer 0, GRU 1 -> 4
+                state.Slice(Layer0.StateHidden, 4).CopyTo(outputStep);
+            }
+
+            /// <summary>Step unrolled for layer 0, GRU 1 -> 4, in vectors of 8 lanes (AVX2): the gates in registers, every weight vector loaded once at a constant offset, no loop, span or bounds check. The same arithmetic in the same order as StepGeneral, so the same outputs, bit for bit.</summary>
+            private void StepUnrolled(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputStep); // [1], its length checked by Step
+                ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputStep); // [4], its length checked by Step
+                ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state);
+                ref float w = ref _packed.Start;
+                ref float p = ref _parameters.Start;
+                // Both sides of the gates r, z, n: b_ih + W_ih x over the inputs in order, and b_hh + W_hh h_prev over the hidden units in order.
+                global::System.Runtime.Intrinsics.Vector128<float> xr0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasIh);
+                global::System.Runtime.Intrinsics.Vector128<float> xz0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasIh + 4);
+                global::System.Runtime.Intrinsics.Vector128<float> xn0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasIh + 8);
+                global::System.Runtime.Intrinsics.Vector128<float> hr0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasHh);
+                global::System.Runtime.Intrinsics.Vector128<float> hz0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasHh + 4);
+                global::System.Runtime.Intrinsics.Vector128<float> hn0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref p, Layer0.BiasHh + 8);
+                global::System.Runtime.Intrinsics.Vector128<float> x0q = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                xr0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedInputWeights), x0q, xr0);
+                xz0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedInputWeights + 4), x0q, xz0);
+                xn0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedInputWeights + 8), x0q, xn0);
+                global::System.Runtime.Intrinsics.Vector128<float> h0q = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden));
+                hr0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights), h0q, hr0);
+                hz0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 4), h0q, hz0);
+                hn0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 8), h0q, hn0);
+                global::System.Runtime.Intrinsics.Vector128<float> h1q = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 1));
+                hr0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 12), h1q, hr0);
+                hz0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 16), h1q, hz0);
+                hn0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 20), h1q, hn0);
+                global::System.Runtime.Intrinsics.Vector128<float> h2q = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 2));
+                hr0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 24), h2q, hr0);
+                hz0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 28), h2q, hz0);
+                hn0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 32), h2q, hn0);
+                global::System.Runtime.Intrinsics.Vector128<float> h3q = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 3));
+                hr0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 36), h3q, hr0);
+                hz0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 40), h3q, hz0);
+                hn0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 44), h3q, hn0);
+                // The cell: r, z = sigmoid of both sides; n = tanh(x_n + r hn); h = (1 - z) n + z h_prev.
+                global::System.Runtime.Intrinsics.Vector128<float> r0 = global::Rnn.Gen.Kernels.StepMath.SigmoidLanes(xr0 + hr0);
+                global::System.Runtime.Intrinsics.Vector128<float> z0 = global::Rnn.Gen.Kernels.StepMath.SigmoidLanes(xz0 + hz0);
+                global::System.Runtime.Intrinsics.Vector128<float> n0 = global::Rnn.Gen.Kernels.StepMath.TanhLanes(global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(r0, hn0, xn0));
+                global::System.Runtime.Intrinsics.Vector128<float> hNew0 = ((global::System.Runtime.Intrinsics.Vector128.Create(1f) - z0) * n0) + (z0 * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref s, Layer0.StateHidden));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(hNew0, ref s, Layer0.StateHidden);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(hNew0, ref y, 0); // the output is h
             }
 
             // IRnnModel, for code that works with any model; the constants above are the same values.

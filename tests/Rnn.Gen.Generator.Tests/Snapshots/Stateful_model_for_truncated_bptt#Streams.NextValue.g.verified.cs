@@ -430,15 +430,321 @@ namespace Streams
             try
             {
                 PackIfStale();
-                global::System.Span<float> state = _state;
-                global::System.Span<float> scratch = _scratch;
-                Lstm0Step(inputStep, state.Slice(Layer0.StateHidden, 16), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchGates, 64), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchTanhCellState, 16), state.Slice(Layer0.StateHidden, 16)); // layer 0, LSTM 1 -> 16
-                Dense1Step(state.Slice(Layer0.StateHidden, 16), outputStep); // layer 1, Dense 16 -> 1 at each of 32 steps
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && global::System.Runtime.Intrinsics.X86.Fma.IsSupported) StepUnrolledWide(inputStep, outputStep); // JIT-time constants: one call remains
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && global::System.Runtime.Intrinsics.X86.Fma.IsSupported) StepUnrolled(inputStep, outputStep);
+                else StepGeneral(inputStep, outputStep);
             }
             finally
             {
                 global::Rnn.Gen.CallGuard.Exit(ref _inUse);
             }
+        }
+
+        /// <summary>Step's work on the general path (the kernels over spans), where the hardware lacks what the unrolled step needs; the unrolled step computes the same, bit for bit.</summary>
+        private void StepGeneral(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
+        {
+            global::System.Span<float> state = _state;
+            global::System.Span<float> scratch = _scratch;
+            Lstm0Step(inputStep, state.Slice(Layer0.StateHidden, 16), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchGates, 64), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchTanhCellState, 16), state.Slice(Layer0.StateHidden, 16)); // layer 0, LSTM 1 -> 16
+            Dense1Step(state.Slice(Layer0.StateHidden, 16), outputStep); // layer 1, Dense 16 -> 1 at each of 32 steps
+        }
+
+        /// <summary>Step unrolled for layer 0, LSTM 1 -> 16 and layer 1, Dense 16 -> 1 at each of 32 steps, in vectors of 8 lanes (AVX2): the gates in registers, every weight vector loaded once at a constant offset, no loop, span or bounds check. The same arithmetic in the same order as StepGeneral, so the same outputs, bit for bit.</summary>
+        private void StepUnrolled(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
+        {
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputStep); // [1], its length checked by Step
+            ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputStep); // [1], its length checked by Step
+            ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state);
+            ref float w = ref _packed.Start;
+            ref float p = ref _parameters.Start;
+            // Pre-activations of the gates i, f, g, o: b_ih + b_hh, + W_ih x over the inputs in order, + W_hh h_prev over the hidden units in order.
+            global::System.Runtime.Intrinsics.Vector256<float> i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedBias);
+            global::System.Runtime.Intrinsics.Vector256<float> i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedBias + 8);
+            global::System.Runtime.Intrinsics.Vector256<float> f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedBias + 16);
+            global::System.Runtime.Intrinsics.Vector256<float> f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedBias + 24);
+            global::System.Runtime.Intrinsics.Vector256<float> g0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedBias + 32);
+            global::System.Runtime.Intrinsics.Vector256<float> g1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedBias + 40);
+            global::System.Runtime.Intrinsics.Vector256<float> o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedBias + 48);
+            global::System.Runtime.Intrinsics.Vector256<float> o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedBias + 56);
+            global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedInputWeights), x0, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedInputWeights + 8), x0, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedInputWeights + 16), x0, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedInputWeights + 24), x0, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedInputWeights + 32), x0, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedInputWeights + 40), x0, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedInputWeights + 48), x0, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedInputWeights + 56), x0, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights), h0, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 8), h0, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 16), h0, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 24), h0, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 32), h0, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 40), h0, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 48), h0, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 56), h0, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 1));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 64), h1, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 72), h1, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 80), h1, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 88), h1, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 96), h1, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 104), h1, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 112), h1, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 120), h1, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 2));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 128), h2, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 136), h2, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 144), h2, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 152), h2, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 160), h2, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 168), h2, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 176), h2, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 184), h2, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 3));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 192), h3, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 200), h3, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 208), h3, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 216), h3, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 224), h3, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 232), h3, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 240), h3, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 248), h3, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 4));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 256), h4, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 264), h4, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 272), h4, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 280), h4, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 288), h4, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 296), h4, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 304), h4, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 312), h4, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 5));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 320), h5, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 328), h5, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 336), h5, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 344), h5, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 352), h5, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 360), h5, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 368), h5, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 376), h5, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 6));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 384), h6, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 392), h6, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 400), h6, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 408), h6, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 416), h6, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 424), h6, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 432), h6, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 440), h6, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 7));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 448), h7, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 456), h7, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 464), h7, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 472), h7, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 480), h7, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 488), h7, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 496), h7, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 504), h7, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h8 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 8));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 512), h8, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 520), h8, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 528), h8, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 536), h8, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 544), h8, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 552), h8, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 560), h8, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 568), h8, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h9 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 9));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 576), h9, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 584), h9, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 592), h9, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 600), h9, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 608), h9, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 616), h9, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 624), h9, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 632), h9, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h10 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 10));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 640), h10, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 648), h10, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 656), h10, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 664), h10, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 672), h10, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 680), h10, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 688), h10, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 696), h10, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h11 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 11));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 704), h11, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 712), h11, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 720), h11, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 728), h11, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 736), h11, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 744), h11, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 752), h11, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 760), h11, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h12 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 12));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 768), h12, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 776), h12, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 784), h12, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 792), h12, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 800), h12, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 808), h12, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 816), h12, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 824), h12, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h13 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 13));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 832), h13, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 840), h13, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 848), h13, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 856), h13, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 864), h13, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 872), h13, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 880), h13, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 888), h13, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h14 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 14));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 896), h14, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 904), h14, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 912), h14, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 920), h14, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 928), h14, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 936), h14, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 944), h14, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 952), h14, o1);
+            global::System.Runtime.Intrinsics.Vector256<float> h15 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 15));
+            i0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 960), h15, i0);
+            i1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 968), h15, i1);
+            f0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 976), h15, f0);
+            f1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 984), h15, f1);
+            g0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 992), h15, g0);
+            g1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 1000), h15, g1);
+            o0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 1008), h15, o0);
+            o1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 1016), h15, o1);
+            // The cell: i, f, o = sigmoid, g = tanh; c = f c_prev + i g; h = o tanh(c).
+            global::System.Runtime.Intrinsics.Vector256<float> c0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::Rnn.Gen.Kernels.StepMath.Sigmoid(f0), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref s, Layer0.StateCell), global::Rnn.Gen.Kernels.StepMath.Sigmoid(i0) * global::Rnn.Gen.Kernels.StepMath.Tanh(g0));
+            global::System.Runtime.Intrinsics.Vector256<float> hNew0 = global::Rnn.Gen.Kernels.StepMath.Sigmoid(o0) * global::Rnn.Gen.Kernels.StepMath.Tanh(c0);
+            global::System.Runtime.Intrinsics.Vector256<float> c1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::Rnn.Gen.Kernels.StepMath.Sigmoid(f1), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref s, Layer0.StateCell + 8), global::Rnn.Gen.Kernels.StepMath.Sigmoid(i1) * global::Rnn.Gen.Kernels.StepMath.Tanh(g1));
+            global::System.Runtime.Intrinsics.Vector256<float> hNew1 = global::Rnn.Gen.Kernels.StepMath.Sigmoid(o1) * global::Rnn.Gen.Kernels.StepMath.Tanh(c1);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c0, ref s, Layer0.StateCell);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(c1, ref s, Layer0.StateCell + 8);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(hNew0, ref s, Layer0.StateHidden);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(hNew1, ref s, Layer0.StateHidden + 8);
+            // layer 1, Dense 16 -> 1 at each of 32 steps: y = b + W h, each row summed as VectorKernels.MultiplyAdd sums it.
+            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            a00 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref p, Layer1.Weight), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref s, Layer0.StateHidden), a00);
+            a01 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref p, Layer1.Weight + 8), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref s, Layer0.StateHidden + 8), a01);
+            float sum0 = global::System.Runtime.Intrinsics.Vector256.Sum(a00 + a01);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1.Bias) + sum0;
+        }
+
+        /// <summary>Step unrolled for layer 0, LSTM 1 -> 16 and layer 1, Dense 16 -> 1 at each of 32 steps, in 16 lanes (AVX-512): the gates in registers, every weight vector loaded once at a constant offset, no loop, span or bounds check. The same arithmetic in the same order as StepGeneral, so the same outputs, bit for bit.</summary>
+        private void StepUnrolledWide(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep)
+        {
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputStep); // [1], its length checked by Step
+            ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputStep); // [1], its length checked by Step
+            ref float s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_state);
+            ref float w = ref _packed.Start;
+            ref float p = ref _parameters.Start;
+            // Pre-activations of the gates i, f, g, o: b_ih + b_hh, + W_ih x over the inputs in order, + W_hh h_prev over the hidden units in order.
+            global::System.Runtime.Intrinsics.Vector512<float> i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedBias);
+            global::System.Runtime.Intrinsics.Vector512<float> f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedBias + 16);
+            global::System.Runtime.Intrinsics.Vector512<float> g0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedBias + 32);
+            global::System.Runtime.Intrinsics.Vector512<float> o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedBias + 48);
+            global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedInputWeights), x0, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedInputWeights + 16), x0, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedInputWeights + 32), x0, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedInputWeights + 48), x0, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights), h0, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 16), h0, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 32), h0, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 48), h0, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 1));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 64), h1, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 80), h1, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 96), h1, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 112), h1, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 2));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 128), h2, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 144), h2, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 160), h2, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 176), h2, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 3));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 192), h3, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 208), h3, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 224), h3, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 240), h3, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 4));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 256), h4, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 272), h4, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 288), h4, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 304), h4, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 5));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 320), h5, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 336), h5, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 352), h5, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 368), h5, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 6));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 384), h6, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 400), h6, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 416), h6, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 432), h6, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 7));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 448), h7, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 464), h7, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 480), h7, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 496), h7, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h8 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 8));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 512), h8, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 528), h8, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 544), h8, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 560), h8, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h9 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 9));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 576), h9, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 592), h9, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 608), h9, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 624), h9, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h10 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 10));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 640), h10, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 656), h10, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 672), h10, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 688), h10, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h11 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 11));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 704), h11, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 720), h11, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 736), h11, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 752), h11, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h12 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 12));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 768), h12, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 784), h12, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 800), h12, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 816), h12, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h13 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 13));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 832), h13, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 848), h13, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 864), h13, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 880), h13, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h14 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 14));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 896), h14, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 912), h14, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 928), h14, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 944), h14, o0);
+            global::System.Runtime.Intrinsics.Vector512<float> h15 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref s, Layer0.StateHidden + 15));
+            i0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 960), h15, i0);
+            f0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 976), h15, f0);
+            g0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 992), h15, g0);
+            o0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref w, Layer0.PackedHiddenWeights + 1008), h15, o0);
+            // The cell: i, f, o = sigmoid, g = tanh; c = f c_prev + i g; h = o tanh(c).
+            global::System.Runtime.Intrinsics.Vector512<float> c0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(global::Rnn.Gen.Kernels.StepMath.Sigmoid(f0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref s, Layer0.StateCell), global::Rnn.Gen.Kernels.StepMath.Sigmoid(i0) * global::Rnn.Gen.Kernels.StepMath.Tanh(g0));
+            global::System.Runtime.Intrinsics.Vector512<float> hNew0 = global::Rnn.Gen.Kernels.StepMath.Sigmoid(o0) * global::Rnn.Gen.Kernels.StepMath.Tanh(c0);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(c0, ref s, Layer0.StateCell);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(hNew0, ref s, Layer0.StateHidden);
+            // layer 1, Dense 16 -> 1 at each of 32 steps: y = b + W h, each row summed as VectorKernels.MultiplyAdd sums it.
+            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            a00 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref p, Layer1.Weight), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref s, Layer0.StateHidden), a00);
+            a01 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref p, Layer1.Weight + 8), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref s, Layer0.StateHidden + 8), a01);
+            float sum0 = global::System.Runtime.Intrinsics.Vector256.Sum(a00 + a01);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.CompilerServices.Unsafe.Add(ref p, Layer1.Bias) + sum0;
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
