@@ -40,26 +40,7 @@ public class AllocationTests
             }
         }
 
-        // The first calls JIT-compile and tier up the code, which may allocate on this thread: warm up past the
-        // tiering threshold, then measure a few rounds. A real allocation per call shows in every round.
-        for (int i = 0; i < 100; i++)
-        {
-            RunAll();
-        }
-
-        long fewest = long.MaxValue;
-        for (int round = 0; round < 3; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++)
-            {
-                RunAll();
-            }
-
-            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        Assert.Equal(0, fewest);
+        Assert.Equal(0, FewestAllocatedBytes(RunAll)); // past tiering, then the fewest bytes of three rounds
     }
 
     [Theory]
@@ -88,24 +69,7 @@ public class AllocationTests
             }
         }
 
-        for (int i = 0; i < 100; i++)
-        {
-            RunAll();
-        }
-
-        long fewest = long.MaxValue;
-        for (int round = 0; round < 3; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++)
-            {
-                RunAll();
-            }
-
-            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        Assert.Equal(0, fewest);
+        Assert.Equal(0, FewestAllocatedBytes(RunAll)); // past tiering, then the fewest bytes of three rounds
     }
 
     /// <summary>
