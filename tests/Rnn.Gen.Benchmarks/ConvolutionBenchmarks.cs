@@ -80,89 +80,15 @@ public sealed partial class Conv64K5_I40_T100;
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory(Categories.Convolution)]
-public class ConvolutionPeerBenchmarks
+public class ConvolutionPeerBenchmarks : MseBatchPeerBenchmarks<Conv64K5_I40_T100>
 {
-    public const int Batch = 32;
-    private const int Steps = Conv64K5_I40_T100.Steps, Features = Conv64K5_I40_T100.InputSize;
-    private const int OutputLength = Conv64K5_I40_T100.OutputSteps * Conv64K5_I40_T100.OutputSize;
-    private readonly Conv64K5_I40_T100 _model = new();
-    private readonly float[] _input = Check.Random(Steps * Features, seed: 3);
-    private readonly float[] _inputs = Check.Random(Batch * Steps * Features, seed: 4);
-    private readonly float[] _targets = Check.Random(Batch * OutputLength, seed: 5);
-    private readonly float[] _output = new float[OutputLength];
-    private readonly float[] _outputs = new float[Batch * OutputLength];
-    private readonly float[] _gradients = new float[Batch * OutputLength];
-    private Rnn.Gen.Optimizers.Adam _adam = null!;
-    private TorchConvPeer? _torch;
+    protected override string PeerName => "libtorch Conv1d";
 
-    [GlobalSetup(Targets = [nameof(RnnGenPredict), nameof(RnnGenTrainingStep)])]
-    public void Setup()
-    {
-        _model.Initialize(seed: 1);
-        _model.ReserveBatch(Batch);
-        _adam = new Rnn.Gen.Optimizers.Adam(learningRate: 1e-3f);
-        RnnGenPredict();
-        RnnGenTrainingStep();
-    }
-
-    [GlobalSetup(Targets = [nameof(LibTorchPredict), nameof(LibTorchTrainingStep)])]
-    public void SetupLibTorch()
-    {
-        _model.Initialize(seed: 1);
-        _model.ReserveBatch(Batch);
-        _model.Predict(_input, _output);
-        float[] expected = _output.ToArray();
-        TorchSharp.torch.set_num_threads(1);
-        _torch = new TorchConvPeer(_model, _inputs, _targets, Batch);
-        LibTorchPredict();
-        Check.Close(expected, _output, 1e-4f, "libtorch Conv1d Predict");
-        float ours = RnnGenLoss(), theirs = _torch.Step();
-        Check.Close([ours], [theirs], 1e-4f, "libtorch Conv1d training loss");
-    }
-
-    [GlobalCleanup(Targets = [nameof(LibTorchPredict), nameof(LibTorchTrainingStep)])]
-    public void Cleanup() => _torch?.Dispose();
-
-    [Benchmark(Baseline = true)]
-    public void RnnGenPredict() => _model.Predict(_input, _output);
-
-    [Benchmark]
-    [BenchmarkCategory(Categories.LibTorch)]
-    public void LibTorchPredict() => _torch!.Predict(_input, _output);
-
-    [Benchmark]
-    public float RnnGenTrainingStep()
-    {
-        float loss = RnnGenLoss();
-        _adam.Step(_model.Parameters, _model.Gradients);
-        return loss;
-    }
-
-    [Benchmark]
-    [BenchmarkCategory(Categories.LibTorch)]
-    public float LibTorchTrainingStep() => _torch!.Step();
-
-    /// <summary>Zero the gradients, the batch forward, the mean squared error over every output and its gradient, the batch backward.</summary>
-    private float RnnGenLoss()
-    {
-        _model.ZeroGradients();
-        _model.ForwardBatch(_inputs, _outputs);
-        double loss = 0;
-        float scale = 2f / _outputs.Length;
-        for (int i = 0; i < _outputs.Length; i++)
-        {
-            float difference = _outputs[i] - _targets[i];
-            loss += difference * (double)difference;
-            _gradients[i] = scale * difference;
-        }
-
-        _model.BackwardBatch(_gradients);
-        return (float)(loss / _outputs.Length);
-    }
+    protected override ITorchBatchPeer CreatePeer(Conv64K5_I40_T100 model, float[] inputs, float[] targets, int batch) => new TorchConvPeer(model, inputs, targets, batch);
 }
 
 /// <summary>nn.Conv1d(40, 64, 5) in libtorch, fed [B, 40, 100] (channels first); MSE; torch.optim.Adam.</summary>
-public sealed class TorchConvPeer : IDisposable
+public sealed class TorchConvPeer : ITorchBatchPeer
 {
     private readonly TorchSharp.Modules.Conv1d _conv;
     private readonly TorchSharp.torch.Tensor _x, _batch, _targets;

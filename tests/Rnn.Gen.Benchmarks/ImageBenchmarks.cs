@@ -22,88 +22,15 @@ public sealed partial class MnistConvNet_C1_H28_W28;
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory(Categories.Convolution)]
-public class ImagePeerBenchmarks
+public class ImagePeerBenchmarks : MseBatchPeerBenchmarks<MnistConvNet_C1_H28_W28>
 {
-    public const int Batch = 32;
-    private const int Pixels = MnistConvNet_C1_H28_W28.InputSize, Classes = MnistConvNet_C1_H28_W28.OutputSize;
-    private readonly MnistConvNet_C1_H28_W28 _model = new();
-    private readonly float[] _input = Check.Random(Pixels, seed: 3);
-    private readonly float[] _inputs = Check.Random(Batch * Pixels, seed: 4);
-    private readonly float[] _targets = Check.Random(Batch * Classes, seed: 5);
-    private readonly float[] _output = new float[Classes];
-    private readonly float[] _outputs = new float[Batch * Classes];
-    private readonly float[] _gradients = new float[Batch * Classes];
-    private Rnn.Gen.Optimizers.Adam _adam = null!;
-    private TorchImagePeer? _torch;
+    protected override string PeerName => "libtorch MNIST stack";
 
-    [GlobalSetup(Targets = [nameof(RnnGenPredict), nameof(RnnGenTrainingStep)])]
-    public void Setup()
-    {
-        _model.Initialize(seed: 1);
-        _model.ReserveBatch(Batch);
-        _adam = new Rnn.Gen.Optimizers.Adam(learningRate: 1e-3f);
-        RnnGenPredict();
-        RnnGenTrainingStep();
-    }
-
-    [GlobalSetup(Targets = [nameof(LibTorchPredict), nameof(LibTorchTrainingStep)])]
-    public void SetupLibTorch()
-    {
-        _model.Initialize(seed: 1);
-        _model.ReserveBatch(Batch);
-        _model.Predict(_input, _output);
-        float[] expected = _output.ToArray();
-        TorchSharp.torch.set_num_threads(1);
-        _torch = new TorchImagePeer(_model, _inputs, _targets, Batch);
-        LibTorchPredict();
-        Check.Close(expected, _output, 1e-4f, "libtorch MNIST stack Predict");
-        float ours = RnnGenLoss(), theirs = _torch.Step();
-        Check.Close([ours], [theirs], 1e-4f, "libtorch MNIST stack training loss");
-    }
-
-    [GlobalCleanup(Targets = [nameof(LibTorchPredict), nameof(LibTorchTrainingStep)])]
-    public void Cleanup() => _torch?.Dispose();
-
-    [Benchmark(Baseline = true)]
-    public void RnnGenPredict() => _model.Predict(_input, _output);
-
-    [Benchmark]
-    [BenchmarkCategory(Categories.LibTorch)]
-    public void LibTorchPredict() => _torch!.Predict(_input, _output);
-
-    [Benchmark]
-    public float RnnGenTrainingStep()
-    {
-        float loss = RnnGenLoss();
-        _adam.Step(_model.Parameters, _model.Gradients);
-        return loss;
-    }
-
-    [Benchmark]
-    [BenchmarkCategory(Categories.LibTorch)]
-    public float LibTorchTrainingStep() => _torch!.Step();
-
-    /// <summary>Zero the gradients, the batch forward, the mean squared error over every output and its gradient, the batch backward.</summary>
-    private float RnnGenLoss()
-    {
-        _model.ZeroGradients();
-        _model.ForwardBatch(_inputs, _outputs);
-        double loss = 0;
-        float scale = 2f / _outputs.Length;
-        for (int i = 0; i < _outputs.Length; i++)
-        {
-            float difference = _outputs[i] - _targets[i];
-            loss += difference * (double)difference;
-            _gradients[i] = scale * difference;
-        }
-
-        _model.BackwardBatch(_gradients);
-        return (float)(loss / _outputs.Length);
-    }
+    protected override ITorchBatchPeer CreatePeer(MnistConvNet_C1_H28_W28 model, float[] inputs, float[] targets, int batch) => new TorchImagePeer(model, inputs, targets, batch);
 }
 
 /// <summary>nn.Sequential(Conv2d(1, 16, 3), ReLU, MaxPool2d(2), Conv2d(16, 32, 3), ReLU, MaxPool2d(2), Flatten, Linear(800, 10)) in libtorch; MSE; torch.optim.Adam.</summary>
-public sealed class TorchImagePeer : IDisposable
+public sealed class TorchImagePeer : ITorchBatchPeer
 {
     private readonly TorchSharp.Modules.Sequential _net;
     private readonly TorchSharp.torch.Tensor _x, _batch, _targets;

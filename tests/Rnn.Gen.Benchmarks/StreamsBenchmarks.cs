@@ -61,7 +61,7 @@ namespace Rnn.Gen.Benchmarks
         private IDisposable? _streams;
         private IRnnPredictor[] _predictors = [];
         private TorchStreamsPeer? _torch;
-        private OnnxStreamsPeer? _onnx;
+        private OnnxPeer? _onnx;
         private float[] _inputs = [];
         private float[] _outputs = [];
 
@@ -132,7 +132,7 @@ namespace Rnn.Gen.Benchmarks
         public void SetupOnnx()
         {
             float[] expected = CreateModel();
-            _onnx = new OnnxStreamsPeer(_model, Cell, Hidden, Hidden, Streams, Threads);
+            _onnx = new OnnxPeer(_model, Cell, Hidden, Hidden, dense: true, steps: 1, streaming: true, batch: Streams, threads: Threads);
             OnnxRuntime();
             Check.Close(expected, _outputs, 1e-4f, $"ONNX Runtime {Cell} H={Hidden}, batch of {Streams} streams");
         }

@@ -26,28 +26,32 @@ public sealed class OnnxPeer : IDisposable
     private readonly float[] _x, _h0, _c0, _hn, _cn, _y;
     private readonly bool _lstm, _dense, _streaming;
 
-    /// <summary>Streaming (steps = 1, the state carried over) or whole-sequence (from a zero state) inference.</summary>
-    public OnnxPeer(IRnnModel model, CellKind cell, int input, int hidden, bool dense, int steps, bool streaming)
+    /// <summary>
+    /// Streaming (steps = 1, the state carried over) or whole-sequence (from a zero state) inference, of one stream or of
+    /// <paramref name="batch"/> independent streams at once (X [steps, batch, I], state [1, batch, H]) on
+    /// <paramref name="threads"/> intra-op threads.
+    /// </summary>
+    public OnnxPeer(IRnnModel model, CellKind cell, int input, int hidden, bool dense, int steps, bool streaming, int batch = 1, int threads = 1)
     {
         (_lstm, _dense, _streaming) = (cell == CellKind.Lstm, dense, streaming);
-        byte[] onnx = OnnxWriter.Model(model, cell, input, hidden, dense, steps, streaming);
+        byte[] onnx = OnnxWriter.Model(model, cell, input, hidden, dense, steps, streaming, batch);
         using var options = new SessionOptions
         {
-            IntraOpNumThreads = 1,
+            IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         _session = new InferenceSession(onnx, options);
         _binding = _session.CreateIoBinding();
-        _x = new float[steps * input];
-        _h0 = new float[hidden];
-        _c0 = new float[hidden];
-        _hn = new float[hidden];
-        _cn = new float[hidden];
-        _y = new float[1];
-        long[] state = [1, 1, hidden];
-        Bind(true, "X", _x, [steps, 1, input]);
+        _x = new float[steps * batch * input];
+        _h0 = new float[batch * hidden];
+        _c0 = new float[batch * hidden];
+        _hn = new float[batch * hidden];
+        _cn = new float[batch * hidden];
+        _y = new float[batch];
+        long[] state = [1, batch, hidden];
+        Bind(true, "X", _x, [steps, batch, input]);
         if (streaming)
         {
             Bind(true, "H0", _h0, state);
@@ -65,7 +69,7 @@ public sealed class OnnxPeer : IDisposable
 
         if (dense)
         {
-            Bind(false, "Y", _y, [1, 1, 1]);
+            Bind(false, "Y", _y, [1, batch, 1]);
         }
     }
 
@@ -107,6 +111,20 @@ public sealed class OnnxPeer : IDisposable
 
             (_dense ? _y : _hn).AsSpan().CopyTo(outputs.Slice(k * o, o));
         }
+    }
+
+    /// <summary>One step of every stream: <paramref name="inputs"/> [N, I], <paramref name="outputs"/> [N, 1] (Dense) or [N, H].</summary>
+    public void Step(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        inputs.CopyTo(_x);
+        _session.RunWithBinding(_runOptions, _binding);
+        _hn.CopyTo(_h0);
+        if (_lstm)
+        {
+            _cn.CopyTo(_c0);
+        }
+
+        (_dense ? _y : _hn).AsSpan().CopyTo(outputs);
     }
 
     /// <summary>Many-to-one over a whole sequence [steps, I] from a zero state.</summary>
