@@ -269,6 +269,9 @@ public static class ResultsWriter
 
         }
 
+        // Every other benchmark class (convolutions, embeddings, decoders, translation, many streams, int8, ...): a generic table.
+        WriteOtherWorkloads(md, summaries, load);
+
         // Zero allocation: the probe covers every Rnn.Gen workload, whatever the filter of this run.
         static string Yes(bool free) => free ? "yes" : "NO";
         bool AllFree(string prefix) => allocations.Where(a => a.Key.StartsWith(prefix, StringComparison.Ordinal)).All(a => a.Value == 0);
@@ -285,6 +288,51 @@ public static class ResultsWriter
 
         File.WriteAllText(path, md.ToString().Replace("\r\n", "\n"));
     }
+
+    /// <summary>The classes with a table of their own above; every other class gets the generic table of <see cref="WriteOtherWorkloads"/>.</summary>
+    private static readonly HashSet<Type> TabledTypes = [typeof(StreamingBenchmarks), typeof(SequenceBenchmarks), typeof(TrainingBenchmarks)];
+
+    /// <summary>
+    /// One section per other benchmark class that ran: every case's median, BenchmarkDotNet's allocated bytes per
+    /// operation, and its time over the class's baseline method with the same parameters (above 1, slower than it).
+    /// </summary>
+    private static void WriteOtherWorkloads(StringBuilder md, IReadOnlyList<Summary> summaries, IReadOnlyDictionary<string, (double Others, double Self)> load)
+    {
+        var reports = summaries.SelectMany(s => s.Reports)
+            .Where(r => r.ResultStatistics is not null && !TabledTypes.Contains(r.BenchmarkCase.Descriptor.Type))
+            .ToList();
+        foreach (var type in reports.GroupBy(r => r.BenchmarkCase.Descriptor.Type).OrderBy(g => g.Key.Name, StringComparer.Ordinal))
+        {
+            md.AppendLine();
+            md.AppendLine($"## {type.Key.Name}");
+            md.AppendLine();
+            md.AppendLine("| method | parameters | median | time / baseline | allocated B/op (BenchmarkDotNet) | others' CPU |");
+            md.AppendLine("|---|---|---|---|---|---|");
+            string Parameters(BenchmarkCase c) => string.Join(", ", c.Parameters.Items.Select(p => $"{p.Name}={p.Value}"));
+            var baselines = type.Where(r => r.BenchmarkCase.Descriptor.Baseline)
+                .GroupBy(r => Parameters(r.BenchmarkCase))
+                .ToDictionary(g => g.Key, g => g.First().ResultStatistics!.Median);
+            // Parameter sets in the order BenchmarkDotNet ran them; within one, the methods in declaration order.
+            foreach (BenchmarkReport report in type.GroupBy(r => Parameters(r.BenchmarkCase))
+                .SelectMany(g => g.OrderBy(r => r.BenchmarkCase.Descriptor.WorkloadMethod.MetadataToken)))
+            {
+                BenchmarkCase c = report.BenchmarkCase;
+                double median = report.ResultStatistics!.Median;
+                string ratio = baselines.TryGetValue(Parameters(c), out double baseline) ? $"{F(median / baseline, 2)}×" : "—";
+                long? allocated = report.GcStats.GetBytesAllocatedPerOperation(c);
+                string others = load.TryGetValue(Key(c), out var l) ? F(l.Others, 2) + (l.Others > 0.25 ? " ⚠" : "") : "—";
+                md.AppendLine($"| {c.Descriptor.WorkloadMethod.Name} | {Parameters(c)} | {Time(median)} | {ratio} | {(allocated is null ? "—" : allocated.Value.ToString(CultureInfo.InvariantCulture))} | {others} |");
+            }
+        }
+    }
+
+    /// <summary>A time in ns, µs or ms, whichever reads best.</summary>
+    private static string Time(double ns) => ns switch
+    {
+        < 1e3 => $"{F(ns, 1)} ns",
+        < 1e6 => $"{F(ns / 1e3, 2)} µs",
+        _ => $"{F(ns / 1e6, 2)} ms",
+    };
 
     private static string Key(string type, string method, params string[] parameters) =>
         string.Join("|", new[] { $"{type}.{method}" }.Concat(parameters));
