@@ -802,6 +802,23 @@ public class DiagnosticTests
         """, "The image height of [RnnModel]");
 
     [Fact]
+    public void RNNGEN002_pool_stride_zero_is_refused_in_1d() => Expect("RNNGEN002", """
+        [RnnModel(3, 8)]
+        [MaxPool1D(2, [|Stride = 0|])]
+        [Dense(2)]
+        public partial class Model;
+        """, "The stride of [MaxPool1D(2, Stride = 0)]");
+
+    [Fact]
+    public void RNNGEN002_pool_stride_zero_is_refused_in_2d_as_in_1d() => Expect("RNNGEN002", """
+        [RnnModel(channels: 1, height: 8, width: 8)]
+        [AvgPool2D(2, [|Stride = 0|])]
+        [Flatten]
+        [Dense(2)]
+        public partial class Model;
+        """, "The stride of [AvgPool2D(2, Stride = 0)]");
+
+    [Fact]
     public void RNNGEN009_image_too_large_for_an_array() => Expect("RNNGEN009", """
         [[|RnnModel(3, 50000, 50000)|]]
         [Flatten]

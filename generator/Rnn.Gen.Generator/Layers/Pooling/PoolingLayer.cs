@@ -52,15 +52,7 @@ internal sealed class PoolingLayer : LayerKind<PoolSpec, PoolPlan>
             return new PoolSpec(this, 0, 0);
         }
 
-        if (!attribute.TryGetArgument(0, out int poolSize) || attribute.HasMalformedNamedArgument)
-        {
-            return null; // the compiler reports the malformed attribute
-        }
-
-        int stride = attribute.Named<int>("Stride") ?? poolSize;
-        bool valid = attribute.CheckPositive($"The pool size of [{attribute.Display}]", poolSize, attribute.ArgumentLocation(0, "poolSize"));
-        valid &= attribute.CheckPositive($"The stride of [{attribute.Display}]", stride, attribute.NamedArgumentLocation("Stride"));
-        return valid ? new PoolSpec(this, poolSize, stride) : null;
+        return PoolWindow.Parse(attribute) is (int poolSize, int stride) ? new PoolSpec(this, poolSize, stride) : null;
     }
 
     protected override PoolPlan Plan(PoolSpec spec, LayerContext context, ModelSlabs slabs) => new(spec, context, slabs);

@@ -41,15 +41,7 @@ internal sealed class Pool2DLayer : LayerKind<Pool2DSpec, Pool2DPlan>
             return new Pool2DSpec(this, 0, 0);
         }
 
-        if (!attribute.TryGetArgument(0, out int poolSize) || attribute.HasMalformedNamedArgument)
-        {
-            return null; // the compiler reports the malformed attribute
-        }
-
-        int stride = attribute.Named<int>("Stride") is int s && s != 0 ? s : poolSize;
-        bool valid = attribute.CheckPositive($"The pool size of [{attribute.Display}]", poolSize, attribute.ArgumentLocation(0, "poolSize"));
-        valid &= attribute.CheckPositive($"The stride of [{attribute.Display}]", stride, attribute.NamedArgumentLocation("Stride"));
-        return valid ? new Pool2DSpec(this, poolSize, stride) : null;
+        return PoolWindow.Parse(attribute) is (int poolSize, int stride) ? new Pool2DSpec(this, poolSize, stride) : null;
     }
 
     protected override Pool2DPlan Plan(Pool2DSpec spec, LayerContext context, ModelSlabs slabs) => new(spec, context, slabs);
