@@ -45,7 +45,7 @@ namespace Translation
         public const int EndToken = 2;
         private int _decodedSteps = OutputSteps; // the output steps of the last Forward or ForwardTeacherForced, through the end token: Backward masks the rest
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(1792); // decoding: the encoder over the whole sequence, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1744); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1984); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
         private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
@@ -193,6 +193,7 @@ namespace Translation
             public const int Output = 1680;         // _cache [5, 20] y at every position
             public const int OutputGradient = 1376; // _work [5, 20] dL/dy
             public const int ScratchOutput = 368;   // _scratch [20] y of one inference position
+            public const int PackedWeight = 1744;   // _packed [12, 20] W transposed
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
@@ -545,10 +546,10 @@ namespace Translation
 
             global::System.ReadOnlySpan<float> x5 = cache.Slice(Layer4.Output, 60);
             // layer 5, Dense 12 -> 20 softmax at each of 5 steps.
-            for (int t = 0; t < 5; t++)
-            {
-                Dense5Step(x5.Slice(t * 12, 12), cache.Slice(Layer5.Output + t * 20, 20));
-            }
+            global::System.Span<float> ys5 = cache.Slice(Layer5.Output, 5 * 20);
+            for (int t = 0; t < 5; t++) p.Slice(Layer5.Bias, 20).CopyTo(ys5.Slice(t * 20, 20));
+            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x5.Slice(0, 5 * 12), packed.Slice(Layer5.PackedWeight, 240), ys5, 5, 12, 20); // every position at once: W read once
+            for (int t = 0; t < 5; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys5.Slice(t * 20, 20));
         }
 
         /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
@@ -578,6 +579,8 @@ namespace Translation
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer3.WeightHh, 576), 48, 12, packed.Slice(Layer3.PackedHiddenWeights, 576));
             p.Slice(Layer3.BiasIh, 48).CopyTo(packed.Slice(Layer3.PackedBias, 48));
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer3.BiasHh, 48), packed.Slice(Layer3.PackedBias, 48));
+            // layer 5, Dense 12 -> 20 softmax at each of 5 steps: W^T [12, 20].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer5.Weight, 240), 20, 12, packed.Slice(Layer5.PackedWeight, 240));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -1276,8 +1279,8 @@ namespace Translation
         private void Dense5Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(Layer5.Bias, 20).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer5.Weight, 240), x, y); // 5.weight [20, 12]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer5.Bias, 20), packed.Slice(Layer5.PackedWeight, 240), x, y, 1); // b + W x from W^T, each row summed as the sequence's matrix product sums it
             global::Rnn.Gen.Kernels.VectorKernels.Softmax(y);
         }
 

@@ -36,7 +36,7 @@ namespace Dates
         private readonly float[] _predictState = new float[256]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[130]; // Forward: what free-running decoding fed back, step by step
         private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(256, OutputSteps, OutputSize); // BeamSearch: each beam's state and tokens (ReserveBeam allocates them)
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(46848); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(47680); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
         private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
@@ -127,6 +127,7 @@ namespace Dates
             public const int Output = 19392;         // _cache [10, 13] y at every position
             public const int OutputGradient = 13200; // _work [10, 13] dL/dy
             public const int ScratchOutput = 656;    // _scratch [13] y of one inference position
+            public const int PackedWeight = 46848;   // _packed [64, 13] W transposed
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
@@ -388,10 +389,10 @@ namespace Dates
 
             global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden, 640);
             // layer 2, Dense 64 -> 13 softmax at each of 10 steps.
-            for (int t = 0; t < 10; t++)
-            {
-                Dense2Step(x2.Slice(t * 64, 64), cache.Slice(Layer2.Output + t * 13, 13));
-            }
+            global::System.Span<float> ys2 = cache.Slice(Layer2.Output, 10 * 13);
+            for (int t = 0; t < 10; t++) p.Slice(Layer2.Bias, 13).CopyTo(ys2.Slice(t * 13, 13));
+            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, 10 * 64), packed.Slice(Layer2.PackedWeight, 832), ys2, 10, 64, 13); // every position at once: W read once
+            for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys2.Slice(t * 13, 13));
         }
 
         /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
@@ -416,6 +417,8 @@ namespace Dates
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHh, 16384), 256, 64, packed.Slice(Layer1.PackedHiddenWeights, 16384));
             p.Slice(Layer1.BiasIh, 256).CopyTo(packed.Slice(Layer1.PackedBias, 256));
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer1.BiasHh, 256), packed.Slice(Layer1.PackedBias, 256));
+            // layer 2, Dense 64 -> 13 softmax at each of 10 steps: W^T [64, 13].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer2.Weight, 832), 13, 64, packed.Slice(Layer2.PackedWeight, 832));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -792,8 +795,8 @@ namespace Dates
         private void Dense2Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(Layer2.Bias, 13).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer2.Weight, 832), x, y); // 2.weight [13, 64]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer2.Bias, 13), packed.Slice(Layer2.PackedWeight, 832), x, y, 1); // b + W x from W^T, each row summed as the sequence's matrix product sums it
             global::Rnn.Gen.Kernels.VectorKernels.Softmax(y);
         }
 

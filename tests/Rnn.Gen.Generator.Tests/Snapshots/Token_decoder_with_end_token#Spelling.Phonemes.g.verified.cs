@@ -43,7 +43,7 @@ namespace Spelling
         /// <summary>The end-of-sequence token: decoding stops at the step that chooses it; teacher forcing masks the steps after each target's.</summary>
         public const int EndToken = 2;
         private int _decodedSteps = OutputSteps; // the output steps of the last Forward or ForwardTeacherForced, through the end token: Backward masks the rest
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(2304); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(2944); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
         private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
@@ -146,6 +146,7 @@ namespace Spelling
             public const int Output = 1984;         // _cache [10, 40] y at every position
             public const int OutputGradient = 2688; // _work [10, 40] dL/dy
             public const int ScratchOutput = 240;   // _scratch [40] y of one inference position
+            public const int PackedWeight = 2304;   // _packed [16, 40] W transposed
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
@@ -437,10 +438,10 @@ namespace Spelling
 
             global::System.ReadOnlySpan<float> x4 = cache.Slice(Layer3.Hidden, 160);
             // layer 4, Dense 16 -> 40 softmax at each of 10 steps.
-            for (int t = 0; t < 10; t++)
-            {
-                Dense4Step(x4.Slice(t * 16, 16), cache.Slice(Layer4.Output + t * 40, 40));
-            }
+            global::System.Span<float> ys4 = cache.Slice(Layer4.Output, 10 * 40);
+            for (int t = 0; t < 10; t++) p.Slice(Layer4.Bias, 40).CopyTo(ys4.Slice(t * 40, 40));
+            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x4.Slice(0, 10 * 16), packed.Slice(Layer4.PackedWeight, 640), ys4, 10, 16, 40); // every position at once: W read once
+            for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys4.Slice(t * 40, 40));
         }
 
         /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
@@ -461,6 +462,8 @@ namespace Spelling
             // layer 3, GRU 8 -> 16: W_ih^T [8, 48], W_hh^T [16, 48].
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer3.WeightIh, 384), 48, 8, packed.Slice(Layer3.PackedInputWeights, 384));
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer3.WeightHh, 768), 48, 16, packed.Slice(Layer3.PackedHiddenWeights, 768));
+            // layer 4, Dense 16 -> 40 softmax at each of 10 steps: W^T [16, 40].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer4.Weight, 640), 40, 16, packed.Slice(Layer4.PackedWeight, 640));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -938,8 +941,8 @@ namespace Spelling
         private void Dense4Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(Layer4.Bias, 40).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer4.Weight, 640), x, y); // 4.weight [40, 16]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer4.Bias, 40), packed.Slice(Layer4.PackedWeight, 640), x, y, 1); // b + W x from W^T, each row summed as the sequence's matrix product sums it
             global::Rnn.Gen.Kernels.VectorKernels.Softmax(y);
         }
 
