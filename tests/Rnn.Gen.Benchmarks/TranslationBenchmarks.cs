@@ -15,8 +15,9 @@ namespace Rnn.Gen.Benchmarks;
 /// bidirectional LSTM(64) → a decoder LSTM(128) with General attention over the 12 encoder steps → Dense(4,000,
 /// Softmax), 14 steps, an end token) against libtorch, single-threaded, from the same weights. The training step is a
 /// batch of 32 teacher-forced sentences (zero the gradients, forward, each sentence's mean cross-entropy over its
-/// steps through its end token, the batch mean, backward, Adam with lr 1e-3); Rnn.Gen runs the sentences one after
-/// another (decoders have no batch path), libtorch as one batch. Decoding is beam search over one sentence, width 1
+/// steps through its end token, the batch mean, backward, Adam with lr 1e-3); Rnn.Gen through its decoder batch path
+/// (ForwardBatchTeacherForced, BackwardBatch: each sentence in a cache of its own, the vocabulary head over a sentence's
+/// steps as one matrix product), libtorch as one batch. Decoding is beam search over one sentence, width 1
 /// and 5, GNMT's length penalty α = 0.6: sentences per second is 1 / the mean. The weights are the generated model's
 /// PyTorch-default initialization, untrained, so the end token is rarely chosen and most searches run all 14 steps.
 /// </summary>
@@ -41,7 +42,8 @@ public class TranslationBenchmarks
     private readonly int[] _classes = new int[Batch * OutputSteps];
     private readonly int[] _lengths = new int[Batch];
     private readonly float[] _output = new float[OutputSteps * Vocabulary];
-    private readonly float[] _gradient = new float[OutputSteps * Vocabulary];
+    private readonly float[] _outputs = new float[Batch * OutputSteps * Vocabulary];
+    private readonly float[] _gradients = new float[Batch * OutputSteps * Vocabulary];
     private Adam _adam = null!;
     private TorchTranslationPeer? _torch;
     private Tensor? _torchSource, _torchDecoderInput, _torchTargets, _torchMask;
@@ -75,6 +77,7 @@ public class TranslationBenchmarks
         }
 
         _model.ReserveBeam(5);
+        _model.ReserveBatch(Batch);
     }
 
     [GlobalSetup(Targets = [nameof(RnnGenTrainingStep), nameof(RnnGenBeamWidth1), nameof(RnnGenBeamWidth5)])]
@@ -185,25 +188,25 @@ public class TranslationBenchmarks
     [BenchmarkCategory(Categories.LibTorch)]
     public float LibTorchTrainingStep() => _torch!.Step(_torchSource!, _torchDecoderInput!, _torchTargets!, _torchMask!);
 
-    /// <summary>Zero the gradients; per sentence the teacher-forced forward, its mean cross-entropy through the end token over the batch, backward.</summary>
+    /// <summary>Zero the gradients; the batch's teacher-forced forward, each sentence's mean cross-entropy through its end token over the batch, the batch's backward.</summary>
     private float RnnGenLoss()
     {
         _model.ZeroGradients();
+        _model.ForwardBatchTeacherForced(_sources, _targets, _outputs);
         double loss = 0;
+        Array.Clear(_gradients);
         for (int b = 0; b < Batch; b++)
         {
-            _model.ForwardTeacherForced(_sources.AsSpan(b * Steps, Steps), _targets.AsSpan(b * OutputSteps * Vocabulary, OutputSteps * Vocabulary), _output);
-            int valid = _lengths[b];
-            Array.Clear(_gradient);
-            loss += Losses.CrossEntropyOfProbabilities(_output.AsSpan(0, valid * Vocabulary), _classes.AsSpan(b * OutputSteps, valid), _gradient.AsSpan(0, valid * Vocabulary));
-            for (int i = 0; i < valid * Vocabulary; i++)
+            int valid = _lengths[b], offset = b * OutputSteps * Vocabulary;
+            Span<float> gradient = _gradients.AsSpan(offset, valid * Vocabulary);
+            loss += Losses.CrossEntropyOfProbabilities(_outputs.AsSpan(offset, valid * Vocabulary), _classes.AsSpan(b * OutputSteps, valid), gradient);
+            for (int i = 0; i < gradient.Length; i++)
             {
-                _gradient[i] /= Batch;
+                gradient[i] /= Batch;
             }
-
-            _model.Backward(_gradient);
         }
 
+        _model.BackwardBatch(_gradients);
         return (float)(loss / Batch);
     }
 }

@@ -298,12 +298,12 @@ internal static class DecoderEmitter
         }
     }
 
-    /// <summary>In BackwardCore, once the output gradient is in the head's gradient region: no gradient after the end token.</summary>
+    /// <summary>In BackwardSample, once the output gradient is in the head's gradient region: no gradient after the end token.</summary>
     public static void EmitBackwardMask(CodeWriter w, ModelPlan plan, DecoderSpec decoder)
     {
         if (decoder.EndToken is not null)
         {
-            w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Slice(_decodedSteps * OutputSize).Clear(); // the steps after the end token carry no gradient");
+            w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Slice(decodedSteps * OutputSize).Clear(); // the steps after the end token carry no gradient");
         }
     }
 

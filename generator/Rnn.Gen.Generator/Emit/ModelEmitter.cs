@@ -57,7 +57,7 @@ internal static class ModelEmitter
         w.Line("/// </remarks>");
         w.Line($"[{GeneratedCode}(\"Rnn.Gen\", \"" + typeof(ModelEmitter).Assembly.GetName().Version!.ToString(3) + "\")]");
         bool batchPath = plan.HasBatchPath;
-        string interfaces = IRnnModel + (batchPath ? $", {IRnnBatchModel}" : string.Empty) + (plan.TokenVocabulary is null ? string.Empty : $", {IRnnTokenModel}");
+        string interfaces = IRnnModel + (batchPath ? $", {IRnnBatchModel}" : string.Empty) + (plan.HasDecoderBatchPath ? $", {IRnnDecoderBatchModel}" : string.Empty) + (plan.TokenVocabulary is null ? string.Empty : $", {IRnnTokenModel}");
         using (w.Block($"partial class {spec.ClassName} : {interfaces}"))
         {
             EmitConstantsAndFields(w, plan);
@@ -82,6 +82,7 @@ internal static class ModelEmitter
                 DecoderEmitter.EmitDecode(w, plan, decoder, layers);
                 DecoderEmitter.EmitEncodeCore(w, plan, decoder, layers);
                 DecoderEmitter.EmitBeamSearch(w, plan, decoder, layers);
+                DecoderBatchEmitter.EmitMembers(w, plan, decoder);
             }
 
             EmitInterface(w, plan);
@@ -169,7 +170,7 @@ internal static class ModelEmitter
         }
 
         w.Line($"private readonly {SeededRandom} _trainingRandom = new(0); // dropout masks and noise, Forward only");
-        if (plan.HasBatchPath)
+        if (plan.HasBatchPath || plan.HasDecoderBatchPath)
         {
             w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}{(plan.MinLength > 1 ? $", minLength: {plan.MinLength}" : string.Empty)}{(plan.LongestStage > plan.Spec.Steps ? $", longestStage: {plan.LongestStage}" : string.Empty)}); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them");
         }
@@ -706,27 +707,45 @@ internal static class ModelEmitter
                 w.Line($"throw new {InvalidOperationException}(\"Backward needs the activations of a preceding Forward call on this instance; call Forward first.\");");
             }
 
-            w.Line($"{ReadOnlySpan} cache = _cache;");
-            w.Line($"{Span} work = _work;");
-            w.Line("int length = _length;");
-            LayerWiring.EmitStageLengths(w, plan);
-            if (plan.Head.OutputGradientView != plan.Head.OutputGradient)
+            if (spec.Decoder is not null)
             {
-                w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Clear(); // only the last step receives a gradient");
+                w.Line($"BackwardSample(_cache, _work, _length, {DecoderBatchEmitter.DecodedStepsArgument(plan, "_decodedSteps")}outputGradient, inputGradient); // the one-sample backward a batch slot runs too");
             }
-
-            w.Line($"outputGradient.CopyTo({LayerWiring.OutputGradientView(plan.Head, "work", LayerWiring.StageLengthName(plan.LengthStage(plan.Head.Index)))});");
-            if (spec.Decoder is { } decoder)
+            else
             {
+                w.Line($"{ReadOnlySpan} cache = _cache;");
+                w.Line($"{Span} work = _work;");
+                w.Line("int length = _length;");
+                LayerWiring.EmitStageLengths(w, plan);
+                if (plan.Head.OutputGradientView != plan.Head.OutputGradient)
+                {
+                    w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Clear(); // only the last step receives a gradient");
+                }
+
+                w.Line($"outputGradient.CopyTo({LayerWiring.OutputGradientView(plan.Head, "work", LayerWiring.StageLengthName(plan.LengthStage(plan.Head.Index)))});");
+                for (int i = layers.Count - 1; i >= 0; i--)
+                {
+                    w.Line();
+                    LayerWiring.EmitLayerBackward(w, plan, layers[i], i == 0 ? null : layers[i - 1].Layer);
+                }
+            }
+        }
+
+        if (spec.Decoder is { } decoder)
+        {
+            w.Line();
+            w.Summary("Backpropagation through time of one sample of a decoder model, from its <paramref name=\"cache\"/> into its <paramref name=\"work\"/> (Backward's own, or a batch slot's): its input's valid <paramref name=\"length\"/>" + (decoder.EndToken is null ? string.Empty : ", the output steps through its end token (<paramref name=\"decodedSteps\"/>; the rest get no gradient)") + ", dL/doutput, and dL/dinput unless empty.");
+            using (w.Block($"private void BackwardSample({ReadOnlySpan} cache, {Span} work, int length, {(decoder.EndToken is null ? string.Empty : "int decodedSteps, ")}{ReadOnlySpan} outputGradient, {Span} inputGradient)"))
+            {
+                LayerWiring.EmitStageLengths(w, plan);
+                if (plan.Head.OutputGradientView != plan.Head.OutputGradient)
+                {
+                    w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Clear(); // only the last step receives a gradient");
+                }
+
+                w.Line($"outputGradient.CopyTo({LayerWiring.OutputGradientView(plan.Head, "work", LayerWiring.StageLengthName(plan.LengthStage(plan.Head.Index)))});");
                 DecoderEmitter.EmitBackwardMask(w, plan, decoder);
                 DecoderEmitter.EmitBackward(w, plan, decoder, layers);
-                return; // disposing the block closes the method
-            }
-
-            for (int i = layers.Count - 1; i >= 0; i--)
-            {
-                w.Line();
-                LayerWiring.EmitLayerBackward(w, plan, layers[i], i == 0 ? null : layers[i - 1].Layer);
             }
         }
     }

@@ -22,6 +22,7 @@ internal static class RuntimeNames
 
     public const string IRnnModel = "global::Rnn.Gen.IRnnModel";
     public const string IRnnBatchModel = "global::Rnn.Gen.IRnnBatchModel";
+    public const string IRnnDecoderBatchModel = "global::Rnn.Gen.IRnnDecoderBatchModel";
     public const string IRnnTokenModel = "global::Rnn.Gen.IRnnTokenModel";
     public const string ParameterInfo = "global::Rnn.Gen.ParameterInfo";
     public const string AlignedBuffer = "global::Rnn.Gen.AlignedBuffer";

@@ -52,6 +52,12 @@ internal sealed class ModelPlan
     public bool HasBatchPath => Spec.Decoder is null && !Spec.Stateful && Layers.All(l => l.SupportsBatchPath);
 
     /// <summary>
+    /// Whether the model gets the decoder batch path (<c>ForwardBatchTeacherForced</c>/<c>BackwardBatch</c>,
+    /// <c>IRnnDecoderBatchModel</c>): every model with a decoder (Emit/DecoderBatchEmitter.cs).
+    /// </summary>
+    public bool HasDecoderBatchPath => Spec.Decoder is not null && !Spec.Stateful;
+
+    /// <summary>
     /// Why <c>Step</c> cannot stream this model, or null when it can: a decoder decodes whole sequences; otherwise the
     /// first layer that cannot stream says why.
     /// </summary>

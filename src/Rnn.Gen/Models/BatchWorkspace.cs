@@ -26,6 +26,7 @@ public sealed class BatchWorkspace
     private int[] _slotOfSample = [];
     private int[] _lengths = [];
     private int[] _inputLengths = [];
+    private int[] _decodedSteps = [];
     private readonly int[] _running;
     private bool _hasForward;
 
@@ -101,6 +102,12 @@ public sealed class BatchWorkspace
     /// <summary>The valid length of the sample in slot <paramref name="slot"/>.</summary>
     public int Length(int slot) => _lengths[slot];
 
+    /// <summary>
+    /// Per slot, the output steps a decoder's sample runs through (its target's end token included; the steps after it
+    /// are masked): written by <c>ForwardBatchTeacherForced</c>, read by <c>BackwardBatch</c>.
+    /// </summary>
+    public Span<int> DecodedSteps => _decodedSteps.AsSpan(0, Count);
+
     /// <summary>How many slots are still running at step <paramref name="step"/> (those whose length exceeds it).</summary>
     public int Running(int step) => _running[step];
 
@@ -127,6 +134,7 @@ public sealed class BatchWorkspace
         var slotOfSample = new int[capacity];
         var lengths = new int[capacity];
         var inputLengths = new int[capacity];
+        var decodedSteps = new int[capacity];
         _cache = newCache;
         _work = newWork;
         _scratch = newScratch;
@@ -134,6 +142,7 @@ public sealed class BatchWorkspace
         _slotOfSample = slotOfSample;
         _lengths = lengths;
         _inputLengths = inputLengths;
+        _decodedSteps = decodedSteps;
         Count = 0;
         _hasForward = false;
     }

@@ -351,7 +351,14 @@ public sealed partial class Trainer : IDisposable
                 return;
             }
 
-            ((IRnnBatchModel)Model).ReserveBatch(count);
+            if (Model is IRnnDecoderBatchModel decoder)
+            {
+                decoder.ReserveBatch(count);
+            }
+            else
+            {
+                ((IRnnBatchModel)Model).ReserveBatch(count);
+            }
             BatchInputs = new float[(long)count * inputLength];
             BatchOutputs = new float[(long)count * Output.Length];
             BatchGradients = new float[(long)count * Output.Length];

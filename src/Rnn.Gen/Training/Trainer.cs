@@ -509,9 +509,9 @@ public sealed partial class Trainer
     {
         IRnnModel model = shard.Model;
         bool classes = data.TargetKind == TargetKind.ClassIndices;
-        if (!_options.TeacherForcing && model is IRnnBatchModel batchModel && indices.Length > 1)
+        if (indices.Length > 1 && (_options.TeacherForcing ? model is IRnnDecoderBatchModel : model is IRnnBatchModel))
         {
-            TrainBatch(shard, batchModel, data, indices, scale, losses, classes);
+            TrainBatch(shard, data, indices, scale, losses, classes);
             return;
         }
 
@@ -545,8 +545,10 @@ public sealed partial class Trainer
     /// <see cref="TrainSamples"/> through the model's batch path: the samples gathered into one batch, one
     /// <see cref="IRnnBatchModel.ForwardBatch"/>, each sample's loss and scaled gradient in order, one
     /// <see cref="IRnnBatchModel.BackwardBatch"/>. The gradients add up in sample order, as one sample at a time would.
+    /// With teacher forcing, the decoder models' batch path (<see cref="IRnnDecoderBatchModel"/>) the same way, each
+    /// sample's teacher rows gathered first.
     /// </summary>
-    private void TrainBatch(Shard shard, IRnnBatchModel model, Dataset data, ReadOnlySpan<int> indices, float scale, Span<float> losses, bool classes)
+    private void TrainBatch(Shard shard, Dataset data, ReadOnlySpan<int> indices, float scale, Span<float> losses, bool classes)
     {
         int count = indices.Length, inputLength = data.InputLength, outputLength = shard.Output.Length;
         shard.ReserveBatch(count, inputLength);
@@ -560,7 +562,21 @@ public sealed partial class Trainer
             lengths[i] = data.Length(indices[i]);
         }
 
-        model.ForwardBatch(inputs, outputs, lengths);
+        if (shard.Model is IRnnDecoderBatchModel decoderModel)
+        {
+            // The teacher rows go where the output gradients go next: the forward pass reads them only while it runs.
+            for (int i = 0; i < count; i++)
+            {
+                TeacherRows(shard, data, indices[i]).CopyTo(gradients.Slice(i * outputLength, outputLength));
+            }
+
+            decoderModel.ForwardBatchTeacherForced(inputs, gradients, outputs, lengths);
+        }
+        else
+        {
+            ((IRnnBatchModel)shard.Model).ForwardBatch(inputs, outputs, lengths);
+        }
+
         for (int i = 0; i < count; i++)
         {
             outputs.Slice(i * outputLength, outputLength).CopyTo(shard.Output);
@@ -574,7 +590,14 @@ public sealed partial class Trainer
             TensorPrimitives.Multiply(shard.OutputGradient, scale, gradients.Slice(i * outputLength, outputLength));
         }
 
-        model.BackwardBatch(gradients, Span<float>.Empty);
+        if (shard.Model is IRnnDecoderBatchModel decoderBatch)
+        {
+            decoderBatch.BackwardBatch(gradients, Span<float>.Empty);
+        }
+        else
+        {
+            ((IRnnBatchModel)shard.Model).BackwardBatch(gradients, Span<float>.Empty);
+        }
     }
 
     /// <summary>The targets of sample <paramref name="index"/> as decoder inputs: the values, or one-hot rows of the classes.</summary>

@@ -16,7 +16,7 @@ namespace Translation
     /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-    partial class Translator : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnTokenModel
+    partial class Translator : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnDecoderBatchModel, global::Rnn.Gen.IRnnTokenModel
     {
         /// <summary>Features per input time step.</summary>
         public const int InputSize = 1;
@@ -45,11 +45,12 @@ namespace Translation
         public const int EndToken = 2;
         private int _decodedSteps = OutputSteps; // the output steps of the last Forward or ForwardTeacherForced, through the end token: Backward masks the rest
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(1792); // decoding: the encoder over the whole sequence, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1744); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1984); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
         private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1792, 1488, 400, 7, 0); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private readonly float[] _tokenIds = new float[7]; // the int overloads' token ids, as the float members read them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
@@ -193,6 +194,7 @@ namespace Translation
             public const int Output = 1680;         // _cache [5, 20] y at every position
             public const int OutputGradient = 1376; // _work [5, 20] dL/dy
             public const int ScratchOutput = 368;   // _scratch [20] y of one inference position
+            public const int PackedWeight = 1744;   // _packed [12, 20] W transposed
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
@@ -545,10 +547,10 @@ namespace Translation
 
             global::System.ReadOnlySpan<float> x5 = cache.Slice(Layer4.Output, 60);
             // layer 5, Dense 12 -> 20 softmax at each of 5 steps.
-            for (int t = 0; t < 5; t++)
-            {
-                Dense5Step(x5.Slice(t * 12, 12), cache.Slice(Layer5.Output + t * 20, 20));
-            }
+            global::System.Span<float> ys5 = cache.Slice(Layer5.Output, 5 * 20);
+            for (int t = 0; t < 5; t++) p.Slice(Layer5.Bias, 20).CopyTo(ys5.Slice(t * 20, 20));
+            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x5.Slice(0, 5 * 12), packed.Slice(Layer5.PackedWeight, 240), ys5, 5, 12, 20); // every position at once: W read once
+            for (int t = 0; t < 5; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys5.Slice(t * 20, 20));
         }
 
         /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
@@ -578,6 +580,8 @@ namespace Translation
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer3.WeightHh, 576), 48, 12, packed.Slice(Layer3.PackedHiddenWeights, 576));
             p.Slice(Layer3.BiasIh, 48).CopyTo(packed.Slice(Layer3.PackedBias, 48));
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer3.BiasHh, 48), packed.Slice(Layer3.PackedBias, 48));
+            // layer 5, Dense 12 -> 20 softmax at each of 5 steps: W^T [12, 20].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer5.Weight, 240), 20, 12, packed.Slice(Layer5.PackedWeight, 240));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -608,11 +612,14 @@ namespace Translation
             {
                 throw new global::System.InvalidOperationException("Backward needs the activations of a preceding Forward call on this instance; call Forward first.");
             }
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length;
+            BackwardSample(_cache, _work, _length, _decodedSteps, outputGradient, inputGradient); // the one-sample backward a batch slot runs too
+        }
+
+        /// <summary>Backpropagation through time of one sample of a decoder model, from its <paramref name="cache"/> into its <paramref name="work"/> (Backward's own, or a batch slot's): its input's valid <paramref name="length"/>, the output steps through its end token (<paramref name="decodedSteps"/>; the rest get no gradient), dL/doutput, and dL/dinput unless empty.</summary>
+        private void BackwardSample(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, int decodedSteps, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
             outputGradient.CopyTo(work.Slice(Layer5.OutputGradient, 100));
-            work.Slice(Layer5.OutputGradient, 100).Slice(_decodedSteps * OutputSize).Clear(); // the steps after the end token carry no gradient
+            work.Slice(Layer5.OutputGradient, 100).Slice(decodedSteps * OutputSize).Clear(); // the steps after the end token carry no gradient
             work.Slice(Layer1.OutputGradient, 84).Clear(); // the attention adds dL/dh_s of every encoder step into the encoder's top output gradient
 
             work.Slice(Layer4.OutputGradient, 60).Clear();
@@ -924,6 +931,80 @@ namespace Translation
                     if (!_beam.Advance()) break;
                 }
                 return _beam.Result(tokens);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Teacher-forced training forward pass on a batch of samples whose steps are all valid: <paramref name="inputs"/> is [B, 7, 1], <paramref name="targets"/> (one-hot rows of the target tokens) and <paramref name="outputs"/> [B, 5, 20].</summary>
+        public void ForwardBatchTeacherForced(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs) => ForwardBatchTeacherForced(inputs, targets, outputs, default);
+
+        /// <summary>Teacher-forced training forward pass on a batch: sample b is ForwardTeacherForced of inputs row b (its first <paramref name="lengths"/>[b] steps valid; all when <paramref name="lengths"/> is empty) with targets row b, into outputs row b (zeros after its target's end token). Each sample runs into a cache of its own; <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> then adds the gradients in sample order, bit for bit what ForwardTeacherForced and Backward give sample after sample. Forward's own cache is untouched; <paramref name="targets"/> is not read after the call.</summary>
+        public void ForwardBatchTeacherForced(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                if (targets.Length != outputs.Length) throw new global::System.ArgumentException($"targets must have as many elements as outputs ({outputs.Length}: [B, OutputSteps = 5, OutputSize = 20]), but has {targets.Length}.", nameof(targets));
+                int batch = _batch.Begin(inputs.Length, 7, outputs.Length, 100, lengths); // checks the shapes and lengths
+                global::Rnn.Gen.ModelGuard.CheckTokenBatch(inputs, 7, lengths, VocabularySize, nameof(inputs)); // token ids, before anything is computed
+                global::System.Span<float> caches = _batch.Cache;
+                global::System.Span<int> decodedSteps = _batch.DecodedSteps;
+                for (int s = 0; s < batch; s++)
+                {
+                    int b = _batch.SampleOf(s);
+                    global::System.Span<float> cache = caches.Slice(s * 1792, 1792);
+                    global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 100, 100);
+                    global::System.Span<float> output = outputs.Slice(b * 100, 100);
+                    ForwardCore(inputs.Slice(b * 7, 7), cache, training: true, _batch.Length(s), feedback);
+                    cache.Slice(Layer5.Output, 100).CopyTo(output);
+                    // The steps after the target's first end token are masked: zero outputs, and BackwardBatch gives them no gradient.
+                    decodedSteps[s] = global::Rnn.Gen.Decoding.SequenceEnd.Steps(feedback, OutputSize, EndToken);
+                    output.Slice(decodedSteps[s] * OutputSize).Clear();
+                }
+                _batch.Complete();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Backpropagation through time for the last <see cref="ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/>: <paramref name="outputGradients"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref="Gradients"/>, in sample order.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients) => BackwardBatch(outputGradients, default);
+
+        /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 7, 1] into <paramref name="inputGradients"/> unless it is empty.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                if (!inputGradients.IsEmpty) global::Rnn.Gen.ModelGuard.ThrowNoTokenGradient(nameof(inputGradients)); // the input is token ids
+                _batch.CheckBackward(outputGradients.Length, 100, inputGradients.Length, 7);
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                for (int b = 0; b < _batch.Count; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 7, 7);
+                    BackwardSample(caches.Slice(s * 1792, 1792), works.Slice(s * 1488, 1488), _batch.Length(s), _batch.DecodedSteps[s], outputGradients.Slice(b * 100, 100), inputGradient);
+                }
             }
             finally
             {
@@ -1276,8 +1357,8 @@ namespace Translation
         private void Dense5Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(Layer5.Bias, 20).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer5.Weight, 240), x, y); // 5.weight [20, 12]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer5.Bias, 20), packed.Slice(Layer5.PackedWeight, 240), x, y, 1); // b + W x from W^T, each row summed as the sequence's matrix product sums it
             global::Rnn.Gen.Kernels.VectorKernels.Softmax(y);
         }
 

@@ -34,7 +34,7 @@ namespace Tagging
         private readonly float[] _state = new float[13]; // Step: the recurrent state kept between calls
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(48); // temporaries of one step
         private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(944); // Predict: layer after layer, as Forward, without touching Forward's cache
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(349); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(560); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
         private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[13]; // the zero initial state
@@ -92,6 +92,7 @@ namespace Tagging
             public const int Output = 512;         // _cache [20, 16] y at every position
             public const int OutputGradient = 560; // _work [20, 16] dL/dy
             public const int ScratchOutput = 16;   // _scratch [16] y of one inference position
+            public const int PackedWeight = 352;   // _packed [13, 16] W transposed
         }
 
         /// <summary>Offsets, in floats, of the tensors and buffers of layer 2, Dense 16 -> 5 softmax at each of 20 steps.</summary>
@@ -329,10 +330,10 @@ namespace Tagging
 
             global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Hidden, 260);
             // layer 1, Dense 13 -> 16 tanh at each of 20 steps.
-            for (int t = 0; t < length; t++)
-            {
-                Dense1Step(x1.Slice(t * 13, 13), cache.Slice(Layer1.Output + t * 16, 16));
-            }
+            global::System.Span<float> ys1 = cache.Slice(Layer1.Output, length * 16);
+            for (int t = 0; t < length; t++) p.Slice(Layer1.Bias, 16).CopyTo(ys1.Slice(t * 16, 16));
+            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 13), packed.Slice(Layer1.PackedWeight, 208), ys1, length, 13, 16); // every position at once: W read once
+            for (int t = 0; t < length; t++) global::Rnn.Gen.Kernels.VectorKernels.Tanh(ys1.Slice(t * 16, 16));
             cache.Slice(Layer1.Output, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
 
             global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Output, 320);
@@ -361,6 +362,8 @@ namespace Tagging
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer0.WeightHh, 169), 13, 13, packed.Slice(Layer0.PackedHiddenWeights, 169));
             p.Slice(Layer0.BiasIh, 13).CopyTo(packed.Slice(Layer0.PackedBias, 13));
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer0.BiasHh, 13), packed.Slice(Layer0.PackedBias, 13));
+            // layer 1, Dense 13 -> 16 tanh at each of 20 steps: W^T [13, 16].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.Weight, 208), 16, 13, packed.Slice(Layer1.PackedWeight, 208));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -488,10 +491,10 @@ namespace Tagging
                 int length = _batch.Length(s);
                 global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Hidden, 260);
                 // layer 1, Dense 13 -> 16 tanh at each of 20 steps.
-                for (int t = 0; t < length; t++)
-                {
-                    Dense1Step(x1.Slice(t * 13, 13), cache.Slice(Layer1.Output + t * 16, 16));
-                }
+                global::System.Span<float> ys1 = cache.Slice(Layer1.Output, length * 16);
+                for (int t = 0; t < length; t++) p.Slice(Layer1.Bias, 16).CopyTo(ys1.Slice(t * 16, 16));
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 13), packed.Slice(Layer1.PackedWeight, 208), ys1, length, 13, 16); // every position at once: W read once
+                for (int t = 0; t < length; t++) global::Rnn.Gen.Kernels.VectorKernels.Tanh(ys1.Slice(t * 16, 16));
                 cache.Slice(Layer1.Output, 320).Slice(length * 16).Clear(); // steps past the sample's length output zeros
             }
 
@@ -749,8 +752,8 @@ namespace Tagging
         private void Dense1Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(Layer1.Bias, 16).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer1.Weight, 208), x, y); // 1.weight [16, 13]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.Bias, 16), packed.Slice(Layer1.PackedWeight, 208), x, y, 1); // b + W x from W^T, each row summed as the sequence's matrix product sums it
             global::Rnn.Gen.Kernels.VectorKernels.Tanh(y);
         }
 

@@ -17,7 +17,7 @@ namespace Captions
     /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-    partial class Captioner : global::Rnn.Gen.IRnnModel
+    partial class Captioner : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnDecoderBatchModel
     {
         /// <summary>Features per input time step.</summary>
         public const int InputSize = 60;
@@ -47,6 +47,7 @@ namespace Captions
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[4]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(640, 832, 448, 1, 0); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
         private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
@@ -494,9 +495,12 @@ namespace Captions
             {
                 throw new global::System.InvalidOperationException("Backward needs the activations of a preceding Forward call on this instance; call Forward first.");
             }
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length;
+            BackwardSample(_cache, _work, _length, outputGradient, inputGradient); // the one-sample backward a batch slot runs too
+        }
+
+        /// <summary>Backpropagation through time of one sample of a decoder model, from its <paramref name="cache"/> into its <paramref name="work"/> (Backward's own, or a batch slot's): its input's valid <paramref name="length"/>, dL/doutput, and dL/dinput unless empty.</summary>
+        private void BackwardSample(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
             outputGradient.CopyTo(work.Slice(Layer6.OutputGradient, 15));
 
             work.Slice(Layer5.HiddenGradient, 12).Clear();
@@ -672,6 +676,74 @@ namespace Captions
                     if (!_beam.Advance()) break;
                 }
                 return _beam.Result(tokens);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Teacher-forced training forward pass on a batch of samples whose steps are all valid: <paramref name="inputs"/> is [B, 1, 60], <paramref name="targets"/> (one-hot rows of the target tokens) and <paramref name="outputs"/> [B, 3, 5].</summary>
+        public void ForwardBatchTeacherForced(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs) => ForwardBatchTeacherForced(inputs, targets, outputs, default);
+
+        /// <summary>Teacher-forced training forward pass on a batch: sample b is ForwardTeacherForced of inputs row b (its first <paramref name="lengths"/>[b] steps valid; all when <paramref name="lengths"/> is empty) with targets row b, into outputs row b. Each sample runs into a cache of its own; <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> then adds the gradients in sample order, bit for bit what ForwardTeacherForced and Backward give sample after sample. Forward's own cache is untouched; <paramref name="targets"/> is not read after the call.</summary>
+        public void ForwardBatchTeacherForced(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                if (targets.Length != outputs.Length) throw new global::System.ArgumentException($"targets must have as many elements as outputs ({outputs.Length}: [B, OutputSteps = 3, OutputSize = 5]), but has {targets.Length}.", nameof(targets));
+                int batch = _batch.Begin(inputs.Length, 60, outputs.Length, 15, lengths); // checks the shapes and lengths
+                global::System.Span<float> caches = _batch.Cache;
+                for (int s = 0; s < batch; s++)
+                {
+                    int b = _batch.SampleOf(s);
+                    global::System.Span<float> cache = caches.Slice(s * 640, 640);
+                    global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 15, 15);
+                    global::System.Span<float> output = outputs.Slice(b * 15, 15);
+                    ForwardCore(inputs.Slice(b * 60, 60), cache, training: true, _batch.Length(s), feedback);
+                    cache.Slice(Layer6.Output, 15).CopyTo(output);
+                }
+                _batch.Complete();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Backpropagation through time for the last <see cref="ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/>: <paramref name="outputGradients"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref="Gradients"/>, in sample order.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients) => BackwardBatch(outputGradients, default);
+
+        /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 1, 60] into <paramref name="inputGradients"/> unless it is empty.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.CheckBackward(outputGradients.Length, 15, inputGradients.Length, 60);
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                for (int b = 0; b < _batch.Count; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 60, 60);
+                    BackwardSample(caches.Slice(s * 640, 640), works.Slice(s * 832, 832), _batch.Length(s), outputGradients.Slice(b * 15, 15), inputGradient);
+                }
             }
             finally
             {

@@ -12,7 +12,7 @@ namespace Curves
     /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-    partial class CurveFromParameters : global::Rnn.Gen.IRnnModel
+    partial class CurveFromParameters : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnDecoderBatchModel
     {
         /// <summary>Features per input time step.</summary>
         public const int InputSize = 3;
@@ -39,6 +39,7 @@ namespace Curves
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1104, 1472, 144, 1, 0); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
         private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
@@ -388,9 +389,12 @@ namespace Curves
             {
                 throw new global::System.InvalidOperationException("Backward needs the activations of a preceding Forward call on this instance; call Forward first.");
             }
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length;
+            BackwardSample(_cache, _work, _length, outputGradient, inputGradient); // the one-sample backward a batch slot runs too
+        }
+
+        /// <summary>Backpropagation through time of one sample of a decoder model, from its <paramref name="cache"/> into its <paramref name="work"/> (Backward's own, or a batch slot's): its input's valid <paramref name="length"/>, dL/doutput, and dL/dinput unless empty.</summary>
+        private void BackwardSample(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
             outputGradient.CopyTo(work.Slice(Layer1.OutputGradient, 32));
 
             work.Slice(Layer0.HiddenGradient, 192).Clear();
@@ -473,6 +477,74 @@ namespace Curves
                 if (!feedback.IsEmpty) fed.CopyTo(feedback.Slice(t * 2, 2));
             }
             return OutputSteps;
+        }
+
+        /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Teacher-forced training forward pass on a batch of samples whose steps are all valid: <paramref name="inputs"/> is [B, 1, 3], <paramref name="targets"/> (the target outputs) and <paramref name="outputs"/> [B, 16, 2].</summary>
+        public void ForwardBatchTeacherForced(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs) => ForwardBatchTeacherForced(inputs, targets, outputs, default);
+
+        /// <summary>Teacher-forced training forward pass on a batch: sample b is ForwardTeacherForced of inputs row b (its first <paramref name="lengths"/>[b] steps valid; all when <paramref name="lengths"/> is empty) with targets row b, into outputs row b. Each sample runs into a cache of its own; <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> then adds the gradients in sample order, bit for bit what ForwardTeacherForced and Backward give sample after sample. Forward's own cache is untouched; <paramref name="targets"/> is not read after the call.</summary>
+        public void ForwardBatchTeacherForced(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                if (targets.Length != outputs.Length) throw new global::System.ArgumentException($"targets must have as many elements as outputs ({outputs.Length}: [B, OutputSteps = 16, OutputSize = 2]), but has {targets.Length}.", nameof(targets));
+                int batch = _batch.Begin(inputs.Length, 3, outputs.Length, 32, lengths); // checks the shapes and lengths
+                global::System.Span<float> caches = _batch.Cache;
+                for (int s = 0; s < batch; s++)
+                {
+                    int b = _batch.SampleOf(s);
+                    global::System.Span<float> cache = caches.Slice(s * 1104, 1104);
+                    global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 32, 32);
+                    global::System.Span<float> output = outputs.Slice(b * 32, 32);
+                    ForwardCore(inputs.Slice(b * 3, 3), cache, training: true, _batch.Length(s), feedback);
+                    cache.Slice(Layer1.Output, 32).CopyTo(output);
+                }
+                _batch.Complete();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Backpropagation through time for the last <see cref="ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/>: <paramref name="outputGradients"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref="Gradients"/>, in sample order.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients) => BackwardBatch(outputGradients, default);
+
+        /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 1, 3] into <paramref name="inputGradients"/> unless it is empty.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.CheckBackward(outputGradients.Length, 32, inputGradients.Length, 3);
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                for (int b = 0; b < _batch.Count; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 3, 3);
+                    BackwardSample(caches.Slice(s * 1104, 1104), works.Slice(s * 1472, 1472), _batch.Length(s), outputGradients.Slice(b * 32, 32), inputGradient);
+                }
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.

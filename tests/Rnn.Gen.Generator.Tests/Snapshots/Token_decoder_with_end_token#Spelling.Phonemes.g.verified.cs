@@ -15,7 +15,7 @@ namespace Spelling
     /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-    partial class Phonemes : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnTokenModel
+    partial class Phonemes : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnDecoderBatchModel, global::Rnn.Gen.IRnnTokenModel
     {
         /// <summary>Features per input time step.</summary>
         public const int InputSize = 1;
@@ -43,11 +43,12 @@ namespace Spelling
         /// <summary>The end-of-sequence token: decoding stops at the step that chooses it; teacher forcing masks the steps after each target's.</summary>
         public const int EndToken = 2;
         private int _decodedSteps = OutputSteps; // the output steps of the last Forward or ForwardTeacherForced, through the end token: Backward masks the rest
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(2304); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(2944); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
         private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(2384, 3088, 288, 12, 0); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private readonly float[] _tokenIds = new float[12]; // the int overloads' token ids, as the float members read them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
@@ -146,6 +147,7 @@ namespace Spelling
             public const int Output = 1984;         // _cache [10, 40] y at every position
             public const int OutputGradient = 2688; // _work [10, 40] dL/dy
             public const int ScratchOutput = 240;   // _scratch [40] y of one inference position
+            public const int PackedWeight = 2304;   // _packed [16, 40] W transposed
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
@@ -437,10 +439,10 @@ namespace Spelling
 
             global::System.ReadOnlySpan<float> x4 = cache.Slice(Layer3.Hidden, 160);
             // layer 4, Dense 16 -> 40 softmax at each of 10 steps.
-            for (int t = 0; t < 10; t++)
-            {
-                Dense4Step(x4.Slice(t * 16, 16), cache.Slice(Layer4.Output + t * 40, 40));
-            }
+            global::System.Span<float> ys4 = cache.Slice(Layer4.Output, 10 * 40);
+            for (int t = 0; t < 10; t++) p.Slice(Layer4.Bias, 40).CopyTo(ys4.Slice(t * 40, 40));
+            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x4.Slice(0, 10 * 16), packed.Slice(Layer4.PackedWeight, 640), ys4, 10, 16, 40); // every position at once: W read once
+            for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys4.Slice(t * 40, 40));
         }
 
         /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
@@ -461,6 +463,8 @@ namespace Spelling
             // layer 3, GRU 8 -> 16: W_ih^T [8, 48], W_hh^T [16, 48].
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer3.WeightIh, 384), 48, 8, packed.Slice(Layer3.PackedInputWeights, 384));
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer3.WeightHh, 768), 48, 16, packed.Slice(Layer3.PackedHiddenWeights, 768));
+            // layer 4, Dense 16 -> 40 softmax at each of 10 steps: W^T [16, 40].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer4.Weight, 640), 40, 16, packed.Slice(Layer4.PackedWeight, 640));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -491,11 +495,14 @@ namespace Spelling
             {
                 throw new global::System.InvalidOperationException("Backward needs the activations of a preceding Forward call on this instance; call Forward first.");
             }
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length;
+            BackwardSample(_cache, _work, _length, _decodedSteps, outputGradient, inputGradient); // the one-sample backward a batch slot runs too
+        }
+
+        /// <summary>Backpropagation through time of one sample of a decoder model, from its <paramref name="cache"/> into its <paramref name="work"/> (Backward's own, or a batch slot's): its input's valid <paramref name="length"/>, the output steps through its end token (<paramref name="decodedSteps"/>; the rest get no gradient), dL/doutput, and dL/dinput unless empty.</summary>
+        private void BackwardSample(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, int decodedSteps, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
             outputGradient.CopyTo(work.Slice(Layer4.OutputGradient, 400));
-            work.Slice(Layer4.OutputGradient, 400).Slice(_decodedSteps * OutputSize).Clear(); // the steps after the end token carry no gradient
+            work.Slice(Layer4.OutputGradient, 400).Slice(decodedSteps * OutputSize).Clear(); // the steps after the end token carry no gradient
 
             work.Slice(Layer3.HiddenGradient, 160).Clear();
             Dense4Backward(cache, work, length, cache.Slice(Layer3.Hidden, 160), work.Slice(Layer3.HiddenGradient, 160));
@@ -740,6 +747,80 @@ namespace Spelling
             }
         }
 
+        /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Teacher-forced training forward pass on a batch of samples whose steps are all valid: <paramref name="inputs"/> is [B, 12, 1], <paramref name="targets"/> (one-hot rows of the target tokens) and <paramref name="outputs"/> [B, 10, 40].</summary>
+        public void ForwardBatchTeacherForced(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs) => ForwardBatchTeacherForced(inputs, targets, outputs, default);
+
+        /// <summary>Teacher-forced training forward pass on a batch: sample b is ForwardTeacherForced of inputs row b (its first <paramref name="lengths"/>[b] steps valid; all when <paramref name="lengths"/> is empty) with targets row b, into outputs row b (zeros after its target's end token). Each sample runs into a cache of its own; <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> then adds the gradients in sample order, bit for bit what ForwardTeacherForced and Backward give sample after sample. Forward's own cache is untouched; <paramref name="targets"/> is not read after the call.</summary>
+        public void ForwardBatchTeacherForced(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                if (targets.Length != outputs.Length) throw new global::System.ArgumentException($"targets must have as many elements as outputs ({outputs.Length}: [B, OutputSteps = 10, OutputSize = 40]), but has {targets.Length}.", nameof(targets));
+                int batch = _batch.Begin(inputs.Length, 12, outputs.Length, 400, lengths); // checks the shapes and lengths
+                global::Rnn.Gen.ModelGuard.CheckTokenBatch(inputs, 12, lengths, VocabularySize, nameof(inputs)); // token ids, before anything is computed
+                global::System.Span<float> caches = _batch.Cache;
+                global::System.Span<int> decodedSteps = _batch.DecodedSteps;
+                for (int s = 0; s < batch; s++)
+                {
+                    int b = _batch.SampleOf(s);
+                    global::System.Span<float> cache = caches.Slice(s * 2384, 2384);
+                    global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 400, 400);
+                    global::System.Span<float> output = outputs.Slice(b * 400, 400);
+                    ForwardCore(inputs.Slice(b * 12, 12), cache, training: true, _batch.Length(s), feedback);
+                    cache.Slice(Layer4.Output, 400).CopyTo(output);
+                    // The steps after the target's first end token are masked: zero outputs, and BackwardBatch gives them no gradient.
+                    decodedSteps[s] = global::Rnn.Gen.Decoding.SequenceEnd.Steps(feedback, OutputSize, EndToken);
+                    output.Slice(decodedSteps[s] * OutputSize).Clear();
+                }
+                _batch.Complete();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Backpropagation through time for the last <see cref="ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/>: <paramref name="outputGradients"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref="Gradients"/>, in sample order.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients) => BackwardBatch(outputGradients, default);
+
+        /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 12, 1] into <paramref name="inputGradients"/> unless it is empty.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                if (!inputGradients.IsEmpty) global::Rnn.Gen.ModelGuard.ThrowNoTokenGradient(nameof(inputGradients)); // the input is token ids
+                _batch.CheckBackward(outputGradients.Length, 400, inputGradients.Length, 12);
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                for (int b = 0; b < _batch.Count; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
+                    BackwardSample(caches.Slice(s * 2384, 2384), works.Slice(s * 3088, 3088), _batch.Length(s), _batch.DecodedSteps[s], outputGradients.Slice(b * 400, 400), inputGradient);
+                }
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
         // IRnnModel, for code that works with any model; the constants above are the same values.
         int global::Rnn.Gen.IRnnModel.InputSize => InputSize;
         int global::Rnn.Gen.IRnnModel.Steps => Steps;
@@ -938,8 +1019,8 @@ namespace Spelling
         private void Dense4Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(Layer4.Bias, 40).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer4.Weight, 640), x, y); // 4.weight [40, 16]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer4.Bias, 40), packed.Slice(Layer4.PackedWeight, 640), x, y, 1); // b + W x from W^T, each row summed as the sequence's matrix product sums it
             global::Rnn.Gen.Kernels.VectorKernels.Softmax(y);
         }
 

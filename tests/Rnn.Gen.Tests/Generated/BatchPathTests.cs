@@ -264,7 +264,7 @@ public class BatchPathTests
         Assert.Equal(0, fewest);
     }
 
-    private static void AssertBitwise(float[] expected, float[] actual, string what)
+    internal static void AssertBitwise(float[] expected, float[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)

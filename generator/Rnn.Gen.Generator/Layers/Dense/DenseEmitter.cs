@@ -37,8 +37,17 @@ internal sealed class DenseEmitter : LayerEmitter<DensePlan>
         using (w.Block($"private void {StepMethod}({ReadOnlySpan} x, {Span} y)"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
-            w.Line($"{Param(Plan.Bias)}.CopyTo(y);");
-            w.Line($"{VectorKernels}.MultiplyAdd({Param(Plan.Weight)}, x, y); // {Plan.Weight.Described}");
+            if (Plan.PacksTransposed)
+            {
+                w.Line($"{ReadOnlySpan} packed = _packed;");
+                w.Line($"{VectorKernels}.AffinePacked({Param(Plan.Bias)}, {CodeWriter.Slice("packed", Plan.PackedWeight)}, x, y, 1); // b + W x from W^T, each row summed as the sequence's matrix product sums it");
+            }
+            else
+            {
+                w.Line($"{Param(Plan.Bias)}.CopyTo(y);");
+                w.Line($"{VectorKernels}.MultiplyAdd({Param(Plan.Weight)}, x, y); // {Plan.Weight.Described}");
+            }
+
             string activation = ActivationCode.Apply(Activation, "y");
             if (activation.Length > 0)
             {
@@ -95,10 +104,46 @@ internal sealed class DenseEmitter : LayerEmitter<DensePlan>
         }
     }
 
+    public override void EmitPack(CodeWriter w)
+    {
+        if (Plan.PacksTransposed)
+        {
+            w.Line($"// {Description}: W^T [{In}, {Units}].");
+            w.Line($"{MatrixKernels}.Transpose({Param(Plan.Weight)}, {Units}, {In}, {CodeWriter.Slice("packed", Plan.PackedWeight)});");
+        }
+    }
+
     public override void EmitTrainingForward(CodeWriter w, string inputs)
     {
         w.Line($"// {Description}.");
         string x = EmitInputDropout(w, inputs);
+        if (Plan.PacksTransposed)
+        {
+            if (Int8)
+            {
+                using (w.Block("if (training)"))
+                {
+                    EmitSequenceProduct(w, x, Positions, "cache", Layer.Output.Name);
+                }
+
+                using (w.Block("else"))
+                {
+                    w.ForEachPosition(Positions, t => w.Line($"{InferenceMethod}({x}.Slice({CodeWriter.Times(t, In)}, {In}), {CodeWriter.SliceAt("cache", Layer.Output, Units, t)}); // inference: the int8 W, as Step"));
+                }
+            }
+            else
+            {
+                EmitSequenceProduct(w, x, Positions, "cache", Layer.Output.Name);
+            }
+
+            if (Layer.SequenceIn && !Layer.InDecoder)
+            {
+                w.Line($"{CodeWriter.Slice("cache", Layer.Output)}.Slice({CodeWriter.Times("length", Units)}).Clear(); // steps past the sample's length output zeros");
+            }
+
+            return;
+        }
+
         string method = Int8 ? $"if (training) {StepMethod}(" : $"{StepMethod}(";
         w.ForEachPosition(Positions, t =>
         {
@@ -113,6 +158,24 @@ internal sealed class DenseEmitter : LayerEmitter<DensePlan>
         if (Layer.SequenceIn && !Layer.InDecoder)
         {
             w.Line($"{CodeWriter.Slice("cache", Layer.Output)}.Slice({CodeWriter.Times("length", Units)}).Clear(); // steps past the sample's length output zeros");
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="rows"/> positions at once (<see cref="DensePlan.PacksTransposed"/>): every row of
+    /// <paramref name="buffer"/> from <paramref name="offset"/> starts as the bias, one matrix product with the packed
+    /// W^T adds W x_t to each, then the activation row by row. Each output is the chain the one-position step sums.
+    /// </summary>
+    public void EmitSequenceProduct(CodeWriter w, string x, string rows, string buffer, string offset)
+    {
+        string ys = $"ys{Layer.Index}"; // unique among the layers of one method
+        w.Line($"{Span} {ys} = {buffer}.Slice({offset}, {CodeWriter.Times(rows, Units)});");
+        w.Line($"for (int t = 0; t < {rows}; t++) {Param(Plan.Bias)}.CopyTo({ys}.Slice({CodeWriter.Times("t", Units)}, {Units}));");
+        w.Line($"{MatrixKernels}.MultiplyAdd({x}.Slice(0, {CodeWriter.Times(rows, In)}), {CodeWriter.Slice("packed", Plan.PackedWeight)}, {ys}, {rows}, {In}, {Units}); // every position at once: W read once");
+        string activation = ActivationCode.Apply(Activation, $"{ys}.Slice({CodeWriter.Times("t", Units)}, {Units})");
+        if (activation.Length > 0)
+        {
+            w.Line($"for (int t = 0; t < {rows}; t++) {activation}");
         }
     }
 

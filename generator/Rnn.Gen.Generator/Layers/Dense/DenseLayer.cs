@@ -77,7 +77,27 @@ internal sealed class DensePlan : LayerPlan
         OutputGradient = slabs.Work.Add(Owner, "OutputGradient", Positions * (long)Units, $"[{Positions}, {Units}] dL/dy");
         ScratchOutput = slabs.Scratch.Add(Owner, "ScratchOutput", Units, $"[{Units}] y of one inference position");
         PlanInputDropout(slabs, spec.Dropout, Positions, Positions * (long)InputSize, oneMaskPerSequence: false);
+        if (PacksTransposed)
+        {
+            // Aligned as the recurrent layers' packed matrices: rows of Units floats stay on cache lines when Units is a multiple of 16.
+            PackedWeight = slabs.Packed.AddAligned(Owner, "PackedWeight", (long)InputSize * Units, $"[{InputSize}, {Units}] W transposed");
+        }
     }
+
+    /// <summary>The fewest units a time-distributed Dense packs W^T for (see <see cref="PacksTransposed"/>).</summary>
+    public const int MinPackedUnits = 8;
+
+    /// <summary>
+    /// A time-distributed Dense of at least <see cref="MinPackedUnits"/> units runs its positions as one matrix product
+    /// with the packed W^T (W read once per sequence, not once per step), and its one-position step as the matrix–vector
+    /// product on the same W^T, which sums each output as the matrix product sums its row: Step and decoding give the
+    /// sequence path's bits. Narrower heads keep the dot form (a product with one column sums in another order, and
+    /// their W is a few rows).
+    /// </summary>
+    public bool PacksTransposed => Positions > 1 && Units >= MinPackedUnits;
+
+    /// <summary>W^T [in, units] in the packed slab, when <see cref="PacksTransposed"/>.</summary>
+    public Region PackedWeight { get; }
 
     public DenseSpec Dense { get; }
 

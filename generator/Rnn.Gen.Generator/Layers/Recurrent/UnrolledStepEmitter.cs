@@ -408,7 +408,7 @@ internal sealed class UnrolledStepEmitter
         }
 
         var dense = (DensePlan)_head.Layer;
-        bool inline = dense.Dense.Activation == ActivationKind.Identity && H >= 2 && (dense.Units < 4 || H < 8);
+        bool inline = dense.Dense.Activation == ActivationKind.Identity && H >= 2 && (dense.Units < 4 || H < 8) && !dense.PacksTransposed; // a packed head sums as its own step
         if (!inline)
         {
             w.Line($"{_head.StepMethod}(new global::System.ReadOnlySpan<float>(_state, {hidden.Name}, {N(H)}), outputStep); // {_head.Description}");
