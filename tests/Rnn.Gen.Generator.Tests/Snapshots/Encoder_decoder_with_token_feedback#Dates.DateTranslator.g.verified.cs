@@ -35,7 +35,7 @@ namespace Dates
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(672); // temporaries of one step
         private readonly float[] _predictState = new float[256]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[130]; // Forward: what free-running decoding fed back, step by step
-        private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(256, OutputSteps, OutputSize); // BeamSearch: each beam's state and tokens (ReserveBeam allocates them)
+        private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(256, OutputSteps, OutputSize, BeamLayout.Block, 256, 0); // BeamSearch: each beam's block (BeamLayout) and tokens (ReserveBeam allocates them)
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(46848); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
         private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
@@ -580,10 +580,19 @@ namespace Dates
             }
         }
 
+        /// <summary>Offsets, in floats, in the block each live beam of a beam search keeps (the runtime's BeamSearch.Blocks).</summary>
+        private static class BeamLayout
+        {
+            public const int Block = 944; // floats per beam, a multiple of 16 (a cache line)
+            public const int State = 0; // [256] the beam's state, laid out as _state (the layers' State* offsets): a new beam starts from a copy of its parent's
+            public const int Scratch = 256; // [672] the temporaries of the layers that step every beam at once, laid out as _scratch (the layers' Scratch* offsets)
+            public const int Input = 928; // [13] the beam's input at this step
+        }
+
         /// <summary>Beam-search decoding of one sample whose steps are all valid: <see cref="BeamSearch(global::System.ReadOnlySpan{float}, global::System.Span{int}, int, float, int)"/> with <c>length = Steps</c>.</summary>
         public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty = 0f) => BeamSearch(input, tokens, beamWidth, lengthPenalty, Steps);
 
-        /// <summary>Beam-search decoding of one sample whose first <paramref name="length"/> steps are valid: the best of <paramref name="beamWidth"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name="lengthPenalty"/> (0: log-probability alone). Writes its tokens to <paramref name="tokens"/> ([OutputSteps = 10]) and returns its length. Deterministic; width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit.</summary>
+        /// <summary>Beam-search decoding of one sample whose first <paramref name="length"/> steps are valid: the best of <paramref name="beamWidth"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name="lengthPenalty"/> (0: log-probability alone). Writes its tokens to <paramref name="tokens"/> ([OutputSteps = 10]) and returns its length. Deterministic; the live beams step together, each weight read once per step for all of them, and each beam's probabilities are what greedy decoding computes from its tokens, so width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit.</summary>
         public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty, int length)
         {
             if (input.Length != 1200) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 1200, "[Steps = 30, InputSize = 40]", input.Length);
@@ -604,19 +613,35 @@ namespace Dates
                 state.Slice(Layer0.StateHidden, 64).CopyTo(state.Slice(Layer1.StateHidden, 64));
                 state.Slice(Layer0.StateCell, 64).CopyTo(state.Slice(Layer1.StateCell, 64));
                 _beam.Start(beamWidth, lengthPenalty, -1, state); // one beam, from the decoder's start states
-                global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 13); // a beam's input at this step
-                global::System.Span<float> y = _beam.Probabilities; // a beam's output at this step
                 for (int t = 0; t < 10; t++)
                 {
-                    for (int beam = 0; beam < _beam.Active; beam++)
+                    int count = _beam.Active;
+                    global::System.Span<float> blocks = _beam.Blocks; // the live beams' blocks, [count, BeamLayout.Block]
+                    global::System.Span<float> range = blocks; // where the rows kernels start
+                    global::System.Span<float> probabilities = _beam.ProbabilityRows; // [count, 13]: each beam's output at this step
+                    // Each beam's input: its last token, one-hot (zeros at the first step).
+                    for (int beam = 0; beam < count; beam++)
                     {
-                        state = _beam.State(beam);
+                        global::System.Span<float> x = blocks.Slice(beam * BeamLayout.Block + BeamLayout.Input, 13);
                         x.Clear();
-                        if (t > 0) x[_beam.LastToken(beam)] = 1f; // the beam's last token, one-hot (zeros at the first step)
-                        Lstm1Step(x, state.Slice(Layer1.StateHidden, 64), state.Slice(Layer1.StateCell, 64), scratch.Slice(Layer1.ScratchGates, 256), state.Slice(Layer1.StateCell, 64), scratch.Slice(Layer1.ScratchTanhCellState, 64), state.Slice(Layer1.StateHidden, 64)); // layer 1, LSTM 13 -> 64
-                        Dense2Step(state.Slice(Layer1.StateHidden, 64), y); // layer 2, Dense 64 -> 13 softmax at each of 10 steps
-                        _beam.Expand(beam, y);
+                        if (t > 0) x[_beam.LastToken(beam)] = 1f;
                     }
+                    {
+                        global::System.ReadOnlySpan<float> p = _parameters;
+                        global::System.ReadOnlySpan<float> packed = _packed;
+                        // layer 1, LSTM 13 -> 64: every beam's gates, rows i, f, g, o, in one product (b_ih + b_hh + W_ih x + W_hh h_prev, each weight read once for all), then every beam's cell.
+                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer1.PackedBias, 256), range.Slice(BeamLayout.Input), BeamLayout.Block, packed.Slice(Layer1.PackedInputWeights, 3328), range.Slice(Layer1.StateHidden), BeamLayout.Block, packed.Slice(Layer1.PackedHiddenWeights, 16384), range.Slice(BeamLayout.Scratch + Layer1.ScratchGates), BeamLayout.Block, count, 13, 64, 256);
+                        global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(range.Slice(BeamLayout.Scratch + Layer1.ScratchGates), range.Slice(Layer1.StateCell), BeamLayout.Block, range.Slice(Layer1.StateCell), range.Slice(BeamLayout.Scratch + Layer1.ScratchTanhCellState), range.Slice(Layer1.StateHidden), BeamLayout.Block, count, 64); // c = f*c_prev + i*g, h = o*tanh(c), each beam's state in place
+                    }
+                    {
+                        global::System.ReadOnlySpan<float> p = _parameters;
+                        global::System.ReadOnlySpan<float> packed = _packed;
+                        // layer 2, Dense 64 -> 13 softmax at each of 10 steps: every beam's row at once, b + W x with W read once for all the beams (each row's sums as Dense2Step's).
+                        for (int beam = 0; beam < count; beam++) p.Slice(Layer2.Bias, 13).CopyTo(probabilities.Slice(beam * 13, 13));
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddDotRows(p.Slice(Layer2.Weight, 832), range.Slice(Layer1.StateHidden), BeamLayout.Block, probabilities, 13, count, 13, 64); // 2.weight [13, 64]
+                        for (int beam = 0; beam < count; beam++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(probabilities.Slice(beam * 13, 13));
+                    }
+                    for (int beam = 0; beam < count; beam++) _beam.Expand(beam, probabilities.Slice(beam * 13, 13));
                     if (!_beam.Advance()) break;
                 }
                 return _beam.Result(tokens);
