@@ -1019,6 +1019,9 @@ namespace Translation
             /// <summary>As the model's Step, on this predictor's streaming state.</summary>
             public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
 
+            /// <summary>As the model's AttentionWeights: those of this predictor's last Predict, Generate or BeamSearch (the returned hypothesis's).</summary>
+            public global::System.ReadOnlySpan<float> AttentionWeights => _model.AttentionWeights;
+
             /// <summary>As the model's Predict on token ids.</summary>
             public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output) => _model.Predict(input, output);
 
