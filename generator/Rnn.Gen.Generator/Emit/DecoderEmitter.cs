@@ -156,7 +156,7 @@ internal static class DecoderEmitter
     /// The start of every decoding: weights packed, <c>state</c> (over <c>_predictState</c>) and <c>scratch</c>
     /// declared, the encoder run over the valid steps and its final states handed to the decoder's layers.
     /// </summary>
-    private static void EmitEncoderPass(CodeWriter w, ModelPlan plan, List<LayerEmitter> encoder, List<LayerEmitter> decoding)
+    internal static void EmitEncoderPass(CodeWriter w, ModelPlan plan, List<LayerEmitter> encoder, List<LayerEmitter> decoding)
     {
         ModelSpec spec = plan.Spec;
         w.Line("PackIfStale();");
@@ -265,7 +265,7 @@ internal static class DecoderEmitter
     {
         if (decoder.Feedback == FeedbackKind.Token)
         {
-            w.Line($"private readonly {BeamSearch} _beam = new({plan.StateSize}, OutputSteps, OutputSize); // BeamSearch: each beam's state and tokens (ReserveBeam allocates them)");
+            w.Line(BeamSearchEmitter.Field(plan));
         }
 
         if (decoder.EndToken is not { } end)
@@ -310,79 +310,9 @@ internal static class DecoderEmitter
     private static void EmitClearAfterEnd(CodeWriter w, string output) =>
         w.Line($"{output}.Slice(_decodedSteps * OutputSize).Clear();");
 
-    /// <summary>
-    /// Token decoders: beam search (<see cref="BeamSearch"/> in the runtime keeps the beams; this code steps each live
-    /// beam's decoder from its own copy of the state, fed its last token as greedy decoding feeds it).
-    /// </summary>
-    public static void EmitBeamSearch(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers)
-    {
-        if (decoder.Feedback != FeedbackKind.Token)
-        {
-            return;
-        }
-
-        ModelSpec spec = plan.Spec;
-        List<LayerEmitter> encoder = layers.Take(decoder.FirstLayer).ToList();
-        List<LayerEmitter> decoding = layers.Skip(decoder.FirstLayer).ToList();
-        int outputSize = plan.OutputSize;
-        w.Line();
-        w.Summary("Reserves the buffers of beam searches up to <paramref name=\"beamWidth\"/> beams wide, so that BeamSearch allocates nothing (it reserves a larger width on first use otherwise).");
-        using (w.Block("public void ReserveBeam(int beamWidth)"))
-        {
-            using (CallGuardCode.Hold(w))
-            {
-                w.Line("_beam.Reserve(beamWidth);");
-            }
-        }
-
-        w.Line();
-        w.Summary("Beam-search decoding of one sample whose steps are all valid: <see cref=\"BeamSearch(global::System.ReadOnlySpan{float}, global::System.Span{int}, int, float, int)\"/> with <c>length = Steps</c>.");
-        w.Line($"public int BeamSearch({ReadOnlySpan} input, {IntSpan} tokens, int beamWidth, float lengthPenalty = 0f) => BeamSearch(input, tokens, beamWidth, lengthPenalty, Steps);");
-        w.Line();
-        w.Summary($"Beam-search decoding of one sample whose first <paramref name=\"length\"/> steps are valid: the best of <paramref name=\"beamWidth\"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name=\"lengthPenalty\"/> (0: log-probability alone). Writes its tokens to <paramref name=\"tokens\"/> ([OutputSteps = {plan.OutputSteps}]{(decoder.EndToken is null ? string.Empty : ", -1 after the end token")}) and returns its length. Deterministic; width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit.");
-        using (w.Block($"public int BeamSearch({ReadOnlySpan} input, {IntSpan} tokens, int beamWidth, float lengthPenalty, int length)"))
-        {
-            LayerWiring.EmitLengthCheck(w, "input", plan.InputLength, $"[Steps = {spec.Steps}, InputSize = {spec.InputSize}]");
-            LayerWiring.EmitLengthCheck(w, "tokens", plan.OutputSteps, $"[OutputSteps = {plan.OutputSteps}]");
-            LayerWiring.EmitStepCountCheck(w, spec.Steps, plan.MinLength);
-            TokenInputEmitter.EmitCheck(w, plan, "input", "length");
-            using (CallGuardCode.Hold(w))
-            {
-                EmitEncoderPass(w, plan, encoder, decoding);
-                w.Line($"_beam.Start(beamWidth, lengthPenalty, {(decoder.EndToken is null ? "-1" : "EndToken")}, state); // one beam, from the decoder's start states");
-                w.Line($"{Span} x = {CodeWriter.Slice("scratch", plan.DecoderStepInput)}; // a beam's input at this step");
-                w.Line($"{Span} y = _beam.Probabilities; // a beam's output at this step");
-                using (w.Block($"for (int t = 0; t < {plan.OutputSteps}; t++)"))
-                {
-                    using (w.Block("for (int beam = 0; beam < _beam.Active; beam++)"))
-                    {
-                        w.Line("state = _beam.State(beam);");
-                        if (decoder.EmbedsTokens)
-                        {
-                            w.Line($"x[0] = t == 0 ? {decoder.StartToken} : _beam.LastToken(beam); // the start token, then the beam's last token");
-                        }
-                        else
-                        {
-                            w.Line("x.Clear();");
-                            if (decoder.OneToMany)
-                            {
-                                w.Line($"input.CopyTo(x.Slice(0, {spec.InputSize}));");
-                            }
-
-                            w.Line($"if (t > 0) x[{(decoder.OneToMany ? $"{spec.InputSize} + " : string.Empty)}_beam.LastToken(beam)] = 1f; // the beam's last token, one-hot (zeros at the first step)");
-                        }
-
-                        LayerWiring.EmitInferencePass(w, decoding, "x", "state", "y");
-                        w.Line("_beam.Expand(beam, y);");
-                    }
-
-                    w.Line("if (!_beam.Advance()) break;");
-                }
-
-                w.Line("return _beam.Result(tokens);");
-            }
-        }
-    }
+    /// <summary>Token decoders: beam search, every live beam stepped in lockstep (<see cref="BeamSearchEmitter"/>).</summary>
+    public static void EmitBeamSearch(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers) =>
+        BeamSearchEmitter.Emit(w, plan, decoder, layers);
 
     /// <summary>In ForwardCore, before the first decoder layer: its start states and its input sequence.</summary>
     public static void EmitDecoderStart(CodeWriter w, ModelPlan plan, DecoderSpec decoder)

@@ -905,6 +905,13 @@ internal static class ModelEmitter
             w.Line();
             w.Summary("As the model's Step, on this predictor's streaming state.");
             w.Line($"public void Step({ReadOnlySpan} inputStep, {Span} outputStep) => _model.Step(inputStep, outputStep);");
+            if (plan.AttentionWeights is not null)
+            {
+                w.Line();
+                w.Summary("As the model's AttentionWeights: those of this predictor's last Predict, Generate or BeamSearch (the returned hypothesis's).");
+                w.Line($"public {ReadOnlySpan} AttentionWeights => _model.AttentionWeights;");
+            }
+
             if (plan.TokenVocabulary is not null)
             {
                 w.Line();

@@ -16,6 +16,13 @@ namespace Rnn.Gen.Decoding;
 /// beams live (fairseq's rule; at most one end candidate per beam, so width continuing candidates are always there).
 /// Decoding stops when width hypotheses have finished, no beam lives, or the last step is done; the beams alive then
 /// finish at full length.</para>
+/// <para>Each beam has a block of its own (<see cref="Blocks"/>, <see cref="BlockLength"/> floats apart): its recurrent
+/// state first, then a record of <c>recordLength</c> floats that goes with the beam from step to step as its state and
+/// tokens do (the generated decoder keeps there the attention weights of the beam's steps), then temporaries of the
+/// step. A continuing candidate's beam gets a copy of its parent's state and record; a finished hypothesis keeps its
+/// record, and <see cref="BestRecord"/> is the returned one's. The decoder may step every live beam at once through
+/// the blocks (each weight read once for all of them, <see cref="ProbabilityRows"/> for the outputs) or one beam after
+/// another: the candidates and the result are the same.</para>
 /// <para>Hypotheses are compared by <c>log P(Y) / lp(Y)</c> with GNMT's length penalty
 /// <c>lp(Y) = ((5 + |Y|) / 6)^α</c> (Wu et al. 2016), <c>|Y|</c> counting the end token and α the
 /// <c>lengthPenalty</c>; α = 0 compares log-probabilities, larger α favours longer hypotheses. Ties: the first to
@@ -24,9 +31,12 @@ namespace Rnn.Gen.Decoding;
 public sealed class BeamSearch
 {
     private readonly int _stateLength;
+    private readonly int _blockLength, _recordOffset, _recordLength, _carriedLength; // a beam's block: state, record at _recordOffset, temporaries; the first _carriedLength floats go to its children
     private readonly int _steps;
     private readonly int _vocabulary;
-    private float[] _states = Array.Empty<float>(), _nextStates = Array.Empty<float>(); // [capacity, stateLength]
+    private float[] _states = Array.Empty<float>(), _nextStates = Array.Empty<float>(); // [capacity, blockLength]: each live beam's block
+    private float[] _probabilityRows = Array.Empty<float>(); // [capacity, vocabulary]
+    private float[] _finishedRecords = Array.Empty<float>(); // [capacity, recordLength]
     private int[] _tokens = Array.Empty<int>(), _nextTokens = Array.Empty<int>(); // [capacity, steps]: each live beam's tokens so far
     private double[] _scores = Array.Empty<double>(), _nextScores = Array.Empty<double>(); // [capacity]: each live beam's log-probability
     private double[] _candidateScores = Array.Empty<double>(); // [2 · capacity], best first
@@ -35,16 +45,33 @@ public sealed class BeamSearch
     private int[] _finishedLengths = Array.Empty<int>();
     private double[] _finishedScores = Array.Empty<double>(), _finishedRanks = Array.Empty<double>(); // log-probability, and it over the length penalty
     private readonly float[] _probabilities;
-    private int _width, _active, _finished, _step, _candidates, _endToken;
+    private int _width, _active, _finished, _step, _candidates, _endToken, _best;
     private double _lengthPenalty;
 
     /// <summary>A search over a decoder whose state is <paramref name="stateLength"/> floats, for up to <paramref name="steps"/> steps over <paramref name="vocabulary"/> tokens.</summary>
     public BeamSearch(int stateLength, int steps, int vocabulary)
+        : this(stateLength, steps, vocabulary, stateLength, stateLength, 0)
+    {
+    }
+
+    /// <summary>
+    /// A search whose beams each have a block of <paramref name="blockLength"/> floats: the decoder's state
+    /// (<paramref name="stateLength"/> floats) first, a record of <paramref name="recordLength"/> floats at
+    /// <paramref name="recordOffset"/> (at or after the state) that each beam carries and each finished hypothesis keeps,
+    /// the rest the step's temporaries.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A length is negative, the steps or vocabulary not positive, or the record does not lie between the state and the block's end.</exception>
+    public BeamSearch(int stateLength, int steps, int vocabulary, int blockLength, int recordOffset, int recordLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(stateLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabulary);
+        ArgumentOutOfRangeException.ThrowIfNegative(recordLength);
+        ArgumentOutOfRangeException.ThrowIfLessThan(recordOffset, stateLength);
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockLength, recordOffset + recordLength);
         (_stateLength, _steps, _vocabulary) = (stateLength, steps, vocabulary);
+        (_blockLength, _recordOffset, _recordLength) = (blockLength, recordOffset, recordLength);
+        _carriedLength = recordLength == 0 ? stateLength : recordOffset + recordLength;
         _probabilities = new float[vocabulary];
     }
 
@@ -53,6 +80,22 @@ public sealed class BeamSearch
 
     /// <summary>Where the decoder writes one step's probabilities before <see cref="Expand"/>, <c>[vocabulary]</c>.</summary>
     public Span<float> Probabilities => _probabilities;
+
+    /// <summary>Floats from one beam's block to the next in <see cref="Blocks"/>.</summary>
+    public int BlockLength => _blockLength;
+
+    /// <summary>
+    /// The blocks of the live beams, <c>[<see cref="Active"/>, <see cref="BlockLength"/>]</c>: beam b's state at
+    /// <c>b · BlockLength</c>, its record after it. The decoder steps the states in place; the span moves at every
+    /// <see cref="Advance"/>, so take it again at each step.
+    /// </summary>
+    public Span<float> Blocks => _states.AsSpan(0, _active * _blockLength);
+
+    /// <summary>Where the decoder may write every live beam's probabilities before <see cref="Expand"/>, <c>[<see cref="Active"/>, vocabulary]</c>.</summary>
+    public Span<float> ProbabilityRows => _probabilityRows.AsSpan(0, _active * _vocabulary);
+
+    /// <summary>The record of the hypothesis the last <see cref="Result"/> returned, <c>[recordLength]</c>: as its beam left it at the step it finished.</summary>
+    public ReadOnlySpan<float> BestRecord => _finishedRecords.AsSpan(_best * _recordLength, _recordLength);
 
     /// <summary>The live beams at this step.</summary>
     public int Active => _active;
@@ -72,8 +115,10 @@ public sealed class BeamSearch
             return;
         }
 
-        _states = new float[(long)width * _stateLength];
-        _nextStates = new float[(long)width * _stateLength];
+        _states = new float[(long)width * _blockLength];
+        _nextStates = new float[(long)width * _blockLength];
+        _probabilityRows = new float[(long)width * _vocabulary];
+        _finishedRecords = new float[(long)width * _recordLength];
         _tokens = new int[width * _steps];
         _nextTokens = new int[width * _steps];
         _scores = new double[width];
@@ -110,12 +155,16 @@ public sealed class BeamSearch
         Reserve(width);
         (_width, _lengthPenalty, _endToken) = (width, lengthPenalty, endToken);
         state.CopyTo(_states);
+        _states.AsSpan(_stateLength, _carriedLength - _stateLength).Clear(); // the first beam's record
         _scores[0] = 0;
         (_active, _finished, _step, _candidates) = (1, 0, 0, 0);
     }
 
     /// <summary>The recurrent state of live beam <paramref name="beam"/>: the decoder steps it in place.</summary>
-    public Span<float> State(int beam) => _states.AsSpan(CheckBeam(beam) * _stateLength, _stateLength);
+    public Span<float> State(int beam) => _states.AsSpan(CheckBeam(beam) * _blockLength, _stateLength);
+
+    /// <summary>The record of live beam <paramref name="beam"/>, <c>[recordLength]</c>: the decoder writes it in place.</summary>
+    public Span<float> Record(int beam) => _states.AsSpan((CheckBeam(beam) * _blockLength) + _recordOffset, _recordLength);
 
     /// <summary>The token live beam <paramref name="beam"/> chose at the previous step (its next input); -1 at step 0.</summary>
     public int LastToken(int beam) => _step == 0 ? -1 : _tokens[(CheckBeam(beam) * _steps) + _step - 1];
@@ -136,8 +185,14 @@ public sealed class BeamSearch
 
         double score = _scores[beam];
         int keep = _endToken < 0 ? _width : 2 * _width;
+        double floor = Floor(score, keep);
         for (int token = 0; token < probabilities.Length; token++)
         {
+            if (probabilities[token] <= floor)
+            {
+                continue; // below the worst kept candidate whatever the rounding: no logarithm to take
+            }
+
             double candidate = score + Math.Log(probabilities[token]);
             if (_candidates == keep && !(candidate > _candidateScores[keep - 1]))
             {
@@ -157,8 +212,22 @@ public sealed class BeamSearch
             _candidateScores[position] = candidate;
             _candidateBeams[position] = beam;
             _candidateTokens[position] = token;
+            if (_candidates == keep)
+            {
+                floor = Floor(score, keep);
+            }
         }
     }
+
+    /// <summary>
+    /// A probability at or below which a token of a beam scored <paramref name="score"/> cannot enter the full
+    /// candidate list (-1 while it is not full): exp(worst kept − score), lowered by a relative 1e-9, far more than the
+    /// rounding of <c>score + log p</c> in double (NaN when the worst is, which skips nothing), so that a token skipped for
+    /// it is one the exact comparison rejects.
+    /// Skipping these leaves the candidates as they were; it spares the logarithm of most of a large vocabulary.
+    /// </summary>
+    private double Floor(double score, int keep) =>
+        _candidates < keep ? -1.0 : Math.Min(Math.Exp(_candidateScores[keep - 1] - score) * (1.0 - 1e-9), double.MaxValue); // finite: an infinite probability is compared exactly
 
     /// <summary>Chooses the next beams from the offered candidates; false when the search is over (call <see cref="Result"/>).</summary>
     public bool Advance()
@@ -172,13 +241,13 @@ public sealed class BeamSearch
             {
                 if (rank < _width && _finished < _width)
                 {
-                    Finish(_tokens.AsSpan(beam * _steps, _step), token, score);
+                    Finish(_tokens.AsSpan(beam * _steps, _step), token, score, beam, _states);
                 }
 
                 continue;
             }
 
-            _states.AsSpan(beam * _stateLength, _stateLength).CopyTo(_nextStates.AsSpan(next * _stateLength, _stateLength));
+            _states.AsSpan(beam * _blockLength, _carriedLength).CopyTo(_nextStates.AsSpan(next * _blockLength, _carriedLength));
             _tokens.AsSpan(beam * _steps, _step).CopyTo(_nextTokens.AsSpan(next * _steps));
             _nextTokens[(next * _steps) + _step] = token;
             _nextScores[next] = score;
@@ -196,7 +265,7 @@ public sealed class BeamSearch
             // The last step: the beams alive finish at full length, best first (they are ranked).
             for (int beam = 0; beam < _active && _finished < _width; beam++)
             {
-                Finish(_tokens.AsSpan(beam * _steps, _steps - 1), _tokens[(beam * _steps) + _steps - 1], _scores[beam]);
+                Finish(_tokens.AsSpan(beam * _steps, _steps - 1), _tokens[(beam * _steps) + _steps - 1], _scores[beam], beam, _states);
             }
 
             _active = 0;
@@ -239,14 +308,16 @@ public sealed class BeamSearch
         _finishedTokens.AsSpan(best * _steps, length).CopyTo(tokens);
         tokens.Slice(length).Fill(-1);
         BestScore = _finishedScores[best];
+        _best = best;
         return length;
     }
 
     /// <summary>GNMT's length penalty, <c>((5 + length) / 6)^α</c>.</summary>
     public static double LengthPenalty(int length, double alpha) => alpha == 0 ? 1.0 : Math.Pow((5.0 + length) / 6.0, alpha);
 
-    private void Finish(ReadOnlySpan<int> prefix, int last, double score)
+    private void Finish(ReadOnlySpan<int> prefix, int last, double score, int beam, float[] blocks)
     {
+        blocks.AsSpan((beam * _blockLength) + _recordOffset, _recordLength).CopyTo(_finishedRecords.AsSpan(_finished * _recordLength, _recordLength));
         Span<int> row = _finishedTokens.AsSpan(_finished * _steps, _steps);
         prefix.CopyTo(row);
         row[prefix.Length] = last;

@@ -147,7 +147,7 @@ public static class VectorKernels
 
     /// <summary>The dot products of four consecutive rows (row stride <paramref name="cols"/>) with <paramref name="x"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Dot4(ref float w, int cols, ref float x)
+    internal static Vector128<float> Dot4(ref float w, int cols, ref float x)
     {
         ref float w1 = ref Unsafe.Add(ref w, cols);
         ref float w2 = ref Unsafe.Add(ref w, 2 * cols);
@@ -256,7 +256,7 @@ public static class VectorKernels
 
     /// <summary>One dot product, in two Vector256 or one Vector128 accumulator as the width allows, the rest scalar.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(ref float a, ref float b, int length, KernelWidth width)
+    internal static float Dot(ref float a, ref float b, int length, KernelWidth width)
     {
         int i = 0;
         float sum = 0f;

@@ -40,7 +40,7 @@ namespace Translation
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(400); // temporaries of one step
         private readonly float[] _predictState = new float[48]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[100]; // Forward: what free-running decoding fed back, step by step
-        private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(48, OutputSteps, OutputSize); // BeamSearch: each beam's state and tokens (ReserveBeam allocates them)
+        private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(48, OutputSteps, OutputSize, BeamLayout.Block, BeamLayout.Record, 35); // BeamSearch: each beam's block (BeamLayout) and tokens (ReserveBeam allocates them)
         /// <summary>The end-of-sequence token: decoding stops at the step that chooses it; teacher forcing masks the steps after each target's.</summary>
         public const int EndToken = 2;
         private int _decodedSteps = OutputSteps; // the output steps of the last Forward or ForwardTeacherForced, through the end token: Backward masks the rest
@@ -886,10 +886,22 @@ namespace Translation
             }
         }
 
+        /// <summary>Offsets, in floats, in the block each live beam of a beam search keeps (the runtime's BeamSearch.Blocks).</summary>
+        private static class BeamLayout
+        {
+            public const int Block = 544; // floats per beam, a multiple of 16 (a cache line)
+            public const int State = 0; // [48] the beam's state, laid out as _state (the layers' State* offsets): a new beam starts from a copy of its parent's
+            public const int Record = 48; // [35] the beam's attention weights, laid out as AttentionWeights: rows 0 to t of its steps, copied with its state
+            public const int Scratch = 96; // [400] the temporaries of the layers that step every beam at once, laid out as _scratch (the layers' Scratch* offsets)
+            public const int Input = 496; // [1] the beam's input at this step
+            public const int Output2 = 512; // [8] layer 2's output, computed beam by beam
+            public const int Output4 = 528; // [12] layer 4's output, computed beam by beam
+        }
+
         /// <summary>Beam-search decoding of one sample whose steps are all valid: <see cref="BeamSearch(global::System.ReadOnlySpan{float}, global::System.Span{int}, int, float, int)"/> with <c>length = Steps</c>.</summary>
         public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty = 0f) => BeamSearch(input, tokens, beamWidth, lengthPenalty, Steps);
 
-        /// <summary>Beam-search decoding of one sample whose first <paramref name="length"/> steps are valid: the best of <paramref name="beamWidth"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name="lengthPenalty"/> (0: log-probability alone). Writes its tokens to <paramref name="tokens"/> ([OutputSteps = 5], -1 after the end token) and returns its length. Deterministic; width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit.</summary>
+        /// <summary>Beam-search decoding of one sample whose first <paramref name="length"/> steps are valid: the best of <paramref name="beamWidth"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name="lengthPenalty"/> (0: log-probability alone). Writes its tokens to <paramref name="tokens"/> ([OutputSteps = 5], -1 after the end token) and returns its length. Deterministic; the live beams step together, each weight read once per step for all of them, and each beam's probabilities are what greedy decoding computes from its tokens, so width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit. AttentionWeights then holds the returned hypothesis's weights (rows after its length zero).</summary>
         public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty, int length)
         {
             if (input.Length != 7) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 7, "[Steps = 7, InputSize = 1]", input.Length);
@@ -914,23 +926,53 @@ namespace Translation
                 scratch.Slice(Layer4.AttentionWeights, 35).Clear(); // layer 4, general attention of h_t (12) over 7 encoder steps of 12: rows are written as steps are decoded
                 Attention4Keys(encoderCache.Slice(Layer1.Output, 84), length, scratch.Slice(Layer4.ScratchKeys, 84)); // the keys, once for every step
                 _beam.Start(beamWidth, lengthPenalty, EndToken, state); // one beam, from the decoder's start states
-                global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 1); // a beam's input at this step
-                global::System.Span<float> y = _beam.Probabilities; // a beam's output at this step
                 for (int t = 0; t < 5; t++)
                 {
-                    for (int beam = 0; beam < _beam.Active; beam++)
+                    int count = _beam.Active;
+                    global::System.Span<float> blocks = _beam.Blocks; // the live beams' blocks, [count, BeamLayout.Block]
+                    global::System.Span<float> range = blocks; // where the rows kernels start
+                    global::System.Span<float> probabilities = _beam.ProbabilityRows; // [count, 20]: each beam's output at this step
+                    // Each beam's input: the start token, then the beam's last token.
+                    for (int beam = 0; beam < count; beam++)
                     {
-                        state = _beam.State(beam);
-                        x[0] = t == 0 ? 1 : _beam.LastToken(beam); // the start token, then the beam's last token
-                        global::System.ReadOnlySpan<float> embedded2 = _parameters.Span.Slice(Layer2.Weight + (int)x[0] * 8, 8); // layer 2, Embedding of 20 tokens into 8 features
-                        Lstm3Step(embedded2, state.Slice(Layer3.StateHidden, 12), state.Slice(Layer3.StateCell, 12), scratch.Slice(Layer3.ScratchGates, 48), state.Slice(Layer3.StateCell, 12), scratch.Slice(Layer3.ScratchTanhCellState, 12), state.Slice(Layer3.StateHidden, 12)); // layer 3, LSTM 8 -> 12
-                        Attention4Step(state.Slice(Layer3.StateHidden, 12), encoderCache.Slice(Layer1.Output, 84), scratch.Slice(Layer4.ScratchKeys, 84), length, scratch.Slice(Layer4.AttentionWeights + t * 7, 7), scratch.Slice(Layer4.ScratchCombined, 24), scratch.Slice(Layer4.ScratchOutput, 12)); // layer 4, general attention of h_t (12) over 7 encoder steps of 12
-                        Dense5Step(scratch.Slice(Layer4.ScratchOutput, 12), y); // layer 5, Dense 12 -> 20 softmax at each of 5 steps
-                        _beam.Expand(beam, y);
+                        global::System.Span<float> x = blocks.Slice(beam * BeamLayout.Block + BeamLayout.Input, 1);
+                        x[0] = t == 0 ? 1 : _beam.LastToken(beam);
                     }
+                    // layer 2, Embedding of 20 tokens into 8 features: beam by beam, its one-position step on the beam's state.
+                    for (int beam = 0; beam < count; beam++)
+                    {
+                        global::System.ReadOnlySpan<float> embedded2 = _parameters.Span.Slice(Layer2.Weight + ((int)blocks.Slice(beam * BeamLayout.Block + BeamLayout.Input, 1)[0]) * 8, 8); // layer 2, Embedding of 20 tokens into 8 features
+                        embedded2.CopyTo(blocks.Slice(beam * BeamLayout.Block + BeamLayout.Output2, 8));
+                    }
+                    {
+                        global::System.ReadOnlySpan<float> p = _parameters;
+                        global::System.ReadOnlySpan<float> packed = _packed;
+                        // layer 3, LSTM 8 -> 12: every beam's gates, rows i, f, g, o, in one product (b_ih + b_hh + W_ih x + W_hh h_prev, each weight read once for all), then every beam's cell.
+                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer3.PackedBias, 48), range.Slice(BeamLayout.Output2), BeamLayout.Block, packed.Slice(Layer3.PackedInputWeights, 384), range.Slice(Layer3.StateHidden), BeamLayout.Block, packed.Slice(Layer3.PackedHiddenWeights, 576), range.Slice(BeamLayout.Scratch + Layer3.ScratchGates), BeamLayout.Block, count, 8, 12, 48);
+                        global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(range.Slice(BeamLayout.Scratch + Layer3.ScratchGates), range.Slice(Layer3.StateCell), BeamLayout.Block, range.Slice(Layer3.StateCell), range.Slice(BeamLayout.Scratch + Layer3.ScratchTanhCellState), range.Slice(Layer3.StateHidden), BeamLayout.Block, count, 12); // c = f*c_prev + i*g, h = o*tanh(c), each beam's state in place
+                    }
+                    // layer 4, general attention of h_t (12) over 7 encoder steps of 12: beam by beam, its one-position step on the beam's state.
+                    for (int beam = 0; beam < count; beam++)
+                    {
+                        Attention4Step(blocks.Slice(beam * BeamLayout.Block + Layer3.StateHidden, 12), encoderCache.Slice(Layer1.Output, 84), scratch.Slice(Layer4.ScratchKeys, 84), length, scratch.Slice(Layer4.AttentionWeights + t * 7, 7), scratch.Slice(Layer4.ScratchCombined, 24), blocks.Slice(beam * BeamLayout.Block + BeamLayout.Output4, 12)); // layer 4, general attention of h_t (12) over 7 encoder steps of 12
+                        scratch.Slice(Layer4.AttentionWeights + t * 7, 7).CopyTo(blocks.Slice(beam * BeamLayout.Block + BeamLayout.Record + t * 7, 7)); // this step's weights, into the beam's record
+                    }
+                    {
+                        global::System.ReadOnlySpan<float> p = _parameters;
+                        global::System.ReadOnlySpan<float> packed = _packed;
+                        // layer 5, Dense 12 -> 20 softmax at each of 5 steps: every beam's row at once, b + W x with W read once for all the beams (each row's sums as Dense5Step's).
+                        for (int beam = 0; beam < count; beam++) p.Slice(Layer5.Bias, 20).CopyTo(probabilities.Slice(beam * 20, 20));
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddDotRows(p.Slice(Layer5.Weight, 240), range.Slice(BeamLayout.Output4), BeamLayout.Block, probabilities, 20, count, 20, 12); // 5.weight [20, 12]
+                        for (int beam = 0; beam < count; beam++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(probabilities.Slice(beam * 20, 20));
+                    }
+                    for (int beam = 0; beam < count; beam++) _beam.Expand(beam, probabilities.Slice(beam * 20, 20));
                     if (!_beam.Advance()) break;
                 }
-                return _beam.Result(tokens);
+                int decoded = _beam.Result(tokens);
+                global::System.Span<float> weights = scratch.Slice(Layer4.AttentionWeights, 35); // the model's AttentionWeights: the returned hypothesis's, as its beam carried them
+                _beam.BestRecord.CopyTo(weights);
+                weights.Slice(decoded * 7).Clear(); // no rows after its end
+                return decoded;
             }
             finally
             {
@@ -1057,6 +1099,9 @@ namespace Translation
 
             /// <summary>As the model's Step, on this predictor's streaming state.</summary>
             public void Step(global::System.ReadOnlySpan<float> inputStep, global::System.Span<float> outputStep) => _model.Step(inputStep, outputStep);
+
+            /// <summary>As the model's AttentionWeights: those of this predictor's last Predict, Generate or BeamSearch (the returned hypothesis's).</summary>
+            public global::System.ReadOnlySpan<float> AttentionWeights => _model.AttentionWeights;
 
             /// <summary>As the model's Predict on token ids.</summary>
             public void Predict(global::System.ReadOnlySpan<int> input, global::System.Span<float> output) => _model.Predict(input, output);

@@ -41,7 +41,7 @@ namespace Captions
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(448); // temporaries of one step
         private readonly float[] _predictState = new float[8]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[15]; // Forward: what free-running decoding fed back, step by step
-        private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(8, OutputSteps, OutputSize); // BeamSearch: each beam's state and tokens (ReserveBeam allocates them)
+        private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(8, OutputSteps, OutputSize, BeamLayout.Block, 8, 0); // BeamSearch: each beam's block (BeamLayout) and tokens (ReserveBeam allocates them)
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(112); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
         private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
@@ -638,10 +638,20 @@ namespace Captions
             }
         }
 
+        /// <summary>Offsets, in floats, in the block each live beam of a beam search keeps (the runtime's BeamSearch.Blocks).</summary>
+        private static class BeamLayout
+        {
+            public const int Block = 496; // floats per beam, a multiple of 16 (a cache line)
+            public const int State = 0; // [8] the beam's state, laid out as _state (the layers' State* offsets): a new beam starts from a copy of its parent's
+            public const int Scratch = 16; // [448] the temporaries of the layers that step every beam at once, laid out as _scratch (the layers' Scratch* offsets)
+            public const int Input = 464; // [1] the beam's input at this step
+            public const int Output4 = 480; // [2] layer 4's output, computed beam by beam
+        }
+
         /// <summary>Beam-search decoding of one sample whose steps are all valid: <see cref="BeamSearch(global::System.ReadOnlySpan{float}, global::System.Span{int}, int, float, int)"/> with <c>length = Steps</c>.</summary>
         public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty = 0f) => BeamSearch(input, tokens, beamWidth, lengthPenalty, Steps);
 
-        /// <summary>Beam-search decoding of one sample whose first <paramref name="length"/> steps are valid: the best of <paramref name="beamWidth"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name="lengthPenalty"/> (0: log-probability alone). Writes its tokens to <paramref name="tokens"/> ([OutputSteps = 3]) and returns its length. Deterministic; width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit.</summary>
+        /// <summary>Beam-search decoding of one sample whose first <paramref name="length"/> steps are valid: the best of <paramref name="beamWidth"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name="lengthPenalty"/> (0: log-probability alone). Writes its tokens to <paramref name="tokens"/> ([OutputSteps = 3]) and returns its length. Deterministic; the live beams step together, each weight read once per step for all of them, and each beam's probabilities are what greedy decoding computes from its tokens, so width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit.</summary>
         public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty, int length)
         {
             if (input.Length != 60) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 60, "[Steps = 1, InputSize = 60]", input.Length);
@@ -660,19 +670,40 @@ namespace Captions
                 // layer 2, Flatten [2, 2, 4] -> [16]: the image's floats are already the vector.
                 Dense3Step(scratch.Slice(Layer1.ScratchOutput, 16), state.Slice(Layer5.StateHidden, 4)); // layer 3, Dense 16 -> 4 tanh
                 _beam.Start(beamWidth, lengthPenalty, -1, state); // one beam, from the decoder's start states
-                global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 1); // a beam's input at this step
-                global::System.Span<float> y = _beam.Probabilities; // a beam's output at this step
                 for (int t = 0; t < 3; t++)
                 {
-                    for (int beam = 0; beam < _beam.Active; beam++)
+                    int count = _beam.Active;
+                    global::System.Span<float> blocks = _beam.Blocks; // the live beams' blocks, [count, BeamLayout.Block]
+                    global::System.Span<float> range = blocks; // where the rows kernels start
+                    global::System.Span<float> probabilities = _beam.ProbabilityRows; // [count, 5]: each beam's output at this step
+                    // Each beam's input: the start token, then the beam's last token.
+                    for (int beam = 0; beam < count; beam++)
                     {
-                        state = _beam.State(beam);
-                        x[0] = t == 0 ? 1 : _beam.LastToken(beam); // the start token, then the beam's last token
-                        global::System.ReadOnlySpan<float> embedded4 = _parameters.Span.Slice(Layer4.Weight + (int)x[0] * 2, 2); // layer 4, Embedding of 5 tokens into 2 features
-                        Lstm5Step(embedded4, state.Slice(Layer5.StateHidden, 4), state.Slice(Layer5.StateCell, 4), scratch.Slice(Layer5.ScratchGates, 16), state.Slice(Layer5.StateCell, 4), scratch.Slice(Layer5.ScratchTanhCellState, 4), state.Slice(Layer5.StateHidden, 4)); // layer 5, LSTM 2 -> 4
-                        Dense6Step(state.Slice(Layer5.StateHidden, 4), y); // layer 6, Dense 4 -> 5 softmax at each of 3 steps
-                        _beam.Expand(beam, y);
+                        global::System.Span<float> x = blocks.Slice(beam * BeamLayout.Block + BeamLayout.Input, 1);
+                        x[0] = t == 0 ? 1 : _beam.LastToken(beam);
                     }
+                    // layer 4, Embedding of 5 tokens into 2 features: beam by beam, its one-position step on the beam's state.
+                    for (int beam = 0; beam < count; beam++)
+                    {
+                        global::System.ReadOnlySpan<float> embedded4 = _parameters.Span.Slice(Layer4.Weight + ((int)blocks.Slice(beam * BeamLayout.Block + BeamLayout.Input, 1)[0]) * 2, 2); // layer 4, Embedding of 5 tokens into 2 features
+                        embedded4.CopyTo(blocks.Slice(beam * BeamLayout.Block + BeamLayout.Output4, 2));
+                    }
+                    {
+                        global::System.ReadOnlySpan<float> p = _parameters;
+                        global::System.ReadOnlySpan<float> packed = _packed;
+                        // layer 5, LSTM 2 -> 4: every beam's gates, rows i, f, g, o, in one product (b_ih + b_hh + W_ih x + W_hh h_prev, each weight read once for all), then every beam's cell.
+                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer5.PackedBias, 16), range.Slice(BeamLayout.Output4), BeamLayout.Block, packed.Slice(Layer5.PackedInputWeights, 32), range.Slice(Layer5.StateHidden), BeamLayout.Block, packed.Slice(Layer5.PackedHiddenWeights, 64), range.Slice(BeamLayout.Scratch + Layer5.ScratchGates), BeamLayout.Block, count, 2, 4, 16);
+                        global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(range.Slice(BeamLayout.Scratch + Layer5.ScratchGates), range.Slice(Layer5.StateCell), BeamLayout.Block, range.Slice(Layer5.StateCell), range.Slice(BeamLayout.Scratch + Layer5.ScratchTanhCellState), range.Slice(Layer5.StateHidden), BeamLayout.Block, count, 4); // c = f*c_prev + i*g, h = o*tanh(c), each beam's state in place
+                    }
+                    {
+                        global::System.ReadOnlySpan<float> p = _parameters;
+                        global::System.ReadOnlySpan<float> packed = _packed;
+                        // layer 6, Dense 4 -> 5 softmax at each of 3 steps: every beam's row at once, b + W x with W read once for all the beams (each row's sums as Dense6Step's).
+                        for (int beam = 0; beam < count; beam++) p.Slice(Layer6.Bias, 5).CopyTo(probabilities.Slice(beam * 5, 5));
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddDotRows(p.Slice(Layer6.Weight, 20), range.Slice(Layer5.StateHidden), BeamLayout.Block, probabilities, 5, count, 5, 4); // 6.weight [5, 4]
+                        for (int beam = 0; beam < count; beam++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(probabilities.Slice(beam * 5, 5));
+                    }
+                    for (int beam = 0; beam < count; beam++) _beam.Expand(beam, probabilities.Slice(beam * 5, 5));
                     if (!_beam.Advance()) break;
                 }
                 return _beam.Result(tokens);

@@ -39,7 +39,7 @@ namespace Spelling
         private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(288); // temporaries of one step
         private readonly float[] _predictState = new float[32]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[400]; // Forward: what free-running decoding fed back, step by step
-        private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(32, OutputSteps, OutputSize); // BeamSearch: each beam's state and tokens (ReserveBeam allocates them)
+        private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(32, OutputSteps, OutputSize, BeamLayout.Block, 32, 0); // BeamSearch: each beam's block (BeamLayout) and tokens (ReserveBeam allocates them)
         /// <summary>The end-of-sequence token: decoding stops at the step that chooses it; teacher forcing masks the steps after each target's.</summary>
         public const int EndToken = 2;
         private int _decodedSteps = OutputSteps; // the output steps of the last Forward or ForwardTeacherForced, through the end token: Backward masks the rest
@@ -699,10 +699,20 @@ namespace Spelling
             }
         }
 
+        /// <summary>Offsets, in floats, in the block each live beam of a beam search keeps (the runtime's BeamSearch.Blocks).</summary>
+        private static class BeamLayout
+        {
+            public const int Block = 352; // floats per beam, a multiple of 16 (a cache line)
+            public const int State = 0; // [32] the beam's state, laid out as _state (the layers' State* offsets): a new beam starts from a copy of its parent's
+            public const int Scratch = 32; // [288] the temporaries of the layers that step every beam at once, laid out as _scratch (the layers' Scratch* offsets)
+            public const int Input = 320; // [1] the beam's input at this step
+            public const int Output2 = 336; // [8] layer 2's output, computed beam by beam
+        }
+
         /// <summary>Beam-search decoding of one sample whose steps are all valid: <see cref="BeamSearch(global::System.ReadOnlySpan{float}, global::System.Span{int}, int, float, int)"/> with <c>length = Steps</c>.</summary>
         public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty = 0f) => BeamSearch(input, tokens, beamWidth, lengthPenalty, Steps);
 
-        /// <summary>Beam-search decoding of one sample whose first <paramref name="length"/> steps are valid: the best of <paramref name="beamWidth"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name="lengthPenalty"/> (0: log-probability alone). Writes its tokens to <paramref name="tokens"/> ([OutputSteps = 10], -1 after the end token) and returns its length. Deterministic; width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit.</summary>
+        /// <summary>Beam-search decoding of one sample whose first <paramref name="length"/> steps are valid: the best of <paramref name="beamWidth"/> hypotheses by log-probability over GNMT's length penalty ((5 + |Y|) / 6)^<paramref name="lengthPenalty"/> (0: log-probability alone). Writes its tokens to <paramref name="tokens"/> ([OutputSteps = 10], -1 after the end token) and returns its length. Deterministic; the live beams step together, each weight read once per step for all of them, and each beam's probabilities are what greedy decoding computes from its tokens, so width 1 is greedy decoding (Predict, Generate at temperature 0), bit for bit.</summary>
         public int BeamSearch(global::System.ReadOnlySpan<float> input, global::System.Span<int> tokens, int beamWidth, float lengthPenalty, int length)
         {
             if (input.Length != 12) global::Rnn.Gen.ModelGuard.ThrowLengthMismatch(nameof(input), 12, "[Steps = 12, InputSize = 1]", input.Length);
@@ -724,19 +734,41 @@ namespace Spelling
                 // The decoder starts from the encoder's final states.
                 state.Slice(Layer1.StateHidden, 16).CopyTo(state.Slice(Layer3.StateHidden, 16));
                 _beam.Start(beamWidth, lengthPenalty, EndToken, state); // one beam, from the decoder's start states
-                global::System.Span<float> x = scratch.Slice(ModelLayout.DecoderStepInput, 1); // a beam's input at this step
-                global::System.Span<float> y = _beam.Probabilities; // a beam's output at this step
                 for (int t = 0; t < 10; t++)
                 {
-                    for (int beam = 0; beam < _beam.Active; beam++)
+                    int count = _beam.Active;
+                    global::System.Span<float> blocks = _beam.Blocks; // the live beams' blocks, [count, BeamLayout.Block]
+                    global::System.Span<float> range = blocks; // where the rows kernels start
+                    global::System.Span<float> probabilities = _beam.ProbabilityRows; // [count, 40]: each beam's output at this step
+                    // Each beam's input: the start token, then the beam's last token.
+                    for (int beam = 0; beam < count; beam++)
                     {
-                        state = _beam.State(beam);
-                        x[0] = t == 0 ? 1 : _beam.LastToken(beam); // the start token, then the beam's last token
-                        global::System.ReadOnlySpan<float> embedded2 = _parameters.Span.Slice(Layer2.Weight + (int)x[0] * 8, 8); // layer 2, Embedding of 40 tokens into 8 features
-                        Gru3Step(embedded2, state.Slice(Layer3.StateHidden, 16), state.Slice(Layer3.StateHidden, 16), scratch.Slice(Layer3.ScratchGates, 48), scratch.Slice(Layer3.ScratchHiddenCandidate, 16), scratch.Slice(Layer3.ScratchHiddenSide, 48), state.Slice(Layer3.StateHidden, 16)); // layer 3, GRU 8 -> 16
-                        Dense4Step(state.Slice(Layer3.StateHidden, 16), y); // layer 4, Dense 16 -> 40 softmax at each of 10 steps
-                        _beam.Expand(beam, y);
+                        global::System.Span<float> x = blocks.Slice(beam * BeamLayout.Block + BeamLayout.Input, 1);
+                        x[0] = t == 0 ? 1 : _beam.LastToken(beam);
                     }
+                    // layer 2, Embedding of 40 tokens into 8 features: beam by beam, its one-position step on the beam's state.
+                    for (int beam = 0; beam < count; beam++)
+                    {
+                        global::System.ReadOnlySpan<float> embedded2 = _parameters.Span.Slice(Layer2.Weight + ((int)blocks.Slice(beam * BeamLayout.Block + BeamLayout.Input, 1)[0]) * 8, 8); // layer 2, Embedding of 40 tokens into 8 features
+                        embedded2.CopyTo(blocks.Slice(beam * BeamLayout.Block + BeamLayout.Output2, 8));
+                    }
+                    {
+                        global::System.ReadOnlySpan<float> p = _parameters;
+                        global::System.ReadOnlySpan<float> packed = _packed;
+                        // layer 3, GRU 8 -> 16: every beam's input side and hidden side, rows r, z, n, one product each (each weight read once for all), then every beam's cell.
+                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer3.BiasIh, 48), range.Slice(BeamLayout.Output2), BeamLayout.Block, packed.Slice(Layer3.PackedInputWeights, 384), range.Slice(BeamLayout.Scratch + Layer3.ScratchGates), BeamLayout.Block, count, 8, 48); // b_ih + W_ih x
+                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer3.BiasHh, 48), range.Slice(Layer3.StateHidden), BeamLayout.Block, packed.Slice(Layer3.PackedHiddenWeights, 768), range.Slice(BeamLayout.Scratch + Layer3.ScratchHiddenSide), BeamLayout.Block, count, 16, 48); // b_hh + W_hh h_prev
+                        global::Rnn.Gen.Kernels.CellKernels.GruCellRows(range.Slice(BeamLayout.Scratch + Layer3.ScratchGates), range.Slice(BeamLayout.Scratch + Layer3.ScratchHiddenSide), BeamLayout.Block, range.Slice(Layer3.StateHidden), BeamLayout.Block, range.Slice(BeamLayout.Scratch + Layer3.ScratchHiddenCandidate), range.Slice(Layer3.StateHidden), BeamLayout.Block, count, 16); // n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev, each beam's state in place
+                    }
+                    {
+                        global::System.ReadOnlySpan<float> p = _parameters;
+                        global::System.ReadOnlySpan<float> packed = _packed;
+                        // layer 4, Dense 16 -> 40 softmax at each of 10 steps: every beam's row at once, b + W x with W read once for all the beams (each row's sums as Dense4Step's).
+                        for (int beam = 0; beam < count; beam++) p.Slice(Layer4.Bias, 40).CopyTo(probabilities.Slice(beam * 40, 40));
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddDotRows(p.Slice(Layer4.Weight, 640), range.Slice(Layer3.StateHidden), BeamLayout.Block, probabilities, 40, count, 40, 16); // 4.weight [40, 16]
+                        for (int beam = 0; beam < count; beam++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(probabilities.Slice(beam * 40, 40));
+                    }
+                    for (int beam = 0; beam < count; beam++) _beam.Expand(beam, probabilities.Slice(beam * 40, 40));
                     if (!_beam.Advance()) break;
                 }
                 return _beam.Result(tokens);

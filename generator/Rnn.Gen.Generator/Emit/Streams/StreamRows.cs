@@ -38,12 +38,30 @@ internal sealed class StreamsBlock
     public const string Layout = "StreamsLayout";
 
     public StreamsBlock(ModelPlan plan)
+        : this(plan, Layout, record: 0)
     {
+    }
+
+    /// <summary>
+    /// A block whose offsets are the constants of the generated class <paramref name="layout"/>, with
+    /// <paramref name="record"/> floats right after the state (a beam's attention weights, which go with its state:
+    /// <c>BeamSearchEmitter</c>).
+    /// </summary>
+    public StreamsBlock(ModelPlan plan, string layout, long record)
+    {
+        LayoutName = layout;
         StateSize = plan.StateSize;
+        RecordSize = record;
         ScratchSize = plan.ScratchSize;
-        ScratchOffset = RoundUp(StateSize);
+        ScratchOffset = RoundUp(StateSize + record);
         _end = ScratchOffset + RoundUp(ScratchSize);
     }
+
+    /// <summary>The generated class of this block's named offsets (<see cref="Layout"/> for the streams).</summary>
+    public string LayoutName { get; }
+
+    /// <summary>Floats right after the state that go with it (0 for the streams).</summary>
+    public long RecordSize { get; }
 
     private long _end;
 
@@ -58,13 +76,13 @@ internal sealed class StreamsBlock
     public long Size => RoundUp(_end);
 
     /// <summary>The stride of every row in the blocks.</summary>
-    public string Stride => $"{Layout}.Block";
+    public string Stride => $"{LayoutName}.Block";
 
     /// <summary>A region of the model's <c>_state</c>, in every stream's block.</summary>
     public StreamRows State(Region region) => new("blocks", region.Name, Stride, region.Length);
 
     /// <summary>A region of the model's <c>_scratch</c>, in every stream's block.</summary>
-    public StreamRows Scratch(Region region) => new("blocks", $"{Layout}.Scratch + {region.Name}", Stride, region.Length);
+    public StreamRows Scratch(Region region) => new("blocks", $"{LayoutName}.Scratch + {region.Name}", Stride, region.Length);
 
     /// <summary>Adds a row of <paramref name="size"/> floats to the block for the output of layer <paramref name="index"/>, which runs stream by stream.</summary>
     public StreamRows AddOutput(int index, long size)
@@ -72,8 +90,20 @@ internal sealed class StreamsBlock
         long offset = RoundUp(_end);
         _end = offset + size;
         Outputs.Add((index, offset, size));
-        return new StreamRows("blocks", $"{Layout}.Output{index}", Stride, size);
+        return new StreamRows("blocks", $"{LayoutName}.Output{index}", Stride, size);
     }
+
+    /// <summary>Adds a row of <paramref name="size"/> floats to the block, named <paramref name="name"/> in the layout class.</summary>
+    public StreamRows AddRow(string name, long size)
+    {
+        long offset = RoundUp(_end);
+        _end = offset + size;
+        Rows.Add((name, offset, size));
+        return new StreamRows("blocks", $"{LayoutName}.{name}", Stride, size);
+    }
+
+    /// <summary>The named rows added (<see cref="AddRow"/>), with their offsets.</summary>
+    public System.Collections.Generic.List<(string Name, long Offset, long Size)> Rows { get; } = new();
 
     /// <summary>The output rows added, with their offsets.</summary>
     public System.Collections.Generic.List<(int Layer, long Offset, long Size)> Outputs { get; } = new();

@@ -5,7 +5,7 @@ using static Rnn.Gen.Generator.Emit.RuntimeNames;
 namespace Rnn.Gen.Generator.Layers.Dense;
 
 /// <summary>Dense as PyTorch's nn.Linear followed by the activation: y = act(W x + b), W [out, in]; time-distributed after a sequence.</summary>
-internal sealed class DenseEmitter : LayerEmitter<DensePlan>
+internal sealed partial class DenseEmitter : LayerEmitter<DensePlan>
 {
     public DenseEmitter(DensePlan layer)
         : base(layer)
