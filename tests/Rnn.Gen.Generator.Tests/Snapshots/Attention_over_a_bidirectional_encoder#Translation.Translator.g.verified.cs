@@ -961,8 +961,7 @@ namespace Translation
                         global::System.ReadOnlySpan<float> p = _parameters;
                         global::System.ReadOnlySpan<float> packed = _packed;
                         // layer 5, Dense 12 -> 20 softmax at each of 5 steps: every beam's row at once, b + W x with W read once for all the beams (each row's sums as Dense5Step's).
-                        for (int beam = 0; beam < count; beam++) p.Slice(Layer5.Bias, 20).CopyTo(probabilities.Slice(beam * 20, 20));
-                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddDotRows(p.Slice(Layer5.Weight, 240), range.Slice(BeamLayout.Output4), BeamLayout.Block, probabilities, 20, count, 20, 12); // 5.weight [20, 12]
+                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer5.Bias, 20), range.Slice(BeamLayout.Output4), BeamLayout.Block, packed.Slice(Layer5.PackedWeight, 240), probabilities, 20, count, 12, 20); // W^T [12, 20], packed
                         for (int beam = 0; beam < count; beam++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(probabilities.Slice(beam * 20, 20));
                     }
                     for (int beam = 0; beam < count; beam++) _beam.Expand(beam, probabilities.Slice(beam * 20, 20));

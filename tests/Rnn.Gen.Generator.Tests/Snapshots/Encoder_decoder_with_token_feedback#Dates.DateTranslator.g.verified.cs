@@ -13,7 +13,7 @@ namespace Dates
     /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Rnn.Gen", "0.1.0")]
-    partial class DateTranslator : global::Rnn.Gen.IRnnModel
+    partial class DateTranslator : global::Rnn.Gen.IRnnModel, global::Rnn.Gen.IRnnDecoderBatchModel
     {
         /// <summary>Features per input time step.</summary>
         public const int InputSize = 40;
@@ -36,11 +36,12 @@ namespace Dates
         private readonly float[] _predictState = new float[256]; // Decode: its own recurrent state, so Step's is untouched
         private readonly float[] _feedback = new float[130]; // Forward: what free-running decoding fed back, step by step
         private readonly global::Rnn.Gen.Decoding.BeamSearch _beam = new(256, OutputSteps, OutputSize, BeamLayout.Block, 256, 0); // BeamSearch: each beam's block (BeamLayout) and tokens (ReserveBeam allocates them)
-        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(46848); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
+        private readonly global::Rnn.Gen.AlignedBuffer _packed = new(47680); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
         private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(19536, 13344, 672, 30, 0); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
         private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
@@ -127,6 +128,7 @@ namespace Dates
             public const int Output = 19392;         // _cache [10, 13] y at every position
             public const int OutputGradient = 13200; // _work [10, 13] dL/dy
             public const int ScratchOutput = 656;    // _scratch [13] y of one inference position
+            public const int PackedWeight = 46848;   // _packed [64, 13] W transposed
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
@@ -388,10 +390,10 @@ namespace Dates
 
             global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden, 640);
             // layer 2, Dense 64 -> 13 softmax at each of 10 steps.
-            for (int t = 0; t < 10; t++)
-            {
-                Dense2Step(x2.Slice(t * 64, 64), cache.Slice(Layer2.Output + t * 13, 13));
-            }
+            global::System.Span<float> ys2 = cache.Slice(Layer2.Output, 10 * 13);
+            for (int t = 0; t < 10; t++) p.Slice(Layer2.Bias, 13).CopyTo(ys2.Slice(t * 13, 13));
+            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, 10 * 64), packed.Slice(Layer2.PackedWeight, 832), ys2, 10, 64, 13); // every position at once: W read once
+            for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys2.Slice(t * 13, 13));
         }
 
         /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
@@ -416,6 +418,8 @@ namespace Dates
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHh, 16384), 256, 64, packed.Slice(Layer1.PackedHiddenWeights, 16384));
             p.Slice(Layer1.BiasIh, 256).CopyTo(packed.Slice(Layer1.PackedBias, 256));
             global::Rnn.Gen.Kernels.VectorKernels.Add(p.Slice(Layer1.BiasHh, 256), packed.Slice(Layer1.PackedBias, 256));
+            // layer 2, Dense 64 -> 13 softmax at each of 10 steps: W^T [64, 13].
+            global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer2.Weight, 832), 13, 64, packed.Slice(Layer2.PackedWeight, 832));
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -455,9 +459,12 @@ namespace Dates
             {
                 throw new global::System.InvalidOperationException("Backward needs the activations of a preceding Forward call on this instance; call Forward first.");
             }
-            global::System.ReadOnlySpan<float> cache = _cache;
-            global::System.Span<float> work = _work;
-            int length = _length;
+            BackwardSample(_cache, _work, _length, outputGradient, inputGradient); // the one-sample backward a batch slot runs too
+        }
+
+        /// <summary>Backpropagation through time of one sample of a decoder model, from its <paramref name="cache"/> into its <paramref name="work"/> (Backward's own, or a batch slot's): its input's valid <paramref name="length"/>, dL/doutput, and dL/dinput unless empty.</summary>
+        private void BackwardSample(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
             outputGradient.CopyTo(work.Slice(Layer2.OutputGradient, 130));
 
             work.Slice(Layer1.HiddenGradient, 640).Clear();
@@ -637,14 +644,81 @@ namespace Dates
                         global::System.ReadOnlySpan<float> p = _parameters;
                         global::System.ReadOnlySpan<float> packed = _packed;
                         // layer 2, Dense 64 -> 13 softmax at each of 10 steps: every beam's row at once, b + W x with W read once for all the beams (each row's sums as Dense2Step's).
-                        for (int beam = 0; beam < count; beam++) p.Slice(Layer2.Bias, 13).CopyTo(probabilities.Slice(beam * 13, 13));
-                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddDotRows(p.Slice(Layer2.Weight, 832), range.Slice(Layer1.StateHidden), BeamLayout.Block, probabilities, 13, count, 13, 64); // 2.weight [13, 64]
+                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer2.Bias, 13), range.Slice(Layer1.StateHidden), BeamLayout.Block, packed.Slice(Layer2.PackedWeight, 832), probabilities, 13, count, 64, 13); // W^T [64, 13], packed
                         for (int beam = 0; beam < count; beam++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(probabilities.Slice(beam * 13, 13));
                     }
                     for (int beam = 0; beam < count; beam++) _beam.Expand(beam, probabilities.Slice(beam * 13, 13));
                     if (!_beam.Advance()) break;
                 }
                 return _beam.Result(tokens);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Allocates the batch buffers for up to <paramref name="capacity"/> samples now, so that no later <see cref="ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/> allocates.</summary>
+        public void ReserveBatch(int capacity)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.Reserve(capacity);
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Teacher-forced training forward pass on a batch of samples whose steps are all valid: <paramref name="inputs"/> is [B, 30, 40], <paramref name="targets"/> (one-hot rows of the target tokens) and <paramref name="outputs"/> [B, 10, 13].</summary>
+        public void ForwardBatchTeacherForced(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs) => ForwardBatchTeacherForced(inputs, targets, outputs, default);
+
+        /// <summary>Teacher-forced training forward pass on a batch: sample b is ForwardTeacherForced of inputs row b (its first <paramref name="lengths"/>[b] steps valid; all when <paramref name="lengths"/> is empty) with targets row b, into outputs row b. Each sample runs into a cache of its own; <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> then adds the gradients in sample order, bit for bit what ForwardTeacherForced and Backward give sample after sample. Forward's own cache is untouched; <paramref name="targets"/> is not read after the call.</summary>
+        public void ForwardBatchTeacherForced(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                if (targets.Length != outputs.Length) throw new global::System.ArgumentException($"targets must have as many elements as outputs ({outputs.Length}: [B, OutputSteps = 10, OutputSize = 13]), but has {targets.Length}.", nameof(targets));
+                int batch = _batch.Begin(inputs.Length, 1200, outputs.Length, 130, lengths); // checks the shapes and lengths
+                global::System.Span<float> caches = _batch.Cache;
+                for (int s = 0; s < batch; s++)
+                {
+                    int b = _batch.SampleOf(s);
+                    global::System.Span<float> cache = caches.Slice(s * 19536, 19536);
+                    global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 130, 130);
+                    global::System.Span<float> output = outputs.Slice(b * 130, 130);
+                    ForwardCore(inputs.Slice(b * 1200, 1200), cache, training: true, _batch.Length(s), feedback);
+                    cache.Slice(Layer2.Output, 130).CopyTo(output);
+                }
+                _batch.Complete();
+            }
+            finally
+            {
+                global::Rnn.Gen.CallGuard.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Backpropagation through time for the last <see cref="ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})"/>: <paramref name="outputGradients"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref="Gradients"/>, in sample order.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients) => BackwardBatch(outputGradients, default);
+
+        /// <summary>As <see cref="BackwardBatch(global::System.ReadOnlySpan{float})"/>, and writes dLoss/dInput [B, 30, 40] into <paramref name="inputGradients"/> unless it is empty.</summary>
+        public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            global::Rnn.Gen.CallGuard.Enter(ref _inUse, this);
+            try
+            {
+                _batch.CheckBackward(outputGradients.Length, 130, inputGradients.Length, 1200);
+                global::System.ReadOnlySpan<float> caches = _batch.Cache;
+                global::System.Span<float> works = _batch.Work;
+                for (int b = 0; b < _batch.Count; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 1200, 1200);
+                    BackwardSample(caches.Slice(s * 19536, 19536), works.Slice(s * 13344, 13344), _batch.Length(s), outputGradients.Slice(b * 130, 130), inputGradient);
+                }
             }
             finally
             {
@@ -817,8 +891,8 @@ namespace Dates
         private void Dense2Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(Layer2.Bias, 13).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer2.Weight, 832), x, y); // 2.weight [13, 64]
+            global::System.ReadOnlySpan<float> packed = _packed;
+            global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer2.Bias, 13), packed.Slice(Layer2.PackedWeight, 832), x, y, 1); // b + W x from W^T, each row summed as the sequence's matrix product sums it
             global::Rnn.Gen.Kernels.VectorKernels.Softmax(y);
         }
 

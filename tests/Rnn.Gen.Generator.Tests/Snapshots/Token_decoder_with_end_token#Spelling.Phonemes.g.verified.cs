@@ -764,8 +764,7 @@ namespace Spelling
                         global::System.ReadOnlySpan<float> p = _parameters;
                         global::System.ReadOnlySpan<float> packed = _packed;
                         // layer 4, Dense 16 -> 40 softmax at each of 10 steps: every beam's row at once, b + W x with W read once for all the beams (each row's sums as Dense4Step's).
-                        for (int beam = 0; beam < count; beam++) p.Slice(Layer4.Bias, 40).CopyTo(probabilities.Slice(beam * 40, 40));
-                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddDotRows(p.Slice(Layer4.Weight, 640), range.Slice(Layer3.StateHidden), BeamLayout.Block, probabilities, 40, count, 40, 16); // 4.weight [40, 16]
+                        global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer4.Bias, 40), range.Slice(Layer3.StateHidden), BeamLayout.Block, packed.Slice(Layer4.PackedWeight, 640), probabilities, 40, count, 16, 40); // W^T [16, 40], packed
                         for (int beam = 0; beam < count; beam++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(probabilities.Slice(beam * 40, 40));
                     }
                     for (int beam = 0; beam < count; beam++) _beam.Expand(beam, probabilities.Slice(beam * 40, 40));
