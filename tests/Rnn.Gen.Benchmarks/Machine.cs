@@ -317,7 +317,7 @@ public sealed class Machine
 
     /// <summary>The timed loop of <see cref="MeasureRead"/>: every float of the buffer, <paramref name="passes"/> times, summed in 8 vector accumulators.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe float ReadPasses(float* buffer, int floats, long passes)
+    internal static unsafe float ReadPasses(float* buffer, int floats, long passes)
     {
         if (Vector512.IsHardwareAccelerated)
         {

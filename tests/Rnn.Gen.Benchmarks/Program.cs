@@ -29,7 +29,8 @@ namespace Rnn.Gen.Benchmarks;
 /// <item><c>--profile</c>: a quick stopwatch breakdown for development (see <see cref="Profile"/>) and exit;
 /// <c>--profile training</c>: only workloads (c) and (d), three times, and a half batch alone against both cores at once;
 /// <c>--profile streaming</c>: workload (a) with its Dense head at every size, twice; <c>--profile sequence</c>: (b), twice;
-/// <c>--profile kernels</c>: the dense-kernel table alone.</item>
+/// <c>--profile kernels</c>: the dense-kernel table alone; <c>--profile floor</c>: the streaming steps at H = 64 and 128 and
+/// the H = 128 sequences against their L2 floors, with their products and cells timed apart (<see cref="FloorProfile"/>).</item>
 /// </list>
 /// Everything runs in this process (InProcessEmitToolchain): a child process would not get the newer C runtime that
 /// libtorch needs.
@@ -56,6 +57,7 @@ public static class Program
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "training": Profile.RunTraining(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "sequence": Profile.RunSequence(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "kernels": Profile.RunKernels(); return 0;
+                case "--profile" when i + 1 < args.Length && args[i + 1] == "floor": FloorProfile.Run(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "streaming": Profile.RunStreaming(i + 2 < args.Length ? args[i + 2] : null); return 0;
                 case "--profile": Profile.Run(); return 0;
                 default: rest.Add(args[i]); break;
