@@ -226,22 +226,22 @@ public class FastActivationModelTests
             model.Parameters.CopyTo(single[s].Parameters);
         }
 
-        float[] inputs = new float[count * model.InputSize], outputs = new float[count * model.OutputSize], step = new float[model.OutputSize];
-        for (int t = 0; t < model.Steps; t++)
+        float[] inputs = new float[count * FastLstmStreams.InputSize], outputs = new float[count * FastLstmStreams.OutputSize], step = new float[FastLstmStreams.OutputSize];
+        for (int t = 0; t < FastLstmStreams.Steps; t++)
         {
             for (int s = 0; s < count; s++)
             {
-                for (int i = 0; i < model.InputSize; i++)
+                for (int i = 0; i < FastLstmStreams.InputSize; i++)
                 {
-                    inputs[(s * model.InputSize) + i] = input[(t * model.InputSize) + i] * (s + 1) * 0.5f;
+                    inputs[(s * FastLstmStreams.InputSize) + i] = input[(t * FastLstmStreams.InputSize) + i] * (s + 1) * 0.5f;
                 }
             }
 
             streams.Step(inputs, outputs);
             for (int s = 0; s < count; s++)
             {
-                single[s].Step(inputs.AsSpan(s * model.InputSize, model.InputSize), step);
-                Assert.Equal(step, outputs.AsSpan(s * model.OutputSize, model.OutputSize).ToArray());
+                single[s].Step(inputs.AsSpan(s * FastLstmStreams.InputSize, FastLstmStreams.InputSize), step);
+                Assert.Equal(step, outputs.AsSpan(s * FastLstmStreams.OutputSize, FastLstmStreams.OutputSize).ToArray());
             }
         }
     }
