@@ -113,7 +113,7 @@ public static class Program
             .WithOptions(ConfigOptions.DisableLogFile);
 
         Summary[] summaries = BenchmarkSwitcher
-            .FromTypes([typeof(StreamingBenchmarks), typeof(SequenceBenchmarks), typeof(TrainingBenchmarks), typeof(EmbeddingBenchmarks), typeof(ConvolutionBenchmarks), typeof(ConvolutionPeerBenchmarks), typeof(ImagePeerBenchmarks), typeof(CaptionBenchmarks), typeof(DecodingBenchmarks), typeof(StreamsBenchmarks), typeof(TranslationBenchmarks), typeof(Int8StreamingBenchmarks), typeof(Int8SequenceBenchmarks)])
+            .FromTypes([typeof(StreamingBenchmarks), typeof(SequenceBenchmarks), typeof(TrainingBenchmarks), typeof(EmbeddingBenchmarks), typeof(ConvolutionBenchmarks), typeof(ConvolutionPeerBenchmarks), typeof(ImagePeerBenchmarks), typeof(CaptionBenchmarks), typeof(DecodingBenchmarks), typeof(StreamsBenchmarks), typeof(TranslationBenchmarks), typeof(Int8StreamingBenchmarks), typeof(Int8SequenceBenchmarks), typeof(GuardBenchmarks)])
             .Run([.. rest], config)
             .ToArray();
         machine.LoadAfter = Machine.LoadAverage();

@@ -142,6 +142,27 @@ public class StreamingBenchmarks
     [BenchmarkCategory(Categories.Int8)]
     public void RnnGenInt8() => _int8.StepBlock(_inputs, _outputs);
 
+    private IStreamingModel _fast = null!;
+
+    /// <summary>The fast-activation twin (Activations = ActivationPrecision.Fast, H = 8 and 16 only) on the same parameters; its outputs must be within 1e-5 of the exact model's.</summary>
+    [GlobalSetup(Target = nameof(RnnGenFast))]
+    public void SetupFast()
+    {
+        CreateModel();
+        float[] expected = ReferenceBlock();
+        string name = $"Rnn.Gen.Benchmarks.Models.{Cell}Stream_I{(Input == InputKind.One ? "1" : "H")}_H{Hidden}{(Dense ? "_Dense" : "")}_Fast";
+        _fast = (IStreamingModel)Activator.CreateInstance(Type.GetType(name, throwOnError: true)!)!;
+        _model.Parameters.CopyTo(_fast.Parameters);
+        _fast.ResetState();
+        _fast.StepBlock(_inputs, _outputs);
+        Check.Close(expected, _outputs, 1e-5f, $"fast activations {Cell} I={InputSize} H={Hidden} dense={Dense}");
+        _fast.ResetState();
+    }
+
+    [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
+    [BenchmarkCategory(Categories.FastActivations)]
+    public void RnnGenFast() => _fast.StepBlock(_inputs, _outputs);
+
     [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
     public void PlainCSharp()
     {
@@ -180,6 +201,7 @@ public class StreamingBenchmarks
 public static class Categories
 {
     public const string Int8 = "int8";
+    public const string FastActivations = "fastactivations";
     public const string Streaming = "streaming";
     public const string Sequence = "sequence";
     public const string Training = "training";

@@ -498,6 +498,24 @@ public class DiagnosticTests
         """, "models without a [Decoder]");
 
     [Fact]
+    public void RNNGEN058_fast_activations_without_an_lstm_or_gru() => Expect("RNNGEN058", """
+        [RnnModel(3, 5, [|Activations = ActivationPrecision.Fast|])]
+        [SimpleRnn(4)]
+        [Dense(1)]
+        public partial class Model;
+        """, "has no LSTM or GRU layer");
+
+    [Fact]
+    public void RNNGEN059_fast_activations_on_a_decoder_model() => Expect("RNNGEN059", """
+        [RnnModel(3, 5, [|Activations = ActivationPrecision.Fast|])]
+        [Lstm(4)]
+        [Decoder(3)]
+        [Lstm(4)]
+        [Dense(6)]
+        public partial class Model;
+        """, "models without a [Decoder]");
+
+    [Fact]
     public void RNNGEN045_end_token_outside_the_heads_tokens() => Expect("RNNGEN045", """
         [RnnModel(3, 5)]
         [Gru(4)]

@@ -313,6 +313,21 @@ public class SnapshotTests
             """, "Sensors.Quantized.g.cs");
     }
 
+    [Fact]
+    public void Fast_activations_for_an_unrolled_lstm_and_streams()
+    {
+        // Inference calls FastCellKernels and the unrolled step FastActivations; Forward keeps CellKernels (training).
+        Check("""
+            using Rnn.Gen;
+            namespace Sensors;
+
+            [RnnModel(inputSize: 2, steps: 10, Activations = ActivationPrecision.Fast, Streams = true)]
+            [Lstm(12)]
+            [Dense(1)]
+            public partial class FastTiny;
+            """, "Sensors.FastTiny.g.cs");
+    }
+
     private static void Check(string source, string hintName, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         GeneratorRun run = GeneratorHarness.Run(source);

@@ -249,6 +249,18 @@ internal static class DiagnosticDescriptors
         "Weights = WeightPrecision.Int8 applies to models without a [Decoder]: decoding (Predict, Generate, BeamSearch) runs on float32 weights; remove Weights = WeightPrecision.Int8",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor FastActivationsUnused = new(
+        "RNNGEN058",
+        "Fast activations without an LSTM or GRU layer",
+        "Activations = ActivationPrecision.Fast approximates the sigmoid and tanh of LSTM and GRU cells, and {0} has no LSTM or GRU layer (SimpleRnn, Dense and the other layers keep their exact activations); remove Activations = ActivationPrecision.Fast",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor FastActivationsDecoder = new(
+        "RNNGEN059",
+        "Decoder models have no fast activations",
+        "Activations = ActivationPrecision.Fast applies to models without a [Decoder]: decoding (Predict, Generate, BeamSearch) runs the exact activations; remove Activations = ActivationPrecision.Fast",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor InvalidEndToken = new(
         "RNNGEN045",
         "Invalid end token",

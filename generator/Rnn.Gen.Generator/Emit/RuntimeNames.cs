@@ -38,6 +38,7 @@ internal static class RuntimeNames
     public const string Int8Weights = "global::Rnn.Gen.Kernels.Int8Weights";
     public const string MatrixKernels = "global::Rnn.Gen.Kernels.MatrixKernels";
     public const string CellKernels = "global::Rnn.Gen.Kernels.CellKernels";
+    public const string FastCellKernels = "global::Rnn.Gen.Kernels.FastCellKernels";
     public const string SeededRandom = "global::Rnn.Gen.Initialization.SeededRandom";
     public const string Initializers = "global::Rnn.Gen.Initialization.Initializers";
     public const string Noise = "global::Rnn.Gen.Regularization.Noise";

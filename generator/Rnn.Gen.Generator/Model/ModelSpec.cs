@@ -66,6 +66,9 @@ internal sealed record ModelSpec(
     /// <summary><c>Weights = WeightPrecision.Int8</c>: Step and Predict multiply int8 copies of the weight matrices (see <see cref="LayerSpec.Int8"/>).</summary>
     public bool Int8Weights { get; init; }
 
+    /// <summary><c>Activations = ActivationPrecision.Fast</c>: inference activates the LSTM and GRU gates with <c>FastActivations</c> (training stays exact).</summary>
+    public bool FastActivations { get; init; }
+
     /// <summary>
     /// A model of images: each step's input is one image <c>[C, H, W]</c> (<c>InputSize = C · H · W</c>); one step for
     /// <c>[RnnModel(channels, height, width)]</c>, frames for <c>[RnnModel(steps, channels, height, width)]</c>. Null for

@@ -162,6 +162,7 @@ internal static class ModelParser
         bool stateful = model.Named<bool>("Stateful") ?? false;
         bool streams = model.Named<bool>("Streams") ?? false;
         bool int8Weights = model.Named<int>("Weights") == 1; // WeightPrecision.Int8
+        bool fastActivations = model.Named<int>("Activations") == 1; // ActivationPrecision.Fast
 
         // The layers, in the order they are written.
         var layerAttributes = new List<(AttributeData Data, AttributeSyntax Syntax)>();
@@ -363,6 +364,8 @@ internal static class ModelParser
             model.Report(DiagnosticDescriptors.Int8Decoder, model.NamedArgumentLocation("Weights"));
         }
 
+        FastActivationRules.Check(fastActivations, layers, decoder is not null, layersValid && !split, model, typeName);
+
         DecoderSpec? decoderSpec = null;
         if (decoder is { } marker && layersValid)
         {
@@ -386,6 +389,7 @@ internal static class ModelParser
             Stateful = stateful,
             Streams = streams,
             Int8Weights = int8Weights,
+            FastActivations = fastActivations,
             Decoder = decoderSpec,
             Image = modelImage,
             IsAbstract = type.IsAbstract,

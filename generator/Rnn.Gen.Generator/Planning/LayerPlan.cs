@@ -11,7 +11,7 @@ namespace Rnn.Gen.Generator.Planning;
 /// <param name="SequenceIn">The layer reads a sequence (every step) rather than one position.</param>
 /// <param name="Stateful">The model is stateful: a recurrent layer starts each Forward where the previous one ended.</param>
 /// <param name="InDecoder">The layer belongs to a decoder: it runs for the decoder's output steps.</param>
-internal sealed record LayerContext(int Index, int InputSize, int Steps, bool SequenceIn, bool Stateful, bool InDecoder, bool Int8Weights = false)
+internal sealed record LayerContext(int Index, int InputSize, int Steps, bool SequenceIn, bool Stateful, bool InDecoder, bool Int8Weights = false, bool FastActivations = false)
 {
     /// <summary>The class of named offsets the generated code declares for the layer: <c>Layer0</c>.</summary>
     public string Owner => $"Layer{Index}";

@@ -272,7 +272,7 @@ internal sealed class ModelPlan
 
             bool inDecoder = decoder is not null && i >= decoder.FirstLayer;
             LayerSpec layerSpec = spec.Layers[i];
-            var context = new LayerContext(i, inputSize, steps, sequence, spec.Stateful, inDecoder, spec.Int8Weights);
+            var context = new LayerContext(i, inputSize, steps, sequence, spec.Stateful, inDecoder, spec.Int8Weights, spec.FastActivations);
             LayerPlan layer = layerSpec.Kind.Plan(layerSpec, context, slabs);
             plan.Layers.Add(layer);
             inputSize = layer.OutputSize;

@@ -88,4 +88,11 @@ public sealed class RnnModelAttribute : Attribute
     /// the error against float32 is stated in the README). Training and weight files stay float32.
     /// </summary>
     public WeightPrecision Weights { get; set; }
+
+    /// <summary>
+    /// How inference computes the LSTM and GRU cells' sigmoid and tanh: <see cref="ActivationPrecision.Fast"/> uses a
+    /// rational approximation with a shorter dependency chain, within a stated error (see <see cref="ActivationPrecision"/>);
+    /// training keeps the exact activations. Needs an LSTM or GRU layer (RNNGEN058) and no [Decoder] (RNNGEN059).
+    /// </summary>
+    public ActivationPrecision Activations { get; set; }
 }

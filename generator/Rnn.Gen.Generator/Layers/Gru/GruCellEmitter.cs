@@ -56,7 +56,7 @@ internal sealed partial class GruCellEmitter : CellEmitter
                 w.Line($"{VectorKernels}.AffinePacked({Param(D.BiasIh)}, {Packed(D.PackedInputWeights)}, x, gates, {Gates}); // b_ih + {D.WeightIh.Described} x, transposed");
                 w.Line($"{VectorKernels}.AffinePacked({Param(D.BiasHh)}, {Packed(D.PackedHiddenWeights)}, hRecurrent, gatesHidden, {Gates}); // b_hh + {D.WeightHh.Described} h_prev, transposed");
             }
-            w.Line($"{CellKernels}.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev");
+            w.Line($"{InferenceCells}.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn){FastNote}; h = (1 - z)*n + z*h_prev");
         }
     }
 
@@ -84,7 +84,7 @@ internal sealed partial class GruCellEmitter : CellEmitter
 
     protected override void EmitCellUpdate(CodeWriter w)
     {
-        w.Line($"{CellKernels}.GruCell({CodeWriter.SliceAt("cache", D.Gates, G, "t")}, gatesHidden, hPrev, {CodeWriter.SliceAt("cache", D.HiddenCandidate, H, "t")}, {CodeWriter.SliceAt("cache", D.Hidden, H, "t")});");
+        EmitSequenceCell(w, $"GruCell({CodeWriter.SliceAt("cache", D.Gates, G, "t")}, gatesHidden, hPrev, {CodeWriter.SliceAt("cache", D.HiddenCandidate, H, "t")}, {CodeWriter.SliceAt("cache", D.Hidden, H, "t")})");
     }
 
     protected override bool EmitBatchCellUpdate(CodeWriter w, BatchLayout batch)

@@ -53,7 +53,7 @@ internal sealed partial class LstmCellEmitter : CellEmitter
                 w.Line($"{VectorKernels}.AffinePacked({Packed(D.PackedBias)}, {Packed(D.PackedInputWeights)}, x, gates, {Gates}); // b_ih + b_hh + {D.WeightIh.Described} x, transposed");
                 w.Line($"{VectorKernels}.MultiplyAddPacked({Packed(D.PackedHiddenWeights)}, hPrev, gates, {Gates}); // + {D.WeightHh.Described} h_prev, transposed");
             }
-            w.Line($"{CellKernels}.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)");
+            w.Line($"{InferenceCells}.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated{FastNote}; c = f*c_prev + i*g; h = o*tanh(c)");
         }
     }
 
@@ -96,7 +96,7 @@ internal sealed partial class LstmCellEmitter : CellEmitter
     protected override void EmitCellUpdate(CodeWriter w)
     {
         w.Line($"{ReadOnlySpan} cPrev = {PreviousCell()};");
-        w.Line($"{CellKernels}.LstmCell(gates, cPrev, {CodeWriter.SliceAt("cache", D.CellState, H, "t")}, {CodeWriter.SliceAt("cache", D.TanhCellState, H, "t")}, {CodeWriter.SliceAt("cache", D.Hidden, H, "t")});");
+        EmitSequenceCell(w, $"LstmCell(gates, cPrev, {CodeWriter.SliceAt("cache", D.CellState, H, "t")}, {CodeWriter.SliceAt("cache", D.TanhCellState, H, "t")}, {CodeWriter.SliceAt("cache", D.Hidden, H, "t")})");
     }
 
     protected override bool EmitBatchCellUpdate(CodeWriter w, BatchLayout batch)

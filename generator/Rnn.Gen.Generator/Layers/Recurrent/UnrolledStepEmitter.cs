@@ -43,6 +43,7 @@ internal sealed class UnrolledStepEmitter
     private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
     private const string Intrinsics = "global::System.Runtime.Intrinsics";
     private const string StepMath = "global::Rnn.Gen.Kernels.StepMath";
+    private const string FastActivations = "global::Rnn.Gen.Kernels.FastActivations";
     private const string MathF = "global::System.MathF";
 
     private readonly RecurrentPlan _layer;
@@ -128,7 +129,7 @@ internal sealed class UnrolledStepEmitter
     }
 
     /// <summary>A run of hidden units held in one register: 16, 8 or 4 lanes, or one float.</summary>
-    private readonly record struct Chunk(int Offset, int Lanes)
+    private readonly record struct Chunk(int Offset, int Lanes, bool Fast)
     {
         public string Type => Lanes switch
         {
@@ -169,9 +170,10 @@ internal sealed class UnrolledStepEmitter
 
         // CellKernels activates whole vectors of 8 (or 16) with its vector functions and the units past them with the
         // scalar ones: a 128-bit chunk only ever holds such units.
-        public string Sigmoid(string value) => Lanes == 4 ? $"{StepMath}.SigmoidLanes({value})" : $"{StepMath}.Sigmoid({value})";
+        // Activations = ActivationPrecision.Fast: FastCellKernels' functions, which compute the same bits at every width.
+        public string Sigmoid(string value) => Fast ? $"{FastActivations}.Sigmoid({value})" : Lanes == 4 ? $"{StepMath}.SigmoidLanes({value})" : $"{StepMath}.Sigmoid({value})";
 
-        public string Tanh(string value) => Lanes == 4 ? $"{StepMath}.TanhLanes({value})" : $"{StepMath}.Tanh({value})";
+        public string Tanh(string value) => Fast ? $"{FastActivations}.Tanh({value})" : Lanes == 4 ? $"{StepMath}.TanhLanes({value})" : $"{StepMath}.Tanh({value})";
     }
 
     /// <summary>The hidden units in registers: whole vectors of 8 (or one of 16), then at most one of 4, then single floats.</summary>
@@ -183,24 +185,24 @@ internal sealed class UnrolledStepEmitter
         {
             for (; j + 16 <= H; j += 16)
             {
-                chunks.Add(new Chunk(j, 16));
+                chunks.Add(new Chunk(j, 16, _layer.Context.FastActivations));
             }
         }
 
         for (; j + 8 <= H; j += 8)
         {
-            chunks.Add(new Chunk(j, 8));
+            chunks.Add(new Chunk(j, 8, _layer.Context.FastActivations));
         }
 
         if (j + 4 <= H)
         {
-            chunks.Add(new Chunk(j, 4));
+            chunks.Add(new Chunk(j, 4, _layer.Context.FastActivations));
             j += 4;
         }
 
         for (; j < H; j++)
         {
-            chunks.Add(new Chunk(j, 1));
+            chunks.Add(new Chunk(j, 1, _layer.Context.FastActivations));
         }
 
         return chunks;
