@@ -130,7 +130,7 @@ Console.WriteLine($"  LSTM({hidden}){"",-9} {nll:F3} nats/token, perplexity {Mat
 var int8Model = new MusicModelInt8();
 model.Parameters.CopyTo(int8Model.Parameters);
 double int8Nll = Scoring.ModelNll(int8Model, heldOut);
-Console.WriteLine($"  LSTM({hidden}), int8 {int8Nll:F3} nats/token, perplexity {Math.Exp(int8Nll):F2}");
+Console.WriteLine($"  {$"LSTM({hidden}), int8",-18} {int8Nll:F3} nats/token, perplexity {Math.Exp(int8Nll):F2}");
 
 // Generation: streamed with Step from the start token; a pitch or rest and a duration take turns (the other kind's
 // probabilities are set to zero before sampling).
