@@ -7,6 +7,7 @@
 
 using System;
 using System.Diagnostics;
+using Rnn.Gen;
 using Rnn.Gen.Data;
 using Rnn.Gen.Optimizers;
 using Rnn.Gen.Samples.AddingProblem;
@@ -66,8 +67,28 @@ if (progress.ReachedAt is (int epoch, long step, TimeSpan time))
 }
 
 Console.WriteLine($"Test MSE {testMse:F5} ({(testMse < Target ? "below" : "NOT below")} {Target}; the mean predictor: {meanPredictor:F4})");
+
+// The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8).
+var int8Model = new AdderInt8();
+model.Parameters.CopyTo(int8Model.Parameters);
+Console.WriteLine($"Test MSE with int8 weights {TestMse(int8Model, test):F5} (float32, the same way: {TestMse(model, test):F5})");
 Console.WriteLine($"Training took {trainingClock.Elapsed.TotalSeconds:F0} s ({trainingClock.Elapsed.TotalMilliseconds / result.BatchesCompleted:F1} ms per step of {BatchSize}); total run time {clock.Elapsed.TotalSeconds:F0} s");
 return testMse < Target ? 0 : 1;
+
+// The test MSE of a model's Predict, one sequence at a time.
+static double TestMse(IRnnModel model, Dataset test)
+{
+    float[] output = new float[1];
+    double total = 0;
+    for (int i = 0; i < test.Count; i++)
+    {
+        model.Predict(test.Input(i), output);
+        double difference = output[0] - test.Target(i)[0];
+        total += difference * difference;
+    }
+
+    return total / test.Count;
+}
 
 // The MSE of always predicting the training targets' mean.
 static double MeanPredictorMse(Dataset training, Dataset test)

@@ -126,6 +126,12 @@ foreach ((int order, (double k, double baseline)) in baselines)
 
 Console.WriteLine($"  LSTM({hidden}){"",-9} {nll:F3} nats/token, perplexity {Math.Exp(nll):F2}");
 
+// The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8), streamed the same way.
+var int8Model = new MusicModelInt8();
+model.Parameters.CopyTo(int8Model.Parameters);
+double int8Nll = Scoring.ModelNll(int8Model, heldOut);
+Console.WriteLine($"  {$"LSTM({hidden}), int8",-18} {int8Nll:F3} nats/token, perplexity {Math.Exp(int8Nll):F2}");
+
 // Generation: streamed with Step from the start token; a pitch or rest and a duration take turns (the other kind's
 // probabilities are set to zero before sampling).
 string outFolder = Path.Combine(sampleFolder, "out");

@@ -10,17 +10,22 @@ internal static class Scoring
     /// The model's mean −ln p of each token of each piece after its start token, given all the true tokens before it
     /// in the piece: the model streams through the whole piece with <c>Step</c>, from a zero state.
     /// </summary>
-    public static double ModelNll(MusicModel model, IReadOnlyList<int[]> pieces)
+    public static double ModelNll(MusicModel model, IReadOnlyList<int[]> pieces) => ModelNll(model.ResetState, (token, output) => model.Step(token, output), pieces);
+
+    /// <summary><see cref="ModelNll(MusicModel, IReadOnlyList{int[]})"/> of the same network with int8 weights.</summary>
+    public static double ModelNll(MusicModelInt8 model, IReadOnlyList<int[]> pieces) => ModelNll(model.ResetState, (token, output) => model.Step(token, output), pieces);
+
+    private static double ModelNll(Action reset, Action<int, float[]> step, IReadOnlyList<int[]> pieces)
     {
         var output = new float[Tokens.Vocabulary];
         double total = 0;
         long count = 0;
         foreach (int[] piece in pieces)
         {
-            model.ResetState();
+            reset();
             for (int t = 0; t + 1 < piece.Length; t++)
             {
-                model.Step(piece[t], output);
+                step(piece[t], output);
                 total -= Math.Log(Math.Max(output[piece[t + 1]], 1e-30f));
                 count++;
             }

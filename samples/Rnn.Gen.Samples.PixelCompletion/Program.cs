@@ -16,6 +16,7 @@ using System.IO;
 using System.Linq;
 using System.Numerics.Tensors;
 using System.Reflection;
+using Rnn.Gen;
 using Rnn.Gen.Data;
 using Rnn.Gen.Initialization;
 using Rnn.Gen.Optimizers;
@@ -168,6 +169,22 @@ for (int i = 0; i < testImages.Count; i++)
     TensorPrimitives.Sigmoid(logits, logits);
 }
 
+// The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8): the streamed
+// completion and the rows from the true rows above, as for the float model.
+var int8Model = new RowPredictorInt8();
+model.Parameters.CopyTo(int8Model.Parameters);
+var lstmInt8 = new float[testImages.Pixels.Length];
+var oneRowAheadInt8 = new float[testImages.Pixels.Length];
+for (int i = 0; i < testImages.Count; i++)
+{
+    Continue(int8Model, testImages.Image(i), KnownRows, null, lstmInt8.AsSpan(i * MnistImages.PixelCount, MnistImages.PixelCount), null);
+    testInput.AsSpan(0, Side).Clear();
+    testImages.Image(i)[..(MnistImages.PixelCount - Side)].CopyTo(testInput.AsSpan(Side));
+    Span<float> logits = oneRowAheadInt8.AsSpan(i * MnistImages.PixelCount, MnistImages.PixelCount);
+    int8Model.Predict(testInput, logits);
+    TensorPrimitives.Sigmoid(logits, logits);
+}
+
 Console.WriteLine($"Test: the lower {Side - KnownRows} rows ({(Side - KnownRows) * Side} pixels) of {testImages.Count} held-out digits, given their upper {KnownRows} rows; " +
     "pixel values in [0, 1]");
 Console.WriteLine($"  {"completion",-60} {"MSE/pixel",9}  {"BCE/pixel",9}");
@@ -185,6 +202,10 @@ Console.WriteLine($"  {"mean training image",-60} {meanMse,9:F4}  {meanBce,9:F4}
 Console.WriteLine($"  {"nearest training digit by upper half (1-NN)",-60} {nearestMse,9:F4}  {"—",9}");
 Console.WriteLine($"  {$"mean of the {Neighbours} nearest by upper half ({Neighbours}-NN)",-60} {nearestMeanMse,9:F4}  {nearestMeanBce,9:F4}");
 Console.WriteLine($"  {"(not a completion: each row from the true rows above it)",-60} {oneRowMse,9:F4}  {oneRowBce,9:F4}");
+(double lstmInt8Mse, double lstmInt8Bce) = Score(lstmInt8, testImages);
+(double oneRowInt8Mse, double oneRowInt8Bce) = Score(oneRowAheadInt8, testImages);
+Console.WriteLine($"  {"LSTM with int8 weights, streamed, ink probabilities fed back",-60} {lstmInt8Mse,9:F4}  {lstmInt8Bce,9:F4}");
+Console.WriteLine($"  {"(int8 weights, each row from the true rows above it)",-60} {oneRowInt8Mse,9:F4}  {oneRowInt8Bce,9:F4}");
 Console.WriteLine($"  MSE of the LSTM's completion against the mean image {lstmMse / meanMse:P0}, 1-NN {lstmMse / nearestMse:P0}, {Neighbours}-NN {lstmMse / nearestMeanMse:P0}. " +
     "A copied digit's pixels (1-NN, one drawn continuation) are nearly 0 or 1: a wrong guess costs twice in MSE and without bound in cross-entropy");
 Console.WriteLine();
@@ -244,7 +265,7 @@ static long Train(RowPredictor model, Dataset data, int epochs, float learningRa
 // <known> are read from <image>; from row <known> on, each predicted row is fed back as the next input: its ink
 // probabilities when <draws> is null, otherwise each pixel drawn as 0 or 1 with its probability. <fed> gets the known
 // rows, then the rows fed back; <probabilities> (when given) the known rows, then the predicted probabilities.
-static void Continue(RowPredictor model, ReadOnlySpan<float> image, int known, SeededRandom? draws, Span<float> fed, Span<float> probabilities)
+static void Continue(IRnnModel model, ReadOnlySpan<float> image, int known, SeededRandom? draws, Span<float> fed, Span<float> probabilities)
 {
     Span<float> row = stackalloc float[Side];
     Span<float> next = stackalloc float[Side];

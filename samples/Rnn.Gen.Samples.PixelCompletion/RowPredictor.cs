@@ -12,3 +12,12 @@ namespace Rnn.Gen.Samples.PixelCompletion;
 [Lstm(128, ReturnSequences = true)]
 [Dense(28)]
 public partial class RowPredictor;
+
+/// <summary>
+/// The same network with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program copies the
+/// trained float parameters into it and scores its completions beside the float model's.
+/// </summary>
+[RnnModel(inputSize: 28, steps: 28, Weights = WeightPrecision.Int8)]
+[Lstm(128, ReturnSequences = true)]
+[Dense(28)]
+public partial class RowPredictorInt8;

@@ -35,6 +35,14 @@ internal static class Int8WeightsCode
     /// <summary><c>y += W x</c> on the int8 copy of <paramref name="weight"/>.</summary>
     public static string MultiplyAdd(ParameterPlan weight, string x, string y) => $"{Int8Kernels}.MultiplyAdd(_int8, {Matrix(weight)}, {x}, {y});";
 
+    /// <summary><c>y = bias + W_x x + W_h h</c> on the int8 copies, in one call (an LSTM or Elman step's two products).</summary>
+    public static string AffineSum(string bias, ParameterPlan inputWeight, string x, ParameterPlan hiddenWeight, string h, string y) =>
+        $"{Int8Kernels}.AffineSum({bias}, _int8, {Matrix(inputWeight)}, {x}, {Matrix(hiddenWeight)}, {h}, {y});";
+
+    /// <summary><c>inputSide = inputBias + W_x x</c> and <c>hiddenSide = hiddenBias + W_h h</c> on the int8 copies, in one call (a GRU step's two products).</summary>
+    public static string AffinePair(string inputBias, ParameterPlan inputWeight, string x, string inputSide, string hiddenBias, ParameterPlan hiddenWeight, string h, string hiddenSide) =>
+        $"{Int8Kernels}.AffinePair({inputBias}, _int8, {Matrix(inputWeight)}, {x}, {inputSide}, {hiddenBias}, {Matrix(hiddenWeight)}, {h}, {hiddenSide});";
+
     /// <summary>The statement that brings <c>_int8</c> up to the parameters, run when <paramref name="condition"/> holds (or always, for null).</summary>
     public static string Refresh(ModelPlan plan, string? condition = null)
     {

@@ -219,7 +219,8 @@ internal sealed class ModelPlan
 
     /// <summary>
     /// What <c>Int8Weights</c> allocates for Weights = Int8, in bytes: every quantized matrix with rows padded to 16 and
-    /// columns to 4, a scale and an offset per padded row, one activation vector's bytes and one product's sums.
+    /// columns to 4, a scale and an offset per padded row, two activation vectors' bytes (x and h of a step's two
+    /// products) and one product's sums.
     /// </summary>
     private long Int8WeightBytes()
     {
@@ -237,7 +238,7 @@ internal sealed class ModelPlan
             }
         }
 
-        return bytes + (rows * 2 * sizeof(float)) + widestColumns + (widestRows * sizeof(int)) + (count * 4 * sizeof(int)); // + each matrix's shape and offsets
+        return bytes + (rows * 2 * sizeof(float)) + (2 * widestColumns) + (widestRows * sizeof(int)) + (count * 4 * sizeof(int)); // + each matrix's shape and offsets
     }
 
     /// <summary>

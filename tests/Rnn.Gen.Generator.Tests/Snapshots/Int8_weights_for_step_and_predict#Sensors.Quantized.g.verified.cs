@@ -769,8 +769,7 @@ namespace Sensors
         {
             global::System.ReadOnlySpan<float> packed = _packed;
             // Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.
-            global::Rnn.Gen.Kernels.Int8Kernels.Affine(packed.Slice(Layer0.PackedBias, 64), _int8, Int8Matrices.Layer0WeightIh, x, gates); // b_ih + b_hh + 0.weight_ih_l0 [64, 4] x, int8
-            global::Rnn.Gen.Kernels.Int8Kernels.MultiplyAdd(_int8, Int8Matrices.Layer0WeightHh, hPrev, gates); // + 0.weight_hh_l0 [64, 16] h_prev, int8
+            global::Rnn.Gen.Kernels.Int8Kernels.AffineSum(packed.Slice(Layer0.PackedBias, 64), _int8, Int8Matrices.Layer0WeightIh, x, Int8Matrices.Layer0WeightHh, hPrev, gates); // b_ih + b_hh + 0.weight_ih_l0 [64, 4] x + 0.weight_hh_l0 [64, 16] h_prev, int8, one pass
             global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, c, tanhC, h); // i, f, g, o activated; c = f*c_prev + i*g; h = o*tanh(c)
         }
 
@@ -824,8 +823,7 @@ namespace Sensors
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> packed = _packed;
             // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
-            global::Rnn.Gen.Kernels.Int8Kernels.Affine(p.Slice(Layer1.BiasIh, 24), _int8, Int8Matrices.Layer1WeightIh, x, gates); // b_ih + 1.weight_ih_l0 [24, 16] x, int8
-            global::Rnn.Gen.Kernels.Int8Kernels.Affine(p.Slice(Layer1.BiasHh, 24), _int8, Int8Matrices.Layer1WeightHh, hRecurrent, gatesHidden); // b_hh + 1.weight_hh_l0 [24, 8] h_prev, int8
+            global::Rnn.Gen.Kernels.Int8Kernels.AffinePair(p.Slice(Layer1.BiasIh, 24), _int8, Int8Matrices.Layer1WeightIh, x, gates, p.Slice(Layer1.BiasHh, 24), Int8Matrices.Layer1WeightHh, hRecurrent, gatesHidden); // b_ih + 1.weight_ih_l0 [24, 16] x and b_hh + 1.weight_hh_l0 [24, 8] h_prev, int8, one pass
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
 

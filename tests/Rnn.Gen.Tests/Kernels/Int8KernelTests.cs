@@ -150,6 +150,85 @@ public sealed class Int8KernelTests
         Assert.Throws<ArgumentException>(() => new Int8Weights(8, 4, 3));
     }
 
+    public static TheoryData<int, int, int> TwoSidedSizes() => new()
+    {
+        // rows, columns of x, columns of h: a partial panel, whole panels, blocks of four panels with and without a
+        // remainder, LSTM and GRU steps at H = 64 and 128 (4H and 3H rows), inputs narrower and wider than h.
+        { 1, 1, 1 }, { 5, 3, 2 }, { 16, 4, 16 }, { 17, 7, 9 }, { 64, 16, 16 }, { 80, 13, 20 }, { 100, 33, 25 }, { 192, 64, 64 }, { 256, 64, 64 },
+        { 384, 128, 128 }, { 512, 16, 128 }, { 512, 128, 128 }, { 96, 130, 24 },
+    };
+
+    [Theory]
+    [MemberData(nameof(TwoSidedSizes))]
+    public void Both_products_in_one_pass_give_the_bits_of_the_two_calls(int rows, int colsX, int colsH)
+    {
+        // AffineSum is Affine(W_x) then MultiplyAdd(W_h), AffinePair is two Affine calls: the same bits on every path,
+        // so a step (one pass) and Predict (the input side of all steps first) agree.
+        float[] wx = KernelCases.Values(rows * colsX, 41), wh = KernelCases.Values(rows * colsH, 42);
+        float[] x = KernelCases.Values(colsX, 43), h = KernelCases.Values(colsH, 44);
+        float[] biasX = KernelCases.Values(rows, 45), biasH = KernelCases.Values(rows, 46);
+        for (int c = 0; c < colsH; c++)
+        {
+            h[c] *= 0.25f; // a scale of its own
+        }
+
+        var weights = new Int8Weights(3, 2, rows, colsX, rows, colsH);
+        weights.Quantize(1, wx);
+        weights.Quantize(2, wh);
+        float[] expectedSum = Expected(wx, rows, colsX, x, biasX);
+        expectedSum = Expected(wh, rows, colsH, h, expectedSum);
+        float[] expectedX = Expected(wx, rows, colsX, x, biasX), expectedH = Expected(wh, rows, colsH, h, biasH);
+        foreach (Int8Kernels.Int8Path path in Paths())
+        {
+            float[] y = new float[rows];
+            Int8Kernels.TwoSided(biasX, weights, 1, x, y, biasX, 2, h, y, sum: true, path);
+            GuardedBuffer.AssertSameBits(expectedSum, y, $"{path}, sum, [{rows}, {colsX}] + [{rows}, {colsH}]");
+
+            float[] inPlace = (float[])biasX.Clone();
+            Int8Kernels.TwoSided(inPlace, weights, 1, x, inPlace, inPlace, 2, h, inPlace, sum: true, path);
+            GuardedBuffer.AssertSameBits(expectedSum, inPlace, $"{path}, sum into the bias");
+
+            float[] yX = new float[rows], yH = new float[rows];
+            Int8Kernels.TwoSided(biasX, weights, 1, x, yX, biasH, 2, h, yH, sum: false, path);
+            GuardedBuffer.AssertSameBits(expectedX, yX, $"{path}, pair, input side");
+            GuardedBuffer.AssertSameBits(expectedH, yH, $"{path}, pair, hidden side");
+        }
+
+        float[] viaPublic = new float[rows], pairX = new float[rows], pairH = new float[rows];
+        Int8Kernels.AffineSum(biasX, weights, 1, x, 2, h, viaPublic);
+        GuardedBuffer.AssertSameBits(expectedSum, viaPublic, "AffineSum");
+        Int8Kernels.AffinePair(biasX, weights, 1, x, pairX, biasH, 2, h, pairH);
+        GuardedBuffer.AssertSameBits(expectedX, pairX, "AffinePair, input side");
+        GuardedBuffer.AssertSameBits(expectedH, pairH, "AffinePair, hidden side");
+    }
+
+    [Fact]
+    public void Both_products_in_one_pass_propagate_NaN_and_refuse_mismatched_shapes()
+    {
+        var weights = new Int8Weights(20, 6, 20, 5, 19, 5);
+        weights.Quantize(0, KernelCases.Values(120, 51));
+        weights.Quantize(1, KernelCases.Values(100, 52));
+        weights.Quantize(2, KernelCases.Values(95, 53));
+        float[] x = KernelCases.Values(6, 54), h = KernelCases.Values(5, 55), bias = KernelCases.Values(20, 56);
+        h[4] = float.NaN;
+        foreach (Int8Kernels.Int8Path path in Paths())
+        {
+            float[] y = new float[20], yH = new float[20];
+            Int8Kernels.TwoSided(bias, weights, 0, x, y, bias, 1, h, yH, sum: false, path);
+            Assert.All(y, v => Assert.False(float.IsNaN(v))); // the input side does not read h
+            Assert.All(yH, v => Assert.True(float.IsNaN(v)));
+            Int8Kernels.TwoSided(bias, weights, 0, x, y, bias, 1, h, y, sum: true, path);
+            Assert.All(y, v => Assert.True(float.IsNaN(v)));
+        }
+
+        float[] ok = new float[20];
+        ArgumentException rows = Assert.Throws<ArgumentException>(() => Int8Kernels.AffineSum(bias, weights, 0, x, 2, new float[5], ok));
+        Assert.Contains("same rows", rows.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Int8Kernels.AffineSum(bias, weights, 0, x, 1, new float[6], ok));
+        Assert.Throws<ArgumentException>(() => Int8Kernels.AffinePair(bias, weights, 0, x, ok, bias, 1, h, new float[19]));
+        Assert.Throws<ArgumentException>(() => Int8Kernels.AffinePair(bias, weights, 0, x, ok, new float[21], 1, h, new float[20]));
+    }
+
     /// <summary>The rules written out on the float matrix in PyTorch's layout, with no panels or padding.</summary>
     private static float[] Expected(float[] w, int rows, int cols, float[] x, float[] bias)
     {

@@ -48,8 +48,7 @@ internal sealed partial class GruCellEmitter : CellEmitter
             w.Line("// Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.");
             if (Int8)
             {
-                w.Line($"{Int8WeightsCode.Affine(Param(D.BiasIh), D.WeightIh, "x", "gates")} // b_ih + {D.WeightIh.Described} x, int8");
-                w.Line($"{Int8WeightsCode.Affine(Param(D.BiasHh), D.WeightHh, "hRecurrent", "gatesHidden")} // b_hh + {D.WeightHh.Described} h_prev, int8");
+                w.Line($"{Int8WeightsCode.AffinePair(Param(D.BiasIh), D.WeightIh, "x", "gates", Param(D.BiasHh), D.WeightHh, "hRecurrent", "gatesHidden")} // b_ih + {D.WeightIh.Described} x and b_hh + {D.WeightHh.Described} h_prev, int8, one pass");
             }
             else
             {

@@ -45,8 +45,7 @@ internal sealed partial class LstmCellEmitter : CellEmitter
             w.Line("// Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.");
             if (Int8)
             {
-                w.Line($"{Int8WeightsCode.Affine(Packed(D.PackedBias), D.WeightIh, "x", "gates")} // b_ih + b_hh + {D.WeightIh.Described} x, int8");
-                w.Line($"{Int8WeightsCode.MultiplyAdd(D.WeightHh, "hPrev", "gates")} // + {D.WeightHh.Described} h_prev, int8");
+                w.Line($"{Int8WeightsCode.AffineSum(Packed(D.PackedBias), D.WeightIh, "x", D.WeightHh, "hPrev", "gates")} // b_ih + b_hh + {D.WeightIh.Described} x + {D.WeightHh.Described} h_prev, int8, one pass");
             }
             else
             {

@@ -49,8 +49,7 @@ internal sealed partial class SimpleRnnCellEmitter : CellEmitter
             w.Line("// b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.");
             if (Int8)
             {
-                w.Line($"{Int8WeightsCode.Affine(Packed(D.PackedBias), D.WeightIh, "x", "pre")} // b_ih + b_hh + {D.WeightIh.Described} x, int8");
-                w.Line($"{Int8WeightsCode.MultiplyAdd(D.WeightHh, "hPrev", "pre")} // + {D.WeightHh.Described} h_prev, int8");
+                w.Line($"{Int8WeightsCode.AffineSum(Packed(D.PackedBias), D.WeightIh, "x", D.WeightHh, "hPrev", "pre")} // b_ih + b_hh + {D.WeightIh.Described} x + {D.WeightHh.Described} h_prev, int8, one pass");
             }
             else
             {

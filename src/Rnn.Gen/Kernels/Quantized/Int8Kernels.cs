@@ -30,7 +30,7 @@ namespace Rnn.Gen.Kernels;
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Advanced)]
-public static class Int8Kernels
+public static partial class Int8Kernels
 {
     /// <summary>The instruction set a product runs on; tests run every one the machine has.</summary>
     internal enum Int8Path
@@ -74,6 +74,12 @@ public static class Int8Kernels
             ThrowShape(rows, cols, x.Length, y.Length, start.Length);
         }
 
+        if (path == Int8Path.Avx512)
+        {
+            ProductAvx512(start, weights, matrix, x, y); // Int8TwoSidedKernels: sums and dequantization in one pass
+            return;
+        }
+
         int paddedCols = Int8Weights.PaddedColumns(cols), panels = Int8Weights.PaddedRows(rows) / 16;
         float xScale = QuantizeActivations(x, weights.Activations.AsSpan(0, paddedCols));
         ref byte u = ref MemoryMarshal.GetArrayDataReference(weights.Activations);
@@ -84,9 +90,6 @@ public static class Int8Kernels
         {
             case Int8Path.AvxVnni:
                 SumsAvxVnni(ref w, ref u, ref sums, panels, groups);
-                break;
-            case Int8Path.Avx512:
-                SumsAvx512(ref w, ref u, ref sums, panels, groups);
                 break;
             case Int8Path.Avx2:
                 SumsAvx2(ref w, ref u, ref sums, panels, groups);
@@ -185,57 +188,6 @@ public static class Int8Kernels
 
                 Unsafe.Add(ref sums, p * 16 + lane) = sum;
             }
-        }
-    }
-
-    // Four panels (64 rows) at a time: each broadcast group of 4 activations is loaded once for the four.
-    private static void SumsAvx512(ref sbyte w, ref byte u, ref int sums, int panels, int groups)
-    {
-        Vector512<short> ones = Vector512<short>.One;
-        int panelBytes = groups * 64, p = 0;
-        for (; p <= panels - 4; p += 4)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, p * panelBytes);
-            ref sbyte w1 = ref Unsafe.Add(ref w0, panelBytes);
-            ref sbyte w2 = ref Unsafe.Add(ref w1, panelBytes);
-            ref sbyte w3 = ref Unsafe.Add(ref w2, panelBytes);
-            Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (int g = 0; g < groups; g++)
-            {
-                Vector512<byte> x = Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref u, g * 4))).AsByte();
-                nuint at = (nuint)(g * 64);
-                a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Vector512.LoadUnsafe(ref w0, at)), ones);
-                a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Vector512.LoadUnsafe(ref w1, at)), ones);
-                a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Vector512.LoadUnsafe(ref w2, at)), ones);
-                a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Vector512.LoadUnsafe(ref w3, at)), ones);
-            }
-
-            a0.StoreUnsafe(ref sums, (nuint)(p * 16));
-            a1.StoreUnsafe(ref sums, (nuint)(p * 16 + 16));
-            a2.StoreUnsafe(ref sums, (nuint)(p * 16 + 32));
-            a3.StoreUnsafe(ref sums, (nuint)(p * 16 + 48));
-        }
-
-        for (; p < panels; p++)
-        {
-            ref sbyte w0 = ref Unsafe.Add(ref w, p * panelBytes);
-            Vector512<int> a0 = default, a1 = default;
-            int g = 0;
-            for (; g <= groups - 2; g += 2)
-            {
-                Vector512<byte> x = Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref u, g * 4))).AsByte();
-                Vector512<byte> x1 = Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref u, g * 4 + 4))).AsByte();
-                a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Vector512.LoadUnsafe(ref w0, (nuint)(g * 64))), ones);
-                a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x1, Vector512.LoadUnsafe(ref w0, (nuint)(g * 64 + 64))), ones);
-            }
-
-            if (g < groups)
-            {
-                Vector512<byte> x = Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref u, g * 4))).AsByte();
-                a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, Vector512.LoadUnsafe(ref w0, (nuint)(g * 64))), ones);
-            }
-
-            (a0 + a1).StoreUnsafe(ref sums, (nuint)(p * 16));
         }
     }
 

@@ -64,6 +64,7 @@ public sealed class Int8Weights
         Scales = new float[rows];
         Offsets = new int[rows];
         Activations = GC.AllocateArray<byte>(widest, pinned: true);
+        SecondActivations = GC.AllocateArray<byte>(widest, pinned: true);
         Sums = new int[widestRows];
     }
 
@@ -87,6 +88,9 @@ public sealed class Int8Weights
 
     /// <summary>One activation vector's bytes (the widest padded column count), quantized by each product.</summary>
     internal byte[] Activations { get; }
+
+    /// <summary>The second activation vector of a product over two matrices (<see cref="Int8Kernels.AffineSum"/>, <see cref="Int8Kernels.AffinePair"/>): h beside x.</summary>
+    internal byte[] SecondActivations { get; }
 
     /// <summary>One product's integer sums, a padded row each.</summary>
     internal int[] Sums { get; }
