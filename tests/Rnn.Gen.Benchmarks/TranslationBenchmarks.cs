@@ -42,6 +42,7 @@ public class TranslationBenchmarks
     private readonly int[] _classes = new int[Batch * OutputSteps];
     private readonly int[] _lengths = new int[Batch];
     private readonly float[] _output = new float[OutputSteps * Vocabulary];
+    private readonly float[] _gradient = new float[OutputSteps * Vocabulary];
     private readonly float[] _outputs = new float[Batch * OutputSteps * Vocabulary];
     private readonly float[] _gradients = new float[Batch * OutputSteps * Vocabulary];
     private Adam _adam = null!;
@@ -80,7 +81,7 @@ public class TranslationBenchmarks
         _model.ReserveBatch(Batch);
     }
 
-    [GlobalSetup(Targets = [nameof(RnnGenTrainingStep), nameof(RnnGenBeamWidth1), nameof(RnnGenBeamWidth5)])]
+    [GlobalSetup(Targets = [nameof(RnnGenTrainingStep), nameof(RnnGenTrainingStepPerSentence), nameof(RnnGenBeamWidth1), nameof(RnnGenBeamWidth5)])]
     public void Setup()
     {
         CreateModel();
@@ -182,6 +183,30 @@ public class TranslationBenchmarks
         float loss = RnnGenLoss();
         _adam.Step(_model.Parameters, _model.Gradients);
         return loss;
+    }
+
+    /// <summary>The same step sentence after sentence (ForwardTeacherForced and Backward): what the batch path replaces.</summary>
+    [Benchmark]
+    public float RnnGenTrainingStepPerSentence()
+    {
+        _model.ZeroGradients();
+        double loss = 0;
+        for (int b = 0; b < Batch; b++)
+        {
+            _model.ForwardTeacherForced(_sources.AsSpan(b * Steps, Steps), _targets.AsSpan(b * OutputSteps * Vocabulary, OutputSteps * Vocabulary), _output);
+            int valid = _lengths[b];
+            Array.Clear(_gradient);
+            loss += Losses.CrossEntropyOfProbabilities(_output.AsSpan(0, valid * Vocabulary), _classes.AsSpan(b * OutputSteps, valid), _gradient.AsSpan(0, valid * Vocabulary));
+            for (int i = 0; i < valid * Vocabulary; i++)
+            {
+                _gradient[i] /= Batch;
+            }
+
+            _model.Backward(_gradient);
+        }
+
+        _adam.Step(_model.Parameters, _model.Gradients);
+        return (float)(loss / Batch);
     }
 
     [Benchmark]

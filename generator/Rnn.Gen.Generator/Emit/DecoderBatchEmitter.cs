@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using Rnn.Gen.Generator.Layers.Dense;
 using Rnn.Gen.Generator.Model;
 using Rnn.Gen.Generator.Planning;
 using static Rnn.Gen.Generator.Emit.RuntimeNames;
@@ -9,9 +11,11 @@ namespace Rnn.Gen.Generator.Emit;
 /// <c>ForwardBatchTeacherForced</c> and <c>BackwardBatch</c>. Each sample runs the one-sample training pass
 /// (<c>ForwardCore</c> with its targets as the decoder's feedback) into its own cache block of the batch workspace, and
 /// backward runs <c>BackwardSample</c> on each block in batch order, so a batch gives bit for bit what
-/// ForwardTeacherForced and Backward give sample after sample. What a batch saves over that loop is the model's
-/// calls and checks; the products inside each sample (the input side of every recurrent step, a time-distributed head
-/// over all its steps) are already one matrix product each.
+/// ForwardTeacherForced and Backward give sample after sample. A wide head (a packed Dense,
+/// <see cref="DensePlan.PacksTransposed"/>) runs its backward over every sample's steps at once: its output gradients
+/// and inputs gathered in batch order into the workspace's <c>Rows</c>, its weight and bias gradients one product and
+/// one row sum over all of them (the same chains, in the same order, as sample after sample), so W's gradient is
+/// read and written once per batch instead of once per sample.
 /// </summary>
 internal static class DecoderBatchEmitter
 {
@@ -22,7 +26,15 @@ internal static class DecoderBatchEmitter
     public static string DecodedStepsArgument(ModelPlan plan, string decodedSteps) =>
         plan.Spec.Decoder?.EndToken is null ? string.Empty : $"{decodedSteps}, ";
 
-    public static void EmitMembers(CodeWriter w, ModelPlan plan, DecoderSpec decoder)
+    /// <summary>The head whose backward the batch runs over every sample's steps at once, or null.</summary>
+    private static DensePlan? BatchedHead(ModelPlan plan, DecoderSpec decoder) =>
+        plan.Head is DensePlan { PacksTransposed: true, InputDropout: null, InDecoder: true } head && head.Index - 1 >= decoder.FirstLayer ? head : null;
+
+    /// <summary>The workspace's rows argument (<c>, rowsSize: n</c>: a batched head's output gradients and inputs per sample), or nothing.</summary>
+    public static string RowsArgument(ModelPlan plan) =>
+        plan.HasDecoderBatchPath && BatchedHead(plan, plan.Spec.Decoder!) is { } head ? $", rowsSize: {(long)head.Positions * (head.Units + head.InputSize)}" : string.Empty;
+
+    public static void EmitMembers(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers)
     {
         if (!plan.HasDecoderBatchPath)
         {
@@ -95,12 +107,88 @@ internal static class DecoderBatchEmitter
             w.Line($"_batch.CheckBackward(outputGradients.Length, {plan.OutputLength}, inputGradients.Length, {plan.InputLength});");
             w.Line($"{ReadOnlySpan} caches = _batch.Cache;");
             w.Line($"{Span} works = _batch.Work;");
-            using (w.Block("for (int b = 0; b < _batch.Count; b++)"))
+            if (BatchedHead(plan, decoder) is { } head)
             {
-                w.Line("int s = _batch.SlotOf(b);");
-                w.Line($"{Span} inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * {plan.InputLength}, {plan.InputLength});");
-                w.Line($"BackwardSample(caches.Slice(s * {plan.CacheSize}, {plan.CacheSize}), works.Slice(s * {plan.WorkSize}, {plan.WorkSize}), _batch.Length(s), {DecodedStepsArgument(plan, "_batch.DecodedSteps[s]")}outputGradients.Slice(b * {plan.OutputLength}, {plan.OutputLength}), inputGradient);");
+                EmitBatchedHeadBackward(w, plan, decoder, head, layers);
             }
+            else
+            {
+                using (w.Block("for (int b = 0; b < _batch.Count; b++)"))
+                {
+                    w.Line("int s = _batch.SlotOf(b);");
+                    w.Line($"{Span} inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * {plan.InputLength}, {plan.InputLength});");
+                    w.Line($"BackwardSample(caches.Slice(s * {plan.CacheSize}, {plan.CacheSize}), works.Slice(s * {plan.WorkSize}, {plan.WorkSize}), _batch.Length(s), {DecodedStepsArgument(plan, "_batch.DecodedSteps[s]")}outputGradients.Slice(b * {plan.OutputLength}, {plan.OutputLength}), inputGradient);");
+                }
+            }
+        }
+
+        if (BatchedHead(plan, decoder) is { } batchedHead)
+        {
+            w.Line();
+            w.Summary("One sample's backward below the head (BackwardBatch ran the head's for the whole batch): the decoder's other layers, the start states' gradients, the encoder.");
+            using (w.Block($"private void BackwardBelowHead({ReadOnlySpan} cache, {Span} work, int length, {Span} inputGradient)"))
+            {
+                LayerWiring.EmitStageLengths(w, plan);
+                DecoderEmitter.EmitBackward(w, plan, decoder, layers, top: batchedHead.Index - 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// BackwardBatch with a batched head: the head's backward over the rows of every sample (batch order), then each
+    /// sample's backward below the head (<c>BackwardBelowHead</c>) in batch order.
+    /// </summary>
+    private static void EmitBatchedHeadBackward(CodeWriter w, ModelPlan plan, DecoderSpec decoder, DensePlan head, List<LayerEmitter> layers)
+    {
+        LayerPlan below = layers[head.Index - 1].Layer;
+        int T = head.Positions, U = head.Units, I = head.InputSize;
+        long gradientRows = (long)T * U, inputRows = (long)T * I;
+        w.Line($"{ReadOnlySpan} p = _parameters;");
+        w.Line($"{Span} g = _gradients;");
+        w.Line("int count = _batch.Count;");
+        w.Line($"{Span} dzs = _batch.Rows.Slice(0, count * {gradientRows}); // [count * {T}, {U}] dL/d(W x + b) of every sample's steps, batch order");
+        w.Line($"{Span} xs = _batch.Rows.Slice(count * {gradientRows}, count * {inputRows}); // [count * {T}, {I}] the head's inputs, the same rows");
+        w.Line($"// {layers[head.Index].Description}: the rows of every sample, then one row sum and one product for the bias and weight gradients,");
+        w.Line("// which sum the rows in the order sample after sample does (each gradient element one chain over the rows).");
+        using (w.Block("for (int b = 0; b < count; b++)"))
+        {
+            w.Line("int s = _batch.SlotOf(b);");
+            w.Line($"{ReadOnlySpan} cache = caches.Slice(s * {plan.CacheSize}, {plan.CacheSize});");
+            w.Line($"{Span} dz = dzs.Slice(b * {gradientRows}, {gradientRows});");
+            w.Line($"outputGradients.Slice(b * {plan.OutputLength}, {plan.OutputLength}).CopyTo(dz);");
+            if (decoder.EndToken is not null)
+            {
+                w.Line("dz.Slice(_batch.DecodedSteps[s] * OutputSize).Clear(); // the steps after the end token carry no gradient");
+            }
+
+            if (head.Dense.Activation != ActivationKind.Identity)
+            {
+                using (w.Block($"for (int t = 0; t < {T}; t++)"))
+                {
+                    w.Line($"{Span} dzt = dz.Slice(t * {U}, {U});");
+                    w.Line($"{ReadOnlySpan} y = {CodeWriter.SliceAt("cache", head.Output, U, "t")};");
+                    foreach (string line in ActivationCode.Backward(head.Dense.Activation, "y", "dzt", U))
+                    {
+                        w.Line(line);
+                    }
+                }
+            }
+
+            w.Line($"{LayerWiring.OutputView(below, "cache")}.Slice(0, {inputRows}).CopyTo(xs.Slice(b * {inputRows}, {inputRows}));");
+        }
+
+        w.Line($"{MatrixKernels}.AddRowSums(dzs, count * {T}, {LayerEmitter.Param(head.Bias, "g")});");
+        w.Line($"{MatrixKernels}.TransposeMultiplyAdd(dzs, xs, {LayerEmitter.Param(head.Weight, "g")}, {U}, count * {T}, {I});");
+        w.Line("// Each sample: dL/dx_t = W^T dz_t into the layer below's output gradient, then its backward below the head.");
+        using (w.Block("for (int b = 0; b < count; b++)"))
+        {
+            w.Line("int s = _batch.SlotOf(b);");
+            w.Line($"{ReadOnlySpan} cache = caches.Slice(s * {plan.CacheSize}, {plan.CacheSize});");
+            w.Line($"{Span} work = works.Slice(s * {plan.WorkSize}, {plan.WorkSize});");
+            w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
+            w.Line($"{MatrixKernels}.MultiplyAdd(dzs.Slice(b * {gradientRows}, {gradientRows}), {LayerEmitter.Param(head.Weight)}, {CodeWriter.Slice("work", below.OutputGradient)}.Slice(0, {inputRows}), {T}, {U}, {I});");
+            w.Line($"{Span} inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * {plan.InputLength}, {plan.InputLength});");
+            w.Line("BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);");
         }
     }
 }

@@ -27,6 +27,7 @@ public sealed class BatchWorkspace
     private int[] _lengths = [];
     private int[] _inputLengths = [];
     private int[] _decodedSteps = [];
+    private AlignedBuffer _rows = Empty;
     private readonly int[] _running;
     private bool _hasForward;
 
@@ -43,8 +44,10 @@ public sealed class BatchWorkspace
     /// <param name="sharedSize">Floats the whole batch shares.</param>
     /// <param name="minLength">The shortest valid length a sample may have (more than 1 when a convolution or pooling window needs more steps).</param>
     /// <param name="longestStage">The most steps a layer's sequence has, when more than <paramref name="steps"/> (an image's rows as steps).</param>
-    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps, int sharedSize = 0, int minLength = 1, int longestStage = 0)
+    /// <param name="rowsSize">Floats per sample in <see cref="Rows"/>, one buffer for the whole batch (0: none).</param>
+    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps, int sharedSize = 0, int minLength = 1, int longestStage = 0, int rowsSize = 0)
     {
+        RowsSize = rowsSize;
         MinLength = minLength;
         _shared = sharedSize == 0 ? Empty : new AlignedBuffer(sharedSize);
         CacheSize = cacheSize;
@@ -53,6 +56,15 @@ public sealed class BatchWorkspace
         Steps = steps;
         _running = new int[Math.Max(steps, longestStage)];
     }
+
+    /// <summary>Floats per sample in <see cref="Rows"/>.</summary>
+    public int RowsSize { get; }
+
+    /// <summary>
+    /// Capacity · <see cref="RowsSize"/> contiguous floats for the whole batch: where a layer gathers the rows of every
+    /// sample to run them as one matrix product (a decoder's head in <c>BackwardBatch</c>).
+    /// </summary>
+    public Span<float> Rows => _rows.Span;
 
     /// <summary>Floats per sample in <see cref="Cache"/>.</summary>
     public int CacheSize { get; }
@@ -135,6 +147,7 @@ public sealed class BatchWorkspace
         var lengths = new int[capacity];
         var inputLengths = new int[capacity];
         var decodedSteps = new int[capacity];
+        var rows = RowsSize == 0 ? Empty : new AlignedBuffer(checked(capacity * RowsSize));
         _cache = newCache;
         _work = newWork;
         _scratch = newScratch;
@@ -143,6 +156,7 @@ public sealed class BatchWorkspace
         _lengths = lengths;
         _inputLengths = inputLengths;
         _decodedSteps = decodedSteps;
+        _rows = rows;
         Count = 0;
         _hasForward = false;
     }

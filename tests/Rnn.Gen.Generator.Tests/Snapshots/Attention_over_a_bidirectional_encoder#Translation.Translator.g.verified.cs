@@ -50,7 +50,7 @@ namespace Translation
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1792, 1488, 400, 7, 0); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1792, 1488, 400, 7, 0, rowsSize: 160); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private readonly float[] _tokenIds = new float[7]; // the int overloads' token ids, as the float members read them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
@@ -1040,17 +1040,67 @@ namespace Translation
                 _batch.CheckBackward(outputGradients.Length, 100, inputGradients.Length, 7);
                 global::System.ReadOnlySpan<float> caches = _batch.Cache;
                 global::System.Span<float> works = _batch.Work;
-                for (int b = 0; b < _batch.Count; b++)
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _gradients;
+                int count = _batch.Count;
+                global::System.Span<float> dzs = _batch.Rows.Slice(0, count * 100); // [count * 5, 20] dL/d(W x + b) of every sample's steps, batch order
+                global::System.Span<float> xs = _batch.Rows.Slice(count * 100, count * 60); // [count * 5, 12] the head's inputs, the same rows
+                // layer 5, Dense 12 -> 20 softmax at each of 5 steps: the rows of every sample, then one row sum and one product for the bias and weight gradients,
+                // which sum the rows in the order sample after sample does (each gradient element one chain over the rows).
+                for (int b = 0; b < count; b++)
                 {
                     int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1792, 1792);
+                    global::System.Span<float> dz = dzs.Slice(b * 100, 100);
+                    outputGradients.Slice(b * 100, 100).CopyTo(dz);
+                    dz.Slice(_batch.DecodedSteps[s] * OutputSize).Clear(); // the steps after the end token carry no gradient
+                    for (int t = 0; t < 5; t++)
+                    {
+                        global::System.Span<float> dzt = dz.Slice(t * 20, 20);
+                        global::System.ReadOnlySpan<float> y = cache.Slice(Layer5.Output + t * 20, 20);
+                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
+                    }
+                    cache.Slice(Layer4.Output, 60).Slice(0, 60).CopyTo(xs.Slice(b * 60, 60));
+                }
+                global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dzs, count * 5, g.Slice(Layer5.Bias, 20));
+                global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dzs, xs, g.Slice(Layer5.Weight, 240), 20, count * 5, 12);
+                // Each sample: dL/dx_t = W^T dz_t into the layer below's output gradient, then its backward below the head.
+                for (int b = 0; b < count; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1792, 1792);
+                    global::System.Span<float> work = works.Slice(s * 1488, 1488);
+                    work.Slice(Layer4.OutputGradient, 60).Clear();
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dzs.Slice(b * 100, 100), p.Slice(Layer5.Weight, 240), work.Slice(Layer4.OutputGradient, 60).Slice(0, 60), 5, 20, 12);
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 7, 7);
-                    BackwardSample(caches.Slice(s * 1792, 1792), works.Slice(s * 1488, 1488), _batch.Length(s), _batch.DecodedSteps[s], outputGradients.Slice(b * 100, 100), inputGradient);
+                    BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);
                 }
             }
             finally
             {
                 global::Rnn.Gen.CallGuard.Exit(ref _inUse);
             }
+        }
+
+        /// <summary>One sample's backward below the head (BackwardBatch ran the head's for the whole batch): the decoder's other layers, the start states' gradients, the encoder.</summary>
+        private void BackwardBelowHead(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.Span<float> inputGradient)
+        {
+            work.Slice(Layer1.OutputGradient, 84).Clear(); // the attention adds dL/dh_s of every encoder step into the encoder's top output gradient
+
+            work.Slice(Layer3.HiddenGradient, 60).Clear();
+            Attention4Backward(cache, work, length, cache.Slice(Layer3.Hidden, 60), work.Slice(Layer3.HiddenGradient, 60));
+
+            work.Slice(Layer2.OutputGradient, 40).Clear();
+            Lstm3Backward(cache, work, length, cache.Slice(Layer2.Output, 40), work.Slice(Layer2.OutputGradient, 40));
+
+            // Fed-back values are constants: no gradient goes to the decoder's input.
+            Embedding2Backward(cache, work, length, cache.Slice(ModelLayout.DecoderInput, 5), default);
+
+            work.Slice(Layer0.OutputGradient, 56).Clear();
+            Lstm1Backward(cache, work, length, cache.Slice(Layer0.Output, 56), work.Slice(Layer0.OutputGradient, 56));
+
+            inputGradient.Clear();
+            Embedding0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 7), inputGradient);
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.

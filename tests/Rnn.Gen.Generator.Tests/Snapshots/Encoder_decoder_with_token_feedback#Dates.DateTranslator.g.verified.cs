@@ -41,7 +41,7 @@ namespace Dates
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(19536, 13344, 672, 30, 0); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(19536, 13344, 672, 30, 0, rowsSize: 770); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
         private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
@@ -713,17 +713,57 @@ namespace Dates
                 _batch.CheckBackward(outputGradients.Length, 130, inputGradients.Length, 1200);
                 global::System.ReadOnlySpan<float> caches = _batch.Cache;
                 global::System.Span<float> works = _batch.Work;
-                for (int b = 0; b < _batch.Count; b++)
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _gradients;
+                int count = _batch.Count;
+                global::System.Span<float> dzs = _batch.Rows.Slice(0, count * 130); // [count * 10, 13] dL/d(W x + b) of every sample's steps, batch order
+                global::System.Span<float> xs = _batch.Rows.Slice(count * 130, count * 640); // [count * 10, 64] the head's inputs, the same rows
+                // layer 2, Dense 64 -> 13 softmax at each of 10 steps: the rows of every sample, then one row sum and one product for the bias and weight gradients,
+                // which sum the rows in the order sample after sample does (each gradient element one chain over the rows).
+                for (int b = 0; b < count; b++)
                 {
                     int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 19536, 19536);
+                    global::System.Span<float> dz = dzs.Slice(b * 130, 130);
+                    outputGradients.Slice(b * 130, 130).CopyTo(dz);
+                    for (int t = 0; t < 10; t++)
+                    {
+                        global::System.Span<float> dzt = dz.Slice(t * 13, 13);
+                        global::System.ReadOnlySpan<float> y = cache.Slice(Layer2.Output + t * 13, 13);
+                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
+                    }
+                    cache.Slice(Layer1.Hidden, 640).Slice(0, 640).CopyTo(xs.Slice(b * 640, 640));
+                }
+                global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dzs, count * 10, g.Slice(Layer2.Bias, 13));
+                global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dzs, xs, g.Slice(Layer2.Weight, 832), 13, count * 10, 64);
+                // Each sample: dL/dx_t = W^T dz_t into the layer below's output gradient, then its backward below the head.
+                for (int b = 0; b < count; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 19536, 19536);
+                    global::System.Span<float> work = works.Slice(s * 13344, 13344);
+                    work.Slice(Layer1.HiddenGradient, 640).Clear();
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dzs.Slice(b * 130, 130), p.Slice(Layer2.Weight, 832), work.Slice(Layer1.HiddenGradient, 640).Slice(0, 640), 10, 13, 64);
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 1200, 1200);
-                    BackwardSample(caches.Slice(s * 19536, 19536), works.Slice(s * 13344, 13344), _batch.Length(s), outputGradients.Slice(b * 130, 130), inputGradient);
+                    BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);
                 }
             }
             finally
             {
                 global::Rnn.Gen.CallGuard.Exit(ref _inUse);
             }
+        }
+
+        /// <summary>One sample's backward below the head (BackwardBatch ran the head's for the whole batch): the decoder's other layers, the start states' gradients, the encoder.</summary>
+        private void BackwardBelowHead(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.Span<float> inputGradient)
+        {
+
+            // Fed-back values are constants: no gradient goes to the decoder's input.
+            Lstm1Backward(cache, work, length, cache.Slice(ModelLayout.DecoderInput, 130), default);
+
+            work.Slice(Layer0.HiddenGradient, 1920).Clear(); // no layer reads the encoder's top output: its final states' gradients start its backward through time
+            inputGradient.Clear();
+            Lstm0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 1200), inputGradient);
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.

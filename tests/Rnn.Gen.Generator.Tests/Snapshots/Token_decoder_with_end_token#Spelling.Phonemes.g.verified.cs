@@ -48,7 +48,7 @@ namespace Spelling
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(2384, 3088, 288, 12, 0); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(2384, 3088, 288, 12, 0, rowsSize: 560); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private readonly float[] _tokenIds = new float[12]; // the int overloads' token ids, as the float members read them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
@@ -839,17 +839,64 @@ namespace Spelling
                 _batch.CheckBackward(outputGradients.Length, 400, inputGradients.Length, 12);
                 global::System.ReadOnlySpan<float> caches = _batch.Cache;
                 global::System.Span<float> works = _batch.Work;
-                for (int b = 0; b < _batch.Count; b++)
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.Span<float> g = _gradients;
+                int count = _batch.Count;
+                global::System.Span<float> dzs = _batch.Rows.Slice(0, count * 400); // [count * 10, 40] dL/d(W x + b) of every sample's steps, batch order
+                global::System.Span<float> xs = _batch.Rows.Slice(count * 400, count * 160); // [count * 10, 16] the head's inputs, the same rows
+                // layer 4, Dense 16 -> 40 softmax at each of 10 steps: the rows of every sample, then one row sum and one product for the bias and weight gradients,
+                // which sum the rows in the order sample after sample does (each gradient element one chain over the rows).
+                for (int b = 0; b < count; b++)
                 {
                     int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 2384, 2384);
+                    global::System.Span<float> dz = dzs.Slice(b * 400, 400);
+                    outputGradients.Slice(b * 400, 400).CopyTo(dz);
+                    dz.Slice(_batch.DecodedSteps[s] * OutputSize).Clear(); // the steps after the end token carry no gradient
+                    for (int t = 0; t < 10; t++)
+                    {
+                        global::System.Span<float> dzt = dz.Slice(t * 40, 40);
+                        global::System.ReadOnlySpan<float> y = cache.Slice(Layer4.Output + t * 40, 40);
+                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
+                    }
+                    cache.Slice(Layer3.Hidden, 160).Slice(0, 160).CopyTo(xs.Slice(b * 160, 160));
+                }
+                global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dzs, count * 10, g.Slice(Layer4.Bias, 40));
+                global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dzs, xs, g.Slice(Layer4.Weight, 640), 40, count * 10, 16);
+                // Each sample: dL/dx_t = W^T dz_t into the layer below's output gradient, then its backward below the head.
+                for (int b = 0; b < count; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 2384, 2384);
+                    global::System.Span<float> work = works.Slice(s * 3088, 3088);
+                    work.Slice(Layer3.HiddenGradient, 160).Clear();
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dzs.Slice(b * 400, 400), p.Slice(Layer4.Weight, 640), work.Slice(Layer3.HiddenGradient, 160).Slice(0, 160), 10, 40, 16);
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
-                    BackwardSample(caches.Slice(s * 2384, 2384), works.Slice(s * 3088, 3088), _batch.Length(s), _batch.DecodedSteps[s], outputGradients.Slice(b * 400, 400), inputGradient);
+                    BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);
                 }
             }
             finally
             {
                 global::Rnn.Gen.CallGuard.Exit(ref _inUse);
             }
+        }
+
+        /// <summary>One sample's backward below the head (BackwardBatch ran the head's for the whole batch): the decoder's other layers, the start states' gradients, the encoder.</summary>
+        private void BackwardBelowHead(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.Span<float> inputGradient)
+        {
+
+            work.Slice(Layer2.OutputGradient, 80).Clear();
+            Gru3Backward(cache, work, length, cache.Slice(Layer2.Output, 80), work.Slice(Layer2.OutputGradient, 80));
+
+            // Fed-back values are constants: no gradient goes to the decoder's input.
+            Embedding2Backward(cache, work, length, cache.Slice(ModelLayout.DecoderInput, 10), default);
+
+            work.Slice(Layer1.HiddenGradient, 192).Clear(); // no layer reads the encoder's top output: its final states' gradients start its backward through time
+            work.Slice(Layer0.OutputGradient, 96).Clear();
+            Gru1Backward(cache, work, length, cache.Slice(Layer0.Output, 96), work.Slice(Layer0.OutputGradient, 96));
+
+            inputGradient.Clear();
+            Embedding0Backward(cache, work, length, cache.Slice(ModelLayout.Input, 12), inputGradient);
         }
 
         // IRnnModel, for code that works with any model; the constants above are the same values.
