@@ -54,6 +54,7 @@ public static class Program
                 case "--rtneural": Peers.RtNeuralPeer.Directory = args[++i]; break;
                 case "--check": checkOnly = true; break;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "training": Profile.RunTraining(); return 0;
+                case "--profile" when i + 1 < args.Length && args[i + 1] == "training-parts": ProfileTrainingParts.Run(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "sequence": Profile.RunSequence(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "kernels": Profile.RunKernels(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "streaming": Profile.RunStreaming(i + 2 < args.Length ? args[i + 2] : null); return 0;
