@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Rnn.Gen.Kernels;
@@ -47,7 +48,7 @@ public static partial class MatrixKernels
     }
 
     /// <summary>
-    /// <see cref="AddRowSums(ReadOnlySpan{float}, int, Span{float})"/> for every sample of a batch in one pass: for
+    /// <see cref="AddRowSums(ReadOnlySpan{float}, int, Span{float})"/> for every sample of a batch in one call: for
     /// q = 0, 1, … in turn, with slot <c>s = order[q]</c>, <c>y[j] += Σ_(t &lt; k) a_s[t, j]</c> over the
     /// <c>k = max(0, lengths[s] + lengthOffset)</c> rows of the matrix at <c>s · aSampleStride</c> in <paramref name="a"/>:
     /// a bias gradient summed over every sample and step, bit for bit what one call per sample in that order gives.
@@ -71,11 +72,19 @@ public static partial class MatrixKernels
             return;
         }
 
-        // One row of c whose left operand is a single 1 read with every stride 0: a fused multiply-add by one rounds
-        // exactly as an add, as in AddRowSums.
+        // Sample by sample through AddRowSums' matrix–vector kernel (a fused multiply-add by one rounds exactly as an
+        // add): y stays in L1 between samples, and that kernel's wide panels keep more chains going than a one-row tile.
         float one = 1f;
-        var sources = new TileSegments(ref one, 0, 0, 0, ref MemoryMarshal.GetReference(a), aSampleStride, order, lengths, lengthOffset);
-        RegisterBlocks.MatrixMatrixSegments(sources, ref MemoryMarshal.GetReference(y), 1, n, width);
+        ref float a0 = ref MemoryMarshal.GetReference(a);
+        ref float y0 = ref MemoryMarshal.GetReference(y);
+        foreach (int slot in order)
+        {
+            int k = Math.Max(0, lengths[slot] + lengthOffset);
+            if (k > 0)
+            {
+                RegisterBlocks.MatrixVector(ref Unsafe.Add(ref a0, (nint)slot * aSampleStride), n, ref one, 0, ref y0, k, n, width);
+            }
+        }
     }
 
     /// <summary>That every slot in <paramref name="order"/> is one of <paramref name="lengths"/>' and its rows of <paramref name="cols"/> lie inside the span.</summary>

@@ -199,7 +199,6 @@ internal static partial class RegisterBlocks
                 TVector b3 = TVectors.Value > 3 ? TSimd.Load(ref b, 3 * s) : default;
                 TVector ai = TSimd.Broadcast(a);
                 c0 = TSimd.MultiplyAdd(ai, b0, c0);
-                c0 = TSimd.MultiplyAdd(ai, b0, c0);
                 if (count > 1) c1 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(1, ai, ref a, aRowStride), Vector<TVector, TVectors>(1, b0, b1, b2, b3), c1);
                 if (count > 2) c2 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(2, ai, ref a, aRowStride), Vector<TVector, TVectors>(2, b0, b1, b2, b3), c2);
                 if (count > 3) c3 = TSimd.MultiplyAdd(ai = Row<TSimd, TVector, TVectors>(3, ai, ref a, aRowStride), Vector<TVector, TVectors>(3, b0, b1, b2, b3), c3);
