@@ -28,6 +28,7 @@ namespace Rnn.Gen.Benchmarks;
 /// <item><c>--check</c>: only run the determinism check of workload (d) and exit.</item>
 /// <item><c>--profile</c>: a quick stopwatch breakdown for development (see <see cref="Profile"/>) and exit;
 /// <c>--profile training</c>: only workloads (c) and (d), three times, and a half batch alone against both cores at once;
+/// <c>--profile training-parts</c>: workload (c) kernel by kernel at the batch path's shapes, in thread CPU time;
 /// <c>--profile streaming</c>: workload (a) with its Dense head at every size, twice; <c>--profile sequence</c>: (b), twice;
 /// <c>--profile kernels</c>: the dense-kernel table alone.</item>
 /// </list>

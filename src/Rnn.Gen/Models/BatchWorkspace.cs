@@ -101,12 +101,6 @@ public sealed class BatchWorkspace
     /// <summary>The valid length of the sample in slot <paramref name="slot"/>.</summary>
     public int Length(int slot) => _lengths[slot];
 
-    /// <summary>The slot of each batch sample, in batch order (<see cref="SlotOf"/> of 0 to <see cref="Count"/> - 1).</summary>
-    public ReadOnlySpan<int> SlotsInBatchOrder => _slotOfSample.AsSpan(0, Count);
-
-    /// <summary>The valid length of each slot (<see cref="Length"/> of 0 to <see cref="Count"/> - 1).</summary>
-    public ReadOnlySpan<int> Lengths => _lengths.AsSpan(0, Count);
-
     /// <summary>How many slots are still running at step <paramref name="step"/> (those whose length exceeds it).</summary>
     public int Running(int step) => _running[step];
 

@@ -591,28 +591,21 @@ namespace Tagging
                         global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.PreActivationGradients + t * 13), 992, p.Slice(Layer0.WeightHh, 169), works.Slice(Layer0.CarriedHiddenGradient), 992, rows, 13, 13); // dL/dh_(t - 1) of every running sample, through W_hh
                     }
                 }
-                // The parameter gradients of every sample and step at once, one product each, the samples in batch order: each element is the chain sample after sample gives.
+                // The parameter gradients, sample by sample in batch order.
                 {
-                    global::System.ReadOnlySpan<int> order = _batch.SlotsInBatchOrder, lengths = _batch.Lengths;
-                    global::System.Span<float> g = _gradients.Span;
-                    global::Rnn.Gen.Kernels.MatrixKernels.AddRowSumsSamples(works.Slice(Layer0.PreActivationGradients), 992, order, lengths, 0, g.Slice(Layer0.BiasIh, 13));
-                    global::Rnn.Gen.Kernels.MatrixKernels.AddRowSumsSamples(works.Slice(Layer0.PreActivationGradients), 992, order, lengths, 0, g.Slice(Layer0.BiasHh, 13));
                     global::System.Span<float> dWihT = _batch.Shared.Slice(Layer0.InputWeightGradientT, 156);
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(g.Slice(Layer0.WeightIh, 156), 13, 12, dWihT); // W_ih's gradient as [12, 13] while the samples add into it (exact copies, in and out)
-                    global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAddSamples(caches.Slice(ModelLayout.Input), 944, works.Slice(Layer0.PreActivationGradients), 992, order, lengths, 0, dWihT, 12, 13); // Σ_b Σ_t x_t dG_t^T
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 12, 13, g.Slice(Layer0.WeightIh, 156));
-                    global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAddSamples(works.Slice(Layer0.PreActivationGradients + 13), 992, caches.Slice(Layer0.Hidden), 944, order, lengths, -1, g.Slice(Layer0.WeightHh, 169), 13, 13); // Σ_b Σ_t dG_t h_(t - 1)^T past each sample's first step
-                }
-                // dL/dx, sample by sample in batch order.
-                for (int b = 0; b < batch; b++)
-                {
-                    int s = _batch.SlotOf(b);
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
-                    global::System.Span<float> work = works.Slice(s * 992, 992);
-                    int length = _batch.Length(s);
-                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 240, 240);
-                    inputGradient.Clear();
-                    SimpleRnn0BackwardInputGradient(cache, work, length, cache.Slice(ModelLayout.Input, 240), inputGradient);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer0.WeightIh, 156), 13, 12, dWihT); // W_ih's gradient as [12, 13] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 944, 944);
+                        global::System.Span<float> work = works.Slice(s * 992, 992);
+                        int length = _batch.Length(s);
+                        global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 240, 240);
+                        inputGradient.Clear();
+                        SimpleRnn0BackwardGradients(cache, work, length, cache.Slice(ModelLayout.Input, 240), inputGradient, dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 12, 13, _gradients.Span.Slice(Layer0.WeightIh, 156));
                 }
             }
             finally
@@ -749,14 +742,6 @@ namespace Tagging
             if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(0, length * 13), xs.Slice(0, length * 12), g.Slice(Layer0.WeightIh, 156), 13, length, 12); // Σ_t dG_t x_t^T
             else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 12), dPreAll.Slice(0, length * 13), dWihT, 12, length, 13); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 13 are whole vectors)
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dPreAll.Slice(13, (length - 1) * 13), cache.Slice(Layer0.Hidden, 260).Slice(0, (length - 1) * 13), g.Slice(Layer0.WeightHh, 169), 13, (length - 1), 13); // Σ_t dG_t h_(t - 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dPreAll.Slice(0, length * 13), p.Slice(Layer0.WeightIh, 156), dx.Slice(0, length * 12), length, 13, 12); // dL/dx_t = W_ih^T dG_t
-        }
-
-        /// <summary>The batch path's dL/dx of one sample of layer 0, Elman RNN (relu) 12 -> 13, once the batch's parameter gradients are added: dL/dx_t = W_ih^T dG_t, added into <paramref name="dx"/> unless it is empty.</summary>
-        private void SimpleRnn0BackwardInputGradient(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
-        {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dPreAll = work.Slice(Layer0.PreActivationGradients, 260); // dL/d(pre-activation) of every step
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dPreAll.Slice(0, length * 13), p.Slice(Layer0.WeightIh, 156), dx.Slice(0, length * 12), length, 13, 12); // dL/dx_t = W_ih^T dG_t
         }
 

@@ -585,27 +585,20 @@ namespace Scan
                         global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.GateGradients + t * 12), 160, p.Slice(Layer1.WeightHh, 36), works.Slice(Layer1.CarriedHiddenGradient), 160, rows, 12, 3); // dL/dh_(t - 1) of every running sample, through W_hh
                     }
                 }
-                // The parameter gradients of every sample and step at once, one product each, the samples in batch order: each element is the chain sample after sample gives.
+                // The parameter gradients, sample by sample in batch order.
                 {
-                    global::System.ReadOnlySpan<int> order = _batch.SlotsInBatchOrder, lengths = _batch.Lengths;
-                    global::System.Span<float> g = _gradients.Span;
-                    global::Rnn.Gen.Kernels.MatrixKernels.AddRowSumsSamples(works.Slice(Layer1.GateGradients), 160, order, lengths, 0, g.Slice(Layer1.BiasIh, 12));
-                    global::Rnn.Gen.Kernels.MatrixKernels.AddRowSumsSamples(works.Slice(Layer1.GateGradients), 160, order, lengths, 0, g.Slice(Layer1.BiasHh, 12));
                     global::System.Span<float> dWihT = _batch.Shared.Slice(Layer1.InputWeightGradientT, 120);
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(g.Slice(Layer1.WeightIh, 120), 12, 10, dWihT); // W_ih's gradient as [10, 12] while the samples add into it (exact copies, in and out)
-                    global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAddSamples(caches.Slice(Layer0.Output), 208, works.Slice(Layer1.GateGradients), 160, order, lengths, 0, dWihT, 10, 12); // Σ_b Σ_t x_t dG_t^T
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 10, 12, g.Slice(Layer1.WeightIh, 120));
-                    global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAddSamples(works.Slice(Layer1.GateGradients + 12), 160, caches.Slice(Layer1.Hidden), 208, order, lengths, -1, g.Slice(Layer1.WeightHh, 36), 12, 3); // Σ_b Σ_t dG_t h_(t - 1)^T past each sample's first step
-                }
-                // dL/dx, sample by sample in batch order.
-                for (int b = 0; b < batch; b++)
-                {
-                    int s = _batch.SlotOf(b);
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 208, 208);
-                    global::System.Span<float> work = works.Slice(s * 160, 160);
-                    int length = _batch.Length(s);
-                    work.Slice(Layer0.OutputGradient, 40).Clear();
-                    Lstm1BackwardInputGradient(cache, work, length, cache.Slice(Layer0.Output, 40), work.Slice(Layer0.OutputGradient, 40));
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer1.WeightIh, 120), 12, 10, dWihT); // W_ih's gradient as [10, 12] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 208, 208);
+                        global::System.Span<float> work = works.Slice(s * 160, 160);
+                        int length = _batch.Length(s);
+                        work.Slice(Layer0.OutputGradient, 40).Clear();
+                        Lstm1BackwardGradients(cache, work, length, cache.Slice(Layer0.Output, 40), work.Slice(Layer0.OutputGradient, 40), dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 10, 12, _gradients.Span.Slice(Layer1.WeightIh, 120));
                 }
 
                 _batch.SelectLengths(null); // layer 0 reads the valid steps of its own input
@@ -765,15 +758,6 @@ namespace Scan
             if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 12), xs.Slice(0, length * 10), g.Slice(Layer1.WeightIh, 120), 12, length, 10); // Σ_t dG_t x_t^T
             else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 10), dGatesAll.Slice(0, length * 12), dWihT, 10, length, 12); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 12 are whole vectors)
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(12, (length - 1) * 12), cache.Slice(Layer1.Hidden, 12).Slice(0, (length - 1) * 3), g.Slice(Layer1.WeightHh, 36), 12, (length - 1), 3); // Σ_t dG_t h_(t - 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 12), p.Slice(Layer1.WeightIh, 120), dx.Slice(0, length * 10), length, 12, 10); // dL/dx_t = W_ih^T dG_t
-        }
-
-        /// <summary>The batch path's dL/dx of one sample of layer 1, LSTM 10 -> 3, once the batch's parameter gradients are added: dL/dx_t = W_ih^T dG_t, added into <paramref name="dx"/> unless it is empty.</summary>
-        private void Lstm1BackwardInputGradient(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
-        {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dc = work.Slice(Layer1.CellStateGradient, 3); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(Layer1.GateGradients, 48); // dL/d(pre-activation) of every step, rows i, f, g, o
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 12), p.Slice(Layer1.WeightIh, 120), dx.Slice(0, length * 10), length, 12, 10); // dL/dx_t = W_ih^T dG_t
         }
 

@@ -660,28 +660,21 @@ namespace Sensors
                         global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.GateGradients + t * 64), 2784, p.Slice(Layer0.WeightHh, 1024), works.Slice(Layer0.CarriedHiddenGradient), 2784, rows, 64, 16); // dL/dh_(t - 1) of every running sample, through W_hh
                     }
                 }
-                // The parameter gradients of every sample and step at once, one product each, the samples in batch order: each element is the chain sample after sample gives.
+                // The parameter gradients, sample by sample in batch order.
                 {
-                    global::System.ReadOnlySpan<int> order = _batch.SlotsInBatchOrder, lengths = _batch.Lengths;
-                    global::System.Span<float> g = _gradients.Span;
-                    global::Rnn.Gen.Kernels.MatrixKernels.AddRowSumsSamples(works.Slice(Layer0.GateGradients), 2784, order, lengths, 0, g.Slice(Layer0.BiasIh, 64));
-                    global::Rnn.Gen.Kernels.MatrixKernels.AddRowSumsSamples(works.Slice(Layer0.GateGradients), 2784, order, lengths, 0, g.Slice(Layer0.BiasHh, 64));
                     global::System.Span<float> dWihT = _batch.Shared.Slice(Layer0.InputWeightGradientT, 256);
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(g.Slice(Layer0.WeightIh, 256), 64, 4, dWihT); // W_ih's gradient as [4, 64] while the samples add into it (exact copies, in and out)
-                    global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAddSamples(caches.Slice(ModelLayout.Input), 3136, works.Slice(Layer0.GateGradients), 2784, order, lengths, 0, dWihT, 4, 64); // Σ_b Σ_t x_t dG_t^T
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 4, 64, g.Slice(Layer0.WeightIh, 256));
-                    global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAddSamples(works.Slice(Layer0.GateGradients + 64), 2784, caches.Slice(Layer0.Hidden), 3136, order, lengths, -1, g.Slice(Layer0.WeightHh, 1024), 64, 16); // Σ_b Σ_t dG_t h_(t - 1)^T past each sample's first step
-                }
-                // dL/dx, sample by sample in batch order.
-                for (int b = 0; b < batch; b++)
-                {
-                    int s = _batch.SlotOf(b);
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 3136, 3136);
-                    global::System.Span<float> work = works.Slice(s * 2784, 2784);
-                    int length = _batch.Length(s);
-                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 80, 80);
-                    inputGradient.Clear();
-                    Lstm0BackwardInputGradient(cache, work, length, cache.Slice(ModelLayout.Input, 80), inputGradient);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer0.WeightIh, 256), 64, 4, dWihT); // W_ih's gradient as [4, 64] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 3136, 3136);
+                        global::System.Span<float> work = works.Slice(s * 2784, 2784);
+                        int length = _batch.Length(s);
+                        global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 80, 80);
+                        inputGradient.Clear();
+                        Lstm0BackwardGradients(cache, work, length, cache.Slice(ModelLayout.Input, 80), inputGradient, dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 4, 64, _gradients.Span.Slice(Layer0.WeightIh, 256));
                 }
             }
             finally
@@ -822,15 +815,6 @@ namespace Sensors
             if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 64), xs.Slice(0, length * 4), g.Slice(Layer0.WeightIh, 256), 64, length, 4); // Σ_t dG_t x_t^T
             else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 4), dGatesAll.Slice(0, length * 64), dWihT, 4, length, 64); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 64 are whole vectors)
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(64, (length - 1) * 64), cache.Slice(Layer0.Hidden, 320).Slice(0, (length - 1) * 16), g.Slice(Layer0.WeightHh, 1024), 64, (length - 1), 16); // Σ_t dG_t h_(t - 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 64), p.Slice(Layer0.WeightIh, 256), dx.Slice(0, length * 4), length, 64, 4); // dL/dx_t = W_ih^T dG_t
-        }
-
-        /// <summary>The batch path's dL/dx of one sample of layer 0, LSTM 4 -> 16, once the batch's parameter gradients are added: dL/dx_t = W_ih^T dG_t, added into <paramref name="dx"/> unless it is empty.</summary>
-        private void Lstm0BackwardInputGradient(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
-        {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 16); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 1280); // dL/d(pre-activation) of every step, rows i, f, g, o
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 64), p.Slice(Layer0.WeightIh, 256), dx.Slice(0, length * 4), length, 64, 4); // dL/dx_t = W_ih^T dG_t
         }
 

@@ -627,28 +627,21 @@ namespace Sensors
                         global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.GateGradients + t * 256), 27376, p.Slice(Layer0.WeightHh, 16384), works.Slice(Layer0.CarriedHiddenGradient), 27376, rows, 256, 64); // dL/dh_(t - 1) of every running sample, through W_hh
                     }
                 }
-                // The parameter gradients of every sample and step at once, one product each, the samples in batch order: each element is the chain sample after sample gives.
+                // The parameter gradients, sample by sample in batch order.
                 {
-                    global::System.ReadOnlySpan<int> order = _batch.SlotsInBatchOrder, lengths = _batch.Lengths;
-                    global::System.Span<float> g = _gradients.Span;
-                    global::Rnn.Gen.Kernels.MatrixKernels.AddRowSumsSamples(works.Slice(Layer0.GateGradients), 27376, order, lengths, 0, g.Slice(Layer0.BiasIh, 256));
-                    global::Rnn.Gen.Kernels.MatrixKernels.AddRowSumsSamples(works.Slice(Layer0.GateGradients), 27376, order, lengths, 0, g.Slice(Layer0.BiasHh, 256));
                     global::System.Span<float> dWihT = _batch.Shared.Slice(Layer0.InputWeightGradientT, 768);
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(g.Slice(Layer0.WeightIh, 768), 256, 3, dWihT); // W_ih's gradient as [3, 256] while the samples add into it (exact copies, in and out)
-                    global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAddSamples(caches.Slice(ModelLayout.Input), 30576, works.Slice(Layer0.GateGradients), 27376, order, lengths, 0, dWihT, 3, 256); // Σ_b Σ_t x_t dG_t^T
-                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 3, 256, g.Slice(Layer0.WeightIh, 768));
-                    global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAddSamples(works.Slice(Layer0.GateGradients + 256), 27376, caches.Slice(Layer0.Hidden), 30576, order, lengths, -1, g.Slice(Layer0.WeightHh, 16384), 256, 64); // Σ_b Σ_t dG_t h_(t - 1)^T past each sample's first step
-                }
-                // dL/dx, sample by sample in batch order.
-                for (int b = 0; b < batch; b++)
-                {
-                    int s = _batch.SlotOf(b);
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
-                    global::System.Span<float> work = works.Slice(s * 27376, 27376);
-                    int length = _batch.Length(s);
-                    global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 150, 150);
-                    inputGradient.Clear();
-                    Lstm0BackwardInputGradient(cache, work, length, cache.Slice(ModelLayout.Input, 150), inputGradient);
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(_gradients.Span.Slice(Layer0.WeightIh, 768), 256, 3, dWihT); // W_ih's gradient as [3, 256] while the samples add into it (exact copies, in and out)
+                    for (int b = 0; b < batch; b++)
+                    {
+                        int s = _batch.SlotOf(b);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 30576, 30576);
+                        global::System.Span<float> work = works.Slice(s * 27376, 27376);
+                        int length = _batch.Length(s);
+                        global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 150, 150);
+                        inputGradient.Clear();
+                        Lstm0BackwardGradients(cache, work, length, cache.Slice(ModelLayout.Input, 150), inputGradient, dWihT);
+                    }
+                    global::Rnn.Gen.Kernels.MatrixKernels.Transpose(dWihT, 3, 256, _gradients.Span.Slice(Layer0.WeightIh, 768));
                 }
             }
             finally
@@ -951,15 +944,6 @@ namespace Sensors
             if (dWihT.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(0, length * 256), xs.Slice(0, length * 3), g.Slice(Layer0.WeightIh, 768), 256, length, 3); // Σ_t dG_t x_t^T
             else global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(xs.Slice(0, length * 3), dGatesAll.Slice(0, length * 256), dWihT, 3, length, 256); // the same sums, each the same chain, into W_ih's gradient held transposed (rows of 256 are whole vectors)
             global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dGatesAll.Slice(256, (length - 1) * 256), cache.Slice(Layer0.Hidden, 3200).Slice(0, (length - 1) * 64), g.Slice(Layer0.WeightHh, 16384), 256, (length - 1), 64); // Σ_t dG_t h_(t - 1)^T past the first step
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(Layer0.WeightIh, 768), dx.Slice(0, length * 3), length, 256, 3); // dL/dx_t = W_ih^T dG_t
-        }
-
-        /// <summary>The batch path's dL/dx of one sample of layer 0, LSTM 3 -> 64, once the batch's parameter gradients are added: dL/dx_t = W_ih^T dG_t, added into <paramref name="dx"/> unless it is empty.</summary>
-        private void Lstm0BackwardInputGradient(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
-        {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 64); // dL/dc_t, carried back through time
-            global::System.Span<float> dGatesAll = work.Slice(Layer0.GateGradients, 12800); // dL/d(pre-activation) of every step, rows i, f, g, o
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGatesAll.Slice(0, length * 256), p.Slice(Layer0.WeightIh, 768), dx.Slice(0, length * 3), length, 256, 3); // dL/dx_t = W_ih^T dG_t
         }
 

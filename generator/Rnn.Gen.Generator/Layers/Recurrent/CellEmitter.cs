@@ -309,8 +309,6 @@ internal abstract partial class CellEmitter
                 InputDropoutCode.EmitBackwardEnd(w, Layer.InputDropout, Layer.Steps, In);
             }
         }
-
-        EmitInputGradientMethod(w);
     }
 
     /// <summary>Backward, inside the loop: dL/dh_(t-1) through W_hh, except at the direction's first step (where truncated BPTT stops, or the zero state is).</summary>
@@ -402,7 +400,6 @@ internal abstract partial class CellEmitter
     /// </summary>
     public void EmitBatchSteps(CodeWriter w, BatchLayout batch, Region inputs)
     {
-        _batchInputs = inputs; // the batch backward's parameter gradients read it
         (bool inCache, Region target, long rowStep) = Shape.ProductRows;
         long targetStride = inCache ? batch.Cache : batch.Scratch;
         string targetRows = BatchLayout.StepRows(inCache ? "caches" : "scratches", target, rowStep);
@@ -547,11 +544,6 @@ internal abstract partial class CellEmitter
                     }
                 }
             }
-        }
-
-        if (EmitBatchGradientsOverSamples(w, batch, gradientsCall))
-        {
-            return;
         }
 
         w.Line("// The parameter gradients, sample by sample in batch order.");
