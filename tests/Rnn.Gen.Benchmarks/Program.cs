@@ -28,6 +28,7 @@ namespace Rnn.Gen.Benchmarks;
 /// <item><c>--check</c>: only run the determinism check of workload (d) and exit.</item>
 /// <item><c>--profile</c>: a quick stopwatch breakdown for development (see <see cref="Profile"/>) and exit;
 /// <c>--profile training</c>: only workloads (c) and (d), three times, and a half batch alone against both cores at once;
+/// <c>--profile training-parts</c>: workload (c) kernel by kernel at the batch path's shapes, in thread CPU time;
 /// <c>--profile streaming</c>: workload (a) with its Dense head at every size, twice; <c>--profile sequence</c>: (b), twice;
 /// <c>--profile kernels</c>: the dense-kernel table alone; <c>--profile floor</c>: the streaming steps at H = 64 and 128 and
 /// the H = 128 sequences against their L2 floors, with their products and cells timed apart (<see cref="FloorProfile"/>).</item>
@@ -55,6 +56,7 @@ public static class Program
                 case "--rtneural": Peers.RtNeuralPeer.Directory = args[++i]; break;
                 case "--check": checkOnly = true; break;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "training": Profile.RunTraining(); return 0;
+                case "--profile" when i + 1 < args.Length && args[i + 1] == "training-parts": ProfileTrainingParts.Run(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "sequence": Profile.RunSequence(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "kernels": Profile.RunKernels(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "floor": FloorProfile.Run(); return 0;
