@@ -229,15 +229,10 @@ public static class VectorKernels
     public static void Softmax(Span<float> values)
     {
         float max = TensorPrimitives.Max(values);
-        double sum = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            float e = MathF.Exp(values[i] - max);
-            values[i] = e;
-            sum += e;
-        }
-
-        TensorPrimitives.Multiply(values, (float)(1.0 / sum), values);
+        TensorPrimitives.Subtract(values, max, values);
+        TensorPrimitives.Exp(values, values); // vectorized: a 4,000-word head's softmax was a third of a decoder's forward pass with MathF.Exp
+        float sum = TensorPrimitives.Sum(values);
+        TensorPrimitives.Multiply(values, 1f / sum, values);
     }
 
     /// <summary>
@@ -248,10 +243,8 @@ public static class VectorKernels
     {
         CheckSame(y.Length, gradient.Length);
         float dot = TensorPrimitives.Dot(y, gradient);
-        for (int i = 0; i < y.Length; i++)
-        {
-            gradient[i] = y[i] * (gradient[i] - dot);
-        }
+        TensorPrimitives.Subtract(gradient, dot, gradient);
+        TensorPrimitives.Multiply(gradient, y, gradient); // y · (g − dot), each element as the scalar loop rounds it
     }
 
     /// <summary>One dot product, in two Vector256 or one Vector128 accumulator as the width allows, the rest scalar.</summary>
