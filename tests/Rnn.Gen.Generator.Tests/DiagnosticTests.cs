@@ -960,7 +960,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(47, ids.Length);
+        Assert.Equal(49, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

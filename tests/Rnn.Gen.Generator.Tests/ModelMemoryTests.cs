@@ -22,8 +22,11 @@ namespace Rnn.Gen.Generator.Tests;
 /// </summary>
 public class ModelMemoryTests(ITestOutputHelper output)
 {
-    /// <summary>Object headers, the alignment slack of each aligned buffer, the generator and bookkeeping objects.</summary>
-    private const long Overhead = 3072;
+    /// <summary>
+    /// Object headers, the alignment slack of each aligned buffer, the generator and bookkeeping objects (the int8
+    /// model's small per-matrix arrays among them: it measured 3,084 bytes over its count with every buffer counted).
+    /// </summary>
+    private const long Overhead = 3584;
 
     public static TheoryData<string> Models() => new()
     {
