@@ -31,14 +31,19 @@ public static class CellKernels
     /// <c>c = f c_prev + i g</c>, <c>tanhC = tanh(c)</c>, <c>h = o tanhC</c>. <paramref name="c"/> may alias
     /// <paramref name="cPrev"/>; <paramref name="h"/> must not alias the others.
     /// </summary>
-    public static void LstmCell(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> tanhC, Span<float> h)
+    public static void LstmCell(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> tanhC, Span<float> h) =>
+        LstmCell<ExactLstm>(gates, cPrev, c, tanhC, h);
+
+    /// <summary><see cref="LstmCell"/>'s checks and call, with the activations of <typeparamref name="TCell"/>.</summary>
+    internal static void LstmCell<TCell>(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> tanhC, Span<float> h)
+        where TCell : struct, ILstmCellCore
     {
         int hidden = h.Length;
         Check(gates.Length, 4 * hidden, "gates", "[4 * H]");
         Check(cPrev.Length, hidden, "cPrev", "[H]");
         Check(c.Length, hidden, "c", "[H]");
         Check(tanhC.Length, hidden, "tanhC", "[H]");
-        LstmCellCore(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(cPrev), ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(tanhC), ref MemoryMarshal.GetReference(h), hidden);
+        TCell.Run(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(cPrev), ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(tanhC), ref MemoryMarshal.GetReference(h), hidden);
     }
 
     /// <summary>
@@ -55,7 +60,12 @@ public static class CellKernels
     /// <param name="stride">Floats from one sample's rows to the next's.</param>
     /// <param name="rows">The number of samples.</param>
     /// <param name="hidden">H.</param>
-    public static void LstmCellRows(Span<float> gates, ReadOnlySpan<float> cPrev, int cPrevStride, Span<float> c, Span<float> tanhC, Span<float> h, int stride, int rows, int hidden)
+    public static void LstmCellRows(Span<float> gates, ReadOnlySpan<float> cPrev, int cPrevStride, Span<float> c, Span<float> tanhC, Span<float> h, int stride, int rows, int hidden) =>
+        LstmCellRows<ExactLstm>(gates, cPrev, cPrevStride, c, tanhC, h, stride, rows, hidden);
+
+    /// <summary><see cref="LstmCellRows"/>'s checks and loop, with the activations of <typeparamref name="TCell"/>.</summary>
+    internal static void LstmCellRows<TCell>(Span<float> gates, ReadOnlySpan<float> cPrev, int cPrevStride, Span<float> c, Span<float> tanhC, Span<float> h, int stride, int rows, int hidden)
+        where TCell : struct, ILstmCellCore
     {
         CheckCounts(rows, hidden, stride);
         MatrixKernels.CheckRows("gates", gates.Length, rows, stride, 4 * hidden);
@@ -71,8 +81,14 @@ public static class CellKernels
         for (int r = 0; r < rows; r++)
         {
             nint at = (nint)r * stride;
-            LstmCellCore(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref cp, (nint)r * cPrevStride), ref Unsafe.Add(ref c0, at), ref Unsafe.Add(ref tc, at), ref Unsafe.Add(ref h0, at), hidden);
+            TCell.Run(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref cp, (nint)r * cPrevStride), ref Unsafe.Add(ref c0, at), ref Unsafe.Add(ref tc, at), ref Unsafe.Add(ref h0, at), hidden);
         }
+    }
+
+    /// <summary>The exact activations' LSTM cell, for the generic checks and loops.</summary>
+    private readonly struct ExactLstm : ILstmCellCore
+    {
+        public static void Run(ref float gi, ref float cp, ref float c0, ref float tc, ref float h0, int hidden) => LstmCellCore(ref gi, ref cp, ref c0, ref tc, ref h0, hidden);
     }
 
     private static void LstmCellCore(ref float gi, ref float cp, ref float c0, ref float tc, ref float h0, int hidden)
@@ -114,14 +130,19 @@ public static class CellKernels
     /// <c>hn = W_hn h_prev + b_hn</c>, <c>h = (1 - z) n + z h_prev</c>. <paramref name="gates"/> receives r, z, n and
     /// <paramref name="hn"/> the hidden part of n. <paramref name="h"/> may alias <paramref name="hPrev"/>.
     /// </summary>
-    public static void GruCell(Span<float> gates, ReadOnlySpan<float> gatesHidden, ReadOnlySpan<float> hPrev, Span<float> hn, Span<float> h)
+    public static void GruCell(Span<float> gates, ReadOnlySpan<float> gatesHidden, ReadOnlySpan<float> hPrev, Span<float> hn, Span<float> h) =>
+        GruCell<ExactGru>(gates, gatesHidden, hPrev, hn, h);
+
+    /// <summary><see cref="GruCell"/>'s checks and call, with the activations of <typeparamref name="TCell"/>.</summary>
+    internal static void GruCell<TCell>(Span<float> gates, ReadOnlySpan<float> gatesHidden, ReadOnlySpan<float> hPrev, Span<float> hn, Span<float> h)
+        where TCell : struct, IGruCellCore
     {
         int hidden = h.Length;
         Check(gates.Length, 3 * hidden, "gates", "[3 * H]");
         Check(gatesHidden.Length, 3 * hidden, "gatesHidden", "[3 * H]");
         Check(hPrev.Length, hidden, "hPrev", "[H]");
         Check(hn.Length, hidden, "hn", "[H]");
-        GruCellCore(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(gatesHidden), ref MemoryMarshal.GetReference(hPrev), ref MemoryMarshal.GetReference(hn), ref MemoryMarshal.GetReference(h), hidden);
+        TCell.Run(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(gatesHidden), ref MemoryMarshal.GetReference(hPrev), ref MemoryMarshal.GetReference(hn), ref MemoryMarshal.GetReference(h), hidden);
     }
 
     /// <summary>
@@ -138,7 +159,12 @@ public static class CellKernels
     /// <param name="stride">Floats from one sample's gates, hn and h to the next's.</param>
     /// <param name="rows">The number of samples.</param>
     /// <param name="hidden">H.</param>
-    public static void GruCellRows(Span<float> gates, ReadOnlySpan<float> gatesHidden, int hiddenSideStride, ReadOnlySpan<float> hPrev, int hPrevStride, Span<float> hn, Span<float> h, int stride, int rows, int hidden)
+    public static void GruCellRows(Span<float> gates, ReadOnlySpan<float> gatesHidden, int hiddenSideStride, ReadOnlySpan<float> hPrev, int hPrevStride, Span<float> hn, Span<float> h, int stride, int rows, int hidden) =>
+        GruCellRows<ExactGru>(gates, gatesHidden, hiddenSideStride, hPrev, hPrevStride, hn, h, stride, rows, hidden);
+
+    /// <summary><see cref="GruCellRows"/>'s checks and loop, with the activations of <typeparamref name="TCell"/>.</summary>
+    internal static void GruCellRows<TCell>(Span<float> gates, ReadOnlySpan<float> gatesHidden, int hiddenSideStride, ReadOnlySpan<float> hPrev, int hPrevStride, Span<float> hn, Span<float> h, int stride, int rows, int hidden)
+        where TCell : struct, IGruCellCore
     {
         CheckCounts(rows, hidden, stride);
         CheckCounts(rows, hidden, hiddenSideStride);
@@ -155,8 +181,14 @@ public static class CellKernels
         for (int r = 0; r < rows; r++)
         {
             nint at = (nint)r * stride;
-            GruCellCore(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref gh, (nint)r * hiddenSideStride), ref Unsafe.Add(ref hp, (nint)r * hPrevStride), ref Unsafe.Add(ref hn0, at), ref Unsafe.Add(ref h0, at), hidden);
+            TCell.Run(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref gh, (nint)r * hiddenSideStride), ref Unsafe.Add(ref hp, (nint)r * hPrevStride), ref Unsafe.Add(ref hn0, at), ref Unsafe.Add(ref h0, at), hidden);
         }
+    }
+
+    /// <summary>The exact activations' GRU cell, for the generic checks and loops.</summary>
+    private readonly struct ExactGru : IGruCellCore
+    {
+        public static void Run(ref float xr, ref float hr, ref float hp, ref float hn0, ref float h0, int hidden) => GruCellCore(ref xr, ref hr, ref hp, ref hn0, ref h0, hidden);
     }
 
     private static void GruCellCore(ref float xr, ref float hr, ref float hp, ref float hn0, ref float h0, int hidden)
@@ -597,4 +629,16 @@ public static class CellKernels
     [DoesNotReturn]
     private static void ThrowLength(int actual, int expected, string name, string shape) =>
         throw new ArgumentException($"Expected {name} of {expected} elements ({shape}, H = the length of h), got {actual}.", name);
+}
+
+/// <summary>One sample's LSTM cell over its hidden units (the exact or the fast activations): what the shared checks and row loops of <see cref="CellKernels"/> call.</summary>
+internal interface ILstmCellCore
+{
+    static abstract void Run(ref float gi, ref float cp, ref float c0, ref float tc, ref float h0, int hidden);
+}
+
+/// <summary>One sample's GRU cell over its hidden units, as <see cref="ILstmCellCore"/>.</summary>
+internal interface IGruCellCore
+{
+    static abstract void Run(ref float xr, ref float hr, ref float hp, ref float hn0, ref float h0, int hidden);
 }

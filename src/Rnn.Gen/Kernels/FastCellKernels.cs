@@ -1,7 +1,6 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Rnn.Gen.Kernels;
@@ -16,68 +15,29 @@ namespace Rnn.Gen.Kernels;
 public static class FastCellKernels
 {
     /// <summary><see cref="CellKernels.LstmCell"/> with the fast activations.</summary>
-    public static void LstmCell(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> tanhC, Span<float> h)
-    {
-        int hidden = h.Length;
-        Check(gates.Length, 4 * hidden, nameof(gates));
-        Check(cPrev.Length, hidden, nameof(cPrev));
-        Check(c.Length, hidden, nameof(c));
-        Check(tanhC.Length, hidden, nameof(tanhC));
-        LstmCellCore(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(cPrev), ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(tanhC), ref MemoryMarshal.GetReference(h), hidden);
-    }
+    public static void LstmCell(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> tanhC, Span<float> h) =>
+        CellKernels.LstmCell<FastLstm>(gates, cPrev, c, tanhC, h);
 
     /// <summary><see cref="CellKernels.LstmCellRows"/> with the fast activations (the streams' step).</summary>
-    public static void LstmCellRows(Span<float> gates, ReadOnlySpan<float> cPrev, int cPrevStride, Span<float> c, Span<float> tanhC, Span<float> h, int stride, int rows, int hidden)
-    {
-        CheckCounts(rows, hidden, stride);
-        MatrixKernels.CheckRows("gates", gates.Length, rows, stride, 4 * hidden);
-        MatrixKernels.CheckRows("cPrev", cPrev.Length, rows, cPrevStride, hidden);
-        MatrixKernels.CheckRows("c", c.Length, rows, stride, hidden);
-        MatrixKernels.CheckRows("tanhC", tanhC.Length, rows, stride, hidden);
-        MatrixKernels.CheckRows("h", h.Length, rows, stride, hidden);
-        ref float g0 = ref MemoryMarshal.GetReference(gates);
-        ref float cp = ref MemoryMarshal.GetReference(cPrev);
-        ref float c0 = ref MemoryMarshal.GetReference(c);
-        ref float tc = ref MemoryMarshal.GetReference(tanhC);
-        ref float h0 = ref MemoryMarshal.GetReference(h);
-        for (int r = 0; r < rows; r++)
-        {
-            nint at = (nint)r * stride;
-            LstmCellCore(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref cp, (nint)r * cPrevStride), ref Unsafe.Add(ref c0, at), ref Unsafe.Add(ref tc, at), ref Unsafe.Add(ref h0, at), hidden);
-        }
-    }
+    public static void LstmCellRows(Span<float> gates, ReadOnlySpan<float> cPrev, int cPrevStride, Span<float> c, Span<float> tanhC, Span<float> h, int stride, int rows, int hidden) =>
+        CellKernels.LstmCellRows<FastLstm>(gates, cPrev, cPrevStride, c, tanhC, h, stride, rows, hidden);
 
     /// <summary><see cref="CellKernels.GruCell"/> with the fast activations.</summary>
-    public static void GruCell(Span<float> gates, ReadOnlySpan<float> gatesHidden, ReadOnlySpan<float> hPrev, Span<float> hn, Span<float> h)
-    {
-        int hidden = h.Length;
-        Check(gates.Length, 3 * hidden, nameof(gates));
-        Check(gatesHidden.Length, 3 * hidden, nameof(gatesHidden));
-        Check(hPrev.Length, hidden, nameof(hPrev));
-        Check(hn.Length, hidden, nameof(hn));
-        GruCellCore(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(gatesHidden), ref MemoryMarshal.GetReference(hPrev), ref MemoryMarshal.GetReference(hn), ref MemoryMarshal.GetReference(h), hidden);
-    }
+    public static void GruCell(Span<float> gates, ReadOnlySpan<float> gatesHidden, ReadOnlySpan<float> hPrev, Span<float> hn, Span<float> h) =>
+        CellKernels.GruCell<FastGru>(gates, gatesHidden, hPrev, hn, h);
 
     /// <summary><see cref="CellKernels.GruCellRows"/> with the fast activations (the streams' step).</summary>
-    public static void GruCellRows(Span<float> gates, ReadOnlySpan<float> gatesHidden, int hiddenSideStride, ReadOnlySpan<float> hPrev, int hPrevStride, Span<float> hn, Span<float> h, int stride, int rows, int hidden)
+    public static void GruCellRows(Span<float> gates, ReadOnlySpan<float> gatesHidden, int hiddenSideStride, ReadOnlySpan<float> hPrev, int hPrevStride, Span<float> hn, Span<float> h, int stride, int rows, int hidden) =>
+        CellKernels.GruCellRows<FastGru>(gates, gatesHidden, hiddenSideStride, hPrev, hPrevStride, hn, h, stride, rows, hidden);
+
+    private readonly struct FastLstm : ILstmCellCore
     {
-        CheckCounts(rows, hidden, stride);
-        CheckCounts(rows, hidden, hiddenSideStride);
-        MatrixKernels.CheckRows("gates", gates.Length, rows, stride, 3 * hidden);
-        MatrixKernels.CheckRows("gatesHidden", gatesHidden.Length, rows, hiddenSideStride, 3 * hidden);
-        MatrixKernels.CheckRows("hPrev", hPrev.Length, rows, hPrevStride, hidden);
-        MatrixKernels.CheckRows("hn", hn.Length, rows, stride, hidden);
-        MatrixKernels.CheckRows("h", h.Length, rows, stride, hidden);
-        ref float g0 = ref MemoryMarshal.GetReference(gates);
-        ref float gh = ref MemoryMarshal.GetReference(gatesHidden);
-        ref float hp = ref MemoryMarshal.GetReference(hPrev);
-        ref float hn0 = ref MemoryMarshal.GetReference(hn);
-        ref float h0 = ref MemoryMarshal.GetReference(h);
-        for (int r = 0; r < rows; r++)
-        {
-            nint at = (nint)r * stride;
-            GruCellCore(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref gh, (nint)r * hiddenSideStride), ref Unsafe.Add(ref hp, (nint)r * hPrevStride), ref Unsafe.Add(ref hn0, at), ref Unsafe.Add(ref h0, at), hidden);
-        }
+        public static void Run(ref float gi, ref float cp, ref float c0, ref float tc, ref float h0, int hidden) => LstmCellCore(ref gi, ref cp, ref c0, ref tc, ref h0, hidden);
+    }
+
+    private readonly struct FastGru : IGruCellCore
+    {
+        public static void Run(ref float xr, ref float hr, ref float hp, ref float hn0, ref float h0, int hidden) => GruCellCore(ref xr, ref hr, ref hp, ref hn0, ref h0, hidden);
     }
 
     // Every width computes the same bits, so the widest that fits goes first and the rest follow narrower.
@@ -169,24 +129,4 @@ public static class FastCellKernels
 
         return j;
     }
-
-    private static void CheckCounts(int rows, int hidden, int stride)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        ArgumentOutOfRangeException.ThrowIfNegative(hidden);
-        ArgumentOutOfRangeException.ThrowIfNegative(stride);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Check(int actual, int expected, string name)
-    {
-        if (actual != expected)
-        {
-            ThrowLength(actual, expected, name);
-        }
-    }
-
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void ThrowLength(int actual, int expected, string name) =>
-        throw new ArgumentException($"Expected {name} of {expected} elements (H = the length of h), got {actual}.", name);
 }
