@@ -1,8 +1,6 @@
-using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Rnn.Gen.Kernels;
 
@@ -24,7 +22,7 @@ namespace Rnn.Gen.Kernels;
 /// x · P (4), one division (11 at 256 bits, 16–18 at 512), one blend (1): about 32–38 cycles, against about 60–65 for
 /// the exact forms (exponential, then a division). Measured maximum error against double-precision <c>Math.Tanh</c>
 /// and <c>1 / (1 + Math.Exp(-x))</c> over the floats of both signs up to 32 (<c>FastActivationsTests</c>): within 4e-7
-/// (tanh) and 2.5e-7 (sigmoid), absolute; the worst found are in docs/ARCHITECTURE.md, "Fast activations". NaN stays NaN; ±∞ gives ±1 (tanh), 1 or 0 (sigmoid).
+/// (tanh) and 2.5e-7 (sigmoid), absolute (every float swept: 3.34e-7 and 1.94e-7); the worst found are in docs/ARCHITECTURE.md, "Fast activations". NaN stays NaN; ±∞ gives ±1 (tanh), 1 or 0 (sigmoid).
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -115,36 +113,7 @@ public static class FastActivations
         TVector qHigh = TMath.MultiplyAdd(y, TMath.Broadcast(q3), TMath.Broadcast(q2));
         TVector p = TMath.MultiplyAdd(y2, TMath.MultiplyAdd(y2, TMath.Broadcast(p4), pHigh), pLow);
         TVector q = TMath.MultiplyAdd(y2, TMath.MultiplyAdd(y2, TMath.Broadcast(q4), qHigh), qLow);
-        return Quotient<TMath, TVector>(TMath.Multiply(x, p), q);
-    }
-
-    /// <summary>
-    /// n / q for the ratio's q (1 ≤ q, finite below the limits): with AVX-512, the 14-bit reciprocal estimate
-    /// (<c>vrcp14ps</c>, whose bits Intel's specification fixes) and one correction of the quotient,
-    /// <c>y = n r</c>, <c>y − (q y − n) r</c>, two fused multiply-adds; else the division.
-    /// </summary>
-    /// <remarks>
-    /// A division of 16 lanes occupies the Xeon's one divider for about 16 cycles (10 at 256 bits), and a streamed LSTM
-    /// step makes five per 16 hidden units; the estimate and the three multiplications issue in about two cycles on the
-    /// two FMA ports. The estimate's relative error e is below 2^-14, the residual n − q y is exact to a rounding, and
-    /// the corrected quotient is off by e² (below 2^-28) before its own rounding: within about half an ulp, as the
-    /// division (the stated bounds were measured with it). Every width and the scalar form take the same branch (the
-    /// instruction set, not the vector width, decides), so the lanes keep each other's bits.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Quotient<TMath, TVector>(TVector n, TVector q)
-        where TMath : struct, IFastMath<TVector>
-        where TVector : struct
-    {
-        if (!Avx512F.VL.IsSupported)
-        {
-            return TMath.Divide(n, q);
-        }
-
-        TVector r = TMath.ReciprocalEstimate(q);
-        TVector y = TMath.Multiply(n, r);
-        TVector excess = TMath.MultiplySubtract(q, y, n); // q y − n: the sign of zero comes out right for n = ±0
-        return TMath.NegatedMultiplyAdd(excess, r, y);
+        return TMath.Divide(TMath.Multiply(x, p), q);
     }
 }
 
@@ -159,15 +128,6 @@ internal interface IFastMath<TVector> : IElementMath<TVector>
 
     /// <summary>Lane by lane, <paramref name="ifAbove"/> where <c>a &gt; limit</c> (false for NaN), else <paramref name="otherwise"/>.</summary>
     static abstract TVector SelectWhereAbove(TVector a, TVector limit, TVector ifAbove, TVector otherwise);
-
-    /// <summary>AVX-512's 14-bit reciprocal estimate (<c>vrcp14</c>) in each lane; call only where <c>Avx512F.VL.IsSupported</c>.</summary>
-    static abstract TVector ReciprocalEstimate(TVector a);
-
-    /// <summary><c>addend − a b</c> with one rounding (<c>vfnmadd</c>); call only where <c>Avx512F.VL.IsSupported</c>.</summary>
-    static abstract TVector NegatedMultiplyAdd(TVector a, TVector b, TVector addend);
-
-    /// <summary><c>a b − subtrahend</c> with one rounding (<c>vfmsub</c>); call only where <c>Avx512F.VL.IsSupported</c>.</summary>
-    static abstract TVector MultiplySubtract(TVector a, TVector b, TVector subtrahend);
 }
 
 /// <summary>The <see cref="IFastMath{TVector}"/> operations of every width.</summary>
@@ -179,9 +139,6 @@ internal static partial class Simd
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Abs(float a) => float.Abs(a);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float CopySign(float value, float sign) => float.CopySign(value, sign);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float SelectWhereAbove(float a, float limit, float ifAbove, float otherwise) => a > limit ? ifAbove : otherwise;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float ReciprocalEstimate(float a) => Avx512F.Reciprocal14Scalar(Vector128.CreateScalarUnsafe(a)).ToScalar();
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float NegatedMultiplyAdd(float a, float b, float addend) => MathF.FusedMultiplyAdd(-a, b, addend);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MultiplySubtract(float a, float b, float subtrahend) => MathF.FusedMultiplyAdd(a, b, -subtrahend);
     }
 
     internal readonly partial struct Wide128 : IFastMath<Vector128<float>>
@@ -189,25 +146,16 @@ internal static partial class Simd
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Abs(Vector128<float> a) => Vector128.Abs(a);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> CopySign(Vector128<float> value, Vector128<float> sign) => Vector128.CopySign(value, sign);
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> SelectWhereAbove(Vector128<float> a, Vector128<float> limit, Vector128<float> ifAbove, Vector128<float> otherwise) => Vector128.ConditionalSelect(Vector128.GreaterThan(a, limit), ifAbove, otherwise);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> ReciprocalEstimate(Vector128<float> a) => Avx512F.VL.Reciprocal14(a);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> NegatedMultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> addend) => Fma.MultiplyAddNegated(a, b, addend);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> MultiplySubtract(Vector128<float> a, Vector128<float> b, Vector128<float> subtrahend) => Fma.MultiplySubtract(a, b, subtrahend);
     }
 
     internal readonly partial struct Wide256 : IFastMath<Vector256<float>>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> SelectWhereAbove(Vector256<float> a, Vector256<float> limit, Vector256<float> ifAbove, Vector256<float> otherwise) => Vector256.ConditionalSelect(Vector256.GreaterThan(a, limit), ifAbove, otherwise);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> ReciprocalEstimate(Vector256<float> a) => Avx512F.VL.Reciprocal14(a);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> NegatedMultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) => Fma.MultiplyAddNegated(a, b, addend);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MultiplySubtract(Vector256<float> a, Vector256<float> b, Vector256<float> subtrahend) => Fma.MultiplySubtract(a, b, subtrahend);
     }
 
     internal readonly partial struct Wide512 : IFastMath<Vector512<float>>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> SelectWhereAbove(Vector512<float> a, Vector512<float> limit, Vector512<float> ifAbove, Vector512<float> otherwise) => Vector512.ConditionalSelect(Vector512.GreaterThan(a, limit), ifAbove, otherwise);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> ReciprocalEstimate(Vector512<float> a) => Avx512F.Reciprocal14(a);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> NegatedMultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> addend) => Avx512F.FusedMultiplyAddNegated(a, b, addend);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MultiplySubtract(Vector512<float> a, Vector512<float> b, Vector512<float> subtrahend) => Avx512F.FusedMultiplySubtract(a, b, subtrahend);
     }
 #pragma warning restore CS1591
 }
