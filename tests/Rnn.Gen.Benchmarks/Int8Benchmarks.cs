@@ -4,7 +4,8 @@ namespace Rnn.Gen.Benchmarks;
 
 /// <summary>
 /// Int8 weights (issue 17, target 3) where the weights fall out of L1 (H = 64, 128): float32 Step and Predict, their
-/// int8 twins (Weights = WeightPrecision.Int8) and RTNeural's two -march=native builds, side by side in one run. Each
+/// int8 twins (Weights = WeightPrecision.Int8), each also with the fast activations (Activations =
+/// ActivationPrecision.Fast), and RTNeural's two -march=native builds, side by side in one run. Each
 /// method runs the workload of <see cref="StreamingBenchmarks"/> (I = H, Dense(1) head) or <see cref="SequenceBenchmarks"/>
 /// through an instance of it, so setups and checks are theirs. <c>run.sh --filter '*Int8*'</c>.
 /// </summary>
@@ -30,6 +31,8 @@ public class Int8StreamingBenchmarks
 
     [GlobalSetup(Target = nameof(Float32))] public void SetupFloat32() => Workload().Setup();
     [GlobalSetup(Target = nameof(Int8))] public void SetupInt8() => Workload().SetupInt8();
+    [GlobalSetup(Target = nameof(Fast))] public void SetupFast() => Workload().SetupFast();
+    [GlobalSetup(Target = nameof(Int8Fast))] public void SetupInt8Fast() => Workload().SetupInt8Fast();
     [GlobalSetup(Target = nameof(RtNeuralXsimdNative))] public void SetupXsimd() => Workload().SetupRtNeuralXsimdNative();
     [GlobalSetup(Target = nameof(RtNeuralEigenNative))] public void SetupEigen() => Workload().SetupRtNeuralEigenNative();
 
@@ -41,6 +44,14 @@ public class Int8StreamingBenchmarks
 
     [Benchmark(OperationsPerInvoke = StreamingBenchmarks.StepsPerInvoke)]
     public void Int8() => _b.RnnGenInt8();
+
+    /// <summary>float32 weights, fast activations (Activations = ActivationPrecision.Fast).</summary>
+    [Benchmark(OperationsPerInvoke = StreamingBenchmarks.StepsPerInvoke)]
+    public void Fast() => _b.RnnGenFast();
+
+    /// <summary>int8 weights and fast activations.</summary>
+    [Benchmark(OperationsPerInvoke = StreamingBenchmarks.StepsPerInvoke)]
+    public void Int8Fast() => _b.RnnGenInt8Fast();
 
     [Benchmark(OperationsPerInvoke = StreamingBenchmarks.StepsPerInvoke)]
     public void RtNeuralXsimdNative() => _b.RtNeuralXsimdNative();
@@ -67,6 +78,8 @@ public class Int8SequenceBenchmarks
 
     [GlobalSetup(Target = nameof(Float32))] public void SetupFloat32() => Workload().Setup();
     [GlobalSetup(Target = nameof(Int8))] public void SetupInt8() => Workload().SetupInt8();
+    [GlobalSetup(Target = nameof(Fast))] public void SetupFast() => Workload().SetupFast();
+    [GlobalSetup(Target = nameof(Int8Fast))] public void SetupInt8Fast() => Workload().SetupInt8Fast();
     [GlobalSetup(Target = nameof(RtNeuralXsimdNative))] public void SetupXsimd() => Workload().SetupRtNeuralXsimdNative();
     [GlobalSetup(Target = nameof(RtNeuralEigenNative))] public void SetupEigen() => Workload().SetupRtNeuralEigenNative();
 
@@ -78,6 +91,14 @@ public class Int8SequenceBenchmarks
 
     [Benchmark]
     public void Int8() => _b.RnnGenInt8();
+
+    /// <summary>float32 weights, fast activations.</summary>
+    [Benchmark]
+    public void Fast() => _b.RnnGenFast();
+
+    /// <summary>int8 weights and fast activations.</summary>
+    [Benchmark]
+    public void Int8Fast() => _b.RnnGenInt8Fast();
 
     [Benchmark]
     public void RtNeuralXsimdNative() => _b.RtNeuralXsimdNative();

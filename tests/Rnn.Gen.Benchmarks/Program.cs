@@ -31,7 +31,8 @@ namespace Rnn.Gen.Benchmarks;
 /// <c>--profile training-parts</c>: workload (c) kernel by kernel at the batch path's shapes, in thread CPU time;
 /// <c>--profile streaming</c>: workload (a) with its Dense head at every size, twice; <c>--profile sequence</c>: (b), twice;
 /// <c>--profile kernels</c>: the dense-kernel table alone; <c>--profile floor</c>: the streaming steps at H = 64 and 128 and
-/// the H = 128 sequences against their L2 floors, with their products and cells timed apart (<see cref="FloorProfile"/>).</item>
+/// the H = 128 sequences against their L2 floors, with their products and cells timed apart, exact and with the fast
+/// activations (<see cref="FloorProfile"/>).</item>
 /// </list>
 /// Everything runs in this process (InProcessEmitToolchain): a child process would not get the newer C runtime that
 /// libtorch needs.

@@ -107,8 +107,8 @@ public static class ResultsWriter
         md.AppendLine();
         md.AppendLine("## (a) Streaming `Step`, one sample at a time (ns per sample)");
         md.AppendLine();
-        md.AppendLine("| cell | I | H | head | Rnn.Gen ns | alloc B | plain C# ns | libtorch ns | ONNX RT ns | RTNeural ns (best build) | flops | weight KB (level) | floor ns (bound) | Rnn.Gen % of floor | RTNeural % of floor | GFLOP/s | % of peak | others' CPU |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| cell | I | H | head | Rnn.Gen ns | alloc B | Rnn.Gen fast ns (% of floor) | plain C# ns | libtorch ns | ONNX RT ns | RTNeural ns (best build) | flops | weight KB (level) | floor ns (bound) | Rnn.Gen % of floor | RTNeural % of floor | GFLOP/s | % of peak | others' CPU |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         int rtRows = 0, rtBeaten = 0;
         foreach (CellKind cell in new[] { CellKind.Lstm, CellKind.Gru })
         {
@@ -137,6 +137,7 @@ public static class ResultsWriter
 
                         double? bytes = Probe($"{cell}Stream_I{(input == InputKind.One ? "1" : "H")}_H{h}{(dense ? "_Dense" : "")}");
                         md.AppendLine($"| {cell.ToString().ToUpperInvariant()} | {i} | {h} | {(dense ? "Dense(1)" : "—")} | {F(rg.Value.Ns, 0)} | {A(bytes)} "
+                            + $"| {Fast(Get(nameof(StreamingBenchmarks), nameof(StreamingBenchmarks.RnnGenFast), p), floor, 1)} "
                             + $"| {Peer(Get(nameof(StreamingBenchmarks), nameof(StreamingBenchmarks.PlainCSharp), p), rg.Value.Ns, 1)} "
                             + $"| {Peer(Get(nameof(StreamingBenchmarks), nameof(StreamingBenchmarks.LibTorch), p), rg.Value.Ns, 1)} "
                             + $"| {Peer(Get(nameof(StreamingBenchmarks), nameof(StreamingBenchmarks.OnnxRuntime), p), rg.Value.Ns, 1)} "
@@ -156,8 +157,8 @@ public static class ResultsWriter
         md.AppendLine();
         md.AppendLine($"## (b) Whole-sequence `Predict`: input {Workloads.SequenceInput}, {Workloads.SequenceSteps} steps, batch 1, + Dense(1) (µs per sequence)");
         md.AppendLine();
-        md.AppendLine("| cell | H | Rnn.Gen µs | alloc B | plain C# µs | libtorch µs | ONNX RT µs | RTNeural µs (best build) | flops | weight bytes read (level) | floor µs (bound) | Rnn.Gen % of floor | RTNeural % of floor | GFLOP/s | % of peak | others' CPU |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| cell | H | Rnn.Gen µs | alloc B | Rnn.Gen fast µs (% of floor) | plain C# µs | libtorch µs | ONNX RT µs | RTNeural µs (best build) | flops | weight bytes read (level) | floor µs (bound) | Rnn.Gen % of floor | RTNeural % of floor | GFLOP/s | % of peak | others' CPU |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         int seqRows = 0, seqRt = 0, seqRtRows = 0, seqTorch = 0, seqTorchRows = 0;
         var shortOfTorch = new List<string>();
         foreach (CellKind cell in new[] { CellKind.Lstm, CellKind.Gru })
@@ -197,6 +198,7 @@ public static class ResultsWriter
 
                 double? bytes = Probe($"{cell}Sequence_I16_H{h}");
                 md.AppendLine($"| {cell.ToString().ToUpperInvariant()} | {h} | {F(ns / 1000, 1)} | {A(bytes)} "
+                    + $"| {Fast(Get(nameof(SequenceBenchmarks), nameof(SequenceBenchmarks.RnnGenFast), p), floor, 1000)} "
                     + $"| {Peer(Get(nameof(SequenceBenchmarks), nameof(SequenceBenchmarks.PlainCSharp), p), ns, 1000)} "
                     + $"| {Peer(lt, ns, 1000)} | {Peer(Get(nameof(SequenceBenchmarks), nameof(SequenceBenchmarks.OnnxRuntime), p), ns, 1000)} | {RtCell(rt, build, ns, 1000)} "
                     + $"| {F(floor.Flops, 0)} | {F(floor.Bytes / 1024, 0)} KB ({floor.Level}) | {F(floor.Ns / 1000, 1)} ({floor.Bound}) "
@@ -352,6 +354,10 @@ public static class ResultsWriter
     /// <summary>RTNeural's best time, how many times Rnn.Gen's it is, and the build; "not measured" without RTNeural.</summary>
     private static string RtCell(Figure? best, string? build, double rnnGenNs, double unit) =>
         best is null ? "not measured" : $"{Peer(best, rnnGenNs, unit)}, {build}";
+
+    /// <summary>The fast-activation twin's time (Activations = ActivationPrecision.Fast) in the table's unit and as a percentage of the floor; "—" where not measured.</summary>
+    private static string Fast(Figure? fast, Floor floor, double unit) =>
+        fast is null ? "—" : $"{F(fast.Value.Ns / unit, unit == 1 ? 0 : 1)} ({OfFloor(fast.Value.Ns, floor)})";
 
     /// <summary>A time as a percentage of the floor (100 % = at the floor).</summary>
     private static string OfFloor(double ns, Floor floor) => floor.Ns > 0 ? $"{ns / floor.Ns * 100:F0} %" : "—";

@@ -120,6 +120,47 @@ public class SequenceBenchmarks
     [BenchmarkCategory(Categories.Int8)]
     public void RnnGenInt8() => _int8.Predict(_input, _output);
 
+    private IRnnModel _fast = null!;
+
+    /// <summary>The fast-activation twin (Activations = ActivationPrecision.Fast) on the same parameters; its output must be within 1e-5 of the exact model's.</summary>
+    [GlobalSetup(Target = nameof(RnnGenFast))]
+    public void SetupFast()
+    {
+        float expected = CreateModel();
+        _fast = (Cell, Hidden) switch
+        {
+            (CellKind.Lstm, 32) => new LstmSequence_I16_H32_Fast(),
+            (CellKind.Lstm, 128) => new LstmSequence_I16_H128_Fast(),
+            (CellKind.Gru, 32) => new GruSequence_I16_H32_Fast(),
+            (CellKind.Gru, 128) => new GruSequence_I16_H128_Fast(),
+            _ => throw new ArgumentOutOfRangeException(nameof(Hidden)),
+        };
+        _model.Parameters.CopyTo(_fast.Parameters);
+        _fast.Predict(_input, _output);
+        Check.Close([expected], _output, 1e-5f, $"fast activations {Cell} sequence H={Hidden}");
+    }
+
+    [Benchmark]
+    [BenchmarkCategory(Categories.FastActivations)]
+    public void RnnGenFast() => _fast.Predict(_input, _output);
+
+    private IRnnModel _int8Fast = null!;
+
+    /// <summary>The int8 twin with the fast activations (H = 128 only: Int8SequenceBenchmarks' column, not a benchmark of this class); within 0.05 of float32's output.</summary>
+    public void SetupInt8Fast()
+    {
+        float expected = CreateModel();
+        _int8Fast = Cell == CellKind.Lstm && Hidden == 128 ? new LstmSequence_I16_H128_Int8_Fast()
+            : Cell == CellKind.Gru && Hidden == 128 ? new GruSequence_I16_H128_Int8_Fast()
+            : throw new ArgumentOutOfRangeException(nameof(Hidden));
+        _model.Parameters.CopyTo(_int8Fast.Parameters);
+        _int8Fast.Predict(_input, _output);
+        Check.Close([expected], _output, 0.05f, $"int8 + fast activations {Cell} sequence H={Hidden}");
+    }
+
+    /// <summary>The int8 + fast twin's Predict (see <see cref="SetupInt8Fast"/>).</summary>
+    public void RnnGenInt8Fast() => _int8Fast.Predict(_input, _output);
+
     [Benchmark]
     public void PlainCSharp() => _plain.Predict(_input, _output);
 

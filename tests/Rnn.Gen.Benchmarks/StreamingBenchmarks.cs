@@ -144,24 +144,39 @@ public class StreamingBenchmarks
 
     private IStreamingModel _fast = null!;
 
-    /// <summary>The fast-activation twin (Activations = ActivationPrecision.Fast, H = 8 and 16 only) on the same parameters; its outputs must be within 1e-5 of the exact model's.</summary>
+    /// <summary>The fast-activation twin (Activations = ActivationPrecision.Fast, Models.Fast.cs, every size) on the same parameters; its outputs must be within 1e-5 of the exact model's.</summary>
     [GlobalSetup(Target = nameof(RnnGenFast))]
-    public void SetupFast()
-    {
-        CreateModel();
-        float[] expected = ReferenceBlock();
-        string name = $"Rnn.Gen.Benchmarks.Models.{Cell}Stream_I{(Input == InputKind.One ? "1" : "H")}_H{Hidden}{(Dense ? "_Dense" : "")}_Fast";
-        _fast = (IStreamingModel)Activator.CreateInstance(Type.GetType(name, throwOnError: true)!)!;
-        _model.Parameters.CopyTo(_fast.Parameters);
-        _fast.ResetState();
-        _fast.StepBlock(_inputs, _outputs);
-        Check.Close(expected, _outputs, 1e-5f, $"fast activations {Cell} I={InputSize} H={Hidden} dense={Dense}");
-        _fast.ResetState();
-    }
+    public void SetupFast() => _fast = Twin("_Fast", 1e-5f, "fast activations");
 
     [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
     [BenchmarkCategory(Categories.FastActivations)]
     public void RnnGenFast() => _fast.StepBlock(_inputs, _outputs);
+
+    private IStreamingModel _int8Fast = null!;
+
+    /// <summary>
+    /// The int8 twin with the fast activations (I = H, Dense(1), H = 64 and 128 only: Int8StreamingBenchmarks' column,
+    /// not a benchmark of this class); within 0.05 of float32's outputs, as the int8 twin.
+    /// </summary>
+    public void SetupInt8Fast() => _int8Fast = Twin("_Int8_Fast", 0.05f, "int8 + fast activations");
+
+    /// <summary>The int8 + fast twin's block (see <see cref="SetupInt8Fast"/>).</summary>
+    public void RnnGenInt8Fast() => _int8Fast.StepBlock(_inputs, _outputs);
+
+    /// <summary>The model's twin named with <paramref name="suffix"/>, on the same parameters, checked against the exact float32 outputs within <paramref name="tolerance"/>.</summary>
+    private IStreamingModel Twin(string suffix, float tolerance, string what)
+    {
+        CreateModel();
+        float[] expected = ReferenceBlock();
+        string name = $"Rnn.Gen.Benchmarks.Models.{Cell}Stream_I{(Input == InputKind.One ? "1" : "H")}_H{Hidden}{(Dense ? "_Dense" : "")}{suffix}";
+        var twin = (IStreamingModel)Activator.CreateInstance(Type.GetType(name, throwOnError: true)!)!;
+        _model.Parameters.CopyTo(twin.Parameters);
+        twin.ResetState();
+        twin.StepBlock(_inputs, _outputs);
+        Check.Close(expected, _outputs, tolerance, $"{what} {Cell} I={InputSize} H={Hidden} dense={Dense}");
+        twin.ResetState();
+        return twin;
+    }
 
     [Benchmark(OperationsPerInvoke = StepsPerInvoke)]
     public void PlainCSharp()

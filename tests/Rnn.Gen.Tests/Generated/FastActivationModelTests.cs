@@ -72,6 +72,28 @@ public partial class FastGruLstmStacked;
 [Dense(1)]
 public partial class ExactGruLstmStacked;
 
+// Int8 weights with the fast activations (Step, Predict and the streams of an int8 model run FastCellKernels as float32
+// ones do), beside int8 twins with the exact activations.
+[RnnModel(inputSize: 6, steps: 12, Weights = WeightPrecision.Int8, Activations = ActivationPrecision.Fast)]
+[Lstm(24)]
+[Dense(1)]
+public partial class FastInt8LstmI6H24;
+
+[RnnModel(inputSize: 6, steps: 12, Weights = WeightPrecision.Int8)]
+[Lstm(24)]
+[Dense(1)]
+public partial class ExactInt8LstmI6H24;
+
+[RnnModel(inputSize: 6, steps: 12, Weights = WeightPrecision.Int8, Activations = ActivationPrecision.Fast)]
+[Gru(33)]
+[Dense(2)]
+public partial class FastInt8GruI6H33;
+
+[RnnModel(inputSize: 6, steps: 12, Weights = WeightPrecision.Int8)]
+[Gru(33)]
+[Dense(2)]
+public partial class ExactInt8GruI6H33;
+
 /// <summary>
 /// <c>Activations = ActivationPrecision.Fast</c> in generated models: inference (Step, Predict, streams) runs the fast
 /// activations, training (Forward) the exact ones; the unrolled step gives the general step's bits; nothing allocated.
@@ -88,6 +110,8 @@ public class FastActivationModelTests
         ["GRU(7), I = 2"] = (() => new FastGruI2H7(), () => new ExactGruI2H7()),
         ["LSTM(40), streams"] = (() => new FastLstmStreams(), () => new ExactLstmStreams()),
         ["GRU(20) + LSTM(9)"] = (() => new FastGruLstmStacked(), () => new ExactGruLstmStacked()),
+        ["int8 LSTM(24), I = 6"] = (() => new FastInt8LstmI6H24(), () => new ExactInt8LstmI6H24()),
+        ["int8 GRU(33), I = 6"] = (() => new FastInt8GruI6H33(), () => new ExactInt8GruI6H33()),
     };
 
     public static TheoryData<string> Models() => new(Pairs.Keys);
