@@ -184,18 +184,73 @@ internal static class DecoderBatchEmitter
         }
     }
 
+    /// <summary>One sample's dz rows: the caller's dL/dy copied, masked after the end token, then the activation's derivative in place.</summary>
+    private static void EmitCopiedRows(CodeWriter w, ModelPlan plan, DecoderSpec decoder, DensePlan head)
+    {
+        int T = head.Positions, U = head.Units;
+        w.Line($"outputGradients.Slice(b * {plan.OutputLength}, {plan.OutputLength}).CopyTo(dz);");
+        if (decoder.EndToken is not null)
+        {
+            w.Line("dz.Slice(_batch.DecodedSteps[s] * OutputSize).Clear(); // the steps after the end token carry no gradient");
+        }
+
+        if (head.Dense.Activation != ActivationKind.Identity)
+        {
+            using (w.Block($"for (int t = 0; t < {T}; t++)"))
+            {
+                w.Line($"{Span} dzt = dz.Slice(t * {U}, {U});");
+                w.Line($"{ReadOnlySpan} y = {CodeWriter.SliceAt("cache", head.Output, U, "t")};");
+                foreach (string line in ActivationCode.Backward(head.Dense.Activation, "y", "dzt", U))
+                {
+                    w.Line(line);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A softmax head's dz rows of one sample straight from the caller's dL/dy (no copy first): each row the bits the
+    /// one-sample backward gives on its copy; with an end token, the masked rows as it computes them, from zero.
+    /// </summary>
+    private static void EmitSoftmaxRows(CodeWriter w, ModelPlan plan, DecoderSpec decoder, DensePlan head)
+    {
+        int T = head.Positions, U = head.Units;
+        w.Line($"{ReadOnlySpan} dy = outputGradients.Slice(b * {plan.OutputLength}, {plan.OutputLength});");
+        using (w.Block($"for (int t = 0; t < {T}; t++)"))
+        {
+            w.Line($"{Span} dzt = dz.Slice(t * {U}, {U});");
+            w.Line($"{ReadOnlySpan} y = {CodeWriter.SliceAt("cache", head.Output, U, "t")};");
+            if (decoder.EndToken is null)
+            {
+                w.Line($"{VectorKernels}.SoftmaxBackward(y, dy.Slice(t * {U}, {U}), dzt); // dz = y (dy - <dy, y>)");
+                return;
+            }
+
+            using (w.Block("if (t < _batch.DecodedSteps[s])"))
+            {
+                w.Line($"{VectorKernels}.SoftmaxBackward(y, dy.Slice(t * {U}, {U}), dzt); // dz = y (dy - <dy, y>)");
+            }
+
+            using (w.Block("else"))
+            {
+                w.Line("dzt.Clear(); // the steps after the end token carry no gradient (zero, unless y is not finite, as sample by sample)");
+                w.Line($"{VectorKernels}.SoftmaxBackward(y, dzt);");
+            }
+        }
+    }
+
     /// <summary>
     /// ForwardBatchTeacherForced with a head over the batch: each sample's layers below the head (slot order, as the
     /// dropout draws run), then the head's inputs of every sample gathered in batch order into the workspace's rows
     /// (kept there for BackwardBatch's weight gradient), one product for every output row straight into
-    /// <c>outputs</c>, and each sample's rows copied into its cache (backward's y) before its steps after the end token
-    /// are cleared.
+    /// <c>outputs</c> (<c>AffineRows</c>: the bias and W x in one pass), and per sample its activation, its rows copied
+    /// into its cache (backward's y) while they are still in cache, and its steps after the end token cleared.
     /// </summary>
     private static void EmitBatchedHeadForward(CodeWriter w, ModelPlan plan, DecoderSpec decoder, DensePlan head, List<LayerEmitter> layers)
     {
         LayerPlan below = layers[head.Index - 1].Layer;
-        int T = head.Positions, I = head.InputSize;
-        long gradientRows = (long)T * head.Units, inputRows = (long)T * I;
+        int T = head.Positions, U = head.Units, I = head.InputSize;
+        long gradientRows = (long)T * U, inputRows = (long)T * I;
         w.Line("// Every sample below the head: with teacher forcing the decoder is fed the targets, so nothing there reads the head's output.");
         using (w.Block("for (int s = 0; s < batch; s++)"))
         {
@@ -215,11 +270,17 @@ internal static class DecoderBatchEmitter
         w.Line($"{ReadOnlySpan} packed = _packed;");
         w.Line($"{Span} xs = _batch.Rows.Slice(batch * {gradientRows}, batch * {inputRows}); // [batch * {T}, {I}] the head's inputs; BackwardBatch's weight gradient reads them");
         w.Line($"for (int b = 0; b < batch; b++) {LayerWiring.OutputView(below, $"caches.Slice(_batch.SlotOf(b) * {plan.CacheSize}, {plan.CacheSize})")}.Slice(0, {inputRows}).CopyTo(xs.Slice(b * {inputRows}, {inputRows}));");
-        ((DenseEmitter)layers[head.Index]).EmitSequenceProduct(w, "xs", $"batch * {T}", "outputs", "0");
+        w.Line($"{MatrixKernels}.AffineRows({LayerEmitter.Param(head.Bias)}, xs, {I}, {CodeWriter.Slice("packed", head.PackedWeight)}, outputs, {U}, batch * {T}, {I}, {U}); // b + W x_t, the bits of the bias copied and then the product");
         using (w.Block("for (int b = 0; b < batch; b++)"))
         {
             w.Line("int s = _batch.SlotOf(b);");
             w.Line($"{Span} output = outputs.Slice(b * {plan.OutputLength}, {plan.OutputLength});");
+            string activation = ActivationCode.Apply(head.Dense.Activation, $"output.Slice(t * {U}, {U})");
+            if (activation.Length > 0)
+            {
+                w.Line($"for (int t = 0; t < {T}; t++) {activation}");
+            }
+
             w.Line($"output.CopyTo({CodeWriter.Slice($"caches.Slice(s * {plan.CacheSize}, {plan.CacheSize})", head.Output)}); // y, which the head's backward reads");
             if (decoder.EndToken is not null)
             {
@@ -250,25 +311,14 @@ internal static class DecoderBatchEmitter
             w.Line("int s = _batch.SlotOf(b);");
             w.Line($"{ReadOnlySpan} cache = caches.Slice(s * {plan.CacheSize}, {plan.CacheSize});");
             w.Line($"{Span} dz = dzs.Slice(b * {gradientRows}, {gradientRows});");
-            w.Line($"outputGradients.Slice(b * {plan.OutputLength}, {plan.OutputLength}).CopyTo(dz);");
-            if (decoder.EndToken is not null)
+            if (head.Dense.Activation == ActivationKind.Softmax)
             {
-                w.Line("dz.Slice(_batch.DecodedSteps[s] * OutputSize).Clear(); // the steps after the end token carry no gradient");
+                EmitSoftmaxRows(w, plan, decoder, head);
             }
-
-            if (head.Dense.Activation != ActivationKind.Identity)
+            else
             {
-                using (w.Block($"for (int t = 0; t < {T}; t++)"))
-                {
-                    w.Line($"{Span} dzt = dz.Slice(t * {U}, {U});");
-                    w.Line($"{ReadOnlySpan} y = {CodeWriter.SliceAt("cache", head.Output, U, "t")};");
-                    foreach (string line in ActivationCode.Backward(head.Dense.Activation, "y", "dzt", U))
-                    {
-                        w.Line(line);
-                    }
-                }
+                EmitCopiedRows(w, plan, decoder, head);
             }
-
         }
 
         w.Line($"{MatrixKernels}.AddRowSums(dzs, count * {T}, {LayerEmitter.Param(head.Bias, "g")});");

@@ -1029,14 +1029,12 @@ namespace Translation
                 global::System.ReadOnlySpan<float> packed = _packed;
                 global::System.Span<float> xs = _batch.Rows.Slice(batch * 100, batch * 60); // [batch * 5, 12] the head's inputs; BackwardBatch's weight gradient reads them
                 for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 1792, 1792).Slice(Layer4.Output, 60).Slice(0, 60).CopyTo(xs.Slice(b * 60, 60));
-                global::System.Span<float> ys5 = outputs.Slice(0, (batch * 5) * 20);
-                for (int t = 0; t < batch * 5; t++) p.Slice(Layer5.Bias, 20).CopyTo(ys5.Slice(t * 20, 20));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(xs.Slice(0, (batch * 5) * 12), packed.Slice(Layer5.PackedWeight, 240), ys5, batch * 5, 12, 20); // every position at once: W read once
-                for (int t = 0; t < batch * 5; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys5.Slice(t * 20, 20));
+                global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer5.Bias, 20), xs, 12, packed.Slice(Layer5.PackedWeight, 240), outputs, 20, batch * 5, 12, 20); // b + W x_t, the bits of the bias copied and then the product
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.Span<float> output = outputs.Slice(b * 100, 100);
+                    for (int t = 0; t < 5; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(output.Slice(t * 20, 20));
                     output.CopyTo(caches.Slice(s * 1792, 1792).Slice(Layer5.Output, 100)); // y, which the head's backward reads
                     output.Slice(decodedSteps[s] * OutputSize).Clear(); // zero outputs after the end token; BackwardBatch gives them no gradient
                 }
@@ -1074,13 +1072,20 @@ namespace Translation
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1792, 1792);
                     global::System.Span<float> dz = dzs.Slice(b * 100, 100);
-                    outputGradients.Slice(b * 100, 100).CopyTo(dz);
-                    dz.Slice(_batch.DecodedSteps[s] * OutputSize).Clear(); // the steps after the end token carry no gradient
+                    global::System.ReadOnlySpan<float> dy = outputGradients.Slice(b * 100, 100);
                     for (int t = 0; t < 5; t++)
                     {
                         global::System.Span<float> dzt = dz.Slice(t * 20, 20);
                         global::System.ReadOnlySpan<float> y = cache.Slice(Layer5.Output + t * 20, 20);
-                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
+                        if (t < _batch.DecodedSteps[s])
+                        {
+                            global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dy.Slice(t * 20, 20), dzt); // dz = y (dy - <dy, y>)
+                        }
+                        else
+                        {
+                            dzt.Clear(); // the steps after the end token carry no gradient (zero, unless y is not finite, as sample by sample)
+                            global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt);
+                        }
                     }
                 }
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dzs, count * 5, g.Slice(Layer5.Bias, 20));

@@ -705,14 +705,12 @@ namespace Dates
                 global::System.ReadOnlySpan<float> packed = _packed;
                 global::System.Span<float> xs = _batch.Rows.Slice(batch * 130, batch * 640); // [batch * 10, 64] the head's inputs; BackwardBatch's weight gradient reads them
                 for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 19536, 19536).Slice(Layer1.Hidden, 640).Slice(0, 640).CopyTo(xs.Slice(b * 640, 640));
-                global::System.Span<float> ys2 = outputs.Slice(0, (batch * 10) * 13);
-                for (int t = 0; t < batch * 10; t++) p.Slice(Layer2.Bias, 13).CopyTo(ys2.Slice(t * 13, 13));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(xs.Slice(0, (batch * 10) * 64), packed.Slice(Layer2.PackedWeight, 832), ys2, batch * 10, 64, 13); // every position at once: W read once
-                for (int t = 0; t < batch * 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys2.Slice(t * 13, 13));
+                global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer2.Bias, 13), xs, 64, packed.Slice(Layer2.PackedWeight, 832), outputs, 13, batch * 10, 64, 13); // b + W x_t, the bits of the bias copied and then the product
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.Span<float> output = outputs.Slice(b * 130, 130);
+                    for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(output.Slice(t * 13, 13));
                     output.CopyTo(caches.Slice(s * 19536, 19536).Slice(Layer2.Output, 130)); // y, which the head's backward reads
                 }
                 _batch.Complete();
@@ -748,12 +746,12 @@ namespace Dates
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 19536, 19536);
                     global::System.Span<float> dz = dzs.Slice(b * 130, 130);
-                    outputGradients.Slice(b * 130, 130).CopyTo(dz);
+                    global::System.ReadOnlySpan<float> dy = outputGradients.Slice(b * 130, 130);
                     for (int t = 0; t < 10; t++)
                     {
                         global::System.Span<float> dzt = dz.Slice(t * 13, 13);
                         global::System.ReadOnlySpan<float> y = cache.Slice(Layer2.Output + t * 13, 13);
-                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
+                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dy.Slice(t * 13, 13), dzt); // dz = y (dy - <dy, y>)
                     }
                 }
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dzs, count * 10, g.Slice(Layer2.Bias, 13));

@@ -828,14 +828,12 @@ namespace Spelling
                 global::System.ReadOnlySpan<float> packed = _packed;
                 global::System.Span<float> xs = _batch.Rows.Slice(batch * 400, batch * 160); // [batch * 10, 16] the head's inputs; BackwardBatch's weight gradient reads them
                 for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 2384, 2384).Slice(Layer3.Hidden, 160).Slice(0, 160).CopyTo(xs.Slice(b * 160, 160));
-                global::System.Span<float> ys4 = outputs.Slice(0, (batch * 10) * 40);
-                for (int t = 0; t < batch * 10; t++) p.Slice(Layer4.Bias, 40).CopyTo(ys4.Slice(t * 40, 40));
-                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(xs.Slice(0, (batch * 10) * 16), packed.Slice(Layer4.PackedWeight, 640), ys4, batch * 10, 16, 40); // every position at once: W read once
-                for (int t = 0; t < batch * 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys4.Slice(t * 40, 40));
+                global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer4.Bias, 40), xs, 16, packed.Slice(Layer4.PackedWeight, 640), outputs, 40, batch * 10, 16, 40); // b + W x_t, the bits of the bias copied and then the product
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.Span<float> output = outputs.Slice(b * 400, 400);
+                    for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(output.Slice(t * 40, 40));
                     output.CopyTo(caches.Slice(s * 2384, 2384).Slice(Layer4.Output, 400)); // y, which the head's backward reads
                     output.Slice(decodedSteps[s] * OutputSize).Clear(); // zero outputs after the end token; BackwardBatch gives them no gradient
                 }
@@ -873,13 +871,20 @@ namespace Spelling
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 2384, 2384);
                     global::System.Span<float> dz = dzs.Slice(b * 400, 400);
-                    outputGradients.Slice(b * 400, 400).CopyTo(dz);
-                    dz.Slice(_batch.DecodedSteps[s] * OutputSize).Clear(); // the steps after the end token carry no gradient
+                    global::System.ReadOnlySpan<float> dy = outputGradients.Slice(b * 400, 400);
                     for (int t = 0; t < 10; t++)
                     {
                         global::System.Span<float> dzt = dz.Slice(t * 40, 40);
                         global::System.ReadOnlySpan<float> y = cache.Slice(Layer4.Output + t * 40, 40);
-                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
+                        if (t < _batch.DecodedSteps[s])
+                        {
+                            global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dy.Slice(t * 40, 40), dzt); // dz = y (dy - <dy, y>)
+                        }
+                        else
+                        {
+                            dzt.Clear(); // the steps after the end token carry no gradient (zero, unless y is not finite, as sample by sample)
+                            global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt);
+                        }
                     }
                 }
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dzs, count * 10, g.Slice(Layer4.Bias, 40));
