@@ -14,7 +14,8 @@ namespace Rnn.Gen.Tests.Generated;
 public class DecoderBatchTests
 {
     /// <summary>Decoders whose feedback is the previous step's output values (the others feed back tokens).</summary>
-    private static readonly string[] ValueFeedback = [nameof(Seq2SeqValues), nameof(DotAttentionValues), nameof(StackedGeneralAttention), nameof(BidirectionalEncoderValues)];
+    private static readonly string[] ValueFeedback =
+        [nameof(Seq2SeqValues), nameof(DotAttentionValues), nameof(StackedGeneralAttention), nameof(BidirectionalEncoderValues), nameof(WideTanhValues), nameof(WideLinearAttentionValues)];
 
     private static IRnnModel Create(string name) => name switch
     {
@@ -25,6 +26,8 @@ public class DecoderBatchTests
         nameof(ReverserWithoutAttention) => new ReverserWithoutAttention(),
         nameof(TinyCaptioner) => new TinyCaptioner(),
         nameof(PooledGruCaptioner) => new PooledGruCaptioner(),
+        nameof(WideTanhValues) => new WideTanhValues(),
+        nameof(WideLinearAttentionValues) => new WideLinearAttentionValues(),
         _ => AllModels.Create(name),
     };
 
@@ -35,6 +38,7 @@ public class DecoderBatchTests
         [
             .. AllModels.Decoders, nameof(EndTokenSeq2Seq), nameof(EndTokenTranslator), nameof(AdditiveAttentionTranslator),
             nameof(ReverserWithAttention), nameof(ReverserWithoutAttention), nameof(TinyCaptioner), nameof(PooledGruCaptioner),
+            nameof(WideTanhValues), nameof(WideLinearAttentionValues),
         ];
         foreach (string name in names)
         {
