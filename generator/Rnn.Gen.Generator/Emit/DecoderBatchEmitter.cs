@@ -164,12 +164,15 @@ internal static class DecoderBatchEmitter
         }
     }
 
-    /// <summary>ForwardBatchTeacherForced without a head over the batch: each sample's ForwardCore, its output copied out.</summary>
+    /// <summary>
+    /// ForwardBatchTeacherForced without a head over the batch: each sample's ForwardCore, its output copied out, in
+    /// batch order (the dropout masks drawn as sample after sample draws them).
+    /// </summary>
     private static void EmitSampleForwards(CodeWriter w, ModelPlan plan, DecoderSpec decoder)
     {
-        using (w.Block("for (int s = 0; s < batch; s++)"))
+        using (w.Block("for (int b = 0; b < batch; b++)"))
         {
-            w.Line("int b = _batch.SampleOf(s);");
+            w.Line("int s = _batch.SlotOf(b);");
             w.Line($"{Span} cache = caches.Slice(s * {plan.CacheSize}, {plan.CacheSize});");
             w.Line($"{ReadOnlySpan} feedback = targets.Slice(b * {plan.OutputLength}, {plan.OutputLength});");
             w.Line($"{Span} output = outputs.Slice(b * {plan.OutputLength}, {plan.OutputLength});");
@@ -240,8 +243,8 @@ internal static class DecoderBatchEmitter
     }
 
     /// <summary>
-    /// ForwardBatchTeacherForced with a head over the batch: each sample's layers below the head (slot order, as the
-    /// dropout draws run), then the head's inputs of every sample gathered in batch order into the workspace's rows
+    /// ForwardBatchTeacherForced with a head over the batch: each sample's layers below the head (batch order, so the
+    /// dropout masks are drawn as sample after sample draws them), then the head's inputs of every sample gathered in batch order into the workspace's rows
     /// (kept there for BackwardBatch's weight gradient), one product for every output row straight into
     /// <c>outputs</c> (<c>AffineRows</c>: the bias and W x in one pass), and per sample its activation, its rows copied
     /// into its cache (backward's y) while they are still in cache, and its steps after the end token cleared.
@@ -251,10 +254,11 @@ internal static class DecoderBatchEmitter
         LayerPlan below = layers[head.Index - 1].Layer;
         int T = head.Positions, U = head.Units, I = head.InputSize;
         long gradientRows = (long)T * U, inputRows = (long)T * I;
-        w.Line("// Every sample below the head: with teacher forcing the decoder is fed the targets, so nothing there reads the head's output.");
-        using (w.Block("for (int s = 0; s < batch; s++)"))
+        w.Line("// Every sample below the head, in batch order (dropout draws as sample after sample): with teacher forcing the decoder");
+        w.Line("// is fed the targets, so nothing there reads the head's output.");
+        using (w.Block("for (int b = 0; b < batch; b++)"))
         {
-            w.Line("int b = _batch.SampleOf(s);");
+            w.Line("int s = _batch.SlotOf(b);");
             w.Line($"{ReadOnlySpan} feedback = targets.Slice(b * {plan.OutputLength}, {plan.OutputLength});");
             w.Line($"ForwardBelowHead(inputs.Slice(b * {plan.InputLength}, {plan.InputLength}), caches.Slice(s * {plan.CacheSize}, {plan.CacheSize}), training: true, _batch.Length(s), feedback);");
             if (decoder.EndToken is not null)

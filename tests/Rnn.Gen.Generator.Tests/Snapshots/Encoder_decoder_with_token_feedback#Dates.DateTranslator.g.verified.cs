@@ -691,10 +691,11 @@ namespace Dates
                 if (targets.Length != outputs.Length) throw new global::System.ArgumentException($"targets must have as many elements as outputs ({outputs.Length}: [B, OutputSteps = 10, OutputSize = 13]), but has {targets.Length}.", nameof(targets));
                 int batch = _batch.Begin(inputs.Length, 1200, outputs.Length, 130, lengths); // checks the shapes and lengths
                 global::System.Span<float> caches = _batch.Cache;
-                // Every sample below the head: with teacher forcing the decoder is fed the targets, so nothing there reads the head's output.
-                for (int s = 0; s < batch; s++)
+                // Every sample below the head, in batch order (dropout draws as sample after sample): with teacher forcing the decoder
+                // is fed the targets, so nothing there reads the head's output.
+                for (int b = 0; b < batch; b++)
                 {
-                    int b = _batch.SampleOf(s);
+                    int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 130, 130);
                     ForwardBelowHead(inputs.Slice(b * 1200, 1200), caches.Slice(s * 19536, 19536), training: true, _batch.Length(s), feedback);
                 }

@@ -813,10 +813,11 @@ namespace Spelling
                 global::Rnn.Gen.ModelGuard.CheckTokenBatch(inputs, 12, lengths, VocabularySize, nameof(inputs)); // token ids, before anything is computed
                 global::System.Span<float> caches = _batch.Cache;
                 global::System.Span<int> decodedSteps = _batch.DecodedSteps;
-                // Every sample below the head: with teacher forcing the decoder is fed the targets, so nothing there reads the head's output.
-                for (int s = 0; s < batch; s++)
+                // Every sample below the head, in batch order (dropout draws as sample after sample): with teacher forcing the decoder
+                // is fed the targets, so nothing there reads the head's output.
+                for (int b = 0; b < batch; b++)
                 {
-                    int b = _batch.SampleOf(s);
+                    int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 400, 400);
                     ForwardBelowHead(inputs.Slice(b * 12, 12), caches.Slice(s * 2384, 2384), training: true, _batch.Length(s), feedback);
                     decodedSteps[s] = global::Rnn.Gen.Decoding.SequenceEnd.Steps(feedback, OutputSize, EndToken); // the steps after the target's first end token are masked

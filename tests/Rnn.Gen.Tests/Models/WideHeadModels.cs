@@ -20,3 +20,12 @@ public partial class WideTanhValues;
 [Attention(AttentionScore.Dot)]
 [Dense(8)]
 public partial class WideLinearAttentionValues;
+
+/// <summary>Input dropout in the decoder below a wide head: the batch must draw the masks in sample order.</summary>
+[RnnModel(inputSize: 3, steps: 4)]
+[Lstm(5)]
+[Decoder(4, Feedback = DecoderFeedback.Output)]
+[Lstm(5)]
+[Dense(6, Activation = Activation.Tanh, Dropout = 0.3)]
+[Dense(9, Activation = Activation.Tanh)]
+public partial class WideHeadOverDropout;
