@@ -132,7 +132,7 @@ public static class ProfileTrainingParts
     private static extern int ClockGetTime(int clock, out TimeSpec time);
 
     /// <summary>This thread's CPU time in µs (CLOCK_THREAD_CPUTIME_ID); the wall clock where that is not available.</summary>
-    private static double ThreadMicroseconds()
+    internal static double ThreadMicroseconds()
     {
         const int ThreadCpuTime = 3;
         if (OperatingSystem.IsLinux() && ClockGetTime(ThreadCpuTime, out TimeSpec time) == 0)

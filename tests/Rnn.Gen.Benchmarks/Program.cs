@@ -32,7 +32,8 @@ namespace Rnn.Gen.Benchmarks;
 /// <c>--profile streaming</c>: workload (a) with its Dense head at every size, twice; <c>--profile sequence</c>: (b), twice;
 /// <c>--profile kernels</c>: the dense-kernel table alone; <c>--profile floor</c>: the streaming steps at H = 64 and 128 and
 /// the H = 128 sequences against their L2 floors, with their products and cells timed apart, exact and with the fast
-/// activations (<see cref="FloorProfile"/>).</item>
+/// activations (<see cref="FloorProfile"/>); <c>--profile translation</c>: the translation model's three training steps
+/// in turn, in thread CPU time (<see cref="ProfileTranslation"/>; libtorch needs the glibc wrapper as for <c>--torch</c>).</item>
 /// </list>
 /// Everything runs in this process (InProcessEmitToolchain): a child process would not get the newer C runtime that
 /// libtorch needs.
@@ -61,6 +62,7 @@ public static class Program
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "sequence": Profile.RunSequence(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "kernels": Profile.RunKernels(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "floor": FloorProfile.Run(); return 0;
+                case "--profile" when i + 1 < args.Length && args[i + 1] == "translation": ProfileTranslation.Run(i + 2 < args.Length ? args[i + 2] : null); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "streaming": Profile.RunStreaming(i + 2 < args.Length ? args[i + 2] : null); return 0;
                 case "--profile": Profile.Run(); return 0;
                 default: rest.Add(args[i]); break;

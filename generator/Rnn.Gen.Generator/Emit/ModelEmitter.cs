@@ -559,7 +559,15 @@ internal static class ModelEmitter
         w.Line();
         w.Summary("Runs every layer over the first <paramref name=\"length\"/> steps, layer after layer, into <paramref name=\"cache\"/>; dropout and noise only when <paramref name=\"training\"/>.");
         string feedbackParameter = spec.Decoder is null ? string.Empty : $", {ReadOnlySpan} feedback";
-        using (w.Block($"private void ForwardCore({ReadOnlySpan} input, {Span} cache, bool training, int length{feedbackParameter})"))
+        string parameters = $"{ReadOnlySpan} input, {Span} cache, bool training, int length{feedbackParameter}";
+        int top = layers.Count; // the layers ForwardCore's body runs: all, or those below a head the decoder batch runs over the batch
+        if (DecoderBatchEmitter.HeadOverBatch(plan) is { } head)
+        {
+            DecoderBatchEmitter.EmitForwardCore(w, plan, head, layers, parameters);
+            top = head.Index;
+        }
+
+        using (w.Block($"private void {(top < layers.Count ? "ForwardBelowHead" : "ForwardCore")}({parameters})"))
         {
             w.Line($"{Span} scratch = _scratch;");
             if (plan.PackedSize > 0)
@@ -575,7 +583,7 @@ internal static class ModelEmitter
             }
 
             w.Line($"input.CopyTo({CodeWriter.Slice("cache", plan.InputCache)});");
-            for (int i = 0; i < layers.Count; i++)
+            for (int i = 0; i < top; i++)
             {
                 string name = $"x{i}";
                 string source = i == 0 ? CodeWriter.Slice("cache", plan.InputCache) : LayerWiring.OutputView(layers[i - 1].Layer, "cache");

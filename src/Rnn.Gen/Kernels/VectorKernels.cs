@@ -247,6 +247,19 @@ public static class VectorKernels
         TensorPrimitives.Multiply(gradient, y, gradient); // y · (g − dot), each element as the scalar loop rounds it
     }
 
+    /// <summary>
+    /// The softmax backward product from <paramref name="outputGradient"/> (dL/dy) into <paramref name="gradient"/>
+    /// (dL/dz): the bits the in-place form gives on a copy of dL/dy, without the copy (a batch's head reads the
+    /// caller's gradient rows directly). <paramref name="gradient"/> must not overlap the inputs.
+    /// </summary>
+    public static void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> outputGradient, Span<float> gradient)
+    {
+        CheckSame(y.Length, outputGradient.Length);
+        CheckSame(y.Length, gradient.Length);
+        float dot = TensorPrimitives.Dot(y, outputGradient);
+        TensorPrimitives.AddMultiply(outputGradient, -dot, y, gradient); // (g + (−dot)) · y: g − dot rounded, then times y, as above
+    }
+
     /// <summary>One dot product, in two Vector256 or one Vector128 accumulator as the width allows, the rest scalar.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Dot(ref float a, ref float b, int length, KernelWidth width)

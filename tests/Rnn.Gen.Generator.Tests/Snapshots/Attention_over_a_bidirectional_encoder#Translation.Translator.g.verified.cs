@@ -50,7 +50,7 @@ namespace Translation
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1792, 1488, 400, 7, 0, rowsSize: 160); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1792, 1488, 400, 7, 0, rowsSize: 220); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private readonly float[] _tokenIds = new float[7]; // the int overloads' token ids, as the float members read them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
@@ -442,6 +442,20 @@ namespace Translation
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
         {
+            ForwardBelowHead(input, cache, training, length, feedback);
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            global::System.ReadOnlySpan<float> x5 = cache.Slice(Layer4.Output, 60);
+            // layer 5, Dense 12 -> 20 softmax at each of 5 steps.
+            global::System.Span<float> ys5 = cache.Slice(Layer5.Output, 5 * 20);
+            for (int t = 0; t < 5; t++) p.Slice(Layer5.Bias, 20).CopyTo(ys5.Slice(t * 20, 20));
+            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x5.Slice(0, 5 * 12), packed.Slice(Layer5.PackedWeight, 240), ys5, 5, 12, 20); // every position at once: W read once
+            for (int t = 0; t < 5; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys5.Slice(t * 20, 20));
+        }
+
+        /// <summary>ForwardCore below the head: the encoder, the decoder's start and every decoder layer under the head, over the first <paramref name="length"/> steps, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardBelowHead(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
+        {
             global::System.Span<float> scratch = _scratch;
             PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -544,13 +558,6 @@ namespace Translation
                 Attention4Step(x4.Slice(t * 12, 12), memory4, cache.Slice(Layer4.Keys, 84), length, cache.Slice(Layer4.Weights + t * 7, 7), cache.Slice(Layer4.Combined + t * 24, 24), cache.Slice(Layer4.Output + t * 12, 12));
             }
             cache.Slice(Layer4.Weights, 35).CopyTo(scratch.Slice(Layer4.AttentionWeights, 35)); // the model's AttentionWeights
-
-            global::System.ReadOnlySpan<float> x5 = cache.Slice(Layer4.Output, 60);
-            // layer 5, Dense 12 -> 20 softmax at each of 5 steps.
-            global::System.Span<float> ys5 = cache.Slice(Layer5.Output, 5 * 20);
-            for (int t = 0; t < 5; t++) p.Slice(Layer5.Bias, 20).CopyTo(ys5.Slice(t * 20, 20));
-            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x5.Slice(0, 5 * 12), packed.Slice(Layer5.PackedWeight, 240), ys5, 5, 12, 20); // every position at once: W read once
-            for (int t = 0; t < 5; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys5.Slice(t * 20, 20));
         }
 
         /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
@@ -1007,17 +1014,30 @@ namespace Translation
                 global::Rnn.Gen.ModelGuard.CheckTokenBatch(inputs, 7, lengths, VocabularySize, nameof(inputs)); // token ids, before anything is computed
                 global::System.Span<float> caches = _batch.Cache;
                 global::System.Span<int> decodedSteps = _batch.DecodedSteps;
-                for (int s = 0; s < batch; s++)
+                // Every sample below the head, in batch order (dropout draws as sample after sample): with teacher forcing the decoder
+                // is fed the targets, so nothing there reads the head's output.
+                for (int b = 0; b < batch; b++)
                 {
-                    int b = _batch.SampleOf(s);
-                    global::System.Span<float> cache = caches.Slice(s * 1792, 1792);
+                    int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 100, 100);
+                    ForwardBelowHead(inputs.Slice(b * 7, 7), caches.Slice(s * 1792, 1792), training: true, _batch.Length(s), feedback);
+                    decodedSteps[s] = global::Rnn.Gen.Decoding.SequenceEnd.Steps(feedback, OutputSize, EndToken); // the steps after the target's first end token are masked
+                }
+
+                // layer 5, Dense 12 -> 20 softmax at each of 5 steps, every sample's steps as the rows of one product (batch order, so sample b's rows are
+                // outputs row b): each output the chain the one-sample product sums, W^T read once for the whole batch.
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.ReadOnlySpan<float> packed = _packed;
+                global::System.Span<float> xs = _batch.Rows.Slice(batch * 100, batch * 60); // [batch * 5, 12] the head's inputs; BackwardBatch's weight gradient reads them
+                for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 1792, 1792).Slice(Layer4.Output, 60).Slice(0, 60).CopyTo(xs.Slice(b * 60, 60));
+                global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer5.Bias, 20), xs, 12, packed.Slice(Layer5.PackedWeight, 240), outputs, 20, batch * 5, 12, 20); // b + W x_t, the bits of the bias copied and then the product
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
                     global::System.Span<float> output = outputs.Slice(b * 100, 100);
-                    ForwardCore(inputs.Slice(b * 7, 7), cache, training: true, _batch.Length(s), feedback);
-                    cache.Slice(Layer5.Output, 100).CopyTo(output);
-                    // The steps after the target's first end token are masked: zero outputs, and BackwardBatch gives them no gradient.
-                    decodedSteps[s] = global::Rnn.Gen.Decoding.SequenceEnd.Steps(feedback, OutputSize, EndToken);
-                    output.Slice(decodedSteps[s] * OutputSize).Clear();
+                    for (int t = 0; t < 5; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(output.Slice(t * 20, 20));
+                    output.CopyTo(caches.Slice(s * 1792, 1792).Slice(Layer5.Output, 100)); // y, which the head's backward reads
+                    output.Slice(decodedSteps[s] * OutputSize).Clear(); // zero outputs after the end token; BackwardBatch gives them no gradient
                 }
                 _batch.Complete();
             }
@@ -1044,7 +1064,8 @@ namespace Translation
                 global::System.Span<float> g = _gradients;
                 int count = _batch.Count;
                 global::System.Span<float> dzs = _batch.Rows.Slice(0, count * 100); // [count * 5, 20] dL/d(W x + b) of every sample's steps, batch order
-                global::System.Span<float> xs = _batch.Rows.Slice(count * 100, count * 60); // [count * 5, 12] the head's inputs, the same rows
+                global::System.ReadOnlySpan<float> xs = _batch.Rows.Slice(count * 100, count * 60); // [count * 5, 12] the head's inputs, the same rows (ForwardBatchTeacherForced gathered them)
+                global::System.Span<float> dxs = _batch.Rows.Slice(count * 160, count * 60); // [count * 5, 12] dL/dx, the same rows
                 // layer 5, Dense 12 -> 20 softmax at each of 5 steps: the rows of every sample, then one row sum and one product for the bias and weight gradients,
                 // which sum the rows in the order sample after sample does (each gradient element one chain over the rows).
                 for (int b = 0; b < count; b++)
@@ -1052,26 +1073,34 @@ namespace Translation
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1792, 1792);
                     global::System.Span<float> dz = dzs.Slice(b * 100, 100);
-                    outputGradients.Slice(b * 100, 100).CopyTo(dz);
-                    dz.Slice(_batch.DecodedSteps[s] * OutputSize).Clear(); // the steps after the end token carry no gradient
+                    global::System.ReadOnlySpan<float> dy = outputGradients.Slice(b * 100, 100);
                     for (int t = 0; t < 5; t++)
                     {
                         global::System.Span<float> dzt = dz.Slice(t * 20, 20);
                         global::System.ReadOnlySpan<float> y = cache.Slice(Layer5.Output + t * 20, 20);
-                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
+                        if (t < _batch.DecodedSteps[s])
+                        {
+                            global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dy.Slice(t * 20, 20), dzt); // dz = y (dy - <dy, y>)
+                        }
+                        else
+                        {
+                            dzt.Clear(); // the steps after the end token carry no gradient (zero, unless y is not finite, as sample by sample)
+                            global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt);
+                        }
                     }
-                    cache.Slice(Layer4.Output, 60).Slice(0, 60).CopyTo(xs.Slice(b * 60, 60));
                 }
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dzs, count * 5, g.Slice(Layer5.Bias, 20));
                 global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dzs, xs, g.Slice(Layer5.Weight, 240), 20, count * 5, 12);
-                // Each sample: dL/dx_t = W^T dz_t into the layer below's output gradient, then its backward below the head.
+                // dL/dx_t = W^T dz_t of every row, one product from zero (each element the one-sample chain over the units).
+                dxs.Clear();
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dzs, p.Slice(Layer5.Weight, 240), dxs, count * 5, 20, 12);
+                // Each sample: its rows of dL/dx into the layer below's output gradient, then its backward below the head.
                 for (int b = 0; b < count; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1792, 1792);
                     global::System.Span<float> work = works.Slice(s * 1488, 1488);
-                    work.Slice(Layer4.OutputGradient, 60).Clear();
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dzs.Slice(b * 100, 100), p.Slice(Layer5.Weight, 240), work.Slice(Layer4.OutputGradient, 60).Slice(0, 60), 5, 20, 12);
+                    dxs.Slice(b * 60, 60).CopyTo(work.Slice(Layer4.OutputGradient, 60).Slice(0, 60));
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 7, 7);
                     BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);
                 }

@@ -41,7 +41,7 @@ namespace Dates
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(19536, 13344, 672, 30, 0, rowsSize: 770); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(19536, 13344, 672, 30, 0, rowsSize: 1410); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
         private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
@@ -333,6 +333,20 @@ namespace Dates
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
         {
+            ForwardBelowHead(input, cache, training, length, feedback);
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden, 640);
+            // layer 2, Dense 64 -> 13 softmax at each of 10 steps.
+            global::System.Span<float> ys2 = cache.Slice(Layer2.Output, 10 * 13);
+            for (int t = 0; t < 10; t++) p.Slice(Layer2.Bias, 13).CopyTo(ys2.Slice(t * 13, 13));
+            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, 10 * 64), packed.Slice(Layer2.PackedWeight, 832), ys2, 10, 64, 13); // every position at once: W read once
+            for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys2.Slice(t * 13, 13));
+        }
+
+        /// <summary>ForwardCore below the head: the encoder, the decoder's start and every decoder layer under the head, over the first <paramref name="length"/> steps, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardBelowHead(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
+        {
             global::System.Span<float> scratch = _scratch;
             PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -387,13 +401,6 @@ namespace Dates
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(Layer1.CellState + t * 64, 64), cache.Slice(Layer1.TanhCellState + t * 64, 64), cache.Slice(Layer1.Hidden + t * 64, 64));
                 }
             }
-
-            global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden, 640);
-            // layer 2, Dense 64 -> 13 softmax at each of 10 steps.
-            global::System.Span<float> ys2 = cache.Slice(Layer2.Output, 10 * 13);
-            for (int t = 0; t < 10; t++) p.Slice(Layer2.Bias, 13).CopyTo(ys2.Slice(t * 13, 13));
-            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x2.Slice(0, 10 * 64), packed.Slice(Layer2.PackedWeight, 832), ys2, 10, 64, 13); // every position at once: W read once
-            for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys2.Slice(t * 13, 13));
         }
 
         /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
@@ -684,14 +691,28 @@ namespace Dates
                 if (targets.Length != outputs.Length) throw new global::System.ArgumentException($"targets must have as many elements as outputs ({outputs.Length}: [B, OutputSteps = 10, OutputSize = 13]), but has {targets.Length}.", nameof(targets));
                 int batch = _batch.Begin(inputs.Length, 1200, outputs.Length, 130, lengths); // checks the shapes and lengths
                 global::System.Span<float> caches = _batch.Cache;
-                for (int s = 0; s < batch; s++)
+                // Every sample below the head, in batch order (dropout draws as sample after sample): with teacher forcing the decoder
+                // is fed the targets, so nothing there reads the head's output.
+                for (int b = 0; b < batch; b++)
                 {
-                    int b = _batch.SampleOf(s);
-                    global::System.Span<float> cache = caches.Slice(s * 19536, 19536);
+                    int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 130, 130);
+                    ForwardBelowHead(inputs.Slice(b * 1200, 1200), caches.Slice(s * 19536, 19536), training: true, _batch.Length(s), feedback);
+                }
+
+                // layer 2, Dense 64 -> 13 softmax at each of 10 steps, every sample's steps as the rows of one product (batch order, so sample b's rows are
+                // outputs row b): each output the chain the one-sample product sums, W^T read once for the whole batch.
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.ReadOnlySpan<float> packed = _packed;
+                global::System.Span<float> xs = _batch.Rows.Slice(batch * 130, batch * 640); // [batch * 10, 64] the head's inputs; BackwardBatch's weight gradient reads them
+                for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 19536, 19536).Slice(Layer1.Hidden, 640).Slice(0, 640).CopyTo(xs.Slice(b * 640, 640));
+                global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer2.Bias, 13), xs, 64, packed.Slice(Layer2.PackedWeight, 832), outputs, 13, batch * 10, 64, 13); // b + W x_t, the bits of the bias copied and then the product
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
                     global::System.Span<float> output = outputs.Slice(b * 130, 130);
-                    ForwardCore(inputs.Slice(b * 1200, 1200), cache, training: true, _batch.Length(s), feedback);
-                    cache.Slice(Layer2.Output, 130).CopyTo(output);
+                    for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(output.Slice(t * 13, 13));
+                    output.CopyTo(caches.Slice(s * 19536, 19536).Slice(Layer2.Output, 130)); // y, which the head's backward reads
                 }
                 _batch.Complete();
             }
@@ -717,7 +738,8 @@ namespace Dates
                 global::System.Span<float> g = _gradients;
                 int count = _batch.Count;
                 global::System.Span<float> dzs = _batch.Rows.Slice(0, count * 130); // [count * 10, 13] dL/d(W x + b) of every sample's steps, batch order
-                global::System.Span<float> xs = _batch.Rows.Slice(count * 130, count * 640); // [count * 10, 64] the head's inputs, the same rows
+                global::System.ReadOnlySpan<float> xs = _batch.Rows.Slice(count * 130, count * 640); // [count * 10, 64] the head's inputs, the same rows (ForwardBatchTeacherForced gathered them)
+                global::System.Span<float> dxs = _batch.Rows.Slice(count * 770, count * 640); // [count * 10, 64] dL/dx, the same rows
                 // layer 2, Dense 64 -> 13 softmax at each of 10 steps: the rows of every sample, then one row sum and one product for the bias and weight gradients,
                 // which sum the rows in the order sample after sample does (each gradient element one chain over the rows).
                 for (int b = 0; b < count; b++)
@@ -725,25 +747,26 @@ namespace Dates
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 19536, 19536);
                     global::System.Span<float> dz = dzs.Slice(b * 130, 130);
-                    outputGradients.Slice(b * 130, 130).CopyTo(dz);
+                    global::System.ReadOnlySpan<float> dy = outputGradients.Slice(b * 130, 130);
                     for (int t = 0; t < 10; t++)
                     {
                         global::System.Span<float> dzt = dz.Slice(t * 13, 13);
                         global::System.ReadOnlySpan<float> y = cache.Slice(Layer2.Output + t * 13, 13);
-                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
+                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dy.Slice(t * 13, 13), dzt); // dz = y (dy - <dy, y>)
                     }
-                    cache.Slice(Layer1.Hidden, 640).Slice(0, 640).CopyTo(xs.Slice(b * 640, 640));
                 }
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dzs, count * 10, g.Slice(Layer2.Bias, 13));
                 global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dzs, xs, g.Slice(Layer2.Weight, 832), 13, count * 10, 64);
-                // Each sample: dL/dx_t = W^T dz_t into the layer below's output gradient, then its backward below the head.
+                // dL/dx_t = W^T dz_t of every row, one product from zero (each element the one-sample chain over the units).
+                dxs.Clear();
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dzs, p.Slice(Layer2.Weight, 832), dxs, count * 10, 13, 64);
+                // Each sample: its rows of dL/dx into the layer below's output gradient, then its backward below the head.
                 for (int b = 0; b < count; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 19536, 19536);
                     global::System.Span<float> work = works.Slice(s * 13344, 13344);
-                    work.Slice(Layer1.HiddenGradient, 640).Clear();
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dzs.Slice(b * 130, 130), p.Slice(Layer2.Weight, 832), work.Slice(Layer1.HiddenGradient, 640).Slice(0, 640), 10, 13, 64);
+                    dxs.Slice(b * 640, 640).CopyTo(work.Slice(Layer1.HiddenGradient, 640).Slice(0, 640));
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 1200, 1200);
                     BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);
                 }

@@ -740,9 +740,9 @@ namespace Captions
                 if (targets.Length != outputs.Length) throw new global::System.ArgumentException($"targets must have as many elements as outputs ({outputs.Length}: [B, OutputSteps = 3, OutputSize = 5]), but has {targets.Length}.", nameof(targets));
                 int batch = _batch.Begin(inputs.Length, 60, outputs.Length, 15, lengths); // checks the shapes and lengths
                 global::System.Span<float> caches = _batch.Cache;
-                for (int s = 0; s < batch; s++)
+                for (int b = 0; b < batch; b++)
                 {
-                    int b = _batch.SampleOf(s);
+                    int s = _batch.SlotOf(b);
                     global::System.Span<float> cache = caches.Slice(s * 640, 640);
                     global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 15, 15);
                     global::System.Span<float> output = outputs.Slice(b * 15, 15);

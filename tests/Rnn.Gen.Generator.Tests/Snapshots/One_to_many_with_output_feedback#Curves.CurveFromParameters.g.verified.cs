@@ -505,9 +505,9 @@ namespace Curves
                 if (targets.Length != outputs.Length) throw new global::System.ArgumentException($"targets must have as many elements as outputs ({outputs.Length}: [B, OutputSteps = 16, OutputSize = 2]), but has {targets.Length}.", nameof(targets));
                 int batch = _batch.Begin(inputs.Length, 3, outputs.Length, 32, lengths); // checks the shapes and lengths
                 global::System.Span<float> caches = _batch.Cache;
-                for (int s = 0; s < batch; s++)
+                for (int b = 0; b < batch; b++)
                 {
-                    int b = _batch.SampleOf(s);
+                    int s = _batch.SlotOf(b);
                     global::System.Span<float> cache = caches.Slice(s * 1104, 1104);
                     global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 32, 32);
                     global::System.Span<float> output = outputs.Slice(b * 32, 32);

@@ -48,7 +48,7 @@ namespace Spelling
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(2384, 3088, 288, 12, 0, rowsSize: 560); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(2384, 3088, 288, 12, 0, rowsSize: 720); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private readonly float[] _tokenIds = new float[12]; // the int overloads' token ids, as the float members read them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
@@ -375,6 +375,20 @@ namespace Spelling
         /// <summary>Runs every layer over the first <paramref name="length"/> steps, layer after layer, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
         private void ForwardCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
         {
+            ForwardBelowHead(input, cache, training, length, feedback);
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> packed = _packed;
+            global::System.ReadOnlySpan<float> x4 = cache.Slice(Layer3.Hidden, 160);
+            // layer 4, Dense 16 -> 40 softmax at each of 10 steps.
+            global::System.Span<float> ys4 = cache.Slice(Layer4.Output, 10 * 40);
+            for (int t = 0; t < 10; t++) p.Slice(Layer4.Bias, 40).CopyTo(ys4.Slice(t * 40, 40));
+            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x4.Slice(0, 10 * 16), packed.Slice(Layer4.PackedWeight, 640), ys4, 10, 16, 40); // every position at once: W read once
+            for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys4.Slice(t * 40, 40));
+        }
+
+        /// <summary>ForwardCore below the head: the encoder, the decoder's start and every decoder layer under the head, over the first <paramref name="length"/> steps, into <paramref name="cache"/>; dropout and noise only when <paramref name="training"/>.</summary>
+        private void ForwardBelowHead(global::System.ReadOnlySpan<float> input, global::System.Span<float> cache, bool training, int length, global::System.ReadOnlySpan<float> feedback)
+        {
             global::System.Span<float> scratch = _scratch;
             PackIfStale();
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -436,13 +450,6 @@ namespace Spelling
                     global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(Layer3.Gates + t * 48, 48), gatesHidden, hPrev, cache.Slice(Layer3.HiddenCandidate + t * 16, 16), cache.Slice(Layer3.Hidden + t * 16, 16));
                 }
             }
-
-            global::System.ReadOnlySpan<float> x4 = cache.Slice(Layer3.Hidden, 160);
-            // layer 4, Dense 16 -> 40 softmax at each of 10 steps.
-            global::System.Span<float> ys4 = cache.Slice(Layer4.Output, 10 * 40);
-            for (int t = 0; t < 10; t++) p.Slice(Layer4.Bias, 40).CopyTo(ys4.Slice(t * 40, 40));
-            global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x4.Slice(0, 10 * 16), packed.Slice(Layer4.PackedWeight, 640), ys4, 10, 16, 40); // every position at once: W read once
-            for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(ys4.Slice(t * 40, 40));
         }
 
         /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
@@ -806,17 +813,30 @@ namespace Spelling
                 global::Rnn.Gen.ModelGuard.CheckTokenBatch(inputs, 12, lengths, VocabularySize, nameof(inputs)); // token ids, before anything is computed
                 global::System.Span<float> caches = _batch.Cache;
                 global::System.Span<int> decodedSteps = _batch.DecodedSteps;
-                for (int s = 0; s < batch; s++)
+                // Every sample below the head, in batch order (dropout draws as sample after sample): with teacher forcing the decoder
+                // is fed the targets, so nothing there reads the head's output.
+                for (int b = 0; b < batch; b++)
                 {
-                    int b = _batch.SampleOf(s);
-                    global::System.Span<float> cache = caches.Slice(s * 2384, 2384);
+                    int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> feedback = targets.Slice(b * 400, 400);
+                    ForwardBelowHead(inputs.Slice(b * 12, 12), caches.Slice(s * 2384, 2384), training: true, _batch.Length(s), feedback);
+                    decodedSteps[s] = global::Rnn.Gen.Decoding.SequenceEnd.Steps(feedback, OutputSize, EndToken); // the steps after the target's first end token are masked
+                }
+
+                // layer 4, Dense 16 -> 40 softmax at each of 10 steps, every sample's steps as the rows of one product (batch order, so sample b's rows are
+                // outputs row b): each output the chain the one-sample product sums, W^T read once for the whole batch.
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.ReadOnlySpan<float> packed = _packed;
+                global::System.Span<float> xs = _batch.Rows.Slice(batch * 400, batch * 160); // [batch * 10, 16] the head's inputs; BackwardBatch's weight gradient reads them
+                for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 2384, 2384).Slice(Layer3.Hidden, 160).Slice(0, 160).CopyTo(xs.Slice(b * 160, 160));
+                global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer4.Bias, 40), xs, 16, packed.Slice(Layer4.PackedWeight, 640), outputs, 40, batch * 10, 16, 40); // b + W x_t, the bits of the bias copied and then the product
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
                     global::System.Span<float> output = outputs.Slice(b * 400, 400);
-                    ForwardCore(inputs.Slice(b * 12, 12), cache, training: true, _batch.Length(s), feedback);
-                    cache.Slice(Layer4.Output, 400).CopyTo(output);
-                    // The steps after the target's first end token are masked: zero outputs, and BackwardBatch gives them no gradient.
-                    decodedSteps[s] = global::Rnn.Gen.Decoding.SequenceEnd.Steps(feedback, OutputSize, EndToken);
-                    output.Slice(decodedSteps[s] * OutputSize).Clear();
+                    for (int t = 0; t < 10; t++) global::Rnn.Gen.Kernels.VectorKernels.Softmax(output.Slice(t * 40, 40));
+                    output.CopyTo(caches.Slice(s * 2384, 2384).Slice(Layer4.Output, 400)); // y, which the head's backward reads
+                    output.Slice(decodedSteps[s] * OutputSize).Clear(); // zero outputs after the end token; BackwardBatch gives them no gradient
                 }
                 _batch.Complete();
             }
@@ -843,7 +863,8 @@ namespace Spelling
                 global::System.Span<float> g = _gradients;
                 int count = _batch.Count;
                 global::System.Span<float> dzs = _batch.Rows.Slice(0, count * 400); // [count * 10, 40] dL/d(W x + b) of every sample's steps, batch order
-                global::System.Span<float> xs = _batch.Rows.Slice(count * 400, count * 160); // [count * 10, 16] the head's inputs, the same rows
+                global::System.ReadOnlySpan<float> xs = _batch.Rows.Slice(count * 400, count * 160); // [count * 10, 16] the head's inputs, the same rows (ForwardBatchTeacherForced gathered them)
+                global::System.Span<float> dxs = _batch.Rows.Slice(count * 560, count * 160); // [count * 10, 16] dL/dx, the same rows
                 // layer 4, Dense 16 -> 40 softmax at each of 10 steps: the rows of every sample, then one row sum and one product for the bias and weight gradients,
                 // which sum the rows in the order sample after sample does (each gradient element one chain over the rows).
                 for (int b = 0; b < count; b++)
@@ -851,26 +872,34 @@ namespace Spelling
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 2384, 2384);
                     global::System.Span<float> dz = dzs.Slice(b * 400, 400);
-                    outputGradients.Slice(b * 400, 400).CopyTo(dz);
-                    dz.Slice(_batch.DecodedSteps[s] * OutputSize).Clear(); // the steps after the end token carry no gradient
+                    global::System.ReadOnlySpan<float> dy = outputGradients.Slice(b * 400, 400);
                     for (int t = 0; t < 10; t++)
                     {
                         global::System.Span<float> dzt = dz.Slice(t * 40, 40);
                         global::System.ReadOnlySpan<float> y = cache.Slice(Layer4.Output + t * 40, 40);
-                        global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt); // dz = y (dy - <dy, y>)
+                        if (t < _batch.DecodedSteps[s])
+                        {
+                            global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dy.Slice(t * 40, 40), dzt); // dz = y (dy - <dy, y>)
+                        }
+                        else
+                        {
+                            dzt.Clear(); // the steps after the end token carry no gradient (zero, unless y is not finite, as sample by sample)
+                            global::Rnn.Gen.Kernels.VectorKernels.SoftmaxBackward(y, dzt);
+                        }
                     }
-                    cache.Slice(Layer3.Hidden, 160).Slice(0, 160).CopyTo(xs.Slice(b * 160, 160));
                 }
                 global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dzs, count * 10, g.Slice(Layer4.Bias, 40));
                 global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dzs, xs, g.Slice(Layer4.Weight, 640), 40, count * 10, 16);
-                // Each sample: dL/dx_t = W^T dz_t into the layer below's output gradient, then its backward below the head.
+                // dL/dx_t = W^T dz_t of every row, one product from zero (each element the one-sample chain over the units).
+                dxs.Clear();
+                global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dzs, p.Slice(Layer4.Weight, 640), dxs, count * 10, 40, 16);
+                // Each sample: its rows of dL/dx into the layer below's output gradient, then its backward below the head.
                 for (int b = 0; b < count; b++)
                 {
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 2384, 2384);
                     global::System.Span<float> work = works.Slice(s * 3088, 3088);
-                    work.Slice(Layer3.HiddenGradient, 160).Clear();
-                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dzs.Slice(b * 400, 400), p.Slice(Layer4.Weight, 640), work.Slice(Layer3.HiddenGradient, 160).Slice(0, 160), 10, 40, 16);
+                    dxs.Slice(b * 160, 160).CopyTo(work.Slice(Layer3.HiddenGradient, 160).Slice(0, 160));
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
                     BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);
                 }

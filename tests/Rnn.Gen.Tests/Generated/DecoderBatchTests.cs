@@ -14,7 +14,8 @@ namespace Rnn.Gen.Tests.Generated;
 public class DecoderBatchTests
 {
     /// <summary>Decoders whose feedback is the previous step's output values (the others feed back tokens).</summary>
-    private static readonly string[] ValueFeedback = [nameof(Seq2SeqValues), nameof(DotAttentionValues), nameof(StackedGeneralAttention), nameof(BidirectionalEncoderValues)];
+    private static readonly string[] ValueFeedback =
+        [nameof(Seq2SeqValues), nameof(DotAttentionValues), nameof(StackedGeneralAttention), nameof(BidirectionalEncoderValues), nameof(WideTanhValues), nameof(WideLinearAttentionValues), nameof(WideHeadOverDropout)];
 
     private static IRnnModel Create(string name) => name switch
     {
@@ -25,6 +26,9 @@ public class DecoderBatchTests
         nameof(ReverserWithoutAttention) => new ReverserWithoutAttention(),
         nameof(TinyCaptioner) => new TinyCaptioner(),
         nameof(PooledGruCaptioner) => new PooledGruCaptioner(),
+        nameof(WideTanhValues) => new WideTanhValues(),
+        nameof(WideLinearAttentionValues) => new WideLinearAttentionValues(),
+        nameof(WideHeadOverDropout) => new WideHeadOverDropout(),
         _ => AllModels.Create(name),
     };
 
@@ -35,6 +39,7 @@ public class DecoderBatchTests
         [
             .. AllModels.Decoders, nameof(EndTokenSeq2Seq), nameof(EndTokenTranslator), nameof(AdditiveAttentionTranslator),
             nameof(ReverserWithAttention), nameof(ReverserWithoutAttention), nameof(TinyCaptioner), nameof(PooledGruCaptioner),
+            nameof(WideTanhValues), nameof(WideLinearAttentionValues), nameof(WideHeadOverDropout),
         ];
         foreach (string name in names)
         {
@@ -89,7 +94,7 @@ public class DecoderBatchTests
         IRnnModel single = Create(name);
         var batched = (IRnnDecoderBatchModel)Create(name);
         single.Initialize(seed: 5);
-        single.Parameters.CopyTo(batched.Parameters);
+        batched.Initialize(seed: 5); // the same parameters and the same seed for dropout masks
         var random = new SeededRandom(23);
         (float[] inputs, float[] targets, int[] lengths) = RandomBatch(single, name, batch, mixedLengths, random);
         int inputLength = single.Steps * single.InputSize, outputLength = single.OutputSteps * single.OutputSize;
