@@ -30,6 +30,7 @@ public sealed class BatchWorkspace
     private AlignedBuffer _rows = Empty;
     private readonly int[] _running;
     private bool _hasForward;
+    private readonly string _forward;
 
     private static readonly AlignedBuffer Empty = new(0);
 
@@ -45,8 +46,11 @@ public sealed class BatchWorkspace
     /// <param name="minLength">The shortest valid length a sample may have (more than 1 when a convolution or pooling window needs more steps).</param>
     /// <param name="longestStage">The most steps a layer's sequence has, when more than <paramref name="steps"/> (an image's rows as steps).</param>
     /// <param name="rowsSize">Floats per sample in <see cref="Rows"/>, one buffer for the whole batch (0: none).</param>
-    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps, int sharedSize = 0, int minLength = 1, int longestStage = 0, int rowsSize = 0)
+    /// <param name="forward">The model's batch forward method, named in the messages of <see cref="CheckBackward"/>
+    /// (<c>ForwardBatchTeacherForced</c> for a decoder model).</param>
+    public BatchWorkspace(int cacheSize, int workSize, int scratchSize, int steps, int sharedSize = 0, int minLength = 1, int longestStage = 0, int rowsSize = 0, string forward = "ForwardBatch")
     {
+        _forward = forward;
         RowsSize = rowsSize;
         MinLength = minLength;
         _shared = sharedSize == 0 ? Empty : new AlignedBuffer(sharedSize);
@@ -271,12 +275,12 @@ public sealed class BatchWorkspace
     {
         if (!_hasForward)
         {
-            throw new InvalidOperationException("BackwardBatch needs the activations of a preceding ForwardBatch call on this instance; call ForwardBatch first.");
+            throw new InvalidOperationException($"BackwardBatch needs the activations of a preceding {_forward} call on this instance; call {_forward} first.");
         }
 
         if (outputGradientLength != (long)Count * sampleOutput)
         {
-            throw new ArgumentException($"outputGradients must have {(long)Count * sampleOutput} elements ([B = {Count}, OutputSteps, OutputSize], as the last ForwardBatch), but has {outputGradientLength}.", "outputGradients");
+            throw new ArgumentException($"outputGradients must have {(long)Count * sampleOutput} elements ([B = {Count}, OutputSteps, OutputSize], as the last {_forward}), but has {outputGradientLength}.", "outputGradients");
         }
 
         if (inputGradientLength != 0 && inputGradientLength != (long)Count * sampleInput)

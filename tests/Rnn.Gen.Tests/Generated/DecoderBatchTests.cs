@@ -278,7 +278,7 @@ public class DecoderBatchTests
         var targets = new float[2 * outputLength];
         var outputs = new float[2 * outputLength];
         InvalidOperationException noForward = Assert.Throws<InvalidOperationException>(() => model.BackwardBatch(outputs));
-        Assert.Contains("call ForwardBatch", noForward.Message);
+        Assert.Contains("call ForwardBatchTeacherForced first", noForward.Message);
         ArgumentException shortTargets = Assert.Throws<ArgumentException>(() => model.ForwardBatchTeacherForced(inputs, new float[outputLength], outputs));
         Assert.Equal("targets", shortTargets.ParamName);
         Assert.Contains($"{2 * outputLength}", shortTargets.Message);
@@ -289,6 +289,7 @@ public class DecoderBatchTests
         model.ForwardBatchTeacherForced(inputs, targets, outputs);
         ArgumentException wrongGradients = Assert.Throws<ArgumentException>(() => model.BackwardBatch(new float[outputLength]));
         Assert.Equal("outputGradients", wrongGradients.ParamName);
+        Assert.Contains("as the last ForwardBatchTeacherForced", wrongGradients.Message);
     }
 
     [Fact]
