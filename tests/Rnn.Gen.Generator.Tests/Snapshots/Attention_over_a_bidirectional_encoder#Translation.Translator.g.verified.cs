@@ -50,7 +50,7 @@ namespace Translation
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[12]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1792, 1488, 400, 7, 0, rowsSize: 220, forward: "ForwardBatchTeacherForced"); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(1792, 1488, 400, 7, 0, rowsSize: 220, forward: "ForwardBatchTeacherForced"); // ForwardBatchTeacherForced: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private readonly float[] _tokenIds = new float[7]; // the int overloads' token ids, as the float members read them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward

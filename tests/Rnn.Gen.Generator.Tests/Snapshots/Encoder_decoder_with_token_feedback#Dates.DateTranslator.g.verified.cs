@@ -41,7 +41,7 @@ namespace Dates
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[64]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(19536, 13344, 672, 30, 0, rowsSize: 1410, forward: "ForwardBatchTeacherForced"); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(19536, 13344, 672, 30, 0, rowsSize: 1410, forward: "ForwardBatchTeacherForced"); // ForwardBatchTeacherForced: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
         private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)

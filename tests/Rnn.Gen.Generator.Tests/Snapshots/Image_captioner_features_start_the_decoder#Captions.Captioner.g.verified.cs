@@ -47,7 +47,7 @@ namespace Captions
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[4]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(640, 832, 448, 1, 0, forward: "ForwardBatchTeacherForced"); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(640, 832, 448, 1, 0, forward: "ForwardBatchTeacherForced"); // ForwardBatchTeacherForced: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
         private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
