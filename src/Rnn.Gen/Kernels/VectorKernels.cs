@@ -239,25 +239,20 @@ public static class VectorKernels
     /// The softmax backward product, in place: <c>g[i] = y[i] · (g[i] − Σ_j g[j] y[j])</c>, where <paramref name="y"/>
     /// is the softmax output and <paramref name="gradient"/> holds dL/dy on entry and dL/dz on return.
     /// </summary>
-    public static void SoftmaxBackward(ReadOnlySpan<float> y, Span<float> gradient)
-    {
-        CheckSame(y.Length, gradient.Length);
-        float dot = TensorPrimitives.Dot(y, gradient);
-        TensorPrimitives.Subtract(gradient, dot, gradient);
-        TensorPrimitives.Multiply(gradient, y, gradient); // y · (g − dot), each element as the scalar loop rounds it
-    }
+    public static void SoftmaxBackward(ReadOnlySpan<float> y, Span<float> gradient) => SoftmaxBackward(y, gradient, gradient);
 
     /// <summary>
     /// The softmax backward product from <paramref name="outputGradient"/> (dL/dy) into <paramref name="gradient"/>
-    /// (dL/dz): the bits the in-place form gives on a copy of dL/dy, without the copy (a batch's head reads the
-    /// caller's gradient rows directly). <paramref name="gradient"/> must not overlap the inputs.
+    /// (dL/dz), <c>dz[i] = y[i] · (dy[i] − Σ_j dy[j] y[j])</c>: the in-place form when both are the same span, and
+    /// without a copy of dL/dy otherwise (a batch's head reads the caller's gradient rows directly).
+    /// <paramref name="gradient"/> is <paramref name="outputGradient"/> itself or overlaps neither input.
     /// </summary>
     public static void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> outputGradient, Span<float> gradient)
     {
         CheckSame(y.Length, outputGradient.Length);
         CheckSame(y.Length, gradient.Length);
         float dot = TensorPrimitives.Dot(y, outputGradient);
-        TensorPrimitives.AddMultiply(outputGradient, -dot, y, gradient); // (g + (−dot)) · y: g − dot rounded, then times y, as above
+        TensorPrimitives.AddMultiply(outputGradient, -dot, y, gradient); // (g + (−dot)) · y: g − dot rounded, then times y, each element as the scalar loop rounds it
     }
 
     /// <summary>One dot product, in two Vector256 or one Vector128 accumulator as the width allows, the rest scalar.</summary>
