@@ -100,21 +100,17 @@ public class SequenceBenchmarks
 
     /// <summary>The int8 twin (Weights = WeightPrecision.Int8) on the same parameters; its output must be within 0.05 of float32's.</summary>
     [GlobalSetup(Target = nameof(RnnGenInt8))]
-    public void SetupInt8()
-    {
-        float expected = CreateModel();
-        _int8 = (Cell, Hidden) switch
+    public void SetupInt8() => _int8 = Twin(
+        (Cell, Hidden) switch
         {
             (CellKind.Lstm, 32) => new LstmSequence_I16_H32_Int8(),
             (CellKind.Lstm, 128) => new LstmSequence_I16_H128_Int8(),
             (CellKind.Gru, 32) => new GruSequence_I16_H32_Int8(),
             (CellKind.Gru, 128) => new GruSequence_I16_H128_Int8(),
             _ => throw new ArgumentOutOfRangeException(nameof(Hidden)),
-        };
-        _model.Parameters.CopyTo(_int8.Parameters);
-        _int8.Predict(_input, _output);
-        Check.Close([expected], _output, 0.05f, $"int8 {Cell} sequence H={Hidden}");
-    }
+        },
+        0.05f,
+        "int8");
 
     [Benchmark]
     [BenchmarkCategory(Categories.Int8)]
@@ -124,21 +120,17 @@ public class SequenceBenchmarks
 
     /// <summary>The fast-activation twin (Activations = ActivationPrecision.Fast) on the same parameters; its output must be within 1e-5 of the exact model's.</summary>
     [GlobalSetup(Target = nameof(RnnGenFast))]
-    public void SetupFast()
-    {
-        float expected = CreateModel();
-        _fast = (Cell, Hidden) switch
+    public void SetupFast() => _fast = Twin(
+        (Cell, Hidden) switch
         {
             (CellKind.Lstm, 32) => new LstmSequence_I16_H32_Fast(),
             (CellKind.Lstm, 128) => new LstmSequence_I16_H128_Fast(),
             (CellKind.Gru, 32) => new GruSequence_I16_H32_Fast(),
             (CellKind.Gru, 128) => new GruSequence_I16_H128_Fast(),
             _ => throw new ArgumentOutOfRangeException(nameof(Hidden)),
-        };
-        _model.Parameters.CopyTo(_fast.Parameters);
-        _fast.Predict(_input, _output);
-        Check.Close([expected], _output, 1e-5f, $"fast activations {Cell} sequence H={Hidden}");
-    }
+        },
+        1e-5f,
+        "fast activations");
 
     [Benchmark]
     [BenchmarkCategory(Categories.FastActivations)]
@@ -147,15 +139,24 @@ public class SequenceBenchmarks
     private IRnnModel _int8Fast = null!;
 
     /// <summary>The int8 twin with the fast activations (H = 128 only: Int8SequenceBenchmarks' column, not a benchmark of this class); within 0.05 of float32's output.</summary>
-    public void SetupInt8Fast()
+    public void SetupInt8Fast() => _int8Fast = Twin(
+        Cell == CellKind.Lstm && Hidden == 128 ? new LstmSequence_I16_H128_Int8_Fast()
+            : Cell == CellKind.Gru && Hidden == 128 ? new GruSequence_I16_H128_Int8_Fast()
+            : throw new ArgumentOutOfRangeException(nameof(Hidden)),
+        0.05f,
+        "int8 + fast activations");
+
+    /// <summary>
+    /// <paramref name="twin"/> (the model with other weights or activations) on the float32 model's parameters, its
+    /// Predict checked within <paramref name="tolerance"/> of the float32 model's output.
+    /// </summary>
+    private IRnnModel Twin(IRnnModel twin, float tolerance, string what)
     {
         float expected = CreateModel();
-        _int8Fast = Cell == CellKind.Lstm && Hidden == 128 ? new LstmSequence_I16_H128_Int8_Fast()
-            : Cell == CellKind.Gru && Hidden == 128 ? new GruSequence_I16_H128_Int8_Fast()
-            : throw new ArgumentOutOfRangeException(nameof(Hidden));
-        _model.Parameters.CopyTo(_int8Fast.Parameters);
-        _int8Fast.Predict(_input, _output);
-        Check.Close([expected], _output, 0.05f, $"int8 + fast activations {Cell} sequence H={Hidden}");
+        _model.Parameters.CopyTo(twin.Parameters);
+        twin.Predict(_input, _output);
+        Check.Close([expected], _output, tolerance, $"{what} {Cell} sequence H={Hidden}");
+        return twin;
     }
 
     /// <summary>The int8 + fast twin's Predict (see <see cref="SetupInt8Fast"/>).</summary>

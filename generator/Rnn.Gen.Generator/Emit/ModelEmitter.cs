@@ -172,7 +172,8 @@ internal static class ModelEmitter
         w.Line($"private readonly {SeededRandom} _trainingRandom = new(0); // dropout masks and noise, Forward only");
         if (plan.HasBatchPath || plan.HasDecoderBatchPath)
         {
-            w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}{(plan.MinLength > 1 ? $", minLength: {plan.MinLength}" : string.Empty)}{(plan.LongestStage > plan.Spec.Steps ? $", longestStage: {plan.LongestStage}" : string.Empty)}{DecoderBatchEmitter.RowsArgument(plan)}{(plan.HasDecoderBatchPath ? ", forward: \"ForwardBatchTeacherForced\"" : string.Empty)}); // {(plan.HasDecoderBatchPath ? "ForwardBatchTeacherForced" : "ForwardBatch")}: a cache, work and scratch block per sample, allocated by the first batch that needs them");
+            string forward = plan.HasDecoderBatchPath ? "ForwardBatchTeacherForced" : "ForwardBatch"; // named in BackwardBatch's errors
+            w.Line($"private readonly {BatchWorkspace} _batch = new({plan.CacheSize}, {plan.WorkSize}, {plan.ScratchSize}, {plan.Spec.Steps}, {plan.BatchSharedSize}{(plan.MinLength > 1 ? $", minLength: {plan.MinLength}" : string.Empty)}{(plan.LongestStage > plan.Spec.Steps ? $", longestStage: {plan.LongestStage}" : string.Empty)}{DecoderBatchEmitter.RowsArgument(plan)}{(plan.HasDecoderBatchPath ? $", forward: \"{forward}\"" : string.Empty)}); // {forward}: a cache, work and scratch block per sample, allocated by the first batch that needs them");
         }
 
         TokenInputEmitter.EmitConstantAndField(w, plan, field: true);
