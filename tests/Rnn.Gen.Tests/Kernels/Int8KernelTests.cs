@@ -135,6 +135,73 @@ public sealed class Int8KernelTests
         }
     }
 
+    public static TheoryData<int> QuantizedLengths() => new() { 0, 1, 3, 15, 16, 17, 31, 32, 33, 47, 64, 70, 128, 130 };
+
+    [Theory]
+    [MemberData(nameof(QuantizedLengths))]
+    public void Activations_quantize_to_the_bytes_of_the_rule(int length)
+    {
+        // The rule: s = max|x| / 63, u = round-to-even(x · (63 / max)) + 64, 64 in the padding. Halves (ties) on
+        // both sides of zero, −0, and the largest magnitude in every position the vector loops and the tail reach.
+        int padded = Int8Weights.PaddedColumns(Math.Max(length, 1));
+        for (int place = 0; place < Math.Max(length, 1); place += Math.Max(1, length / 5))
+        {
+            float[] x = new float[length];
+            for (int c = 0; c < length; c++)
+            {
+                x[c] = ((c % 7) - 3) + 0.5f; // ±0.5, ±1.5, ... : exact ties once the scale is 1
+            }
+
+            if (length > 2)
+            {
+                x[1] = -0f;
+            }
+
+            if (length > 0)
+            {
+                x[place] = -63f; // max|x| = 63, so 63 / max = 1 and every half above is a tie
+            }
+
+            byte[] u = new byte[padded];
+            float s = Int8Kernels.QuantizeActivations(x, u);
+            Assert.Equal(length == 0 ? 0f : 1f, s);
+            for (int c = 0; c < padded; c++)
+            {
+                int expected = c < length ? (int)MathF.Round(x[c]) + 64 : 64;
+                Assert.True(expected == u[c], $"length {length}, largest at {place}: byte {c} is {u[c]}, expected {expected} for {(c < length ? x[c] : 0f)}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(QuantizedLengths))]
+    public void Activations_with_a_NaN_or_infinity_anywhere_give_a_NaN_scale_and_tiny_ones_quantize_as_zeros(int length)
+    {
+        byte[] u = new byte[Int8Weights.PaddedColumns(Math.Max(length, 1))];
+        for (int place = 0; place < length; place++)
+        {
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+            {
+                float[] x = KernelCases.Values(length, 61);
+                x[place] = bad;
+                Assert.True(float.IsNaN(Int8Kernels.QuantizeActivations(x, u)), $"{bad} at {place} of {length}");
+            }
+        }
+
+        if (length > 0)
+        {
+            // Magnitudes under 63 / float.MaxValue: 63 / max would overflow, so the vector quantizes as zeros.
+            float[] tiny = KernelCases.Values(length, 62);
+            for (int c = 0; c < length; c++)
+            {
+                tiny[c] *= 1e-38f;
+            }
+
+            Assert.Equal(0f, Int8Kernels.QuantizeActivations(tiny, u));
+            Assert.All(u, b => Assert.Equal(64, b));
+        }
+    }
+
     [Fact]
     public void Wrong_shapes_and_non_finite_weights_are_refused()
     {
