@@ -17,3 +17,18 @@ namespace Rnn.Gen.Samples.DigitClassifier;
 [Dense(64, Activation = Activation.Relu)]
 [Dense(10, Dropout = 0.25)]
 public partial class DigitNet;
+
+/// <summary>
+/// The same network with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program copies the
+/// trained parameters into it and classifies the test set again. The two Dense layers are quantized; the convolutions
+/// keep float32 weights.
+/// </summary>
+[RnnModel(channels: 1, height: 28, width: 28, Weights = WeightPrecision.Int8)]
+[Conv2D(16, 3, Activation = Activation.Relu)]
+[MaxPool2D(2)]
+[Conv2D(32, 3, Activation = Activation.Relu)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(64, Activation = Activation.Relu)]
+[Dense(10, Dropout = 0.25)]
+public partial class DigitNetInt8;

@@ -17,3 +17,15 @@ namespace Rnn.Gen.Samples.Sentiment;
 [Gru(32, Bidirectional = true, Dropout = 0.5, RecurrentDropout = 0.25)]
 [Dense(2, Activation = Activation.Softmax)]
 public partial class SentimentClassifier;
+
+/// <summary>
+/// The same network with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program copies the
+/// trained parameters into it and scores the test set again. The GRU and Dense weights are quantized; the Embedding is a
+/// lookup and the convolution keeps float32 weights.
+/// </summary>
+[RnnModel(inputSize: 1, steps: 40, Weights = WeightPrecision.Int8)]
+[Embedding(2048, 32, PaddingIndex = 0)]
+[Conv1D(32, 3, Padding = ConvPadding.Same, Activation = Activation.Relu)]
+[Gru(32, Bidirectional = true, Dropout = 0.5, RecurrentDropout = 0.25)]
+[Dense(2, Activation = Activation.Softmax)]
+public partial class SentimentClassifierInt8;

@@ -20,6 +20,17 @@ namespace Rnn.Gen.Samples.SpokenDigits;
 public partial class DigitRecognizer;
 
 /// <summary>
+/// The same recognizer with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program copies the
+/// trained parameters into it and classifies the held-out clips again. The GRU and Dense weights are quantized; the
+/// convolution keeps float32 weights.
+/// </summary>
+[RnnModel(inputSize: 13, steps: 160, Weights = WeightPrecision.Int8)]
+[Conv1D(64, 5, Padding = ConvPadding.Causal, Activation = Activation.Relu)]
+[Gru(96, ReturnSequences = true)]
+[Dense(11, Activation = Activation.Softmax)]
+public partial class DigitRecognizerInt8;
+
+/// <summary>
 /// The linear baseline: softmax regression over a clip's averaged MFCCs (the mean and the standard deviation of each
 /// of the 13 coefficients over the clip's speech frames), one "step" of 26 features.
 /// </summary>

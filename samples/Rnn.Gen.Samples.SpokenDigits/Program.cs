@@ -202,6 +202,14 @@ PrintRow("softmax regression over averaged MFCCs", linearOnTest, linearOnHuman);
 Console.WriteLine($"  chance: 10 %. Human recordings, digit by digit (said → Conv1D+GRU, DTW, linear): " +
     string.Join("  ", Enumerable.Range(0, humanClips.Length).Select(i => $"{humanTruth[i]}→{modelOnHuman[i]}{dtwOnHuman[i]}{linearOnHuman[i]}")));
 Console.WriteLine($"  DTW took {dtwSeconds:F1} s for {testClips.Length + humanClips.Length} clips");
+
+// The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8).
+var int8Model = new DigitRecognizerInt8();
+model.Parameters.CopyTo(int8Model.Parameters);
+int[] int8OnTest = ClassifyWindows(int8Model, testMfccs);
+int[] int8OnHuman = ClassifyWindows(int8Model, humanMfccs);
+PrintRow("Conv1D+GRU, int8 weights (GRU and Dense)", int8OnTest, int8OnHuman);
+Console.WriteLine($"  int8 and float32 classify {int8OnTest.Zip(modelOnTest).Count(p => p.First == p.Second)} of {testClips.Length} held-out clips the same");
 Console.WriteLine();
 
 // 5. Streaming: digits of held-out speakers, then the ten human recordings, one frame at a time through Step.
@@ -267,7 +275,7 @@ static int ArgMax(ReadOnlySpan<float> values)
 }
 
 // A clip's digit: the largest probability summed over the frames of its window (silence left out).
-static int[] ClassifyWindows(DigitRecognizer model, float[][] windows)
+static int[] ClassifyWindows(Rnn.Gen.IRnnModel model, float[][] windows)
 {
     var digits = new int[windows.Length];
     var output = new float[DigitRecognizer.OutputSteps * DigitRecognizer.OutputSize];

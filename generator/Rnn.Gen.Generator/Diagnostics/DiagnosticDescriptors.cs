@@ -237,12 +237,6 @@ internal static class DiagnosticDescriptors
         "The layers above [{0}] have no recurrent layer, so their output vector ({1} features) becomes the start state h_0 of the decoder's first recurrent layer {2}, which has {3}; end the encoder with [Dense({3})] (after [Flatten] or [GlobalAveragePool2D] for images), or give the decoder that hidden size",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
-    public static readonly DiagnosticDescriptor Int8Unsupported = new(
-        "RNNGEN051",
-        "Layer has no int8 weights",
-        "[{0}] multiplies weights that Weights = WeightPrecision.Int8 cannot quantize: {1} has no int8 kernel (LSTM, GRU, SimpleRnn and Dense have); remove Weights = WeightPrecision.Int8 from [RnnModel], or the layer",
-        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
-
     public static readonly DiagnosticDescriptor Int8Decoder = new(
         "RNNGEN052",
         "Decoder models have no int8 weights",

@@ -81,21 +81,26 @@ internal abstract record LayerSpec
     /// <summary>Features per position the layer outputs, given <paramref name="inputSize"/> features in.</summary>
     public abstract int OutputSize(int inputSize);
 
-    /// <summary>What <c>Weights = WeightPrecision.Int8</c> does to the layer: see <see cref="Int8Support"/>. A kind says so, or the model is refused (RNNGEN051).</summary>
-    public virtual Int8Support Int8 => Int8Support.Unsupported;
+    /// <summary>What <c>Weights = WeightPrecision.Int8</c> does to the layer: see <see cref="Int8Support"/>. Every kind says so.</summary>
+    public abstract Int8Support Int8 { get; }
 }
 
 /// <summary>How a layer kind runs in a model declared with <c>Weights = WeightPrecision.Int8</c>.</summary>
 internal enum Int8Support
 {
-    /// <summary>The kind multiplies weights and has no int8 kernel: the model is refused (RNNGEN051).</summary>
-    Unsupported,
-
     /// <summary>Step and Predict multiply int8 copies of the layer's weight matrices.</summary>
     Quantized,
 
     /// <summary>The layer multiplies no weight matrix (a lookup, pooling, reshaping, noise): it runs as before.</summary>
     NothingToQuantize,
+
+    /// <summary>
+    /// The layer keeps its float32 weights in an int8 model. Convolutions: inference multiplies every position's window
+    /// at once, one matrix product that reads each weight once per call, so a quarter of the bytes would not shorten it
+    /// (the int8 kernels are matrix-vector products, for the weights a recurrent step reads again at every step).
+    /// Attention: it exists only in decoders, whose models have no int8 weights (RNNGEN052).
+    /// </summary>
+    Float32,
 }
 
 /// <summary>Mirror of <c>Rnn.Gen.Activation</c> (same numeric values; the generator never loads the runtime).</summary>

@@ -343,11 +343,6 @@ internal static class ModelParser
                 image = layer.OutputImage;
             }
 
-            if (int8Weights && layer.Int8 == Int8Support.Unsupported)
-            {
-                attribute.Report(DiagnosticDescriptors.Int8Unsupported, attribute.Location, attribute.Display, layer.Kind.Name);
-            }
-
             recurrentAllowed &= layer.AllowsRecurrentAfter;
             layers.Add(layer);
             readers.Add(attribute);

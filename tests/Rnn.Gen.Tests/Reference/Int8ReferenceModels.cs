@@ -104,6 +104,57 @@ internal partial class Int8_BiLstm19Seq_Dense2_I8_T10;
 [Dense(1)]
 internal partial class Int8_BiGru4_Dense1_I1_T40;
 
+// Convolutions keep float32 weights in an int8 model (Int8Support.Float32); the recurrent and Dense layers above and
+// below them are quantized. Twins of cases in Reference/Conv and Reference/Image.
+[RnnModel(inputSize: 3, steps: 12, Weights = WeightPrecision.Int8)]
+[Conv1D(5, 3, Activation = Activation.Relu)]
+[MaxPool1D(2)]
+[Gru(4)]
+[Dense(2)]
+internal partial class Int8_ConvMaxPoolGruDense_I3_T12;
+
+[RnnModel(inputSize: 3, steps: 12, Weights = WeightPrecision.Int8)]
+[Conv1D(5, 3, Activation = Activation.Relu)]
+[MaxPool1D(2)]
+[Gru(4)]
+[Dense(2)]
+internal partial class Int8_ConvMaxPoolGruDense_I3_T12_Len12_7_4;
+
+[RnnModel(inputSize: 3, steps: 11, Weights = WeightPrecision.Int8)]
+[Lstm(6, ReturnSequences = true)]
+[Conv1D(4, 2, Stride = 2, Dilation = 2)]
+[GlobalAveragePool1D]
+[Dense(2, Activation = Activation.Tanh)]
+internal partial class Int8_LstmSeqConvGlobalAverageDense_I3_T11;
+
+[RnnModel(inputSize: 2, steps: 9, Weights = WeightPrecision.Int8)]
+[Conv1D(4, 3, Dilation = 2, Padding = ConvPadding.Causal, Activation = Activation.Tanh)]
+[Gru(5, ReturnSequences = true)]
+[Dense(2)]
+internal partial class Int8_ConvCausalGruSeqDense_I2_T9;
+
+[RnnModel(channels: 1, height: 8, width: 7, Weights = WeightPrecision.Int8)]
+[Conv2D(3, 3, Activation = Activation.Tanh)]
+[RowsAsSteps]
+[Gru(4)]
+[Dense(2)]
+internal partial class Int8_Conv2DRowsGruDense_C1_H8_W7;
+
+[RnnModel(steps: 4, channels: 2, height: 6, width: 6, Weights = WeightPrecision.Int8)]
+[Conv2D(3, 3, Activation = Activation.Relu)]
+[MaxPool2D(2)]
+[Flatten]
+[Lstm(5)]
+[Dense(2)]
+internal partial class Int8_FramesConvPoolFlattenLstm_T4_C2_H6_W6;
+
+[RnnModel(steps: 5, channels: 1, height: 5, width: 5, Weights = WeightPrecision.Int8)]
+[Conv2D(4, 3, Padding = ConvPadding.Same, Activation = Activation.Tanh)]
+[GlobalAveragePool2D]
+[Gru(3, ReturnSequences = true)]
+[Dense(2)]
+internal partial class Int8_FramesConvGlobalAverageGruSeq_T5_C1_H5_W5;
+
 internal static class Int8ReferenceModels
 {
     /// <summary>The reference cases that have an int8 twin.</summary>
@@ -128,7 +179,31 @@ internal static class Int8ReferenceModels
         "RnnRelu4_Dense1_I1_T100",
         "BiLstm19Seq_Dense2_I8_T10",
         "BiGru4_Dense1_I1_T40",
+        "ConvMaxPoolGruDense_I3_T12",
+        "ConvMaxPoolGruDense_I3_T12_Len12_7_4",
+        "LstmSeqConvGlobalAverageDense_I3_T11",
+        "ConvCausalGruSeqDense_I2_T9",
+        "Conv2DRowsGruDense_C1_H8_W7",
+        "FramesConvPoolFlattenLstm_T4_C2_H6_W6",
+        "FramesConvGlobalAverageGruSeq_T5_C1_H5_W5",
     ];
+
+    /// <summary>The cases whose float model cannot stream (a convolution that reads ahead, rows of an image as steps): Step throws for the twin too.</summary>
+    public static readonly string[] WithoutStep =
+    [
+        "ConvMaxPoolGruDense_I3_T12",
+        "ConvMaxPoolGruDense_I3_T12_Len12_7_4",
+        "LstmSeqConvGlobalAverageDense_I3_T11",
+        "Conv2DRowsGruDense_C1_H8_W7",
+    ];
+
+    /// <summary>Where case <paramref name="caseName"/>'s vectors are: Reference/Cases, or Conv and Image for the convolution twins.</summary>
+    public static string CasePath(string caseName) =>
+        caseName.StartsWith("Frames", System.StringComparison.Ordinal) || caseName.StartsWith("Conv2D", System.StringComparison.Ordinal)
+            ? System.IO.Path.Combine(System.AppContext.BaseDirectory, "Reference", "Image", caseName + ".safetensors")
+            : caseName.StartsWith("Conv", System.StringComparison.Ordinal) || caseName.StartsWith("LstmSeqConv", System.StringComparison.Ordinal)
+                ? System.IO.Path.Combine(System.AppContext.BaseDirectory, "Reference", "Conv", caseName + ".safetensors")
+                : ReferenceAssert.CasePath(caseName);
 
     /// <summary>The int8 twin of reference case <paramref name="caseName"/>.</summary>
     public static IRnnModel Create(string caseName) => caseName switch
@@ -152,6 +227,13 @@ internal static class Int8ReferenceModels
         "RnnRelu4_Dense1_I1_T100" => new Int8_RnnRelu4_Dense1_I1_T100(),
         "BiLstm19Seq_Dense2_I8_T10" => new Int8_BiLstm19Seq_Dense2_I8_T10(),
         "BiGru4_Dense1_I1_T40" => new Int8_BiGru4_Dense1_I1_T40(),
+        "ConvMaxPoolGruDense_I3_T12" => new Int8_ConvMaxPoolGruDense_I3_T12(),
+        "ConvMaxPoolGruDense_I3_T12_Len12_7_4" => new Int8_ConvMaxPoolGruDense_I3_T12_Len12_7_4(),
+        "LstmSeqConvGlobalAverageDense_I3_T11" => new Int8_LstmSeqConvGlobalAverageDense_I3_T11(),
+        "ConvCausalGruSeqDense_I2_T9" => new Int8_ConvCausalGruSeqDense_I2_T9(),
+        "Conv2DRowsGruDense_C1_H8_W7" => new Int8_Conv2DRowsGruDense_C1_H8_W7(),
+        "FramesConvPoolFlattenLstm_T4_C2_H6_W6" => new Int8_FramesConvPoolFlattenLstm_T4_C2_H6_W6(),
+        "FramesConvGlobalAverageGruSeq_T5_C1_H5_W5" => new Int8_FramesConvGlobalAverageGruSeq_T5_C1_H5_W5(),
         _ => throw new System.ArgumentOutOfRangeException(nameof(caseName), caseName, "Expected a case with an int8 twin."),
     };
 }

@@ -81,6 +81,8 @@ internal sealed record AttentionSpec(AttentionScoreKind Score, int Units, int Me
 
     /// <summary>The output h~_t has the decoder's hidden size, the size of the query it reads.</summary>
     public override int OutputSize(int inputSize) => inputSize;
+
+    public override Int8Support Int8 => Int8Support.Float32;
 }
 
 /// <summary>

@@ -79,6 +79,8 @@ internal sealed record Conv1DSpec(int Filters, int KernelSize, int Stride, int D
     public override int OutputSteps(int steps) => LengthMap?.Apply(steps) ?? steps;
 
     public override int OutputSize(int inputSize) => Filters;
+
+    public override Int8Support Int8 => Int8Support.Float32;
 }
 
 /// <summary>

@@ -84,6 +84,8 @@ internal sealed record Conv2DSpec(int Filters, int KernelHeight, int KernelWidth
         OutputLength(Input.Height, Padding == ConvPaddingKind.Same ? SpanHeight - 1 : 0, SpanHeight, Stride),
         OutputLength(Input.Width, Padding == ConvPaddingKind.Same ? SpanWidth - 1 : 0, SpanWidth, Stride));
 
+    public override Int8Support Int8 => Int8Support.Float32;
+
     private int Span(int kernel) => (int)Math.Min(int.MaxValue, ((long)Dilation * (kernel - 1)) + 1);
 }
 
