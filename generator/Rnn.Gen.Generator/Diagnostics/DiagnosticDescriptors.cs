@@ -237,12 +237,6 @@ internal static class DiagnosticDescriptors
         "The layers above [{0}] have no recurrent layer, so their output vector ({1} features) becomes the start state h_0 of the decoder's first recurrent layer {2}, which has {3}; end the encoder with [Dense({3})] (after [Flatten] or [GlobalAveragePool2D] for images), or give the decoder that hidden size",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
-    public static readonly DiagnosticDescriptor Int8Decoder = new(
-        "RNNGEN052",
-        "Decoder models have no int8 weights",
-        "Weights = WeightPrecision.Int8 applies to models without a [Decoder]: decoding (Predict, Generate, BeamSearch) runs on float32 weights; remove Weights = WeightPrecision.Int8",
-        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
-
     public static readonly DiagnosticDescriptor FastActivationsUnused = new(
         "RNNGEN058",
         "Fast activations without an LSTM or GRU layer",

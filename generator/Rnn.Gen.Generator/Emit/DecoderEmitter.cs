@@ -80,7 +80,7 @@ internal static class DecoderEmitter
         int offset = decoder.OneToMany ? spec.InputSize : 0;
         w.Line();
         w.Summary($"Runs the encoder over the valid steps, then the decoder step by step, feeding back each step's output or token: the most probable when <paramref name=\"random\"/> is null, else sampled. <paramref name=\"feedback\"/>, when not empty, receives what was fed back after each step. Returns the steps decoded{(decoder.EndToken is null ? " (all of them)" : ", through the end token")}.");
-        using (w.Block($"private int Decode({ReadOnlySpan} input, {Span} output, int length, {Span} feedback, {IntSpan} tokens, float temperature, int topK, {SeededRandom}? random)"))
+        using (w.Block($"private int {Int8DecoderCode.DecodeMethod(layers)}({ReadOnlySpan} input, {Span} output, int length, {Span} feedback, {IntSpan} tokens, float temperature, int topK, {SeededRandom}? random)"))
         {
             EmitEncoderPass(w, plan, encoder, decoding);
             if (decoder.EmbedsTokens)
@@ -160,6 +160,11 @@ internal static class DecoderEmitter
     {
         ModelSpec spec = plan.Spec;
         w.Line("PackIfStale();");
+        if (plan.Spec.Int8Weights && !Int8DecoderCode.InFloat32Twin(encoder.Concat(decoding)))
+        {
+            w.Line(Int8WeightsCode.Refresh(plan));
+        }
+
         w.Line($"{Span} state = _predictState;");
         w.Line($"{Span} scratch = _scratch;");
         w.Line("state.Clear();");
@@ -167,7 +172,7 @@ internal static class DecoderEmitter
         {
             w.Line("// The encoder over the whole sequence, as Forward runs it, in decoding's own cache.");
             w.Line($"{Span} encoderCache = _predictCache;");
-            w.Line("EncodeCore(input, encoderCache, training: false, length);");
+            w.Line($"{Int8DecoderCode.EncodeCoreMethod(decoding)}(input, encoderCache, training: false, length);");
             w.Line("// The decoder starts from the encoder's final states.");
             foreach (LayerPlan layer in decoding.Select(l => l.Layer).Where(l => l.Partner is not null))
             {
@@ -217,7 +222,7 @@ internal static class DecoderEmitter
 
         w.Line();
         w.Summary("Runs the encoder's layers over the first <paramref name=\"length\"/> steps, as Forward does (dropout and noise only when <paramref name=\"training\"/>), into <paramref name=\"cache\"/> (decoding's own): every step's outputs and final states, for the decoder's start and its attention.");
-        using (w.Block($"private void EncodeCore({ReadOnlySpan} input, {Span} cache, bool training, int length)"))
+        using (w.Block($"private void {Int8DecoderCode.EncodeCoreMethod(layers)}({ReadOnlySpan} input, {Span} cache, bool training, int length)"))
         {
             w.Line($"{Span} scratch = _scratch;");
             if (plan.PackedSize > 0)

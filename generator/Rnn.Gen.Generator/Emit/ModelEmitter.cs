@@ -81,6 +81,7 @@ internal static class ModelEmitter
                 DecoderEmitter.EmitMembers(w, plan, decoder);
                 DecoderEmitter.EmitDecode(w, plan, decoder, layers);
                 DecoderEmitter.EmitEncodeCore(w, plan, decoder, layers);
+                Int8DecoderCode.EmitFloat32Decoding(w, plan, decoder, layers);
                 DecoderEmitter.EmitBeamSearch(w, plan, decoder, layers);
                 DecoderBatchEmitter.EmitMembers(w, plan, decoder, layers);
             }
@@ -611,7 +612,7 @@ internal static class ModelEmitter
         if (plan.Spec.Decoder is { } decoder)
         {
             w.Line("// Free-running: decode greedily, then run the training pass on what was fed back (as constants).");
-            w.Line($"{(decoder.EndToken is null ? string.Empty : "_decodedSteps = ")}Decode(input, output, length, _feedback, default, 0f, 0, null);");
+            w.Line($"{(decoder.EndToken is null ? string.Empty : "_decodedSteps = ")}{Int8DecoderCode.ForwardDecodeMethod(plan)}(input, output, length, _feedback, default, 0f, 0, null);");
             w.Line("ForwardCore(input, cache, training: true, length, _feedback);");
         }
         else

@@ -98,7 +98,8 @@ internal enum Int8Support
     /// The layer keeps its float32 weights in an int8 model. Convolutions: inference multiplies every position's window
     /// at once, one matrix product that reads each weight once per call, so a quarter of the bytes would not shorten it
     /// (the int8 kernels are matrix-vector products, for the weights a recurrent step reads again at every step).
-    /// Attention: it exists only in decoders, whose models have no int8 weights (RNNGEN052).
+    /// Attention: its products are small next to the recurrent ones (scores over the encoder's steps, one projection),
+    /// so an int8 decoder quantizes its recurrent and Dense layers and keeps the attention in float32.
     /// </summary>
     Float32,
 }

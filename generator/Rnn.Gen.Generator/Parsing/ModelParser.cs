@@ -354,11 +354,6 @@ internal static class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, modelLocation, typeName));
         }
 
-        if (int8Weights && decoder is not null)
-        {
-            model.Report(DiagnosticDescriptors.Int8Decoder, model.NamedArgumentLocation("Weights"));
-        }
-
         FastActivationRules.Check(fastActivations, layers, decoder is not null, layersValid && !split, model, typeName);
 
         DecoderSpec? decoderSpec = null;
