@@ -40,3 +40,31 @@ public partial class AttentiveDateTranslator
     /// <summary>The model's beam search with log-probability alone (every output has 10 characters).</summary>
     internal BeamDecoder BeamDecoder => (input, tokens, width, length) => BeamSearch(input, tokens, width, 0f, length);
 }
+
+/// <summary>
+/// <see cref="DateTranslator"/> with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program
+/// copies the trained parameters into it and scores its greedy decoding and beam search beside the float model's.
+/// </summary>
+[RnnModel(inputSize: 40, steps: 52, Weights = WeightPrecision.Int8)]
+[Lstm(64)]
+[Decoder(10)]
+[Lstm(64)]
+[Dense(11, Activation = Activation.Softmax)]
+public partial class DateTranslatorInt8
+{
+    /// <summary>The model's beam search with log-probability alone.</summary>
+    internal BeamDecoder BeamDecoder => (input, tokens, width, length) => BeamSearch(input, tokens, width, 0f, length);
+}
+
+/// <summary><see cref="AttentiveDateTranslator"/> with int8 weights for inference (its attention keeps float32 weights).</summary>
+[RnnModel(inputSize: 40, steps: 52, Weights = WeightPrecision.Int8)]
+[Lstm(64)]
+[Decoder(10)]
+[Lstm(64)]
+[Attention(AttentionScore.General)]
+[Dense(11, Activation = Activation.Softmax)]
+public partial class AttentiveDateTranslatorInt8
+{
+    /// <summary>The model's beam search with log-probability alone.</summary>
+    internal BeamDecoder BeamDecoder => (input, tokens, width, length) => BeamSearch(input, tokens, width, 0f, length);
+}

@@ -46,9 +46,11 @@ DateOnly[] trainingDates = dates[(TestDates + ValidationDates)..];
 var translators = new List<Translator>
 {
     new("without attention", new DateTranslator(), m => ((DateTranslator)m).BeamDecoder,
-        $"LSTM(64) encoder over up to {DateTranslator.Steps} characters → its final state starts the LSTM(64) decoder, 10 steps → Dense(11, softmax)"),
+        $"LSTM(64) encoder over up to {DateTranslator.Steps} characters → its final state starts the LSTM(64) decoder, 10 steps → Dense(11, softmax)",
+        new DateTranslatorInt8(), m => ((DateTranslatorInt8)m).BeamDecoder),
     new("with attention", new AttentiveDateTranslator(), m => ((AttentiveDateTranslator)m).BeamDecoder,
-        "the same, with Luong's global attention (general score) of the decoder's state over the encoder's outputs at every character → Dense(11, softmax)"),
+        "the same, with Luong's global attention (general score) of the decoder's state over the encoder's outputs at every character → Dense(11, softmax)",
+        new AttentiveDateTranslatorInt8(), m => ((AttentiveDateTranslatorInt8)m).BeamDecoder),
 };
 
 // The trainer's dataset keeps its own copy of the one-hot inputs (about 590 MB for the training texts); the sample's copy
@@ -116,6 +118,15 @@ foreach (Translator translator in translators)
     {
         translator.BeamExact += test.IsExactByBeam(beamSearch, i, beamTokens, BeamWidth) ? 1 : 0;
     }
+
+    // The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8), scored alike.
+    model.Parameters.CopyTo(translator.Int8Model.Parameters);
+    BeamDecoder int8BeamSearch = translator.Int8Beam(translator.Int8Model);
+    for (int i = 0; i < test.Count; i++)
+    {
+        translator.Int8Exact += test.IsExact(translator.Int8Model, i, output) ? 1 : 0;
+        translator.Int8BeamExact += test.IsExactByBeam(int8BeamSearch, i, beamTokens, BeamWidth) ? 1 : 0;
+    }
 }
 
 Console.WriteLine();
@@ -128,6 +139,8 @@ for (int s = 0; s < styles; s++)
 
 Console.WriteLine($"  {"all, greedy",-34}{string.Concat(translators.Select(t => $"{100 * t.Exact(test.Count),18:F2} %"))}   (goal {100 * Goal:F0} %)");
 Console.WriteLine($"  {$"all, beam search of width {BeamWidth}",-34}{string.Concat(translators.Select(t => $"{100.0 * t.BeamExact / test.Count,18:F2} %"))}");
+Console.WriteLine($"  {"all, greedy, int8 weights",-34}{string.Concat(translators.Select(t => $"{100.0 * t.Int8Exact / test.Count,18:F2} %"))}");
+Console.WriteLine($"  {$"all, beam of width {BeamWidth}, int8 weights",-34}{string.Concat(translators.Select(t => $"{100.0 * t.Int8BeamExact / test.Count,18:F2} %"))}");
 foreach (Translator translator in translators.Where(t => t.Errors.Count > 0))
 {
     Console.WriteLine($"Some of the {translator.Errors.Count} errors {translator.Name}:");
@@ -174,8 +187,8 @@ foreach (Translator translator in translators)
 Console.WriteLine($"Total run time {clock.Elapsed.TotalSeconds:F0} s");
 return translators.All(t => t.Exact(test.Count) >= Goal) ? 0 : 1;
 
-/// <summary>A translator under test: its model, how to beam-search it, and what training and the test gave.</summary>
-internal sealed class Translator(string name, IRnnModel model, Func<IRnnModel, BeamDecoder> beam, string description)
+/// <summary>A translator under test: its model, how to beam-search it, its int8 twin, and what training and the test gave.</summary>
+internal sealed class Translator(string name, IRnnModel model, Func<IRnnModel, BeamDecoder> beam, string description, IRnnModel int8Model, Func<IRnnModel, BeamDecoder> int8Beam)
 {
     public string Name { get; } = name;
 
@@ -194,6 +207,15 @@ internal sealed class Translator(string name, IRnnModel model, Func<IRnnModel, B
     public List<int> Errors { get; } = [];
 
     public int BeamExact { get; set; }
+
+    /// <summary>The same layers with int8 weights for inference, given the trained parameters after the test.</summary>
+    public IRnnModel Int8Model { get; } = int8Model;
+
+    public Func<IRnnModel, BeamDecoder> Int8Beam { get; } = int8Beam;
+
+    public int Int8Exact { get; set; }
+
+    public int Int8BeamExact { get; set; }
 
     /// <summary>The fraction of the test's <paramref name="count"/> texts translated exactly by greedy decoding.</summary>
     public double Exact(int count) => (double)ExactPerStyle.Sum() / count;

@@ -15,6 +15,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using Rnn.Gen.Data;
+using Rnn.Gen.Decoding;
 using Rnn.Gen.Initialization;
 using Rnn.Gen.Optimizers;
 using Rnn.Gen.Samples.TextGeneration;
@@ -112,6 +113,52 @@ foreach ((float temperature, char start) in new[] { (0f, 'T'), (0.5f, 'T'), (0.5
     Array.Clear(input);
     input[Corpus.Alphabet.IndexOf(start)] = 1f;
     model.Generate(input, output, tokens, temperature, topK: 0, random); // temperature 0: the most probable character
+    string text = start + new string(tokens.Select(t => Corpus.Alphabet[t]).ToArray());
+    Console.WriteLine($"  {(temperature == 0 ? "greedy" : $"T = {temperature:0.0}"),-7} {text}");
+}
+
+// The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8). The held-out score above
+// is teacher-forced (training, float32 in both), so the int8 model is compared by what it decodes: from the start
+// character of every held-out chunk, greedy decoding by both models, character by character, and the largest
+// difference of their probabilities up to the first character where they part.
+var int8Model = new TextGeneratorInt8();
+model.Parameters.CopyTo(int8Model.Parameters);
+var int8Output = new float[chunk * vocabulary];
+int chunks = (heldOutIndices.Length - 1) / chunk, sameCharacters = 0, sameChunks = 0;
+double worstProbability = 0;
+for (int c = 0; c < chunks; c++)
+{
+    Array.Clear(input);
+    input[heldOutIndices[c * chunk]] = 1f;
+    model.Predict(input, output);
+    int8Model.Predict(input, int8Output);
+    int same = 0;
+    for (int t = 0; t < chunk; t++)
+    {
+        ReadOnlySpan<float> a = output.AsSpan(t * vocabulary, vocabulary), b = int8Output.AsSpan(t * vocabulary, vocabulary);
+        for (int k = 0; k < vocabulary; k++)
+        {
+            worstProbability = same == t ? Math.Max(worstProbability, Math.Abs(a[k] - b[k])) : worstProbability;
+        }
+
+        bool agree = TokenSampler.MostProbable(a) == TokenSampler.MostProbable(b);
+        sameCharacters += agree ? 1 : 0;
+        same += agree && same == t ? 1 : 0;
+    }
+
+    sameChunks += same == chunk ? 1 : 0;
+}
+
+Console.WriteLine();
+Console.WriteLine($"Int8 weights: greedy decoding from the start characters of the {chunks} held-out chunks, against the float model's:");
+Console.WriteLine($"  the same character at {100.0 * sameCharacters / (chunks * chunk):F2} % of the positions; the same {chunk} characters in {100.0 * sameChunks / chunks:F2} % of the chunks;");
+Console.WriteLine($"  largest probability difference before the first different character {worstProbability:F4}");
+random = new SeededRandom(Seed);
+foreach ((float temperature, char start) in new[] { (0f, 'T'), (0.5f, 'T'), (0.5f, 'A'), (0.8f, 'I'), (0.8f, 'W'), (1f, 'Q'), (1f, 'S') })
+{
+    Array.Clear(input);
+    input[Corpus.Alphabet.IndexOf(start)] = 1f;
+    int8Model.Generate(input, int8Output, tokens, temperature, topK: 0, random);
     string text = start + new string(tokens.Select(t => Corpus.Alphabet[t]).ToArray());
     Console.WriteLine($"  {(temperature == 0 ? "greedy" : $"T = {temperature:0.0}"),-7} {text}");
 }

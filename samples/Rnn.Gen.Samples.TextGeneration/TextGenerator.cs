@@ -13,3 +13,14 @@ namespace Rnn.Gen.Samples.TextGeneration;
 [Lstm(192)]
 [Dense(62, Activation = Activation.Softmax)]
 public partial class TextGenerator;
+
+/// <summary>
+/// <see cref="TextGenerator"/> with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program
+/// copies the trained parameters into it and compares its decoding with the float model's. (Its teacher-forced pass,
+/// which the held-out cross-entropy uses, is training: float32, the float model's bits.)
+/// </summary>
+[RnnModel(inputSize: 62, steps: 1, Weights = WeightPrecision.Int8)]
+[Decoder(100)]
+[Lstm(192)]
+[Dense(62, Activation = Activation.Softmax)]
+public partial class TextGeneratorInt8;

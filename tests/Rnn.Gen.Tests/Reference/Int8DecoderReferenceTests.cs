@@ -70,7 +70,7 @@ public sealed class Int8DecoderReferenceTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Int8_training_is_the_float_models_bit_for_bit(string caseName)
+    public void Int8_training_is_the_float_models_bit_for_bit_batch_path_too(string caseName)
     {
         SafeTensorsFile file = Read(caseName);
         IRnnModel int8 = Load(caseName, file, int8: true), float32 = Load(caseName, file, int8: false);
@@ -115,6 +115,26 @@ public sealed class Int8DecoderReferenceTests(ITestOutputHelper output)
             AssertBits(caseName, pass + " gradients", expected.Gradients, actual.Gradients);
             AssertBits(caseName, pass + " input gradient", expected.InputGradient, actual.InputGradient);
         }
+
+        // The batch path: two samples (the case's, and its reversed steps), teacher-forced, then BackwardBatch.
+        float[] inputs = [.. input, .. Enumerable.Range(0, int8.Steps).Reverse().SelectMany(t => input.Skip(t * int8.InputSize).Take(int8.InputSize))];
+        float[] batchTargets = [.. targets, .. targets], batchGradients = [.. doutput, .. doutput];
+        int[] lengths = [length, length];
+        (float[] Outputs, float[] Gradients, float[] InputGradients) Batch(IRnnModel model)
+        {
+            var batch = (IRnnDecoderBatchModel)model;
+            float[] outputs = new float[batchTargets.Length], inputGradients = tokenEncoder ? [] : new float[inputs.Length];
+            batch.ForwardBatchTeacherForced(inputs, batchTargets, outputs, lengths);
+            model.ZeroGradients();
+            batch.BackwardBatch(batchGradients, inputGradients);
+            return (outputs, model.Gradients.ToArray(), inputGradients);
+        }
+
+        var expectedBatch = Batch(float32);
+        var actualBatch = Batch(int8);
+        AssertBits(caseName, "ForwardBatchTeacherForced outputs", expectedBatch.Outputs, actualBatch.Outputs);
+        AssertBits(caseName, "BackwardBatch gradients", expectedBatch.Gradients, actualBatch.Gradients);
+        AssertBits(caseName, "BackwardBatch input gradients", expectedBatch.InputGradients, actualBatch.InputGradients);
     }
 
     [Fact]
