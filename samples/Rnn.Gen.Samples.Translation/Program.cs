@@ -106,6 +106,14 @@ if (!attentionOnly)
         (input, tokens, length) => GreedyTokens(plain, input, tokens, length),
         (input, tokens, length) => plain.BeamSearch(input, tokens, BeamWidth, 0f, length),
         () => plain.ReserveBeam(BeamWidth), results, plainTime);
+
+    // The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8), scored alike.
+    var plainInt8 = new PlainTranslatorInt8();
+    plain.Parameters.CopyTo(plainInt8.Parameters);
+    Evaluate("without attention, int8 weights", plainInt8, test,
+        (input, tokens, length) => GreedyTokens(plainInt8, input, tokens, length),
+        (input, tokens, length) => plainInt8.BeamSearch(input, tokens, BeamWidth, 0f, length),
+        () => plainInt8.ReserveBeam(BeamWidth), results, TimeSpan.Zero);
     Console.WriteLine();
 }
 
@@ -121,6 +129,12 @@ List<List<string>> attentionOutputs = Evaluate("with attention", attentive, test
     (input, tokens, length) => GreedyTokens(attentive, input, tokens, length),
     (input, tokens, length) => attentive.BeamSearch(input, tokens, BeamWidth, 0f, length),
     () => attentive.ReserveBeam(BeamWidth), results, attentionTime);
+var attentiveInt8 = new AttentionTranslatorInt8();
+attentive.Parameters.CopyTo(attentiveInt8.Parameters);
+Evaluate("with attention, int8 weights", attentiveInt8, test,
+    (input, tokens, length) => GreedyTokens(attentiveInt8, input, tokens, length),
+    (input, tokens, length) => attentiveInt8.BeamSearch(input, tokens, BeamWidth, 0f, length),
+    () => attentiveInt8.ReserveBeam(BeamWidth), results, TimeSpan.Zero);
 
 // Heat maps of the attention weights for a few test sentences: decoded greedily, then the weights of that decoding.
 int[] mapped = Enumerable.Range(0, test.Count).Where(i => test.GermanTokens[i].Count is >= 5 and <= 9).Take(HeatMaps).ToArray();
@@ -202,7 +216,8 @@ TimeSpan Train<TModel>(TModel model, Func<TModel> replica, EncodedPairs data, En
     return trainingClock.Elapsed;
 }
 
-// Greedy and beam-search BLEU of a trained translator on the test split; returns the greedy translations.
+// Greedy and beam-search BLEU of a trained translator on the test split (training time zero: an int8 twin given the
+// trained parameters); returns the greedy translations.
 List<List<string>> Evaluate(string name, IRnnModel model, EncodedPairs set, Decode greedy, Decode beam, Action reserveBeam,
     List<(string, double, string)> table, TimeSpan trainingTime)
 {
@@ -216,7 +231,7 @@ List<List<string>> Evaluate(string name, IRnnModel model, EncodedPairs set, Deco
     BleuScore greedyBleu = Score(greedyOutput, set), beamBleu = Score(beamOutput, set);
     table.Add(($"{name}, greedy", greedyBleu.Score, greedyBleu.ToString()));
     table.Add(($"{name}, beam search of width {BeamWidth}", beamBleu.Score, beamBleu.ToString()));
-    Console.WriteLine($"Trained in {trainingTime.TotalMinutes:F1} min; test: greedy BLEU {greedyBleu.Score:F2} ({greedyClock.Elapsed.TotalMilliseconds / set.Count:F2} ms a sentence), " +
+    Console.WriteLine($"{(trainingTime > TimeSpan.Zero ? $"Trained in {trainingTime.TotalMinutes:F1} min" : $"{name} (the trained parameters)")}; test: greedy BLEU {greedyBleu.Score:F2} ({greedyClock.Elapsed.TotalMilliseconds / set.Count:F2} ms a sentence), " +
         $"beam search of width {BeamWidth} {beamBleu.Score:F2} ({beamClock.Elapsed.TotalMilliseconds / set.Count:F2} ms a sentence)");
     return greedyOutput;
 }

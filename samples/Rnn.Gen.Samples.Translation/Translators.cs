@@ -52,3 +52,27 @@ internal static class TranslationSizes
 
     public const int Hidden = 128;
 }
+
+/// <summary>
+/// <see cref="PlainTranslator"/> with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program
+/// copies the trained parameters into it and scores its decoding beside the float model's.
+/// </summary>
+[RnnModel(inputSize: 1, steps: TranslationSizes.SourceSteps, Weights = WeightPrecision.Int8)]
+[Embedding(TranslationSizes.Vocabulary, TranslationSizes.EmbeddingSize)]
+[Lstm(TranslationSizes.Hidden)]
+[Decoder(TranslationSizes.TargetSteps, StartToken = Vocabulary.Start, EndToken = Vocabulary.End)]
+[Embedding(TranslationSizes.Vocabulary, TranslationSizes.EmbeddingSize)]
+[Lstm(TranslationSizes.Hidden)]
+[Dense(TranslationSizes.Vocabulary, Activation = Activation.Softmax)]
+public partial class PlainTranslatorInt8;
+
+/// <summary><see cref="AttentionTranslator"/> with int8 weights for inference (its attention keeps float32 weights).</summary>
+[RnnModel(inputSize: 1, steps: TranslationSizes.SourceSteps, Weights = WeightPrecision.Int8)]
+[Embedding(TranslationSizes.Vocabulary, TranslationSizes.EmbeddingSize)]
+[Lstm(TranslationSizes.Hidden / 2, Bidirectional = true)]
+[Decoder(TranslationSizes.TargetSteps, StartToken = Vocabulary.Start, EndToken = Vocabulary.End)]
+[Embedding(TranslationSizes.Vocabulary, TranslationSizes.EmbeddingSize)]
+[Lstm(TranslationSizes.Hidden)]
+[Attention(AttentionScore.General)]
+[Dense(TranslationSizes.Vocabulary, Activation = Activation.Softmax)]
+public partial class AttentionTranslatorInt8;
