@@ -81,14 +81,16 @@ var models = new List<SpellerModel>();
 if (only is "both" or "baseline")
 {
     models.Add(new("LSTM encoder–decoder", new Speller(), () => new Speller(), m => ((Speller)m).CreateDecoder,
-        "Embedding(28, 32) → LSTM(128) → its final state starts the decoder: Embedding(41, 32) → LSTM(128) → Dense(41, softmax)"));
+        "Embedding(28, 32) → LSTM(128) → its final state starts the decoder: Embedding(41, 32) → LSTM(128) → Dense(41, softmax)",
+        () => new SpellerInt8(), m => ((SpellerInt8)m).CreateDecoder));
 }
 
 if (only is "both" or "attention")
 {
     models.Add(new("with attention (BiLSTM)", new AttentiveSpeller(), () => new AttentiveSpeller(), m => ((AttentiveSpeller)m).CreateDecoder,
         "Embedding(28, 32) → bidirectional LSTM(64 + 64) → both final states start the decoder: Embedding(41, 32) → LSTM(128) → " +
-        "global attention (general score) over the 128 features of every letter → Dense(41, softmax)"));
+        "global attention (general score) over the 128 features of every letter → Dense(41, softmax)",
+        () => new AttentiveSpellerInt8(), m => ((AttentiveSpellerInt8)m).CreateDecoder));
 }
 
 if (models.Count == 0)
@@ -103,6 +105,11 @@ foreach (SpellerModel m in models)
     Console.WriteLine($"Model {m.Name}: {m.Description}; {m.Model.ParameterCount:N0} parameters");
     m.TrainingSeconds = Train(m.Model, m.Replica, training, validation, epochs);
     (m.Greedy, m.Beam) = Evaluate(test, m.CreateDecoder(m.Model));
+
+    // The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8), scored alike.
+    IRnnModel int8 = m.CreateInt8();
+    m.Model.Parameters.CopyTo(int8.Parameters);
+    (m.Int8Greedy, m.Int8Beam) = Evaluate(test, m.CreateInt8Decoder(int8));
     Console.WriteLine();
 }
 
@@ -113,6 +120,8 @@ foreach (SpellerModel m in models)
 {
     Console.WriteLine($"  {m.Name,-28} {100 * m.Greedy.WordErrorRate,6:F2} % {100 * m.Greedy.PhonemeErrorRate,6:F2} %   " +
         $"{100 * m.Beam.WordErrorRate,6:F2} % {100 * m.Beam.PhonemeErrorRate,6:F2} %  {m.Model.ParameterCount,8:N0}  {m.TrainingSeconds,6:F0} s");
+    Console.WriteLine($"  {m.Name + ", int8 weights",-28} {100 * m.Int8Greedy.WordErrorRate,6:F2} % {100 * m.Int8Greedy.PhonemeErrorRate,6:F2} %   " +
+        $"{100 * m.Int8Beam.WordErrorRate,6:F2} % {100 * m.Int8Beam.PhonemeErrorRate,6:F2} %");
 }
 
 Console.WriteLine();
@@ -292,7 +301,8 @@ internal sealed class EpochPrinter(PronunciationSet validation, IRnnModel model,
 }
 
 /// <summary>A model under test: how to make its replicas and decoders, and what training and the test gave.</summary>
-internal sealed class SpellerModel(string name, IRnnModel model, Func<IRnnModel> replica, Func<IRnnModel, Func<int, SpellDecoder>> createDecoder, string description)
+internal sealed class SpellerModel(string name, IRnnModel model, Func<IRnnModel> replica, Func<IRnnModel, Func<int, SpellDecoder>> createDecoder, string description,
+    Func<IRnnModel> createInt8, Func<IRnnModel, Func<int, SpellDecoder>> createInt8Decoder)
 {
     public string Name { get; } = name;
 
@@ -310,4 +320,13 @@ internal sealed class SpellerModel(string name, IRnnModel model, Func<IRnnModel>
     public ErrorRates Greedy { get; set; }
 
     public ErrorRates Beam { get; set; }
+
+    /// <summary>The same layers with int8 weights for inference, and its decoders.</summary>
+    public Func<IRnnModel> CreateInt8 { get; } = createInt8;
+
+    public Func<IRnnModel, Func<int, SpellDecoder>> CreateInt8Decoder { get; } = createInt8Decoder;
+
+    public ErrorRates Int8Greedy { get; set; }
+
+    public ErrorRates Int8Beam { get; set; }
 }

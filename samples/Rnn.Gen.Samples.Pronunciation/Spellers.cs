@@ -54,3 +54,45 @@ public partial class AttentiveSpeller
         return (ReadOnlySpan<float> letters, Span<int> tokens, int width, int length) => predictor.BeamSearch(letters, tokens, width, 0f, length);
     }
 }
+
+/// <summary>
+/// <see cref="Speller"/> with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program copies
+/// the trained parameters into it and scores it beside the float model.
+/// </summary>
+[RnnModel(inputSize: 1, steps: Graphemes.MaxLetters, Weights = WeightPrecision.Int8)]
+[Embedding(Graphemes.VocabularySize, 32)]
+[Lstm(128)]
+[Decoder(Phonemes.MaxSteps, StartToken = Phonemes.Start, EndToken = Phonemes.End)]
+[Embedding(Phonemes.VocabularySize, 32)]
+[Lstm(128)]
+[Dense(Phonemes.VocabularySize, Activation = Activation.Softmax)]
+public partial class SpellerInt8
+{
+    /// <summary>A decoder on a predictor of its own (for one thread), beams reserved up to <paramref name="beamWidth"/>.</summary>
+    internal SpellDecoder CreateDecoder(int beamWidth)
+    {
+        Predictor predictor = CreatePredictor();
+        predictor.ReserveBeam(beamWidth);
+        return (ReadOnlySpan<float> letters, Span<int> tokens, int width, int length) => predictor.BeamSearch(letters, tokens, width, 0f, length);
+    }
+}
+
+/// <summary><see cref="AttentiveSpeller"/> with int8 weights for inference (its attention keeps float32 weights).</summary>
+[RnnModel(inputSize: 1, steps: Graphemes.MaxLetters, Weights = WeightPrecision.Int8)]
+[Embedding(Graphemes.VocabularySize, 32)]
+[Lstm(64, Bidirectional = true)]
+[Decoder(Phonemes.MaxSteps, StartToken = Phonemes.Start, EndToken = Phonemes.End)]
+[Embedding(Phonemes.VocabularySize, 32)]
+[Lstm(128)]
+[Attention(AttentionScore.General)]
+[Dense(Phonemes.VocabularySize, Activation = Activation.Softmax)]
+public partial class AttentiveSpellerInt8
+{
+    /// <summary>A decoder on a predictor of its own (for one thread), beams reserved up to <paramref name="beamWidth"/>.</summary>
+    internal SpellDecoder CreateDecoder(int beamWidth)
+    {
+        Predictor predictor = CreatePredictor();
+        predictor.ReserveBeam(beamWidth);
+        return (ReadOnlySpan<float> letters, Span<int> tokens, int width, int length) => predictor.BeamSearch(letters, tokens, width, 0f, length);
+    }
+}
