@@ -314,6 +314,24 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Int8_weights_for_a_decoder_with_its_float32_twin()
+    {
+        // Decode (Predict) on the int8 products; DecodeFloat32 (the free-running Forward's greedy pass) on the float32
+        // ones, with the GRU steps as Gru0StepFloat32 and Gru1StepFloat32; ForwardCore's products float32 when training.
+        Check("""
+            using Rnn.Gen;
+            namespace Curves;
+
+            [RnnModel(inputSize: 3, steps: 6, Weights = WeightPrecision.Int8)]
+            [Gru(8)]
+            [Decoder(4, Feedback = DecoderFeedback.Output)]
+            [Gru(8)]
+            [Dense(3, Activation = Activation.Tanh)]
+            public partial class QuantizedDecoder;
+            """, "Curves.QuantizedDecoder.g.cs");
+    }
+
+    [Fact]
     public void Fast_activations_for_an_unrolled_lstm_and_streams()
     {
         // Inference calls FastCellKernels and the unrolled step FastActivations; Forward keeps CellKernels (training).
