@@ -19,3 +19,21 @@ namespace Rnn.Gen.Samples.Captioning;
 [Lstm(64)]
 [Dense(CaptionVocabulary.Size, Activation = Activation.Softmax)]
 public partial class Captioner;
+
+/// <summary>
+/// <see cref="Captioner"/> with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): its Dense and LSTM
+/// layers multiply int8 copies of their weights, its convolutions keep float32 ones. The program copies the trained
+/// parameters into it and scores it beside the float model.
+/// </summary>
+[RnnModel(channels: 1, height: CaptionedPictures.Height, width: CaptionedPictures.Width, Weights = WeightPrecision.Int8)]
+[Conv2D(8, 3, Activation = Activation.Relu)]
+[MaxPool2D(2)]
+[Conv2D(16, 3, Activation = Activation.Relu)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(64, Activation = Activation.Tanh)]
+[Decoder(CaptionedPictures.CaptionSteps, StartToken = CaptionVocabulary.Start)]
+[Embedding(CaptionVocabulary.Size, 16)]
+[Lstm(64)]
+[Dense(CaptionVocabulary.Size, Activation = Activation.Softmax)]
+public partial class CaptionerInt8;

@@ -80,6 +80,19 @@ for (int i = 0; i < test.Count; i++)
 
 decodeClock.Stop();
 
+// The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8), decoded alike.
+var int8Model = new CaptionerInt8();
+model.Parameters.CopyTo(int8Model.Parameters);
+var int8Predicted = new List<int[]>(test.Count);
+var int8Clock = Stopwatch.StartNew();
+for (int i = 0; i < test.Count; i++)
+{
+    int8Model.Predict(test.Picture(i), output);
+    int8Predicted.Add(CaptionVocabulary.WordsOfScores(output));
+}
+
+int8Clock.Stop();
+
 Console.Write($"Baseline: {LogisticRegression.Description}, on each 28-pixel slot until a blank one ... ");
 SoftmaxRegression classifier = LogisticRegression.Train(digits.Training);
 var baseline = Enumerable.Range(0, test.Count).Select(i => FixedSlotBaseline.Caption(test.Picture(i), img => LogisticRegression.Classify(classifier, img))).ToList();
@@ -87,9 +100,11 @@ Console.WriteLine("done");
 Console.WriteLine();
 Console.WriteLine($"Held-out test pictures ({test.Count}):        exact caption   word accuracy");
 Console.WriteLine($"  CNN encoder + LSTM decoder          {100 * CaptionMetrics.ExactMatch(predicted, test.Captions),8:F1} %      {100 * CaptionMetrics.WordAccuracy(predicted, test.Captions),8:F1} %");
+Console.WriteLine($"  the same, int8 weights              {100 * CaptionMetrics.ExactMatch(int8Predicted, test.Captions),8:F1} %      {100 * CaptionMetrics.WordAccuracy(int8Predicted, test.Captions),8:F1} %");
 Console.WriteLine($"  fixed-slot logistic regression      {100 * CaptionMetrics.ExactMatch(baseline, test.Captions),8:F1} %      {100 * CaptionMetrics.WordAccuracy(baseline, test.Captions),8:F1} %");
 Console.WriteLine();
 Console.WriteLine($"Greedy decoding: {test.Count / decodeClock.Elapsed.TotalSeconds:N0} captions/s on one core ({decodeClock.Elapsed.TotalMicroseconds / test.Count:F0} µs each)");
+Console.WriteLine($"Greedy decoding with int8 weights: {test.Count / int8Clock.Elapsed.TotalSeconds:N0} captions/s on one core ({int8Clock.Elapsed.TotalMicroseconds / test.Count:F0} µs each)");
 
 var cells = new List<GridImage>();
 for (int i = 0; i < GridPictures; i++)
