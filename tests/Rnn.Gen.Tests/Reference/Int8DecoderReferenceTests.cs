@@ -13,19 +13,22 @@ namespace Rnn.Gen.Tests.Reference;
 /// Decoder models with <c>Weights = WeightPrecision.Int8</c> against libtorch's float64 reference vectors (Decoder/ and
 /// Attention/): the int8 twin of a reference model (<see cref="Int8DecoderReferenceModels"/>) loads the case's
 /// parameters. Its greedy decoding (Predict, the predictor's Predict, Generate at temperature 0) multiplies int8
-/// weights and must stay within <see cref="Int8ReferenceTests.Int8Bound"/> of libtorch's greedy outputs (and attention
-/// weights); BeamSearch of width 1 chooses greedy decoding's tokens. Its training (ForwardTeacherForced, the
+/// weights and must stay within <see cref="Int8Bound"/> of libtorch's greedy outputs (and attention weights), half the
+/// bound of <see cref="Int8ReferenceTests"/> (these cases' worst is 0.0047); BeamSearch of width 1 chooses greedy decoding's tokens. Its training (ForwardTeacherForced, the
 /// free-running Forward, Backward) multiplies the float32 weights: the float32 model's bits.
 /// </summary>
 /// <remarks>
 /// A token decoder feeds back the most probable token, and int8 errors may choose another where libtorch's two best
 /// outputs are close: from there on the two decodings see different inputs. So the rows are compared through the first
 /// step whose margin (libtorch's best output minus its second best) is under <see cref="TokenMargin"/>, twice the bound:
-/// up to that step, outputs within the bound cannot change the choice, and the tokens must be libtorch's.
+/// up to that step, outputs within the bound cannot change the choice, and the tokens must be libtorch's. (These small
+/// random models are often nearly tied: in 4 of the 13 token cases the margin is under 0.02 by the first or second
+/// step, and only those rows are compared; the output-feedback cases compare every row.)
 /// </remarks>
 public sealed class Int8DecoderReferenceTests(ITestOutputHelper output)
 {
-    private const double Int8Bound = Int8ReferenceTests.Int8Bound;
+    /// <summary>The stated bound of these cases: the largest absolute error of an int8 decoding's outputs and attention weights.</summary>
+    public const double Int8Bound = 0.01;
 
     /// <summary>The margin above which an int8 output within the bound chooses libtorch's token.</summary>
     private const double TokenMargin = 2 * Int8Bound;
