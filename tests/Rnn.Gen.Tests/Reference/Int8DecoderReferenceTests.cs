@@ -22,8 +22,8 @@ namespace Rnn.Gen.Tests.Reference;
 /// outputs are close: from there on the two decodings see different inputs. So the rows are compared through the first
 /// step whose margin (libtorch's best output minus its second best) is under <see cref="TokenMargin"/>, twice the bound:
 /// up to that step, outputs within the bound cannot change the choice, and the tokens must be libtorch's. (These small
-/// random models are often nearly tied: in 4 of the 13 token cases the margin is under 0.02 by the first or second
-/// step, and only those rows are compared; the output-feedback cases compare every row.)
+/// random models are often nearly tied: in 5 of the 13 token cases the margin is under 0.02 at the first step, and
+/// only that row is compared; the output-feedback cases compare every row.)
 /// </remarks>
 public sealed class Int8DecoderReferenceTests(ITestOutputHelper output)
 {
