@@ -120,7 +120,7 @@ foreach (SpellerModel m in models)
 {
     Console.WriteLine($"  {m.Name,-28} {100 * m.Greedy.WordErrorRate,6:F2} % {100 * m.Greedy.PhonemeErrorRate,6:F2} %   " +
         $"{100 * m.Beam.WordErrorRate,6:F2} % {100 * m.Beam.PhonemeErrorRate,6:F2} %  {m.Model.ParameterCount,8:N0}  {m.TrainingSeconds,6:F0} s");
-    Console.WriteLine($"  {m.Name + ", int8 weights",-28} {100 * m.Int8Greedy.WordErrorRate,6:F2} % {100 * m.Int8Greedy.PhonemeErrorRate,6:F2} %   " +
+    Console.WriteLine($"  {"  the same, int8 weights",-28} {100 * m.Int8Greedy.WordErrorRate,6:F2} % {100 * m.Int8Greedy.PhonemeErrorRate,6:F2} %   " +
         $"{100 * m.Int8Beam.WordErrorRate,6:F2} % {100 * m.Int8Beam.PhonemeErrorRate,6:F2} %");
 }
 
