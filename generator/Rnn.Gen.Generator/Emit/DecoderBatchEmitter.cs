@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Rnn.Gen.Generator.Layers.Dense;
 using Rnn.Gen.Generator.Model;
 using Rnn.Gen.Generator.Planning;
@@ -159,7 +160,7 @@ internal static class DecoderBatchEmitter
             using (w.Block($"private void BackwardBelowHead({ReadOnlySpan} cache, {Span} work, int length, {Span} inputGradient)"))
             {
                 LayerWiring.EmitStageLengths(w, plan);
-                DecoderEmitter.EmitBackward(w, plan, decoder, layers, top: batchedHead.Index - 1);
+                DecoderEmitter.EmitBackward(w, plan, decoder, layers, top: batchedHead.Index - 1, atBlockStart: !plan.LengthChanging.Any());
             }
         }
     }
@@ -273,7 +274,8 @@ internal static class DecoderBatchEmitter
         w.Line($"{ReadOnlySpan} p = _parameters;");
         w.Line($"{ReadOnlySpan} packed = _packed;");
         w.Line($"{Span} xs = _batch.Rows.Slice(batch * {gradientRows}, batch * {inputRows}); // [batch * {T}, {I}] the head's inputs; BackwardBatch's weight gradient reads them");
-        w.Line($"for (int b = 0; b < batch; b++) {LayerWiring.OutputView(below, $"caches.Slice(_batch.SlotOf(b) * {plan.CacheSize}, {plan.CacheSize})")}.Slice(0, {inputRows}).CopyTo(xs.Slice(b * {inputRows}, {inputRows}));");
+        string belowOutput = LayerWiring.OutputView(below, $"caches.Slice(_batch.SlotOf(b) * {plan.CacheSize}, {plan.CacheSize})");
+        w.Line($"for (int b = 0; b < batch; b++) {CodeWriter.Prefix(belowOutput, "1", inputRows, below.OutputView.Length)}.CopyTo(xs.Slice(b * {inputRows}, {inputRows}));");
         w.Line($"{MatrixKernels}.AffineRows({LayerEmitter.Param(head.Bias)}, xs, {I}, {CodeWriter.Slice("packed", head.PackedWeight)}, outputs, {U}, batch * {T}, {I}, {U}); // b + W x_t, the bits of the bias copied and then the product");
         using (w.Block("for (int b = 0; b < batch; b++)"))
         {
@@ -341,7 +343,7 @@ internal static class DecoderBatchEmitter
                 w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
             }
 
-            w.Line($"dxs.Slice(b * {inputRows}, {inputRows}).CopyTo({CodeWriter.Slice("work", below.OutputGradient)}.Slice(0, {inputRows}));");
+            w.Line($"dxs.Slice(b * {inputRows}, {inputRows}).CopyTo({CodeWriter.Prefix(CodeWriter.Slice("work", below.OutputGradient), "1", inputRows, below.OutputGradient.Length)});");
             w.Line($"{Span} inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * {plan.InputLength}, {plan.InputLength});");
             w.Line("BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);");
         }
