@@ -122,20 +122,8 @@ internal static class DecoderBatchEmitter
             w.Line("_batch.Complete();");
         }
 
-        w.Line();
-        w.Summary("Backpropagation through time for the last <see cref=\"ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})\"/>: <paramref name=\"outputGradients\"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref=\"Gradients\"/>, in sample order.");
-        w.Line($"public void BackwardBatch({ReadOnlySpan} outputGradients) => BackwardBatch(outputGradients, default);");
-        w.Line();
-        w.Summary($"As <see cref=\"BackwardBatch(global::System.ReadOnlySpan{{float}})\"/>, and writes dLoss/dInput [B, {spec.Steps}, {spec.InputSize}] into <paramref name=\"inputGradients\"/> unless it is empty.");
-        using (w.Block($"public void BackwardBatch({ReadOnlySpan} outputGradients, {Span} inputGradients)"))
-        using (CallGuardCode.Hold(w))
+        BatchEmitter.EmitBackwardBatch(w, plan, "ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})", () =>
         {
-            if (plan.TokenVocabulary is not null)
-            {
-                w.Line($"if (!inputGradients.IsEmpty) {Guard}.ThrowNoTokenGradient(nameof(inputGradients)); // the input is token ids");
-            }
-
-            w.Line($"_batch.CheckBackward(outputGradients.Length, {plan.OutputLength}, inputGradients.Length, {plan.InputLength});");
             w.Line($"{ReadOnlySpan} caches = _batch.Cache;");
             w.Line($"{Span} works = _batch.Work;");
             if (BatchedHead(plan, decoder) is { } head)
@@ -151,7 +139,7 @@ internal static class DecoderBatchEmitter
                     w.Line($"BackwardSample(caches.Slice(s * {plan.CacheSize}, {plan.CacheSize}), works.Slice(s * {plan.WorkSize}, {plan.WorkSize}), _batch.Length(s), {DecodedStepsArgument(plan, "_batch.DecodedSteps[s]")}outputGradients.Slice(b * {plan.OutputLength}, {plan.OutputLength}), inputGradient);");
                 }
             }
-        }
+        });
 
         if (BatchedHead(plan, decoder) is { } batchedHead)
         {
