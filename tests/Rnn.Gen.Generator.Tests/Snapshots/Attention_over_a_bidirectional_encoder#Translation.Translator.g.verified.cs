@@ -216,7 +216,7 @@ namespace Translation
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
 
-        /// <summary>The attention weights a(t, s) of the last sample that Predict, Forward, ForwardTeacherForced or Generate ran (after ForwardBatchTeacherForced, the batch's last sample's; BackwardBatch leaves them): [OutputSteps = 5, encoder steps = 7], each row summing to 1 over the valid encoder steps and 0 on padding; rows after the end token are zero.</summary>
+        /// <summary>The attention weights a(t, s) of the last sample that Predict, Forward, ForwardTeacherForced or Generate ran, or of the hypothesis BeamSearch returned (after ForwardBatchTeacherForced, the batch's last sample's; BackwardBatch leaves them): [OutputSteps = 5, encoder steps = 7], each row summing to 1 over the valid encoder steps and 0 on padding; rows after the end token are zero.</summary>
         public global::System.ReadOnlySpan<float> AttentionWeights => ((global::System.ReadOnlySpan<float>)_scratch).Slice(Layer4.AttentionWeights, 35);
 
         /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
