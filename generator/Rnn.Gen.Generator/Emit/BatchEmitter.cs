@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Rnn.Gen.Generator.Model;
@@ -106,11 +107,21 @@ internal static class BatchEmitter
             w.Line("_batch.Complete();");
         }
 
+        EmitBackwardBatch(w, plan, "ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})", () => EmitLockstepBackward(w, plan, layers, batch));
+    }
+
+    /// <summary>
+    /// The two <c>BackwardBatch</c> overloads, the decoder batch path's too (<see cref="DecoderBatchEmitter"/>): their
+    /// documentation, the token-input refusal and the shape checks, then <paramref name="body"/> inside the call guard.
+    /// <paramref name="forward"/> is the cref of the forward pass whose workspace they read.
+    /// </summary>
+    internal static void EmitBackwardBatch(CodeWriter w, ModelPlan plan, string forward, Action body)
+    {
         w.Line();
-        w.Summary("Backpropagation through time for the last <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})\"/>: <paramref name=\"outputGradients\"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref=\"Gradients\"/>, in sample order.");
+        w.Summary($"Backpropagation through time for the last <see cref=\"{forward}\"/>: <paramref name=\"outputGradients\"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref=\"Gradients\"/>, in sample order.");
         w.Line($"public void BackwardBatch({ReadOnlySpan} outputGradients) => BackwardBatch(outputGradients, default);");
         w.Line();
-        w.Summary($"As <see cref=\"BackwardBatch(global::System.ReadOnlySpan{{float}})\"/>, and writes dLoss/dInput [B, {spec.Steps}, {spec.InputSize}] into <paramref name=\"inputGradients\"/> unless it is empty.");
+        w.Summary($"As <see cref=\"BackwardBatch(global::System.ReadOnlySpan{{float}})\"/>, and writes dLoss/dInput [B, {plan.Spec.Steps}, {plan.Spec.InputSize}] into <paramref name=\"inputGradients\"/> unless it is empty.");
         using (w.Block($"public void BackwardBatch({ReadOnlySpan} outputGradients, {Span} inputGradients)"))
         using (CallGuardCode.Hold(w))
         {
@@ -120,46 +131,52 @@ internal static class BatchEmitter
             }
 
             w.Line($"_batch.CheckBackward(outputGradients.Length, {plan.OutputLength}, inputGradients.Length, {plan.InputLength});");
-            w.Line("int batch = _batch.Count;");
-            if (plan.LengthStages > 0)
+            body();
+        }
+    }
+
+    /// <summary>BackwardBatch's body: every sample's output gradient into its work block, then each layer's backward over the batch in lockstep, top down.</summary>
+    private static void EmitLockstepBackward(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers, BatchLayout batch)
+    {
+        w.Line("int batch = _batch.Count;");
+        if (plan.LengthStages > 0)
+        {
+            EmitSelectLengths(w, plan, plan.LengthStages, "the head's valid steps, where backward starts", declare: false);
+        }
+
+        w.Line("int maxLength = _batch.MaxLength;");
+        w.Line($"{ReadOnlySpan} caches = _batch.Cache;");
+        w.Line($"{Span} works = _batch.Work;");
+        if (plan.Layers.Any(l => l.Spec.IsRecurrent))
+        {
+            w.Line($"{ReadOnlySpan} p = _parameters; // the lockstep products through W_hh read it");
+        }
+
+        using (w.Block("for (int s = 0; s < batch; s++)"))
+        {
+            w.Line(batch.SlotWork());
+            w.Line("int length = _batch.Length(s);");
+            if (plan.Head.OutputGradientView != plan.Head.OutputGradient)
             {
-                EmitSelectLengths(w, plan, plan.LengthStages, "the head's valid steps, where backward starts", declare: false);
+                w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Clear(); // only the last step receives a gradient");
             }
 
-            w.Line("int maxLength = _batch.MaxLength;");
-            w.Line($"{ReadOnlySpan} caches = _batch.Cache;");
-            w.Line($"{Span} works = _batch.Work;");
-            if (plan.Layers.Any(l => l.Spec.IsRecurrent))
-            {
-                w.Line($"{ReadOnlySpan} p = _parameters; // the lockstep products through W_hh read it");
-            }
+            w.Line($"outputGradients.Slice(_batch.SampleOf(s) * {plan.OutputLength}, {plan.OutputLength}).CopyTo({LayerWiring.OutputGradientView(plan.Head, "work")});");
+        }
 
-            using (w.Block("for (int s = 0; s < batch; s++)"))
+        int selected = plan.LengthStages;
+        for (int i = layers.Count - 1; i >= 0; i--)
+        {
+            w.Line();
+            if (plan.LengthStage(i) != selected)
             {
-                w.Line(batch.SlotWork());
-                w.Line("int length = _batch.Length(s);");
-                if (plan.Head.OutputGradientView != plan.Head.OutputGradient)
-                {
-                    w.Line($"{CodeWriter.Slice("work", plan.Head.OutputGradient)}.Clear(); // only the last step receives a gradient");
-                }
-
-                w.Line($"outputGradients.Slice(_batch.SampleOf(s) * {plan.OutputLength}, {plan.OutputLength}).CopyTo({LayerWiring.OutputGradientView(plan.Head, "work")});");
-            }
-
-            int selected = plan.LengthStages;
-            for (int i = layers.Count - 1; i >= 0; i--)
-            {
+                selected = plan.LengthStage(i);
+                EmitSelectLengths(w, plan, selected, $"layer {i} reads the valid steps of its own input");
                 w.Line();
-                if (plan.LengthStage(i) != selected)
-                {
-                    selected = plan.LengthStage(i);
-                    EmitSelectLengths(w, plan, selected, $"layer {i} reads the valid steps of its own input");
-                    w.Line();
-                }
-
-                LayerPlan? below = i == 0 ? null : layers[i - 1].Layer;
-                layers[i].EmitBatchBackward(w, batch, (writer, method, extra) => EmitBackwardCall(writer, plan, below, method, extra));
             }
+
+            LayerPlan? below = i == 0 ? null : layers[i - 1].Layer;
+            layers[i].EmitBatchBackward(w, batch, (writer, method, extra) => EmitBackwardCall(writer, plan, below, method, extra));
         }
     }
 

@@ -50,7 +50,7 @@ internal static class BeamSearchEmitter
             }
         }
 
-        var block = new StreamsBlock(plan, Layout, plan.AttentionWeights?.Length ?? 0);
+        var block = new StreamsBlock(plan, Layout, plan.AttentionWeights?.Length ?? 0, unit: "beam", first: "0");
         var step = new CodeWriter();
         EmitStep(step, plan, decoder, layers, block);
         EmitLayout(w, plan, block);
@@ -69,13 +69,7 @@ internal static class BeamSearchEmitter
             TokenInputEmitter.EmitCheck(w, plan, "input", "length");
             using (CallGuardCode.Hold(w))
             {
-                foreach (string line in step.ToString().Split('\n'))
-                {
-                    if (line.Length > 0)
-                    {
-                        w.Line(line.TrimEnd('\r'));
-                    }
-                }
+                w.Lines(step);
             }
         }
     }
@@ -161,7 +155,7 @@ internal static class BeamSearchEmitter
                 var lockstep = new CodeWriter();
                 if (i == last && layer.EmitBeamHeadRows(lockstep, input, "probabilities"))
                 {
-                    EmitScoped(w, plan, lockstep);
+                    StreamsEmitter.EmitRowsStep(w, plan, lockstep);
                     headDone = true;
                     continue;
                 }
@@ -169,7 +163,7 @@ internal static class BeamSearchEmitter
                 if (i != last && !spec.Int8Weights && layer.EmitStreamsStep(lockstep, input, block) is { } rows)
                 {
                     // int8 models' Step multiplies int8 weights; the rows kernels multiply the float ones.
-                    EmitScoped(w, plan, lockstep);
+                    StreamsEmitter.EmitRowsStep(w, plan, lockstep);
                     input = rows;
                     continue;
                 }
@@ -186,7 +180,7 @@ internal static class BeamSearchEmitter
                         w.Line(beamState);
                     }
 
-                    Copy(w, one);
+                    w.Lines(one);
                     if (result != destination)
                     {
                         w.Line($"{result}.CopyTo({destination});");
@@ -227,43 +221,6 @@ internal static class BeamSearchEmitter
         else
         {
             w.Line("return _beam.Result(tokens);");
-        }
-    }
-
-    /// <summary>A lockstep layer's lines, in a scope with the parameters and the packed weights.</summary>
-    private static void EmitScoped(CodeWriter w, ModelPlan plan, CodeWriter lockstep)
-    {
-        using (w.Block())
-        {
-            w.Line($"{ReadOnlySpan} p = _parameters;");
-            if (plan.PackedSize > 0)
-            {
-                w.Line($"{ReadOnlySpan} packed = _packed;");
-            }
-
-            if (Regex.IsMatch(lockstep.ToString(), @"\bfirst\b"))
-            {
-                w.Line("int first = 0; // the live beams are blocks 0 to count - 1, as the streams' range from first");
-            }
-
-            // The streams' rows steps, over the beams' blocks.
-            Copy(w, lockstep, comment => comment.Replace("every stream's", "every beam's").Replace("each stream's", "each beam's"));
-        }
-    }
-
-    /// <summary>Writes the lines of <paramref name="from"/> at <paramref name="w"/>'s indentation, their comments through <paramref name="comments"/>.</summary>
-    private static void Copy(CodeWriter w, CodeWriter from, System.Func<string, string>? comments = null)
-    {
-        foreach (string raw in from.ToString().Split('\n'))
-        {
-            string line = raw.TrimEnd('\r');
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            int comment = line.IndexOf("//", System.StringComparison.Ordinal);
-            w.Line(comments is null || comment < 0 ? line : line.Substring(0, comment) + comments(line.Substring(comment)));
         }
     }
 }

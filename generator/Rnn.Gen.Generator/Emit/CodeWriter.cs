@@ -46,6 +46,18 @@ internal sealed class CodeWriter
 
     public override string ToString() => _text.ToString();
 
+    /// <summary>Writes the lines of <paramref name="other"/> at this writer's indentation, its blank lines left out.</summary>
+    public void Lines(CodeWriter other)
+    {
+        foreach (string line in other.ToString().Split('\n'))
+        {
+            if (line.Length > 0)
+            {
+                Line(line);
+            }
+        }
+    }
+
     /// <summary>
     /// Writes <paramref name="body"/> once per position: inside <c>for (int t = 0; t &lt; count; t++)</c>, or for a
     /// count of one without a loop, the body given <c>0</c> for <c>t</c>.

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Rnn.Gen.Generator.Layers.Dense;
 using Rnn.Gen.Generator.Model;
 using Rnn.Gen.Generator.Planning;
@@ -121,20 +122,8 @@ internal static class DecoderBatchEmitter
             w.Line("_batch.Complete();");
         }
 
-        w.Line();
-        w.Summary("Backpropagation through time for the last <see cref=\"ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})\"/>: <paramref name=\"outputGradients\"/> is [B, OutputSteps, OutputSize]; adds every sample's dLoss/dParameters into <see cref=\"Gradients\"/>, in sample order.");
-        w.Line($"public void BackwardBatch({ReadOnlySpan} outputGradients) => BackwardBatch(outputGradients, default);");
-        w.Line();
-        w.Summary($"As <see cref=\"BackwardBatch(global::System.ReadOnlySpan{{float}})\"/>, and writes dLoss/dInput [B, {spec.Steps}, {spec.InputSize}] into <paramref name=\"inputGradients\"/> unless it is empty.");
-        using (w.Block($"public void BackwardBatch({ReadOnlySpan} outputGradients, {Span} inputGradients)"))
-        using (CallGuardCode.Hold(w))
+        BatchEmitter.EmitBackwardBatch(w, plan, "ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})", () =>
         {
-            if (plan.TokenVocabulary is not null)
-            {
-                w.Line($"if (!inputGradients.IsEmpty) {Guard}.ThrowNoTokenGradient(nameof(inputGradients)); // the input is token ids");
-            }
-
-            w.Line($"_batch.CheckBackward(outputGradients.Length, {plan.OutputLength}, inputGradients.Length, {plan.InputLength});");
             w.Line($"{ReadOnlySpan} caches = _batch.Cache;");
             w.Line($"{Span} works = _batch.Work;");
             if (BatchedHead(plan, decoder) is { } head)
@@ -150,7 +139,7 @@ internal static class DecoderBatchEmitter
                     w.Line($"BackwardSample(caches.Slice(s * {plan.CacheSize}, {plan.CacheSize}), works.Slice(s * {plan.WorkSize}, {plan.WorkSize}), _batch.Length(s), {DecodedStepsArgument(plan, "_batch.DecodedSteps[s]")}outputGradients.Slice(b * {plan.OutputLength}, {plan.OutputLength}), inputGradient);");
                 }
             }
-        }
+        });
 
         if (BatchedHead(plan, decoder) is { } batchedHead)
         {
@@ -159,7 +148,7 @@ internal static class DecoderBatchEmitter
             using (w.Block($"private void BackwardBelowHead({ReadOnlySpan} cache, {Span} work, int length, {Span} inputGradient)"))
             {
                 LayerWiring.EmitStageLengths(w, plan);
-                DecoderEmitter.EmitBackward(w, plan, decoder, layers, top: batchedHead.Index - 1);
+                DecoderEmitter.EmitBackward(w, plan, decoder, layers, top: batchedHead.Index - 1, atBlockStart: !plan.LengthChanging.Any());
             }
         }
     }
@@ -273,7 +262,8 @@ internal static class DecoderBatchEmitter
         w.Line($"{ReadOnlySpan} p = _parameters;");
         w.Line($"{ReadOnlySpan} packed = _packed;");
         w.Line($"{Span} xs = _batch.Rows.Slice(batch * {gradientRows}, batch * {inputRows}); // [batch * {T}, {I}] the head's inputs; BackwardBatch's weight gradient reads them");
-        w.Line($"for (int b = 0; b < batch; b++) {LayerWiring.OutputView(below, $"caches.Slice(_batch.SlotOf(b) * {plan.CacheSize}, {plan.CacheSize})")}.Slice(0, {inputRows}).CopyTo(xs.Slice(b * {inputRows}, {inputRows}));");
+        string belowOutput = LayerWiring.OutputView(below, $"caches.Slice(_batch.SlotOf(b) * {plan.CacheSize}, {plan.CacheSize})");
+        w.Line($"for (int b = 0; b < batch; b++) {CodeWriter.Prefix(belowOutput, "1", inputRows, below.OutputView.Length)}.CopyTo(xs.Slice(b * {inputRows}, {inputRows}));");
         w.Line($"{MatrixKernels}.AffineRows({LayerEmitter.Param(head.Bias)}, xs, {I}, {CodeWriter.Slice("packed", head.PackedWeight)}, outputs, {U}, batch * {T}, {I}, {U}); // b + W x_t, the bits of the bias copied and then the product");
         using (w.Block("for (int b = 0; b < batch; b++)"))
         {
@@ -341,7 +331,7 @@ internal static class DecoderBatchEmitter
                 w.Line($"{CodeWriter.Slice("work", below.OutputGradient)}.Clear();");
             }
 
-            w.Line($"dxs.Slice(b * {inputRows}, {inputRows}).CopyTo({CodeWriter.Slice("work", below.OutputGradient)}.Slice(0, {inputRows}));");
+            w.Line($"dxs.Slice(b * {inputRows}, {inputRows}).CopyTo({CodeWriter.Prefix(CodeWriter.Slice("work", below.OutputGradient), "1", inputRows, below.OutputGradient.Length)});");
             w.Line($"{Span} inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * {plan.InputLength}, {plan.InputLength});");
             w.Line("BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);");
         }

@@ -381,8 +381,12 @@ internal static class DecoderEmitter
     /// <summary>A feature encoder's decoder: the start state its features become, h of the decoder's first recurrent layer.</summary>
     private static CarriedState FeatureStart(ModelPlan plan) => plan.Layers.First(l => l.InDecoder && l.Spec.IsRecurrent).CarriedStates[0];
 
-    /// <summary>Backward of a decoder model: decoder layers (from <paramref name="top"/>, the head when negative), the hand-over of the start states' gradients, encoder layers.</summary>
-    public static void EmitBackward(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers, int top = -1)
+    /// <summary>
+    /// Backward of a decoder model: decoder layers (from <paramref name="top"/>, the head when negative), the hand-over
+    /// of the start states' gradients, encoder layers; a blank line before each layer, but for the first when
+    /// <paramref name="atBlockStart"/> (nothing before it in its method).
+    /// </summary>
+    public static void EmitBackward(CodeWriter w, ModelPlan plan, DecoderSpec decoder, List<LayerEmitter> layers, int top = -1, bool atBlockStart = false)
     {
         ModelSpec spec = plan.Spec;
         LayerPlan? memory = plan.Layers.Select(l => l.Memory).FirstOrDefault(m => m is not null);
@@ -391,9 +395,14 @@ internal static class DecoderEmitter
             w.Line($"{CodeWriter.Slice("work", memory.OutputGradient)}.Clear(); // the attention adds dL/dh_s of every encoder step into the encoder's top output gradient");
         }
 
-        for (int i = top < 0 ? layers.Count - 1 : top; i >= decoder.FirstLayer; i--)
+        int first = top < 0 ? layers.Count - 1 : top;
+        for (int i = first; i >= decoder.FirstLayer; i--)
         {
-            w.Line();
+            if (i != first || memory is not null || !atBlockStart)
+            {
+                w.Line();
+            }
+
             LayerEmitter layer = layers[i];
             if (i == decoder.FirstLayer)
             {

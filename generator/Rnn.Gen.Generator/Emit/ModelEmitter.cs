@@ -290,7 +290,8 @@ internal static class ModelEmitter
         {
             long steps = attention.Length / plan.OutputSteps;
             w.Line();
-            w.Summary($"The attention weights a(t, s) of the last sample that Predict, Forward, ForwardTeacherForced or Generate ran: [OutputSteps = {plan.OutputSteps}, encoder steps = {steps}], each row summing to 1 over the valid encoder steps and 0 on padding; rows after the end token are zero.");
+            string batch = plan.HasDecoderBatchPath ? " (after ForwardBatchTeacherForced, the batch's last sample's; BackwardBatch leaves them)" : string.Empty;
+            w.Summary($"The attention weights a(t, s) of the last sample that Predict, Forward, ForwardTeacherForced or Generate ran, or of the hypothesis BeamSearch returned{batch}: [OutputSteps = {plan.OutputSteps}, encoder steps = {steps}], each row summing to 1 over the valid encoder steps and 0 on padding; rows after the end token are zero.");
             w.Line($"public {ReadOnlySpan} AttentionWeights => (({ReadOnlySpan})_scratch).Slice({attention.Name}, {attention.Length});");
         }
         w.Line();

@@ -32,18 +32,18 @@ public static class CellKernels
     /// <paramref name="cPrev"/>; <paramref name="h"/> must not alias the others.
     /// </summary>
     public static void LstmCell(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> tanhC, Span<float> h) =>
-        LstmCell<ExactLstm>(gates, cPrev, c, tanhC, h);
+        LstmCell<ExactActivations>(gates, cPrev, c, tanhC, h);
 
-    /// <summary><see cref="LstmCell"/>'s checks and call, with the activations of <typeparamref name="TCell"/>.</summary>
-    internal static void LstmCell<TCell>(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> tanhC, Span<float> h)
-        where TCell : struct, ILstmCellCore
+    /// <summary><see cref="LstmCell"/>'s checks and call, with the activations of <typeparamref name="TActivations"/>.</summary>
+    internal static void LstmCell<TActivations>(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> tanhC, Span<float> h)
+        where TActivations : struct, ICellActivations
     {
         int hidden = h.Length;
         Check(gates.Length, 4 * hidden, "gates", "[4 * H]");
         Check(cPrev.Length, hidden, "cPrev", "[H]");
         Check(c.Length, hidden, "c", "[H]");
         Check(tanhC.Length, hidden, "tanhC", "[H]");
-        TCell.Run(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(cPrev), ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(tanhC), ref MemoryMarshal.GetReference(h), hidden);
+        LstmCellCore<TActivations>(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(cPrev), ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(tanhC), ref MemoryMarshal.GetReference(h), hidden);
     }
 
     /// <summary>
@@ -61,11 +61,11 @@ public static class CellKernels
     /// <param name="rows">The number of samples.</param>
     /// <param name="hidden">H.</param>
     public static void LstmCellRows(Span<float> gates, ReadOnlySpan<float> cPrev, int cPrevStride, Span<float> c, Span<float> tanhC, Span<float> h, int stride, int rows, int hidden) =>
-        LstmCellRows<ExactLstm>(gates, cPrev, cPrevStride, c, tanhC, h, stride, rows, hidden);
+        LstmCellRows<ExactActivations>(gates, cPrev, cPrevStride, c, tanhC, h, stride, rows, hidden);
 
-    /// <summary><see cref="LstmCellRows"/>'s checks and loop, with the activations of <typeparamref name="TCell"/>.</summary>
-    internal static void LstmCellRows<TCell>(Span<float> gates, ReadOnlySpan<float> cPrev, int cPrevStride, Span<float> c, Span<float> tanhC, Span<float> h, int stride, int rows, int hidden)
-        where TCell : struct, ILstmCellCore
+    /// <summary><see cref="LstmCellRows"/>'s checks and loop, with the activations of <typeparamref name="TActivations"/>.</summary>
+    internal static void LstmCellRows<TActivations>(Span<float> gates, ReadOnlySpan<float> cPrev, int cPrevStride, Span<float> c, Span<float> tanhC, Span<float> h, int stride, int rows, int hidden)
+        where TActivations : struct, ICellActivations
     {
         CheckCounts(rows, hidden, stride);
         MatrixKernels.CheckRows("gates", gates.Length, rows, stride, 4 * hidden);
@@ -81,45 +81,45 @@ public static class CellKernels
         for (int r = 0; r < rows; r++)
         {
             nint at = (nint)r * stride;
-            TCell.Run(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref cp, (nint)r * cPrevStride), ref Unsafe.Add(ref c0, at), ref Unsafe.Add(ref tc, at), ref Unsafe.Add(ref h0, at), hidden);
+            LstmCellCore<TActivations>(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref cp, (nint)r * cPrevStride), ref Unsafe.Add(ref c0, at), ref Unsafe.Add(ref tc, at), ref Unsafe.Add(ref h0, at), hidden);
         }
     }
 
-    /// <summary>The exact activations' LSTM cell, for the generic checks and loops.</summary>
-    private readonly struct ExactLstm : ILstmCellCore
+    /// <summary>
+    /// The exact activations, for the generic checks and loops: this class's vector sigmoid and tanh in 16 and 8 lanes,
+    /// <see cref="MathF.Exp"/> and <see cref="MathF.Tanh"/> for the single units past the last whole vector.
+    /// </summary>
+    private readonly struct ExactActivations : ICellActivations
     {
-        public static void Run(ref float gi, ref float cp, ref float c0, ref float tc, ref float h0, int hidden) => LstmCellCore(ref gi, ref cp, ref c0, ref tc, ref h0, hidden);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sigmoid(Vector512<float> x) => CellKernels.Sigmoid(x);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Tanh(Vector512<float> x) => CellKernels.Tanh(x);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Sigmoid(Vector256<float> x) => CellKernels.Sigmoid(x);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Tanh(Vector256<float> x) => CellKernels.Tanh(x);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sigmoid(float x) => CellKernels.Sigmoid(x);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Tanh(float x) => CellKernels.Tanh(x);
     }
 
-    private static void LstmCellCore(ref float gi, ref float cp, ref float c0, ref float tc, ref float h0, int hidden)
+    /// <summary>
+    /// One sample's LSTM cell: 16 lanes while whole vectors fit (when the gates' run allows them, <see cref="Wide"/>), then
+    /// 8, then single units, each with <typeparamref name="TActivations"/>' sigmoid and tanh of its width.
+    /// </summary>
+    private static void LstmCellCore<TActivations>(ref float gi, ref float cp, ref float c0, ref float tc, ref float h0, int hidden)
+        where TActivations : struct, ICellActivations
     {
-        ref float gf = ref Unsafe.Add(ref gi, hidden);
-        ref float gg = ref Unsafe.Add(ref gi, 2 * hidden);
-        ref float go = ref Unsafe.Add(ref gi, 3 * hidden);
         int j = 0;
         if (Wide(hidden))
         {
-            j = LstmCellVectors<Simd.Wide512, Vector512<float>>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
+            j = LstmCellVectors<Simd.Wide512, Vector512<float>, TActivations>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
         }
 
         if (Vector256.IsHardwareAccelerated)
         {
-            j = LstmCellVectors<Simd.Wide256, Vector256<float>>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
+            j = LstmCellVectors<Simd.Wide256, Vector256<float>, TActivations>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
         }
 
-        for (; j < hidden; j++)
+        if (j < hidden) // the single units past the last whole vector: no call when H is a multiple of 8
         {
-            float i = Sigmoid(Unsafe.Add(ref gi, j)), f = Sigmoid(Unsafe.Add(ref gf, j));
-            float g = Tanh(Unsafe.Add(ref gg, j)), o = Sigmoid(Unsafe.Add(ref go, j));
-            float cell = MathF.FusedMultiplyAdd(f, Unsafe.Add(ref cp, j), i * g);
-            float tanhCell = Tanh(cell);
-            Unsafe.Add(ref gi, j) = i;
-            Unsafe.Add(ref gf, j) = f;
-            Unsafe.Add(ref gg, j) = g;
-            Unsafe.Add(ref go, j) = o;
-            Unsafe.Add(ref c0, j) = cell;
-            Unsafe.Add(ref tc, j) = tanhCell;
-            Unsafe.Add(ref h0, j) = o * tanhCell;
+            LstmCellVectors<Simd.Scalar, float, TActivations>(ref gi, hidden, ref cp, ref c0, ref tc, ref h0, j);
         }
     }
 
@@ -131,18 +131,18 @@ public static class CellKernels
     /// <paramref name="hn"/> the hidden part of n. <paramref name="h"/> may alias <paramref name="hPrev"/>.
     /// </summary>
     public static void GruCell(Span<float> gates, ReadOnlySpan<float> gatesHidden, ReadOnlySpan<float> hPrev, Span<float> hn, Span<float> h) =>
-        GruCell<ExactGru>(gates, gatesHidden, hPrev, hn, h);
+        GruCell<ExactActivations>(gates, gatesHidden, hPrev, hn, h);
 
-    /// <summary><see cref="GruCell"/>'s checks and call, with the activations of <typeparamref name="TCell"/>.</summary>
-    internal static void GruCell<TCell>(Span<float> gates, ReadOnlySpan<float> gatesHidden, ReadOnlySpan<float> hPrev, Span<float> hn, Span<float> h)
-        where TCell : struct, IGruCellCore
+    /// <summary><see cref="GruCell"/>'s checks and call, with the activations of <typeparamref name="TActivations"/>.</summary>
+    internal static void GruCell<TActivations>(Span<float> gates, ReadOnlySpan<float> gatesHidden, ReadOnlySpan<float> hPrev, Span<float> hn, Span<float> h)
+        where TActivations : struct, ICellActivations
     {
         int hidden = h.Length;
         Check(gates.Length, 3 * hidden, "gates", "[3 * H]");
         Check(gatesHidden.Length, 3 * hidden, "gatesHidden", "[3 * H]");
         Check(hPrev.Length, hidden, "hPrev", "[H]");
         Check(hn.Length, hidden, "hn", "[H]");
-        TCell.Run(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(gatesHidden), ref MemoryMarshal.GetReference(hPrev), ref MemoryMarshal.GetReference(hn), ref MemoryMarshal.GetReference(h), hidden);
+        GruCellCore<TActivations>(ref MemoryMarshal.GetReference(gates), ref MemoryMarshal.GetReference(gatesHidden), ref MemoryMarshal.GetReference(hPrev), ref MemoryMarshal.GetReference(hn), ref MemoryMarshal.GetReference(h), hidden);
     }
 
     /// <summary>
@@ -160,11 +160,11 @@ public static class CellKernels
     /// <param name="rows">The number of samples.</param>
     /// <param name="hidden">H.</param>
     public static void GruCellRows(Span<float> gates, ReadOnlySpan<float> gatesHidden, int hiddenSideStride, ReadOnlySpan<float> hPrev, int hPrevStride, Span<float> hn, Span<float> h, int stride, int rows, int hidden) =>
-        GruCellRows<ExactGru>(gates, gatesHidden, hiddenSideStride, hPrev, hPrevStride, hn, h, stride, rows, hidden);
+        GruCellRows<ExactActivations>(gates, gatesHidden, hiddenSideStride, hPrev, hPrevStride, hn, h, stride, rows, hidden);
 
-    /// <summary><see cref="GruCellRows"/>'s checks and loop, with the activations of <typeparamref name="TCell"/>.</summary>
-    internal static void GruCellRows<TCell>(Span<float> gates, ReadOnlySpan<float> gatesHidden, int hiddenSideStride, ReadOnlySpan<float> hPrev, int hPrevStride, Span<float> hn, Span<float> h, int stride, int rows, int hidden)
-        where TCell : struct, IGruCellCore
+    /// <summary><see cref="GruCellRows"/>'s checks and loop, with the activations of <typeparamref name="TActivations"/>.</summary>
+    internal static void GruCellRows<TActivations>(Span<float> gates, ReadOnlySpan<float> gatesHidden, int hiddenSideStride, ReadOnlySpan<float> hPrev, int hPrevStride, Span<float> hn, Span<float> h, int stride, int rows, int hidden)
+        where TActivations : struct, ICellActivations
     {
         CheckCounts(rows, hidden, stride);
         CheckCounts(rows, hidden, hiddenSideStride);
@@ -181,45 +181,28 @@ public static class CellKernels
         for (int r = 0; r < rows; r++)
         {
             nint at = (nint)r * stride;
-            TCell.Run(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref gh, (nint)r * hiddenSideStride), ref Unsafe.Add(ref hp, (nint)r * hPrevStride), ref Unsafe.Add(ref hn0, at), ref Unsafe.Add(ref h0, at), hidden);
+            GruCellCore<TActivations>(ref Unsafe.Add(ref g0, at), ref Unsafe.Add(ref gh, (nint)r * hiddenSideStride), ref Unsafe.Add(ref hp, (nint)r * hPrevStride), ref Unsafe.Add(ref hn0, at), ref Unsafe.Add(ref h0, at), hidden);
         }
     }
 
-    /// <summary>The exact activations' GRU cell, for the generic checks and loops.</summary>
-    private readonly struct ExactGru : IGruCellCore
+    /// <summary>One sample's GRU cell, split into widths as <see cref="LstmCellCore{TActivations}"/>.</summary>
+    private static void GruCellCore<TActivations>(ref float xr, ref float hr, ref float hp, ref float hn0, ref float h0, int hidden)
+        where TActivations : struct, ICellActivations
     {
-        public static void Run(ref float xr, ref float hr, ref float hp, ref float hn0, ref float h0, int hidden) => GruCellCore(ref xr, ref hr, ref hp, ref hn0, ref h0, hidden);
-    }
-
-    private static void GruCellCore(ref float xr, ref float hr, ref float hp, ref float hn0, ref float h0, int hidden)
-    {
-        ref float xz = ref Unsafe.Add(ref xr, hidden);
-        ref float xn = ref Unsafe.Add(ref xr, 2 * hidden);
-        ref float hz = ref Unsafe.Add(ref hr, hidden);
-        ref float hh = ref Unsafe.Add(ref hr, 2 * hidden);
         int j = 0;
         if (Wide(hidden))
         {
-            j = GruCellVectors<Simd.Wide512, Vector512<float>>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
+            j = GruCellVectors<Simd.Wide512, Vector512<float>, TActivations>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
         }
 
         if (Vector256.IsHardwareAccelerated)
         {
-            j = GruCellVectors<Simd.Wide256, Vector256<float>>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
+            j = GruCellVectors<Simd.Wide256, Vector256<float>, TActivations>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
         }
 
-        for (; j < hidden; j++)
+        if (j < hidden)
         {
-            float r = Sigmoid(Unsafe.Add(ref xr, j) + Unsafe.Add(ref hr, j));
-            float z = Sigmoid(Unsafe.Add(ref xz, j) + Unsafe.Add(ref hz, j));
-            float hiddenN = Unsafe.Add(ref hh, j);
-            float n = Tanh(MathF.FusedMultiplyAdd(r, hiddenN, Unsafe.Add(ref xn, j)));
-            float previous = Unsafe.Add(ref hp, j);
-            Unsafe.Add(ref xr, j) = r;
-            Unsafe.Add(ref xz, j) = z;
-            Unsafe.Add(ref xn, j) = n;
-            Unsafe.Add(ref hn0, j) = hiddenN;
-            Unsafe.Add(ref h0, j) = ((1f - z) * n) + (z * previous);
+            GruCellVectors<Simd.Scalar, float, TActivations>(ref xr, ref hr, hidden, ref hp, ref hn0, ref h0, j);
         }
     }
 
@@ -414,10 +397,14 @@ public static class CellKernels
     // omitted term (x^13) is below 1e-9 relative.
     private const float C3 = -1f / 3f, C5 = 2f / 15f, C7 = -17f / 315f, C9 = 62f / 2835f, C11 = -1382f / 155925f;
 
-    /// <summary>Hidden units <paramref name="j"/> on of <see cref="LstmCell"/>, as many as fill whole vectors; returns where it stopped.</summary>
-    private static int LstmCellVectors<TMath, TVector>(ref float gi, int hidden, ref float cp, ref float c0, ref float tc, ref float h0, int j)
-        where TMath : struct, ICellMath<TVector>
+    /// <summary>
+    /// Hidden units <paramref name="j"/> on of <see cref="LstmCell"/>, as many as fill whole vectors (all of them in the
+    /// scalar width), with <typeparamref name="TActivations"/>' sigmoid and tanh; returns where it stopped.
+    /// </summary>
+    private static int LstmCellVectors<TMath, TVector, TActivations>(ref float gi, int hidden, ref float cp, ref float c0, ref float tc, ref float h0, int j)
+        where TMath : struct, IElementMath<TVector>
         where TVector : struct
+        where TActivations : struct, ICellActivations<TVector>
     {
         ref float gf = ref Unsafe.Add(ref gi, hidden);
         ref float gg = ref Unsafe.Add(ref gi, 2 * hidden);
@@ -425,12 +412,12 @@ public static class CellKernels
         for (; j <= hidden - TMath.Count; j += TMath.Count)
         {
             nuint at = (nuint)j;
-            TVector i = Sigmoid<TMath, TVector>(TMath.Load(ref gi, at));
-            TVector f = Sigmoid<TMath, TVector>(TMath.Load(ref gf, at));
-            TVector g = Tanh<TMath, TVector>(TMath.Load(ref gg, at));
-            TVector o = Sigmoid<TMath, TVector>(TMath.Load(ref go, at));
+            TVector i = TActivations.Sigmoid(TMath.Load(ref gi, at));
+            TVector f = TActivations.Sigmoid(TMath.Load(ref gf, at));
+            TVector g = TActivations.Tanh(TMath.Load(ref gg, at));
+            TVector o = TActivations.Sigmoid(TMath.Load(ref go, at));
             TVector cell = TMath.MultiplyAdd(f, TMath.Load(ref cp, at), TMath.Multiply(i, g));
-            TVector tanhCell = Tanh<TMath, TVector>(cell);
+            TVector tanhCell = TActivations.Tanh(cell);
             TMath.Store(i, ref gi, at);
             TMath.Store(f, ref gf, at);
             TMath.Store(g, ref gg, at);
@@ -443,10 +430,11 @@ public static class CellKernels
         return j;
     }
 
-    /// <summary>Hidden units <paramref name="j"/> on of <see cref="GruCell"/>, as many as fill whole vectors; returns where it stopped.</summary>
-    private static int GruCellVectors<TMath, TVector>(ref float xr, ref float hr, int hidden, ref float hp, ref float hn0, ref float h0, int j)
-        where TMath : struct, ICellMath<TVector>
+    /// <summary>Hidden units <paramref name="j"/> on of <see cref="GruCell"/>, as <see cref="LstmCellVectors{TMath, TVector, TActivations}"/>.</summary>
+    private static int GruCellVectors<TMath, TVector, TActivations>(ref float xr, ref float hr, int hidden, ref float hp, ref float hn0, ref float h0, int j)
+        where TMath : struct, IElementMath<TVector>
         where TVector : struct
+        where TActivations : struct, ICellActivations<TVector>
     {
         ref float xz = ref Unsafe.Add(ref xr, hidden);
         ref float xn = ref Unsafe.Add(ref xr, 2 * hidden);
@@ -456,10 +444,10 @@ public static class CellKernels
         for (; j <= hidden - TMath.Count; j += TMath.Count)
         {
             nuint at = (nuint)j;
-            TVector r = Sigmoid<TMath, TVector>(TMath.Add(TMath.Load(ref xr, at), TMath.Load(ref hr, at)));
-            TVector z = Sigmoid<TMath, TVector>(TMath.Add(TMath.Load(ref xz, at), TMath.Load(ref hz, at)));
+            TVector r = TActivations.Sigmoid(TMath.Add(TMath.Load(ref xr, at), TMath.Load(ref hr, at)));
+            TVector z = TActivations.Sigmoid(TMath.Add(TMath.Load(ref xz, at), TMath.Load(ref hz, at)));
             TVector recurrentN = TMath.Load(ref hh, at);
-            TVector n = Tanh<TMath, TVector>(TMath.MultiplyAdd(r, recurrentN, TMath.Load(ref xn, at)));
+            TVector n = TActivations.Tanh(TMath.MultiplyAdd(r, recurrentN, TMath.Load(ref xn, at)));
             TVector previous = TMath.Load(ref hp, at);
             TMath.Store(r, ref xr, at);
             TMath.Store(z, ref xz, at);
@@ -629,16 +617,4 @@ public static class CellKernels
     [DoesNotReturn]
     private static void ThrowLength(int actual, int expected, string name, string shape) =>
         throw new ArgumentException($"Expected {name} of {expected} elements ({shape}, H = the length of h), got {actual}.", name);
-}
-
-/// <summary>One sample's LSTM cell over its hidden units (the exact or the fast activations): what the shared checks and row loops of <see cref="CellKernels"/> call.</summary>
-internal interface ILstmCellCore
-{
-    static abstract void Run(ref float gi, ref float cp, ref float c0, ref float tc, ref float h0, int hidden);
-}
-
-/// <summary>One sample's GRU cell over its hidden units, as <see cref="ILstmCellCore"/>.</summary>
-internal interface IGruCellCore
-{
-    static abstract void Run(ref float xr, ref float hr, ref float hp, ref float hn0, ref float h0, int hidden);
 }

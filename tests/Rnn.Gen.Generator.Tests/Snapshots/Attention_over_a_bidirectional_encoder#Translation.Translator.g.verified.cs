@@ -216,7 +216,7 @@ namespace Translation
         /// <summary>Gradients of the parameters, same layout; Backward adds into them until <see cref="ZeroGradients"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
 
-        /// <summary>The attention weights a(t, s) of the last sample that Predict, Forward, ForwardTeacherForced or Generate ran: [OutputSteps = 5, encoder steps = 7], each row summing to 1 over the valid encoder steps and 0 on padding; rows after the end token are zero.</summary>
+        /// <summary>The attention weights a(t, s) of the last sample that Predict, Forward, ForwardTeacherForced or Generate ran, or of the hypothesis BeamSearch returned (after ForwardBatchTeacherForced, the batch's last sample's; BackwardBatch leaves them): [OutputSteps = 5, encoder steps = 7], each row summing to 1 over the valid encoder steps and 0 on padding; rows after the end token are zero.</summary>
         public global::System.ReadOnlySpan<float> AttentionWeights => ((global::System.ReadOnlySpan<float>)_scratch).Slice(Layer4.AttentionWeights, 35);
 
         /// <summary>Name, offset, length and shape of each parameter tensor, named as the equivalent PyTorch nn.Sequential's state_dict.</summary>
@@ -1029,7 +1029,7 @@ namespace Translation
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.ReadOnlySpan<float> packed = _packed;
                 global::System.Span<float> xs = _batch.Rows.Slice(batch * 100, batch * 60); // [batch * 5, 12] the head's inputs; BackwardBatch's weight gradient reads them
-                for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 1792, 1792).Slice(Layer4.Output, 60).Slice(0, 60).CopyTo(xs.Slice(b * 60, 60));
+                for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 1792, 1792).Slice(Layer4.Output, 60).CopyTo(xs.Slice(b * 60, 60));
                 global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer5.Bias, 20), xs, 12, packed.Slice(Layer5.PackedWeight, 240), outputs, 20, batch * 5, 12, 20); // b + W x_t, the bits of the bias copied and then the product
                 for (int b = 0; b < batch; b++)
                 {
@@ -1100,7 +1100,7 @@ namespace Translation
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 1792, 1792);
                     global::System.Span<float> work = works.Slice(s * 1488, 1488);
-                    dxs.Slice(b * 60, 60).CopyTo(work.Slice(Layer4.OutputGradient, 60).Slice(0, 60));
+                    dxs.Slice(b * 60, 60).CopyTo(work.Slice(Layer4.OutputGradient, 60));
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 7, 7);
                     BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);
                 }

@@ -705,7 +705,7 @@ namespace Dates
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.ReadOnlySpan<float> packed = _packed;
                 global::System.Span<float> xs = _batch.Rows.Slice(batch * 130, batch * 640); // [batch * 10, 64] the head's inputs; BackwardBatch's weight gradient reads them
-                for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 19536, 19536).Slice(Layer1.Hidden, 640).Slice(0, 640).CopyTo(xs.Slice(b * 640, 640));
+                for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 19536, 19536).Slice(Layer1.Hidden, 640).CopyTo(xs.Slice(b * 640, 640));
                 global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer2.Bias, 13), xs, 64, packed.Slice(Layer2.PackedWeight, 832), outputs, 13, batch * 10, 64, 13); // b + W x_t, the bits of the bias copied and then the product
                 for (int b = 0; b < batch; b++)
                 {
@@ -766,7 +766,7 @@ namespace Dates
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 19536, 19536);
                     global::System.Span<float> work = works.Slice(s * 13344, 13344);
-                    dxs.Slice(b * 640, 640).CopyTo(work.Slice(Layer1.HiddenGradient, 640).Slice(0, 640));
+                    dxs.Slice(b * 640, 640).CopyTo(work.Slice(Layer1.HiddenGradient, 640));
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 1200, 1200);
                     BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);
                 }
@@ -780,7 +780,6 @@ namespace Dates
         /// <summary>One sample's backward below the head (BackwardBatch ran the head's for the whole batch): the decoder's other layers, the start states' gradients, the encoder.</summary>
         private void BackwardBelowHead(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.Span<float> inputGradient)
         {
-
             // Fed-back values are constants: no gradient goes to the decoder's input.
             Lstm1Backward(cache, work, length, cache.Slice(ModelLayout.DecoderInput, 130), default);
 

@@ -335,18 +335,20 @@ namespace Sensors
             global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 80);
             // layer 0, LSTM 4 -> 16, every step, keeping what backward needs.
             {
-                // The input side of every step at once, one matrix product: row t = b_ih + b_hh + W_ih x_t.
+                // Training: the input side of every step at once, one matrix product (row t = b_ih + b_hh + W_ih x_t); inference on int8 weights computes it in the loop, with W_hh h_(t - 1), as Step.
                 global::System.Span<float> pre = cache.Slice(Layer0.Gates, 1280);
-                for (int t = 0; t < length; t++) packed.Slice(Layer0.PackedBias, 64).CopyTo(pre.Slice(t * 64, 64));
-                if (training) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 4), packed.Slice(Layer0.PackedInputWeights, 256), pre.Slice(0, length * 64), length, 4, 64);
-                else for (int t = 0; t < length; t++) global::Rnn.Gen.Kernels.Int8Kernels.MultiplyAdd(_int8, Int8Matrices.Layer0WeightIh, x0.Slice(t * 4, 4), pre.Slice(t * 64, 64)); // inference: the int8 W_ih x_t of each step, as Step
+                if (training)
+                {
+                    for (int t = 0; t < length; t++) packed.Slice(Layer0.PackedBias, 64).CopyTo(pre.Slice(t * 64, 64));
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 4), packed.Slice(Layer0.PackedInputWeights, 256), pre.Slice(0, length * 64), length, 4, 64);
+                }
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 1024);
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 16) : cache.Slice(Layer0.Hidden + (t - 1) * 16, 16);
                     global::System.Span<float> gates = cache.Slice(Layer0.Gates + t * 64, 64);
                     if (training) global::Rnn.Gen.Kernels.VectorKernels.MultiplyAddPacked(whhT, hPrev, gates, 4); // + W_hh h_(t - 1)
-                    else global::Rnn.Gen.Kernels.Int8Kernels.MultiplyAdd(_int8, Int8Matrices.Layer0WeightHh, hPrev, gates); // inference: the int8 W_hh, as Step
+                    else global::Rnn.Gen.Kernels.Int8Kernels.AffineSum(packed.Slice(Layer0.PackedBias, 64), _int8, Int8Matrices.Layer0WeightIh, x0.Slice(t * 4, 4), Int8Matrices.Layer0WeightHh, hPrev, gates); // inference: b_ih + b_hh + the int8 W_ih x_t + W_hh h_(t - 1), one pass as Step
                     global::System.ReadOnlySpan<float> cPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 16) : cache.Slice(Layer0.CellState + (t - 1) * 16, 16);
                     global::Rnn.Gen.Kernels.CellKernels.LstmCell(gates, cPrev, cache.Slice(Layer0.CellState + t * 16, 16), cache.Slice(Layer0.TanhCellState + t * 16, 16), cache.Slice(Layer0.Hidden + t * 16, 16));
                 }
@@ -356,18 +358,20 @@ namespace Sensors
             global::System.ReadOnlySpan<float> x1 = cache.Slice(Layer0.Hidden, 320);
             // layer 1, GRU 16 -> 8, every step, keeping what backward needs.
             {
-                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                // Training: the input side of every step at once, one matrix product (row t = b_ih + W_ih x_t); inference on int8 weights computes it in the loop, with W_hh h_(t - 1), as Step.
                 global::System.Span<float> pre = cache.Slice(Layer1.Gates, 480);
-                for (int t = 0; t < length; t++) p.Slice(Layer1.BiasIh, 24).CopyTo(pre.Slice(t * 24, 24));
-                if (training) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 16), packed.Slice(Layer1.PackedInputWeights, 384), pre.Slice(0, length * 24), length, 16, 24);
-                else for (int t = 0; t < length; t++) global::Rnn.Gen.Kernels.Int8Kernels.MultiplyAdd(_int8, Int8Matrices.Layer1WeightIh, x1.Slice(t * 16, 16), pre.Slice(t * 24, 24)); // inference: the int8 W_ih x_t of each step, as Step
+                if (training)
+                {
+                    for (int t = 0; t < length; t++) p.Slice(Layer1.BiasIh, 24).CopyTo(pre.Slice(t * 24, 24));
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, length * 16), packed.Slice(Layer1.PackedInputWeights, 384), pre.Slice(0, length * 24), length, 16, 24);
+                }
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer1.PackedHiddenWeights, 192);
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(Layer1.Hidden + (t - 1) * 8, 8);
                     global::System.Span<float> gatesHidden = scratch.Slice(Layer1.ScratchHiddenSide, 24);
                     if (training) global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasHh, 24), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
-                    else global::Rnn.Gen.Kernels.Int8Kernels.Affine(p.Slice(Layer1.BiasHh, 24), _int8, Int8Matrices.Layer1WeightHh, hPrev, gatesHidden); // inference: the int8 W_hh, as Step
+                    else global::Rnn.Gen.Kernels.Int8Kernels.AffinePair(p.Slice(Layer1.BiasIh, 24), _int8, Int8Matrices.Layer1WeightIh, x1.Slice(t * 16, 16), pre.Slice(t * 24, 24), p.Slice(Layer1.BiasHh, 24), Int8Matrices.Layer1WeightHh, hPrev, gatesHidden); // inference: b_ih + the int8 W_ih x_t, b_hh + the int8 W_hh h_(t - 1), one pass as Step
                     global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(Layer1.Gates + t * 24, 24), gatesHidden, hPrev, cache.Slice(Layer1.HiddenCandidate + t * 8, 8), cache.Slice(Layer1.Hidden + t * 8, 8));
                 }
                 cache.Slice(Layer1.Hidden, 160).Slice(length * 8).Clear(); // steps past the sample's length output zeros

@@ -828,7 +828,7 @@ namespace Spelling
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.ReadOnlySpan<float> packed = _packed;
                 global::System.Span<float> xs = _batch.Rows.Slice(batch * 400, batch * 160); // [batch * 10, 16] the head's inputs; BackwardBatch's weight gradient reads them
-                for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 2384, 2384).Slice(Layer3.Hidden, 160).Slice(0, 160).CopyTo(xs.Slice(b * 160, 160));
+                for (int b = 0; b < batch; b++) caches.Slice(_batch.SlotOf(b) * 2384, 2384).Slice(Layer3.Hidden, 160).CopyTo(xs.Slice(b * 160, 160));
                 global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer4.Bias, 40), xs, 16, packed.Slice(Layer4.PackedWeight, 640), outputs, 40, batch * 10, 16, 40); // b + W x_t, the bits of the bias copied and then the product
                 for (int b = 0; b < batch; b++)
                 {
@@ -899,7 +899,7 @@ namespace Spelling
                     int s = _batch.SlotOf(b);
                     global::System.ReadOnlySpan<float> cache = caches.Slice(s * 2384, 2384);
                     global::System.Span<float> work = works.Slice(s * 3088, 3088);
-                    dxs.Slice(b * 160, 160).CopyTo(work.Slice(Layer3.HiddenGradient, 160).Slice(0, 160));
+                    dxs.Slice(b * 160, 160).CopyTo(work.Slice(Layer3.HiddenGradient, 160));
                     global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 12, 12);
                     BackwardBelowHead(cache, work, _batch.Length(s), inputGradient);
                 }
@@ -913,7 +913,6 @@ namespace Spelling
         /// <summary>One sample's backward below the head (BackwardBatch ran the head's for the whole batch): the decoder's other layers, the start states' gradients, the encoder.</summary>
         private void BackwardBelowHead(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.Span<float> inputGradient)
         {
-
             work.Slice(Layer2.OutputGradient, 80).Clear();
             Gru3Backward(cache, work, length, cache.Slice(Layer2.Output, 80), work.Slice(Layer2.OutputGradient, 80));
 

@@ -120,7 +120,7 @@ public class BeamLockstepTests
         return sum;
     }
 
-    /// <summary>Seeded token decoders, each with an input: with and without attention, an end token, an Embedding; sharpened so that searching matters.</summary>
+    /// <summary>Seeded token decoders, each with an input: with and without attention, an end token, an Embedding, an Elman layer; sharpened so that searching matters.</summary>
     private sealed record Case(string Name, IRnnModel Model, Func<int[], int, float, int, int> Search, float[] Input, int Length, Func<float[]>? Weights = null);
 
     private static IEnumerable<Case> Cases()
@@ -158,6 +158,12 @@ public class BeamLockstepTests
             Sharpen(embedded.Parameters, 3f);
             float[] words = Enumerable.Range(0, 6).Select(_ => (float)random.NextInt(9)).ToArray();
             yield return new($"EndTokenTranslator {seed}", embedded, (t, w, a, l) => embedded.BeamSearch(words, t, w, a, l), words, 6);
+
+            var elman = new ElmanTokenDecoder(); // an Elman decoder: one product over the beams' rows, then each beam's tanh
+            elman.Initialize(seed);
+            Sharpen(elman.Parameters, 3f);
+            float[] series = GradientCheckTests.RandomVector(random, 12, 1f);
+            yield return new($"ElmanTokenDecoder {seed}", elman, (t, w, a, l) => elman.BeamSearch(series, t, w, a, l), series, 4 - (seed % 2));
         }
     }
 

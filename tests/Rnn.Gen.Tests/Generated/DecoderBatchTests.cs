@@ -132,6 +132,38 @@ public class DecoderBatchTests
     }
 
     [Fact]
+    public void After_a_batch_attention_weights_are_the_last_samples()
+    {
+        AssertLastSamplesWeights(new AdditiveAttentionTranslator(), nameof(AdditiveAttentionTranslator), m => m.AttentionWeights.ToArray()); // a head per sample
+        AssertLastSamplesWeights(new WideLinearAttentionValues(), nameof(WideLinearAttentionValues), m => m.AttentionWeights.ToArray()); // a head over the batch
+    }
+
+    /// <summary>
+    /// The model's AttentionWeights after ForwardBatchTeacherForced (and after BackwardBatch) are bit for bit those of
+    /// ForwardTeacherForced on the batch's last sample, and differ from the first sample's.
+    /// </summary>
+    private static void AssertLastSamplesWeights<TModel>(TModel model, string name, Func<TModel, float[]> weights)
+        where TModel : IRnnDecoderBatchModel
+    {
+        const int batch = 3;
+        model.Initialize(seed: 4);
+        (float[] inputs, float[] targets, int[] lengths) = RandomBatch(model, name, batch, mixedLengths: true, new SeededRandom(31));
+        int inputLength = model.Steps * model.InputSize, outputLength = model.OutputSteps * model.OutputSize;
+        float[] output = new float[outputLength];
+        model.ForwardTeacherForced(inputs.AsSpan(0, inputLength), targets.AsSpan(0, outputLength), output, lengths[0]);
+        float[] first = weights(model);
+        model.ForwardTeacherForced(inputs.AsSpan((batch - 1) * inputLength, inputLength), targets.AsSpan((batch - 1) * outputLength, outputLength), output, lengths[batch - 1]);
+        float[] last = weights(model);
+        Assert.NotEqual(first, last);
+
+        model.ForwardTeacherForced(inputs.AsSpan(0, inputLength), targets.AsSpan(0, outputLength), output, lengths[0]); // the first sample's weights again
+        model.ForwardBatchTeacherForced(inputs, targets, new float[batch * outputLength], lengths);
+        BatchPathTests.AssertBitwise(last, weights(model), $"{name} attention weights after the batch");
+        model.BackwardBatch(GradientCheckTests.RandomVector(new SeededRandom(2), batch * outputLength, 1f), default);
+        BatchPathTests.AssertBitwise(last, weights(model), $"{name} attention weights after its backward");
+    }
+
+    [Fact]
     public void Steps_after_each_targets_end_token_are_zero_and_carry_no_gradient()
     {
         var model = new AdditiveAttentionTranslator();

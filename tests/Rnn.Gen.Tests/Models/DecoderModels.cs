@@ -42,3 +42,11 @@ public partial class EndTokenSeq2Seq;
 [Lstm(5)]
 [Dense(7, Activation = Activation.Softmax)]
 public partial class EndTokenTranslator;
+
+/// <summary>An Elman token decoder with an end token: its beam search steps the Elman layer's rows with an activation loop over the beams.</summary>
+[RnnModel(inputSize: 3, steps: 4)]
+[SimpleRnn(6)]
+[Decoder(5, EndToken = 2)]
+[SimpleRnn(6)]
+[Dense(5, Activation = Activation.Softmax)]
+public partial class ElmanTokenDecoder;

@@ -38,18 +38,21 @@ internal sealed class StreamsBlock
     public const string Layout = "StreamsLayout";
 
     public StreamsBlock(ModelPlan plan)
-        : this(plan, Layout, record: 0)
+        : this(plan, Layout, record: 0, unit: "stream", first: "first")
     {
     }
 
     /// <summary>
     /// A block whose offsets are the constants of the generated class <paramref name="layout"/>, with
     /// <paramref name="record"/> floats right after the state (a beam's attention weights, which go with its state:
-    /// <c>BeamSearchEmitter</c>).
+    /// <c>BeamSearchEmitter</c>); each block holds one <paramref name="unit"/>, and a step's range starts at block
+    /// <paramref name="first"/> (an expression).
     /// </summary>
-    public StreamsBlock(ModelPlan plan, string layout, long record)
+    public StreamsBlock(ModelPlan plan, string layout, long record, string unit, string first)
     {
         LayoutName = layout;
+        Unit = unit;
+        First = first;
         StateSize = plan.StateSize;
         RecordSize = record;
         ScratchSize = plan.ScratchSize;
@@ -59,6 +62,16 @@ internal sealed class StreamsBlock
 
     /// <summary>The generated class of this block's named offsets (<see cref="Layout"/> for the streams).</summary>
     public string LayoutName { get; }
+
+    /// <summary>What one block holds, as the rows steps' comments name it: "stream", or "beam" for beam search.</summary>
+    public string Unit { get; }
+
+    /// <summary>The first block of a step's range: the parameter <c>first</c> for the streams, 0 for the live beams.</summary>
+    public string First { get; }
+
+    /// <summary>The loop over the blocks of a step's range, <paramref name="index"/> each one's number.</summary>
+    public string EachInRange(string index = "s") =>
+        First == "0" ? $"for (int {index} = 0; {index} < count; {index}++)" : $"for (int {index} = {First}; {index} < {First} + count; {index}++)";
 
     /// <summary>Floats right after the state that go with it (0 for the streams).</summary>
     public long RecordSize { get; }

@@ -49,13 +49,7 @@ internal static class StreamsEmitter
         EmitLayout(w, plan, block);
         EmitClass(w, plan, block);
         w.Line();
-        foreach (string line in step.ToString().Split('\n'))
-        {
-            if (line.Length > 0)
-            {
-                w.Line(line);
-            }
-        }
+        w.Lines(step);
     }
 
     private static string Literal(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -73,6 +67,24 @@ internal static class StreamsEmitter
             {
                 w.Line($"public const int Output{layer} = {Literal(offset)}; // [{Literal(size)}] layer {layer}'s output, computed stream by stream");
             }
+        }
+    }
+
+    /// <summary>
+    /// One layer's rows step (<see cref="LayerEmitter.EmitStreamsStep"/>, <see cref="LayerEmitter.EmitBeamHeadRows"/>), in
+    /// a scope with the parameters and the packed weights: what the streams' and the beams' steps both write.
+    /// </summary>
+    internal static void EmitRowsStep(CodeWriter w, ModelPlan plan, CodeWriter rowsStep)
+    {
+        using (w.Block())
+        {
+            w.Line($"{ReadOnlySpan} p = _parameters;");
+            if (plan.PackedSize > 0)
+            {
+                w.Line($"{ReadOnlySpan} packed = _packed;");
+            }
+
+            w.Lines(rowsStep);
         }
     }
 
@@ -109,22 +121,7 @@ internal static class StreamsEmitter
                 StreamRows? rows = layer.EmitStreamsStep(lockstep, input, block);
                 if (rows is not null)
                 {
-                    using (w.Block())
-                    {
-                        w.Line($"{ReadOnlySpan} p = _parameters;");
-                        if (plan.PackedSize > 0)
-                        {
-                            w.Line($"{ReadOnlySpan} packed = _packed;");
-                        }
-
-                        foreach (string line in lockstep.ToString().Split('\n'))
-                        {
-                            if (line.Length > 0)
-                            {
-                                w.Line(line);
-                            }
-                        }
-                    }
+                    EmitRowsStep(w, plan, lockstep);
 
                     if (isLast)
                     {

@@ -156,17 +156,21 @@ internal abstract partial class CellEmitter
 
     /// <summary>
     /// Inside the sequence loop, after the input side of step t is in its pre-activation row: W_hh h_(t-1) from the
-    /// packed W_hh^T, then the cell's update into the cache.
+    /// packed W_hh^T, then the cell's update into the cache. On int8 weights, inference runs both products of step t
+    /// here in one pass (<see cref="Int8WeightsCode.AffineSum"/>, or <see cref="Int8WeightsCode.AffinePair"/> when the
+    /// hidden side has its own bias), as Step does: the same bits as the two products apart.
     /// </summary>
-    private void EmitSequenceStep(CodeWriter w, string hRecurrent)
+    private void EmitSequenceStep(CodeWriter w, string hRecurrent, string inputs)
     {
         EmitProductTarget(w);
+        string x = $"{inputs}.Slice({CodeWriter.Times("t", In)}, {In})";
         if (Shape.ProductBias is { } bias)
         {
             w.Line($"{(Int8 ? "if (training) " : string.Empty)}{VectorKernels}.AffinePacked({bias}, whhT, {hRecurrent}, {Shape.ProductTarget}, {Gates}); // W_hh h_({Previous}) + b_hh");
             if (Int8)
             {
-                w.Line($"else {Int8WeightsCode.Affine(bias, Direction.WeightHh, hRecurrent, Shape.ProductTarget)} // inference: the int8 W_hh, as Step");
+                string inputRow = $"pre.Slice({CodeWriter.Times("t", G)}, {G})"; // the pre-activation row EmitInputSide declares
+                w.Line($"else {Int8WeightsCode.AffinePair(Shape.PreActivationBias, Direction.WeightIh, x, inputRow, bias, Direction.WeightHh, hRecurrent, Shape.ProductTarget)} // inference: {Shape.PreActivationBiasName} + the int8 W_ih x_t, b_hh + the int8 W_hh h_({Previous}), one pass as Step");
             }
         }
         else
@@ -174,7 +178,7 @@ internal abstract partial class CellEmitter
             w.Line($"{(Int8 ? "if (training) " : string.Empty)}{VectorKernels}.MultiplyAddPacked(whhT, {hRecurrent}, {Shape.ProductTarget}, {Gates}); // + W_hh h_({Previous})");
             if (Int8)
             {
-                w.Line($"else {Int8WeightsCode.MultiplyAdd(Direction.WeightHh, hRecurrent, Shape.ProductTarget)} // inference: the int8 W_hh, as Step");
+                w.Line($"else {Int8WeightsCode.AffineSum(Shape.PreActivationBias, Direction.WeightIh, x, Direction.WeightHh, hRecurrent, Shape.ProductTarget)} // inference: {Shape.PreActivationBiasName} + the int8 W_ih x_t + W_hh h_({Previous}), one pass as Step");
             }
         }
 
@@ -218,7 +222,7 @@ internal abstract partial class CellEmitter
                 }
             }
 
-            EmitSequenceStep(w, hRecurrent);
+            EmitSequenceStep(w, hRecurrent, inputs);
         }
 
         if (Layer.Stateful)
@@ -239,22 +243,27 @@ internal abstract partial class CellEmitter
         }
     }
 
-    /// <summary>The direction's input side of every step at once, into its pre-activation rows.</summary>
+    /// <summary>The direction's input side of every step at once, into its pre-activation rows (in training only, on int8 weights).</summary>
     private void EmitInputSide(CodeWriter w, string inputs)
     {
-        w.Line($"// The input side of every step at once, one matrix product: row t = {Shape.PreActivationBiasName} + W_ih x_t.");
+        w.Line(Int8
+            ? $"// Training: the input side of every step at once, one matrix product (row t = {Shape.PreActivationBiasName} + W_ih x_t); inference on int8 weights computes it in the loop, with W_hh h_({Previous}), as Step."
+            : $"// The input side of every step at once, one matrix product: row t = {Shape.PreActivationBiasName} + W_ih x_t.");
         w.Line($"{Span} pre = {CodeWriter.Slice("cache", Shape.PreActivation)};");
-        w.Line($"for (int t = 0; t < {Len}; t++) {Shape.PreActivationBias}.CopyTo(pre.Slice({CodeWriter.Times("t", G)}, {G}));");
+        string copy = $"for (int t = 0; t < {Len}; t++) {Shape.PreActivationBias}.CopyTo(pre.Slice({CodeWriter.Times("t", G)}, {G}));";
         string product = $"{MatrixKernels}.MultiplyAdd({inputs}.Slice(0, {CodeWriter.Times(Len, In)}), {Packed(Direction.PackedInputWeights)}, pre.Slice(0, {CodeWriter.Times(Len, G)}), {Len}, {In}, {G});";
         if (!Int8)
         {
+            w.Line(copy);
             w.Line(product);
             return;
         }
 
-        // Inference on int8 weights runs Step's product at every step, so that Predict and Step give the same bits.
-        w.Line($"if (training) {product}");
-        w.Line($"else for (int t = 0; t < {Len}; t++) {Int8WeightsCode.MultiplyAdd(Direction.WeightIh, $"{inputs}.Slice({CodeWriter.Times("t", In)}, {In})", $"pre.Slice({CodeWriter.Times("t", G)}, {G})")} // inference: the int8 W_ih x_t of each step, as Step");
+        using (w.Block("if (training)"))
+        {
+            w.Line(copy);
+            w.Line(product);
+        }
     }
 
     /// <summary>The backward-through-time method of the direction, and the method that adds its parameter gradients after the loop.</summary>

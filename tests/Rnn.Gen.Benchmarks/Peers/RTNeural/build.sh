@@ -28,17 +28,22 @@ cxx="${CXX:-g++}"
 mkdir -p "$out"
 
 common=(-std=c++17 -O3 -DNDEBUG -DRTNEURAL_NAMESPACE=RTNeural -DEIGEN_STACK_ALLOCATION_LIMIT=0 -fPIC -shared -fvisibility=hidden -fvisibility-inlines-hidden -Wl,-Bsymbolic -I"$rt" -I"$json" -w)
-build() { # name backend-define include arch-flags...; skipped when built already from the same sources and command
+# A library is up to date when its stamp holds the same key: the compiler's version, the flags and include folders, and
+# a hash of the harness and this script. Nothing in it names the checkout or the output folder, so a checkout elsewhere
+# (or libraries copied from one) does not rebuild; file times play no part (a fresh checkout's are all new).
+compiler="$("$cxx" --version | head -n 1)"
+sources="$(cat "$here/rtneural_peer.cpp" "$here/build.sh" | sha256sum | cut -d ' ' -f 1)"
+build() { # name backend-define include arch-flags...; skipped when built already with the same key
   local name="$1" define="$2" include="$3"; shift 3
   local lib="$out/librtneural_$name.so" stamp="$out/librtneural_$name.cmd"
-  local cmd=("$cxx" "${common[@]}" "-D$define=1" -I"$include" "$@" "$here/rtneural_peer.cpp" -o "$lib")
-  if [ -f "$lib" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${cmd[*]}" ] \
-     && [ "$lib" -nt "$here/rtneural_peer.cpp" ] && [ "$lib" -nt "$here/build.sh" ]; then
+  local flags=("${common[@]}" "-D$define=1" -I"$include" "$@")
+  local key="$compiler | ${flags[*]} | sources $sources"
+  if [ -f "$lib" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ]; then
     echo "RTNeural peer: $name (up to date)" >&2; return 0
   fi
   echo "RTNeural peer: $name" >&2
   rm -f "$stamp"
-  "${cmd[@]}" && echo "${cmd[*]}" > "$stamp"
+  "$cxx" "${flags[@]}" "$here/rtneural_peer.cpp" -o "$lib" && echo "$key" > "$stamp"
 }
 
 pids=()
