@@ -336,18 +336,20 @@ namespace Curves
             global::System.ReadOnlySpan<float> x0 = cache.Slice(ModelLayout.Input, 18);
             // layer 0, GRU 3 -> 8, every step, keeping what backward needs.
             {
-                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                // Training: the input side of every step at once, one matrix product (row t = b_ih + W_ih x_t); inference on int8 weights computes it in the loop, with W_hh h_(t - 1), as Step.
                 global::System.Span<float> pre = cache.Slice(Layer0.Gates, 144);
-                for (int t = 0; t < length; t++) p.Slice(Layer0.BiasIh, 24).CopyTo(pre.Slice(t * 24, 24));
-                if (training) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 3), packed.Slice(Layer0.PackedInputWeights, 72), pre.Slice(0, length * 24), length, 3, 24);
-                else for (int t = 0; t < length; t++) global::Rnn.Gen.Kernels.Int8Kernels.MultiplyAdd(_int8, Int8Matrices.Layer0WeightIh, x0.Slice(t * 3, 3), pre.Slice(t * 24, 24)); // inference: the int8 W_ih x_t of each step, as Step
+                if (training)
+                {
+                    for (int t = 0; t < length; t++) p.Slice(Layer0.BiasIh, 24).CopyTo(pre.Slice(t * 24, 24));
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x0.Slice(0, length * 3), packed.Slice(Layer0.PackedInputWeights, 72), pre.Slice(0, length * 24), length, 3, 24);
+                }
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer0.PackedHiddenWeights, 192);
                 for (int t = 0; t < length; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : cache.Slice(Layer0.Hidden + (t - 1) * 8, 8);
                     global::System.Span<float> gatesHidden = scratch.Slice(Layer0.ScratchHiddenSide, 24);
                     if (training) global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer0.BiasHh, 24), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
-                    else global::Rnn.Gen.Kernels.Int8Kernels.Affine(p.Slice(Layer0.BiasHh, 24), _int8, Int8Matrices.Layer0WeightHh, hPrev, gatesHidden); // inference: the int8 W_hh, as Step
+                    else global::Rnn.Gen.Kernels.Int8Kernels.AffinePair(p.Slice(Layer0.BiasIh, 24), _int8, Int8Matrices.Layer0WeightIh, x0.Slice(t * 3, 3), pre.Slice(t * 24, 24), p.Slice(Layer0.BiasHh, 24), Int8Matrices.Layer0WeightHh, hPrev, gatesHidden); // inference: b_ih + the int8 W_ih x_t, b_hh + the int8 W_hh h_(t - 1), one pass as Step
                     global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(Layer0.Gates + t * 24, 24), gatesHidden, hPrev, cache.Slice(Layer0.HiddenCandidate + t * 8, 8), cache.Slice(Layer0.Hidden + t * 8, 8));
                 }
                 cache.Slice(Layer0.Hidden, 48).Slice(length * 8).Clear(); // steps past the sample's length output zeros
@@ -367,18 +369,20 @@ namespace Curves
             global::System.ReadOnlySpan<float> x1 = cache.Slice(ModelLayout.DecoderInput, 12);
             // layer 1, GRU 3 -> 8, every step, keeping what backward needs.
             {
-                // The input side of every step at once, one matrix product: row t = b_ih + W_ih x_t.
+                // Training: the input side of every step at once, one matrix product (row t = b_ih + W_ih x_t); inference on int8 weights computes it in the loop, with W_hh h_(t - 1), as Step.
                 global::System.Span<float> pre = cache.Slice(Layer1.Gates, 96);
-                for (int t = 0; t < 4; t++) p.Slice(Layer1.BiasIh, 24).CopyTo(pre.Slice(t * 24, 24));
-                if (training) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, 4 * 3), packed.Slice(Layer1.PackedInputWeights, 72), pre.Slice(0, 4 * 24), 4, 3, 24);
-                else for (int t = 0; t < 4; t++) global::Rnn.Gen.Kernels.Int8Kernels.MultiplyAdd(_int8, Int8Matrices.Layer1WeightIh, x1.Slice(t * 3, 3), pre.Slice(t * 24, 24)); // inference: the int8 W_ih x_t of each step, as Step
+                if (training)
+                {
+                    for (int t = 0; t < 4; t++) p.Slice(Layer1.BiasIh, 24).CopyTo(pre.Slice(t * 24, 24));
+                    global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(x1.Slice(0, 4 * 3), packed.Slice(Layer1.PackedInputWeights, 72), pre.Slice(0, 4 * 24), 4, 3, 24);
+                }
                 global::System.ReadOnlySpan<float> whhT = packed.Slice(Layer1.PackedHiddenWeights, 192);
                 for (int t = 0; t < 4; t++)
                 {
                     global::System.ReadOnlySpan<float> hPrev = t == 0 ? cache.Slice(Layer1.InitialHidden, 8) : cache.Slice(Layer1.Hidden + (t - 1) * 8, 8);
                     global::System.Span<float> gatesHidden = scratch.Slice(Layer1.ScratchHiddenSide, 24);
                     if (training) global::Rnn.Gen.Kernels.VectorKernels.AffinePacked(p.Slice(Layer1.BiasHh, 24), whhT, hPrev, gatesHidden, 3); // W_hh h_(t - 1) + b_hh
-                    else global::Rnn.Gen.Kernels.Int8Kernels.Affine(p.Slice(Layer1.BiasHh, 24), _int8, Int8Matrices.Layer1WeightHh, hPrev, gatesHidden); // inference: the int8 W_hh, as Step
+                    else global::Rnn.Gen.Kernels.Int8Kernels.AffinePair(p.Slice(Layer1.BiasIh, 24), _int8, Int8Matrices.Layer1WeightIh, x1.Slice(t * 3, 3), pre.Slice(t * 24, 24), p.Slice(Layer1.BiasHh, 24), Int8Matrices.Layer1WeightHh, hPrev, gatesHidden); // inference: b_ih + the int8 W_ih x_t, b_hh + the int8 W_hh h_(t - 1), one pass as Step
                     global::Rnn.Gen.Kernels.CellKernels.GruCell(cache.Slice(Layer1.Gates + t * 24, 24), gatesHidden, hPrev, cache.Slice(Layer1.HiddenCandidate + t * 8, 8), cache.Slice(Layer1.Hidden + t * 8, 8));
                 }
             }
