@@ -62,6 +62,7 @@ public static class Program
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "sequence": Profile.RunSequence(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "kernels": Profile.RunKernels(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "floor": FloorProfile.Run(); return 0;
+                case "--profile" when i + 1 < args.Length && args[i + 1] == "int8": Int8Profile.Run(); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "translation": ProfileTranslation.Run(i + 2 < args.Length ? args[i + 2] : null); return 0;
                 case "--profile" when i + 1 < args.Length && args[i + 1] == "streaming": Profile.RunStreaming(i + 2 < args.Length ? args[i + 2] : null); return 0;
                 case "--profile": Profile.Run(); return 0;

@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+
+namespace Rnn.Gen.Benchmarks;
+
+/// <summary>
+/// <c>--profile int8</c> (issue 17, target 3): the int8 workloads of <see cref="Int8StreamingBenchmarks"/> and
+/// <see cref="Int8SequenceBenchmarks"/> (float32, int8, int8 + fast activations, RTNeural's -march=native builds when
+/// <c>--rtneural</c> names their folder) timed in alternation: per workload, one sample of each variant per round,
+/// 200 rounds after a second of untimed warm-up, the fastest sample of each kept. Not a benchmark: on this VM the speed
+/// of the whole machine drifts by up to a third between moments (and between BenchmarkDotNet's cases, which run minutes
+/// apart), so ratios between variants measured seconds apart carry that drift; taken in alternation, every variant
+/// sees the same moments. Each variant runs through the benchmark class's own setup and method.
+/// </summary>
+public static class Int8Profile
+{
+    private const int Rounds = 200;
+
+    public static void Run()
+    {
+        Console.WriteLine($"load average {Machine.LoadAverage()}; RTNeural: {(Peers.RtNeuralPeer.Directory is null ? "not measured (no --rtneural)" : "Eigen and xsimd, -march=native")}");
+        Console.WriteLine($"{"workload",-26} {"float32",10} {"int8",10} {"int8+fast",10} {"RTNeural best",14} {"build",-22} {"int8 ×f32",9} {"×RTN",6} {"i8fast ×f32",11} {"×RTN",6}");
+        foreach (CellKind cell in new[] { CellKind.Lstm, CellKind.Gru })
+        {
+            foreach (int hidden in new[] { 64, 128 })
+            {
+                var variants = new List<(string Name, Action Run, int Steps)>();
+                foreach ((string method, Action<Int8StreamingBenchmarks> setup, Action<Int8StreamingBenchmarks> run) in Streaming())
+                {
+                    if (method.StartsWith("RtNeural", StringComparison.Ordinal) && !Peers.RtNeuralPeer.Has(method))
+                    {
+                        continue;
+                    }
+
+                    var b = new Int8StreamingBenchmarks { Cell = cell, Hidden = hidden };
+                    setup(b);
+                    variants.Add((method, () => run(b), StreamingBenchmarks.StepsPerInvoke));
+                }
+
+                Report($"{cell.ToString().ToUpperInvariant()} I=H={hidden} Step, ns", variants, 1.0);
+            }
+        }
+
+        foreach (CellKind cell in new[] { CellKind.Lstm, CellKind.Gru })
+        {
+            var variants = new List<(string Name, Action Run, int Steps)>();
+            foreach ((string method, Action<Int8SequenceBenchmarks> setup, Action<Int8SequenceBenchmarks> run) in Sequence())
+            {
+                if (method.StartsWith("RtNeural", StringComparison.Ordinal) && !Peers.RtNeuralPeer.Has(method))
+                {
+                    continue;
+                }
+
+                var b = new Int8SequenceBenchmarks { Cell = cell };
+                setup(b);
+                variants.Add((method, () => run(b), 1));
+            }
+
+            Report($"{cell.ToString().ToUpperInvariant()}(128) T=100 Predict, µs", variants, 1e-3);
+        }
+
+        Console.WriteLine($"load average {Machine.LoadAverage()}");
+    }
+
+    private static IEnumerable<(string, Action<Int8StreamingBenchmarks>, Action<Int8StreamingBenchmarks>)> Streaming() =>
+    [
+        (nameof(Int8StreamingBenchmarks.Float32), b => b.SetupFloat32(), b => b.Float32()),
+        (nameof(Int8StreamingBenchmarks.Int8), b => b.SetupInt8(), b => b.Int8()),
+        (nameof(Int8StreamingBenchmarks.Int8Fast), b => b.SetupInt8Fast(), b => b.Int8Fast()),
+        (nameof(Int8StreamingBenchmarks.RtNeuralEigenNative), b => b.SetupEigen(), b => b.RtNeuralEigenNative()),
+        (nameof(Int8StreamingBenchmarks.RtNeuralXsimdNative), b => b.SetupXsimd(), b => b.RtNeuralXsimdNative()),
+    ];
+
+    private static IEnumerable<(string, Action<Int8SequenceBenchmarks>, Action<Int8SequenceBenchmarks>)> Sequence() =>
+    [
+        (nameof(Int8SequenceBenchmarks.Float32), b => b.SetupFloat32(), b => b.Float32()),
+        (nameof(Int8SequenceBenchmarks.Int8), b => b.SetupInt8(), b => b.Int8()),
+        (nameof(Int8SequenceBenchmarks.Int8Fast), b => b.SetupInt8Fast(), b => b.Int8Fast()),
+        (nameof(Int8SequenceBenchmarks.RtNeuralEigenNative), b => b.SetupEigen(), b => b.RtNeuralEigenNative()),
+        (nameof(Int8SequenceBenchmarks.RtNeuralXsimdNative), b => b.SetupXsimd(), b => b.RtNeuralXsimdNative()),
+    ];
+
+    /// <summary>Times the variants in alternation and prints the fastest sample of each, per step (or per call), scaled by <paramref name="unit"/>.</summary>
+    private static void Report(string name, List<(string Name, Action Run, int Steps)> variants, double unit)
+    {
+        var samples = variants.Select(_ => new List<double>(Rounds)).ToArray();
+        long warmUpEnd = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+        while (Stopwatch.GetTimestamp() < warmUpEnd)
+        {
+            foreach ((_, Action run, _) in variants)
+            {
+                run();
+            }
+        }
+
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int v = 0; v < variants.Count; v++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                variants[v].Run();
+                samples[v].Add((Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency / variants[v].Steps * unit);
+            }
+        }
+
+        double Best(string method) => variants.FindIndex(v => v.Name == method) is int i and >= 0 ? samples[i].Min() : double.NaN;
+        double f32 = Best("Float32"), i8 = Best("Int8"), i8f = Best("Int8Fast");
+        double eigen = Best("RtNeuralEigenNative"), xsimd = Best("RtNeuralXsimdNative");
+        double rtn = double.IsNaN(eigen) ? xsimd : double.IsNaN(xsimd) ? eigen : Math.Min(eigen, xsimd);
+        string build = double.IsNaN(rtn) ? "not measured" : rtn == eigen ? "Eigen, -march=native" : "xsimd, -march=native";
+        Console.WriteLine($"{name,-26} {f32,10:F1} {i8,10:F1} {i8f,10:F1} {rtn,14:F1} {build,-22} {f32 / i8,8:F2}× {rtn / i8,5:F2}× {f32 / i8f,10:F2}× {rtn / i8f,5:F2}×");
+    }
+}
