@@ -86,7 +86,7 @@ public static class Int8Profile
     private static void Report(string name, List<(string Name, Action Run, int Steps)> variants, double unit)
     {
         var samples = variants.Select(_ => new List<double>(Rounds)).ToArray();
-        long warmUpEnd = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+        long warmUpEnd = Stopwatch.GetTimestamp() + (3 * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < warmUpEnd)
         {
             foreach ((_, Action run, _) in variants)
