@@ -179,31 +179,27 @@ internal static class Int8ReferenceModels
         "RnnRelu4_Dense1_I1_T100",
         "BiLstm19Seq_Dense2_I8_T10",
         "BiGru4_Dense1_I1_T40",
-        "ConvMaxPoolGruDense_I3_T12",
-        "ConvMaxPoolGruDense_I3_T12_Len12_7_4",
-        "LstmSeqConvGlobalAverageDense_I3_T11",
-        "ConvCausalGruSeqDense_I2_T9",
-        "Conv2DRowsGruDense_C1_H8_W7",
-        "FramesConvPoolFlattenLstm_T4_C2_H6_W6",
-        "FramesConvGlobalAverageGruSeq_T5_C1_H5_W5",
+        "Conv/ConvMaxPoolGruDense_I3_T12",
+        "Conv/ConvMaxPoolGruDense_I3_T12_Len12_7_4",
+        "Conv/LstmSeqConvGlobalAverageDense_I3_T11",
+        "Conv/ConvCausalGruSeqDense_I2_T9",
+        "Image/Conv2DRowsGruDense_C1_H8_W7",
+        "Image/FramesConvPoolFlattenLstm_T4_C2_H6_W6",
+        "Image/FramesConvGlobalAverageGruSeq_T5_C1_H5_W5",
     ];
 
     /// <summary>The cases whose float model cannot stream (a convolution that reads ahead, rows of an image as steps): Step throws for the twin too.</summary>
     public static readonly string[] WithoutStep =
     [
-        "ConvMaxPoolGruDense_I3_T12",
-        "ConvMaxPoolGruDense_I3_T12_Len12_7_4",
-        "LstmSeqConvGlobalAverageDense_I3_T11",
-        "Conv2DRowsGruDense_C1_H8_W7",
+        "Conv/ConvMaxPoolGruDense_I3_T12",
+        "Conv/ConvMaxPoolGruDense_I3_T12_Len12_7_4",
+        "Conv/LstmSeqConvGlobalAverageDense_I3_T11",
+        "Image/Conv2DRowsGruDense_C1_H8_W7",
     ];
 
-    /// <summary>Where case <paramref name="caseName"/>'s vectors are: Reference/Cases, or Conv and Image for the convolution twins.</summary>
+    /// <summary>Where case <paramref name="caseName"/>'s vectors are: Reference/Cases, or the folder a convolution twin's name starts with (Conv/, Image/).</summary>
     public static string CasePath(string caseName) =>
-        caseName.StartsWith("Frames", System.StringComparison.Ordinal) || caseName.StartsWith("Conv2D", System.StringComparison.Ordinal)
-            ? System.IO.Path.Combine(System.AppContext.BaseDirectory, "Reference", "Image", caseName + ".safetensors")
-            : caseName.StartsWith("Conv", System.StringComparison.Ordinal) || caseName.StartsWith("LstmSeqConv", System.StringComparison.Ordinal)
-                ? System.IO.Path.Combine(System.AppContext.BaseDirectory, "Reference", "Conv", caseName + ".safetensors")
-                : ReferenceAssert.CasePath(caseName);
+        caseName.Contains('/') ? System.IO.Path.Combine(System.AppContext.BaseDirectory, "Reference", caseName + ".safetensors") : ReferenceAssert.CasePath(caseName);
 
     /// <summary>The int8 twin of reference case <paramref name="caseName"/>.</summary>
     public static IRnnModel Create(string caseName) => caseName switch
@@ -227,13 +223,13 @@ internal static class Int8ReferenceModels
         "RnnRelu4_Dense1_I1_T100" => new Int8_RnnRelu4_Dense1_I1_T100(),
         "BiLstm19Seq_Dense2_I8_T10" => new Int8_BiLstm19Seq_Dense2_I8_T10(),
         "BiGru4_Dense1_I1_T40" => new Int8_BiGru4_Dense1_I1_T40(),
-        "ConvMaxPoolGruDense_I3_T12" => new Int8_ConvMaxPoolGruDense_I3_T12(),
-        "ConvMaxPoolGruDense_I3_T12_Len12_7_4" => new Int8_ConvMaxPoolGruDense_I3_T12_Len12_7_4(),
-        "LstmSeqConvGlobalAverageDense_I3_T11" => new Int8_LstmSeqConvGlobalAverageDense_I3_T11(),
-        "ConvCausalGruSeqDense_I2_T9" => new Int8_ConvCausalGruSeqDense_I2_T9(),
-        "Conv2DRowsGruDense_C1_H8_W7" => new Int8_Conv2DRowsGruDense_C1_H8_W7(),
-        "FramesConvPoolFlattenLstm_T4_C2_H6_W6" => new Int8_FramesConvPoolFlattenLstm_T4_C2_H6_W6(),
-        "FramesConvGlobalAverageGruSeq_T5_C1_H5_W5" => new Int8_FramesConvGlobalAverageGruSeq_T5_C1_H5_W5(),
+        "Conv/ConvMaxPoolGruDense_I3_T12" => new Int8_ConvMaxPoolGruDense_I3_T12(),
+        "Conv/ConvMaxPoolGruDense_I3_T12_Len12_7_4" => new Int8_ConvMaxPoolGruDense_I3_T12_Len12_7_4(),
+        "Conv/LstmSeqConvGlobalAverageDense_I3_T11" => new Int8_LstmSeqConvGlobalAverageDense_I3_T11(),
+        "Conv/ConvCausalGruSeqDense_I2_T9" => new Int8_ConvCausalGruSeqDense_I2_T9(),
+        "Image/Conv2DRowsGruDense_C1_H8_W7" => new Int8_Conv2DRowsGruDense_C1_H8_W7(),
+        "Image/FramesConvPoolFlattenLstm_T4_C2_H6_W6" => new Int8_FramesConvPoolFlattenLstm_T4_C2_H6_W6(),
+        "Image/FramesConvGlobalAverageGruSeq_T5_C1_H5_W5" => new Int8_FramesConvGlobalAverageGruSeq_T5_C1_H5_W5(),
         _ => throw new System.ArgumentOutOfRangeException(nameof(caseName), caseName, "Expected a case with an int8 twin."),
     };
 }
