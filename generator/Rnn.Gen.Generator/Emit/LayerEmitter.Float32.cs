@@ -10,4 +10,7 @@ internal abstract partial class LayerEmitter
     /// <c>Float32</c> after them so that they stand beside the int8 ones.
     /// </summary>
     public bool Float32Weights { get; set; }
+
+    /// <summary>Whether the layer's inference code being emitted multiplies int8 weights: an int8 model, outside the float32 twin.</summary>
+    public bool Int8Products => Layer.Context.Int8Weights && !Float32Weights;
 }

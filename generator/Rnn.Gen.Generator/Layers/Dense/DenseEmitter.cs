@@ -25,7 +25,7 @@ internal sealed partial class DenseEmitter : LayerEmitter<DensePlan>
     public override string Architecture => $"new {Export}.DenseLayer({Layer.Index}, inputSize: {In}, units: {Units}, {Member(RuntimeNames.Activation, Activation)})";
 
     /// <summary><c>Weights = WeightPrecision.Int8</c>: inference runs <see cref="InferenceMethod"/> on the int8 W (not in the float32 twin of decoding, <see cref="LayerEmitter.Float32Weights"/>).</summary>
-    private bool Int8 => Layer.Context.Int8Weights && !Float32Weights;
+    private bool Int8 => Int8Products;
 
     /// <summary>The method inference (Step, and Predict's pass) calls: the float step, or its int8 twin.</summary>
     private string InferenceMethod => Int8 ? StepMethod + "Int8" : StepMethod;

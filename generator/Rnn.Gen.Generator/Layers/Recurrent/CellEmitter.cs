@@ -44,10 +44,10 @@ internal abstract partial class CellEmitter
     protected bool HasRecurrentDropout => Direction.RecurrentMask is not null;
 
     /// <summary><c>Weights = WeightPrecision.Int8</c>: Step and Predict multiply the int8 copies of W_ih and W_hh (<see cref="Int8WeightsCode"/>); not in the float32 twin of decoding (<see cref="LayerEmitter.Float32Weights"/>).</summary>
-    protected bool Int8 => Layer.Context.Int8Weights && !Owner.Float32Weights;
+    protected bool Int8 => Owner.Int8Products;
 
     /// <summary>The one-step method of the direction, e.g. <c>Lstm0Step</c> or <c>Lstm0StepReverse</c> (<c>Lstm0StepFloat32</c> in an int8 model's float32 twin of decoding).</summary>
-    public string DirectionStep => Owner.StepMethod + (Direction.Reverse ? "Reverse" : string.Empty) + (Owner.Float32Weights && Layer.Context.Int8Weights ? "Float32" : string.Empty);
+    public string DirectionStep => Owner.StepMethod + (Direction.Reverse ? "Reverse" : string.Empty) + (Owner.Float32Weights ? "Float32" : string.Empty);
 
     /// <summary>The backward method of the direction; for a unidirectional layer it is the layer's.</summary>
     public string DirectionBackward => !Layer.Bidirectional ? Owner.BackwardMethod : Owner.BackwardMethod + (Direction.Reverse ? "Reverse" : "Forward");
