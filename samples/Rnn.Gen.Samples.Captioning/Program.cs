@@ -70,28 +70,12 @@ Console.WriteLine();
 
 // Greedy decoding of every test picture; the words are the tokens before the first <end> (pads after it are not read).
 var output = new float[Captioner.OutputSteps * Captioner.OutputSize];
-var predicted = new List<int[]>(test.Count);
-var decodeClock = Stopwatch.StartNew();
-for (int i = 0; i < test.Count; i++)
-{
-    model.Predict(test.Picture(i), output);
-    predicted.Add(CaptionVocabulary.WordsOfScores(output));
-}
-
-decodeClock.Stop();
+(List<int[]> predicted, TimeSpan decodeTime) = DecodeAll(model);
 
 // The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8), decoded alike.
 var int8Model = new CaptionerInt8();
 model.Parameters.CopyTo(int8Model.Parameters);
-var int8Predicted = new List<int[]>(test.Count);
-var int8Clock = Stopwatch.StartNew();
-for (int i = 0; i < test.Count; i++)
-{
-    int8Model.Predict(test.Picture(i), output);
-    int8Predicted.Add(CaptionVocabulary.WordsOfScores(output));
-}
-
-int8Clock.Stop();
+(List<int[]> int8Predicted, TimeSpan int8Time) = DecodeAll(int8Model);
 
 Console.Write($"Baseline: {LogisticRegression.Description}, on each 28-pixel slot until a blank one ... ");
 SoftmaxRegression classifier = LogisticRegression.Train(digits.Training);
@@ -103,8 +87,8 @@ Console.WriteLine($"  CNN encoder + LSTM decoder          {100 * CaptionMetrics.
 Console.WriteLine($"  the same, int8 weights              {100 * CaptionMetrics.ExactMatch(int8Predicted, test.Captions),8:F1} %      {100 * CaptionMetrics.WordAccuracy(int8Predicted, test.Captions),8:F1} %");
 Console.WriteLine($"  fixed-slot logistic regression      {100 * CaptionMetrics.ExactMatch(baseline, test.Captions),8:F1} %      {100 * CaptionMetrics.WordAccuracy(baseline, test.Captions),8:F1} %");
 Console.WriteLine();
-Console.WriteLine($"Greedy decoding: {test.Count / decodeClock.Elapsed.TotalSeconds:N0} captions/s on one core ({decodeClock.Elapsed.TotalMicroseconds / test.Count:F0} µs each)");
-Console.WriteLine($"Greedy decoding with int8 weights: {test.Count / int8Clock.Elapsed.TotalSeconds:N0} captions/s on one core ({int8Clock.Elapsed.TotalMicroseconds / test.Count:F0} µs each)");
+Console.WriteLine($"Greedy decoding: {test.Count / decodeTime.TotalSeconds:N0} captions/s on one core ({decodeTime.TotalMicroseconds / test.Count:F0} µs each)");
+Console.WriteLine($"Greedy decoding with int8 weights: {test.Count / int8Time.TotalSeconds:N0} captions/s on one core ({int8Time.TotalMicroseconds / test.Count:F0} µs each)");
 
 var cells = new List<GridImage>();
 for (int i = 0; i < GridPictures; i++)
@@ -117,6 +101,20 @@ string png = Path.Combine(sampleFolder, "out", "captions.png");
 ImageGrid.Save(png, cells, columns: 4, scale: 2, title: "Held-out test pictures and their generated captions (red: not the true caption)");
 Console.WriteLine($"Wrote {png}; training {trainingClock.Elapsed.TotalSeconds:F0} s, in all {clock.Elapsed.TotalSeconds:F0} s");
 return 0;
+
+// Every test picture's greedy caption and the time they took together.
+(List<int[]> Words, TimeSpan Time) DecodeAll(Rnn.Gen.IRnnModel captioner)
+{
+    var words = new List<int[]>(test.Count);
+    var clock = Stopwatch.StartNew();
+    for (int i = 0; i < test.Count; i++)
+    {
+        captioner.Predict(test.Picture(i), output);
+        words.Add(CaptionVocabulary.WordsOfScores(output));
+    }
+
+    return (words, clock.Elapsed);
+}
 
 static string SampleFolder()
 {
