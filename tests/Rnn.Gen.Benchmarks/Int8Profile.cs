@@ -26,42 +26,36 @@ public static class Int8Profile
         {
             foreach (int hidden in new[] { 64, 128 })
             {
-                var variants = new List<(string Name, Action Run, int Steps)>();
-                foreach ((string method, Action<Int8StreamingBenchmarks> setup, Action<Int8StreamingBenchmarks> run) in Streaming())
-                {
-                    if (method.StartsWith("RtNeural", StringComparison.Ordinal) && !Peers.RtNeuralPeer.Has(method))
-                    {
-                        continue;
-                    }
-
-                    var b = new Int8StreamingBenchmarks { Cell = cell, Hidden = hidden };
-                    setup(b);
-                    variants.Add((method, () => run(b), StreamingBenchmarks.StepsPerInvoke));
-                }
-
-                Report($"{cell.ToString().ToUpperInvariant()} I=H={hidden} Step, ns", variants, 1.0);
+                Report($"{cell.ToString().ToUpperInvariant()} I=H={hidden} Step, ns",
+                    Variants(() => new Int8StreamingBenchmarks { Cell = cell, Hidden = hidden }, Streaming(), StreamingBenchmarks.StepsPerInvoke), 1.0);
             }
         }
 
         foreach (CellKind cell in new[] { CellKind.Lstm, CellKind.Gru })
         {
-            var variants = new List<(string Name, Action Run, int Steps)>();
-            foreach ((string method, Action<Int8SequenceBenchmarks> setup, Action<Int8SequenceBenchmarks> run) in Sequence())
-            {
-                if (method.StartsWith("RtNeural", StringComparison.Ordinal) && !Peers.RtNeuralPeer.Has(method))
-                {
-                    continue;
-                }
-
-                var b = new Int8SequenceBenchmarks { Cell = cell };
-                setup(b);
-                variants.Add((method, () => run(b), 1));
-            }
-
-            Report($"{cell.ToString().ToUpperInvariant()}(128) T=100 Predict, µs", variants, 1e-3);
+            Report($"{cell.ToString().ToUpperInvariant()}(128) T=100 Predict, µs", Variants(() => new Int8SequenceBenchmarks { Cell = cell }, Sequence(), 1), 1e-3);
         }
 
         Console.WriteLine($"load average {Machine.LoadAverage()}");
+    }
+
+    /// <summary>One instance of the benchmark class per method, set up by that method's setup (RTNeural's only when its library was built).</summary>
+    private static List<(string Name, Action Run, int Steps)> Variants<T>(Func<T> create, IEnumerable<(string Method, Action<T> Setup, Action<T> Run)> methods, int steps)
+    {
+        var variants = new List<(string Name, Action Run, int Steps)>();
+        foreach ((string method, Action<T> setup, Action<T> run) in methods)
+        {
+            if (method.StartsWith("RtNeural", StringComparison.Ordinal) && !Peers.RtNeuralPeer.Has(method))
+            {
+                continue;
+            }
+
+            T b = create();
+            setup(b);
+            variants.Add((method, () => run(b), steps));
+        }
+
+        return variants;
     }
 
     private static IEnumerable<(string, Action<Int8StreamingBenchmarks>, Action<Int8StreamingBenchmarks>)> Streaming() =>
