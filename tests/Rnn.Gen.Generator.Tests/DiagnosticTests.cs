@@ -487,6 +487,40 @@ public class DiagnosticTests
         """, "has no LSTM or GRU layer");
 
     [Fact]
+    public void RNNGEN053_int8_weights_on_a_model_of_small_dense_layers() => Expect("RNNGEN053", """
+        [RnnModel(3, 5, [|Weights = WeightPrecision.Int8|])]
+        [Dense(8, Activation = Activation.Relu)]
+        [Dense(15)]
+        public partial class Model;
+        """, "of 16 units or more, and Model has none");
+
+    [Fact]
+    public void RNNGEN053_int8_weights_on_convolutions_and_a_head() => Expect("RNNGEN053", """
+        [RnnModel(3, 12, [|Weights = WeightPrecision.Int8|])]
+        [Conv1D(32, 3)]
+        [GlobalAveragePool1D]
+        [Dense(10, Activation = Activation.Softmax)]
+        public partial class Model;
+        """, "remove Weights = WeightPrecision.Int8");
+
+    [Fact]
+    public void Int8_weights_on_a_dense_layer_of_16_units_generate()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using Rnn.Gen;
+            [RnnModel(3, 5, Weights = WeightPrecision.Int8)]
+            [Dense(16, Activation = Activation.Relu)]
+            [Dense(1)]
+            public partial class Model;
+            """);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        string code = string.Join("\n", run.Sources.Select(s => s.Text));
+        Assert.Contains("_int8.Quantize(Int8Matrices.Layer0Weight,", code, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("Int8Matrices.Layer1Weight", code, System.StringComparison.Ordinal); // the Dense(1) head keeps float32
+    }
+
+    [Fact]
     public void RNNGEN059_fast_activations_on_a_decoder_model() => Expect("RNNGEN059", """
         [RnnModel(3, 5, [|Activations = ActivationPrecision.Fast|])]
         [Lstm(4)]
@@ -941,7 +975,7 @@ public class DiagnosticTests
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
             .ToArray();
         string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Distinct().ToArray();
-        Assert.Equal(47, ids.Length);
+        Assert.Equal(48, ids.Length);
         Assert.All(ids, id => Assert.Contains(id, tested));
         Assert.Equal(ids.Length, ids.Distinct().Count());
     }

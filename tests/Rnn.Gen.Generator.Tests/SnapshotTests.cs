@@ -301,6 +301,7 @@ public class SnapshotTests
     [Fact]
     public void Int8_weights_for_step_and_predict()
     {
+        // Dense(16) multiplies its int8 W; the Dense(2) head keeps float32 (fewer than 16 units).
         Check("""
             using Rnn.Gen;
             namespace Sensors;
@@ -308,6 +309,7 @@ public class SnapshotTests
             [RnnModel(inputSize: 4, steps: 20, Weights = WeightPrecision.Int8)]
             [Lstm(16, ReturnSequences = true)]
             [Gru(8)]
+            [Dense(16, Activation = Activation.Relu)]
             [Dense(2, Activation = Activation.Tanh)]
             public partial class Quantized;
             """, "Sensors.Quantized.g.cs");

@@ -243,6 +243,12 @@ internal static class DiagnosticDescriptors
         "Activations = ActivationPrecision.Fast approximates the sigmoid and tanh of LSTM and GRU cells, and {0} has no LSTM or GRU layer (SimpleRnn, Dense and the other layers keep their exact activations); remove Activations = ActivationPrecision.Fast",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor Int8WeightsUnused = new(
+        "RNNGEN053",
+        "Int8 weights with nothing to quantize",
+        "Weights = WeightPrecision.Int8 quantizes the weight matrices of recurrent layers and of Dense layers of {1} units or more, and {0} has none (convolutions and attention keep float32 weights, and so does a Dense layer of fewer units, where a product of 16 int8 rows would be slower); remove Weights = WeightPrecision.Int8",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor FastActivationsDecoder = new(
         "RNNGEN059",
         "Decoder models have no fast activations",

@@ -1,3 +1,5 @@
+using Rnn.Gen.Generator.Model;
+
 namespace Rnn.Gen.Generator.Emit;
 
 /// <summary>The layer's float32 twin in an int8 model (<see cref="Int8DecoderCode"/>).</summary>
@@ -12,5 +14,5 @@ internal abstract partial class LayerEmitter
     public bool Float32Weights { get; set; }
 
     /// <summary>Whether the layer's inference code being emitted multiplies int8 weights: an int8 model, outside the float32 twin.</summary>
-    public bool Int8Products => Layer.Context.Int8Weights && !Float32Weights;
+    public bool Int8Products => Layer.Context.Int8Weights && Layer.Spec.Int8 == Int8Support.Quantized && !Float32Weights;
 }

@@ -354,7 +354,8 @@ internal static class ModelParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, modelLocation, typeName));
         }
 
-        FastActivationRules.Check(fastActivations, layers, decoder is not null, layersValid && !split, model, typeName);
+        PrecisionRules.CheckActivations(fastActivations, layers, decoder is not null, layersValid && !split, model, typeName);
+        PrecisionRules.CheckWeights(int8Weights, layers, layersValid && !split, model, typeName);
 
         DecoderSpec? decoderSpec = null;
         if (decoder is { } marker && layersValid)

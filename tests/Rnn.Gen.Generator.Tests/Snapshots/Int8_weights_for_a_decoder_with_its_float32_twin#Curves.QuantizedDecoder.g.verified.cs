@@ -391,8 +391,7 @@ namespace Curves
             // layer 2, Dense 8 -> 3 tanh at each of 4 steps.
             for (int t = 0; t < 4; t++)
             {
-                if (training) Dense2Step(x2.Slice(t * 8, 8), cache.Slice(Layer2.Output + t * 3, 3));
-                else Dense2StepInt8(x2.Slice(t * 8, 8), cache.Slice(Layer2.Output + t * 3, 3)); // inference: the int8 W, as Step
+                Dense2Step(x2.Slice(t * 8, 8), cache.Slice(Layer2.Output + t * 3, 3));
             }
         }
 
@@ -416,7 +415,7 @@ namespace Curves
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHh, 192), 24, 8, packed.Slice(Layer1.PackedHiddenWeights, 192));
         }
 
-        private readonly global::Rnn.Gen.Kernels.Int8Weights _int8 = new(24, 3, 24, 8, 24, 3, 24, 8, 3, 8); // Weights = Int8: each weight matrix [rows, columns] quantized per row, for Step and Predict
+        private readonly global::Rnn.Gen.Kernels.Int8Weights _int8 = new(24, 3, 24, 8, 24, 3, 24, 8); // Weights = Int8: each weight matrix [rows, columns] quantized per row, for Step and Predict
         private int _int8At = -1; // _parameterWrites when _int8 was last quantized: Step and Predict quantize again when they differ
 
         /// <summary>The index of each weight matrix in <c>_int8</c>.</summary>
@@ -426,7 +425,6 @@ namespace Curves
             public const int Layer0WeightHh = 1; // 0.weight_hh_l0 [24, 8]
             public const int Layer1WeightIh = 2; // 1.weight_ih_l0 [24, 3]
             public const int Layer1WeightHh = 3; // 1.weight_hh_l0 [24, 8]
-            public const int Layer2Weight = 4; // 2.weight [3, 8]
         }
 
         /// <summary>Quantizes every weight matrix per row into <c>_int8</c> (scale = max|row| / 127), from the float parameters, which training keeps. Step and Predict call it after the parameters were handed out for writing.</summary>
@@ -438,7 +436,6 @@ namespace Curves
             _int8.Quantize(Int8Matrices.Layer0WeightHh, p.Slice(Layer0.WeightHh, 192)); // 0.weight_hh_l0 [24, 8]
             _int8.Quantize(Int8Matrices.Layer1WeightIh, p.Slice(Layer1.WeightIh, 72)); // 1.weight_ih_l0 [24, 3]
             _int8.Quantize(Int8Matrices.Layer1WeightHh, p.Slice(Layer1.WeightHh, 192)); // 1.weight_hh_l0 [24, 8]
-            _int8.Quantize(Int8Matrices.Layer2Weight, p.Slice(Layer2.Weight, 24)); // 2.weight [3, 8]
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -564,7 +561,7 @@ namespace Curves
             {
                 global::System.Span<float> y = output.Slice(t * 3, 3);
                 Gru1Step(x, state.Slice(Layer1.StateHidden, 8), state.Slice(Layer1.StateHidden, 8), scratch.Slice(Layer1.ScratchGates, 24), scratch.Slice(Layer1.ScratchHiddenCandidate, 8), scratch.Slice(Layer1.ScratchHiddenSide, 24), state.Slice(Layer1.StateHidden, 8)); // layer 1, GRU 3 -> 8
-                Dense2StepInt8(state.Slice(Layer1.StateHidden, 8), y); // layer 2, Dense 8 -> 3 tanh at each of 4 steps
+                Dense2Step(state.Slice(Layer1.StateHidden, 8), y); // layer 2, Dense 8 -> 3 tanh at each of 4 steps
                 y.CopyTo(fed);
                 if (!feedback.IsEmpty) fed.CopyTo(feedback.Slice(t * 3, 3));
             }
@@ -835,20 +832,12 @@ namespace Curves
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, 4 * 24), p.Slice(Layer1.WeightIh, 72), dx.Slice(0, 4 * 3), 4, 24, 3); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>layer 2, Dense 8 -> 3 tanh at each of 4 steps: y = tanh(W x + b) for one position.</summary>
+        /// <summary>layer 2, Dense 8 -> 3 tanh at each of 4 steps: y = tanh(W x + b) for one position. Inference too multiplies the float32 W: a Dense layer of fewer than 16 units keeps it in an int8 model.</summary>
         private void Dense2Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             p.Slice(Layer2.Bias, 3).CopyTo(y);
             global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer2.Weight, 24), x, y); // 2.weight [3, 8]
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(y);
-        }
-
-        /// <summary>layer 2, Dense 8 -> 3 tanh at each of 4 steps: y = tanh(W x + b) for one position, inference on the int8 W.</summary>
-        private void Dense2StepInt8(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
-        {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::Rnn.Gen.Kernels.Int8Kernels.Affine(p.Slice(Layer2.Bias, 3), _int8, Int8Matrices.Layer2Weight, x, y); // b + 2.weight [3, 8] x, int8
             global::Rnn.Gen.Kernels.VectorKernels.Tanh(y);
         }
 

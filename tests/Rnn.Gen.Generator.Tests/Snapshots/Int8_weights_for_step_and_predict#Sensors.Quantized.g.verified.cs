@@ -5,10 +5,11 @@
 namespace Sensors
 {
     /// <remarks>
-    /// Generated model: input [20, 4] (steps, features), output [1, 2], 2050 parameters.
+    /// Generated model: input [20, 4] (steps, features), output [1, 2], 2210 parameters.
     /// <para>layer 0, LSTM 4 -> 16.</para>
     /// <para>layer 1, GRU 16 -> 8.</para>
-    /// <para>layer 2, Dense 8 -> 2 tanh.</para>
+    /// <para>layer 2, Dense 8 -> 16 relu.</para>
+    /// <para>layer 3, Dense 16 -> 2 tanh.</para>
     /// Each instance computes in buffers of its own, allocated once by the constructor (the batch path's by <c>ReserveBatch</c> or the first batch larger than any before),
     /// so it runs one call at a time: a call that overlaps another on the same instance throws <see cref="global::System.InvalidOperationException"/>. For concurrent inference, give each thread a <see cref="Predictor"/> (<see cref="CreatePredictor"/>).
     /// </remarks>
@@ -24,22 +25,22 @@ namespace Sensors
         /// <summary>Output steps per sample: 1, this model is many-to-one.</summary>
         public const int OutputSteps = 1;
         /// <summary>Number of trainable parameters.</summary>
-        public const int ParameterCount = 2050;
+        public const int ParameterCount = 2210;
 
         // All memory the model will ever use, allocated once; every region is addressed by constant offsets.
-        private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(2050); // 64-byte aligned, as the kernels read the weights
-        private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(2050);
-        private readonly global::Rnn.Gen.AlignedBuffer _cache = new(3136); // Forward: the input and every layer's activations, for Backward; every region on a cache line
-        private readonly global::Rnn.Gen.AlignedBuffer _work = new(2784); // Backward: gradients flowing between layers and through time
+        private readonly global::Rnn.Gen.AlignedBuffer _parameters = new(2210); // 64-byte aligned, as the kernels read the weights
+        private readonly global::Rnn.Gen.AlignedBuffer _gradients = new(2210);
+        private readonly global::Rnn.Gen.AlignedBuffer _cache = new(3152); // Forward: the input and every layer's activations, for Backward; every region on a cache line
+        private readonly global::Rnn.Gen.AlignedBuffer _work = new(2800); // Backward: gradients flowing between layers and through time
         private readonly float[] _state = new float[40]; // Step: the recurrent state kept between calls
-        private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(176); // temporaries of one step
-        private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(3136); // Predict: layer after layer, as Forward, without touching Forward's cache
+        private readonly global::Rnn.Gen.AlignedBuffer _scratch = new(192); // temporaries of one step
+        private readonly global::Rnn.Gen.AlignedBuffer _predictCache = new(3152); // Predict: layer after layer, as Forward, without touching Forward's cache
         private readonly global::Rnn.Gen.AlignedBuffer _packed = new(1920); // weights transposed as the kernels read them, repacked when the parameters may have changed (PackIfStale); 64-byte aligned
         private readonly global::System.Runtime.CompilerServices.StrongBox<int> _parameterWrites = new(0); // counts the times the parameters were handed out for writing (Parameters, GetParameter, Initialize, and so LoadWeights and optimizers); shared with predictors
         private int _packedAt = -1; // _parameterWrites when _packed was last filled: every entry point repacks when they differ
         private static readonly float[] s_zeros = new float[16]; // the zero initial state
         private readonly global::Rnn.Gen.Initialization.SeededRandom _trainingRandom = new(0); // dropout masks and noise, Forward only
-        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(3136, 2784, 176, 20, 256); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
+        private readonly global::Rnn.Gen.BatchWorkspace _batch = new(3152, 2800, 192, 20, 256); // ForwardBatch: a cache, work and scratch block per sample, allocated by the first batch that needs them
         private bool _hasForward;
         private int _length; // the valid steps of the last Forward, for Backward
         private int _inUse; // 1 while a public call runs: the instance runs one call at a time (global::Rnn.Gen.CallGuard)
@@ -112,14 +113,24 @@ namespace Sensors
             public const int ScratchHiddenSide = 128;      // _scratch [24] one step's W_hh h + b_hh
         }
 
-        /// <summary>Offsets, in floats, of the tensors and buffers of layer 2, Dense 8 -> 2 tanh.</summary>
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 2, Dense 8 -> 16 relu.</summary>
         private static class Layer2
         {
-            public const int Weight = 2032;         // _parameters 2.weight [2, 8]
-            public const int Bias = 2048;           // _parameters 2.bias [2]
-            public const int Output = 3120;         // _cache [1, 2] y at every position
-            public const int OutputGradient = 2768; // _work [1, 2] dL/dy
-            public const int ScratchOutput = 160;   // _scratch [2] y of one inference position
+            public const int Weight = 2032;         // _parameters 2.weight [16, 8]
+            public const int Bias = 2160;           // _parameters 2.bias [16]
+            public const int Output = 3120;         // _cache [1, 16] y at every position
+            public const int OutputGradient = 2768; // _work [1, 16] dL/dy
+            public const int ScratchOutput = 160;   // _scratch [16] y of one inference position
+        }
+
+        /// <summary>Offsets, in floats, of the tensors and buffers of layer 3, Dense 16 -> 2 tanh.</summary>
+        private static class Layer3
+        {
+            public const int Weight = 2176;         // _parameters 3.weight [2, 16]
+            public const int Bias = 2208;           // _parameters 3.bias [2]
+            public const int Output = 3136;         // _cache [1, 2] y at every position
+            public const int OutputGradient = 2784; // _work [1, 2] dL/dy
+            public const int ScratchOutput = 176;   // _scratch [2] y of one inference position
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="ParameterLayout"/> says (PyTorch's state_dict order and shapes).</summary>
@@ -152,8 +163,10 @@ namespace Sensors
             new global::Rnn.Gen.ParameterInfo("1.weight_hh_l0", Layer1.WeightHh, 24, 8),
             new global::Rnn.Gen.ParameterInfo("1.bias_ih_l0", Layer1.BiasIh, 24),
             new global::Rnn.Gen.ParameterInfo("1.bias_hh_l0", Layer1.BiasHh, 24),
-            new global::Rnn.Gen.ParameterInfo("2.weight", Layer2.Weight, 2, 8),
-            new global::Rnn.Gen.ParameterInfo("2.bias", Layer2.Bias, 2),
+            new global::Rnn.Gen.ParameterInfo("2.weight", Layer2.Weight, 16, 8),
+            new global::Rnn.Gen.ParameterInfo("2.bias", Layer2.Bias, 16),
+            new global::Rnn.Gen.ParameterInfo("3.weight", Layer3.Weight, 2, 16),
+            new global::Rnn.Gen.ParameterInfo("3.bias", Layer3.Bias, 2),
         });
 
         /// <summary>Sets every parameter from a generator seeded with <paramref name="seed"/>, with PyTorch's default initialization; the same seed gives the same weights.</summary>
@@ -177,10 +190,14 @@ namespace Sensors
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.WeightHh, 192), bound, random); // 1.weight_hh_l0
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasIh, 24), bound, random); // 1.bias_ih_l0
                 global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer1.BiasHh, 24), bound, random); // 1.bias_hh_l0
-                // layer 2, Dense 8 -> 2 tanh: U(-1/sqrt(8), 1/sqrt(8)), PyTorch's default for nn.Linear.
+                // layer 2, Dense 8 -> 16 relu: U(-1/sqrt(8), 1/sqrt(8)), PyTorch's default for nn.Linear.
                 bound = (float)(1.0 / global::System.Math.Sqrt(8));
-                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 16), bound, random); // 2.weight
-                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 2), bound, random); // 2.bias
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Weight, 128), bound, random); // 2.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer2.Bias, 16), bound, random); // 2.bias
+                // layer 3, Dense 16 -> 2 tanh: U(-1/sqrt(16), 1/sqrt(16)), PyTorch's default for nn.Linear.
+                bound = (float)(1.0 / global::System.Math.Sqrt(16));
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Weight, 32), bound, random); // 3.weight
+                global::Rnn.Gen.Initialization.Initializers.Uniform(p.Slice(Layer3.Bias, 2), bound, random); // 3.bias
                 // The training randomness (dropout, noise) follows from the same seed, on a stream of its own.
                 _trainingRandom.Reseed(~(long)seed);
                 _parameterWrites.Value++; // the next call repacks
@@ -209,7 +226,7 @@ namespace Sensors
                     return _parameters.Span.Slice(parameter.Offset, parameter.Length);
                 }
             }
-            throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0, 1.weight_ih_l0, 1.weight_hh_l0, 1.bias_ih_l0, 1.bias_hh_l0, 2.weight, 2.bias.", nameof(name));
+            throw new global::System.ArgumentException("No parameter is named '" + name + "'; the parameters are: 0.weight_ih_l0, 0.weight_hh_l0, 0.bias_ih_l0, 0.bias_hh_l0, 1.weight_ih_l0, 1.weight_hh_l0, 1.bias_ih_l0, 1.bias_hh_l0, 2.weight, 2.bias, 3.weight, 3.bias.", nameof(name));
         }
 
         /// <summary>Writes the parameters to a safetensors file (F32, PyTorch's state_dict names), atomically: a temporary file, then a rename.</summary>
@@ -265,7 +282,8 @@ namespace Sensors
         {
             new global::Rnn.Gen.Export.RecurrentLayer(0, global::Rnn.Gen.Export.RecurrentCell.Lstm, inputSize: 4, hidden: 16) { ReturnSequences = true },
             new global::Rnn.Gen.Export.RecurrentLayer(1, global::Rnn.Gen.Export.RecurrentCell.Gru, inputSize: 16, hidden: 8) { ReturnSequences = false },
-            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 8, units: 2, global::Rnn.Gen.Activation.Tanh),
+            new global::Rnn.Gen.Export.DenseLayer(2, inputSize: 8, units: 16, global::Rnn.Gen.Activation.Relu),
+            new global::Rnn.Gen.Export.DenseLayer(3, inputSize: 16, units: 2, global::Rnn.Gen.Activation.Tanh),
         });
 
         /// <summary>Writes the model as an ONNX graph (opset 17) computing Predict for a batch, atomically: input "input" [batch, 20, 4] float, output "output" [batch, 1, 2].</summary>
@@ -290,7 +308,7 @@ namespace Sensors
                 // Layer after layer over the whole sequence, as Forward, in a cache of Predict's own (Forward's and Step's state stay as they are).
                 global::System.Span<float> cache = _predictCache;
                 ForwardCore(input, cache, training: false, length);
-                cache.Slice(Layer2.Output, 2).CopyTo(output);
+                cache.Slice(Layer3.Output, 2).CopyTo(output);
             }
             finally
             {
@@ -312,7 +330,7 @@ namespace Sensors
             {
                 global::System.Span<float> cache = _cache;
                 ForwardCore(input, cache, training: true, length);
-                cache.Slice(Layer2.Output, 2).CopyTo(output);
+                cache.Slice(Layer3.Output, 2).CopyTo(output);
                 _length = length;
                 _hasForward = true;
             }
@@ -378,9 +396,13 @@ namespace Sensors
             }
 
             global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden + (length - 1) * 8, 8);
-            // layer 2, Dense 8 -> 2 tanh.
-            if (training) Dense2Step(x2.Slice(0, 8), cache.Slice(Layer2.Output, 2));
-            else Dense2StepInt8(x2.Slice(0, 8), cache.Slice(Layer2.Output, 2)); // inference: the int8 W, as Step
+            // layer 2, Dense 8 -> 16 relu.
+            if (training) Dense2Step(x2.Slice(0, 8), cache.Slice(Layer2.Output, 16));
+            else Dense2StepInt8(x2.Slice(0, 8), cache.Slice(Layer2.Output, 16)); // inference: the int8 W, as Step
+
+            global::System.ReadOnlySpan<float> x3 = cache.Slice(Layer2.Output, 16);
+            // layer 3, Dense 16 -> 2 tanh.
+            Dense3Step(x3.Slice(0, 16), cache.Slice(Layer3.Output, 2));
         }
 
         /// <summary>Packs the weights unless they were packed after the parameters were last handed out for writing: every entry point that reads <c>_packed</c> starts here, so a model packs once per parameter change, not once per call.</summary>
@@ -405,7 +427,7 @@ namespace Sensors
             global::Rnn.Gen.Kernels.MatrixKernels.Transpose(p.Slice(Layer1.WeightHh, 192), 24, 8, packed.Slice(Layer1.PackedHiddenWeights, 192));
         }
 
-        private readonly global::Rnn.Gen.Kernels.Int8Weights _int8 = new(64, 4, 64, 16, 24, 16, 24, 8, 2, 8); // Weights = Int8: each weight matrix [rows, columns] quantized per row, for Step and Predict
+        private readonly global::Rnn.Gen.Kernels.Int8Weights _int8 = new(64, 4, 64, 16, 24, 16, 24, 8, 16, 8); // Weights = Int8: each weight matrix [rows, columns] quantized per row, for Step and Predict
         private int _int8At = -1; // _parameterWrites when _int8 was last quantized: Step and Predict quantize again when they differ
 
         /// <summary>The index of each weight matrix in <c>_int8</c>.</summary>
@@ -415,7 +437,7 @@ namespace Sensors
             public const int Layer0WeightHh = 1; // 0.weight_hh_l0 [64, 16]
             public const int Layer1WeightIh = 2; // 1.weight_ih_l0 [24, 16]
             public const int Layer1WeightHh = 3; // 1.weight_hh_l0 [24, 8]
-            public const int Layer2Weight = 4; // 2.weight [2, 8]
+            public const int Layer2Weight = 4; // 2.weight [16, 8]
         }
 
         /// <summary>Quantizes every weight matrix per row into <c>_int8</c> (scale = max|row| / 127), from the float parameters, which training keeps. Step and Predict call it after the parameters were handed out for writing.</summary>
@@ -427,7 +449,7 @@ namespace Sensors
             _int8.Quantize(Int8Matrices.Layer0WeightHh, p.Slice(Layer0.WeightHh, 1024)); // 0.weight_hh_l0 [64, 16]
             _int8.Quantize(Int8Matrices.Layer1WeightIh, p.Slice(Layer1.WeightIh, 384)); // 1.weight_ih_l0 [24, 16]
             _int8.Quantize(Int8Matrices.Layer1WeightHh, p.Slice(Layer1.WeightHh, 192)); // 1.weight_hh_l0 [24, 8]
-            _int8.Quantize(Int8Matrices.Layer2Weight, p.Slice(Layer2.Weight, 16)); // 2.weight [2, 8]
+            _int8.Quantize(Int8Matrices.Layer2Weight, p.Slice(Layer2.Weight, 128)); // 2.weight [16, 8]
         }
 
         /// <summary>Backpropagation through time for the last <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>: adds dLoss/dParameters into <see cref="Gradients"/>.</summary>
@@ -470,7 +492,10 @@ namespace Sensors
             global::System.ReadOnlySpan<float> cache = _cache;
             global::System.Span<float> work = _work;
             int length = _length;
-            outputGradient.CopyTo(work.Slice(Layer2.OutputGradient, 2));
+            outputGradient.CopyTo(work.Slice(Layer3.OutputGradient, 2));
+
+            work.Slice(Layer2.OutputGradient, 16).Clear();
+            Dense3Backward(cache, work, length, cache.Slice(Layer2.Output, 16), work.Slice(Layer2.OutputGradient, 16));
 
             work.Slice(Layer1.HiddenGradient, 160).Clear();
             Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden + (length - 1) * 8, 8), work.Slice(Layer1.HiddenGradient + (length - 1) * 8, 8));
@@ -507,7 +532,7 @@ namespace Sensors
             {
                 int batch = _batch.Begin(inputs.Length, 80, outputs.Length, 2, lengths); // checks the shapes and lengths, orders the samples longest first
                 global::System.Span<float> caches = _batch.Cache;
-                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 80, 80).CopyTo(caches.Slice(s * 3136 + ModelLayout.Input, 80));
+                for (int s = 0; s < batch; s++) inputs.Slice(_batch.SampleOf(s) * 80, 80).CopyTo(caches.Slice(s * 3152 + ModelLayout.Input, 80));
                 ForwardBatchLayers(batch, outputs);
             }
             finally
@@ -534,14 +559,14 @@ namespace Sensors
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer0.PackedBias, 64), caches.Slice(ModelLayout.Input + t * 4), 3136, wihT, caches.Slice(Layer0.Gates + t * 64), 3136, rows, 4, 64); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
-                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer0.PackedBias, 64), caches.Slice(ModelLayout.Input + t * 4), 3136, wihT, caches.Slice(Layer0.Hidden + (t - 1) * 16), 3136, whhT, caches.Slice(Layer0.Gates + t * 64), 3136, rows, 4, 16, 64); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(Layer0.Gates + t * 64), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 16) : caches.Slice(Layer0.CellState + (t - 1) * 16), t == 0 ? 0 : 3136, caches.Slice(Layer0.CellState + t * 16), caches.Slice(Layer0.TanhCellState + t * 16), caches.Slice(Layer0.Hidden + t * 16), 3136, rows, 16); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
+                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer0.PackedBias, 64), caches.Slice(ModelLayout.Input + t * 4), 3152, wihT, caches.Slice(Layer0.Gates + t * 64), 3152, rows, 4, 64); // b_ih + b_hh + W_ih x_0 of every sample (h_(-1) = 0)
+                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(packed.Slice(Layer0.PackedBias, 64), caches.Slice(ModelLayout.Input + t * 4), 3152, wihT, caches.Slice(Layer0.Hidden + (t - 1) * 16), 3152, whhT, caches.Slice(Layer0.Gates + t * 64), 3152, rows, 4, 16, 64); // b_ih + b_hh + W_ih x_t + W_hh h_(t - 1) of every running sample
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellRows(caches.Slice(Layer0.Gates + t * 64), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 16) : caches.Slice(Layer0.CellState + (t - 1) * 16), t == 0 ? 0 : 3152, caches.Slice(Layer0.CellState + t * 16), caches.Slice(Layer0.TanhCellState + t * 16), caches.Slice(Layer0.Hidden + t * 16), 3152, rows, 16); // every running sample's cell: c = f*c_prev + i*g, h = o*tanh(c)
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 3136 + Layer0.Hidden, 320).Slice(_batch.Length(s) * 16).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 3152 + Layer0.Hidden, 320).Slice(_batch.Length(s) * 16).Clear(); // steps past the sample's length output zeros
             }
 
             // layer 1, GRU 16 -> 8: every step in lockstep over the running samples.
@@ -551,32 +576,41 @@ namespace Sensors
                 for (int t = 0; t < maxLength; t++)
                 {
                     int rows = _batch.Running(t); // the samples still running are slots 0 to rows - 1 (longest first)
-                    global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer1.BiasIh, 24), caches.Slice(Layer0.Hidden + t * 16), 3136, wihT, caches.Slice(Layer1.Gates + t * 24), 3136, rows, 16, 24); // b_ih + W_ih x_t of every running sample
-                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer1.BiasHh, 24), caches, 0, default, scratches.Slice(Layer1.ScratchHiddenSide), 176, rows, 0, 24); // b_hh alone at the first step (h_(-1) = 0)
-                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer1.BiasHh, 24), caches.Slice(Layer1.Hidden + (t - 1) * 8), 3136, whhT, scratches.Slice(Layer1.ScratchHiddenSide), 176, rows, 8, 24); // b_hh + W_hh h_(t - 1) of every running sample
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(Layer1.Gates + t * 24), scratches.Slice(Layer1.ScratchHiddenSide), 176, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : caches.Slice(Layer1.Hidden + (t - 1) * 8), t == 0 ? 0 : 3136, caches.Slice(Layer1.HiddenCandidate + t * 8), caches.Slice(Layer1.Hidden + t * 8), 3136, rows, 8); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
+                    global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer1.BiasIh, 24), caches.Slice(Layer0.Hidden + t * 16), 3152, wihT, caches.Slice(Layer1.Gates + t * 24), 3152, rows, 16, 24); // b_ih + W_ih x_t of every running sample
+                    if (t == 0) global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer1.BiasHh, 24), caches, 0, default, scratches.Slice(Layer1.ScratchHiddenSide), 192, rows, 0, 24); // b_hh alone at the first step (h_(-1) = 0)
+                    else global::Rnn.Gen.Kernels.MatrixKernels.AffineRows(p.Slice(Layer1.BiasHh, 24), caches.Slice(Layer1.Hidden + (t - 1) * 8), 3152, whhT, scratches.Slice(Layer1.ScratchHiddenSide), 192, rows, 8, 24); // b_hh + W_hh h_(t - 1) of every running sample
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellRows(caches.Slice(Layer1.Gates + t * 24), scratches.Slice(Layer1.ScratchHiddenSide), 192, t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : caches.Slice(Layer1.Hidden + (t - 1) * 8), t == 0 ? 0 : 3152, caches.Slice(Layer1.HiddenCandidate + t * 8), caches.Slice(Layer1.Hidden + t * 8), 3152, rows, 8); // every running sample's cell: n = tanh(x_n + r*hn), h = (1 - z)*n + z*h_prev
                 }
             }
             for (int s = 0; s < batch; s++)
             {
-                caches.Slice(s * 3136 + Layer1.Hidden, 160).Slice(_batch.Length(s) * 8).Clear(); // steps past the sample's length output zeros
+                caches.Slice(s * 3152 + Layer1.Hidden, 160).Slice(_batch.Length(s) * 8).Clear(); // steps past the sample's length output zeros
             }
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 3136, 3136);
+                global::System.Span<float> cache = caches.Slice(s * 3152, 3152);
                 int length = _batch.Length(s);
                 global::System.ReadOnlySpan<float> x2 = cache.Slice(Layer1.Hidden + (length - 1) * 8, 8);
-                // layer 2, Dense 8 -> 2 tanh.
-                if (training) Dense2Step(x2.Slice(0, 8), cache.Slice(Layer2.Output, 2));
-                else Dense2StepInt8(x2.Slice(0, 8), cache.Slice(Layer2.Output, 2)); // inference: the int8 W, as Step
+                // layer 2, Dense 8 -> 16 relu.
+                if (training) Dense2Step(x2.Slice(0, 8), cache.Slice(Layer2.Output, 16));
+                else Dense2StepInt8(x2.Slice(0, 8), cache.Slice(Layer2.Output, 16)); // inference: the int8 W, as Step
             }
 
             for (int s = 0; s < batch; s++)
             {
-                global::System.Span<float> cache = caches.Slice(s * 3136, 3136);
+                global::System.Span<float> cache = caches.Slice(s * 3152, 3152);
                 int length = _batch.Length(s);
-                cache.Slice(Layer2.Output, 2).CopyTo(outputs.Slice(_batch.SampleOf(s) * 2, 2));
+                global::System.ReadOnlySpan<float> x3 = cache.Slice(Layer2.Output, 16);
+                // layer 3, Dense 16 -> 2 tanh.
+                Dense3Step(x3.Slice(0, 16), cache.Slice(Layer3.Output, 2));
+            }
+
+            for (int s = 0; s < batch; s++)
+            {
+                global::System.Span<float> cache = caches.Slice(s * 3152, 3152);
+                int length = _batch.Length(s);
+                cache.Slice(Layer3.Output, 2).CopyTo(outputs.Slice(_batch.SampleOf(s) * 2, 2));
             }
             _batch.Complete();
         }
@@ -598,17 +632,28 @@ namespace Sensors
                 global::System.ReadOnlySpan<float> p = _parameters; // the lockstep products through W_hh read it
                 for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> work = works.Slice(s * 2784, 2784);
+                    global::System.Span<float> work = works.Slice(s * 2800, 2800);
                     int length = _batch.Length(s);
-                    outputGradients.Slice(_batch.SampleOf(s) * 2, 2).CopyTo(work.Slice(Layer2.OutputGradient, 2));
+                    outputGradients.Slice(_batch.SampleOf(s) * 2, 2).CopyTo(work.Slice(Layer3.OutputGradient, 2));
                 }
 
-                // layer 2, Dense 8 -> 2 tanh: sample by sample in batch order.
+                // layer 3, Dense 16 -> 2 tanh: sample by sample in batch order.
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 3136, 3136);
-                    global::System.Span<float> work = works.Slice(s * 2784, 2784);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 3152, 3152);
+                    global::System.Span<float> work = works.Slice(s * 2800, 2800);
+                    int length = _batch.Length(s);
+                    work.Slice(Layer2.OutputGradient, 16).Clear();
+                    Dense3Backward(cache, work, length, cache.Slice(Layer2.Output, 16), work.Slice(Layer2.OutputGradient, 16));
+                }
+
+                // layer 2, Dense 8 -> 16 relu: sample by sample in batch order.
+                for (int b = 0; b < batch; b++)
+                {
+                    int s = _batch.SlotOf(b);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 3152, 3152);
+                    global::System.Span<float> work = works.Slice(s * 2800, 2800);
                     int length = _batch.Length(s);
                     work.Slice(Layer1.HiddenGradient, 160).Clear();
                     Dense2Backward(cache, work, length, cache.Slice(Layer1.Hidden + (length - 1) * 8, 8), work.Slice(Layer1.HiddenGradient + (length - 1) * 8, 8));
@@ -617,7 +662,7 @@ namespace Sensors
                 // layer 1, GRU 16 -> 8: backward through time in lockstep over the running samples.
                 for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> work = works.Slice(s * 2784, 2784);
+                    global::System.Span<float> work = works.Slice(s * 2800, 2800);
                     work.Slice(Layer1.CarriedHiddenGradient, 8).Clear();
                     {
                         global::System.Span<float> dGiAll = work.Slice(Layer1.InputSideGradients, 480); // dL/d(W_ih x + b_ih) of every step, rows r, z, n
@@ -627,18 +672,18 @@ namespace Sensors
                 for (int t = maxLength - 1; t >= 0; t--)
                 {
                     int rows = _batch.Running(t);
-                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer1.Gates + t * 24), caches.Slice(Layer1.HiddenCandidate + t * 8), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : caches.Slice(Layer1.Hidden + (t - 1) * 8), t == 0 ? 0 : 3136, 3136, works.Slice(Layer1.HiddenGradient + t * 8), works.Slice(Layer1.CarriedHiddenGradient), works.Slice(Layer1.InputSideGradients + t * 24), works.Slice(Layer1.HiddenSideGradients + t * 24), 2784, rows, 8); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
+                    global::Rnn.Gen.Kernels.CellKernels.GruCellBackwardRows(caches.Slice(Layer1.Gates + t * 24), caches.Slice(Layer1.HiddenCandidate + t * 8), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 8) : caches.Slice(Layer1.Hidden + (t - 1) * 8), t == 0 ? 0 : 3152, 3152, works.Slice(Layer1.HiddenGradient + t * 8), works.Slice(Layer1.CarriedHiddenGradient), works.Slice(Layer1.InputSideGradients + t * 24), works.Slice(Layer1.HiddenSideGradients + t * 24), 2800, rows, 8); // every running sample: dh += dL/dh_t from above, both sides' gradients, dh keeps its direct path z*dh
                     if (t > 0)
                     {
-                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.HiddenSideGradients + t * 24), 2784, p.Slice(Layer1.WeightHh, 192), works.Slice(Layer1.CarriedHiddenGradient), 2784, rows, 24, 8); // dL/dh_(t - 1) of every running sample, through W_hh
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer1.HiddenSideGradients + t * 24), 2800, p.Slice(Layer1.WeightHh, 192), works.Slice(Layer1.CarriedHiddenGradient), 2800, rows, 24, 8); // dL/dh_(t - 1) of every running sample, through W_hh
                     }
                 }
                 // The parameter gradients, sample by sample in batch order.
                 for (int b = 0; b < batch; b++)
                 {
                     int s = _batch.SlotOf(b);
-                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 3136, 3136);
-                    global::System.Span<float> work = works.Slice(s * 2784, 2784);
+                    global::System.ReadOnlySpan<float> cache = caches.Slice(s * 3152, 3152);
+                    global::System.Span<float> work = works.Slice(s * 2800, 2800);
                     int length = _batch.Length(s);
                     work.Slice(Layer0.HiddenGradient, 320).Clear();
                     Gru1BackwardGradients(cache, work, length, cache.Slice(Layer0.Hidden, 320), work.Slice(Layer0.HiddenGradient, 320));
@@ -647,7 +692,7 @@ namespace Sensors
                 // layer 0, LSTM 4 -> 16: backward through time in lockstep over the running samples.
                 for (int s = 0; s < batch; s++)
                 {
-                    global::System.Span<float> work = works.Slice(s * 2784, 2784);
+                    global::System.Span<float> work = works.Slice(s * 2800, 2800);
                     work.Slice(Layer0.CarriedHiddenGradient, 16).Clear();
                     {
                         global::System.Span<float> dc = work.Slice(Layer0.CellStateGradient, 16); // dL/dc_t, carried back through time
@@ -658,10 +703,10 @@ namespace Sensors
                 for (int t = maxLength - 1; t >= 0; t--)
                 {
                     int rows = _batch.Running(t);
-                    global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(Layer0.Gates + t * 64), caches.Slice(Layer0.TanhCellState + t * 16), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 16) : caches.Slice(Layer0.CellState + (t - 1) * 16), t == 0 ? 0 : 3136, 3136, works.Slice(Layer0.HiddenGradient + t * 16), works.Slice(Layer0.CarriedHiddenGradient), works.Slice(Layer0.CellStateGradient), works.Slice(Layer0.GateGradients + t * 64), 2784, rows, 16); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
+                    global::Rnn.Gen.Kernels.CellKernels.LstmCellBackwardRows(caches.Slice(Layer0.Gates + t * 64), caches.Slice(Layer0.TanhCellState + t * 16), t == 0 ? new global::System.ReadOnlySpan<float>(s_zeros, 0, 16) : caches.Slice(Layer0.CellState + (t - 1) * 16), t == 0 ? 0 : 3152, 3152, works.Slice(Layer0.HiddenGradient + t * 16), works.Slice(Layer0.CarriedHiddenGradient), works.Slice(Layer0.CellStateGradient), works.Slice(Layer0.GateGradients + t * 64), 2800, rows, 16); // every running sample: dh += dL/dh_t from above, dGates and dL/dc_(t - 1) from dh and dc, dh = 0
                     if (t > 0)
                     {
-                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.GateGradients + t * 64), 2784, p.Slice(Layer0.WeightHh, 1024), works.Slice(Layer0.CarriedHiddenGradient), 2784, rows, 64, 16); // dL/dh_(t - 1) of every running sample, through W_hh
+                        global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAddRows(works.Slice(Layer0.GateGradients + t * 64), 2800, p.Slice(Layer0.WeightHh, 1024), works.Slice(Layer0.CarriedHiddenGradient), 2800, rows, 64, 16); // dL/dh_(t - 1) of every running sample, through W_hh
                     }
                 }
                 // The parameter gradients, sample by sample in batch order.
@@ -671,8 +716,8 @@ namespace Sensors
                     for (int b = 0; b < batch; b++)
                     {
                         int s = _batch.SlotOf(b);
-                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 3136, 3136);
-                        global::System.Span<float> work = works.Slice(s * 2784, 2784);
+                        global::System.ReadOnlySpan<float> cache = caches.Slice(s * 3152, 3152);
+                        global::System.Span<float> work = works.Slice(s * 2800, 2800);
                         int length = _batch.Length(s);
                         global::System.Span<float> inputGradient = inputGradients.IsEmpty ? default : inputGradients.Slice(b * 80, 80);
                         inputGradient.Clear();
@@ -715,7 +760,8 @@ namespace Sensors
                 global::System.Span<float> scratch = _scratch;
                 Lstm0Step(inputStep, state.Slice(Layer0.StateHidden, 16), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchGates, 64), state.Slice(Layer0.StateCell, 16), scratch.Slice(Layer0.ScratchTanhCellState, 16), state.Slice(Layer0.StateHidden, 16)); // layer 0, LSTM 4 -> 16
                 Gru1Step(state.Slice(Layer0.StateHidden, 16), state.Slice(Layer1.StateHidden, 8), state.Slice(Layer1.StateHidden, 8), scratch.Slice(Layer1.ScratchGates, 24), scratch.Slice(Layer1.ScratchHiddenCandidate, 8), scratch.Slice(Layer1.ScratchHiddenSide, 24), state.Slice(Layer1.StateHidden, 8)); // layer 1, GRU 16 -> 8
-                Dense2StepInt8(state.Slice(Layer1.StateHidden, 8), outputStep); // layer 2, Dense 8 -> 2 tanh
+                Dense2StepInt8(state.Slice(Layer1.StateHidden, 8), scratch.Slice(Layer2.ScratchOutput, 16)); // layer 2, Dense 8 -> 16 relu
+                Dense3Step(scratch.Slice(Layer2.ScratchOutput, 16), outputStep); // layer 3, Dense 16 -> 2 tanh
             }
             finally
             {
@@ -872,36 +918,60 @@ namespace Sensors
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, length * 24), p.Slice(Layer1.WeightIh, 384), dx.Slice(0, length * 16), length, 24, 16); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>layer 2, Dense 8 -> 2 tanh: y = tanh(W x + b) for one position.</summary>
+        /// <summary>layer 2, Dense 8 -> 16 relu: y = relu(W x + b) for one position.</summary>
         private void Dense2Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            p.Slice(Layer2.Bias, 2).CopyTo(y);
-            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer2.Weight, 16), x, y); // 2.weight [2, 8]
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(y);
+            p.Slice(Layer2.Bias, 16).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer2.Weight, 128), x, y); // 2.weight [16, 8]
+            global::Rnn.Gen.Kernels.VectorKernels.Relu(y);
         }
 
-        /// <summary>layer 2, Dense 8 -> 2 tanh: y = tanh(W x + b) for one position, inference on the int8 W.</summary>
+        /// <summary>layer 2, Dense 8 -> 16 relu: y = relu(W x + b) for one position, inference on the int8 W.</summary>
         private void Dense2StepInt8(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::Rnn.Gen.Kernels.Int8Kernels.Affine(p.Slice(Layer2.Bias, 2), _int8, Int8Matrices.Layer2Weight, x, y); // b + 2.weight [2, 8] x, int8
-            global::Rnn.Gen.Kernels.VectorKernels.Tanh(y);
+            global::Rnn.Gen.Kernels.Int8Kernels.Affine(p.Slice(Layer2.Bias, 16), _int8, Int8Matrices.Layer2Weight, x, y); // b + 2.weight [16, 8] x, int8
+            global::Rnn.Gen.Kernels.VectorKernels.Relu(y);
         }
 
-        /// <summary>Backward for layer 2, Dense 8 -> 2 tanh: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
+        /// <summary>Backward for layer 2, Dense 8 -> 16 relu: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
         private void Dense2Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> dz = work.Slice(Layer2.OutputGradient, 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dz = work.Slice(Layer2.OutputGradient, 16); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
+            global::System.Span<float> dzt = dz.Slice(0, 16);
+            global::System.ReadOnlySpan<float> y = cache.Slice(Layer2.Output, 16);
+            for (int j = 0; j < 16; j++) if (y[j] <= 0f) dzt[j] = 0f; // relu' = [y > 0]
+            // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(Layer2.Bias, 16));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 8), g.Slice(Layer2.Weight, 128), 16, 1, 8);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer2.Weight, 128), dx.Slice(0, 8), 1, 16, 8);
+        }
+
+        /// <summary>layer 3, Dense 16 -> 2 tanh: y = tanh(W x + b) for one position. Inference too multiplies the float32 W: a Dense layer of fewer than 16 units keeps it in an int8 model.</summary>
+        private void Dense3Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            p.Slice(Layer3.Bias, 2).CopyTo(y);
+            global::Rnn.Gen.Kernels.VectorKernels.MultiplyAdd(p.Slice(Layer3.Weight, 32), x, y); // 3.weight [2, 16]
+            global::Rnn.Gen.Kernels.VectorKernels.Tanh(y);
+        }
+
+        /// <summary>Backward for layer 3, Dense 16 -> 2 tanh: adds the parameter gradients and, when <paramref name="dx"/> is not empty, writes dL/dx.</summary>
+        private void Dense3Backward(global::System.ReadOnlySpan<float> cache, global::System.Span<float> work, int length, global::System.ReadOnlySpan<float> xs, global::System.Span<float> dx)
+        {
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.Span<float> g = _gradients;
+            global::System.Span<float> dz = work.Slice(Layer3.OutputGradient, 2); // dL/dy on entry, dL/d(W x + b) after the activation's derivative
             global::System.Span<float> dzt = dz.Slice(0, 2);
-            global::System.ReadOnlySpan<float> y = cache.Slice(Layer2.Output, 2);
+            global::System.ReadOnlySpan<float> y = cache.Slice(Layer3.Output, 2);
             for (int j = 0; j < 2; j++) dzt[j] *= 1f - y[j] * y[j]; // tanh' = 1 - y^2
             // Every position at once: the bias sums the rows, the weight gets Σ_t dz_t x_t^T, and dL/dx_t = W^T dz_t.
-            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(Layer2.Bias, 2));
-            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 8), g.Slice(Layer2.Weight, 16), 2, 1, 8);
-            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer2.Weight, 16), dx.Slice(0, 8), 1, 2, 8);
+            global::Rnn.Gen.Kernels.MatrixKernels.AddRowSums(dz, 1, g.Slice(Layer3.Bias, 2));
+            global::Rnn.Gen.Kernels.MatrixKernels.TransposeMultiplyAdd(dz, xs.Slice(0, 16), g.Slice(Layer3.Weight, 32), 2, 1, 16);
+            if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer3.Weight, 32), dx.Slice(0, 16), 1, 2, 16);
         }
     }
 }

@@ -33,7 +33,10 @@ internal sealed partial class DenseEmitter : LayerEmitter<DensePlan>
     public override void EmitMethods(CodeWriter w)
     {
         string formula = Activation == ActivationKind.Identity ? "W x + b" : Activation.ToString().ToLowerInvariant() + "(W x + b)";
-        w.Summary($"{Description}: y = {formula} for one position.");
+        string float32Head = Layer.Context.Int8Weights && !Int8 && !Float32Weights
+            ? $" Inference too multiplies the float32 W: a Dense layer of fewer than {DenseSpec.Int8MinimumUnits} units keeps it in an int8 model."
+            : string.Empty;
+        w.Summary($"{Description}: y = {formula} for one position.{float32Head}");
         using (w.Block($"private void {StepMethod}({ReadOnlySpan} x, {Span} y)"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
