@@ -520,6 +520,20 @@ public class DiagnosticTests
         Assert.DoesNotContain("Int8Matrices.Layer1Weight", code, System.StringComparison.Ordinal); // the Dense(1) head keeps float32
     }
 
+    [Theory]
+    [InlineData("[Gru(16, Bidirectional = true)] [Dense(1)]")]
+    [InlineData("[Embedding(20, 8)] [Lstm(16, Bidirectional = true)] [Decoder(4, StartToken = 1)] [Embedding(20, 8)] [Lstm(32)] [Dense(20, Activation = Activation.Softmax)]")]
+    public void Int8_models_with_a_recurrent_layer_quantize_once_per_parameter_change(string layers)
+    {
+        GeneratorRun run = GeneratorHarness.Run($"using Rnn.Gen;\n[RnnModel(1, 6, Weights = WeightPrecision.Int8)] {layers} public partial class Model;");
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        string code = string.Join("\n", run.Sources.Select(s => s.Text));
+        string[] calls = code.Split('\n').Where(line => line.Contains("QuantizeWeights();", System.StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(calls);
+        Assert.All(calls, line => Assert.Contains("_int8At != _parameterWrites.Value", line, System.StringComparison.Ordinal));
+    }
+
     [Fact]
     public void RNNGEN059_fast_activations_on_a_decoder_model() => Expect("RNNGEN059", """
         [RnnModel(3, 5, [|Activations = ActivationPrecision.Fast|])]

@@ -16,7 +16,7 @@ namespace Rnn.Gen.Generator.Emit;
 /// The matrices are every two-dimensional parameter of the layers whose kind quantizes (<see cref="Int8Support.Quantized"/>:
 /// W_ih and W_hh of each recurrent direction, a Dense layer's W), in the parameter table's order. Quantizing follows
 /// the parameters as packing does: where the model counts parameter writes (it streams on packed weights), Step and
-/// Predict quantize again only after a write; otherwise (no recurrent layer, or a bidirectional one) at every call.
+/// Predict quantize again only after a write; otherwise (nothing packed: Dense layers alone, at one position) at every call.
 /// </remarks>
 internal static class Int8WeightsCode
 {
