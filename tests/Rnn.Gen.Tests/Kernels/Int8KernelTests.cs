@@ -269,6 +269,57 @@ public sealed class Int8KernelTests
         GuardedBuffer.AssertSameBits(expectedH, pairH, "AffinePair, hidden side");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(15)]
+    [InlineData(17)]
+    [InlineData(41)]
+    [InlineData(79)]
+    public void A_partial_panel_writes_its_real_rows_and_nothing_after_them(int rows)
+    {
+        // y ends inside a larger array: the padding rows of the last panel are computed but not written past y (the
+        // AVX-512 path masks that panel's stores, and its loads of the start, which may end at the end of memory).
+        const int cols = 24, guard = 16;
+        const float sentinel = -12345.5f;
+        float[] wx = KernelCases.Values(rows * cols, 51), wh = KernelCases.Values(rows * cols, 52);
+        float[] x = KernelCases.Values(cols, 53), h = KernelCases.Values(cols, 54), bias = KernelCases.Values(rows, 55);
+        var weights = new Int8Weights(rows, cols, rows, cols);
+        weights.Quantize(0, wx);
+        weights.Quantize(1, wh);
+        float[] expectedOne = Expected(wx, rows, cols, x, bias), expectedH = Expected(wh, rows, cols, h, bias);
+        float[] expectedSum = Expected(wh, rows, cols, h, expectedOne);
+        foreach (Int8Kernels.Int8Path path in Paths())
+        {
+            foreach (string mode in new[] { "one", "sum", "pair" })
+            {
+                float[] start = new float[rows + guard], y = new float[rows + guard], yH = new float[rows + guard];
+                bias.CopyTo(start, 0);
+                Array.Fill(y, sentinel);
+                Array.Fill(yH, sentinel);
+                Span<float> s = start.AsSpan(0, rows), yx = y.AsSpan(0, rows), yh = yH.AsSpan(0, rows);
+                if (mode == "one")
+                {
+                    Int8Kernels.Product(s, weights, 0, x, yx, path);
+                }
+                else
+                {
+                    Int8Kernels.TwoSided(s, weights, 0, x, yx, s, 1, h, mode == "sum" ? yx : yh, sum: mode == "sum", path);
+                }
+
+                float[] expected = mode == "sum" ? expectedSum : expectedOne;
+                GuardedBuffer.AssertSameBits(expected, y[..rows], $"{path}, {mode}, {rows} rows");
+                Assert.All(y[rows..], v => Assert.Equal(sentinel, v));
+                if (mode == "pair")
+                {
+                    GuardedBuffer.AssertSameBits(expectedH, yH[..rows], $"{path}, pair, hidden side, {rows} rows");
+                }
+
+                Assert.All(yH[(mode == "pair" ? rows : 0)..], v => Assert.Equal(sentinel, v));
+            }
+        }
+    }
+
     [Fact]
     public void Both_products_in_one_pass_propagate_NaN_and_refuse_mismatched_shapes()
     {

@@ -122,61 +122,65 @@ public static partial class Int8Kernels
             Mode = mode;
         }
 
-        /// <summary>Dequantizes panel <paramref name="panel"/>'s 16 rows from their integer sums and writes them (the real rows of a last, partial panel one by one).</summary>
+        /// <summary>
+        /// Dequantizes panel <paramref name="panel"/>'s 16 rows from their integer sums and writes them. A last, partial
+        /// panel loads its start and stores its outputs under a mask of its real rows (scales and offsets are stored
+        /// for the padded rows, start and y only for the real ones), the same arithmetic lane by lane.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly void Finish(int panel, Vector512<int> sumX, Vector512<int> sumH)
+        public readonly unsafe void Finish(int panel, Vector512<int> sumX, Vector512<int> sumH)
         {
             int r = panel * 16;
             if (r + 16 <= Rows)
             {
-                // Scales and offsets are stored for the padded rows, start and y only for the real ones.
-                Vector512<float> x = Avx512F.FusedMultiplyAdd(
-                    Vector512.LoadUnsafe(ref ScaleX, (nuint)r) * Vector512.Create(Sx),
-                    Vector512.ConvertToSingle(sumX - Vector512.LoadUnsafe(ref OffsetX, (nuint)r)),
-                    Vector512.LoadUnsafe(ref StartX, (nuint)r));
-                if (Mode == SideMode.One)
+                Write(r, sumX, sumH, LoadUnsafe(ref StartX, r), Mode == SideMode.Pair ? LoadUnsafe(ref StartH, r) : default, out Vector512<float> x, out Vector512<float> h);
+                x.StoreUnsafe(ref YX, (nuint)r);
+                if (Mode == SideMode.Pair)
                 {
-                    x.StoreUnsafe(ref YX, (nuint)r);
-                    return;
-                }
-
-                Vector512<float> hScale = Vector512.LoadUnsafe(ref ScaleH, (nuint)r) * Vector512.Create(Sh);
-                Vector512<float> hSum = Vector512.ConvertToSingle(sumH - Vector512.LoadUnsafe(ref OffsetH, (nuint)r));
-                if (Mode == SideMode.Sum)
-                {
-                    Avx512F.FusedMultiplyAdd(hScale, hSum, x).StoreUnsafe(ref YX, (nuint)r);
-                }
-                else
-                {
-                    x.StoreUnsafe(ref YX, (nuint)r);
-                    Avx512F.FusedMultiplyAdd(hScale, hSum, Vector512.LoadUnsafe(ref StartH, (nuint)r)).StoreUnsafe(ref YH, (nuint)r);
+                    h.StoreUnsafe(ref YH, (nuint)r);
                 }
 
                 return;
             }
 
-            for (int i = 0; r + i < Rows; i++)
+            Vector512<float> real = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(Rows - r)).AsSingle();
+            fixed (float* startX = &Unsafe.Add(ref StartX, r), startH = &Unsafe.Add(ref StartH, r), yX = &Unsafe.Add(ref YX, r), yH = &Unsafe.Add(ref YH, r))
             {
-                int row = r + i;
-                float x = MathF.FusedMultiplyAdd(Unsafe.Add(ref ScaleX, row) * Sx, sumX.GetElement(i) - Unsafe.Add(ref OffsetX, row), Unsafe.Add(ref StartX, row));
-                if (Mode == SideMode.One)
+                Write(r, sumX, sumH, Avx512F.MaskLoad(startX, real, default), Mode == SideMode.Pair ? Avx512F.MaskLoad(startH, real, default) : default, out Vector512<float> x, out Vector512<float> h);
+                Avx512F.MaskStore(yX, real, x);
+                if (Mode == SideMode.Pair)
                 {
-                    Unsafe.Add(ref YX, row) = x;
-                    continue;
+                    Avx512F.MaskStore(yH, real, h);
                 }
+            }
+        }
 
-                float hScale = Unsafe.Add(ref ScaleH, row) * Sh;
-                int hSum = sumH.GetElement(i) - Unsafe.Add(ref OffsetH, row);
-                if (Mode == SideMode.Sum)
-                {
-                    Unsafe.Add(ref YX, row) = MathF.FusedMultiplyAdd(hScale, hSum, x);
-                }
-                else
-                {
-                    float start = Unsafe.Add(ref StartH, row);
-                    Unsafe.Add(ref YX, row) = x;
-                    Unsafe.Add(ref YH, row) = MathF.FusedMultiplyAdd(hScale, hSum, start);
-                }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<float> LoadUnsafe(ref float start, int r) => Vector512.LoadUnsafe(ref start, (nuint)r);
+
+        /// <summary>The rows' outputs: x (the one side, or the sum of both) and, for a pair, h; <paramref name="startH"/> read only then.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private readonly void Write(int r, Vector512<int> sumX, Vector512<int> sumH, Vector512<float> startX, Vector512<float> startH, out Vector512<float> x, out Vector512<float> h)
+        {
+            x = Avx512F.FusedMultiplyAdd(
+                Vector512.LoadUnsafe(ref ScaleX, (nuint)r) * Vector512.Create(Sx),
+                Vector512.ConvertToSingle(sumX - Vector512.LoadUnsafe(ref OffsetX, (nuint)r)),
+                startX);
+            h = default;
+            if (Mode == SideMode.One)
+            {
+                return;
+            }
+
+            Vector512<float> hScale = Vector512.LoadUnsafe(ref ScaleH, (nuint)r) * Vector512.Create(Sh);
+            Vector512<float> hSum = Vector512.ConvertToSingle(sumH - Vector512.LoadUnsafe(ref OffsetH, (nuint)r));
+            if (Mode == SideMode.Sum)
+            {
+                x = Avx512F.FusedMultiplyAdd(hScale, hSum, x);
+            }
+            else
+            {
+                h = Avx512F.FusedMultiplyAdd(hScale, hSum, startH);
             }
         }
     }
