@@ -69,18 +69,6 @@ public sealed class FastReferenceTests(ITestOutputHelper output)
             Assert.True(Math.Abs(streamed[i] - predicted[i]) <= 1e-5, $"{caseName}: Step's output {i} is {streamed[i]:R}, Predict's {predicted[i]:R}");
         }
 
-        return (MaxAbs(expected, predicted), MaxAbs(expected, streamed));
-    }
-
-    private static double MaxAbs(double[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
-        }
-
-        return worst;
+        return (ReferenceAssert.MaxAbs(expected, predicted), ReferenceAssert.MaxAbs(expected, streamed));
     }
 }

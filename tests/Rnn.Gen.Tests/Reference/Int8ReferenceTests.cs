@@ -104,7 +104,7 @@ public sealed class Int8ReferenceTests(ITestOutputHelper output)
             model.Predict(input.AsSpan(b * inputLength, inputLength), predicted.AsSpan(b * outputLength, outputLength), lengths[b]);
         }
 
-        double predictError = MaxAbs(expected, predicted);
+        double predictError = ReferenceAssert.MaxAbs(expected, predicted);
         if (model.ParameterLayout.Any(p => p.Name.EndsWith("_reverse", StringComparison.Ordinal)))
         {
             return (predictError, 0); // bidirectional: no Step
@@ -144,18 +144,6 @@ public sealed class Int8ReferenceTests(ITestOutputHelper output)
                 $"{caseName}: Step's output {i} is {streamed[i]:R}, Predict's {predicted[i]:R}");
         }
 
-        return (predictError, MaxAbs(expected, streamed));
-    }
-
-    private static double MaxAbs(double[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
-        }
-
-        return worst;
+        return (predictError, ReferenceAssert.MaxAbs(expected, streamed));
     }
 }

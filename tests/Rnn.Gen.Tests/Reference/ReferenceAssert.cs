@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Rnn.Gen.Serialization;
+using Xunit;
 using Xunit.Sdk;
 
 namespace Rnn.Gen.Tests.Reference;
@@ -105,6 +106,19 @@ internal static class ReferenceAssert
         {
             throw new XunitException($"{caseName}: the layout covers {covered} parameters, ParameterCount is {model.ParameterCount}.");
         }
+    }
+
+    /// <summary>The largest |expected − actual| over two vectors of one length (the error a looser model, int8 or fast, states against libtorch).</summary>
+    public static double MaxAbs(double[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double worst = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
+        }
+
+        return worst;
     }
 
     /// <summary>The per-sample lengths of a padded case (<c>lengths</c>: I64 as PyTorch's, or a float tensor of whole numbers).</summary>
