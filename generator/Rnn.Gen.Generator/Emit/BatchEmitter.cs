@@ -15,19 +15,25 @@ namespace Rnn.Gen.Generator.Emit;
 /// </summary>
 internal static class BatchEmitter
 {
+    /// <summary><c>ReserveBatch(capacity)</c>, which allocates the batch buffers before the first batch that <paramref name="forwardCref"/> (a cref) runs.</summary>
+    public static void EmitReserveBatch(CodeWriter w, string forwardCref)
+    {
+        w.Line();
+        w.Summary($"Allocates the batch buffers for up to <paramref name=\"capacity\"/> samples now, so that no later <see cref=\"{forwardCref}\"/> allocates.");
+        using (w.Block("public void ReserveBatch(int capacity)"))
+        using (CallGuardCode.Hold(w))
+        {
+            w.Line("_batch.Reserve(capacity);");
+        }
+    }
+
     public static void EmitMembers(CodeWriter w, ModelPlan plan, List<LayerEmitter> layers)
     {
         ModelSpec spec = plan.Spec;
         var batch = new BatchLayout(plan.CacheSize, plan.WorkSize, plan.ScratchSize);
         bool drawsRandom = plan.Layers.Any(l => l.DrawsTrainingRandomness);
 
-        w.Line();
-        w.Summary("Allocates the batch buffers for up to <paramref name=\"capacity\"/> samples now, so that no later <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})\"/> allocates.");
-        using (w.Block("public void ReserveBatch(int capacity)"))
-        using (CallGuardCode.Hold(w))
-        {
-            w.Line("_batch.Reserve(capacity);");
-        }
+        EmitReserveBatch(w, "ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})");
 
         w.Line();
         w.Summary($"Training forward pass on a batch of whole samples: <paramref name=\"inputs\"/> is [B, {spec.Steps}, {spec.InputSize}], <paramref name=\"outputs\"/> [B, {plan.OutputSteps}, {plan.OutputSize}].");

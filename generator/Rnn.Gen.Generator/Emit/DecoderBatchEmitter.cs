@@ -81,13 +81,7 @@ internal static class DecoderBatchEmitter
 
         ModelSpec spec = plan.Spec;
         string feedback = decoder.Feedback == FeedbackKind.Token ? "one-hot rows of the target tokens" : "the target outputs";
-        w.Line();
-        w.Summary("Allocates the batch buffers for up to <paramref name=\"capacity\"/> samples now, so that no later <see cref=\"ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})\"/> allocates.");
-        using (w.Block("public void ReserveBatch(int capacity)"))
-        using (CallGuardCode.Hold(w))
-        {
-            w.Line("_batch.Reserve(capacity);");
-        }
+        BatchEmitter.EmitReserveBatch(w, "ForwardBatchTeacherForced(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.ReadOnlySpan{int})");
 
         w.Line();
         w.Summary($"Teacher-forced training forward pass on a batch of samples whose steps are all valid: <paramref name=\"inputs\"/> is [B, {spec.Steps}, {spec.InputSize}], <paramref name=\"targets\"/> ({feedback}) and <paramref name=\"outputs\"/> [B, {plan.OutputSteps}, {plan.OutputSize}].");
