@@ -172,7 +172,7 @@ for (int i = 0; i < test.Count; i++)
     int8Loss -= Math.Log(Math.Max(int8Output[actual], 1e-12f));
 }
 
-Console.WriteLine($"Int8 weights (GRU and Dense quantized, the convolution float32): test accuracy {(double)int8Correct / test.Count:P1}, cross-entropy {int8Loss / test.Count:F4} " +
+Console.WriteLine($"Int8 weights (GRU quantized, the convolution and the Dense head float32): test accuracy {(double)int8Correct / test.Count:P1}, cross-entropy {int8Loss / test.Count:F4} " +
     $"(float32 by the same count: {(double)floatCorrect / test.Count:P1}, {floatLoss / test.Count:F4})");
 Console.WriteLine();
 

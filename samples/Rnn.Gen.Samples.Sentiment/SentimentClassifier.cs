@@ -20,8 +20,8 @@ public partial class SentimentClassifier;
 
 /// <summary>
 /// The same network with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program copies the
-/// trained parameters into it and scores the test set again. The GRU and Dense weights are quantized; the Embedding is a
-/// lookup and the convolution keeps float32 weights.
+/// trained parameters into it and scores the test set again. The GRU weights are quantized; the Embedding is a
+/// lookup, and the convolution and the Dense head (2 units, under 16) keep float32 weights.
 /// </summary>
 [RnnModel(inputSize: 1, steps: 40, Weights = WeightPrecision.Int8)]
 [Embedding(2048, 32, PaddingIndex = 0)]
