@@ -8,34 +8,38 @@ namespace Rnn.Gen.Benchmarks;
 /// <summary>
 /// <c>--profile int8</c> (issue 17, target 3): the int8 workloads of <see cref="Int8StreamingBenchmarks"/> and
 /// <see cref="Int8SequenceBenchmarks"/> (float32, int8, int8 + fast activations, RTNeural's -march=native builds when
-/// <c>--rtneural</c> names their folder) timed in alternation: per workload, one sample of each variant per round,
-/// 200 rounds after a second of untimed warm-up, the fastest sample of each kept. Not a benchmark: on this VM the speed
-/// of the whole machine drifts by up to a third between moments (and between BenchmarkDotNet's cases, which run minutes
-/// apart), so ratios between variants measured seconds apart carry that drift; taken in alternation, every variant
-/// sees the same moments. Each variant runs through the benchmark class's own setup and method.
+/// <c>--rtneural</c> names their folder) timed in alternation, the fastest sample of each kept. Every workload is set
+/// up and warmed up (5 s, all of them in turn) before any is timed; then 20 passes over the workloads, each pass 100
+/// rounds of one sample of each variant per workload, so that every variant is sampled at the same moments as the
+/// others of its workload and across the whole run (about 10 s), with its caches warm from the rounds before. Not a
+/// benchmark: on this VM the whole machine's speed drifts by up to a third between moments (and BenchmarkDotNet's cases
+/// run minutes apart). Timing each workload's variants in one block of seconds after setting it up, as this profile did
+/// first, left workloads set up late to be measured while their code was still being tiered. Each variant runs
+/// through the benchmark class's own setup and method.
 /// </summary>
 public static class Int8Profile
 {
-    private const int Rounds = 200;
+    private const int Rounds = 2000, Passes = 20;
 
     public static void Run()
     {
         Console.WriteLine($"load average {Machine.LoadAverage()}; RTNeural: {(Peers.RtNeuralPeer.Directory is null ? "not measured (no --rtneural)" : "Eigen and xsimd, -march=native")}");
-        Console.WriteLine($"{"workload",-26} {"float32",10} {"int8",10} {"int8+fast",10} {"RTNeural best",14} {"build",-22} {"int8 ×f32",9} {"×RTN",6} {"i8fast ×f32",11} {"×RTN",6}");
+        var workloads = new List<(string Name, List<(string Name, Action Run, int Steps)> Variants, double Unit)>();
         foreach (CellKind cell in new[] { CellKind.Lstm, CellKind.Gru })
         {
             foreach (int hidden in new[] { 64, 128 })
             {
-                Report($"{cell.ToString().ToUpperInvariant()} I=H={hidden} Step, ns",
-                    Variants(() => new Int8StreamingBenchmarks { Cell = cell, Hidden = hidden }, Streaming(), StreamingBenchmarks.StepsPerInvoke), 1.0);
+                workloads.Add(($"{cell.ToString().ToUpperInvariant()} I=H={hidden} Step, ns",
+                    Variants(() => new Int8StreamingBenchmarks { Cell = cell, Hidden = hidden }, Streaming(), StreamingBenchmarks.StepsPerInvoke), 1.0));
             }
         }
 
         foreach (CellKind cell in new[] { CellKind.Lstm, CellKind.Gru })
         {
-            Report($"{cell.ToString().ToUpperInvariant()}(128) T=100 Predict, µs", Variants(() => new Int8SequenceBenchmarks { Cell = cell }, Sequence(), 1), 1e-3);
+            workloads.Add(($"{cell.ToString().ToUpperInvariant()}(128) T=100 Predict, µs", Variants(() => new Int8SequenceBenchmarks { Cell = cell }, Sequence(), 1), 1e-3));
         }
 
+        Report(workloads);
         Console.WriteLine($"load average {Machine.LoadAverage()}");
     }
 
@@ -76,34 +80,53 @@ public static class Int8Profile
         (nameof(Int8SequenceBenchmarks.RtNeuralXsimdNative), b => b.SetupXsimd(), b => b.RtNeuralXsimdNative()),
     ];
 
-    /// <summary>Times the variants in alternation and prints the fastest sample of each, per step (or per call), scaled by <paramref name="unit"/>.</summary>
-    private static void Report(string name, List<(string Name, Action Run, int Steps)> variants, double unit)
+    /// <summary>
+    /// Times every workload's variants in alternation, round after round over all workloads, and prints the fastest
+    /// sample of each, per step (or per call), scaled by the workload's unit.
+    /// </summary>
+    private static void Report(List<(string Name, List<(string Name, Action Run, int Steps)> Variants, double Unit)> workloads)
     {
-        var samples = variants.Select(_ => new List<double>(Rounds)).ToArray();
-        long warmUpEnd = Stopwatch.GetTimestamp() + (3 * Stopwatch.Frequency);
+        var samples = workloads.Select(w => w.Variants.Select(_ => new List<double>(Rounds)).ToArray()).ToArray();
+        long warmUpEnd = Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < warmUpEnd)
         {
-            foreach ((_, Action run, _) in variants)
+            foreach (var workload in workloads)
             {
-                run();
+                foreach ((_, Action run, _) in workload.Variants)
+                {
+                    run();
+                }
             }
         }
 
-        for (int round = 0; round < Rounds; round++)
+        for (int pass = 0; pass < Passes; pass++)
         {
-            for (int v = 0; v < variants.Count; v++)
+            for (int w = 0; w < workloads.Count; w++)
             {
-                long start = Stopwatch.GetTimestamp();
-                variants[v].Run();
-                samples[v].Add((Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency / variants[v].Steps * unit);
+                var variants = workloads[w].Variants;
+                for (int round = 0; round < Rounds / Passes; round++)
+                {
+                    for (int v = 0; v < variants.Count; v++)
+                    {
+                        long start = Stopwatch.GetTimestamp();
+                        variants[v].Run();
+                        samples[w][v].Add((Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency / variants[v].Steps * workloads[w].Unit);
+                    }
+                }
             }
         }
 
-        double Best(string method) => variants.FindIndex(v => v.Name == method) is int i and >= 0 ? samples[i].Min() : double.NaN;
-        double f32 = Best("Float32"), i8 = Best("Int8"), i8f = Best("Int8Fast");
-        double eigen = Best("RtNeuralEigenNative"), xsimd = Best("RtNeuralXsimdNative");
-        double rtn = double.IsNaN(eigen) ? xsimd : double.IsNaN(xsimd) ? eigen : Math.Min(eigen, xsimd);
-        string build = double.IsNaN(rtn) ? "not measured" : rtn == eigen ? "Eigen, -march=native" : "xsimd, -march=native";
-        Console.WriteLine($"{name,-26} {f32,10:F1} {i8,10:F1} {i8f,10:F1} {rtn,14:F1} {build,-22} {f32 / i8,8:F2}× {rtn / i8,5:F2}× {f32 / i8f,10:F2}× {rtn / i8f,5:F2}×");
+        Console.WriteLine($"{"workload",-26} {"float32",10} {"int8",10} {"int8+fast",10} {"RTNeural best",14} {"build",-22} {"int8 ×f32",9} {"×RTN",6} {"i8fast ×f32",11} {"×RTN",6}");
+        for (int w = 0; w < workloads.Count; w++)
+        {
+            var variants = workloads[w].Variants;
+            var mine = samples[w];
+            double Best(string method) => variants.FindIndex(v => v.Name == method) is int i and >= 0 ? mine[i].Min() : double.NaN;
+            double f32 = Best("Float32"), i8 = Best("Int8"), i8f = Best("Int8Fast");
+            double eigen = Best("RtNeuralEigenNative"), xsimd = Best("RtNeuralXsimdNative");
+            double rtn = double.IsNaN(eigen) ? xsimd : double.IsNaN(xsimd) ? eigen : Math.Min(eigen, xsimd);
+            string build = double.IsNaN(rtn) ? "not measured" : rtn == eigen ? "Eigen, -march=native" : "xsimd, -march=native";
+            Console.WriteLine($"{workloads[w].Name,-26} {f32,10:F1} {i8,10:F1} {i8f,10:F1} {rtn,14:F1} {build,-22} {f32 / i8,8:F2}× {rtn / i8,5:F2}× {f32 / i8f,10:F2}× {rtn / i8f,5:F2}×");
+        }
     }
 }

@@ -73,9 +73,16 @@ public static partial class Int8Kernels
         float sx = QuantizeActivations(x, weights.Activations.AsSpan(0, paddedX));
         float sh = QuantizeActivations(h, weights.SecondActivations.AsSpan(0, paddedH));
         var sides = new Sides(weights, rows, matrixX, ref MemoryMarshal.GetReference(startX), ref MemoryMarshal.GetReference(yX), sx,
-            matrixH, ref MemoryMarshal.GetReference(sum ? startX : startH), ref MemoryMarshal.GetReference(sum ? yX : yH), sh, sum ? SideMode.Sum : SideMode.Pair);
-        SumsAndFinishAvx512(ref sides, ref weights.Data(matrixX), ref MemoryMarshal.GetArrayDataReference(weights.Activations), paddedX / 4,
-            ref weights.Data(matrixH), ref MemoryMarshal.GetArrayDataReference(weights.SecondActivations), paddedH / 4);
+            matrixH, ref MemoryMarshal.GetReference(sum ? startX : startH), ref MemoryMarshal.GetReference(sum ? yX : yH), sh);
+        ref byte ux = ref MemoryMarshal.GetArrayDataReference(weights.Activations), uh = ref MemoryMarshal.GetArrayDataReference(weights.SecondActivations);
+        if (sum)
+        {
+            SumsAndFinishAvx512<SumOfSides>(ref sides, ref weights.Data(matrixX), ref ux, paddedX / 4, ref weights.Data(matrixH), ref uh, paddedH / 4);
+        }
+        else
+        {
+            SumsAndFinishAvx512<PairOfSides>(ref sides, ref weights.Data(matrixX), ref ux, paddedX / 4, ref weights.Data(matrixH), ref uh, paddedH / 4);
+        }
     }
 
     /// <summary>One product on the AVX-512 path: the sums of each block of rows dequantized in registers (no pass over stored sums).</summary>
@@ -85,9 +92,9 @@ public static partial class Int8Kernels
         float sx = QuantizeActivations(x, weights.Activations.AsSpan(0, padded));
         ref float s0 = ref MemoryMarshal.GetReference(start);
         ref float y0 = ref MemoryMarshal.GetReference(y);
-        var sides = new Sides(weights, rows, matrix, ref s0, ref y0, sx, matrix, ref s0, ref y0, 0f, SideMode.One);
+        var sides = new Sides(weights, rows, matrix, ref s0, ref y0, sx, matrix, ref s0, ref y0, 0f);
         ref byte u = ref MemoryMarshal.GetArrayDataReference(weights.Activations);
-        SumsAndFinishAvx512(ref sides, ref weights.Data(matrix), ref u, padded / 4, ref weights.Data(matrix), ref u, 0);
+        SumsAndFinishAvx512<OneSide>(ref sides, ref weights.Data(matrix), ref u, padded / 4, ref weights.Data(matrix), ref u, 0);
     }
 
     private enum SideMode
@@ -97,6 +104,30 @@ public static partial class Int8Kernels
         Pair, // y_x as One, y_h = fma(s_h-scale, Σ_h, start_h)
     }
 
+    /// <summary>
+    /// The mode as a type: the kernel is compiled once per mode with the mode's tests folded away, instead of one body
+    /// that tests a field for every panel (and that dynamic PGO laid out for whichever modes ran first).
+    /// </summary>
+    private interface ISideMode
+    {
+        static abstract SideMode Mode { get; }
+    }
+
+    private readonly struct OneSide : ISideMode
+    {
+        public static SideMode Mode => SideMode.One;
+    }
+
+    private readonly struct SumOfSides : ISideMode
+    {
+        public static SideMode Mode => SideMode.Sum;
+    }
+
+    private readonly struct PairOfSides : ISideMode
+    {
+        public static SideMode Mode => SideMode.Pair;
+    }
+
     /// <summary>Where a two-sided product's outputs go and what dequantizes them, per side: row scales, offsets (64 Σ_c w_rc), start, output.</summary>
     private ref struct Sides
     {
@@ -104,9 +135,8 @@ public static partial class Int8Kernels
         public readonly ref int OffsetX, OffsetH;
         public readonly float Sx, Sh;
         public readonly int Rows;
-        public readonly SideMode Mode;
 
-        public Sides(Int8Weights weights, int rows, int matrixX, ref float startX, ref float yX, float sx, int matrixH, ref float startH, ref float yH, float sh, SideMode mode)
+        public Sides(Int8Weights weights, int rows, int matrixX, ref float startX, ref float yX, float sx, int matrixH, ref float startH, ref float yH, float sh)
         {
             ScaleX = ref weights.Scales[weights.RowOffset(matrixX)];
             OffsetX = ref weights.Offsets[weights.RowOffset(matrixX)];
@@ -119,7 +149,6 @@ public static partial class Int8Kernels
             Sx = sx;
             Sh = sh;
             Rows = rows;
-            Mode = mode;
         }
 
         /// <summary>
@@ -128,14 +157,15 @@ public static partial class Int8Kernels
         /// for the padded rows, start and y only for the real ones), the same arithmetic lane by lane.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly unsafe void Finish(int panel, Vector512<int> sumX, Vector512<int> sumH)
+        public readonly unsafe void Finish<TMode>(int panel, Vector512<int> sumX, Vector512<int> sumH)
+            where TMode : ISideMode
         {
             int r = panel * 16;
             if (r + 16 <= Rows)
             {
-                Write(r, sumX, sumH, LoadUnsafe(ref StartX, r), Mode == SideMode.Pair ? LoadUnsafe(ref StartH, r) : default, out Vector512<float> x, out Vector512<float> h);
+                Write<TMode>(r, sumX, sumH, LoadUnsafe(ref StartX, r), TMode.Mode == SideMode.Pair ? LoadUnsafe(ref StartH, r) : default, out Vector512<float> x, out Vector512<float> h);
                 x.StoreUnsafe(ref YX, (nuint)r);
-                if (Mode == SideMode.Pair)
+                if (TMode.Mode == SideMode.Pair)
                 {
                     h.StoreUnsafe(ref YH, (nuint)r);
                 }
@@ -146,9 +176,9 @@ public static partial class Int8Kernels
             Vector512<float> real = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(Rows - r)).AsSingle();
             fixed (float* startX = &Unsafe.Add(ref StartX, r), startH = &Unsafe.Add(ref StartH, r), yX = &Unsafe.Add(ref YX, r), yH = &Unsafe.Add(ref YH, r))
             {
-                Write(r, sumX, sumH, Avx512F.MaskLoad(startX, real, default), Mode == SideMode.Pair ? Avx512F.MaskLoad(startH, real, default) : default, out Vector512<float> x, out Vector512<float> h);
+                Write<TMode>(r, sumX, sumH, Avx512F.MaskLoad(startX, real, default), TMode.Mode == SideMode.Pair ? Avx512F.MaskLoad(startH, real, default) : default, out Vector512<float> x, out Vector512<float> h);
                 Avx512F.MaskStore(yX, real, x);
-                if (Mode == SideMode.Pair)
+                if (TMode.Mode == SideMode.Pair)
                 {
                     Avx512F.MaskStore(yH, real, h);
                 }
@@ -160,21 +190,22 @@ public static partial class Int8Kernels
 
         /// <summary>The rows' outputs: x (the one side, or the sum of both) and, for a pair, h; <paramref name="startH"/> read only then.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private readonly void Write(int r, Vector512<int> sumX, Vector512<int> sumH, Vector512<float> startX, Vector512<float> startH, out Vector512<float> x, out Vector512<float> h)
+        private readonly void Write<TMode>(int r, Vector512<int> sumX, Vector512<int> sumH, Vector512<float> startX, Vector512<float> startH, out Vector512<float> x, out Vector512<float> h)
+            where TMode : ISideMode
         {
             x = Avx512F.FusedMultiplyAdd(
                 Vector512.LoadUnsafe(ref ScaleX, (nuint)r) * Vector512.Create(Sx),
                 Vector512.ConvertToSingle(sumX - Vector512.LoadUnsafe(ref OffsetX, (nuint)r)),
                 startX);
             h = default;
-            if (Mode == SideMode.One)
+            if (TMode.Mode == SideMode.One)
             {
                 return;
             }
 
             Vector512<float> hScale = Vector512.LoadUnsafe(ref ScaleH, (nuint)r) * Vector512.Create(Sh);
             Vector512<float> hSum = Vector512.ConvertToSingle(sumH - Vector512.LoadUnsafe(ref OffsetH, (nuint)r));
-            if (Mode == SideMode.Sum)
+            if (TMode.Mode == SideMode.Sum)
             {
                 x = Avx512F.FusedMultiplyAdd(hScale, hSum, x);
             }
@@ -187,29 +218,30 @@ public static partial class Int8Kernels
 
     // Four panels (64 rows) at a time: each broadcast group of 4 activations is loaded once for the four; then the same
     // four panels of the second matrix (none when groupsH is 0); then the 64 rows are dequantized from the registers.
-    private static void SumsAndFinishAvx512(scoped ref Sides sides, ref sbyte wx, ref byte ux, int groupsX, ref sbyte wh, ref byte uh, int groupsH)
+    private static void SumsAndFinishAvx512<TMode>(scoped ref Sides sides, ref sbyte wx, ref byte ux, int groupsX, ref sbyte wh, ref byte uh, int groupsH)
+        where TMode : ISideMode
     {
         int panels = Int8Weights.PaddedRows(sides.Rows) / 16, bytesX = groupsX * 64, bytesH = groupsH * 64, p = 0;
         for (; p <= panels - 4; p += 4)
         {
             Sums4(ref Unsafe.Add(ref wx, p * bytesX), bytesX, ref ux, groupsX, out Vector512<int> x0, out Vector512<int> x1, out Vector512<int> x2, out Vector512<int> x3);
             Vector512<int> h0 = default, h1 = default, h2 = default, h3 = default;
-            if (groupsH != 0)
+            if (TMode.Mode != SideMode.One)
             {
                 Sums4(ref Unsafe.Add(ref wh, p * bytesH), bytesH, ref uh, groupsH, out h0, out h1, out h2, out h3);
             }
 
-            sides.Finish(p, x0, h0);
-            sides.Finish(p + 1, x1, h1);
-            sides.Finish(p + 2, x2, h2);
-            sides.Finish(p + 3, x3, h3);
+            sides.Finish<TMode>(p, x0, h0);
+            sides.Finish<TMode>(p + 1, x1, h1);
+            sides.Finish<TMode>(p + 2, x2, h2);
+            sides.Finish<TMode>(p + 3, x3, h3);
         }
 
         for (; p < panels; p++)
         {
             Vector512<int> x = Sums1(ref Unsafe.Add(ref wx, p * bytesX), ref ux, groupsX);
-            Vector512<int> h = groupsH != 0 ? Sums1(ref Unsafe.Add(ref wh, p * bytesH), ref uh, groupsH) : default;
-            sides.Finish(p, x, h);
+            Vector512<int> h = TMode.Mode != SideMode.One ? Sums1(ref Unsafe.Add(ref wh, p * bytesH), ref uh, groupsH) : default;
+            sides.Finish<TMode>(p, x, h);
         }
     }
 
