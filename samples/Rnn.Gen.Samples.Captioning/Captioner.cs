@@ -21,9 +21,9 @@ namespace Rnn.Gen.Samples.Captioning;
 public partial class Captioner;
 
 /// <summary>
-/// <see cref="Captioner"/> with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): its Dense(64) and
-/// LSTM layers multiply int8 copies of their weights, its convolutions and its 13-unit Dense head keep float32 ones.
-/// The program copies the trained parameters into it and scores it beside the float model.
+/// <see cref="Captioner"/> with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): its Dense and LSTM
+/// layers multiply int8 copies of their weights, its convolutions keep float32 ones. The program copies the trained
+/// parameters into it and scores it beside the float model.
 /// </summary>
 [RnnModel(channels: 1, height: CaptionedPictures.Height, width: CaptionedPictures.Width, Weights = WeightPrecision.Int8)]
 [Conv2D(8, 3, Activation = Activation.Relu)]

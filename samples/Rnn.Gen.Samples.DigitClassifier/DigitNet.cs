@@ -20,8 +20,8 @@ public partial class DigitNet;
 
 /// <summary>
 /// The same network with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program copies the
-/// trained parameters into it and classifies the test set again. Its Dense(64) is quantized; the convolutions and the
-/// Dense(10) head (under 16 units) keep float32 weights.
+/// trained parameters into it and classifies the test set again. The two Dense layers are quantized; the convolutions
+/// keep float32 weights.
 /// </summary>
 [RnnModel(channels: 1, height: 28, width: 28, Weights = WeightPrecision.Int8)]
 [Conv2D(16, 3, Activation = Activation.Relu)]

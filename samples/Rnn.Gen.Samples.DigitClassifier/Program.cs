@@ -116,7 +116,7 @@ Console.WriteLine($"  {"classifier",-70} {"accuracy",8}  {"errors",6}");
 Console.WriteLine($"  {"CNN (DigitNet)",-70} {(double)cnnCorrect / test.Count,8:P1}  {test.Count - cnnCorrect,6}");
 Console.WriteLine($"  {"logistic regression on the pixels (samples/Shared/LogisticRegression.cs)",-70} {(double)baselineCorrect / test.Count,8:P1}  {test.Count - baselineCorrect,6}");
 
-// The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8): the Dense(64) quantized, the Dense(10) head float32.
+// The same trained parameters with int8 weights for inference (Weights = WeightPrecision.Int8): the Dense layers quantized.
 var int8Model = new DigitNetInt8();
 model.Parameters.CopyTo(int8Model.Parameters);
 int int8Correct = 0, int8Agrees = 0;
@@ -128,7 +128,7 @@ for (int i = 0; i < test.Count; i++)
     int8Agrees += answer == predicted[i] ? 1 : 0;
 }
 
-Console.WriteLine($"  {"CNN, int8 weights in its Dense(64) (DigitNetInt8)",-70} {(double)int8Correct / test.Count,8:P1}  {test.Count - int8Correct,6}" +
+Console.WriteLine($"  {"CNN, int8 weights in the Dense layers (DigitNetInt8)",-70} {(double)int8Correct / test.Count,8:P1}  {test.Count - int8Correct,6}" +
     $"   (the same answer as float32 on {int8Agrees} of {test.Count})");
 Console.WriteLine($"  baseline: {LogisticRegression.Description}; trained in {baselineClock.Elapsed.TotalSeconds:F0} s");
 Console.WriteLine();

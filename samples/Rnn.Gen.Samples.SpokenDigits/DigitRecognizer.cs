@@ -21,8 +21,8 @@ public partial class DigitRecognizer;
 
 /// <summary>
 /// The same recognizer with int8 weights for inference (<c>Weights = WeightPrecision.Int8</c>): the program copies the
-/// trained parameters into it and classifies the held-out clips again. The GRU weights are quantized; the
-/// convolution and the Dense head (11 units, under 16) keep float32 weights.
+/// trained parameters into it and classifies the held-out clips again. The GRU and Dense weights are quantized; the
+/// convolution keeps float32 weights.
 /// </summary>
 [RnnModel(inputSize: 13, steps: 160, Weights = WeightPrecision.Int8)]
 [Conv1D(64, 5, Padding = ConvPadding.Causal, Activation = Activation.Relu)]

@@ -208,7 +208,7 @@ var int8Model = new DigitRecognizerInt8();
 model.Parameters.CopyTo(int8Model.Parameters);
 int[] int8OnTest = ClassifyWindows(int8Model, testMfccs);
 int[] int8OnHuman = ClassifyWindows(int8Model, humanMfccs);
-PrintRow("Conv1D+GRU, int8 weights (the GRU)", int8OnTest, int8OnHuman);
+PrintRow("Conv1D+GRU, int8 weights (GRU and Dense)", int8OnTest, int8OnHuman);
 Console.WriteLine($"  int8 and float32 classify {int8OnTest.Zip(modelOnTest).Count(p => p.First == p.Second)} of {testClips.Length} held-out clips the same");
 Console.WriteLine();
 

@@ -489,35 +489,35 @@ public class DiagnosticTests
     [Fact]
     public void RNNGEN053_int8_weights_on_a_model_of_small_dense_layers() => Expect("RNNGEN053", """
         [RnnModel(3, 5, [|Weights = WeightPrecision.Int8|])]
-        [Dense(8, Activation = Activation.Relu)]
-        [Dense(15)]
+        [Dense(4, Activation = Activation.Relu)]
+        [Dense(7)]
         public partial class Model;
-        """, "of 16 units or more, and Model has none");
+        """, "of 8 units or more, and Model has none");
 
     [Fact]
     public void RNNGEN053_int8_weights_on_convolutions_and_a_head() => Expect("RNNGEN053", """
         [RnnModel(3, 12, [|Weights = WeightPrecision.Int8|])]
         [Conv1D(32, 3)]
         [GlobalAveragePool1D]
-        [Dense(10, Activation = Activation.Softmax)]
+        [Dense(5, Activation = Activation.Softmax)]
         public partial class Model;
         """, "remove Weights = WeightPrecision.Int8");
 
     [Fact]
-    public void Int8_weights_on_a_dense_layer_of_16_units_generate()
+    public void Int8_weights_on_a_dense_layer_of_8_units_generate()
     {
         GeneratorRun run = GeneratorHarness.Run("""
             using Rnn.Gen;
             [RnnModel(3, 5, Weights = WeightPrecision.Int8)]
-            [Dense(16, Activation = Activation.Relu)]
-            [Dense(1)]
+            [Dense(8, Activation = Activation.Relu)]
+            [Dense(7)]
             public partial class Model;
             """);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationDiagnostics);
         string code = string.Join("\n", run.Sources.Select(s => s.Text));
         Assert.Contains("_int8.Quantize(Int8Matrices.Layer0Weight,", code, System.StringComparison.Ordinal);
-        Assert.DoesNotContain("Int8Matrices.Layer1Weight", code, System.StringComparison.Ordinal); // the Dense(1) head keeps float32
+        Assert.DoesNotContain("Int8Matrices.Layer1Weight", code, System.StringComparison.Ordinal); // the Dense(7) head keeps float32
     }
 
     [Theory]

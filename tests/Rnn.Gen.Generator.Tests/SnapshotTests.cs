@@ -301,7 +301,7 @@ public class SnapshotTests
     [Fact]
     public void Int8_weights_for_step_and_predict()
     {
-        // Dense(16) multiplies its int8 W; the Dense(2) head keeps float32 (fewer than 16 units).
+        // Dense(16) multiplies its int8 W; the Dense(2) head keeps float32 (fewer than 8 units).
         Check("""
             using Rnn.Gen;
             namespace Sensors;

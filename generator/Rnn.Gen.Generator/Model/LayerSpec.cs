@@ -100,7 +100,7 @@ internal enum Int8Support
     /// (the int8 kernels are matrix-vector products, for the weights a recurrent step reads again at every step).
     /// Attention: its products are small next to the recurrent ones (scores over the encoder's steps, one projection),
     /// so an int8 decoder quantizes its recurrent and Dense layers and keeps the attention in float32. A Dense layer of
-    /// fewer than 16 units (a head): one int8 panel of 16 rows and the quantization of its input cost more than its few
+    /// fewer than 8 units (a head): one int8 panel of 16 rows and the quantization of its input cost more than its few
     /// float32 rows (<c>DenseSpec.Int8MinimumUnits</c>).
     /// </summary>
     Float32,

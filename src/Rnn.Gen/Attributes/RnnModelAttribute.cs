@@ -85,7 +85,7 @@ public sealed class RnnModelAttribute : Attribute
     /// <summary>
     /// The precision of the weights <c>Step</c>, <c>Predict</c> and predictors multiply: <see cref="WeightPrecision.Int8"/>
     /// quantizes the LSTM, GRU, Elman and Dense weight matrices per row for inference (about 4 times fewer bytes per step;
-    /// the error against float32 is stated in the README); a Dense layer of fewer than 16 units, convolutions and
+    /// the error against float32 is stated in the README); a Dense layer of fewer than 8 units, convolutions and
     /// attention keep float32 weights, and a model with nothing to quantize is refused (RNNGEN053). Training and weight
     /// files stay float32.
     /// </summary>

@@ -832,7 +832,7 @@ namespace Curves
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dGiAll.Slice(0, 4 * 24), p.Slice(Layer1.WeightIh, 72), dx.Slice(0, 4 * 3), 4, 24, 3); // dL/dx_t = W_ih^T dG_t
         }
 
-        /// <summary>layer 2, Dense 8 -> 3 tanh at each of 4 steps: y = tanh(W x + b) for one position. Inference too multiplies the float32 W: a Dense layer of fewer than 16 units keeps it in an int8 model.</summary>
+        /// <summary>layer 2, Dense 8 -> 3 tanh at each of 4 steps: y = tanh(W x + b) for one position. Inference too multiplies the float32 W: a Dense layer of fewer than 8 units keeps it in an int8 model.</summary>
         private void Dense2Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;

@@ -950,7 +950,7 @@ namespace Sensors
             if (!dx.IsEmpty) global::Rnn.Gen.Kernels.MatrixKernels.MultiplyAdd(dz, p.Slice(Layer2.Weight, 128), dx.Slice(0, 8), 1, 16, 8);
         }
 
-        /// <summary>layer 3, Dense 16 -> 2 tanh: y = tanh(W x + b) for one position. Inference too multiplies the float32 W: a Dense layer of fewer than 16 units keeps it in an int8 model.</summary>
+        /// <summary>layer 3, Dense 16 -> 2 tanh: y = tanh(W x + b) for one position. Inference too multiplies the float32 W: a Dense layer of fewer than 8 units keeps it in an int8 model.</summary>
         private void Dense3Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::System.ReadOnlySpan<float> p = _parameters;

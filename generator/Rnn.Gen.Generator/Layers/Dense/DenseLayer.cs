@@ -55,12 +55,12 @@ internal sealed record DenseSpec(int Units, ActivationKind Activation, double Dr
 {
     /// <summary>
     /// The fewest units whose W an int8 model quantizes. The int8 products run 16 rows at a time and quantize their
-    /// input first; a layer of fewer units (a regression or class head) would multiply padding rows and pay that
-    /// quantization for less than one panel, and its float32 W of a few rows lies in L1 anyway. Measured on AVX-512
-    /// (one position, inputs of 32 to 256): float32 took 17–115 ns for 1 to 12 units, int8 62–140 ns; at 16 units and
-    /// more int8 is as fast or faster.
+    /// input first, so one panel costs the same for 1 to 16 units; a layer of fewer units than this (a regression head,
+    /// a few classes) is faster on its float32 rows, which lie in L1. Measured on AVX-512, one position: the int8 panel
+    /// took 33, 38, 53 and 91 ns for inputs of 32, 64, 128 and 256; float32 took 8–21 ns for 1 unit, 13–58 ns for 4,
+    /// and about as long as int8 at 8 units (22–112 ns), beyond which int8 is faster.
     /// </summary>
-    public const int Int8MinimumUnits = 16;
+    public const int Int8MinimumUnits = 8;
 
     public override Int8Support Int8 => Units >= Int8MinimumUnits ? Int8Support.Quantized : Int8Support.Float32;
 
