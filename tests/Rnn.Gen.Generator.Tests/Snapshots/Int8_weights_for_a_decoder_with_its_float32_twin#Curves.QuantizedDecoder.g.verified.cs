@@ -736,8 +736,7 @@ namespace Curves
         private void Gru0Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.ReadOnlySpan<float> packed = _packed;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the int8 weights.
             global::Rnn.Gen.Kernels.Int8Kernels.AffinePair(p.Slice(Layer0.BiasIh, 24), _int8, Int8Matrices.Layer0WeightIh, x, gates, p.Slice(Layer0.BiasHh, 24), Int8Matrices.Layer0WeightHh, hRecurrent, gatesHidden); // b_ih + 0.weight_ih_l0 [24, 3] x and b_hh + 0.weight_hh_l0 [24, 8] h_prev, int8, one pass
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }
@@ -787,8 +786,7 @@ namespace Curves
         private void Gru1Step(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> hPrev, global::System.ReadOnlySpan<float> hRecurrent, global::System.Span<float> gates, global::System.Span<float> hn, global::System.Span<float> gatesHidden, global::System.Span<float> h)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.ReadOnlySpan<float> packed = _packed;
-            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.
+            // Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the int8 weights.
             global::Rnn.Gen.Kernels.Int8Kernels.AffinePair(p.Slice(Layer1.BiasIh, 24), _int8, Int8Matrices.Layer1WeightIh, x, gates, p.Slice(Layer1.BiasHh, 24), Int8Matrices.Layer1WeightHh, hRecurrent, gatesHidden); // b_ih + 1.weight_ih_l0 [24, 3] x and b_hh + 1.weight_hh_l0 [24, 8] h_prev, int8, one pass
             global::Rnn.Gen.Kernels.CellKernels.GruCell(gates, gatesHidden, hPrev, hn, h); // r, z, n = tanh(x_n + r*hn); h = (1 - z)*n + z*h_prev
         }

@@ -44,8 +44,12 @@ internal sealed partial class GruCellEmitter : CellEmitter
         using (w.Block($"private void {DirectionStep}({ReadOnlySpan} x, {ReadOnlySpan} hPrev, {ReadOnlySpan} hRecurrent, {Span} gates, {Span} hn, {Span} gatesHidden, {Span} h)"))
         {
             w.Line($"{ReadOnlySpan} p = _parameters;");
-            w.Line($"{ReadOnlySpan} packed = _packed;");
-            w.Line("// Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, on the packed weights.");
+            if (!Int8)
+            {
+                w.Line($"{ReadOnlySpan} packed = _packed;");
+            }
+
+            w.Line($"// Input and hidden contributions, rows r, z, n: W_ih x + b_ih and W_hh h_prev + b_hh, {ProductsRead(packedBias: false)}.");
             if (Int8)
             {
                 w.Line($"{Int8WeightsCode.AffinePair(Param(D.BiasIh), D.WeightIh, "x", "gates", Param(D.BiasHh), D.WeightHh, "hRecurrent", "gatesHidden")} // b_ih + {D.WeightIh.Described} x and b_hh + {D.WeightHh.Described} h_prev, int8, one pass");

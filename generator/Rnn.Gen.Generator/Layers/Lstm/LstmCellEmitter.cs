@@ -42,7 +42,7 @@ internal sealed partial class LstmCellEmitter : CellEmitter
         using (w.Block($"private void {DirectionStep}({ReadOnlySpan} x, {ReadOnlySpan} hPrev, {ReadOnlySpan} cPrev, {Span} gates, {Span} c, {Span} tanhC, {Span} h)"))
         {
             w.Line($"{ReadOnlySpan} packed = _packed;");
-            w.Line("// Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.");
+            w.Line($"// Pre-activations of the four gates, rows i, f, g, o: b_ih + b_hh + W_ih x + W_hh h_prev, {ProductsRead(packedBias: true)}.");
             if (Int8)
             {
                 w.Line($"{Int8WeightsCode.AffineSum(Packed(D.PackedBias), D.WeightIh, "x", D.WeightHh, "hPrev", "gates")} // b_ih + b_hh + {D.WeightIh.Described} x + {D.WeightHh.Described} h_prev, int8, one pass");

@@ -46,6 +46,10 @@ internal abstract partial class CellEmitter
     /// <summary><c>Weights = WeightPrecision.Int8</c>: Step and Predict multiply the int8 copies of W_ih and W_hh (<see cref="Int8WeightsCode"/>); not in the float32 twin of decoding (<see cref="LayerEmitter.Float32Weights"/>).</summary>
     protected bool Int8 => Owner.Int8Products;
 
+    /// <summary>What a step's products read, for its comment: the packed weights, or the int8 ones (and the packed bias sum, <paramref name="packedBias"/>).</summary>
+    protected string ProductsRead(bool packedBias) =>
+        !Int8 ? "on the packed weights" : packedBias ? "on the int8 weights and the packed bias sum" : "on the int8 weights";
+
     /// <summary>The one-step method of the direction, e.g. <c>Lstm0Step</c> or <c>Lstm0StepReverse</c> (<c>Lstm0StepFloat32</c> in an int8 model's float32 twin of decoding).</summary>
     public string DirectionStep => Owner.StepMethod + (Direction.Reverse ? "Reverse" : string.Empty) + (Owner.Float32Weights ? "Float32" : string.Empty);
 

@@ -46,7 +46,7 @@ internal sealed partial class SimpleRnnCellEmitter : CellEmitter
         using (w.Block($"private void {DirectionStep}({ReadOnlySpan} x, {ReadOnlySpan} hPrev, {Span} pre, {Span} h)"))
         {
             w.Line($"{ReadOnlySpan} packed = _packed;");
-            w.Line("// b_ih + b_hh + W_ih x + W_hh h_prev, on the packed weights.");
+            w.Line($"// b_ih + b_hh + W_ih x + W_hh h_prev, {ProductsRead(packedBias: true)}.");
             if (Int8)
             {
                 w.Line($"{Int8WeightsCode.AffineSum(Packed(D.PackedBias), D.WeightIh, "x", D.WeightHh, "hPrev", "pre")} // b_ih + b_hh + {D.WeightIh.Described} x + {D.WeightHh.Described} h_prev, int8, one pass");
