@@ -61,10 +61,17 @@ public class ModelMemoryTests(ITestOutputHelper output)
             Type type = context.LoadFromStream(image).GetType("Memory.Model", throwOnError: true)!;
             ConstructorInfo constructor = type.GetConstructor(Type.EmptyTypes)!;
             GC.KeepAlive(constructor.Invoke(null)); // the first: JIT and the class's static buffers
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            object model = constructor.Invoke(null);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            GC.KeepAlive(model);
+            // The fewest bytes of three constructions: the runtime now and then allocates a few KB on the thread while
+            // a constructor runs (about 1 run in 6 here, on any of these models), which only ever adds.
+            long allocated = long.MaxValue;
+            for (int i = 0; i < 3; i++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                object model = constructor.Invoke(null);
+                allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+                GC.KeepAlive(model);
+            }
+
             output.WriteLine($"counted {counted} bytes, allocated {allocated} bytes");
             Assert.InRange(allocated - counted, 0, Overhead);
         }
