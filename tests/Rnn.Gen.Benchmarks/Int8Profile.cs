@@ -86,7 +86,7 @@ public static class Int8Profile
     /// </summary>
     private static void Report(List<(string Name, List<(string Name, Action Run, int Steps)> Variants, double Unit)> workloads)
     {
-        var samples = workloads.Select(w => w.Variants.Select(_ => new List<double>(Rounds)).ToArray()).ToArray();
+        double[][] fastest = workloads.Select(w => w.Variants.Select(_ => double.MaxValue).ToArray()).ToArray();
         long warmUpEnd = Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < warmUpEnd)
         {
@@ -110,7 +110,8 @@ public static class Int8Profile
                     {
                         long start = Stopwatch.GetTimestamp();
                         variants[v].Run();
-                        samples[w][v].Add((Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency / variants[v].Steps * workloads[w].Unit);
+                        double sample = (Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency / variants[v].Steps * workloads[w].Unit;
+                        fastest[w][v] = Math.Min(fastest[w][v], sample);
                     }
                 }
             }
@@ -120,8 +121,8 @@ public static class Int8Profile
         for (int w = 0; w < workloads.Count; w++)
         {
             var variants = workloads[w].Variants;
-            var mine = samples[w];
-            double Best(string method) => variants.FindIndex(v => v.Name == method) is int i and >= 0 ? mine[i].Min() : double.NaN;
+            double[] mine = fastest[w];
+            double Best(string method) => variants.FindIndex(v => v.Name == method) is int i and >= 0 ? mine[i] : double.NaN;
             double f32 = Best("Float32"), i8 = Best("Int8"), i8f = Best("Int8Fast");
             double eigen = Best("RtNeuralEigenNative"), xsimd = Best("RtNeuralXsimdNative");
             double rtn = double.IsNaN(eigen) ? xsimd : double.IsNaN(xsimd) ? eigen : Math.Min(eigen, xsimd);

@@ -515,7 +515,7 @@ public class DiagnosticTests
             """);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationDiagnostics);
-        string code = string.Join("\n", run.Sources.Select(s => s.Text));
+        string code = run.Source("Model.g.cs");
         Assert.Contains("_int8.Quantize(Int8Matrices.Layer0Weight,", code, System.StringComparison.Ordinal);
         Assert.DoesNotContain("Int8Matrices.Layer1Weight", code, System.StringComparison.Ordinal); // the Dense(7) head keeps float32
     }
@@ -528,7 +528,7 @@ public class DiagnosticTests
         GeneratorRun run = GeneratorHarness.Run($"using Rnn.Gen;\n[RnnModel(1, 6, Weights = WeightPrecision.Int8)] {layers} public partial class Model;");
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationDiagnostics);
-        string code = string.Join("\n", run.Sources.Select(s => s.Text));
+        string code = run.Source("Model.g.cs");
         string[] calls = code.Split('\n').Where(line => line.Contains("QuantizeWeights();", System.StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(calls);
         Assert.All(calls, line => Assert.Contains("_int8At != _parameterWrites.Value", line, System.StringComparison.Ordinal));

@@ -27,11 +27,11 @@ public class Int8DecoderDropoutTests
         Assert.Equal(float32.Parameters.ToArray(), int8.Parameters.ToArray());
 
         var random = new Random(3);
-        bool tokens = float32 is DropoutTokenDecoder;
+        bool tokens = float32 is IRnnTokenModel;
         float[] input = new float[float32.Steps * float32.InputSize];
         for (int i = 0; i < input.Length; i++)
         {
-            input[i] = tokens ? random.Next(1, DropoutTokenDecoder.VocabularySize) : (float)(random.NextDouble() * 2 - 1);
+            input[i] = tokens ? random.Next(1, ((IRnnTokenModel)float32).VocabularySize) : (float)(random.NextDouble() * 2 - 1);
         }
 
         float[] doutput = new float[float32.OutputSteps * float32.OutputSize];

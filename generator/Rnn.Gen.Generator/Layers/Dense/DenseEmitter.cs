@@ -33,7 +33,7 @@ internal sealed partial class DenseEmitter : LayerEmitter<DensePlan>
     public override void EmitMethods(CodeWriter w)
     {
         string formula = Activation == ActivationKind.Identity ? "W x + b" : Activation.ToString().ToLowerInvariant() + "(W x + b)";
-        string float32Head = Layer.Context.Int8Weights && !Int8 && !Float32Weights
+        string float32Head = Layer.Context.Int8Weights && Layer.Spec.Int8 == Int8Support.Float32
             ? $" Inference too multiplies the float32 W: a Dense layer of fewer than {DenseSpec.Int8MinimumUnits} units keeps it in an int8 model."
             : string.Empty;
         w.Summary($"{Description}: y = {formula} for one position.{float32Head}");

@@ -163,7 +163,7 @@ public static partial class Int8Kernels
             int r = panel * 16;
             if (r + 16 <= Rows)
             {
-                Write<TMode>(r, sumX, sumH, LoadUnsafe(ref StartX, r), TMode.Mode == SideMode.Pair ? LoadUnsafe(ref StartH, r) : default, out Vector512<float> x, out Vector512<float> h);
+                Write<TMode>(r, sumX, sumH, Vector512.LoadUnsafe(ref StartX, (nuint)r), TMode.Mode == SideMode.Pair ? Vector512.LoadUnsafe(ref StartH, (nuint)r) : default, out Vector512<float> x, out Vector512<float> h);
                 x.StoreUnsafe(ref YX, (nuint)r);
                 if (TMode.Mode == SideMode.Pair)
                 {
@@ -184,9 +184,6 @@ public static partial class Int8Kernels
                 }
             }
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> LoadUnsafe(ref float start, int r) => Vector512.LoadUnsafe(ref start, (nuint)r);
 
         /// <summary>The rows' outputs: x (the one side, or the sum of both) and, for a pair, h; <paramref name="startH"/> read only then.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -217,7 +214,7 @@ public static partial class Int8Kernels
     }
 
     // Four panels (64 rows) at a time: each broadcast group of 4 activations is loaded once for the four; then the same
-    // four panels of the second matrix (none when groupsH is 0); then the 64 rows are dequantized from the registers.
+    // four panels of the second matrix (none for a one-sided product); then the 64 rows are dequantized from the registers.
     private static void SumsAndFinishAvx512<TMode>(scoped ref Sides sides, ref sbyte wx, ref byte ux, int groupsX, ref sbyte wh, ref byte uh, int groupsH)
         where TMode : ISideMode
     {
